@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import type { Duration } from './duration.js';
+import type { ResourceInstances, ResourceMap } from './resource.js';
+import type { RetryPolicy } from './retry-policy.js';
+import type { RowOf, RowSchema } from './row-schema.js';
+import type { Row, Table } from './table.js';
+
+/** Structured log calls available to a compute function; the run records them as events. */
+export interface AssetLogger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** The tables of an asset's upstream assets, by key, typed from each upstream's schema. */
+export type AssetInputs<D extends readonly AnyAsset[]> = {
+  readonly [A in D[number] as A['key']]: Table<RowOf<A['schema']>>;
+};
+
+/** What a compute function receives. */
+export interface ComputeContext<Inputs = Readonly<Record<string, Table>>, Resources = Readonly<Record<string, unknown>>> {
+  readonly key: string;
+  readonly runId: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  readonly inputs: Inputs;
+  readonly resources: Resources;
+  readonly log: AssetLogger;
+  /** Aborted when the run is canceled: pass it on to anything that waits (HTTP requests, timers). */
+  readonly signal: AbortSignal;
+}
+
+/** What an `observe` function receives. */
+export interface ObserveContext<Resources = Readonly<Record<string, unknown>>> {
+  readonly resources: Resources;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The version of the external data an asset reads (a hash, an ETag), or
+ * undefined when it cannot be told cheaply. Recorded with each
+ * materialization as the input `EXTERNAL_INPUT`, so a changed source makes
+ * the asset `upstream-changed` like a changed upstream asset would.
+ */
+export type ObserveFunction<Resources = Readonly<Record<string, unknown>>> = (
+  context: ObserveContext<Resources>,
+) => Promise<string | undefined>;
+
+/** The input name under which an observed external data version is recorded; no asset key can clash with it. */
+export const EXTERNAL_INPUT = '@external';
+
+/** A compute function may return a `Table` or plain row objects. */
+export type ComputeOutput<R extends object> = Table<R> | readonly R[];
+
+/** What `asset()` takes. */
+export interface AssetSpec<
+  K extends string,
+  S extends RowSchema,
+  D extends readonly AnyAsset[],
+  M extends ResourceMap,
+> {
+  /** Unique, `^[a-z][a-z0-9_]*$`. */
+  readonly key: K;
+  /** The row schema: output is validated against it, and stored tables are read back by it. */
+  readonly schema: S;
+  /** The upstream assets whose tables this asset reads, as `inputs[<key>]`. */
+  readonly deps?: D;
+  /** The resources this asset uses, as `resources[<name>]`. */
+  readonly resources?: M;
+  /** Default `"default"`. */
+  readonly group?: string;
+  readonly tags?: readonly string[];
+  readonly description?: string;
+  /** Key of the IO manager that stores this asset; default `"default"`. */
+  readonly ioManager?: string;
+  /** Bump it to mark the asset stale when its logic changes; default: a hash of `compute`'s source. */
+  readonly codeVersion?: string;
+  readonly retry?: RetryPolicy;
+  /** The asset is stale once its last materialization is older than `maxAge`. */
+  readonly freshness?: { readonly maxAge: Duration };
+  /** For assets that read outside data (source assets): how to tell, before running, whether it changed. */
+  readonly observe?: ObserveFunction<ResourceInstances<M>>;
+  readonly compute: (
+    context: ComputeContext<AssetInputs<D>, ResourceInstances<M>>,
+  ) => ComputeOutput<RowOf<S>> | Promise<ComputeOutput<RowOf<S>>>;
+}
+
+/**
+ * A declared asset. Its fields are plain data; `defineDefinitions` checks
+ * them, together with every other asset, before anything runs.
+ */
+export interface AssetDefinition<K extends string = string, S extends RowSchema = RowSchema> {
+  readonly key: K;
+  readonly schema: S;
+  /** Keys of the upstream assets, in declaration order. */
+  readonly deps: readonly string[];
+  readonly resources: ResourceMap;
+  readonly group: string;
+  readonly tags: readonly string[];
+  readonly description: string | undefined;
+  readonly ioManager: string;
+  readonly codeVersion: string;
+  /** Whether `codeVersion` was given, rather than hashed from the compute source. */
+  readonly codeVersionIsExplicit: boolean;
+  readonly retry: RetryPolicy | undefined;
+  readonly maxAge: Duration | undefined;
+  readonly observe: ObserveFunction | undefined;
+  readonly compute: (context: ComputeContext) => ComputeOutput<Row> | Promise<ComputeOutput<Row>>;
+}
+
+/** Any asset, whatever its key and schema. */
+export type AnyAsset = AssetDefinition<string, RowSchema>;
+
+/**
+ * Declares an asset: a table computed from upstream tables and resources.
+ *
+ * @example
+ * const totals = asset({
+ *   key: 'totals',
+ *   deps: [orders],
+ *   schema: z.object({ customer: z.string(), total: z.number() }),
+ *   compute: ({ inputs }) => sumBy(inputs.orders, 'customer', 'amount'),
+ * });
+ */
+export function asset<
+  const K extends string,
+  S extends RowSchema,
+  const D extends readonly AnyAsset[] = [],
+  const M extends ResourceMap = {},
+>(spec: AssetSpec<K, S, D, M>): AssetDefinition<K, S> {
+  return Object.freeze({
+    key: spec.key,
+    schema: spec.schema,
+    deps: Object.freeze((spec.deps ?? []).map((dep) => dep.key)),
+    resources: Object.freeze({ ...spec.resources }),
+    group: spec.group ?? 'default',
+    tags: Object.freeze([...(spec.tags ?? [])]),
+    description: spec.description,
+    ioManager: spec.ioManager ?? 'default',
+    codeVersion: spec.codeVersion ?? hashSource(spec.compute),
+    codeVersionIsExplicit: spec.codeVersion !== undefined,
+    retry: spec.retry,
+    maxAge: spec.freshness?.maxAge,
+    observe: spec.observe as ObserveFunction | undefined,
+    // The compute was type-checked against this asset's own inputs; the executor
+    // builds exactly those inputs, so widening the parameter here is safe.
+    compute: spec.compute as unknown as AssetDefinition['compute'],
+  });
+}
+
+function hashSource(compute: (...args: never[]) => unknown): string {
+  return createHash('sha256').update(compute.toString()).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,46 @@
+import type { ColumnSpec } from './row-schema.js';
+import type { Row, Table } from './table.js';
+
+/**
+ * What an IO manager needs to know about the asset it stores: its key and the
+ * columns it must read back (and coerce to) when loading.
+ */
+export interface StoredAsset {
+  readonly key: string;
+  readonly columns: readonly ColumnSpec[];
+}
+
+/** Facts about a stored table, recorded with its materialization. */
+export interface OutputMetadata {
+  readonly rows: number;
+  readonly columns: readonly string[];
+  readonly bytes?: number;
+  readonly path?: string;
+}
+
+export interface StoreResult {
+  /** A content hash of exactly what was stored: equal tables give equal versions. */
+  readonly dataVersion: string;
+  readonly metadata: OutputMetadata;
+}
+
+/**
+ * Stores asset tables and reads them back. Lives in `core` because the
+ * definitions name IO managers; implementations live in `src/io-managers`.
+ *
+ * Contract (checked by one shared test suite for every implementation):
+ * - `store` replaces the previous table atomically: a crash leaves the old
+ *   table or the new one, never a mix;
+ * - `load` returns the columns of `asset.columns`, coerced to their kinds;
+ * - `dataVersion` is the version `store` returned for what is stored now,
+ *   recomputed from the stored content, or `undefined` when nothing is stored.
+ */
+export interface IOManager {
+  /** Short name of the storage kind (`csv`, `memory`, ...), used by `kind:` selections. */
+  readonly kind: string;
+  store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult>;
+  load(asset: StoredAsset): Promise<Table<Row>>;
+  dataVersion(asset: StoredAsset): Promise<string | undefined>;
+  /** Removes the stored table; returns whether there was one. */
+  delete(asset: StoredAsset): Promise<boolean>;
+}
