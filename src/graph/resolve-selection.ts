@@ -1,0 +1,263 @@
+import { UnknownAssetError } from '../core/errors.js';
+import { suggestClosest } from '../core/suggest.js';
+import type { AssetGraph } from './asset-graph.js';
+import type { SelectionAttribute, SelectionNode } from './selection-ast.js';
+import { EmptySelectionError, LegacySelectionError } from './selection-errors.js';
+import { parseSelection } from './selection-parser.js';
+
+/**
+ * The keys a selection tree selects in `graph`, as an unordered set. An
+ * empty result is returned, not thrown: a glob or attribute that matches
+ * nothing is fine inside a larger expression, and only a caller that has the
+ * final result (`selectAssets`) can say the selection is empty.
+ *
+ * Throws `UnknownAssetError` (with did-you-mean) for a plain key that names no
+ * asset, and `LegacySelectionError` for a key glob that is really Dagster's
+ * legacy `*x` / `x*` / `*x*`. The rule: a glob is legacy when stripping its
+ * leading and/or trailing `*`s leaves a word with no `*` or `?` that is an
+ * existing asset key. So `*users` (with an asset `users`) is rejected with
+ * "write +users", while `*_stats`, `user_*` (no asset `user_`) and `*` stay
+ * globs, and `key:*users` is always a glob: the way to ask for that glob.
+ * Such a glob is never silently read either way, because both readings are
+ * plausible and they select different assets.
+ *
+ * Cost is linear in the graph per node of the tree: globs compile once to a
+ * RegExp, and `+x` walks breadth-first from every selected asset at once, so
+ * `+(group:big)` visits each edge once instead of once per member.
+ */
+export function resolveSelection(graph: AssetGraph, node: SelectionNode): Set<string> {
+  return new SelectionResolver(graph).resolve(node);
+}
+
+/** What `selectAssets` takes: both are selection expressions. */
+export interface SelectAssetsOptions {
+  /** Default `*`: every asset. */
+  readonly select?: string;
+  /** Assets to leave out of `select`; parsed and checked just like it (an unknown key is an error). */
+  readonly exclude?: string;
+}
+
+/**
+ * Parses and resolves `select` minus `exclude`, in topological order (ties by
+ * key). Throws `EmptySelectionError` when nothing is left, naming both
+ * expressions, and the syntax, unknown-key and legacy errors of either.
+ *
+ * @example
+ * selectAssets(graph, { select: '+top_authors', exclude: 'group:sources' });
+ * // ['posts_enriched', 'user_stats', 'top_authors', ...]
+ */
+export function selectAssets(graph: AssetGraph, options: SelectAssetsOptions = {}): string[] {
+  const select = options.select ?? '*';
+  const selectTree = parseSelection(select);
+  const excludeTree = options.exclude === undefined ? undefined : parseSelection(options.exclude);
+  const resolver = new SelectionResolver(graph);
+  const selected = resolver.resolve(selectTree);
+  const selectedCount = selected.size;
+  if (excludeTree !== undefined) for (const key of resolver.resolve(excludeTree)) selected.delete(key);
+  if (selected.size > 0) return graph.sortTopologically(selected);
+
+  const trees = excludeTree === undefined ? [selectTree] : [selectTree, excludeTree];
+  let message = `Selection "${select}" selects no assets.`;
+  if (options.exclude !== undefined) {
+    message =
+      selectedCount === 0
+        ? `Selection "${select}" selects no assets (before excluding "${options.exclude}").`
+        : `Selection "${select}" excluding "${options.exclude}" selects no assets: the exclusion removes all ${selectedCount} selected.`;
+  }
+  throw new EmptySelectionError({
+    message,
+    hint: emptySelectionHint(graph, trees),
+    select,
+    ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
+  });
+}
+
+class SelectionResolver {
+  readonly #graph: AssetGraph;
+  #allKeys: readonly string[] | undefined;
+
+  constructor(graph: AssetGraph) {
+    this.#graph = graph;
+  }
+
+  get #keys(): readonly string[] {
+    this.#allKeys ??= this.#graph.keys;
+    return this.#allKeys;
+  }
+
+  /** Returns a fresh set the caller may change. */
+  resolve(node: SelectionNode): Set<string> {
+    switch (node.type) {
+      case 'key':
+        if (!this.#graph.has(node.key)) throw new UnknownAssetError('asset', node.key, suggestClosest(node.key, this.#keys));
+        return new Set([node.key]);
+      case 'glob':
+        this.#rejectLegacyGlob(node.pattern);
+        return new Set(this.#keys.filter(globMatcher(node.pattern)));
+      case 'attribute':
+        return this.#attribute(node.attribute, node.pattern);
+      case 'graph':
+        return this.#expand(node.operand, node.upstream, node.downstream);
+      case 'not': {
+        const excluded = this.resolve(node.operand);
+        return new Set(this.#keys.filter((key) => !excluded.has(key)));
+      }
+      case 'and':
+      case 'or':
+        return this.#chain(node);
+    }
+  }
+
+  /** Folds an `and`/`or` chain along its left spine in a loop, left to right, so errors surface in reading order. */
+  #chain(node: SelectionNode & { type: 'and' | 'or' }): Set<string> {
+    const rights: SelectionNode[] = [];
+    let left: SelectionNode = node;
+    while (left.type === node.type) {
+      const link = left as SelectionNode & { type: 'and' | 'or' };
+      rights.push(link.right);
+      left = link.left;
+    }
+    let result = this.resolve(left);
+    for (let index = rights.length - 1; index >= 0; index--) {
+      const right = this.resolve(rights[index]!);
+      result = node.type === 'or' ? union(result, right) : intersection(result, right);
+    }
+    return result;
+  }
+
+  #attribute(attribute: SelectionAttribute, pattern: string): Set<string> {
+    const matches = globMatcher(pattern);
+    if (attribute === 'key') return new Set(this.#keys.filter(matches));
+    const { assets, ioManagers } = this.#graph.definitions;
+    const selected = new Set<string>();
+    for (const asset of assets) {
+      const hit =
+        attribute === 'tag'
+          ? asset.tags.some(matches)
+          : attribute === 'group'
+            ? matches(asset.group)
+            : matches(ioManagers[asset.ioManager]?.kind ?? '');
+      if (hit) selected.add(asset.key);
+    }
+    return selected;
+  }
+
+  /**
+   * Union of the two walks from the operand's assets (not the descendants of
+   * its ancestors). Each walk is one breadth-first search from all of them
+   * at once, so an asset within `depth` of any selected one is reached at
+   * its shortest distance.
+   */
+  #expand(operand: SelectionNode, upstream: number, downstream: number): Set<string> {
+    const start = this.resolve(operand);
+    const result = new Set(start);
+    if (upstream > 0) this.#walk(start, upstream, (key) => this.#graph.parents(key), result);
+    if (downstream > 0) this.#walk(start, downstream, (key) => this.#graph.children(key), result);
+    return result;
+  }
+
+  #walk(start: ReadonlySet<string>, depth: number, next: (key: string) => string[], into: Set<string>): void {
+    const seen = new Set(start);
+    let frontier = [...start];
+    for (let level = 0; level < depth && frontier.length > 0; level++) {
+      const following: string[] = [];
+      for (const key of frontier) {
+        for (const neighbour of next(key)) {
+          if (seen.has(neighbour)) continue;
+          seen.add(neighbour);
+          into.add(neighbour);
+          following.push(neighbour);
+        }
+      }
+      frontier = following;
+    }
+  }
+
+  #rejectLegacyGlob(pattern: string): void {
+    const match = /^(\**)([^*?]+)(\**)$/.exec(pattern);
+    if (match === null) return;
+    const [, leading = '', key = '', trailing = ''] = match;
+    if ((leading === '' && trailing === '') || !this.#graph.has(key)) return;
+    const replacement = `${leading === '' ? '' : '+'}${key}${trailing === '' ? '' : '+'}`;
+    const direction =
+      leading !== '' && trailing !== '' ? 'its ancestors and descendants' : leading !== '' ? 'its ancestors' : 'its descendants';
+    throw new LegacySelectionError({
+      reason: `"${pattern}" is Dagster's legacy syntax for ${key} and all ${direction}; Strata reads "*" only as a glob, and will not guess which you meant`,
+      legacy: pattern,
+      replacement,
+      hint: `Write "${replacement}" for ${key} and all ${direction}, or "key:${pattern}" for the keys matching the glob.`,
+    });
+  }
+}
+
+function union(a: Set<string>, b: Set<string>): Set<string> {
+  const [large, small] = a.size >= b.size ? [a, b] : [b, a];
+  for (const key of small) large.add(key);
+  return large;
+}
+
+function intersection(a: Set<string>, b: Set<string>): Set<string> {
+  const [large, small] = a.size >= b.size ? [a, b] : [b, a];
+  const result = new Set<string>();
+  for (const key of small) if (large.has(key)) result.add(key);
+  return result;
+}
+
+/** A predicate for a glob (`*` any run, `?` one character), compiled once; plain text compares by equality. */
+function globMatcher(pattern: string): (value: string) => boolean {
+  if (!/[*?]/.test(pattern)) return (value) => value === pattern;
+  if (/^\*+$/.test(pattern)) return () => true;
+  let source = '';
+  for (const char of pattern) {
+    source += char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  const regexp = new RegExp(`^${source}$`);
+  return (value) => regexp.test(value);
+}
+
+const LISTED_VALUES = 20;
+
+/** Lists the values of the attributes the expressions used, so a typo in `tag:` shows the real tags. */
+function emptySelectionHint(graph: AssetGraph, trees: readonly SelectionNode[]): string {
+  if (graph.definitions.assets.length === 0) return 'The definitions declare no assets.';
+  const used = new Set<SelectionAttribute>();
+  for (const tree of trees) collectAttributes(tree, used);
+  const lines: string[] = [];
+  const assets = graph.definitions.assets;
+  if (used.has('tag')) lines.push(`Known tags: ${listValues(assets.flatMap((asset) => asset.tags))}.`);
+  if (used.has('group')) lines.push(`Known groups: ${listValues(assets.map((asset) => asset.group))}.`);
+  if (used.has('kind')) {
+    const { ioManagers } = graph.definitions;
+    lines.push(`Known kinds: ${listValues(assets.map((asset) => ioManagers[asset.ioManager]?.kind ?? ''))}.`);
+  }
+  if (lines.length === 0) lines.push('Run `assets list` to see every asset key.');
+  return lines.join(' ');
+}
+
+function listValues(values: readonly string[]): string {
+  const distinct = [...new Set(values.filter((value) => value !== ''))].sort();
+  if (distinct.length === 0) return '(none)';
+  const shown = distinct.slice(0, LISTED_VALUES).join(', ');
+  return distinct.length > LISTED_VALUES ? `${shown} and ${distinct.length - LISTED_VALUES} more` : shown;
+}
+
+function collectAttributes(node: SelectionNode, into: Set<SelectionAttribute>): void {
+  const pending: SelectionNode[] = [node];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    switch (current.type) {
+      case 'attribute':
+        into.add(current.attribute);
+        break;
+      case 'graph':
+      case 'not':
+        pending.push(current.operand);
+        break;
+      case 'and':
+      case 'or':
+        pending.push(current.left, current.right);
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The tree of an asset selection expression: what `parseSelection` builds,
+ * `formatSelection` prints and `resolveSelection` evaluates against a graph.
+ * Nodes are plain immutable data with no source positions, so two
+ * expressions that mean the same thing in the same shape compare equal
+ * (`users, posts` and `users or posts` give the same tree).
+ *
+ * Invariants of trees the parser builds (formatSelection relies on them):
+ * a `key` is a word of `[A-Za-z0-9_]`, not starting with a digit, that is
+ * not `and`, `or` or `not`; a `glob` is such a word holding at least one `*`
+ * or `?`; an attribute
+ * `pattern` is a non-empty run of `[A-Za-z0-9_*?\-./:@=]`.
+ */
+export type SelectionNode =
+  | KeySelection
+  | GlobSelection
+  | AttributeSelection
+  | GraphSelection
+  | NotSelection
+  | AndSelection
+  | OrSelection;
+
+/** One asset by its exact key (`top_authors`); an unknown key is an error when resolved. */
+export interface KeySelection {
+  readonly type: 'key';
+  readonly key: string;
+}
+
+/** Keys matching a glob (`user_*`, `*`): `*` is any run of characters, `?` exactly one. */
+export interface GlobSelection {
+  readonly type: 'glob';
+  readonly pattern: string;
+}
+
+/** The attributes an expression can select by, written `<attribute>:<pattern>`. */
+export const SELECTION_ATTRIBUTES = ['tag', 'group', 'kind', 'key'] as const;
+
+/** `tag`, `group`, `kind` (the kind of the asset's IO manager) or `key` (a key glob that is never an error). */
+export type SelectionAttribute = (typeof SELECTION_ATTRIBUTES)[number];
+
+/** Assets whose attribute matches `pattern`, itself a glob (`group:analy*`). */
+export interface AttributeSelection {
+  readonly type: 'attribute';
+  readonly attribute: SelectionAttribute;
+  readonly pattern: string;
+}
+
+/**
+ * The operand's assets plus their ancestors (`upstream`) and/or descendants
+ * (`downstream`), each a number of levels: 0 for none, `Infinity` for all.
+ * At least one of the two is above 0. `2+x+` is `{ upstream: 2, downstream: Infinity }`.
+ */
+export interface GraphSelection {
+  readonly type: 'graph';
+  readonly operand: SelectionNode;
+  readonly upstream: number;
+  readonly downstream: number;
+}
+
+/** Every asset of the graph that the operand does not select. */
+export interface NotSelection {
+  readonly type: 'not';
+  readonly operand: SelectionNode;
+}
+
+/** Assets selected by both sides. Chains nest to the left: `a and b and c` is `(a and b) and c`. */
+export interface AndSelection {
+  readonly type: 'and';
+  readonly left: SelectionNode;
+  readonly right: SelectionNode;
+}
+
+/** Assets selected by either side (`a or b`, `a, b`). Chains nest to the left. */
+export interface OrSelection {
+  readonly type: 'or';
+  readonly left: SelectionNode;
+  readonly right: SelectionNode;
+}

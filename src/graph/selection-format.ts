@@ -1,0 +1,86 @@
+import type { SelectionNode } from './selection-ast.js';
+
+/**
+ * Prints a selection tree in canonical form; parsing the result gives back
+ * an equal tree. Canonical means: union is always written `or` (never `,`,
+ * so the three keywords read alike), one space around keywords, depths as
+ * `2+x` / `x+1` / `+x+`, and parentheses only where precedence or
+ * associativity needs them (`a or (b or c)` keeps its right-nested shape).
+ *
+ * The tree is expected to be one the parser can build (see selection-ast.ts):
+ * a key node named `and` would print as the keyword.
+ *
+ * @example
+ * formatSelection(parseSelection('users , ( posts )'))     // 'users or posts'
+ * formatSelection(parseSelection('(not (+a)) and (b or c)')) // 'not +a and (b or c)'
+ */
+export function formatSelection(node: SelectionNode): string {
+  switch (node.type) {
+    case 'key':
+      return node.key;
+    case 'glob':
+      return node.pattern;
+    case 'attribute':
+      return `${node.attribute}:${node.pattern}`;
+    case 'graph': {
+      const operand = formatOperand(node.operand, PRIMARY);
+      return `${levels(node.upstream)}${node.upstream > 0 ? '+' : ''}${operand}${node.downstream > 0 ? '+' : ''}${levels(node.downstream)}`;
+    }
+    case 'not':
+      return `not ${formatOperand(node.operand, NOT)}`;
+    case 'and':
+    case 'or':
+      return formatChain(node);
+  }
+}
+
+// Binding strength, loosest first; an operand binding looser than its slot needs parentheses.
+const OR = 1;
+const AND = 2;
+const NOT = 3;
+const GRAPH = 4;
+const PRIMARY = 5;
+
+function strength(node: SelectionNode): number {
+  switch (node.type) {
+    case 'or':
+      return OR;
+    case 'and':
+      return AND;
+    case 'not':
+      return NOT;
+    case 'graph':
+      return GRAPH;
+    default:
+      return PRIMARY;
+  }
+}
+
+function formatOperand(node: SelectionNode, slot: number): string {
+  const text = formatSelection(node);
+  return strength(node) < slot ? `(${text})` : text;
+}
+
+/**
+ * Walks the left spine of an `a or b or c ...` (or `and`) chain in a loop, so
+ * long generated chains do not recurse once per operand. Left operands sit
+ * at the chain's own level; right ones one level tighter, since an equal
+ * operator there is a right-nested tree that only parentheses express.
+ */
+function formatChain(node: SelectionNode & { type: 'and' | 'or' }): string {
+  const rights: SelectionNode[] = [];
+  let left: SelectionNode = node;
+  while (left.type === node.type) {
+    const link = left as SelectionNode & { type: 'and' | 'or' };
+    rights.push(link.right);
+    left = link.left;
+  }
+  const level = node.type === 'or' ? OR : AND;
+  const parts = [formatOperand(left, level)];
+  for (let index = rights.length - 1; index >= 0; index--) parts.push(formatOperand(rights[index]!, level + 1));
+  return parts.join(` ${node.type} `);
+}
+
+function levels(depth: number): string {
+  return depth > 0 && depth !== Infinity ? String(depth) : '';
+}
