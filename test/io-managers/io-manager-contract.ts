@@ -1,0 +1,221 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { IOManagerError, SchemaError } from '../../src/core/errors.js';
+import type { IOManager, StoredAsset } from '../../src/core/io-manager.js';
+import type { ColumnSpec } from '../../src/core/row-schema.js';
+import { Table, type CellValue, type Row } from '../../src/core/table.js';
+
+/** A fresh, empty IO manager, and how to dispose of it (temp folders and the like). */
+export interface ManagerFixture {
+  readonly manager: IOManager;
+  cleanup(): Promise<void>;
+}
+
+/** An asset with one column of every kind, each both non-nullable and nullable. */
+export const everyKindAsset: StoredAsset = {
+  key: 'every_kind',
+  columns: [
+    { name: 'id', kind: 'integer', nullable: false },
+    { name: 'text', kind: 'string', nullable: false },
+    { name: 'amount', kind: 'number', nullable: false },
+    { name: 'active', kind: 'boolean', nullable: false },
+    { name: 'maybe_text', kind: 'string', nullable: true },
+    { name: 'maybe_amount', kind: 'number', nullable: true },
+    { name: 'maybe_count', kind: 'integer', nullable: true },
+    { name: 'maybe_active', kind: 'boolean', nullable: true },
+  ],
+};
+
+/** Rows that exercise every encoding hazard: quoting, line breaks, non-ASCII, leading zeros, empty vs null, number edge cases. */
+export const everyKindRows: Row[] = [
+  { id: 1, text: 'plain', amount: 0, active: true, maybe_text: 'x', maybe_amount: 1.5, maybe_count: 3, maybe_active: false },
+  { id: 2, text: 'Zoë 東京 🦀 naïve', amount: -1.5, active: false, maybe_text: null, maybe_amount: null, maybe_count: null, maybe_active: null },
+  { id: 3, text: 'a, b, c', amount: 0.1 + 0.2, active: true, maybe_text: '', maybe_amount: -0.000123, maybe_count: -7, maybe_active: true },
+  { id: 4, text: 'she said "hi"', amount: 1e21, active: false, maybe_text: '"', maybe_amount: 1e-7, maybe_count: 0, maybe_active: null },
+  { id: 5, text: 'line one\nline two', amount: -0, active: true, maybe_text: 'cr\r\nlf and lone\rcr', maybe_amount: 2 ** 53 + 2, maybe_count: Number.MAX_SAFE_INTEGER, maybe_active: false },
+  { id: 6, text: '01234', amount: 5e-324, active: false, maybe_text: '00', maybe_amount: Number.MAX_VALUE, maybe_count: Number.MIN_SAFE_INTEGER, maybe_active: true },
+  { id: 7, text: '', amount: 123456789.123456789, active: true, maybe_text: '  padded  ', maybe_amount: 0, maybe_count: 1, maybe_active: false },
+  { id: 8, text: 'null', amount: -123.45, active: false, maybe_text: 'true', maybe_amount: null, maybe_count: null, maybe_active: null },
+  { id: -9, text: '1e3', amount: 42, active: true, maybe_text: ',', maybe_amount: 3, maybe_count: 2, maybe_active: true },
+  { id: Number.MAX_SAFE_INTEGER, text: '"quoted", then\n"more"\n', amount: Math.PI, active: false, maybe_text: '\n', maybe_amount: -Math.E, maybe_count: 9, maybe_active: false },
+];
+
+function columnNames(asset: StoredAsset): string[] {
+  return asset.columns.map((column) => column.name);
+}
+
+function tableOf(asset: StoredAsset, rows: Row[]): Table<Row> {
+  return Table.fromRows(rows, columnNames(asset));
+}
+
+/**
+ * The behaviour every IO manager must have (Hono's shared router tests are
+ * the model): call it from each implementation's test file with a factory
+ * that returns a fresh, empty manager.
+ */
+export function describeIOManagerContract(name: string, makeManager: () => Promise<ManagerFixture>): void {
+  describe(`${name} (IOManager contract)`, () => {
+    let fixture: ManagerFixture;
+    let manager: IOManager;
+
+    beforeEach(async () => {
+      fixture = await makeManager();
+      manager = fixture.manager;
+    });
+    afterEach(async () => {
+      await fixture.cleanup();
+    });
+
+    it('round-trips every column kind, nullable or not, with every hazardous value intact', async () => {
+      const table = tableOf(everyKindAsset, everyKindRows);
+      await manager.store(everyKindAsset, table);
+      const loaded = await manager.load(everyKindAsset);
+      expect(loaded.columnNames).toEqual(columnNames(everyKindAsset));
+      expect(loaded.rows()).toEqual(everyKindRows);
+      // toEqual already tells -0 from 0; say it explicitly because it is the easy one to lose.
+      expect(Object.is(loaded.column('amount')[4], -0)).toBe(true);
+    });
+
+    it('keeps an empty string and null apart in a nullable text column', async () => {
+      const asset: StoredAsset = { key: 'empties', columns: [{ name: 'note', kind: 'string', nullable: true }] };
+      const rows: Row[] = [{ note: '' }, { note: null }, { note: '' }];
+      await manager.store(asset, tableOf(asset, rows));
+      expect((await manager.load(asset)).column('note')).toEqual(['', null, '']);
+    });
+
+    it('round-trips a single nullable column whose values are all null', async () => {
+      const asset: StoredAsset = { key: 'nulls', columns: [{ name: 'n', kind: 'number', nullable: true }] };
+      await manager.store(asset, tableOf(asset, [{ n: null }, { n: null }]));
+      const loaded = await manager.load(asset);
+      expect(loaded.numRows).toBe(2);
+      expect(loaded.column('n')).toEqual([null, null]);
+    });
+
+    it('round-trips a table with zero rows', async () => {
+      const result = await manager.store(everyKindAsset, tableOf(everyKindAsset, []));
+      expect(result.metadata.rows).toBe(0);
+      const loaded = await manager.load(everyKindAsset);
+      expect(loaded.numRows).toBe(0);
+      expect(loaded.columnNames).toEqual(columnNames(everyKindAsset));
+    });
+
+    it('stores and loads only the schema columns, in schema order', async () => {
+      const asset: StoredAsset = {
+        key: 'subset',
+        columns: [
+          { name: 'b', kind: 'string', nullable: false },
+          { name: 'a', kind: 'integer', nullable: false },
+        ],
+      };
+      const table = Table.fromRows([{ a: 1, b: 'x', extra: true }], ['a', 'extra', 'b']);
+      const result = await manager.store(asset, table);
+      expect(result.metadata.columns).toEqual(['b', 'a']);
+      const loaded = await manager.load(asset);
+      expect(loaded.columnNames).toEqual(['b', 'a']);
+      expect(loaded.rows()).toEqual([{ b: 'x', a: 1 }]);
+    });
+
+    it('reports rows and columns in the metadata', async () => {
+      const result = await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+      expect(result.metadata.rows).toBe(everyKindRows.length);
+      expect(result.metadata.columns).toEqual(columnNames(everyKindAsset));
+    });
+
+    it('gives equal tables equal data versions', async () => {
+      const first = await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+      const rebuilt = everyKindRows.map((row) => ({ ...row }));
+      const second = await manager.store(everyKindAsset, tableOf(everyKindAsset, rebuilt));
+      expect(second.dataVersion).toBe(first.dataVersion);
+    });
+
+    it('gives different tables different data versions', async () => {
+      const versions = new Set<string>();
+      const variants: Row[][] = [
+        everyKindRows,
+        everyKindRows.slice(0, -1),
+        [...everyKindRows].reverse(),
+        everyKindRows.map((row, index) => (index === 2 ? { ...row, maybe_text: null } : row)), // '' -> null
+        everyKindRows.map((row, index) => (index === 0 ? { ...row, amount: 1e-300 } : row)),
+        everyKindRows.map((row, index) => (index === 4 ? { ...row, amount: 0 } : row)), // -0 -> 0
+      ];
+      for (const rows of variants) {
+        versions.add((await manager.store(everyKindAsset, tableOf(everyKindAsset, rows))).dataVersion);
+      }
+      expect(versions.size).toBe(variants.length);
+    });
+
+    it('has no data version before the first store, and the stored one after it', async () => {
+      expect(await manager.dataVersion(everyKindAsset)).toBeUndefined();
+      const { dataVersion } = await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+      expect(dataVersion).toMatch(/^[0-9a-f]{64}$/);
+      expect(await manager.dataVersion(everyKindAsset)).toBe(dataVersion);
+    });
+
+    it('keeps the tables of different assets apart', async () => {
+      const other: StoredAsset = { ...everyKindAsset, key: 'other_asset' };
+      await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+      await manager.store(other, tableOf(other, everyKindRows.slice(0, 1)));
+      expect((await manager.load(everyKindAsset)).numRows).toBe(everyKindRows.length);
+      expect((await manager.load(other)).numRows).toBe(1);
+    });
+
+    it('replaces the stored table when storing again', async () => {
+      await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+      const second = await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows.slice(3, 5)));
+      expect((await manager.load(everyKindAsset)).rows()).toEqual(everyKindRows.slice(3, 5));
+      expect(await manager.dataVersion(everyKindAsset)).toBe(second.dataVersion);
+    });
+
+    it('is not affected when the caller mutates the stored arrays afterwards', async () => {
+      const asset: StoredAsset = { key: 'mutable', columns: [{ name: 'v', kind: 'integer', nullable: false }] };
+      const values: CellValue[] = [1, 2, 3];
+      const { dataVersion } = await manager.store(asset, Table.fromColumns<Row>({ v: values }, ['v']));
+      values[0] = 99;
+      expect((await manager.load(asset)).column('v')).toEqual([1, 2, 3]);
+      expect(await manager.dataVersion(asset)).toBe(dataVersion);
+    });
+
+    it('deletes a stored table and says whether there was one', async () => {
+      await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+      expect(await manager.delete(everyKindAsset)).toBe(true);
+      expect(await manager.dataVersion(everyKindAsset)).toBeUndefined();
+      await expect(manager.load(everyKindAsset)).rejects.toBeInstanceOf(IOManagerError);
+      expect(await manager.delete(everyKindAsset)).toBe(false);
+    });
+
+    it('rejects loading an asset that was never stored with an IOManagerError naming it', async () => {
+      const error = await manager.load(everyKindAsset).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(IOManagerError);
+      expect((error as IOManagerError).message).toContain('every_kind');
+      expect((error as IOManagerError).hint).toBeTruthy();
+    });
+
+    it.each<[string, ColumnSpec, CellValue | undefined, RegExp]>([
+      ['null in a non-nullable column', { name: 'n', kind: 'number', nullable: false }, null, /column "n" must be a finite number, got null/],
+      ['a non-finite number', { name: 'n', kind: 'number', nullable: true }, Number.POSITIVE_INFINITY, /must be a finite number or null, got Infinity/],
+      ['NaN', { name: 'n', kind: 'number', nullable: false }, Number.NaN, /got NaN/],
+      ['a fraction in an integer column', { name: 'n', kind: 'integer', nullable: false }, 1.5, /must be an integer, got 1.5/],
+      ['a number in a text column', { name: 'n', kind: 'string', nullable: false }, 12, /must be a string, got 12/],
+      ['a string in a boolean column', { name: 'n', kind: 'boolean', nullable: false }, 'true', /must be true or false, got "true"/],
+      ['a missing value', { name: 'n', kind: 'string', nullable: true }, undefined, /got undefined/],
+      ['a lone surrogate', { name: 'n', kind: 'string', nullable: false }, 'bad \ud800', /lone surrogate/],
+    ])('rejects %s with a SchemaError naming the row and column, and keeps what was stored', async (_, column, value, message) => {
+      const asset: StoredAsset = { key: 'strict', columns: [column] };
+      const good = await manager.store(asset, Table.fromColumns<Row>({ n: [] }, ['n']));
+      const bad = Table.fromColumns<Row>({ n: [column.kind === 'boolean' ? true : column.kind === 'string' ? 'ok' : 1, value as CellValue] }, ['n']);
+      const error = await manager.store(asset, bad).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect((error as SchemaError).message).toMatch(/asset "strict": row 2 of 2, column "n"/);
+      expect((error as SchemaError).message).toMatch(message);
+      expect(await manager.dataVersion(asset)).toBe(good.dataVersion);
+      expect((await manager.load(asset)).numRows).toBe(0);
+    });
+
+    it('rejects a table that lacks a schema column with a SchemaError naming it', async () => {
+      const table = Table.fromRows([{ id: 1 }], ['id']);
+      const error = await manager.store(everyKindAsset, table).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SchemaError);
+      expect((error as SchemaError).message).toContain('"text"');
+      expect(await manager.dataVersion(everyKindAsset)).toBeUndefined();
+    });
+  });
+}
