@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/*
+ * The records of an instance: runs, their events, and the materializations the
+ * planner compares against. The schemas are the source of truth for the types;
+ * every backend validates records with them before writing, and parses what it
+ * reads back (JSON columns included) with them, so a hand-edited or damaged row
+ * is reported instead of flowing into the planner.
+ */
+
+export const runStatusSchema = z.enum(['started', 'success', 'failed', 'canceled', 'nothing-to-do']);
+export type RunStatus = z.infer<typeof runStatusSchema>;
+
+/** JSON objects stored with events and materializations (log data, IO manager metadata). */
+const jsonObjectSchema = z.record(z.string(), z.unknown());
+
+export const runRecordSchema = z.object({
+  runId: z.string().min(1),
+  status: runStatusSchema,
+  /** The selection expression the run was planned from, as typed. */
+  selection: z.string(),
+  /** `cli`, `schedule:<name>` or `sensor:<name>`. */
+  trigger: z.string().min(1),
+  startedAt: z.date(),
+  endedAt: z.date().nullable(),
+  /**
+   * The process and host that run the run, so a `started` run whose process is
+   * gone can be told from one still running. `null` for runs recorded before
+   * the storage kept them (schema version 1).
+   */
+  pid: z.int().nonnegative().nullable(),
+  hostname: z.string().nullable(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type RunTrigger = RunRecord['trigger'];
+
+export const runEventTypeSchema = z.enum([
+  'run-start',
+  'run-end',
+  'step-start',
+  'step-success',
+  'step-failure',
+  'step-skip',
+  'step-retry',
+  'log',
+]);
+export type RunEventType = z.infer<typeof runEventTypeSchema>;
+
+export const logLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+export type LogLevel = z.infer<typeof logLevelSchema>;
+
+export const runEventSchema = z.object({
+  runId: z.string().min(1),
+  time: z.date(),
+  type: runEventTypeSchema,
+  /** The step's asset; `null` for run-level events. */
+  assetKey: z.string().min(1).nullable(),
+  /** 1 for the first attempt of a step; `null` for run-level events. */
+  attempt: z.int().positive().nullable(),
+  level: logLevelSchema,
+  message: z.string(),
+  /** Stored as JSON: values come back as `JSON.stringify` makes them (a `Date` becomes its ISO string). */
+  data: jsonObjectSchema.nullable(),
+});
+export type RunEvent = z.infer<typeof runEventSchema>;
+
+export const storedRunEventSchema = runEventSchema.extend({
+  /** Insertion order: strictly increasing across all events, hence within one run. */
+  seq: z.int().positive(),
+});
+export type StoredRunEvent = z.infer<typeof storedRunEventSchema>;
+
+export const materializationRecordSchema = z.object({
+  runId: z.string().min(1),
+  assetKey: z.string().min(1),
+  materializedAt: z.date(),
+  codeVersion: z.string(),
+  /** What the IO manager computed for the stored output. */
+  dataVersion: z.string(),
+  /** Upstream key -> the data version of it that this materialization read. */
+  inputDataVersions: z.record(z.string(), z.string()),
+  /** Why the asset was planned (`missing`, `code-changed`, ...), in the planner's order. */
+  reasons: z.array(z.string()),
+  durationMs: z.number().nonnegative(),
+  /** From the IO manager: rows, columns, bytes, path. Stored as JSON, like event data. */
+  metadata: jsonObjectSchema,
+});
+export type MaterializationRecord = z.infer<typeof materializationRecordSchema>;
+
+/** What one `write` stores in one transaction. */
+export interface WriteBatch {
+  readonly events?: readonly RunEvent[];
+  readonly materializations?: readonly MaterializationRecord[];
+}
+
+/**
+ * Where an instance keeps its runs, events and materializations. SQLite now, a
+ * shared Postgres later: both pass the same contract suite
+ * (`test/storage/storage-contract.ts`).
+ *
+ * Ordering is part of the contract: "newest" means latest written (insertion
+ * order), never a timestamp alone, so two writes in the same millisecond, or a
+ * clock that steps back, still give one answer.
+ *
+ * Errors are `StrataError`s: `STRATA_STORAGE_UNKNOWN_RUN` (a record names a run
+ * never created), `STRATA_STORAGE_DUPLICATE_RUN`, `STRATA_STORAGE_INVALID_RECORD`
+ * (a record breaks its schema or holds data that is not JSON),
+ * `STRATA_STORAGE_INVALID_ARGUMENT`, `STRATA_STORAGE_INVALID_ROW` (a stored row
+ * cannot be read back), `STRATA_STORAGE_WRITE`.
+ */
+export interface InstanceStorage {
+  createRun(run: RunRecord): Promise<void>;
+  /** Sets the final status and end time of a run created before. */
+  finishRun(runId: string, status: Exclude<RunStatus, 'started'>, endedAt: Date): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  /** Newest first: by `startedAt`, then by creation order for runs that started in the same millisecond. */
+  listRuns(options?: { readonly limit?: number; readonly status?: RunStatus }): Promise<RunRecord[]>;
+  /** The run `listRuns` would list first. */
+  latestRun(): Promise<RunRecord | undefined>;
+  /** Every run with that status, newest first (`started` ones are the candidates for crash detection). */
+  runsWithStatus(status: RunStatus): Promise<RunRecord[]>;
+  /**
+   * Stores the events (in the given order) and the materializations of one step
+   * or one batch in one transaction: all of them, or, when any is rejected,
+   * none. Every record must name a run created before.
+   */
+  write(batch: WriteBatch): Promise<void>;
+  /** The events of a run in `seq` order; empty for an unknown run. */
+  runEvents(runId: string): Promise<StoredRunEvent[]>;
+  /**
+   * The latest materialization of each asset (of `assetKeys` only, when given),
+   * keyed and iterated in asset key order. Assets never materialized are absent.
+   */
+  latestMaterializations(assetKeys?: readonly string[]): Promise<Map<string, MaterializationRecord>>;
+  /** Newest first. */
+  materializationHistory(assetKey: string, options?: { readonly limit?: number }): Promise<MaterializationRecord[]>;
+  /** Forgets every materialization of these assets, so the planner sees them as missing; returns the rows removed. */
+  wipeMaterializations(assetKeys: readonly string[]): Promise<number>;
+  /** Releases the connection; calling it again does nothing. */
+  close(): Promise<void>;
+}

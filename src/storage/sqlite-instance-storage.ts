@@ -1,0 +1,537 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
+import { z } from 'zod';
+import { StrataError } from '../core/errors.js';
+import {
+  type InstanceStorage,
+  type MaterializationRecord,
+  materializationRecordSchema,
+  type RunEvent,
+  runEventSchema,
+  type RunRecord,
+  runRecordSchema,
+  type RunStatus,
+  runStatusSchema,
+  type StoredRunEvent,
+  storedRunEventSchema,
+  type WriteBatch,
+} from './instance-storage.js';
+import { migrateSqlite } from './sqlite-migrations.js';
+
+/** Where `SqliteInstanceStorage.open` finds the database: `<home>/strata.db`, or a private in-memory one. */
+export type SqliteInstanceStorageOptions = { readonly home: string } | { readonly path: ':memory:' };
+
+/** The database file inside `STRATA_HOME`. */
+export const SQLITE_DATABASE_FILE = 'strata.db';
+
+/**
+ * How long a statement waits for another process's write to finish before
+ * failing with SQLITE_BUSY. Transactions here are a few milliseconds long, so
+ * reaching it means something holds the database far longer than Strata does.
+ */
+const BUSY_TIMEOUT_MS = 5000;
+const WAL_RETRY_DELAY_MS = 5;
+
+/**
+ * Instance storage in one SQLite file (WAL mode), shared safely by several
+ * processes on one machine: the CLI, the daemon and the runs they start.
+ *
+ * Hazard: better-sqlite3 is synchronous. Every method blocks the event loop
+ * for its query, and for up to 5 s while another process holds the write lock.
+ *
+ * @example
+ * const storage = await SqliteInstanceStorage.open({ home: process.env.STRATA_HOME ?? '.strata' });
+ * try {
+ *   const latest = await storage.latestMaterializations(['users', 'posts']);
+ * } finally {
+ *   await storage.close();
+ * }
+ */
+export class SqliteInstanceStorage implements InstanceStorage {
+  /** The database file, or `:memory:`; used in messages. */
+  readonly location: string;
+
+  readonly #db: Database.Database;
+  readonly #insertRun: Database.Statement;
+  readonly #finishRun: Database.Statement;
+  readonly #getRun: Database.Statement;
+  readonly #existingRuns: Database.Statement;
+  readonly #listRuns: Database.Statement;
+  readonly #listRunsWithStatus: Database.Statement;
+  readonly #insertEvent: Database.Statement;
+  readonly #insertMaterialization: Database.Statement;
+  readonly #runEvents: Database.Statement;
+  readonly #latestMaterializations: Database.Statement;
+  readonly #latestMaterializationsOf: Database.Statement;
+  readonly #materializationHistory: Database.Statement;
+  readonly #wipeMaterializations: Database.Statement;
+  readonly #writeBatch: Database.Transaction<(events: EventParams[], materializations: MaterializationParams[]) => void>;
+
+  /**
+   * Opens (creating it when missing) the database, and migrates its schema
+   * forward. Throws `STRATA_STORAGE_TOO_NEW` for a database written by a newer
+   * Strata, `STRATA_STORAGE_CORRUPT` for a file that is not a SQLite database,
+   * `STRATA_STORAGE_OPEN` when the home folder or file cannot be opened.
+   */
+  static async open(options: SqliteInstanceStorageOptions): Promise<SqliteInstanceStorage> {
+    let location: string;
+    if ('home' in options) {
+      await createHome(options.home);
+      location = path.join(options.home, SQLITE_DATABASE_FILE);
+    } else {
+      location = options.path;
+    }
+    let db: Database.Database | undefined;
+    try {
+      // The busy timeout is set by the constructor, before any statement, so
+      // migrating waits for a concurrent opener too.
+      db = new Database(location, { timeout: BUSY_TIMEOUT_MS });
+      await enableWal(db);
+      // NORMAL is durable in WAL mode except for the last transactions on power
+      // loss, and never corrupts.
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      migrateSqlite(db, location);
+      return new SqliteInstanceStorage(db, location);
+    } catch (error) {
+      db?.close();
+      throw openError(error, location);
+    }
+  }
+
+  private constructor(db: Database.Database, location: string) {
+    this.#db = db;
+    this.location = location;
+    this.#insertRun = db.prepare(
+      `INSERT INTO runs (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname)
+       VALUES (@runId, @status, @selection, @trigger, @startedAt, @endedAt, @pid, @hostname)`,
+    );
+    this.#finishRun = db.prepare('UPDATE runs SET status = @status, ended_at = @endedAt WHERE run_id = @runId');
+    this.#getRun = db.prepare('SELECT * FROM runs WHERE run_id = ?');
+    // A list of ids or keys is passed as one JSON array, so the statement is prepared once whatever its length.
+    this.#existingRuns = db
+      .prepare('SELECT run_id FROM runs WHERE run_id IN (SELECT value FROM json_each(?))')
+      .pluck();
+    // LIMIT -1 means no limit, so one statement serves both.
+    this.#listRuns = db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?');
+    this.#listRunsWithStatus = db.prepare(
+      'SELECT * FROM runs WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?',
+    );
+    this.#insertEvent = db.prepare(
+      `INSERT INTO events (run_id, time, type, asset_key, attempt, level, message, data)
+       VALUES (@runId, @time, @type, @assetKey, @attempt, @level, @message, @data)`,
+    );
+    this.#insertMaterialization = db.prepare(
+      `INSERT INTO materializations (run_id, asset_key, materialized_at, code_version, data_version,
+         input_data_versions, reasons, duration_ms, metadata)
+       VALUES (@runId, @assetKey, @materializedAt, @codeVersion, @dataVersion,
+         @inputDataVersions, @reasons, @durationMs, @metadata)`,
+    );
+    this.#runEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
+    // Latest = highest id (insertion order), never the largest timestamp.
+    this.#latestMaterializations = db.prepare(
+      `SELECT * FROM materializations
+       WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key)
+       ORDER BY asset_key`,
+    );
+    this.#latestMaterializationsOf = db.prepare(
+      `SELECT * FROM materializations
+       WHERE id IN (SELECT MAX(id) FROM materializations
+                    WHERE asset_key IN (SELECT value FROM json_each(?)) GROUP BY asset_key)
+       ORDER BY asset_key`,
+    );
+    this.#materializationHistory = db.prepare(
+      'SELECT * FROM materializations WHERE asset_key = ? ORDER BY id DESC LIMIT ?',
+    );
+    this.#wipeMaterializations = db.prepare(
+      'DELETE FROM materializations WHERE asset_key IN (SELECT value FROM json_each(?))',
+    );
+    this.#writeBatch = db.transaction((events: EventParams[], materializations: MaterializationParams[]) => {
+      for (const event of events) this.#insertEvent.run(event);
+      for (const materialization of materializations) this.#insertMaterialization.run(materialization);
+    });
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    const valid = validRecord(runRecordSchema, run, `run "${run.runId}"`);
+    try {
+      this.#insertRun.run({
+        ...valid,
+        startedAt: valid.startedAt.getTime(),
+        endedAt: valid.endedAt?.getTime() ?? null,
+      });
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new StrataError('STRATA_STORAGE_DUPLICATE_RUN', `A run with id "${run.runId}" already exists in ${this.location}.`, {
+          hint: 'Give every run a new id (a random UUID).',
+          cause: error,
+        });
+      }
+      throw this.#writeError(error);
+    }
+  }
+
+  async finishRun(runId: string, status: Exclude<RunStatus, 'started'>, endedAt: Date): Promise<void> {
+    const parsed = runEndSchema.safeParse({ status, endedAt });
+    if (!parsed.success) throw invalidRecord(`the end of run "${runId}"`, parsed.error);
+    let changes: number;
+    try {
+      changes = this.#finishRun.run({ runId, status, endedAt: endedAt.getTime() }).changes;
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+    if (changes === 0) throw this.#unknownRun(`Cannot finish run "${runId}": it does not exist in ${this.location}.`);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const row = this.#getRun.get(runId);
+    return row === undefined ? undefined : this.#readRow(runRow, row, 'runs');
+  }
+
+  async listRuns(options: { readonly limit?: number; readonly status?: RunStatus } = {}): Promise<RunRecord[]> {
+    const limit = sqlLimit(options.limit);
+    const rows =
+      options.status === undefined
+        ? this.#listRuns.all(limit)
+        : this.#listRunsWithStatus.all(options.status, limit);
+    return rows.map((row) => this.#readRow(runRow, row, 'runs'));
+  }
+
+  async latestRun(): Promise<RunRecord | undefined> {
+    const [latest] = await this.listRuns({ limit: 1 });
+    return latest;
+  }
+
+  async runsWithStatus(status: RunStatus): Promise<RunRecord[]> {
+    return this.listRuns({ status });
+  }
+
+  async write(batch: WriteBatch): Promise<void> {
+    // Validate and serialize everything first: a bad record is reported before
+    // the write lock is taken, and by its position in the batch.
+    const events = (batch.events ?? []).map((event, index) => eventParams(event, index));
+    const materializations = (batch.materializations ?? []).map((record, index) =>
+      materializationParams(record, index),
+    );
+    if (events.length === 0 && materializations.length === 0) return;
+    try {
+      // IMMEDIATE takes the write lock up front. A deferred transaction that
+      // must upgrade from reader to writer gets SQLITE_BUSY at once in WAL mode,
+      // without waiting for the busy timeout.
+      this.#writeBatch.immediate(events, materializations);
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        const named = [...new Set([...events, ...materializations].map((record) => record.runId))];
+        const existing = new Set(this.#existingRuns.all(JSON.stringify(named)) as string[]);
+        const missing = named.filter((runId) => !existing.has(runId)).sort();
+        throw this.#unknownRun(
+          `The batch names ${quoteList(missing, 'run')}, which ${missing.length === 1 ? 'does' : 'do'} not exist in ${this.location}; nothing from the batch was written.`,
+          error,
+        );
+      }
+      throw this.#writeError(error);
+    }
+  }
+
+  async runEvents(runId: string): Promise<StoredRunEvent[]> {
+    return this.#runEvents.all(runId).map((row) => this.#readRow(eventRow, row, 'events'));
+  }
+
+  async latestMaterializations(assetKeys?: readonly string[]): Promise<Map<string, MaterializationRecord>> {
+    const rows =
+      assetKeys === undefined
+        ? this.#latestMaterializations.all()
+        : this.#latestMaterializationsOf.all(JSON.stringify(assetKeys));
+    const latest = new Map<string, MaterializationRecord>();
+    for (const row of rows) {
+      const record = this.#readRow(materializationRow, row, 'materializations');
+      latest.set(record.assetKey, record);
+    }
+    return latest;
+  }
+
+  async materializationHistory(
+    assetKey: string,
+    options: { readonly limit?: number } = {},
+  ): Promise<MaterializationRecord[]> {
+    return this.#materializationHistory
+      .all(assetKey, sqlLimit(options.limit))
+      .map((row) => this.#readRow(materializationRow, row, 'materializations'));
+  }
+
+  async wipeMaterializations(assetKeys: readonly string[]): Promise<number> {
+    try {
+      return this.#wipeMaterializations.run(JSON.stringify(assetKeys)).changes;
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  #readRow<T>(schema: z.ZodType<T>, row: unknown, table: string): T {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) return parsed.data;
+    const id = rowId(row);
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_ROW',
+      `Row ${id} of table ${table} in ${this.location} cannot be read: ${describeIssues(parsed.error)}.`,
+      {
+        hint:
+          'The row was changed outside Strata. Restore it, or move the database aside to start a new instance ' +
+          '(every asset is then planned as missing).',
+        cause: parsed.error,
+      },
+    );
+  }
+
+  #unknownRun(message: string, cause?: unknown): StrataError {
+    return new StrataError('STRATA_STORAGE_UNKNOWN_RUN', message, {
+      hint: 'Create the run with createRun before finishing it or writing its events and materializations.',
+      cause,
+    });
+  }
+
+  #writeError(error: unknown): unknown {
+    const code = sqliteCode(error);
+    if (code === undefined) return error;
+    return new StrataError('STRATA_STORAGE_WRITE', `Could not write to ${this.location}: ${(error as Error).message} (${code}).`, {
+      hint:
+        'Check that the disk has room and the file is writable. SQLITE_BUSY means another process held the ' +
+        `database for more than ${BUSY_TIMEOUT_MS / 1000} s.`,
+      cause: error,
+    });
+  }
+}
+
+type EventParams = ReturnType<typeof eventParams>;
+type MaterializationParams = ReturnType<typeof materializationParams>;
+
+function eventParams(event: RunEvent, index: number) {
+  const what = `events[${index}]`;
+  const valid = validRecord(runEventSchema, event, what);
+  return {
+    ...valid,
+    time: valid.time.getTime(),
+    data: valid.data === null ? null : toJson(valid.data, `${what}.data`),
+  };
+}
+
+function materializationParams(record: MaterializationRecord, index: number) {
+  const what = `materializations[${index}]`;
+  const valid = validRecord(materializationRecordSchema, record, what);
+  return {
+    ...valid,
+    materializedAt: valid.materializedAt.getTime(),
+    inputDataVersions: JSON.stringify(valid.inputDataVersions),
+    reasons: JSON.stringify(valid.reasons),
+    metadata: toJson(valid.metadata, `${what}.metadata`),
+  };
+}
+
+function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
+  const parsed = schema.safeParse(record);
+  if (!parsed.success) throw invalidRecord(what, parsed.error);
+  return parsed.data;
+}
+
+function invalidRecord(what: string, error: z.ZodError): StrataError {
+  return new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: ${describeIssues(error)}. Nothing was written.`, {
+    hint: 'This is a bug in the code that built the record: fix the field named above.',
+    cause: error,
+  });
+}
+
+/** Log data and metadata come from user code: BigInts and cycles end up here. */
+function toJson(value: Record<string, unknown>, what: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_RECORD',
+      `Cannot store ${what} as JSON: ${(error as Error).message}. Nothing was written.`,
+      { hint: 'Pass only JSON values (no BigInt, no circular references) as log data and metadata.', cause: error },
+    );
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
+    .join('; ');
+}
+
+function sqlLimit(limit: number | undefined): number {
+  if (limit === undefined) return -1;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `A limit must be a positive integer, got ${limit}.`, {
+      hint: 'Leave the limit out to get every record.',
+    });
+  }
+  return limit;
+}
+
+async function createHome(home: string): Promise<void> {
+  try {
+    await mkdir(home, { recursive: true });
+  } catch (error) {
+    throw new StrataError('STRATA_STORAGE_OPEN', `Cannot create the Strata home folder ${home}: ${(error as Error).message}`, {
+      hint: 'Set STRATA_HOME to a folder you can write to.',
+      cause: error,
+    });
+  }
+}
+
+function openError(error: unknown, location: string): unknown {
+  if (error instanceof StrataError) return error;
+  const code = sqliteCode(error);
+  if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+    return new StrataError('STRATA_STORAGE_CORRUPT', `${location} is not a readable SQLite database (${code}).`, {
+      hint:
+        `Move it aside (with its -wal and -shm files, if any) and run again: a new database is created, ` +
+        'and every asset is planned as missing and materialized again.',
+      cause: error,
+    });
+  }
+  if (code !== undefined) {
+    return new StrataError('STRATA_STORAGE_OPEN', `Cannot open the instance database ${location}: ${(error as Error).message} (${code}).`, {
+      hint: 'Check that STRATA_HOME is a folder you can write to and that strata.db in it is a file.',
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/**
+ * WAL: readers never block the writer, nor the writer the readers. Switching a
+ * new database to WAL takes an exclusive lock, and when two processes create
+ * the database at once SQLite fails one of them with SQLITE_BUSY straight away
+ * instead of calling the busy handler (waiting there could deadlock). So this
+ * one statement waits and retries itself, within the same time budget.
+ */
+async function enableWal(db: Database.Database): Promise<void> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if (sqliteCode(error) !== 'SQLITE_BUSY' || Date.now() >= deadline) throw error;
+      await sleep(WAL_RETRY_DELAY_MS);
+    }
+  }
+}
+
+function sqliteCode(error: unknown): string | undefined {
+  return error instanceof Database.SqliteError ? error.code : undefined;
+}
+
+function quoteList(values: readonly string[], noun: string): string {
+  return `${noun}${values.length === 1 ? '' : 's'} ${values.map((value) => `"${value}"`).join(', ')}`;
+}
+
+function rowId(row: unknown): string {
+  if (typeof row !== 'object' || row === null) return '?';
+  const record = row as Record<string, unknown>;
+  return String(record['seq'] ?? record['id'] ?? '?');
+}
+
+/*
+ * Stored rows, parsed back into records. Columns are snake_case, times epoch
+ * milliseconds, JSON columns TEXT checked against the record schemas.
+ */
+
+const runEndSchema = z.object({ status: runStatusSchema.exclude(['started']), endedAt: z.date() });
+
+const epochMs = z.int().transform((ms) => new Date(ms));
+
+function jsonText<T>(schema: z.ZodType<T>) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+const runRow = z
+  .object({
+    run_id: z.string(),
+    status: z.string(),
+    selection: z.string(),
+    triggered_by: z.string(),
+    started_at: epochMs,
+    ended_at: epochMs.nullable(),
+    pid: z.int().nullable(),
+    hostname: z.string().nullable(),
+  })
+  .transform((row) => ({
+    runId: row.run_id,
+    status: row.status,
+    selection: row.selection,
+    trigger: row.triggered_by,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    pid: row.pid,
+    hostname: row.hostname,
+  }))
+  .pipe(runRecordSchema);
+
+const eventRow = z
+  .object({
+    seq: z.int(),
+    run_id: z.string(),
+    time: epochMs,
+    type: z.string(),
+    asset_key: z.string().nullable(),
+    attempt: z.int().nullable(),
+    level: z.string(),
+    message: z.string(),
+    data: jsonText(runEventSchema.shape.data.unwrap()).nullable(),
+  })
+  .transform((row) => ({
+    seq: row.seq,
+    runId: row.run_id,
+    time: row.time,
+    type: row.type,
+    assetKey: row.asset_key,
+    attempt: row.attempt,
+    level: row.level,
+    message: row.message,
+    data: row.data,
+  }))
+  .pipe(storedRunEventSchema);
+
+const materializationRow = z
+  .object({
+    run_id: z.string(),
+    asset_key: z.string(),
+    materialized_at: epochMs,
+    code_version: z.string(),
+    data_version: z.string(),
+    input_data_versions: jsonText(materializationRecordSchema.shape.inputDataVersions),
+    reasons: jsonText(materializationRecordSchema.shape.reasons),
+    duration_ms: z.number(),
+    metadata: jsonText(materializationRecordSchema.shape.metadata),
+  })
+  .transform((row) => ({
+    runId: row.run_id,
+    assetKey: row.asset_key,
+    materializedAt: row.materialized_at,
+    codeVersion: row.code_version,
+    dataVersion: row.data_version,
+    inputDataVersions: row.input_data_versions,
+    reasons: row.reasons,
+    durationMs: row.duration_ms,
+    metadata: row.metadata,
+  }))
+  .pipe(materializationRecordSchema);

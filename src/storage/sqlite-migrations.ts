@@ -1,0 +1,124 @@
+import type Database from 'better-sqlite3';
+import { StrataError } from '../core/errors.js';
+
+/** One step of the SQLite schema: applying `sql` to a version `version - 1` database makes it version `version`. */
+export interface SqliteMigration {
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/*
+ * The schema history, oldest first; `PRAGMA user_version` holds the version a
+ * database is at. Released migrations are never edited: a change to the schema
+ * is a new entry at the end (schedule/sensor ticks, cursors and leases will be
+ * version 3).
+ *
+ * Times are epoch milliseconds (INTEGER); JSON columns are TEXT. Tables are
+ * STRICT so a value of the wrong type is refused by SQLite itself. Explicit
+ * INTEGER PRIMARY KEY AUTOINCREMENT ids give a stable insertion order (a plain
+ * rowid may be renumbered by VACUUM, and may reuse the id of a deleted row).
+ */
+export const sqliteMigrations: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    description: 'runs, run events and materializations',
+    sql: `
+      CREATE TABLE runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL UNIQUE,
+        status TEXT NOT NULL,
+        selection TEXT NOT NULL,
+        triggered_by TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER
+      ) STRICT;
+      CREATE INDEX runs_by_start ON runs (started_at, id);
+
+      CREATE TABLE events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES runs (run_id),
+        time INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        asset_key TEXT,
+        attempt INTEGER,
+        level TEXT NOT NULL,
+        message TEXT NOT NULL,
+        data TEXT
+      ) STRICT;
+      CREATE INDEX events_by_run ON events (run_id, seq);
+
+      CREATE TABLE materializations (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES runs (run_id),
+        asset_key TEXT NOT NULL,
+        materialized_at INTEGER NOT NULL,
+        code_version TEXT NOT NULL,
+        data_version TEXT NOT NULL,
+        input_data_versions TEXT NOT NULL,
+        reasons TEXT NOT NULL,
+        duration_ms REAL NOT NULL,
+        metadata TEXT NOT NULL
+      ) STRICT;
+      -- The latest per asset is MAX(id) per asset_key: this index answers it without a scan.
+      CREATE INDEX materializations_by_asset ON materializations (asset_key, id);
+    `,
+  },
+  {
+    version: 2,
+    description: 'the process and host of each run, for telling crashed runs from running ones',
+    sql: `
+      ALTER TABLE runs ADD COLUMN pid INTEGER;
+      ALTER TABLE runs ADD COLUMN hostname TEXT;
+      -- Crash detection asks for the runs still marked started: keep that from scanning every run.
+      CREATE INDEX runs_by_status ON runs (status, started_at, id);
+    `,
+  },
+];
+
+/** The schema version this code writes and understands. */
+export const latestSqliteSchemaVersion = lastVersion(sqliteMigrations);
+
+/**
+ * Brings the database forward to the last version of `migrations`, one
+ * transaction per migration, so a failure leaves it at the last version that
+ * applied completely. Safe when several processes open a new database at once:
+ * each migration takes the write lock and re-reads the version before applying.
+ *
+ * Throws `STRATA_STORAGE_TOO_NEW` for a database newer than `migrations` know,
+ * without touching it. `location` only names the database in that message.
+ */
+export function migrateSqlite(
+  db: Database.Database,
+  location: string,
+  migrations: readonly SqliteMigration[] = sqliteMigrations,
+): void {
+  const supported = lastVersion(migrations);
+  const found = userVersion(db);
+  if (found > supported) {
+    throw new StrataError(
+      'STRATA_STORAGE_TOO_NEW',
+      `The instance database ${location} has schema version ${found}; this version of Strata supports up to ${supported}.`,
+      {
+        hint: 'A newer Strata wrote this database: upgrade Strata, or point STRATA_HOME at another folder.',
+      },
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= found) continue;
+    db.transaction(() => {
+      if (userVersion(db) >= migration.version) return; // another process got here first
+      db.exec(migration.sql);
+      // Inside the transaction: the version moves with the schema or not at all.
+      db.pragma(`user_version = ${migration.version}`);
+    }).immediate();
+  }
+}
+
+function lastVersion(migrations: readonly SqliteMigration[]): number {
+  return migrations.at(-1)?.version ?? 0;
+}
+
+function userVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

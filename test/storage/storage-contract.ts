@@ -1,0 +1,360 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StrataError } from '../../src/core/errors.js';
+import type {
+  InstanceStorage,
+  MaterializationRecord,
+  RunEvent,
+  RunRecord,
+} from '../../src/storage/instance-storage.js';
+
+/** A fresh, empty storage for one test, and how to dispose of it afterwards. */
+export type OpenStorage = () => Promise<{ storage: InstanceStorage; cleanup(): Promise<void> }>;
+
+/**
+ * The behaviour every `InstanceStorage` backend must have. A backend's test
+ * file calls this once per way of opening it.
+ */
+export function describeInstanceStorageContract(name: string, open: OpenStorage): void {
+  describe(`InstanceStorage contract: ${name}`, () => {
+    let storage: InstanceStorage;
+    let cleanup: () => Promise<void>;
+
+    beforeEach(async () => {
+      ({ storage, cleanup } = await open());
+    });
+
+    afterEach(async () => {
+      await cleanup();
+    });
+
+    describe('runs', () => {
+      it('returns a created run with every field and its dates intact', async () => {
+        const created = run({ runId: 'r1', startedAt: new Date('2024-03-01T12:34:56.789Z') });
+        await storage.createRun(created);
+        expect(await storage.getRun('r1')).toEqual(created);
+      });
+
+      it('returns undefined for a run that was never created', async () => {
+        expect(await storage.getRun('nope')).toBeUndefined();
+      });
+
+      it('records the status and end time given to finishRun', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        const endedAt = new Date('2024-03-01T13:00:00.001Z');
+        await storage.finishRun('r1', 'failed', endedAt);
+        expect(await storage.getRun('r1')).toMatchObject({ status: 'failed', endedAt });
+      });
+
+      it('rejects finishing a run that was never created', async () => {
+        await expectStrataError(storage.finishRun('ghost', 'success', new Date()), 'STRATA_STORAGE_UNKNOWN_RUN', /"ghost"/);
+      });
+
+      it('rejects a second run with the same id and keeps the first', async () => {
+        await storage.createRun(run({ runId: 'r1', selection: 'first' }));
+        await expectStrataError(storage.createRun(run({ runId: 'r1', selection: 'second' })), 'STRATA_STORAGE_DUPLICATE_RUN', /"r1"/);
+        expect((await storage.getRun('r1'))?.selection).toBe('first');
+      });
+
+      it('rejects a run whose start date is not a valid date', async () => {
+        await expectStrataError(
+          storage.createRun(run({ runId: 'r1', startedAt: new Date('not a date') })),
+          'STRATA_STORAGE_INVALID_RECORD',
+          /startedAt/,
+        );
+        expect(await storage.getRun('r1')).toBeUndefined();
+      });
+
+      it('lists runs newest first by start time, then by creation order', async () => {
+        await storage.createRun(run({ runId: 'middle', startedAt: at(20) }));
+        await storage.createRun(run({ runId: 'oldest', startedAt: at(10) }));
+        await storage.createRun(run({ runId: 'newest', startedAt: at(30) }));
+        await storage.createRun(run({ runId: 'same-ms-as-middle', startedAt: at(20) }));
+        expect((await storage.listRuns()).map((r) => r.runId)).toEqual([
+          'newest',
+          'same-ms-as-middle',
+          'middle',
+          'oldest',
+        ]);
+        expect((await storage.listRuns({ limit: 2 })).map((r) => r.runId)).toEqual(['newest', 'same-ms-as-middle']);
+      });
+
+      it('filters listed runs by status, with or without a limit', async () => {
+        await storage.createRun(run({ runId: 'a', startedAt: at(1) }));
+        await storage.createRun(run({ runId: 'b', startedAt: at(2) }));
+        await storage.createRun(run({ runId: 'c', startedAt: at(3) }));
+        await storage.createRun(run({ runId: 'd', startedAt: at(4) }));
+        await storage.finishRun('b', 'success', at(5));
+        await storage.finishRun('d', 'success', at(6));
+        expect((await storage.listRuns({ status: 'success' })).map((r) => r.runId)).toEqual(['d', 'b']);
+        expect((await storage.listRuns({ status: 'started', limit: 1 })).map((r) => r.runId)).toEqual(['c']);
+        expect(await storage.listRuns({ status: 'canceled' })).toEqual([]);
+      });
+
+      it('returns the runs with a status newest first', async () => {
+        await storage.createRun(run({ runId: 'old', startedAt: at(1) }));
+        await storage.createRun(run({ runId: 'done', startedAt: at(2) }));
+        await storage.createRun(run({ runId: 'new', startedAt: at(3) }));
+        await storage.finishRun('done', 'nothing-to-do', at(4));
+        expect((await storage.runsWithStatus('started')).map((r) => r.runId)).toEqual(['new', 'old']);
+        expect((await storage.runsWithStatus('nothing-to-do')).map((r) => r.runId)).toEqual(['done']);
+      });
+
+      it('gives the latest started run, or undefined when there are none', async () => {
+        expect(await storage.latestRun()).toBeUndefined();
+        await storage.createRun(run({ runId: 'late', startedAt: at(50) }));
+        await storage.createRun(run({ runId: 'early', startedAt: at(10) }));
+        expect((await storage.latestRun())?.runId).toBe('late');
+      });
+
+      it('refuses a limit that is not a positive integer', async () => {
+        await expectStrataError(storage.listRuns({ limit: 0 }), 'STRATA_STORAGE_INVALID_ARGUMENT', /0/);
+        await expectStrataError(storage.materializationHistory('a', { limit: 1.5 }), 'STRATA_STORAGE_INVALID_ARGUMENT', /1\.5/);
+      });
+    });
+
+    describe('events', () => {
+      it('returns the events of a run in the order they were written, with increasing seq', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.write({ events: [event({ message: 'one' }), event({ message: 'two' })] });
+        await storage.write({ events: [event({ message: 'three', time: at(0) })] });
+        const events = await storage.runEvents('r1');
+        expect(events.map((e) => e.message)).toEqual(['one', 'two', 'three']);
+        const seqs = events.map((e) => e.seq);
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+        expect(new Set(seqs).size).toBe(3);
+      });
+
+      it('round-trips every event field, including nested JSON data and nulls', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        const written: RunEvent[] = [
+          event({ type: 'run-start', assetKey: null, attempt: null, level: 'info', data: null, time: new Date('2024-05-06T07:08:09.010Z') }),
+          event({
+            type: 'step-failure',
+            assetKey: 'users',
+            attempt: 3,
+            level: 'error',
+            message: 'HTTP 503 from "source"\nretrying',
+            data: { status: 503, nested: { list: [1, 'two', null, { deep: true }], empty: {} }, unicode: 'zürich ✓' },
+          }),
+        ];
+        await storage.write({ events: written });
+        const stored = await storage.runEvents('r1');
+        expect(stored.map(({ seq: _seq, ...rest }) => rest)).toEqual(written);
+      });
+
+      it('keeps the events of different runs apart', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.createRun(run({ runId: 'r2' }));
+        await storage.write({ events: [event({ runId: 'r1', message: 'a' }), event({ runId: 'r2', message: 'b' })] });
+        await storage.write({ events: [event({ runId: 'r1', message: 'c' })] });
+        expect((await storage.runEvents('r1')).map((e) => e.message)).toEqual(['a', 'c']);
+        expect((await storage.runEvents('r2')).map((e) => e.message)).toEqual(['b']);
+        expect(await storage.runEvents('r3')).toEqual([]);
+      });
+    });
+
+    describe('materializations', () => {
+      beforeEach(async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.createRun(run({ runId: 'r2' }));
+      });
+
+      it('round-trips every materialization field', async () => {
+        const record = materialization({
+          assetKey: 'posts_enriched',
+          materializedAt: new Date('2024-02-29T23:59:59.999Z'),
+          codeVersion: 'v7',
+          dataVersion: 'sha256:abc',
+          inputDataVersions: { posts: 'sha256:p', users: 'sha256:u' },
+          reasons: ['upstream-changed', 'expired'],
+          durationMs: 12.5,
+          metadata: { rows: 100, columns: ['id', 'title'], bytes: 2048, path: 'output/posts_enriched.csv' },
+        });
+        await storage.write({ materializations: [record] });
+        expect((await storage.latestMaterializations()).get('posts_enriched')).toEqual(record);
+        expect(await storage.materializationHistory('posts_enriched')).toEqual([record]);
+      });
+
+      it('picks the last written materialization per asset even when its timestamp is older', async () => {
+        await storage.write({ materializations: [materialization({ assetKey: 'users', dataVersion: 'first', materializedAt: at(100) })] });
+        await storage.write({ materializations: [materialization({ assetKey: 'users', dataVersion: 'second', materializedAt: at(50) })] });
+        await storage.write({
+          materializations: [
+            materialization({ assetKey: 'posts', dataVersion: 'p1', materializedAt: at(70) }),
+            materialization({ assetKey: 'posts', dataVersion: 'p2', materializedAt: at(70) }),
+          ],
+        });
+        const latest = await storage.latestMaterializations();
+        expect(latest.get('users')?.dataVersion).toBe('second');
+        expect(latest.get('posts')?.dataVersion).toBe('p2');
+      });
+
+      it('iterates the latest materializations in asset key order', async () => {
+        for (const key of ['zeta', 'alpha', 'mid', 'alpha_2']) {
+          await storage.write({ materializations: [materialization({ assetKey: key })] });
+        }
+        expect([...(await storage.latestMaterializations()).keys()]).toEqual(['alpha', 'alpha_2', 'mid', 'zeta']);
+      });
+
+      it('restricts the latest materializations to the keys asked for', async () => {
+        await storage.write({
+          materializations: ['a', 'b', 'c'].map((key) => materialization({ assetKey: key })),
+        });
+        await storage.write({ materializations: [materialization({ assetKey: 'b', dataVersion: 'b2' })] });
+        const some = await storage.latestMaterializations(['c', 'b', 'never_built']);
+        expect([...some.keys()]).toEqual(['b', 'c']);
+        expect(some.get('b')?.dataVersion).toBe('b2');
+        expect((await storage.latestMaterializations([])).size).toBe(0);
+      });
+
+      it('returns the history of an asset newest first, up to the limit', async () => {
+        for (const version of ['v1', 'v2', 'v3']) {
+          await storage.write({ materializations: [materialization({ assetKey: 'users', dataVersion: version, materializedAt: at(5) })] });
+        }
+        await storage.write({ materializations: [materialization({ assetKey: 'posts', dataVersion: 'other' })] });
+        expect((await storage.materializationHistory('users')).map((m) => m.dataVersion)).toEqual(['v3', 'v2', 'v1']);
+        expect((await storage.materializationHistory('users', { limit: 2 })).map((m) => m.dataVersion)).toEqual(['v3', 'v2']);
+        expect(await storage.materializationHistory('never_built')).toEqual([]);
+      });
+
+      it('wipes every materialization of the given assets and only those', async () => {
+        await storage.write({
+          materializations: [
+            materialization({ assetKey: 'users' }),
+            materialization({ assetKey: 'users', runId: 'r2' }),
+            materialization({ assetKey: 'posts' }),
+            materialization({ assetKey: 'summary' }),
+          ],
+        });
+        expect(await storage.wipeMaterializations(['users', 'summary', 'never_built'])).toBe(3);
+        expect([...(await storage.latestMaterializations()).keys()]).toEqual(['posts']);
+        expect(await storage.materializationHistory('users')).toEqual([]);
+        expect(await storage.wipeMaterializations([])).toBe(0);
+        expect(await storage.wipeMaterializations(['users'])).toBe(0);
+      });
+    });
+
+    describe('write', () => {
+      beforeEach(async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+      });
+
+      it('stores the events and materializations of one batch together', async () => {
+        await storage.write({
+          events: [event({ type: 'step-success', assetKey: 'users' })],
+          materializations: [materialization({ assetKey: 'users' })],
+        });
+        expect(await storage.runEvents('r1')).toHaveLength(1);
+        expect((await storage.latestMaterializations()).has('users')).toBe(true);
+      });
+
+      it('writes nothing from a batch in which a record names a run that was never created, and names that run', async () => {
+        const error = await expectStrataError(
+          storage.write({
+            events: [event({ message: 'valid' }), event({ message: 'also valid' })],
+            materializations: [materialization({ assetKey: 'users' }), materialization({ assetKey: 'posts', runId: 'ghost' })],
+          }),
+          'STRATA_STORAGE_UNKNOWN_RUN',
+          /"ghost"/,
+        );
+        expect(error.message).not.toContain('"r1"');
+        expect(await storage.runEvents('r1')).toEqual([]);
+        expect((await storage.latestMaterializations()).size).toBe(0);
+      });
+
+      it('writes nothing from a batch holding a record that breaks its schema, and says which', async () => {
+        await expectStrataError(
+          storage.write({
+            events: [event({ message: 'valid' })],
+            materializations: [materialization({ assetKey: 'users' }), materialization({ assetKey: 'posts', durationMs: Number.NaN })],
+          }),
+          'STRATA_STORAGE_INVALID_RECORD',
+          /materializations\[1\].*durationMs/,
+        );
+        expect(await storage.runEvents('r1')).toEqual([]);
+        expect((await storage.latestMaterializations()).size).toBe(0);
+      });
+
+      it('rejects log data that cannot be stored as JSON', async () => {
+        await expectStrataError(
+          storage.write({ events: [event({ message: 'ok' }), event({ data: { count: 10n } })] }),
+          'STRATA_STORAGE_INVALID_RECORD',
+          /events\[1\]\.data/,
+        );
+        expect(await storage.runEvents('r1')).toEqual([]);
+      });
+
+      it('accepts an empty batch without writing anything', async () => {
+        await storage.write({});
+        await storage.write({ events: [], materializations: [] });
+        expect(await storage.runEvents('r1')).toEqual([]);
+        expect((await storage.latestMaterializations()).size).toBe(0);
+      });
+    });
+
+    it('can be closed twice', async () => {
+      await storage.close();
+      await storage.close();
+    });
+  });
+}
+
+async function expectStrataError(promise: Promise<unknown>, code: string, message: RegExp): Promise<StrataError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(StrataError);
+  const strataError = error as StrataError;
+  expect(strataError.code).toBe(code);
+  expect(strataError.message).toMatch(message);
+  expect(strataError.hint).toBeTruthy();
+  return strataError;
+}
+
+function at(seconds: number): Date {
+  return new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
+}
+
+function run(overrides: Partial<RunRecord> = {}): RunRecord {
+  return {
+    runId: 'r1',
+    status: 'started',
+    selection: '*',
+    trigger: 'cli',
+    startedAt: at(0),
+    endedAt: null,
+    pid: 4242,
+    hostname: 'build-host',
+    ...overrides,
+  };
+}
+
+function event(overrides: Partial<RunEvent> = {}): RunEvent {
+  return {
+    runId: 'r1',
+    time: at(1),
+    type: 'log',
+    assetKey: 'users',
+    attempt: 1,
+    level: 'info',
+    message: 'hello',
+    data: null,
+    ...overrides,
+  };
+}
+
+function materialization(overrides: Partial<MaterializationRecord> = {}): MaterializationRecord {
+  return {
+    runId: 'r1',
+    assetKey: 'users',
+    materializedAt: at(2),
+    codeVersion: 'c1',
+    dataVersion: 'd1',
+    inputDataVersions: {},
+    reasons: ['missing'],
+    durationMs: 3,
+    metadata: { rows: 1 },
+    ...overrides,
+  };
+}
