@@ -1,0 +1,242 @@
+import { EXTERNAL_INPUT, type AssetLogger } from '../core/asset.js';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import { StrataError } from '../core/errors.js';
+import { NO_RETRIES, retryDelayMs } from '../core/retry-policy.js';
+import type { Row, Table } from '../core/table.js';
+import { mayCutOffEarly, type PlannedAsset } from '../graph/planner.js';
+import { abortableSleep } from './abortable-sleep.js';
+import type { Logger } from './logger.js';
+import type { MaterializationPlan } from './plan-materialization.js';
+import type { RunRecorder } from './run-recorder.js';
+import type { AssetError, AssetRunResult } from './run-result.js';
+import { validateOutput } from './validate-output.js';
+
+export interface ExecuteContext {
+  readonly runId: string;
+  readonly definitions: Definitions;
+  readonly materializationPlan: MaterializationPlan;
+  readonly recorder: RunRecorder;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+  readonly now: () => Date;
+  /** Steps that may run at once; their upstreams are always done first. */
+  readonly concurrency: number;
+}
+
+/** A table this run produced, kept in memory until its last planned consumer has run. */
+interface Produced {
+  readonly table: Table<Row>;
+  consumersLeft: number;
+}
+
+/**
+ * Runs the planned assets in dependency order, up to `concurrency` at a time.
+ * A failed asset's downstream is skipped; independent branches go on. Tables
+ * produced in this run are handed to downstream steps from memory rather than
+ * read back from storage.
+ */
+export async function executePlan(context: ExecuteContext): Promise<AssetRunResult[]> {
+  const { materializationPlan } = context;
+  const steps = materializationPlan.plan.planned;
+  const plannedKeys = new Set(steps.map((step) => step.key));
+  const results = new Map<string, AssetRunResult>();
+  const dataVersions = new Map(materializationPlan.currentDataVersions);
+  const produced = new Map<string, Produced>();
+  const consumers = new Map<string, number>();
+  for (const step of steps) {
+    for (const dep of materializationPlan.graph.asset(step.key).deps) {
+      if (plannedKeys.has(dep)) consumers.set(dep, (consumers.get(dep) ?? 0) + 1);
+    }
+  }
+
+  const waiting = [...steps];
+  const running = new Map<string, Promise<void>>();
+  while (waiting.length > 0 || running.size > 0) {
+    if (context.signal.aborted) {
+      for (const step of waiting.splice(0)) results.set(step.key, skipped(step, 'the run was canceled'));
+    }
+    for (let index = 0; index < waiting.length && running.size < context.concurrency; ) {
+      const step = waiting[index]!;
+      const deps = materializationPlan.graph.asset(step.key).deps;
+      if (deps.some((dep) => plannedKeys.has(dep) && !results.has(dep))) {
+        index++;
+        continue;
+      }
+      waiting.splice(index, 1);
+      const done = runStep(context, step, { results, dataVersions, produced, consumers }).then((result) => {
+        results.set(step.key, result);
+        running.delete(step.key);
+      });
+      running.set(step.key, done);
+    }
+    if (running.size > 0) await Promise.race(running.values());
+  }
+  return steps.map((step) => results.get(step.key)!);
+}
+
+interface RunState {
+  readonly results: Map<string, AssetRunResult>;
+  readonly dataVersions: Map<string, string | undefined>;
+  readonly produced: Map<string, Produced>;
+  readonly consumers: Map<string, number>;
+}
+
+async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunState): Promise<AssetRunResult> {
+  const { materializationPlan, recorder } = context;
+  const asset = materializationPlan.graph.asset(step.key);
+  const started = performance.now();
+  const failedUpstreams = asset.deps.filter((dep) => {
+    const action = state.results.get(dep)?.action;
+    return action === 'failed' || action === 'skipped';
+  });
+  if (failedUpstreams.length > 0) {
+    const why = `upstream ${failedUpstreams.join(', ')} did not materialize`;
+    recorder.event({ type: 'step-skip', assetKey: step.key, level: 'warn', message: `Skipped ${step.key}: ${why}`, data: { reason: 'upstream-failed', upstreams: failedUpstreams } });
+    await recorder.flush();
+    releaseInputs(asset, state);
+    return skipped(step, why);
+  }
+
+  const inputDataVersions: Record<string, string> = {};
+  for (const dep of asset.deps) inputDataVersions[dep] = state.dataVersions.get(dep)!;
+  const observed = materializationPlan.observedVersions.get(step.key);
+  if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
+
+  const record = materializationPlan.recorded.get(step.key);
+  if (mayCutOffEarly(step) && record !== undefined && sameInputs(record.inputDataVersions, inputDataVersions)) {
+    recorder.event({ type: 'step-skip', assetKey: step.key, message: `${step.key} is up to date: its inputs did not change`, data: { reason: 'up-to-date' } });
+    await recorder.flush();
+    releaseInputs(asset, state);
+    return { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion };
+  }
+
+  const log = context.logger.child({ asset: step.key });
+  const policy = asset.retry ?? context.definitions.defaultRetry ?? NO_RETRIES;
+  let attempt = 0;
+  for (;;) {
+    attempt++;
+    recorder.event({ type: 'step-start', assetKey: step.key, attempt, message: `Materializing ${step.key}`, data: { reasons: step.reasons.map((reason) => reason.kind) } });
+    log.info({ attempt }, `materializing ${step.key}`);
+    try {
+      const inputs = await loadInputs(context, asset, state);
+      const resources = await materializationPlan.resources.resolve(asset.resources);
+      const output = await asset.compute({
+        key: step.key,
+        runId: context.runId,
+        attempt,
+        inputs,
+        resources,
+        log: assetLogger(recorder, log, step.key, attempt),
+        signal: context.signal,
+      });
+      const table = validateOutput(asset, output);
+      const ioManager = context.definitions.ioManagers[asset.ioManager]!;
+      const stored = await ioManager.store(asset, table);
+      const durationMs = Math.round(performance.now() - started);
+      state.dataVersions.set(step.key, stored.dataVersion);
+      const consumersLeft = state.consumers.get(step.key) ?? 0;
+      if (consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
+      recorder.materialization({
+        runId: context.runId,
+        assetKey: step.key,
+        materializedAt: context.now(),
+        codeVersion: asset.codeVersion,
+        dataVersion: stored.dataVersion,
+        inputDataVersions,
+        reasons: step.reasons.map((reason) => reason.kind),
+        durationMs,
+        metadata: { ...stored.metadata },
+      });
+      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} rows`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs } });
+      await recorder.flush();
+      log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
+      releaseInputs(asset, state);
+      return { ...baseResult(step, started), action: 'materialized', rows: stored.metadata.rows, dataVersion: stored.dataVersion, attempts: attempt };
+    } catch (error) {
+      const retryable = error instanceof StrataError && error.retryable && !context.signal.aborted;
+      if (retryable && attempt <= policy.maxRetries) {
+        const delayMs = retryDelayMs(policy, attempt);
+        const message = `${step.key} failed (attempt ${attempt}/${policy.maxRetries + 1}): ${firstLine(error)}; attempt ${attempt + 1}/${policy.maxRetries + 1} in ${formatDelay(delayMs)}`;
+        recorder.event({ type: 'step-retry', assetKey: step.key, attempt, level: 'warn', message, data: { delayMs, error: describeError(error) } });
+        await recorder.flush();
+        log.warn({ attempt, delayMs }, message);
+        try {
+          await abortableSleep(delayMs, context.signal);
+          continue;
+        } catch {
+          // Canceled while waiting: report the failure that led here.
+        }
+      }
+      const assetError = describeError(error);
+      recorder.event({ type: 'step-failure', assetKey: step.key, attempt, level: 'error', message: `${step.key} failed: ${assetError.message}`, data: { error: assetError, stack: error instanceof Error ? error.stack : undefined } });
+      await recorder.flush();
+      log.error({ attempt }, `${step.key} failed: ${firstLine(error)}`);
+      releaseInputs(asset, state);
+      return { ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError };
+    }
+  }
+}
+
+async function loadInputs(context: ExecuteContext, asset: DefinedAsset, state: RunState): Promise<Record<string, Table<Row>>> {
+  const entries = await Promise.all(
+    asset.deps.map(async (dep) => {
+      const fromRun = state.produced.get(dep);
+      if (fromRun !== undefined) return [dep, fromRun.table] as const;
+      const upstream = context.materializationPlan.graph.asset(dep);
+      return [dep, await context.definitions.ioManagers[upstream.ioManager]!.load(upstream)] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** Drops in-memory upstream tables once their last consumer in this run is done with them. */
+function releaseInputs(asset: DefinedAsset, state: RunState): void {
+  for (const dep of asset.deps) {
+    const entry = state.produced.get(dep);
+    if (entry !== undefined && --entry.consumersLeft <= 0) state.produced.delete(dep);
+  }
+}
+
+function sameInputs(recorded: Readonly<Record<string, string>>, current: Readonly<Record<string, string>>): boolean {
+  const keys = Object.keys(current);
+  return keys.length === Object.keys(recorded).length && keys.every((key) => recorded[key] === current[key]);
+}
+
+function assetLogger(recorder: RunRecorder, log: Logger, key: string, attempt: number): AssetLogger {
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) => {
+    recorder.event({ type: 'log', assetKey: key, attempt, level, message, data: data ?? null });
+    log[level](data ?? {}, message);
+  };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+function baseResult(step: PlannedAsset, started: number): AssetRunResult {
+  return {
+    key: step.key,
+    action: 'skipped',
+    reasons: step.reasons.map((reason) => reason.kind),
+    rows: undefined,
+    durationMs: Math.round(performance.now() - started),
+    dataVersion: undefined,
+    attempts: 0,
+    error: undefined,
+  };
+}
+
+function skipped(step: PlannedAsset, why: string): AssetRunResult {
+  return { ...baseResult(step, performance.now()), action: 'skipped', error: { message: why, code: undefined, hint: undefined } };
+}
+
+export function describeError(error: unknown): AssetError {
+  if (error instanceof StrataError) return { message: error.message, code: error.code, hint: error.hint };
+  if (error instanceof Error) return { message: error.message, code: undefined, hint: undefined };
+  return { message: String(error), code: undefined, hint: undefined };
+}
+
+function firstLine(error: unknown): string {
+  return describeError(error).message.split('\n', 1)[0]!;
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 100) / 10}s`;
+}

@@ -1,0 +1,36 @@
+import type { ResourceDefinition } from '../core/resource.js';
+
+/**
+ * Creates each resource at most once per run, on first use, unless the
+ * definitions supplied a ready-made instance for its key.
+ */
+export class ResourcePool {
+  readonly #instances = new Map<string, Promise<unknown>>();
+  readonly #supplied: Readonly<Record<string, unknown>>;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+
+  constructor(supplied: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string | undefined>>) {
+    this.#supplied = supplied;
+    this.#env = env;
+  }
+
+  /** The instances for an asset's resource map, by the names the asset uses. */
+  async resolve(resources: Readonly<Record<string, ResourceDefinition>>): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+      Object.entries(resources).map(async ([name, definition]) => [name, await this.#get(definition)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  #get(definition: ResourceDefinition): Promise<unknown> {
+    let instance = this.#instances.get(definition.key);
+    if (instance === undefined) {
+      instance =
+        definition.key in this.#supplied
+          ? Promise.resolve(this.#supplied[definition.key])
+          : Promise.resolve().then(() => definition.create({ env: this.#env }));
+      this.#instances.set(definition.key, instance);
+    }
+    return instance;
+  }
+}

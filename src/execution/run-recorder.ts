@@ -1,0 +1,56 @@
+import type { InstanceStorage, MaterializationRecord, RunEvent } from '../storage/instance-storage.js';
+
+export type RunEventInput = Omit<RunEvent, 'runId' | 'time' | 'assetKey' | 'attempt' | 'level' | 'data'> &
+  Partial<Pick<RunEvent, 'assetKey' | 'attempt' | 'level' | 'data'>>;
+
+/**
+ * Collects a run's events and materializations and writes them in batches:
+ * one transaction per finished step (its events with its materialization),
+ * rather than one per event. Every event also goes to `onEvent` at once, for
+ * live progress.
+ */
+export class RunRecorder {
+  readonly #storage: InstanceStorage;
+  readonly #runId: string;
+  readonly #now: () => Date;
+  readonly #onEvent: ((event: RunEvent) => void) | undefined;
+  #events: RunEvent[] = [];
+  #materializations: MaterializationRecord[] = [];
+  /** Serialises flushes so batches land in the order they were made. */
+  #writing: Promise<void> = Promise.resolve();
+
+  constructor(storage: InstanceStorage, runId: string, now: () => Date, onEvent?: (event: RunEvent) => void) {
+    this.#storage = storage;
+    this.#runId = runId;
+    this.#now = now;
+    this.#onEvent = onEvent;
+  }
+
+  event(input: RunEventInput): void {
+    const event: RunEvent = {
+      runId: this.#runId,
+      time: this.#now(),
+      assetKey: null,
+      attempt: null,
+      level: 'info',
+      data: null,
+      ...input,
+    };
+    this.#events.push(event);
+    this.#onEvent?.(event);
+  }
+
+  materialization(record: MaterializationRecord): void {
+    this.#materializations.push(record);
+  }
+
+  /** Writes everything collected so far in one transaction. */
+  flush(): Promise<void> {
+    const batch = { events: this.#events, materializations: this.#materializations };
+    this.#events = [];
+    this.#materializations = [];
+    if (batch.events.length === 0 && batch.materializations.length === 0) return this.#writing;
+    this.#writing = this.#writing.then(() => this.#storage.write(batch));
+    return this.#writing;
+  }
+}

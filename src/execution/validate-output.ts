@@ -1,0 +1,91 @@
+import type { ComputeOutput } from '../core/asset.js';
+import type { DefinedAsset } from '../core/definitions.js';
+import { SchemaError } from '../core/errors.js';
+import type { ColumnSpec } from '../core/row-schema.js';
+import { type Columns, type Row, Table } from '../core/table.js';
+import type { z } from 'zod';
+
+/**
+ * Turns what a compute returned into a table of exactly the asset's columns,
+ * checking every value against the schema. Checks column by column: the kind
+ * test is a `typeof` per value, and zod runs only on fields that carry extra
+ * checks (`.email()`, `.min()`, ...), so millions of rows stay cheap.
+ */
+export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>): Table<Row> {
+  const names = asset.columns.map((column) => column.name);
+  let table: Table<Row>;
+  if (output instanceof Table) {
+    const missing = names.filter((name) => !output.columnNames.includes(name));
+    if (missing.length > 0) {
+      throw new SchemaError(
+        `Asset "${asset.key}" returned a table without column${missing.length === 1 ? '' : 's'} ${missing.map((n) => `"${n}"`).join(', ')}.`,
+        { hint: `Its schema declares: ${names.join(', ')}.` },
+      );
+    }
+    const columns = Object.fromEntries(names.map((name) => [name, output.column(name)])) as Columns<Row>;
+    table = Table.fromColumns(columns, names);
+  } else if (Array.isArray(output)) {
+    table = Table.fromRows(output as readonly Row[], names);
+  } else {
+    throw new SchemaError(`Asset "${asset.key}" returned ${describeValue(output)}, not rows or a Table.`, {
+      hint: 'Return an array of row objects or a Table built with Table.fromRows / Table.fromColumns.',
+    });
+  }
+  for (const column of asset.columns) checkColumn(asset, column, table);
+  return table;
+}
+
+function checkColumn(asset: DefinedAsset, column: ColumnSpec, table: Table<Row>): void {
+  const values = table.column(column.name);
+  const field = asset.schema.shape[column.name] as z.ZodType;
+  const refined = hasExtraChecks(field);
+  for (let index = 0; index < values.length; index++) {
+    const value = values[index];
+    const expected = kindMismatch(column, value);
+    if (expected !== undefined) throw invalidValue(asset, table, index, column.name, value, expected);
+    if (refined) {
+      const result = field.safeParse(value);
+      if (!result.success) throw invalidValue(asset, table, index, column.name, value, result.error.issues[0]?.message ?? 'a valid value');
+    }
+  }
+}
+
+/** What was expected, when `value` is not of the column's kind. */
+function kindMismatch(column: ColumnSpec, value: unknown): string | undefined {
+  if (value === null) return column.nullable ? undefined : `a ${column.kind}, not null`;
+  switch (column.kind) {
+    case 'string':
+      return typeof value === 'string' ? undefined : 'a string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number';
+    case 'integer':
+      return Number.isSafeInteger(value) ? undefined : 'a safe integer';
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'a boolean';
+  }
+}
+
+/** zod fields whose checks go beyond the column kind we test ourselves (int is one we test). */
+function hasExtraChecks(field: z.ZodType): boolean {
+  const def = field._zod.def as { type: string; checks?: unknown[]; innerType?: z.ZodType };
+  if (def.type === 'nullable' && def.innerType !== undefined) return hasExtraChecks(def.innerType);
+  if (def.type === 'enum') return true;
+  const checks = def.checks ?? [];
+  const intOnly = def.type === 'number' && checks.length === 1 && (field as z.ZodNumber).isInt;
+  return checks.length > 0 && !intOnly;
+}
+
+function invalidValue(asset: DefinedAsset, table: Table<Row>, index: number, column: string, value: unknown, expected: string): SchemaError {
+  const first = table.columnNames[0];
+  const id = first !== undefined && first !== column ? ` (${first} ${describeValue(table.column(first)[index])})` : '';
+  return new SchemaError(
+    `Asset "${asset.key}" returned an invalid row ${index}${id}: column "${column}" expected ${expected}, got ${describeValue(value)}.`,
+    { hint: `Fix the compute of "${asset.key}" or its schema; nothing was written.` },
+  );
+}
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) ?? String(value) : String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
