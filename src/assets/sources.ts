@@ -1,0 +1,140 @@
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { asset, JsonSource, resource, Table } from '../index.js';
+import { cleanText, codePointLength, wordCount } from './clean-text.js';
+
+/** The bundled offline snapshot, used when STRATA_SOURCE_URL is unset (works from src/ and dist/). */
+export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../data/sample/', import.meta.url));
+
+/**
+ * The JSONPlaceholder-shaped API: `STRATA_SOURCE_URL` is an http(s) base URL
+ * or a folder / file: URL holding users.json and posts.json.
+ */
+export const placeholderApi = resource({
+  key: 'placeholder_api',
+  description: 'JSONPlaceholder-shaped API (STRATA_SOURCE_URL; default: the bundled sample)',
+  create: ({ env }) => new JsonSource({ url: env.STRATA_SOURCE_URL ?? BUNDLED_SAMPLE }),
+});
+
+/** The seed project retried its fetches 3 times, 5 s apart; tests shorten the wait with STRATA_SOURCE_RETRY_DELAY_MS. */
+const sourceRetry = {
+  maxRetries: 3,
+  delayMs: Number(process.env.STRATA_SOURCE_RETRY_DELAY_MS ?? 5_000),
+  backoff: 'fixed',
+} as const;
+
+/** A coordinate: JSONPlaceholder sends "-37.3159" as a string; numbers are accepted too. */
+const coordinate = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'a decimal number')]).transform(Number);
+
+const userPayload = z.object({
+  id: z.int(),
+  name: z.string(),
+  username: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  website: z.string(),
+  address: z.object({
+    city: z.string(),
+    zipcode: z.string(),
+    geo: z.object({ lat: coordinate, lng: coordinate }),
+  }),
+  company: z.object({ name: z.string() }),
+});
+
+const postPayload = z.object({
+  id: z.int(),
+  userId: z.int(),
+  title: z.string(),
+  body: z.string(),
+});
+
+export const users = asset({
+  key: 'users',
+  group: 'sources',
+  tags: ['api'],
+  description: 'Users from the API, text cleaned, address and company flattened.',
+  resources: { api: placeholderApi },
+  retry: sourceRetry,
+  schema: z.object({
+    id: z.int(),
+    name: z.string(),
+    username: z.string(),
+    email: z.string(),
+    phone: z.string(),
+    website: z.string(),
+    city: z.string(),
+    zipcode: z.string(),
+    lat: z.number(),
+    lng: z.number(),
+    company_name: z.string(),
+  }),
+  observe: ({ resources, signal }) => resources.api.version('users', { signal }),
+  compute: async ({ resources, signal }) => {
+    const payload = await resources.api.readRows('users', userPayload, { signal });
+    const rows = firstById(payload).map((user) => ({
+      id: user.id,
+      name: cleanText(user.name),
+      username: cleanText(user.username),
+      email: cleanText(user.email).toLowerCase(),
+      phone: cleanText(user.phone),
+      website: cleanText(user.website),
+      city: cleanText(user.address.city),
+      zipcode: cleanText(user.address.zipcode),
+      lat: user.address.geo.lat,
+      lng: user.address.geo.lng,
+      company_name: cleanText(user.company.name),
+    }));
+    return rows;
+  },
+});
+
+export const posts = asset({
+  key: 'posts',
+  group: 'sources',
+  tags: ['api'],
+  description: 'Posts from the API, text cleaned, with title/body lengths and word counts.',
+  resources: { api: placeholderApi },
+  retry: sourceRetry,
+  schema: z.object({
+    id: z.int(),
+    user_id: z.int(),
+    title: z.string(),
+    body: z.string(),
+    title_length: z.int(),
+    body_length: z.int(),
+    word_count: z.int(),
+  }),
+  observe: ({ resources, signal }) => resources.api.version('posts', { signal }),
+  compute: async ({ resources, signal }) => {
+    const payload = await resources.api.readRows('posts', postPayload, { signal });
+    const kept = firstById(payload);
+    const columns = {
+      id: [] as number[],
+      user_id: [] as number[],
+      title: [] as string[],
+      body: [] as string[],
+      title_length: [] as number[],
+      body_length: [] as number[],
+      word_count: [] as number[],
+    };
+    for (const post of kept) {
+      const title = cleanText(post.title);
+      const body = cleanText(post.body);
+      columns.id.push(post.id);
+      columns.user_id.push(post.userId);
+      columns.title.push(title);
+      columns.body.push(body);
+      columns.title_length.push(codePointLength(title));
+      columns.body_length.push(codePointLength(body));
+      columns.word_count.push(wordCount(body));
+    }
+    return Table.fromColumns(columns);
+  },
+});
+
+/** Keeps the first row of each id, then sorts by id (every table is sorted by its first column). */
+function firstById<T extends { id: number }>(rows: readonly T[]): T[] {
+  const seen = new Set<number>();
+  const kept = rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
+  return kept.sort((a, b) => a.id - b.id);
+}
