@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { EXIT } from './command.js';
+import { main } from './main.js';
+
+// The first Ctrl-C / SIGTERM cancels the run gracefully (no new steps, in-flight
+// steps are aborted, the run is recorded as canceled); a second one exits at
+// once. Outputs are written atomically, so even then no partial file replaces
+// a previous one.
+const controller = new AbortController();
+let interrupts = 0;
+const onSignal = () => {
+  interrupts++;
+  if (interrupts === 1) controller.abort(new Error('canceled by signal'));
+  else process.exit(EXIT.canceled);
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  now: () => new Date(),
+  signal: controller.signal,
+});

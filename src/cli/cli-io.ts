@@ -1,0 +1,20 @@
+/** A stream the CLI writes to: `process.stdout`/`stderr`, or a capture in tests. */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean | undefined;
+  readonly columns?: number | undefined;
+}
+
+/**
+ * Everything a command touches outside itself, injected so commands run
+ * in-process in tests exactly as they do from the bin.
+ */
+export interface CliIO {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly now: () => Date;
+  /** Aborted on Ctrl-C / SIGTERM. */
+  readonly signal: AbortSignal;
+}

@@ -1,0 +1,132 @@
+import { planMaterialization } from '../../execution/plan-materialization.js';
+import { materialize } from '../../execution/materialize.js';
+import type { MaterializeResult } from '../../execution/run-result.js';
+import type { CliIO } from '../cli-io.js';
+import { type Command, EXIT } from '../command.js';
+import { createLogger } from '../create-logger.js';
+import { formatCount, formatDuration, shortVersion } from '../format.js';
+import { loadDefinitions } from '../load-definitions.js';
+import { openInstance } from '../open-instance.js';
+import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
+import { renderTable } from '../render-table.js';
+import { createRunProgress } from '../run-progress.js';
+import { createStyle, type Style } from '../style.js';
+import { UsageError } from '../../core/errors.js';
+import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
+
+export const materializeCommand: Command = {
+  name: 'materialize',
+  summary: 'Materialize the stale assets of a selection (all assets by default)',
+  usage: 'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--dry-run] [--json]',
+  description:
+    'Plans the selection by staleness (missing, code-changed, upstream-changed, output-modified, expired) and\n' +
+    'runs only what is stale, upstreams first. An asset planned only because an upstream was is skipped as\n' +
+    'up to date when its inputs come out unchanged. With nothing stale it says so and exits 0.',
+  flags: {
+    ...SELECTION_FLAGS,
+    force: { type: 'boolean', description: 'Materialize every selected asset, stale or not' },
+    refresh: { type: 'string', valueName: 'EXPR', description: 'Force these selected assets; staleness decides the rest (e.g. group:sources)' },
+    'dry-run': { type: 'boolean', description: 'Print the plan with reasons; write nothing' },
+    json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    concurrency: { type: 'string', valueName: 'N', description: 'Assets run at once (default: number of CPUs)' },
+    ...DEFINITIONS_FLAG,
+  },
+  examples: [
+    'assets materialize',
+    'assets materialize --select +top_authors',
+    'assets materialize --refresh group:sources',
+    'assets materialize --select "group:analytics" --dry-run --json',
+    'assets materialize --select "+summary" --exclude posts_enriched --force',
+  ],
+  async run(args, io) {
+    const json = booleanFlag(args, 'json');
+    const dryRun = booleanFlag(args, 'dry-run');
+    const force = booleanFlag(args, 'force');
+    const refresh = stringFlag(args, 'refresh');
+    if (dryRun && force) throw new UsageError('--force cannot be combined with --dry-run.', { hint: 'A dry run writes nothing; drop --force to see what is stale, or drop --dry-run to run.' });
+    const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
+    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
+    const style = createStyle(io.stdout, io, args.flags.color === false);
+    const storage = await openInstance(io);
+    try {
+      const planOptions = { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh, env: io.env, now: io.now, signal: io.signal };
+      if (dryRun) {
+        const { selected, plan } = await planMaterialization(definitions, storage, planOptions);
+        if (json) {
+          writeJson(io, { selected, plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })) });
+        } else if (plan.planned.length === 0) {
+          io.stdout.write(`Everything is up to date (${selected.length} asset${selected.length === 1 ? '' : 's'} selected).\n`);
+        } else {
+          io.stdout.write(renderTable(
+            [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
+            plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
+            { maxWidth: io.stdout.columns },
+          ));
+          io.stdout.write(`${plan.planned.length} of ${selected.length} selected assets would run (dry run: nothing was written).\n`);
+        }
+        return EXIT.ok;
+      }
+      const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
+      const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
+      const result = await materialize(definitions, {
+        ...planOptions,
+        storage,
+        logger,
+        concurrency,
+        trigger: 'cli',
+        onEvent: io.stderr.isTTY === true && !json ? createRunProgress(io.stderr, stderrStyle) : undefined,
+      });
+      if (json) writeJson(io, toJson(result));
+      else io.stdout.write(renderSummary(result, style, io.stdout.columns));
+      return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
+    } finally {
+      await storage.close();
+    }
+  },
+};
+
+function toJson(result: MaterializeResult) {
+  return {
+    runId: result.runId,
+    status: result.status,
+    assets: result.assets.map((asset) => ({
+      key: asset.key,
+      action: asset.action,
+      reasons: asset.reasons,
+      rows: asset.rows ?? null,
+      durationMs: asset.durationMs,
+      dataVersion: asset.dataVersion ?? null,
+      error: asset.error ?? null,
+    })),
+  };
+}
+
+function renderSummary(result: MaterializeResult, style: Style, width: number | undefined): string {
+  if (result.status === 'nothing-to-do') return 'Everything is up to date.\n';
+  const colour = { materialized: 'green', 'up-to-date': 'gray', failed: 'red', skipped: 'yellow' } as const;
+  const table = renderTable(
+    [{ header: 'asset' }, { header: 'result' }, { header: 'rows', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'data version' }, { header: 'reasons' }],
+    result.assets.map((asset) => [
+      asset.key,
+      asset.action,
+      asset.rows === undefined ? '-' : formatCount(asset.rows),
+      formatDuration(asset.durationMs),
+      shortVersion(asset.dataVersion),
+      asset.reasons.join(', '),
+    ]),
+    { maxWidth: width, style: (column, padded, cell) => (column === 1 ? style.apply(colour[cell as keyof typeof colour] ?? 'dim', padded) : padded) },
+  );
+  const count = (action: string) => result.assets.filter((asset) => asset.action === action).length;
+  const lines = [
+    table,
+    `Run ${result.runId} ${result.status} in ${formatDuration(result.durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
+  ];
+  for (const asset of result.assets.filter((a) => a.action === 'failed')) {
+    lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function writeJson(io: CliIO, document: unknown): void {
+  io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+}

@@ -1,0 +1,35 @@
+/** `850ms`, `4.2s`, `3m 05s`: short and stable for tables and progress lines. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}
+
+/** A count with thousands separators, independent of the machine's locale. */
+export function formatCount(count: number): string {
+  return count.toLocaleString('en-US');
+}
+
+/** The first 8 characters of a data version, as `git log --oneline` shows commits. */
+export function shortVersion(version: string | undefined): string {
+  return version === undefined ? '-' : `${version.slice(0, 8)}…`;
+}
+
+/** "just now", "42 s ago", "3 min ago", "5 h ago", "2 days ago". */
+export function relativeTime(then: Date, now: Date): string {
+  const seconds = Math.round((now.getTime() - then.getTime()) / 1000);
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  const days = Math.round(seconds / 86_400);
+  return `${days} day${days === 1 ? '' : 's'} ago`;
+}
+
+/** Times for people on a terminal ("3 min ago"), ISO 8601 for everything else (pipes, files). */
+export function formatTime(time: Date | undefined, stream: { readonly isTTY?: boolean | undefined }, now: Date): string {
+  if (time === undefined) return '-';
+  return stream.isTTY === true ? relativeTime(time, now) : time.toISOString();
+}

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { StrataError, UsageError } from '../core/errors.js';
+import { suggestClosest } from '../core/suggest.js';
+import type { CliIO } from './cli-io.js';
+import { type Command, EXIT, type FlagSpec } from './command.js';
+import { renderCommandHelp, renderMainHelp } from './help.js';
+import { parseArgs } from './parse-args.js';
+import { createStyle } from './style.js';
+
+/** Subcommands by name, loaded on demand so `assets --version` imports none of them. */
+export const COMMANDS: Readonly<Record<string, { readonly summary: string; readonly load: () => Promise<Command> }>> = {
+  materialize: { summary: 'Materialize the stale assets of a selection', load: async () => (await import('./commands/materialize.js')).materializeCommand },
+  status: { summary: 'Show which assets are fresh, stale or missing, and why', load: async () => (await import('./commands/status.js')).statusCommand },
+  why: { summary: 'Explain in plain sentences why an asset is stale', load: async () => (await import('./commands/why.js')).whyCommand },
+  sample: { summary: 'Generate a JSONPlaceholder-shaped sample snapshot', load: async () => (await import('./commands/sample.js')).sampleCommand },
+};
+
+/** Flags every command accepts. */
+export const COMMON_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  help: { type: 'boolean', short: 'h', description: 'Show this help' },
+  verbose: { type: 'boolean', description: 'Show debug logs, and the stack of internal errors' },
+  color: { type: 'boolean', description: 'Colour output (default: on for a terminal; --no-color, NO_COLOR and FORCE_COLOR decide otherwise)' },
+};
+
+/**
+ * Runs one `assets` command line and returns its exit code. The one error
+ * boundary of the CLI: a StrataError prints `error:` and `hint:` lines; any
+ * other error is reported as internal, with its stack only under --verbose.
+ */
+export async function main(argv: readonly string[], io: CliIO): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  const style = createStyle(io.stderr, io, argv.includes('--no-color'));
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      io.stdout.write(renderMainHelp(COMMANDS, packageVersion()));
+      return first === undefined ? EXIT.usage : EXIT.ok;
+    }
+    if (first === '--version' || first === '-V' || first === 'version') {
+      io.stdout.write(`${packageVersion()}\n`);
+      return EXIT.ok;
+    }
+    const entry = COMMANDS[first];
+    if (entry === undefined) {
+      const suggestions = suggestClosest(first, Object.keys(COMMANDS));
+      throw new UsageError(`Unknown command "${first}".`, {
+        hint: suggestions.length > 0 ? `Did you mean \`assets ${suggestions[0]}\`?` : 'Run `assets --help` to see every command.',
+      });
+    }
+    const command = await entry.load();
+    const flags = { ...command.flags, ...COMMON_FLAGS };
+    const args = parseArgs(rest, flags, command.name, command.maxPositionals ?? 0);
+    if (args.flags.help === true) {
+      io.stdout.write(renderCommandHelp(command, flags));
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof StrataError) {
+      io.stderr.write(`${style.apply('red', 'error:')} ${error.message}\n`);
+      if (error.hint !== undefined) io.stderr.write(`${style.apply('yellow', 'hint:')} ${error.hint}\n`);
+      if (verbose && error.cause instanceof Error && error.cause.stack !== undefined) io.stderr.write(`${error.cause.stack}\n`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`${style.apply('red', 'error:')} internal error: ${message}\n`);
+    if (verbose && error instanceof Error && error.stack !== undefined) io.stderr.write(`${error.stack}\n`);
+    else io.stderr.write(`${style.apply('yellow', 'hint:')} this is a bug in Strata; re-run with --verbose for the stack and report it.\n`);
+    return EXIT.runFailed;
+  }
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}

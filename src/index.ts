@@ -1,0 +1,66 @@
+/**
+ * Strata's public API: everything `import { ... } from 'strata'` gives.
+ * Named one by one (never `export *`) so the surface is deliberate.
+ */
+export { asset, EXTERNAL_INPUT } from './core/asset.js';
+export type {
+  AnyAsset,
+  AssetDefinition,
+  AssetInputs,
+  AssetLogger,
+  AssetSpec,
+  ComputeContext,
+  ComputeOutput,
+  ObserveContext,
+  ObserveFunction,
+} from './core/asset.js';
+export { defineDefinitions } from './core/definitions.js';
+export type { DefinedAsset, Definitions, DefinitionsSpec } from './core/definitions.js';
+export type { Duration } from './core/duration.js';
+export {
+  CycleError,
+  DefinitionError,
+  IOManagerError,
+  SchemaError,
+  SourceError,
+  StrataError,
+  UnknownAssetError,
+  UsageError,
+} from './core/errors.js';
+export type { IOManager, OutputMetadata, StoreResult, StoredAsset } from './core/io-manager.js';
+export { resource } from './core/resource.js';
+export type { ResourceContext, ResourceDefinition } from './core/resource.js';
+export type { RetryPolicy } from './core/retry-policy.js';
+export type { ColumnKind, ColumnSpec, RowOf, RowSchema } from './core/row-schema.js';
+export { Table } from './core/table.js';
+export type { CellValue, Columns, Row } from './core/table.js';
+export { CsvIOManager } from './io-managers/csv-io-manager.js';
+export { MemoryIOManager } from './io-managers/memory-io-manager.js';
+export { JsonSource } from './resources/json-source.js';
+export { materialize } from './execution/materialize.js';
+export type { MaterializeOptions } from './execution/materialize.js';
+export { planMaterialization } from './execution/plan-materialization.js';
+export type { MaterializationPlan, PlanOptions } from './execution/plan-materialization.js';
+export type { AssetAction, AssetError, AssetRunResult, MaterializeResult, RunOutcome } from './execution/run-result.js';
+export type { Logger } from './execution/logger.js';
+export type { AssetStatus, Plan, PlannedAsset, StaleReason, StaleReasonKind } from './graph/planner.js';
+export type { JsonSourceOptions, JsonSourceReadOptions } from './resources/json-source.js';
+export { SqliteInstanceStorage } from './storage/sqlite-instance-storage.js';
+export type { SqliteInstanceStorageOptions } from './storage/sqlite-instance-storage.js';
+export type {
+  InstanceStorage,
+  MaterializationRecord,
+  RunEvent,
+  RunEventType,
+  RunRecord,
+  RunStatus,
+  StoredRunEvent,
+  WriteBatch,
+} from './storage/instance-storage.js';
+export { AssetGraph } from './graph/asset-graph.js';
+export { parseSelection } from './graph/selection-parser.js';
+export { formatSelection } from './graph/selection-format.js';
+export { resolveSelection, selectAssets } from './graph/resolve-selection.js';
+export type { SelectAssetsOptions } from './graph/resolve-selection.js';
+export type { SelectionNode } from './graph/selection-ast.js';
+export { EmptySelectionError, LegacySelectionError, SelectionSyntaxError } from './graph/selection-errors.js';
