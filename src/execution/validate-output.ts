@@ -65,14 +65,19 @@ function kindMismatch(column: ColumnSpec, value: unknown): string | undefined {
   }
 }
 
-/** zod fields whose checks go beyond the column kind we test ourselves (int is one we test). */
+/** zod fields whose checks go beyond the column kind we test ourselves (integers are one we test). */
 function hasExtraChecks(field: z.ZodType): boolean {
-  const def = field._zod.def as { type: string; checks?: unknown[]; innerType?: z.ZodType };
+  const def = field._zod.def as { type: string; checks?: unknown[]; format?: string; innerType?: z.ZodType };
   if (def.type === 'nullable' && def.innerType !== undefined) return hasExtraChecks(def.innerType);
   if (def.type === 'enum') return true;
-  const checks = def.checks ?? [];
-  const intOnly = def.type === 'number' && checks.length === 1 && (field as z.ZodNumber).isInt;
-  return checks.length > 0 && !intOnly;
+  // z.email(), z.uuid(), ... are strings with a format.
+  if (def.type === 'string' && def.format !== undefined) return true;
+  const checks = def.checks?.length ?? 0;
+  if (def.type === 'number' && (field as z.ZodNumber).isInt) {
+    // z.int() carries the integer rule as its format; z.number().int() as one check.
+    return checks > (def.format === 'safeint' ? 0 : 1);
+  }
+  return checks > 0;
 }
 
 function invalidValue(asset: DefinedAsset, table: Table<Row>, index: number, column: string, value: unknown, expected: string): SchemaError {

@@ -131,4 +131,26 @@ describe('assets (command line)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: --force cannot be combined with --dry-run\./);
   });
+
+  it('points at the column of a selection syntax error and exits 2', async () => {
+    const result = await cli('materialize', '--select', '+users and');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n').slice(0, 3)).toEqual([
+      'error: Invalid selection: expected an asset key, tag:, group:, kind:, key: or "(" after "and"',
+      '  +users and',
+      '            ^',
+    ]);
+  });
+
+  it('suggests close keys for an unknown asset and exits 2', async () => {
+    const result = await cli('materialize', '--select', 'usres');
+    expect(result).toMatchObject({ code: 2, stderr: 'error: Unknown asset "usres".\nhint: Did you mean "users"?\n' });
+  });
+
+  it('rejects a selection that selects nothing and exits 2', async () => {
+    const result = await cli('materialize', '--select', 'tag:nope');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('error: Selection "tag:nope" selects no assets.\nhint: Known tags: api.\n');
+  });
 });
