@@ -8,10 +8,14 @@ import { main } from './main.js';
 // a previous one.
 const controller = new AbortController();
 let interrupts = 0;
-const onSignal = () => {
+const onSignal = (signal: NodeJS.Signals) => {
   interrupts++;
-  if (interrupts === 1) controller.abort(new Error('canceled by signal'));
-  else process.exit(EXIT.canceled);
+  if (interrupts === 1) {
+    process.stderr.write(`\nCanceling (${signal}): no new steps start, running ones are aborted. Press Ctrl-C again to exit at once.\n`);
+    controller.abort(new Error(`canceled by ${signal}`));
+  } else {
+    process.exit(EXIT.canceled);
+  }
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);

@@ -1,6 +1,6 @@
 import { EXTERNAL_INPUT, type AssetLogger } from '../core/asset.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
-import { StrataError } from '../core/errors.js';
+import { SourceError, StrataError } from '../core/errors.js';
 import { NO_RETRIES, retryDelayMs } from '../core/retry-policy.js';
 import type { Row, Table } from '../core/table.js';
 import { mayCutOffEarly, type PlannedAsset } from '../graph/planner.js';
@@ -155,7 +155,8 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
     } catch (error) {
       const retryable = error instanceof StrataError && error.retryable && !context.signal.aborted;
       if (retryable && attempt <= policy.maxRetries) {
-        const delayMs = retryDelayMs(policy, attempt);
+        // A server that says how long to wait (429/503 Retry-After) knows better than our policy.
+        const delayMs = Math.max(retryDelayMs(policy, attempt), error instanceof SourceError ? (error.retryAfterMs ?? 0) : 0);
         const message = `${step.key} failed (attempt ${attempt}/${policy.maxRetries + 1}): ${firstLine(error)}; attempt ${attempt + 1}/${policy.maxRetries + 1} in ${formatDelay(delayMs)}`;
         recorder.event({ type: 'step-retry', assetKey: step.key, attempt, level: 'warn', message, data: { delayMs, error: describeError(error) } });
         await recorder.flush();
@@ -167,7 +168,7 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
           // Canceled while waiting: report the failure that led here.
         }
       }
-      const assetError = describeError(error);
+      const assetError = context.signal.aborted ? canceledError(context.signal) : describeError(error);
       recorder.event({ type: 'step-failure', assetKey: step.key, attempt, level: 'error', message: `${step.key} failed: ${assetError.message}`, data: { error: assetError, stack: error instanceof Error ? error.stack : undefined } });
       await recorder.flush();
       log.error({ attempt }, `${step.key} failed: ${firstLine(error)}`);
@@ -231,6 +232,12 @@ export function describeError(error: unknown): AssetError {
   if (error instanceof StrataError) return { message: error.message, code: error.code, hint: error.hint };
   if (error instanceof Error) return { message: error.message, code: undefined, hint: undefined };
   return { message: String(error), code: undefined, hint: undefined };
+}
+
+/** The error of a step that was in flight when the run was canceled: whatever it threw was caused by the abort. */
+function canceledError(signal: AbortSignal): AssetError {
+  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason);
+  return { message: `canceled: ${reason}`, code: 'STRATA_CANCELED', hint: 'Its previous output, if any, was left in place.' };
 }
 
 function firstLine(error: unknown): string {

@@ -50,3 +50,45 @@ export async function makeWorkspace(fixture = 'edge-cases'): Promise<{ dir: stri
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
 }
+
+export interface RunningCli {
+  readonly child: ReturnType<typeof spawn>;
+  /** Resolves once stderr contains `text`. */
+  waitForStderr(text: string): Promise<void>;
+  readonly done: Promise<CliRun>;
+}
+
+/** Starts `assets <args>` and returns at once, for tests that signal or kill it mid-run. */
+export function startCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const waiters: { text: string; resolve: () => void }[] = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+    for (const waiter of waiters.filter((w) => stderr.includes(w.text))) {
+      waiters.splice(waiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
+  });
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return {
+    child,
+    done,
+    waitForStderr: (text) =>
+      stderr.includes(text)
+        ? Promise.resolve()
+        : new Promise((resolve, reject) => {
+            waiters.push({ text, resolve });
+            void done.then((run) => reject(new Error(`exited (${run.code ?? run.signal}) before printing "${text}"; stderr:\n${run.stderr}`)));
+          }),
+  };
+}

@@ -121,9 +121,9 @@ function renderSummary(result: MaterializeResult, style: Style, width: number | 
     table,
     `Run ${result.runId} ${result.status} in ${formatDuration(result.durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
   ];
-  for (const asset of result.assets.filter((a) => a.action === 'failed')) {
-    lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
-  }
+  const failed = result.assets.filter((asset) => asset.action === 'failed');
+  for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
+  if (failed.length > 0) lines.push(`Full errors and logs: assets logs ${result.runId}`);
   return `${lines.join('\n')}\n`;
 }
 
