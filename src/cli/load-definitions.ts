@@ -3,46 +3,41 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Definitions } from '../core/definitions.js';
 import { StrataError } from '../core/errors.js';
+import { definitionsFromModule } from '../execution/definitions-from-module.js';
 import type { CliIO } from './cli-io.js';
 
 /** The example pipeline, run when no other definitions are given. */
 const EXAMPLE_MODULE = new URL('../assets/definitions.js', import.meta.url);
 
 /**
- * Loads the definitions a command works on: the module `--definitions` names
- * (relative to the working folder), else the bundled example. The module
- * exports its `Definitions` as `default` or as `definitions`.
+ * The URL of the module a command's definitions come from: the one
+ * `--definitions` names (relative to the working folder), else the bundled
+ * example. Worker threads import the same URL.
  */
-export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd'>): Promise<Definitions> {
-  if (modulePath === undefined) return definitionsOf(await import(EXAMPLE_MODULE.href), 'the example pipeline');
+export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<CliIO, 'cwd'>): string {
+  if (modulePath === undefined) return EXAMPLE_MODULE.href;
   const absolute = path.resolve(io.cwd, modulePath);
   if (!existsSync(absolute)) {
     throw new StrataError('STRATA_DEFINITIONS_NOT_FOUND', `Definitions module not found: ${absolute}`, {
       hint: 'Pass --definitions a path to a compiled .js/.mjs module that exports defineDefinitions(...).',
     });
   }
+  return pathToFileURL(absolute).href;
+}
+
+/** Loads the definitions a command works on; the module exports them as `default` or as `definitions`. */
+export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd'>): Promise<Definitions> {
+  const url = definitionsModuleUrl(modulePath, io);
+  const where = modulePath === undefined ? 'the example pipeline' : new URL(url).pathname;
   let loaded: Record<string, unknown>;
   try {
-    loaded = await import(pathToFileURL(absolute).href);
+    loaded = await import(url);
   } catch (error) {
     if (error instanceof StrataError) throw error;
-    throw new StrataError('STRATA_DEFINITIONS_LOAD', `Loading ${absolute} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new StrataError('STRATA_DEFINITIONS_LOAD', `Loading ${where} failed: ${error instanceof Error ? error.message : String(error)}`, {
       hint: 'The error was thrown by that module while it was imported; fix it there.',
       cause: error,
     });
   }
-  return definitionsOf(loaded, absolute);
-}
-
-function definitionsOf(loaded: Record<string, unknown>, where: string): Definitions {
-  const candidate = loaded.default ?? loaded.definitions;
-  if (isDefinitions(candidate)) return candidate;
-  const exported = Object.keys(loaded);
-  throw new StrataError('STRATA_NO_DEFINITIONS', `${where} exports no definitions (it exports: ${exported.length > 0 ? exported.join(', ') : 'nothing'}).`, {
-    hint: 'Export the result of defineDefinitions(...) as `default` or as `definitions`.',
-  });
-}
-
-function isDefinitions(value: unknown): value is Definitions {
-  return typeof value === 'object' && value !== null && Array.isArray((value as Definitions).assets) && typeof (value as Definitions).asset === 'function';
+  return definitionsFromModule(loaded, where);
 }

@@ -38,6 +38,12 @@ export interface StoreResult {
 export interface IOManager {
   /** Short name of the storage kind (`csv`, `memory`, ...), used by `kind:` selections. */
   readonly kind: string;
+  /**
+   * Whether what one process (or worker thread) stores, another can load:
+   * true for files and databases, false for memory. The `workers` executor
+   * needs it, since its steps load their inputs in other threads.
+   */
+  readonly sharedAcrossProcesses?: boolean;
   store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult>;
   load(asset: StoredAsset): Promise<Table<Row>>;
   dataVersion(asset: StoredAsset): Promise<string | undefined>;

@@ -9,7 +9,7 @@ import type { Logger } from './logger.js';
 import type { MaterializationPlan } from './plan-materialization.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { AssetError, AssetRunResult } from './run-result.js';
-import { validateOutput } from './validate-output.js';
+import type { StepExecutor } from './step-executor.js';
 
 export interface ExecuteContext {
   readonly runId: string;
@@ -21,6 +21,8 @@ export interface ExecuteContext {
   readonly now: () => Date;
   /** Steps that may run at once; their upstreams are always done first. */
   readonly concurrency: number;
+  /** Where each attempt runs. */
+  readonly executor: StepExecutor;
 }
 
 /** A table this run produced, kept in memory until its last planned consumer has run. */
@@ -118,24 +120,22 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
     recorder.event({ type: 'step-start', assetKey: step.key, attempt, message: `Materializing ${step.key}`, data: { reasons: step.reasons.map((reason) => reason.kind) } });
     log.info({ attempt }, `materializing ${step.key}`);
     try {
-      const inputs = await loadInputs(context, asset, state);
-      const resources = await materializationPlan.resources.resolve(asset.resources);
-      const output = await asset.compute({
-        key: step.key,
+      const inMemory = new Map(asset.deps.flatMap((dep) => {
+        const held = state.produced.get(dep);
+        return held === undefined ? [] : [[dep, held.table] as const];
+      }));
+      const { stored, table } = await context.executor.attempt({
+        asset,
         runId: context.runId,
         attempt,
-        inputs,
-        resources,
-        log: assetLogger(recorder, log, step.key, attempt),
         signal: context.signal,
+        log: assetLogger(recorder, log, step.key, attempt),
+        inMemory,
       });
-      const table = validateOutput(asset, output);
-      const ioManager = context.definitions.ioManagers[asset.ioManager]!;
-      const stored = await ioManager.store(asset, table);
       const durationMs = Math.round(performance.now() - started);
       state.dataVersions.set(step.key, stored.dataVersion);
       const consumersLeft = state.consumers.get(step.key) ?? 0;
-      if (consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
+      if (table !== undefined && consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
       recorder.materialization({
         runId: context.runId,
         assetKey: step.key,
@@ -176,18 +176,6 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
       return { ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError };
     }
   }
-}
-
-async function loadInputs(context: ExecuteContext, asset: DefinedAsset, state: RunState): Promise<Record<string, Table<Row>>> {
-  const entries = await Promise.all(
-    asset.deps.map(async (dep) => {
-      const fromRun = state.produced.get(dep);
-      if (fromRun !== undefined) return [dep, fromRun.table] as const;
-      const upstream = context.materializationPlan.graph.asset(dep);
-      return [dep, await context.definitions.ioManagers[upstream.ioManager]!.load(upstream)] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
 }
 
 /** Drops in-memory upstream tables once their last consumer in this run is done with them. */

@@ -6,6 +6,9 @@ import { executePlan } from './execute-plan.js';
 import { type Logger, silentLogger } from './logger.js';
 import { planMaterialization, type MaterializationPlan, type PlanOptions } from './plan-materialization.js';
 import { RunRecorder } from './run-recorder.js';
+import { type ExecutorKind, inProcessExecutor, type StepExecutor } from './step-executor.js';
+import { WorkerStepExecutor } from './worker-step-executor.js';
+import { UsageError } from '../core/errors.js';
 import type { MaterializeResult, RunOutcome } from './run-result.js';
 
 export interface MaterializeOptions extends PlanOptions {
@@ -20,6 +23,10 @@ export interface MaterializeOptions extends PlanOptions {
   readonly concurrency?: number | undefined;
   /** Recorded with the run: `cli`, `schedule:<name>`, `sensor:<name>`. */
   readonly trigger?: string | undefined;
+  /** Where steps run: this thread (default) or a pool of worker threads. */
+  readonly executor?: ExecutorKind | undefined;
+  /** URL of the module the definitions came from: the `workers` executor imports it in each worker. */
+  readonly definitionsModule?: string | undefined;
 }
 
 /**
@@ -39,6 +46,8 @@ export async function materialize(definitions: Definitions, options: Materialize
     return { runId: null, status: 'nothing-to-do', assets: [], durationMs: Math.round(performance.now() - started) };
   }
 
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const executor = createExecutor(definitions, materializationPlan, options, concurrency);
   const runId = randomUUID();
   const signal = options.signal ?? new AbortController().signal;
   await options.storage.createRun({
@@ -65,15 +74,34 @@ export async function materialize(definitions: Definitions, options: Materialize
       logger: (options.logger ?? silentLogger).child({ runId }),
       signal,
       now,
-      concurrency: Math.max(1, options.concurrency ?? availableParallelism()),
+      concurrency,
+      executor,
     });
     status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed') ? 'failed' : 'success';
     return { runId, status, assets, durationMs: Math.round(performance.now() - started) };
   } finally {
+    await executor.close();
     recorder.event({ type: 'run-end', level: status === 'success' ? 'info' : 'error', message: `Run ${runId} ${status}`, data: { status } });
     await recorder.flush();
     await options.storage.finishRun(runId, status, now());
   }
+}
+
+function createExecutor(definitions: Definitions, plan: MaterializationPlan, options: MaterializeOptions, concurrency: number): StepExecutor {
+  if (options.executor !== 'workers') return inProcessExecutor(definitions, plan.resources);
+  if (options.definitionsModule === undefined) {
+    throw new UsageError('The workers executor needs the module the definitions come from.', {
+      hint: 'Pass definitionsModule (the CLI does this for you), or use the in-process executor.',
+    });
+  }
+  const unshared = plan.plan.planned.map((step) => plan.graph.asset(step.key)).filter((asset) => definitions.ioManagers[asset.ioManager]!.sharedAcrossProcesses !== true);
+  if (unshared.length > 0) {
+    throw new UsageError(
+      `The workers executor cannot run ${unshared.map((asset) => `"${asset.key}"`).join(', ')}: ${unshared.length === 1 ? 'its IO manager keeps' : 'their IO managers keep'} tables in this process only.`,
+      { hint: 'Use --executor in-process, or an IO manager that stores to files (CsvIOManager).' },
+    );
+  }
+  return new WorkerStepExecutor({ moduleUrl: options.definitionsModule, env: options.env ?? {} }, concurrency);
 }
 
 function describeSelection(options: PlanOptions): string {

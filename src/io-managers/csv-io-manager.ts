@@ -36,6 +36,7 @@ const SAFE_FILE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  */
 export class CsvIOManager implements IOManager {
   readonly kind = 'csv';
+  readonly sharedAcrossProcesses = true;
   /** Absolute folder that holds the files. */
   readonly baseDir: string;
 

@@ -70,6 +70,14 @@ describe('the example over HTTP', () => {
     expect(result.stderr).toMatch(/returned HTTP 500 Internal Server Error; retryable; attempt 2\/4 in 10ms/);
   });
 
+  it('retries the same way when the step runs in a worker thread', async () => {
+    answerPosts = (attempt, response) => (attempt === 1 ? json(response, 503, '{}') : json(response, 200, fixturePosts));
+    const result = await materialize('--executor', 'workers');
+    expect(result.code).toBe(0);
+    expect(postsRequests()).toBe(2);
+    expect(result.stderr).toMatch(/returned HTTP 503 Service Unavailable; retryable; attempt 2\/4 in 10ms/);
+  });
+
   it('fails at once on a 404, without retrying, and keeps the previous CSV', async () => {
     const { result, requests } = await failAfterASuccess((_attempt, response) => json(response, 404, '{}'));
     expect(requests).toBe(1);

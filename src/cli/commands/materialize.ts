@@ -5,7 +5,7 @@ import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
 import { createLogger } from '../create-logger.js';
 import { formatCount, formatDuration, shortVersion } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
+import { definitionsModuleUrl, loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
@@ -29,6 +29,7 @@ export const materializeCommand: Command = {
     'dry-run': { type: 'boolean', description: 'Print the plan with reasons; write nothing' },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     concurrency: { type: 'string', valueName: 'N', description: 'Assets run at once (default: number of CPUs)' },
+    executor: { type: 'string', valueName: 'KIND', description: 'Where steps run: in-process (default) or workers (one worker thread per step, for CPU-heavy assets)' },
     ...DEFINITIONS_FLAG,
   },
   examples: [
@@ -37,6 +38,7 @@ export const materializeCommand: Command = {
     'assets materialize --refresh group:sources',
     'assets materialize --select "group:analytics" --dry-run --json',
     'assets materialize --select "+summary" --exclude posts_enriched --force',
+    'assets materialize --executor workers --concurrency 2',
   ],
   async run(args, io) {
     const json = booleanFlag(args, 'json');
@@ -45,6 +47,10 @@ export const materializeCommand: Command = {
     const refresh = stringFlag(args, 'refresh');
     if (dryRun && force) throw new UsageError('--force cannot be combined with --dry-run.', { hint: 'A dry run writes nothing; drop --force to see what is stale, or drop --dry-run to run.' });
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
+    const executor = stringFlag(args, 'executor') ?? 'in-process';
+    if (executor !== 'in-process' && executor !== 'workers') {
+      throw new UsageError(`--executor must be in-process or workers, got "${executor}".`);
+    }
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const style = createStyle(io.stdout, io, args.flags.color === false);
     const storage = await openInstance(io);
@@ -73,6 +79,8 @@ export const materializeCommand: Command = {
         storage,
         logger,
         concurrency,
+        executor,
+        definitionsModule: definitionsModuleUrl(stringFlag(args, 'definitions'), io),
         trigger: 'cli',
         onEvent: io.stderr.isTTY === true && !json ? createRunProgress(io.stderr, stderrStyle) : undefined,
       });

@@ -1,0 +1,48 @@
+import type { AssetLogger } from '../core/asset.js';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import type { StoreResult } from '../core/io-manager.js';
+import type { Row, Table } from '../core/table.js';
+import type { ResourcePool } from './resource-pool.js';
+import { validateOutput } from './validate-output.js';
+
+export interface StepAttempt {
+  readonly asset: DefinedAsset;
+  readonly runId: string;
+  /** 1-based. */
+  readonly attempt: number;
+  readonly signal: AbortSignal;
+  readonly log: AssetLogger;
+  /** Upstream tables this run already holds in memory; the rest are loaded through their IO managers. */
+  readonly inMemory: ReadonlyMap<string, Table<Row>>;
+}
+
+/**
+ * One attempt at an asset: load its inputs, run its compute, validate the
+ * output against its schema, store it. The same body runs in-process and in
+ * a worker thread, so both executors behave alike.
+ */
+export async function computeStep(definitions: Definitions, resources: ResourcePool, step: StepAttempt): Promise<{ table: Table<Row>; stored: StoreResult }> {
+  const { asset } = step;
+  const inputs = Object.fromEntries(
+    await Promise.all(
+      asset.deps.map(async (dep) => {
+        const held = step.inMemory.get(dep);
+        if (held !== undefined) return [dep, held] as const;
+        const upstream = definitions.asset(dep)!;
+        return [dep, await definitions.ioManagers[upstream.ioManager]!.load(upstream)] as const;
+      }),
+    ),
+  );
+  const output = await asset.compute({
+    key: asset.key,
+    runId: step.runId,
+    attempt: step.attempt,
+    inputs,
+    resources: await resources.resolve(asset.resources),
+    log: step.log,
+    signal: step.signal,
+  });
+  const table = validateOutput(asset, output);
+  const stored = await definitions.ioManagers[asset.ioManager]!.store(asset, table);
+  return { table, stored };
+}

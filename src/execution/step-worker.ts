@@ -1,0 +1,49 @@
+/**
+ * A worker thread of the `workers` executor. It imports the definitions
+ * module once, then runs step attempts on request: loading inputs through the
+ * IO managers, computing, validating and storing exactly as in-process runs
+ * do (`computeStep`), and reports back what was stored. Recording stays with
+ * the main thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { AssetLogger } from '../core/asset.js';
+import { computeStep } from './compute-step.js';
+import { definitionsFromModule } from './definitions-from-module.js';
+import { ResourcePool } from './resource-pool.js';
+import { serializeError } from './serialized-error.js';
+import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const definitions = definitionsFromModule(await import(setup.moduleUrl), setup.moduleUrl);
+const resources = new ResourcePool(definitions.resources, setup.env);
+const running = new Map<number, AbortController>();
+const send = (message: FromWorker) => port.postMessage(message);
+
+port.on('message', (message: ToWorker) => {
+  if (message.type === 'abort') running.get(message.taskId)?.abort(new Error(message.reason));
+  else void run(message);
+});
+
+async function run(task: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  const controller = new AbortController();
+  running.set(task.taskId, controller);
+  const at = (level: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
+    send({ type: 'log', taskId: task.taskId, level, message, data });
+  const log: AssetLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  try {
+    const { stored } = await computeStep(definitions, resources, {
+      asset: definitions.asset(task.key)!,
+      runId: task.runId,
+      attempt: task.attempt,
+      signal: controller.signal,
+      log,
+      inMemory: new Map(),
+    });
+    send({ type: 'done', taskId: task.taskId, stored });
+  } catch (error) {
+    send({ type: 'failed', taskId: task.taskId, error: serializeError(error) });
+  } finally {
+    running.delete(task.taskId);
+  }
+}

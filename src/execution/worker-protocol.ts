@@ -1,0 +1,18 @@
+import type { StoreResult } from '../core/io-manager.js';
+import type { SerializedError } from './serialized-error.js';
+
+/** What a step worker is started with. */
+export interface WorkerSetup {
+  /** URL of the module exporting the definitions; each worker imports it once. */
+  readonly moduleUrl: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export type ToWorker =
+  | { readonly type: 'run'; readonly taskId: number; readonly key: string; readonly runId: string; readonly attempt: number }
+  | { readonly type: 'abort'; readonly taskId: number; readonly reason: string };
+
+export type FromWorker =
+  | { readonly type: 'log'; readonly taskId: number; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly data: Record<string, unknown> | undefined }
+  | { readonly type: 'done'; readonly taskId: number; readonly stored: StoreResult }
+  | { readonly type: 'failed'; readonly taskId: number; readonly error: SerializedError };
