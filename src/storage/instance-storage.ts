@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /*
- * The records of an instance: runs, their events, and the materializations the
- * planner compares against. The schemas are the source of truth for the types;
+ * The records of an instance: runs, their events, the materializations the
+ * planner compares against, and the state and ticks of schedules and sensors. The schemas are the source of truth for the types;
  * every backend validates records with them before writing, and parses what it
  * reads back (JSON columns included) with them, so a hand-edited or damaged row
  * is reported instead of flowing into the planner.
@@ -87,6 +87,93 @@ export const materializationRecordSchema = z.object({
 });
 export type MaterializationRecord = z.infer<typeof materializationRecordSchema>;
 
+export const instigatorKindSchema = z.enum(['schedule', 'sensor']);
+export type InstigatorKind = z.infer<typeof instigatorKindSchema>;
+
+/**
+ * What the instance remembers of a schedule or sensor between daemon passes
+ * and restarts.
+ */
+export const instigatorStateSchema = z.object({
+  kind: instigatorKindSchema,
+  name: z.string().min(1),
+  /** Set by `assets schedule|sensor start|stop`; `null`: as the definitions declare (`defaultStatus`). */
+  status: z.enum(['running', 'stopped']).nullable(),
+  /** When it last became running; `null` while stopped. No tick from before it is ever run. */
+  startedAt: z.date().nullable(),
+  /** A sensor's cursor, as its last successful evaluation left it. */
+  cursor: z.string().nullable(),
+  /** A schedule: the cron time of the last tick handled. A sensor: its last evaluation. */
+  lastTickAt: z.date().nullable(),
+});
+export type InstigatorState = z.infer<typeof instigatorStateSchema>;
+
+export const tickStatusSchema = z.enum(['success', 'skipped', 'failed']);
+export type TickStatus = z.infer<typeof tickStatusSchema>;
+
+/** One evaluation of a schedule or sensor. */
+export const tickRecordSchema = z.object({
+  kind: instigatorKindSchema,
+  name: z.string().min(1),
+  /** A schedule: the cron time the tick is for. A sensor: when it was evaluated. */
+  tickTime: z.date(),
+  /** When the daemon handled it (later than `tickTime` for a schedule's catch-up tick). */
+  evaluatedAt: z.date(),
+  /** `success`: runs were launched; `skipped`: none was needed or allowed (see `skipReason`); `failed`: see `error`. */
+  status: tickStatusSchema,
+  runIds: z.array(z.string().min(1)),
+  skipReason: z.string().nullable(),
+  error: z.string().nullable(),
+  /** The cursor after the tick (sensors). */
+  cursor: z.string().nullable(),
+});
+export type TickRecord = z.infer<typeof tickRecordSchema>;
+
+export const storedTickSchema = tickRecordSchema.extend({
+  /** Insertion order: strictly increasing across all ticks. */
+  id: z.int().positive(),
+});
+export type StoredTick = z.infer<typeof storedTickSchema>;
+
+/** A run request a trigger launched. */
+export const launchRecordSchema = z.object({
+  /** `cli`, `schedule:<name>` or `sensor:<name>`, as the run records it. */
+  trigger: z.string().min(1),
+  /** The job the run is of; `null` for a sensor's plain selection. */
+  job: z.string().min(1).nullable(),
+  /** Unique per trigger: a request whose run key was launched before is dropped. */
+  runKey: z.string().min(1).nullable(),
+  /** `null` when nothing was stale, so no run was recorded. */
+  runId: z.string().min(1).nullable(),
+  launchedAt: z.date(),
+});
+export type LaunchRecord = z.infer<typeof launchRecordSchema>;
+
+/** The claim of one run on one asset while it materializes it (see `acquireAssetLease`). */
+export const assetLeaseSchema = z.object({
+  assetKey: z.string().min(1),
+  runId: z.string().min(1),
+  pid: z.int().nullable(),
+  hostname: z.string().nullable(),
+  acquiredAt: z.date(),
+  expiresAt: z.date(),
+});
+export type AssetLease = z.infer<typeof assetLeaseSchema>;
+
+export interface AcquireLeaseRequest {
+  readonly assetKey: string;
+  readonly runId: string;
+  readonly pid: number;
+  readonly hostname: string;
+  readonly now: Date;
+  /** The lease lasts this long unless renewed. */
+  readonly ttlMs: number;
+  /** Take the lease even from this holder (a run whose process is known to be gone). */
+  readonly takeOverFrom?: string;
+}
+
+export type AcquireLeaseResult = { readonly acquired: true } | { readonly acquired: false; readonly holder: AssetLease };
+
 /** What one `write` stores in one transaction. */
 export interface WriteBatch {
   readonly events?: readonly RunEvent[];
@@ -106,7 +193,7 @@ export interface WriteBatch {
  * never created), `STRATA_STORAGE_DUPLICATE_RUN`, `STRATA_STORAGE_INVALID_RECORD`
  * (a record breaks its schema or holds data that is not JSON),
  * `STRATA_STORAGE_INVALID_ARGUMENT`, `STRATA_STORAGE_INVALID_ROW` (a stored row
- * cannot be read back), `STRATA_STORAGE_WRITE`.
+ * cannot be read back), `STRATA_STORAGE_WRITE`, `STRATA_STORAGE_DUPLICATE_RUN_KEY`.
  */
 export interface InstanceStorage {
   createRun(run: RunRecord): Promise<void>;
@@ -136,6 +223,41 @@ export interface InstanceStorage {
   materializationHistory(assetKey: string, options?: { readonly limit?: number }): Promise<MaterializationRecord[]>;
   /** Forgets every materialization of these assets, so the planner sees them as missing; returns the rows removed. */
   wipeMaterializations(assetKeys: readonly string[]): Promise<number>;
+  /** The stored state of a schedule or sensor, or undefined when nothing was ever stored for it. */
+  instigatorState(kind: InstigatorKind, name: string): Promise<InstigatorState | undefined>;
+  /** Every stored state, by kind, then name. */
+  instigatorStates(): Promise<InstigatorState[]>;
+  /** Creates or replaces the state of a schedule or sensor. */
+  saveInstigatorState(state: InstigatorState): Promise<void>;
+  /**
+   * Stores a tick and its instigator's new state (cursor, last tick) in one
+   * transaction, so a cursor never moves without the tick that moved it.
+   * `state` must be of the tick's instigator.
+   */
+  recordTick(tick: TickRecord, state: InstigatorState): Promise<StoredTick>;
+  /** Ticks newest first (insertion order), of one kind and/or name when given. */
+  listTicks(options?: { readonly kind?: InstigatorKind; readonly name?: string; readonly limit?: number }): Promise<StoredTick[]>;
+  /**
+   * Records a launched run request. Throws `STRATA_STORAGE_DUPLICATE_RUN_KEY`
+   * when the trigger launched that run key before; the first launch is kept.
+   */
+  recordLaunch(launch: LaunchRecord): Promise<void>;
+  /** Those of `runKeys` that `trigger` has launched. */
+  launchedRunKeys(trigger: string, runKeys: readonly string[]): Promise<Set<string>>;
+  /** Runs still `started` that were launched for `job`, newest first: what the no-overlap rule waits for. */
+  startedRunsOfJob(job: string): Promise<RunRecord[]>;
+  /**
+   * Takes the lease on an asset for a run, in one transaction: granted when
+   * nobody holds it, the holder's lease expired, the run holds it already, or
+   * the holder is `takeOverFrom`; otherwise returns the holder.
+   */
+  acquireAssetLease(request: AcquireLeaseRequest): Promise<AcquireLeaseResult>;
+  /** Extends every lease the run holds to `now + ttlMs` (the heartbeat). */
+  renewAssetLeases(runId: string, now: Date, ttlMs: number): Promise<void>;
+  /** Gives up the run's lease on one asset; nothing happens if it holds none. */
+  releaseAssetLease(assetKey: string, runId: string): Promise<void>;
+  /** Gives up every lease the run holds. */
+  releaseAssetLeases(runId: string): Promise<void>;
   /** Releases the connection; calling it again does nothing. */
   close(): Promise<void>;
 }

@@ -5,7 +5,15 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { StrataError } from '../core/errors.js';
 import {
+  type AcquireLeaseRequest,
+  type AcquireLeaseResult,
+  assetLeaseSchema,
   type InstanceStorage,
+  type InstigatorKind,
+  type InstigatorState,
+  instigatorStateSchema,
+  type LaunchRecord,
+  launchRecordSchema,
   type MaterializationRecord,
   materializationRecordSchema,
   type RunEvent,
@@ -16,6 +24,10 @@ import {
   runStatusSchema,
   type StoredRunEvent,
   storedRunEventSchema,
+  type StoredTick,
+  storedTickSchema,
+  type TickRecord,
+  tickRecordSchema,
   type WriteBatch,
 } from './instance-storage.js';
 import { migrateSqlite } from './sqlite-migrations.js';
@@ -68,6 +80,21 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #materializationHistory: Database.Statement;
   readonly #wipeMaterializations: Database.Statement;
   readonly #writeBatch: Database.Transaction<(events: EventParams[], materializations: MaterializationParams[]) => void>;
+  readonly #getInstigator: Database.Statement;
+  readonly #listInstigators: Database.Statement;
+  readonly #saveInstigator: Database.Statement;
+  readonly #insertTick: Database.Statement;
+  readonly #recordTick: Database.Transaction<(tick: TickParams, state: InstigatorParams) => number>;
+  readonly #listTicks: Database.Statement;
+  readonly #insertLaunch: Database.Statement;
+  readonly #launchedRunKeys: Database.Statement;
+  readonly #startedRunsOfJob: Database.Statement;
+  readonly #getLease: Database.Statement;
+  readonly #upsertLease: Database.Statement;
+  readonly #acquireLease: Database.Transaction<(request: AcquireLeaseRequest) => AcquireLeaseResult>;
+  readonly #renewLeases: Database.Statement;
+  readonly #releaseLease: Database.Statement;
+  readonly #releaseLeases: Database.Statement;
 
   /**
    * Opens (creating it when missing) the database, and migrates its schema
@@ -152,6 +179,70 @@ export class SqliteInstanceStorage implements InstanceStorage {
       for (const event of events) this.#insertEvent.run(event);
       for (const materialization of materializations) this.#insertMaterialization.run(materialization);
     });
+    this.#getInstigator = db.prepare('SELECT * FROM instigators WHERE kind = ? AND name = ?');
+    this.#listInstigators = db.prepare('SELECT * FROM instigators ORDER BY kind, name');
+    this.#saveInstigator = db.prepare(
+      `INSERT INTO instigators (kind, name, status, started_at, cursor, last_tick_at)
+       VALUES (@kind, @name, @status, @startedAt, @cursor, @lastTickAt)
+       ON CONFLICT (kind, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
+         cursor = excluded.cursor, last_tick_at = excluded.last_tick_at`,
+    );
+    this.#insertTick = db.prepare(
+      `INSERT INTO ticks (kind, name, tick_time, evaluated_at, status, run_ids, skip_reason, error, cursor)
+       VALUES (@kind, @name, @tickTime, @evaluatedAt, @status, @runIds, @skipReason, @error, @cursor)`,
+    );
+    this.#recordTick = db.transaction((tick: TickParams, state: InstigatorParams) => {
+      const id = Number(this.#insertTick.run(tick).lastInsertRowid);
+      this.#saveInstigator.run(state);
+      return id;
+    });
+    this.#listTicks = db.prepare(
+      `SELECT * FROM ticks WHERE (@kind IS NULL OR kind = @kind) AND (@name IS NULL OR name = @name)
+       ORDER BY id DESC LIMIT @limit`,
+    );
+    this.#insertLaunch = db.prepare(
+      `INSERT INTO launches (triggered_by, job, run_key, run_id, launched_at)
+       VALUES (@trigger, @job, @runKey, @runId, @launchedAt)`,
+    );
+    this.#launchedRunKeys = db
+      .prepare('SELECT run_key FROM launches WHERE triggered_by = ? AND run_key IN (SELECT value FROM json_each(?))')
+      .pluck();
+    this.#startedRunsOfJob = db.prepare(
+      `SELECT runs.* FROM runs JOIN launches ON launches.run_id = runs.run_id
+       WHERE launches.job = ? AND runs.status = 'started'
+       ORDER BY runs.started_at DESC, runs.id DESC`,
+    );
+    this.#getLease = db.prepare('SELECT * FROM asset_leases WHERE asset_key = ?');
+    this.#upsertLease = db.prepare(
+      `INSERT INTO asset_leases (asset_key, run_id, pid, hostname, acquired_at, expires_at)
+       VALUES (@assetKey, @runId, @pid, @hostname, @now, @expiresAt)
+       ON CONFLICT (asset_key) DO UPDATE SET run_id = excluded.run_id, pid = excluded.pid, hostname = excluded.hostname,
+         acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+    );
+    // Immediate, so two runs racing for one asset serialise on the write lock
+    // and the second sees the first's lease.
+    this.#acquireLease = db.transaction((request: AcquireLeaseRequest): AcquireLeaseResult => {
+      const row = this.#getLease.get(request.assetKey);
+      const holder = row === undefined ? undefined : this.#readRow(leaseRow, row, 'asset_leases');
+      const free =
+        holder === undefined ||
+        holder.runId === request.runId ||
+        holder.runId === request.takeOverFrom ||
+        holder.expiresAt.getTime() <= request.now.getTime();
+      if (!free) return { acquired: false, holder };
+      this.#upsertLease.run({
+        assetKey: request.assetKey,
+        runId: request.runId,
+        pid: request.pid,
+        hostname: request.hostname,
+        now: request.now.getTime(),
+        expiresAt: request.now.getTime() + request.ttlMs,
+      });
+      return { acquired: true };
+    });
+    this.#renewLeases = db.prepare('UPDATE asset_leases SET expires_at = ? WHERE run_id = ?');
+    this.#releaseLease = db.prepare('DELETE FROM asset_leases WHERE asset_key = ? AND run_id = ?');
+    this.#releaseLeases = db.prepare('DELETE FROM asset_leases WHERE run_id = ?');
   }
 
   async createRun(run: RunRecord): Promise<void> {
@@ -269,6 +360,117 @@ export class SqliteInstanceStorage implements InstanceStorage {
     }
   }
 
+  async instigatorState(kind: InstigatorKind, name: string): Promise<InstigatorState | undefined> {
+    const row = this.#getInstigator.get(kind, name);
+    return row === undefined ? undefined : this.#readRow(instigatorRow, row, 'instigators');
+  }
+
+  async instigatorStates(): Promise<InstigatorState[]> {
+    return this.#listInstigators.all().map((row) => this.#readRow(instigatorRow, row, 'instigators'));
+  }
+
+  async saveInstigatorState(state: InstigatorState): Promise<void> {
+    const params = instigatorParams(state);
+    try {
+      this.#saveInstigator.run(params);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async recordTick(tick: TickRecord, state: InstigatorState): Promise<StoredTick> {
+    const valid = validRecord(tickRecordSchema, tick, `the tick of ${tick.kind} "${tick.name}"`);
+    const stateParams = instigatorParams(state);
+    if (state.kind !== tick.kind || state.name !== tick.name) {
+      throw new StrataError(
+        'STRATA_STORAGE_INVALID_ARGUMENT',
+        `The tick of ${tick.kind} "${tick.name}" was given the state of ${state.kind} "${state.name}".`,
+        { hint: 'Pass the state of the schedule or sensor that ticked.' },
+      );
+    }
+    const params = {
+      ...valid,
+      tickTime: valid.tickTime.getTime(),
+      evaluatedAt: valid.evaluatedAt.getTime(),
+      runIds: JSON.stringify(valid.runIds),
+    };
+    let id: number;
+    try {
+      id = this.#recordTick.immediate(params, stateParams);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+    return { ...valid, id };
+  }
+
+  async listTicks(
+    options: { readonly kind?: InstigatorKind; readonly name?: string; readonly limit?: number } = {},
+  ): Promise<StoredTick[]> {
+    return this.#listTicks
+      .all({ kind: options.kind ?? null, name: options.name ?? null, limit: sqlLimit(options.limit) })
+      .map((row) => this.#readRow(tickRow, row, 'ticks'));
+  }
+
+  async recordLaunch(launch: LaunchRecord): Promise<void> {
+    const valid = validRecord(launchRecordSchema, launch, `the launch by ${launch.trigger}`);
+    try {
+      this.#insertLaunch.run({ ...valid, launchedAt: valid.launchedAt.getTime() });
+    } catch (error) {
+      const code = sqliteCode(error);
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new StrataError(
+          'STRATA_STORAGE_DUPLICATE_RUN_KEY',
+          `${launch.trigger} already launched run key "${launch.runKey}" in ${this.location}.`,
+          { hint: 'Check launchedRunKeys before launching; a run key is launched once per trigger.', cause: error },
+        );
+      }
+      if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw this.#unknownRun(`The launch by ${launch.trigger} names run "${launch.runId}", which does not exist in ${this.location}.`, error);
+      }
+      throw this.#writeError(error);
+    }
+  }
+
+  async launchedRunKeys(trigger: string, runKeys: readonly string[]): Promise<Set<string>> {
+    return new Set(this.#launchedRunKeys.all(trigger, JSON.stringify(runKeys)) as string[]);
+  }
+
+  async startedRunsOfJob(job: string): Promise<RunRecord[]> {
+    return this.#startedRunsOfJob.all(job).map((row) => this.#readRow(runRow, row, 'runs'));
+  }
+
+  async acquireAssetLease(request: AcquireLeaseRequest): Promise<AcquireLeaseResult> {
+    try {
+      return this.#acquireLease.immediate(request);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async renewAssetLeases(runId: string, now: Date, ttlMs: number): Promise<void> {
+    try {
+      this.#renewLeases.run(now.getTime() + ttlMs, runId);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async releaseAssetLease(assetKey: string, runId: string): Promise<void> {
+    try {
+      this.#releaseLease.run(assetKey, runId);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async releaseAssetLeases(runId: string): Promise<void> {
+    try {
+      this.#releaseLeases.run(runId);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -310,6 +512,17 @@ export class SqliteInstanceStorage implements InstanceStorage {
 
 type EventParams = ReturnType<typeof eventParams>;
 type MaterializationParams = ReturnType<typeof materializationParams>;
+type InstigatorParams = ReturnType<typeof instigatorParams>;
+type TickParams = Omit<TickRecord, 'tickTime' | 'evaluatedAt' | 'runIds'> & { tickTime: number; evaluatedAt: number; runIds: string };
+
+function instigatorParams(state: InstigatorState) {
+  const valid = validRecord(instigatorStateSchema, state, `the state of ${state.kind} "${state.name}"`);
+  return {
+    ...valid,
+    startedAt: valid.startedAt?.getTime() ?? null,
+    lastTickAt: valid.lastTickAt?.getTime() ?? null,
+  };
+}
 
 function eventParams(event: RunEvent, index: number) {
   const what = `events[${index}]`;
@@ -437,7 +650,7 @@ function quoteList(values: readonly string[], noun: string): string {
 function rowId(row: unknown): string {
   if (typeof row !== 'object' || row === null) return '?';
   const record = row as Record<string, unknown>;
-  return String(record['seq'] ?? record['id'] ?? '?');
+  return String(record['seq'] ?? record['id'] ?? (record['name'] === undefined ? '?' : `${String(record['kind'])}/${String(record['name'])}`));
 }
 
 /*
@@ -535,3 +748,68 @@ const materializationRow = z
     metadata: row.metadata,
   }))
   .pipe(materializationRecordSchema);
+
+const instigatorRow = z
+  .object({
+    kind: z.string(),
+    name: z.string(),
+    status: z.string().nullable(),
+    started_at: epochMs.nullable(),
+    cursor: z.string().nullable(),
+    last_tick_at: epochMs.nullable(),
+  })
+  .transform((row) => ({
+    kind: row.kind,
+    name: row.name,
+    status: row.status,
+    startedAt: row.started_at,
+    cursor: row.cursor,
+    lastTickAt: row.last_tick_at,
+  }))
+  .pipe(instigatorStateSchema);
+
+const leaseRow = z
+  .object({
+    asset_key: z.string(),
+    run_id: z.string(),
+    pid: z.int().nullable(),
+    hostname: z.string().nullable(),
+    acquired_at: epochMs,
+    expires_at: epochMs,
+  })
+  .transform((row) => ({
+    assetKey: row.asset_key,
+    runId: row.run_id,
+    pid: row.pid,
+    hostname: row.hostname,
+    acquiredAt: row.acquired_at,
+    expiresAt: row.expires_at,
+  }))
+  .pipe(assetLeaseSchema);
+
+const tickRow = z
+  .object({
+    id: z.int(),
+    kind: z.string(),
+    name: z.string(),
+    tick_time: epochMs,
+    evaluated_at: epochMs,
+    status: z.string(),
+    run_ids: jsonText(tickRecordSchema.shape.runIds),
+    skip_reason: z.string().nullable(),
+    error: z.string().nullable(),
+    cursor: z.string().nullable(),
+  })
+  .transform((row) => ({
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    tickTime: row.tick_time,
+    evaluatedAt: row.evaluated_at,
+    status: row.status,
+    runIds: row.run_ids,
+    skipReason: row.skip_reason,
+    error: row.error,
+    cursor: row.cursor,
+  }))
+  .pipe(storedTickSchema);

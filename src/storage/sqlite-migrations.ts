@@ -11,8 +11,7 @@ export interface SqliteMigration {
 /*
  * The schema history, oldest first; `PRAGMA user_version` holds the version a
  * database is at. Released migrations are never edited: a change to the schema
- * is a new entry at the end (schedule/sensor ticks, cursors and leases will be
- * version 3).
+ * is a new entry at the end.
  *
  * Times are epoch milliseconds (INTEGER); JSON columns are TEXT. Tables are
  * STRICT so a value of the wrong type is refused by SQLite itself. Explicit
@@ -72,6 +71,71 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ALTER TABLE runs ADD COLUMN hostname TEXT;
       -- Crash detection asks for the runs still marked started: keep that from scanning every run.
       CREATE INDEX runs_by_status ON runs (status, started_at, id);
+    `,
+  },
+  {
+    version: 3,
+    description: 'schedule and sensor state, their ticks, and the runs they launched',
+    sql: `
+      -- One row per schedule or sensor the daemon or the CLI has touched.
+      -- status NULL: as the definitions declare (defaultStatus). started_at is
+      -- when it last became running (NULL while stopped): no tick before it is
+      -- ever run. last_tick_at: a schedule's last handled cron time, a sensor's
+      -- last evaluation.
+      CREATE TABLE instigators (
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT,
+        started_at INTEGER,
+        cursor TEXT,
+        last_tick_at INTEGER,
+        PRIMARY KEY (kind, name)
+      ) STRICT;
+
+      CREATE TABLE ticks (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL,
+        name TEXT NOT NULL,
+        tick_time INTEGER NOT NULL,
+        evaluated_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_ids TEXT NOT NULL,
+        skip_reason TEXT,
+        error TEXT,
+        cursor TEXT
+      ) STRICT;
+      CREATE INDEX ticks_by_instigator ON ticks (kind, name, id);
+
+      -- Every run request a trigger launched: run_id NULL when nothing was
+      -- stale, so no run was recorded. Answers run-key deduplication and "is
+      -- this job still running" (the no-overlap rule).
+      CREATE TABLE launches (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        triggered_by TEXT NOT NULL,
+        job TEXT,
+        run_key TEXT,
+        run_id TEXT REFERENCES runs (run_id),
+        launched_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE UNIQUE INDEX launches_by_run_key ON launches (triggered_by, run_key) WHERE run_key IS NOT NULL;
+      CREATE INDEX launches_by_job ON launches (job, run_id);
+    `,
+  },
+  {
+    version: 4,
+    description: 'asset leases, so two runs never materialize one asset at once',
+    sql: `
+      -- At most one row per asset: the run materializing it now. A lease whose
+      -- expires_at has passed (its holder stopped renewing it) may be taken.
+      CREATE TABLE asset_leases (
+        asset_key TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        pid INTEGER,
+        hostname TEXT,
+        acquired_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX asset_leases_by_run ON asset_leases (run_id);
     `,
   },
 ];

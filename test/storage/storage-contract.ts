@@ -2,9 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StrataError } from '../../src/core/errors.js';
 import type {
   InstanceStorage,
+  InstigatorState,
   MaterializationRecord,
   RunEvent,
   RunRecord,
+  TickRecord,
 } from '../../src/storage/instance-storage.js';
 
 /** A fresh, empty storage for one test, and how to dispose of it afterwards. */
@@ -292,9 +294,172 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       });
     });
 
+    describe('schedules and sensors', () => {
+      const state = (overrides: Partial<InstigatorState> = {}): InstigatorState => ({
+        kind: 'schedule',
+        name: 'daily',
+        status: null,
+        startedAt: at(0),
+        cursor: null,
+        lastTickAt: null,
+        ...overrides,
+      });
+      const tick = (overrides: Partial<TickRecord> = {}): TickRecord => ({
+        kind: 'schedule',
+        name: 'daily',
+        tickTime: at(60),
+        evaluatedAt: at(61),
+        status: 'skipped',
+        runIds: [],
+        skipReason: 'nothing to do',
+        error: null,
+        cursor: null,
+        ...overrides,
+      });
+
+      it('returns undefined for a schedule or sensor nothing was stored for', async () => {
+        expect(await storage.instigatorState('schedule', 'daily')).toBeUndefined();
+        expect(await storage.instigatorStates()).toEqual([]);
+      });
+
+      it('saves, replaces and lists states by kind then name, keeping schedules and sensors of one name apart', async () => {
+        await storage.saveInstigatorState(state({ kind: 'sensor', name: 'b', cursor: 'c1' }));
+        await storage.saveInstigatorState(state({ name: 'b' }));
+        await storage.saveInstigatorState(state({ name: 'a', status: 'stopped', startedAt: null }));
+        await storage.saveInstigatorState(state({ kind: 'sensor', name: 'b', cursor: 'c2', status: 'running', lastTickAt: at(5) }));
+        expect((await storage.instigatorStates()).map((s) => `${s.kind}:${s.name}`)).toEqual(['schedule:a', 'schedule:b', 'sensor:b']);
+        expect(await storage.instigatorState('sensor', 'b')).toEqual(state({ kind: 'sensor', name: 'b', cursor: 'c2', status: 'running', lastTickAt: at(5) }));
+        expect(await storage.instigatorState('schedule', 'a')).toEqual(state({ name: 'a', status: 'stopped', startedAt: null }));
+      });
+
+      it('records a tick with its instigator state in one call, and lists ticks newest first', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        const first = await storage.recordTick(tick({ status: 'success', runIds: ['r1'], skipReason: null }), state({ lastTickAt: at(60) }));
+        const second = await storage.recordTick(tick({ tickTime: at(120), evaluatedAt: at(121) }), state({ lastTickAt: at(120) }));
+        const failed = await storage.recordTick(
+          tick({ kind: 'sensor', name: 'watch', tickTime: at(30), status: 'failed', skipReason: null, error: 'boom', cursor: 'c' }),
+          state({ kind: 'sensor', name: 'watch', cursor: 'c', lastTickAt: at(30) }),
+        );
+        expect(second.id).toBeGreaterThan(first.id);
+        expect(first).toEqual({ ...tick({ status: 'success', runIds: ['r1'], skipReason: null }), id: first.id });
+        expect((await storage.listTicks()).map((t) => t.id)).toEqual([failed.id, second.id, first.id]);
+        expect(await storage.listTicks({ kind: 'schedule', name: 'daily', limit: 1 })).toEqual([second]);
+        expect(await storage.listTicks({ name: 'watch' })).toEqual([failed]);
+        expect(await storage.listTicks({ kind: 'sensor', name: 'daily' })).toEqual([]);
+        expect((await storage.instigatorState('schedule', 'daily'))?.lastTickAt).toEqual(at(120));
+        expect((await storage.instigatorState('sensor', 'watch'))?.cursor).toBe('c');
+      });
+
+      it('refuses a tick whose state belongs to another schedule or sensor, and stores neither', async () => {
+        await expectStrataError(storage.recordTick(tick(), state({ name: 'other' })), 'STRATA_STORAGE_INVALID_ARGUMENT', /"daily".*"other"/);
+        expect(await storage.listTicks()).toEqual([]);
+        expect(await storage.instigatorStates()).toEqual([]);
+      });
+
+      it('refuses a tick that breaks its schema', async () => {
+        await expectStrataError(storage.recordTick(tick({ status: 'maybe' as never }), state()), 'STRATA_STORAGE_INVALID_RECORD', /status/);
+        expect(await storage.listTicks()).toEqual([]);
+      });
+
+      it('records launches and answers which run keys a trigger launched', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: 'k1', runId: 'r1', launchedAt: at(1) });
+        await storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: 'k2', runId: null, launchedAt: at(2) });
+        await storage.recordLaunch({ trigger: 'sensor:other', job: null, runKey: 'k3', runId: null, launchedAt: at(3) });
+        await storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: null, runId: null, launchedAt: at(4) });
+        await storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: null, runId: null, launchedAt: at(5) });
+        expect([...(await storage.launchedRunKeys('sensor:watch', ['k1', 'k2', 'k3', 'k4']))].sort()).toEqual(['k1', 'k2']);
+        expect(await storage.launchedRunKeys('sensor:watch', [])).toEqual(new Set());
+      });
+
+      it('refuses a run key its trigger launched before, keeping the first launch', async () => {
+        await storage.recordLaunch({ trigger: 'schedule:daily', job: 'refresh', runKey: '2024-01-01T02:00:00.000Z', runId: null, launchedAt: at(1) });
+        await expectStrataError(
+          storage.recordLaunch({ trigger: 'schedule:daily', job: 'refresh', runKey: '2024-01-01T02:00:00.000Z', runId: null, launchedAt: at(2) }),
+          'STRATA_STORAGE_DUPLICATE_RUN_KEY',
+          /schedule:daily.*2024-01-01T02:00:00\.000Z/,
+        );
+        // The same key from another trigger is a different launch.
+        await storage.recordLaunch({ trigger: 'schedule:hourly', job: 'refresh', runKey: '2024-01-01T02:00:00.000Z', runId: null, launchedAt: at(2) });
+      });
+
+      it('refuses a launch naming a run that was never created', async () => {
+        await expectStrataError(
+          storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: 'k', runId: 'ghost', launchedAt: at(1) }),
+          'STRATA_STORAGE_UNKNOWN_RUN',
+          /"ghost"/,
+        );
+        expect(await storage.launchedRunKeys('sensor:watch', ['k'])).toEqual(new Set());
+      });
+
+      it('lists the started runs launched for a job, newest first, and no others', async () => {
+        for (const [runId, seconds] of [['old', 1], ['new', 2], ['done', 3], ['other-job', 4], ['not-launched', 5]] as const) {
+          await storage.createRun(run({ runId, startedAt: at(seconds) }));
+        }
+        await storage.finishRun('done', 'success', at(6));
+        for (const runId of ['old', 'new', 'done']) {
+          await storage.recordLaunch({ trigger: 'schedule:daily', job: 'refresh', runKey: null, runId, launchedAt: at(1) });
+        }
+        await storage.recordLaunch({ trigger: 'schedule:daily', job: 'other', runKey: null, runId: 'other-job', launchedAt: at(1) });
+        expect((await storage.startedRunsOfJob('refresh')).map((r) => r.runId)).toEqual(['new', 'old']);
+        expect(await storage.startedRunsOfJob('nobody')).toEqual([]);
+      });
+    });
+
     it('can be closed twice', async () => {
       await storage.close();
       await storage.close();
+    });
+
+    describe('asset leases', () => {
+      const request = (runId: string, seconds: number, extra: { takeOverFrom?: string } = {}) => ({
+        assetKey: 'users',
+        runId,
+        pid: 100,
+        hostname: 'host-a',
+        now: at(seconds),
+        ttlMs: 10_000,
+        ...extra,
+      });
+
+      it('grants a free asset and refuses it to another run, naming the holder', async () => {
+        expect(await storage.acquireAssetLease(request('r1', 0))).toEqual({ acquired: true });
+        expect(await storage.acquireAssetLease(request('r2', 1))).toEqual({
+          acquired: false,
+          holder: { assetKey: 'users', runId: 'r1', pid: 100, hostname: 'host-a', acquiredAt: at(0), expiresAt: at(10) },
+        });
+      });
+
+      it('grants the holder again, and anyone once the lease expired', async () => {
+        await storage.acquireAssetLease(request('r1', 0));
+        expect(await storage.acquireAssetLease(request('r1', 5))).toEqual({ acquired: true });
+        expect((await storage.acquireAssetLease(request('r2', 14))).acquired).toBe(false);
+        expect(await storage.acquireAssetLease(request('r2', 15))).toEqual({ acquired: true });
+      });
+
+      it('extends every lease of a run on renewal', async () => {
+        await storage.acquireAssetLease(request('r1', 0));
+        await storage.renewAssetLeases('r1', at(8), 10_000);
+        expect((await storage.acquireAssetLease(request('r2', 15))).acquired).toBe(false);
+        expect((await storage.acquireAssetLease(request('r2', 18))).acquired).toBe(true);
+      });
+
+      it('hands a lease over only from the named holder', async () => {
+        await storage.acquireAssetLease(request('r1', 0));
+        expect((await storage.acquireAssetLease(request('r2', 1, { takeOverFrom: 'r9' }))).acquired).toBe(false);
+        expect((await storage.acquireAssetLease(request('r2', 1, { takeOverFrom: 'r1' }))).acquired).toBe(true);
+      });
+
+      it('frees leases on release, one asset or all of a run', async () => {
+        await storage.acquireAssetLease(request('r1', 0));
+        await storage.acquireAssetLease({ ...request('r1', 0), assetKey: 'posts' });
+        await storage.releaseAssetLease('users', 'r2');
+        expect((await storage.acquireAssetLease(request('r2', 1))).acquired).toBe(false);
+        await storage.releaseAssetLease('users', 'r1');
+        expect((await storage.acquireAssetLease(request('r2', 1))).acquired).toBe(true);
+        await storage.releaseAssetLeases('r1');
+        expect((await storage.acquireAssetLease({ ...request('r2', 1), assetKey: 'posts' })).acquired).toBe(true);
+      });
     });
   });
 }
