@@ -10,6 +10,8 @@ import type { MaterializationPlan } from './plan-materialization.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { AssetError, AssetRunResult } from './run-result.js';
 import type { StepExecutor } from './step-executor.js';
+import type { AssetLeases } from './asset-leases.js';
+import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 
 export interface ExecuteContext {
   readonly runId: string;
@@ -23,6 +25,11 @@ export interface ExecuteContext {
   readonly concurrency: number;
   /** Where each attempt runs. */
   readonly executor: StepExecutor;
+  readonly storage: InstanceStorage;
+  /** The run's claims on the assets it materializes. */
+  readonly leases: AssetLeases;
+  /** How long a step waits for an asset another run is materializing. */
+  readonly lockTimeoutMs: number;
 }
 
 /** A table this run produced, kept in memory until its last planned consumer has run. */
@@ -104,15 +111,64 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
   const observed = materializationPlan.observedVersions.get(step.key);
   if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
 
-  const record = materializationPlan.recorded.get(step.key);
-  if (mayCutOffEarly(step) && record !== undefined && sameInputs(record.inputDataVersions, inputDataVersions)) {
-    recorder.event({ type: 'step-skip', assetKey: step.key, message: `${step.key} is up to date: its inputs did not change`, data: { reason: 'up-to-date' } });
-    await recorder.flush();
-    releaseInputs(asset, state);
-    return { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion };
-  }
-
   const log = context.logger.child({ asset: step.key });
+  try {
+    await context.leases.acquire(step.key, {
+      timeoutMs: context.lockTimeoutMs,
+      signal: context.signal,
+      onWait: (holder) => {
+        const message = `Waiting for ${step.key}: run ${holder.runId} is materializing it`;
+        recorder.event({ type: 'log', assetKey: step.key, message, data: { holder: holder.runId } });
+        log.info({ holder: holder.runId }, message);
+      },
+    });
+  } catch (error) {
+    return fail(context, step, state, started, 0, error, log);
+  }
+  try {
+    // Another run may have materialized the asset since this one planned (while
+    // it waited for the lease, or just before it asked): decide again from the
+    // latest record, which the lease now keeps from changing under us.
+    const record = (await context.storage.latestMaterializations([step.key])).get(step.key);
+    const madeMeanwhile = record !== undefined && record.runId !== materializationPlan.recorded.get(step.key)?.runId;
+    if (record !== undefined && ((mayCutOffEarly(step) && sameInputs(record.inputDataVersions, inputDataVersions)) || (madeMeanwhile && (await stillFresh(context, step, record, inputDataVersions))))) {
+      const why = madeMeanwhile ? `run ${record.runId} materialized it while this run waited` : 'its inputs did not change';
+      recorder.event({ type: 'step-skip', assetKey: step.key, message: `${step.key} is up to date: ${why}`, data: { reason: 'up-to-date', by: record.runId } });
+      await recorder.flush();
+      state.dataVersions.set(step.key, record.dataVersion);
+      releaseInputs(asset, state);
+      return { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion };
+    }
+    return await materializeStep(context, step, state, started, inputDataVersions, log);
+  } finally {
+    await context.leases.release(step.key);
+  }
+}
+
+/**
+ * Whether a materialization another run recorded while this one waited
+ * makes this step unnecessary: same code, same inputs, its output still
+ * stored as recorded, not expired, and the user did not force the asset.
+ */
+async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: MaterializationRecord, inputDataVersions: Readonly<Record<string, string>>): Promise<boolean> {
+  const asset = context.materializationPlan.graph.asset(step.key);
+  if (step.reasons.some((reason) => reason.kind === 'forced')) return false;
+  if (record.codeVersion !== asset.codeVersion || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
+  if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
+  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(asset)) === record.dataVersion;
+}
+
+/** Runs the attempts of a step that must run, with retries, and records the outcome. */
+async function materializeStep(
+  context: ExecuteContext,
+  step: PlannedAsset,
+  state: RunState,
+  started: number,
+  inputDataVersions: Readonly<Record<string, string>>,
+  log: Logger,
+): Promise<AssetRunResult> {
+  const { recorder } = context;
+  const asset = context.materializationPlan.graph.asset(step.key);
   const policy = asset.retry ?? context.definitions.defaultRetry ?? NO_RETRIES;
   let attempt = 0;
   for (;;) {
@@ -168,14 +224,25 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
           // Canceled while waiting: report the failure that led here.
         }
       }
-      const assetError = context.signal.aborted ? canceledError(context.signal) : describeError(error);
-      recorder.event({ type: 'step-failure', assetKey: step.key, attempt, level: 'error', message: `${step.key} failed: ${assetError.message}`, data: { error: assetError, stack: error instanceof Error ? error.stack : undefined } });
-      await recorder.flush();
-      log.error({ attempt }, `${step.key} failed: ${firstLine(error)}`);
-      releaseInputs(asset, state);
-      return { ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError };
+      return fail(context, step, state, started, attempt, error, log);
     }
   }
+}
+
+async function fail(context: ExecuteContext, step: PlannedAsset, state: RunState, started: number, attempt: number, error: unknown, log: Logger): Promise<AssetRunResult> {
+  const assetError = context.signal.aborted ? canceledError(context.signal) : describeError(error);
+  context.recorder.event({
+    type: 'step-failure',
+    assetKey: step.key,
+    attempt: attempt === 0 ? null : attempt,
+    level: 'error',
+    message: `${step.key} failed: ${assetError.message}`,
+    data: { error: assetError, stack: error instanceof Error ? error.stack : undefined },
+  });
+  await context.recorder.flush();
+  log.error({ attempt }, `${step.key} failed: ${firstLine(error)}`);
+  releaseInputs(context.materializationPlan.graph.asset(step.key), state);
+  return { ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError };
 }
 
 /** Drops in-memory upstream tables once their last consumer in this run is done with them. */

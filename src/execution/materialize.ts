@@ -5,6 +5,7 @@ import type { InstanceStorage, RunEvent } from '../storage/instance-storage.js';
 import { executePlan } from './execute-plan.js';
 import { type Logger, silentLogger } from './logger.js';
 import { planMaterialization, type MaterializationPlan, type PlanOptions } from './plan-materialization.js';
+import { AssetLeases } from './asset-leases.js';
 import { RunRecorder } from './run-recorder.js';
 import { type ExecutorKind, inProcessExecutor, type StepExecutor } from './step-executor.js';
 import { WorkerStepExecutor } from './worker-step-executor.js';
@@ -27,7 +28,11 @@ export interface MaterializeOptions extends PlanOptions {
   readonly executor?: ExecutorKind | undefined;
   /** URL of the module the definitions came from: the `workers` executor imports it in each worker. */
   readonly definitionsModule?: string | undefined;
+  /** How long a step waits for an asset that another run is materializing. Default 10 minutes. */
+  readonly lockTimeoutMs?: number | undefined;
 }
+
+const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Plans the selection by staleness and materializes what is stale, recording
@@ -64,6 +69,7 @@ export async function materialize(definitions: Definitions, options: Materialize
   const planned = materializationPlan.plan.planned.map((asset) => asset.key);
   recorder.event({ type: 'run-start', message: `Run ${runId} started: ${planned.length} asset${planned.length === 1 ? '' : 's'} planned`, data: { planned } });
 
+  const leases = new AssetLeases(options.storage, runId, now);
   let status: Exclude<RunOutcome, 'nothing-to-do'> = 'failed';
   try {
     const assets = await executePlan({
@@ -76,11 +82,15 @@ export async function materialize(definitions: Definitions, options: Materialize
       now,
       concurrency,
       executor,
+      storage: options.storage,
+      leases,
+      lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     });
     status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed') ? 'failed' : 'success';
     return { runId, status, assets, durationMs: Math.round(performance.now() - started) };
   } finally {
     await executor.close();
+    await leases.close();
     recorder.event({ type: 'run-end', level: status === 'success' ? 'info' : 'error', message: `Run ${runId} ${status}`, data: { status } });
     await recorder.flush();
     await options.storage.finishRun(runId, status, now());
