@@ -16,6 +16,12 @@ export type {
 } from './core/asset.js';
 export { defineDefinitions } from './core/definitions.js';
 export type { DefinedAsset, Definitions, DefinitionsSpec } from './core/definitions.js';
+export { job } from './core/job.js';
+export type { JobDefinition, JobForce, JobSpec } from './core/job.js';
+export { schedule } from './core/schedule.js';
+export type { AutomationStatus, ScheduleDefinition, ScheduleSpec } from './core/schedule.js';
+export { sensor } from './core/sensor.js';
+export type { RunRequest, SensorContext, SensorDefinition, SensorMaterialization, SensorResult, SensorSpec } from './core/sensor.js';
 export type { Duration } from './core/duration.js';
 export {
   CycleError,
@@ -49,12 +55,18 @@ export { SqliteInstanceStorage } from './storage/sqlite-instance-storage.js';
 export type { SqliteInstanceStorageOptions } from './storage/sqlite-instance-storage.js';
 export type {
   InstanceStorage,
+  InstigatorKind,
+  InstigatorState,
+  LaunchRecord,
   MaterializationRecord,
   RunEvent,
   RunEventType,
   RunRecord,
   RunStatus,
   StoredRunEvent,
+  StoredTick,
+  TickRecord,
+  TickStatus,
   WriteBatch,
 } from './storage/instance-storage.js';
 export { AssetGraph } from './graph/asset-graph.js';
@@ -64,3 +76,16 @@ export { resolveSelection, selectAssets } from './graph/resolve-selection.js';
 export type { SelectAssetsOptions } from './graph/resolve-selection.js';
 export type { SelectionNode } from './graph/selection-ast.js';
 export { EmptySelectionError, LegacySelectionError, SelectionSyntaxError } from './graph/selection-errors.js';
+export { checkJobSelections } from './graph/check-job-selections.js';
+export { assetSensor } from './sensors/asset-sensor.js';
+export type { AssetSensorSpec } from './sensors/asset-sensor.js';
+export { fileSensor } from './sensors/file-sensor.js';
+export type { FileSensorSpec } from './sensors/file-sensor.js';
+export { freshnessSensor } from './sensors/freshness-sensor.js';
+export type { FreshnessSensorSpec } from './sensors/freshness-sensor.js';
+export { Daemon } from './sensors/daemon.js';
+export type { DaemonOptions, RunSummary, TickReport } from './sensors/daemon.js';
+export { jobPlanOptions, runJob } from './sensors/run-job.js';
+export type { JobPlanOptions, RunJobOptions } from './sensors/run-job.js';
+export { describeCron } from './sensors/describe-cron.js';
+export { nextScheduleTicks } from './sensors/schedule-ticks.js';

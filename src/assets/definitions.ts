@@ -1,5 +1,16 @@
 import { CsvIOManager, defineDefinitions } from '../index.js';
 import { summary, topAuthors, userStats } from './analytics.js';
+import {
+  businessHoursRefresh,
+  dailyDataRefresh,
+  hourlyRefresh,
+  newSnapshot,
+  rebuildDerived,
+  refresh,
+  sixHourlyRefresh,
+  staleAssets,
+  usersUpdated,
+} from './jobs.js';
 import { posts, users } from './sources.js';
 import { postsEnriched } from './transforms.js';
 
@@ -7,6 +18,9 @@ import { postsEnriched } from './transforms.js';
 export const definitions = defineDefinitions({
   assets: [users, posts, postsEnriched, userStats, topAuthors, summary],
   ioManagers: { default: new CsvIOManager() },
+  jobs: [refresh, rebuildDerived],
+  schedules: [dailyDataRefresh, sixHourlyRefresh, hourlyRefresh, businessHoursRefresh],
+  sensors: [usersUpdated, newSnapshot, staleAssets],
 });
 
 export default definitions;

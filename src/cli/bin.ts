@@ -27,4 +27,8 @@ process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   now: () => new Date(),
   signal: controller.signal,
+  // A getter: touching process.stdin opens it, which only `assets wipe`'s question needs.
+  get stdin() {
+    return process.stdin;
+  },
 });

@@ -17,4 +17,6 @@ export interface CliIO {
   readonly now: () => Date;
   /** Aborted on Ctrl-C / SIGTERM. */
   readonly signal: AbortSignal;
+  /** Where a confirmation is read from (`process.stdin`); absent counts as not a terminal, so nothing is ever asked. */
+  readonly stdin?: (NodeJS.ReadableStream & { readonly isTTY?: boolean | undefined }) | undefined;
 }

@@ -33,3 +33,18 @@ export function formatTime(time: Date | undefined, stream: { readonly isTTY?: bo
   if (time === undefined) return '-';
   return stream.isTTY === true ? relativeTime(time, now) : time.toISOString();
 }
+
+/** A time for a JSON document: ISO 8601 in UTC, or `null` when there is none. */
+export function isoTime(time: Date | undefined | null): string | null {
+  return time === undefined || time === null ? null : time.toISOString();
+}
+
+/** The first 8 characters of a run id: unique enough to read, and accepted by `assets logs` as a prefix. */
+export function shortRunId(runId: string): string {
+  return runId.slice(0, 8);
+}
+
+/** `1 asset`, `3 assets`: a count with its noun, singular for exactly one. */
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${formatCount(count)} ${count === 1 ? noun : pluralNoun}`;
+}

@@ -19,6 +19,8 @@ export function renderMainHelp(commands: Readonly<Record<string, { readonly summ
     '  assets materialize                      # everything that is stale',
     '  assets materialize --select +top_authors',
     '  assets status',
+    '  assets lineage top_authors              # what it is made from, with statuses',
+    '  assets runs && assets logs latest',
     '',
   ].join('\n');
 }

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Definitions } from '../core/definitions.js';
-import { StrataError } from '../core/errors.js';
+import { DefinitionError, StrataError } from '../core/errors.js';
 import { definitionsFromModule } from '../execution/definitions-from-module.js';
+import { checkJobSelections } from '../graph/check-job-selections.js';
 import type { CliIO } from './cli-io.js';
 
 /** The example pipeline, run when no other definitions are given. */
@@ -39,5 +40,9 @@ export async function loadDefinitions(modulePath: string | undefined, io: Pick<C
       cause: error,
     });
   }
-  return definitionsFromModule(loaded, where);
+  const definitions = definitionsFromModule(loaded, where);
+  // Job selections need the asset graph, which defineDefinitions (in core) does not have.
+  const problems = checkJobSelections(definitions);
+  if (problems.length > 0) throw new DefinitionError(problems);
+  return definitions;
 }

@@ -3,11 +3,18 @@ import { parseDuration } from './duration.js';
 import { DefinitionError, StrataError } from './errors.js';
 import { findCycles } from './find-cycles.js';
 import type { IOManager } from './io-manager.js';
+import { checkJob, type JobDefinition } from './job.js';
 import type { ResourceDefinition } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { type ColumnSpec, describeColumns } from './row-schema.js';
+import { checkSchedule, type ScheduleDefinition } from './schedule.js';
+import { checkSensor, type SensorDefinition } from './sensor.js';
+import { suggestClosest } from './suggest.js';
 
 export const ASSET_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
+
+/** Names of jobs, schedules and sensors: lowercase, kebab-case or snake_case. */
+export const AUTOMATION_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 
 /** What `defineDefinitions` takes. */
 export interface DefinitionsSpec {
@@ -21,6 +28,10 @@ export interface DefinitionsSpec {
   readonly resources?: Readonly<Record<string, unknown>>;
   /** Retry policy of assets that declare none. Default: no retries. */
   readonly defaultRetry?: RetryPolicy;
+  /** Named selections that schedules, sensors and `assets materialize --job` run. */
+  readonly jobs?: readonly JobDefinition[];
+  readonly schedules?: readonly ScheduleDefinition[];
+  readonly sensors?: readonly SensorDefinition[];
 }
 
 /** An asset as the definitions checked it: with its columns and freshness resolved. */
@@ -38,15 +49,28 @@ export interface Definitions {
   readonly resourceDefinitions: ReadonlyMap<string, ResourceDefinition>;
   readonly resources: Readonly<Record<string, unknown>>;
   readonly defaultRetry: RetryPolicy | undefined;
+  /** Every job, sorted by name. */
+  readonly jobs: readonly JobDefinition[];
+  /** Every schedule, sorted by name. */
+  readonly schedules: readonly ScheduleDefinition[];
+  /** Every sensor, sorted by name. */
+  readonly sensors: readonly SensorDefinition[];
   /** The asset with `key`, or undefined. */
   asset(key: string): DefinedAsset | undefined;
+  /** The job, schedule or sensor with that name, or undefined. */
+  job(name: string): JobDefinition | undefined;
+  schedule(name: string): ScheduleDefinition | undefined;
+  sensor(name: string): SensorDefinition | undefined;
 }
 
 /**
  * Checks a whole definition set at once and throws one `DefinitionError`
  * listing every problem: invalid or duplicate keys, deps on unknown assets,
  * cycles (with their path), unknown IO managers, schemas that are not flat
- * tables, bad freshness or retry settings, clashing resource keys.
+ * tables, bad freshness or retry settings, clashing resource keys; jobs,
+ * schedules and sensors with invalid or duplicate names, references to jobs
+ * that do not exist, invalid cron expressions or time zones. (Job selections
+ * need the asset graph: `checkJobSelections` in `src/graph` checks those.)
  */
 export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   const problems: string[] = [];
@@ -97,6 +121,8 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
     problems.push(`dependency cycle: ${[...cycle].reverse().join(' -> ')}`);
   }
 
+  const automation = checkAutomation(spec, problems);
+
   if (problems.length > 0) throw new DefinitionError(problems);
 
   const assets = keys.map((key) => byKey.get(key)!);
@@ -106,8 +132,84 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
     resourceDefinitions,
     resources: Object.freeze({ ...spec.resources }),
     defaultRetry: spec.defaultRetry,
+    jobs: sortedValues(automation.jobs),
+    schedules: sortedValues(automation.schedules),
+    sensors: sortedValues(automation.sensors),
     asset: (key: string) => byKey.get(key),
+    job: (name: string) => automation.jobs.get(name),
+    schedule: (name: string) => automation.schedules.get(name),
+    sensor: (name: string) => automation.sensors.get(name),
   });
+}
+
+interface Automation {
+  readonly jobs: Map<string, JobDefinition>;
+  readonly schedules: Map<string, ScheduleDefinition>;
+  readonly sensors: Map<string, SensorDefinition>;
+}
+
+/**
+ * Checks jobs, schedules and sensors, pushing every problem. Schedules and
+ * sensors share one namespace, since ticks and `assets ticks <name>` name
+ * either by its name alone.
+ */
+function checkAutomation(spec: DefinitionsSpec, problems: string[]): Automation {
+  const jobs = new Map<string, JobDefinition>();
+  for (const job of spec.jobs ?? []) {
+    if (!nameProblem(`job "${job.name}"`, job.name, jobs.has(job.name), problems)) jobs.set(job.name, job);
+    problems.push(...checkJob(job));
+  }
+  const instigators = new Map<string, string>();
+  const claim = (kind: string, name: string): boolean => {
+    const where = `${kind} "${name}"`;
+    const taken = instigators.get(name);
+    if (taken !== undefined && taken !== kind) {
+      problems.push(`${where}: a ${taken} already has that name; schedules and sensors share one namespace`);
+      return false;
+    }
+    if (nameProblem(where, name, taken !== undefined, problems)) return false;
+    instigators.set(name, kind);
+    return true;
+  };
+  const jobReference = (where: string, jobName: string) => {
+    if (jobs.has(jobName)) return;
+    const suggestions = suggestClosest(jobName, jobs.keys());
+    problems.push(
+      `${where}: runs job "${jobName}", which is not among the definitions' jobs` +
+        (suggestions.length > 0 ? `; did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}?` : ''),
+    );
+  };
+
+  const schedules = new Map<string, ScheduleDefinition>();
+  for (const schedule of spec.schedules ?? []) {
+    if (claim('schedule', schedule.name)) schedules.set(schedule.name, schedule);
+    problems.push(...checkSchedule(schedule));
+    jobReference(`schedule "${schedule.name}"`, schedule.job);
+  }
+  const sensors = new Map<string, SensorDefinition>();
+  for (const sensor of spec.sensors ?? []) {
+    if (claim('sensor', sensor.name)) sensors.set(sensor.name, sensor);
+    problems.push(...checkSensor(sensor));
+    if (sensor.job !== undefined) jobReference(`sensor "${sensor.name}"`, sensor.job);
+  }
+  return { jobs, schedules, sensors };
+}
+
+/** Pushes the problem with a name, if any, and says whether there was one. */
+function nameProblem(where: string, name: string, duplicate: boolean, problems: string[]): boolean {
+  if (typeof name !== 'string' || !AUTOMATION_NAME_PATTERN.test(name)) {
+    problems.push(`${where}: invalid name; names match ${AUTOMATION_NAME_PATTERN.source} (lowercase letters, digits, _ and -)`);
+    return true;
+  }
+  if (duplicate) {
+    problems.push(`${where}: declared more than once`);
+    return true;
+  }
+  return false;
+}
+
+function sortedValues<T>(byName: ReadonlyMap<string, T>): readonly T[] {
+  return Object.freeze([...byName.keys()].sort().map((name) => byName.get(name)!));
 }
 
 function resolveMaxAge(asset: AnyAsset, problems: string[]): number | undefined {

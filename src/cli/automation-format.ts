@@ -1,0 +1,106 @@
+import { UsageError } from '../core/errors.js';
+import { suggestClosest } from '../core/suggest.js';
+import type { RunSummary, TickReport } from '../sensors/daemon.js';
+import type { StoredTick, TickStatus } from '../storage/instance-storage.js';
+import type { OutputStream } from './cli-io.js';
+import { EXIT } from './command.js';
+import { formatTime, isoTime, shortRunId } from './format.js';
+import { renderTable } from './render-table.js';
+import type { Style } from './style.js';
+
+/*
+ * What the automation commands (schedule, sensor, ticks, daemon) share: how a
+ * tick is printed, how times and actions are read, what the exit code is.
+ */
+
+/** A tick as every `--json` document prints it; `runs` when their outcome is known. */
+export function tickToJson(tick: StoredTick, runs?: readonly RunSummary[]) {
+  return {
+    id: tick.id,
+    kind: tick.kind,
+    name: tick.name,
+    tickTime: isoTime(tick.tickTime),
+    evaluatedAt: isoTime(tick.evaluatedAt),
+    status: tick.status,
+    runIds: tick.runIds,
+    skipReason: tick.skipReason,
+    error: tick.error,
+    cursor: tick.cursor,
+    ...(runs === undefined ? {} : { runs: runs.map((run) => ({ runId: run.runId, status: run.status })) }),
+  };
+}
+
+const TICK_COLOUR: Readonly<Record<TickStatus, Parameters<Style['apply']>[0]>> = { success: 'green', skipped: 'gray', failed: 'red' };
+
+/** Ticks as a table: time, schedule or sensor, status, runs (with how they ended, when known), reason or error. */
+export function renderTicks(
+  ticks: readonly { readonly tick: StoredTick; readonly runs?: readonly RunSummary[] }[],
+  stream: OutputStream,
+  style: Style,
+  now: Date,
+): string {
+  return renderTable(
+    [{ header: 'tick' }, { header: 'kind', fixed: true }, { header: 'name', fixed: true }, { header: 'status', fixed: true }, { header: 'runs' }, { header: 'reason' }],
+    ticks.map(({ tick, runs }) => [
+      formatTime(tick.tickTime, stream, now),
+      tick.kind,
+      tick.name,
+      tick.status,
+      describeRuns(tick, runs),
+      tick.error ?? tick.skipReason ?? '',
+    ]),
+    { maxWidth: stream.columns, style: (column, padded, cell) => (column === 3 ? style.apply(TICK_COLOUR[cell as TickStatus] ?? 'dim', padded) : padded) },
+  );
+}
+
+/** `3f2a9c1e`, or `3f2a9c1e success` once the run ended; `-` without runs. */
+function describeRuns(tick: StoredTick, runs: readonly RunSummary[] | undefined): string {
+  if (tick.runIds.length === 0) return '-';
+  return tick.runIds
+    .map((runId) => {
+      const outcome = runs?.find((run) => run.runId === runId);
+      return outcome === undefined ? shortRunId(runId) : `${shortRunId(runId)} ${outcome.status}`;
+    })
+    .join(', ');
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The value of a time flag (`--now`, `--from`). An offset or `Z` is required:
+ * a bare local time would mean different instants on different machines.
+ */
+export function timeFlag(name: string, value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const time = ISO_TIME.test(value) ? new Date(value) : undefined;
+  if (time === undefined || Number.isNaN(time.getTime())) {
+    throw new UsageError(`--${name} must be an ISO 8601 time with a UTC offset, got "${value}".`, {
+      hint: `For example --${name} 2026-01-05T02:00:30Z or --${name} 2026-01-05T03:00:30+01:00.`,
+    });
+  }
+  return time;
+}
+
+/** 1 when a tick failed or a run it launched did not succeed, else 0 (as `assets materialize` for a failed run). */
+export function ticksExitCode(reports: readonly TickReport[]): number {
+  const failed = reports.some((report) => report.tick.status === 'failed' || report.runs.some((run) => run.status === 'failed' || run.status === 'canceled'));
+  return failed ? EXIT.runFailed : EXIT.ok;
+}
+
+/**
+ * The action of `assets schedule|sensor <action> <name>`, checked: a usage
+ * error (with did-you-mean) for a missing or unknown action or a missing name.
+ */
+export function actionOf<A extends string>(command: string, actions: readonly A[], action: string | undefined, name: string | undefined): A {
+  if (action === undefined || !(actions as readonly string[]).includes(action)) {
+    const suggestions = action === undefined ? [] : suggestClosest(action, actions);
+    throw new UsageError(
+      action === undefined ? `\`assets ${command}\` needs an action: ${actions.join(', ')}.` : `Unknown action "${action}" for \`assets ${command}\`.`,
+      { hint: suggestions.length > 0 ? `Did you mean \`assets ${command} ${suggestions[0]}\`?` : `Run \`assets ${command} --help\` for its usage; \`assets ${command}s\` lists them.` },
+    );
+  }
+  if (name === undefined) {
+    throw new UsageError(`\`assets ${command} ${action}\` needs the name of a ${command}.`, { hint: `\`assets ${command}s\` lists them.` });
+  }
+  return action as A;
+}

@@ -1,0 +1,84 @@
+import { UsageError } from '../../core/errors.js';
+import { type Command, EXIT } from '../command.js';
+import { formatCount, formatDuration, formatTime, isoTime, shortRunId, shortVersion } from '../format.js';
+import { loadDefinitions } from '../load-definitions.js';
+import { openInstance } from '../open-instance.js';
+import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
+import { renderTable } from '../render-table.js';
+import { requireAsset } from '../require-asset.js';
+import { DEFINITIONS_FLAG } from '../shared-flags.js';
+import { writeJson } from '../write-json.js';
+
+const DEFAULT_LIMIT = 20;
+
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'List the materializations of an asset, newest first',
+  usage: 'assets history <key> [--limit N] [--json]',
+  description: 'Each materialization: when, by which run, the data version it stored, its rows, why it ran and how long it took.',
+  maxPositionals: 1,
+  flags: {
+    limit: { type: 'string', valueName: 'N', description: `Show at most N materializations (default ${DEFAULT_LIMIT})` },
+    json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    ...DEFINITIONS_FLAG,
+  },
+  examples: ['assets history posts', 'assets history user_stats --limit 5', 'assets history posts --json | jq -r ".materializations[].dataVersion"'],
+  async run(args, io) {
+    const key = args.positionals[0];
+    if (key === undefined) throw new UsageError('`assets history` needs an asset key.', { hint: 'e.g. assets history posts' });
+    const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
+    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
+    requireAsset(definitions, key);
+    const storage = await openInstance(io);
+    try {
+      // One more than asked, to tell whether there are more.
+      const found = await storage.materializationHistory(key, { limit: limit + 1 });
+      const records = found.slice(0, limit).map((record) => {
+        const rows = record.metadata.rows;
+        return { ...record, rows: typeof rows === 'number' ? rows : null };
+      });
+      const hasMore = found.length > limit;
+      if (booleanFlag(args, 'json')) {
+        writeJson(io, {
+          key,
+          materializations: records.map((record) => ({
+            runId: record.runId,
+            materializedAt: isoTime(record.materializedAt),
+            dataVersion: record.dataVersion,
+            codeVersion: record.codeVersion,
+            rows: record.rows,
+            reasons: record.reasons,
+            durationMs: record.durationMs,
+            inputDataVersions: record.inputDataVersions,
+            metadata: record.metadata,
+          })),
+          hasMore,
+        });
+        return EXIT.ok;
+      }
+      if (records.length === 0) {
+        io.stdout.write(`${key} has never been materialized (or its history was wiped).\n`);
+        return EXIT.ok;
+      }
+      const now = io.now();
+      io.stdout.write(
+        renderTable(
+          [{ header: 'materialized' }, { header: 'run', fixed: true }, { header: 'data version' }, { header: 'rows', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'reasons' }],
+          records.map((record) => [
+            formatTime(record.materializedAt, io.stdout, now),
+            shortRunId(record.runId),
+            shortVersion(record.dataVersion),
+            record.rows === null ? '-' : formatCount(record.rows),
+            formatDuration(record.durationMs),
+            record.reasons.join(', ') || '-',
+          ]),
+          { maxWidth: io.stdout.columns },
+        ),
+      );
+      if (hasMore) io.stderr.write(`Showing the latest ${limit} materializations of ${key}; --limit N shows more.\n`);
+      return EXIT.ok;
+    } finally {
+      await storage.close();
+    }
+  },
+};

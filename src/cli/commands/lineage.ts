@@ -1,0 +1,147 @@
+import { UsageError } from '../../core/errors.js';
+import { AssetGraph } from '../../graph/asset-graph.js';
+import { selectAssets } from '../../graph/resolve-selection.js';
+import { readAssetStates } from '../asset-states.js';
+import { type Command, EXIT } from '../command.js';
+import { formatTime, isoTime } from '../format.js';
+import { type LineageGraph, renderDot, renderMermaid } from '../lineage-graph.js';
+import { renderLineageTree } from '../lineage-tree.js';
+import { type LineageDirection, mergeEdges, walkLineage } from '../lineage-walk.js';
+import { loadDefinitions } from '../load-definitions.js';
+import { openInstance } from '../open-instance.js';
+import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
+import { usableWidth } from '../render-table.js';
+import { requireAsset } from '../require-asset.js';
+import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
+import { createStyle } from '../style.js';
+import { supportsUnicode } from '../unicode-support.js';
+import { writeJson } from '../write-json.js';
+
+const FORMATS = ['tree', 'json', 'dot', 'mermaid'] as const;
+type Format = (typeof FORMATS)[number];
+
+export const lineageCommand: Command = {
+  name: 'lineage',
+  summary: 'Show what an asset is made from, or what it feeds: a tree, JSON, Graphviz or Mermaid',
+  usage: 'assets lineage <key> | --select EXPR [--upstream | --downstream | --both] [--depth N] [--format tree|json|dot|mermaid] [--ascii]',
+  description:
+    'Upstream (the default) walks to what the asset reads, downstream to what reads it. Each asset shows its status\n' +
+    'and when it was last materialized. An asset reached twice (a diamond) is drawn in full once, then as a\n' +
+    '"(see above)" reference. The tree is drawn in ASCII with --ascii, or when the locale (LC_ALL, LC_CTYPE, LANG)\n' +
+    'is not UTF-8. --select draws the lineage of every asset the expression selects.',
+  maxPositionals: 1,
+  flags: {
+    select: SELECTION_FLAGS.select!,
+    upstream: { type: 'boolean', description: 'What the asset is made from (default)' },
+    downstream: { type: 'boolean', description: 'What is made from the asset' },
+    both: { type: 'boolean', description: 'Upstream and downstream' },
+    depth: { type: 'string', valueName: 'N', description: 'Only assets at most N edges away (default: all)' },
+    format: { type: 'string', valueName: 'FORMAT', description: 'tree (default), json, dot (Graphviz) or mermaid (Markdown)' },
+    json: { type: 'boolean', description: 'The same as --format json' },
+    ascii: { type: 'boolean', description: 'Draw the tree with ASCII characters only' },
+    ...DEFINITIONS_FLAG,
+  },
+  examples: [
+    'assets lineage top_authors',
+    'assets lineage users --downstream --depth 1',
+    'assets lineage --select group:analytics --both --ascii',
+    'assets lineage users --downstream --format dot | dot -Tsvg > lineage.svg',
+    'assets lineage summary --format mermaid >> README.md',
+    'assets lineage top_authors --json | jq -r ".nodes[] | select(.status != \\"fresh\\") | .key"',
+  ],
+  async run(args, io) {
+    const key = args.positionals[0];
+    const select = stringFlag(args, 'select');
+    if (key !== undefined && select !== undefined) {
+      throw new UsageError(`An asset key ("${key}") cannot be combined with --select.`, { hint: 'Give one asset key, or --select EXPR for the lineage of a selection.' });
+    }
+    if (key === undefined && select === undefined) {
+      throw new UsageError('`assets lineage` needs an asset key or --select EXPR.', { hint: 'e.g. assets lineage top_authors, or assets lineage --select group:analytics' });
+    }
+    const directions = directionsOf(args.flags);
+    const depth = integerFlag('depth', stringFlag(args, 'depth'), 0);
+    const format = formatOf(stringFlag(args, 'format'), booleanFlag(args, 'json'));
+    if (booleanFlag(args, 'ascii') && format !== 'tree') throw new UsageError(`--ascii cannot be combined with --format ${format}.`, { hint: '--ascii only changes how the tree is drawn.' });
+
+    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
+    const graph = new AssetGraph(definitions);
+    if (key !== undefined) requireAsset(definitions, key);
+    const selected = key !== undefined ? [key] : selectAssets(graph, { select });
+    const walks = directions.map((direction) => walkLineage(graph, selected, direction, depth));
+    const drawn = graph.sortTopologically(new Set(walks.flatMap((walk) => walk.keys)));
+
+    const storage = await openInstance(io);
+    try {
+      const states = await readAssetStates(definitions, storage, drawn, io);
+      if (format === 'tree') {
+        const style = createStyle(io.stdout, io, args.flags.color === false);
+        const now = io.now();
+        const options = {
+          unicode: !booleanFlag(args, 'ascii') && supportsUnicode(io),
+          style,
+          width: usableWidth(io.stdout.columns),
+          describe: (node: string) => {
+            const { status, record } = states.get(node)!;
+            return { status, when: record === undefined ? 'never materialized' : formatTime(record.materializedAt, io.stdout, now) };
+          },
+        };
+        const of = key ?? select!;
+        io.stdout.write(
+          walks
+            .map((walk) => (walks.length === 1 ? '' : `${walk.direction === 'upstream' ? 'Upstream' : 'Downstream'} of ${of}:\n`) + renderLineageTree(walk, options))
+            .join('\n'),
+        );
+        return EXIT.ok;
+      }
+      const lineage: LineageGraph = {
+        selected,
+        nodes: drawn.map((node) => {
+          const asset = graph.asset(node);
+          const state = states.get(node)!;
+          return {
+            key: node,
+            group: asset.group,
+            kind: definitions.ioManagers[asset.ioManager]!.kind,
+            tags: asset.tags,
+            status: state.status,
+            reasons: state.reasons.map((reason) => reason.kind),
+            lastMaterializedAt: state.record?.materializedAt,
+          };
+        }),
+        edges: mergeEdges(walks.map((walk) => walk.edges), drawn),
+      };
+      if (format === 'dot') io.stdout.write(renderDot(lineage));
+      else if (format === 'mermaid') io.stdout.write(renderMermaid(lineage));
+      else {
+        writeJson(io, {
+          root: key ?? null,
+          selection: select ?? null,
+          direction: directions.length === 2 ? 'both' : directions[0],
+          depth: depth ?? null,
+          selected,
+          nodes: lineage.nodes.map((node) => ({ ...node, lastMaterializedAt: isoTime(node.lastMaterializedAt) })),
+          edges: lineage.edges,
+        });
+      }
+      return EXIT.ok;
+    } finally {
+      await storage.close();
+    }
+  },
+};
+
+function directionsOf(flags: Readonly<Record<string, unknown>>): LineageDirection[] {
+  const given = (['upstream', 'downstream', 'both'] as const).filter((name) => flags[name] === true);
+  if (given.length > 1) {
+    throw new UsageError(`--${given[0]} cannot be combined with --${given[1]}.`, { hint: 'Pick one direction; --both draws upstream and downstream.' });
+  }
+  return given[0] === 'both' ? ['upstream', 'downstream'] : given[0] === 'downstream' ? ['downstream'] : ['upstream'];
+}
+
+function formatOf(format: string | undefined, json: boolean): Format {
+  if (format !== undefined && !(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`Unknown --format "${format}".`, { hint: `Use one of ${FORMATS.join(', ')}.` });
+  }
+  if (json && format !== undefined && format !== 'json') throw new UsageError(`--json cannot be combined with --format ${format}.`, { hint: '--json is short for --format json.' });
+  return json ? 'json' : ((format as Format | undefined) ?? 'tree');
+}

@@ -1,0 +1,94 @@
+import { selectAssets } from '../../graph/resolve-selection.js';
+import { AssetGraph } from '../../graph/asset-graph.js';
+import { readAssetStates } from '../asset-states.js';
+import { type Command, EXIT } from '../command.js';
+import { formatCount, formatTime, isoTime } from '../format.js';
+import { loadDefinitions } from '../load-definitions.js';
+import { openInstance } from '../open-instance.js';
+import { booleanFlag, stringFlag } from '../parse-args.js';
+import { renderTable } from '../render-table.js';
+import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
+import { statusColour } from '../status-symbol.js';
+import { createStyle } from '../style.js';
+import { writeJson } from '../write-json.js';
+
+export const listCommand: Command = {
+  name: 'list',
+  summary: 'List the assets: group, IO manager, tags, deps, status, last materialization',
+  usage: 'assets list [--select EXPR] [--exclude EXPR] [--json]',
+  description: 'Assets in topological order (ties by key), upstreams before the assets that read them.',
+  flags: {
+    ...SELECTION_FLAGS,
+    json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    ...DEFINITIONS_FLAG,
+  },
+  examples: [
+    'assets list',
+    'assets list --select group:analytics',
+    'assets list --json | jq -r ".assets[] | select(.status == \\"missing\\") | .key"',
+  ],
+  async run(args, io) {
+    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
+    const graph = new AssetGraph(definitions);
+    const keys = selectAssets(graph, { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+    const storage = await openInstance(io);
+    try {
+      const states = await readAssetStates(definitions, storage, keys, io);
+      const assets = keys.map((key) => {
+        const asset = graph.asset(key);
+        const state = states.get(key)!;
+        const rows = state.record?.metadata.rows;
+        return {
+          key,
+          group: asset.group,
+          ioManager: asset.ioManager,
+          kind: definitions.ioManagers[asset.ioManager]!.kind,
+          tags: asset.tags,
+          deps: [...asset.deps].sort(),
+          description: asset.description ?? null,
+          status: state.status,
+          reasons: state.reasons.map((reason) => reason.kind),
+          lastMaterializedAt: state.record?.materializedAt,
+          dataVersion: state.record?.dataVersion ?? null,
+          rows: typeof rows === 'number' ? rows : null,
+        };
+      });
+      if (booleanFlag(args, 'json')) {
+        writeJson(io, { assets: assets.map((asset) => ({ ...asset, lastMaterializedAt: isoTime(asset.lastMaterializedAt) })) });
+        return EXIT.ok;
+      }
+      const style = createStyle(io.stdout, io, args.flags.color === false);
+      const now = io.now();
+      io.stdout.write(
+        renderTable(
+          [
+            { header: 'asset', fixed: true },
+            { header: 'group' },
+            { header: 'kind' },
+            { header: 'tags' },
+            { header: 'deps' },
+            { header: 'status', fixed: true },
+            { header: 'last materialized' },
+            { header: 'rows', align: 'right' },
+            { header: 'description' },
+          ],
+          assets.map((asset) => [
+            asset.key,
+            asset.group,
+            asset.kind,
+            asset.tags.join(', ') || '-',
+            asset.deps.join(', ') || '-',
+            asset.status,
+            formatTime(asset.lastMaterializedAt, io.stdout, now),
+            asset.rows === null ? '-' : formatCount(asset.rows),
+            asset.description?.replace(/\s+/g, ' ').trim() || '-',
+          ]),
+          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 5 ? style.apply(statusColour(cell as typeof assets[number]['status']), padded) : padded) },
+        ),
+      );
+      return EXIT.ok;
+    } finally {
+      await storage.close();
+    }
+  },
+};

@@ -1,0 +1,62 @@
+import type { AssetAction } from '../execution/run-result.js';
+import type { RunEvent, RunRecord, RunStatus } from '../storage/instance-storage.js';
+import { formatCount, isoTime } from './format.js';
+import type { Style } from './style.js';
+
+/** How many assets of a run ended each way, read back from its events. */
+export type AssetActionCounts = Readonly<Record<AssetAction, number>>;
+
+/** The order counts are listed in, in text and JSON. */
+const ACTIONS: readonly AssetAction[] = ['materialized', 'up-to-date', 'failed', 'skipped'];
+
+/**
+ * Counts what happened to each asset of a run from its events: the last
+ * outcome event of each asset decides (a retried step's failure is followed
+ * by its success), so a run that was interrupted counts what it recorded.
+ */
+export function countAssetActions(events: readonly RunEvent[]): AssetActionCounts {
+  const outcome = new Map<string, AssetAction>();
+  for (const event of events) {
+    if (event.assetKey === null) continue;
+    if (event.type === 'step-success') outcome.set(event.assetKey, 'materialized');
+    else if (event.type === 'step-failure') outcome.set(event.assetKey, 'failed');
+    else if (event.type === 'step-skip') outcome.set(event.assetKey, event.data?.reason === 'up-to-date' ? 'up-to-date' : 'skipped');
+  }
+  const counts = { materialized: 0, 'up-to-date': 0, failed: 0, skipped: 0 };
+  for (const action of outcome.values()) counts[action]++;
+  return counts;
+}
+
+/** `5 materialized, 1 failed`: the non-zero counts, or `-` when there are none. */
+export function describeAssetActions(counts: AssetActionCounts): string {
+  return ACTIONS.filter((action) => counts[action] > 0).map((action) => `${formatCount(counts[action])} ${action}`).join(', ') || '-';
+}
+
+/** A run as `assets runs --json` and `assets logs --json` print it. */
+export function runToJson(run: RunRecord, counts: AssetActionCounts) {
+  return {
+    runId: run.runId,
+    status: run.status,
+    trigger: run.trigger,
+    selection: run.selection,
+    startedAt: isoTime(run.startedAt),
+    endedAt: isoTime(run.endedAt),
+    durationMs: run.endedAt === null ? null : run.endedAt.getTime() - run.startedAt.getTime(),
+    pid: run.pid,
+    hostname: run.hostname,
+    assets: counts,
+  };
+}
+
+const STATUS_COLOUR: Readonly<Record<RunStatus, Parameters<Style['apply']>[0]>> = {
+  started: 'cyan',
+  success: 'green',
+  failed: 'red',
+  canceled: 'yellow',
+  'nothing-to-do': 'gray',
+};
+
+/** The colour of a run status, wherever one is printed. */
+export function runStatusColour(status: RunStatus): Parameters<Style['apply']>[0] {
+  return STATUS_COLOUR[status];
+}

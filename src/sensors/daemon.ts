@@ -1,0 +1,473 @@
+import { hostname } from 'node:os';
+import type { Definitions } from '../core/definitions.js';
+import type { ScheduleDefinition } from '../core/schedule.js';
+import type { SensorDefinition } from '../core/sensor.js';
+import { abortableSleep } from '../execution/abortable-sleep.js';
+import { processIsAlive } from '../execution/fail-abandoned-runs.js';
+import { type Logger, silentLogger } from '../execution/logger.js';
+import type { MaterializeResult, RunOutcome } from '../execution/run-result.js';
+import type { InstanceStorage, InstigatorKind, InstigatorState, RunEvent, RunRecord, StoredTick, TickRecord } from '../storage/instance-storage.js';
+import { evaluateSensor, type ResolvedRunRequest, type SensorEvaluation } from './evaluate-sensor.js';
+import { findSensor } from './find-definition.js';
+import { effectiveStatus, initialState, triggerOf } from './instigator.js';
+import { launchRun } from './launch-run.js';
+import { jobPlanOptions } from './run-job.js';
+import { latestScheduleTick, nextScheduleTicks } from './schedule-ticks.js';
+
+export interface DaemonOptions {
+  readonly definitions: Definitions;
+  readonly storage: InstanceStorage;
+  /** The time of each pass and tick; injected so tests (and `--once --now`) pin it. Default: the system clock. */
+  readonly clock?: () => Date;
+  /** Given to sensors and to runs' resources. Default: none. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Folder sensors read relative paths from. Default: the process's working folder. */
+  readonly cwd?: string;
+  readonly logger?: Logger;
+  /** Aborting it stops the daemon: no new tick starts, and the run in flight is canceled. */
+  readonly signal?: AbortSignal;
+  /** Steps a run may run at once (default: the number of CPUs). */
+  readonly concurrency?: number;
+  /** The longest wait between passes of `run()`, so starts and stops made by other processes are seen. Default 5 s. */
+  readonly maxWaitMs?: number;
+  /** Called with each tick as soon as it is recorded (before its run ends): live output. */
+  readonly onTick?: ((tick: StoredTick) => void) | undefined;
+  /** Every event of the runs it launches (live progress). */
+  readonly onEvent?: ((event: RunEvent) => void) | undefined;
+}
+
+/** How a run a tick launched ended. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly status: RunOutcome;
+}
+
+/** One handled tick: as stored, and how its runs ended. */
+export interface TickReport {
+  readonly tick: StoredTick;
+  readonly runs: readonly RunSummary[];
+}
+
+/** A sensor's run request as `assets sensor tick --dry-run` shows it: what the daemon would do with it. */
+export interface PreviewedRequest {
+  readonly request: ResolvedRunRequest;
+  /** `launch`, or why it would not be: `duplicate` (run key launched before), `blocked` (its job is running). */
+  readonly verdict: 'launch' | 'duplicate' | 'blocked';
+  readonly reason: string | null;
+}
+
+type Due =
+  | { readonly kind: 'schedule'; readonly definition: ScheduleDefinition; readonly state: InstigatorState; readonly time: Date }
+  | { readonly kind: 'sensor'; readonly definition: SensorDefinition; readonly state: InstigatorState; readonly time: Date };
+
+interface Launched {
+  readonly runId: string;
+  readonly result: Promise<MaterializeResult>;
+}
+
+type Launch =
+  | ({ readonly status: 'launched' } & Launched)
+  | { readonly status: 'nothing-to-do' | 'duplicate' | 'blocked'; readonly reason: string };
+
+const DEFAULT_MAX_WAIT_MS = 5_000;
+/** Never spin: even when something is due at once, passes are this far apart. */
+const MIN_WAIT_MS = 200;
+
+/**
+ * Ticks every running schedule and sensor and runs the jobs they ask for,
+ * in this process, one run at a time.
+ *
+ * - A pass handles what is due at the clock's time, oldest tick first (then
+ *   schedules before sensors, then by name), and runs what each tick
+ *   launches before the next tick: two schedules due at the same minute on
+ *   the same job both run, one after the other.
+ * - A schedule runs only its latest tick since it last ticked or was started:
+ *   after downtime that is one catch-up tick, never a flood, and never one
+ *   from before it was started.
+ * - A job never overlaps itself: a tick whose job still has a run going
+ *   (another daemon, a `--once` pass from system cron) is skipped, saying so.
+ * - Every tick is recorded: success (run ids), skipped (the reason), failed
+ *   (the error); a failing sensor or run never stops the daemon.
+ * - A sensor's cursor is stored with its tick, after its runs were launched;
+ *   a run request whose run key the sensor launched before is dropped.
+ *
+ * @example
+ * const daemon = new Daemon({ definitions, storage, signal: controller.signal });
+ * await daemon.run(); // until the signal aborts
+ */
+export class Daemon {
+  readonly #definitions: Definitions;
+  readonly #storage: InstanceStorage;
+  readonly #clock: () => Date;
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #cwd: string;
+  readonly #logger: Logger;
+  readonly #signal: AbortSignal;
+  readonly #concurrency: number | undefined;
+  readonly #maxWaitMs: number;
+  readonly #onTick: ((tick: StoredTick) => void) | undefined;
+  readonly #onEvent: ((event: RunEvent) => void) | undefined;
+
+  constructor(options: DaemonOptions) {
+    this.#definitions = options.definitions;
+    this.#storage = options.storage;
+    this.#clock = options.clock ?? (() => new Date());
+    this.#env = options.env ?? {};
+    this.#cwd = options.cwd ?? process.cwd();
+    this.#logger = options.logger ?? silentLogger;
+    this.#signal = options.signal ?? new AbortController().signal;
+    this.#concurrency = options.concurrency;
+    this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+    this.#onTick = options.onTick;
+    this.#onEvent = options.onEvent;
+  }
+
+  /**
+   * One pass at the clock's time: starts what newly runs, handles every due
+   * tick and waits for the runs they launch. Returns the handled ticks in
+   * the order they were handled.
+   */
+  async tick(): Promise<TickReport[]> {
+    const now = this.#clock();
+    const stored = await this.#storedStates();
+    const due: Due[] = [];
+    for (const definition of this.#definitions.schedules) {
+      const state = await this.#runningState('schedule', definition, stored.get(triggerOf('schedule', definition.name)), now);
+      if (state === undefined) continue;
+      const after = state.lastTickAt !== null && state.lastTickAt > state.startedAt! ? state.lastTickAt : state.startedAt!;
+      const time = latestScheduleTick(definition, after, now);
+      if (time !== undefined) due.push({ kind: 'schedule', definition, state, time });
+    }
+    for (const definition of this.#definitions.sensors) {
+      const state = await this.#runningState('sensor', definition, stored.get(triggerOf('sensor', definition.name)), now);
+      if (state === undefined) continue;
+      if (state.lastTickAt === null || now.getTime() - state.lastTickAt.getTime() >= definition.intervalSeconds * 1000) {
+        due.push({ kind: 'sensor', definition, state, time: now });
+      }
+    }
+    due.sort(
+      (a, b) =>
+        a.time.getTime() - b.time.getTime() ||
+        (a.kind === b.kind ? 0 : a.kind === 'schedule' ? -1 : 1) ||
+        (a.definition.name < b.definition.name ? -1 : a.definition.name > b.definition.name ? 1 : 0),
+    );
+
+    const reports: TickReport[] = [];
+    for (const item of due) {
+      if (this.#signal.aborted) break;
+      try {
+        // Another process (a second daemon, an overlapping `--once`) may have
+        // handled or stopped it while this pass ran earlier ticks.
+        const state = await this.#storage.instigatorState(item.kind, item.definition.name);
+        if (state === undefined || effectiveStatus(item.definition, state) !== 'running' || !sameTime(state.lastTickAt, item.state.lastTickAt)) continue;
+        reports.push(item.kind === 'schedule' ? await this.#scheduleTick(item.definition, state, item.time) : await this.#sensorTick(item.definition, state));
+      } catch (error) {
+        // A tick's own failures are recorded as failed ticks; only the instance itself failing gets here.
+        this.#logger.error({ err: error, [item.kind]: item.definition.name }, `${item.kind} ${item.definition.name} could not tick: ${messageOf(error)}`);
+      }
+    }
+    return reports;
+  }
+
+  /** Passes until the signal aborts, sleeping until the next tick is due in between. */
+  async run(): Promise<void> {
+    const running = await this.#runningCounts();
+    this.#logger.info(running, `Daemon started: ${running.schedules} running schedule(s), ${running.sensors} running sensor(s)`);
+    while (!this.#signal.aborted) {
+      try {
+        await this.tick();
+      } catch (error) {
+        this.#logger.error({ err: error }, `Daemon pass failed: ${messageOf(error)}; trying again`);
+      }
+      if (this.#signal.aborted) break;
+      try {
+        await abortableSleep(await this.#msUntilDue(), this.#signal);
+      } catch {
+        break; // aborted while waiting
+      }
+    }
+    this.#logger.info({}, 'Daemon stopped');
+  }
+
+  /** Evaluates a sensor now, whatever its status and interval, launching what it asks for and recording the tick. */
+  async tickSensor(name: string): Promise<TickReport> {
+    const definition = findSensor(this.#definitions, name);
+    const state = (await this.#storage.instigatorState('sensor', name)) ?? initialState('sensor', name);
+    return this.#sensorTick(definition, state);
+  }
+
+  /** Evaluates a sensor now and says what the daemon would do with each request; launches and stores nothing. */
+  async previewSensor(name: string): Promise<{ readonly evaluation: SensorEvaluation; readonly requests: readonly PreviewedRequest[] }> {
+    const definition = findSensor(this.#definitions, name);
+    const state = await this.#storage.instigatorState('sensor', name);
+    const evaluation = await this.#evaluate(definition, state, this.#clock());
+    if ('skip' in evaluation) return { evaluation, requests: [] };
+    const trigger = triggerOf('sensor', name);
+    const requests: PreviewedRequest[] = [];
+    for (const request of evaluation.runRequests) {
+      const hold = await this.#holdBack(trigger, request);
+      requests.push({ request, verdict: hold?.status ?? 'launch', reason: hold?.reason ?? null });
+    }
+    return { evaluation, requests };
+  }
+
+  async #storedStates(): Promise<Map<string, InstigatorState>> {
+    return new Map((await this.#storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
+  }
+
+  /**
+   * The state to tick from, or undefined when it is stopped. One that is
+   * running but was not before gets its start time now: nothing before that
+   * ever runs. One that stopped loses its start time, so it starts afresh.
+   */
+  async #runningState(
+    kind: InstigatorKind,
+    definition: ScheduleDefinition | SensorDefinition,
+    stored: InstigatorState | undefined,
+    now: Date,
+  ): Promise<InstigatorState | undefined> {
+    if (effectiveStatus(definition, stored) === 'stopped') {
+      if (stored !== undefined && stored.startedAt !== null) await this.#storage.saveInstigatorState({ ...stored, startedAt: null });
+      return undefined;
+    }
+    if (stored !== undefined && stored.startedAt !== null) return stored;
+    const state: InstigatorState = { ...(stored ?? initialState(kind, definition.name)), startedAt: now };
+    await this.#storage.saveInstigatorState(state);
+    this.#logger.info({ [kind]: definition.name, startedAt: now.toISOString() }, `Started ${kind} ${definition.name}`);
+    return state;
+  }
+
+  async #scheduleTick(schedule: ScheduleDefinition, state: InstigatorState, tickTime: Date): Promise<TickReport> {
+    const evaluatedAt = this.#clock();
+    const record = (fields: Pick<TickRecord, 'status'> & Partial<TickRecord>): TickRecord => ({
+      kind: 'schedule',
+      name: schedule.name,
+      tickTime,
+      evaluatedAt,
+      runIds: [],
+      skipReason: null,
+      error: null,
+      cursor: null,
+      ...fields,
+    });
+    const next: InstigatorState = { ...state, lastTickAt: tickTime };
+    let launch: Launch;
+    try {
+      const request: ResolvedRunRequest = {
+        job: schedule.job,
+        // The tick time: a tick launched before a crash is not launched again after it.
+        runKey: tickTime.toISOString(),
+        planOptions: jobPlanOptions(this.#definitions, schedule.job),
+        target: `job ${schedule.job}`,
+      };
+      launch = await this.#launch(triggerOf('schedule', schedule.name), request);
+    } catch (error) {
+      return this.#finish(record({ status: 'failed', error: messageOf(error) }), next, []);
+    }
+    if (launch.status !== 'launched') return this.#finish(record({ status: 'skipped', skipReason: launch.reason }), next, []);
+    return this.#finish(record({ status: 'success', runIds: [launch.runId] }), next, [launch]);
+  }
+
+  async #sensorTick(sensor: SensorDefinition, state: InstigatorState): Promise<TickReport> {
+    const evaluatedAt = this.#clock();
+    const record = (fields: Pick<TickRecord, 'status' | 'cursor'> & Partial<TickRecord>): TickRecord => ({
+      kind: 'sensor',
+      name: sensor.name,
+      tickTime: evaluatedAt,
+      evaluatedAt,
+      runIds: [],
+      skipReason: null,
+      error: null,
+      ...fields,
+    });
+    const next = (cursor: string | null): InstigatorState => ({ ...state, lastTickAt: evaluatedAt, cursor });
+
+    let evaluation: SensorEvaluation;
+    try {
+      evaluation = await this.#evaluate(sensor, state, evaluatedAt);
+    } catch (error) {
+      return this.#finish(record({ status: 'failed', error: messageOf(error), cursor: state.cursor }), next(state.cursor), []);
+    }
+    if ('skip' in evaluation) {
+      const cursor = evaluation.cursor ?? state.cursor;
+      return this.#finish(record({ status: 'skipped', skipReason: evaluation.skip, cursor }), next(cursor), []);
+    }
+
+    const trigger = triggerOf('sensor', sensor.name);
+    const runIds: string[] = [];
+    const reasons: string[] = [];
+    const finished: RunSummary[] = [];
+    let pending: Launched | undefined;
+    let heldBack = false;
+    let error: string | null = null;
+    for (const request of evaluation.runRequests) {
+      // One run at a time: the previous request's run ends before the next is launched.
+      if (pending !== undefined) finished.push(await this.#awaitRun(pending));
+      pending = undefined;
+      if (this.#signal.aborted) {
+        heldBack = true;
+        reasons.push(`${request.target}: not launched, the daemon is stopping`);
+        break;
+      }
+      let launch: Launch;
+      try {
+        launch = await this.#launch(trigger, request);
+      } catch (launchError) {
+        error = `${request.target}: ${messageOf(launchError)}`;
+        break;
+      }
+      if (launch.status === 'launched') {
+        runIds.push(launch.runId);
+        pending = launch;
+      } else {
+        reasons.push(launch.reason);
+        if (launch.status === 'blocked') heldBack = true;
+      }
+    }
+    // The new cursor only once everything asked for was launched (or needed no launch):
+    // otherwise the next tick evaluates from the old cursor and asks again.
+    const cursor = error !== null || heldBack ? state.cursor : (evaluation.cursor ?? state.cursor);
+    const status = error !== null ? 'failed' : runIds.length > 0 ? 'success' : 'skipped';
+    const skipReason = reasons.length > 0 ? reasons.join('; ') : null;
+    return this.#finish(record({ status, runIds, skipReason, error, cursor }), next(cursor), pending === undefined ? [] : [pending], finished);
+  }
+
+  #evaluate(sensor: SensorDefinition, state: InstigatorState | undefined, now: Date): Promise<SensorEvaluation> {
+    return evaluateSensor(sensor, {
+      definitions: this.#definitions,
+      storage: this.#storage,
+      now,
+      state,
+      env: this.#env,
+      cwd: this.#cwd,
+      signal: this.#signal,
+      logger: this.#logger,
+    });
+  }
+
+  /** Why a request must not be launched now, or undefined when it may. */
+  async #holdBack(trigger: string, request: ResolvedRunRequest): Promise<{ status: 'duplicate' | 'blocked'; reason: string } | undefined> {
+    if (request.runKey !== null && (await this.#storage.launchedRunKeys(trigger, [request.runKey])).size > 0) {
+      return { status: 'duplicate', reason: `${request.target}: run key "${request.runKey}" was already launched` };
+    }
+    if (request.job !== null) {
+      const running = (await this.#storage.startedRunsOfJob(request.job)).find(isAlive);
+      if (running !== undefined) {
+        return {
+          status: 'blocked',
+          reason: `job "${request.job}" is still running (run ${running.runId}, triggered by ${running.trigger} at ${running.startedAt.toISOString()})`,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Launches a run request unless it is held back, and records the launch
+   * once the run exists (or turned out to have nothing to do). Throws when
+   * planning fails: then nothing was launched.
+   */
+  async #launch(trigger: string, request: ResolvedRunRequest): Promise<Launch> {
+    const hold = await this.#holdBack(trigger, request);
+    if (hold !== undefined) return hold;
+    const launched = launchRun(this.#definitions, {
+      ...request.planOptions,
+      storage: this.#storage,
+      logger: this.#logger.child({ trigger }),
+      signal: this.#signal,
+      env: this.#env,
+      now: this.#clock,
+      concurrency: this.#concurrency,
+      trigger,
+      onEvent: this.#onEvent,
+    });
+    const runId = await launched.runId;
+    try {
+      await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId, launchedAt: this.#clock() });
+    } catch (error) {
+      await launched.result.catch(() => undefined);
+      throw error;
+    }
+    if (runId === null) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
+    this.#logger.info({ trigger, runId }, `${trigger} launched run ${runId} (${request.target})`);
+    return { status: 'launched', runId, result: launched.result };
+  }
+
+  /** Records the tick, then waits for the run it launched last (earlier ones are `finished`). */
+  async #finish(record: TickRecord, state: InstigatorState, pending: readonly Launched[], finished: readonly RunSummary[] = []): Promise<TickReport> {
+    let tick: StoredTick;
+    try {
+      tick = await this.#storage.recordTick(record, state);
+    } catch (error) {
+      for (const launched of pending) await this.#awaitRun(launched);
+      throw error;
+    }
+    const describe = tick.status === 'success' ? `launched ${tick.runIds.join(', ')}` : tick.status === 'skipped' ? `skipped: ${tick.skipReason}` : `failed: ${tick.error}`;
+    const fields = { [tick.kind]: tick.name, tickTime: tick.tickTime.toISOString(), status: tick.status, runIds: tick.runIds };
+    const message = `${tick.kind} ${tick.name} tick at ${tick.tickTime.toISOString()} ${describe}`;
+    if (tick.status === 'failed') this.#logger.warn(fields, message);
+    else this.#logger.info(fields, message);
+    this.#onTick?.(tick);
+    const runs = [...finished];
+    for (const launched of pending) runs.push(await this.#awaitRun(launched));
+    return { tick, runs };
+  }
+
+  async #awaitRun(launched: Launched): Promise<RunSummary> {
+    try {
+      const result = await launched.result;
+      const log = result.status === 'success' ? this.#logger.info.bind(this.#logger) : this.#logger.warn.bind(this.#logger);
+      log({ runId: launched.runId, status: result.status }, `Run ${launched.runId} ${result.status}`);
+      return { runId: launched.runId, status: result.status };
+    } catch (error) {
+      this.#logger.error({ err: error, runId: launched.runId }, `Run ${launched.runId} failed: ${messageOf(error)}`);
+      return { runId: launched.runId, status: 'failed' };
+    }
+  }
+
+  async #runningCounts(): Promise<{ schedules: number; sensors: number }> {
+    const stored = await this.#storedStates();
+    const running = (kind: InstigatorKind, definitions: readonly (ScheduleDefinition | SensorDefinition)[]) =>
+      definitions.filter((definition) => effectiveStatus(definition, stored.get(triggerOf(kind, definition.name))) === 'running').length;
+    return { schedules: running('schedule', this.#definitions.schedules), sensors: running('sensor', this.#definitions.sensors) };
+  }
+
+  /** Until the next schedule tick or sensor evaluation is due, within [MIN_WAIT_MS, maxWaitMs]. */
+  async #msUntilDue(): Promise<number> {
+    const now = this.#clock().getTime();
+    let next = now + this.#maxWaitMs;
+    try {
+      const stored = await this.#storedStates();
+      for (const definition of this.#definitions.schedules) {
+        if (effectiveStatus(definition, stored.get(triggerOf('schedule', definition.name))) !== 'running') continue;
+        const [tick] = nextScheduleTicks(definition, new Date(now), 1);
+        if (tick !== undefined) next = Math.min(next, tick.getTime());
+      }
+      for (const definition of this.#definitions.sensors) {
+        const state = stored.get(triggerOf('sensor', definition.name));
+        if (effectiveStatus(definition, state) !== 'running') continue;
+        next = Math.min(next, (state?.lastTickAt?.getTime() ?? now) + definition.intervalSeconds * 1000);
+      }
+    } catch (error) {
+      this.#logger.error({ err: error }, `Could not read the schedules' state: ${messageOf(error)}`);
+    }
+    return Math.min(this.#maxWaitMs, Math.max(MIN_WAIT_MS, next - now));
+  }
+}
+
+/**
+ * Whether a `started` run may really still be going. Only a run started on
+ * this host can be checked (its process exists or not); one from another
+ * host counts as running.
+ */
+function isAlive(run: RunRecord): boolean {
+  return run.hostname !== hostname() || run.pid === null || processIsAlive(run.pid);
+}
+
+function sameTime(a: Date | null, b: Date | null): boolean {
+  return (a?.getTime() ?? null) === (b?.getTime() ?? null);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
