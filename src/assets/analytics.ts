@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asset, Table } from '../index.js';
+import { asset } from '../index.js';
 import { round2 } from './clean-text.js';
 import { posts, users } from './sources.js';
 import { postsEnriched } from './transforms.js';

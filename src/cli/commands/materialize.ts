@@ -1,7 +1,6 @@
 import { planMaterialization } from '../../execution/plan-materialization.js';
 import { materialize } from '../../execution/materialize.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
-import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
 import { createLogger } from '../create-logger.js';
 import { formatCount, formatDuration, shortVersion } from '../format.js';
@@ -11,13 +10,16 @@ import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { createRunProgress } from '../run-progress.js';
 import { createStyle, type Style } from '../style.js';
+import { writeJson } from '../write-json.js';
+import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
+import { jobPlanOptions } from '../../sensors/run-job.js';
 
 export const materializeCommand: Command = {
   name: 'materialize',
   summary: 'Materialize the stale assets of a selection (all assets by default)',
-  usage: 'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--dry-run] [--json]',
+  usage: 'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--dry-run] [--json] | assets materialize --job NAME [--dry-run] [--json]',
   description:
     'Plans the selection by staleness (missing, code-changed, upstream-changed, output-modified, expired) and\n' +
     'runs only what is stale, upstreams first. An asset planned only because an upstream was is skipped as\n' +
@@ -26,9 +28,11 @@ export const materializeCommand: Command = {
     ...SELECTION_FLAGS,
     force: { type: 'boolean', description: 'Materialize every selected asset, stale or not' },
     refresh: { type: 'string', valueName: 'EXPR', description: 'Force these selected assets; staleness decides the rest (e.g. group:sources)' },
+    job: { type: 'string', valueName: 'NAME', description: 'Run a job: its selection and force, instead of --select/--exclude/--force/--refresh' },
     'dry-run': { type: 'boolean', description: 'Print the plan with reasons; write nothing' },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     concurrency: { type: 'string', valueName: 'N', description: 'Assets run at once (default: number of CPUs)' },
+    'lock-timeout': { type: 'string', valueName: 'DURATION', description: 'How long to wait for assets another run is materializing (default 10m)' },
     executor: { type: 'string', valueName: 'KIND', description: 'Where steps run: in-process (default) or workers (one worker thread per step, for CPU-heavy assets)' },
     ...DEFINITIONS_FLAG,
   },
@@ -36,6 +40,7 @@ export const materializeCommand: Command = {
     'assets materialize',
     'assets materialize --select +top_authors',
     'assets materialize --refresh group:sources',
+    'assets materialize --job refresh',
     'assets materialize --select "group:analytics" --dry-run --json',
     'assets materialize --select "+summary" --exclude posts_enriched --force',
     'assets materialize --executor workers --concurrency 2',
@@ -45,8 +50,15 @@ export const materializeCommand: Command = {
     const dryRun = booleanFlag(args, 'dry-run');
     const force = booleanFlag(args, 'force');
     const refresh = stringFlag(args, 'refresh');
+    const job = stringFlag(args, 'job');
+    const withJob = ['select', 'exclude', 'force', 'refresh'].find((flag) => args.flags[flag] !== undefined);
+    if (job !== undefined && withJob !== undefined) {
+      throw new UsageError(`--job cannot be combined with --${withJob}.`, { hint: 'A job brings its own selection and force (see `assets jobs`); drop one of them.' });
+    }
     if (dryRun && force) throw new UsageError('--force cannot be combined with --dry-run.', { hint: 'A dry run writes nothing; drop --force to see what is stale, or drop --dry-run to run.' });
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
+    const lockTimeout = stringFlag(args, 'lock-timeout');
+    const lockTimeoutMs = lockTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(lockTimeout) ? Number(lockTimeout) : lockTimeout, '--lock-timeout');
     const executor = stringFlag(args, 'executor') ?? 'in-process';
     if (executor !== 'in-process' && executor !== 'workers') {
       throw new UsageError(`--executor must be in-process or workers, got "${executor}".`);
@@ -55,7 +67,8 @@ export const materializeCommand: Command = {
     const style = createStyle(io.stdout, io, args.flags.color === false);
     const storage = await openInstance(io);
     try {
-      const planOptions = { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh, env: io.env, now: io.now, signal: io.signal };
+      const selection = job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : jobPlanOptions(definitions, job);
+      const planOptions = { ...selection, env: io.env, now: io.now, signal: io.signal };
       if (dryRun) {
         const { selected, plan } = await planMaterialization(definitions, storage, planOptions);
         if (json) {
@@ -80,6 +93,7 @@ export const materializeCommand: Command = {
         logger,
         concurrency,
         executor,
+        lockTimeoutMs,
         definitionsModule: definitionsModuleUrl(stringFlag(args, 'definitions'), io),
         trigger: 'cli',
         onEvent: io.stderr.isTTY === true && !json ? createRunProgress(io.stderr, stderrStyle) : undefined,
@@ -135,6 +149,3 @@ function renderSummary(result: MaterializeResult, style: Style, width: number | 
   return `${lines.join('\n')}\n`;
 }
 
-function writeJson(io: CliIO, document: unknown): void {
-  io.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-}

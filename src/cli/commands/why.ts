@@ -1,13 +1,13 @@
-import { UnknownAssetError } from '../../core/errors.js';
-import { suggestClosest } from '../../core/suggest.js';
-import { planMaterialization } from '../../execution/plan-materialization.js';
+import { readAssetStates } from '../asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { describeReason } from '../describe-reason.js';
-import { formatTime } from '../format.js';
+import { formatTime, isoTime } from '../format.js';
 import { loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, stringFlag } from '../parse-args.js';
+import { requireAsset } from '../require-asset.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
+import { writeJson } from '../write-json.js';
 import { UsageError } from '../../core/errors.js';
 
 export const whyCommand: Command = {
@@ -24,24 +24,19 @@ export const whyCommand: Command = {
     const key = args.positionals[0];
     if (key === undefined) throw new UsageError('`assets why` needs an asset key.', { hint: 'e.g. assets why user_stats' });
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    if (definitions.asset(key) === undefined) {
-      throw new UnknownAssetError('asset', key, suggestClosest(key, definitions.assets.map((asset) => asset.key)));
-    }
+    requireAsset(definitions, key);
     const storage = await openInstance(io);
     try {
-      const { plan, recorded } = await planMaterialization(definitions, storage, { select: key, env: io.env, now: io.now, signal: io.signal });
-      const planned = plan.assets[0]!;
-      const record = recorded.get(key);
-      const sentences = planned.reasons.map((reason) => describeReason(key, reason));
+      const { status, reasons, record } = (await readAssetStates(definitions, storage, [key], io)).get(key)!;
+      const sentences = reasons.map((reason) => describeReason(key, reason));
       if (booleanFlag(args, 'json')) {
-        const reasons = planned.reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] }));
-        io.stdout.write(`${JSON.stringify({ key, status: planned.status, lastMaterializedAt: record?.materializedAt.toISOString() ?? null, reasons }, null, 2)}\n`);
+        writeJson(io, { key, status, lastMaterializedAt: isoTime(record?.materializedAt), reasons: reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })) });
         return EXIT.ok;
       }
-      if (planned.reasons.length === 0) {
+      if (reasons.length === 0) {
         io.stdout.write(`${key} is fresh: materialized ${formatTime(record?.materializedAt, io.stdout, io.now())}, and nothing it depends on has changed.\n`);
       } else {
-        io.stdout.write(`${key} is ${planned.status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
+        io.stdout.write(`${key} is ${status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
       }
       return EXIT.ok;
     } finally {
