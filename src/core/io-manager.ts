@@ -16,6 +16,14 @@ export interface OutputMetadata {
   readonly columns: readonly string[];
   readonly bytes?: number;
   readonly path?: string;
+  /** When the stored object was last modified (ms since the epoch), for IO managers that can tell. */
+  readonly modifiedAtMs?: number;
+}
+
+/** What the last materialization recorded about a stored table: the version `store` returned and its metadata. */
+export interface RecordedOutput {
+  readonly dataVersion: string;
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 export interface StoreResult {
@@ -32,8 +40,9 @@ export interface StoreResult {
  * - `store` replaces the previous table atomically: a crash leaves the old
  *   table or the new one, never a mix;
  * - `load` returns the columns of `asset.columns`, coerced to their kinds;
- * - `dataVersion` is the version `store` returned for what is stored now,
- *   recomputed from the stored content, or `undefined` when nothing is stored.
+ * - `dataVersion` is the version `store` returned for what is stored now
+ *   (recomputed from the stored content unless `recorded` proves it
+ *   unchanged), or `undefined` when nothing is stored.
  */
 export interface IOManager {
   /** Short name of the storage kind (`csv`, `memory`, ...), used by `kind:` selections. */
@@ -46,7 +55,13 @@ export interface IOManager {
   readonly sharedAcrossProcesses?: boolean;
   store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult>;
   load(asset: StoredAsset): Promise<Table<Row>>;
-  dataVersion(asset: StoredAsset): Promise<string | undefined>;
+  /**
+   * `recorded`, when given, is what the last materialization recorded. An IO
+   * manager may answer from it without reading the content when the stored
+   * object provably has not changed since (the CSV manager: same size and
+   * modification time), which keeps planning fast on large outputs.
+   */
+  dataVersion(asset: StoredAsset, recorded?: RecordedOutput): Promise<string | undefined>;
   /** Removes the stored table; returns whether there was one. */
   delete(asset: StoredAsset): Promise<boolean>;
 }

@@ -155,7 +155,7 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   if (step.reasons.some((reason) => reason.kind === 'forced')) return false;
   if (record.codeVersion !== asset.codeVersion || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
   if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
-  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(asset)) === record.dataVersion;
+  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(asset, record)) === record.dataVersion;
 }
 
 /** Runs the attempts of a step that must run, with retries, and records the outcome. */

@@ -70,11 +70,12 @@ export async function planMaterialization(
   const signal = options.signal ?? new AbortController().signal;
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
 
-  const [recorded, currentDataVersions, observedVersions] = await Promise.all([
-    storage.latestMaterializations(involvedKeys),
+  // The records come first: IO managers use them to skip re-hashing unchanged outputs.
+  const recorded = await storage.latestMaterializations(involvedKeys);
+  const [currentDataVersions, observedVersions] = await Promise.all([
     readVersions(involvedKeys, (key) => {
       const asset = graph.asset(key);
-      return definitions.ioManagers[asset.ioManager]!.dataVersion(asset);
+      return definitions.ioManagers[asset.ioManager]!.dataVersion(asset, recorded.get(key));
     }),
     readVersions(
       selected.filter((key) => graph.asset(key).observe !== undefined),

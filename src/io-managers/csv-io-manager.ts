@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { IOManagerError, StrataError } from '../core/errors.js';
-import type { IOManager, StoredAsset, StoreResult } from '../core/io-manager.js';
+import type { IOManager, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
 import { readCsvTable } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
@@ -81,9 +81,10 @@ export class CsvIOManager implements IOManager {
       await handle.close();
       handle = undefined;
       await rename(temp, path);
+      const { mtimeMs } = await stat(path);
       return {
         dataVersion: hash.digest('hex'),
-        metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, path },
+        metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, path, modifiedAtMs: mtimeMs },
       };
     } catch (error) {
       // Cleanup failures are dropped on purpose: the error that stopped the write is the one to report.
@@ -121,8 +122,20 @@ export class CsvIOManager implements IOManager {
     }
   }
 
-  async dataVersion(asset: StoredAsset): Promise<string | undefined> {
+  async dataVersion(asset: StoredAsset, recorded?: RecordedOutput): Promise<string | undefined> {
     const path = this.pathOf(asset);
+    if (recorded !== undefined) {
+      // Hashing a large file on every plan is the slow part of `status` and of a
+      // no-op run: the file at the recorded path, with the recorded size and
+      // modification time (nanosecond-precise on common file systems), is the one we wrote.
+      const current = await stat(path).catch((error: unknown) => {
+        if (errorCode(error) === 'ENOENT') return undefined;
+        throw new IOManagerError(`Cannot stat ${path}: ${reasonOf(error)}.`, { hint: `Check that ${path} is a readable file.`, cause: error });
+      });
+      if (current === undefined) return undefined;
+      const { metadata } = recorded;
+      if (metadata.path === path && metadata.bytes === current.size && metadata.modifiedAtMs === current.mtimeMs) return recorded.dataVersion;
+    }
     const hash = createHash('sha256');
     try {
       for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) hash.update(chunk as Buffer);

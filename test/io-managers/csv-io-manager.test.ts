@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -121,6 +121,7 @@ describe('CsvIOManager', () => {
         columns: ['id', 'name', 'note', 'score', 'ok'],
         bytes: bytes.length,
         path: join(dir, 'small.csv'),
+        modifiedAtMs: (await stat(join(dir, 'small.csv'))).mtimeMs,
       });
       expect(result.dataVersion).toBe(sha256(bytes));
     });
@@ -338,6 +339,32 @@ describe('CsvIOManager', () => {
       expect(error).toBeInstanceOf(IOManagerError);
       expect((error as IOManagerError).message).toMatch(new RegExp(`^Cannot write ${file}: `));
       expect((error as IOManagerError).hint).toContain('in the way');
+    });
+  });
+
+  describe('data version from the recorded output', () => {
+    const table = () => Table.fromRows<Row>([{ id: 1, name: 'Ada', score: 1.5 }], names(scores));
+
+    it('trusts the recorded version while the file keeps its size and modification time', async () => {
+      const stored = await manager.store(scores, table());
+      // A version the content could not hash to proves the answer came from the record, not the bytes.
+      expect(await manager.dataVersion(scores, { dataVersion: 'recorded-version', metadata: stored.metadata })).toBe('recorded-version');
+    });
+
+    it('hashes again once the file was modified, even to the same size', async () => {
+      const stored = await manager.store(scores, table());
+      const path = stored.metadata.path!;
+      const edited = (await readFile(path, 'utf8')).replace('Ada', 'Bob');
+      await new Promise((resolveLater) => setTimeout(resolveLater, 5));
+      await writeFile(path, edited);
+      expect(edited.length).toBe((await readFile(path, 'utf8')).length);
+      expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: stored.metadata })).toBe(sha256(edited));
+    });
+
+    it('reports nothing stored when the recorded file is gone', async () => {
+      const stored = await manager.store(scores, table());
+      await rm(stored.metadata.path!);
+      expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: stored.metadata })).toBeUndefined();
     });
   });
 
