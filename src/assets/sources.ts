@@ -1,25 +1,31 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { asset, JsonSource, resource, Table } from '../index.js';
+import { asset, configFromEnv, JsonSource, resource, Table } from '../index.js';
 import { cleanText, codePointLength, wordCount } from './clean-text.js';
 
 /** The bundled offline snapshot, used when STRATA_SOURCE_URL is unset (works from src/ and dist/). */
 export const BUNDLED_SAMPLE = fileURLToPath(new URL('../../data/sample/', import.meta.url));
 
 /**
- * The JSONPlaceholder-shaped API: `STRATA_SOURCE_URL` is an http(s) base URL
- * or a folder / file: URL holding users.json and posts.json.
+ * The JSONPlaceholder-shaped API: `url` (`STRATA_SOURCE_URL`) is an http(s)
+ * base URL or a folder / file: URL holding users.json and posts.json.
  */
 export const placeholderApi = resource({
   key: 'placeholder_api',
   description: 'JSONPlaceholder-shaped API (STRATA_SOURCE_URL; default: the bundled sample)',
-  create: ({ env }) => new JsonSource({ url: env.STRATA_SOURCE_URL ?? BUNDLED_SAMPLE }),
+  config: z.object({ url: z.string().default(BUNDLED_SAMPLE) }),
+  env: { url: 'STRATA_SOURCE_URL' },
+  create: ({ config }) => new JsonSource({ url: config.url }),
 });
 
 /** The seed project retried its fetches 3 times, 5 s apart; tests shorten the wait with STRATA_SOURCE_RETRY_DELAY_MS. */
 const sourceRetry = {
   maxRetries: 3,
-  delayMs: Number(process.env.STRATA_SOURCE_RETRY_DELAY_MS ?? 5_000),
+  delayMs: configFromEnv(
+    z.object({ delayMs: z.coerce.number().int().nonnegative().default(5_000) }),
+    { delayMs: 'STRATA_SOURCE_RETRY_DELAY_MS' },
+    process.env,
+  ).delayMs,
   backoff: 'fixed',
 } as const;
 

@@ -1,42 +1,71 @@
-import { existsSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { z } from 'zod';
 import type { Definitions } from '../core/definitions.js';
 import { DefinitionError, StrataError } from '../core/errors.js';
+import { resourceConfigError, resourceConfigProblems } from '../core/resource-config.js';
 import { definitionsFromModule } from '../execution/definitions-from-module.js';
+import { importModule } from '../execution/import-module.js';
 import { checkJobSelections } from '../graph/check-job-selections.js';
 import type { CliIO } from './cli-io.js';
 
-/** The example pipeline, run when no other definitions are given. */
-const EXAMPLE_MODULE = new URL('../assets/definitions.js', import.meta.url);
+/** The root of the running strata package: a clone of its repository, or `node_modules/strata`. */
+const STRATA_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The URL of the module a command's definitions come from: the one
- * `--definitions` names (relative to the working folder), else the bundled
- * example. Worker threads import the same URL.
+ * The example pipeline, the last resort when the CLI runs from a clone of
+ * strata's repository: built (dist/), or its source when strata itself runs
+ * from source (in-process tests).
  */
-export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<CliIO, 'cwd'>): string {
-  if (modulePath === undefined) return EXAMPLE_MODULE.href;
-  const absolute = path.resolve(io.cwd, modulePath);
-  if (!existsSync(absolute)) {
-    throw new StrataError('STRATA_DEFINITIONS_NOT_FOUND', `Definitions module not found: ${absolute}`, {
-      hint: 'Pass --definitions a path to a compiled .js/.mjs module that exports defineDefinitions(...).',
-    });
-  }
-  return pathToFileURL(absolute).href;
+const EXAMPLE_MODULE = ['../assets/definitions.js', '../assets/definitions.ts'].map((file) => fileURLToPath(new URL(file, import.meta.url))).find(isFile);
+
+/** Config file names, in the order they win when a folder has more than one. */
+const CONFIG_FILES = ['strata.config.ts', 'strata.config.js', 'strata.config.mjs'];
+
+/** Extensions tried after a module path given without one. */
+const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
+const packageJsonField = z.object({ definitions: z.string().min(1) });
+
+/** The file the definitions come from; the example is named as such in messages. */
+interface Located {
+  readonly file: string;
+  readonly isExample: boolean;
 }
 
-/** Loads the definitions a command works on; the module exports them as `default` or as `definitions`. */
-export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd'>): Promise<Definitions> {
-  const url = definitionsModuleUrl(modulePath, io);
-  const where = modulePath === undefined ? 'the example pipeline' : new URL(url).pathname;
+/**
+ * The URL of the module a command's definitions come from, found in this
+ * order: `--definitions`; `STRATA_DEFINITIONS`; `strata.config.ts|js|mjs` in
+ * the working folder or the nearest folder above that has one; the
+ * `"strata": { "definitions": ... }` field of the nearest package.json that
+ * has one; and, when the CLI runs from a clone of strata's repository (not an
+ * installed copy), the example pipeline. Worker threads import the same URL.
+ */
+export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env'>): string {
+  return pathToFileURL(locateDefinitions(modulePath, io).file).href;
+}
+
+/**
+ * Loads the definitions a command works on (see `definitionsModuleUrl` for
+ * where from; TypeScript loads directly, through tsx). The module exports them
+ * as `default` or as `definitions`. Then checks what the module alone could
+ * not: job selections against the asset graph, and every configurable
+ * resource's config against the environment, so a bad variable stops the
+ * command before anything runs.
+ */
+export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env'>): Promise<Definitions> {
+  const located = locateDefinitions(modulePath, io);
+  const where = located.isExample ? 'the example pipeline' : located.file;
   let loaded: Record<string, unknown>;
   try {
-    loaded = await import(url);
+    loaded = await importModule(pathToFileURL(located.file).href);
   } catch (error) {
+    // Strata's own errors (invalid definitions, a CommonJS .ts) already say what to fix.
     if (error instanceof StrataError) throw error;
-    throw new StrataError('STRATA_DEFINITIONS_LOAD', `Loading ${where} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      hint: 'The error was thrown by that module while it was imported; fix it there.',
+    throw new StrataError('STRATA_DEFINITIONS_LOAD', `Loading ${where} failed: ${describeThrown(error)}`, {
+      hint: 'The error comes from that module (or a module it imports) while it was loading, not from Strata: fix it there. The lines under the error are its stack in your code; --verbose shows all of it.',
       cause: error,
     });
   }
@@ -44,5 +73,117 @@ export async function loadDefinitions(modulePath: string | undefined, io: Pick<C
   // Job selections need the asset graph, which defineDefinitions (in core) does not have.
   const problems = checkJobSelections(definitions);
   if (problems.length > 0) throw new DefinitionError(problems);
+  const configProblems = resourceConfigProblems(definitions, io.env);
+  if (configProblems.length > 0) throw resourceConfigError(configProblems);
   return definitions;
+}
+
+function locateDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env'>): Located {
+  if (modulePath !== undefined) return { file: resolveModule(modulePath, io.cwd, `--definitions ${modulePath}`), isExample: false };
+  const fromEnv = io.env.STRATA_DEFINITIONS;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    return { file: resolveModule(fromEnv, io.cwd, `STRATA_DEFINITIONS=${fromEnv}`), isExample: false };
+  }
+
+  const folders = foldersUp(io.cwd);
+  for (const folder of folders) {
+    const config = CONFIG_FILES.map((name) => path.join(folder, name)).find(isFile);
+    if (config !== undefined) return { file: config, isExample: false };
+  }
+
+  const manifests = folders.map((folder) => path.join(folder, 'package.json')).filter(isFile);
+  for (const manifest of manifests) {
+    const field = readStrataField(manifest);
+    if (field === undefined) continue;
+    const file = resolveModule(field.definitions, path.dirname(manifest), `"strata": { "definitions": "${field.definitions}" } in ${manifest}`);
+    return { file, isExample: false };
+  }
+
+  if (EXAMPLE_MODULE !== undefined && isRepositoryClone()) return { file: EXAMPLE_MODULE, isExample: true };
+
+  const looked = [
+    '--definitions: not given',
+    'STRATA_DEFINITIONS: not set',
+    ...folders.map((folder) => `${path.join(folder, CONFIG_FILES[0]!)} (or ${CONFIG_FILES.slice(1).map((name) => path.extname(name)).join(', ')}): none`),
+    ...(manifests.length > 0 ? manifests.map((manifest) => `${manifest}: no "strata" field`) : ['package.json with a "strata" field: no package.json in these folders']),
+  ];
+  throw new StrataError('STRATA_DEFINITIONS_NOT_FOUND', `No definitions found. Looked for, in order:\n${looked.map((line) => `  ${line}`).join('\n')}`, {
+    hint: 'Run `npx assets init` to scaffold a project here, or pass --definitions <module> (a .ts or .js module that exports defineDefinitions(...)).',
+  });
+}
+
+/**
+ * A module named by the user, relative to `base`: that file; else, with no
+ * extension given, the file with each of MODULE_EXTENSIONS; else a package
+ * export (`strata/example`), resolved as Node would from `base`.
+ */
+function resolveModule(specifier: string, base: string, given: string): string {
+  const absolute = path.resolve(base, specifier);
+  const tried = [absolute];
+  if (isFile(absolute)) return absolute;
+  if (path.extname(absolute) === '') {
+    for (const extension of MODULE_EXTENSIONS) {
+      tried.push(absolute + extension);
+      if (isFile(absolute + extension)) return absolute + extension;
+    }
+  }
+  if (!path.isAbsolute(specifier) && !specifier.startsWith('.')) {
+    tried.push(`the package export "${specifier}" from ${base}`);
+    try {
+      return createRequire(path.join(base, 'package.json')).resolve(specifier);
+    } catch {
+      // Not a package either: reported below with every path tried.
+    }
+  }
+  throw new StrataError('STRATA_DEFINITIONS_NOT_FOUND', `Definitions module not found: ${absolute} (from ${given}). Tried:\n${tried.map((line) => `  ${line}`).join('\n')}`, {
+    hint: 'Point it at a .ts or .js module that exports defineDefinitions(...), relative to the working folder (package.json\'s field: relative to that package.json).',
+  });
+}
+
+/** The `"strata"` field of a package.json, or undefined when it has none. */
+function readStrataField(manifest: string): z.infer<typeof packageJsonField> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(manifest, 'utf8'));
+  } catch (error) {
+    throw new StrataError('STRATA_PACKAGE_JSON', `${manifest} is not valid JSON: ${(error as Error).message}`, { hint: 'Fix the file; the CLI reads its "strata" field to find your definitions.', cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('strata' in parsed)) return undefined;
+  const field = packageJsonField.safeParse(parsed.strata);
+  if (!field.success) {
+    throw new StrataError('STRATA_PACKAGE_JSON', `The "strata" field of ${manifest} is invalid: ${field.error.issues.map((issue) => `${['strata', ...issue.path].join('.')}: ${issue.message}`).join('; ')}.`, {
+      hint: 'It should read "strata": { "definitions": "src/assets.ts" }, with the path relative to that package.json.',
+    });
+  }
+  return field.data;
+}
+
+/** `folder` and every folder above it, nearest first. */
+function foldersUp(folder: string): string[] {
+  const folders = [path.resolve(folder)];
+  for (let parent = path.dirname(folders[0]!); parent !== folders.at(-1); parent = path.dirname(parent)) folders.push(parent);
+  return folders;
+}
+
+function isFile(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** Whether this strata runs from a clone of its repository rather than from an installed copy (which lives in a node_modules folder). */
+function isRepositoryClone(): boolean {
+  return !realpathSync(STRATA_ROOT).split(path.sep).includes('node_modules');
+}
+
+/**
+ * The error a user's module threw, with the frames of its stack that are the
+ * user's: Node's internals, tsx's loader and strata's own code are left out.
+ */
+function describeThrown(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const ours = [path.join(STRATA_ROOT, 'dist'), pathToFileURL(path.join(STRATA_ROOT, 'dist')).href, `${path.sep}node_modules${path.sep}tsx${path.sep}`, `${path.sep}node_modules${path.sep}esbuild${path.sep}`];
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line) && !line.includes('node:') && !ours.some((part) => line.includes(part)));
+  const headline = error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  return [headline, ...frames].join('\n');
 }

@@ -6,5 +6,5 @@ export const SELECTION_FLAGS: Readonly<Record<string, FlagSpec>> = {
 };
 
 export const DEFINITIONS_FLAG: Readonly<Record<string, FlagSpec>> = {
-  definitions: { type: 'string', valueName: 'MODULE', description: 'Module exporting the definitions (default: the bundled example)' },
+  definitions: { type: 'string', valueName: 'MODULE', description: 'Module exporting the definitions (default: STRATA_DEFINITIONS, else strata.config.ts here or above, else package.json\'s "strata" field)' },
 };

@@ -1,8 +1,11 @@
 import type { ResourceDefinition } from '../core/resource.js';
+import { resolveResourceConfig, resourceConfigError, ResourceSettings } from '../core/resource-config.js';
 
 /**
  * Creates each resource at most once per run, on first use, unless the
- * definitions supplied a ready-made instance for its key.
+ * definitions supplied a ready-made instance for its key. A configurable
+ * resource is created with its config parsed from the environment and the
+ * config file's settings (which `defineConfig` puts where an instance would go).
  */
 export class ResourcePool {
   readonly #instances = new Map<string, Promise<unknown>>();
@@ -25,10 +28,15 @@ export class ResourcePool {
   #get(definition: ResourceDefinition): Promise<unknown> {
     let instance = this.#instances.get(definition.key);
     if (instance === undefined) {
+      const supplied = this.#supplied[definition.key];
       instance =
-        definition.key in this.#supplied
-          ? Promise.resolve(this.#supplied[definition.key])
-          : Promise.resolve().then(() => definition.create({ env: this.#env }));
+        definition.key in this.#supplied && !(supplied instanceof ResourceSettings)
+          ? Promise.resolve(supplied)
+          : Promise.resolve().then(() => {
+              const resolved = resolveResourceConfig(definition, this.#env, supplied as ResourceSettings | undefined);
+              if ('problems' in resolved) throw resourceConfigError(resolved.problems);
+              return definition.create({ env: this.#env, config: resolved.config });
+            });
       this.#instances.set(definition.key, instance);
     }
     return instance;

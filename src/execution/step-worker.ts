@@ -9,13 +9,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetLogger } from '../core/asset.js';
 import { computeStep } from './compute-step.js';
 import { definitionsFromModule } from './definitions-from-module.js';
+import { importModule } from './import-module.js';
 import { ResourcePool } from './resource-pool.js';
 import { serializeError } from './serialized-error.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
-const definitions = definitionsFromModule(await import(setup.moduleUrl), setup.moduleUrl);
+const definitions = definitionsFromModule(await importModule(setup.moduleUrl), setup.moduleUrl);
 const resources = new ResourcePool(definitions.resources, setup.env);
 const running = new Map<number, AbortController>();
 const send = (message: FromWorker) => port.postMessage(message);

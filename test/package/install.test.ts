@@ -1,0 +1,138 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CommandRun, runCommand } from './run-command.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One npm install compiles better-sqlite3's addon (about a minute here); the rest is quick. */
+const INSTALL_TIMEOUT_MS = 10 * 60_000;
+const STEP_TIMEOUT_MS = 3 * 60_000;
+
+/**
+ * Strata as a user gets it: `npm pack`, then in an empty folder `npm init -y`,
+ * `npm install <tarball>`, `npx assets init`, `npx assets materialize`, and
+ * the scaffold typechecked and tested. Offline, from the npm cache (CI and
+ * developers' machines share it): npm runs with `offline`, so a dependency
+ * missing from the cache fails the test rather than reaching the registry.
+ * The tarball packs dist/ as built (`npm test` builds first; run
+ * `npm run build` before running this file alone).
+ */
+describe('strata installed from its packed tarball', () => {
+  let work: string;
+  let project: string;
+  let installed: CommandRun;
+
+  // npm's own variables from an enclosing `npm test` (npm_config_*, npm_package_*) would configure the inner npm: drop them.
+  const env = () => Object.fromEntries([...Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)), ['npm_config_offline', 'true']].filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const run = (command: string, args: string[], cwd = project) => runCommand(command, args, { cwd, env: env() });
+
+  beforeAll(async () => {
+    work = await mkdtemp(path.join(tmpdir(), 'strata-package-'));
+    // --ignore-scripts: dist/ is built already, and rebuilding it here would race the test files that spawn it.
+    const packed = await runCommand('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, env: env() });
+    expect(packed.code, packed.stderr).toBe(0);
+    const tarball = path.join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+    project = path.join(work, 'my-project');
+    await mkdir(project);
+    expect((await run('npm', ['init', '-y'])).code).toBe(0);
+    installed = await run('npm', ['install', tarball]);
+  }, INSTALL_TIMEOUT_MS);
+  afterAll(() => rm(work, { recursive: true, force: true }));
+
+  it('installs the assets bin, dist, the sample and the README only', async () => {
+    expect(installed.code, installed.stderr).toBe(0);
+    expect((await run('npx', ['assets', '--version'])).stdout).toBe(`${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
+    const strata = path.join(project, 'node_modules', 'strata');
+    expect((await readdir(strata)).sort()).toEqual(['README.md', 'data', 'dist', 'package.json']);
+    expect(await readdir(path.join(strata, 'data'))).toEqual(['sample']);
+    expect((await readdir(path.join(strata, 'dist'), { recursive: true })).filter((file) => file.endsWith('.map'))).toEqual([]);
+  });
+
+  it('scaffolds a project with npx assets init', async () => {
+    const result = await run('npx', ['assets', 'init']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`Created a Strata project in ${project}:\n  package.json  completed: "type": "module" (was "commonjs"); scripts: materialize, test, typecheck;`);
+  }, STEP_TIMEOUT_MS);
+
+  it("materializes the scaffold's assets with npx assets materialize, then finds nothing to do", async () => {
+    const result = await run('npx', ['assets', 'materialize']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^orders +materialized +5 /m);
+    expect(result.stdout).toMatch(/^customer_totals +materialized +3 /m);
+    expect(await readFile(path.join(project, 'output', 'customer_totals.csv'), 'utf8')).toBe('customer,orders,total\ngrace,2,32.25\nada,2,20\nlinus,1,5\n');
+    expect((await run('npx', ['assets', 'materialize'])).stdout).toBe('Everything is up to date.\n');
+  }, STEP_TIMEOUT_MS);
+
+  it('typechecks the scaffold, and the public API with full types, with npx tsc --noEmit', async () => {
+    const install = await run('npm', ['install']);
+    expect(install.code, install.stderr).toBe(0);
+    await writeFile(
+      path.join(project, 'src', 'public-api.ts'),
+      `import { asset, CsvIOManager, defineConfig, defineDefinitions, job, materializeInMemory, resource, schedule, sensor, type Definitions } from 'strata';
+import { z } from 'zod';
+
+const numbers = asset({ key: 'numbers', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
+const refresh = job({ name: 'refresh', select: '*' });
+export const definitions: Definitions = defineConfig({
+  definitions: defineDefinitions({
+    assets: [numbers],
+    ioManagers: { default: new CsvIOManager() },
+    jobs: [refresh],
+    schedules: [schedule({ name: 'nightly', cron: '0 2 * * *', job: 'refresh' })],
+    sensors: [sensor({ name: 'never', intervalSeconds: 60, job: 'refresh', evaluate: () => ({ skip: 'nothing to watch' }) })],
+  }),
+});
+export const clock = resource({ key: 'clock', create: () => ({ now: () => new Date() }) });
+export const run: Promise<number> = materializeInMemory(definitions).then((result) => result.table(numbers).column('n')[0]!);
+`,
+    );
+    const tsc = await run('npx', ['tsc', '--noEmit']);
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.code).toBe(0);
+  }, STEP_TIMEOUT_MS);
+
+  it("fails tsc on a type error in an asset's use of its inputs", async () => {
+    const source = path.join(project, 'src', 'assets.ts');
+    const original = await readFile(source, 'utf8');
+    expect(original).toContain('for (const { customer, amount } of inputs.orders)');
+    await writeFile(source, original.replace('for (const { customer, amount } of inputs.orders)', 'for (const { customer, amout } of inputs.orders)'));
+    try {
+      const tsc = await run('npx', ['tsc', '--noEmit']);
+      expect(tsc.code).not.toBe(0);
+      expect(tsc.stdout).toMatch(/^src\/assets\.ts\(\d+,\d+\): error TS2339: Property 'amout' does not exist on type '\{ id: number; customer: string; amount: number; \}'\.$/m);
+    } finally {
+      await writeFile(source, original);
+    }
+  }, STEP_TIMEOUT_MS);
+
+  it("passes the scaffold's own test with npm test", async () => {
+    const result = await run('npm', ['test']);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/Tests +2 passed \(2\)/);
+  }, STEP_TIMEOUT_MS);
+
+  it('runs the bundled example with --definitions strata/example', async () => {
+    const result = await run('npx', ['assets', 'materialize', '--definitions', 'strata/example', '--select', 'users', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'success', assets: [{ key: 'users', rows: 10 }] });
+  }, STEP_TIMEOUT_MS);
+
+  it('says where it looked in a folder without definitions, since an installed copy never falls back to the example', async () => {
+    const elsewhere = path.join(work, 'elsewhere');
+    await mkdir(elsewhere);
+    const result = await run(process.execPath, [path.join(project, 'node_modules', 'strata', 'dist', 'cli', 'bin.js'), 'list'], elsewhere);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'error: No definitions found. Looked for, in order:\n' +
+        '  --definitions: not given\n' +
+        '  STRATA_DEFINITIONS: not set\n' +
+        `  ${path.join(elsewhere, 'strata.config.ts')} (or .js, .mjs): none\n` +
+        `  ${path.join(work, 'strata.config.ts')} (or .js, .mjs): none\n`,
+    );
+    expect(result.stderr).toContain('hint: Run `npx assets init` to scaffold a project here');
+  }, STEP_TIMEOUT_MS);
+});
