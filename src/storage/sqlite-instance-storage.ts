@@ -610,6 +610,13 @@ function openError(error: unknown, location: string): unknown {
       cause: error,
     });
   }
+  if (error instanceof Error && /Could not locate the bindings file|compiled against a different Node\.js version/.test(error.message)) {
+    // better-sqlite3's native addon is built at install time; npm settings that skip install scripts leave it missing.
+    return new StrataError('STRATA_STORAGE_DRIVER', `The SQLite driver (better-sqlite3) is not built for this Node.js ${process.version}: ${error.message.split('\n', 1)[0]}`, {
+      hint: 'Build it: npm install-scripts approve better-sqlite3 && npm rebuild better-sqlite3',
+      cause: error,
+    });
+  }
   if (code !== undefined) {
     return new StrataError('STRATA_STORAGE_OPEN', `Cannot open the instance database ${location}: ${(error as Error).message} (${code}).`, {
       hint: 'Check that STRATA_HOME is a folder you can write to and that strata.db in it is a file.',
