@@ -29,6 +29,9 @@ const sourceRetry = {
   backoff: 'fixed',
 } as const;
 
+/** What both source assets share: their group and tag, the API they read, and the seed project's retries. */
+const fromApi = { group: 'sources', tags: ['api'], resources: { api: placeholderApi }, retry: sourceRetry } as const;
+
 /** A coordinate: JSONPlaceholder sends "-37.3159" as a string; numbers are accepted too. */
 const coordinate = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'a decimal number')]).transform(Number);
 
@@ -56,11 +59,8 @@ const postPayload = z.object({
 
 export const users = asset({
   key: 'users',
-  group: 'sources',
-  tags: ['api'],
+  ...fromApi,
   description: 'Users from the API, text cleaned, address and company flattened.',
-  resources: { api: placeholderApi },
-  retry: sourceRetry,
   schema: z.object({
     id: z.int(),
     name: z.string(),
@@ -96,11 +96,8 @@ export const users = asset({
 
 export const posts = asset({
   key: 'posts',
-  group: 'sources',
-  tags: ['api'],
+  ...fromApi,
   description: 'Posts from the API, text cleaned, with title/body lengths and word counts.',
-  resources: { api: placeholderApi },
-  retry: sourceRetry,
   schema: z.object({
     id: z.int(),
     user_id: z.int(),
