@@ -348,7 +348,7 @@ describe('CsvIOManager', () => {
     it('trusts the recorded version while the file keeps its size and modification time', async () => {
       const stored = await manager.store(scores, table());
       // A version the content could not hash to proves the answer came from the record, not the bytes.
-      expect(await manager.dataVersion(scores, { dataVersion: 'recorded-version', metadata: stored.metadata })).toBe('recorded-version');
+      expect(await manager.dataVersion(scores, { dataVersion: 'recorded-version', metadata: { ...stored.metadata } })).toBe('recorded-version');
     });
 
     it('hashes again once the file was modified, even to the same size', async () => {
@@ -358,13 +358,13 @@ describe('CsvIOManager', () => {
       await new Promise((resolveLater) => setTimeout(resolveLater, 5));
       await writeFile(path, edited);
       expect(edited.length).toBe((await readFile(path, 'utf8')).length);
-      expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: stored.metadata })).toBe(sha256(edited));
+      expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: { ...stored.metadata } })).toBe(sha256(edited));
     });
 
     it('reports nothing stored when the recorded file is gone', async () => {
       const stored = await manager.store(scores, table());
       await rm(stored.metadata.path!);
-      expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: stored.metadata })).toBeUndefined();
+      expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: { ...stored.metadata } })).toBeUndefined();
     });
   });
 
