@@ -69,13 +69,23 @@ export class CsvIOManager implements IOManager {
       handle = await open(temp, 'wx');
       const hash = createHash('sha256');
       let bytes = 0;
-      // Each write is awaited before the next chunk is serialized: that is the
-      // backpressure, and it holds at most one chunk in memory.
-      for (const chunk of encodeCsv(table, asset.columns, asset.key)) {
-        hash.update(chunk);
-        bytes += chunk.length;
-        await writeFully(handle, chunk);
+      // One write is in flight while the next chunk is serialized: the file
+      // system works on a thread of its own meanwhile, and awaiting that write
+      // before handing out another is the backpressure (at most two chunks held).
+      let writing: Promise<void> | undefined;
+      try {
+        for (const chunk of encodeCsv(table, asset.columns, asset.key)) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          await writing;
+          writing = writeFully(handle, chunk);
+        }
+      } catch (error) {
+        // The handle is closed only once the write in flight settled; the encoder's error is the one to report.
+        await writing?.catch(() => undefined);
+        throw error;
       }
+      await writing;
       // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten data.
       await handle.sync();
       await handle.close();

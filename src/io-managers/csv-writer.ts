@@ -4,22 +4,52 @@ import type { ColumnSpec } from '../core/row-schema.js';
 import type { Row, Table } from '../core/table.js';
 
 /**
- * A chunk is handed out once it holds this many UTF-16 code units: about
- * 64 KiB of UTF-8 for mostly-ASCII data, and never more than three times that.
+ * Chunks are handed out at about this size. Big enough that the per-chunk
+ * costs (a file write, a hash update) vanish, small enough to stay out of the
+ * way of the tables themselves.
  */
-const CHUNK_CHARS = 64 * 1024;
+export const CSV_CHUNK_BYTES = 1024 * 1024;
 
 /** Characters that force a field into quotes (RFC 4180). */
 const NEEDS_QUOTES = /[",\r\n]/;
 
-/** Turns one cell into its CSV field, or `undefined` when the value does not fit the column. */
-type FieldEncoder = (value: unknown) => string | undefined;
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const ZERO = 0x30;
+const MINUS = 0x2d;
+
+/** The most bytes any non-string field can take: `String(-Number.MIN_VALUE)` is 7, a long double ~24. */
+const MAX_SCALAR_BYTES = 32;
+
+/**
+ * Writes one cell's CSV field into `chunk` at `offset` and returns the offset
+ * after it, or -1 when the value does not fit the column. The caller makes
+ * sure `fieldBytes(value)` bytes are free.
+ */
+type FieldWriter = (value: unknown, chunk: Buffer, offset: number) => number;
+
+/**
+ * `Buffer#utf8Write` is what the documented `buf.write(text, offset)` calls
+ * after normalizing its arguments; calling it directly halves the cost per
+ * field, which is most of the writer's time on tables of millions of strings.
+ * It has been on Buffer.prototype since Node's first releases.
+ */
+interface Utf8Writable {
+  utf8Write(text: string, offset: number): number;
+}
+
+/** Writes `text` as UTF-8 into `chunk` at `offset` (the caller made room) and returns the offset after it. */
+function writeUtf8(text: string, chunk: Buffer, offset: number): number {
+  return offset + (chunk as Buffer & Utf8Writable).utf8Write(text, offset);
+}
 
 /**
  * Serializes the `columns` of `table` as RFC 4180 CSV: a header of the column
  * names, then one line per row, every line ending in `\n`, UTF-8 without BOM.
- * Yields the bytes in chunks of about 64 KiB so a caller can write and hash a
- * table of millions of rows without ever holding it as one string.
+ * Yields the bytes in fresh chunks of about 1 MiB (a chunk is never reused, so
+ * a caller may keep writing one while the next is produced) and never holds the
+ * table as one string: millions of rows are written and hashed in one pass.
  *
  * Encoding, chosen so that every value reads back exactly:
  * - a field with a comma, double quote, CR or LF is quoted, quotes doubled;
@@ -35,6 +65,9 @@ type FieldEncoder = (value: unknown) => string | undefined;
  * row, column and value. The check runs as chunks are produced, so the error
  * can come after earlier chunks were handed out: writers must discard them.
  *
+ * Fields go straight into the chunk's bytes rather than through a string per
+ * line: concatenating and then encoding every line cost three times as much.
+ *
  * @example
  * const hash = createHash('sha256');
  * for (const chunk of encodeCsv(table, asset.columns, asset.key)) hash.update(chunk);
@@ -49,36 +82,83 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
     );
   }
   const values = columns.map((column) => table.column(column.name));
-  const encoders = columns.map(fieldEncoder);
+  const writers = columns.map(fieldWriter);
+  const last = columns.length - 1;
 
-  let text = columns.map((column) => quoteText(column.name)).join(',') + '\n';
+  const header = Buffer.from(columns.map((column) => quoteText(column.name)).join(',') + '\n', 'utf8');
+  let chunk = Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, header.length));
+  let offset = header.copy(chunk);
   for (let row = 0; row < table.numRows; row++) {
-    let line = '';
-    for (let index = 0; index < columns.length; index++) {
+    for (let index = 0; index <= last; index++) {
       const value = values[index]![row];
-      const field = encoders[index]!(value);
-      if (field === undefined) throw badValue(assetKey, columns[index]!, row, table.numRows, value);
-      line = index === 0 ? field : line + ',' + field;
-    }
-    text += line + '\n';
-    if (text.length >= CHUNK_CHARS) {
-      yield Buffer.from(text, 'utf8');
-      text = '';
+      // The field plus its separator. Chunks need not end at a line end: only their concatenation matters.
+      const needed = (typeof value === 'string' ? 3 * value.length + 2 : MAX_SCALAR_BYTES) + 1;
+      if (chunk.length - offset < needed) {
+        if (offset > 0) yield chunk.subarray(0, offset);
+        chunk = Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, needed));
+        offset = 0;
+      }
+      offset = writers[index]!(value, chunk, offset);
+      if (offset < 0) throw badValue(assetKey, columns[index]!, row, table.numRows, value);
+      chunk[offset++] = index === last ? NEWLINE : COMMA;
     }
   }
-  if (text.length > 0) yield Buffer.from(text, 'utf8');
+  if (offset > 0) yield chunk.subarray(0, offset);
 }
 
-const kindEncoders: Record<ColumnSpec['kind'], FieldEncoder> = {
-  string: (value) => (typeof value === 'string' && isWellFormed(value) ? quoteText(value) : undefined),
-  number: (value) => (typeof value === 'number' && Number.isFinite(value) ? formatNumber(value) : undefined),
-  integer: (value) => (typeof value === 'number' && Number.isInteger(value) ? formatNumber(value) : undefined),
-  boolean: (value) => (value === true ? 'true' : value === false ? 'false' : undefined),
+const kindWriters: Record<ColumnSpec['kind'], FieldWriter> = {
+  string: (value, chunk, offset) => (typeof value === 'string' && isWellFormed(value) ? writeText(value, chunk, offset) : -1),
+  number: (value, chunk, offset) =>
+    typeof value === 'number' && Number.isFinite(value) ? writeNumber(value, chunk, offset) : -1,
+  integer: (value, chunk, offset) =>
+    typeof value === 'number' && Number.isInteger(value) ? writeNumber(value, chunk, offset) : -1,
+  boolean: (value, chunk, offset) =>
+    value === true ? writeUtf8('true', chunk, offset) : value === false ? writeUtf8('false', chunk, offset) : -1,
 };
 
-function fieldEncoder(column: ColumnSpec): FieldEncoder {
-  const encode = kindEncoders[column.kind];
-  return column.nullable ? (value) => (value === null ? '' : encode(value)) : encode;
+function fieldWriter(column: ColumnSpec): FieldWriter {
+  const write = kindWriters[column.kind];
+  return column.nullable ? (value, chunk, offset) => (value === null ? offset : write(value, chunk, offset)) : write;
+}
+
+function writeText(text: string, chunk: Buffer, offset: number): number {
+  if (text === '') {
+    chunk[offset] = QUOTE;
+    chunk[offset + 1] = QUOTE;
+    return offset + 2;
+  }
+  if (!NEEDS_QUOTES.test(text)) return writeUtf8(text, chunk, offset);
+  chunk[offset++] = QUOTE;
+  offset = writeUtf8(text.replaceAll('"', '""'), chunk, offset);
+  chunk[offset++] = QUOTE;
+  return offset;
+}
+
+/**
+ * Writes the digits of 32-bit integers (ids, counts, lengths: most numbers in
+ * practice) byte by byte, three times faster than `String(n)` and a write;
+ * other numbers, and `-0`, go through `formatNumber`.
+ */
+function writeNumber(value: number, chunk: Buffer, offset: number): number {
+  if ((value | 0) !== value || (value === 0 && 1 / value < 0)) return writeUtf8(formatNumber(value), chunk, offset);
+  if (value < 0) {
+    chunk[offset++] = MINUS;
+    // -2^31 has no positive 32-bit counterpart, so the digits are taken from the negative value.
+    return writeDigits(value, -1, chunk, offset);
+  }
+  return writeDigits(value, 1, chunk, offset);
+}
+
+/** Writes the decimal digits of the 32-bit integer `value`, whose sign is `sign`. */
+function writeDigits(value: number, sign: 1 | -1, chunk: Buffer, offset: number): number {
+  let digits = 1;
+  for (let rest = value; rest >= 10 || rest <= -10; rest = (rest / 10) | 0) digits++;
+  const end = offset + digits;
+  for (let position = end - 1; position >= offset; position--) {
+    chunk[position] = ZERO + sign * (value % 10);
+    value = (value / 10) | 0;
+  }
+  return end;
 }
 
 function quoteText(text: string): string {

@@ -1,31 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnSpec } from '../../src/core/row-schema.js';
 import { Table, type Row } from '../../src/core/table.js';
-import { encodeCsv } from '../../src/io-managers/csv-writer.js';
+import { CSV_CHUNK_BYTES, encodeCsv } from '../../src/io-managers/csv-writer.js';
 
 describe('encodeCsv', () => {
-  it('hands out a large table in chunks of about 64 KiB, never as one piece', () => {
+  it('hands out a large table in chunks of about CSV_CHUNK_BYTES, never as one piece', () => {
     const columns: ColumnSpec[] = [{ name: 'line', kind: 'string', nullable: false }];
-    const rows = 50_000;
+    const rows = 300_000;
     const table = Table.fromColumns<Row>({ line: Array.from({ length: rows }, (_, index) => `row ${index}`) }, ['line']);
     const chunks = [...encodeCsv(table, columns, 'big')];
-    expect(chunks.length).toBeGreaterThan(5);
+    expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks.slice(0, -1)) {
-      // ASCII here, so bytes = characters: at least 64 Ki, plus at most the line that crossed it.
-      expect(chunk.length).toBeGreaterThanOrEqual(64 * 1024);
-      expect(chunk.length).toBeLessThan(64 * 1024 + 16);
+      // A chunk is handed out when the next field might not fit: within one field's worst case of full.
+      expect(chunk.length).toBeGreaterThan(CSV_CHUNK_BYTES - 64);
+      expect(chunk.length).toBeLessThanOrEqual(CSV_CHUNK_BYTES);
     }
     const text = Buffer.concat(chunks).toString('utf8');
     expect(text.split('\n')).toHaveLength(rows + 2); // header, rows, and the empty string after the last \n
   });
 
+  it('never reuses a chunk it handed out', () => {
+    const columns: ColumnSpec[] = [{ name: 'n', kind: 'integer', nullable: false }];
+    const table = Table.fromColumns<Row>({ n: Array.from({ length: 400_000 }, (_, index) => index) }, ['n']);
+    const kept = [...encodeCsv(table, columns, 'kept')];
+    const expected = ['n', ...table.column('n').map(String), ''].join('\n');
+    expect(Buffer.concat(kept).toString('utf8')).toBe(expected);
+  });
+
+  it('gives a field larger than a chunk a chunk of its own size', () => {
+    const columns: ColumnSpec[] = [{ name: 'text', kind: 'string', nullable: false }];
+    const huge = 'é'.repeat(CSV_CHUNK_BYTES);
+    const bytes = Buffer.concat([...encodeCsv(Table.fromColumns<Row>({ text: ['a', huge, 'b'] }, ['text']), columns, 'huge')]);
+    expect(bytes.toString('utf8')).toBe(`text\na\n${huge}\nb\n`);
+  });
+
+  it('writes numbers as String(n) would, except -0, across the 32-bit fast path and beyond', () => {
+    const columns: ColumnSpec[] = [{ name: 'x', kind: 'number', nullable: true }];
+    const values = [0, -0, 7, -7, 10, -10, 99, 100, 2 ** 31 - 1, -(2 ** 31), 2 ** 31, -(2 ** 31) - 1, 2 ** 53 + 2, 0.1, -2.5, 1e21, 5e-324, null];
+    const text = Buffer.concat([...encodeCsv(Table.fromColumns<Row>({ x: values }, ['x']), columns, 'numbers')]).toString('utf8');
+    const expected = values.map((value) => (value === null ? '' : Object.is(value, -0) ? '-0' : String(value)));
+    expect(text).toBe(['x', ...expected, ''].join('\n'));
+  });
+
   it('checks values lazily, so a bad last row fails after earlier chunks were handed out', () => {
     const columns: ColumnSpec[] = [{ name: 'n', kind: 'number', nullable: false }];
-    const values = Array.from({ length: 50_000 }, (_, index) => (index === 49_999 ? Number.NaN : index));
+    const values = Array.from({ length: 400_000 }, (_, index) => (index === 399_999 ? Number.NaN : index));
     const chunks: Buffer[] = [];
     expect(() => {
       for (const chunk of encodeCsv(Table.fromColumns<Row>({ n: values }, ['n']), columns, 'lazy')) chunks.push(chunk);
-    }).toThrow('Cannot store asset "lazy": row 50000 of 50000, column "n" must be a finite number, got NaN.');
+    }).toThrow('Cannot store asset "lazy": row 400000 of 400000, column "n" must be a finite number, got NaN.');
     expect(chunks.length).toBeGreaterThan(0);
   });
 });
