@@ -4,7 +4,7 @@ import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { SchemaError, SourceError } from '../core/errors.js';
 import { suggestClosest } from '../core/suggest.js';
@@ -149,8 +149,10 @@ export class JsonSource {
       url.password = '';
     }
 
-    let response: Awaited<ReturnType<typeof request>>;
+    let response: Dispatcher.ResponseData;
     try {
+      // undici is imported on first use: it costs ~80 ms of start-up that commands reading files never need.
+      const { request } = await import('undici');
       response = await request(url, {
         method: 'GET',
         headers,
