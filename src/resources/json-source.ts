@@ -108,17 +108,34 @@ export class JsonSource {
    * that breaks it fails the read with a `SchemaError` naming the row, field and value.
    */
   async readRows<S extends z.ZodType>(name: string, schema: S, options: JsonSourceReadOptions = {}): Promise<z.output<S>[]> {
-    const opened = await this.open(name, options.signal);
     const rows: z.output<S>[] = [];
-    for await (const batch of parseJsonArrayBatches(opened.chunks, opened.where)) {
-      options.signal?.throwIfAborted();
-      for (const element of batch) {
-        const result = schema.safeParse(element);
-        if (!result.success) throw rowError(name, opened.where, rows.length, element, result.error, schema);
-        rows.push(result.data);
-      }
+    for await (const batch of this.readBatches(name, schema, options)) {
+      for (const row of batch) rows.push(row);
     }
     return rows;
+  }
+
+  /**
+   * The elements of the JSON array `name`, validated with `schema` as `readRows`
+   * does, a batch at a time as they arrive (a batch is what one chunk of the
+   * input held). For sources of millions of rows: turning each batch into
+   * columns right away means the row objects die young, which saves the memory
+   * of holding them all and most of the garbage collector's work.
+   */
+  async *readBatches<S extends z.ZodType>(name: string, schema: S, options: JsonSourceReadOptions = {}): AsyncGenerator<z.output<S>[]> {
+    const opened = await this.open(name, options.signal);
+    let index = 0;
+    for await (const elements of parseJsonArrayBatches(opened.chunks, opened.where)) {
+      options.signal?.throwIfAborted();
+      const batch: z.output<S>[] = [];
+      for (const element of elements) {
+        const result = schema.safeParse(element);
+        if (!result.success) throw rowError(name, opened.where, index, element, result.error, schema);
+        batch.push(result.data);
+        index++;
+      }
+      yield batch;
+    }
   }
 
   private async open(name: string, signal: AbortSignal | undefined): Promise<Opened> {

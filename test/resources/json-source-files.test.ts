@@ -85,6 +85,23 @@ describe('JsonSource over local files', () => {
     expect((error as SourceError).message).toBe(`Cannot read ${path.join(folder, 'users.json')}: it is a folder (EISDIR).`);
   });
 
+  it('hands out validated rows in batches as the file is read, numbering rows across batches', async () => {
+    const many = Array.from({ length: 120_000 }, (_, id) => ({ id, name: `user ${id}` }));
+    await writeFile(path.join(folder, 'users.json'), JSON.stringify([...many, { id: 120_000, name: 7 }]));
+    const batches: { id: number; name: string }[][] = [];
+    const error = await failure(
+      (async () => {
+        for await (const batch of new JsonSource({ url: folder }).readBatches('users', user)) batches.push(batch);
+      })(),
+    );
+    // 4 MB of JSON is several 1 MiB reads, so batches arrived before the bad last row.
+    expect(batches.length).toBeGreaterThan(1);
+    expect(batches.flat()).toEqual(many.slice(0, batches.flat().length));
+    expect((error as SchemaError).message).toBe(
+      `users row 120000 (id 120000) in ${path.join(folder, 'users.json')}: field "name" expected a string, got 7`,
+    );
+  });
+
   it('names the file, row, field and value of a row that breaks the schema', async () => {
     await writeFile(path.join(folder, 'users.json'), JSON.stringify([...USERS, { id: 3, name: null }]));
     const error = await failure(new JsonSource({ url: folder }).readRows('users', user));
