@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { asset, configFromEnv, JsonSource, resource, Table } from '../index.js';
+import { firstOfEachIdInOrder, pickRows } from './by-id.js';
 import { cleanText, codePointLength, wordCount } from './clean-text.js';
 
 /** The bundled offline snapshot, used when STRATA_SOURCE_URL is unset (works from src/ and dist/). */
@@ -77,7 +78,8 @@ export const users = asset({
   observe: ({ resources, signal }) => resources.api.version('users', { signal }),
   compute: async ({ resources, signal }) => {
     const payload = await resources.api.readRows('users', userPayload, { signal });
-    const rows = firstById(payload).map((user) => ({
+    const kept = firstOfEachIdInOrder(payload.map((user) => user.id))?.map((row) => payload[row]!) ?? payload;
+    return kept.map((user) => ({
       id: user.id,
       name: cleanText(user.name),
       username: cleanText(user.username),
@@ -90,7 +92,6 @@ export const users = asset({
       lng: user.address.geo.lng,
       company_name: cleanText(user.company.name),
     }));
-    return rows;
   },
 });
 
@@ -108,9 +109,8 @@ export const posts = asset({
     word_count: z.int(),
   }),
   observe: ({ resources, signal }) => resources.api.version('posts', { signal }),
+  // Millions of posts: each batch goes into columns as it arrives, so the parsed row objects die young.
   compute: async ({ resources, signal }) => {
-    const payload = await resources.api.readRows('posts', postPayload, { signal });
-    const kept = firstById(payload);
     const columns = {
       id: [] as number[],
       user_id: [] as number[],
@@ -120,24 +120,21 @@ export const posts = asset({
       body_length: [] as number[],
       word_count: [] as number[],
     };
-    for (const post of kept) {
-      const title = cleanText(post.title);
-      const body = cleanText(post.body);
-      columns.id.push(post.id);
-      columns.user_id.push(post.userId);
-      columns.title.push(title);
-      columns.body.push(body);
-      columns.title_length.push(codePointLength(title));
-      columns.body_length.push(codePointLength(body));
-      columns.word_count.push(wordCount(body));
+    for await (const batch of resources.api.readBatches('posts', postPayload, { signal })) {
+      for (const post of batch) {
+        const title = cleanText(post.title);
+        const body = cleanText(post.body);
+        columns.id.push(post.id);
+        columns.user_id.push(post.userId);
+        columns.title.push(title);
+        columns.body.push(body);
+        columns.title_length.push(codePointLength(title));
+        columns.body_length.push(codePointLength(body));
+        columns.word_count.push(wordCount(body));
+      }
     }
-    return Table.fromColumns(columns);
+    const table = Table.fromColumns(columns);
+    const kept = firstOfEachIdInOrder(columns.id);
+    return kept === undefined ? table : pickRows(table, kept);
   },
 });
-
-/** Keeps the first row of each id, then sorts by id (every table is sorted by its first column). */
-function firstById<T extends { id: number }>(rows: readonly T[]): T[] {
-  const seen = new Set<number>();
-  const kept = rows.filter((row) => !seen.has(row.id) && seen.add(row.id));
-  return kept.sort((a, b) => a.id - b.id);
-}
