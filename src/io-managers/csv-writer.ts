@@ -23,13 +23,6 @@ const MINUS = 0x2d;
 const MAX_SCALAR_BYTES = 32;
 
 /**
- * Writes one cell's CSV field into `chunk` at `offset` and returns the offset
- * after it, or -1 when the value does not fit the column. The caller makes
- * sure `fieldBytes(value)` bytes are free.
- */
-type FieldWriter = (value: unknown, chunk: Buffer, offset: number) => number;
-
-/**
  * `Buffer#utf8Write` is what the documented `buf.write(text, offset)` calls
  * after normalizing its arguments; calling it directly halves the cost per
  * field, which is most of the writer's time on tables of millions of strings.
@@ -47,9 +40,14 @@ function writeUtf8(text: string, chunk: Buffer, offset: number): number {
 /**
  * Serializes the `columns` of `table` as RFC 4180 CSV: a header of the column
  * names, then one line per row, every line ending in `\n`, UTF-8 without BOM.
- * Yields the bytes in fresh chunks of about 1 MiB (a chunk is never reused, so
- * a caller may keep writing one while the next is produced) and never holds the
- * table as one string: millions of rows are written and hashed in one pass.
+ * Yields the bytes in chunks of about 1 MiB and never holds the table as one
+ * string: millions of rows are written and hashed in one pass.
+ *
+ * The chunks are views into two buffers used in turn, so a chunk stays intact
+ * only until the generator is resumed twice: enough to write one chunk while
+ * the next is produced; copy a chunk to keep it longer. Fresh buffers for
+ * gigabytes of output made V8 count them as external memory and run full
+ * garbage collections over the whole heap again and again.
  *
  * Encoding, chosen so that every value reads back exactly:
  * - a field with a comma, double quote, CR or LF is quoted, quotes doubled;
@@ -82,11 +80,14 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
     );
   }
   const values = columns.map((column) => table.column(column.name));
-  const writers = columns.map(fieldWriter);
+  const kinds = columns.map((column) => KIND_CODES[column.kind]);
+  const nullable = columns.map((column) => column.nullable);
   const last = columns.length - 1;
 
   const header = Buffer.from(columns.map((column) => quoteText(column.name)).join(',') + '\n', 'utf8');
-  let chunk = Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, header.length));
+  const buffers = [Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, header.length)), Buffer.allocUnsafe(CSV_CHUNK_BYTES)];
+  let turn = 0;
+  let chunk = buffers[turn]!;
   let offset = header.copy(chunk);
   for (let row = 0; row < table.numRows; row++) {
     for (let index = 0; index <= last; index++) {
@@ -94,32 +95,49 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
       // The field plus its separator. Chunks need not end at a line end: only their concatenation matters.
       const needed = (typeof value === 'string' ? 3 * value.length + 2 : MAX_SCALAR_BYTES) + 1;
       if (chunk.length - offset < needed) {
-        if (offset > 0) yield chunk.subarray(0, offset);
-        chunk = Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, needed));
-        offset = 0;
+        if (offset > 0) {
+          yield chunk.subarray(0, offset);
+          turn = 1 - turn;
+          offset = 0;
+        }
+        // A field larger than a buffer gets a buffer of its own size (in place of the empty one, never the one in use).
+        if (buffers[turn]!.length < needed) buffers[turn] = Buffer.allocUnsafe(needed);
+        chunk = buffers[turn]!;
       }
-      offset = writers[index]!(value, chunk, offset);
-      if (offset < 0) throw badValue(assetKey, columns[index]!, row, table.numRows, value);
+      // One switch in this loop rather than a function per column: the field
+      // writers are inlined, which matters at tens of millions of fields.
+      let written = -1;
+      if (value === null) {
+        if (nullable[index]) written = offset;
+      } else {
+        switch (kinds[index]) {
+          case STRING:
+            if (typeof value === 'string' && isWellFormed(value)) written = writeText(value, chunk, offset);
+            break;
+          case INTEGER:
+            if (typeof value === 'number' && Number.isInteger(value)) written = writeNumber(value, chunk, offset);
+            break;
+          case NUMBER:
+            if (typeof value === 'number' && Number.isFinite(value)) written = writeNumber(value, chunk, offset);
+            break;
+          case BOOLEAN:
+            if (typeof value === 'boolean') written = writeUtf8(value ? 'true' : 'false', chunk, offset);
+            break;
+        }
+      }
+      if (written < 0) throw badValue(assetKey, columns[index]!, row, table.numRows, value);
+      offset = written;
       chunk[offset++] = index === last ? NEWLINE : COMMA;
     }
   }
   if (offset > 0) yield chunk.subarray(0, offset);
 }
 
-const kindWriters: Record<ColumnSpec['kind'], FieldWriter> = {
-  string: (value, chunk, offset) => (typeof value === 'string' && isWellFormed(value) ? writeText(value, chunk, offset) : -1),
-  number: (value, chunk, offset) =>
-    typeof value === 'number' && Number.isFinite(value) ? writeNumber(value, chunk, offset) : -1,
-  integer: (value, chunk, offset) =>
-    typeof value === 'number' && Number.isInteger(value) ? writeNumber(value, chunk, offset) : -1,
-  boolean: (value, chunk, offset) =>
-    value === true ? writeUtf8('true', chunk, offset) : value === false ? writeUtf8('false', chunk, offset) : -1,
-};
-
-function fieldWriter(column: ColumnSpec): FieldWriter {
-  const write = kindWriters[column.kind];
-  return column.nullable ? (value, chunk, offset) => (value === null ? offset : write(value, chunk, offset)) : write;
-}
+const STRING = 0;
+const INTEGER = 1;
+const NUMBER = 2;
+const BOOLEAN = 3;
+const KIND_CODES: Record<ColumnSpec['kind'], number> = { string: STRING, integer: INTEGER, number: NUMBER, boolean: BOOLEAN };
 
 function writeText(text: string, chunk: Buffer, offset: number): number {
   if (text === '') {
