@@ -23,16 +23,15 @@ export interface StepAttempt {
  */
 export async function computeStep(definitions: Definitions, resources: ResourcePool, step: StepAttempt): Promise<{ table: Table<Row>; stored: StoreResult }> {
   const { asset } = step;
-  const inputs = Object.fromEntries(
-    await Promise.all(
-      asset.deps.map(async (dep) => {
-        const held = step.inMemory.get(dep);
-        if (held !== undefined) return [dep, held] as const;
-        const upstream = definitions.asset(dep)!;
-        return [dep, await definitions.ioManagers[upstream.ioManager]!.load(upstream)] as const;
-      }),
-    ),
+  const loaded = await Promise.all(
+    asset.deps.map(async (dep) => {
+      const upstream = definitions.asset(dep)!;
+      const held = step.inMemory.get(dep);
+      const table = held ?? (await definitions.ioManagers[upstream.ioManager]!.load(upstream));
+      return { asset: upstream, table, validatedThisRun: held !== undefined };
+    }),
   );
+  const inputs = Object.fromEntries(loaded.map((input) => [input.asset.key, input.table]));
   const output = await asset.compute({
     key: asset.key,
     runId: step.runId,
@@ -42,7 +41,8 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
     log: step.log,
     signal: step.signal,
   });
-  const table = validateOutput(asset, output);
+  // Tables this run produced were validated then; what an IO manager loads is not vouched for.
+  const table = validateOutput(asset, output, loaded.filter((input) => input.validatedThisRun));
   const stored = await definitions.ioManagers[asset.ioManager]!.store(asset, table);
   return { table, stored };
 }

@@ -5,13 +5,24 @@ import type { ColumnSpec } from '../core/row-schema.js';
 import { type Columns, type Row, Table } from '../core/table.js';
 import type { z } from 'zod';
 
+/** An input of the asset being validated whose table was itself validated, against the upstream's columns. */
+export interface ValidatedInput {
+  readonly asset: DefinedAsset;
+  readonly table: Table<Row>;
+}
+
 /**
  * Turns what a compute returned into a table of exactly the asset's columns,
  * checking every value against the schema. Checks column by column: the kind
  * test is a `typeof` per value, and zod runs only on fields that carry extra
  * checks (`.email()`, `.min()`, ...), so millions of rows stay cheap.
+ *
+ * A column passed on unchanged from one of `inputs` (the same array, as a join
+ * that keeps one side's columns returns them) with the same kind and no extra
+ * checks is not checked again: those values were checked when the input was
+ * produced, and tables are immutable.
  */
-export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>): Table<Row> {
+export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>, inputs: readonly ValidatedInput[] = []): Table<Row> {
   const names = asset.columns.map((column) => column.name);
   let table: Table<Row>;
   if (output instanceof Table) {
@@ -31,13 +42,34 @@ export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>):
       hint: 'Return an array of row objects or a Table built with Table.fromRows / Table.fromColumns.',
     });
   }
-  for (const column of asset.columns) checkColumn(asset, column, table);
+  const checked = checkedColumnKinds(inputs);
+  for (const column of asset.columns) {
+    if (checked.get(table.column(column.name)) === kindOf(column) && !hasExtraChecks(fieldOf(asset, column))) continue;
+    checkColumn(asset, column, table);
+  }
   return table;
+}
+
+/** The column arrays of `inputs`, each with the kind its values were checked against. */
+function checkedColumnKinds(inputs: readonly ValidatedInput[]): Map<ReadonlyArray<unknown>, string> {
+  const checked = new Map<ReadonlyArray<unknown>, string>();
+  for (const input of inputs) {
+    for (const column of input.asset.columns) checked.set(input.table.column(column.name), kindOf(column));
+  }
+  return checked;
+}
+
+function kindOf(column: ColumnSpec): string {
+  return column.nullable ? `${column.kind}?` : column.kind;
+}
+
+function fieldOf(asset: DefinedAsset, column: ColumnSpec): z.ZodType {
+  return asset.schema.shape[column.name] as z.ZodType;
 }
 
 function checkColumn(asset: DefinedAsset, column: ColumnSpec, table: Table<Row>): void {
   const values = table.column(column.name);
-  const field = asset.schema.shape[column.name] as z.ZodType;
+  const field = fieldOf(asset, column);
   const refined = hasExtraChecks(field);
   for (let index = 0; index < values.length; index++) {
     const value = values[index];

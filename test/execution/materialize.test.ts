@@ -41,6 +41,35 @@ describe('materialize (in-process, memory IO, SQLite instance in memory)', () =>
     expect(result.assets[0]!.error!.message).toMatch(/^Asset "emails" returned an invalid row 0: column "email" expected .*email.*, got "not-an-email"\.$/i);
   });
 
+  it('still checks a column passed on from an input when the schema asks more of it than the input did', async () => {
+    const measures = asset({ key: 'measures', schema: z.object({ id: z.int(), value: z.number() }), compute: () => [{ id: 1, value: 2 }, { id: 2, value: 2.5 }] });
+    // Same arrays as the input's columns: the pass-through a join does, but stricter here.
+    const counts = asset({
+      key: 'counts',
+      deps: [measures],
+      schema: z.object({ id: z.int(), value: z.int() }),
+      compute: ({ inputs }) => Table.fromColumns({ id: inputs.measures.column('id'), value: inputs.measures.column('value') }),
+    });
+    const atLeastTwo = asset({
+      key: 'at_least_two',
+      deps: [measures],
+      schema: z.object({ id: z.int().min(2), value: z.number() }),
+      compute: ({ inputs }) => Table.fromColumns({ id: inputs.measures.column('id'), value: inputs.measures.column('value') }),
+    });
+    const copy = asset({
+      key: 'copy',
+      deps: [measures],
+      schema: z.object({ id: z.int(), value: z.number() }),
+      compute: ({ inputs }) => Table.fromColumns({ id: inputs.measures.column('id'), value: inputs.measures.column('value') }),
+    });
+    const result = await materialize(define([measures, counts, atLeastTwo, copy]), { storage });
+    const outcome = Object.fromEntries(result.assets.map((entry) => [entry.key, entry]));
+    expect(outcome.counts!.error!.message).toBe('Asset "counts" returned an invalid row 1 (id 2): column "value" expected a safe integer, got 2.5.');
+    expect(outcome.at_least_two!.error!.message).toMatch(/^Asset "at_least_two" returned an invalid row 0: column "id" expected /);
+    expect(outcome.copy!.action).toBe('materialized');
+    expect((await io.load(define([measures, copy]).asset('copy')!)).rows()).toEqual([{ id: 1, value: 2 }, { id: 2, value: 2.5 }]);
+  });
+
   it('skips the downstream of a failed asset and completes independent branches', async () => {
     const broken = asset({ key: 'broken', schema: idSchema, compute: () => { throw new Error('boom'); } });
     const after = asset({ key: 'after', schema: idSchema, deps: [broken], compute: ({ inputs }) => inputs.broken });
