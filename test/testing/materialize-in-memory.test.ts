@@ -76,10 +76,18 @@ describe('materializeInMemory', () => {
   });
 
   it('throws when an asset fails, with its error and the assets skipped because of it', async () => {
-    const failing = { readRows: () => Promise.reject(new SourceError('users.json: the API is down')), version: () => Promise.resolve(undefined) };
+    const down = () => new SourceError('the API is down');
+    // Users are read whole and posts batch by batch: both ways fail.
+    const failing = {
+      readRows: () => Promise.reject(down()),
+      readBatches: async function* () {
+        throw down();
+      },
+      version: () => Promise.resolve(undefined),
+    };
     const run = materializeInMemory(definitions, { select: '+user_stats', resources: { placeholder_api: failing } });
     await expect(run).rejects.toThrow(StrataError);
-    await expect(run).rejects.toThrow(/^materializeInMemory: 3 assets did not materialize:\n {2}- posts: users\.json: the API is down\n {2}- users: users\.json: the API is down\n {2}- user_stats: upstream posts, users did not materialize$/);
+    await expect(run).rejects.toThrow(/^materializeInMemory: 3 assets did not materialize:\n {2}- posts: the API is down\n {2}- users: the API is down\n {2}- user_stats: upstream posts, users did not materialize$/);
   });
 
   it('checks inputs against their asset schema before running anything', async () => {
