@@ -151,26 +151,9 @@ class SelectionResolver {
   #expand(operand: SelectionNode, upstream: number, downstream: number): Set<string> {
     const start = this.resolve(operand);
     const result = new Set(start);
-    if (upstream > 0) this.#walk(start, upstream, (key) => this.#graph.parents(key), result);
-    if (downstream > 0) this.#walk(start, downstream, (key) => this.#graph.children(key), result);
+    if (upstream > 0) for (const key of this.#graph.ancestorsOf(start, upstream)) result.add(key);
+    if (downstream > 0) for (const key of this.#graph.descendantsOf(start, downstream)) result.add(key);
     return result;
-  }
-
-  #walk(start: ReadonlySet<string>, depth: number, next: (key: string) => string[], into: Set<string>): void {
-    const seen = new Set(start);
-    let frontier = [...start];
-    for (let level = 0; level < depth && frontier.length > 0; level++) {
-      const following: string[] = [];
-      for (const key of frontier) {
-        for (const neighbour of next(key)) {
-          if (seen.has(neighbour)) continue;
-          seen.add(neighbour);
-          into.add(neighbour);
-          following.push(neighbour);
-        }
-      }
-      frontier = following;
-    }
   }
 
   #rejectLegacyGlob(pattern: string): void {

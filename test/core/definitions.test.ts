@@ -51,6 +51,27 @@ describe('defineDefinitions', () => {
     expect(problemsOf(() => defineDefinitions({ assets: [a, b, c], ioManagers: io }))).toEqual(['dependency cycle: a -> b -> c -> a']);
   });
 
+  it('reports every cycle and a self-dependency, in key order, past deps on unknown assets', () => {
+    const forged = (key: string, deps: string[]) => ({ ...leaf(key), deps }) as AnyAsset;
+    const assets = [forged('z', ['z']), forged('y', ['x', 'ghost']), forged('x', ['y']), forged('b', ['ghost', 'a']), forged('a', ['b'])];
+    expect(problemsOf(() => defineDefinitions({ assets, ioManagers: io }))).toEqual([
+      'asset "b": depends on "ghost", which is not among the definitions\' assets',
+      'asset "y": depends on "ghost", which is not among the definitions\' assets',
+      'dependency cycle: a -> b -> a',
+      'dependency cycle: x -> y -> x',
+      'dependency cycle: z -> z',
+    ]);
+  });
+
+  it('finds each asset by key whatever the declaration order', () => {
+    const a = leaf('a');
+    const m = leaf('m', [a]);
+    const definitions = defineDefinitions({ assets: [leaf('z', [m]), m, a, leaf('b', [a])], ioManagers: io });
+    expect(definitions.assets.map((x) => x.key)).toEqual(['a', 'b', 'm', 'z']);
+    for (const key of ['a', 'b', 'm', 'z']) expect(definitions.asset(key)?.key).toBe(key);
+    expect(definitions.asset('missing')).toBeUndefined();
+  });
+
   it('rejects an unknown IO manager key and names the ones provided', () => {
     expect(problemsOf(() => defineDefinitions({ assets: [leaf('a', [], { ioManager: 'parquet' })], ioManagers: io }))).toEqual([
       'asset "a": unknown IO manager "parquet"; the definitions provide "default"',

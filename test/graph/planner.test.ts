@@ -106,4 +106,22 @@ describe('planAssets', () => {
   it('never plans assets outside the selection', () => {
     expect(Object.keys(plan({ recorded: new Map(), current: new Map(), selected: ['middle'] }))).toEqual(['middle']);
   });
+
+  it('plans a key selected twice once', () => {
+    const result = planAssets({ graph, selected: ['sink', 'source', 'sink', 'source'], recorded: new Map(), currentDataVersions: new Map(), now: NOW });
+    expect(result.assets.map((asset) => asset.key)).toEqual(['source', 'sink']);
+    expect(result.planned.map((asset) => asset.key)).toEqual(['source', 'sink']);
+  });
+
+  it('lists planned upstreams sorted by key and upstream changes in declaration order', () => {
+    // sink declares [middle, source]: both changed, and both planned when forced.
+    const current = new Map<string, string | undefined>([['source', 'S2'], ['middle', 'M2'], ['sink', 'K1']]);
+    const result = planAssets({ graph, selected: ['source', 'middle', 'sink'], recorded: freshRecords(), currentDataVersions: current, forced: new Set(['source']), now: NOW });
+    const sink = result.assets.find((asset) => asset.key === 'sink')!;
+    expect(sink.reasons).toEqual([
+      { kind: 'upstream-changed', upstream: 'middle', recorded: 'M1', current: 'M2' },
+      { kind: 'upstream-changed', upstream: 'source', recorded: 'S1', current: 'S2' },
+      { kind: 'upstream-planned', upstreams: ['middle', 'source'] },
+    ]);
+  });
 });
