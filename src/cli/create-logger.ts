@@ -1,16 +1,39 @@
+import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import type { Logger } from '../execution/logger.js';
 import type { CliIO } from './cli-io.js';
+
+// pino and pino-pretty are CommonJS: require loads them synchronously, on a
+// logger's first call, which cannot wait for an import().
+const require = createRequire(import.meta.url);
 
 /**
  * The run logger: pino writing to stderr (stdout carries data only). On a TTY
  * the progress lines already tell the story, so only warnings and errors are
  * printed there, pretty; elsewhere every info line is printed as JSON, for
- * log collectors. `--verbose` shows debug lines too. pino is imported here,
- * lazily, so commands that never log do not pay for loading it.
+ * log collectors. `--verbose` shows debug lines too. pino is loaded on the
+ * first line logged, so a command that logs nothing (a run with nothing to
+ * do) does not pay for loading it.
  */
-export async function createLogger(io: CliIO, options: { verbose: boolean; colorize: boolean }): Promise<Logger> {
-  const { pino } = await import('pino');
+export function createLogger(io: CliIO, options: { verbose: boolean; colorize: boolean }): Logger {
+  return deferredLogger(() => createPinoLogger(io, options));
+}
+
+/** A logger that creates the real one on its first call; its children are deferred the same way. */
+function deferredLogger(create: () => Logger): Logger {
+  let created: Logger | undefined;
+  const real = (): Logger => (created ??= create());
+  return {
+    debug: (...args) => real().debug(...args),
+    info: (...args) => real().info(...args),
+    warn: (...args) => real().warn(...args),
+    error: (...args) => real().error(...args),
+    child: (bindings) => deferredLogger(() => real().child(bindings)),
+  };
+}
+
+function createPinoLogger(io: CliIO, options: { verbose: boolean; colorize: boolean }): Logger {
+  const { pino } = require('pino') as typeof import('pino');
   // A real Writable (pino-pretty listens on it), forwarding to the injected stderr.
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, done) {
@@ -19,7 +42,7 @@ export async function createLogger(io: CliIO, options: { verbose: boolean; color
     },
   });
   if (io.stderr.isTTY === true) {
-    const { default: pretty } = await import('pino-pretty');
+    const pretty = require('pino-pretty') as typeof import('pino-pretty');
     const prettyLogger: Logger = pino(
       { level: options.verbose ? 'debug' : 'warn', base: null },
       pretty({ destination: stream, colorize: options.colorize, sync: true, ignore: 'runId', translateTime: 'SYS:HH:MM:ss' }),

@@ -46,7 +46,7 @@ export const daemonCommand: Command = {
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-    const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
+    const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
     const storage = await openInstance(io);
     try {
       // On a terminal the logger shows warnings only: these lines tell the story there.

@@ -62,7 +62,7 @@ export const sensorCommand: Command = {
 async function tick(definitions: Definitions, storage: InstanceStorage, name: string, args: ParsedArgs, io: CliIO): Promise<number> {
   const json = booleanFlag(args, 'json');
   const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-  const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
+  const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
   const daemon = new Daemon({ definitions, storage, clock: io.now, env: io.env, cwd: io.cwd, logger, signal: io.signal });
   if (booleanFlag(args, 'dry-run')) {
     const { evaluation, requests } = await daemon.previewSensor(name);
