@@ -118,6 +118,12 @@ async function readVersions(
   keys: readonly string[],
   read: (key: string) => Promise<string | undefined>,
 ): Promise<Map<string, string | undefined>> {
-  const versions = await Promise.all(keys.map(async (key) => [key, await read(key)] as const));
-  return new Map(versions);
+  // All settle before any failure is reported, so the error is the first asset's in order, not whichever failed soonest.
+  const settled = await Promise.allSettled(keys.map(read));
+  const versions = new Map<string, string | undefined>();
+  settled.forEach((outcome, index) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    versions.set(keys[index]!, outcome.value);
+  });
+  return versions;
 }

@@ -21,7 +21,7 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
     expect(table.code).toBe(0);
     expect(table.stderr).toBe('');
     for (const line of [
-      /^business-hours-refresh\s+0 9-17 \* \* 1-5\s+Every hour from 09:00 to 17:00, Monday to Friday\s+UTC\s+running\s+\d\d-\d\d 09:00, /m,
+      /^business-hours-refresh\s+0 9-17 \* \* 1-5\s+Every hour from 09:00 to 17:00, Monday to Friday\s+UTC\s+running\s+\d\d-\d\d (?:09|1[0-7]):00, /m,
       /^daily-data-refresh\s+0 2 \* \* \*\s+At 02:00 every day\s+UTC\s+running\s+\d\d-\d\d 02:00, \d\d-\d\d 02:00, \d\d-\d\d 02:00\s+-$/m,
       /^hourly-refresh\s+0 \* \* \* \*\s+Every hour, on the hour\s+UTC\s+running\s+/m,
       /^six-hourly-refresh\s+0 \*\/6 \* \* \*\s+Every 6 hours, on the hour \(00:00, 06:00, 12:00, 18:00\)\s+UTC\s+running\s+/m,
