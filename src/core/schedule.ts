@@ -60,8 +60,9 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
  * fields (minute precision; a sixth "seconds" field is refused rather than
  * silently changing the meaning of the others).
  */
-export function cronOptions(timezone: string): { readonly timezone: string; readonly mode: '5-part' } {
-  return { timezone, mode: '5-part' };
+export function cronOptions(timezone: string): { readonly timezone?: string; readonly utcOffset?: number; readonly mode: '5-part' } {
+  // UTC as a fixed offset: the same times, without starting ICU's time zone data (~20 ms of every command's start-up).
+  return timezone === 'UTC' ? { utcOffset: 0, mode: '5-part' } : { timezone, mode: '5-part' };
 }
 
 interface CronField {

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, hostname } from 'node:os';
+import type { Definitions } from '../core/definitions.js';
+import { UsageError } from '../core/errors.js';
+import { AssetLeases } from './asset-leases.js';
+import { executePlan } from './execute-plan.js';
+import { silentLogger } from './logger.js';
+import type { MaterializeOptions } from './materialize.js';
+import type { MaterializationPlan, PlanOptions } from './plan-materialization.js';
+import { RunRecorder } from './run-recorder.js';
+import type { MaterializeResult, RunOutcome } from './run-result.js';
+import { inProcessExecutor, type StepExecutor } from './step-executor.js';
+import { WorkerStepExecutor } from './worker-step-executor.js';
+
+const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
+
+/**
+ * Runs a plan with something to do: records the run, executes its steps
+ * through the chosen executor under asset leases, and records the outcome.
+ * `started` is when `materialize` began, so the duration includes planning.
+ */
+export async function runMaterialization(
+  definitions: Definitions,
+  materializationPlan: MaterializationPlan,
+  options: MaterializeOptions,
+  started: number,
+): Promise<MaterializeResult> {
+  const now = options.now ?? (() => new Date());
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const executor = createExecutor(definitions, materializationPlan, options, concurrency);
+  const runId = randomUUID();
+  const signal = options.signal ?? new AbortController().signal;
+  await options.storage.createRun({
+    runId,
+    status: 'started',
+    selection: describeSelection(options),
+    trigger: options.trigger ?? 'cli',
+    startedAt: now(),
+    endedAt: null,
+    pid: process.pid,
+    hostname: hostname(),
+  });
+  const recorder = new RunRecorder(options.storage, runId, now, options.onEvent);
+  const planned = materializationPlan.plan.planned.map((asset) => asset.key);
+  recorder.event({ type: 'run-start', message: `Run ${runId} started: ${planned.length} asset${planned.length === 1 ? '' : 's'} planned`, data: { planned } });
+
+  const leases = new AssetLeases(options.storage, runId, now);
+  let status: Exclude<RunOutcome, 'nothing-to-do'> = 'failed';
+  try {
+    const assets = await executePlan({
+      runId,
+      definitions,
+      materializationPlan,
+      recorder,
+      logger: (options.logger ?? silentLogger).child({ runId }),
+      signal,
+      now,
+      concurrency,
+      executor,
+      storage: options.storage,
+      leases,
+      lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+    });
+    status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed') ? 'failed' : 'success';
+    return { runId, status, assets, durationMs: Math.round(performance.now() - started) };
+  } finally {
+    await executor.close();
+    await leases.close();
+    recorder.event({ type: 'run-end', level: status === 'success' ? 'info' : 'error', message: `Run ${runId} ${status}`, data: { status } });
+    await recorder.flush();
+    await options.storage.finishRun(runId, status, now());
+  }
+}
+
+function createExecutor(definitions: Definitions, plan: MaterializationPlan, options: MaterializeOptions, concurrency: number): StepExecutor {
+  if (options.executor !== 'workers') return inProcessExecutor(definitions, plan.resources);
+  if (options.definitionsModule === undefined) {
+    throw new UsageError('The workers executor needs the module the definitions come from.', {
+      hint: 'Pass definitionsModule (the CLI does this for you), or use the in-process executor.',
+    });
+  }
+  const unshared = plan.plan.planned.map((step) => plan.graph.asset(step.key)).filter((asset) => definitions.ioManagers[asset.ioManager]!.sharedAcrossProcesses !== true);
+  if (unshared.length > 0) {
+    throw new UsageError(
+      `The workers executor cannot run ${unshared.map((asset) => `"${asset.key}"`).join(', ')}: ${unshared.length === 1 ? 'its IO manager keeps' : 'their IO managers keep'} tables in this process only.`,
+      { hint: 'Use --executor in-process, or an IO manager that stores to files (CsvIOManager).' },
+    );
+  }
+  return new WorkerStepExecutor({ moduleUrl: options.definitionsModule, env: options.env ?? {} }, concurrency);
+}
+
+function describeSelection(options: PlanOptions): string {
+  const parts = [options.select ?? '*'];
+  if (options.exclude !== undefined) parts.push(`--exclude ${options.exclude}`);
+  if (options.refresh !== undefined) parts.push(`--refresh ${options.refresh}`);
+  if (options.force === true) parts.push('--force');
+  return parts.join(' ');
+}
