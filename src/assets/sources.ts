@@ -109,32 +109,62 @@ export const posts = asset({
     word_count: z.int(),
   }),
   observe: ({ resources, signal }) => resources.api.version('posts', { signal }),
-  // Millions of posts: each batch goes into columns as it arrives, so the parsed row objects die young.
+  // Millions of posts: each batch becomes columns as it arrives, so the parsed
+  // row objects die young; the batches' columns are joined once at the end
+  // (arrays of the right size filled by index: pushing onto growing arrays
+  // cost several times as much).
   compute: async ({ resources, signal }) => {
-    const columns = {
-      id: [] as number[],
-      user_id: [] as number[],
-      title: [] as string[],
-      body: [] as string[],
-      title_length: [] as number[],
-      body_length: [] as number[],
-      word_count: [] as number[],
-    };
+    const batches: PostColumns[] = [];
     for await (const batch of resources.api.readBatches('posts', postPayload, { signal })) {
-      for (const post of batch) {
+      const part = emptyPostColumns(batch.length);
+      for (let row = 0; row < batch.length; row++) {
+        const post = batch[row]!;
         const title = cleanText(post.title);
         const body = cleanText(post.body);
-        columns.id.push(post.id);
-        columns.user_id.push(post.userId);
-        columns.title.push(title);
-        columns.body.push(body);
-        columns.title_length.push(codePointLength(title));
-        columns.body_length.push(codePointLength(body));
-        columns.word_count.push(wordCount(body));
+        part.id[row] = post.id;
+        part.user_id[row] = post.userId;
+        part.title[row] = title;
+        part.body[row] = body;
+        part.title_length[row] = codePointLength(title);
+        part.body_length[row] = codePointLength(body);
+        part.word_count[row] = wordCount(body);
       }
+      batches.push(part);
     }
+    const join = <T>(column: (part: PostColumns) => T[]): T[] => ([] as T[]).concat(...batches.map(column));
+    const columns: PostColumns = {
+      id: join((part) => part.id),
+      user_id: join((part) => part.user_id),
+      title: join((part) => part.title),
+      body: join((part) => part.body),
+      title_length: join((part) => part.title_length),
+      body_length: join((part) => part.body_length),
+      word_count: join((part) => part.word_count),
+    };
     const table = Table.fromColumns(columns);
     const kept = firstOfEachIdInOrder(columns.id);
     return kept === undefined ? table : pickRows(table, kept);
   },
 });
+
+interface PostColumns {
+  id: number[];
+  user_id: number[];
+  title: string[];
+  body: string[];
+  title_length: number[];
+  body_length: number[];
+  word_count: number[];
+}
+
+function emptyPostColumns(rows: number): PostColumns {
+  return {
+    id: new Array<number>(rows),
+    user_id: new Array<number>(rows),
+    title: new Array<string>(rows),
+    body: new Array<string>(rows),
+    title_length: new Array<number>(rows),
+    body_length: new Array<number>(rows),
+    word_count: new Array<number>(rows),
+  };
+}

@@ -16,21 +16,18 @@ export const postsEnriched = asset({
   compute: ({ inputs }) => {
     const authorRow = new Map<number, number>();
     inputs.users.column('id').forEach((id, row) => authorRow.set(id, row));
-    const users = {
-      name: inputs.users.column('name'),
-      username: inputs.users.column('username'),
-      email: inputs.users.column('email'),
-      company_name: inputs.users.column('company_name'),
+    // The author's row for each post (-1: no such user), looked up once; then
+    // each author column is filled into an array of its final size. Pushing
+    // into four growing arrays instead was four times slower at 5M posts.
+    const postUserIds = inputs.posts.column('user_id');
+    const rows = new Int32Array(postUserIds.length);
+    for (let post = 0; post < postUserIds.length; post++) rows[post] = authorRow.get(postUserIds[post]!) ?? -1;
+    const author = (column: 'name' | 'username' | 'email' | 'company_name'): string[] => {
+      const values = inputs.users.column(column);
+      const filled = new Array<string>(rows.length);
+      for (let post = 0; post < rows.length; post++) filled[post] = rows[post]! < 0 ? '' : values[rows[post]!]!;
+      return filled;
     };
-    const author = { name: [] as string[], username: [] as string[], email: [] as string[], company_name: [] as string[] };
-    // One lookup per post fills the four author columns: millions of posts, so not one pass per column.
-    for (const userId of inputs.posts.column('user_id')) {
-      const row = authorRow.get(userId);
-      author.name.push(row === undefined ? '' : users.name[row]!);
-      author.username.push(row === undefined ? '' : users.username[row]!);
-      author.email.push(row === undefined ? '' : users.email[row]!);
-      author.company_name.push(row === undefined ? '' : users.company_name[row]!);
-    }
     // Posts are already sorted by id; their columns are shared, not copied.
     return Table.fromColumns({
       id: inputs.posts.column('id'),
@@ -40,10 +37,10 @@ export const postsEnriched = asset({
       title_length: inputs.posts.column('title_length'),
       body_length: inputs.posts.column('body_length'),
       word_count: inputs.posts.column('word_count'),
-      author_name: author.name,
-      author_username: author.username,
-      author_email: author.email,
-      company_name: author.company_name,
+      author_name: author('name'),
+      author_username: author('username'),
+      author_email: author('email'),
+      company_name: author('company_name'),
     });
   },
 });
