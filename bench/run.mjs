@@ -49,13 +49,15 @@ import * as startup from './scenarios/startup.mjs';
 
 const SCENARIOS = { pipeline, comparison, planning, overhead, startup };
 
-const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--profile cpu|heap] [--self-report]
+const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 
   --size      small (1k users / 100k posts, default), medium (10k / 1M), large (100k / 5M)
   --runs      runs per scenario, default 3 (start-up always does at least 10)
   --only      ${Object.keys(SCENARIOS).join(', ')} (comma-separated or repeated)
   --executor  pass --executor KIND (in-process, workers) to the pipeline's \`assets materialize\`
               (default: none, so the CLI's default executor)
+  --node-flag run the pipeline's \`assets materialize\` as \`node FLAG bin.js ...\` (repeatable), e.g.
+              --node-flag=--max-semi-space-size=64, as a user would set it with NODE_OPTIONS
   --profile   run the Node children of pipeline, planning and overhead with --cpu-prof
               or --heap-prof, writing into bench/profiles/<scenario>/ (slows them down)
   --self-report  measure peak RSS from the children themselves even if ${GNU_TIME} exists
@@ -91,6 +93,7 @@ async function main() {
     size: SIZES[options.size],
     runs: options.runs,
     executor: options.executor,
+    nodeFlags: options.nodeFlags,
     method,
     log,
     shared: {},
@@ -141,7 +144,7 @@ async function main() {
   const document = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
-    options: { size: options.size, runs: options.runs, only: options.only, profile: options.profile ?? null, executor: options.executor ?? null },
+    options: { size: options.size, runs: options.runs, only: options.only, profile: options.profile ?? null, executor: options.executor ?? null, nodeFlags: options.nodeFlags },
     sizes: { [options.size]: ctx.size },
     measurement: method === 'gnu-time' ? `${GNU_TIME} -v (peak RSS), harness clock (wall)` : 'process.resourceUsage() in the child (peak RSS), harness clock (wall)',
     machine: machineInfo(),
@@ -164,6 +167,7 @@ function parseOptions(argv) {
       only: { type: 'string', multiple: true },
       profile: { type: 'string' },
       executor: { type: 'string' },
+      'node-flag': { type: 'string', multiple: true },
       'self-report': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -179,7 +183,7 @@ function parseOptions(argv) {
   if (values.profile !== undefined && values.profile !== 'cpu' && values.profile !== 'heap') throw new Error(`--profile must be cpu or heap, got "${values.profile}".`);
   // In the suite's own order, whatever order --only named them in: comparison reuses pipeline's runs.
   const ordered = Object.keys(SCENARIOS).filter((name) => only.includes(name));
-  return { size: values.size, runs, only: ordered, profile: values.profile, executor: values.executor, selfReport: values['self-report'], help: values.help };
+  return { size: values.size, runs, only: ordered, profile: values.profile, executor: values.executor, nodeFlags: values['node-flag'] ?? [], selfReport: values['self-report'], help: values.help };
 }
 
 function tableCells(entry) {

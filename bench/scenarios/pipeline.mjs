@@ -55,7 +55,7 @@ async function runStrataPipeline(ctx) {
       method: ctx.method,
       env,
       cwd: work,
-      nodeArgs: ctx.profileArgs('pipeline'),
+      nodeArgs: [...ctx.nodeFlags, ...ctx.profileArgs('pipeline')],
     });
     const result = JSON.parse(measured.stdout);
     if (result.status !== 'success') throw new Error(`assets materialize ended "${result.status}": ${JSON.stringify(result.assets.filter((a) => a.error !== null))}`);
@@ -82,7 +82,7 @@ export async function run(ctx) {
     rows.push(row('pipeline', 'sample generate (once, then cached)', { times: [snapshot.generatedMs], peakRssBytes: snapshot.generationPeakRssBytes, throughput: { value: posts / (snapshot.generatedMs / 1000), unit: 'posts' } }));
   }
   rows.push(
-    row('pipeline', `materialize --force${ctx.executor === undefined ? '' : ` --executor ${ctx.executor}`}, ${formatCount(users)} users / ${formatCount(posts)} posts`, {
+    row('pipeline', `${ctx.nodeFlags.map((flag) => `node ${flag} `).join('')}materialize --force${ctx.executor === undefined ? '' : ` --executor ${ctx.executor}`}, ${formatCount(users)} users / ${formatCount(posts)} posts`, {
       times,
       peakRssBytes: peak,
       throughput: { value: posts / (median / 1000), unit: 'posts' },
