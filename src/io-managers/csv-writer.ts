@@ -19,7 +19,7 @@ const NEWLINE = 0x0a;
 const ZERO = 0x30;
 const MINUS = 0x2d;
 
-/** The most bytes any non-string field can take: `String(-Number.MIN_VALUE)` is 7, a long double ~24. */
+/** More bytes than any non-string field takes: the longest `String(n)` of a double, e.g. `-2.2250738585072014e-308`, is 24. */
 const MAX_SCALAR_BYTES = 32;
 
 /**
