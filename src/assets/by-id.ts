@@ -1,4 +1,4 @@
-import { Table } from '../index.js';
+import { type Columns, Table } from '../index.js';
 
 /**
  * Which rows to keep, and in which order, so that each id appears once (its
@@ -24,5 +24,5 @@ export function pickRows<R extends object>(table: Table<R>, rows: readonly numbe
       return [name, rows.map((row) => values[row])];
     }),
   );
-  return Table.fromColumns(columns as unknown as { [K in keyof R]: ReadonlyArray<R[K]> }, table.columnNames);
+  return Table.fromColumns(columns as unknown as Columns<R>, table.columnNames);
 }

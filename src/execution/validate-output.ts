@@ -44,8 +44,10 @@ export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>, 
   }
   const checked = checkedColumnKinds(inputs);
   for (const column of asset.columns) {
-    if (checked.get(table.column(column.name)) === kindOf(column) && !hasExtraChecks(fieldOf(asset, column))) continue;
-    checkColumn(asset, column, table);
+    const field = asset.schema.shape[column.name] as z.ZodType;
+    const refined = hasExtraChecks(field);
+    if (!refined && checked.get(table.column(column.name)) === kindOf(column)) continue;
+    checkColumn(asset, column, table, refined ? field : undefined);
   }
   return table;
 }
@@ -63,20 +65,15 @@ function kindOf(column: ColumnSpec): string {
   return column.nullable ? `${column.kind}?` : column.kind;
 }
 
-function fieldOf(asset: DefinedAsset, column: ColumnSpec): z.ZodType {
-  return asset.schema.shape[column.name] as z.ZodType;
-}
-
-function checkColumn(asset: DefinedAsset, column: ColumnSpec, table: Table<Row>): void {
+/** Checks every value of `column` for its kind, and against `refined` (its zod field) when it has checks beyond the kind. */
+function checkColumn(asset: DefinedAsset, column: ColumnSpec, table: Table<Row>, refined: z.ZodType | undefined): void {
   const values = table.column(column.name);
-  const field = fieldOf(asset, column);
-  const refined = hasExtraChecks(field);
   for (let index = 0; index < values.length; index++) {
     const value = values[index];
     const expected = kindMismatch(column, value);
     if (expected !== undefined) throw invalidValue(asset, table, index, column.name, value, expected);
-    if (refined) {
-      const result = field.safeParse(value);
+    if (refined !== undefined) {
+      const result = refined.safeParse(value);
       if (!result.success) throw invalidValue(asset, table, index, column.name, value, result.error.issues[0]?.message ?? 'a valid value');
     }
   }

@@ -104,8 +104,7 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
         if (buffers[turn]!.length < needed) buffers[turn] = Buffer.allocUnsafe(needed);
         chunk = buffers[turn]!;
       }
-      // One switch in this loop rather than a function per column: the field
-      // writers are inlined, which matters at tens of millions of fields.
+      // The value is checked against its column's kind as it is written: a value that does not fit leaves `written` at -1.
       let written = -1;
       if (value === null) {
         if (nullable[index]) written = offset;
