@@ -1,5 +1,5 @@
-import { UnknownAssetError } from '../../core/errors.js';
 import { suggestClosest } from '../../core/suggest.js';
+import { UnknownDefinitionError } from '../../sensors/find-definition.js';
 import { renderTicks, tickToJson } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
 import { loadDefinitions } from '../load-definitions.js';
@@ -37,7 +37,7 @@ export const ticksCommand: Command = {
         // Only names the definitions know are worth a did-you-mean; ticks of removed ones are still listed above.
         const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
         const known = [...definitions.schedules, ...definitions.sensors].map((definition) => definition.name);
-        if (!known.includes(name)) throw new UnknownAssetError('schedule or sensor', name, suggestClosest(name, known));
+        if (!known.includes(name)) throw new UnknownDefinitionError('schedule or sensor', name, suggestClosest(name, known), ['assets schedules', 'assets sensors']);
       }
       const ticks = found.slice(0, limit);
       const hasMore = found.length > limit;
