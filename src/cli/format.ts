@@ -33,7 +33,7 @@ export function relativeTime(then: Date, now: Date): string {
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
   if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
   const days = Math.round(seconds / 86_400);
-  return `${days} day${days === 1 ? '' : 's'} ago`;
+  return `${plural(days, 'day')} ago`;
 }
 
 /** Times for people on a terminal ("3 min ago"), ISO 8601 for everything else (pipes, files). */

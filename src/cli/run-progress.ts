@@ -1,6 +1,6 @@
 import type { RunEvent } from '../storage/instance-storage.js';
 import type { OutputStream } from './cli-io.js';
-import { formatCount, formatDuration } from './format.js';
+import { formatDuration, plural } from './format.js';
 import type { Style } from './style.js';
 
 /**
@@ -16,7 +16,7 @@ export function createRunProgress(stream: OutputStream, style: Style): (event: R
         stream.write(`${style.apply('cyan', '▶')} ${key} ${style.apply('dim', `materializing${event.attempt !== null && event.attempt > 1 ? ` (attempt ${event.attempt})` : ''}…`)}\n`);
         break;
       case 'step-success':
-        stream.write(`${style.apply('green', '✓')} ${key} ${style.apply('dim', `${formatCount(Number(data.rows))} rows in ${formatDuration(Number(data.durationMs))}`)}\n`);
+        stream.write(`${style.apply('green', '✓')} ${key} ${style.apply('dim', `${plural(Number(data.rows), 'row')} in ${formatDuration(Number(data.durationMs))}`)}\n`);
         break;
       case 'step-retry':
         stream.write(`${style.apply('yellow', '↻')} ${event.message}\n`);

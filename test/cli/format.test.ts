@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount } from '../../src/cli/format.js';
+import { formatCount, plural, relativeTime } from '../../src/cli/format.js';
 
 describe('formatCount', () => {
   it('groups thousands exactly as the en-US locale does', () => {
@@ -15,5 +15,28 @@ describe('formatCount', () => {
   it('formats fractions and huge numbers with the en-US rules', () => {
     expect(formatCount(1234.5678)).toBe('1,234.568');
     expect(formatCount(2 ** 60)).toBe((2 ** 60).toLocaleString('en-US'));
+  });
+});
+
+describe('plural', () => {
+  it('uses the singular noun for exactly one, and the plural for everything else', () => {
+    expect(plural(1, 'run')).toBe('1 run');
+    expect(plural(0, 'run')).toBe('0 runs');
+    expect(plural(2, 'materialization')).toBe('2 materializations');
+    expect(plural(1_234, 'row')).toBe('1,234 rows');
+    expect(plural(1, 'selected asset')).toBe('1 selected asset');
+  });
+
+  it('takes an irregular plural', () => {
+    expect(plural(3, 'entry', 'entries')).toBe('3 entries');
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+  });
+});
+
+describe('relativeTime', () => {
+  it('says "1 day ago", not "1 days ago"', () => {
+    const now = new Date('2030-01-02T00:00:00Z');
+    expect(relativeTime(new Date('2030-01-01T00:00:00Z'), now)).toBe('1 day ago');
+    expect(relativeTime(new Date('2029-12-30T00:00:00Z'), now)).toBe('3 days ago');
   });
 });

@@ -39,7 +39,7 @@ describe('CLI output conventions (in-process)', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^▶ numbers materializing…$/m);
     expect(result.stderr).toMatch(/^✓ numbers 3 rows in \d+ms$/m);
-    expect(result.stderr).toMatch(/^✓ total 1 rows in \d+ms$/m);
+    expect(result.stderr).toMatch(/^✓ total 1 row in \d+ms$/m);
     expect(result.stdout).toMatch(/^numbers\s+materialized\s+3\s/m);
     expect(result.stdout).not.toContain('▶');
   });

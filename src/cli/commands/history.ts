@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { type Command, EXIT } from '../command.js';
-import { formatCount, formatDuration, formatTime, isoTime, shortRunId, shortVersion } from '../format.js';
+import { formatCount, formatDuration, formatTime, isoTime, plural, shortRunId, shortVersion } from '../format.js';
 import { loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
@@ -75,7 +75,7 @@ export const historyCommand: Command = {
           { maxWidth: io.stdout.columns },
         ),
       );
-      if (hasMore) io.stderr.write(`Showing the latest ${limit} materializations of ${key}; --limit N shows more.\n`);
+      if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'materialization')} of ${key}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
       await storage.close();

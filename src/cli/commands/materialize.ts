@@ -3,7 +3,7 @@ import { materialize } from '../../execution/materialize.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import { type Command, EXIT } from '../command.js';
 import { createLogger } from '../create-logger.js';
-import { formatCount, formatDuration, shortVersion } from '../format.js';
+import { formatCount, formatDuration, plural, shortVersion } from '../format.js';
 import { definitionsModuleUrl, loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
@@ -74,14 +74,14 @@ export const materializeCommand: Command = {
         if (json) {
           writeJson(io, { selected, plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })) });
         } else if (plan.planned.length === 0) {
-          io.stdout.write(`Everything is up to date (${selected.length} asset${selected.length === 1 ? '' : 's'} selected).\n`);
+          io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
         } else {
           io.stdout.write(renderTable(
             [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
             plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
             { maxWidth: io.stdout.columns },
           ));
-          io.stdout.write(`${plan.planned.length} of ${selected.length} selected assets would run (dry run: nothing was written).\n`);
+          io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
         }
         return EXIT.ok;
       }

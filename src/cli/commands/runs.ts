@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { runStatusSchema, type RunStatus } from '../../storage/instance-storage.js';
 import { type Command, EXIT } from '../command.js';
-import { formatDuration, formatTime, shortRunId } from '../format.js';
+import { formatDuration, formatTime, plural, shortRunId } from '../format.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
@@ -56,7 +56,7 @@ export const runsCommand: Command = {
           { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(runStatusColour(cell as RunStatus), padded) : padded) },
         ),
       );
-      if (hasMore) io.stderr.write(`Showing the latest ${limit} runs; --limit N shows more.\n`);
+      if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'run')}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
       await storage.close();

@@ -2,6 +2,7 @@ import { suggestClosest } from '../../core/suggest.js';
 import { UnknownDefinitionError } from '../../sensors/find-definition.js';
 import { renderTicks, tickToJson } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
+import { plural } from '../format.js';
 import { loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
@@ -51,7 +52,7 @@ export const ticksCommand: Command = {
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);
       io.stdout.write(renderTicks(ticks.map((tick) => ({ tick })), io.stdout, style, io.now()));
-      if (hasMore) io.stderr.write(`Showing the latest ${limit} ticks; --limit N shows more.\n`);
+      if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'tick')}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
       await storage.close();
