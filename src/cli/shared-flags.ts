@@ -1,4 +1,7 @@
-import type { FlagSpec } from './command.js';
+import type { CliIO } from './cli-io.js';
+import type { FlagSpec, ParsedArgs } from './command.js';
+import { definitionsModuleUrl } from './load-definitions.js';
+import { stringFlag } from './parse-args.js';
 
 export const SELECTION_FLAGS: Readonly<Record<string, FlagSpec>> = {
   select: { type: 'string', short: 's', valueName: 'EXPR', description: 'Assets to include (default: all). e.g. +top_authors, group:sources, tag:api' },
@@ -8,3 +11,14 @@ export const SELECTION_FLAGS: Readonly<Record<string, FlagSpec>> = {
 export const DEFINITIONS_FLAG: Readonly<Record<string, FlagSpec>> = {
   definitions: { type: 'string', valueName: 'MODULE', description: 'Module exporting the definitions (default: STRATA_DEFINITIONS, else strata.config.ts here or above, else package.json\'s "strata" field)' },
 };
+
+/**
+ * For a command that reads no definitions (`runs`, `logs`): accepts
+ * `--definitions`, so one command line works with every command, and checks
+ * that the module it names exists, so a mistyped path is an error here too
+ * rather than silently ignored.
+ */
+export function checkDefinitionsFlag(args: ParsedArgs, io: Pick<CliIO, 'cwd' | 'env'>): void {
+  const modulePath = stringFlag(args, 'definitions');
+  if (modulePath !== undefined) definitionsModuleUrl(modulePath, io);
+}

@@ -4,6 +4,7 @@ import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
 import { formatDuration, formatTime } from '../format.js';
 import { openInstance } from '../open-instance.js';
+import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag } from '../parse-args.js';
 import { countAssetActions, describeAssetActions, runStatusColour, runToJson } from '../run-summary.js';
 import { createStyle, type Style } from '../style.js';
@@ -21,11 +22,13 @@ export const logsCommand: Command = {
   maxPositionals: 1,
   flags: {
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    ...DEFINITIONS_FLAG,
   },
   examples: ['assets logs latest', 'assets logs 3f2a9c1e', 'assets logs latest --json | jq ".events[] | select(.level == \\"error\\")"'],
   async run(args, io) {
     const wanted = args.positionals[0];
     if (wanted === undefined) throw new UsageError('`assets logs` needs a run id, or `latest`.', { hint: 'e.g. assets logs latest; `assets runs` lists the run ids.' });
+    checkDefinitionsFlag(args, io);
     const storage = await openInstance(io);
     try {
       const run = await findRun(storage, wanted);

@@ -3,6 +3,7 @@ import { runStatusSchema, type RunStatus } from '../../storage/instance-storage.
 import { type Command, EXIT } from '../command.js';
 import { formatDuration, formatTime, plural, shortRunId } from '../format.js';
 import { openInstance } from '../open-instance.js';
+import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { countAssetActions, describeAssetActions, runStatusColour, runToJson } from '../run-summary.js';
@@ -20,11 +21,13 @@ export const runsCommand: Command = {
     limit: { type: 'string', valueName: 'N', description: `Show at most N runs (default ${DEFAULT_LIMIT})` },
     status: { type: 'string', valueName: 'S', description: `Only runs with this status: ${runStatusSchema.options.join(', ')}` },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    ...DEFINITIONS_FLAG,
   },
   examples: ['assets runs', 'assets runs --status failed --limit 5', 'assets runs --json | jq -r ".runs[0].runId"'],
   async run(args, io) {
     const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
     const status = statusOf(stringFlag(args, 'status'));
+    checkDefinitionsFlag(args, io);
     const storage = await openInstance(io);
     try {
       // One more than asked, to tell whether there are more.
