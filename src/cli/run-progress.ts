@@ -3,11 +3,21 @@ import type { OutputStream } from './cli-io.js';
 import { formatDuration, plural } from './format.js';
 import type { Style } from './style.js';
 
+export interface RunProgressOptions {
+  /**
+   * A summary printed on the same terminal when the run ends names the error
+   * of each failed asset (`assets materialize` with stdout on a terminal): the
+   * failure line then says only that the asset failed, so the error is read
+   * once. Otherwise (the daemon, stdout redirected) it carries the error too.
+   */
+  readonly summaryShowsErrors?: boolean | undefined;
+}
+
 /**
  * Live per-asset status lines on stderr, for a terminal. (Off a terminal the
  * JSON log lines carry the same events, and these are not printed.)
  */
-export function createRunProgress(stream: OutputStream, style: Style): (event: RunEvent) => void {
+export function createRunProgress(stream: OutputStream, style: Style, options: RunProgressOptions = {}): (event: RunEvent) => void {
   return (event) => {
     const key = event.assetKey ?? '';
     const data = event.data ?? {};
@@ -22,7 +32,7 @@ export function createRunProgress(stream: OutputStream, style: Style): (event: R
         stream.write(`${style.apply('yellow', '↻')} ${event.message}\n`);
         break;
       case 'step-failure':
-        stream.write(`${style.apply('red', '✗')} ${event.message.split('\n', 1)[0]}\n`);
+        stream.write(`${style.apply('red', '✗')} ${options.summaryShowsErrors === true ? `${key} failed` : event.message.split('\n', 1)[0]}\n`);
         break;
       case 'step-skip':
         stream.write(`${style.apply('gray', data.reason === 'up-to-date' ? '=' : '-')} ${event.message}\n`);

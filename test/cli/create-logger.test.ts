@@ -50,4 +50,25 @@ describe('createLogger', () => {
     createLogger(cliIo(verbose), { verbose: true, colorize: false }).debug({}, 'planning details');
     expect(verbose.text).toMatch(/DEBUG.*planning details/);
   });
+
+  it('leaves the lines of an asset step to the progress lines on a terminal, keeping run-wide warnings', () => {
+    const terminal = capture(true);
+    const logger = createLogger(cliIo(terminal), { verbose: false, colorize: false, progress: true });
+    const step = logger.child({ runId: 'run-1' }).child({ asset: 'posts' });
+    step.error({}, 'posts failed: shown by the progress line');
+    step.child({ attempt: 2 }).warn({}, 'posts retrying: shown by the progress line');
+    logger.child({ runId: 'run-1' }).warn({}, 'the run lost its lease');
+    expect(terminal.text).not.toContain('progress line');
+    expect(terminal.text).toMatch(/WARN.*the run lost its lease/);
+
+    const verbose = capture(true);
+    createLogger(cliIo(verbose), { verbose: true, colorize: false, progress: true }).child({ asset: 'posts' }).debug({}, 'read 3 pages');
+    expect(verbose.text).toMatch(/DEBUG.*read 3 pages/);
+  });
+
+  it('logs every line of an asset step off a terminal, progress or not', () => {
+    const pipe = capture(false);
+    createLogger(cliIo(pipe), { verbose: false, colorize: false, progress: true }).child({ asset: 'posts' }).error({}, 'posts failed');
+    expect(JSON.parse(pipe.text)).toEqual(expect.objectContaining({ level: 50, asset: 'posts', msg: 'posts failed' }));
+  });
 });

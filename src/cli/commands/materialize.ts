@@ -86,7 +86,8 @@ export const materializeCommand: Command = {
         return EXIT.ok;
       }
       const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-      const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
+      const progress = io.stderr.isTTY === true && !json;
+      const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
       const result = await materialize(definitions, {
         ...planOptions,
         storage,
@@ -96,7 +97,8 @@ export const materializeCommand: Command = {
         lockTimeoutMs,
         definitionsModule: definitionsModuleUrl(stringFlag(args, 'definitions'), io),
         trigger: 'cli',
-        onEvent: io.stderr.isTTY === true && !json ? createRunProgress(io.stderr, stderrStyle) : undefined,
+        // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
+        onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
       });
       if (json) writeJson(io, toJson(result));
       else io.stdout.write(renderSummary(result, style, io.stdout.columns));
