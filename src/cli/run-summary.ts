@@ -1,6 +1,6 @@
 import type { AssetAction } from '../execution/run-result.js';
 import type { RunEvent, RunRecord, RunStatus } from '../storage/instance-storage.js';
-import { formatCount, isoTime } from './format.js';
+import { formatCount, formatDuration, isoTime } from './format.js';
 import type { Style } from './style.js';
 
 /** How many assets of a run ended each way, read back from its events. */
@@ -32,6 +32,21 @@ export function describeAssetActions(counts: AssetActionCounts): string {
   return ACTIONS.filter((action) => counts[action] > 0).map((action) => `${formatCount(counts[action])} ${action}`).join(', ') || '-';
 }
 
+/**
+ * How long a run took: its recorded end minus its recorded start, or null
+ * while it has not ended. The one duration every command prints for a run
+ * (the materialize summary, `assets runs`, `assets logs`), so they agree.
+ */
+export function runDurationMs(run: Pick<RunRecord, 'startedAt' | 'endedAt'>): number | null {
+  return run.endedAt === null ? null : run.endedAt.getTime() - run.startedAt.getTime();
+}
+
+/** A run's duration for people (`4.2s`), or `-` while it has not ended. */
+export function formatRunDuration(run: Pick<RunRecord, 'startedAt' | 'endedAt'>): string {
+  const durationMs = runDurationMs(run);
+  return durationMs === null ? '-' : formatDuration(durationMs);
+}
+
 /** A run as `assets runs --json` and `assets logs --json` print it. */
 export function runToJson(run: RunRecord, counts: AssetActionCounts) {
   return {
@@ -41,7 +56,7 @@ export function runToJson(run: RunRecord, counts: AssetActionCounts) {
     selection: run.selection,
     startedAt: isoTime(run.startedAt),
     endedAt: isoTime(run.endedAt),
-    durationMs: run.endedAt === null ? null : run.endedAt.getTime() - run.startedAt.getTime(),
+    durationMs: runDurationMs(run),
     pid: run.pid,
     hostname: run.hostname,
     assets: counts,

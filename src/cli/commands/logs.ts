@@ -6,7 +6,7 @@ import { formatDuration, formatTime } from '../format.js';
 import { openInstance } from '../open-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag } from '../parse-args.js';
-import { countAssetActions, describeAssetActions, runStatusColour, runToJson } from '../run-summary.js';
+import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson } from '../run-summary.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -73,7 +73,7 @@ async function findRun(storage: InstanceStorage, wanted: string): Promise<RunRec
 function renderLogs(run: RunRecord, events: readonly StoredRunEvent[], outcome: string, options: { io: CliIO; style: Style; verbose: boolean }): string {
   const { io, style } = options;
   const onTerminal = io.stdout.isTTY === true;
-  const took = run.endedAt === null ? 'not finished' : `took ${formatDuration(run.endedAt.getTime() - run.startedAt.getTime())}`;
+  const took = run.endedAt === null ? 'not finished' : `took ${formatRunDuration(run)}`;
   const header = [
     `Run ${run.runId} ${style.apply(runStatusColour(run.status), run.status)}: ${outcome}`,
     `  ${run.trigger}, selection ${run.selection}, started ${formatTime(run.startedAt, io.stdout, io.now())}, ${took}`,

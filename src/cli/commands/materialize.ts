@@ -9,6 +9,8 @@ import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { createRunProgress } from '../run-progress.js';
+import { runDurationMs } from '../run-summary.js';
+import type { InstanceStorage } from '../../storage/instance-storage.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { parseDuration } from '../../core/duration.js';
@@ -101,7 +103,7 @@ export const materializeCommand: Command = {
         onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
       });
       if (json) writeJson(io, toJson(result));
-      else io.stdout.write(renderSummary(result, style, io.stdout.columns));
+      else io.stdout.write(renderSummary(result, await recordedDurationMs(storage, result), style, io.stdout.columns));
       return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
     } finally {
       await storage.close();
@@ -125,7 +127,17 @@ function toJson(result: MaterializeResult) {
   };
 }
 
-function renderSummary(result: MaterializeResult, style: Style, width: number | undefined): string {
+/**
+ * The run's duration as recorded (its end minus its start), which `assets runs`
+ * and `assets logs` print too; the result's own measure (which includes
+ * planning) only when no run was recorded.
+ */
+async function recordedDurationMs(storage: InstanceStorage, result: MaterializeResult): Promise<number> {
+  const run = result.runId === null ? undefined : await storage.getRun(result.runId);
+  return (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
+}
+
+function renderSummary(result: MaterializeResult, durationMs: number, style: Style, width: number | undefined): string {
   if (result.status === 'nothing-to-do') return 'Everything is up to date.\n';
   const colour = { materialized: 'green', 'up-to-date': 'gray', failed: 'red', skipped: 'yellow' } as const;
   const table = renderTable(
@@ -143,7 +155,7 @@ function renderSummary(result: MaterializeResult, style: Style, width: number | 
   const count = (action: string) => result.assets.filter((asset) => asset.action === action).length;
   const lines = [
     table,
-    `Run ${result.runId} ${result.status} in ${formatDuration(result.durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
+    `Run ${result.runId} ${result.status} in ${formatDuration(durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
   ];
   const failed = result.assets.filter((asset) => asset.action === 'failed');
   for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);

@@ -1,12 +1,12 @@
 import { UsageError } from '../../core/errors.js';
 import { runStatusSchema, type RunStatus } from '../../storage/instance-storage.js';
 import { type Command, EXIT } from '../command.js';
-import { formatDuration, formatTime, plural, shortRunId } from '../format.js';
+import { formatTime, plural, shortRunId } from '../format.js';
 import { openInstance } from '../open-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { countAssetActions, describeAssetActions, runStatusColour, runToJson } from '../run-summary.js';
+import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson } from '../run-summary.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -51,7 +51,7 @@ export const runsCommand: Command = {
             shortRunId(run.runId),
             run.status,
             formatTime(run.startedAt, io.stdout, now),
-            run.endedAt === null ? '-' : formatDuration(run.endedAt.getTime() - run.startedAt.getTime()),
+            formatRunDuration(run),
             run.trigger,
             describeAssetActions(counts),
             run.selection,
