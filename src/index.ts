@@ -1,5 +1,5 @@
 /**
- * Strata's public API: everything `import { ... } from 'strata'` gives.
+ * Strata's public API: everything `import { ... } from 'strata-assets'` gives.
  * Named one by one (never `export *`) so the surface is deliberate.
  */
 export { asset, EXTERNAL_INPUT } from './core/asset.js';
@@ -11,10 +11,13 @@ export type {
   AssetSpec,
   ComputeContext,
   ComputeOutput,
+  Observation,
   ObserveContext,
   ObserveFunction,
 } from './core/asset.js';
-export { defineDefinitions } from './core/definitions.js';
+export type { CodeChange, CodeManifest } from './core/code-manifest.js';
+export { projectRoot } from './core/project-root.js';
+export { defineDefinitions } from './io-managers/default-io-manager.js';
 export type { DefinedAsset, Definitions, DefinitionsSpec } from './core/definitions.js';
 export { job } from './core/job.js';
 export type { JobDefinition, JobForce, JobSpec } from './core/job.js';
@@ -54,7 +57,7 @@ export { planMaterialization } from './execution/plan-materialization.js';
 export type { MaterializationPlan, PlanOptions } from './execution/plan-materialization.js';
 export type { AssetAction, AssetError, AssetRunResult, MaterializeResult, RunOutcome } from './execution/run-result.js';
 export type { Logger } from './execution/logger.js';
-export type { AssetStatus, Plan, PlannedAsset, StaleReason, StaleReasonKind } from './graph/planner.js';
+export type { AssetStatus, ChangedSetting, Plan, PlannedAsset, PlanningError, SourceObservation, StaleReason, StaleReasonKind } from './graph/planner.js';
 export type { JsonSourceOptions, JsonSourceReadOptions } from './resources/json-source.js';
 export { SqliteInstanceStorage } from './storage/sqlite-instance-storage.js';
 export type { SqliteInstanceStorageOptions } from './storage/sqlite-instance-storage.js';

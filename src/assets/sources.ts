@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { asset, configFromEnv, JsonSource, resource, Table } from '../index.js';
+import { asset, configFromEnv, JsonSource, resource, Table } from 'strata-assets';
 import { firstOfEachIdInOrder, pickRows } from './by-id.js';
 import { cleanText, codePointLength, wordCount } from './clean-text.js';
 
@@ -75,7 +75,7 @@ export const users = asset({
     lng: z.number(),
     company_name: z.string(),
   }),
-  observe: ({ resources, signal }) => resources.api.version('users', { signal }),
+  observe: ({ resources, signal }) => resources.api.observe('users', { signal }),
   compute: async ({ resources, signal }) => {
     const payload = await resources.api.readRows('users', userPayload, { signal });
     const kept = firstOfEachIdInOrder(payload.map((user) => user.id))?.map((row) => payload[row]!) ?? payload;
@@ -108,7 +108,7 @@ export const posts = asset({
     body_length: z.int(),
     word_count: z.int(),
   }),
-  observe: ({ resources, signal }) => resources.api.version('posts', { signal }),
+  observe: ({ resources, signal }) => resources.api.observe('posts', { signal }),
   // Millions of posts: each batch becomes columns as it arrives, so the parsed
   // row objects die young; the batches' columns are joined once at the end
   // (arrays of the right size filled by index: pushing onto growing arrays

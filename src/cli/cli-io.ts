@@ -17,6 +17,11 @@ export interface CliIO {
   readonly now: () => Date;
   /** Aborted on Ctrl-C / SIGTERM. */
   readonly signal: AbortSignal;
+  /**
+   * The command line's `--definitions`, set by `main` for every command, so
+   * commands and the instance they open agree on one project.
+   */
+  readonly definitionsModule?: string | undefined;
   /** Where a confirmation is read from (`process.stdin`); absent counts as not a terminal, so nothing is ever asked. */
   readonly stdin?: (NodeJS.ReadableStream & { readonly isTTY?: boolean | undefined }) | undefined;
 }

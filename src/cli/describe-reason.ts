@@ -1,19 +1,28 @@
 import { EXTERNAL_INPUT } from '../core/asset.js';
-import type { StaleReason } from '../graph/planner.js';
+import type { CodeChange } from '../core/code-manifest.js';
+import type { ChangedSetting, SourceObservation, StaleReason } from '../graph/planner.js';
 import { formatDuration, shortVersion } from './format.js';
 
-/** One plain sentence for a stale reason of `key`, as `assets why` prints it. */
-export function describeReason(key: string, reason: StaleReason): string {
+/** How many changed files or packages a sentence names before it says "and N more". */
+const NAMED_CHANGES = 5;
+
+/**
+ * One plain sentence for a stale reason of `key`, as `assets why` prints it.
+ * `source`: what the plan knows of the asset's source, for naming where it reads.
+ */
+export function describeReason(key: string, reason: StaleReason, source?: SourceObservation): string {
   switch (reason.kind) {
     case 'missing':
       return reason.detail === 'never-materialized'
         ? `${key} has never been materialized.`
         : `${key} was materialized, but its stored output is gone.`;
     case 'code-changed':
-      return `The code of ${key} changed since it was last materialized (code version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
+      return `The code of ${key} changed since it was last materialized: ${describeCodeChanges(reason.changes)} (code version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
+    case 'config-changed':
+      return `The settings ${key} runs with changed since it was last materialized: ${describeSettings(reason.settings)}.`;
     case 'upstream-changed':
       return reason.upstream === EXTERNAL_INPUT
-        ? `The source data of ${key} changed since it was last materialized (version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`
+        ? `The source data of ${key}${source?.location === undefined ? '' : ` (${source.location})`} changed since it was last materialized (version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`
         : reason.recorded === undefined
           ? `${key} was last materialized without reading ${reason.upstream}, which it now depends on.`
           : `${reason.upstream} changed since ${key} was last materialized (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
@@ -25,5 +34,57 @@ export function describeReason(key: string, reason: StaleReason): string {
       return `${key} was last materialized at ${reason.materializedAt.toISOString()}, longer ago than its maxAge of ${formatDuration(reason.maxAgeMs)}.`;
     case 'forced':
       return `${key} is forced (--force or --refresh).`;
+    case 'unreadable': {
+      const what = reason.stage === 'observe' ? `the source of ${reason.asset}` : `the stored output of ${reason.asset}`;
+      const consequence = reason.asset === key ? `a run fails ${key} with this error` : `${key} cannot run until it can be read`;
+      return `Strata could not read ${what}: ${reason.error.message.split('\n', 1)[0]} (${consequence}).`;
+    }
   }
+}
+
+/**
+ * The sentence for a source asset whose data could not be checked: it counts
+ * as fresh only because nothing says otherwise, and how to fetch it anyway.
+ * `group`: the asset's group, for the `--refresh` it suggests.
+ */
+export function describeUncheckedSource(key: string, group: string, source: SourceObservation): string {
+  const where = source.location === undefined ? '' : ` from ${source.location}`;
+  return `${key} reads${where}, which cannot be checked for changes without fetching it${source.note === undefined ? '' : ` (${source.note})`}: it is assumed unchanged. Fetch it anyway with \`assets materialize --refresh ${key}\` (or \`--refresh group:${group}\`).`;
+}
+
+function describeCodeChanges(changes: readonly CodeChange[]): string {
+  if (changes.length === 0) return 'its code version differs';
+  const named = changes.slice(0, NAMED_CHANGES).map((change) => {
+    switch (change.kind) {
+      case 'file':
+        return `${change.file} ${change.change === 'modified' ? 'changed' : change.change === 'added' ? 'is newly imported' : 'is no longer imported'}`;
+      case 'package':
+        return change.recorded === undefined
+          ? `package ${change.name} ${change.current} is newly imported`
+          : change.current === undefined
+            ? `package ${change.name} is no longer imported`
+            : `package ${change.name} went from ${change.recorded} to ${change.current}`;
+      case 'explicit':
+        return change.current === undefined
+          ? `its explicit codeVersion "${change.recorded}" was removed`
+          : change.recorded === undefined
+            ? `it now declares codeVersion "${change.current}"`
+            : `its codeVersion went from "${change.recorded}" to "${change.current}"`;
+      case 'compute':
+        return 'its compute function changed';
+      case 'unknown':
+        return 'what it was computed from was not recorded (materialized by an older Strata)';
+    }
+  });
+  const more = changes.length - named.length;
+  return named.join('; ') + (more > 0 ? `; and ${more} more` : '');
+}
+
+function describeSettings(settings: readonly ChangedSetting[]): string {
+  return settings
+    .map((setting) => {
+      const name = `${setting.resource}.${setting.setting}${setting.variable === undefined ? '' : ` (${setting.variable})`}`;
+      return setting.change === 'modified' ? `${name} changed` : setting.change === 'added' ? `${name} was not recorded before` : `${name} is no longer used`;
+    })
+    .join('; ');
 }

@@ -5,13 +5,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Definitions } from '../core/definitions.js';
 import { DefinitionError, StrataError } from '../core/errors.js';
+import { setProjectRoot } from '../core/project-root.js';
 import { resourceConfigError, resourceConfigProblems } from '../core/resource-config.js';
 import { definitionsFromModule } from '../execution/definitions-from-module.js';
 import { importModule } from '../execution/import-module.js';
 import { checkJobSelections } from '../graph/check-job-selections.js';
+import { codeVersionsOf } from '../versioning/code-versions.js';
 import type { CliIO } from './cli-io.js';
 
-/** The root of the running strata package: a clone of its repository, or `node_modules/strata`. */
+/** The root of the running strata-assets package: a clone of its repository, or `node_modules/strata-assets`. */
 const STRATA_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
@@ -33,6 +35,55 @@ const packageJsonField = z.object({ definitions: z.string().min(1) });
 interface Located {
   readonly file: string;
   readonly isExample: boolean;
+  /** The project the file belongs to (see `Project.root`). */
+  readonly root: string;
+}
+
+/** What a command works on: the project, its definitions module and its instance. */
+export interface Project {
+  /**
+   * The folder of the `strata.config.*` or package.json that named the
+   * definitions (for `--definitions` and `STRATA_DEFINITIONS`: the nearest
+   * folder above the module that has either; for the example, this
+   * repository). Relative `STRATA_HOME`, `STRATA_OUTPUT_DIR` and source
+   * folders resolve against it, so every subfolder sees one instance.
+   * The working folder when no definitions are found.
+   */
+  readonly root: string;
+  /** The definitions module, or why none was found (thrown by `loadDefinitions`). */
+  readonly definitions: Located | StrataError;
+  /** The instance folder: `STRATA_HOME` (relative to the root), default `<root>/.strata`. */
+  readonly home: string;
+  /** Where code versions keep file hashes and the module graph between commands. */
+  readonly codeCacheFile: string;
+}
+
+type ProjectIO = Pick<CliIO, 'cwd' | 'env' | 'definitionsModule'>;
+
+const projects = new WeakMap<ProjectIO, Project>();
+
+/**
+ * The project of a command, found once per command (per `io`) from
+ * `--definitions` (`io.definitionsModule`), the environment and the working
+ * folder; see `definitionsModuleUrl` for the order.
+ */
+export function locateProject(io: ProjectIO): Project {
+  let project = projects.get(io);
+  if (project === undefined) {
+    let definitions: Located | StrataError;
+    try {
+      definitions = locateDefinitions(io.definitionsModule, io);
+    } catch (error) {
+      if (!(error instanceof StrataError)) throw error;
+      definitions = error;
+    }
+    const root = definitions instanceof StrataError ? path.resolve(io.cwd) : definitions.root;
+    // An empty STRATA_HOME counts as unset rather than meaning the root itself.
+    const home = path.resolve(root, io.env.STRATA_HOME || '.strata');
+    project = { root, definitions, home, codeCacheFile: path.join(home, 'code-versions-cache.json') };
+    projects.set(io, project);
+  }
+  return project;
 }
 
 /**
@@ -43,8 +94,10 @@ interface Located {
  * has one; and, when the CLI runs from a clone of strata's repository (not an
  * installed copy), the example pipeline. Worker threads import the same URL.
  */
-export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env'>): string {
-  return pathToFileURL(locateDefinitions(modulePath, io).file).href;
+export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env' | 'definitionsModule'>): string {
+  const { definitions } = projectNaming(modulePath, io);
+  if (definitions instanceof StrataError) throw definitions;
+  return pathToFileURL(definitions.file).href;
 }
 
 /**
@@ -55,9 +108,13 @@ export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<Cl
  * resource's config against the environment, so a bad variable stops the
  * command before anything runs.
  */
-export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env'>): Promise<Definitions> {
-  const located = locateDefinitions(modulePath, io);
+export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env' | 'definitionsModule'>): Promise<Definitions> {
+  const project = projectNaming(modulePath, io);
+  if (project.definitions instanceof StrataError) throw project.definitions;
+  const located = project.definitions;
   const where = located.isExample ? 'the example pipeline' : located.file;
+  // Before the import: IO managers and sources resolve their relative paths while the module loads.
+  setProjectRoot(project.root);
   let loaded: Record<string, unknown>;
   try {
     loaded = await importModule(pathToFileURL(located.file).href);
@@ -75,20 +132,25 @@ export async function loadDefinitions(modulePath: string | undefined, io: Pick<C
   if (problems.length > 0) throw new DefinitionError(problems);
   const configProblems = resourceConfigProblems(definitions, io.env);
   if (configProblems.length > 0) throw resourceConfigError(configProblems);
+  // Started now, awaited by planning: the versions are of the files as they were when the code was loaded.
+  void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
   return definitions;
 }
 
+/** The project of `io`, with `modulePath` as its `--definitions` (commands pass the flag they parsed). */
+function projectNaming(modulePath: string | undefined, io: ProjectIO): Project {
+  return locateProject(modulePath === io.definitionsModule ? io : { ...io, definitionsModule: modulePath });
+}
+
 function locateDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env'>): Located {
-  if (modulePath !== undefined) return { file: resolveModule(modulePath, io.cwd, `--definitions ${modulePath}`), isExample: false };
+  if (modulePath !== undefined) return named(resolveModule(modulePath, io.cwd, `--definitions ${modulePath}`));
   const fromEnv = io.env.STRATA_DEFINITIONS;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    return { file: resolveModule(fromEnv, io.cwd, `STRATA_DEFINITIONS=${fromEnv}`), isExample: false };
-  }
+  if (fromEnv !== undefined && fromEnv !== '') return named(resolveModule(fromEnv, io.cwd, `STRATA_DEFINITIONS=${fromEnv}`));
 
   const folders = foldersUp(io.cwd);
   for (const folder of folders) {
     const config = CONFIG_FILES.map((name) => path.join(folder, name)).find(isFile);
-    if (config !== undefined) return { file: config, isExample: false };
+    if (config !== undefined) return { file: config, isExample: false, root: folder };
   }
 
   const manifests = folders.map((folder) => path.join(folder, 'package.json')).filter(isFile);
@@ -96,10 +158,10 @@ function locateDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd'
     const field = readStrataField(manifest);
     if (field === undefined) continue;
     const file = resolveModule(field.definitions, path.dirname(manifest), `"strata": { "definitions": "${field.definitions}" } in ${manifest}`);
-    return { file, isExample: false };
+    return { file, isExample: false, root: path.dirname(manifest) };
   }
 
-  if (EXAMPLE_MODULE !== undefined && isRepositoryClone()) return { file: EXAMPLE_MODULE, isExample: true };
+  if (EXAMPLE_MODULE !== undefined && isRepositoryClone()) return { file: EXAMPLE_MODULE, isExample: true, root: path.resolve(STRATA_ROOT) };
 
   const looked = [
     '--definitions: not given',
@@ -115,7 +177,7 @@ function locateDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd'
 /**
  * A module named by the user, relative to `base`: that file; else, with no
  * extension given, the file with each of MODULE_EXTENSIONS; else a package
- * export (`strata/example`), resolved as Node would from `base`.
+ * export (`strata-assets/example`), resolved as Node would from `base`.
  */
 function resolveModule(specifier: string, base: string, given: string): string {
   const absolute = path.resolve(base, specifier);
@@ -138,6 +200,17 @@ function resolveModule(specifier: string, base: string, given: string): string {
   throw new StrataError('STRATA_DEFINITIONS_NOT_FOUND', `Definitions module not found: ${absolute} (from ${given}). Tried:\n${tried.map((line) => `  ${line}`).join('\n')}`, {
     hint: 'Point it at a .ts or .js module that exports defineDefinitions(...), relative to the working folder (package.json\'s field: relative to that package.json).',
   });
+}
+
+/**
+ * A module named by path (`--definitions`, `STRATA_DEFINITIONS`): its project
+ * is the nearest folder above it with a config file or a package.json, else
+ * its own folder.
+ */
+function named(file: string): Located {
+  const folders = foldersUp(path.dirname(file));
+  const root = folders.find((folder) => [...CONFIG_FILES, 'package.json'].some((name) => isFile(path.join(folder, name)))) ?? path.dirname(file);
+  return { file, isExample: false, root };
 }
 
 /** The `"strata"` field of a package.json, or undefined when it has none. */

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { StrataError, UsageError } from '../core/errors.js';
 import { suggestClosest } from '../core/suggest.js';
 import type { CliIO } from './cli-io.js';
 import { type Command, EXIT, type FlagSpec } from './command.js';
 import { renderCommandHelp, renderMainHelp } from './help.js';
+import { packageVersion } from './package-version.js';
 import { parseArgs } from './parse-args.js';
 import { createStyle } from './style.js';
 
@@ -25,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   sensor: { summary: 'Start, stop or tick one sensor', load: async () => (await import('./commands/sensor.js')).sensorCommand },
   ticks: { summary: 'List the recorded ticks of schedules and sensors', load: async () => (await import('./commands/ticks.js')).ticksCommand },
   daemon: { summary: 'Tick the schedules and sensors and run their jobs (--once: one pass)', load: async () => (await import('./commands/daemon.js')).daemonCommand },
+  info: { summary: 'Show the project root, definitions module, instance, output folders and versions', load: async () => (await import('./commands/info.js')).infoCommand },
   init: { summary: 'Scaffold a Strata project here: two assets, their test, strata.config.ts', load: async () => (await import('./commands/init.js')).initCommand },
   sample: { summary: 'Generate a JSONPlaceholder-shaped sample snapshot', load: async () => (await import('./commands/sample.js')).sampleCommand },
 };
@@ -68,7 +69,8 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
       io.stdout.write(renderCommandHelp(command, flags));
       return EXIT.ok;
     }
-    return await command.run(args, io);
+    const definitionsModule = args.flags.definitions;
+    return await command.run(args, { ...io, definitionsModule: typeof definitionsModule === 'string' ? definitionsModule : undefined });
   } catch (error) {
     if (error instanceof StrataError) {
       io.stderr.write(`${style.apply('red', 'error:')} ${error.message}\n`);
@@ -82,9 +84,4 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     else io.stderr.write(`${style.apply('yellow', 'hint:')} this is a bug in Strata; re-run with --verbose for the stack and report it.\n`);
     return EXIT.runFailed;
   }
-}
-
-function packageVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
 }

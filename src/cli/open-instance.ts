@@ -1,10 +1,10 @@
-import path from 'node:path';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import type { CliIO } from './cli-io.js';
+import { locateProject } from './load-definitions.js';
 
-/** The instance folder: `STRATA_HOME`, default `.strata` in the working folder. */
-export function instanceHome(io: Pick<CliIO, 'cwd' | 'env'>): string {
-  return path.resolve(io.cwd, io.env.STRATA_HOME ?? '.strata');
+/** The instance folder of the command's project (see `Project.home`). */
+export function instanceHome(io: Pick<CliIO, 'cwd' | 'env' | 'definitionsModule'>): string {
+  return locateProject(io).home;
 }
 
 /**
@@ -12,7 +12,7 @@ export function instanceHome(io: Pick<CliIO, 'cwd' | 'env'>): string {
  * history never load better-sqlite3), first failing the runs whose process
  * died without finishing them, so every command sees a consistent instance.
  */
-export async function openInstance(io: Pick<CliIO, 'cwd' | 'env' | 'now'>): Promise<InstanceStorage> {
+export async function openInstance(io: Pick<CliIO, 'cwd' | 'env' | 'now' | 'definitionsModule'>): Promise<InstanceStorage> {
   const [{ SqliteInstanceStorage }, { failAbandonedRuns }] = await Promise.all([
     import('../storage/sqlite-instance-storage.js'),
     import('../execution/fail-abandoned-runs.js'),

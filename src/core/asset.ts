@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DefinitionSite } from './definition-site.js';
 import type { Duration } from './duration.js';
 import type { ResourceInstances, ResourceMap } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
@@ -38,14 +39,29 @@ export interface ObserveContext<Resources = Readonly<Record<string, unknown>>> {
 }
 
 /**
- * The version of the external data an asset reads (a hash, an ETag), or
- * undefined when it cannot be told cheaply. Recorded with each
- * materialization as the input `EXTERNAL_INPUT`, so a changed source makes
- * the asset `upstream-changed` like a changed upstream asset would.
+ * What an `observe` function found out about the external data an asset reads.
+ */
+export interface Observation {
+  /**
+   * The version of the data (a content hash, an ETag), or undefined when it
+   * cannot be told without fetching it. Recorded with each materialization as
+   * the input `EXTERNAL_INPUT`, so a changed source makes the asset
+   * `upstream-changed` like a changed upstream asset would.
+   */
+  readonly version: string | undefined;
+  /** Where the data is read from, safe to print (credentials masked): `assets why` names it. */
+  readonly location?: string | undefined;
+  /** How the version was told, or why it could not be and how to refresh the asset. */
+  readonly note?: string | undefined;
+}
+
+/**
+ * Tells, before running, whether the external data an asset reads changed:
+ * an `Observation`, or just its version (undefined: cannot be told cheaply).
  */
 export type ObserveFunction<Resources = Readonly<Record<string, unknown>>> = (
   context: ObserveContext<Resources>,
-) => Promise<string | undefined>;
+) => Promise<Observation | string | undefined>;
 
 /** The input name under which an observed external data version is recorded; no asset key can clash with it. */
 export const EXTERNAL_INPUT = '@external';
@@ -74,7 +90,12 @@ export interface AssetSpec<
   readonly description?: string;
   /** Key of the IO manager that stores this asset; default `"default"`. */
   readonly ioManager?: string;
-  /** Bump it to mark the asset stale when its logic changes; default: a hash of `compute`'s source. */
+  /**
+   * Bump it to mark the asset stale when its logic changes. Default: computed
+   * from the content of the module that declares the asset, every project
+   * module it imports (transitively), and the installed versions of the
+   * packages those import.
+   */
   readonly codeVersion?: string;
   readonly retry?: RetryPolicy;
   /** The asset is stale once its last materialization is older than `maxAge`. */
@@ -100,9 +121,16 @@ export interface AssetDefinition<K extends string = string, S extends RowSchema 
   readonly tags: readonly string[];
   readonly description: string | undefined;
   readonly ioManager: string;
+  /**
+   * The declared `codeVersion`, else a hash of the compute function's source.
+   * The version runs record is the effective one (see `codeVersionIsExplicit`
+   * and `definedIn`), which covers the modules the asset's module imports.
+   */
   readonly codeVersion: string;
   /** Whether `codeVersion` was given, rather than hashed from the compute source. */
   readonly codeVersionIsExplicit: boolean;
+  /** Where `asset()` was called, for automatic code versions; undefined when `codeVersion` is explicit. */
+  readonly definedIn: DefinitionSite | undefined;
   readonly retry: RetryPolicy | undefined;
   readonly maxAge: Duration | undefined;
   readonly observe: ObserveFunction | undefined;
@@ -140,6 +168,8 @@ export function asset<
     ioManager: spec.ioManager ?? 'default',
     codeVersion: spec.codeVersion ?? hashSource(spec.compute),
     codeVersionIsExplicit: spec.codeVersion !== undefined,
+    // An explicit version needs no site: skipping the stack capture keeps large generated projects fast.
+    definedIn: spec.codeVersion === undefined ? new DefinitionSite(asset) : undefined,
     retry: spec.retry,
     maxAge: spec.freshness?.maxAge,
     observe: spec.observe as ObserveFunction | undefined,

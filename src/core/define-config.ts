@@ -24,7 +24,7 @@ export interface ConfigSpec {
  *
  * @example
  * // strata.config.ts
- * import { defineConfig } from 'strata';
+ * import { defineConfig } from 'strata-assets';
  * import { definitions } from './src/assets.js';
  *
  * export default defineConfig({

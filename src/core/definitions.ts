@@ -166,6 +166,7 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     ioManager: asset.ioManager,
     codeVersion: asset.codeVersion,
     codeVersionIsExplicit: asset.codeVersionIsExplicit,
+    definedIn: asset.definedIn,
     retry: asset.retry,
     maxAge: asset.maxAge,
     observe: asset.observe,

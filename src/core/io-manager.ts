@@ -53,6 +53,8 @@ export interface IOManager {
    * needs it, since its steps load their inputs in other threads.
    */
   readonly sharedAcrossProcesses?: boolean;
+  /** Where it stores tables, for people (`assets info`): a folder, a database schema. */
+  readonly location?: string | undefined;
   store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult>;
   load(asset: StoredAsset): Promise<Table<Row>>;
   /**

@@ -5,6 +5,7 @@ import { NO_RETRIES, retryDelayMs } from '../core/retry-policy.js';
 import type { Row, Table } from '../core/table.js';
 import { mayCutOffEarly, type PlannedAsset } from '../graph/planner.js';
 import { abortableSleep } from './abortable-sleep.js';
+import { describeError } from './describe-error.js';
 import type { Logger } from './logger.js';
 import type { MaterializationPlan } from './plan-materialization.js';
 import type { RunRecorder } from './run-recorder.js';
@@ -12,6 +13,7 @@ import type { AssetError, AssetRunResult } from './run-result.js';
 import type { StepExecutor } from './step-executor.js';
 import type { AssetLeases } from './asset-leases.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import type { CodeVersion } from '../versioning/code-versions.js';
 
 export interface ExecuteContext {
   readonly runId: string;
@@ -108,8 +110,15 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
 
   const inputDataVersions: Record<string, string> = {};
   for (const dep of asset.deps) inputDataVersions[dep] = state.dataVersions.get(dep)!;
-  const observed = materializationPlan.observedVersions.get(step.key);
+  const observed = materializationPlan.observations.get(step.key)?.version;
   if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
+
+  // Its state could not be read while planning (a source that vanished): running it would only meet the same error.
+  const unreadable = step.reasons.find((reason) => reason.kind === 'unreadable');
+  if (unreadable !== undefined) {
+    const error = materializationPlan.planningErrors.get(unreadable.asset);
+    return fail(context, step, state, started, 0, unreadable.asset === step.key ? error : new StrataError('STRATA_UNREADABLE_UPSTREAM', `Cannot read the state of ${unreadable.asset}: ${unreadable.error.message}`, { hint: unreadable.error.hint, cause: error }), context.logger.child({ asset: step.key }));
+  }
 
   const log = context.logger.child({ asset: step.key });
   try {
@@ -153,7 +162,8 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
 async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: MaterializationRecord, inputDataVersions: Readonly<Record<string, string>>): Promise<boolean> {
   const asset = context.materializationPlan.graph.asset(step.key);
   if (step.reasons.some((reason) => reason.kind === 'forced')) return false;
-  if (record.codeVersion !== asset.codeVersion || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
+  if (record.codeVersion !== codeOf(context, step.key).version || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
+  if (!sameInputs(record.configVersions, context.materializationPlan.configVersions.get(step.key) ?? {})) return false;
   if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
   return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(asset, record)) === record.dataVersion;
 }
@@ -192,17 +202,19 @@ async function materializeStep(
       state.dataVersions.set(step.key, stored.dataVersion);
       const consumersLeft = state.consumers.get(step.key) ?? 0;
       if (table !== undefined && consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
+      const code = codeOf(context, step.key);
       recorder.materialization({
         runId: context.runId,
         assetKey: step.key,
         materializedAt: context.now(),
-        codeVersion: asset.codeVersion,
+        codeVersion: code.version,
         dataVersion: stored.dataVersion,
         inputDataVersions,
+        configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
         reasons: step.reasons.map((reason) => reason.kind),
         durationMs,
         metadata: { ...stored.metadata },
-      });
+      }, code);
       recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} rows`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs } });
       await recorder.flush();
       log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
@@ -245,6 +257,11 @@ async function fail(context: ExecuteContext, step: PlannedAsset, state: RunState
   return { ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError };
 }
 
+/** The code version a step records: the plan computed one for every asset of the definitions. */
+function codeOf(context: ExecuteContext, key: string): CodeVersion {
+  return context.materializationPlan.code.get(key)!;
+}
+
 /** Drops in-memory upstream tables once their last consumer in this run is done with them. */
 function releaseInputs(asset: DefinedAsset, state: RunState): void {
   for (const dep of asset.deps) {
@@ -281,12 +298,6 @@ function baseResult(step: PlannedAsset, started: number): AssetRunResult {
 
 function skipped(step: PlannedAsset, why: string): AssetRunResult {
   return { ...baseResult(step, performance.now()), action: 'skipped', error: { message: why, code: undefined, hint: undefined } };
-}
-
-export function describeError(error: unknown): AssetError {
-  if (error instanceof StrataError) return { message: error.message, code: error.code, hint: error.hint };
-  if (error instanceof Error) return { message: error.message, code: undefined, hint: undefined };
-  return { message: String(error), code: undefined, hint: undefined };
 }
 
 /** The error of a step that was in flight when the run was canceled: whatever it threw was caused by the abort. */

@@ -13,7 +13,7 @@ let typescriptLoader: Promise<void> | undefined;
  * registers tsx's loader hooks for this thread (each worker thread registers
  * its own), then every import goes through Node's loader as usual. Not
  * `tsImport`: that loads the module's dependencies again under a namespace,
- * so `strata` itself would load twice and its classes (`Table`, the errors)
+ * so `strata-assets` itself would load twice and its classes (`Table`, the errors)
  * would stop being the CLI's.
  */
 export async function importModule(url: string): Promise<Record<string, unknown>> {

@@ -1,10 +1,15 @@
+import type { Observation } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
+import { projectRoot } from '../core/project-root.js';
 import { AssetGraph } from '../graph/asset-graph.js';
-import { type Plan, planAssets } from '../graph/planner.js';
+import { type Plan, planAssets, type PlanningError } from '../graph/planner.js';
 import { parseSelection } from '../graph/selection-parser.js';
 import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import { type CodeVersion, codeVersionsOf } from '../versioning/code-versions.js';
+import { configFingerprints } from '../versioning/config-fingerprints.js';
+import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
 
 export interface PlanOptions {
@@ -19,6 +24,13 @@ export interface PlanOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
   readonly now?: (() => Date) | undefined;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Where the code-version cache lives (see `computeCodeVersions`). The
+   * versions are computed once per loaded definitions, so a long-running
+   * process records the version of the code it loaded, not of files edited
+   * since. Default: no cache, paths relative to `projectRoot()`.
+   */
+  readonly codeCacheFile?: string | undefined;
 }
 
 /** Everything a run, `status` and `why` need: the plan and the state it was made from. */
@@ -29,16 +41,26 @@ export interface MaterializationPlan {
   readonly recorded: ReadonlyMap<string, MaterializationRecord>;
   /** Data version stored now for every selected asset and its upstreams. */
   readonly currentDataVersions: ReadonlyMap<string, string | undefined>;
-  readonly observedVersions: ReadonlyMap<string, string | undefined>;
+  /** What each selected source asset's `observe` found. */
+  readonly observations: ReadonlyMap<string, Observation>;
+  /** The effective code version of every asset, recorded with its materializations. */
+  readonly code: ReadonlyMap<string, CodeVersion>;
+  /** The fingerprints of the settings each asset runs with, recorded with its materializations. */
+  readonly configVersions: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Errors thrown while reading an asset's state (its observe, its data version): the run fails the assets they make `unreadable`. */
+  readonly planningErrors: ReadonlyMap<string, unknown>;
   /** Resources created while observing, reused by the run so nothing is created twice. */
   readonly resources: ResourcePool;
 }
 
 /**
  * Resolves the selection, reads what the instance recorded and what the IO
- * managers store now, asks source assets to observe their external data, and
- * plans. Throws when a planned asset needs an unselected upstream that was
- * never materialized: Strata never runs assets outside the selection.
+ * managers store now, asks source assets to observe their external data,
+ * versions the code and resource settings, and plans. Throws when a selected
+ * asset needs an unselected upstream that has no stored output (whether or
+ * not the asset is stale: its input is gone either way), since Strata never
+ * runs assets outside the selection. An observe or data version that throws
+ * does not stop planning: the asset it concerns is planned `unreadable`.
  */
 export async function planMaterialization(
   definitions: Definitions,
@@ -70,60 +92,103 @@ export async function planMaterialization(
   const signal = options.signal ?? new AbortController().signal;
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
 
+  const code = await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile });
   // The records come first: IO managers use them to skip re-hashing unchanged outputs.
   const recorded = await storage.latestMaterializations(involvedKeys);
-  const [currentDataVersions, observedVersions] = await Promise.all([
-    readVersions(involvedKeys, (key) => {
+  const [dataVersions, observed, recordedManifests, instanceKey] = await Promise.all([
+    readEach(involvedKeys, (key) => {
       const asset = graph.asset(key);
       return definitions.ioManagers[asset.ioManager]!.dataVersion(asset, recorded.get(key));
     }),
-    readVersions(
+    readEach(
       selected.filter((key) => graph.asset(key).observe !== undefined),
       async (key) => {
         const asset = graph.asset(key);
-        return asset.observe!({ resources: await resources.resolve(asset.resources), signal });
+        return asObservation(await asset.observe!({ resources: await resources.resolve(asset.resources), signal }));
       },
     ),
+    // Only the manifests of versions that changed: `why` names what changed in them.
+    storage.codeManifests([...new Set(selected.flatMap((key) => {
+      const record = recorded.get(key);
+      return record !== undefined && record.codeVersion !== code.get(key)?.version ? [record.codeVersion] : [];
+    }))]),
+    storage.instanceKey(),
   ]);
+  // A canceled command stops here rather than planning its observations as unreadable.
+  signal.throwIfAborted();
+  const configVersions = configFingerprints(definitions, options.env ?? {}, instanceKey);
+
+  const planningErrors = new Map<string, unknown>();
+  const unreadable = new Map<string, { stage: 'observe' | 'data-version'; error: PlanningError }>();
+  for (const [stage, failures] of [['data-version', dataVersions.failures], ['observe', observed.failures]] as const) {
+    for (const [key, error] of failures) {
+      if (unreadable.has(key)) continue;
+      planningErrors.set(key, error);
+      unreadable.set(key, { stage, error: describeError(error) });
+    }
+  }
 
   const plan = planAssets({
     graph,
     selected,
     recorded,
-    currentDataVersions,
-    observedVersions,
+    currentDataVersions: dataVersions.values,
+    observations: observed.values,
+    code,
+    recordedManifests,
+    configVersions,
+    unreadable,
     forced,
     now: (options.now ?? (() => new Date()))(),
   });
 
   const selectedSet = new Set(selected);
   const unmet: string[] = [];
-  for (const planned of plan.planned) {
-    for (const dep of graph.asset(planned.key).deps) {
-      if (!selectedSet.has(dep) && currentDataVersions.get(dep) === undefined) unmet.push(`${planned.key} needs ${dep}`);
+  for (const key of selected) {
+    for (const dep of graph.asset(key).deps) {
+      if (!selectedSet.has(dep) && dataVersions.values.get(dep) === undefined && !unreadable.has(dep)) unmet.push(`${key} needs ${dep}`);
     }
   }
   if (unmet.length > 0) {
     const missing = [...new Set(unmet.map((line) => line.split(' needs ')[1]!))];
+    const needing = [...new Set(unmet.map((line) => line.split(' needs ')[0]!))];
     throw new StrataError(
       'STRATA_UNMATERIALIZED_UPSTREAM',
-      `Selected assets need upstream assets that are not selected and have never been materialized: ${unmet.join('; ')}.`,
-      { hint: `Select them too, e.g. --select ${plan.planned.map((p) => `+${p.key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.` },
+      `Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`,
+      { hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.` },
     );
   }
-  return { graph, selected, plan, recorded, currentDataVersions, observedVersions, resources };
+  return {
+    graph,
+    selected,
+    plan,
+    recorded,
+    currentDataVersions: dataVersions.values,
+    observations: observed.values,
+    code,
+    configVersions,
+    planningErrors,
+    resources,
+  };
 }
 
-async function readVersions(
-  keys: readonly string[],
-  read: (key: string) => Promise<string | undefined>,
-): Promise<Map<string, string | undefined>> {
-  // All settle before any failure is reported, so the error is the first asset's in order, not whichever failed soonest.
+/**
+ * Reads a value for every key, all at once. A failure is kept with its key
+ * rather than thrown, so one unreadable asset does not stop the plan.
+ */
+async function readEach<T>(keys: readonly string[], read: (key: string) => Promise<T>): Promise<{ values: Map<string, T>; failures: Map<string, unknown> }> {
   const settled = await Promise.allSettled(keys.map(read));
-  const versions = new Map<string, string | undefined>();
+  const values = new Map<string, T>();
+  const failures = new Map<string, unknown>();
   settled.forEach((outcome, index) => {
-    if (outcome.status === 'rejected') throw outcome.reason;
-    versions.set(keys[index]!, outcome.value);
+    if (outcome.status === 'rejected') failures.set(keys[index]!, outcome.reason);
+    else values.set(keys[index]!, outcome.value);
   });
-  return versions;
+  return { values, failures };
 }
+
+/** What `observe` returned, as an `Observation`: a bare string is a version, undefined an unknown one. */
+function asObservation(observed: Observation | string | undefined): Observation {
+  return typeof observed === 'object' ? observed : { version: observed };
+}
+

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
+import { projectRoot } from '../core/project-root.js';
 import { AssetLeases } from './asset-leases.js';
 import { executePlan } from './execute-plan.js';
 import { silentLogger } from './logger.js';
@@ -86,7 +87,7 @@ function createExecutor(definitions: Definitions, plan: MaterializationPlan, opt
       { hint: 'Use --executor in-process, or an IO manager that stores to files (CsvIOManager).' },
     );
   }
-  return new WorkerStepExecutor({ moduleUrl: options.definitionsModule, env: options.env ?? {} }, concurrency);
+  return new WorkerStepExecutor({ moduleUrl: options.definitionsModule, env: options.env ?? {}, projectRoot: projectRoot() }, concurrency);
 }
 
 function describeSelection(options: PlanOptions): string {

@@ -1,3 +1,4 @@
+import type { CodeManifest } from '../core/code-manifest.js';
 import type { InstanceStorage, MaterializationRecord, RunEvent } from '../storage/instance-storage.js';
 
 export type RunEventInput = Omit<RunEvent, 'runId' | 'time' | 'assetKey' | 'attempt' | 'level' | 'data'> &
@@ -16,6 +17,7 @@ export class RunRecorder {
   readonly #onEvent: ((event: RunEvent) => void) | undefined;
   #events: RunEvent[] = [];
   #materializations: MaterializationRecord[] = [];
+  #codeManifests = new Map<string, CodeManifest>();
   /** Serialises flushes so batches land in the order they were made. */
   #writing: Promise<void> = Promise.resolve();
 
@@ -40,15 +42,18 @@ export class RunRecorder {
     this.#onEvent?.(event);
   }
 
-  materialization(record: MaterializationRecord): void {
+  /** `code`: what the record's code version was computed from, stored once per version. */
+  materialization(record: MaterializationRecord, code: { readonly version: string; readonly manifest: CodeManifest }): void {
     this.#materializations.push(record);
+    this.#codeManifests.set(code.version, code.manifest);
   }
 
   /** Writes everything collected so far in one transaction. */
   flush(): Promise<void> {
-    const batch = { events: this.#events, materializations: this.#materializations };
+    const batch = { events: this.#events, materializations: this.#materializations, codeManifests: this.#codeManifests };
     this.#events = [];
     this.#materializations = [];
+    this.#codeManifests = new Map();
     if (batch.events.length === 0 && batch.materializations.length === 0) return this.#writing;
     this.#writing = this.#writing.then(() => this.#storage.write(batch));
     return this.#writing;

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetLogger } from '../core/asset.js';
+import { setProjectRoot } from '../core/project-root.js';
 import { computeStep } from './compute-step.js';
 import { definitionsFromModule } from './definitions-from-module.js';
 import { importModule } from './import-module.js';
@@ -16,6 +17,7 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
+setProjectRoot(setup.projectRoot);
 const definitions = definitionsFromModule(await importModule(setup.moduleUrl), setup.moduleUrl);
 const resources = new ResourcePool(definitions.resources, setup.env);
 const running = new Map<number, AbortController>();

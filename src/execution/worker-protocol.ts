@@ -6,6 +6,8 @@ export interface WorkerSetup {
   /** URL of the module exporting the definitions; each worker imports it once. */
   readonly moduleUrl: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The main thread's `projectRoot()`, set before the import so relative paths resolve alike. */
+  readonly projectRoot: string;
 }
 
 export type ToWorker =

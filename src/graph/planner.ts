@@ -1,15 +1,47 @@
-import { EXTERNAL_INPUT } from '../core/asset.js';
+import { EXTERNAL_INPUT, type Observation } from '../core/asset.js';
+import { type CodeChange, type CodeManifest, diffCodeManifests } from '../core/code-manifest.js';
 import type { AssetGraph } from './asset-graph.js';
 
 /** Why an asset is planned; see DESIGN.md "Staleness". */
 export type StaleReason =
   | { readonly kind: 'missing'; readonly detail: 'never-materialized' | 'output-gone' }
-  | { readonly kind: 'code-changed'; readonly recorded: string; readonly current: string }
+  | { readonly kind: 'code-changed'; readonly recorded: string; readonly current: string; readonly changes: readonly CodeChange[] }
+  | { readonly kind: 'config-changed'; readonly settings: readonly ChangedSetting[] }
   | { readonly kind: 'upstream-changed'; readonly upstream: string; readonly recorded: string | undefined; readonly current: string }
   | { readonly kind: 'upstream-planned'; readonly upstreams: readonly string[] }
   | { readonly kind: 'output-modified'; readonly recorded: string; readonly current: string }
   | { readonly kind: 'expired'; readonly materializedAt: Date; readonly maxAgeMs: number }
-  | { readonly kind: 'forced' };
+  | { readonly kind: 'forced' }
+  /** Its state could not be read while planning: its source's `observe`, or a data version, threw. The run fails it. */
+  | { readonly kind: 'unreadable'; readonly stage: 'observe' | 'data-version'; readonly asset: string; readonly error: PlanningError };
+
+/** A resource setting whose fingerprint differs from the one the last materialization recorded. */
+export interface ChangedSetting {
+  readonly resource: string;
+  readonly setting: string;
+  /** The environment variable that sets it, if any. */
+  readonly variable: string | undefined;
+  readonly change: 'modified' | 'added' | 'removed';
+}
+
+/** An error thrown while planning, as plans and `--json` carry it. */
+export interface PlanningError {
+  readonly message: string;
+  readonly code: string | undefined;
+  readonly hint: string | undefined;
+}
+
+/**
+ * What the plan knows of a source asset's external data: where it is read
+ * from and whether its version could be checked without fetching it.
+ */
+export interface SourceObservation {
+  readonly location: string | undefined;
+  /** False when the source offers no cheap version (an API without ETag or Last-Modified): fresh is then assumed, not proven. */
+  readonly checked: boolean;
+  /** Says how the version was checked, or why it could not be and how to refresh. */
+  readonly note: string | undefined;
+}
 
 export type StaleReasonKind = StaleReason['kind'];
 
@@ -21,6 +53,14 @@ export interface RecordedMaterialization {
   readonly codeVersion: string;
   readonly dataVersion: string;
   readonly inputDataVersions: Readonly<Record<string, string>>;
+  /** `<resource>.<setting>` -> fingerprint of the value it ran with. */
+  readonly configVersions: Readonly<Record<string, string>>;
+}
+
+/** The current code version of an asset and what it was computed from. */
+export interface CurrentCode {
+  readonly version: string;
+  readonly manifest: CodeManifest;
 }
 
 export interface PlanInput {
@@ -34,8 +74,16 @@ export interface PlanInput {
    * asset and every upstream of one (undefined: nothing stored).
    */
   readonly currentDataVersions: ReadonlyMap<string, string | undefined>;
-  /** What each selected asset's `observe` reported about its external data (absent: no observer, or unknown). */
-  readonly observedVersions?: ReadonlyMap<string, string | undefined>;
+  /** What each selected asset's `observe` reported about its external data (absent: no observer). */
+  readonly observations?: ReadonlyMap<string, Observation>;
+  /** The effective code version of every selected asset; absent keys fall back to the asset's declared `codeVersion`. */
+  readonly code?: ReadonlyMap<string, CurrentCode>;
+  /** The manifests recorded for code versions that differ from the current ones (`codeManifests` of the storage). */
+  readonly recordedManifests?: ReadonlyMap<string, CodeManifest>;
+  /** Fingerprints of the resource settings each selected asset would run with, as `RecordedMaterialization.configVersions`. */
+  readonly configVersions?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** Assets whose state could not be read while planning (their observe or data version threw), with the error. */
+  readonly unreadable?: ReadonlyMap<string, { readonly stage: 'observe' | 'data-version'; readonly error: PlanningError }>;
   /** Keys planned as `forced` whatever their state. */
   readonly forced?: ReadonlySet<string>;
   readonly now: Date;
@@ -46,6 +94,8 @@ export interface PlannedAsset {
   readonly status: AssetStatus;
   /** Empty when the asset is fresh; in the order of DESIGN.md's table. */
   readonly reasons: readonly StaleReason[];
+  /** For an asset that observes a source: where it reads and whether that was checked. */
+  readonly source: SourceObservation | undefined;
 }
 
 export interface Plan {
@@ -72,6 +122,7 @@ export function planAssets(input: PlanInput): Plan {
   const planned: PlannedAsset[] = [];
 
   const keys = graph.sortTopologically(input.selected);
+  const selectedSet = input.unreadable !== undefined && input.unreadable.size > 0 ? new Set(keys) : undefined;
   // Plans cover up to every asset of the graph, once per command: indexed loops, since `for...of`
   // allocates an iterator result per step until V8 optimizes the loop, which a 10k plan barely reaches.
   for (let index = 0; index < keys.length; index++) {
@@ -83,17 +134,24 @@ export function planAssets(input: PlanInput): Plan {
     const current = currentDataVersions.get(key);
     const reasons: StaleReason[] = [];
 
+    const observation = input.observations?.get(key);
+
     if (record === undefined) reasons.push({ kind: 'missing', detail: 'never-materialized' });
-    else if (current === undefined) reasons.push({ kind: 'missing', detail: 'output-gone' });
+    else if (current === undefined && !input.unreadable?.has(key)) reasons.push({ kind: 'missing', detail: 'output-gone' });
     if (record !== undefined) {
-      if (record.codeVersion !== asset.codeVersion) {
-        reasons.push({ kind: 'code-changed', recorded: record.codeVersion, current: asset.codeVersion });
+      const code = input.code?.get(key);
+      const codeVersion = code?.version ?? asset.codeVersion;
+      if (record.codeVersion !== codeVersion) {
+        const changes = code === undefined ? [] : diffCodeManifests(input.recordedManifests?.get(record.codeVersion), code.manifest);
+        reasons.push({ kind: 'code-changed', recorded: record.codeVersion, current: codeVersion, changes });
       }
+      const settings = changedSettings(asset, record.configVersions, input.configVersions?.get(key));
+      if (settings.length > 0) reasons.push({ kind: 'config-changed', settings });
       for (let dep = 0; dep < asset.deps.length; dep++) {
         const upstream = asset.deps[dep]!;
         upstreamChanged(reasons, record, upstream, currentDataVersions.get(upstream));
       }
-      upstreamChanged(reasons, record, EXTERNAL_INPUT, input.observedVersions?.get(key));
+      upstreamChanged(reasons, record, EXTERNAL_INPUT, observation?.version);
     }
     if (plannedKeys.size > 0) {
       const plannedUpstreams = asset.deps.filter((dep) => plannedKeys.has(dep));
@@ -106,16 +164,18 @@ export function planAssets(input: PlanInput): Plan {
       reasons.push({ kind: 'expired', materializedAt: record.materializedAt, maxAgeMs: asset.maxAgeMs });
     }
     if (forced.has(key)) reasons.push({ kind: 'forced' });
+    if (selectedSet !== undefined) unreadable(reasons, input.unreadable!, selectedSet, key, asset.deps);
+    const source = observation === undefined ? undefined : Object.freeze({ location: observation.location, checked: observation.version !== undefined, note: observation.note });
 
     if (reasons.length === 0) {
       // Fresh assets, most of a large plan, share one frozen empty list.
-      assets.push(Object.freeze({ key, status: 'fresh', reasons: NO_REASONS }));
+      assets.push(Object.freeze({ key, status: 'fresh', reasons: NO_REASONS, source }));
       continue;
     }
     plannedKeys.add(key);
     // `missing` can only come first.
     const status: AssetStatus = reasons[0]!.kind === 'missing' ? 'missing' : 'stale';
-    const plannedAsset = Object.freeze({ key, status, reasons: Object.freeze(reasons) });
+    const plannedAsset = Object.freeze({ key, status, reasons: Object.freeze(reasons), source });
     assets.push(plannedAsset);
     planned.push(plannedAsset);
   }
@@ -128,6 +188,52 @@ function upstreamChanged(reasons: StaleReason[], record: RecordedMaterialization
   if (current === undefined) return;
   const recordedInput = record.inputDataVersions[upstream];
   if (current !== recordedInput) reasons.push({ kind: 'upstream-changed', upstream, recorded: recordedInput, current });
+}
+
+/**
+ * The settings whose fingerprint differs between the last materialization and
+ * now, sorted. A setting recorded but no longer used, or used but never
+ * recorded, counts as changed: the asset ran with other settings.
+ */
+function changedSettings(
+  asset: ReturnType<AssetGraph['asset']>,
+  recorded: Readonly<Record<string, string>>,
+  current: Readonly<Record<string, string>> | undefined,
+): ChangedSetting[] {
+  if (current === undefined) return [];
+  const changed: ChangedSetting[] = [];
+  for (const name of [...new Set([...Object.keys(recorded), ...Object.keys(current)])].sort()) {
+    if (recorded[name] === current[name]) continue;
+    const dot = name.indexOf('.');
+    const resource = name.slice(0, dot);
+    const setting = name.slice(dot + 1);
+    const definition = Object.values(asset.resources).find((candidate) => candidate.key === resource);
+    changed.push({
+      resource,
+      setting,
+      variable: definition?.env?.[setting],
+      change: recorded[name] === undefined ? 'added' : current[name] === undefined ? 'removed' : 'modified',
+    });
+  }
+  return changed;
+}
+
+/** Pushes `unreadable` for the asset itself, or for the first of its deps (outside the plan) whose state could not be read. */
+function unreadable(
+  reasons: StaleReason[],
+  failures: NonNullable<PlanInput['unreadable']>,
+  selected: ReadonlySet<string>,
+  key: string,
+  deps: readonly string[],
+): void {
+  for (const candidate of [key, ...deps]) {
+    const failure = failures.get(candidate);
+    if (failure === undefined) continue;
+    // A selected upstream that failed is planned itself and fails in the run; this asset is then skipped.
+    if (candidate !== key && selected.has(candidate)) continue;
+    reasons.push({ kind: 'unreadable', stage: failure.stage, asset: candidate, error: failure.error });
+    return;
+  }
 }
 
 /**

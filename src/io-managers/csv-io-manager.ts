@@ -4,12 +4,13 @@ import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/
 import { dirname, join, resolve } from 'node:path';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManager, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
+import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
 import { readCsvTable } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 
 export interface CsvIOManagerOptions {
-  /** Folder of the CSV files; default `$STRATA_OUTPUT_DIR`, else `output`. Relative paths resolve against the cwd at construction. */
+  /** Folder of the CSV files; default `$STRATA_OUTPUT_DIR`, else `output`. Relative paths resolve against the project root (`projectRoot()`) at construction. */
   readonly baseDir?: string;
 }
 
@@ -42,7 +43,11 @@ export class CsvIOManager implements IOManager {
 
   constructor(options: CsvIOManagerOptions = {}) {
     // An empty STRATA_OUTPUT_DIR counts as unset rather than meaning the cwd.
-    this.baseDir = resolve(options.baseDir ?? (process.env.STRATA_OUTPUT_DIR || 'output'));
+    this.baseDir = resolve(projectRoot(), options.baseDir ?? (process.env.STRATA_OUTPUT_DIR || 'output'));
+  }
+
+  get location(): string {
+    return this.baseDir;
   }
 
   /** The file that holds an asset's table. */

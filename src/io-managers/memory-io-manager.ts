@@ -26,6 +26,7 @@ interface StoredTable {
  */
 export class MemoryIOManager implements IOManager {
   readonly kind = 'memory';
+  readonly location = 'the memory of the process that runs';
   readonly #tables = new Map<string, StoredTable>();
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import type { Observation } from '../core/asset.js';
 import { SchemaError, SourceError } from '../core/errors.js';
+import { projectRoot } from '../core/project-root.js';
 import { suggestClosest } from '../core/suggest.js';
 import { parseJsonArrayBatches } from './json-array-stream.js';
 import { redactUrl } from './redact-url.js';
@@ -14,7 +16,7 @@ import { redactUrl } from './redact-url.js';
 export interface JsonSourceOptions {
   /**
    * An `http://` or `https://` base URL (rows of `name` are at `{url}/{name}`), or a
-   * `file:` URL or local folder path (relative to the working directory) holding `{name}.json`.
+   * `file:` URL or local folder path (relative to the project root, `projectRoot()`) holding `{name}.json`.
    */
   readonly url: string;
   /** How long to wait for the response headers, and at most between two body chunks. Default 30 s. */
@@ -76,18 +78,28 @@ export class JsonSource {
   }
 
   /**
-   * A content hash of the array `name` as the source holds it now, or
-   * undefined when that cannot be told without downloading it (HTTP: an API
-   * gives no cheap, reliable version, so refresh such sources with `--refresh`
-   * or a job with `force: 'sources'`). Files are hashed as a stream, so
-   * renaming, touching or copying a snapshot does not count as a change.
+   * What the array `name` is now, without downloading it where possible, for
+   * an asset's `observe`:
+   * - a folder: the content hash of `{name}.json`, read as a stream (renaming,
+   *   touching or copying a snapshot does not count as a change);
+   * - HTTP: one `HEAD {base}/{name}` (a `GET` whose body is not read, when the
+   *   server refuses HEAD), whose `ETag`, else `Last-Modified`, is the version.
+   *   A server that sends neither gives no version: the observation says the
+   *   source cannot be checked without fetching it.
    */
-  async version(name: string, options: JsonSourceReadOptions = {}): Promise<string | undefined> {
-    if (this.location.kind === 'http') return undefined;
-    const opened = await this.open(name, options.signal);
-    const hash = createHash('sha256');
-    for await (const chunk of opened.chunks) hash.update(chunk);
-    return hash.digest('hex').slice(0, 32);
+  async observe(name: string, options: JsonSourceReadOptions = {}): Promise<Observation> {
+    if (this.location.kind === 'folder') {
+      const opened = await this.open(name, options.signal);
+      const hash = createHash('sha256');
+      for await (const chunk of opened.chunks) hash.update(chunk);
+      return { version: hash.digest('hex').slice(0, 32), location: opened.where, note: 'content hash of the file' };
+    }
+    const { where, headers } = await this.probeHttp(this.location.base, name, options.signal);
+    const etag = headerValue(headers['etag']);
+    if (etag !== undefined) return { version: `etag:${etag}`, location: where, note: 'checked with its ETag (one HEAD request)' };
+    const modified = headerValue(headers['last-modified']);
+    if (modified !== undefined) return { version: `last-modified:${modified}`, location: where, note: 'checked with its Last-Modified date (one HEAD request)' };
+    return { version: undefined, location: where, note: 'the server sends no ETag or Last-Modified for it' };
   }
 
   /** The elements of the JSON array `name`, one by one, as they arrive. */
@@ -151,6 +163,57 @@ export class JsonSource {
   }
 
   private async openHttp(base: URL, name: string, signal: AbortSignal | undefined): Promise<Opened> {
+    const { where, response } = await this.request('GET', base, name, signal);
+    const { statusCode, body } = response;
+    if (statusCode < 200 || statusCode > 299) {
+      // Reading a small error body to its end lets undici reuse the connection; a larger one is cut off.
+      await body.dump({ limit: ERROR_BODY_LIMIT });
+      signal?.throwIfAborted();
+      throw statusError('GET', statusCode, response.headers, where, name);
+    }
+    const contentType = headerValue(response.headers['content-type']) ?? '';
+    if (/\btext\/html\b/i.test(contentType)) {
+      const excerpt = await readExcerpt(body).catch((error: unknown) => {
+        throw requestError('GET', error, where, signal, this.timeoutMs);
+      });
+      throw new SourceError(`${where}: expected a JSON array, got an HTML page: ${JSON.stringify(excerpt)}`, {
+        hint: 'The address serves a web page, not the data: check the base URL (the source reads {base}/{name}).',
+      });
+    }
+    const timeoutMs = this.timeoutMs;
+    // Stopping early (a bad row, a parse error) returns this generator, whose for-await destroys the body.
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      try {
+        for await (const chunk of body) yield chunk as Uint8Array;
+      } catch (error) {
+        throw requestError('GET', error, where, signal, timeoutMs);
+      }
+    }
+    return { where, chunks: chunks() };
+  }
+
+  /**
+   * The response headers of `{base}/{name}` without its body: `HEAD`, or,
+   * from a server that does not allow HEAD (405, 501), a `GET` whose body is
+   * dropped unread.
+   */
+  private async probeHttp(base: URL, name: string, signal: AbortSignal | undefined): Promise<{ where: string; headers: Dispatcher.ResponseData['headers'] }> {
+    let method: 'HEAD' | 'GET' = 'HEAD';
+    let { where, response } = await this.request(method, base, name, signal);
+    if (response.statusCode === 405 || response.statusCode === 501) {
+      await response.body.dump({ limit: ERROR_BODY_LIMIT });
+      method = 'GET';
+      ({ where, response } = await this.request(method, base, name, signal));
+    }
+    // The body is not wanted: destroying it closes the connection rather than downloading the data.
+    if (method === 'GET') response.body.destroy();
+    else await response.body.dump({ limit: ERROR_BODY_LIMIT });
+    if (response.statusCode < 200 || response.statusCode > 299) throw statusError(method, response.statusCode, response.headers, where, name);
+    return { where, headers: response.headers };
+  }
+
+  /** Sends one request for `{base}/{name}`: URL credentials become Basic auth, and the URL in messages is redacted. */
+  private async request(method: 'GET' | 'HEAD', base: URL, name: string, signal: AbortSignal | undefined): Promise<{ where: string; response: Dispatcher.ResponseData }> {
     const url = new URL(base.href);
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/${encodeURIComponent(name)}`;
     url.hash = '';
@@ -165,48 +228,20 @@ export class JsonSource {
       url.username = '';
       url.password = '';
     }
-
-    let response: Dispatcher.ResponseData;
     try {
       // undici is imported on first use: it costs ~80 ms of start-up that commands reading files never need.
       const { request } = await import('undici');
-      response = await request(url, {
-        method: 'GET',
+      const response = await request(url, {
+        method,
         headers,
         headersTimeout: this.timeoutMs,
         bodyTimeout: this.timeoutMs,
         signal,
       });
+      return { where, response };
     } catch (error) {
-      throw requestError(error, where, signal, this.timeoutMs);
+      throw requestError(method, error, where, signal, this.timeoutMs);
     }
-
-    const { statusCode, body } = response;
-    if (statusCode < 200 || statusCode > 299) {
-      // Reading a small error body to its end lets undici reuse the connection; a larger one is cut off.
-      await body.dump({ limit: ERROR_BODY_LIMIT });
-      signal?.throwIfAborted();
-      throw statusError(statusCode, response.headers, where, name);
-    }
-    const contentType = headerValue(response.headers['content-type']) ?? '';
-    if (/\btext\/html\b/i.test(contentType)) {
-      const excerpt = await readExcerpt(body).catch((error: unknown) => {
-        throw requestError(error, where, signal, this.timeoutMs);
-      });
-      throw new SourceError(`${where}: expected a JSON array, got an HTML page: ${JSON.stringify(excerpt)}`, {
-        hint: 'The address serves a web page, not the data: check the base URL (the source reads {base}/{name}).',
-      });
-    }
-    const timeoutMs = this.timeoutMs;
-    // Stopping early (a bad row, a parse error) returns this generator, whose for-await destroys the body.
-    async function* chunks(): AsyncGenerator<Uint8Array> {
-      try {
-        for await (const chunk of body) yield chunk as Uint8Array;
-      } catch (error) {
-        throw requestError(error, where, signal, timeoutMs);
-      }
-    }
-    return { where, chunks: chunks() };
   }
 
   private async openFile(folder: string, name: string, signal: AbortSignal | undefined): Promise<Opened> {
@@ -238,7 +273,7 @@ function parseLocation(url: string): Location {
   }
   // Two or more letters before ":" is a scheme; one is a Windows drive letter (C:\data).
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme === undefined) return { kind: 'folder', folder: path.resolve(trimmed) };
+  if (scheme === undefined) return { kind: 'folder', folder: path.resolve(projectRoot(), trimmed) };
   let parsed: URL;
   try {
     parsed = new URL(trimmed);
@@ -283,48 +318,48 @@ const NETWORK_PROBLEMS: Readonly<Record<string, string>> = {
  * The SourceError for a request or body read that failed below HTTP. A cancelled
  * read rethrows the signal's reason, so callers see their own cancellation.
  */
-function requestError(error: unknown, where: string, signal: AbortSignal | undefined, timeoutMs: number): unknown {
+function requestError(method: 'GET' | 'HEAD', error: unknown, where: string, signal: AbortSignal | undefined, timeoutMs: number): unknown {
   if (signal?.aborted) return signal.reason;
   if (error instanceof SourceError) return error;
   const code = errorCode(error);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
     const problem =
       code === 'UND_ERR_HEADERS_TIMEOUT' ? `no response within ${timeoutMs} ms` : `the response stalled for more than ${timeoutMs} ms`;
-    return new SourceError(`GET ${where} timed out: ${problem}; retryable`, {
+    return new SourceError(`${method} ${where} timed out: ${problem}; retryable`, {
       hint: 'The server is slow or stuck: the step is retried if its retry policy allows; raise timeoutMs if it is just slow.',
       cause: error,
       retryable: true,
     });
   }
   if (code === 'ENOTFOUND') {
-    return new SourceError(`GET ${where} failed: the host name could not be resolved (ENOTFOUND); not retryable`, {
+    return new SourceError(`${method} ${where} failed: the host name could not be resolved (ENOTFOUND); not retryable`, {
       hint: 'Check the host name in the source URL (STRATA_SOURCE_URL).',
       cause: error,
     });
   }
   if (code === 'UND_ERR_INVALID_ARG') {
     // undici's message names the bad option or header but not its value.
-    return new SourceError(`GET ${where} could not be sent: ${(error as Error).message}; not retryable`, {
+    return new SourceError(`${method} ${where} could not be sent: ${(error as Error).message}; not retryable`, {
       hint: 'Check the headers and URL given to the JSON source.',
       cause: error,
     });
   }
   if (code === undefined) return error;
   const problem = NETWORK_PROBLEMS[code] ?? (error as Error).message;
-  return new SourceError(`GET ${where} failed: ${problem} (${code}); retryable`, {
+  return new SourceError(`${method} ${where} failed: ${problem} (${code}); retryable`, {
     hint: 'The server may be down or unreachable: the step is retried if its retry policy allows. Check the source URL (STRATA_SOURCE_URL).',
     cause: error,
     retryable: true,
   });
 }
 
-function statusError(status: number, headers: Record<string, string | string[] | undefined>, where: string, name: string): SourceError {
+function statusError(method: 'GET' | 'HEAD', status: number, headers: Record<string, string | string[] | undefined>, where: string, name: string): SourceError {
   const retryable = status >= 500 || status === 429 || status === 408;
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headerValue(headers['retry-after'])) : undefined;
   const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   const statusText = STATUS_CODES[status] ?? 'Unknown Status';
   return new SourceError(
-    `GET ${where} returned HTTP ${status} ${statusText}${wait}; ${retryable ? 'retryable' : 'not retryable'}`,
+    `${method} ${where} returned HTTP ${status} ${statusText}${wait}; ${retryable ? 'retryable' : 'not retryable'}`,
     { hint: statusHint(status, headers, name), retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
   );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
 
 /*
  * The records of an instance: runs, their events, the materializations the
@@ -79,6 +80,12 @@ export const materializationRecordSchema = z.object({
   dataVersion: z.string(),
   /** Upstream key -> the data version of it that this materialization read. */
   inputDataVersions: z.record(z.string(), z.string()),
+  /**
+   * `<resource>.<setting>` -> a keyed hash (see `instanceKey`) of the value the
+   * asset ran with, for every setting of every configurable resource it uses.
+   * Never the value itself: settings hold secrets.
+   */
+  configVersions: z.record(z.string(), z.string()),
   /** Why the asset was planned (`missing`, `code-changed`, ...), in the planner's order. */
   reasons: z.array(z.string()),
   durationMs: z.number().nonnegative(),
@@ -178,6 +185,8 @@ export type AcquireLeaseResult = { readonly acquired: true } | { readonly acquir
 export interface WriteBatch {
   readonly events?: readonly RunEvent[];
   readonly materializations?: readonly MaterializationRecord[];
+  /** What each code version named by the materializations was computed from; one kept per version (the first). */
+  readonly codeManifests?: ReadonlyMap<string, CodeManifest>;
 }
 
 /**
@@ -221,6 +230,15 @@ export interface InstanceStorage {
   latestMaterializations(assetKeys?: readonly string[]): Promise<Map<string, MaterializationRecord>>;
   /** Newest first. */
   materializationHistory(assetKey: string, options?: { readonly limit?: number }): Promise<MaterializationRecord[]>;
+  /** The manifests stored for these code versions (see `WriteBatch.codeManifests`); unknown versions are absent. */
+  codeManifests(codeVersions: readonly string[]): Promise<Map<string, CodeManifest>>;
+  /**
+   * The instance's secret key (32 random bytes, hex), created on first use and
+   * the same for every process that opens the instance: it keys the hashes of
+   * resource settings, so a stored fingerprint cannot be tested against guesses
+   * of a secret by anyone without the instance.
+   */
+  instanceKey(): Promise<string>;
   /** Forgets every materialization of these assets, so the planner sees them as missing; returns the rows removed. */
   wipeMaterializations(assetKeys: readonly string[]): Promise<number>;
   /** The stored state of a schedule or sensor, or undefined when nothing was ever stored for it. */

@@ -1,8 +1,10 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
+import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
@@ -45,6 +47,8 @@ export const SQLITE_DATABASE_FILE = 'strata.db';
  */
 const BUSY_TIMEOUT_MS = 5000;
 const WAL_RETRY_DELAY_MS = 5;
+/** The `instance_properties` row that holds the instance key. */
+const INSTANCE_KEY = 'instance-key';
 
 /**
  * Instance storage in one SQLite file (WAL mode), shared safely by several
@@ -79,7 +83,11 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #latestMaterializationsOf: Database.Statement;
   readonly #materializationHistory: Database.Statement;
   readonly #wipeMaterializations: Database.Statement;
-  readonly #writeBatch: Database.Transaction<(events: EventParams[], materializations: MaterializationParams[]) => void>;
+  readonly #insertCodeManifest: Database.Statement;
+  readonly #codeManifests: Database.Statement;
+  readonly #insertProperty: Database.Statement;
+  readonly #getProperty: Database.Statement;
+  readonly #writeBatch: Database.Transaction<(events: EventParams[], materializations: MaterializationParams[], manifests: ManifestParams[]) => void>;
   readonly #getInstigator: Database.Statement;
   readonly #listInstigators: Database.Statement;
   readonly #saveInstigator: Database.Statement;
@@ -152,10 +160,15 @@ export class SqliteInstanceStorage implements InstanceStorage {
     );
     this.#insertMaterialization = db.prepare(
       `INSERT INTO materializations (run_id, asset_key, materialized_at, code_version, data_version,
-         input_data_versions, reasons, duration_ms, metadata)
+         input_data_versions, config_versions, reasons, duration_ms, metadata)
        VALUES (@runId, @assetKey, @materializedAt, @codeVersion, @dataVersion,
-         @inputDataVersions, @reasons, @durationMs, @metadata)`,
+         @inputDataVersions, @configVersions, @reasons, @durationMs, @metadata)`,
     );
+    // A version's manifest never changes (the version is its hash), so the first one stored stays.
+    this.#insertCodeManifest = db.prepare('INSERT OR IGNORE INTO code_manifests (code_version, manifest) VALUES (@codeVersion, @manifest)');
+    this.#codeManifests = db.prepare('SELECT * FROM code_manifests WHERE code_version IN (SELECT value FROM json_each(?)) ORDER BY code_version');
+    this.#insertProperty = db.prepare('INSERT OR IGNORE INTO instance_properties (name, value) VALUES (?, ?)');
+    this.#getProperty = db.prepare('SELECT value FROM instance_properties WHERE name = ?').pluck();
     this.#runEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
     // Latest = highest id (insertion order), never the largest timestamp.
     this.#latestMaterializations = db.prepare(
@@ -175,9 +188,10 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#wipeMaterializations = db.prepare(
       'DELETE FROM materializations WHERE asset_key IN (SELECT value FROM json_each(?))',
     );
-    this.#writeBatch = db.transaction((events: EventParams[], materializations: MaterializationParams[]) => {
+    this.#writeBatch = db.transaction((events: EventParams[], materializations: MaterializationParams[], manifests: ManifestParams[]) => {
       for (const event of events) this.#insertEvent.run(event);
       for (const materialization of materializations) this.#insertMaterialization.run(materialization);
+      for (const manifest of manifests) this.#insertCodeManifest.run(manifest);
     });
     this.#getInstigator = db.prepare('SELECT * FROM instigators WHERE kind = ? AND name = ?');
     this.#listInstigators = db.prepare('SELECT * FROM instigators ORDER BY kind, name');
@@ -306,12 +320,13 @@ export class SqliteInstanceStorage implements InstanceStorage {
     const materializations = (batch.materializations ?? []).map((record, index) =>
       materializationParams(record, index),
     );
-    if (events.length === 0 && materializations.length === 0) return;
+    const manifests = [...(batch.codeManifests ?? new Map<string, CodeManifest>())].map(([codeVersion, manifest]) => manifestParams(codeVersion, manifest));
+    if (events.length === 0 && materializations.length === 0 && manifests.length === 0) return;
     try {
       // IMMEDIATE takes the write lock up front. A deferred transaction that
       // must upgrade from reader to writer gets SQLITE_BUSY at once in WAL mode,
       // without waiting for the busy timeout.
-      this.#writeBatch.immediate(events, materializations);
+      this.#writeBatch.immediate(events, materializations, manifests);
     } catch (error) {
       if (sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
         const named = [...new Set([...events, ...materializations].map((record) => record.runId))];
@@ -350,6 +365,28 @@ export class SqliteInstanceStorage implements InstanceStorage {
     return this.#materializationHistory
       .all(assetKey, sqlLimit(options.limit))
       .map((row) => this.#readRow(materializationRow, row, 'materializations'));
+  }
+
+  async codeManifests(codeVersions: readonly string[]): Promise<Map<string, CodeManifest>> {
+    const manifests = new Map<string, CodeManifest>();
+    if (codeVersions.length === 0) return manifests;
+    for (const row of this.#codeManifests.all(JSON.stringify(codeVersions))) {
+      const manifest = this.#readRow(codeManifestRow, row, 'code_manifests');
+      manifests.set(manifest.codeVersion, manifest.manifest);
+    }
+    return manifests;
+  }
+
+  async instanceKey(): Promise<string> {
+    const existing = this.#getProperty.get(INSTANCE_KEY) as string | undefined;
+    if (existing !== undefined) return existing;
+    try {
+      // Two processes may create it at once: the first insert wins and both read that one.
+      this.#insertProperty.run(INSTANCE_KEY, randomBytes(32).toString('hex'));
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+    return this.#getProperty.get(INSTANCE_KEY) as string;
   }
 
   async wipeMaterializations(assetKeys: readonly string[]): Promise<number> {
@@ -512,6 +549,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
 
 type EventParams = ReturnType<typeof eventParams>;
 type MaterializationParams = ReturnType<typeof materializationParams>;
+type ManifestParams = ReturnType<typeof manifestParams>;
 type InstigatorParams = ReturnType<typeof instigatorParams>;
 type TickParams = Omit<TickRecord, 'tickTime' | 'evaluatedAt' | 'runIds'> & { tickTime: number; evaluatedAt: number; runIds: string };
 
@@ -541,9 +579,14 @@ function materializationParams(record: MaterializationRecord, index: number) {
     ...valid,
     materializedAt: valid.materializedAt.getTime(),
     inputDataVersions: JSON.stringify(valid.inputDataVersions),
+    configVersions: JSON.stringify(valid.configVersions),
     reasons: JSON.stringify(valid.reasons),
     metadata: toJson(valid.metadata, `${what}.metadata`),
   };
+}
+
+function manifestParams(codeVersion: string, manifest: CodeManifest) {
+  return { codeVersion, manifest: JSON.stringify(validRecord(codeManifestSchema, manifest, `the code manifest of version "${codeVersion}"`)) };
 }
 
 function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
@@ -739,6 +782,7 @@ const materializationRow = z
     code_version: z.string(),
     data_version: z.string(),
     input_data_versions: jsonText(materializationRecordSchema.shape.inputDataVersions),
+    config_versions: jsonText(materializationRecordSchema.shape.configVersions),
     reasons: jsonText(materializationRecordSchema.shape.reasons),
     duration_ms: z.number(),
     metadata: jsonText(materializationRecordSchema.shape.metadata),
@@ -750,11 +794,16 @@ const materializationRow = z
     codeVersion: row.code_version,
     dataVersion: row.data_version,
     inputDataVersions: row.input_data_versions,
+    configVersions: row.config_versions,
     reasons: row.reasons,
     durationMs: row.duration_ms,
     metadata: row.metadata,
   }))
   .pipe(materializationRecordSchema);
+
+const codeManifestRow = z
+  .object({ code_version: z.string(), manifest: jsonText(codeManifestSchema) })
+  .transform((row) => ({ codeVersion: row.code_version, manifest: row.manifest }));
 
 const instigatorRow = z
   .object({

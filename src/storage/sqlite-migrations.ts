@@ -138,6 +138,28 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX asset_leases_by_run ON asset_leases (run_id);
     `,
   },
+  {
+    version: 5,
+    description: 'resource setting fingerprints, code manifests and the instance key',
+    sql: `
+      -- Materializations recorded before fingerprints have none: their assets
+      -- show config-changed once, which is the truth (what they ran with is unknown).
+      ALTER TABLE materializations ADD COLUMN config_versions TEXT NOT NULL DEFAULT '{}';
+
+      -- What each code version was computed from, once per version, so
+      -- "assets why" can name the file or package that changed.
+      CREATE TABLE code_manifests (
+        code_version TEXT PRIMARY KEY,
+        manifest TEXT NOT NULL
+      ) STRICT;
+
+      -- Settings of the instance itself, such as the key of setting fingerprints.
+      CREATE TABLE instance_properties (
+        name TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

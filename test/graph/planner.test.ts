@@ -16,6 +16,7 @@ const record = (dataVersion: string, inputs: Record<string, string> = {}, at = N
   codeVersion,
   dataVersion,
   inputDataVersions: inputs,
+  configVersions: {},
 });
 
 /** Everything materialized once and unchanged since. */

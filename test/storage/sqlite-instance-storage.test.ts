@@ -36,6 +36,18 @@ describe('SqliteInstanceStorage', () => {
     await rm(home, { recursive: true, force: true });
   });
 
+  it('keeps the instance key when the file is reopened, by this or another connection', async () => {
+    const first = await SqliteInstanceStorage.open({ home });
+    const second = await SqliteInstanceStorage.open({ home });
+    const key = await first.instanceKey();
+    expect(await second.instanceKey()).toBe(key);
+    await first.close();
+    await second.close();
+    const reopened = await SqliteInstanceStorage.open({ home });
+    expect(await reopened.instanceKey()).toBe(key);
+    await reopened.close();
+  });
+
   it('keeps runs, events and materializations after closing and reopening the file', async () => {
     const first = await SqliteInstanceStorage.open({ home });
     await first.createRun({
@@ -60,6 +72,7 @@ describe('SqliteInstanceStorage', () => {
           codeVersion: 'c',
           dataVersion: 'd',
           inputDataVersions: {},
+          configVersions: {},
           reasons: ['missing'],
           durationMs: 1,
           metadata: {},

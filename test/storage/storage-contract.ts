@@ -168,6 +168,7 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
           codeVersion: 'v7',
           dataVersion: 'sha256:abc',
           inputDataVersions: { posts: 'sha256:p', users: 'sha256:u' },
+          configVersions: { 'api.url': 'f1', 'api.token': 'f2' },
           reasons: ['upstream-changed', 'expired'],
           durationMs: 12.5,
           metadata: { rows: 100, columns: ['id', 'title'], bytes: 2048, path: 'output/posts_enriched.csv' },
@@ -175,6 +176,20 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         await storage.write({ materializations: [record] });
         expect((await storage.latestMaterializations()).get('posts_enriched')).toEqual(record);
         expect(await storage.materializationHistory('posts_enriched')).toEqual([record]);
+      });
+
+      it('keeps the first manifest stored for a code version and answers only the versions asked for', async () => {
+        const manifest = { files: { 'src/a.ts': 'h1' }, packages: { zod: '4.0.0' } };
+        await storage.write({ materializations: [materialization({ codeVersion: 'v1' })], codeManifests: new Map([['v1', manifest]]) });
+        await storage.write({ codeManifests: new Map([['v1', { explicit: 'other' }], ['v2', { explicit: 'v2' }]]) });
+        expect(await storage.codeManifests(['v1', 'v2', 'v3'])).toEqual(new Map<string, unknown>([['v1', manifest], ['v2', { explicit: 'v2' }]]));
+        expect(await storage.codeManifests([])).toEqual(new Map());
+      });
+
+      it('refuses a code manifest of the wrong shape and writes nothing of its batch', async () => {
+        const bad = { files: { 'a.ts': 1 } } as unknown as { explicit: string };
+        await expect(storage.write({ materializations: [materialization()], codeManifests: new Map([['v1', bad]]) })).rejects.toMatchObject({ code: 'STRATA_STORAGE_INVALID_RECORD' });
+        expect(await storage.latestMaterializations()).toEqual(new Map());
       });
 
       it('picks the last written materialization per asset even when its timestamp is older', async () => {
@@ -411,6 +426,14 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       await storage.close();
     });
 
+    describe('instance key', () => {
+      it('creates 32 random bytes once and returns the same key every time after', async () => {
+        const key = await storage.instanceKey();
+        expect(key).toMatch(/^[0-9a-f]{64}$/);
+        expect(await storage.instanceKey()).toBe(key);
+      });
+    });
+
     describe('asset leases', () => {
       const request = (runId: string, seconds: number, extra: { takeOverFrom?: string } = {}) => ({
         assetKey: 'users',
@@ -517,6 +540,7 @@ function materialization(overrides: Partial<MaterializationRecord> = {}): Materi
     codeVersion: 'c1',
     dataVersion: 'd1',
     inputDataVersions: {},
+    configVersions: {},
     reasons: ['missing'],
     durationMs: 3,
     metadata: { rows: 1 },

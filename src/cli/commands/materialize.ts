@@ -1,4 +1,7 @@
+import type { Definitions } from '../../core/definitions.js';
 import { planMaterialization } from '../../execution/plan-materialization.js';
+import type { PlannedAsset } from '../../graph/planner.js';
+import { describeUncheckedSource } from '../describe-reason.js';
 import { materialize } from '../../execution/materialize.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import { type Command, EXIT } from '../command.js';
@@ -74,7 +77,11 @@ export const materializeCommand: Command = {
       if (dryRun) {
         const { selected, plan } = await planMaterialization(definitions, storage, planOptions);
         if (json) {
-          writeJson(io, { selected, plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })) });
+          writeJson(io, {
+            selected,
+            plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })),
+            sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
+          });
         } else if (plan.planned.length === 0) {
           io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
         } else {
@@ -85,6 +92,7 @@ export const materializeCommand: Command = {
           ));
           io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
         }
+        if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
         return EXIT.ok;
       }
       const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
@@ -101,6 +109,10 @@ export const materializeCommand: Command = {
         trigger: 'cli',
         // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
         onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
+        // A source that could not be checked was assumed unchanged: say so (stderr: stdout carries the result).
+        onPlan: json ? undefined : ({ plan }) => {
+          for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
+        },
       });
       if (json) writeJson(io, toJson(result));
       else io.stdout.write(renderSummary(result, await recordedDurationMs(storage, result), style, io.stdout.columns));
@@ -110,6 +122,11 @@ export const materializeCommand: Command = {
     }
   },
 };
+
+/** The notes for the source assets among `assets` whose data could not be checked without fetching it. */
+function uncheckedSourceNotes(definitions: Definitions, assets: readonly PlannedAsset[]): string[] {
+  return assets.flatMap((asset) => (asset.source === undefined || asset.source.checked ? [] : [describeUncheckedSource(asset.key, definitions.asset(asset.key)!.group, asset.source)]));
+}
 
 function toJson(result: MaterializeResult) {
   return {

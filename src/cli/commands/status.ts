@@ -1,6 +1,7 @@
 import { AssetGraph } from '../../graph/asset-graph.js';
 import { selectAssets } from '../../graph/resolve-selection.js';
 import { readAssetStates } from '../asset-states.js';
+import { describeUncheckedSource } from '../describe-reason.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatTime, isoTime } from '../format.js';
 import { loadDefinitions } from '../load-definitions.js';
@@ -29,12 +30,13 @@ export const statusCommand: Command = {
     try {
       const states = await readAssetStates(definitions, storage, keys, io);
       const rows = keys.map((key) => {
-        const { status, reasons, record } = states.get(key)!;
+        const { status, reasons, record, source } = states.get(key)!;
         const storedRows = record?.metadata.rows;
         return {
           key,
           status,
           reasons: reasons.map((reason) => reason.kind),
+          source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null },
           lastMaterializedAt: record?.materializedAt,
           dataVersion: record?.dataVersion,
           rows: typeof storedRows === 'number' ? storedRows : undefined,
@@ -53,6 +55,11 @@ export const statusCommand: Command = {
           { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(statusColour(cell as 'fresh'), padded) : padded) },
         ),
       );
+      // "fresh" is only assumed for a source that cannot be checked: say so under the table.
+      for (const row of rows) {
+        const { source } = states.get(row.key)!;
+        if (source !== undefined && !source.checked) io.stdout.write(`Note: ${describeUncheckedSource(row.key, definitions.asset(row.key)!.group, source)}\n`);
+      }
       return EXIT.ok;
     } finally {
       await storage.close();

@@ -1,6 +1,6 @@
 import { readAssetStates } from '../asset-states.js';
 import { type Command, EXIT } from '../command.js';
-import { describeReason } from '../describe-reason.js';
+import { describeReason, describeUncheckedSource } from '../describe-reason.js';
 import { formatTime, isoTime } from '../format.js';
 import { loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
@@ -27,17 +27,26 @@ export const whyCommand: Command = {
     requireAsset(definitions, key);
     const storage = await openInstance(io);
     try {
-      const { status, reasons, record } = (await readAssetStates(definitions, storage, [key], io)).get(key)!;
-      const sentences = reasons.map((reason) => describeReason(key, reason));
+      const { status, reasons, record, source } = (await readAssetStates(definitions, storage, [key], io)).get(key)!;
+      const sentences = reasons.map((reason) => describeReason(key, reason, source));
+      const unchecked = source !== undefined && !source.checked ? describeUncheckedSource(key, definitions.asset(key)!.group, source) : undefined;
       if (booleanFlag(args, 'json')) {
-        writeJson(io, { key, status, lastMaterializedAt: isoTime(record?.materializedAt), reasons: reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })) });
+        writeJson(io, {
+          key,
+          status,
+          lastMaterializedAt: isoTime(record?.materializedAt),
+          reasons: reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })),
+          source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null, sentence: unchecked ?? null },
+        });
         return EXIT.ok;
       }
       if (reasons.length === 0) {
-        io.stdout.write(`${key} is fresh: materialized ${formatTime(record?.materializedAt, io.stdout, io.now())}, and nothing it depends on has changed.\n`);
+        const checked = source?.checked === true ? ` Its source, ${source.location ?? 'outside data'}, was checked (${source.note ?? 'its version is unchanged'}).` : '';
+        io.stdout.write(`${key} is fresh: materialized ${formatTime(record?.materializedAt, io.stdout, io.now())}, and nothing it depends on has changed.${checked}\n`);
       } else {
         io.stdout.write(`${key} is ${status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
       }
+      if (unchecked !== undefined) io.stdout.write(`Note: ${unchecked}\n`);
       return EXIT.ok;
     } finally {
       await storage.close();

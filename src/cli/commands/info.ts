@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StrataError } from '../../core/errors.js';
+import { SQLITE_DATABASE_FILE } from '../../storage/sqlite-instance-storage.js';
+import { type Command, EXIT } from '../command.js';
+import { loadDefinitions, locateProject } from '../load-definitions.js';
+import { booleanFlag, stringFlag } from '../parse-args.js';
+import { renderTable } from '../render-table.js';
+import { packageVersion } from '../package-version.js';
+import { DEFINITIONS_FLAG } from '../shared-flags.js';
+import { writeJson } from '../write-json.js';
+
+export const infoCommand: Command = {
+  name: 'info',
+  summary: 'Show the project root, definitions module, instance, output folders and versions',
+  usage: 'assets info [--json]',
+  description:
+    'What every other command works on, found from here: the project root (the folder of the strata.config.*\n' +
+    'or package.json that names the definitions), its definitions module, the instance (STRATA_HOME, relative\n' +
+    'to the root) and where each IO manager stores tables. It creates nothing.',
+  flags: {
+    json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    ...DEFINITIONS_FLAG,
+  },
+  examples: ['assets info', 'assets info --json | jq -r .instance.path'],
+  async run(args, io) {
+    const project = locateProject({ ...io, definitionsModule: stringFlag(args, 'definitions') });
+    const definitions = project.definitions instanceof StrataError ? undefined : await loadDefinitions(stringFlag(args, 'definitions'), io);
+    const database = path.join(project.home, SQLITE_DATABASE_FILE);
+    const info = {
+      projectRoot: project.root,
+      definitions: project.definitions instanceof StrataError ? null : project.definitions.file,
+      definitionsProblem: project.definitions instanceof StrataError ? project.definitions.message.split('\n', 1)[0]! : null,
+      instance: { kind: 'sqlite', home: project.home, path: database, exists: existsSync(database) },
+      ioManagers: Object.entries(definitions?.ioManagers ?? {})
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, manager]) => ({ key, kind: manager.kind, location: manager.location ?? null })),
+      versions: { strata: packageVersion(), node: process.versions.node },
+    };
+    if (booleanFlag(args, 'json')) {
+      writeJson(io, info);
+      return EXIT.ok;
+    }
+    const lines: [string, string][] = [
+      ['project root', info.projectRoot],
+      ['definitions', info.definitions ?? `none found (${info.definitionsProblem})`],
+      ['instance', `${info.instance.kind} ${info.instance.path}${info.instance.exists ? '' : ' (not created yet)'}`],
+      ...info.ioManagers.map(({ key, kind, location }): [string, string] => [`io manager ${key}`, `${kind}${location === null ? '' : ` ${location}`}`]),
+      ['strata-assets', info.versions.strata],
+      ['node', info.versions.node],
+    ];
+    io.stdout.write(renderTable([{ header: 'what' }, { header: 'value' }], lines, { maxWidth: io.stdout.columns }));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,130 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+
+const fileEntrySchema = z.object({ size: z.number(), mtimeMs: z.number(), hash: z.string() });
+
+const moduleEntrySchema = z.object({
+  /** Project files this module imports (absolute paths). */
+  imports: z.array(z.string()),
+  /** Packages it imports, by name -> the package.json that serves each. */
+  packages: z.record(z.string(), z.string()),
+});
+export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
+
+const cacheSchema = z.object({
+  format: z.literal(1),
+  files: z.record(z.string(), fileEntrySchema),
+  graph: z
+    .object({
+      /** The modules the graph was read from, sorted. */
+      entries: z.array(z.string()),
+      modules: z.record(z.string(), moduleEntrySchema),
+    })
+    .nullable(),
+});
+type CacheData = z.infer<typeof cacheSchema>;
+
+/** A file's identity as the cache knows it: what a change to its content would almost surely change. */
+interface Stat {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * What code versions cost to compute, kept between commands in one JSON file
+ * of the instance folder: the content hash of every project file by path,
+ * valid while the file's size and modification time are unchanged, and the
+ * module graph last read, valid while every file in it is unchanged. A no-op
+ * `assets status` then stats the project's files instead of reading them.
+ *
+ * It is only a cache: a file that is missing, damaged or of another format is
+ * ignored and rewritten, since everything in it can be computed again.
+ */
+export class CodeCache {
+  readonly #file: string | undefined;
+  readonly #data: CacheData;
+  #changed = false;
+
+  private constructor(file: string | undefined, data: CacheData) {
+    this.#file = file;
+    this.#data = data;
+  }
+
+  /** Reads the cache at `file`; without one, a cache that lives for this process only. */
+  static open(file: string | undefined): CodeCache {
+    let data: CacheData = { format: 1, files: {}, graph: null };
+    if (file !== undefined) {
+      try {
+        const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+        if (parsed.success) data = parsed.data;
+      } catch {
+        // No cache yet, or an unreadable one: start empty (see the class comment).
+      }
+    }
+    return new CodeCache(file, data);
+  }
+
+  /** The content hash of `file` (16 hex digits), from the cache while its size and mtime are unchanged. */
+  hashOf(file: string): string {
+    const stat = statSync(file);
+    const cached = this.#data.files[file];
+    if (cached !== undefined && sameStat(cached, stat)) return cached.hash;
+    const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+    this.#data.files[file] = { size: stat.size, mtimeMs: stat.mtimeMs, hash };
+    this.#changed = true;
+    return hash;
+  }
+
+  /**
+   * The module graph last read from exactly these entries, if no file in it
+   * changed, vanished or appeared since (a new import changes the importer).
+   */
+  graphFor(entries: readonly string[]): Readonly<Record<string, ModuleEntry>> | undefined {
+    const graph = this.#data.graph;
+    if (graph === null || graph.entries.length !== entries.length || graph.entries.some((entry, index) => entry !== entries[index])) return undefined;
+    const files = [...Object.keys(graph.modules), ...Object.values(graph.modules).flatMap((module) => Object.values(module.packages))];
+    for (const file of files) {
+      const cached = this.#data.files[file];
+      const stat = statSync(file, { throwIfNoEntry: false });
+      if (cached === undefined || stat === undefined || !sameStat(cached, stat)) return undefined;
+    }
+    return graph.modules;
+  }
+
+  /** Keeps a freshly read graph; `entries` sorted. Every file in it must have been hashed through `hashOf`. */
+  setGraph(entries: readonly string[], modules: Record<string, ModuleEntry>): void {
+    this.#data.graph = { entries: [...entries], modules };
+    this.#changed = true;
+  }
+
+  /**
+   * Writes the cache if anything changed: to a temp file renamed over the old
+   * one, so a command reading it meanwhile sees one whole version. Hashes of
+   * files no longer in the graph are dropped so the cache does not grow forever.
+   */
+  async save(): Promise<void> {
+    if (!this.#changed || this.#file === undefined) return;
+    const graph = this.#data.graph;
+    if (graph !== null) {
+      const live = new Set([...Object.keys(graph.modules), ...Object.values(graph.modules).flatMap((module) => Object.values(module.packages))]);
+      for (const file of Object.keys(this.#data.files)) if (!live.has(file)) delete this.#data.files[file];
+    }
+    const temp = `${this.#file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await mkdir(path.dirname(this.#file), { recursive: true });
+      await writeFile(temp, JSON.stringify(this.#data));
+      await rename(temp, this.#file);
+      this.#changed = false;
+    } catch {
+      // A cache that cannot be written costs speed on the next command, not correctness.
+      await rm(temp, { force: true }).catch(() => undefined);
+    }
+  }
+}
+
+function sameStat(cached: Stat, stat: Stat): boolean {
+  return cached.size === stat.size && cached.mtimeMs === stat.mtimeMs;
+}

@@ -1,0 +1,132 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { codeVersionOf, type CodeManifest } from '../core/code-manifest.js';
+import type { Definitions } from '../core/definitions.js';
+import { CodeCache, type ModuleEntry } from './code-cache.js';
+import { readModuleGraph } from './module-graph.js';
+
+/** An asset's effective code version and what it was computed from. */
+export interface CodeVersion {
+  readonly version: string;
+  readonly manifest: CodeManifest;
+}
+
+export interface CodeVersionOptions {
+  /** Manifest paths are relative to it, so moving the project changes no version. */
+  readonly projectRoot: string;
+  /** Where hashes and the module graph are kept between commands; none: computed afresh. */
+  readonly cacheFile?: string | undefined;
+}
+
+const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersion>>>();
+
+/**
+ * `computeCodeVersions` once per loaded definitions: the first call computes
+ * them (the CLI calls it as soon as it has imported the definitions), later
+ * calls get the same versions whatever their options. So a long-running
+ * process (the daemon) records the version of the code it loaded, never that
+ * of files edited on disk since.
+ */
+export function codeVersionsOf(definitions: Definitions, options: CodeVersionOptions): Promise<ReadonlyMap<string, CodeVersion>> {
+  let versions = computed.get(definitions);
+  if (versions === undefined) {
+    versions = computeCodeVersions(definitions, options);
+    computed.set(definitions, versions);
+    // Whoever awaits it sees a failure; this only keeps an unawaited one from crashing the process.
+    versions.catch(() => undefined);
+  }
+  return versions;
+}
+
+/**
+ * The code version of every asset: its explicit `codeVersion`, else one
+ * computed from the modules that declare it (see `DefinitionSite`), every
+ * project file they import, transitively, and the installed version of every
+ * package those files import. A change to a helper thus changes exactly the
+ * versions of the assets whose modules reach it.
+ */
+export async function computeCodeVersions(definitions: Definitions, options: CodeVersionOptions): Promise<ReadonlyMap<string, CodeVersion>> {
+  const cache = CodeCache.open(options.cacheFile);
+  const entries = [...new Set(definitions.assets.flatMap((asset) => asset.definedIn?.files ?? []))].sort();
+  let modules = entries.length === 0 ? {} : cache.graphFor(entries);
+  if (modules === undefined) {
+    modules = await readModuleGraph(entries);
+    cache.setGraph(entries, modules);
+  }
+  const manifests = new ManifestBuilder(modules, cache, options.projectRoot);
+  const versions = new Map<string, CodeVersion>();
+  for (const asset of definitions.assets) {
+    const files = asset.definedIn?.files ?? [];
+    const manifest: CodeManifest = asset.codeVersionIsExplicit
+      ? { explicit: asset.codeVersion }
+      : files.length === 0
+        ? { compute: asset.codeVersion }
+        : manifests.of(files);
+    versions.set(asset.key, { version: codeVersionOf(manifest), manifest });
+  }
+  await cache.save();
+  return versions;
+}
+
+/** Builds manifests from the module graph, once per distinct set of entry modules. */
+class ManifestBuilder {
+  readonly #modules: Readonly<Record<string, ModuleEntry>>;
+  readonly #cache: CodeCache;
+  readonly #root: string;
+  readonly #byEntries = new Map<string, CodeManifest>();
+  readonly #versions = new Map<string, string>();
+
+  constructor(modules: Readonly<Record<string, ModuleEntry>>, cache: CodeCache, root: string) {
+    this.#modules = modules;
+    this.#cache = cache;
+    this.#root = root;
+  }
+
+  of(entries: readonly string[]): CodeManifest {
+    const id = entries.join('\0');
+    let manifest = this.#byEntries.get(id);
+    if (manifest === undefined) {
+      manifest = this.#build(entries);
+      this.#byEntries.set(id, manifest);
+    }
+    return manifest;
+  }
+
+  #build(entries: readonly string[]): CodeManifest {
+    const files: Record<string, string> = {};
+    const packages: Record<string, string> = {};
+    const seen = new Set<string>();
+    const pending = [...entries];
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      files[this.#relative(file)] = this.#cache.hashOf(file);
+      const module = this.#modules[file];
+      if (module === undefined) continue;
+      pending.push(...module.imports);
+      for (const [name, manifest] of Object.entries(module.packages)) packages[name] = this.#version(manifest);
+    }
+    return { files: sortedRecord(files), packages: sortedRecord(packages) };
+  }
+
+  #relative(file: string): string {
+    return path.relative(this.#root, file).split(path.sep).join('/');
+  }
+
+  /** The `version` field of a package.json; its stat goes through the cache so a reinstall invalidates the graph. */
+  #version(manifest: string): string {
+    let version = this.#versions.get(manifest);
+    if (version === undefined) {
+      this.#cache.hashOf(manifest);
+      const parsed = JSON.parse(readFileSync(manifest, 'utf8')) as { version?: unknown };
+      version = typeof parsed.version === 'string' ? parsed.version : 'unversioned';
+      this.#versions.set(manifest, version);
+    }
+    return version;
+  }
+}
+
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]!]));
+}

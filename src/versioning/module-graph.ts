@@ -1,0 +1,115 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import { StrataError } from '../core/errors.js';
+import type { ModuleEntry } from './code-cache.js';
+
+/** A specifier that names a path rather than a package (or a builtin). */
+const PATH_SPECIFIER = /^(?:[./]|[A-Za-z]:[\\/]|file:)/;
+
+/**
+ * Reads which project files and packages each module imports, transitively
+ * from `entries`, with esbuild's parser and resolver: the same resolution
+ * rules as the TypeScript and JavaScript Strata loads (`./x.js` finds
+ * `x.ts`, tsconfig `paths`, JSON imports), and string-literal `import()`
+ * and `require()` included. A bare specifier that an installed package (or
+ * the project's own package.json, by its name) serves is a package, not a
+ * file: its version stands for its code. Node's builtins are left out.
+ *
+ * Imports built from expressions (`import(name)`) cannot be followed; the
+ * README says so, and `codeVersion` covers such assets.
+ */
+export async function readModuleGraph(entries: readonly string[]): Promise<Record<string, ModuleEntry>> {
+  // Loaded on first use: most commands find the graph in the cache.
+  const esbuild = await import('esbuild');
+  const packagesOf = new Map<string, Record<string, string>>();
+  let result: Awaited<ReturnType<typeof esbuild.build>>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [...entries],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      outdir: 'strata-module-graph',
+      logLevel: 'silent',
+      // Native addons and WebAssembly are files a module loads, not code to parse: hashed, not read.
+      loader: { '.node': 'empty', '.wasm': 'empty' },
+      plugins: [
+        {
+          name: 'strata-packages',
+          setup(build) {
+            // esbuild's filters are Go regular expressions, which have no lookahead: paths are told apart here.
+            build.onResolve({ filter: /.*/ }, (args) => {
+              if (args.kind === 'entry-point' || PATH_SPECIFIER.test(args.path)) return undefined;
+              if (isBuiltin(args.path)) return { path: args.path, external: true };
+              const manifest = packageManifest(args.path, args.resolveDir);
+              // Not installed and not the project's own name: a tsconfig `paths` alias, which esbuild resolves to files.
+              if (manifest === undefined) return undefined;
+              let packages = packagesOf.get(args.importer);
+              if (packages === undefined) packagesOf.set(args.importer, (packages = {}));
+              packages[packageName(args.path)] = manifest;
+              return { path: args.path, external: true };
+            });
+          },
+        },
+      ],
+    });
+  } catch (error) {
+    const messages = (error as { errors?: { text: string; location?: { file: string; line: number } | null }[] }).errors ?? [];
+    const described = messages.map((message) => (message.location ? `${message.location.file}:${message.location.line}: ${message.text}` : message.text));
+    throw new StrataError('STRATA_CODE_VERSION', `Cannot read the imports of the assets' modules to version their code:\n${(described.length > 0 ? described : [String(error)]).map((line) => `  ${line}`).join('\n')}`, {
+      hint: 'Fix the import named above, or give the assets of that module an explicit `codeVersion`.',
+      cause: error,
+    });
+  } finally {
+    await esbuild.stop();
+  }
+
+  const modules: Record<string, ModuleEntry> = {};
+  for (const [input, info] of Object.entries(result.metafile!.inputs)) {
+    const file = path.resolve(input);
+    modules[file] = {
+      imports: info.imports.filter((imported) => imported.external !== true).map((imported) => path.resolve(imported.path)),
+      packages: packagesOf.get(file) ?? {},
+    };
+  }
+  return modules;
+}
+
+/** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
+export function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+}
+
+/**
+ * The package.json of the package a bare specifier names, as Node would find
+ * it from `folder`: the nearest `node_modules/<name>`, or the nearest
+ * package.json of that very name (a package importing itself through its
+ * "exports"). Undefined when neither exists.
+ */
+function packageManifest(specifier: string, folder: string): string | undefined {
+  const name = packageName(specifier);
+  let ownChecked = false;
+  for (let dir = folder; ; dir = path.dirname(dir)) {
+    const installed = path.join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(installed)) return installed;
+    const own = path.join(dir, 'package.json');
+    if (!ownChecked && existsSync(own)) {
+      // Node resolves a self-reference through the nearest package.json only.
+      ownChecked = true;
+      if (readName(own) === name) return own;
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+function readName(manifest: string): unknown {
+  try {
+    return (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown }).name;
+  } catch {
+    return undefined;
+  }
+}
