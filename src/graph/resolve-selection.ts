@@ -1,9 +1,12 @@
+import type { Definitions } from '../core/definitions.js';
 import { UnknownAssetError } from '../core/errors.js';
 import { suggestClosest } from '../core/suggest.js';
-import type { AssetGraph } from './asset-graph.js';
+import { AssetGraph } from './asset-graph.js';
 import type { SelectionAttribute, SelectionNode } from './selection-ast.js';
 import { EmptySelectionError, LegacySelectionError } from './selection-errors.js';
+import { selectionValuesHint } from './selection-hint.js';
 import { parseSelection } from './selection-parser.js';
+import { emptyUnionPartWarning, type SelectionWarning } from './selection-warnings.js';
 
 /**
  * The keys a selection tree selects in `graph`, as an unordered set. An
@@ -47,14 +50,42 @@ export interface SelectAssetsOptions {
  * // ['posts_enriched', 'user_stats', 'top_authors', ...]
  */
 export function selectAssets(graph: AssetGraph, options: SelectAssetsOptions = {}): string[] {
+  return selectAssetsWithWarnings(graph, options).keys;
+}
+
+/** The keys a selection selects, and what looks wrong about it although it selects something. */
+export interface SelectionResult {
+  /** In topological order, ties by key. */
+  readonly keys: string[];
+  /** One per union part that selects nothing, in reading order, each part once. */
+  readonly warnings: readonly SelectionWarning[];
+}
+
+/**
+ * `selectAssets`, with the warnings about the expressions: a part of a union
+ * (`users, tag:dialy`) that selects no assets while the whole expression
+ * selects some. Throws as `selectAssets` does, and an expression that selects
+ * nothing as a whole stays that error, not a warning.
+ *
+ * @example
+ * const { keys, warnings } = selectAssetsWithWarnings(graph, { select: 'users, tag:dialy' });
+ * // keys: ['users']; warnings[0].part: 'tag:dialy'
+ */
+export function selectAssetsWithWarnings(graph: AssetGraph, options: SelectAssetsOptions = {}): SelectionResult {
   const select = options.select ?? '*';
   const selectTree = parseSelection(select);
   const excludeTree = options.exclude === undefined ? undefined : parseSelection(options.exclude);
   const resolver = new SelectionResolver(graph);
   const selected = resolver.resolve(selectTree);
   const selectedCount = selected.size;
-  if (excludeTree !== undefined) for (const key of resolver.resolve(excludeTree)) selected.delete(key);
-  if (selected.size > 0) return graph.sortTopologically(selected);
+  const warnings = selectedCount > 0 ? resolver.takeEmptyUnionParts().map((part) => emptyUnionPartWarning(graph, 'select', select, part)) : [];
+  if (excludeTree !== undefined) {
+    const excluded = resolver.resolve(excludeTree);
+    const emptyParts = resolver.takeEmptyUnionParts();
+    if (excluded.size > 0) warnings.push(...emptyParts.map((part) => emptyUnionPartWarning(graph, 'exclude', options.exclude!, part)));
+    for (const key of excluded) selected.delete(key);
+  }
+  if (selected.size > 0) return { keys: graph.sortTopologically(selected), warnings: uniqueWarnings(warnings) };
 
   const trees = excludeTree === undefined ? [selectTree] : [selectTree, excludeTree];
   let message = `Selection "${select}" selects no assets.`;
@@ -62,19 +93,60 @@ export function selectAssets(graph: AssetGraph, options: SelectAssetsOptions = {
     message =
       selectedCount === 0
         ? `Selection "${select}" selects no assets (before excluding "${options.exclude}").`
-        : `Selection "${select}" excluding "${options.exclude}" selects no assets: the exclusion removes all ${selectedCount} selected.`;
+        : `Selection "${select}" excluding "${options.exclude}" selects no assets: the exclusion removes ${selectedCount === 1 ? 'the only asset' : `all ${selectedCount}`} selected.`;
   }
   throw new EmptySelectionError({
     message,
-    hint: emptySelectionHint(graph, trees),
+    hint: selectionValuesHint(graph, trees),
     select,
     ...(options.exclude === undefined ? {} : { exclude: options.exclude }),
+  });
+}
+
+/**
+ * The warnings of `selectAssetsWithWarnings`, for a caller whose selection is
+ * resolved elsewhere (`materialize` plans it): builds the asset graph only
+ * when an expression has a union, the only place a warning comes from, so a
+ * plain selection costs nothing more. Returns none when the selection is
+ * empty as a whole: that is the planner's error to report.
+ */
+export function selectionWarnings(definitions: Definitions, options: SelectAssetsOptions): readonly SelectionWarning[] {
+  const expressions = [options.select, options.exclude].filter((expression) => expression !== undefined);
+  if (!expressions.some((expression) => hasUnion(parseSelection(expression)))) return [];
+  try {
+    return selectAssetsWithWarnings(new AssetGraph(definitions), options).warnings;
+  } catch (error) {
+    if (error instanceof EmptySelectionError) return [];
+    throw error;
+  }
+}
+
+function hasUnion(node: SelectionNode): boolean {
+  const pending: SelectionNode[] = [node];
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    if (current.type === 'or') return true;
+    if (current.type === 'and') pending.push(current.left, current.right);
+    else if (current.type === 'graph' || current.type === 'not') pending.push(current.operand);
+  }
+  return false;
+}
+
+/** The same part written twice (`(tag:x or a) and (tag:x or b)`) is reported once. */
+function uniqueWarnings(warnings: readonly SelectionWarning[]): SelectionWarning[] {
+  const seen = new Set<string>();
+  return warnings.filter((warning) => {
+    const key = `${warning.option}\u0000${warning.part}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
 }
 
 class SelectionResolver {
   readonly #graph: AssetGraph;
   #allKeys: readonly string[] | undefined;
+  /** Union members that resolved to nothing since the last `takeEmptyUnionParts`, in reading order. */
+  #emptyUnionParts: SelectionNode[] = [];
 
   constructor(graph: AssetGraph) {
     this.#graph = graph;
@@ -83,6 +155,13 @@ class SelectionResolver {
   get #keys(): readonly string[] {
     this.#allKeys ??= this.#graph.keys;
     return this.#allKeys;
+  }
+
+  /** The union members that selected nothing in the resolves since the last call. */
+  takeEmptyUnionParts(): SelectionNode[] {
+    const parts = this.#emptyUnionParts;
+    this.#emptyUnionParts = [];
+    return parts;
   }
 
   /** Returns a fresh set the caller may change. */
@@ -117,9 +196,15 @@ class SelectionResolver {
       rights.push(link.right);
       left = link.left;
     }
-    let result = this.resolve(left);
+    const operand = (part: SelectionNode): Set<string> => {
+      const keys = this.resolve(part);
+      // A parenthesized union (`a or (b or c)`) has reported its own empty members; name the smallest parts.
+      if (node.type === 'or' && keys.size === 0 && part.type !== 'or') this.#emptyUnionParts.push(part);
+      return keys;
+    };
+    let result = operand(left);
     for (let index = rights.length - 1; index >= 0; index--) {
-      const right = this.resolve(rights[index]!);
+      const right = operand(rights[index]!);
       result = node.type === 'or' ? union(result, right) : intersection(result, right);
     }
     return result;
@@ -196,51 +281,4 @@ function globMatcher(pattern: string): (value: string) => boolean {
   }
   const regexp = new RegExp(`^${source}$`);
   return (value) => regexp.test(value);
-}
-
-const LISTED_VALUES = 20;
-
-/** Lists the values of the attributes the expressions used, so a typo in `tag:` shows the real tags. */
-function emptySelectionHint(graph: AssetGraph, trees: readonly SelectionNode[]): string {
-  if (graph.definitions.assets.length === 0) return 'The definitions declare no assets.';
-  const used = new Set<SelectionAttribute>();
-  for (const tree of trees) collectAttributes(tree, used);
-  const lines: string[] = [];
-  const assets = graph.definitions.assets;
-  if (used.has('tag')) lines.push(`Known tags: ${listValues(assets.flatMap((asset) => asset.tags))}.`);
-  if (used.has('group')) lines.push(`Known groups: ${listValues(assets.map((asset) => asset.group))}.`);
-  if (used.has('kind')) {
-    const { ioManagers } = graph.definitions;
-    lines.push(`Known kinds: ${listValues(assets.map((asset) => ioManagers[asset.ioManager]?.kind ?? ''))}.`);
-  }
-  if (lines.length === 0) lines.push('Run `assets list` to see every asset key.');
-  return lines.join(' ');
-}
-
-function listValues(values: readonly string[]): string {
-  const distinct = [...new Set(values.filter((value) => value !== ''))].sort();
-  if (distinct.length === 0) return '(none)';
-  const shown = distinct.slice(0, LISTED_VALUES).join(', ');
-  return distinct.length > LISTED_VALUES ? `${shown} and ${distinct.length - LISTED_VALUES} more` : shown;
-}
-
-function collectAttributes(node: SelectionNode, into: Set<SelectionAttribute>): void {
-  const pending: SelectionNode[] = [node];
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    switch (current.type) {
-      case 'attribute':
-        into.add(current.attribute);
-        break;
-      case 'graph':
-      case 'not':
-        pending.push(current.operand);
-        break;
-      case 'and':
-      case 'or':
-        pending.push(current.left, current.right);
-        break;
-      default:
-        break;
-    }
-  }
 }

@@ -84,6 +84,11 @@ describe('selectAssets', () => {
     expect(error).toMatchObject({ select: 'group:sources', exclude: 'tag:api' });
   });
 
+  it('says "the only asset" when the exclusion removes the one asset selected', () => {
+    const error = thrown(() => selectAssets(graph, { select: 'users', exclude: 'tag:api' })) as EmptySelectionError;
+    expect(error.message).toBe('Selection "users" excluding "tag:api" selects no assets: the exclusion removes the only asset selected.');
+  });
+
   it('names both expressions when the selection was empty before excluding', () => {
     const error = thrown(() => selectAssets(graph, { select: 'nothing_*', exclude: 'users' })) as EmptySelectionError;
     expect(error.message).toBe('Selection "nothing_*" selects no assets (before excluding "users").');

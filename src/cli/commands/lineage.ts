@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectAssets } from '../../graph/resolve-selection.js';
+import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
 import { readAssetStates } from '../asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime, isoTime } from '../format.js';
@@ -16,6 +16,7 @@ import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { createStyle } from '../style.js';
 import { supportsUnicode } from '../unicode-support.js';
 import { writeJson } from '../write-json.js';
+import { writeSelectionWarnings } from '../write-selection-warnings.js';
 
 const FORMATS = ['tree', 'json', 'dot', 'mermaid'] as const;
 type Format = (typeof FORMATS)[number];
@@ -66,7 +67,12 @@ export const lineageCommand: Command = {
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const graph = new AssetGraph(definitions);
     if (key !== undefined) requireAsset(definitions, key);
-    const selected = key !== undefined ? [key] : selectAssets(graph, { select });
+    let selected = key === undefined ? [] : [key];
+    if (select !== undefined) {
+      const selection = selectAssetsWithWarnings(graph, { select });
+      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), selection.warnings);
+      selected = selection.keys;
+    }
     const walks = directions.map((direction) => walkLineage(graph, selected, direction, depth));
     const drawn = graph.sortTopologically(new Set(walks.flatMap((walk) => walk.keys)));
 

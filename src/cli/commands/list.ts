@@ -1,4 +1,4 @@
-import { selectAssets } from '../../graph/resolve-selection.js';
+import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
 import { AssetGraph } from '../../graph/asset-graph.js';
 import { readAssetStates } from '../asset-states.js';
 import { type Command, EXIT } from '../command.js';
@@ -11,6 +11,7 @@ import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { statusColour } from '../status-symbol.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
+import { writeSelectionWarnings } from '../write-selection-warnings.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -30,7 +31,8 @@ export const listCommand: Command = {
   async run(args, io) {
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const graph = new AssetGraph(definitions);
-    const keys = selectAssets(graph, { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+    const { keys, warnings } = selectAssetsWithWarnings(graph, { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
     const storage = await openInstance(io);
     try {
       const states = await readAssetStates(definitions, storage, keys, io);

@@ -16,6 +16,8 @@ import { runDurationMs } from '../run-summary.js';
 import type { InstanceStorage } from '../../storage/instance-storage.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
+import { writeSelectionWarnings } from '../write-selection-warnings.js';
+import { selectionWarnings } from '../../graph/resolve-selection.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
@@ -74,6 +76,11 @@ export const materializeCommand: Command = {
     try {
       const selection = job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : jobPlanOptions(definitions, job);
       const planOptions = { ...selection, env: io.env, now: io.now, signal: io.signal };
+      // Union parts that select nothing (likely typos) are warned about here; planning reports a selection that is empty as a whole.
+      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), [
+        ...selectionWarnings(definitions, selection),
+        ...(job === undefined && refresh !== undefined ? selectionWarnings(definitions, { select: refresh }) : []),
+      ]);
       if (dryRun) {
         const { selected, plan } = await planMaterialization(definitions, storage, planOptions);
         if (json) {

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectAssets } from '../../graph/resolve-selection.js';
+import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
 import { type Command, EXIT } from '../command.js';
 import { confirm } from '../confirm.js';
 import { plural } from '../format.js';
@@ -8,7 +8,9 @@ import { loadDefinitions } from '../load-definitions.js';
 import { openInstance } from '../open-instance.js';
 import { booleanFlag, stringFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
+import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
+import { writeSelectionWarnings } from '../write-selection-warnings.js';
 
 /** Keys named in a question or a message before the rest are counted. */
 const LISTED_KEYS = 10;
@@ -35,7 +37,9 @@ export const wipeCommand: Command = {
     const deleteOutputs = booleanFlag(args, 'delete-outputs');
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const graph = new AssetGraph(definitions);
-    const keys = selectAssets(graph, { select: selection });
+    const { keys, warnings } = selectAssetsWithWarnings(graph, { select: selection });
+    // Before the confirmation: a typo in one part of the selection is worth knowing before anything is removed.
+    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
     const storage = await openInstance(io);
     try {
       const counts = new Map<string, number>();
