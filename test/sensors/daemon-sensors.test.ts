@@ -152,7 +152,7 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     const daemon = daemonFor(definitions);
     const [failed] = await daemon.tick();
     expect(failed!.tick).toMatchObject({ status: 'failed', cursor: null });
-    expect(failed!.tick.error).toMatch(/^select "derived": .*never been materialized/);
+    expect(failed!.tick.error).toMatch(/^select "derived": .*no stored output: derived needs base/);
     await materialize(definitions, { storage, select: 'base' });
     const [launched] = await passAfter(daemon, 30 * SECOND);
     expect(launched!.tick).toMatchObject({ status: 'success', cursor: 'moved' });
