@@ -36,7 +36,7 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
       return `${key} is forced (--force or --refresh).`;
     case 'unreadable': {
       const what = reason.stage === 'observe' ? `the source of ${reason.asset}` : `the stored output of ${reason.asset}`;
-      const consequence = reason.asset === key ? `a run fails ${key} with this error` : `${key} cannot run until it can be read`;
+      const consequence = reason.asset === key ? `a run materializes ${key} to find out, and fails it if the error persists` : `a run materializes ${key}, which fails while ${reason.asset} cannot be read`;
       return `Strata could not read ${what}: ${reason.error.message.split('\n', 1)[0]} (${consequence}).`;
     }
   }

@@ -113,12 +113,6 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
   const observed = materializationPlan.observations.get(step.key)?.version;
   if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
 
-  // Its state could not be read while planning (a source that vanished): running it would only meet the same error.
-  const unreadable = step.reasons.find((reason) => reason.kind === 'unreadable');
-  if (unreadable !== undefined) {
-    const error = materializationPlan.planningErrors.get(unreadable.asset);
-    return fail(context, step, state, started, 0, unreadable.asset === step.key ? error : new StrataError('STRATA_UNREADABLE_UPSTREAM', `Cannot read the state of ${unreadable.asset}: ${unreadable.error.message}`, { hint: unreadable.error.hint, cause: error }), context.logger.child({ asset: step.key }));
-  }
 
   const log = context.logger.child({ asset: step.key });
   try {

@@ -47,8 +47,6 @@ export interface MaterializationPlan {
   readonly code: ReadonlyMap<string, CodeVersion>;
   /** The fingerprints of the settings each asset runs with, recorded with its materializations. */
   readonly configVersions: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  /** Errors thrown while reading an asset's state (its observe, its data version): the run fails the assets they make `unreadable`. */
-  readonly planningErrors: ReadonlyMap<string, unknown>;
   /** Resources created while observing, reused by the run so nothing is created twice. */
   readonly resources: ResourcePool;
 }
@@ -60,7 +58,9 @@ export interface MaterializationPlan {
  * asset needs an unselected upstream that has no stored output (whether or
  * not the asset is stale: its input is gone either way), since Strata never
  * runs assets outside the selection. An observe or data version that throws
- * does not stop planning: the asset it concerns is planned `unreadable`.
+ * does not stop planning: the asset it concerns is planned `unreadable`, and
+ * the run materializes it, which either gets past a passing error (with the
+ * asset's retries) or fails that asset alone with the error it meets.
  */
 export async function planMaterialization(
   definitions: Definitions,
@@ -118,12 +118,10 @@ export async function planMaterialization(
   signal.throwIfAborted();
   const configVersions = configFingerprints(definitions, options.env ?? {}, instanceKey);
 
-  const planningErrors = new Map<string, unknown>();
   const unreadable = new Map<string, { stage: 'observe' | 'data-version'; error: PlanningError }>();
   for (const [stage, failures] of [['data-version', dataVersions.failures], ['observe', observed.failures]] as const) {
     for (const [key, error] of failures) {
       if (unreadable.has(key)) continue;
-      planningErrors.set(key, error);
       unreadable.set(key, { stage, error: describeError(error) });
     }
   }
@@ -167,7 +165,6 @@ export async function planMaterialization(
     observations: observed.values,
     code,
     configVersions,
-    planningErrors,
     resources,
   };
 }

@@ -12,7 +12,11 @@ export type StaleReason =
   | { readonly kind: 'output-modified'; readonly recorded: string; readonly current: string }
   | { readonly kind: 'expired'; readonly materializedAt: Date; readonly maxAgeMs: number }
   | { readonly kind: 'forced' }
-  /** Its state could not be read while planning: its source's `observe`, or a data version, threw. The run fails it. */
+  /**
+   * Its state could not be read while planning: its source's `observe`, or the
+   * data version of its output (or of an upstream outside the selection), threw.
+   * Unknown state is not fresh: the run materializes it, and fails it if the error persists.
+   */
   | { readonly kind: 'unreadable'; readonly stage: 'observe' | 'data-version'; readonly asset: string; readonly error: PlanningError };
 
 /** A resource setting whose fingerprint differs from the one the last materialization recorded. */

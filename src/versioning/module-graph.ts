@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { StrataError } from '../core/errors.js';
 import type { ModuleEntry } from './code-cache.js';
 
@@ -42,7 +43,10 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
           setup(build) {
             // esbuild's filters are Go regular expressions, which have no lookahead: paths are told apart here.
             build.onResolve({ filter: /.*/ }, (args) => {
-              if (args.kind === 'entry-point' || PATH_SPECIFIER.test(args.path)) return undefined;
+              if (args.kind === 'entry-point') return undefined;
+              // Node imports `file:` URLs; esbuild knows paths only.
+              if (args.path.startsWith('file:')) return { path: fileURLToPath(args.path) };
+              if (PATH_SPECIFIER.test(args.path)) return undefined;
               if (isBuiltin(args.path)) return { path: args.path, external: true };
               const manifest = packageManifest(args.path, args.resolveDir);
               // Not installed and not the project's own name: a tsconfig `paths` alias, which esbuild resolves to files.
