@@ -4,7 +4,7 @@ import type { RunSummary, TickReport } from '../sensors/daemon.js';
 import type { StoredTick, TickStatus } from '../storage/instance-storage.js';
 import type { OutputStream } from './cli-io.js';
 import { EXIT } from './command.js';
-import { formatTime, isoTime, shortRunId } from './format.js';
+import { formatDuration, formatTime, isoTime, plural, shortRunId } from './format.js';
 import { renderTable } from './render-table.js';
 import type { Style } from './style.js';
 
@@ -62,6 +62,29 @@ function describeRuns(tick: StoredTick, runs: readonly RunSummary[] | undefined)
       return outcome === undefined ? shortRunId(runId) : `${shortRunId(runId)} ${outcome.status}`;
     })
     .join(', ');
+}
+
+const RUN_END: Readonly<Record<RunSummary['status'], { readonly unicode: string; readonly ascii: string; readonly colour: Parameters<Style['apply']>[0]; readonly verb: string }>> = {
+  success: { unicode: '✓', ascii: '+', colour: 'green', verb: 'succeeded' },
+  failed: { unicode: '✗', ascii: 'x', colour: 'red', verb: 'failed' },
+  canceled: { unicode: '-', ascii: '-', colour: 'yellow', verb: 'was canceled' },
+  'nothing-to-do': { unicode: '=', ascii: '=', colour: 'gray', verb: 'had nothing to do' },
+};
+
+/**
+ * The line the daemon prints on stderr as each run it launched ends:
+ * `✓ run 1a2b3c4d of job refresh (schedule:hourly-refresh) succeeded in 1.2s`,
+ * and for a failure which assets failed (or why the run could not run).
+ */
+export function describeRunEnd(run: RunSummary, style: Style, unicode: boolean): string {
+  const { [unicode ? 'unicode' : 'ascii']: symbol, colour, verb } = RUN_END[run.status];
+  const why =
+    run.failedAssets.length > 0
+      ? `: ${plural(run.failedAssets.length, 'asset')} failed (${run.failedAssets.join(', ')})`
+      : run.error !== null
+        ? `: ${run.error.split('\n', 1)[0]}`
+        : '';
+  return `${style.apply(colour, symbol)} run ${shortRunId(run.runId)} of ${run.target} (${run.trigger}) ${verb} in ${formatDuration(run.durationMs)}${why}\n`;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;

@@ -17,8 +17,21 @@ import { latestScheduleTick, nextScheduleTicks } from './schedule-ticks.js';
 export interface DaemonOptions {
   readonly definitions: Definitions;
   readonly storage: InstanceStorage;
-  /** The time of each pass and tick; injected so tests (and `--once --now`) pin it. Default: the system clock. */
+  /**
+   * The time ticks are evaluated at: which schedule ticks are due, when a
+   * sensor is next evaluated, the `now` a sensor sees, when a schedule or
+   * sensor counts as started. Injected so tests (and `--once --now`) pin it.
+   * Default: the system clock.
+   */
   readonly clock?: () => Date;
+  /**
+   * The time the runs it launches record: runs, their events, leases,
+   * materializations and launches. Default: `clock`, so one injected clock
+   * pins everything in tests. Give the system clock here when `clock` is a
+   * simulated time (as `assets daemon --once --now` does): a pass "as if at"
+   * a time still records when its runs really happened and how long they took.
+   */
+  readonly runClock?: () => Date;
   /** Given to sensors and to runs' resources. Default: none. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Folder sensors read relative paths from. Default: the process's working folder. */
@@ -34,12 +47,25 @@ export interface DaemonOptions {
   readonly onTick?: ((tick: StoredTick) => void) | undefined;
   /** Every event of the runs it launches (live progress). */
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
+  /** Called as each run it launched ends, however it ended. */
+  readonly onRunEnd?: ((run: RunSummary) => void) | undefined;
+  /** Called when a pass starts a schedule or sensor: one running by default, seen for the first time. */
+  readonly onStart?: ((started: { readonly kind: InstigatorKind; readonly name: string; readonly startedAt: Date }) => void) | undefined;
 }
 
 /** How a run a tick launched ended. */
 export interface RunSummary {
   readonly runId: string;
   readonly status: RunOutcome;
+  /** `schedule:<name>` or `sensor:<name>`. */
+  readonly trigger: string;
+  /** What it ran: `job refresh`, or `select "<expression>"` for a sensor's request without a job. */
+  readonly target: string;
+  readonly durationMs: number;
+  /** The assets that failed, in run order; empty unless it failed. */
+  readonly failedAssets: readonly string[];
+  /** Why it failed when no asset did (it could not be run at all), else null. */
+  readonly error: string | null;
 }
 
 /** One handled tick: as stored, and how its runs ended. */
@@ -62,6 +88,10 @@ type Due =
 
 interface Launched {
   readonly runId: string;
+  readonly trigger: string;
+  readonly target: string;
+  /** performance.now() at launch: the duration of a run whose result never came. */
+  readonly launchedAt: number;
   readonly result: Promise<MaterializeResult>;
 }
 
@@ -99,6 +129,7 @@ export class Daemon {
   readonly #definitions: Definitions;
   readonly #storage: InstanceStorage;
   readonly #clock: () => Date;
+  readonly #runClock: () => Date;
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #cwd: string;
   readonly #logger: Logger;
@@ -107,11 +138,16 @@ export class Daemon {
   readonly #maxWaitMs: number;
   readonly #onTick: ((tick: StoredTick) => void) | undefined;
   readonly #onEvent: ((event: RunEvent) => void) | undefined;
+  readonly #onRunEnd: ((run: RunSummary) => void) | undefined;
+  readonly #onStart: DaemonOptions['onStart'];
+  /** Runs launched and not yet ended, by id: what a stop would cancel. */
+  readonly #inFlight = new Set<string>();
 
   constructor(options: DaemonOptions) {
     this.#definitions = options.definitions;
     this.#storage = options.storage;
     this.#clock = options.clock ?? (() => new Date());
+    this.#runClock = options.runClock ?? this.#clock;
     this.#env = options.env ?? {};
     this.#cwd = options.cwd ?? process.cwd();
     this.#logger = options.logger ?? silentLogger;
@@ -120,6 +156,13 @@ export class Daemon {
     this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.#onTick = options.onTick;
     this.#onEvent = options.onEvent;
+    this.#onRunEnd = options.onRunEnd;
+    this.#onStart = options.onStart;
+  }
+
+  /** The ids of the runs it launched that have not ended yet: empty while it is idle. */
+  get runsInFlight(): readonly string[] {
+    return [...this.#inFlight];
   }
 
   /**
@@ -211,6 +254,29 @@ export class Daemon {
     return { evaluation, requests };
   }
 
+  /**
+   * The running schedules and sensors that started or last ticked after
+   * `time`, with that moment: a pass at `time` runs none of their ticks, as
+   * it never runs a tick twice nor one from before a start. Only a pass at a
+   * simulated time (`--once --now` earlier than a daemon that already ran)
+   * meets them, and should say so rather than report "nothing due".
+   */
+  async aheadOf(time: Date): Promise<{ readonly kind: InstigatorKind; readonly name: string; readonly since: Date }[]> {
+    const stored = await this.#storedStates();
+    const ahead: { kind: InstigatorKind; name: string; since: Date }[] = [];
+    const check = (kind: InstigatorKind, definition: ScheduleDefinition | SensorDefinition) => {
+      const state = stored.get(triggerOf(kind, definition.name));
+      if (state === undefined || effectiveStatus(definition, state) !== 'running') return;
+      // A sensor is due by its last tick alone; a schedule also never runs a tick from before its start.
+      const times = kind === 'schedule' ? [state.startedAt, state.lastTickAt] : [state.lastTickAt];
+      const since = times.reduce<Date | null>((latest, t) => (t !== null && (latest === null || t > latest) ? t : latest), null);
+      if (since !== null && since > time) ahead.push({ kind, name: definition.name, since });
+    };
+    for (const definition of this.#definitions.schedules) check('schedule', definition);
+    for (const definition of this.#definitions.sensors) check('sensor', definition);
+    return ahead;
+  }
+
   async #storedStates(): Promise<Map<string, InstigatorState>> {
     return new Map((await this.#storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
   }
@@ -234,6 +300,7 @@ export class Daemon {
     const state: InstigatorState = { ...(stored ?? initialState(kind, definition.name)), startedAt: now };
     await this.#storage.saveInstigatorState(state);
     this.#logger.info({ [kind]: definition.name, startedAt: now.toISOString() }, `Started ${kind} ${definition.name}`);
+    this.#onStart?.({ kind, name: definition.name, startedAt: now });
     return state;
   }
 
@@ -376,21 +443,24 @@ export class Daemon {
       logger: this.#logger.child({ trigger }),
       signal: this.#signal,
       env: this.#env,
-      now: this.#clock,
+      now: this.#runClock,
       concurrency: this.#concurrency,
       trigger,
       onEvent: this.#onEvent,
     });
     const runId = await launched.runId;
     try {
-      await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId, launchedAt: this.#clock() });
+      await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId, launchedAt: this.#runClock() });
     } catch (error) {
       await launched.result.catch(() => undefined);
       throw error;
     }
     if (runId === null) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
     this.#logger.info({ trigger, runId }, `${trigger} launched run ${runId} (${request.target})`);
-    return { status: 'launched', runId, result: launched.result };
+    this.#inFlight.add(runId);
+    const ended = () => void this.#inFlight.delete(runId);
+    launched.result.then(ended, ended);
+    return { status: 'launched', runId, trigger, target: request.target, launchedAt: performance.now(), result: launched.result };
   }
 
   /** Records the tick, then waits for the run it launched last (earlier ones are `finished`). */
@@ -414,15 +484,22 @@ export class Daemon {
   }
 
   async #awaitRun(launched: Launched): Promise<RunSummary> {
+    const { runId, trigger, target } = launched;
+    let summary: RunSummary;
     try {
       const result = await launched.result;
       const log = result.status === 'success' ? this.#logger.info.bind(this.#logger) : this.#logger.warn.bind(this.#logger);
-      log({ runId: launched.runId, status: result.status }, `Run ${launched.runId} ${result.status}`);
-      return { runId: launched.runId, status: result.status };
+      log({ runId, status: result.status }, `Run ${runId} ${result.status}`);
+      // A canceled run's interrupted assets are recorded as failed too; only a failed run blames them.
+      const failedAssets = result.status === 'failed' ? result.assets.filter((asset) => asset.action === 'failed').map((asset) => asset.key) : [];
+      summary = { runId, status: result.status, trigger, target, durationMs: result.durationMs, failedAssets, error: null };
     } catch (error) {
-      this.#logger.error({ err: error, runId: launched.runId }, `Run ${launched.runId} failed: ${messageOf(error)}`);
-      return { runId: launched.runId, status: 'failed' };
+      this.#logger.error({ err: error, runId }, `Run ${runId} failed: ${messageOf(error)}`);
+      const durationMs = Math.round(performance.now() - launched.launchedAt);
+      summary = { runId, status: 'failed', trigger, target, durationMs, failedAssets: [], error: messageOf(error) };
     }
+    this.#onRunEnd?.(summary);
+    return summary;
   }
 
   async #runningCounts(): Promise<{ schedules: number; sensors: number }> {

@@ -179,7 +179,7 @@ describe('the daemon and schedules (injected clock, real SQLite file)', () => {
     clock.set('2026-01-05T02:00:30Z');
     const reports = await daemon.tick();
     expect(reports.map(({ tick }) => [tick.name, tick.status])).toEqual([['a-broken', 'failed'], ['b-fine', 'success']]);
-    expect(reports[0]!.tick.error).toMatch(/never been materialized/);
+    expect(reports[0]!.tick.error).toMatch(/no stored output: derived needs base/);
   });
 
   it('skips a tick whose job has nothing stale, saying so', async () => {
@@ -230,7 +230,92 @@ describe('the daemon and schedules (injected clock, real SQLite file)', () => {
     const firstReports = await firstPass;
     // The first daemon finds b handled by the second one and leaves it alone.
     expect(ticked(firstReports)).toEqual(['a 2026-01-05T02:00:00.000Z success']);
-    expect(firstReports[0]!.runs).toEqual([{ runId: running!.runId, status: 'success' }]);
+    expect(firstReports[0]!.runs).toEqual([
+      { runId: running!.runId, status: 'success', trigger: 'schedule:a', target: 'job slow-job', durationMs: expect.any(Number), failedAssets: [], error: null },
+    ]);
     expect(await storage.listRuns()).toHaveLength(1);
+  });
+  it('evaluates ticks at its clock and records runs, events and materializations at the run clock', async () => {
+    // As `assets daemon --once --now`: the ticks' time is simulated, the runs' time is real.
+    const runClock = new ManualClock('2026-11-30T08:15:00Z');
+    const daemon = new Daemon({ definitions: exampleSchedules(), storage, clock: clock.now, runClock: runClock.now });
+    await daemon.tick();
+    clock.set('2026-01-05T02:00:30Z');
+    const [daily] = await daemon.tick();
+    expect(daily!.tick).toMatchObject({ name: 'daily-data-refresh', tickTime: new Date('2026-01-05T02:00:00Z'), evaluatedAt: new Date('2026-01-05T02:00:30Z') });
+    const run = await storage.getRun(daily!.tick.runIds[0]!);
+    expect(run).toMatchObject({ startedAt: runClock.now(), endedAt: runClock.now() });
+    expect(new Set((await storage.runEvents(run!.runId)).map((event) => event.time.toISOString()))).toEqual(new Set(['2026-11-30T08:15:00.000Z']));
+    const materialized = await storage.latestMaterializations(['numbers', 'total']);
+    expect([...materialized.values()].map((record) => record.materializedAt.toISOString())).toEqual(['2026-11-30T08:15:00.000Z', '2026-11-30T08:15:00.000Z']);
+    expect((await storage.instigatorState('schedule', 'daily-data-refresh'))!.lastTickAt).toEqual(new Date('2026-01-05T02:00:00Z'));
+  });
+
+  it('reports each run as it ends: trigger, job, outcome, duration and the assets that failed', async () => {
+    const schema = z.object({ n: z.int() });
+    const broken = asset({
+      key: 'broken',
+      schema,
+      compute: () => {
+        throw new Error('the source is down');
+      },
+    });
+    // Held until the tick is recorded, so the run is certainly in flight then.
+    const gate = deferred();
+    const fine = asset({ key: 'fine', schema, compute: async () => (await gate.promise, [{ n: 1 }]) });
+    const everything = job({ name: 'everything', select: '*', force: 'all' });
+    const definitions = defineDefinitions({
+      assets: [broken, fine],
+      ioManagers: { default: new MemoryIOManager() },
+      jobs: [everything],
+      schedules: [schedule({ name: 'hourly', job: everything, cron: '0 * * * *' })],
+    });
+    const ended: unknown[] = [];
+    const inFlight: (readonly string[])[] = [];
+    const daemon = new Daemon({
+      definitions,
+      storage,
+      clock: clock.now,
+      onTick: () => {
+        inFlight.push(daemon.runsInFlight);
+        gate.resolve();
+      },
+      onRunEnd: (run) => ended.push(run),
+    });
+    await daemon.tick();
+    clock.set('2026-01-05T02:00:30Z');
+    const [report] = await daemon.tick();
+    const runId = report!.tick.runIds[0]!;
+    expect(ended).toEqual([
+      { runId, status: 'failed', trigger: 'schedule:hourly', target: 'job everything', durationMs: expect.any(Number), failedAssets: ['broken'], error: null },
+    ]);
+    expect(report!.runs).toEqual(ended);
+    // While the tick is recorded its run is still going; once the pass is over, nothing is.
+    expect(inFlight).toEqual([[runId]]);
+    expect(daemon.runsInFlight).toEqual([]);
+  });
+
+  it('says which schedules started or last ticked after a given time, and announces the ones a pass starts', async () => {
+    const started: string[] = [];
+    const definitions = exampleSchedules();
+    const daemon = new Daemon({ definitions, storage, clock: clock.now, onStart: ({ kind, name, startedAt }) => started.push(`${kind} ${name} ${startedAt.toISOString()}`) });
+    await setInstigatorStatus(storage, 'schedule', hourlyRefresh, 'stopped', clock.now());
+    await daemon.tick();
+    expect(started).toEqual([
+      'schedule business-hours-refresh 2026-01-05T01:59:00.000Z',
+      'schedule daily-data-refresh 2026-01-05T01:59:00.000Z',
+      'schedule six-hourly-refresh 2026-01-05T01:59:00.000Z',
+    ]);
+    clock.set('2026-01-05T02:00:30Z');
+    await daemon.tick();
+    expect(started).toHaveLength(3);
+    expect(await daemon.aheadOf(new Date('2026-01-05T01:59:00Z'))).toEqual([{ kind: 'schedule', name: 'daily-data-refresh', since: new Date('2026-01-05T02:00:00Z') }]);
+    // The stopped hourly-refresh is not ticking at all, so it is not "ahead" either.
+    expect((await daemon.aheadOf(new Date('2026-01-05T01:00:00Z'))).map(({ name, since }) => `${name} ${since.toISOString()}`)).toEqual([
+      'business-hours-refresh 2026-01-05T01:59:00.000Z',
+      'daily-data-refresh 2026-01-05T02:00:00.000Z',
+      'six-hourly-refresh 2026-01-05T01:59:00.000Z',
+    ]);
+    expect(await daemon.aheadOf(new Date('2026-01-05T02:00:30Z'))).toEqual([]);
   });
 });
