@@ -1,0 +1,89 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeProject } from './project-workspace.js';
+import { runCli } from './run-cli.js';
+
+interface StatusJson {
+  assets: { key: string; status: string; reasons: string[] }[];
+}
+
+/**
+ * Automatic code versions through the built CLI on a user-shaped project
+ * (test/fixtures/helper-project): `scaled` imports helper.mjs, `base` imports
+ * only the fake-shout package, `pinned` imports the helper but declares its
+ * codeVersion.
+ */
+describe('code versions cover the modules an asset imports', () => {
+  let project: Awaited<ReturnType<typeof makeProject>>;
+  beforeEach(async () => {
+    project = await makeProject('helper-project');
+  });
+  afterEach(() => project.cleanup());
+
+  const cli = (args: string[]) => runCli(args, { cwd: project.dir });
+  const status = async () => {
+    const result = await cli(['status', '--json']);
+    expect(result.code).toBe(0);
+    return Object.fromEntries((JSON.parse(result.stdout) as StatusJson).assets.map((asset) => [asset.key, asset.reasons]));
+  };
+  const materialize = async () => {
+    const result = await cli(['materialize', '--json']);
+    expect(result.code).toBe(0);
+    return Object.fromEntries((JSON.parse(result.stdout) as { assets: { key: string; action: string }[] }).assets.map((asset) => [asset.key, asset.action]));
+  };
+  const edit = async (file: string, from: string, to: string) => {
+    const full = path.join(project.dir, file);
+    const text = await readFile(full, 'utf8');
+    expect(text).toContain(from);
+    await writeFile(full, text.replace(from, to));
+  };
+
+  it('makes exactly the assets whose modules reach a changed helper code-changed, and re-runs only those', async () => {
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+
+    await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 2');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
+    const why = await cli(['why', 'scaled']);
+    expect(why.stdout).toMatch(/The code of scaled changed since it was last materialized: helper\.mjs changed \(code version/);
+
+    expect(await materialize()).toEqual({ scaled: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n2\n4\n6\n');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+  });
+
+  it('changes nothing when a file no asset module imports changes', async () => {
+    await materialize();
+    await edit('unrelated.mjs', 'nothing reads this', 'still nothing reads this');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+    expect((await cli(['materialize'])).stdout).toBe('Everything is up to date.\n');
+  });
+
+  it('makes the assets importing a package code-changed when its installed version changes, naming both versions', async () => {
+    await materialize();
+    await edit('node_modules/fake-shout/package.json', '"version": "1.0.0"', '"version": "1.1.0"');
+    // scaled.mjs imports plain.mjs (for `base`), so its module reaches fake-shout too; pinned declares its version.
+    expect(await status()).toEqual({ base: ['code-changed'], pinned: [], scaled: ['code-changed', 'upstream-planned'] });
+    expect((await cli(['why', 'base'])).stdout).toMatch(/package fake-shout went from 1\.0\.0 to 1\.1\.0/);
+  });
+
+  it('lets an explicit codeVersion win over the files it imports', async () => {
+    await materialize();
+    await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 3');
+    await edit('scaled.mjs', "codeVersion: 'v1'", "codeVersion: 'v1'"); // untouched: pinned stays fresh
+    expect((await status()).pinned).toEqual([]);
+    await edit('scaled.mjs', "codeVersion: 'v1'", "codeVersion: 'v2'");
+    const reasons = await status();
+    expect(reasons.pinned).toEqual(['code-changed']);
+    expect((await cli(['why', 'pinned'])).stdout).toMatch(/its codeVersion went from "v1" to "v2"/);
+  });
+
+  it('notices a new import of a project file', async () => {
+    await materialize();
+    await writeFile(path.join(project.dir, 'extra.mjs'), 'export const EXTRA = 1;\n');
+    await edit('plain.mjs', "import { shout } from 'fake-shout';", "import { shout } from 'fake-shout';\nimport { EXTRA } from './extra.mjs';\nvoid EXTRA;");
+    expect((await status()).base).toEqual(['code-changed']);
+    expect((await cli(['why', 'base'])).stdout).toMatch(/extra\.mjs is newly imported; plain\.mjs changed/);
+  });
+});
