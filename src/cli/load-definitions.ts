@@ -106,9 +106,14 @@ export function definitionsModuleUrl(modulePath: string | undefined, io: Pick<Cl
  * as `default` or as `definitions`. Then checks what the module alone could
  * not: job selections against the asset graph, and every configurable
  * resource's config against the environment, so a bad variable stops the
- * command before anything runs.
+ * command before anything runs. Starts computing the assets' code versions
+ * right away (see `codeVersionsOf`) unless `versionCode` is false.
  */
-export async function loadDefinitions(modulePath: string | undefined, io: Pick<CliIO, 'cwd' | 'env' | 'definitionsModule'>): Promise<Definitions> {
+export async function loadDefinitions(
+  modulePath: string | undefined,
+  io: Pick<CliIO, 'cwd' | 'env' | 'definitionsModule'>,
+  options: { readonly versionCode?: boolean } = {},
+): Promise<Definitions> {
   const project = projectNaming(modulePath, io);
   if (project.definitions instanceof StrataError) throw project.definitions;
   const located = project.definitions;
@@ -133,7 +138,8 @@ export async function loadDefinitions(modulePath: string | undefined, io: Pick<C
   const configProblems = resourceConfigProblems(definitions, io.env);
   if (configProblems.length > 0) throw resourceConfigError(configProblems);
   // Started now, awaited by planning: the versions are of the files as they were when the code was loaded.
-  void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
+  // (`versionCode: false` for commands that never plan, such as `info`, which must write nothing.)
+  if (options.versionCode !== false) void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
   return definitions;
 }
 

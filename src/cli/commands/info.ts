@@ -25,7 +25,7 @@ export const infoCommand: Command = {
   examples: ['assets info', 'assets info --json | jq -r .instance.path'],
   async run(args, io) {
     const project = locateProject({ ...io, definitionsModule: stringFlag(args, 'definitions') });
-    const definitions = project.definitions instanceof StrataError ? undefined : await loadDefinitions(stringFlag(args, 'definitions'), io);
+    const definitions = project.definitions instanceof StrataError ? undefined : await loadDefinitions(stringFlag(args, 'definitions'), io, { versionCode: false });
     const database = path.join(project.home, SQLITE_DATABASE_FILE);
     const info = {
       projectRoot: project.root,
