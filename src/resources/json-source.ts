@@ -82,8 +82,9 @@ export class JsonSource {
    * an asset's `observe`:
    * - a folder: the content hash of `{name}.json`, read as a stream (renaming,
    *   touching or copying a snapshot does not count as a change);
-   * - HTTP: one `HEAD {base}/{name}` (a `GET` whose body is not read, when the
-   *   server refuses HEAD), whose `ETag`, else `Last-Modified`, is the version.
+   * - HTTP: one `HEAD {base}/{name}` (a `GET` whose body is not wanted, when the
+   *   server refuses HEAD, dropped after its first 64 KiB), whose `ETag`,
+   *   else `Last-Modified`, is the version.
    *   A server that sends neither gives no version: the observation says the
    *   source cannot be checked without fetching it.
    */
@@ -94,11 +95,11 @@ export class JsonSource {
       for await (const chunk of opened.chunks) hash.update(chunk);
       return { version: hash.digest('hex').slice(0, 32), location: opened.where, note: 'content hash of the file' };
     }
-    const { where, headers } = await this.probeHttp(this.location.base, name, options.signal);
+    const { where, headers, method } = await this.probeHttp(this.location.base, name, options.signal);
     const etag = headerValue(headers['etag']);
-    if (etag !== undefined) return { version: `etag:${etag}`, location: where, note: 'checked with its ETag (one HEAD request)' };
+    if (etag !== undefined) return { version: `etag:${etag}`, location: where, note: `checked with its ETag (one ${method} request)` };
     const modified = headerValue(headers['last-modified']);
-    if (modified !== undefined) return { version: `last-modified:${modified}`, location: where, note: 'checked with its Last-Modified date (one HEAD request)' };
+    if (modified !== undefined) return { version: `last-modified:${modified}`, location: where, note: `checked with its Last-Modified date (one ${method} request)` };
     return { version: undefined, location: where, note: 'the server sends no ETag or Last-Modified for it' };
   }
 
@@ -195,9 +196,9 @@ export class JsonSource {
   /**
    * The response headers of `{base}/{name}` without its body: `HEAD`, or,
    * from a server that does not allow HEAD (405, 501), a `GET` whose body is
-   * dropped unread.
+   * dropped after at most 64 KiB.
    */
-  private async probeHttp(base: URL, name: string, signal: AbortSignal | undefined): Promise<{ where: string; headers: Dispatcher.ResponseData['headers'] }> {
+  private async probeHttp(base: URL, name: string, signal: AbortSignal | undefined): Promise<{ where: string; headers: Dispatcher.ResponseData['headers']; method: 'HEAD' | 'GET' }> {
     let method: 'HEAD' | 'GET' = 'HEAD';
     let { where, response } = await this.request(method, base, name, signal);
     if (response.statusCode === 405 || response.statusCode === 501) {
@@ -205,11 +206,10 @@ export class JsonSource {
       method = 'GET';
       ({ where, response } = await this.request(method, base, name, signal));
     }
-    // The body is not wanted: destroying it closes the connection rather than downloading the data.
-    if (method === 'GET') response.body.destroy();
-    else await response.body.dump({ limit: ERROR_BODY_LIMIT });
+    // The body is not wanted: past its first 64 KiB undici drops the connection rather than download the data.
+    await response.body.dump({ limit: ERROR_BODY_LIMIT });
     if (response.statusCode < 200 || response.statusCode > 299) throw statusError(method, response.statusCode, response.headers, where, name);
-    return { where, headers: response.headers };
+    return { where, headers: response.headers, method };
   }
 
   /** Sends one request for `{base}/{name}`: URL credentials become Basic auth, and the URL in messages is redacted. */
