@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asset } from '../index.js';
+import { asset } from 'strata-assets';
 import { round2 } from './clean-text.js';
 import { posts, users } from './sources.js';
 import { postsEnriched } from './transforms.js';

@@ -1,4 +1,4 @@
-import { type Columns, Table } from '../index.js';
+import { type Columns, Table } from 'strata-assets';
 
 /**
  * Which rows to keep, and in which order, so that each id appears once (its

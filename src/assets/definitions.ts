@@ -1,4 +1,4 @@
-import { CsvIOManager, defineDefinitions } from '../index.js';
+import { CsvIOManager, defineDefinitions } from 'strata-assets';
 import { summary, topAuthors, userStats } from './analytics.js';
 import {
   businessHoursRefresh,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { assetSensor, fileSensor, freshnessSensor, job, schedule } from '../index.js';
+import { assetSensor, fileSensor, freshnessSensor, job, schedule } from 'strata-assets';
 import { BUNDLED_SAMPLE, users } from './sources.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asset, Table } from '../index.js';
+import { asset, Table } from 'strata-assets';
 import { posts, users } from './sources.js';
 
 export const postsEnriched = asset({
