@@ -10,7 +10,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** A definitions module with one asset named after where it is, so a test can tell which module the CLI loaded. */
 function definitionsModule(assetKey: string, exportAs: 'default' | 'definitions' = 'default'): string {
   return `import { z } from 'zod';
-import { asset, defineDefinitions, MemoryIOManager } from 'strata';
+import { asset, defineDefinitions, MemoryIOManager } from 'strata-assets';
 
 const only = asset({ key: '${assetKey}', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
 const definitions = defineDefinitions({ assets: [only], ioManagers: { default: new MemoryIOManager() } });
@@ -20,8 +20,8 @@ ${exportAs === 'default' ? 'export default definitions;' : 'export { definitions
 
 /**
  * How the CLI finds a project's definitions, and what it says when it
- * cannot load them. Each test is a project folder in which `strata` and
- * `zod` resolve to this repository's, as after `npm install strata`.
+ * cannot load them. Each test is a project folder in which `strata-assets`
+ * and `zod` resolve to this repository's, as after `npm install strata-assets`.
  */
 describe('loading definitions', () => {
   let project: string;
@@ -29,7 +29,7 @@ describe('loading definitions', () => {
     project = await mkdtemp(path.join(tmpdir(), 'strata-load-'));
     await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'project', type: 'module' }));
     await mkdir(path.join(project, 'node_modules'));
-    await symlink(ROOT, path.join(project, 'node_modules', 'strata'));
+    await symlink(ROOT, path.join(project, 'node_modules', 'strata-assets'));
     await symlink(path.join(ROOT, 'node_modules', 'zod'), path.join(project, 'node_modules', 'zod'));
   });
   afterEach(() => rm(project, { recursive: true, force: true }));
@@ -103,7 +103,7 @@ describe('loading definitions', () => {
   });
 
   it('resolves a package export, such as the bundled example', async () => {
-    expect((await listKeys({ args: ['--definitions', 'strata/example'] })).sort()).toEqual(['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users']);
+    expect((await listKeys({ args: ['--definitions', 'strata-assets/example'] })).sort()).toEqual(['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users']);
   });
 
   it('falls back to the example only because this CLI runs from a clone of the repository', async () => {
@@ -114,7 +114,7 @@ describe('loading definitions', () => {
     await write(
       'strata.config.ts',
       `import { z } from 'zod';
-import { asset, CsvIOManager, defineConfig, defineDefinitions, resource } from 'strata';
+import { asset, CsvIOManager, defineConfig, defineDefinitions, resource } from 'strata-assets';
 
 const greeting = resource({
   key: 'greeting',
@@ -188,7 +188,7 @@ export default defineConfig({
       await write(
         'strata.config.ts',
         `import { z } from 'zod';
-import { asset, defineDefinitions, MemoryIOManager } from 'strata';
+import { asset, defineDefinitions, MemoryIOManager } from 'strata-assets';
 
 const a = asset({ key: 'Bad-Key', schema: z.object({ n: z.int() }), compute: () => [] });
 const b = asset({ key: 'b', ioManager: 'warehouse', schema: z.object({ n: z.int() }), compute: () => [] });
@@ -205,7 +205,7 @@ export default defineDefinitions({ assets: [a, b], ioManagers: { default: new Me
       await write(
         'strata.config.ts',
         `import { z } from 'zod';
-import { asset, defineConfig, defineDefinitions, MemoryIOManager, resource } from 'strata';
+import { asset, defineConfig, defineDefinitions, MemoryIOManager, resource } from 'strata-assets';
 
 const api = resource({ key: 'api', config: z.object({ url: z.url(), timeoutMs: z.coerce.number().int() }), env: { url: 'API_URL', timeoutMs: 'API_TIMEOUT_MS' }, create: ({ config }) => config });
 const db = resource({ key: 'db', config: z.object({ path: z.string() }), env: { path: 'DB_PATH' }, create: ({ config }) => config });
@@ -228,7 +228,7 @@ export default defineConfig({
     });
 
     it("names the example's retry delay variable when it is not a number", async () => {
-      const stderr = await fails({ args: ['--definitions', 'strata/example'], env: { STRATA_SOURCE_RETRY_DELAY_MS: 'soon' } });
+      const stderr = await fails({ args: ['--definitions', 'strata-assets/example'], env: { STRATA_SOURCE_RETRY_DELAY_MS: 'soon' } });
       expect(stderr).toContain('error: The configuration has 1 problem:\n  - STRATA_SOURCE_RETRY_DELAY_MS: Invalid input: expected number, received NaN\n');
     });
 

@@ -26,8 +26,8 @@ async function readmeFiles(): Promise<Map<string, string>> {
  * The code of "Use Strata in your project" and "Writing assets", written out
  * as the project it describes and run as a user would: typechecked,
  * materialized by the CLI, configured from the config file, the environment
- * and package.json, and its test run with vitest. `strata` resolves to this
- * repository (built), as an installed copy would.
+ * and package.json, and its test run with vitest. `strata-assets` resolves to
+ * this repository (built), as an installed copy would.
  */
 describe('the README\'s code', () => {
   let dir: string;
@@ -43,10 +43,20 @@ describe('the README\'s code', () => {
     const tsconfig = scaffoldFiles('readme-example').find((file) => file.path === 'tsconfig.json')!;
     await writeFile(path.join(dir, 'tsconfig.json'), tsconfig.content);
     await mkdir(path.join(dir, 'node_modules', '@types'), { recursive: true });
-    await symlink(ROOT, path.join(dir, 'node_modules', 'strata'));
+    await symlink(ROOT, path.join(dir, 'node_modules', 'strata-assets'));
     for (const name of ['zod', 'vitest', '@types/node']) await symlink(path.join(ROOT, 'node_modules', name), path.join(dir, 'node_modules', name));
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('installs and imports the package by the name it is published under', async () => {
+    const { name, version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+    const text = await readFile(README, 'utf8');
+    expect(text).toMatch(new RegExp(`^npm install ${name} +# or a packed tarball: npm install \\./${name}-${version}\\.tgz$`, 'm'));
+    // Every import of Strata, in the README and in what `assets init` writes, by that name (`strata` alone is another package).
+    const strataImports = (code: string) => [...code.matchAll(/from '(strata[^']*)';/g)].map((match) => match[1]);
+    expect(new Set(strataImports(text))).toEqual(new Set([name]));
+    expect(new Set(scaffoldFiles('x').flatMap((file) => strataImports(file.content)))).toEqual(new Set([name]));
+  });
 
   it('holds the whole example project', () => {
     expect([...files.keys()].sort()).toEqual(['src/definitions.ts', 'src/fx.ts', 'src/orders.ts', 'src/totals.ts', 'strata.config.ts', 'test/totals.test.ts']);

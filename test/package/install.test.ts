@@ -16,13 +16,17 @@ const STEP_TIMEOUT_MS = 3 * 60_000;
  * `npm install <tarball>`, `npx assets init`, `npx assets materialize`, and
  * the scaffold typechecked and tested. Offline, from the npm cache (CI and
  * developers' machines share it): npm runs with `offline`, so a dependency
- * missing from the cache fails the test rather than reaching the registry.
- * The tarball packs dist/ as built (`npm test` builds first; run
- * `npm run build` before running this file alone).
+ * missing from the cache fails the test (ENOTCACHED) rather than reaching the
+ * registry. npm 11 builds the tree from full package documents, not the
+ * abbreviated ones, so a cache holding only those fails here: one online
+ * install of the tarball and of the scaffold's dev dependencies fills it.
+ * The tarball packs dist/ as built (`npm test` builds first; run `npm run
+ * build` before running this file alone).
  */
-describe('strata installed from its packed tarball', () => {
+describe('strata-assets installed from its packed tarball', () => {
   let work: string;
   let project: string;
+  let tarball: string;
   let installed: CommandRun;
 
   // npm's own variables from an enclosing `npm test` (npm_config_*, npm_package_*) would configure the inner npm: drop them.
@@ -34,7 +38,7 @@ describe('strata installed from its packed tarball', () => {
     // --ignore-scripts: dist/ is built already, and rebuilding it here would race the test files that spawn it.
     const packed = await runCommand('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, env: env() });
     expect(packed.code, packed.stderr).toBe(0);
-    const tarball = path.join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
+    tarball = path.join(work, (JSON.parse(packed.stdout) as { filename: string }[])[0]!.filename);
     project = path.join(work, 'my-project');
     await mkdir(project);
     expect((await run('npm', ['init', '-y'])).code).toBe(0);
@@ -42,10 +46,16 @@ describe('strata installed from its packed tarball', () => {
   }, INSTALL_TIMEOUT_MS);
   afterAll(() => rm(work, { recursive: true, force: true }));
 
+  it('is packed under the name strata-assets, which npm init -y records as a file: dependency', async () => {
+    const { version } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(path.basename(tarball)).toBe(`strata-assets-${version}.tgz`);
+    expect(JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8'))).toMatchObject({ dependencies: { 'strata-assets': `file:../strata-assets-${version}.tgz` } });
+  });
+
   it('installs the assets bin, dist, the sample and the README only', async () => {
     expect(installed.code, installed.stderr).toBe(0);
     expect((await run('npx', ['assets', '--version'])).stdout).toBe(`${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
-    const strata = path.join(project, 'node_modules', 'strata');
+    const strata = path.join(project, 'node_modules', 'strata-assets');
     expect((await readdir(strata)).sort()).toEqual(['README.md', 'data', 'dist', 'package.json']);
     expect(await readdir(path.join(strata, 'data'))).toEqual(['sample']);
     expect((await readdir(path.join(strata, 'dist'), { recursive: true })).filter((file) => file.endsWith('.map'))).toEqual([]);
@@ -56,6 +66,15 @@ describe('strata installed from its packed tarball', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Created a Strata project in ${project}:\n  package.json  completed: "type": "module" (was "commonjs"); scripts: materialize, test, typecheck;`);
+    // The tarball npm install recorded stays: it is what resolves here.
+    expect(JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8'))).toMatchObject({ dependencies: { 'strata-assets': `file:../${path.basename(tarball)}` } });
+  }, STEP_TIMEOUT_MS);
+
+  it('makes a project elsewhere depend on the tarball this copy was installed from, as npm recorded it', async () => {
+    const result = await run('npx', ['assets', 'init', '../pipeline']);
+    expect(result.code, result.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(path.join(work, 'pipeline', 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(manifest.dependencies['strata-assets']).toBe(`file:../${path.basename(tarball)}`);
   }, STEP_TIMEOUT_MS);
 
   it("materializes the scaffold's assets with npx assets materialize, then finds nothing to do", async () => {
@@ -72,7 +91,7 @@ describe('strata installed from its packed tarball', () => {
     expect(install.code, install.stderr).toBe(0);
     await writeFile(
       path.join(project, 'src', 'public-api.ts'),
-      `import { asset, CsvIOManager, defineConfig, defineDefinitions, job, materializeInMemory, resource, schedule, sensor, type Definitions } from 'strata';
+      `import { asset, CsvIOManager, defineConfig, defineDefinitions, job, materializeInMemory, resource, schedule, sensor, type Definitions } from 'strata-assets';
 import { z } from 'zod';
 
 const numbers = asset({ key: 'numbers', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
@@ -115,8 +134,8 @@ export const run: Promise<number> = materializeInMemory(definitions).then((resul
     expect(result.stdout).toMatch(/Tests +2 passed \(2\)/);
   }, STEP_TIMEOUT_MS);
 
-  it('runs the bundled example with --definitions strata/example', async () => {
-    const result = await run('npx', ['assets', 'materialize', '--definitions', 'strata/example', '--select', 'users', '--json']);
+  it('runs the bundled example with --definitions strata-assets/example', async () => {
+    const result = await run('npx', ['assets', 'materialize', '--definitions', 'strata-assets/example', '--select', 'users', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ status: 'success', assets: [{ key: 'users', rows: 10 }] });
   }, STEP_TIMEOUT_MS);
@@ -124,7 +143,7 @@ export const run: Promise<number> = materializeInMemory(definitions).then((resul
   it('says where it looked in a folder without definitions, since an installed copy never falls back to the example', async () => {
     const elsewhere = path.join(work, 'elsewhere');
     await mkdir(elsewhere);
-    const result = await run(process.execPath, [path.join(project, 'node_modules', 'strata', 'dist', 'cli', 'bin.js'), 'list'], elsewhere);
+    const result = await run(process.execPath, [path.join(project, 'node_modules', 'strata-assets', 'dist', 'cli', 'bin.js'), 'list'], elsewhere);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       'error: No definitions found. Looked for, in order:\n' +

@@ -1,13 +1,18 @@
 import { lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { StrataError, UsageError } from '../../core/errors.js';
 import { type Command, EXIT } from '../command.js';
+import { ownDependencySpec } from '../init-templates/own-dependency-spec.js';
 import { scaffoldFiles } from '../init-templates/scaffold-files.js';
 import { scaffoldManifest, type ScaffoldVersions } from '../init-templates/scaffold-manifest.js';
 
-/** Strata's own package.json: the versions a new project asks for come from it (the published manifest keeps devDependencies). */
-const STRATA_MANIFEST = new URL('../../../package.json', import.meta.url);
+/** The root of the running strata-assets package: a clone of its repository, or where it is installed. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** strata-assets' own package.json: the versions a new project asks for come from it (the published manifest keeps devDependencies). */
+const STRATA_MANIFEST = path.join(PACKAGE_ROOT, 'package.json');
 
 const strataManifest = z.object({
   version: z.string(),
@@ -32,7 +37,7 @@ export const initCommand: Command = {
     '(scripts, dependencies, "type": "module"); any other file that exists already stops it, and nothing is written.',
   maxPositionals: 1,
   flags: {},
-  examples: ['npm install strata && npx assets init && npx assets materialize', 'assets init my-pipeline', 'cd my-pipeline && npm install && npm test'],
+  examples: ['npm install strata-assets && npx assets init && npx assets materialize', 'assets init my-pipeline', 'cd my-pipeline && npm install && npm test'],
   async run(args, io) {
     const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
     const name = projectName(dir);
@@ -47,7 +52,7 @@ export const initCommand: Command = {
 
     const manifestPath = path.join(dir, 'package.json');
     const current = await readManifest(manifestPath);
-    const { manifest, changes } = scaffoldManifest(current, name, await scaffoldVersions());
+    const { manifest, changes } = scaffoldManifest(current, name, await scaffoldVersions(dir));
     for (const file of files) {
       const target = path.join(dir, file.path);
       await mkdir(path.dirname(target), { recursive: true });
@@ -64,7 +69,7 @@ export const initCommand: Command = {
       '',
       'Next:',
       ...(relative === '' ? [] : [`  cd ${relative}`]),
-      ...(current === undefined ? ['  npm install              # strata, zod, typescript, vitest'] : ['  npm install              # typescript and vitest, for npm test and tsc']),
+      ...(current === undefined ? ['  npm install              # strata-assets, zod, typescript, vitest'] : ['  npm install              # typescript and vitest, for npm test and tsc']),
       '  npx assets materialize   # materializes orders and customer_totals into output/',
       '  npm test                 # their unit tests, in memory',
     ];
@@ -114,10 +119,16 @@ async function readManifest(file: string): Promise<Record<string, unknown> | und
   return parsed.data;
 }
 
-async function scaffoldVersions(): Promise<ScaffoldVersions> {
+/**
+ * What the new project in `dir` asks for. strata-assets itself: a spec that
+ * installs the copy running now (see `ownDependencySpec`), since `^0.1.0`
+ * resolves only once that version is on the registry, and a user who
+ * installed a tarball or runs a clone must get the same code back.
+ */
+async function scaffoldVersions(dir: string): Promise<ScaffoldVersions> {
   const manifest = strataManifest.parse(JSON.parse(await readFile(STRATA_MANIFEST, 'utf8')));
   return {
-    strata: manifest.version,
+    strataAssets: await ownDependencySpec(PACKAGE_ROOT, manifest.version, dir),
     zod: manifest.dependencies.zod,
     typescript: manifest.devDependencies.typescript,
     vitest: manifest.devDependencies.vitest,

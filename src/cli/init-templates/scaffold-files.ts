@@ -39,7 +39,7 @@ const TSCONFIG = {
   include: ['src', 'test', 'strata.config.ts'],
 };
 
-const STRATA_CONFIG = `import { defineConfig } from 'strata';
+const STRATA_CONFIG = `import { defineConfig } from 'strata-assets';
 import { definitions } from './src/assets.js';
 
 // The \`assets\` CLI finds this file, in this folder or any folder below it,
@@ -55,7 +55,7 @@ export default defineConfig({
 const ASSETS = `import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { asset, CsvIOManager, defineDefinitions } from 'strata';
+import { asset, CsvIOManager, defineDefinitions } from 'strata-assets';
 
 /** The orders this project ships: edit them, and the next \`assets materialize\` reads them again. */
 const ORDERS_CSV = new URL('../data/orders.csv', import.meta.url);
@@ -113,7 +113,7 @@ const ORDERS_CSV = `id,customer,amount
 5,grace,2.25
 `;
 
-const ASSETS_TEST = `import { materializeInMemory } from 'strata';
+const ASSETS_TEST = `import { materializeInMemory } from 'strata-assets';
 import { describe, expect, it } from 'vitest';
 import { customerTotals, definitions } from '../src/assets.js';
 

@@ -1,6 +1,7 @@
-/** The versions a new project's package.json asks for: strata's own, and those strata is built and tested with. */
+/** What a new project's package.json asks for: strata-assets itself, and the versions it is built and tested with. */
 export interface ScaffoldVersions {
-  readonly strata: string;
+  /** A dependency spec that installs the copy of strata-assets that ran `assets init`: `^x.y.z` or `file:...`. */
+  readonly strataAssets: string;
   readonly zod: string;
   readonly typescript: string;
   readonly vitest: string;
@@ -15,7 +16,7 @@ const NPM_INIT_TEST_SCRIPT = 'echo "Error: no test specified" && exit 1';
  * `npm install <tarball>` wrote) with what the scaffold needs added, or a
  * new one. Never replaces a value the user set, with two exceptions that
  * the project cannot work without, both reported in `changes`: `"type"`
- * becomes `"module"` (strata is ESM-only, and tsc and the CLI load the
+ * becomes `"module"` (strata-assets is ESM-only, and tsc and the CLI load the
  * project's .ts files as ES modules), and `npm init`'s failing test
  * placeholder becomes `vitest run`.
  */
@@ -46,7 +47,9 @@ export function scaffoldManifest(
     [manifest.dependencies, manifest.devDependencies].some((deps) => typeof deps === 'object' && deps !== null && key in deps);
 
   add('scripts', { materialize: 'assets materialize', test: 'vitest run', typecheck: 'tsc --noEmit' }, (key, scripts) => key in scripts && !(key === 'test' && scripts[key] === NPM_INIT_TEST_SCRIPT));
-  add('dependencies', { strata: `^${versions.strata}`, zod: versions.zod }, declared);
+  // A strata-assets the project already declares (what `npm install` wrote,
+  // a registry range or the tarball it came from) is kept: it resolves there.
+  add('dependencies', { 'strata-assets': versions.strataAssets, zod: versions.zod }, declared);
   add('devDependencies', { '@types/node': versions.typesNode, typescript: versions.typescript, vitest: versions.vitest }, declared);
   // npm 11 warns about dependencies' install scripts that allowScripts does
   // not cover, and npm's strict mode blocks them: better-sqlite3 builds the
