@@ -11,6 +11,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const STEP_TIMEOUT_MS = 3 * 60_000;
 
+/** npm's advisory lines about install scripts that allowScripts does not cover. */
+const installScriptWarnings = (run: CommandRun) => `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.includes('install-scripts'));
+
 /**
  * Strata as a user gets it: `npm pack`, then in an empty folder `npm init -y`,
  * `npm install <tarball>`, `npx assets init`, `npx assets materialize`, and
@@ -52,6 +55,14 @@ describe('strata-assets installed from its packed tarball', () => {
     expect(JSON.parse(await readFile(path.join(project, 'package.json'), 'utf8'))).toMatchObject({ dependencies: { 'strata-assets': `file:../strata-assets-${version}.tgz` } });
   });
 
+  it('installs with no install-script warning about strata-assets itself, only about the dependencies that build', () => {
+    expect(installed.code, installed.stderr).toBe(0);
+    const warnings = installScriptWarnings(installed);
+    // A `prepare` script would be listed here as `strata-assets@x (prepare: npm run build)`.
+    expect(warnings.filter((line) => line.includes('strata-assets'))).toEqual([]);
+    expect(warnings.filter((line) => /^npm warn install-scripts {3}\S/.test(line)).map((line) => line.trim().split(/\s+/)[3]!.replace(/@[^@]*$/, '')).sort()).toEqual(['better-sqlite3', 'esbuild']);
+  });
+
   it('installs the assets bin, dist, the sample and the README only', async () => {
     expect(installed.code, installed.stderr).toBe(0);
     expect((await run('npx', ['assets', '--version'])).stdout).toBe(`${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
@@ -89,6 +100,8 @@ describe('strata-assets installed from its packed tarball', () => {
   it('typechecks the scaffold, and the public API with full types, with npx tsc --noEmit', async () => {
     const install = await run('npm', ['install']);
     expect(install.code, install.stderr).toBe(0);
+    // The scaffold's allowScripts covers the dependencies, and strata-assets has no install script.
+    expect(installScriptWarnings(install)).toEqual([]);
     await writeFile(
       path.join(project, 'src', 'public-api.ts'),
       `import { asset, CsvIOManager, defineConfig, defineDefinitions, job, materializeInMemory, resource, schedule, sensor, type Definitions } from 'strata-assets';
