@@ -8,10 +8,11 @@ import { main } from './main.js';
 // a previous one.
 const controller = new AbortController();
 let interrupts = 0;
+let interruptNotice = (signal: NodeJS.Signals) => `\nCanceling (${signal}): no new steps start, running ones are aborted. Press Ctrl-C again to exit at once.\n`;
 const onSignal = (signal: NodeJS.Signals) => {
   interrupts++;
   if (interrupts === 1) {
-    process.stderr.write(`\nCanceling (${signal}): no new steps start, running ones are aborted. Press Ctrl-C again to exit at once.\n`);
+    process.stderr.write(interruptNotice(signal));
     controller.abort(new Error(`canceled by ${signal}`));
   } else {
     process.exit(EXIT.canceled);
@@ -27,6 +28,9 @@ process.exitCode = await main(process.argv.slice(2), {
   cwd: process.cwd(),
   now: () => new Date(),
   signal: controller.signal,
+  setInterruptNotice: (notice) => {
+    interruptNotice = notice;
+  },
   // A getter: touching process.stdin opens it, which only `assets wipe`'s question needs.
   get stdin() {
     return process.stdin;

@@ -18,6 +18,12 @@ export interface CliIO {
   /** Aborted on Ctrl-C / SIGTERM. */
   readonly signal: AbortSignal;
   /**
+   * Replaces the line printed when Ctrl-C / SIGTERM arrives (by default it
+   * says the run is canceled), for a command whose first signal means
+   * something else, such as a daemon with no run in flight. Absent in-process.
+   */
+  readonly setInterruptNotice?: ((notice: (signal: NodeJS.Signals) => string) => void) | undefined;
+  /**
    * The command line's `--definitions`, set by `main` for every command, so
    * commands and the instance they open agree on one project.
    */

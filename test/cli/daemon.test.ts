@@ -202,6 +202,7 @@ describe('assets daemon (the real process)', () => {
     expect(result.signal).toBeNull();
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('Daemon stopped');
+    expect(result.stderr).toMatch(/^Canceling run [0-9a-f]{8} and stopping \(SIGTERM\): running steps are aborted\./m);
     expect(result.stderr).toMatch(/^- run [0-9a-f]{8} of job slow-job \(sensor:kick\) was canceled in \S+$/m);
 
     await withInstance(async (storage) => {
@@ -218,6 +219,16 @@ describe('assets daemon (the real process)', () => {
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ tick: { status: 'skipped', runIds: [], skipReason: 'job slow-job: run key "kick-1" was already launched' } });
   });
+  it('says "Stopping", not "Canceling", when stopped with no run in flight', async () => {
+    const daemon = startCli(['daemon', '--definitions', AUTOMATION], { cwd: workspace.dir, env: workspace.env });
+    await daemon.waitForStderr('Daemon started');
+    daemon.child.kill('SIGTERM');
+    const result = await daemon.done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Stopping (SIGTERM): no run in flight.');
+    expect(result.stderr).not.toContain('Canceling');
+  });
+
   it('stops by itself, cleanly, when the process that started it is killed, leaving no orphan daemon', async () => {
     const inbox = path.join(workspace.dir, 'inbox');
     await mkdir(inbox);

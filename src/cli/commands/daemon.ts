@@ -95,6 +95,12 @@ export const daemonCommand: Command = {
           );
           stop.abort(new Error(`the parent process (${parentPid}) exited`));
         });
+        // Idle, the first Ctrl-C cancels nothing: it stops the daemon, and says so.
+        io.setInterruptNotice?.((signal) =>
+          daemon.runsInFlight.length === 0
+            ? `\nStopping (${signal}): no run in flight. Press Ctrl-C again to exit at once.\n`
+            : `\nCanceling run ${daemon.runsInFlight.map(shortRunId).join(', ')} and stopping (${signal}): running steps are aborted. Press Ctrl-C again to exit at once.\n`,
+        );
         if (live) io.stderr.write('Daemon running; Ctrl-C stops it.\n');
         await daemon.run();
         return EXIT.ok;
