@@ -13,10 +13,11 @@ export const DEFINITIONS_FLAG: Readonly<Record<string, FlagSpec>> = {
 };
 
 /**
- * For a command that reads no definitions (`runs`, `logs`): accepts
- * `--definitions`, so one command line works with every command, and checks
- * that the module it names exists, so a mistyped path is an error here too
- * rather than silently ignored.
+ * For a command that reads no definitions (`runs`, `logs`): it accepts
+ * `--definitions`, so one command line works with every command, and the
+ * instance it opens is that module's project's (`openInstance` reads it from
+ * `io`). The module must exist: project lookup alone would fall back to the
+ * working folder, and show another instance, on a mistyped path.
  */
 export function checkDefinitionsFlag(args: ParsedArgs, io: Pick<CliIO, 'cwd' | 'env'>): void {
   const modulePath = stringFlag(args, 'definitions');
