@@ -23,7 +23,9 @@
  *               `+<sink>` selection, staleness plan with everything fresh;
  * - overhead:   1,000 trivial assets through materialize() with a real SQLite instance;
  * - startup:    `assets --version`, `assets list`, a no-op `assets materialize`,
- *               against `node -e 0`.
+ *               against `node -e 0`;
+ * - code-versions: a no-op `assets status` on 1,000 assets over 200 modules, with
+ *               the code-version cache warm, removed, and after a helper edit.
  *
  * Every figure comes from a separate process: wall time is the harness's clock
  * around the child, peak RSS is the child's, from `/usr/bin/time -v` (Debian:
@@ -41,13 +43,14 @@ import { formatBytes, formatMs, formatRate, renderTable } from './lib/format.mjs
 import { GNU_TIME, measurementMethod } from './lib/measure.mjs';
 import { BENCH_DIR, BENCH_TMP, BIN } from './lib/paths.mjs';
 import { SIZES } from './lib/sizes.mjs';
+import * as codeVersions from './scenarios/code-versions.mjs';
 import * as comparison from './scenarios/comparison.mjs';
 import * as overhead from './scenarios/overhead.mjs';
 import * as pipeline from './scenarios/pipeline.mjs';
 import * as planning from './scenarios/planning.mjs';
 import * as startup from './scenarios/startup.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, overhead, startup };
+const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 

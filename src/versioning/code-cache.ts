@@ -46,6 +46,8 @@ interface Stat {
 export class CodeCache {
   readonly #file: string | undefined;
   readonly #data: CacheData;
+  /** Files already checked by this process: a helper many modules import is stat'ed once per command. */
+  readonly #checked = new Map<string, string>();
   #changed = false;
 
   private constructor(file: string | undefined, data: CacheData) {
@@ -69,12 +71,18 @@ export class CodeCache {
 
   /** The content hash of `file` (16 hex digits), from the cache while its size and mtime are unchanged. */
   hashOf(file: string): string {
+    let hash = this.#checked.get(file);
+    if (hash !== undefined) return hash;
     const stat = statSync(file);
     const cached = this.#data.files[file];
-    if (cached !== undefined && sameStat(cached, stat)) return cached.hash;
-    const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-    this.#data.files[file] = { size: stat.size, mtimeMs: stat.mtimeMs, hash };
-    this.#changed = true;
+    if (cached !== undefined && sameStat(cached, stat)) {
+      hash = cached.hash;
+    } else {
+      hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+      this.#data.files[file] = { size: stat.size, mtimeMs: stat.mtimeMs, hash };
+      this.#changed = true;
+    }
+    this.#checked.set(file, hash);
     return hash;
   }
 

@@ -75,6 +75,7 @@ class ManifestBuilder {
   readonly #root: string;
   readonly #byEntries = new Map<string, CodeManifest>();
   readonly #versions = new Map<string, string>();
+  readonly #relatives = new Map<string, string>();
 
   constructor(modules: Readonly<Record<string, ModuleEntry>>, cache: CodeCache, root: string) {
     this.#modules = modules;
@@ -111,7 +112,12 @@ class ManifestBuilder {
   }
 
   #relative(file: string): string {
-    return path.relative(this.#root, file).split(path.sep).join('/');
+    let relative = this.#relatives.get(file);
+    if (relative === undefined) {
+      relative = path.relative(this.#root, file).split(path.sep).join('/');
+      this.#relatives.set(file, relative);
+    }
+    return relative;
   }
 
   /** The `version` field of a package.json; its stat goes through the cache so a reinstall invalidates the graph. */
