@@ -209,7 +209,7 @@ async function materializeStep(
         durationMs,
         metadata: { ...stored.metadata },
       }, code);
-      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} rows`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs } });
+      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs } });
       await recorder.flush();
       log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
       releaseInputs(asset, state);

@@ -215,7 +215,7 @@ export class Daemon {
   /** Passes until the signal aborts, sleeping until the next tick is due in between. */
   async run(): Promise<void> {
     const running = await this.#runningCounts();
-    this.#logger.info(running, `Daemon started: ${running.schedules} running schedule(s), ${running.sensors} running sensor(s)`);
+    this.#logger.info(running, `Daemon started: ${count(running.schedules, 'running schedule')}, ${count(running.sensors, 'running sensor')}`);
     while (!this.#signal.aborted) {
       try {
         await this.tick();
@@ -547,4 +547,9 @@ function sameTime(a: Date | null, b: Date | null): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** `1 running schedule`, `2 running schedules`. */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

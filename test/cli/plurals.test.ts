@@ -34,6 +34,13 @@ describe('singular counts in the CLI', () => {
     expect(history.stderr).toBe('Showing the latest 1 materialization of numbers; --limit N shows more.\n');
   });
 
+  it('says "1 user" and "1 post" when a sample of one is generated', async () => {
+    const result = await assets('sample', 'generate', '--users', '1', '--posts', '1', '--out', path.join(workspace.dir, 'one'));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Wrote 1 user \(\d+ bytes\) to .*users\.json$/m);
+    expect(result.stdout).toMatch(/^Wrote 1 post \(\d+ bytes\) to .*posts\.json$/m);
+  });
+
   it('says "the latest 1 tick" when --limit 1 leaves more', async () => {
     for (let tick = 0; tick < 2; tick++) expect((await assets('sensor', 'tick', 'failing', '--definitions', AUTOMATION)).code).toBe(1);
     const ticks = await assets('ticks', '--limit', '1', '--definitions', AUTOMATION);

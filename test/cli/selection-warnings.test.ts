@@ -24,6 +24,13 @@ describe('warnings for a union part that selects nothing (the example pipeline)'
     expect(result.stdout).toMatch(/^users\s/m);
   });
 
+  it('warns in `assets status`, on stderr only', async () => {
+    const result = await assets('status', '--json', '--select', 'users, tag:nosuch');
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(WARNING);
+    expect(JSON.parse(result.stdout).assets.map((asset: { key: string }) => asset.key)).toEqual(['users']);
+  });
+
   it('warns in a dry run, on stderr only, with --json too', async () => {
     const dryRun = await assets('materialize', '--dry-run', '--select', 'users, tag:nosuch');
     expect(dryRun.code).toBe(0);

@@ -55,7 +55,7 @@ export const daemonCommand: Command = {
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-    const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
+    const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress: io.stderr.isTTY === true && !json });
     const storage = await openInstance(io);
     // The daemon stops on Ctrl-C / SIGTERM (io.signal) and, when long-running, on its parent's exit.
     const stop = new AbortController();

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { type Command, EXIT } from '../command.js';
-import { formatCount, formatDuration } from '../format.js';
+import { formatCount, formatDuration, plural } from '../format.js';
 import { integerFlag, stringFlag } from '../parse-args.js';
+import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 
 /**
  * `assets sample generate`: writes a snapshot for the bundled example. The
@@ -19,12 +20,15 @@ export const sampleCommand: Command = {
     posts: { type: 'string', valueName: 'M', description: 'Number of posts' },
     out: { type: 'string', valueName: 'DIR', description: 'Folder to write users.json and posts.json into' },
     seed: { type: 'string', valueName: 'S', description: 'Random seed; the same seed gives the same bytes (default 1)' },
+    ...DEFINITIONS_FLAG,
   },
   examples: [
     'assets sample generate --users 10 --posts 100 --out data/sample',
     'assets sample generate --users 10000 --posts 1000000 --out /tmp/medium && STRATA_SOURCE_URL=/tmp/medium assets materialize',
   ],
   async run(args, io) {
+    // The snapshot is the example's, whatever definitions the command line names; a mistyped module is still an error.
+    checkDefinitionsFlag(args, io);
     if (args.positionals[0] !== 'generate') {
       throw new UsageError(args.positionals[0] === undefined ? '`assets sample` needs a subcommand.' : `Unknown subcommand "sample ${args.positionals[0]}".`, {
         hint: 'Use `assets sample generate --users N --posts M --out DIR`.',
@@ -41,8 +45,8 @@ export const sampleCommand: Command = {
     const { generateSample } = await import('../../assets/sample-generator.js');
     const result = await generateSample({ users: users!, posts: posts!, outDir: path.resolve(io.cwd, out!), ...(seed === undefined ? {} : { seed }) });
     io.stdout.write(
-      `Wrote ${formatCount(users!)} users (${formatCount(result.usersBytes)} bytes) to ${result.usersPath}\n` +
-        `Wrote ${formatCount(posts!)} posts (${formatCount(result.postsBytes)} bytes) to ${result.postsPath}\n` +
+      `Wrote ${plural(users!, 'user')} (${plural(result.usersBytes, 'byte')}) to ${result.usersPath}\n` +
+        `Wrote ${plural(posts!, 'post')} (${plural(result.postsBytes, 'byte')}) to ${result.postsPath}\n` +
         `in ${formatDuration(performance.now() - started)}\n`,
     );
     return EXIT.ok;

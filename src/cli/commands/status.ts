@@ -1,5 +1,5 @@
 import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectAssets } from '../../graph/resolve-selection.js';
+import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
 import { readAssetStates } from '../asset-states.js';
 import { describeUncheckedSource } from '../describe-reason.js';
 import { type Command, EXIT } from '../command.js';
@@ -12,6 +12,7 @@ import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { statusColour } from '../status-symbol.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
+import { writeSelectionWarnings } from '../write-selection-warnings.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -25,7 +26,8 @@ export const statusCommand: Command = {
   examples: ['assets status', 'assets status --select group:analytics', 'assets status --json | jq ".assets[] | select(.status != \\"fresh\\")"'],
   async run(args, io) {
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const keys = selectAssets(new AssetGraph(definitions), { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+    const { keys, warnings } = selectAssetsWithWarnings(new AssetGraph(definitions), { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
     const storage = await openInstance(io);
     try {
       const states = await readAssetStates(definitions, storage, keys, io);
