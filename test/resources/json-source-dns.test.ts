@@ -22,7 +22,7 @@ describe('JsonSource and DNS failures', () => {
     setGlobalDispatcher(
       new Agent({
         connect: {
-          lookup: (_host: string, _options: unknown, callback: (error: Error | null) => void) => callback(Object.assign(new Error(`getaddrinfo ${code} example.test`), { code })),
+          lookup: (_host, _options, callback) => callback(Object.assign(new Error(`getaddrinfo ${code} example.test`), { code }), '', 4),
         },
       }),
     );
