@@ -105,14 +105,18 @@ describe('bad input', () => {
     await expect(readdir(path.join(workspace.dir, 'escaped.csv'))).rejects.toThrow();
   });
 
-  it('stops before running when the output folder is not a folder, naming the path', async () => {
+  it('fails the assets whose output folder is not a folder, naming the path, and leaves the file in the way', async () => {
     const blocked = path.join(workspace.dir, 'not-a-folder');
     await writeFile(blocked, 'a file where the output folder should be');
     const result = await cli(['materialize', '--json'], { STRATA_OUTPUT_DIR: blocked });
-    // Planning reads the stored outputs' versions, so this is caught before any step runs.
-    expect(result.code).toBe(2);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(new RegExp(`^error: .*${blocked.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}/posts\.csv: a part of the path is a file, not a folder`, 'm'));
+    // Planning cannot read the stored outputs' versions: the assets are unreadable, so the run tries them and fails each, by name.
+    expect(result.code).toBe(1);
+    const run = JSON.parse(result.stdout) as { status: string; assets: { key: string; action: string; reasons: string[]; error: { message: string } | null }[] };
+    expect(run.status).toBe('failed');
+    expect(run.assets.filter((asset) => asset.action === 'failed').map((asset) => asset.key)).toEqual(['posts', 'users']);
+    expect(run.assets[0]!.reasons).toEqual(['missing', 'unreadable']);
+    expect(run.assets[0]!.error!.message).toBe(`Cannot write ${blocked}: a file is in the way (EEXIST).`);
+    expect(run.assets.slice(2).every((asset) => asset.action === 'skipped')).toBe(true);
     expect(await readFile(blocked, 'utf8')).toBe('a file where the output folder should be');
   });
 

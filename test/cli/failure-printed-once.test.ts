@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
+import { CaptureStream } from './capture-stream.js';
 
 const FAILING = fileURLToPath(new URL('../fixtures/failing-asset-definitions.ts', import.meta.url));
 const ERROR = 'the warehouse refused the connection';
 
-class Capture implements OutputStream {
-  text = '';
-  constructor(readonly isTTY: boolean, readonly columns = 120) {}
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 function occurrences(text: string, part: string): number {
   return text.split(part).length - 1;
@@ -35,8 +28,8 @@ describe('a failing asset on a terminal (in-process)', () => {
   afterEach(() => rm(home, { recursive: true, force: true }));
 
   async function materialize(tty: { stdout: boolean; stderr: boolean }) {
-    const stdout = new Capture(tty.stdout);
-    const stderr = new Capture(tty.stderr);
+    const stdout = new CaptureStream(tty.stdout);
+    const stderr = new CaptureStream(tty.stderr);
     const io: CliIO = { stdout, stderr, env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => new Date(), signal: new AbortController().signal };
     const code = await main(['materialize', '--definitions', FAILING], io);
     return { code, stdout: stdout.text, stderr: stderr.text };

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { renderLineageTree } from '../../src/cli/lineage-tree.js';
 import { walkLineage } from '../../src/cli/lineage-walk.js';
 import { main } from '../../src/cli/main.js';
@@ -15,6 +15,7 @@ import type { AssetGraph } from '../../src/graph/asset-graph.js';
 import { selectAssets } from '../../src/graph/resolve-selection.js';
 import { exampleGraph, graphOf, seededRandom } from '../graph/synthetic-graph.js';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
+import { CaptureStream } from './capture-stream.js';
 
 const ISO_TIME = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g;
 const ESCAPE = '\u001b[';
@@ -363,17 +364,6 @@ describe('assets lineage on a diamond-heavy graph (snapshots)', () => {
 });
 
 describe('assets lineage on a terminal (in-process)', () => {
-  class Capture implements OutputStream {
-    text = '';
-    constructor(
-      readonly isTTY: boolean,
-      readonly columns: number,
-    ) {}
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    }
-  }
   let home: string;
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'strata-lineage-'));
@@ -383,8 +373,8 @@ describe('assets lineage on a terminal (in-process)', () => {
   it('shows how long ago each asset was materialized', async () => {
     const materializedAt = new Date('2030-01-01T10:00:00.000Z');
     const run = async (args: string[], now: Date) => {
-      const stdout = new Capture(true, 100);
-      const io: CliIO = { stdout, stderr: new Capture(true, 100), env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => now, signal: new AbortController().signal };
+      const stdout = new CaptureStream(true, 100);
+      const io: CliIO = { stdout, stderr: new CaptureStream(true, 100), env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => now, signal: new AbortController().signal };
       const code = await main([...args, '--definitions', TINY], io);
       return { code, stdout: stdout.text };
     };

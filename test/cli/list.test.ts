@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
+import { CaptureStream } from './capture-stream.js';
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const DIAMOND = path.join(FIXTURES, 'diamond-definitions.mjs');
@@ -107,17 +108,6 @@ describe('assets list', () => {
 });
 
 describe('assets list on a terminal (in-process)', () => {
-  class Capture implements OutputStream {
-    text = '';
-    constructor(
-      readonly isTTY: boolean,
-      readonly columns: number,
-    ) {}
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    }
-  }
   let home: string;
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'strata-list-'));
@@ -125,8 +115,8 @@ describe('assets list on a terminal (in-process)', () => {
   afterAll(() => rm(home, { recursive: true, force: true }));
 
   const run = async (args: string[], options: { now: Date; columns?: number; env?: Record<string, string> }) => {
-    const stdout = new Capture(true, options.columns ?? 120);
-    const io: CliIO = { stdout, stderr: new Capture(true, 120), env: { STRATA_HOME: home, ...options.env }, cwd: home, now: () => options.now, signal: new AbortController().signal };
+    const stdout = new CaptureStream(true, options.columns ?? 120);
+    const io: CliIO = { stdout, stderr: new CaptureStream(true, 120), env: { STRATA_HOME: home, ...options.env }, cwd: home, now: () => options.now, signal: new AbortController().signal };
     const code = await main([...args, '--definitions', TINY], io);
     return { code, stdout: stdout.text };
   };

@@ -3,20 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
+import { CaptureStream } from './capture-stream.js';
 
 const TINY = fileURLToPath(new URL('../fixtures/tiny-definitions.ts', import.meta.url));
 const ESCAPE = '\u001b[';
 
-class Capture implements OutputStream {
-  text = '';
-  constructor(readonly isTTY: boolean, readonly columns = 100) {}
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
 
 /** Runs the CLI in-process with injected streams, as the bin does with the real ones. */
 describe('CLI output conventions (in-process)', () => {
@@ -27,8 +20,8 @@ describe('CLI output conventions (in-process)', () => {
   afterEach(() => rm(home, { recursive: true, force: true }));
 
   async function run(args: string[], options: { tty: boolean; env?: Record<string, string> }) {
-    const stdout = new Capture(options.tty);
-    const stderr = new Capture(options.tty);
+    const stdout = new CaptureStream(options.tty, 100);
+    const stderr = new CaptureStream(options.tty, 100);
     const io: CliIO = { stdout, stderr, env: { STRATA_HOME: home, ...options.env }, cwd: home, now: () => new Date(), signal: new AbortController().signal };
     const code = await main([...args, '--definitions', TINY], io);
     return { code, stdout: stdout.text, stderr: stderr.text };

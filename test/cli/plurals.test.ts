@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
+import { CaptureStream } from './capture-stream.js';
 
 const FLAKY = path.join(FIXTURES, 'flaky-definitions.mjs');
 const AUTOMATION = path.join(FIXTURES, 'automation-definitions.mjs');
@@ -49,15 +50,6 @@ describe('singular counts in the CLI', () => {
 });
 
 describe('singular counts on a terminal (in-process)', () => {
-  class Capture implements OutputStream {
-    text = '';
-    readonly isTTY = true;
-    readonly columns = 120;
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    }
-  }
   let home: string;
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'strata-plurals-'));
@@ -65,8 +57,8 @@ describe('singular counts on a terminal (in-process)', () => {
   afterAll(() => rm(home, { recursive: true, force: true }));
 
   it('shows "1 row" in the progress line of a one-row asset', async () => {
-    const stderr = new Capture();
-    const io: CliIO = { stdout: new Capture(), stderr, env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => new Date(), signal: new AbortController().signal };
+    const stderr = new CaptureStream(true);
+    const io: CliIO = { stdout: new CaptureStream(true), stderr, env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => new Date(), signal: new AbortController().signal };
     expect(await main(['materialize', '--definitions', TINY], io)).toBe(0);
     expect(stderr.text).toMatch(/^✓ total 1 row in \d+ms$/m);
     expect(stderr.text).toMatch(/^✓ numbers 3 rows in \d+ms$/m);

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
 import { SqliteInstanceStorage } from '../../src/storage/sqlite-instance-storage.js';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
+import { CaptureStream } from './capture-stream.js';
 
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const FLAKY = path.join(FIXTURES, 'flaky-definitions.mjs');
@@ -272,15 +273,6 @@ describe('assets logs with retries', () => {
 });
 
 describe('assets runs, logs and history on a terminal (in-process)', () => {
-  class Capture implements OutputStream {
-    text = '';
-    readonly isTTY = true;
-    readonly columns = 120;
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    }
-  }
   let home: string;
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'strata-runs-'));
@@ -288,8 +280,8 @@ describe('assets runs, logs and history on a terminal (in-process)', () => {
   afterAll(() => rm(home, { recursive: true, force: true }));
 
   const run = async (args: string[], now: Date) => {
-    const stdout = new Capture();
-    const io: CliIO = { stdout, stderr: new Capture(), env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => now, signal: new AbortController().signal };
+    const stdout = new CaptureStream(true);
+    const io: CliIO = { stdout, stderr: new CaptureStream(true), env: { STRATA_HOME: home, NO_COLOR: '1' }, cwd: home, now: () => now, signal: new AbortController().signal };
     const code = await main(args, io);
     return { code, stdout: stdout.text };
   };

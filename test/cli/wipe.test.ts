@@ -5,10 +5,11 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIO, OutputStream } from '../../src/cli/cli-io.js';
+import type { CliIO } from '../../src/cli/cli-io.js';
 import { main } from '../../src/cli/main.js';
 import { SqliteInstanceStorage } from '../../src/storage/sqlite-instance-storage.js';
 import { makeWorkspace, runCli } from './run-cli.js';
+import { CaptureStream } from './capture-stream.js';
 
 const TINY = fileURLToPath(new URL('../fixtures/tiny-definitions.ts', import.meta.url));
 
@@ -85,14 +86,6 @@ describe('assets wipe', () => {
 });
 
 describe('assets wipe on a terminal (in-process)', () => {
-  class Capture implements OutputStream {
-    text = '';
-    readonly isTTY = true;
-    write(chunk: string) {
-      this.text += chunk;
-      return true;
-    }
-  }
   let home: string;
   beforeEach(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'strata-wipe-'));
@@ -102,7 +95,7 @@ describe('assets wipe on a terminal (in-process)', () => {
   /** Runs `assets <args>` with a terminal on stdin; `answer` types into it once the question is asked. */
   const run = async (args: string[], answer?: (stdin: PassThrough, controller: AbortController) => void) => {
     const stdin = Object.assign(new PassThrough(), { isTTY: true });
-    const stdout = new Capture();
+    const stdout = new CaptureStream(true, undefined);
     const controller = new AbortController();
     const stderr = {
       text: '',
