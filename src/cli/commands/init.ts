@@ -36,7 +36,10 @@ export const initCommand: Command = {
     'test, strata.config.ts, tsconfig.json, .gitignore and a README. An existing package.json is completed\n' +
     '(scripts, dependencies, "type": "module"); any other file that exists already stops it, and nothing is written.',
   maxPositionals: 1,
-  flags: {},
+  flags: {
+    // Accepted so one command line (an alias, a script) works with every command; the scaffold writes its own strata.config.ts.
+    definitions: { type: 'string', valueName: 'MODULE', description: 'Accepted and ignored: init writes the project\'s strata.config.ts' },
+  },
   examples: ['npm install strata-assets && npx assets init && npx assets materialize', 'assets init my-pipeline', 'cd my-pipeline && npm install && npm test'],
   async run(args, io) {
     const dir = path.resolve(io.cwd, args.positionals[0] ?? '.');
