@@ -7,7 +7,7 @@ import { type Plan, planAssets, type PlanningError } from '../graph/planner.js';
 import { parseSelection } from '../graph/selection-parser.js';
 import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
-import { type CodeVersion, codeVersionsOf } from '../versioning/code-versions.js';
+import { type CodeVersion, codeVersionsOf, declaredCodeVersions } from '../versioning/code-versions.js';
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
@@ -31,6 +31,12 @@ export interface PlanOptions {
    * since. Default: no cache, paths relative to `projectRoot()`.
    */
   readonly codeCacheFile?: string | undefined;
+  /**
+   * `automatic` (default): code versions cover the modules assets import (see
+   * `computeCodeVersions`). `declared`: only what the assets declare, for a
+   * throwaway instance no later plan compares against.
+   */
+  readonly codeVersions?: 'automatic' | 'declared' | undefined;
 }
 
 /** Everything a run, `status` and `why` need: the plan and the state it was made from. */
@@ -92,7 +98,10 @@ export async function planMaterialization(
   const signal = options.signal ?? new AbortController().signal;
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
 
-  const code = await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile });
+  const code =
+    options.codeVersions === 'declared'
+      ? declaredCodeVersions(definitions)
+      : await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile });
   // The records come first: IO managers use them to skip re-hashing unchanged outputs.
   const recorded = await storage.latestMaterializations(involvedKeys);
   const [dataVersions, observed, recordedManifests, instanceKey] = await Promise.all([

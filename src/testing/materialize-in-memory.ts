@@ -76,6 +76,8 @@ export async function materializeInMemory(definitions: Definitions, options: Mat
       exclude: inputKeys.length > 0 ? inputKeys.join(', ') : undefined,
       env: options.env ?? {},
       trigger: 'materializeInMemory',
+      // The instance is thrown away after this call: no later plan compares code versions with it.
+      codeVersions: 'declared',
     });
   } finally {
     await storage.close();

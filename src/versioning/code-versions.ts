@@ -57,15 +57,28 @@ export async function computeCodeVersions(definitions: Definitions, options: Cod
   const versions = new Map<string, CodeVersion>();
   for (const asset of definitions.assets) {
     const files = asset.definedIn?.files ?? [];
-    const manifest: CodeManifest = asset.codeVersionIsExplicit
-      ? { explicit: asset.codeVersion }
-      : files.length === 0
-        ? { compute: asset.codeVersion }
-        : manifests.of(files);
+    const manifest = asset.codeVersionIsExplicit || files.length === 0 ? declaredManifest(asset) : manifests.of(files);
     versions.set(asset.key, { version: codeVersionOf(manifest), manifest });
   }
   await cache.save();
   return versions;
+}
+
+/**
+ * The versions the assets declare, without reading any module: the explicit
+ * `codeVersion`, else the hash of the compute function's source. For runs
+ * whose records no later plan compares against (`materializeInMemory`'s
+ * throwaway instance), where reading the modules would be wasted.
+ */
+export function declaredCodeVersions(definitions: Definitions): ReadonlyMap<string, CodeVersion> {
+  return new Map(definitions.assets.map((asset) => {
+    const manifest = declaredManifest(asset);
+    return [asset.key, { version: codeVersionOf(manifest), manifest }];
+  }));
+}
+
+function declaredManifest(asset: Definitions['assets'][number]): CodeManifest {
+  return asset.codeVersionIsExplicit ? { explicit: asset.codeVersion } : { compute: asset.codeVersion };
 }
 
 /** Builds manifests from the module graph, once per distinct set of entry modules. */
