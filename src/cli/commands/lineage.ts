@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { AssetGraph } from '../../graph/asset-graph.js';
 import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
-import { readAssetStates } from '../asset-states.js';
+import { readAssetStates } from '../../instance/asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime, isoTime } from '../format.js';
 import { type LineageGraph, renderDot, renderMermaid } from '../lineage-graph.js';

@@ -1,6 +1,6 @@
 import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
 import { AssetGraph } from '../../graph/asset-graph.js';
-import { readAssetStates } from '../asset-states.js';
+import { readAssetStates } from '../../instance/asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatTime, isoTime } from '../format.js';
 import { loadDefinitions } from '../load-definitions.js';

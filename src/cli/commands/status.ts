@@ -1,6 +1,6 @@
 import { AssetGraph } from '../../graph/asset-graph.js';
 import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
-import { readAssetStates } from '../asset-states.js';
+import { readAssetStates } from '../../instance/asset-states.js';
 import { describeUncheckedSource } from '../describe-reason.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatTime, isoTime } from '../format.js';

@@ -1,4 +1,4 @@
-import { readAssetStates } from '../asset-states.js';
+import { readAssetStates } from '../../instance/asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { describeReason, describeUncheckedSource } from '../describe-reason.js';
 import { formatTime, isoTime } from '../format.js';

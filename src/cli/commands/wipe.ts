@@ -11,6 +11,7 @@ import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
+import { wipeAssets, wipeScope } from '../../instance/wipe-assets.js';
 
 /** Keys named in a question or a message before the rest are counted. */
 const LISTED_KEYS = 10;
@@ -36,16 +37,13 @@ export const wipeCommand: Command = {
     if (selection === undefined) throw new UsageError('`assets wipe` needs a selection of assets.', { hint: 'e.g. assets wipe posts, or assets wipe "group:analytics"' });
     const deleteOutputs = booleanFlag(args, 'delete-outputs');
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const graph = new AssetGraph(definitions);
-    const { keys, warnings } = selectAssetsWithWarnings(graph, { select: selection });
+    const { keys, warnings } = selectAssetsWithWarnings(new AssetGraph(definitions), { select: selection });
     // Before the confirmation: a typo in one part of the selection is worth knowing before anything is removed.
     writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
     const storage = await openInstance(io);
     try {
-      const counts = new Map<string, number>();
-      for (const key of keys) counts.set(key, (await storage.materializationHistory(key)).length);
-      const recordedKeys = keys.filter((key) => counts.get(key)! > 0);
-      const total = recordedKeys.reduce((sum, key) => sum + counts.get(key)!, 0);
+      const scope = await wipeScope(storage, keys);
+      const { counts, recordedKeys, total } = scope;
       if (total === 0 && !deleteOutputs) {
         if (booleanFlag(args, 'json')) writeJson(io, { assets: [], materializationsRemoved: 0 });
         else io.stdout.write(`Nothing to forget: ${listKeys(keys)} ${keys.length === 1 ? 'has' : 'have'} no recorded materialization.\n`);
@@ -67,14 +65,7 @@ export const wipeCommand: Command = {
         }
       }
 
-      const removed = await storage.wipeMaterializations(recordedKeys);
-      const deleted = new Map<string, boolean>();
-      if (deleteOutputs) {
-        for (const key of keys) {
-          const asset = graph.asset(key);
-          deleted.set(key, await definitions.ioManagers[asset.ioManager]!.delete(asset));
-        }
-      }
+      const { materializationsRemoved: removed, outputsDeleted: deleted } = await wipeAssets(definitions, storage, scope, { deleteOutputs });
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
           assets: keys

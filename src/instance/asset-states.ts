@@ -1,11 +1,9 @@
 import type { Definitions } from '../core/definitions.js';
-import { planMaterialization } from '../execution/plan-materialization.js';
+import { planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
-import type { CliIO } from './cli-io.js';
-import { locateProject } from './load-definitions.js';
 
-/** What the read-only commands show of one asset: its status, why, and its last materialization. */
+/** What `status`, `why`, `list` and `lineage` show of one asset: its status, why, and its last materialization. */
 export interface AssetState {
   readonly status: AssetStatus;
   readonly reasons: readonly StaleReason[];
@@ -27,14 +25,14 @@ export async function readAssetStates(
   definitions: Definitions,
   storage: InstanceStorage,
   keys: readonly string[],
-  io: Pick<CliIO, 'env' | 'now' | 'signal' | 'cwd' | 'definitionsModule'>,
+  options: Pick<PlanOptions, 'env' | 'now' | 'signal' | 'codeCacheFile'>,
 ): Promise<ReadonlyMap<string, AssetState>> {
   const states = new Map<string, AssetState>();
   if (keys.length === 0) return states;
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys.
   const select = `+(${keys.map((key) => `key:${key}`).join(', ')})`;
-  const { plan, recorded } = await planMaterialization(definitions, storage, { select, env: io.env, now: io.now, signal: io.signal, codeCacheFile: locateProject(io).codeCacheFile });
+  const { plan, recorded } = await planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const wanted = new Set(keys);
   for (const asset of plan.assets) {
     if (!wanted.has(asset.key)) continue;

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Definitions } from '../core/definitions.js';
+import { DefinitionError, StrataError } from '../core/errors.js';
+import { setProjectRoot } from '../core/project-root.js';
+import { resourceConfigError, resourceConfigProblems } from '../core/resource-config.js';
+import { definitionsFromModule } from '../execution/definitions-from-module.js';
+import { importModule } from '../execution/import-module.js';
+import { checkJobSelections } from '../graph/check-job-selections.js';
+import { codeVersionsOf } from '../versioning/code-versions.js';
+import { type Project, STRATA_ROOT } from './locate-project.js';
+
+/**
+ * Loads the definitions of a project (see `locateProject` for where from;
+ * TypeScript loads directly, through tsx). The module exports them
+ * as `default` or as `definitions`. Then checks what the module alone could
+ * not: job selections against the asset graph, and every configurable
+ * resource's config against the environment, so a bad variable stops the
+ * command before anything runs. Starts computing the assets' code versions
+ * right away (see `codeVersionsOf`) unless `versionCode` is false.
+ */
+export async function loadDefinitions(
+  project: Project,
+  env: Readonly<Record<string, string | undefined>>,
+  options: { readonly versionCode?: boolean } = {},
+): Promise<Definitions> {
+  if (project.definitions instanceof StrataError) throw project.definitions;
+  const located = project.definitions;
+  const where = located.isExample ? 'the example pipeline' : located.file;
+  // Before the import: IO managers and sources resolve their relative paths while the module loads.
+  setProjectRoot(project.root);
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = await importModule(pathToFileURL(located.file).href);
+  } catch (error) {
+    // Strata's own errors (invalid definitions, a CommonJS .ts) already say what to fix.
+    if (error instanceof StrataError) throw error;
+    throw new StrataError('STRATA_DEFINITIONS_LOAD', `Loading ${where} failed: ${describeThrown(error)}`, {
+      hint: 'The error comes from that module (or a module it imports) while it was loading, not from Strata: fix it there. The lines under the error are its stack in your code; --verbose shows all of it.',
+      cause: error,
+    });
+  }
+  const definitions = definitionsFromModule(loaded, where);
+  // Job selections need the asset graph, which defineDefinitions (in core) does not have.
+  const problems = checkJobSelections(definitions);
+  if (problems.length > 0) throw new DefinitionError(problems);
+  const configProblems = resourceConfigProblems(definitions, env);
+  if (configProblems.length > 0) throw resourceConfigError(configProblems);
+  // Started now, awaited by planning: the versions are of the files as they were when the code was loaded.
+  // (`versionCode: false` for commands that never plan, such as `info`, which must write nothing.)
+  if (options.versionCode !== false) void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
+  return definitions;
+}
+
+/**
+ * The error a user's module threw, with the frames of its stack that are the
+ * user's: Node's internals, tsx's loader and strata's own code are left out.
+ */
+function describeThrown(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const ours = [path.join(STRATA_ROOT, 'dist'), pathToFileURL(path.join(STRATA_ROOT, 'dist')).href, `${path.sep}node_modules${path.sep}tsx${path.sep}`, `${path.sep}node_modules${path.sep}esbuild${path.sep}`];
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line) && !line.includes('node:') && !ours.some((part) => line.includes(part)));
+  const headline = error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  return [headline, ...frames].join('\n');
+}
