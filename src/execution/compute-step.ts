@@ -1,28 +1,17 @@
-import type { AssetLogger } from '../core/asset.js';
-import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import type { Definitions } from '../core/definitions.js';
 import type { StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
 import type { ResourcePool } from './resource-pool.js';
+import type { StepContext, StepRequest } from './step-executor.js';
 import { validateOutput } from './validate-output.js';
-
-export interface StepAttempt {
-  readonly asset: DefinedAsset;
-  readonly runId: string;
-  /** 1-based. */
-  readonly attempt: number;
-  readonly signal: AbortSignal;
-  readonly log: AssetLogger;
-  /** Upstream tables this run already holds in memory; the rest are loaded through their IO managers. */
-  readonly inMemory: ReadonlyMap<string, Table<Row>>;
-}
 
 /**
  * One attempt at an asset: load its inputs, run its compute, validate the
  * output against its schema, store it. The same body runs in-process and in
  * a worker thread, so both executors behave alike.
  */
-export async function computeStep(definitions: Definitions, resources: ResourcePool, step: StepAttempt): Promise<{ table: Table<Row>; stored: StoreResult }> {
-  const { asset } = step;
+export async function computeStep(definitions: Definitions, resources: ResourcePool, request: StepRequest, step: StepContext): Promise<{ table: Table<Row>; stored: StoreResult }> {
+  const asset = definitions.asset(request.assetKey)!;
   const loaded = await Promise.all(
     asset.deps.map(async (dep) => {
       const upstream = definitions.asset(dep)!;
@@ -34,8 +23,8 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
   const inputs = Object.fromEntries(loaded.map((input) => [input.asset.key, input.table]));
   const output = await asset.compute({
     key: asset.key,
-    runId: step.runId,
-    attempt: step.attempt,
+    runId: request.runId,
+    attempt: request.attempt,
     inputs,
     resources: await resources.resolve(asset.resources),
     log: step.log,

@@ -184,14 +184,10 @@ async function materializeStep(
         const held = state.produced.get(dep);
         return held === undefined ? [] : [[dep, held.table] as const];
       }));
-      const { stored, table } = await context.executor.attempt({
-        asset,
-        runId: context.runId,
-        attempt,
-        signal: context.signal,
-        log: assetLogger(recorder, log, step.key, attempt),
-        inMemory,
-      });
+      const { stored, table } = await context.executor.attempt(
+        { runId: context.runId, assetKey: step.key, attempt, inputDataVersions },
+        { signal: context.signal, log: assetLogger(recorder, log, step.key, attempt), inMemory },
+      );
       const durationMs = Math.round(performance.now() - started);
       state.dataVersions.set(step.key, stored.dataVersion);
       const consumersLeft = state.consumers.get(step.key) ?? 0;

@@ -2,7 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import type { InstanceStorage, RunEvent } from '../storage/instance-storage.js';
 import type { Logger } from './logger.js';
 import { planMaterialization, type MaterializationPlan, type PlanOptions } from './plan-materialization.js';
-import type { ExecutorKind } from './step-executor.js';
+import type { StepExecutorFactory } from './step-executor.js';
 import type { MaterializeResult } from './run-result.js';
 
 export interface MaterializeOptions extends PlanOptions {
@@ -17,8 +17,8 @@ export interface MaterializeOptions extends PlanOptions {
   readonly concurrency?: number | undefined;
   /** Recorded with the run: `cli`, `schedule:<name>`, `sensor:<name>`. */
   readonly trigger?: string | undefined;
-  /** Where steps run: this thread (default) or a pool of worker threads. */
-  readonly executor?: ExecutorKind | undefined;
+  /** Where steps run: `inProcessExecutor` (default), `workerThreadsExecutor`, or any other factory. */
+  readonly executor?: StepExecutorFactory | undefined;
   /** URL of the module the definitions came from: the `workers` executor imports it in each worker. */
   readonly definitionsModule?: string | undefined;
   /** How long a step waits for an asset that another run is materializing. Default 10 minutes. */

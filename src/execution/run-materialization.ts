@@ -10,8 +10,7 @@ import type { MaterializeOptions } from './materialize.js';
 import type { MaterializationPlan, PlanOptions } from './plan-materialization.js';
 import { RunRecorder } from './run-recorder.js';
 import type { MaterializeResult, RunOutcome } from './run-result.js';
-import { inProcessExecutor, type StepExecutor } from './step-executor.js';
-import { WorkerStepExecutor } from './worker-step-executor.js';
+import { inProcessExecutor } from './in-process-executor.js';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
@@ -28,7 +27,14 @@ export async function runMaterialization(
 ): Promise<MaterializeResult> {
   const now = options.now ?? (() => new Date());
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const executor = createExecutor(definitions, materializationPlan, options, concurrency);
+  const executor = (options.executor ?? inProcessExecutor).create({
+    definitions,
+    plan: materializationPlan,
+    resources: materializationPlan.resources,
+    env: options.env ?? {},
+    definitionsModule: options.definitionsModule,
+    concurrency,
+  });
   const runId = randomUUID();
   const signal = options.signal ?? new AbortController().signal;
   await options.storage.createRun({
@@ -71,23 +77,6 @@ export async function runMaterialization(
     await recorder.flush();
     await options.storage.finishRun(runId, status, now());
   }
-}
-
-function createExecutor(definitions: Definitions, plan: MaterializationPlan, options: MaterializeOptions, concurrency: number): StepExecutor {
-  if (options.executor !== 'workers') return inProcessExecutor(definitions, plan.resources);
-  if (options.definitionsModule === undefined) {
-    throw new UsageError('The workers executor needs the module the definitions come from.', {
-      hint: 'Pass definitionsModule (the CLI does this for you), or use the in-process executor.',
-    });
-  }
-  const unshared = plan.plan.planned.map((step) => plan.graph.asset(step.key)).filter((asset) => definitions.ioManagers[asset.ioManager]!.sharedAcrossProcesses !== true);
-  if (unshared.length > 0) {
-    throw new UsageError(
-      `The workers executor cannot run ${unshared.map((asset) => `"${asset.key}"`).join(', ')}: ${unshared.length === 1 ? 'its IO manager keeps' : 'their IO managers keep'} tables in this process only.`,
-      { hint: 'Use --executor in-process, or an IO manager that stores to files (CsvIOManager).' },
-    );
-  }
-  return new WorkerStepExecutor({ moduleUrl: options.definitionsModule, env: options.env ?? {}, projectRoot: projectRoot() }, concurrency);
 }
 
 function describeSelection(options: PlanOptions): string {

@@ -1,11 +1,32 @@
+import type { AssetLogger } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import type { StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
-import { computeStep, type StepAttempt } from './compute-step.js';
+import type { MaterializationPlan } from './plan-materialization.js';
 import type { ResourcePool } from './resource-pool.js';
 
-/** Where the executor runs the attempts of its steps: this thread, or worker threads. */
-export type ExecutorKind = 'in-process' | 'workers';
+/**
+ * One attempt of one step, as plain data: everything another thread, process
+ * or host needs to run it (with the same definitions), and nothing live, so a
+ * queue can carry it.
+ */
+export interface StepRequest {
+  readonly runId: string;
+  readonly assetKey: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  readonly attempt: number;
+  /** Upstream key -> the data version this attempt reads, as the run will record it. */
+  readonly inputDataVersions: Readonly<Record<string, string>>;
+}
+
+/** What stays with the run that asks for the attempt: cancellation, its log, the tables it holds in memory. */
+export interface StepContext {
+  /** Aborted when the run is canceled: the executor passes it on to the compute, wherever that runs. */
+  readonly signal: AbortSignal;
+  readonly log: AssetLogger;
+  /** Upstream tables this run already holds in memory; an executor may use them or load through the IO managers. */
+  readonly inMemory: ReadonlyMap<string, Table<Row>>;
+}
 
 /**
  * Runs one attempt of a step and reports what was stored. `table` is the
@@ -13,14 +34,30 @@ export type ExecutorKind = 'in-process' | 'workers';
  * it from memory), undefined when the attempt ran elsewhere.
  */
 export interface StepExecutor {
-  attempt(step: StepAttempt): Promise<{ stored: StoreResult; table: Table<Row> | undefined }>;
+  attempt(request: StepRequest, context: StepContext): Promise<{ stored: StoreResult; table: Table<Row> | undefined }>;
   close(): Promise<void>;
 }
 
-/** Runs every attempt in this thread: no start-up cost, and tables pass between steps without a reload. */
-export function inProcessExecutor(definitions: Definitions, resources: ResourcePool): StepExecutor {
-  return {
-    attempt: (step) => computeStep(definitions, resources, step),
-    close: async () => {},
-  };
+/** What an executor of one run is created with. */
+export interface ExecutorRun {
+  readonly definitions: Definitions;
+  readonly plan: MaterializationPlan;
+  /** Resources created while planning, for an executor that runs steps in this process. */
+  readonly resources: ResourcePool;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** URL of the module the definitions came from, for executors whose steps run elsewhere and import it. */
+  readonly definitionsModule: string | undefined;
+  /** Steps the run may have in flight at once. */
+  readonly concurrency: number;
+}
+
+/**
+ * A kind of executor (`in-process`, `workers`, a queue later): creates the
+ * executor of each run, refusing with a `UsageError` a plan it cannot run
+ * (an IO manager its workers cannot see, say).
+ */
+export interface StepExecutorFactory {
+  /** The name `--executor` takes. */
+  readonly name: string;
+  create(run: ExecutorRun): StepExecutor;
 }

@@ -35,14 +35,7 @@ async function run(task: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     send({ type: 'log', taskId: task.taskId, level, message, data });
   const log: AssetLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   try {
-    const { stored } = await computeStep(definitions, resources, {
-      asset: definitions.asset(task.key)!,
-      runId: task.runId,
-      attempt: task.attempt,
-      signal: controller.signal,
-      log,
-      inMemory: new Map(),
-    });
+    const { stored } = await computeStep(definitions, resources, task.request, { signal: controller.signal, log, inMemory: new Map() });
     send({ type: 'done', taskId: task.taskId, stored });
   } catch (error) {
     send({ type: 'failed', taskId: task.taskId, error: serializeError(error) });

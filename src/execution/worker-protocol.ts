@@ -1,5 +1,6 @@
 import type { StoreResult } from '../core/io-manager.js';
 import type { SerializedError } from './serialized-error.js';
+import type { StepRequest } from './step-executor.js';
 
 /** What a step worker is started with. */
 export interface WorkerSetup {
@@ -11,7 +12,7 @@ export interface WorkerSetup {
 }
 
 export type ToWorker =
-  | { readonly type: 'run'; readonly taskId: number; readonly key: string; readonly runId: string; readonly attempt: number }
+  | { readonly type: 'run'; readonly taskId: number; readonly request: StepRequest }
   | { readonly type: 'abort'; readonly taskId: number; readonly reason: string };
 
 export type FromWorker =

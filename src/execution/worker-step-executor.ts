@@ -1,12 +1,37 @@
 import { Worker } from 'node:worker_threads';
+import { UsageError } from '../core/errors.js';
 import type { StoreResult } from '../core/io-manager.js';
-import type { StepAttempt } from './compute-step.js';
+import { projectRoot } from '../core/project-root.js';
 import { deserializeError } from './serialized-error.js';
-import type { StepExecutor } from './step-executor.js';
+import type { StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './step-executor.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
+/**
+ * Runs each attempt in a worker thread (`--executor workers`), for CPU-heavy
+ * computes. Refuses plans whose IO managers keep tables in this process, since
+ * the workers load their inputs themselves.
+ */
+export const workerThreadsExecutor: StepExecutorFactory = {
+  name: 'workers',
+  create({ definitions, plan, env, definitionsModule, concurrency }) {
+    if (definitionsModule === undefined) {
+      throw new UsageError('The workers executor needs the module the definitions come from.', {
+        hint: 'Pass definitionsModule (the CLI does this for you), or use the in-process executor.',
+      });
+    }
+    const unshared = plan.plan.planned.map((step) => plan.graph.asset(step.key)).filter((asset) => definitions.ioManagers[asset.ioManager]!.sharedAcrossProcesses !== true);
+    if (unshared.length > 0) {
+      throw new UsageError(
+        `The workers executor cannot run ${unshared.map((asset) => `"${asset.key}"`).join(', ')}: ${unshared.length === 1 ? 'its IO manager keeps' : 'their IO managers keep'} tables in this process only.`,
+        { hint: 'Use --executor in-process, or an IO manager that stores to files (CsvIOManager).' },
+      );
+    }
+    return new WorkerStepExecutor({ moduleUrl: definitionsModule, env, projectRoot: projectRoot() }, concurrency);
+  },
+};
+
 interface Task {
-  readonly step: StepAttempt;
+  readonly context: StepContext;
   readonly worker: Worker;
   resolve(stored: StoreResult): void;
   reject(error: Error): void;
@@ -35,19 +60,19 @@ export class WorkerStepExecutor implements StepExecutor {
     this.#size = size;
   }
 
-  async attempt(step: StepAttempt): Promise<{ stored: StoreResult; table: undefined }> {
+  async attempt(request: StepRequest, context: StepContext): Promise<{ stored: StoreResult; table: undefined }> {
     const worker = await this.#acquire();
     const taskId = this.#nextTaskId++;
-    const onAbort = () => this.#post(worker, { type: 'abort', taskId, reason: String((step.signal.reason as Error)?.message ?? step.signal.reason) });
-    step.signal.addEventListener('abort', onAbort, { once: true });
+    const onAbort = () => this.#post(worker, { type: 'abort', taskId, reason: String((context.signal.reason as Error)?.message ?? context.signal.reason) });
+    context.signal.addEventListener('abort', onAbort, { once: true });
     try {
       const stored = await new Promise<StoreResult>((resolve, reject) => {
-        this.#tasks.set(taskId, { step, worker, resolve, reject });
-        this.#post(worker, { type: 'run', taskId, key: step.asset.key, runId: step.runId, attempt: step.attempt });
+        this.#tasks.set(taskId, { context, worker, resolve, reject });
+        this.#post(worker, { type: 'run', taskId, request });
       });
       return { stored, table: undefined };
     } finally {
-      step.signal.removeEventListener('abort', onAbort);
+      context.signal.removeEventListener('abort', onAbort);
       this.#tasks.delete(taskId);
       this.#release(worker);
     }
@@ -84,7 +109,7 @@ export class WorkerStepExecutor implements StepExecutor {
   #receive(message: FromWorker): void {
     const task = this.#tasks.get(message.taskId);
     if (task === undefined) return;
-    if (message.type === 'log') task.step.log[message.level](message.message, message.data);
+    if (message.type === 'log') task.context.log[message.level](message.message, message.data);
     else if (message.type === 'done') task.resolve(message.stored);
     else task.reject(deserializeError(message.error));
   }

@@ -2,6 +2,7 @@ import type { Definitions } from '../../core/definitions.js';
 import { planMaterialization } from '../../execution/plan-materialization.js';
 import type { PlannedAsset } from '../../graph/planner.js';
 import { describeUncheckedSource } from '../describe-reason.js';
+import { EXECUTORS } from '../../execution/executors.js';
 import { materialize } from '../../execution/materialize.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import { type Command, EXIT } from '../command.js';
@@ -66,9 +67,10 @@ export const materializeCommand: Command = {
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
     const lockTimeout = stringFlag(args, 'lock-timeout');
     const lockTimeoutMs = lockTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(lockTimeout) ? Number(lockTimeout) : lockTimeout, '--lock-timeout');
-    const executor = stringFlag(args, 'executor') ?? 'in-process';
-    if (executor !== 'in-process' && executor !== 'workers') {
-      throw new UsageError(`--executor must be in-process or workers, got "${executor}".`);
+    const executorName = stringFlag(args, 'executor') ?? 'in-process';
+    const executor = EXECUTORS[executorName];
+    if (executor === undefined) {
+      throw new UsageError(`--executor must be ${Object.keys(EXECUTORS).join(' or ')}, got "${executorName}".`);
     }
     const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const style = createStyle(io.stdout, io, args.flags.color === false);
