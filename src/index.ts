@@ -64,6 +64,8 @@ export type { AssetStatus, ChangedSetting, Plan, PlannedAsset, PlanningError, So
 export type { JsonSourceOptions, JsonSourceReadOptions } from './resources/json-source.js';
 export { SqliteInstanceStorage } from './storage/sqlite-instance-storage.js';
 export type { SqliteInstanceStorageOptions } from './storage/sqlite-instance-storage.js';
+export { PostgresInstanceStorage } from './storage/postgres-instance-storage.js';
+export type { PostgresInstanceStorageOptions } from './storage/postgres-instance-storage.js';
 export type {
   InstanceStorage,
   InstigatorKind,

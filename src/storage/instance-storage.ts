@@ -172,6 +172,11 @@ export interface AcquireLeaseRequest {
   readonly runId: string;
   readonly pid: number;
   readonly hostname: string;
+  /**
+   * The caller's clock, which a backend on one machine (SQLite) compares and
+   * stores lease times by. A backend shared by several hosts (Postgres) uses
+   * its own clock instead and ignores this: see `acquireAssetLease`.
+   */
   readonly now: Date;
   /** The lease lasts this long unless renewed. */
   readonly ttlMs: number;
@@ -190,8 +195,8 @@ export interface WriteBatch {
 }
 
 /**
- * Where an instance keeps its runs, events and materializations. SQLite now, a
- * shared Postgres later: both pass the same contract suite
+ * Where an instance keeps its runs, events and materializations. SQLite on one
+ * machine, Postgres shared by several: both pass the same contract suite
  * (`test/storage/storage-contract.ts`).
  *
  * Ordering is part of the contract: "newest" means latest written (insertion
@@ -202,7 +207,9 @@ export interface WriteBatch {
  * never created), `STRATA_STORAGE_DUPLICATE_RUN`, `STRATA_STORAGE_INVALID_RECORD`
  * (a record breaks its schema or holds data that is not JSON),
  * `STRATA_STORAGE_INVALID_ARGUMENT`, `STRATA_STORAGE_INVALID_ROW` (a stored row
- * cannot be read back), `STRATA_STORAGE_WRITE`, `STRATA_STORAGE_DUPLICATE_RUN_KEY`.
+ * cannot be read back), `STRATA_STORAGE_WRITE`, `STRATA_STORAGE_DUPLICATE_RUN_KEY`;
+ * a backend behind a network connection adds `STRATA_STORAGE_UNAVAILABLE` (the
+ * database cannot be reached: retryable) and `STRATA_STORAGE_READ`.
  */
 export interface InstanceStorage {
   createRun(run: RunRecord): Promise<void>;
@@ -268,9 +275,14 @@ export interface InstanceStorage {
    * Takes the lease on an asset for a run, in one transaction: granted when
    * nobody holds it, the holder's lease expired, the run holds it already, or
    * the holder is `takeOverFrom`; otherwise returns the holder.
+   *
+   * Expiry is judged by one clock for all callers. SQLite, on one machine,
+   * uses `request.now`. Postgres uses the database server's `now()` and ignores
+   * `request.now`, so a host whose clock runs ahead cannot take a live lease;
+   * the holder's `acquiredAt` and `expiresAt` are then server times.
    */
   acquireAssetLease(request: AcquireLeaseRequest): Promise<AcquireLeaseResult>;
-  /** Extends every lease the run holds to `now + ttlMs` (the heartbeat). */
+  /** Extends every lease the run holds to `now + ttlMs` (the heartbeat); `now` is the backend's clock, as in `acquireAssetLease`. */
   renewAssetLeases(runId: string, now: Date, ttlMs: number): Promise<void>;
   /** Gives up the run's lease on one asset; nothing happens if it holds none. */
   releaseAssetLease(assetKey: string, runId: string): Promise<void>;

@@ -184,6 +184,32 @@ describe('SqliteInstanceStorage', () => {
     }
   });
 
+  it('judges and stores lease times by the caller\'s now: one machine, one clock', async () => {
+    const storage = await SqliteInstanceStorage.open({ path: ':memory:' });
+    const at = (seconds: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, seconds));
+    const request = (runId: string, seconds: number) => ({
+      assetKey: 'users',
+      runId,
+      pid: 100,
+      hostname: 'host-a',
+      now: at(seconds),
+      ttlMs: 10_000,
+    });
+    try {
+      await storage.acquireAssetLease(request('r1', 0));
+      expect(await storage.acquireAssetLease(request('r2', 9))).toEqual({
+        acquired: false,
+        holder: { assetKey: 'users', runId: 'r1', pid: 100, hostname: 'host-a', acquiredAt: at(0), expiresAt: at(10) },
+      });
+      expect(await storage.acquireAssetLease(request('r2', 10))).toEqual({ acquired: true });
+      await storage.renewAssetLeases('r2', at(18), 10_000);
+      expect((await storage.acquireAssetLease(request('r1', 27))).acquired).toBe(false);
+      expect((await storage.acquireAssetLease(request('r1', 28))).acquired).toBe(true);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('keeps in-memory databases apart from each other', async () => {
     const one = await SqliteInstanceStorage.open({ path: ':memory:' });
     const two = await SqliteInstanceStorage.open({ path: ':memory:' });

@@ -434,8 +434,15 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       });
     });
 
+    /*
+     * Expiry is judged by the backend's clock, which is the caller's `now` on
+     * SQLite and the database server's on Postgres (see acquireAssetLease).
+     * So these cases assert what is granted, refused and expired, never the
+     * times stored: a lease of ttlMs 0 has expired by the next call on either
+     * clock, one of 10 s has not. Each backend's own tests pin its clock.
+     */
     describe('asset leases', () => {
-      const request = (runId: string, seconds: number, extra: { takeOverFrom?: string } = {}) => ({
+      const request = (runId: string, seconds: number, extra: { takeOverFrom?: string; ttlMs?: number; assetKey?: string } = {}) => ({
         assetKey: 'users',
         runId,
         pid: 100,
@@ -445,26 +452,36 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         ...extra,
       });
 
-      it('grants a free asset and refuses it to another run, naming the holder', async () => {
+      it('grants a free asset and refuses it to another run, naming the holder and its ttl', async () => {
         expect(await storage.acquireAssetLease(request('r1', 0))).toEqual({ acquired: true });
-        expect(await storage.acquireAssetLease(request('r2', 1))).toEqual({
-          acquired: false,
-          holder: { assetKey: 'users', runId: 'r1', pid: 100, hostname: 'host-a', acquiredAt: at(0), expiresAt: at(10) },
-        });
+        const refused = await storage.acquireAssetLease(request('r2', 1));
+        expect(refused).toMatchObject({ acquired: false, holder: { assetKey: 'users', runId: 'r1', pid: 100, hostname: 'host-a' } });
+        if (refused.acquired) throw new Error('expected the lease to be refused');
+        expect(refused.holder.expiresAt.getTime() - refused.holder.acquiredAt.getTime()).toBe(10_000);
       });
 
       it('grants the holder again, and anyone once the lease expired', async () => {
         await storage.acquireAssetLease(request('r1', 0));
         expect(await storage.acquireAssetLease(request('r1', 5))).toEqual({ acquired: true });
-        expect((await storage.acquireAssetLease(request('r2', 14))).acquired).toBe(false);
-        expect(await storage.acquireAssetLease(request('r2', 15))).toEqual({ acquired: true });
+        expect((await storage.acquireAssetLease(request('r2', 6))).acquired).toBe(false);
+        // The holder takes it again for no time at all: expired from then on.
+        expect(await storage.acquireAssetLease(request('r1', 7, { ttlMs: 0 }))).toEqual({ acquired: true });
+        expect(await storage.acquireAssetLease(request('r2', 8))).toEqual({ acquired: true });
+        expect((await storage.acquireAssetLease(request('r1', 9))).acquired).toBe(false);
       });
 
-      it('extends every lease of a run on renewal', async () => {
-        await storage.acquireAssetLease(request('r1', 0));
-        await storage.renewAssetLeases('r1', at(8), 10_000);
-        expect((await storage.acquireAssetLease(request('r2', 15))).acquired).toBe(false);
-        expect((await storage.acquireAssetLease(request('r2', 18))).acquired).toBe(true);
+      it('extends every lease of a run on renewal, to now plus the new ttl', async () => {
+        await storage.acquireAssetLease(request('r1', 0, { ttlMs: 0 }));
+        await storage.acquireAssetLease(request('r1', 0, { ttlMs: 0, assetKey: 'posts' }));
+        await storage.acquireAssetLease(request('r3', 0, { ttlMs: 0, assetKey: 'summary' }));
+        await storage.renewAssetLeases('r1', at(1), 10_000);
+        expect((await storage.acquireAssetLease(request('r2', 2))).acquired).toBe(false);
+        expect((await storage.acquireAssetLease(request('r2', 2, { assetKey: 'posts' }))).acquired).toBe(false);
+        // Another run's lease is not renewed with them.
+        expect((await storage.acquireAssetLease(request('r2', 2, { assetKey: 'summary' }))).acquired).toBe(true);
+        // Renewal sets the expiry from now; it does not add to what was left.
+        await storage.renewAssetLeases('r1', at(3), 0);
+        expect((await storage.acquireAssetLease(request('r2', 4))).acquired).toBe(true);
       });
 
       it('hands a lease over only from the named holder', async () => {

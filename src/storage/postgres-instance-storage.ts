@@ -1,0 +1,944 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { z } from 'zod';
+import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
+import { StrataError } from '../core/errors.js';
+import {
+  type AcquireLeaseRequest,
+  type AcquireLeaseResult,
+  assetLeaseSchema,
+  type InstanceStorage,
+  type InstigatorKind,
+  type InstigatorState,
+  instigatorStateSchema,
+  type LaunchRecord,
+  launchRecordSchema,
+  type MaterializationRecord,
+  materializationRecordSchema,
+  type RunEvent,
+  runEventSchema,
+  type RunRecord,
+  runRecordSchema,
+  type RunStatus,
+  runStatusSchema,
+  type StoredRunEvent,
+  storedRunEventSchema,
+  type StoredTick,
+  storedTickSchema,
+  type TickRecord,
+  tickRecordSchema,
+  type WriteBatch,
+} from './instance-storage.js';
+import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
+
+/** Where `PostgresInstanceStorage.open` finds the instance. */
+export interface PostgresInstanceStorageOptions {
+  /** A `postgres://user:password@host:port/database` URL (or any string `pg` accepts). */
+  readonly connectionString: string;
+  /** The schema that holds the instance's tables, created when missing; default `strata`. */
+  readonly schema?: string;
+  /** The most connections this process opens at once; default 10. */
+  readonly maxConnections?: number;
+}
+
+/** The schema used when the options name none. */
+export const DEFAULT_POSTGRES_SCHEMA = 'strata';
+const DEFAULT_MAX_CONNECTIONS = 10;
+/** The `instance_properties` row that holds the instance key. */
+const INSTANCE_KEY = 'instance-key';
+
+/*
+ * Values come back from the driver as the row schemas below expect: bigint ids
+ * as numbers (an id past 2^53 fails the schema instead of losing digits), and
+ * json columns as their text, so damaged JSON is reported like SQLite's. A
+ * per-pool parser: pg's global one is shared with the user's own pg code.
+ */
+const INT8_OID = 20;
+const JSON_OID = 114;
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    if (oid === JSON_OID) return (value: string) => value;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Instance storage in a Postgres schema, shared by every process on every host
+ * that opens it: coordinators, the daemon and workers.
+ *
+ * Lease times come from the database's clock: see `acquireAssetLease`.
+ *
+ * @example
+ * const storage = await PostgresInstanceStorage.open({ connectionString: 'postgres://strata@db/strata' });
+ * try {
+ *   const latest = await storage.latestMaterializations(['users', 'posts']);
+ * } finally {
+ *   await storage.close();
+ * }
+ */
+export class PostgresInstanceStorage implements InstanceStorage {
+  /** The database (without its password) and schema; used in messages. */
+  readonly location: string;
+  readonly schema: string;
+
+  readonly #pool: pg.Pool;
+  /** Every table name, schema-qualified and quoted. */
+  readonly #t: Record<TableName, string>;
+  #closing: Promise<void> | undefined;
+
+  /**
+   * Connects, creates the schema when missing and migrates it forward. Throws
+   * `STRATA_STORAGE_TOO_NEW` for a schema written by a newer Strata,
+   * `STRATA_STORAGE_OPEN` when the database cannot be reached or refuses the
+   * login, `STRATA_STORAGE_INVALID_ARGUMENT` for a schema name Postgres cannot
+   * hold.
+   */
+  static async open(options: PostgresInstanceStorageOptions): Promise<PostgresInstanceStorage> {
+    const schema = options.schema ?? DEFAULT_POSTGRES_SCHEMA;
+    quoteIdentifier(schema);
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+      throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `maxConnections must be a positive integer, got ${maxConnections}.`, {
+        hint: `Leave it out for ${DEFAULT_MAX_CONNECTIONS}.`,
+      });
+    }
+    const location = describeLocation(options.connectionString, schema);
+    const pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: maxConnections,
+      types: typeParsers,
+      application_name: 'strata',
+    });
+    // An idle connection that the server drops (a restart, an idle timeout)
+    // emits 'error' on the pool, which would otherwise end the process. The
+    // pool has already discarded it; the next query opens a new one, and a
+    // database that stays down fails that query with STRATA_STORAGE_UNAVAILABLE.
+    pool.on('error', () => {});
+    try {
+      const client = await pool.connect();
+      try {
+        await migratePostgres(client, schema, location);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      await pool.end().catch(() => {
+        // Ending a pool that never connected fails too; the first error is the one to report.
+      });
+      throw openError(error, location);
+    }
+    return new PostgresInstanceStorage(pool, schema, location);
+  }
+
+  private constructor(pool: pg.Pool, schema: string, location: string) {
+    this.#pool = pool;
+    this.schema = schema;
+    this.location = location;
+    const quoted = quoteIdentifier(schema);
+    this.#t = Object.fromEntries(TABLES.map((table) => [table, `${quoted}.${table}`])) as Record<TableName, string>;
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    const valid = validRecord(runRecordSchema, run, `run "${run.runId}"`);
+    try {
+      await this.#pool.query(
+        `INSERT INTO ${this.#t.runs} (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [valid.runId, valid.status, valid.selection, valid.trigger, valid.startedAt, valid.endedAt, valid.pid, valid.hostname],
+      );
+    } catch (error) {
+      if (sqlState(error) === UNIQUE_VIOLATION) {
+        throw new StrataError('STRATA_STORAGE_DUPLICATE_RUN', `A run with id "${run.runId}" already exists in ${this.location}.`, {
+          hint: 'Give every run a new id (a random UUID).',
+          cause: error,
+        });
+      }
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async finishRun(runId: string, status: Exclude<RunStatus, 'started'>, endedAt: Date): Promise<void> {
+    const parsed = runEndSchema.safeParse({ status, endedAt });
+    if (!parsed.success) throw invalidRecord(`the end of run "${runId}"`, parsed.error);
+    const result = await this.#run('write', `UPDATE ${this.#t.runs} SET status = $2, ended_at = $3 WHERE run_id = $1`, [
+      runId,
+      status,
+      endedAt,
+    ]);
+    if (result.rowCount === 0) throw this.#unknownRun(`Cannot finish run "${runId}": it does not exist in ${this.location}.`);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.runs} WHERE run_id = $1`, [runId]);
+    return rows[0] === undefined ? undefined : this.#readRow(runRow, rows[0], 'runs');
+  }
+
+  async listRuns(options: { readonly limit?: number; readonly status?: RunStatus } = {}): Promise<RunRecord[]> {
+    const limit = sqlLimit(options.limit);
+    // LIMIT NULL is no limit.
+    const { rows } =
+      options.status === undefined
+        ? await this.#run('read', `SELECT * FROM ${this.#t.runs} ORDER BY started_at DESC, id DESC LIMIT $1`, [limit])
+        : await this.#run('read', `SELECT * FROM ${this.#t.runs} WHERE status = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, [
+            options.status,
+            limit,
+          ]);
+    return rows.map((row) => this.#readRow(runRow, row, 'runs'));
+  }
+
+  async latestRun(): Promise<RunRecord | undefined> {
+    const [latest] = await this.listRuns({ limit: 1 });
+    return latest;
+  }
+
+  async runsWithStatus(status: RunStatus): Promise<RunRecord[]> {
+    return this.listRuns({ status });
+  }
+
+  async write(batch: WriteBatch): Promise<void> {
+    // Validate and serialize everything first: a bad record is reported before
+    // a connection is taken, and by its position in the batch.
+    const events = (batch.events ?? []).map((event, index) => eventParams(event, index));
+    const materializations = (batch.materializations ?? []).map((record, index) => materializationParams(record, index));
+    const manifests = [...(batch.codeManifests ?? new Map<string, CodeManifest>())].map(([codeVersion, manifest]) =>
+      manifestParams(codeVersion, manifest),
+    );
+    if (events.length === 0 && materializations.length === 0 && manifests.length === 0) return;
+    try {
+      await this.#transaction(async (client) => {
+        // One statement per table, whatever the batch's size. WITH ORDINALITY
+        // and ORDER BY make the ids follow the batch's order, which is the
+        // order the interface promises to read events back in.
+        if (events.length > 0) {
+          await client.query(
+            `INSERT INTO ${this.#t.events} (run_id, time, type, asset_key, attempt, level, message, data)
+             SELECT run_id, time, type, asset_key, attempt, level, message, data::json
+             FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::text[])
+               WITH ORDINALITY AS batch (run_id, time, type, asset_key, attempt, level, message, data, position)
+             ORDER BY position`,
+            columns(events, ['runId', 'time', 'type', 'assetKey', 'attempt', 'level', 'message', 'data']),
+          );
+        }
+        if (materializations.length > 0) {
+          await client.query(
+            `INSERT INTO ${this.#t.materializations} (run_id, asset_key, materialized_at, code_version, data_version,
+               input_data_versions, config_versions, reasons, duration_ms, metadata)
+             SELECT run_id, asset_key, materialized_at, code_version, data_version,
+               input_data_versions::json, config_versions::json, reasons::json, duration_ms, metadata::json
+             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[],
+                         $6::text[], $7::text[], $8::text[], $9::double precision[], $10::text[])
+               WITH ORDINALITY AS batch (run_id, asset_key, materialized_at, code_version, data_version,
+                 input_data_versions, config_versions, reasons, duration_ms, metadata, position)
+             ORDER BY position`,
+            columns(materializations, [
+              'runId',
+              'assetKey',
+              'materializedAt',
+              'codeVersion',
+              'dataVersion',
+              'inputDataVersions',
+              'configVersions',
+              'reasons',
+              'durationMs',
+              'metadata',
+            ]),
+          );
+        }
+        if (manifests.length > 0) {
+          // A version's manifest never changes (the version is its hash), so the first one stored stays.
+          await client.query(
+            `INSERT INTO ${this.#t.code_manifests} (code_version, manifest)
+             SELECT code_version, manifest::json FROM unnest($1::text[], $2::text[]) AS batch (code_version, manifest)
+             ON CONFLICT (code_version) DO NOTHING`,
+            columns(manifests, ['codeVersion', 'manifest']),
+          );
+        }
+      });
+    } catch (error) {
+      if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
+        const named = [...new Set([...events, ...materializations].map((record) => record.runId))];
+        const { rows } = await this.#run('read', `SELECT run_id FROM ${this.#t.runs} WHERE run_id = ANY($1::text[])`, [named]);
+        const existing = new Set(rows.map((row) => String(row['run_id'])));
+        const missing = named.filter((runId) => !existing.has(runId)).sort();
+        throw this.#unknownRun(
+          `The batch names ${quoteList(missing, 'run')}, which ${missing.length === 1 ? 'does' : 'do'} not exist in ${this.location}; nothing from the batch was written.`,
+          error,
+        );
+      }
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async runEvents(runId: string): Promise<StoredRunEvent[]> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.events} WHERE run_id = $1 ORDER BY seq`, [runId]);
+    return rows.map((row) => this.#readRow(eventRow, row, 'events'));
+  }
+
+  async latestMaterializations(assetKeys?: readonly string[]): Promise<Map<string, MaterializationRecord>> {
+    const latest = new Map<string, MaterializationRecord>();
+    if (assetKeys !== undefined && assetKeys.length === 0) return latest;
+    // Latest = highest id (insertion order), never the largest timestamp.
+    // asset_key is COLLATE "C": byte order, as SQLite gives it.
+    const { rows } =
+      assetKeys === undefined
+        ? await this.#run('read', `SELECT DISTINCT ON (asset_key) * FROM ${this.#t.materializations} ORDER BY asset_key, id DESC`)
+        : await this.#run(
+            'read',
+            `SELECT DISTINCT ON (asset_key) * FROM ${this.#t.materializations}
+             WHERE asset_key = ANY($1::text[]) ORDER BY asset_key, id DESC`,
+            [assetKeys],
+          );
+    for (const row of rows) {
+      const record = this.#readRow(materializationRow, row, 'materializations');
+      latest.set(record.assetKey, record);
+    }
+    return latest;
+  }
+
+  async materializationHistory(assetKey: string, options: { readonly limit?: number } = {}): Promise<MaterializationRecord[]> {
+    const { rows } = await this.#run(
+      'read',
+      `SELECT * FROM ${this.#t.materializations} WHERE asset_key = $1 ORDER BY id DESC LIMIT $2`,
+      [assetKey, sqlLimit(options.limit)],
+    );
+    return rows.map((row) => this.#readRow(materializationRow, row, 'materializations'));
+  }
+
+  async codeManifests(codeVersions: readonly string[]): Promise<Map<string, CodeManifest>> {
+    const manifests = new Map<string, CodeManifest>();
+    if (codeVersions.length === 0) return manifests;
+    const { rows } = await this.#run(
+      'read',
+      `SELECT * FROM ${this.#t.code_manifests} WHERE code_version = ANY($1::text[]) ORDER BY code_version`,
+      [codeVersions],
+    );
+    for (const row of rows) {
+      const manifest = this.#readRow(codeManifestRow, row, 'code_manifests');
+      manifests.set(manifest.codeVersion, manifest.manifest);
+    }
+    return manifests;
+  }
+
+  async instanceKey(): Promise<string> {
+    const select = `SELECT value FROM ${this.#t.instance_properties} WHERE name = $1`;
+    const existing = await this.#run('read', select, [INSTANCE_KEY]);
+    if (existing.rows[0] !== undefined) return String(existing.rows[0]['value']);
+    // Two processes may create it at once: the first insert wins (the second
+    // waits for it on the primary key, then does nothing) and both read that one.
+    await this.#run('write', `INSERT INTO ${this.#t.instance_properties} (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING`, [
+      INSTANCE_KEY,
+      randomBytes(32).toString('hex'),
+    ]);
+    const created = await this.#run('read', select, [INSTANCE_KEY]);
+    return String(created.rows[0]?.['value']);
+  }
+
+  async wipeMaterializations(assetKeys: readonly string[]): Promise<number> {
+    if (assetKeys.length === 0) return 0;
+    const result = await this.#run('write', `DELETE FROM ${this.#t.materializations} WHERE asset_key = ANY($1::text[])`, [assetKeys]);
+    return result.rowCount ?? 0;
+  }
+
+  async instigatorState(kind: InstigatorKind, name: string): Promise<InstigatorState | undefined> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.instigators} WHERE kind = $1 AND name = $2`, [kind, name]);
+    return rows[0] === undefined ? undefined : this.#readRow(instigatorRow, rows[0], 'instigators');
+  }
+
+  async instigatorStates(): Promise<InstigatorState[]> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.instigators} ORDER BY kind, name`);
+    return rows.map((row) => this.#readRow(instigatorRow, row, 'instigators'));
+  }
+
+  async saveInstigatorState(state: InstigatorState): Promise<void> {
+    const params = instigatorParams(state);
+    await this.#run('write', this.#saveInstigatorSql(), params);
+  }
+
+  async recordTick(tick: TickRecord, state: InstigatorState): Promise<StoredTick> {
+    const valid = validRecord(tickRecordSchema, tick, `the tick of ${tick.kind} "${tick.name}"`);
+    const stateParams = instigatorParams(state);
+    if (state.kind !== tick.kind || state.name !== tick.name) {
+      throw new StrataError(
+        'STRATA_STORAGE_INVALID_ARGUMENT',
+        `The tick of ${tick.kind} "${tick.name}" was given the state of ${state.kind} "${state.name}".`,
+        { hint: 'Pass the state of the schedule or sensor that ticked.' },
+      );
+    }
+    let id: number;
+    try {
+      id = await this.#transaction(async (client) => {
+        const inserted = await client.query(
+          `INSERT INTO ${this.#t.ticks} (kind, name, tick_time, evaluated_at, status, run_ids, skip_reason, error, cursor)
+           VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9) RETURNING id`,
+          [
+            valid.kind,
+            valid.name,
+            valid.tickTime,
+            valid.evaluatedAt,
+            valid.status,
+            JSON.stringify(valid.runIds),
+            valid.skipReason,
+            valid.error,
+            valid.cursor,
+          ],
+        );
+        await client.query(this.#saveInstigatorSql(), stateParams);
+        return Number(inserted.rows[0]?.['id']);
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+    return { ...valid, id };
+  }
+
+  async listTicks(
+    options: { readonly kind?: InstigatorKind; readonly name?: string; readonly limit?: number } = {},
+  ): Promise<StoredTick[]> {
+    // Built per call rather than `($1 IS NULL OR kind = $1)`, so that the
+    // planner sees the filter and uses ticks_by_instigator.
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (options.kind !== undefined) {
+      params.push(options.kind);
+      conditions.push(`kind = $${params.length}`);
+    }
+    if (options.name !== undefined) {
+      params.push(options.name);
+      conditions.push(`name = $${params.length}`);
+    }
+    params.push(sqlLimit(options.limit));
+    const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.ticks} ${where} ORDER BY id DESC LIMIT $${params.length}`, params);
+    return rows.map((row) => this.#readRow(tickRow, row, 'ticks'));
+  }
+
+  async recordLaunch(launch: LaunchRecord): Promise<void> {
+    const valid = validRecord(launchRecordSchema, launch, `the launch by ${launch.trigger}`);
+    try {
+      await this.#pool.query(
+        `INSERT INTO ${this.#t.launches} (triggered_by, job, run_key, run_id, launched_at) VALUES ($1, $2, $3, $4, $5)`,
+        [valid.trigger, valid.job, valid.runKey, valid.runId, valid.launchedAt],
+      );
+    } catch (error) {
+      const state = sqlState(error);
+      if (state === UNIQUE_VIOLATION) {
+        throw new StrataError(
+          'STRATA_STORAGE_DUPLICATE_RUN_KEY',
+          `${launch.trigger} already launched run key "${launch.runKey}" in ${this.location}.`,
+          { hint: 'Check launchedRunKeys before launching; a run key is launched once per trigger.', cause: error },
+        );
+      }
+      if (state === FOREIGN_KEY_VIOLATION) {
+        throw this.#unknownRun(`The launch by ${launch.trigger} names run "${launch.runId}", which does not exist in ${this.location}.`, error);
+      }
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async launchedRunKeys(trigger: string, runKeys: readonly string[]): Promise<Set<string>> {
+    if (runKeys.length === 0) return new Set();
+    const { rows } = await this.#run(
+      'read',
+      `SELECT run_key FROM ${this.#t.launches} WHERE triggered_by = $1 AND run_key = ANY($2::text[])`,
+      [trigger, runKeys],
+    );
+    return new Set(rows.map((row) => String(row['run_key'])));
+  }
+
+  async startedRunsOfJob(job: string): Promise<RunRecord[]> {
+    // EXISTS, not a join: a run launched twice for one job is listed once.
+    const { rows } = await this.#run(
+      'read',
+      `SELECT runs.* FROM ${this.#t.runs} AS runs
+       WHERE runs.status = 'started'
+         AND EXISTS (SELECT 1 FROM ${this.#t.launches} AS launches WHERE launches.run_id = runs.run_id AND launches.job = $1)
+       ORDER BY runs.started_at DESC, runs.id DESC`,
+      [job],
+    );
+    return rows.map((row) => this.#readRow(runRow, row, 'runs'));
+  }
+
+  /**
+   * Takes the lease in one transaction, comparing and storing times by the
+   * database's clock: `now()` of that transaction. `request.now` is ignored
+   * here. Several hosts share this instance, and a host whose clock runs ahead
+   * must not see a live lease as expired (and take it), nor one whose clock
+   * lags keep a dead one; the one clock they all share is the server's.
+   * `acquiredAt` and `expiresAt` of a holder are therefore server times.
+   */
+  async acquireAssetLease(request: AcquireLeaseRequest): Promise<AcquireLeaseResult> {
+    const ttlMs = validTtl(request.ttlMs);
+    try {
+      return await this.#transaction(async (client): Promise<AcquireLeaseResult> => {
+        // The upsert decides and writes in one statement. When its WHERE is
+        // false it updates nothing but still locks the holder's row, so the
+        // SELECT below reads the holder that refused us, not a later one.
+        const granted = await client.query(
+          `INSERT INTO ${this.#t.asset_leases} AS lease (asset_key, run_id, pid, hostname, acquired_at, expires_at)
+           VALUES ($1, $2, $3, $4, now(), now() + $5::double precision * interval '1 millisecond')
+           ON CONFLICT (asset_key) DO UPDATE
+             SET run_id = excluded.run_id, pid = excluded.pid, hostname = excluded.hostname,
+                 acquired_at = excluded.acquired_at, expires_at = excluded.expires_at
+             WHERE lease.run_id = excluded.run_id OR lease.run_id = $6 OR lease.expires_at <= now()
+           RETURNING asset_key`,
+          [request.assetKey, request.runId, request.pid, request.hostname, ttlMs, request.takeOverFrom ?? null],
+        );
+        if (granted.rowCount === 1) return { acquired: true };
+        const { rows } = await client.query(`SELECT * FROM ${this.#t.asset_leases} WHERE asset_key = $1`, [request.assetKey]);
+        return { acquired: false, holder: this.#readRow(leaseRow, rows[0], 'asset_leases') };
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  /** Extends the run's leases to the database's `now()` + `ttlMs`; `now` is ignored, as in `acquireAssetLease`. */
+  async renewAssetLeases(runId: string, _now: Date, ttlMs: number): Promise<void> {
+    await this.#run(
+      'write',
+      `UPDATE ${this.#t.asset_leases} SET expires_at = now() + $2::double precision * interval '1 millisecond' WHERE run_id = $1`,
+      [runId, validTtl(ttlMs)],
+    );
+  }
+
+  async releaseAssetLease(assetKey: string, runId: string): Promise<void> {
+    await this.#run('write', `DELETE FROM ${this.#t.asset_leases} WHERE asset_key = $1 AND run_id = $2`, [assetKey, runId]);
+  }
+
+  async releaseAssetLeases(runId: string): Promise<void> {
+    await this.#run('write', `DELETE FROM ${this.#t.asset_leases} WHERE run_id = $1`, [runId]);
+  }
+
+  async close(): Promise<void> {
+    // Every caller awaits the one end: pg refuses to end a pool twice.
+    this.#closing ??= this.#pool.end();
+    await this.#closing;
+  }
+
+  #saveInstigatorSql(): string {
+    return `INSERT INTO ${this.#t.instigators} (kind, name, status, started_at, cursor, last_tick_at)
+            VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (kind, name) DO UPDATE SET status = excluded.status, started_at = excluded.started_at,
+              cursor = excluded.cursor, last_tick_at = excluded.last_tick_at`;
+  }
+
+  /** One statement on any pooled connection, its errors reported as StrataErrors. */
+  async #run(kind: 'read' | 'write', sql: string, params: unknown[] = []): Promise<pg.QueryResult<Record<string, unknown>>> {
+    try {
+      return await this.#pool.query<Record<string, unknown>>(sql, params);
+    } catch (error) {
+      throw this.#failure(error, kind);
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction on one connection: committed when it
+   * returns, rolled back when it throws. Errors are passed on as they are, so
+   * the caller can tell a constraint from a failure.
+   */
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        // The connection is gone (the server ends the transaction itself):
+        // drop it from the pool instead of handing it to the next caller.
+        broken = true;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  #readRow<T>(schema: z.ZodType<T>, row: unknown, table: string): T {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) return parsed.data;
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_ROW',
+      `Row ${rowId(row)} of table ${table} in ${this.location} cannot be read: ${describeIssues(parsed.error)}.`,
+      {
+        hint:
+          'The row was changed outside Strata. Restore it, or point Strata at a new schema to start a new instance ' +
+          '(every asset is then planned as missing).',
+        cause: parsed.error,
+      },
+    );
+  }
+
+  #unknownRun(message: string, cause?: unknown): StrataError {
+    return new StrataError('STRATA_STORAGE_UNKNOWN_RUN', message, {
+      hint: 'Create the run with createRun before finishing it or writing its events and materializations.',
+      cause,
+    });
+  }
+
+  /** A driver or server error as a StrataError; anything else (a bug) passes through unchanged. */
+  #failure(error: unknown, kind: 'read' | 'write'): unknown {
+    if (error instanceof StrataError) return error;
+    if (isConnectionError(error)) {
+      return new StrataError('STRATA_STORAGE_UNAVAILABLE', `Lost the connection to the instance database ${this.location}: ${(error as Error).message}.`, {
+        hint: 'Check that Postgres is running and reachable, then run the command again.',
+        cause: error,
+        retryable: true,
+      });
+    }
+    const state = sqlState(error);
+    if (state === undefined) return error;
+    if (kind === 'write' && state.startsWith(DATA_EXCEPTION_CLASS)) {
+      return new StrataError(
+        'STRATA_STORAGE_INVALID_RECORD',
+        `Postgres refused a value written to ${this.location}: ${(error as Error).message} (SQLSTATE ${state}). Nothing was written.`,
+        { hint: 'Text stored in Postgres cannot hold NUL characters (\\u0000): remove them from messages and names.', cause: error },
+      );
+    }
+    const verb = kind === 'write' ? 'write to' : 'read from';
+    return new StrataError(
+      kind === 'write' ? 'STRATA_STORAGE_WRITE' : 'STRATA_STORAGE_READ',
+      `Could not ${verb} ${this.location}: ${(error as Error).message} (SQLSTATE ${state}).`,
+      {
+        hint:
+          'Check that the database has room and that the role may use the schema and its tables. ' +
+          'A schema changed by hand can be set aside by pointing Strata at a new one.',
+        cause: error,
+      },
+    );
+  }
+}
+
+const TABLES = [
+  'runs',
+  'events',
+  'materializations',
+  'code_manifests',
+  'instance_properties',
+  'instigators',
+  'ticks',
+  'launches',
+  'asset_leases',
+] as const;
+type TableName = (typeof TABLES)[number];
+
+// SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+const DATA_EXCEPTION_CLASS = '22';
+/** connection_exception, and the server going away: admin_shutdown, crash_shutdown, cannot_connect_now. */
+const CONNECTION_STATES = /^(08|57P0[123])/;
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+function sqlState(error: unknown): string | undefined {
+  return error instanceof pg.DatabaseError ? error.code : undefined;
+}
+
+function isConnectionError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const state = sqlState(error);
+  if (state !== undefined) return CONNECTION_STATES.test(state);
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  // pg's own words when the socket closes under a query or a connect times out.
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(error.message);
+}
+
+function openError(error: unknown, location: string): unknown {
+  if (error instanceof StrataError) return error;
+  const state = sqlState(error);
+  if (isConnectionError(error) || state === '28P01' || state === '28000' || state === '3D000' || state === '42501') {
+    return new StrataError('STRATA_STORAGE_OPEN', `Cannot open the instance database ${location}: ${(error as Error).message}.`, {
+      hint:
+        'Check the connection string (host, port, user, password, database), that Postgres is running there, ' +
+        'and that the role may create the schema (or that someone who may has opened it once).',
+      cause: error,
+    });
+  }
+  return error;
+}
+
+/** The connection string without its password, and the schema: safe to print. */
+function describeLocation(connectionString: string, schema: string): string {
+  let database = 'the Postgres database';
+  try {
+    const url = new URL(connectionString);
+    if (url.password !== '') url.password = '***';
+    url.search = '';
+    database = url.toString();
+  } catch {
+    // A key=value connection string: it may hold a password anywhere, so none of it is printed.
+  }
+  return `${database} (schema "${schema}")`;
+}
+
+function validTtl(ttlMs: number): number {
+  if (!Number.isFinite(ttlMs) || ttlMs < 0) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `A lease's ttlMs must be a finite number of milliseconds, 0 or more; got ${ttlMs}.`, {
+      hint: 'Pass how long the lease lasts without a renewal, such as 30000.',
+    });
+  }
+  return ttlMs;
+}
+
+/** The values of each named field, one array per field, for `unnest`. */
+function columns<T, K extends keyof T>(records: readonly T[], keys: readonly K[]): unknown[][] {
+  return keys.map((key) => records.map((record) => record[key]));
+}
+
+function instigatorParams(state: InstigatorState): unknown[] {
+  const valid = validRecord(instigatorStateSchema, state, `the state of ${state.kind} "${state.name}"`);
+  return [valid.kind, valid.name, valid.status, valid.startedAt, valid.cursor, valid.lastTickAt];
+}
+
+function eventParams(event: RunEvent, index: number) {
+  const what = `events[${index}]`;
+  const valid = validRecord(runEventSchema, event, what);
+  return { ...valid, data: valid.data === null ? null : toJson(valid.data, `${what}.data`) };
+}
+
+function materializationParams(record: MaterializationRecord, index: number) {
+  const what = `materializations[${index}]`;
+  const valid = validRecord(materializationRecordSchema, record, what);
+  return {
+    ...valid,
+    inputDataVersions: JSON.stringify(valid.inputDataVersions),
+    configVersions: JSON.stringify(valid.configVersions),
+    reasons: JSON.stringify(valid.reasons),
+    metadata: toJson(valid.metadata, `${what}.metadata`),
+  };
+}
+
+function manifestParams(codeVersion: string, manifest: CodeManifest) {
+  return { codeVersion, manifest: JSON.stringify(validRecord(codeManifestSchema, manifest, `the code manifest of version "${codeVersion}"`)) };
+}
+
+function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
+  const parsed = schema.safeParse(record);
+  if (!parsed.success) throw invalidRecord(what, parsed.error);
+  return parsed.data;
+}
+
+function invalidRecord(what: string, error: z.ZodError): StrataError {
+  return new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: ${describeIssues(error)}. Nothing was written.`, {
+    hint: 'This is a bug in the code that built the record: fix the field named above.',
+    cause: error,
+  });
+}
+
+/** Log data and metadata come from user code: BigInts and cycles end up here. */
+function toJson(value: Record<string, unknown>, what: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_RECORD',
+      `Cannot store ${what} as JSON: ${(error as Error).message}. Nothing was written.`,
+      { hint: 'Pass only JSON values (no BigInt, no circular references) as log data and metadata.', cause: error },
+    );
+  }
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
+    .join('; ');
+}
+
+/** `null` (LIMIT NULL: no limit) when none is given. */
+function sqlLimit(limit: number | undefined): number | null {
+  if (limit === undefined) return null;
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `A limit must be a positive integer, got ${limit}.`, {
+      hint: 'Leave the limit out to get every record.',
+    });
+  }
+  return limit;
+}
+
+function quoteList(values: readonly string[], noun: string): string {
+  return `${noun}${values.length === 1 ? '' : 's'} ${values.map((value) => `"${value}"`).join(', ')}`;
+}
+
+function rowId(row: unknown): string {
+  if (typeof row !== 'object' || row === null) return '?';
+  const record = row as Record<string, unknown>;
+  return String(
+    record['seq'] ??
+      record['id'] ??
+      record['asset_key'] ??
+      record['code_version'] ??
+      (record['name'] === undefined ? '?' : `${String(record['kind'])}/${String(record['name'])}`),
+  );
+}
+
+/*
+ * Stored rows, parsed back into records. Columns are snake_case; the driver
+ * gives timestamptz as Dates, ids as numbers and json columns as text (see
+ * typeParsers), checked here against the record schemas.
+ */
+
+const runEndSchema = z.object({ status: runStatusSchema.exclude(['started']), endedAt: z.date() });
+
+function jsonText<T>(schema: z.ZodType<T>) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+const runRow = z
+  .object({
+    run_id: z.string(),
+    status: z.string(),
+    selection: z.string(),
+    triggered_by: z.string(),
+    started_at: z.date(),
+    ended_at: z.date().nullable(),
+    pid: z.int().nullable(),
+    hostname: z.string().nullable(),
+  })
+  .transform((row) => ({
+    runId: row.run_id,
+    status: row.status,
+    selection: row.selection,
+    trigger: row.triggered_by,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    pid: row.pid,
+    hostname: row.hostname,
+  }))
+  .pipe(runRecordSchema);
+
+const eventRow = z
+  .object({
+    seq: z.int(),
+    run_id: z.string(),
+    time: z.date(),
+    type: z.string(),
+    asset_key: z.string().nullable(),
+    attempt: z.int().nullable(),
+    level: z.string(),
+    message: z.string(),
+    data: jsonText(runEventSchema.shape.data.unwrap()).nullable(),
+  })
+  .transform((row) => ({
+    seq: row.seq,
+    runId: row.run_id,
+    time: row.time,
+    type: row.type,
+    assetKey: row.asset_key,
+    attempt: row.attempt,
+    level: row.level,
+    message: row.message,
+    data: row.data,
+  }))
+  .pipe(storedRunEventSchema);
+
+const materializationRow = z
+  .object({
+    run_id: z.string(),
+    asset_key: z.string(),
+    materialized_at: z.date(),
+    code_version: z.string(),
+    data_version: z.string(),
+    input_data_versions: jsonText(materializationRecordSchema.shape.inputDataVersions),
+    config_versions: jsonText(materializationRecordSchema.shape.configVersions),
+    reasons: jsonText(materializationRecordSchema.shape.reasons),
+    duration_ms: z.number(),
+    metadata: jsonText(materializationRecordSchema.shape.metadata),
+  })
+  .transform((row) => ({
+    runId: row.run_id,
+    assetKey: row.asset_key,
+    materializedAt: row.materialized_at,
+    codeVersion: row.code_version,
+    dataVersion: row.data_version,
+    inputDataVersions: row.input_data_versions,
+    configVersions: row.config_versions,
+    reasons: row.reasons,
+    durationMs: row.duration_ms,
+    metadata: row.metadata,
+  }))
+  .pipe(materializationRecordSchema);
+
+const codeManifestRow = z
+  .object({ code_version: z.string(), manifest: jsonText(codeManifestSchema) })
+  .transform((row) => ({ codeVersion: row.code_version, manifest: row.manifest }));
+
+const instigatorRow = z
+  .object({
+    kind: z.string(),
+    name: z.string(),
+    status: z.string().nullable(),
+    started_at: z.date().nullable(),
+    cursor: z.string().nullable(),
+    last_tick_at: z.date().nullable(),
+  })
+  .transform((row) => ({
+    kind: row.kind,
+    name: row.name,
+    status: row.status,
+    startedAt: row.started_at,
+    cursor: row.cursor,
+    lastTickAt: row.last_tick_at,
+  }))
+  .pipe(instigatorStateSchema);
+
+const leaseRow = z
+  .object({
+    asset_key: z.string(),
+    run_id: z.string(),
+    pid: z.int().nullable(),
+    hostname: z.string().nullable(),
+    acquired_at: z.date(),
+    expires_at: z.date(),
+  })
+  .transform((row) => ({
+    assetKey: row.asset_key,
+    runId: row.run_id,
+    pid: row.pid,
+    hostname: row.hostname,
+    acquiredAt: row.acquired_at,
+    expiresAt: row.expires_at,
+  }))
+  .pipe(assetLeaseSchema);
+
+const tickRow = z
+  .object({
+    id: z.int(),
+    kind: z.string(),
+    name: z.string(),
+    tick_time: z.date(),
+    evaluated_at: z.date(),
+    status: z.string(),
+    run_ids: jsonText(tickRecordSchema.shape.runIds),
+    skip_reason: z.string().nullable(),
+    error: z.string().nullable(),
+    cursor: z.string().nullable(),
+  })
+  .transform((row) => ({
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    tickTime: row.tick_time,
+    evaluatedAt: row.evaluated_at,
+    status: row.status,
+    runIds: row.run_ids,
+    skipReason: row.skip_reason,
+    error: row.error,
+    cursor: row.cursor,
+  }))
+  .pipe(storedTickSchema);

@@ -1,0 +1,256 @@
+import type pg from 'pg';
+import { StrataError } from '../core/errors.js';
+
+/** One step of the Postgres schema: applying `sql` to a version `version - 1` schema makes it version `version`. */
+export interface PostgresMigration {
+  readonly version: number;
+  readonly description: string;
+  /** Runs with `search_path` set to the instance's schema: name tables unqualified. */
+  readonly sql: string;
+}
+
+/*
+ * The schema history, oldest first; the table `schema_migrations` in the
+ * instance's schema holds one row per version applied. Released migrations are
+ * never edited: a change to the schema is a new entry at the end.
+ *
+ * Version 1 is the whole of SQLite's version 5 at once: the Postgres backend
+ * started there, so it has no older layouts to carry forward.
+ *
+ * Times are timestamptz (microseconds; a JS Date's milliseconds round-trip
+ * exactly). JSON columns are `json`, not `jsonb`: Postgres checks that they are
+ * JSON, and keeps the text as written, so key order and duplicate keys come
+ * back as SQLite gives them. Identity ids give the insertion order the
+ * interface defines "newest" by. Keys that are listed in order (asset keys,
+ * schedule and sensor names, code versions) are COLLATE "C": byte order, the
+ * order SQLite's BINARY collation gives, whatever locale the database has.
+ */
+export const postgresMigrations: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    description: 'runs, events, materializations, code manifests, schedules and sensors, launches, asset leases',
+    sql: `
+      CREATE TABLE runs (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_id text NOT NULL UNIQUE,
+        status text NOT NULL,
+        selection text NOT NULL,
+        triggered_by text NOT NULL,
+        started_at timestamptz NOT NULL,
+        ended_at timestamptz,
+        pid integer,
+        hostname text
+      );
+      -- assets runs: newest first.
+      CREATE INDEX runs_by_start ON runs (started_at DESC, id DESC);
+      -- Crash detection and assets runs --status: the runs with one status, newest first.
+      CREATE INDEX runs_by_status ON runs (status, started_at DESC, id DESC);
+
+      CREATE TABLE events (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_id text NOT NULL REFERENCES runs (run_id),
+        time timestamptz NOT NULL,
+        type text NOT NULL,
+        asset_key text,
+        attempt integer,
+        level text NOT NULL,
+        message text NOT NULL,
+        data json
+      );
+      -- assets logs: one run's events in order.
+      CREATE INDEX events_by_run ON events (run_id, seq);
+
+      CREATE TABLE materializations (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_id text NOT NULL REFERENCES runs (run_id),
+        asset_key text COLLATE "C" NOT NULL,
+        materialized_at timestamptz NOT NULL,
+        code_version text NOT NULL,
+        data_version text NOT NULL,
+        input_data_versions json NOT NULL,
+        config_versions json NOT NULL,
+        reasons json NOT NULL,
+        duration_ms double precision NOT NULL,
+        metadata json NOT NULL
+      );
+      -- The latest per asset is the highest id per asset_key (status, plans),
+      -- and assets history walks one asset newest first: both read this index.
+      CREATE INDEX materializations_by_asset ON materializations (asset_key, id DESC);
+      -- Deleting a run checks that no materialization names it.
+      CREATE INDEX materializations_by_run ON materializations (run_id);
+
+      -- What each code version was computed from, once per version, so
+      -- "assets why" can name the file or package that changed.
+      CREATE TABLE code_manifests (
+        code_version text COLLATE "C" PRIMARY KEY,
+        manifest json NOT NULL
+      );
+
+      -- Settings of the instance itself, such as the key of setting fingerprints.
+      CREATE TABLE instance_properties (
+        name text PRIMARY KEY,
+        value text NOT NULL
+      );
+
+      -- One row per schedule or sensor the daemon or the CLI has touched.
+      -- status NULL: as the definitions declare (defaultStatus).
+      CREATE TABLE instigators (
+        kind text COLLATE "C" NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        status text,
+        started_at timestamptz,
+        cursor text,
+        last_tick_at timestamptz,
+        PRIMARY KEY (kind, name)
+      );
+
+      CREATE TABLE ticks (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        kind text COLLATE "C" NOT NULL,
+        name text COLLATE "C" NOT NULL,
+        tick_time timestamptz NOT NULL,
+        evaluated_at timestamptz NOT NULL,
+        status text NOT NULL,
+        run_ids json NOT NULL,
+        skip_reason text,
+        error text,
+        cursor text
+      );
+      -- assets schedule|sensor ticks: one instigator's ticks, newest first.
+      CREATE INDEX ticks_by_instigator ON ticks (kind, name, id DESC);
+
+      -- Every run request a trigger launched: run_id NULL when nothing was
+      -- stale, so no run was recorded.
+      CREATE TABLE launches (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        triggered_by text NOT NULL,
+        job text,
+        run_key text,
+        run_id text REFERENCES runs (run_id),
+        launched_at timestamptz NOT NULL
+      );
+      -- Run-key deduplication, enforced by the database for concurrent daemons.
+      CREATE UNIQUE INDEX launches_by_run_key ON launches (triggered_by, run_key) WHERE run_key IS NOT NULL;
+      -- The no-overlap rule: the started runs of a job.
+      CREATE INDEX launches_by_job ON launches (job, run_id);
+      -- Deleting a run checks that no launch names it.
+      CREATE INDEX launches_by_run ON launches (run_id) WHERE run_id IS NOT NULL;
+
+      -- At most one row per asset: the run materializing it now. Times are the
+      -- database's clock (now()), never a caller's, so hosts whose clocks
+      -- disagree still agree on when a lease expires.
+      CREATE TABLE asset_leases (
+        asset_key text PRIMARY KEY,
+        run_id text NOT NULL,
+        pid integer,
+        hostname text,
+        acquired_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      -- The heartbeat renews, and the end of a run releases, every lease of one run.
+      CREATE INDEX asset_leases_by_run ON asset_leases (run_id);
+    `,
+  },
+];
+
+/** The schema version this code writes and understands. */
+export const latestPostgresSchemaVersion = lastVersion(postgresMigrations);
+
+/** Postgres truncates longer identifiers silently, which would point two names at one schema. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** `name` as a quoted SQL identifier; refuses names Postgres would truncate or cannot hold. */
+export function quoteIdentifier(name: string): string {
+  if (name.length === 0 || name.includes('\0') || Buffer.byteLength(name) > MAX_IDENTIFIER_BYTES) {
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_ARGUMENT',
+      `"${name.replaceAll('\0', '\\0')}" cannot name a Postgres schema: a name is 1 to ${MAX_IDENTIFIER_BYTES} bytes without NUL characters.`,
+      { hint: 'Choose a shorter schema name, such as the default "strata".' },
+    );
+  }
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/**
+ * Brings the schema named `schema` forward to the last version of
+ * `migrations`, creating it when missing. Every pending migration is applied
+ * in one transaction, under a transaction-level advisory lock keyed by the
+ * schema name: when several processes open a new database at once, one
+ * migrates and the others wait for it, then find nothing left to do. A failure
+ * leaves the schema as it was.
+ *
+ * An up-to-date schema is read without the lock or any DDL, so a role that may
+ * only read and write the tables can open an instance someone else migrated.
+ *
+ * Throws `STRATA_STORAGE_TOO_NEW` for a schema newer than `migrations` know,
+ * without changing anything. `location` only names the database in messages.
+ */
+export async function migratePostgres(
+  client: pg.ClientBase,
+  schema: string,
+  location: string,
+  migrations: readonly PostgresMigration[] = postgresMigrations,
+): Promise<void> {
+  const quoted = quoteIdentifier(schema);
+  const supported = lastVersion(migrations);
+  const found = await schemaVersion(client, schema);
+  checkNotTooNew(found, supported, location);
+  if (found === supported) return;
+
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`strata-migrate:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (
+         version integer PRIMARY KEY,
+         description text NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    // Read again under the lock: another process may have migrated meanwhile.
+    const current = await schemaVersion(client, schema);
+    checkNotTooNew(current, supported, location);
+    // The migrations name their tables unqualified; LOCAL ends with the transaction.
+    await client.query(`SET LOCAL search_path TO ${quoted}`);
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      await client.query(migration.sql);
+      await client.query(`INSERT INTO ${quoted}.schema_migrations (version, description) VALUES ($1, $2)`, [
+        migration.version,
+        migration.description,
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {
+      // The connection is gone: the server rolls the transaction back itself.
+      // The error worth reporting is the one that got here.
+    });
+    throw error;
+  }
+}
+
+/** The version of the schema: 0 when it or its migrations table does not exist. */
+export async function schemaVersion(client: pg.ClientBase, schema: string): Promise<number> {
+  const table = `${quoteIdentifier(schema)}.schema_migrations`;
+  const exists = await client.query<{ table: string | null }>('SELECT to_regclass($1)::text AS table', [table]);
+  if (exists.rows[0]?.table == null) return 0;
+  const result = await client.query<{ version: number | null }>(`SELECT max(version) AS version FROM ${table}`);
+  return result.rows[0]?.version ?? 0;
+}
+
+function checkNotTooNew(found: number, supported: number, location: string): void {
+  if (found <= supported) return;
+  throw new StrataError(
+    'STRATA_STORAGE_TOO_NEW',
+    `The instance database ${location} has schema version ${found}; this version of Strata supports up to ${supported}.`,
+    {
+      hint: 'A newer Strata wrote this database: upgrade Strata, or point Strata at another database or schema.',
+    },
+  );
+}
+
+function lastVersion(migrations: readonly PostgresMigration[]): number {
+  return migrations.at(-1)?.version ?? 0;
+}
