@@ -186,6 +186,13 @@ export interface AcquireLeaseRequest {
 
 export type AcquireLeaseResult = { readonly acquired: true } | { readonly acquired: false; readonly holder: AssetLease };
 
+/** What `pruneRuns` deleted. */
+export interface PruneResult {
+  readonly runs: number;
+  readonly events: number;
+  readonly materializations: number;
+}
+
 /** What one `write` stores in one transaction. */
 export interface WriteBatch {
   readonly events?: readonly RunEvent[];
@@ -288,6 +295,17 @@ export interface InstanceStorage {
   releaseAssetLease(assetKey: string, runId: string): Promise<void>;
   /** Gives up every lease the run holds. */
   releaseAssetLeases(runId: string): Promise<void>;
+  /**
+   * Deletes, in one transaction, the runs that ended and started before
+   * `olderThan`, with their events, materializations and leases. Kept whole:
+   * runs still `started` (running, or for crash detection to find), and runs
+   * that recorded the latest materialization of an asset, since the planner
+   * compares against it (deleting it would plan the asset as missing). The
+   * launches of deleted runs stay, without their run, so a run key is still
+   * never launched twice. Throws `STRATA_STORAGE_INVALID_ARGUMENT` for an
+   * invalid date.
+   */
+  pruneRuns(olderThan: Date): Promise<PruneResult>;
   /** Releases the connection; calling it again does nothing. */
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import {
   launchRecordSchema,
   type MaterializationRecord,
   materializationRecordSchema,
+  type PruneResult,
   type RunEvent,
   runEventSchema,
   type RunRecord,
@@ -44,6 +45,7 @@ export interface PostgresInstanceStorageOptions {
 /** The schema used when the options name none. */
 export const DEFAULT_POSTGRES_SCHEMA = 'strata';
 const DEFAULT_MAX_CONNECTIONS = 10;
+const CONNECT_TIMEOUT_MS = 30_000;
 /** The `instance_properties` row that holds the instance key. */
 const INSTANCE_KEY = 'instance-key';
 
@@ -109,6 +111,12 @@ export class PostgresInstanceStorage implements InstanceStorage {
       max: maxConnections,
       types: typeParsers,
       application_name: 'strata',
+      // Without a limit, a host that drops packets (rather than refusing)
+      // would hang the command; the same limit bounds waiting for a free
+      // connection, which Strata's short transactions never come near.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Connections live as long as a daemon or worker: notice a peer that vanished.
+      keepAlive: true,
     });
     // An idle connection that the server drops (a restart, an idle timeout)
     // emits 'error' on the pool, which would otherwise end the process. The
@@ -508,6 +516,40 @@ export class PostgresInstanceStorage implements InstanceStorage {
 
   async releaseAssetLeases(runId: string): Promise<void> {
     await this.#run('write', `DELETE FROM ${this.#t.asset_leases} WHERE run_id = $1`, [runId]);
+  }
+
+  async pruneRuns(olderThan: Date): Promise<PruneResult> {
+    if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
+      throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `pruneRuns needs a valid date, got ${String(olderThan)}.`, {
+        hint: 'Pass the moment before which finished runs are deleted, such as 30 days ago.',
+      });
+    }
+    try {
+      return await this.#transaction(async (client): Promise<PruneResult> => {
+        // Concurrent writes can only supersede a latest materialization, never
+        // make an older one latest again: the runs kept here stay enough.
+        const prunable = await client.query<{ run_ids: string[] }>(
+          `SELECT coalesce(array_agg(run_id), '{}') AS run_ids FROM ${this.#t.runs} AS runs
+           WHERE status <> 'started' AND started_at < $1
+             AND NOT EXISTS (
+               SELECT 1 FROM (SELECT DISTINCT ON (asset_key) run_id FROM ${this.#t.materializations} ORDER BY asset_key, id DESC) AS latest
+               WHERE latest.run_id = runs.run_id)`,
+          [olderThan],
+        );
+        const runIds = prunable.rows[0]?.run_ids ?? [];
+        if (runIds.length === 0) return { runs: 0, events: 0, materializations: 0 };
+        const inPruned = 'run_id = ANY($1::text[])';
+        // Children first: the foreign keys refuse a run that rows still name.
+        await client.query(`UPDATE ${this.#t.launches} SET run_id = NULL WHERE ${inPruned}`, [runIds]);
+        const events = await client.query(`DELETE FROM ${this.#t.events} WHERE ${inPruned}`, [runIds]);
+        const materializations = await client.query(`DELETE FROM ${this.#t.materializations} WHERE ${inPruned}`, [runIds]);
+        await client.query(`DELETE FROM ${this.#t.asset_leases} WHERE ${inPruned}`, [runIds]);
+        const runs = await client.query(`DELETE FROM ${this.#t.runs} WHERE ${inPruned}`, [runIds]);
+        return { runs: runs.rowCount ?? 0, events: events.rowCount ?? 0, materializations: materializations.rowCount ?? 0 };
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
   }
 
   async close(): Promise<void> {

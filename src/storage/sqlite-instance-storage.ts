@@ -18,6 +18,7 @@ import {
   launchRecordSchema,
   type MaterializationRecord,
   materializationRecordSchema,
+  type PruneResult,
   type RunEvent,
   runEventSchema,
   type RunRecord,
@@ -103,6 +104,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #renewLeases: Database.Statement;
   readonly #releaseLease: Database.Statement;
   readonly #releaseLeases: Database.Statement;
+  readonly #pruneRuns: Database.Transaction<(olderThan: number) => PruneResult>;
 
   /**
    * Opens (creating it when missing) the database, and migrates its schema
@@ -257,6 +259,30 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#renewLeases = db.prepare('UPDATE asset_leases SET expires_at = ? WHERE run_id = ?');
     this.#releaseLease = db.prepare('DELETE FROM asset_leases WHERE asset_key = ? AND run_id = ?');
     this.#releaseLeases = db.prepare('DELETE FROM asset_leases WHERE run_id = ?');
+    // Not the runs that hold the latest materialization of an asset: latest is MAX(id) per asset.
+    const prunableRuns = db
+      .prepare(
+        `SELECT run_id FROM runs WHERE status <> 'started' AND started_at < ?
+           AND run_id NOT IN (SELECT run_id FROM materializations
+                              WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key))`,
+      )
+      .pluck();
+    const inPruned = 'run_id IN (SELECT value FROM json_each(?))';
+    const unlinkLaunches = db.prepare(`UPDATE launches SET run_id = NULL WHERE ${inPruned}`);
+    const deleteEvents = db.prepare(`DELETE FROM events WHERE ${inPruned}`);
+    const deleteMaterializations = db.prepare(`DELETE FROM materializations WHERE ${inPruned}`);
+    const deleteLeases = db.prepare(`DELETE FROM asset_leases WHERE ${inPruned}`);
+    const deleteRuns = db.prepare(`DELETE FROM runs WHERE ${inPruned}`);
+    this.#pruneRuns = db.transaction((olderThan: number): PruneResult => {
+      const runIds = JSON.stringify(prunableRuns.all(olderThan));
+      // Children first: the foreign keys refuse a run that rows still name.
+      unlinkLaunches.run(runIds);
+      const events = deleteEvents.run(runIds).changes;
+      const materializations = deleteMaterializations.run(runIds).changes;
+      deleteLeases.run(runIds);
+      const runs = deleteRuns.run(runIds).changes;
+      return { runs, events, materializations };
+    });
   }
 
   async createRun(run: RunRecord): Promise<void> {
@@ -508,6 +534,15 @@ export class SqliteInstanceStorage implements InstanceStorage {
     }
   }
 
+  async pruneRuns(olderThan: Date): Promise<PruneResult> {
+    const cutoff = validCutoff(olderThan);
+    try {
+      return this.#pruneRuns.immediate(cutoff.getTime());
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
@@ -619,6 +654,15 @@ function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
     .join('; ');
+}
+
+function validCutoff(olderThan: Date): Date {
+  if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `pruneRuns needs a valid date, got ${String(olderThan)}.`, {
+      hint: 'Pass the moment before which finished runs are deleted, such as 30 days ago.',
+    });
+  }
+  return olderThan;
 }
 
 function sqlLimit(limit: number | undefined): number {

@@ -160,6 +160,16 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 6,
+    description: 'indexes that let pruning delete runs without scanning every materialization and launch',
+    sql: `
+      -- Deleting a run makes SQLite check that no row references it: without
+      -- these, one full scan of each table per run deleted.
+      CREATE INDEX materializations_by_run ON materializations (run_id);
+      CREATE INDEX launches_by_run ON launches (run_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

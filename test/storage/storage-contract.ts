@@ -421,6 +421,65 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       });
     });
 
+    describe('pruning runs', () => {
+      const events = (runId: string) => [event({ runId, message: `${runId} 1` }), event({ runId, message: `${runId} 2` })];
+
+      it('deletes the finished runs that started before the cutoff with their events, and keeps newer and running ones', async () => {
+        await storage.createRun(run({ runId: 'old-done', startedAt: at(1) }));
+        await storage.createRun(run({ runId: 'old-running', startedAt: at(2) }));
+        await storage.createRun(run({ runId: 'new-done', startedAt: at(60) }));
+        await storage.finishRun('old-done', 'failed', at(3));
+        await storage.finishRun('new-done', 'success', at(61));
+        for (const runId of ['old-done', 'old-running', 'new-done']) await storage.write({ events: events(runId) });
+
+        expect(await storage.pruneRuns(at(30))).toEqual({ runs: 1, events: 2, materializations: 0 });
+        expect(await storage.getRun('old-done')).toBeUndefined();
+        expect(await storage.runEvents('old-done')).toEqual([]);
+        expect((await storage.listRuns()).map((r) => r.runId)).toEqual(['new-done', 'old-running']);
+        expect((await storage.runEvents('old-running')).map((e) => e.message)).toEqual(['old-running 1', 'old-running 2']);
+        expect(await storage.pruneRuns(at(30))).toEqual({ runs: 0, events: 0, materializations: 0 });
+      });
+
+      it('keeps a run that recorded the latest materialization of an asset, and deletes superseded ones with their runs', async () => {
+        for (const [runId, seconds] of [['first', 1], ['second', 2], ['third', 3]] as const) {
+          await storage.createRun(run({ runId, startedAt: at(seconds) }));
+          await storage.finishRun(runId, 'success', at(seconds));
+        }
+        await storage.write({
+          materializations: [
+            materialization({ runId: 'first', assetKey: 'users', dataVersion: 'u1' }),
+            materialization({ runId: 'first', assetKey: 'posts', dataVersion: 'p1' }),
+          ],
+        });
+        await storage.write({ materializations: [materialization({ runId: 'second', assetKey: 'users', dataVersion: 'u2' })] });
+        await storage.write({ materializations: [materialization({ runId: 'third', assetKey: 'posts', dataVersion: 'p2' })] });
+        const latest = await storage.latestMaterializations();
+
+        expect(await storage.pruneRuns(at(30))).toEqual({ runs: 1, events: 0, materializations: 2 });
+        expect((await storage.listRuns()).map((r) => r.runId)).toEqual(['third', 'second']);
+        expect(await storage.latestMaterializations()).toEqual(latest);
+        expect((await storage.materializationHistory('users')).map((m) => m.dataVersion)).toEqual(['u2']);
+      });
+
+      it('keeps the run keys of the launches whose runs it deletes', async () => {
+        await storage.createRun(run({ runId: 'launched', startedAt: at(1) }));
+        await storage.finishRun('launched', 'success', at(2));
+        await storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: 'k1', runId: 'launched', launchedAt: at(1) });
+
+        expect((await storage.pruneRuns(at(30))).runs).toBe(1);
+        expect(await storage.launchedRunKeys('sensor:watch', ['k1'])).toEqual(new Set(['k1']));
+        await expectStrataError(
+          storage.recordLaunch({ trigger: 'sensor:watch', job: 'refresh', runKey: 'k1', runId: null, launchedAt: at(40) }),
+          'STRATA_STORAGE_DUPLICATE_RUN_KEY',
+          /k1/,
+        );
+      });
+
+      it('refuses a cutoff that is not a valid date', async () => {
+        await expectStrataError(storage.pruneRuns(new Date('soon')), 'STRATA_STORAGE_INVALID_ARGUMENT', /valid date/);
+      });
+    });
+
     it('can be closed twice', async () => {
       await storage.close();
       await storage.close();
