@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { z } from 'zod';
 import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
@@ -57,13 +57,22 @@ const INSTANCE_KEY = 'instance-key';
  */
 const INT8_OID = 20;
 const JSON_OID = 114;
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === INT8_OID) return (value: string) => Number(value);
-    if (oid === JSON_OID) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format);
-  }) as typeof pg.types.getTypeParser,
-};
+function typeParsers(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === INT8_OID) return (value: string) => Number(value);
+      if (oid === JSON_OID) return (value: string) => value;
+      return driver.types.getTypeParser(oid, format);
+    }) as typeof pg.types.getTypeParser,
+  };
+}
+
+/**
+ * pg, imported by the first `open`: this module loads with the public API
+ * (so with every command), and importing pg costs ~85 ms of start-up that
+ * commands on a SQLite instance never need.
+ */
+let driver: typeof pg | undefined;
 
 /**
  * Instance storage in a Postgres schema, shared by every process on every host
@@ -106,10 +115,11 @@ export class PostgresInstanceStorage implements InstanceStorage {
       });
     }
     const location = describeLocation(options.connectionString, schema);
-    const pool = new pg.Pool({
+    driver ??= (await import('pg')).default;
+    const pool = new driver.Pool({
       connectionString: options.connectionString,
       max: maxConnections,
-      types: typeParsers,
+      types: typeParsers(driver),
       application_name: 'strata',
       // Without a limit, a host that drops packets (rather than refusing)
       // would hang the command; the same limit bounds waiting for a free
@@ -678,7 +688,7 @@ const CONNECTION_STATES = /^(08|57P0[123])/;
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function sqlState(error: unknown): string | undefined {
-  return error instanceof pg.DatabaseError ? error.code : undefined;
+  return driver !== undefined && error instanceof driver.DatabaseError ? error.code : undefined;
 }
 
 function isConnectionError(error: unknown): boolean {
