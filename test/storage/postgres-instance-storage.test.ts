@@ -245,6 +245,22 @@ describe('PostgresInstanceStorage', () => {
       expect(refused.holder.expiresAt.getTime()).toBeGreaterThanOrEqual(before.getTime() + 60_000);
     });
 
+    it('grants an asset to exactly one of many runs racing for it from two processes', async () => {
+      const other = await PostgresInstanceStorage.open({ connectionString: server.connectionString, schema: storage.schema });
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 12 }, (_, index) =>
+            (index % 2 === 0 ? storage : other).acquireAssetLease(lease('raced', `racer-${index}`, new Date(), 60_000)),
+          ),
+        );
+        const winners = results.flatMap((result, index) => (result.acquired ? [`racer-${index}`] : []));
+        expect(winners).toHaveLength(1);
+        for (const result of results) if (!result.acquired) expect(result.holder.runId).toBe(winners[0]);
+      } finally {
+        await other.close();
+      }
+    });
+
     it('refuses a ttl that is not a finite, non-negative number of milliseconds', async () => {
       await expect(storage.acquireAssetLease(lease('d', 'r1', new Date(), -1))).rejects.toMatchObject({ code: 'STRATA_STORAGE_INVALID_ARGUMENT' });
       await expect(storage.renewAssetLeases('r1', new Date(), Number.NaN)).rejects.toMatchObject({ code: 'STRATA_STORAGE_INVALID_ARGUMENT' });
