@@ -5,5 +5,5 @@ import type { CliIO } from './cli-io.js';
 
 /** The instance storage of the command's project (see `locateProject` and `openStorage`). */
 export function openInstance(io: Pick<CliIO, 'cwd' | 'env' | 'now' | 'definitionsModule'>): Promise<InstanceStorage> {
-  return openStorage(locateProject(io), { now: io.now() });
+  return openStorage(locateProject(io), { now: io.now(), env: io.env });
 }

@@ -1,18 +1,44 @@
+import path from 'node:path';
+import { StrataError } from '../core/errors.js';
+import { redactUrl } from '../resources/redact-url.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
+import { SQLITE_DATABASE_FILE } from '../storage/sqlite-database-file.js';
 import type { Project } from './locate-project.js';
 
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Where a project's instance lives: SQLite in its home folder (the default), or a shared Postgres database. */
+export type StorageLocation =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined; readonly display: string };
+
 /**
- * Opens a project's instance storage: SQLite in its `home` (imported lazily,
- * so commands without history never load better-sqlite3), after failing the
- * runs whose process died without finishing them, so every reader sees a
- * consistent instance.
+ * The instance a project uses: Postgres when `STRATA_DATABASE_URL` is set (a
+ * `postgres://` URL; `STRATA_DATABASE_SCHEMA` names the schema, default
+ * `strata`), so several processes and hosts share one instance; else SQLite
+ * in `<home>/strata.db`.
  */
-export async function openStorage(project: Pick<Project, 'home'>, options: { readonly now: Date }): Promise<InstanceStorage> {
-  const [{ SqliteInstanceStorage }, { failAbandonedRuns }] = await Promise.all([
-    import('../storage/sqlite-instance-storage.js'),
-    import('../execution/fail-abandoned-runs.js'),
-  ]);
-  const storage = await SqliteInstanceStorage.open({ home: project.home });
+export function storageLocation(project: Pick<Project, 'home'>, env: Env): StorageLocation {
+  const url = env.STRATA_DATABASE_URL;
+  if (url === undefined || url === '') return { kind: 'sqlite', path: path.join(project.home, SQLITE_DATABASE_FILE) };
+  if (!/^postgres(?:ql)?:\/\//i.test(url)) {
+    throw new StrataError('STRATA_DATABASE_URL', `STRATA_DATABASE_URL must be a postgres:// URL, got "${redactUrl(url)}".`, {
+      hint: 'Set it to postgres://user:password@host:5432/database, or unset it to keep the instance in SQLite (STRATA_HOME).',
+    });
+  }
+  const schema = env.STRATA_DATABASE_SCHEMA || undefined;
+  return { kind: 'postgres', url, schema, display: `${redactUrl(url)} (schema ${schema ?? 'strata'})` };
+}
+
+/**
+ * Opens a project's instance storage (see `storageLocation`; each backend is
+ * imported lazily, so commands without history load neither driver), after
+ * failing the runs whose process died without finishing them, so every reader
+ * sees a consistent instance.
+ */
+export async function openStorage(project: Pick<Project, 'home'>, options: { readonly now: Date; readonly env: Env }): Promise<InstanceStorage> {
+  const location = storageLocation(project, options.env);
+  const [storage, { failAbandonedRuns }] = await Promise.all([openAt(project, location), import('../execution/fail-abandoned-runs.js')]);
   try {
     await failAbandonedRuns(storage, { now: options.now });
   } catch (error) {
@@ -20,4 +46,13 @@ export async function openStorage(project: Pick<Project, 'home'>, options: { rea
     throw error;
   }
   return storage;
+}
+
+async function openAt(project: Pick<Project, 'home'>, location: StorageLocation): Promise<InstanceStorage> {
+  if (location.kind === 'postgres') {
+    const { PostgresInstanceStorage } = await import('../storage/postgres-instance-storage.js');
+    return PostgresInstanceStorage.open({ connectionString: location.url, ...(location.schema === undefined ? {} : { schema: location.schema }) });
+  }
+  const { SqliteInstanceStorage } = await import('../storage/sqlite-instance-storage.js');
+  return SqliteInstanceStorage.open({ home: project.home });
 }

@@ -33,13 +33,13 @@ import {
   tickRecordSchema,
   type WriteBatch,
 } from './instance-storage.js';
+import { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 
 /** Where `SqliteInstanceStorage.open` finds the database: `<home>/strata.db`, or a private in-memory one. */
 export type SqliteInstanceStorageOptions = { readonly home: string } | { readonly path: ':memory:' };
 
-/** The database file inside `STRATA_HOME`. */
-export const SQLITE_DATABASE_FILE = 'strata.db';
+export { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 
 /**
  * How long a statement waits for another process's write to finish before

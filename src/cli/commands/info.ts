@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { StrataError } from '../../core/errors.js';
-import { SQLITE_DATABASE_FILE } from '../../storage/sqlite-instance-storage.js';
+import { storageLocation } from '../../instance/open-storage.js';
 import { type Command, EXIT } from '../command.js';
 import { locateProject } from '../../instance/locate-project.js';
 import { loadDefinitions } from '../load-definitions.js';
@@ -27,12 +26,15 @@ export const infoCommand: Command = {
   async run(args, io) {
     const project = locateProject({ ...io, definitionsModule: stringFlag(args, 'definitions') });
     const definitions = project.definitions instanceof StrataError ? undefined : await loadDefinitions(stringFlag(args, 'definitions'), io, { versionCode: false });
-    const database = path.join(project.home, SQLITE_DATABASE_FILE);
+    const storage = storageLocation(project, io.env);
     const info = {
       projectRoot: project.root,
       definitions: project.definitions instanceof StrataError ? null : project.definitions.file,
       definitionsProblem: project.definitions instanceof StrataError ? project.definitions.message.split('\n', 1)[0]! : null,
-      instance: { kind: 'sqlite', home: project.home, path: database, exists: existsSync(database) },
+      instance:
+        storage.kind === 'sqlite'
+          ? { kind: storage.kind, home: project.home, path: storage.path, exists: existsSync(storage.path) }
+          : { kind: storage.kind, home: project.home, path: storage.display, exists: null },
       ioManagers: Object.entries(definitions?.ioManagers ?? {})
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([key, manager]) => ({ key, kind: manager.kind, location: manager.location ?? null })),
@@ -45,7 +47,7 @@ export const infoCommand: Command = {
     const lines: [string, string][] = [
       ['project root', info.projectRoot],
       ['definitions', info.definitions ?? `none found (${info.definitionsProblem})`],
-      ['instance', `${info.instance.kind} ${info.instance.path}${info.instance.exists ? '' : ' (not created yet)'}`],
+      ['instance', `${info.instance.kind} ${info.instance.path}${info.instance.exists === false ? ' (not created yet)' : ''}`],
       ...info.ioManagers.map(({ key, kind, location }): [string, string] => [`io manager ${key}`, `${kind}${location === null ? '' : ` ${location}`}`]),
       ['strata-assets', info.versions.strata],
       ['node', info.versions.node],

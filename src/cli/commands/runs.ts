@@ -1,6 +1,8 @@
+import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
+import type { CliIO } from '../cli-io.js';
 import { runStatusSchema, type RunStatus } from '../../storage/instance-storage.js';
-import { type Command, EXIT } from '../command.js';
+import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { formatTime, plural, shortRunId } from '../format.js';
 import { openInstance } from '../open-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -15,16 +17,27 @@ const DEFAULT_LIMIT = 20;
 export const runsCommand: Command = {
   name: 'runs',
   summary: 'List the recorded runs, newest first',
-  usage: 'assets runs [--limit N] [--status S] [--json]',
-  description: `Run ids are shortened to 8 characters in the table; \`assets logs\` takes any unique prefix.`,
+  usage: 'assets runs [--limit N] [--status S] [--json] | assets runs prune --older-than DURATION [--json]',
+  description:
+    `Run ids are shortened to 8 characters in the table; \`assets logs\` takes any unique prefix.\n` +
+    '`prune` deletes the finished runs that started longer ago than --older-than, with their events. It keeps\n' +
+    'runs still in progress and every run that made the latest materialization of an asset, so nothing becomes stale.',
+  maxPositionals: 1,
   flags: {
+    'older-than': { type: 'string', valueName: 'DURATION', description: 'With prune: how old a run must be to go, e.g. 30d, 12h' },
     limit: { type: 'string', valueName: 'N', description: `Show at most N runs (default ${DEFAULT_LIMIT})` },
     status: { type: 'string', valueName: 'S', description: `Only runs with this status: ${runStatusSchema.options.join(', ')}` },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     ...DEFINITIONS_FLAG,
   },
-  examples: ['assets runs', 'assets runs --status failed --limit 5', 'assets runs --json | jq -r ".runs[0].runId"'],
+  examples: ['assets runs', 'assets runs --status failed --limit 5', 'assets runs --json | jq -r ".runs[0].runId"', 'assets runs prune --older-than 30d'],
   async run(args, io) {
+    const subcommand = args.positionals[0];
+    if (subcommand !== undefined && subcommand !== 'prune') {
+      throw new UsageError(`Unknown subcommand "runs ${subcommand}".`, { hint: 'Use `assets runs` to list runs, or `assets runs prune --older-than 30d`.' });
+    }
+    if (subcommand === 'prune') return prune(args, io);
+    if (args.flags['older-than'] !== undefined) throw new UsageError('--older-than goes with `assets runs prune`.', { hint: 'e.g. assets runs prune --older-than 30d' });
     const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
     const status = statusOf(stringFlag(args, 'status'));
     checkDefinitionsFlag(args, io);
@@ -72,4 +85,24 @@ function statusOf(value: string | undefined): RunStatus | undefined {
   const parsed = runStatusSchema.safeParse(value);
   if (!parsed.success) throw new UsageError(`--status must be one of ${runStatusSchema.options.join(', ')}, got "${value}".`);
   return parsed.data;
+}
+
+/** `assets runs prune --older-than D`: deletes old finished runs and their events (see the command's description). */
+async function prune(args: ParsedArgs, io: CliIO): Promise<number> {
+  const olderThan = stringFlag(args, 'older-than');
+  if (olderThan === undefined) throw new UsageError('`assets runs prune` needs --older-than.', { hint: 'e.g. assets runs prune --older-than 30d' });
+  const cutoff = new Date(io.now().getTime() - parseDuration(olderThan, '--older-than'));
+  checkDefinitionsFlag(args, io);
+  const storage = await openInstance(io);
+  try {
+    const pruned = await storage.pruneRuns(cutoff);
+    if (booleanFlag(args, 'json')) {
+      writeJson(io, { olderThan: cutoff.toISOString(), ...pruned });
+    } else {
+      io.stdout.write(`Pruned ${plural(pruned.runs, 'run')} that started before ${cutoff.toISOString()}, with ${plural(pruned.events, 'event')} and ${plural(pruned.materializations, 'materialization')}.\n`);
+    }
+    return EXIT.ok;
+  } finally {
+    await storage.close();
+  }
 }
