@@ -32,6 +32,9 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/strata-node24.XXXXXX")"
+# mktemp makes it 0700; the Postgres tests run as root start initdb as the
+# `postgres` user from node_modules, which must be able to reach it.
+chmod 755 "$work"
 if [[ "${STRATA_NODE24_KEEP:-}" == 1 ]]; then
   trap 'echo "test-node24: kept $work" >&2' EXIT
 else
