@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { z } from 'zod';
-import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
+import type { CodeManifest } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
   type AcquireLeaseResult,
-  assetLeaseSchema,
   type InstanceStorage,
   type InstigatorKind,
   type InstigatorState,
@@ -21,16 +20,14 @@ import {
   type RunRecord,
   runRecordSchema,
   type RunStatus,
-  runStatusSchema,
   type StoredRunEvent,
-  storedRunEventSchema,
   type StoredTick,
-  storedTickSchema,
   type TickRecord,
   tickRecordSchema,
   type WriteBatch,
 } from './instance-storage.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
+import { describeIssues, invalidRecord, manifestParams, quoteList, rowId, runEndSchema, storedRowSchemas, toJson, validRecord } from './stored-records.js';
 
 /** Where `PostgresInstanceStorage.open` finds the instance. */
 export interface PostgresInstanceStorageOptions {
@@ -766,42 +763,6 @@ function materializationParams(record: MaterializationRecord, index: number) {
   };
 }
 
-function manifestParams(codeVersion: string, manifest: CodeManifest) {
-  return { codeVersion, manifest: JSON.stringify(validRecord(codeManifestSchema, manifest, `the code manifest of version "${codeVersion}"`)) };
-}
-
-function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
-  const parsed = schema.safeParse(record);
-  if (!parsed.success) throw invalidRecord(what, parsed.error);
-  return parsed.data;
-}
-
-function invalidRecord(what: string, error: z.ZodError): StrataError {
-  return new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: ${describeIssues(error)}. Nothing was written.`, {
-    hint: 'This is a bug in the code that built the record: fix the field named above.',
-    cause: error,
-  });
-}
-
-/** Log data and metadata come from user code: BigInts and cycles end up here. */
-function toJson(value: Record<string, unknown>, what: string): string {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    throw new StrataError(
-      'STRATA_STORAGE_INVALID_RECORD',
-      `Cannot store ${what} as JSON: ${(error as Error).message}. Nothing was written.`,
-      { hint: 'Pass only JSON values (no BigInt, no circular references) as log data and metadata.', cause: error },
-    );
-  }
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
-    .join('; ');
-}
-
 /** `null` (LIMIT NULL: no limit) when none is given. */
 function sqlLimit(limit: number | undefined): number | null {
   if (limit === undefined) return null;
@@ -813,184 +774,10 @@ function sqlLimit(limit: number | undefined): number | null {
   return limit;
 }
 
-function quoteList(values: readonly string[], noun: string): string {
-  return `${noun}${values.length === 1 ? '' : 's'} ${values.map((value) => `"${value}"`).join(', ')}`;
-}
-
-function rowId(row: unknown): string {
-  if (typeof row !== 'object' || row === null) return '?';
-  const record = row as Record<string, unknown>;
-  return String(
-    record['seq'] ??
-      record['id'] ??
-      record['asset_key'] ??
-      record['code_version'] ??
-      (record['name'] === undefined ? '?' : `${String(record['kind'])}/${String(record['name'])}`),
-  );
-}
-
 /*
  * Stored rows, parsed back into records. Columns are snake_case; the driver
  * gives timestamptz as Dates, ids as numbers and json columns as text (see
  * typeParsers), checked here against the record schemas.
  */
 
-const runEndSchema = z.object({ status: runStatusSchema.exclude(['started']), endedAt: z.date() });
-
-function jsonText<T>(schema: z.ZodType<T>) {
-  return z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
-
-const runRow = z
-  .object({
-    run_id: z.string(),
-    status: z.string(),
-    selection: z.string(),
-    triggered_by: z.string(),
-    started_at: z.date(),
-    ended_at: z.date().nullable(),
-    pid: z.int().nullable(),
-    hostname: z.string().nullable(),
-  })
-  .transform((row) => ({
-    runId: row.run_id,
-    status: row.status,
-    selection: row.selection,
-    trigger: row.triggered_by,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    pid: row.pid,
-    hostname: row.hostname,
-  }))
-  .pipe(runRecordSchema);
-
-const eventRow = z
-  .object({
-    seq: z.int(),
-    run_id: z.string(),
-    time: z.date(),
-    type: z.string(),
-    asset_key: z.string().nullable(),
-    attempt: z.int().nullable(),
-    level: z.string(),
-    message: z.string(),
-    data: jsonText(runEventSchema.shape.data.unwrap()).nullable(),
-  })
-  .transform((row) => ({
-    seq: row.seq,
-    runId: row.run_id,
-    time: row.time,
-    type: row.type,
-    assetKey: row.asset_key,
-    attempt: row.attempt,
-    level: row.level,
-    message: row.message,
-    data: row.data,
-  }))
-  .pipe(storedRunEventSchema);
-
-const materializationRow = z
-  .object({
-    run_id: z.string(),
-    asset_key: z.string(),
-    materialized_at: z.date(),
-    code_version: z.string(),
-    data_version: z.string(),
-    input_data_versions: jsonText(materializationRecordSchema.shape.inputDataVersions),
-    config_versions: jsonText(materializationRecordSchema.shape.configVersions),
-    reasons: jsonText(materializationRecordSchema.shape.reasons),
-    duration_ms: z.number(),
-    metadata: jsonText(materializationRecordSchema.shape.metadata),
-  })
-  .transform((row) => ({
-    runId: row.run_id,
-    assetKey: row.asset_key,
-    materializedAt: row.materialized_at,
-    codeVersion: row.code_version,
-    dataVersion: row.data_version,
-    inputDataVersions: row.input_data_versions,
-    configVersions: row.config_versions,
-    reasons: row.reasons,
-    durationMs: row.duration_ms,
-    metadata: row.metadata,
-  }))
-  .pipe(materializationRecordSchema);
-
-const codeManifestRow = z
-  .object({ code_version: z.string(), manifest: jsonText(codeManifestSchema) })
-  .transform((row) => ({ codeVersion: row.code_version, manifest: row.manifest }));
-
-const instigatorRow = z
-  .object({
-    kind: z.string(),
-    name: z.string(),
-    status: z.string().nullable(),
-    started_at: z.date().nullable(),
-    cursor: z.string().nullable(),
-    last_tick_at: z.date().nullable(),
-  })
-  .transform((row) => ({
-    kind: row.kind,
-    name: row.name,
-    status: row.status,
-    startedAt: row.started_at,
-    cursor: row.cursor,
-    lastTickAt: row.last_tick_at,
-  }))
-  .pipe(instigatorStateSchema);
-
-const leaseRow = z
-  .object({
-    asset_key: z.string(),
-    run_id: z.string(),
-    pid: z.int().nullable(),
-    hostname: z.string().nullable(),
-    acquired_at: z.date(),
-    expires_at: z.date(),
-  })
-  .transform((row) => ({
-    assetKey: row.asset_key,
-    runId: row.run_id,
-    pid: row.pid,
-    hostname: row.hostname,
-    acquiredAt: row.acquired_at,
-    expiresAt: row.expires_at,
-  }))
-  .pipe(assetLeaseSchema);
-
-const tickRow = z
-  .object({
-    id: z.int(),
-    kind: z.string(),
-    name: z.string(),
-    tick_time: z.date(),
-    evaluated_at: z.date(),
-    status: z.string(),
-    run_ids: jsonText(tickRecordSchema.shape.runIds),
-    skip_reason: z.string().nullable(),
-    error: z.string().nullable(),
-    cursor: z.string().nullable(),
-  })
-  .transform((row) => ({
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    tickTime: row.tick_time,
-    evaluatedAt: row.evaluated_at,
-    status: row.status,
-    runIds: row.run_ids,
-    skipReason: row.skip_reason,
-    error: row.error,
-    cursor: row.cursor,
-  }))
-  .pipe(storedTickSchema);
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow } = storedRowSchemas(z.date());

@@ -4,12 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
+import type { CodeManifest } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
   type AcquireLeaseResult,
-  assetLeaseSchema,
   type InstanceStorage,
   type InstigatorKind,
   type InstigatorState,
@@ -24,17 +23,15 @@ import {
   type RunRecord,
   runRecordSchema,
   type RunStatus,
-  runStatusSchema,
   type StoredRunEvent,
-  storedRunEventSchema,
   type StoredTick,
-  storedTickSchema,
   type TickRecord,
   tickRecordSchema,
   type WriteBatch,
 } from './instance-storage.js';
 import { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
+import { describeIssues, invalidRecord, manifestParams, quoteList, rowId, runEndSchema, storedRowSchemas, toJson, validRecord } from './stored-records.js';
 
 /** Where `SqliteInstanceStorage.open` finds the database: `<home>/strata.db`, or a private in-memory one. */
 export type SqliteInstanceStorageOptions = { readonly home: string } | { readonly path: ':memory:' };
@@ -620,42 +617,6 @@ function materializationParams(record: MaterializationRecord, index: number) {
   };
 }
 
-function manifestParams(codeVersion: string, manifest: CodeManifest) {
-  return { codeVersion, manifest: JSON.stringify(validRecord(codeManifestSchema, manifest, `the code manifest of version "${codeVersion}"`)) };
-}
-
-function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
-  const parsed = schema.safeParse(record);
-  if (!parsed.success) throw invalidRecord(what, parsed.error);
-  return parsed.data;
-}
-
-function invalidRecord(what: string, error: z.ZodError): StrataError {
-  return new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: ${describeIssues(error)}. Nothing was written.`, {
-    hint: 'This is a bug in the code that built the record: fix the field named above.',
-    cause: error,
-  });
-}
-
-/** Log data and metadata come from user code: BigInts and cycles end up here. */
-function toJson(value: Record<string, unknown>, what: string): string {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    throw new StrataError(
-      'STRATA_STORAGE_INVALID_RECORD',
-      `Cannot store ${what} as JSON: ${(error as Error).message}. Nothing was written.`,
-      { hint: 'Pass only JSON values (no BigInt, no circular references) as log data and metadata.', cause: error },
-    );
-  }
-}
-
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
-    .join('; ');
-}
-
 function validCutoff(olderThan: Date): Date {
   if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
     throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `pruneRuns needs a valid date, got ${String(olderThan)}.`, {
@@ -737,179 +698,5 @@ function sqliteCode(error: unknown): string | undefined {
   return error instanceof Database.SqliteError ? error.code : undefined;
 }
 
-function quoteList(values: readonly string[], noun: string): string {
-  return `${noun}${values.length === 1 ? '' : 's'} ${values.map((value) => `"${value}"`).join(', ')}`;
-}
-
-function rowId(row: unknown): string {
-  if (typeof row !== 'object' || row === null) return '?';
-  const record = row as Record<string, unknown>;
-  return String(record['seq'] ?? record['id'] ?? (record['name'] === undefined ? '?' : `${String(record['kind'])}/${String(record['name'])}`));
-}
-
-/*
- * Stored rows, parsed back into records. Columns are snake_case, times epoch
- * milliseconds, JSON columns TEXT checked against the record schemas.
- */
-
-const runEndSchema = z.object({ status: runStatusSchema.exclude(['started']), endedAt: z.date() });
-
-const epochMs = z.int().transform((ms) => new Date(ms));
-
-function jsonText<T>(schema: z.ZodType<T>) {
-  return z
-    .string()
-    .transform((text, context) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        context.addIssue({ code: 'custom', message: 'not valid JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-}
-
-const runRow = z
-  .object({
-    run_id: z.string(),
-    status: z.string(),
-    selection: z.string(),
-    triggered_by: z.string(),
-    started_at: epochMs,
-    ended_at: epochMs.nullable(),
-    pid: z.int().nullable(),
-    hostname: z.string().nullable(),
-  })
-  .transform((row) => ({
-    runId: row.run_id,
-    status: row.status,
-    selection: row.selection,
-    trigger: row.triggered_by,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    pid: row.pid,
-    hostname: row.hostname,
-  }))
-  .pipe(runRecordSchema);
-
-const eventRow = z
-  .object({
-    seq: z.int(),
-    run_id: z.string(),
-    time: epochMs,
-    type: z.string(),
-    asset_key: z.string().nullable(),
-    attempt: z.int().nullable(),
-    level: z.string(),
-    message: z.string(),
-    data: jsonText(runEventSchema.shape.data.unwrap()).nullable(),
-  })
-  .transform((row) => ({
-    seq: row.seq,
-    runId: row.run_id,
-    time: row.time,
-    type: row.type,
-    assetKey: row.asset_key,
-    attempt: row.attempt,
-    level: row.level,
-    message: row.message,
-    data: row.data,
-  }))
-  .pipe(storedRunEventSchema);
-
-const materializationRow = z
-  .object({
-    run_id: z.string(),
-    asset_key: z.string(),
-    materialized_at: epochMs,
-    code_version: z.string(),
-    data_version: z.string(),
-    input_data_versions: jsonText(materializationRecordSchema.shape.inputDataVersions),
-    config_versions: jsonText(materializationRecordSchema.shape.configVersions),
-    reasons: jsonText(materializationRecordSchema.shape.reasons),
-    duration_ms: z.number(),
-    metadata: jsonText(materializationRecordSchema.shape.metadata),
-  })
-  .transform((row) => ({
-    runId: row.run_id,
-    assetKey: row.asset_key,
-    materializedAt: row.materialized_at,
-    codeVersion: row.code_version,
-    dataVersion: row.data_version,
-    inputDataVersions: row.input_data_versions,
-    configVersions: row.config_versions,
-    reasons: row.reasons,
-    durationMs: row.duration_ms,
-    metadata: row.metadata,
-  }))
-  .pipe(materializationRecordSchema);
-
-const codeManifestRow = z
-  .object({ code_version: z.string(), manifest: jsonText(codeManifestSchema) })
-  .transform((row) => ({ codeVersion: row.code_version, manifest: row.manifest }));
-
-const instigatorRow = z
-  .object({
-    kind: z.string(),
-    name: z.string(),
-    status: z.string().nullable(),
-    started_at: epochMs.nullable(),
-    cursor: z.string().nullable(),
-    last_tick_at: epochMs.nullable(),
-  })
-  .transform((row) => ({
-    kind: row.kind,
-    name: row.name,
-    status: row.status,
-    startedAt: row.started_at,
-    cursor: row.cursor,
-    lastTickAt: row.last_tick_at,
-  }))
-  .pipe(instigatorStateSchema);
-
-const leaseRow = z
-  .object({
-    asset_key: z.string(),
-    run_id: z.string(),
-    pid: z.int().nullable(),
-    hostname: z.string().nullable(),
-    acquired_at: epochMs,
-    expires_at: epochMs,
-  })
-  .transform((row) => ({
-    assetKey: row.asset_key,
-    runId: row.run_id,
-    pid: row.pid,
-    hostname: row.hostname,
-    acquiredAt: row.acquired_at,
-    expiresAt: row.expires_at,
-  }))
-  .pipe(assetLeaseSchema);
-
-const tickRow = z
-  .object({
-    id: z.int(),
-    kind: z.string(),
-    name: z.string(),
-    tick_time: epochMs,
-    evaluated_at: epochMs,
-    status: z.string(),
-    run_ids: jsonText(tickRecordSchema.shape.runIds),
-    skip_reason: z.string().nullable(),
-    error: z.string().nullable(),
-    cursor: z.string().nullable(),
-  })
-  .transform((row) => ({
-    id: row.id,
-    kind: row.kind,
-    name: row.name,
-    tickTime: row.tick_time,
-    evaluatedAt: row.evaluated_at,
-    status: row.status,
-    runIds: row.run_ids,
-    skipReason: row.skip_reason,
-    error: row.error,
-    cursor: row.cursor,
-  }))
-  .pipe(storedTickSchema);
+/** Stored rows, parsed back into records (see `storedRowSchemas`); times are epoch milliseconds. */
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
+import { StrataError } from '../core/errors.js';
+import {
+  assetLeaseSchema,
+  instigatorStateSchema,
+  materializationRecordSchema,
+  runEventSchema,
+  runRecordSchema,
+  runStatusSchema,
+  storedRunEventSchema,
+  storedTickSchema,
+  tickRecordSchema,
+} from './instance-storage.js';
+
+/*
+ * What every instance storage backend does alike on the way in (records
+ * checked against their schemas before anything is written) and on the way
+ * out (rows parsed back into records), so SQLite and Postgres report the same
+ * errors in the same words. Backends differ only in how a time is stored.
+ */
+
+export const runEndSchema = z.object({ status: runStatusSchema.exclude(['started']), endedAt: z.date() });
+
+/** A record checked against its schema, or `STRATA_STORAGE_INVALID_RECORD` naming `what` and each problem. */
+export function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
+  const parsed = schema.safeParse(record);
+  if (!parsed.success) throw invalidRecord(what, parsed.error);
+  return parsed.data;
+}
+
+export function invalidRecord(what: string, error: z.ZodError): StrataError {
+  return new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: ${describeIssues(error)}. Nothing was written.`, {
+    hint: 'This is a bug in the code that built the record: fix the field named above.',
+    cause: error,
+  });
+}
+
+/** Log data and metadata come from user code: BigInts and cycles end up here. */
+export function toJson(value: Record<string, unknown>, what: string): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_RECORD',
+      `Cannot store ${what} as JSON: ${(error as Error).message}. Nothing was written.`,
+      { hint: 'Pass only JSON values (no BigInt, no circular references) as log data and metadata.', cause: error },
+    );
+  }
+}
+
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length === 0 ? issue.message : `${issue.path.join('.')}: ${issue.message}`))
+    .join('; ');
+}
+
+/** A code manifest checked and serialized for its table. */
+export function manifestParams(codeVersion: string, manifest: CodeManifest) {
+  return { codeVersion, manifest: JSON.stringify(validRecord(codeManifestSchema, manifest, `the code manifest of version "${codeVersion}"`)) };
+}
+
+export function quoteList(values: readonly string[], noun: string): string {
+  return `${noun}${values.length === 1 ? '' : 's'} ${values.map((value) => `"${value}"`).join(', ')}`;
+}
+
+/** How a stored row is named in an error: its id, key or name, whichever its table has. */
+export function rowId(row: unknown): string {
+  if (typeof row !== 'object' || row === null) return '?';
+  const record = row as Record<string, unknown>;
+  return String(
+    record['seq'] ??
+      record['id'] ??
+      record['asset_key'] ??
+      record['code_version'] ??
+      (record['name'] === undefined ? '?' : `${String(record['kind'])}/${String(record['name'])}`),
+  );
+}
+
+function jsonText<T>(schema: z.ZodType<T>) {
+  return z
+    .string()
+    .transform((text, context) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}
+
+/**
+ * The schemas that parse each table's rows back into records. Columns are
+ * snake_case and JSON columns text, in both backends; `time` reads a stored
+ * time (SQLite: epoch milliseconds; Postgres: the driver's Date).
+ */
+export function storedRowSchemas(time: z.ZodType<Date>) {
+  const runRow = z
+    .object({
+      run_id: z.string(),
+      status: z.string(),
+      selection: z.string(),
+      triggered_by: z.string(),
+      started_at: time,
+      ended_at: time.nullable(),
+      pid: z.int().nullable(),
+      hostname: z.string().nullable(),
+    })
+    .transform((row) => ({
+      runId: row.run_id,
+      status: row.status,
+      selection: row.selection,
+      trigger: row.triggered_by,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      pid: row.pid,
+      hostname: row.hostname,
+    }))
+    .pipe(runRecordSchema);
+  
+  const eventRow = z
+    .object({
+      seq: z.int(),
+      run_id: z.string(),
+      time: time,
+      type: z.string(),
+      asset_key: z.string().nullable(),
+      attempt: z.int().nullable(),
+      level: z.string(),
+      message: z.string(),
+      data: jsonText(runEventSchema.shape.data.unwrap()).nullable(),
+    })
+    .transform((row) => ({
+      seq: row.seq,
+      runId: row.run_id,
+      time: row.time,
+      type: row.type,
+      assetKey: row.asset_key,
+      attempt: row.attempt,
+      level: row.level,
+      message: row.message,
+      data: row.data,
+    }))
+    .pipe(storedRunEventSchema);
+  
+  const materializationRow = z
+    .object({
+      run_id: z.string(),
+      asset_key: z.string(),
+      materialized_at: time,
+      code_version: z.string(),
+      data_version: z.string(),
+      input_data_versions: jsonText(materializationRecordSchema.shape.inputDataVersions),
+      config_versions: jsonText(materializationRecordSchema.shape.configVersions),
+      reasons: jsonText(materializationRecordSchema.shape.reasons),
+      duration_ms: z.number(),
+      metadata: jsonText(materializationRecordSchema.shape.metadata),
+    })
+    .transform((row) => ({
+      runId: row.run_id,
+      assetKey: row.asset_key,
+      materializedAt: row.materialized_at,
+      codeVersion: row.code_version,
+      dataVersion: row.data_version,
+      inputDataVersions: row.input_data_versions,
+      configVersions: row.config_versions,
+      reasons: row.reasons,
+      durationMs: row.duration_ms,
+      metadata: row.metadata,
+    }))
+    .pipe(materializationRecordSchema);
+  
+  const codeManifestRow = z
+    .object({ code_version: z.string(), manifest: jsonText(codeManifestSchema) })
+    .transform((row) => ({ codeVersion: row.code_version, manifest: row.manifest }));
+  
+  const instigatorRow = z
+    .object({
+      kind: z.string(),
+      name: z.string(),
+      status: z.string().nullable(),
+      started_at: time.nullable(),
+      cursor: z.string().nullable(),
+      last_tick_at: time.nullable(),
+    })
+    .transform((row) => ({
+      kind: row.kind,
+      name: row.name,
+      status: row.status,
+      startedAt: row.started_at,
+      cursor: row.cursor,
+      lastTickAt: row.last_tick_at,
+    }))
+    .pipe(instigatorStateSchema);
+  
+  const leaseRow = z
+    .object({
+      asset_key: z.string(),
+      run_id: z.string(),
+      pid: z.int().nullable(),
+      hostname: z.string().nullable(),
+      acquired_at: time,
+      expires_at: time,
+    })
+    .transform((row) => ({
+      assetKey: row.asset_key,
+      runId: row.run_id,
+      pid: row.pid,
+      hostname: row.hostname,
+      acquiredAt: row.acquired_at,
+      expiresAt: row.expires_at,
+    }))
+    .pipe(assetLeaseSchema);
+  
+  const tickRow = z
+    .object({
+      id: z.int(),
+      kind: z.string(),
+      name: z.string(),
+      tick_time: time,
+      evaluated_at: time,
+      status: z.string(),
+      run_ids: jsonText(tickRecordSchema.shape.runIds),
+      skip_reason: z.string().nullable(),
+      error: z.string().nullable(),
+      cursor: z.string().nullable(),
+    })
+    .transform((row) => ({
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      tickTime: row.tick_time,
+      evaluatedAt: row.evaluated_at,
+      status: row.status,
+      runIds: row.run_ids,
+      skipReason: row.skip_reason,
+      error: row.error,
+      cursor: row.cursor,
+    }))
+    .pipe(storedTickSchema);
+  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow };
+}
