@@ -55,8 +55,8 @@ const GLOB_CHAR = /[*?]/;
 const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not']);
 
 const OPERAND_HINT =
-  'An operand is an asset key (users), a key glob (user_*), an attribute (tag:api, group:sources, kind:csv, key:user_*) ' +
-  'or an expression in parentheses, e.g. "+users and group:analytics".';
+  'An operand is an asset key (orders), a key glob (order_*), an attribute (tag:api, group:sources, kind:csv, key:order_*) ' +
+  'or an expression in parentheses, e.g. "+orders and group:analytics".';
 const DEPTH_HINT = 'A depth is a whole number of 1 or more touching its "+": "2+x" is x and its ancestors up to 2 levels, "x+1" x and its children.';
 
 class SelectionParser {
@@ -78,7 +78,7 @@ class SelectionParser {
     const node = this.#parseOr(undefined);
     const token = this.#peek();
     if (token.kind === ')') {
-      throw this.#syntaxError(token.start, 'unexpected ")" with no "(" to close', 'Remove it, or add the matching "(", e.g. "(users or posts) and tag:api".');
+      throw this.#syntaxError(token.start, 'unexpected ")" with no "(" to close', 'Remove it, or add the matching "(", e.g. "(orders or customers) and tag:api".');
     }
     if (token.kind !== 'end') throw this.#missingOperator(token);
     return node;
@@ -177,7 +177,7 @@ class SelectionParser {
         throw this.#syntaxError(
           token.start,
           `"(" at column ${token.start + 1} is never closed`,
-          'Close every "(" with ")", e.g. "(users or posts) and tag:api".',
+          'Close every "(" with ")", e.g. "(orders or customers) and tag:api".',
         );
       }
       if (close.kind !== ')') throw this.#missingOperator(close);
@@ -239,7 +239,7 @@ class SelectionParser {
 
   #missingOperator(token: Token): SelectionSyntaxError {
     const expected = this.#openParentheses > 0 ? '"and", "or", "," or ")"' : '"and", "or" or ","';
-    let hint = 'Join two selections with "or" (or ","), or intersect them with "and", e.g. "users or posts".';
+    let hint = 'Join two selections with "or" (or ","), or intersect them with "and", e.g. "orders or customers".';
     if (token.kind === 'word' && KEYWORDS.has(token.text.toLowerCase())) {
       hint = `Keywords are lowercase: write "${token.text.toLowerCase()}".`;
     } else if (token.kind === 'not') {
@@ -321,7 +321,7 @@ class SelectionParser {
     const char = String.fromCodePoint(text.codePointAt(offset)!);
     let hint = 'Asset keys use letters, digits and "_"; combine selections with "and", "or", "not", "," and parentheses, e.g. "+top_authors or tag:api".';
     if (char === '&') hint = 'Intersect selections with "and", e.g. "tag:api and group:sources".';
-    else if (char === '|') hint = 'Join selections with "or" (or ","), e.g. "users or posts".';
+    else if (char === '|') hint = 'Join selections with "or" (or ","), e.g. "orders or customers".';
     else if (char === '-' && offset > 0 && WORD_CHAR.test(text[offset - 1]!)) hint = 'Asset keys join words with "_", not "-".';
     else if (char === '!' || char === '~' || char === '-') hint = 'Leave assets out with "not", e.g. "* and not group:sources".';
     else if (char === '"' || char === "'" || char === '`') hint = 'Write keys and attribute values without quotes, e.g. tag:api.';

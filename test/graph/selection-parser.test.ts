@@ -148,7 +148,7 @@ describe('parseSelection: syntax errors', () => {
     expect(error.column).toBe(11);
     expect(error.code).toBe('STRATA_SELECTION_SYNTAX');
     expect(error).toBeInstanceOf(StrataError);
-    expect(error.hint).toContain('"+users and group:analytics"');
+    expect(error.hint).toContain('"+orders and group:analytics"');
   });
 
   it('reports an empty expression at column 1', () => {
@@ -195,7 +195,7 @@ describe('parseSelection: syntax errors', () => {
   it('points at the second of two operands without an operator', () => {
     const error = syntaxError('users posts');
     expect(error.message).toBe('Invalid selection: expected "and", "or" or "," before "posts"\n  users posts\n        ^');
-    expect(error.hint).toContain('"users or posts"');
+    expect(error.hint).toContain('"orders or customers"');
   });
 
   it('also offers ")" as the missing operator inside parentheses', () => {
