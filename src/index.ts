@@ -55,7 +55,7 @@ export type { InMemoryRun, MaterializeInMemoryOptions } from './testing/material
 export type { MaterializeOptions } from './execution/materialize.js';
 export { inProcessExecutor } from './execution/in-process-executor.js';
 export { workerThreadsExecutor } from './execution/worker-step-executor.js';
-export type { ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './execution/step-executor.js';
+export type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './execution/step-executor.js';
 export { planMaterialization } from './execution/plan-materialization.js';
 export type { MaterializationPlan, PlanOptions } from './execution/plan-materialization.js';
 export type { AssetAction, AssetError, AssetRunResult, MaterializeResult, RunOutcome } from './execution/run-result.js';

@@ -184,7 +184,7 @@ async function materializeStep(
         const held = state.produced.get(dep);
         return held === undefined ? [] : [[dep, held.table] as const];
       }));
-      const { stored, table } = await context.executor.attempt(
+      const { stored, table, worker } = await context.executor.attempt(
         { runId: context.runId, assetKey: step.key, attempt, inputDataVersions },
         { signal: context.signal, log: assetLogger(recorder, log, step.key, attempt), inMemory },
       );
@@ -205,7 +205,7 @@ async function materializeStep(
         durationMs,
         metadata: { ...stored.metadata },
       }, code);
-      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs } });
+      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
       await recorder.flush();
       log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
       releaseInputs(asset, state);

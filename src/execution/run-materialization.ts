@@ -27,16 +27,19 @@ export async function runMaterialization(
 ): Promise<MaterializeResult> {
   const now = options.now ?? (() => new Date());
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const executor = (options.executor ?? inProcessExecutor).create({
+  const runId = randomUUID();
+  const executor = await (options.executor ?? inProcessExecutor).create({
     definitions,
     plan: materializationPlan,
     resources: materializationPlan.resources,
     env: options.env ?? {},
     definitionsModule: options.definitionsModule,
     concurrency,
+    runId,
+    storage: options.storage,
   });
-  const runId = randomUUID();
-  const signal = options.signal ?? new AbortController().signal;
+  const signals = [options.signal, executor.canceled].filter((signal) => signal !== undefined);
+  const signal = signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
   await options.storage.createRun({
     runId,
     status: 'started',

@@ -2,6 +2,7 @@ import type { AssetLogger } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import type { StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
+import type { InstanceStorage } from '../storage/instance-storage.js';
 import type { MaterializationPlan } from './plan-materialization.js';
 import type { ResourcePool } from './resource-pool.js';
 
@@ -28,13 +29,24 @@ export interface StepContext {
   readonly inMemory: ReadonlyMap<string, Table<Row>>;
 }
 
-/**
- * Runs one attempt of a step and reports what was stored. `table` is the
- * stored table when it is still in this thread (so downstream steps can take
- * it from memory), undefined when the attempt ran elsewhere.
- */
+/** What one attempt produced. */
+export interface AttemptResult {
+  readonly stored: StoreResult;
+  /** The stored table when it is still in this thread (so downstream steps can take it from memory); undefined when the attempt ran elsewhere. */
+  readonly table: Table<Row> | undefined;
+  /** Which worker ran it (`host:pid`), for executors whose steps run in other processes; recorded with the step's success. */
+  readonly worker?: string | undefined;
+}
+
+/** Runs one attempt of a step and reports what was stored. */
 export interface StepExecutor {
-  attempt(request: StepRequest, context: StepContext): Promise<{ stored: StoreResult; table: Table<Row> | undefined }>;
+  attempt(request: StepRequest, context: StepContext): Promise<AttemptResult>;
+  /**
+   * Aborted when the run is canceled from outside its own process (`assets
+   * cancel` in another shell, on another host), for executors that can hear
+   * of it; the run then cancels exactly as on Ctrl-C.
+   */
+  readonly canceled?: AbortSignal;
   close(): Promise<void>;
 }
 
@@ -49,6 +61,9 @@ export interface ExecutorRun {
   readonly definitionsModule: string | undefined;
   /** Steps the run may have in flight at once. */
   readonly concurrency: number;
+  readonly runId: string;
+  /** Where the run is recorded, for executors that coordinate through the instance (the queue). */
+  readonly storage: InstanceStorage;
 }
 
 /**
@@ -59,5 +74,5 @@ export interface ExecutorRun {
 export interface StepExecutorFactory {
   /** The name `--executor` takes. */
   readonly name: string;
-  create(run: ExecutorRun): StepExecutor;
+  create(run: ExecutorRun): StepExecutor | Promise<StepExecutor>;
 }

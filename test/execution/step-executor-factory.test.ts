@@ -18,8 +18,8 @@ describe('a custom step executor factory', () => {
     const requests: StepRequest[] = [];
     const recording: StepExecutorFactory = {
       name: 'recording',
-      create(run) {
-        const inner = inProcessExecutor.create(run);
+      async create(run) {
+        const inner = await inProcessExecutor.create(run);
         return {
           attempt: (request, context) => {
             // What crosses a process boundary must survive a structured clone unchanged.
