@@ -89,6 +89,8 @@ export class PostgresInstanceStorage implements InstanceStorage {
   /** The database (without its password) and schema; used in messages. */
   readonly location: string;
   readonly schema: string;
+  /** The URL it was opened with (password included), for parts of Strata that open their own connections to the same database: the work pool's queue. */
+  readonly connectionString: string;
 
   readonly #pool: pg.Pool;
   /** Every table name, schema-qualified and quoted. */
@@ -143,13 +145,14 @@ export class PostgresInstanceStorage implements InstanceStorage {
       });
       throw openError(error, location);
     }
-    return new PostgresInstanceStorage(pool, schema, location);
+    return new PostgresInstanceStorage(pool, schema, location, options.connectionString);
   }
 
-  private constructor(pool: pg.Pool, schema: string, location: string) {
+  private constructor(pool: pg.Pool, schema: string, location: string, connectionString: string) {
     this.#pool = pool;
     this.schema = schema;
     this.location = location;
+    this.connectionString = connectionString;
     const quoted = quoteIdentifier(schema);
     this.#t = Object.fromEntries(TABLES.map((table) => [table, `${quoted}.${table}`])) as Record<TableName, string>;
   }
