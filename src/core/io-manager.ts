@@ -16,6 +16,8 @@ export interface OutputMetadata {
   readonly columns: readonly string[];
   readonly bytes?: number;
   readonly path?: string;
+  /** The database table that holds it, schema-qualified, for IO managers that store in a database. */
+  readonly table?: string;
   /** When the stored object was last modified (ms since the epoch), for IO managers that can tell. */
   readonly modifiedAtMs?: number;
 }
@@ -30,6 +32,17 @@ export interface StoreResult {
   /** A content hash of exactly what was stored: equal tables give equal versions. */
   readonly dataVersion: string;
   readonly metadata: OutputMetadata;
+}
+
+/** Who can load what an IO manager stores: see `IOManager.visibility`. From the narrowest to the widest. */
+export type IOManagerVisibility = 'process' | 'host' | 'cluster';
+
+/** Visibilities from the narrowest to the widest, so that a wider one can stand in for a narrower one. */
+export const IO_MANAGER_VISIBILITIES: readonly IOManagerVisibility[] = ['process', 'host', 'cluster'];
+
+/** The visibility an IO manager declares, or `process` when it declares none (an IO manager written before the field existed). */
+export function visibilityOf(manager: IOManager): IOManagerVisibility {
+  return manager.visibility ?? 'process';
 }
 
 /**
@@ -48,11 +61,19 @@ export interface IOManager {
   /** Short name of the storage kind (`csv`, `memory`, ...), used by `kind:` selections. */
   readonly kind: string;
   /**
-   * Whether what one process (or worker thread) stores, another can load:
-   * true for files and databases, false for memory. The `workers` executor
-   * needs it, since its steps load their inputs in other threads.
+   * Who can load what this IO manager stores, which decides the executors it
+   * works with:
+   * - `process`: only the process (and thread) that stored it, e.g. memory;
+   * - `host`: any process on this machine, e.g. files on a local disk (the
+   *   `workers` executor needs at least this);
+   * - `cluster`: every worker on every host, e.g. a database, or files on a
+   *   mount every worker sees (the work pool's queue executor needs this).
+   *
+   * Optional so that IO managers written before it keep compiling; left out,
+   * it counts as `process`, the one claim that is never wrong (see
+   * `visibilityOf`).
    */
-  readonly sharedAcrossProcesses?: boolean;
+  readonly visibility?: IOManagerVisibility;
   /** Where it stores tables, for people (`assets info`): a folder, a database schema. */
   readonly location?: string | undefined;
   store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult>;

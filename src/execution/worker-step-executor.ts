@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import type { StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
+import { requireVisibility } from './require-visibility.js';
 import { deserializeError } from './serialized-error.js';
 import type { StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './step-executor.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
@@ -19,13 +20,8 @@ export const workerThreadsExecutor: StepExecutorFactory = {
         hint: 'Pass definitionsModule (the CLI does this for you), or use the in-process executor.',
       });
     }
-    const unshared = plan.plan.planned.map((step) => plan.graph.asset(step.key)).filter((asset) => definitions.ioManagers[asset.ioManager]!.sharedAcrossProcesses !== true);
-    if (unshared.length > 0) {
-      throw new UsageError(
-        `The workers executor cannot run ${unshared.map((asset) => `"${asset.key}"`).join(', ')}: ${unshared.length === 1 ? 'its IO manager keeps' : 'their IO managers keep'} tables in this process only.`,
-        { hint: 'Use --executor in-process, or an IO manager that stores to files (CsvIOManager).' },
-      );
-    }
+    // Its workers are threads of this process, each with its own copy of the definitions (and so of every IO manager).
+    requireVisibility(definitions, plan, 'host', 'workers');
     return new WorkerStepExecutor({ moduleUrl: definitionsModule, env, projectRoot: projectRoot() }, concurrency);
   },
 };

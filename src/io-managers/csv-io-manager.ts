@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { IOManagerError, StrataError } from '../core/errors.js';
-import type { IOManager, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
+import type { IOManager, IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
 import { readCsvTable } from './csv-reader.js';
@@ -12,6 +12,15 @@ import { encodeCsv } from './csv-writer.js';
 export interface CsvIOManagerOptions {
   /** Folder of the CSV files; default `$STRATA_OUTPUT_DIR`, else `output`. Relative paths resolve against the project root (`projectRoot()`) at construction. */
   readonly baseDir?: string;
+  /**
+   * Set it when `baseDir` is on a mount that every worker on every host sees
+   * at the same path (NFS, a cloud file system), so the work pool's queue
+   * executor may run these assets on any host. Default false: the files are
+   * local to this host, which is enough for the `workers` executor only.
+   * Strata cannot check it: a wrong `true` makes workers on other hosts fail
+   * to find their inputs.
+   */
+  readonly shared?: boolean;
 }
 
 /** Size of the reads when loading or hashing a file. */
@@ -37,13 +46,15 @@ const SAFE_FILE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  */
 export class CsvIOManager implements IOManager {
   readonly kind = 'csv';
-  readonly sharedAcrossProcesses = true;
+  /** `host`, or `cluster` when configured `shared: true` (see `CsvIOManagerOptions.shared`). */
+  readonly visibility: IOManagerVisibility;
   /** Absolute folder that holds the files. */
   readonly baseDir: string;
 
   constructor(options: CsvIOManagerOptions = {}) {
     // An empty STRATA_OUTPUT_DIR counts as unset rather than meaning the cwd.
     this.baseDir = resolve(projectRoot(), options.baseDir ?? (process.env.STRATA_OUTPUT_DIR || 'output'));
+    this.visibility = options.shared === true ? 'cluster' : 'host';
   }
 
   get location(): string {

@@ -26,6 +26,8 @@ interface StoredTable {
  */
 export class MemoryIOManager implements IOManager {
   readonly kind = 'memory';
+  /** Each process (and worker thread) has its own tables. */
+  readonly visibility = 'process';
   readonly location = 'the memory of the process that runs';
   readonly #tables = new Map<string, StoredTable>();
 
