@@ -36,7 +36,7 @@ export {
   UnknownAssetError,
   UsageError,
 } from './core/errors.js';
-export type { IOManager, OutputMetadata, StoreResult, StoredAsset } from './core/io-manager.js';
+export type { IOManager, IOManagerVisibility, OutputMetadata, StoreResult, StoredAsset } from './core/io-manager.js';
 export { resource } from './core/resource.js';
 export type { ConfigOf, EnvVariables, ResourceConfigSchema, ResourceContext, ResourceDefinition, ResourceSpec } from './core/resource.js';
 export { configFromEnv } from './core/resource-config.js';
@@ -48,6 +48,8 @@ export { Table } from './core/table.js';
 export type { CellValue, Columns, Row } from './core/table.js';
 export { CsvIOManager } from './io-managers/csv-io-manager.js';
 export { MemoryIOManager } from './io-managers/memory-io-manager.js';
+export { PostgresIOManager } from './io-managers/postgres-io-manager.js';
+export type { PostgresIOManagerOptions } from './io-managers/postgres-io-manager.js';
 export { JsonSource } from './resources/json-source.js';
 export { materialize } from './execution/materialize.js';
 export { materializeInMemory } from './testing/materialize-in-memory.js';
@@ -55,6 +57,8 @@ export type { InMemoryRun, MaterializeInMemoryOptions } from './testing/material
 export type { MaterializeOptions } from './execution/materialize.js';
 export { inProcessExecutor } from './execution/in-process-executor.js';
 export { workerThreadsExecutor } from './execution/worker-step-executor.js';
+export { requireVisibility } from './execution/require-visibility.js';
+export type { NeededVisibility } from './execution/require-visibility.js';
 export type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './execution/step-executor.js';
 export { planMaterialization } from './execution/plan-materialization.js';
 export type { MaterializationPlan, PlanOptions } from './execution/plan-materialization.js';

@@ -1,0 +1,427 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { IOManagerError } from '../core/errors.js';
+import type { IOManager, StoredAsset, StoreResult } from '../core/io-manager.js';
+import type { Row, Table } from '../core/table.js';
+import { readCsvTable } from './csv-reader.js';
+import { encodeCsv } from './csv-writer.js';
+import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
+import { postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
+import { quotePostgresName } from './postgres-name.js';
+
+export interface PostgresIOManagerOptions {
+  /**
+   * A `postgres://user:password@host:port/database` URL (or any string `pg`
+   * accepts). Default `$STRATA_DATABASE_URL`, read at construction: the
+   * database of a Postgres instance, which every worker of the work pool
+   * already reaches.
+   */
+  readonly connectionString?: string;
+  /** The schema that holds the tables, created on the first store; default `strata_assets`. */
+  readonly schema?: string;
+  /** The most connections this process opens at once; default 4 (every worker process opens its own). */
+  readonly maxConnections?: number;
+}
+
+/** The schema used when the options name none. */
+export const DEFAULT_ASSET_SCHEMA = 'strata_assets';
+const DEFAULT_MAX_CONNECTIONS = 4;
+const CONNECT_TIMEOUT_MS = 30_000;
+
+/**
+ * Names of Strata's own objects in the schema. Asset keys start with a
+ * letter, so these can never be an asset's table.
+ */
+const VERSIONS_TABLE = '_strata_versions';
+const FORGET_VERSION = '_strata_forget_version';
+const STAGING_PREFIX = '_strata_staging_';
+const RESERVED_PREFIX = '_strata_';
+
+/**
+ * pg and pg-copy-streams, imported on first use: this module loads with the
+ * public API (so with every command), and importing pg costs ~85 ms of
+ * start-up that projects without Postgres never need.
+ */
+interface Drivers {
+  readonly pg: typeof pg;
+  readonly copy: typeof import('pg-copy-streams');
+}
+let drivers: Promise<Drivers> | undefined;
+
+/**
+ * Stores each asset as a table named after its key in a schema of its own
+ * (default `strata_assets`), with a Postgres column per schema column (text,
+ * bigint, double precision, boolean; `NOT NULL` unless nullable). Every
+ * worker on every host that reaches the database sees the same tables, so it
+ * works with every executor, the work pool's queue included.
+ *
+ * `store` streams the rows with `COPY ... FROM STDIN` in CSV, as the CSV
+ * codec writes them (so a value the CSV manager would reject is rejected
+ * here too, and equal tables get the same data version in both), into a new
+ * table that replaces the old one in the same transaction: readers and a
+ * crash see the previous table or the new one, never a part, and a store
+ * that fails leaves the previous table and its version as they were.
+ *
+ * The data version (the sha256 of the CSV sent) is kept in the schema's
+ * `_strata_versions` table, written in the transaction that swaps the table
+ * in, so `dataVersion` answers with one query. A statement trigger on every
+ * asset table forgets the version when anything (a person, another tool)
+ * inserts, updates, deletes or truncates rows, and the version is also tied
+ * to the table's identity and storage (so a table dropped and created again,
+ * or rewritten by `ALTER TABLE`, is not trusted either): the table is then
+ * read and hashed as the CSV codec would write it, and the planner sees
+ * `output-modified`. Changes made with triggers off (`session_replication_role
+ * = replica`, as logical replication applies them) are not noticed.
+ *
+ * Connections are opened on first use; a connection string that is missing
+ * is reported then, so commands that never touch the tables (`assets list`)
+ * work without one.
+ *
+ * @example
+ * const warehouse = new PostgresIOManager({ schema: 'analytics' }); // $STRATA_DATABASE_URL
+ * export default defineDefinitions({ assets, ioManagers: { default: warehouse } });
+ */
+export class PostgresIOManager implements IOManager {
+  readonly kind = 'postgres';
+  readonly visibility = 'cluster';
+  /** The schema that holds the tables. */
+  readonly schema: string;
+  /** The database (password redacted) and schema, for people. */
+  readonly location: string;
+
+  readonly #connectionString: string | undefined;
+  readonly #maxConnections: number;
+  readonly #quotedSchema: string;
+  #pool: Promise<pg.Pool> | undefined;
+  #schemaReady: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  /** Connections whose session settings were made (see `#connect`); pg hands out the same client objects again. */
+  readonly #prepared = new WeakSet<pg.PoolClient>();
+
+  constructor(options: PostgresIOManagerOptions = {}) {
+    // An empty STRATA_DATABASE_URL counts as unset.
+    this.#connectionString = options.connectionString ?? (process.env.STRATA_DATABASE_URL || undefined);
+    this.schema = options.schema ?? DEFAULT_ASSET_SCHEMA;
+    this.#quotedSchema = quotePostgresName(this.schema, 'schema name');
+    this.#maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!Number.isInteger(this.#maxConnections) || this.#maxConnections < 1) {
+      throw new IOManagerError(`PostgresIOManager: maxConnections must be a positive integer, got ${this.#maxConnections}.`, {
+        hint: `Leave it out for ${DEFAULT_MAX_CONNECTIONS}.`,
+      });
+    }
+    this.location = `${describeDatabase(this.#connectionString)} (schema "${this.schema}")`;
+  }
+
+  /** The schema-qualified table that holds an asset, as people write it. */
+  tableOf(asset: Pick<StoredAsset, 'key'>): string {
+    return `${this.schema}.${asset.key}`;
+  }
+
+  async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
+    const target = this.#quotedTable(asset);
+    const staging = `${this.#quotedSchema}.${quotePostgresName(`${STAGING_PREFIX}${randomBytes(8).toString('hex')}`, 'table name')}`;
+    const columns = asset.columns.map((column) => quotePostgresName(column.name, 'column name')).join(', ');
+    const definitions = postgresColumnDefinitions(asset.columns);
+    const action: PostgresAction = { verb: 'store', assetKey: asset.key, location: this.location };
+    await this.#ensureSchema(action);
+    return this.#transaction(action, async (client, { copy }) => {
+      // Everything happens in one transaction: the new table is invisible to
+      // others until the commit that also drops the old one, and a failure or
+      // a crash anywhere before it leaves nothing behind.
+      await client.query(`CREATE TABLE ${staging} (${definitions})`);
+      const hash = createHash('sha256');
+      let bytes = 0;
+      function* chunks(): Generator<Buffer> {
+        for (const chunk of encodeCsv(table, asset.columns, asset.key)) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          // A copy: the codec reuses its buffers, and the socket may still hold a chunk written earlier.
+          yield Buffer.from(chunk);
+        }
+      }
+      const copying = client.query(copy.from(`COPY ${staging} (${columns}) FROM STDIN WITH (FORMAT csv, HEADER true)`));
+      // One chunk in hand at a time; a codec error (a SchemaError) aborts the COPY, which the rollback then undoes.
+      await pipeline(Readable.from(chunks(), { highWaterMark: 1 }), copying);
+      if (copying.rowCount !== table.numRows) {
+        throw new IOManagerError(
+          `Cannot store asset "${asset.key}" in ${this.location}: Postgres took ${copying.rowCount} of ${table.numRows} rows. Nothing was stored.`,
+          {
+            hint:
+              'Postgres before 18 ends a CSV COPY at a line holding only \\. (a one-column table with the value "\\."): ' +
+              'upgrade Postgres, or add a column to the asset.',
+          },
+        );
+      }
+      const dataVersion = hash.digest('hex');
+      const quotedKey = quotePostgresName(asset.key, 'asset key');
+      await client.query(`DROP TABLE IF EXISTS ${target}`);
+      await client.query(`ALTER TABLE ${staging} RENAME TO ${quotedKey}`);
+      await client.query(
+        `CREATE TRIGGER ${FORGET_VERSION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${target}
+         FOR EACH STATEMENT EXECUTE FUNCTION ${this.#quotedSchema}.${FORGET_VERSION}()`,
+      );
+      await client.query(
+        `INSERT INTO ${this.#quotedSchema}.${VERSIONS_TABLE} (asset, table_oid, filenode, data_version)
+         VALUES ($1, to_regclass($2), pg_relation_filenode(to_regclass($2)), $3)
+         ON CONFLICT (asset) DO UPDATE SET table_oid = excluded.table_oid, filenode = excluded.filenode, data_version = excluded.data_version`,
+        [asset.key, target, dataVersion],
+      );
+      return {
+        dataVersion,
+        metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, table: this.tableOf(asset) },
+      };
+    });
+  }
+
+  async load(asset: StoredAsset): Promise<Table<Row>> {
+    const action: PostgresAction = { verb: 'load', assetKey: asset.key, location: this.location };
+    return this.#read(asset, action);
+  }
+
+  async dataVersion(asset: StoredAsset): Promise<string | undefined> {
+    const action: PostgresAction = { verb: 'version', assetKey: asset.key, location: this.location };
+    const target = this.#quotedTable(asset);
+    const [recorded] = await this.#query<{ data_version: string }>(
+      action,
+      `SELECT v.data_version FROM ${this.#quotedSchema}.${VERSIONS_TABLE} v
+       WHERE v.asset = $1 AND v.table_oid = to_regclass($2) AND v.filenode = pg_relation_filenode(v.table_oid)`,
+      [asset.key, target],
+      // No versions table: nothing was ever stored through Strata in this schema.
+      () => [],
+    );
+    if (recorded !== undefined) return recorded.data_version;
+    const [exists] = await this.#query<{ oid: number | null }>(action, 'SELECT to_regclass($1)::oid AS oid', [target]);
+    if (exists?.oid === null || exists?.oid === undefined) return undefined;
+    // Changed outside Strata (or stored before its version was kept): hash what is there as `store` would have.
+    const hash = createHash('sha256');
+    for (const chunk of encodeCsv(await this.#read(asset, action), asset.columns, asset.key)) hash.update(chunk);
+    return hash.digest('hex');
+  }
+
+  async delete(asset: StoredAsset): Promise<boolean> {
+    const target = this.#quotedTable(asset);
+    const action: PostgresAction = { verb: 'delete', assetKey: asset.key, location: this.location };
+    return this.#transaction(action, async (client) => {
+      const found = await client.query<{ table_oid: number | null; versions_oid: number | null }>(
+        'SELECT to_regclass($1)::oid AS table_oid, to_regclass($2)::oid AS versions_oid',
+        [target, `${this.#quotedSchema}.${VERSIONS_TABLE}`],
+      );
+      const { table_oid: table, versions_oid: versions } = found.rows[0]!;
+      if (table === null) return false;
+      await client.query(`DROP TABLE ${target}`);
+      if (versions !== null) await client.query(`DELETE FROM ${this.#quotedSchema}.${VERSIONS_TABLE} WHERE asset = $1`, [asset.key]);
+      return true;
+    });
+  }
+
+  /**
+   * Closes this manager's connections. Optional: idle connections do not keep
+   * the process alive, so a command ends on its own without it; tests and
+   * long-running processes that are done with the manager call it.
+   */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    if (pool === undefined) return;
+    // Every caller awaits the one end: pg refuses to end a pool twice.
+    this.#closing ??= pool.then((opened) => opened.end(), () => undefined);
+    await this.#closing;
+  }
+
+  /** Streams the table out with `COPY ... TO STDOUT` in CSV and parses it with the CSV reader, coercing each column to its kind. */
+  async #read(asset: StoredAsset, action: PostgresAction): Promise<Table<Row>> {
+    const target = this.#quotedTable(asset);
+    const where = `table ${this.tableOf(asset)} in ${this.location}`;
+    const hint = `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or fix the table.`;
+    const { copy } = await loadDrivers();
+    const client = await this.#connect(action);
+    let broken = false;
+    try {
+      const rows = client.query(copy.to(`COPY (SELECT ${postgresColumnOutputs(asset.columns)} FROM ${target}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
+      return await readCsvTable(rows, asset.columns, { path: where, hint });
+    } catch (error) {
+      // A read abandoned mid-COPY leaves the connection inside it: never hand it to the next caller.
+      broken = true;
+      const state = sqlState(error);
+      if (state === UNDEFINED_TABLE || state === INVALID_SCHEMA_NAME) {
+        throw new IOManagerError(`Cannot load asset "${asset.key}": ${where} does not exist.`, {
+          hint: `Materialize it with \`assets materialize --select ${asset.key}\`.`,
+          cause: error,
+        });
+      }
+      if (state === UNDEFINED_COLUMN) {
+        throw new IOManagerError(`Cannot load asset "${asset.key}": ${(error as Error).message} in ${where}.`, {
+          hint: `The asset's schema has columns the stored table lacks. ${hint}`,
+          cause: error,
+        });
+      }
+      throw postgresFailure(error, action);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  #quotedTable(asset: Pick<StoredAsset, 'key'>): string {
+    if (asset.key.startsWith(RESERVED_PREFIX)) {
+      throw new IOManagerError(`Asset key "${asset.key}" cannot name a table of the Postgres IO manager: names starting with "${RESERVED_PREFIX}" are its own.`, {
+        hint: 'Use keys that start with a letter, as `asset()` requires.',
+      });
+    }
+    return `${this.#quotedSchema}.${quotePostgresName(asset.key, 'asset key')}`;
+  }
+
+  /**
+   * Creates the schema, the versions table and the trigger function once per
+   * manager, under an advisory lock: workers on several hosts may store their
+   * first tables at the same moment, and `IF NOT EXISTS` alone races.
+   */
+  #ensureSchema(action: PostgresAction): Promise<void> {
+    this.#schemaReady ??= this.#transaction(action, async (client) => {
+      const schema = this.#quotedSchema;
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`strata-io:${this.schema}`]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.${VERSIONS_TABLE} (
+           asset text PRIMARY KEY,
+           table_oid oid NOT NULL,
+           filenode oid NOT NULL,
+           data_version text NOT NULL
+         )`,
+      );
+      // SECURITY DEFINER: whoever changes an asset table may not be allowed to
+      // write the versions table, and the version must be forgotten all the same.
+      await client.query(
+        `CREATE OR REPLACE FUNCTION ${schema}.${FORGET_VERSION}() RETURNS trigger
+         LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
+         BEGIN
+           DELETE FROM ${schema}.${VERSIONS_TABLE} WHERE table_oid = TG_RELID;
+           RETURN NULL;
+         END
+         $body$`,
+      );
+    }).catch((error: unknown) => {
+      // The next store tries again: the database may be back, or the grant given.
+      this.#schemaReady = undefined;
+      throw error;
+    });
+    return this.#schemaReady;
+  }
+
+  /** Runs `work` in a transaction on one connection: committed when it returns, rolled back when it throws. */
+  async #transaction<T>(action: PostgresAction, work: (client: pg.PoolClient, drivers: Drivers) => Promise<T>): Promise<T> {
+    const loaded = await loadDrivers();
+    const client = await this.#connect(action);
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client, loaded);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        // The connection is gone (the server ends the transaction itself): drop it
+        // from the pool. The error that stopped the work is the one to report.
+        broken = true;
+      }
+      throw postgresFailure(error, action);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** One statement; `onUndefinedTable` answers instead when a table it reads does not exist. */
+  async #query<R extends pg.QueryResultRow>(action: PostgresAction, sql: string, params: unknown[], onUndefinedTable?: () => R[]): Promise<R[]> {
+    const client = await this.#connect(action);
+    try {
+      return (await client.query<R>(sql, params)).rows;
+    } catch (error) {
+      if (onUndefinedTable !== undefined && (sqlState(error) === UNDEFINED_TABLE || sqlState(error) === INVALID_SCHEMA_NAME)) return onUndefinedTable();
+      throw postgresFailure(error, action);
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * A pooled connection whose session reads floats back exactly: with
+   * `extra_float_digits` at 0 or less (a server or role may set it), Postgres
+   * prints doubles rounded to 15 digits; 3 prints every double exactly on
+   * every version (the shortest exact form from Postgres 12 on).
+   */
+  async #connect(action: PostgresAction): Promise<pg.PoolClient> {
+    try {
+      const client = await (await this.#openPool(action)).connect();
+      if (!this.#prepared.has(client)) {
+        try {
+          await client.query('SET extra_float_digits = 3');
+        } catch (error) {
+          client.release(true);
+          throw error;
+        }
+        this.#prepared.add(client);
+      }
+      return client;
+    } catch (error) {
+      throw postgresFailure(error, action);
+    }
+  }
+
+  #openPool(action: PostgresAction): Promise<pg.Pool> {
+    if (this.#connectionString === undefined) {
+      throw new IOManagerError(`Cannot ${action.verb === 'version' ? 'read the data version of' : action.verb} asset "${action.assetKey}": the Postgres IO manager has no database.`, {
+        hint: 'Set STRATA_DATABASE_URL (postgres://user:password@host:port/database), or pass connectionString to PostgresIOManager.',
+      });
+    }
+    if (this.#closing !== undefined) {
+      throw new IOManagerError(`Cannot use the Postgres IO manager of ${this.location} for asset "${action.assetKey}": it was closed.`, {
+        hint: 'Create a new PostgresIOManager, or close it only once nothing uses it any more.',
+      });
+    }
+    const connectionString = this.#connectionString;
+    this.#pool ??= loadDrivers().then(({ pg: driver }) => {
+      const pool = new driver.Pool({
+        connectionString,
+        max: this.#maxConnections,
+        application_name: 'strata-io',
+        // Without a limit, a host that drops packets (rather than refusing) would hang the step.
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+        // Nothing closes IO managers at the end of a command: idle connections must not keep the process alive.
+        allowExitOnIdle: true,
+      });
+      // An idle connection that the server drops emits 'error' on the pool, which
+      // would otherwise end the process; the pool has discarded it already, and
+      // the next query opens a new one (or fails with a StrataError).
+      pool.on('error', () => {});
+      return pool;
+    });
+    return this.#pool;
+  }
+}
+
+// SQLSTATEs a read expects.
+const UNDEFINED_TABLE = '42P01';
+const INVALID_SCHEMA_NAME = '3F000';
+const UNDEFINED_COLUMN = '42703';
+
+function loadDrivers(): Promise<Drivers> {
+  drivers ??= Promise.all([import('pg'), import('pg-copy-streams')]).then(([pgModule, copy]) => ({ pg: pgModule.default, copy }));
+  return drivers;
+}
+
+/** The connection string without its password or query (which may hold one), safe to print. */
+function describeDatabase(connectionString: string | undefined): string {
+  if (connectionString === undefined) return 'no Postgres database (set STRATA_DATABASE_URL)';
+  try {
+    const url = new URL(connectionString);
+    if (url.password !== '') url.password = '***';
+    url.search = '';
+    return url.toString();
+  } catch {
+    // A key=value connection string may hold a password anywhere: none of it is printed.
+    return 'the Postgres database';
+  }
+}
