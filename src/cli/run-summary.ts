@@ -64,6 +64,7 @@ export function runToJson(run: RunRecord, counts: AssetActionCounts) {
 }
 
 const STATUS_COLOUR: Readonly<Record<RunStatus, Parameters<Style['apply']>[0]>> = {
+  queued: 'gray',
   started: 'cyan',
   success: 'green',
   failed: 'red',

@@ -9,8 +9,15 @@ import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js'
  * is reported instead of flowing into the planner.
  */
 
-export const runStatusSchema = z.enum(['started', 'success', 'failed', 'canceled', 'nothing-to-do']);
+/**
+ * `queued`: waiting in the run queue for the daemon to start it (see
+ * `enqueueRun`); `started`: running, or crashed while running (see
+ * `failAbandonedRuns`); the others are final.
+ */
+export const runStatusSchema = z.enum(['queued', 'started', 'success', 'failed', 'canceled', 'nothing-to-do']);
 export type RunStatus = z.infer<typeof runStatusSchema>;
+/** The statuses a run ends with. */
+export type FinalRunStatus = Exclude<RunStatus, 'queued' | 'started'>;
 
 /** JSON objects stored with events and materializations (log data, IO manager metadata). */
 const jsonObjectSchema = z.record(z.string(), z.unknown());
@@ -22,6 +29,7 @@ export const runRecordSchema = z.object({
   selection: z.string(),
   /** `cli`, `schedule:<name>` or `sensor:<name>`. */
   trigger: z.string().min(1),
+  /** When it started; for a run still `queued`, when it was queued. */
   startedAt: z.date(),
   endedAt: z.date().nullable(),
   /**
@@ -167,6 +175,72 @@ export const assetLeaseSchema = z.object({
 });
 export type AssetLease = z.infer<typeof assetLeaseSchema>;
 
+/**
+ * What a queued run is started from once the daemon dequeues it: a job (its
+ * selection and force as the definitions say then), or a selection with the
+ * planner's options. Tags are kept for the run's readers; nothing plans by them.
+ */
+export const queuedRunRequestSchema = z.object({
+  job: z.string().min(1).optional(),
+  select: z.string().optional(),
+  exclude: z.string().optional(),
+  force: z.boolean().optional(),
+  refresh: z.string().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+export type QueuedRunRequest = z.infer<typeof queuedRunRequestSchema>;
+
+/** A run waiting in the queue, with what it is started from. */
+export interface QueuedRun {
+  readonly run: RunRecord;
+  readonly request: QueuedRunRequest;
+}
+
+/** The daemon's claim on a queued run: see `claimQueuedRun`. */
+export interface ClaimQueuedRunRequest {
+  readonly runId: string;
+  /** The process and host that will run it, recorded as the run's. */
+  readonly pid: number;
+  readonly hostname: string;
+  /** Recorded as the run's start. */
+  readonly startedAt: Date;
+  /** Claim only while fewer runs than this are `started`; `null`: no maximum. */
+  readonly maxStartedRuns: number | null;
+}
+
+/** `claimed`: the caller starts it; `gone`: it is no longer queued (another daemon claimed it); `at-capacity`: the maximum of started runs is reached. */
+export type ClaimQueuedRunResult = 'claimed' | 'gone' | 'at-capacity';
+
+/** One slot of a concurrency pool, held by a run for one step (see `claimPoolSlot`). */
+export const poolSlotSchema = z.object({
+  pool: z.string().min(1),
+  runId: z.string().min(1),
+  assetKey: z.string().min(1),
+  pid: z.int().nullable(),
+  hostname: z.string().nullable(),
+  acquiredAt: z.date(),
+  expiresAt: z.date(),
+});
+export type PoolSlot = z.infer<typeof poolSlotSchema>;
+
+export interface ClaimPoolSlotRequest {
+  readonly pool: string;
+  readonly runId: string;
+  /** The step the slot is for. */
+  readonly assetKey: string;
+  readonly pid: number;
+  readonly hostname: string;
+  /** As `AcquireLeaseRequest.now`: SQLite's clock; Postgres uses its own. */
+  readonly now: Date;
+  readonly ttlMs: number;
+  /** Free every slot this run holds in the pool first (a run whose process is known to be gone). */
+  readonly takeOverFrom?: string;
+}
+
+export type ClaimPoolSlotResult =
+  | { readonly claimed: true }
+  | { readonly claimed: false; readonly limit: number; readonly holders: readonly PoolSlot[] };
+
 export interface AcquireLeaseRequest {
   readonly assetKey: string;
   readonly runId: string;
@@ -220,8 +294,8 @@ export interface WriteBatch {
  */
 export interface InstanceStorage {
   createRun(run: RunRecord): Promise<void>;
-  /** Sets the final status and end time of a run created before. */
-  finishRun(runId: string, status: Exclude<RunStatus, 'started'>, endedAt: Date): Promise<void>;
+  /** Sets the final status and end time of a run created (or queued) before. */
+  finishRun(runId: string, status: FinalRunStatus, endedAt: Date): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Newest first: by `startedAt`, then by creation order for runs that started in the same millisecond. */
   listRuns(options?: { readonly limit?: number; readonly status?: RunStatus }): Promise<RunRecord[]>;
@@ -296,11 +370,50 @@ export interface InstanceStorage {
   /** Gives up every lease the run holds. */
   releaseAssetLeases(runId: string): Promise<void>;
   /**
+   * Records a run with status `queued` and what it is to be started from, in
+   * one transaction. `run.startedAt` is when it was queued; `pid` and
+   * `hostname` are those of whoever queued it (the claim replaces them).
+   * Throws `STRATA_STORAGE_INVALID_RECORD` for a run whose status is not
+   * `queued`, and `STRATA_STORAGE_DUPLICATE_RUN`.
+   */
+  enqueueRun(run: RunRecord, request: QueuedRunRequest): Promise<void>;
+  /** The runs still `queued`, oldest first (insertion order): the order the daemon starts them in. */
+  queuedRuns(): Promise<QueuedRun[]>;
+  /**
+   * Moves a queued run to `started` for the caller, in one transaction that
+   * also counts the started runs against `maxStartedRuns`, so two daemons
+   * never start the same run nor together exceed the maximum.
+   */
+  claimQueuedRun(claim: ClaimQueuedRunRequest): Promise<ClaimQueuedRunResult>;
+  /** Sets (a positive integer) or removes (`null`: unlimited) the limit of a concurrency pool. */
+  setPoolLimit(pool: string, limit: number | null): Promise<void>;
+  /** Every pool with a limit, in pool name order. */
+  poolLimits(): Promise<Map<string, number>>;
+  /**
+   * Claims a slot in a pool for one step of a run, in one transaction: slots
+   * whose expiry passed are freed first (their holder stopped renewing them),
+   * and `takeOverFrom`'s slots in the pool too; then the slot is granted when
+   * the run holds it already, the pool has no limit, or fewer slots than the
+   * limit are held. Otherwise returns the limit and the holders, oldest first.
+   * Clocks as in `acquireAssetLease`. Claims in a pool without a limit are
+   * recorded too, so `poolSlots` shows what runs in every pool.
+   */
+  claimPoolSlot(request: ClaimPoolSlotRequest): Promise<ClaimPoolSlotResult>;
+  /** Extends every pool slot the run holds to `now + ttlMs` (the heartbeat, with its leases). */
+  renewPoolSlots(runId: string, now: Date, ttlMs: number): Promise<void>;
+  /** Gives up the run's slot in a pool for one step; nothing happens if it holds none. */
+  releasePoolSlot(pool: string, runId: string, assetKey: string): Promise<void>;
+  /** Gives up every pool slot the run holds. */
+  releasePoolSlots(runId: string): Promise<void>;
+  /** The slots held and not expired at `now` (Postgres: its own clock), by pool, then oldest first. */
+  poolSlots(now: Date): Promise<PoolSlot[]>;
+  /**
    * Deletes, in one transaction, the runs that ended and started before
    * `olderThan`, with their events, materializations and leases. Kept whole:
    * runs still `started` (running, or for crash detection to find), and runs
    * that recorded the latest materialization of an asset, since the planner
-   * compares against it (deleting it would plan the asset as missing). The
+   * compares against it (deleting it would plan the asset as missing), and
+   * runs still `queued`. The
    * launches of deleted runs stay, without their run, so a run key is still
    * never launched twice. Throws `STRATA_STORAGE_INVALID_ARGUMENT` for an
    * invalid date.

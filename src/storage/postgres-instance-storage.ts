@@ -6,6 +6,11 @@ import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
   type AcquireLeaseResult,
+  type ClaimPoolSlotRequest,
+  type ClaimPoolSlotResult,
+  type ClaimQueuedRunRequest,
+  type ClaimQueuedRunResult,
+  type FinalRunStatus,
   type InstanceStorage,
   type InstigatorKind,
   type InstigatorState,
@@ -14,12 +19,14 @@ import {
   launchRecordSchema,
   type MaterializationRecord,
   materializationRecordSchema,
+  type PoolSlot,
   type PruneResult,
+  type QueuedRun,
+  type QueuedRunRequest,
   type RunEvent,
   runEventSchema,
   type RunRecord,
   runRecordSchema,
-  type RunStatus,
   type StoredRunEvent,
   type StoredTick,
   type TickRecord,
@@ -27,7 +34,20 @@ import {
   type WriteBatch,
 } from './instance-storage.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
-import { describeIssues, invalidRecord, manifestParams, quoteList, rowId, runEndSchema, storedRowSchemas, toJson, validRecord } from './stored-records.js';
+import {
+  describeIssues,
+  duplicateRun,
+  invalidRecord,
+  manifestParams,
+  quoteList,
+  rowId,
+  runEndSchema,
+  storedRowSchemas,
+  toJson,
+  validPoolLimit,
+  validQueuedRun,
+  validRecord,
+} from './stored-records.js';
 
 /** Where `PostgresInstanceStorage.open` finds the instance. */
 export interface PostgresInstanceStorageOptions {
@@ -166,17 +186,12 @@ export class PostgresInstanceStorage implements InstanceStorage {
         [valid.runId, valid.status, valid.selection, valid.trigger, valid.startedAt, valid.endedAt, valid.pid, valid.hostname],
       );
     } catch (error) {
-      if (sqlState(error) === UNIQUE_VIOLATION) {
-        throw new StrataError('STRATA_STORAGE_DUPLICATE_RUN', `A run with id "${run.runId}" already exists in ${this.location}.`, {
-          hint: 'Give every run a new id (a random UUID).',
-          cause: error,
-        });
-      }
+      if (sqlState(error) === UNIQUE_VIOLATION) throw duplicateRun(run.runId, this.location, error);
       throw this.#failure(error, 'write');
     }
   }
 
-  async finishRun(runId: string, status: Exclude<RunStatus, 'started'>, endedAt: Date): Promise<void> {
+  async finishRun(runId: string, status: FinalRunStatus, endedAt: Date): Promise<void> {
     const parsed = runEndSchema.safeParse({ status, endedAt });
     if (!parsed.success) throw invalidRecord(`the end of run "${runId}"`, parsed.error);
     const result = await this.#run('write', `UPDATE ${this.#t.runs} SET status = $2, ended_at = $3 WHERE run_id = $1`, [
@@ -192,7 +207,7 @@ export class PostgresInstanceStorage implements InstanceStorage {
     return rows[0] === undefined ? undefined : this.#readRow(runRow, rows[0], 'runs');
   }
 
-  async listRuns(options: { readonly limit?: number; readonly status?: RunStatus } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { readonly limit?: number; readonly status?: RunRecord['status'] } = {}): Promise<RunRecord[]> {
     const limit = sqlLimit(options.limit);
     // LIMIT NULL is no limit.
     const { rows } =
@@ -210,7 +225,7 @@ export class PostgresInstanceStorage implements InstanceStorage {
     return latest;
   }
 
-  async runsWithStatus(status: RunStatus): Promise<RunRecord[]> {
+  async runsWithStatus(status: RunRecord['status']): Promise<RunRecord[]> {
     return this.listRuns({ status });
   }
 
@@ -528,6 +543,138 @@ export class PostgresInstanceStorage implements InstanceStorage {
     await this.#run('write', `DELETE FROM ${this.#t.asset_leases} WHERE run_id = $1`, [runId]);
   }
 
+  async enqueueRun(run: RunRecord, request: QueuedRunRequest): Promise<void> {
+    const valid = validQueuedRun(run, request);
+    try {
+      await this.#transaction(async (client) => {
+        await client.query(
+          `INSERT INTO ${this.#t.runs} (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname)
+           VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)`,
+          [valid.run.runId, valid.run.status, valid.run.selection, valid.run.trigger, valid.run.startedAt, valid.run.pid, valid.run.hostname],
+        );
+        await client.query(`INSERT INTO ${this.#t.queued_runs} (run_id, request) VALUES ($1, $2::json)`, [valid.run.runId, JSON.stringify(valid.request)]);
+      });
+    } catch (error) {
+      if (sqlState(error) === UNIQUE_VIOLATION) throw duplicateRun(run.runId, this.location, error);
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async queuedRuns(): Promise<QueuedRun[]> {
+    const { rows } = await this.#run(
+      'read',
+      `SELECT runs.*, queued_runs.request FROM ${this.#t.runs} AS runs JOIN ${this.#t.queued_runs} AS queued_runs ON queued_runs.run_id = runs.run_id
+       WHERE runs.status = 'queued' ORDER BY runs.id`,
+    );
+    return rows.map((row) => ({ run: this.#readRow(runRow, row, 'runs'), request: this.#readRow(queuedRequestRow, row, 'queued_runs') }));
+  }
+
+  /**
+   * Claims under a transaction-level advisory lock of the instance's run
+   * queue: without it, two daemons could each count one started run short of
+   * the maximum and both start one. The update itself only moves a run that
+   * is still queued, so a run is never claimed twice either way.
+   */
+  async claimQueuedRun(claim: ClaimQueuedRunRequest): Promise<ClaimQueuedRunResult> {
+    try {
+      return await this.#transaction(async (client): Promise<ClaimQueuedRunResult> => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`strata-run-queue:${this.schema}`]);
+        if (claim.maxStartedRuns !== null) {
+          const started = await client.query(`SELECT count(*) AS started FROM ${this.#t.runs} WHERE status = 'started'`);
+          if (Number(started.rows[0]?.['started']) >= claim.maxStartedRuns) return 'at-capacity';
+        }
+        const moved = await client.query(
+          `UPDATE ${this.#t.runs} SET status = 'started', pid = $2, hostname = $3, started_at = $4 WHERE run_id = $1 AND status = 'queued'`,
+          [claim.runId, claim.pid, claim.hostname, claim.startedAt],
+        );
+        return moved.rowCount === 1 ? 'claimed' : 'gone';
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async setPoolLimit(pool: string, limit: number | null): Promise<void> {
+    validPoolLimit(pool, limit);
+    if (limit === null) {
+      await this.#run('write', `DELETE FROM ${this.#t.pool_limits} WHERE pool = $1`, [pool]);
+    } else {
+      await this.#run(
+        'write',
+        `INSERT INTO ${this.#t.pool_limits} (pool, slot_limit) VALUES ($1, $2) ON CONFLICT (pool) DO UPDATE SET slot_limit = excluded.slot_limit`,
+        [pool, limit],
+      );
+    }
+  }
+
+  async poolLimits(): Promise<Map<string, number>> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.pool_limits} ORDER BY pool`);
+    return new Map(rows.map((row) => {
+      const limit = this.#readRow(poolLimitRow, row, 'pool_limits');
+      return [limit.pool, limit.slot_limit];
+    }));
+  }
+
+  /**
+   * Claims under a transaction-level advisory lock of the pool, so two runs
+   * counting the same free slot cannot both take it; times are the
+   * database's clock, as in `acquireAssetLease`.
+   */
+  async claimPoolSlot(request: ClaimPoolSlotRequest): Promise<ClaimPoolSlotResult> {
+    const ttlMs = validTtl(request.ttlMs);
+    try {
+      return await this.#transaction(async (client): Promise<ClaimPoolSlotResult> => {
+        await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`strata-pool:${this.schema}:${request.pool}`]);
+        await client.query(`DELETE FROM ${this.#t.pool_slots} WHERE pool = $1 AND (expires_at <= now() OR run_id = $2)`, [
+          request.pool,
+          request.takeOverFrom ?? null,
+        ]);
+        const renewed = await client.query(
+          `UPDATE ${this.#t.pool_slots} SET expires_at = now() + $4::double precision * interval '1 millisecond'
+           WHERE pool = $1 AND run_id = $2 AND asset_key = $3`,
+          [request.pool, request.runId, request.assetKey, ttlMs],
+        );
+        if (renewed.rowCount === 1) return { claimed: true };
+        const limits = await client.query(`SELECT slot_limit FROM ${this.#t.pool_limits} WHERE pool = $1`, [request.pool]);
+        const limit = limits.rows[0] === undefined ? undefined : Number(limits.rows[0]['slot_limit']);
+        const held = await client.query(`SELECT * FROM ${this.#t.pool_slots} WHERE pool = $1 ORDER BY acquired_at, run_id, asset_key`, [request.pool]);
+        const holders = held.rows.map((row) => this.#readRow(poolSlotRow, row, 'pool_slots'));
+        if (limit !== undefined && holders.length >= limit) return { claimed: false, limit, holders };
+        await client.query(
+          `INSERT INTO ${this.#t.pool_slots} (pool, run_id, asset_key, pid, hostname, acquired_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, now(), now() + $6::double precision * interval '1 millisecond')`,
+          [request.pool, request.runId, request.assetKey, request.pid, request.hostname, ttlMs],
+        );
+        return { claimed: true };
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  /** Extends the run's slots to the database's `now()` + `ttlMs`; `now` is ignored, as in `claimPoolSlot`. */
+  async renewPoolSlots(runId: string, _now: Date, ttlMs: number): Promise<void> {
+    await this.#run(
+      'write',
+      `UPDATE ${this.#t.pool_slots} SET expires_at = now() + $2::double precision * interval '1 millisecond' WHERE run_id = $1`,
+      [runId, validTtl(ttlMs)],
+    );
+  }
+
+  async releasePoolSlot(pool: string, runId: string, assetKey: string): Promise<void> {
+    await this.#run('write', `DELETE FROM ${this.#t.pool_slots} WHERE pool = $1 AND run_id = $2 AND asset_key = $3`, [pool, runId, assetKey]);
+  }
+
+  async releasePoolSlots(runId: string): Promise<void> {
+    await this.#run('write', `DELETE FROM ${this.#t.pool_slots} WHERE run_id = $1`, [runId]);
+  }
+
+  /** The slots not expired by the database's `now()`; `now` is ignored, as in `claimPoolSlot`. */
+  async poolSlots(_now: Date): Promise<PoolSlot[]> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.pool_slots} WHERE expires_at > now() ORDER BY pool, acquired_at, run_id, asset_key`);
+    return rows.map((row) => this.#readRow(poolSlotRow, row, 'pool_slots'));
+  }
+
   async pruneRuns(olderThan: Date): Promise<PruneResult> {
     if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
       throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `pruneRuns needs a valid date, got ${String(olderThan)}.`, {
@@ -540,7 +687,7 @@ export class PostgresInstanceStorage implements InstanceStorage {
         // make an older one latest again: the runs kept here stay enough.
         const prunable = await client.query<{ run_ids: string[] }>(
           `SELECT coalesce(array_agg(run_id), '{}') AS run_ids FROM ${this.#t.runs} AS runs
-           WHERE status <> 'started' AND started_at < $1
+           WHERE status NOT IN ('queued', 'started') AND started_at < $1
              AND NOT EXISTS (
                SELECT 1 FROM (SELECT DISTINCT ON (asset_key) run_id FROM ${this.#t.materializations} ORDER BY asset_key, id DESC) AS latest
                WHERE latest.run_id = runs.run_id)`,
@@ -554,6 +701,8 @@ export class PostgresInstanceStorage implements InstanceStorage {
         const events = await client.query(`DELETE FROM ${this.#t.events} WHERE ${inPruned}`, [runIds]);
         const materializations = await client.query(`DELETE FROM ${this.#t.materializations} WHERE ${inPruned}`, [runIds]);
         await client.query(`DELETE FROM ${this.#t.asset_leases} WHERE ${inPruned}`, [runIds]);
+        await client.query(`DELETE FROM ${this.#t.pool_slots} WHERE ${inPruned}`, [runIds]);
+        await client.query(`DELETE FROM ${this.#t.queued_runs} WHERE ${inPruned}`, [runIds]);
         const runs = await client.query(`DELETE FROM ${this.#t.runs} WHERE ${inPruned}`, [runIds]);
         return { runs: runs.rowCount ?? 0, events: events.rowCount ?? 0, materializations: materializations.rowCount ?? 0 };
       });
@@ -676,6 +825,9 @@ const TABLES = [
   'ticks',
   'launches',
   'asset_leases',
+  'queued_runs',
+  'pool_limits',
+  'pool_slots',
 ] as const;
 type TableName = (typeof TABLES)[number];
 
@@ -783,4 +935,4 @@ function sqlLimit(limit: number | undefined): number | null {
  * typeParsers), checked here against the record schemas.
  */
 
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow } = storedRowSchemas(z.date());
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow } = storedRowSchemas(z.date());

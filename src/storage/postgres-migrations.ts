@@ -151,6 +151,39 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX asset_leases_by_run ON asset_leases (run_id);
     `,
   },
+  {
+    version: 2,
+    description: 'the run queue, and concurrency pools with their limits and slots',
+    sql: `
+      -- What a queued run is started from; the run itself is a runs row with
+      -- status 'queued' until a daemon claims it.
+      CREATE TABLE queued_runs (
+        run_id text PRIMARY KEY REFERENCES runs (run_id),
+        request json NOT NULL
+      );
+
+      -- A pool without a row here has no limit.
+      CREATE TABLE pool_limits (
+        pool text COLLATE "C" PRIMARY KEY,
+        slot_limit integer NOT NULL CHECK (slot_limit > 0)
+      );
+
+      -- One row per step holding a slot; times are the database's clock, as
+      -- for asset_leases. A row whose expires_at has passed is free to take.
+      CREATE TABLE pool_slots (
+        pool text COLLATE "C" NOT NULL,
+        run_id text NOT NULL,
+        asset_key text NOT NULL,
+        pid integer,
+        hostname text,
+        acquired_at timestamptz NOT NULL,
+        expires_at timestamptz NOT NULL,
+        PRIMARY KEY (pool, run_id, asset_key)
+      );
+      -- The heartbeat renews, and the end of a run releases, every slot of one run.
+      CREATE INDEX pool_slots_by_run ON pool_slots (run_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -9,6 +9,11 @@ import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
   type AcquireLeaseResult,
+  type ClaimPoolSlotRequest,
+  type ClaimPoolSlotResult,
+  type ClaimQueuedRunRequest,
+  type ClaimQueuedRunResult,
+  type FinalRunStatus,
   type InstanceStorage,
   type InstigatorKind,
   type InstigatorState,
@@ -17,12 +22,15 @@ import {
   launchRecordSchema,
   type MaterializationRecord,
   materializationRecordSchema,
+  type PoolSlot,
   type PruneResult,
+  type QueuedRun,
+  type QueuedRunRequest,
+  queuedRunRequestSchema,
   type RunEvent,
   runEventSchema,
   type RunRecord,
   runRecordSchema,
-  type RunStatus,
   type StoredRunEvent,
   type StoredTick,
   type TickRecord,
@@ -31,7 +39,20 @@ import {
 } from './instance-storage.js';
 import { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
-import { describeIssues, invalidRecord, manifestParams, quoteList, rowId, runEndSchema, storedRowSchemas, toJson, validRecord } from './stored-records.js';
+import {
+  describeIssues,
+  duplicateRun,
+  invalidRecord,
+  manifestParams,
+  quoteList,
+  rowId,
+  runEndSchema,
+  storedRowSchemas,
+  toJson,
+  validPoolLimit,
+  validQueuedRun,
+  validRecord,
+} from './stored-records.js';
 
 /** Where `SqliteInstanceStorage.open` finds the database: `<home>/strata.db`, or a private in-memory one. */
 export type SqliteInstanceStorageOptions = { readonly home: string } | { readonly path: ':memory:' };
@@ -102,6 +123,17 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #releaseLease: Database.Statement;
   readonly #releaseLeases: Database.Statement;
   readonly #pruneRuns: Database.Transaction<(olderThan: number) => PruneResult>;
+  readonly #enqueueRun: Database.Transaction<(run: Record<string, unknown>, request: string) => void>;
+  readonly #queuedRuns: Database.Statement;
+  readonly #claimQueuedRun: Database.Transaction<(claim: ClaimQueuedRunRequest) => ClaimQueuedRunResult>;
+  readonly #setPoolLimit: Database.Statement;
+  readonly #removePoolLimit: Database.Statement;
+  readonly #poolLimits: Database.Statement;
+  readonly #claimPoolSlot: Database.Transaction<(request: ClaimPoolSlotRequest) => ClaimPoolSlotResult>;
+  readonly #renewPoolSlots: Database.Statement;
+  readonly #releasePoolSlot: Database.Statement;
+  readonly #releasePoolSlots: Database.Statement;
+  readonly #poolSlots: Database.Statement;
 
   /**
    * Opens (creating it when missing) the database, and migrates its schema
@@ -259,7 +291,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
     // Not the runs that hold the latest materialization of an asset: latest is MAX(id) per asset.
     const prunableRuns = db
       .prepare(
-        `SELECT run_id FROM runs WHERE status <> 'started' AND started_at < ?
+        `SELECT run_id FROM runs WHERE status NOT IN ('queued', 'started') AND started_at < ?
            AND run_id NOT IN (SELECT run_id FROM materializations
                               WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key))`,
       )
@@ -269,6 +301,8 @@ export class SqliteInstanceStorage implements InstanceStorage {
     const deleteEvents = db.prepare(`DELETE FROM events WHERE ${inPruned}`);
     const deleteMaterializations = db.prepare(`DELETE FROM materializations WHERE ${inPruned}`);
     const deleteLeases = db.prepare(`DELETE FROM asset_leases WHERE ${inPruned}`);
+    const deleteSlots = db.prepare(`DELETE FROM pool_slots WHERE ${inPruned}`);
+    const deleteRequests = db.prepare(`DELETE FROM queued_runs WHERE ${inPruned}`);
     const deleteRuns = db.prepare(`DELETE FROM runs WHERE ${inPruned}`);
     this.#pruneRuns = db.transaction((olderThan: number): PruneResult => {
       const runIds = JSON.stringify(prunableRuns.all(olderThan));
@@ -277,9 +311,61 @@ export class SqliteInstanceStorage implements InstanceStorage {
       const events = deleteEvents.run(runIds).changes;
       const materializations = deleteMaterializations.run(runIds).changes;
       deleteLeases.run(runIds);
+      deleteSlots.run(runIds);
+      deleteRequests.run(runIds);
       const runs = deleteRuns.run(runIds).changes;
       return { runs, events, materializations };
     });
+
+    const insertRequest = db.prepare('INSERT INTO queued_runs (run_id, request) VALUES (?, ?)');
+    this.#enqueueRun = db.transaction((run: Record<string, unknown>, request: string) => {
+      this.#insertRun.run(run);
+      insertRequest.run(run['runId'], request);
+    });
+    this.#queuedRuns = db.prepare(
+      `SELECT runs.*, queued_runs.request FROM runs JOIN queued_runs ON queued_runs.run_id = runs.run_id
+       WHERE runs.status = 'queued' ORDER BY runs.id`,
+    );
+    const countStarted = db.prepare("SELECT count(*) FROM runs WHERE status = 'started'").pluck();
+    const startQueued = db.prepare(
+      `UPDATE runs SET status = 'started', pid = @pid, hostname = @hostname, started_at = @startedAt
+       WHERE run_id = @runId AND status = 'queued'`,
+    );
+    // Immediate (see claimQueuedRun): the count and the update see the same runs.
+    this.#claimQueuedRun = db.transaction((claim: ClaimQueuedRunRequest): ClaimQueuedRunResult => {
+      if (claim.maxStartedRuns !== null && (countStarted.get() as number) >= claim.maxStartedRuns) return 'at-capacity';
+      const { runId, pid, hostname, startedAt } = claim;
+      return startQueued.run({ runId, pid, hostname, startedAt: startedAt.getTime() }).changes === 1 ? 'claimed' : 'gone';
+    });
+    this.#setPoolLimit = db.prepare(
+      'INSERT INTO pool_limits (pool, slot_limit) VALUES (?, ?) ON CONFLICT (pool) DO UPDATE SET slot_limit = excluded.slot_limit',
+    );
+    this.#removePoolLimit = db.prepare('DELETE FROM pool_limits WHERE pool = ?');
+    this.#poolLimits = db.prepare('SELECT * FROM pool_limits ORDER BY pool');
+    const limitOf = db.prepare('SELECT slot_limit FROM pool_limits WHERE pool = ?').pluck();
+    const freeSlots = db.prepare('DELETE FROM pool_slots WHERE pool = @pool AND (expires_at <= @now OR run_id = @takeOverFrom)');
+    const renewSlot = db.prepare('UPDATE pool_slots SET expires_at = @expiresAt WHERE pool = @pool AND run_id = @runId AND asset_key = @assetKey');
+    const slotsIn = db.prepare('SELECT * FROM pool_slots WHERE pool = ? ORDER BY acquired_at, run_id, asset_key');
+    const insertSlot = db.prepare(
+      `INSERT INTO pool_slots (pool, run_id, asset_key, pid, hostname, acquired_at, expires_at)
+       VALUES (@pool, @runId, @assetKey, @pid, @hostname, @now, @expiresAt)`,
+    );
+    // Immediate, as for leases: claims in one pool serialise on the write lock.
+    this.#claimPoolSlot = db.transaction((request: ClaimPoolSlotRequest): ClaimPoolSlotResult => {
+      const now = request.now.getTime();
+      const params = { pool: request.pool, runId: request.runId, assetKey: request.assetKey, expiresAt: now + request.ttlMs };
+      freeSlots.run({ pool: request.pool, now, takeOverFrom: request.takeOverFrom ?? null });
+      if (renewSlot.run(params).changes === 1) return { claimed: true };
+      const limit = limitOf.get(request.pool) as number | undefined;
+      const holders = slotsIn.all(request.pool).map((row) => this.#readRow(poolSlotRow, row, 'pool_slots'));
+      if (limit !== undefined && holders.length >= limit) return { claimed: false, limit, holders };
+      insertSlot.run({ ...params, pid: request.pid, hostname: request.hostname, now });
+      return { claimed: true };
+    });
+    this.#renewPoolSlots = db.prepare('UPDATE pool_slots SET expires_at = ? WHERE run_id = ?');
+    this.#releasePoolSlot = db.prepare('DELETE FROM pool_slots WHERE pool = ? AND run_id = ? AND asset_key = ?');
+    this.#releasePoolSlots = db.prepare('DELETE FROM pool_slots WHERE run_id = ?');
+    this.#poolSlots = db.prepare('SELECT * FROM pool_slots WHERE expires_at > ? ORDER BY pool, acquired_at, run_id, asset_key');
   }
 
   async createRun(run: RunRecord): Promise<void> {
@@ -291,17 +377,12 @@ export class SqliteInstanceStorage implements InstanceStorage {
         endedAt: valid.endedAt?.getTime() ?? null,
       });
     } catch (error) {
-      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') {
-        throw new StrataError('STRATA_STORAGE_DUPLICATE_RUN', `A run with id "${run.runId}" already exists in ${this.location}.`, {
-          hint: 'Give every run a new id (a random UUID).',
-          cause: error,
-        });
-      }
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') throw duplicateRun(run.runId, this.location, error);
       throw this.#writeError(error);
     }
   }
 
-  async finishRun(runId: string, status: Exclude<RunStatus, 'started'>, endedAt: Date): Promise<void> {
+  async finishRun(runId: string, status: FinalRunStatus, endedAt: Date): Promise<void> {
     const parsed = runEndSchema.safeParse({ status, endedAt });
     if (!parsed.success) throw invalidRecord(`the end of run "${runId}"`, parsed.error);
     let changes: number;
@@ -318,7 +399,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
     return row === undefined ? undefined : this.#readRow(runRow, row, 'runs');
   }
 
-  async listRuns(options: { readonly limit?: number; readonly status?: RunStatus } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { readonly limit?: number; readonly status?: RunRecord['status'] } = {}): Promise<RunRecord[]> {
     const limit = sqlLimit(options.limit);
     const rows =
       options.status === undefined
@@ -332,7 +413,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
     return latest;
   }
 
-  async runsWithStatus(status: RunStatus): Promise<RunRecord[]> {
+  async runsWithStatus(status: RunRecord['status']): Promise<RunRecord[]> {
     return this.listRuns({ status });
   }
 
@@ -531,6 +612,86 @@ export class SqliteInstanceStorage implements InstanceStorage {
     }
   }
 
+  async enqueueRun(run: RunRecord, request: QueuedRunRequest): Promise<void> {
+    const valid = validQueuedRun(run, request);
+    try {
+      this.#enqueueRun.immediate({ ...valid.run, startedAt: valid.run.startedAt.getTime(), endedAt: null }, JSON.stringify(valid.request));
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' || sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw duplicateRun(run.runId, this.location, error);
+      }
+      throw this.#writeError(error);
+    }
+  }
+
+  async queuedRuns(): Promise<QueuedRun[]> {
+    return this.#queuedRuns.all().map((row) => ({
+      run: this.#readRow(runRow, row, 'runs'),
+      request: this.#readRow(queuedRequestRow, row, 'queued_runs'),
+    }));
+  }
+
+  async claimQueuedRun(claim: ClaimQueuedRunRequest): Promise<ClaimQueuedRunResult> {
+    try {
+      return this.#claimQueuedRun.immediate(claim);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async setPoolLimit(pool: string, limit: number | null): Promise<void> {
+    validPoolLimit(pool, limit);
+    try {
+      if (limit === null) this.#removePoolLimit.run(pool);
+      else this.#setPoolLimit.run(pool, limit);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async poolLimits(): Promise<Map<string, number>> {
+    return new Map(this.#poolLimits.all().map((row) => {
+      const limit = this.#readRow(poolLimitRow, row, 'pool_limits');
+      return [limit.pool, limit.slot_limit];
+    }));
+  }
+
+  async claimPoolSlot(request: ClaimPoolSlotRequest): Promise<ClaimPoolSlotResult> {
+    try {
+      return this.#claimPoolSlot.immediate(request);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async renewPoolSlots(runId: string, now: Date, ttlMs: number): Promise<void> {
+    try {
+      this.#renewPoolSlots.run(now.getTime() + ttlMs, runId);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async releasePoolSlot(pool: string, runId: string, assetKey: string): Promise<void> {
+    try {
+      this.#releasePoolSlot.run(pool, runId, assetKey);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async releasePoolSlots(runId: string): Promise<void> {
+    try {
+      this.#releasePoolSlots.run(runId);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async poolSlots(now: Date): Promise<PoolSlot[]> {
+    return this.#poolSlots.all(now.getTime()).map((row) => this.#readRow(poolSlotRow, row, 'pool_slots'));
+  }
+
   async pruneRuns(olderThan: Date): Promise<PruneResult> {
     const cutoff = validCutoff(olderThan);
     try {
@@ -699,4 +860,4 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 /** Stored rows, parsed back into records (see `storedRowSchemas`); times are epoch milliseconds. */
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));

@@ -170,6 +170,39 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX launches_by_run ON launches (run_id);
     `,
   },
+  {
+    version: 7,
+    description: 'the run queue, and concurrency pools with their limits and slots',
+    sql: `
+      -- What a queued run is started from; the run itself is a runs row with
+      -- status 'queued' until a daemon claims it. Kept after the claim: it
+      -- says what the run was asked to do.
+      CREATE TABLE queued_runs (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id),
+        request TEXT NOT NULL
+      ) STRICT;
+
+      -- A pool without a row here has no limit.
+      CREATE TABLE pool_limits (
+        pool TEXT PRIMARY KEY,
+        slot_limit INTEGER NOT NULL CHECK (slot_limit > 0)
+      ) STRICT;
+
+      -- One row per step holding a slot. Like asset_leases, a row whose
+      -- expires_at has passed (its run stopped renewing it) is free to take.
+      CREATE TABLE pool_slots (
+        pool TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        asset_key TEXT NOT NULL,
+        pid INTEGER,
+        hostname TEXT,
+        acquired_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        PRIMARY KEY (pool, run_id, asset_key)
+      ) STRICT;
+      CREATE INDEX pool_slots_by_run ON pool_slots (run_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -5,7 +5,11 @@ import {
   assetLeaseSchema,
   instigatorStateSchema,
   materializationRecordSchema,
+  poolSlotSchema,
+  type QueuedRunRequest,
+  queuedRunRequestSchema,
   runEventSchema,
+  type RunRecord,
   runRecordSchema,
   runStatusSchema,
   storedRunEventSchema,
@@ -20,7 +24,7 @@ import {
  * errors in the same words. Backends differ only in how a time is stored.
  */
 
-export const runEndSchema = z.object({ status: runStatusSchema.exclude(['started']), endedAt: z.date() });
+export const runEndSchema = z.object({ status: runStatusSchema.exclude(['queued', 'started']), endedAt: z.date() });
 
 /** A record checked against its schema, or `STRATA_STORAGE_INVALID_RECORD` naming `what` and each problem. */
 export function validRecord<T>(schema: z.ZodType<T>, record: unknown, what: string): T {
@@ -34,6 +38,37 @@ export function invalidRecord(what: string, error: z.ZodError): StrataError {
     hint: 'This is a bug in the code that built the record: fix the field named above.',
     cause: error,
   });
+}
+
+export function duplicateRun(runId: string, location: string, cause: unknown): StrataError {
+  return new StrataError('STRATA_STORAGE_DUPLICATE_RUN', `A run with id "${runId}" already exists in ${location}.`, {
+    hint: 'Give every run a new id (a random UUID).',
+    cause,
+  });
+}
+
+/** A run to queue and its request, checked: the run must be `queued`. */
+export function validQueuedRun(run: RunRecord, request: QueuedRunRequest): { run: RunRecord; request: QueuedRunRequest } {
+  const what = `queued run "${run.runId}"`;
+  const valid = validRecord(runRecordSchema, run, what);
+  if (valid.status !== 'queued') {
+    throw new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: status must be "queued", got "${valid.status}". Nothing was written.`, {
+      hint: 'Create runs that start at once with createRun; enqueueRun is for runs that wait in the queue.',
+    });
+  }
+  return { run: valid, request: validRecord(queuedRunRequestSchema, request, `the request of ${what}`) };
+}
+
+/** A pool limit is a positive integer, or null for none. */
+export function validPoolLimit(pool: string, limit: number | null): void {
+  if (pool.length === 0) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', 'A pool name cannot be empty.', { hint: 'Name the pool as assets name it with `pool`.' });
+  }
+  if (limit !== null && (!Number.isInteger(limit) || limit < 1)) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `The limit of pool "${pool}" must be a positive integer, got ${limit}.`, {
+      hint: 'Pass null to remove the limit (the pool is then unlimited).',
+    });
+  }
 }
 
 /** Log data and metadata come from user code: BigInts and cycles end up here. */
@@ -72,6 +107,7 @@ export function rowId(row: unknown): string {
     record['seq'] ??
       record['id'] ??
       record['asset_key'] ??
+      record['pool'] ??
       record['code_version'] ??
       (record['name'] === undefined ? '?' : `${String(record['kind'])}/${String(record['name'])}`),
   );
@@ -240,5 +276,31 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
       cursor: row.cursor,
     }))
     .pipe(storedTickSchema);
-  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow };
+  const poolSlotRow = z
+    .object({
+      pool: z.string(),
+      run_id: z.string(),
+      asset_key: z.string(),
+      pid: z.int().nullable(),
+      hostname: z.string().nullable(),
+      acquired_at: time,
+      expires_at: time,
+    })
+    .transform((row) => ({
+      pool: row.pool,
+      runId: row.run_id,
+      assetKey: row.asset_key,
+      pid: row.pid,
+      hostname: row.hostname,
+      acquiredAt: row.acquired_at,
+      expiresAt: row.expires_at,
+    }))
+    .pipe(poolSlotSchema);
+
+  /** The `request` column of a run joined with its `queued_runs` row; `runRow` reads the rest of it. */
+  const queuedRequestRow = z.object({ request: jsonText(queuedRunRequestSchema) }).transform((row) => row.request);
+
+  const poolLimitRow = z.object({ pool: z.string(), slot_limit: z.int().positive() });
+
+  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow };
 }

@@ -70,7 +70,7 @@ describe('PostgresInstanceStorage', () => {
     }
   });
 
-  it('indexes what the CLI looks up: latest materializations, runs by start and status, events, ticks, leases, launches', async () => {
+  it('indexes what the CLI looks up: latest materializations, runs by start and status, events, ticks, leases, pool slots, launches', async () => {
     const schema = server.uniqueSchema('indexes');
     const storage = await PostgresInstanceStorage.open({ connectionString: server.connectionString, schema });
     await storage.close();
@@ -86,6 +86,7 @@ describe('PostgresInstanceStorage', () => {
       launches_by_run_key: '(triggered_by, run_key) WHERE (run_key IS NOT NULL)',
       materializations_by_asset: '(asset_key, id DESC)',
       materializations_by_run: '(run_id)',
+      pool_slots_by_run: '(run_id)',
       runs_by_start: '(started_at DESC, id DESC)',
       runs_by_status: '(status, started_at DESC, id DESC)',
       ticks_by_instigator: '(kind, name, id DESC)',
@@ -133,7 +134,7 @@ describe('PostgresInstanceStorage', () => {
         `SELECT table_schema AS schema, count(*)::int AS tables FROM information_schema.tables
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY table_schema ORDER BY table_schema`,
       );
-      const expected = 10; // nine tables and schema_migrations
+      const expected = 13; // twelve tables and schema_migrations
       expect(rows).toEqual([
         { schema, tables: expected },
         { schema: 'strata', tables: expected },

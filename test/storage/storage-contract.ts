@@ -560,6 +560,149 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         expect((await storage.acquireAssetLease({ ...request('r2', 1), assetKey: 'posts' })).acquired).toBe(true);
       });
     });
+
+    describe('concurrency pools', () => {
+      const claim = (runId: string, seconds: number, extra: { assetKey?: string; pool?: string; ttlMs?: number; takeOverFrom?: string } = {}) => ({
+        pool: 'api',
+        runId,
+        assetKey: 'users',
+        pid: 100,
+        hostname: 'host-a',
+        now: at(seconds),
+        ttlMs: 10_000,
+        ...extra,
+      });
+
+      it('sets, replaces and removes pool limits, listing them by pool name', async () => {
+        await storage.setPoolLimit('warehouse', 3);
+        await storage.setPoolLimit('api', 1);
+        await storage.setPoolLimit('api', 2);
+        expect([...(await storage.poolLimits())]).toEqual([['api', 2], ['warehouse', 3]]);
+        await storage.setPoolLimit('warehouse', null);
+        expect([...(await storage.poolLimits())]).toEqual([['api', 2]]);
+      });
+
+      it('refuses a limit that is not a positive integer', async () => {
+        await expectStrataError(storage.setPoolLimit('api', 0), 'STRATA_STORAGE_INVALID_ARGUMENT', /"api".*positive integer/);
+        await expectStrataError(storage.setPoolLimit('api', 1.5), 'STRATA_STORAGE_INVALID_ARGUMENT', /positive integer/);
+      });
+
+      it('grants slots up to the limit and names the holders when it is reached', async () => {
+        await storage.setPoolLimit('api', 2);
+        expect(await storage.claimPoolSlot(claim('r1', 0))).toEqual({ claimed: true });
+        expect(await storage.claimPoolSlot(claim('r1', 0, { assetKey: 'posts' }))).toEqual({ claimed: true });
+        const refused = await storage.claimPoolSlot(claim('r2', 1));
+        expect(refused).toMatchObject({ claimed: false, limit: 2, holders: [{ runId: 'r1' }, { runId: 'r1' }] });
+        if (refused.claimed) throw new Error('expected the slot to be refused');
+        expect(refused.holders.map((holder) => holder.assetKey).sort()).toEqual(['posts', 'users']);
+        // Another pool is counted apart.
+        expect(await storage.claimPoolSlot(claim('r2', 1, { pool: 'warehouse' }))).toEqual({ claimed: true });
+      });
+
+      it('grants a step the slot it holds again, and any number of slots in a pool without a limit', async () => {
+        await storage.setPoolLimit('api', 1);
+        await storage.claimPoolSlot(claim('r1', 0));
+        expect(await storage.claimPoolSlot(claim('r1', 1))).toEqual({ claimed: true });
+        for (const runId of ['r1', 'r2', 'r3']) expect(await storage.claimPoolSlot(claim(runId, 1, { pool: 'free' }))).toEqual({ claimed: true });
+        expect((await storage.poolSlots(at(2))).filter((slot) => slot.pool === 'free')).toHaveLength(3);
+      });
+
+      it('frees a slot on release, one step or every slot of a run', async () => {
+        await storage.setPoolLimit('api', 1);
+        await storage.claimPoolSlot(claim('r1', 0));
+        await storage.releasePoolSlot('api', 'r2', 'users');
+        expect((await storage.claimPoolSlot(claim('r2', 1))).claimed).toBe(false);
+        await storage.releasePoolSlot('api', 'r1', 'users');
+        expect((await storage.claimPoolSlot(claim('r2', 1))).claimed).toBe(true);
+        await storage.releasePoolSlots('r2');
+        expect((await storage.claimPoolSlot(claim('r3', 2))).claimed).toBe(true);
+      });
+
+      it('frees a slot whose run stopped renewing it, and keeps one the heartbeat renewed', async () => {
+        await storage.setPoolLimit('api', 1);
+        // Expired from the start: a ttl of 0.
+        await storage.claimPoolSlot(claim('r1', 0, { ttlMs: 0 }));
+        await storage.renewPoolSlots('r1', at(0), 10_000);
+        expect((await storage.claimPoolSlot(claim('r2', 1))).claimed).toBe(false);
+        await storage.renewPoolSlots('r1', at(1), 0);
+        expect(await storage.claimPoolSlot(claim('r2', 2))).toEqual({ claimed: true });
+        expect((await storage.claimPoolSlot(claim('r1', 3))).claimed).toBe(false);
+      });
+
+      it('takes over the slots of the named holder only', async () => {
+        await storage.setPoolLimit('api', 1);
+        await storage.claimPoolSlot(claim('r1', 0));
+        expect((await storage.claimPoolSlot(claim('r2', 1, { takeOverFrom: 'r9' }))).claimed).toBe(false);
+        expect(await storage.claimPoolSlot(claim('r2', 1, { takeOverFrom: 'r1' }))).toEqual({ claimed: true });
+        expect((await storage.poolSlots(at(2))).map((slot) => slot.runId)).toEqual(['r2']);
+      });
+
+      it('lists the slots in use by pool, with their run, step and process', async () => {
+        await storage.claimPoolSlot(claim('r1', 0, { pool: 'warehouse' }));
+        await storage.claimPoolSlot(claim('r2', 0));
+        await storage.claimPoolSlot(claim('r3', 0, { ttlMs: 0 }));
+        const slots = await storage.poolSlots(at(1));
+        expect(slots.map((slot) => [slot.pool, slot.runId, slot.assetKey, slot.pid, slot.hostname])).toEqual([
+          ['api', 'r2', 'users', 100, 'host-a'],
+          ['warehouse', 'r1', 'users', 100, 'host-a'],
+        ]);
+      });
+    });
+
+    describe('run queue', () => {
+      const queued = (runId: string, seconds: number) => run({ runId, status: 'queued', startedAt: at(seconds), pid: null, hostname: null, trigger: 'schedule:nightly' });
+      const claim = (runId: string, maxStartedRuns: number | null = null) => ({ runId, pid: 7, hostname: 'daemon-host', startedAt: at(50), maxStartedRuns });
+
+      it('keeps a queued run with its request and lists the queue oldest first', async () => {
+        await storage.enqueueRun(queued('q2', 20), { job: 'refresh', tags: { team: 'data' } });
+        await storage.enqueueRun(queued('q1', 10), { select: '+top_authors', exclude: 'posts', force: true, refresh: 'users' });
+        const queue = await storage.queuedRuns();
+        // Oldest = queued first, whatever the times say.
+        expect(queue.map((entry) => entry.run.runId)).toEqual(['q2', 'q1']);
+        expect(queue[0]).toEqual({ run: queued('q2', 20), request: { job: 'refresh', tags: { team: 'data' } } });
+        expect(queue[1]?.request).toEqual({ select: '+top_authors', exclude: 'posts', force: true, refresh: 'users' });
+        expect((await storage.listRuns({ status: 'queued' })).map((r) => r.runId)).toEqual(['q2', 'q1']);
+      });
+
+      it('refuses to queue a run whose status is not queued, or an id that exists', async () => {
+        await expectStrataError(storage.enqueueRun(run({ runId: 'r1' }), {}), 'STRATA_STORAGE_INVALID_RECORD', /"queued"/);
+        await storage.createRun(run({ runId: 'r1' }));
+        await expectStrataError(storage.enqueueRun(queued('r1', 0), {}), 'STRATA_STORAGE_DUPLICATE_RUN', /"r1"/);
+        expect(await storage.queuedRuns()).toEqual([]);
+      });
+
+      it('starts a queued run for one claimer only, recording its process and start', async () => {
+        await storage.enqueueRun(queued('q1', 10), { job: 'refresh' });
+        const results = await Promise.all([storage.claimQueuedRun(claim('q1')), storage.claimQueuedRun(claim('q1'))]);
+        expect(results.sort()).toEqual(['claimed', 'gone']);
+        expect(await storage.getRun('q1')).toMatchObject({ status: 'started', pid: 7, hostname: 'daemon-host', startedAt: at(50) });
+        expect(await storage.queuedRuns()).toEqual([]);
+        expect(await storage.claimQueuedRun(claim('never-queued'))).toBe('gone');
+      });
+
+      it('claims no run once the maximum of started runs is reached', async () => {
+        await storage.createRun(run({ runId: 'running' }));
+        await storage.enqueueRun(queued('q1', 10), {});
+        await storage.enqueueRun(queued('q2', 11), {});
+        expect(await storage.claimQueuedRun(claim('q1', 1))).toBe('at-capacity');
+        expect(await storage.claimQueuedRun(claim('q1', 2))).toBe('claimed');
+        expect(await storage.claimQueuedRun(claim('q2', 2))).toBe('at-capacity');
+        await storage.finishRun('running', 'success', at(60));
+        // The loser finds the run gone, or (counting the winner's run) the maximum reached: either way it starts nothing.
+        const racing = await Promise.all([storage.claimQueuedRun(claim('q2', 2)), storage.claimQueuedRun(claim('q2', 2))]);
+        expect(racing.filter((result) => result === 'claimed')).toHaveLength(1);
+      });
+
+      it('fails a queued run that cannot be started, and never prunes a queued one', async () => {
+        await storage.enqueueRun(queued('q1', 0), { job: 'gone' });
+        await storage.enqueueRun(queued('q2', 0), { job: 'refresh' });
+        await storage.finishRun('q1', 'failed', at(5));
+        expect((await storage.queuedRuns()).map((entry) => entry.run.runId)).toEqual(['q2']);
+        expect(await storage.pruneRuns(at(100))).toMatchObject({ runs: 1 });
+        expect((await storage.getRun('q2'))?.status).toBe('queued');
+        expect(await storage.getRun('q1')).toBeUndefined();
+      });
+    });
   });
 }
 
