@@ -75,6 +75,13 @@ let drivers: Promise<Drivers> | undefined;
  * `output-modified`. Changes made with triggers off (`session_replication_role
  * = replica`, as logical replication applies them) are not noticed.
  *
+ * Hazard for other SQL reading the tables: a query that waits for a swap
+ * reads the new table with a snapshot taken before it was filled, and sees it
+ * empty (Postgres resolves the name again after the wait, but keeps the
+ * snapshot). Loads here lock the table first and read in a new statement;
+ * readers outside Strata that cannot tolerate it should do the same (`BEGIN;
+ * LOCK TABLE ... IN ACCESS SHARE MODE; SELECT ...`).
+ *
  * Connections are opened on first use; a connection string that is missing
  * is reported then, so commands that never touch the tables (`assets list`)
  * work without one.
@@ -238,10 +245,21 @@ export class PostgresIOManager implements IOManager {
     const client = await this.#connect(action);
     let broken = false;
     try {
+      // A statement's snapshot is taken before it waits for its locks, so a
+      // COPY that waited for a store's swap would read the new table with a
+      // snapshot from before it was filled, and see it empty. Locking first,
+      // then reading in a statement of its own (a new snapshot, under READ
+      // COMMITTED), sees the committed table whole; the lock keeps the next
+      // swap out until the read is done.
+      await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
+      await client.query(`LOCK TABLE ${target} IN ACCESS SHARE MODE`);
       const rows = client.query(copy.to(`COPY (SELECT ${postgresColumnOutputs(asset.columns)} FROM ${target}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
-      return await readCsvTable(rows, asset.columns, { path: where, hint });
+      const table = await readCsvTable(rows, asset.columns, { path: where, hint });
+      await client.query('COMMIT');
+      return table;
     } catch (error) {
-      // A read abandoned mid-COPY leaves the connection inside it: never hand it to the next caller.
+      // A read abandoned mid-COPY leaves the connection inside it (and inside the
+      // transaction): never hand it to the next caller.
       broken = true;
       const state = sqlState(error);
       if (state === UNDEFINED_TABLE || state === INVALID_SCHEMA_NAME) {
