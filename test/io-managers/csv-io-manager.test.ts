@@ -56,6 +56,11 @@ describe('CsvIOManager', () => {
   };
 
   describe('where it writes', () => {
+    it('is visible on this host, or to every host when its folder is declared shared', () => {
+      expect(manager.visibility).toBe('host');
+      expect(new CsvIOManager({ baseDir: dir, shared: true }).visibility).toBe('cluster');
+    });
+
     it('has the kind "csv" and writes <baseDir>/<key>.csv', async () => {
       const { metadata } = await manager.store(scores, Table.fromRows<Row>([{ id: 1, name: 'a', score: 1 }], names(scores)));
       expect(manager.kind).toBe('csv');

@@ -9,8 +9,9 @@ describeIOManagerContract('MemoryIOManager', async () => ({
 }));
 
 describe('MemoryIOManager', () => {
-  it('has the kind "memory"', () => {
+  it('has the kind "memory" and is visible to its own process only', () => {
     expect(new MemoryIOManager().kind).toBe('memory');
+    expect(new MemoryIOManager().visibility).toBe('process');
   });
 
   it('reports neither a path nor a byte count, since nothing is written', async () => {
