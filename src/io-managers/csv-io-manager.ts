@@ -19,6 +19,11 @@ export interface CsvIOManagerOptions {
    * local to this host, which is enough for the `workers` executor only.
    * Strata cannot check it: a wrong `true` makes workers on other hosts fail
    * to find their inputs.
+   *
+   * Default: `STRATA_OUTPUT_SHARED=true` in the environment, so whoever
+   * deploys a project says where its folder lives, as `STRATA_OUTPUT_DIR` says
+   * which it is (and a trial of the work pool on one machine, where every
+   * worker sees the same disk, needs no code change).
    */
   readonly shared?: boolean;
 }
@@ -54,7 +59,7 @@ export class CsvIOManager implements IOManager {
   constructor(options: CsvIOManagerOptions = {}) {
     // An empty STRATA_OUTPUT_DIR counts as unset rather than meaning the cwd.
     this.baseDir = resolve(projectRoot(), options.baseDir ?? (process.env.STRATA_OUTPUT_DIR || 'output'));
-    this.visibility = options.shared === true ? 'cluster' : 'host';
+    this.visibility = (options.shared ?? process.env.STRATA_OUTPUT_SHARED === 'true') ? 'cluster' : 'host';
   }
 
   get location(): string {

@@ -1,0 +1,276 @@
+import type pg from 'pg';
+import type { StoreResult } from '../core/io-manager.js';
+import type { SerializedError } from '../execution/serialized-error.js';
+import type { StepRequest } from '../execution/step-executor.js';
+import { quoteIdentifier } from '../storage/postgres-migrations.js';
+import type { WorkPoolSchemas } from './work-pool-schema.js';
+
+/** How a dispatch ended, as the worker that ran it recorded it (or the coordinator, for a lost or canceled one). */
+export type DispatchOutcome =
+  | { readonly kind: 'succeeded'; readonly stored: StoreResult }
+  | { readonly kind: 'failed'; readonly error: SerializedError };
+
+export type DispatchState = 'queued' | 'running' | 'succeeded' | 'failed' | 'lost' | 'canceled';
+
+/** What a coordinator polls of one dispatch. */
+export interface DispatchStatus {
+  readonly id: number;
+  readonly state: DispatchState;
+  readonly worker: string | null;
+  readonly outcome: DispatchOutcome | null;
+  /** Running, and its worker has not heartbeated for longer than the coordinator allows: its process is gone. */
+  readonly silent: boolean;
+  /** Still queued for longer than the coordinator's notice delay: no worker of its pool is taking work. */
+  readonly unclaimed: boolean;
+}
+
+/** What a worker claims: the step to run and the code it must run it with. */
+export interface ClaimedDispatch {
+  readonly request: StepRequest;
+  readonly codeVersion: string;
+}
+
+/** The graphile-worker task a work pool's workers run: one task identifier per pool, so a worker takes only its pool's steps. */
+export function stepTask(workPool: string): string {
+  return `strata_step:${workPool}`;
+}
+
+/** The job's payload: only the dispatch's id. Inputs and outputs go through IO managers, never through the queue. */
+export interface StepJobPayload {
+  readonly dispatchId: number;
+}
+
+/**
+ * The rows of `step_dispatches` and `run_cancellations`: every read and write
+ * the coordinators and workers of a work pool make, in one place, so the
+ * state machine (queued → running → succeeded | failed, or lost | canceled)
+ * is written down once. Each state change is guarded by the state it leaves,
+ * so a worker that was declared lost cannot record a result afterwards.
+ */
+export class StepDispatches {
+  readonly #pool: pg.Pool;
+  readonly #schemas: WorkPoolSchemas;
+  readonly #dispatches: string;
+  readonly #cancellations: string;
+  readonly #graphile: string;
+  readonly #runs: string;
+  readonly #leases: string;
+
+  constructor(pool: pg.Pool, schemas: WorkPoolSchemas) {
+    this.#pool = pool;
+    this.#schemas = schemas;
+    const workPool = quoteIdentifier(schemas.workPool);
+    const instance = quoteIdentifier(schemas.instance);
+    this.#dispatches = `${workPool}.step_dispatches`;
+    this.#cancellations = `${workPool}.run_cancellations`;
+    this.#graphile = quoteIdentifier(schemas.graphileWorker);
+    this.#runs = `${instance}.runs`;
+    this.#leases = `${instance}.asset_leases`;
+  }
+
+  /**
+   * Records a dispatch and enqueues its job in one transaction: a job never
+   * exists without its row, nor a queued row without its job. The job key
+   * (run, step, attempt, try) makes enqueueing twice a no-op replace, and
+   * `max_attempts` 1 leaves retries to Strata's own policy.
+   */
+  async enqueue(request: StepRequest, options: { readonly try: number; readonly workPool: string; readonly codeVersion: string }): Promise<number> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted = await client.query<{ id: number }>(
+        `INSERT INTO ${this.#dispatches} (run_id, asset_key, attempt, try, work_pool, request, code_version) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [request.runId, request.assetKey, request.attempt, options.try, options.workPool, JSON.stringify(request), options.codeVersion],
+      );
+      const id = Number(inserted.rows[0]!.id);
+      const payload: StepJobPayload = { dispatchId: id };
+      const job = await client.query<{ id: string }>(
+        `SELECT id FROM ${this.#graphile}.add_job($1, $2::json, max_attempts => 1, job_key => $3)`,
+        [stepTask(options.workPool), JSON.stringify(payload), `${request.runId}/${request.assetKey}/${request.attempt}/${options.try}`],
+      );
+      await client.query(`UPDATE ${this.#dispatches} SET job_id = $2 WHERE id = $1`, [id, job.rows[0]!.id]);
+      await client.query('COMMIT');
+      return id;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The current state of these dispatches (see `DispatchStatus` for the two timeouts). */
+  async statuses(ids: readonly number[], options: { readonly silentAfterMs: number; readonly unclaimedAfterMs: number }): Promise<DispatchStatus[]> {
+    if (ids.length === 0) return [];
+    const result = await this.#pool.query<{ id: string; state: DispatchState; worker: string | null; outcome: DispatchOutcome | null; silent: boolean; unclaimed: boolean }>(
+      `SELECT id, state, worker, outcome,
+              state = 'running' AND heartbeat_at < now() - make_interval(secs => $2::double precision / 1000) AS silent,
+              state = 'queued' AND queued_at < now() - make_interval(secs => $3::double precision / 1000) AS unclaimed
+         FROM ${this.#dispatches} WHERE id = ANY($1::bigint[])`,
+      [ids, options.silentAfterMs, options.unclaimedAfterMs],
+    );
+    // pg parses json columns: `outcome` arrives as the object `finish` stored.
+    return result.rows.map((row) => ({ ...row, id: Number(row.id) }));
+  }
+
+  /**
+   * Gives up on a running dispatch whose worker stopped heartbeating: marks it
+   * lost and frees its graphile-worker job, which graphile-worker alone would
+   * keep locked for four hours (unlock the dead worker's jobs, then delete
+   * this one; with `max_attempts` 1 an unlocked job is never taken again).
+   * False when the dispatch had ended meanwhile.
+   */
+  async markLost(id: number): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const lost = await client.query<{ job_id: string | null; graphile_worker_id: string | null }>(
+        `UPDATE ${this.#dispatches} SET state = 'lost', finished_at = now() WHERE id = $1 AND state = 'running' RETURNING job_id, graphile_worker_id`,
+        [id],
+      );
+      const row = lost.rows[0];
+      if (row !== undefined && row.job_id !== null) {
+        if (row.graphile_worker_id !== null) await client.query(`SELECT ${this.#graphile}.force_unlock_workers($1::text[])`, [[row.graphile_worker_id]]);
+        await client.query(`SELECT ${this.#graphile}.complete_jobs($1::bigint[])`, [[row.job_id]]);
+      }
+      await client.query('COMMIT');
+      return row !== undefined;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Withdraws a dispatch no worker has taken yet (its run was canceled):
+   * marks it canceled and deletes its job. False when a worker took it first.
+   */
+  async withdraw(id: number): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const withdrawn = await client.query<{ job_id: string | null }>(
+        `UPDATE ${this.#dispatches} SET state = 'canceled', finished_at = now() WHERE id = $1 AND state = 'queued' RETURNING job_id`,
+        [id],
+      );
+      const jobId = withdrawn.rows[0]?.job_id;
+      if (jobId != null) await client.query(`SELECT ${this.#graphile}.complete_jobs($1::bigint[])`, [[jobId]]);
+      await client.query('COMMIT');
+      return withdrawn.rows.length > 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Asks the worker running a dispatch to abort it; the worker hears at once (NOTIFY) or at its next heartbeat. */
+  async requestAbort(id: number): Promise<void> {
+    await this.#pool.query(
+      `WITH asked AS (UPDATE ${this.#dispatches} SET cancel_requested = true WHERE id = $1 AND state IN ('queued', 'running') RETURNING id)
+       SELECT pg_notify($2, 'abort:' || id) FROM asked`,
+      [id, this.#schemas.channel],
+    );
+  }
+
+  /**
+   * Records that a run is to be canceled (from any process, on any host) and
+   * tells its coordinator and the workers running its steps. True when the
+   * request is new.
+   */
+  async requestRunCancel(runId: string, requestedBy: string): Promise<boolean> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const inserted = await client.query(`INSERT INTO ${this.#cancellations} (run_id, requested_by) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING`, [runId, requestedBy]);
+      await client.query(`UPDATE ${this.#dispatches} SET cancel_requested = true WHERE run_id = $1 AND state IN ('queued', 'running')`, [runId]);
+      await client.query('SELECT pg_notify($1, $2)', [this.#schemas.channel, `cancel:${runId}`]);
+      await client.query('COMMIT');
+      return (inserted.rowCount ?? 0) > 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Whether someone asked to cancel the run (see `requestRunCancel`). */
+  async runCancelRequested(runId: string): Promise<boolean> {
+    const result = await this.#pool.query(`SELECT 1 FROM ${this.#cancellations} WHERE run_id = $1`, [runId]);
+    return result.rows.length > 0;
+  }
+
+  /**
+   * A worker takes a dispatch: only a queued one whose run is still going and
+   * not being canceled. Undefined otherwise (the coordinator withdrew it, or
+   * died: its run is no longer `started`), and the dispatch is then closed as
+   * canceled so nobody waits for it.
+   */
+  async claim(id: number, worker: { readonly name: string; readonly graphileWorkerId: string }): Promise<ClaimedDispatch | undefined> {
+    const claimed = await this.#pool.query<{ request: StepRequest; code_version: string }>(
+      `UPDATE ${this.#dispatches} AS d SET state = 'running', worker = $2, graphile_worker_id = $3, started_at = now(), heartbeat_at = now()
+        WHERE id = $1 AND state = 'queued' AND NOT cancel_requested
+          AND EXISTS (SELECT 1 FROM ${this.#runs} AS r WHERE r.run_id = d.run_id AND r.status = 'started')
+        RETURNING request, code_version`,
+      [id, worker.name, worker.graphileWorkerId],
+    );
+    const row = claimed.rows[0];
+    if (row === undefined) {
+      await this.#pool.query(`UPDATE ${this.#dispatches} SET state = 'canceled', finished_at = now() WHERE id = $1 AND state = 'queued'`, [id]);
+      return undefined;
+    }
+    return { request: row.request, codeVersion: row.code_version };
+  }
+
+  /**
+   * A worker's heartbeat for the dispatches it runs. Returns those it must
+   * abort, and why: declared lost, canceled, their run ended, or their
+   * coordinator stopped renewing the step's asset lease (it died: no worker
+   * keeps writing for a run nobody coordinates).
+   */
+  async heartbeat(ids: readonly number[]): Promise<Map<number, string>> {
+    const abort = new Map<number, string>();
+    if (ids.length === 0) return abort;
+    const result = await this.#pool.query<{ id: string; cancel_requested: boolean; run_status: string | null; leased: boolean }>(
+      `UPDATE ${this.#dispatches} AS d SET heartbeat_at = now()
+        WHERE id = ANY($1::bigint[]) AND state = 'running'
+        RETURNING id, cancel_requested,
+          (SELECT r.status FROM ${this.#runs} AS r WHERE r.run_id = d.run_id) AS run_status,
+          EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.asset_key AND l.expires_at > now()) AS leased`,
+      [ids],
+    );
+    const alive = new Set(result.rows.map((row) => Number(row.id)));
+    for (const id of ids) if (!alive.has(id)) abort.set(id, 'the coordinator gave the step to another worker');
+    for (const row of result.rows) {
+      const id = Number(row.id);
+      if (row.cancel_requested) abort.set(id, 'the run was canceled');
+      else if (row.run_status !== 'started') abort.set(id, `the run ended (${row.run_status ?? 'deleted'})`);
+      else if (!row.leased) abort.set(id, 'the run\'s coordinator stopped (its lease on the asset expired)');
+    }
+    return abort;
+  }
+
+  /** A worker records how a dispatch ended and tells the coordinator (NOTIFY), in one statement; nothing when it is no longer running. */
+  async finish(id: number, outcome: DispatchOutcome): Promise<void> {
+    await this.#pool.query(
+      `WITH done AS (UPDATE ${this.#dispatches} SET state = $2, outcome = $3, finished_at = now() WHERE id = $1 AND state = 'running' RETURNING id)
+       SELECT pg_notify($4, 'done:' || id) FROM done`,
+      [id, outcome.kind, JSON.stringify(outcome), this.#schemas.channel],
+    );
+  }
+
+  /** A stopping worker hands its running dispatches back: marked lost now, so coordinators re-dispatch them at once instead of waiting for the heartbeat to lapse. */
+  async handBack(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.#pool.query(
+      `WITH back AS (UPDATE ${this.#dispatches} SET state = 'lost', finished_at = now() WHERE id = ANY($1::bigint[]) AND state = 'running' RETURNING id)
+       SELECT pg_notify($2, 'done:' || id) FROM back`,
+      [ids, this.#schemas.channel],
+    );
+  }
+}
+

@@ -1,0 +1,216 @@
+import { hostname } from 'node:os';
+import type { AssetLogger } from '../core/asset.js';
+import type { Definitions } from '../core/definitions.js';
+import { StrataError } from '../core/errors.js';
+import type { StoreResult } from '../core/io-manager.js';
+import { serializeError } from '../execution/serialized-error.js';
+import type { StepRequest } from '../execution/step-executor.js';
+import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
+import type { InstanceStorage, LogLevel } from '../storage/instance-storage.js';
+import { codeVersionsOf } from '../versioning/code-versions.js';
+import type { StepJobPayload } from './step-dispatches.js';
+import { stepTask } from './step-dispatches.js';
+import { DEFAULT_WORK_POOL } from './queue-executor.js';
+import { WorkPoolConnection } from './work-pool-connection.js';
+import { graphileLogger } from './work-pool-schema.js';
+
+/** How often a worker heartbeats the steps it runs; a coordinator declares it lost after `WORKER_SILENT_AFTER_MS` of silence. */
+export const WORKER_HEARTBEAT_MS = 5_000;
+
+export interface WorkPoolWorkerOptions {
+  /** The instance (Postgres) the worker takes steps from and records logs in. */
+  readonly storage: InstanceStorage;
+  /** The same definitions its coordinators run: a step whose code version differs is refused. */
+  readonly definitions: Definitions;
+  /** URL of the module the definitions come from: each of the worker's threads imports it. */
+  readonly definitionsModule: string;
+  readonly projectRoot: string;
+  readonly codeCacheFile: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Steps run at once, each in a worker thread of its own. */
+  readonly concurrency: number;
+  /** The work pool whose steps it takes; default `default`. */
+  readonly workPool?: string | undefined;
+  /** Each step it starts and ends, for the command to print. */
+  readonly onStep?: ((event: WorkerStepEvent) => void) | undefined;
+  /** What graphile-worker reports as an error (a lost connection, say). */
+  readonly onError?: ((message: string) => void) | undefined;
+}
+
+export type WorkerStepEvent =
+  | { readonly type: 'started'; readonly request: StepRequest }
+  | { readonly type: 'succeeded'; readonly request: StepRequest; readonly stored: StoreResult; readonly durationMs: number }
+  | { readonly type: 'failed'; readonly request: StepRequest; readonly message: string; readonly durationMs: number }
+  | { readonly type: 'handed-back'; readonly request: StepRequest; readonly reason: string };
+
+interface RunningStep {
+  readonly request: StepRequest;
+  readonly controller: AbortController;
+}
+
+/**
+ * An `assets worker`: takes the steps of one work pool from graphile-worker
+ * and runs each in a worker thread (so a CPU-heavy compute never delays the
+ * heartbeats and aborts this thread handles), loading inputs and storing
+ * outputs through the IO managers, writing the step's log lines to the run,
+ * and recording the outcome for the coordinator.
+ *
+ * It aborts a step when its run is canceled, ends, or loses its coordinator
+ * (see `StepDispatches.heartbeat`). Stopping hands the running steps back, so
+ * their coordinators dispatch them again at once.
+ */
+export class WorkPoolWorker {
+  /** `host:pid`, as `assets runs` and the step's events name it. */
+  readonly name = `${hostname()}:${process.pid}`;
+  readonly workPool: string;
+  readonly #options: WorkPoolWorkerOptions;
+  readonly #running = new Map<number, RunningStep>();
+  #connection: WorkPoolConnection | undefined;
+  #steps: WorkerStepExecutor | undefined;
+  #runner: import('graphile-worker').Runner | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #stopping = false;
+
+  constructor(options: WorkPoolWorkerOptions) {
+    this.#options = options;
+    this.workPool = options.workPool || DEFAULT_WORK_POOL;
+  }
+
+  /** The database and schema it takes work from, for messages. */
+  get location(): string {
+    return this.#connection?.location ?? '';
+  }
+
+  /** Connects and starts taking steps; resolves once it is listening for jobs. */
+  async start(): Promise<void> {
+    this.#connection = await WorkPoolConnection.open(this.#options.storage, (payload) => this.#notified(payload), 'assets worker');
+    this.#steps = new WorkerStepExecutor({ moduleUrl: this.#options.definitionsModule, env: this.#options.env, projectRoot: this.#options.projectRoot }, this.#options.concurrency);
+    this.#heartbeat = setInterval(() => void this.#beat(), WORKER_HEARTBEAT_MS);
+    const { run } = await import('graphile-worker');
+    this.#runner = await run({
+      pgPool: this.#connection.pool,
+      schema: this.#connection.schemas.graphileWorker,
+      concurrency: this.#options.concurrency,
+      // The command handles Ctrl-C and SIGTERM: it stops this worker cleanly.
+      noHandleSignals: true,
+      logger: await graphileLogger(this.#options.onError),
+      taskList: {
+        [stepTask(this.workPool)]: async (payload, helpers) => {
+          try {
+            await this.#runJob(payload as StepJobPayload, helpers.job.locked_by ?? '');
+          } catch (error) {
+            // The database failed under the step's bookkeeping: the step's
+            // coordinator sees the dispatch fall silent and sends it elsewhere.
+            // Returning normally keeps graphile-worker from keeping a failed job.
+            this.#options.onError?.(`step bookkeeping failed: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        },
+      },
+    });
+  }
+
+  /** Resolves when the worker stops (see `stop`), rejects when graphile-worker fails. */
+  get done(): Promise<void> {
+    return this.#runner?.promise ?? Promise.resolve();
+  }
+
+  /** Takes no more steps, aborts and hands back those running, and disconnects. */
+  async stop(reason: string): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#heartbeat);
+    const running = [...this.#running.entries()];
+    await this.#connection?.dispatches.handBack(running.map(([id]) => id)).catch(() => {
+      // Unreachable database: the coordinators notice the silence instead.
+    });
+    for (const [, step] of running) {
+      step.controller.abort(new Error(reason));
+      this.#options.onStep?.({ type: 'handed-back', request: step.request, reason });
+    }
+    await this.#runner?.stop();
+    await this.#steps?.close();
+    await this.#connection?.close();
+  }
+
+  async #runJob(payload: StepJobPayload, graphileWorkerId: string): Promise<void> {
+    const dispatches = this.#connection!.dispatches;
+    const claimed = await dispatches.claim(payload.dispatchId, { name: this.name, graphileWorkerId });
+    if (claimed === undefined || this.#stopping) return;
+    const { request } = claimed;
+    const controller = new AbortController();
+    this.#running.set(payload.dispatchId, { request, controller });
+    const started = performance.now();
+    const logs = new StepLog(this.#options.storage, request);
+    this.#options.onStep?.({ type: 'started', request });
+    try {
+      await this.#checkCode(request.assetKey, claimed.codeVersion);
+      const { stored } = await this.#steps!.attempt(request, { signal: controller.signal, log: logs.logger, inMemory: new Map() });
+      await logs.flushed();
+      await dispatches.finish(payload.dispatchId, { kind: 'succeeded', stored });
+      this.#options.onStep?.({ type: 'succeeded', request, stored, durationMs: Math.round(performance.now() - started) });
+    } catch (error) {
+      await logs.flushed();
+      // Stopping handed it back already; its coordinator dispatches it again.
+      if (this.#stopping) return;
+      await dispatches.finish(payload.dispatchId, { kind: 'failed', error: serializeError(error) });
+      this.#options.onStep?.({ type: 'failed', request, message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started) });
+    } finally {
+      this.#running.delete(payload.dispatchId);
+    }
+  }
+
+  /** Refuses a step when this worker loaded other code than its coordinator planned with: its output would be recorded under the wrong code version. */
+  async #checkCode(assetKey: string, planned: string): Promise<void> {
+    const versions = await codeVersionsOf(this.#options.definitions, { projectRoot: this.#options.projectRoot, cacheFile: this.#options.codeCacheFile });
+    const here = versions.get(assetKey)?.version;
+    if (here === planned) return;
+    throw new StrataError(
+      'STRATA_WORKER_CODE_MISMATCH',
+      here === undefined
+        ? `Worker ${this.name} has no asset "${assetKey}" in its definitions.`
+        : `Worker ${this.name} runs other code for "${assetKey}" than the run was planned with (code version ${here.slice(0, 12)}, planned ${planned.slice(0, 12)}).`,
+      { hint: 'Deploy the same code to every worker and restart them (`assets worker`), then run again.' },
+    );
+  }
+
+  async #beat(): Promise<void> {
+    try {
+      const toAbort = await this.#connection!.dispatches.heartbeat([...this.#running.keys()]);
+      for (const [id, reason] of toAbort) this.#running.get(id)?.controller.abort(new Error(reason));
+    } catch {
+      // Unreachable database: the next beat tries again; a coordinator that
+      // hears nothing for long enough dispatches the step elsewhere.
+    }
+  }
+
+  #notified(payload: string): void {
+    if (payload.startsWith('abort:')) this.#running.get(Number(payload.slice('abort:'.length)))?.controller.abort(new Error('the run was canceled'));
+    else if (payload.startsWith('cancel:')) {
+      const runId = payload.slice('cancel:'.length);
+      for (const step of this.#running.values()) if (step.request.runId === runId) step.controller.abort(new Error('the run was canceled'));
+    }
+  }
+}
+
+/**
+ * A step's log lines, written to its run's events as the compute logs them,
+ * in order, so `assets logs -f` on any host shows them while the step runs.
+ */
+class StepLog {
+  readonly logger: AssetLogger;
+  #written: Promise<void> = Promise.resolve();
+
+  constructor(storage: InstanceStorage, request: StepRequest) {
+    const at = (level: LogLevel) => (message: string, data?: Record<string, unknown>) => {
+      const event = { runId: request.runId, time: new Date(), type: 'log' as const, assetKey: request.assetKey, attempt: request.attempt, level, message, data: data ?? null };
+      this.#written = this.#written.then(() => storage.write({ events: [event] })).catch(() => {
+        // A log line that cannot be written must not fail the step.
+      });
+    };
+    this.logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  }
+
+  flushed(): Promise<void> {
+    return this.#written;
+  }
+}
