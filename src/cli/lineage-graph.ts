@@ -1,25 +1,5 @@
-import type { AssetStatus, StaleReasonKind } from '../graph/planner.js';
-import type { LineageEdge } from './lineage-walk.js';
-
-/** One asset of a lineage, as the graph formats show it. */
-export interface LineageNode {
-  readonly key: string;
-  readonly group: string;
-  /** The kind of its IO manager (`csv`, `memory`, ...). */
-  readonly kind: string;
-  readonly tags: readonly string[];
-  readonly status: AssetStatus;
-  readonly reasons: readonly StaleReasonKind[];
-  readonly lastMaterializedAt: Date | undefined;
-}
-
-/** A lineage as a plain graph: the assets drawn, in topological order, and the edges between them in data-flow order. */
-export interface LineageGraph {
-  /** The assets the lineage was asked for; drawn emphasised. */
-  readonly selected: readonly string[];
-  readonly nodes: readonly LineageNode[];
-  readonly edges: readonly LineageEdge[];
-}
+import type { AssetStatus } from '../graph/planner.js';
+import type { LineageGraph } from '../instance/asset-lineage.js';
 
 /** Fill and outline colours per status, shared by the Graphviz and Mermaid outputs. */
 const COLOURS: Readonly<Record<AssetStatus, { readonly fill: string; readonly stroke: string }>> = {

@@ -1,5 +1,5 @@
 import type { AssetStatus } from '../graph/planner.js';
-import type { LineageWalk } from './lineage-walk.js';
+import type { LineageWalk } from '../instance/lineage-walk.js';
 import { visibleLength } from './render-table.js';
 import { statusSymbol } from './status-symbol.js';
 import type { Style } from './style.js';

@@ -1,6 +1,5 @@
-import type { CliIO } from './cli-io.js';
 import type { FlagSpec, ParsedArgs } from './command.js';
-import { definitionsModuleUrl } from './load-definitions.js';
+import type { Instance } from '../instance/instance.js';
 import { stringFlag } from './parse-args.js';
 
 export const SELECTION_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -15,11 +14,10 @@ export const DEFINITIONS_FLAG: Readonly<Record<string, FlagSpec>> = {
 /**
  * For a command that reads no definitions (`runs`, `logs`): it accepts
  * `--definitions`, so one command line works with every command, and the
- * instance it opens is that module's project's (`openInstance` reads it from
- * `io`). The module must exist: project lookup alone would fall back to the
- * working folder, and show another instance, on a mistyped path.
+ * instance it opens is that module's project's. The module must exist:
+ * project lookup alone would fall back to the working folder, and show
+ * another instance, on a mistyped path.
  */
-export function checkDefinitionsFlag(args: ParsedArgs, io: Pick<CliIO, 'cwd' | 'env'>): void {
-  const modulePath = stringFlag(args, 'definitions');
-  if (modulePath !== undefined) definitionsModuleUrl(modulePath, io);
+export function checkDefinitionsFlag(args: ParsedArgs, instance: Instance): void {
+  if (stringFlag(args, 'definitions') !== undefined) instance.definitionsModuleUrl();
 }

@@ -12,6 +12,9 @@ export interface AssetState {
   readonly source: SourceObservation | undefined;
 }
 
+/** What reading states needs besides the definitions and the instance. */
+export type AssetStateOptions = Pick<PlanOptions, 'env' | 'now' | 'signal' | 'codeCacheFile'>;
+
 /**
  * The status of `keys`, decided exactly as a run of everything would decide
  * it. The plan covers the keys and all their ancestors (`+(...)`): a status
@@ -25,7 +28,7 @@ export async function readAssetStates(
   definitions: Definitions,
   storage: InstanceStorage,
   keys: readonly string[],
-  options: Pick<PlanOptions, 'env' | 'now' | 'signal' | 'codeCacheFile'>,
+  options: AssetStateOptions,
 ): Promise<ReadonlyMap<string, AssetState>> {
   const states = new Map<string, AssetState>();
   if (keys.length === 0) return states;

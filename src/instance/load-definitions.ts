@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { instanceConfigOf } from '../core/define-config.js';
 import type { Definitions } from '../core/definitions.js';
 import { DefinitionError, StrataError } from '../core/errors.js';
 import { setProjectRoot } from '../core/project-root.js';
@@ -8,15 +9,12 @@ import { definitionsFromModule } from '../execution/definitions-from-module.js';
 import { importModule } from '../execution/import-module.js';
 import { checkJobSelections } from '../graph/check-job-selections.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
-import { type Project, STRATA_ROOT } from './locate-project.js';
+import { isConfigFile, type Located, type Project, STRATA_ROOT } from './locate-project.js';
 
 /**
  * Loads the definitions of a project (see `locateProject` for where from;
- * TypeScript loads directly, through tsx). The module exports them
- * as `default` or as `definitions`. Then checks what the module alone could
- * not: job selections against the asset graph, and every configurable
- * resource's config against the environment, so a bad variable stops the
- * command before anything runs. Starts computing the assets' code versions
+ * TypeScript loads directly, through tsx), checks them fully (see
+ * `validateDefinitions`), and starts computing the assets' code versions
  * right away (see `codeVersionsOf`) unless `versionCode` is false.
  */
 export async function loadDefinitions(
@@ -24,6 +22,27 @@ export async function loadDefinitions(
   env: Readonly<Record<string, string | undefined>>,
   options: { readonly versionCode?: boolean } = {},
 ): Promise<Definitions> {
+  const definitions = await importDefinitions(project);
+  // importDefinitions threw when no module was found.
+  const { file } = project.definitions as Located;
+  if (!isConfigFile(file) && instanceConfigOf(definitions) !== undefined) {
+    throw new StrataError('STRATA_INSTANCE_CONFIG', `${file} configures the instance (defineConfig's instance), but only a strata.config.* file may: commands that load no definitions (assets runs, assets logs) read it from there.`, {
+      hint: 'Move the defineConfig(...) call into strata.config.ts at the project root, or set STRATA_DATABASE_URL instead.',
+    });
+  }
+  validateDefinitions(definitions, env);
+  // Started now, awaited by planning: the versions are of the files as they were when the code was loaded.
+  // (`versionCode: false` for commands that never plan, such as `info`, which must write nothing.)
+  if (options.versionCode !== false) void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
+  return definitions;
+}
+
+/**
+ * Imports a project's definitions module, which exports them as `default` or
+ * as `definitions`, and checks nothing more: for a caller that only needs
+ * what the module declares (the instance's database, for `assets runs`).
+ */
+export async function importDefinitions(project: Project): Promise<Definitions> {
   if (project.definitions instanceof StrataError) throw project.definitions;
   const located = project.definitions;
   const where = located.isExample ? 'the example pipeline' : located.file;
@@ -40,16 +59,21 @@ export async function loadDefinitions(
       cause: error,
     });
   }
-  const definitions = definitionsFromModule(loaded, where);
-  // Job selections need the asset graph, which defineDefinitions (in core) does not have.
+  return definitionsFromModule(loaded, where);
+}
+
+/**
+ * Checks what `defineDefinitions` alone could not: job selections against
+ * the asset graph, and every configurable resource's config against the
+ * environment, so a bad variable stops a command before anything runs.
+ * Throws a `DefinitionError` listing every bad job selection, else the
+ * resource config error.
+ */
+export function validateDefinitions(definitions: Definitions, env: Readonly<Record<string, string | undefined>>): void {
   const problems = checkJobSelections(definitions);
   if (problems.length > 0) throw new DefinitionError(problems);
   const configProblems = resourceConfigProblems(definitions, env);
   if (configProblems.length > 0) throw resourceConfigError(configProblems);
-  // Started now, awaited by planning: the versions are of the files as they were when the code was loaded.
-  // (`versionCode: false` for commands that never plan, such as `info`, which must write nothing.)
-  if (options.versionCode !== false) void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
-  return definitions;
 }
 
 /**

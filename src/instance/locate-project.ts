@@ -18,6 +18,11 @@ const EXAMPLE_MODULE = ['../assets/definitions.js', '../assets/definitions.ts'].
 /** Config file names, in the order they win when a folder has more than one. */
 const CONFIG_FILES = ['strata.config.ts', 'strata.config.js', 'strata.config.mjs'];
 
+/** Whether `file` is a project config file (`strata.config.ts|js|mjs`), the one place an instance can be configured. */
+export function isConfigFile(file: string): boolean {
+  return CONFIG_FILES.includes(path.basename(file));
+}
+
 /** Extensions tried after a module path given without one. */
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 

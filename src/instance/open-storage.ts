@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { type InstanceConfig, isPostgresUrl } from '../core/define-config.js';
 import { StrataError } from '../core/errors.js';
 import { redactUrl } from '../resources/redact-url.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
@@ -13,31 +14,33 @@ export type StorageLocation =
   | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined; readonly display: string };
 
 /**
- * The instance a project uses: Postgres when `STRATA_DATABASE_URL` is set (a
- * `postgres://` URL; `STRATA_DATABASE_SCHEMA` names the schema, default
- * `strata`), so several processes and hosts share one instance; else SQLite
- * in `<home>/strata.db`.
+ * The instance a project uses, first match wins: `STRATA_DATABASE_URL` (a
+ * `postgres://` URL); the config's `instance.postgres.url` (see
+ * `defineConfig`); else SQLite in `<home>/strata.db`. A Postgres instance is
+ * shared by several processes and hosts; its schema is
+ * `STRATA_DATABASE_SCHEMA`, else the config's `schema` when the config chose
+ * the database, else `strata`.
  */
-export function storageLocation(project: Pick<Project, 'home'>, env: Env): StorageLocation {
-  const url = env.STRATA_DATABASE_URL;
-  if (url === undefined || url === '') return { kind: 'sqlite', path: path.join(project.home, SQLITE_DATABASE_FILE) };
-  if (!/^postgres(?:ql)?:\/\//i.test(url)) {
-    throw new StrataError('STRATA_DATABASE_URL', `STRATA_DATABASE_URL must be a postgres:// URL, got "${redactUrl(url)}".`, {
+export function storageLocation(project: Pick<Project, 'home'>, env: Env, config: InstanceConfig | undefined): StorageLocation {
+  const fromEnv = env.STRATA_DATABASE_URL || undefined;
+  if (fromEnv !== undefined && !isPostgresUrl(fromEnv)) {
+    throw new StrataError('STRATA_DATABASE_URL', `STRATA_DATABASE_URL must be a postgres:// URL, got "${redactUrl(fromEnv)}".`, {
       hint: 'Set it to postgres://user:password@host:5432/database, or unset it to keep the instance in SQLite (STRATA_HOME).',
     });
   }
-  const schema = env.STRATA_DATABASE_SCHEMA || undefined;
+  const url = fromEnv ?? config?.postgres?.url;
+  if (url === undefined) return { kind: 'sqlite', path: path.join(project.home, SQLITE_DATABASE_FILE) };
+  const schema = env.STRATA_DATABASE_SCHEMA || (fromEnv === undefined ? config?.postgres?.schema : undefined);
   return { kind: 'postgres', url, schema, display: `${redactUrl(url)} (schema ${schema ?? 'strata'})` };
 }
 
 /**
- * Opens a project's instance storage (see `storageLocation`; each backend is
- * imported lazily, so commands without history load neither driver), after
- * failing the runs whose process died without finishing them, so every reader
- * sees a consistent instance.
+ * Opens the instance storage at `location` (each backend is imported lazily,
+ * so commands without history load neither driver), after failing the runs
+ * whose process died without finishing them, so every reader sees a
+ * consistent instance.
  */
-export async function openStorage(project: Pick<Project, 'home'>, options: { readonly now: Date; readonly env: Env }): Promise<InstanceStorage> {
-  const location = storageLocation(project, options.env);
+export async function openStorage(project: Pick<Project, 'home'>, location: StorageLocation, options: { readonly now: Date }): Promise<InstanceStorage> {
   const [storage, { failAbandonedRuns }] = await Promise.all([openAt(project, location), import('../execution/fail-abandoned-runs.js')]);
   try {
     await failAbandonedRuns(storage, { now: options.now });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { CliIO } from '../../src/cli/cli-io.js';
 import { renderLineageTree } from '../../src/cli/lineage-tree.js';
-import { walkLineage } from '../../src/cli/lineage-walk.js';
+import { walkLineage } from '../../src/instance/lineage-walk.js';
 import { main } from '../../src/cli/main.js';
 import { createStyle } from '../../src/cli/style.js';
 import { supportsUnicode } from '../../src/cli/unicode-support.js';

@@ -8,8 +8,7 @@ import { describeRunEnd, renderTicks, ticksExitCode, tickToJson, timeFlag } from
 import { type Command, EXIT } from '../command.js';
 import { createLogger } from '../create-logger.js';
 import { shortRunId } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { createRunProgress } from '../run-progress.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -53,10 +52,7 @@ export const daemonCommand: Command = {
     if (!once && now !== undefined) throw new UsageError('--now can only be used with --once.', { hint: 'The long-running daemon follows the clock; --once --now evaluates the ticks of one pass at that time.' });
     if (!once && json) throw new UsageError('--json can only be used with --once.', { hint: 'The long-running daemon logs to stderr; --once --json prints the ticks of one pass.' });
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-    const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress: io.stderr.isTTY === true && !json });
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     // The daemon stops on Ctrl-C / SIGTERM (io.signal) and, when long-running, on its parent's exit.
     const stop = new AbortController();
     const forwardSignal = () => stop.abort(io.signal.reason);
@@ -64,6 +60,10 @@ export const daemonCommand: Command = {
     else io.signal.addEventListener('abort', forwardSignal, { once: true });
     let unwatchParent = () => {};
     try {
+      const definitions = await instance.definitions();
+      const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
+      const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress: io.stderr.isTTY === true && !json });
+      const storage = await instance.storage();
       // On a terminal the logger shows warnings only: these lines tell the story there.
       const live = io.stderr.isTTY === true && !json;
       const unicode = supportsUnicode(io);
@@ -127,7 +127,7 @@ export const daemonCommand: Command = {
     } finally {
       unwatchParent();
       io.signal.removeEventListener('abort', forwardSignal);
-      await storage.close();
+      await instance.close();
     }
   },
 };

@@ -1,11 +1,9 @@
 import { UsageError } from '../../core/errors.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatDuration, formatTime, isoTime, plural, shortRunId, shortVersion } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { requireAsset } from '../require-asset.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
 
@@ -27,12 +25,10 @@ export const historyCommand: Command = {
     const key = args.positionals[0];
     if (key === undefined) throw new UsageError('`assets history` needs an asset key.', { hint: 'e.g. assets history posts' });
     const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    requireAsset(definitions, key);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
       // One more than asked, to tell whether there are more.
-      const found = await storage.materializationHistory(key, { limit: limit + 1 });
+      const found = await instance.materializationHistory(key, { limit: limit + 1 });
       const records = found.slice(0, limit).map((record) => {
         const rows = record.metadata.rows;
         return { ...record, rows: typeof rows === 'number' ? rows : null };
@@ -78,7 +74,7 @@ export const historyCommand: Command = {
       if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'materialization')} of ${key}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

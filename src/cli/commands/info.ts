@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
 import { StrataError } from '../../core/errors.js';
-import { storageLocation } from '../../instance/open-storage.js';
 import { type Command, EXIT } from '../command.js';
-import { locateProject } from '../../instance/locate-project.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { packageVersion } from '../package-version.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -24,20 +21,17 @@ export const infoCommand: Command = {
   },
   examples: ['assets info', 'assets info --json | jq -r .instance.path'],
   async run(args, io) {
-    const project = locateProject({ ...io, definitionsModule: stringFlag(args, 'definitions') });
-    const definitions = project.definitions instanceof StrataError ? undefined : await loadDefinitions(stringFlag(args, 'definitions'), io, { versionCode: false });
-    const storage = storageLocation(project, io.env);
+    // It opens nothing: describe() loads the definitions without versioning code and leaves the storage closed.
+    const { project, location: storage, exists, ioManagers } = await (await openCommandInstance(io)).describe();
     const info = {
       projectRoot: project.root,
       definitions: project.definitions instanceof StrataError ? null : project.definitions.file,
       definitionsProblem: project.definitions instanceof StrataError ? project.definitions.message.split('\n', 1)[0]! : null,
       instance:
         storage.kind === 'sqlite'
-          ? { kind: storage.kind, home: project.home, path: storage.path, exists: existsSync(storage.path) }
+          ? { kind: storage.kind, home: project.home, path: storage.path, exists }
           : { kind: storage.kind, home: project.home, path: storage.display, exists: null },
-      ioManagers: Object.entries(definitions?.ioManagers ?? {})
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([key, manager]) => ({ key, kind: manager.kind, location: manager.location ?? null })),
+      ioManagers: ioManagers.map(([key, manager]) => ({ key, kind: manager.kind, location: manager.location ?? null })),
       versions: { strata: packageVersion(), node: process.versions.node },
     };
     if (booleanFlag(args, 'json')) {

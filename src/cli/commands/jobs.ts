@@ -1,8 +1,6 @@
-import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectJobAssets } from '../../graph/check-job-selections.js';
 import { type Command, EXIT } from '../command.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
@@ -20,22 +18,8 @@ export const jobsCommand: Command = {
   },
   examples: ['assets jobs', 'assets jobs --json | jq -r ".jobs[].name"', 'assets materialize --job refresh'],
   async run(args, io) {
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const graph = new AssetGraph(definitions);
-    const jobs = definitions.jobs.map((job) => {
-      const { selected, sources } = selectJobAssets(graph, job);
-      return {
-        name: job.name,
-        select: job.select,
-        exclude: job.exclude ?? null,
-        force: job.force,
-        description: job.description ?? null,
-        assets: selected,
-        sources,
-        schedules: definitions.schedules.filter((schedule) => schedule.job === job.name).map((schedule) => schedule.name),
-        sensors: definitions.sensors.filter((sensor) => sensor.job === job.name).map((sensor) => sensor.name),
-      };
-    });
+    const instance = await openCommandInstance(io);
+    const jobs = await instance.jobs().finally(() => instance.close());
     if (booleanFlag(args, 'json')) {
       writeJson(io, { jobs });
       return EXIT.ok;

@@ -1,17 +1,12 @@
 import { UsageError } from '../../core/errors.js';
-import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
-import { readAssetStates } from '../../instance/asset-states.js';
+import type { LineageDirection } from '../../instance/lineage-walk.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime, isoTime } from '../format.js';
-import { type LineageGraph, renderDot, renderMermaid } from '../lineage-graph.js';
+import { openCommandInstance } from '../command-instance.js';
+import { renderDot, renderMermaid } from '../lineage-graph.js';
 import { renderLineageTree } from '../lineage-tree.js';
-import { type LineageDirection, mergeEdges, walkLineage } from '../lineage-walk.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { usableWidth } from '../render-table.js';
-import { requireAsset } from '../require-asset.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { createStyle } from '../style.js';
 import { supportsUnicode } from '../unicode-support.js';
@@ -64,31 +59,27 @@ export const lineageCommand: Command = {
     const format = formatOf(stringFlag(args, 'format'), booleanFlag(args, 'json'));
     if (booleanFlag(args, 'ascii') && format !== 'tree') throw new UsageError(`--ascii cannot be combined with --format ${format}.`, { hint: '--ascii only changes how the tree is drawn.' });
 
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const graph = new AssetGraph(definitions);
-    if (key !== undefined) requireAsset(definitions, key);
-    let selected = key === undefined ? [] : [key];
-    if (select !== undefined) {
-      const selection = selectAssetsWithWarnings(graph, { select });
-      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), selection.warnings);
-      selected = selection.keys;
-    }
-    const walks = directions.map((direction) => walkLineage(graph, selected, direction, depth));
-    const drawn = graph.sortTopologically(new Set(walks.flatMap((walk) => walk.keys)));
-
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
-      const states = await readAssetStates(definitions, storage, drawn, io);
+      let selected = key === undefined ? [] : [key];
+      if (select !== undefined) {
+        const selection = await instance.select({ select });
+        writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), selection.warnings);
+        selected = selection.keys;
+      }
+      const lineage = await instance.lineage({ keys: selected, directions, depth, signal: io.signal });
+      const { walks } = lineage;
       if (format === 'tree') {
+        const nodes = new Map(lineage.nodes.map((node) => [node.key, node]));
         const style = createStyle(io.stdout, io, args.flags.color === false);
         const now = io.now();
         const options = {
           unicode: !booleanFlag(args, 'ascii') && supportsUnicode(io),
           style,
           width: usableWidth(io.stdout.columns),
-          describe: (node: string) => {
-            const { status, record } = states.get(node)!;
-            return { status, when: record === undefined ? 'never materialized' : formatTime(record.materializedAt, io.stdout, now) };
+          describe: (asset: string) => {
+            const { status, lastMaterializedAt } = nodes.get(asset)!;
+            return { status, when: lastMaterializedAt === undefined ? 'never materialized' : formatTime(lastMaterializedAt, io.stdout, now) };
           },
         };
         const of = key ?? select!;
@@ -99,23 +90,6 @@ export const lineageCommand: Command = {
         );
         return EXIT.ok;
       }
-      const lineage: LineageGraph = {
-        selected,
-        nodes: drawn.map((node) => {
-          const asset = graph.asset(node);
-          const state = states.get(node)!;
-          return {
-            key: node,
-            group: asset.group,
-            kind: definitions.ioManagers[asset.ioManager]!.kind,
-            tags: asset.tags,
-            status: state.status,
-            reasons: state.reasons.map((reason) => reason.kind),
-            lastMaterializedAt: state.record?.materializedAt,
-          };
-        }),
-        edges: mergeEdges(walks.map((walk) => walk.edges), drawn),
-      };
       if (format === 'dot') io.stdout.write(renderDot(lineage));
       else if (format === 'mermaid') io.stdout.write(renderMermaid(lineage));
       else {
@@ -124,14 +98,14 @@ export const lineageCommand: Command = {
           selection: select ?? null,
           direction: directions.length === 2 ? 'both' : directions[0],
           depth: depth ?? null,
-          selected,
+          selected: lineage.selected,
           nodes: lineage.nodes.map((node) => ({ ...node, lastMaterializedAt: isoTime(node.lastMaterializedAt) })),
           edges: lineage.edges,
         });
       }
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

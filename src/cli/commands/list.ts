@@ -1,10 +1,6 @@
-import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
-import { AssetGraph } from '../../graph/asset-graph.js';
-import { readAssetStates } from '../../instance/asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatTime, isoTime } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
@@ -29,15 +25,14 @@ export const listCommand: Command = {
     'assets list --json | jq -r ".assets[] | select(.status == \\"missing\\") | .key"',
   ],
   async run(args, io) {
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const graph = new AssetGraph(definitions);
-    const { keys, warnings } = selectAssetsWithWarnings(graph, { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
-    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
-      const states = await readAssetStates(definitions, storage, keys, io);
+      const definitions = await instance.definitions();
+      const { keys, warnings } = await instance.select({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+      const states = await instance.assetStates(keys, { signal: io.signal });
       const assets = keys.map((key) => {
-        const asset = graph.asset(key);
+        const asset = definitions.asset(key)!;
         const state = states.get(key)!;
         const rows = state.record?.metadata.rows;
         return {
@@ -90,7 +85,7 @@ export const listCommand: Command = {
       );
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

@@ -3,7 +3,7 @@ import type { InstanceStorage, RunRecord, StoredRunEvent } from '../../storage/i
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
 import { formatDuration, formatTime } from '../format.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag } from '../parse-args.js';
 import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson } from '../run-summary.js';
@@ -28,9 +28,10 @@ export const logsCommand: Command = {
   async run(args, io) {
     const wanted = args.positionals[0];
     if (wanted === undefined) throw new UsageError('`assets logs` needs a run id, or `latest`.', { hint: 'e.g. assets logs latest; `assets runs` lists the run ids.' });
-    checkDefinitionsFlag(args, io);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
+      checkDefinitionsFlag(args, instance);
+      const storage = await instance.storage();
       const run = await findRun(storage, wanted);
       const events = await storage.runEvents(run.runId);
       const counts = countAssetActions(events);
@@ -45,7 +46,7 @@ export const logsCommand: Command = {
       io.stdout.write(renderLogs(run, events, describeAssetActions(counts), { io, style, verbose: booleanFlag(args, 'verbose') }));
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

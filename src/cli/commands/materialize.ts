@@ -1,28 +1,23 @@
 import type { Definitions } from '../../core/definitions.js';
-import { planMaterialization } from '../../execution/plan-materialization.js';
 import type { PlannedAsset } from '../../graph/planner.js';
 import { describeUncheckedSource } from '../describe-reason.js';
 import { EXECUTORS } from '../../execution/executors.js';
-import { materialize } from '../../execution/materialize.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import { type Command, EXIT } from '../command.js';
 import { createLogger } from '../create-logger.js';
 import { formatCount, formatDuration, plural, shortVersion } from '../format.js';
-import { definitionsModuleUrl, loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { createRunProgress } from '../run-progress.js';
 import { runDurationMs } from '../run-summary.js';
-import type { InstanceStorage } from '../../storage/instance-storage.js';
+import type { Instance } from '../../instance/instance.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
-import { selectionWarnings } from '../../graph/resolve-selection.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
-import { jobPlanOptions } from '../../sensors/run-job.js';
 
 export const materializeCommand: Command = {
   name: 'materialize',
@@ -67,24 +62,21 @@ export const materializeCommand: Command = {
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
     const lockTimeout = stringFlag(args, 'lock-timeout');
     const lockTimeoutMs = lockTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(lockTimeout) ? Number(lockTimeout) : lockTimeout, '--lock-timeout');
-    const executorName = stringFlag(args, 'executor') ?? 'in-process';
-    const executor = EXECUTORS[executorName];
-    if (executor === undefined) {
+    const executorName = stringFlag(args, 'executor');
+    // Unnamed, the instance decides where steps run.
+    const executor = executorName === undefined ? undefined : EXECUTORS[executorName];
+    if (executorName !== undefined && executor === undefined) {
       throw new UsageError(`--executor must be ${Object.keys(EXECUTORS).join(' or ')}, got "${executorName}".`);
     }
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
     const style = createStyle(io.stdout, io, args.flags.color === false);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
-      const selection = job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : jobPlanOptions(definitions, job);
-      const planOptions = { ...selection, env: io.env, now: io.now, signal: io.signal };
+      const definitions = await instance.definitions();
+      const request = { ...(job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : { job }), signal: io.signal };
       // Union parts that select nothing (likely typos) are warned about here; planning reports a selection that is empty as a whole.
-      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), [
-        ...selectionWarnings(definitions, selection),
-        ...(job === undefined && refresh !== undefined ? selectionWarnings(definitions, { select: refresh }) : []),
-      ]);
+      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), await instance.selectionWarnings(request));
       if (dryRun) {
-        const { selected, plan } = await planMaterialization(definitions, storage, planOptions);
+        const { selected, plan } = await instance.plan(request);
         if (json) {
           writeJson(io, {
             selected,
@@ -107,14 +99,12 @@ export const materializeCommand: Command = {
       const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
       const progress = io.stderr.isTTY === true && !json;
       const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
-      const result = await materialize(definitions, {
-        ...planOptions,
-        storage,
+      const result = await instance.materialize({
+        ...request,
         logger,
         concurrency,
         executor,
         lockTimeoutMs,
-        definitionsModule: definitionsModuleUrl(stringFlag(args, 'definitions'), io),
         trigger: 'cli',
         // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
         onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
@@ -124,10 +114,10 @@ export const materializeCommand: Command = {
         },
       });
       if (json) writeJson(io, toJson(result));
-      else io.stdout.write(renderSummary(result, await recordedDurationMs(storage, result), style, io.stdout.columns));
+      else io.stdout.write(renderSummary(result, await recordedDurationMs(instance, result), style, io.stdout.columns));
       return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };
@@ -158,8 +148,8 @@ function toJson(result: MaterializeResult) {
  * and `assets logs` print too; the result's own measure (which includes
  * planning) only when no run was recorded.
  */
-async function recordedDurationMs(storage: InstanceStorage, result: MaterializeResult): Promise<number> {
-  const run = result.runId === null ? undefined : await storage.getRun(result.runId);
+async function recordedDurationMs(instance: Instance, result: MaterializeResult): Promise<number> {
+  const run = result.runId === null ? undefined : await (await instance.storage()).getRun(result.runId);
   return (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
 }
 

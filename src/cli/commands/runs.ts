@@ -4,7 +4,7 @@ import type { CliIO } from '../cli-io.js';
 import { runStatusSchema, type RunStatus } from '../../storage/instance-storage.js';
 import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { formatTime, plural, shortRunId } from '../format.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
@@ -40,9 +40,10 @@ export const runsCommand: Command = {
     if (args.flags['older-than'] !== undefined) throw new UsageError('--older-than goes with `assets runs prune`.', { hint: 'e.g. assets runs prune --older-than 30d' });
     const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
     const status = statusOf(stringFlag(args, 'status'));
-    checkDefinitionsFlag(args, io);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
+      checkDefinitionsFlag(args, instance);
+      const storage = await instance.storage();
       // One more than asked, to tell whether there are more.
       const found = await storage.listRuns({ limit: limit + 1, ...(status === undefined ? {} : { status }) });
       const runs = await Promise.all(found.slice(0, limit).map(async (run) => ({ run, counts: countAssetActions(await storage.runEvents(run.runId)) })));
@@ -75,7 +76,7 @@ export const runsCommand: Command = {
       if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'run')}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };
@@ -92,9 +93,10 @@ async function prune(args: ParsedArgs, io: CliIO): Promise<number> {
   const olderThan = stringFlag(args, 'older-than');
   if (olderThan === undefined) throw new UsageError('`assets runs prune` needs --older-than.', { hint: 'e.g. assets runs prune --older-than 30d' });
   const cutoff = new Date(io.now().getTime() - parseDuration(olderThan, '--older-than'));
-  checkDefinitionsFlag(args, io);
-  const storage = await openInstance(io);
+  const instance = await openCommandInstance(io);
   try {
+    checkDefinitionsFlag(args, instance);
+    const storage = await instance.storage();
     const pruned = await storage.pruneRuns(cutoff);
     if (booleanFlag(args, 'json')) {
       writeJson(io, { olderThan: cutoff.toISOString(), ...pruned });
@@ -103,6 +105,6 @@ async function prune(args: ParsedArgs, io: CliIO): Promise<number> {
     }
     return EXIT.ok;
   } finally {
-    await storage.close();
+    await instance.close();
   }
 }

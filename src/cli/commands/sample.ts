@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { type Command, EXIT } from '../command.js';
-import { formatCount, formatDuration, plural } from '../format.js';
+import { formatDuration, plural } from '../format.js';
 import { integerFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 
 /**
@@ -28,7 +29,8 @@ export const sampleCommand: Command = {
   ],
   async run(args, io) {
     // The snapshot is the example's, whatever definitions the command line names; a mistyped module is still an error.
-    checkDefinitionsFlag(args, io);
+    // Only the project is looked up: nothing is opened, so nothing needs closing.
+    checkDefinitionsFlag(args, await openCommandInstance(io));
     if (args.positionals[0] !== 'generate') {
       throw new UsageError(args.positionals[0] === undefined ? '`assets sample` needs a subcommand.' : `Unknown subcommand "sample ${args.positionals[0]}".`, {
         hint: 'Use `assets sample generate --users N --posts M --out DIR`.',

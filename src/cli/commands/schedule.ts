@@ -6,8 +6,7 @@ import { nextScheduleTicks } from '../../sensors/schedule-ticks.js';
 import { formatZonedTime } from '../../sensors/zoned-time.js';
 import { actionOf, timeFlag } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -45,35 +44,36 @@ export const scheduleCommand: Command = {
         if (args.flags[flag] !== undefined) throw new UsageError(`--${flag} only applies to \`assets schedule preview\`.`);
       }
     }
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const schedule = findSchedule(definitions, name!);
-    if (verb === 'preview') {
-      const count = integerFlag('count', stringFlag(args, 'count'), 1) ?? DEFAULT_COUNT;
-      const from = timeFlag('from', stringFlag(args, 'from')) ?? io.now();
-      const ticks = nextScheduleTicks(schedule, from, count);
-      if (booleanFlag(args, 'json')) {
-        writeJson(io, {
-          schedule: schedule.name,
-          cron: schedule.cron,
-          description: describeCron(schedule.cron),
-          timezone: schedule.timezone,
-          from: from.toISOString(),
-          ticks: ticks.map((tick) => tick.toISOString()),
-        });
+    const instance = await openCommandInstance(io);
+    try {
+      const definitions = await instance.definitions();
+      const schedule = findSchedule(definitions, name!);
+      if (verb === 'preview') {
+        const count = integerFlag('count', stringFlag(args, 'count'), 1) ?? DEFAULT_COUNT;
+        const from = timeFlag('from', stringFlag(args, 'from')) ?? io.now();
+        const ticks = nextScheduleTicks(schedule, from, count);
+        if (booleanFlag(args, 'json')) {
+          writeJson(io, {
+            schedule: schedule.name,
+            cron: schedule.cron,
+            description: describeCron(schedule.cron),
+            timezone: schedule.timezone,
+            from: from.toISOString(),
+            ticks: ticks.map((tick) => tick.toISOString()),
+          });
+          return EXIT.ok;
+        }
+        io.stdout.write(`${schedule.name}: ${describeCron(schedule.cron)} (${schedule.cron}, ${schedule.timezone})\n`);
+        io.stdout.write(
+          renderTable(
+            [{ header: '#', align: 'right' }, { header: `time (${schedule.timezone})` }, { header: 'UTC' }],
+            ticks.map((tick, index) => [String(index + 1), formatZonedTime(tick, schedule.timezone), tick.toISOString()]),
+            { maxWidth: io.stdout.columns },
+          ),
+        );
         return EXIT.ok;
       }
-      io.stdout.write(`${schedule.name}: ${describeCron(schedule.cron)} (${schedule.cron}, ${schedule.timezone})\n`);
-      io.stdout.write(
-        renderTable(
-          [{ header: '#', align: 'right' }, { header: `time (${schedule.timezone})` }, { header: 'UTC' }],
-          ticks.map((tick, index) => [String(index + 1), formatZonedTime(tick, schedule.timezone), tick.toISOString()]),
-          { maxWidth: io.stdout.columns },
-        ),
-      );
-      return EXIT.ok;
-    }
-    const storage = await openInstance(io);
-    try {
+      const storage = await instance.storage();
       const now = io.now();
       const { changed } = await setInstigatorStatus(storage, 'schedule', schedule, verb === 'start' ? 'running' : 'stopped', now);
       if (verb === 'stop') {
@@ -86,7 +86,7 @@ export const scheduleCommand: Command = {
       if (changed) io.stderr.write('The daemon runs it: `assets daemon`, or `assets daemon --once` from system cron.\n');
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

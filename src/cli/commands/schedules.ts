@@ -5,9 +5,8 @@ import { formatZonedTime } from '../../sensors/zoned-time.js';
 import { tickToJson } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime, isoTime } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
@@ -28,9 +27,10 @@ export const schedulesCommand: Command = {
   },
   examples: ['assets schedules', 'assets schedules --json | jq ".schedules[] | {name, nextTicks}"', 'assets schedule preview daily-data-refresh'],
   async run(args, io) {
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
+      const definitions = await instance.definitions();
+      const storage = await instance.storage();
       const now = io.now();
       const states = new Map((await storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
       const schedules = await Promise.all(
@@ -88,7 +88,7 @@ export const schedulesCommand: Command = {
       );
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

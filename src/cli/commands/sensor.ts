@@ -8,9 +8,8 @@ import { actionOf, renderTicks, ticksExitCode, tickToJson } from '../automation-
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { createLogger } from '../create-logger.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
@@ -42,10 +41,11 @@ export const sensorCommand: Command = {
         if (args.flags[flag] !== undefined) throw new UsageError(`--${flag} only applies to \`assets sensor tick\`.`);
       }
     }
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const sensor = findSensor(definitions, name!);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
+      const definitions = await instance.definitions();
+      const sensor = findSensor(definitions, name!);
+      const storage = await instance.storage();
       if (verb === 'tick') return await tick(definitions, storage, sensor.name, args, io);
       const { changed } = await setInstigatorStatus(storage, 'sensor', sensor, verb === 'start' ? 'running' : 'stopped', io.now());
       const done = verb === 'start' ? 'Started' : 'Stopped';
@@ -54,7 +54,7 @@ export const sensorCommand: Command = {
       if (changed && verb === 'start') io.stderr.write('The daemon evaluates it: `assets daemon`, or `assets daemon --once` from system cron.\n');
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

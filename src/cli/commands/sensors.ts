@@ -2,9 +2,8 @@ import { effectiveStatus, triggerOf } from '../../sensors/instigator.js';
 import { tickToJson } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime, isoTime } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
@@ -23,9 +22,10 @@ export const sensorsCommand: Command = {
   },
   examples: ['assets sensors', 'assets sensors --json | jq ".sensors[] | {name, status, cursor}"', 'assets sensor tick new-snapshot --dry-run'],
   async run(args, io) {
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
+      const definitions = await instance.definitions();
+      const storage = await instance.storage();
       const states = new Map((await storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
       const sensors = await Promise.all(
         definitions.sensors.map(async (sensor) => {
@@ -80,7 +80,7 @@ export const sensorsCommand: Command = {
       );
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

@@ -1,11 +1,7 @@
-import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
-import { readAssetStates } from '../../instance/asset-states.js';
 import { describeUncheckedSource } from '../describe-reason.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatTime, isoTime } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
@@ -25,12 +21,12 @@ export const statusCommand: Command = {
   },
   examples: ['assets status', 'assets status --select group:analytics', 'assets status --json | jq ".assets[] | select(.status != \\"fresh\\")"'],
   async run(args, io) {
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const { keys, warnings } = selectAssetsWithWarnings(new AssetGraph(definitions), { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
-    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
-      const states = await readAssetStates(definitions, storage, keys, io);
+      const definitions = await instance.definitions();
+      const { keys, warnings } = await instance.select({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+      const states = await instance.assetStates(keys, { signal: io.signal });
       const rows = keys.map((key) => {
         const { status, reasons, record, source } = states.get(key)!;
         const storedRows = record?.metadata.rows;
@@ -64,7 +60,7 @@ export const statusCommand: Command = {
       }
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

@@ -3,8 +3,7 @@ import { UnknownDefinitionError } from '../../sensors/find-definition.js';
 import { renderTicks, tickToJson } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
 import { plural } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
+import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
@@ -30,13 +29,13 @@ export const ticksCommand: Command = {
   async run(args, io) {
     const [name] = args.positionals;
     const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
       // One more than asked, to tell whether there are more.
-      const found = await storage.listTicks({ ...(name === undefined ? {} : { name }), limit: limit + 1 });
+      const found = await (await instance.storage()).listTicks({ ...(name === undefined ? {} : { name }), limit: limit + 1 });
       if (name !== undefined && found.length === 0) {
         // Only names the definitions know are worth a did-you-mean; ticks of removed ones are still listed above.
-        const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
+        const definitions = await instance.definitions();
         const known = [...definitions.schedules, ...definitions.sensors].map((definition) => definition.name);
         if (!known.includes(name)) throw new UnknownDefinitionError('schedule or sensor', name, suggestClosest(name, known), ['assets schedules', 'assets sensors']);
       }
@@ -55,7 +54,7 @@ export const ticksCommand: Command = {
       if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'tick')}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

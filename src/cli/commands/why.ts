@@ -1,11 +1,8 @@
-import { readAssetStates } from '../../instance/asset-states.js';
 import { type Command, EXIT } from '../command.js';
 import { describeReason, describeUncheckedSource } from '../describe-reason.js';
 import { formatTime, isoTime } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
-import { requireAsset } from '../require-asset.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
 import { UsageError } from '../../core/errors.js';
@@ -23,11 +20,10 @@ export const whyCommand: Command = {
   async run(args, io) {
     const key = args.positionals[0];
     if (key === undefined) throw new UsageError('`assets why` needs an asset key.', { hint: 'e.g. assets why user_stats' });
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    requireAsset(definitions, key);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
-      const { status, reasons, record, source } = (await readAssetStates(definitions, storage, [key], io)).get(key)!;
+      const { status, reasons, record, source } = await instance.why(key, { signal: io.signal });
+      const definitions = await instance.definitions();
       const sentences = reasons.map((reason) => describeReason(key, reason, source));
       const unchecked = source !== undefined && !source.checked ? describeUncheckedSource(key, definitions.asset(key)!.group, source) : undefined;
       if (booleanFlag(args, 'json')) {
@@ -49,7 +45,7 @@ export const whyCommand: Command = {
       if (unchecked !== undefined) io.stdout.write(`Note: ${unchecked}\n`);
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

@@ -1,17 +1,13 @@
 import { UsageError } from '../../core/errors.js';
-import { AssetGraph } from '../../graph/asset-graph.js';
-import { selectAssetsWithWarnings } from '../../graph/resolve-selection.js';
 import { type Command, EXIT } from '../command.js';
 import { confirm } from '../confirm.js';
 import { plural } from '../format.js';
-import { loadDefinitions } from '../load-definitions.js';
-import { openInstance } from '../open-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { openCommandInstance } from '../command-instance.js';
+import { booleanFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
-import { wipeAssets, wipeScope } from '../../instance/wipe-assets.js';
 
 /** Keys named in a question or a message before the rest are counted. */
 const LISTED_KEYS = 10;
@@ -36,13 +32,12 @@ export const wipeCommand: Command = {
     const selection = args.positionals[0];
     if (selection === undefined) throw new UsageError('`assets wipe` needs a selection of assets.', { hint: 'e.g. assets wipe posts, or assets wipe "group:analytics"' });
     const deleteOutputs = booleanFlag(args, 'delete-outputs');
-    const definitions = await loadDefinitions(stringFlag(args, 'definitions'), io);
-    const { keys, warnings } = selectAssetsWithWarnings(new AssetGraph(definitions), { select: selection });
-    // Before the confirmation: a typo in one part of the selection is worth knowing before anything is removed.
-    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
-    const storage = await openInstance(io);
+    const instance = await openCommandInstance(io);
     try {
-      const scope = await wipeScope(storage, keys);
+      const { keys, warnings } = await instance.select({ select: selection });
+      // Before the confirmation: a typo in one part of the selection is worth knowing before anything is removed.
+      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+      const scope = await instance.wipeScope(keys);
       const { counts, recordedKeys, total } = scope;
       if (total === 0 && !deleteOutputs) {
         if (booleanFlag(args, 'json')) writeJson(io, { assets: [], materializationsRemoved: 0 });
@@ -65,7 +60,7 @@ export const wipeCommand: Command = {
         }
       }
 
-      const { materializationsRemoved: removed, outputsDeleted: deleted } = await wipeAssets(definitions, storage, scope, { deleteOutputs });
+      const { materializationsRemoved: removed, outputsDeleted: deleted } = await instance.wipe(scope, { deleteOutputs });
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
           assets: keys
@@ -84,7 +79,7 @@ export const wipeCommand: Command = {
       io.stdout.write(`${lines.join('\n')}\n`);
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await instance.close();
     }
   },
 };

@@ -1,0 +1,327 @@
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { type InstanceConfig, instanceConfigOf } from '../core/define-config.js';
+import type { Definitions } from '../core/definitions.js';
+import { StrataError } from '../core/errors.js';
+import type { IOManager } from '../core/io-manager.js';
+import type { MaterializeOptions } from '../execution/materialize.js';
+import type { MaterializationPlan, PlanOptions } from '../execution/plan-materialization.js';
+import type { MaterializeResult } from '../execution/run-result.js';
+import type { StepExecutorFactory } from '../execution/step-executor.js';
+import type { AssetGraph } from '../graph/asset-graph.js';
+import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-selection.js';
+import type { SelectionWarning } from '../graph/selection-warnings.js';
+import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import type { AssetLineage, LineageRequest } from './asset-lineage.js';
+import type { AssetState } from './asset-states.js';
+import type { JobSummary } from './job-summaries.js';
+import { isConfigFile, locateProject, type Project } from './locate-project.js';
+import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
+import type { WipeResult, WipeScope } from './wipe-assets.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What `openInstance` takes. Only `cwd` and `env` are required: the rest is found from them. */
+export interface InstanceOptions {
+  /** The folder the project is looked for from (see `locateProject`). */
+  readonly cwd: string;
+  /** Variables that choose the project, the database and resource settings; `process.env` in the CLI. */
+  readonly env: Env;
+  /** The clock runs, plans and the sweep of abandoned runs read. Default: the system clock. */
+  readonly now?: (() => Date) | undefined;
+  /** A definitions module named explicitly (the CLI's `--definitions`), relative to `cwd`. */
+  readonly definitionsModule?: string | undefined;
+  /** Definitions already loaded: checked as loaded ones are, and used instead of importing the project's module. */
+  readonly definitions?: Definitions | undefined;
+  /** Storage already open: used instead of opening the project's, and left open by `close()`. */
+  readonly storage?: InstanceStorage | undefined;
+  /** Where `materialize` runs steps unless a call names another. Default: `defaultExecutor` of the storage location. */
+  readonly executor?: StepExecutorFactory | undefined;
+}
+
+/** What a run or plan selects: a job by name, or a selection expression with its options. */
+export type PlanSelection =
+  | { readonly job: string }
+  | ({ readonly job?: undefined } & Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh'>);
+
+/** A plan of a selection, cancellable. */
+export type PlanRequest = PlanSelection & { readonly signal?: AbortSignal | undefined };
+
+/** A run of a selection: the plan request, and how the run goes. `executor` overrides the instance's. */
+export type MaterializeRequest = PlanRequest &
+  Pick<MaterializeOptions, 'logger' | 'onEvent' | 'onPlan' | 'concurrency' | 'trigger' | 'executor' | 'lockTimeoutMs'>;
+
+/** What the instance is made of, as `assets info` shows it. */
+export interface InstanceDescription {
+  readonly project: Project;
+  /** Where the instance lives, and whether its SQLite file exists yet (null for Postgres, which is not checked). */
+  readonly location: StorageLocation;
+  readonly exists: boolean | null;
+  /** The IO managers of the definitions by key, sorted; empty when the project has no definitions module. */
+  readonly ioManagers: readonly (readonly [string, IOManager])[];
+}
+
+/**
+ * A project's instance: its definitions and its storage, and what every
+ * command (and the UI) does with them. Both are opened on first use and
+ * kept, so a long-lived holder (a web server) pays for them once and a
+ * command pays only for what it uses: `assets runs` never loads the
+ * definitions. Open it with `openInstance`; `close()` it when done.
+ *
+ * What only definitions or runs need (loading, planning, the graph) is
+ * imported by the methods that use it: a command that reads only the
+ * storage loads none of it.
+ */
+export class Instance {
+  /** Where the project is, which module defines it, and where its instance folder is. */
+  readonly project: Project;
+  readonly #env: Env;
+  readonly #now: () => Date;
+  readonly #given: Pick<InstanceOptions, 'definitions' | 'storage' | 'executor'>;
+  #definitions: Promise<Definitions> | undefined;
+  #graph: AssetGraph | undefined;
+  #location: Promise<StorageLocation> | undefined;
+  #storage: Promise<InstanceStorage> | undefined;
+
+  /** Use `openInstance`, which checks given definitions before anything uses them. */
+  constructor(project: Project, options: InstanceOptions) {
+    this.project = project;
+    this.#env = options.env;
+    this.#now = options.now ?? (() => new Date());
+    this.#given = { definitions: options.definitions, storage: options.storage, executor: options.executor };
+    if (options.definitions !== undefined) this.#definitions = Promise.resolve(options.definitions);
+  }
+
+  /**
+   * The definitions, loaded on the first call and fully checked (job
+   * selections, resource config against the environment); their code
+   * versions start computing at once, of the files as they are now.
+   */
+  definitions(): Promise<Definitions> {
+    this.#definitions ??= import('./load-definitions.js').then(({ loadDefinitions }) => loadDefinitions(this.project, this.#env));
+    return this.#definitions;
+  }
+
+  /**
+   * The URL of the definitions module, which executors whose steps run in
+   * other threads or processes import; undefined for definitions given to
+   * `openInstance`. Throws when the project has no module (named by
+   * `--definitions` and missing, say).
+   */
+  definitionsModuleUrl(): string | undefined {
+    if (this.#given.definitions !== undefined) return undefined;
+    if (this.project.definitions instanceof StrataError) throw this.project.definitions;
+    return pathToFileURL(this.project.definitions.file).href;
+  }
+
+  /**
+   * Where the instance lives (see `storageLocation`). The config's
+   * `instance` is read from the project's `strata.config.*`, imported
+   * without the rest of loading, and only when `STRATA_DATABASE_URL` is
+   * unset; from given definitions, from those.
+   */
+  storageLocation(): Promise<StorageLocation> {
+    this.#location ??= this.#locateStorage();
+    return this.#location;
+  }
+
+  /** The storage, opened on the first call (or as given), after the runs whose process died were failed. */
+  storage(): Promise<InstanceStorage> {
+    this.#storage ??= this.#openStorage();
+    return this.#storage;
+  }
+
+  /** The assets a selection selects, in topological order, with warnings about union parts that select nothing. */
+  async select(selection: SelectAssetsOptions): Promise<SelectionResult> {
+    const { selectAssetsWithWarnings } = await import('../graph/resolve-selection.js');
+    return selectAssetsWithWarnings(await this.#assetGraph(), selection);
+  }
+
+  /**
+   * The warnings about a run's selection (a job's, or the expressions and
+   * `refresh`), before it is planned; the plan itself reports a selection
+   * that selects nothing as a whole.
+   */
+  async selectionWarnings(selection: PlanSelection): Promise<readonly SelectionWarning[]> {
+    const definitions = await this.definitions();
+    const [{ selectionWarnings }, { jobPlanOptions }] = await Promise.all([import('../graph/resolve-selection.js'), import('../sensors/run-job.js')]);
+    if (selection.job !== undefined) return selectionWarnings(definitions, jobPlanOptions(definitions, selection.job));
+    return [...selectionWarnings(definitions, selection), ...(selection.refresh === undefined ? [] : selectionWarnings(definitions, { select: selection.refresh }))];
+  }
+
+  /** What a run of the selection would do, and why, without running anything (a dry run). */
+  async plan(request: PlanRequest): Promise<MaterializationPlan> {
+    const definitions = await this.definitions();
+    const { planMaterialization } = await import('../execution/plan-materialization.js');
+    return planMaterialization(definitions, await this.storage(), await this.#planOptions(definitions, request));
+  }
+
+  /**
+   * The status of each of `keys`, why, and its last materialization, decided
+   * as a run would decide it (see `readAssetStates`).
+   */
+  async assetStates(keys: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<ReadonlyMap<string, AssetState>> {
+    const { readAssetStates } = await import('./asset-states.js');
+    return readAssetStates(await this.definitions(), await this.storage(), keys, this.#stateOptions(options.signal));
+  }
+
+  /** The state of one asset, with the reasons it is stale; an unknown key throws `UnknownAssetError` with did-you-mean. */
+  async why(key: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<AssetState> {
+    await this.#requireAssets([key]);
+    return (await this.assetStates([key], options)).get(key)!;
+  }
+
+  /** What the assets are made from or feed, with each asset's state; unknown keys throw as `why` does. */
+  async lineage(request: LineageRequest & { readonly signal?: AbortSignal | undefined }): Promise<AssetLineage> {
+    const definitions = await this.#requireAssets(request.keys);
+    const { readLineage } = await import('./asset-lineage.js');
+    return readLineage(definitions, await this.#assetGraph(), await this.storage(), request, this.#stateOptions(request.signal));
+  }
+
+  /** The materializations of an asset, newest first; an unknown key throws as `why` does. */
+  async materializationHistory(key: string, options: { readonly limit?: number } = {}): Promise<readonly MaterializationRecord[]> {
+    await this.#requireAssets([key]);
+    return (await this.storage()).materializationHistory(key, options);
+  }
+
+  /** What wiping `keys` would forget, to show (and ask) before `wipe`. */
+  async wipeScope(keys: readonly string[]): Promise<WipeScope> {
+    const { wipeScope } = await import('./wipe-assets.js');
+    return wipeScope(await this.storage(), keys);
+  }
+
+  /** Forgets the scope's materializations, and with `deleteOutputs` deletes their stored outputs (see `wipeAssets`). */
+  async wipe(scope: WipeScope, options: { readonly deleteOutputs: boolean }): Promise<WipeResult> {
+    const { wipeAssets } = await import('./wipe-assets.js');
+    return wipeAssets(await this.definitions(), await this.storage(), scope, options);
+  }
+
+  /** Plans the selection and runs what is stale, recording the run (see `materialize`). */
+  async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
+    const definitions = await this.definitions();
+    const storage = await this.storage();
+    const [{ materialize }, { defaultExecutor }] = await Promise.all([import('../execution/materialize.js'), import('./default-executor.js')]);
+    const executor = request.executor ?? this.#given.executor ?? defaultExecutor(await this.storageLocation());
+    return materialize(definitions, {
+      ...(await this.#planOptions(definitions, request)),
+      storage,
+      executor,
+      definitionsModule: this.definitionsModuleUrl(),
+      logger: request.logger,
+      onEvent: request.onEvent,
+      onPlan: request.onPlan,
+      concurrency: request.concurrency,
+      trigger: request.trigger,
+      lockTimeoutMs: request.lockTimeoutMs,
+    });
+  }
+
+  /** The jobs with what each selects now and what runs it. */
+  async jobs(): Promise<JobSummary[]> {
+    const { summarizeJobs } = await import('./job-summaries.js');
+    return summarizeJobs(await this.definitions(), await this.#assetGraph());
+  }
+
+  /**
+   * The project, where its instance lives and its IO managers, creating and
+   * writing nothing: the definitions are loaded without computing code
+   * versions (which writes their cache), and the storage is not opened.
+   */
+  async describe(): Promise<InstanceDescription> {
+    const definitions = this.project.definitions instanceof StrataError ? undefined : await (this.#definitions ?? import('./load-definitions.js').then(({ loadDefinitions }) => loadDefinitions(this.project, this.#env, { versionCode: false })));
+    const location = await this.storageLocation();
+    return {
+      project: this.project,
+      location,
+      exists: location.kind === 'sqlite' ? existsSync(location.path) : null,
+      ioManagers: Object.entries(definitions?.ioManagers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    };
+  }
+
+  /** Closes the storage if this instance opened it; storage given to `openInstance` stays open for its owner. */
+  async close(): Promise<void> {
+    if (this.#storage === undefined || this.#given.storage !== undefined) return;
+    const opening = this.#storage;
+    this.#storage = undefined;
+    // A storage that failed to open has nothing to close; that failure was thrown to whoever asked for it.
+    const storage = await opening.catch(() => undefined);
+    await storage?.close();
+  }
+
+  async #assetGraph(): Promise<AssetGraph> {
+    const definitions = await this.definitions();
+    const { AssetGraph } = await import('../graph/asset-graph.js');
+    this.#graph ??= new AssetGraph(definitions);
+    return this.#graph;
+  }
+
+  /** The definitions, after checking that each of `keys` is an asset of them (else `UnknownAssetError`, with did-you-mean). */
+  async #requireAssets(keys: readonly string[]): Promise<Definitions> {
+    const definitions = await this.definitions();
+    const { requireAsset } = await import('./require-asset.js');
+    for (const key of keys) requireAsset(definitions, key);
+    return definitions;
+  }
+
+  async #planOptions(definitions: Definitions, request: PlanRequest): Promise<PlanOptions> {
+    const { jobPlanOptions } = await import('../sensors/run-job.js');
+    const selection = request.job === undefined ? { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh } : jobPlanOptions(definitions, request.job);
+    return { ...selection, ...this.#stateOptions(request.signal) };
+  }
+
+  #stateOptions(signal: AbortSignal | undefined) {
+    return { env: this.#env, now: this.#now, signal, codeCacheFile: this.project.codeCacheFile };
+  }
+
+  async #locateStorage(): Promise<StorageLocation> {
+    return storageLocation(this.project, this.#env, await this.#instanceConfig());
+  }
+
+  /**
+   * The `instance` block of the config (see `defineConfig`), read only when
+   * `STRATA_DATABASE_URL` does not already decide: from given definitions,
+   * else from the project's `strata.config.*` (imported, not checked: the
+   * database is all that is needed). Another module never configures it.
+   */
+  async #instanceConfig(): Promise<InstanceConfig | undefined> {
+    if (this.#env.STRATA_DATABASE_URL) return undefined;
+    if (this.#given.definitions !== undefined) return instanceConfigOf(this.#given.definitions);
+    const located = this.project.definitions;
+    if (located instanceof StrataError || !isConfigFile(located.file)) return undefined;
+    const { importDefinitions } = await import('./load-definitions.js');
+    return instanceConfigOf(await importDefinitions(this.project));
+  }
+
+  async #openStorage(): Promise<InstanceStorage> {
+    const given = this.#given.storage;
+    if (given === undefined) return openStorage(this.project, await this.storageLocation(), { now: this.#now() });
+    const { failAbandonedRuns } = await import('../execution/fail-abandoned-runs.js');
+    await failAbandonedRuns(given, { now: this.#now() });
+    return given;
+  }
+}
+
+/**
+ * Opens a project's instance: finds the project from `cwd` and `env` (see
+ * `locateProject`), and checks definitions given here at once. The project's
+ * own definitions and storage are loaded and opened when first used, so a
+ * command pays only for what it reads; call `definitions()` right away to
+ * report a broken project at start (a server does).
+ *
+ * @example
+ * const instance = await openInstance({ cwd: process.cwd(), env: process.env });
+ * try {
+ *   const result = await instance.materialize({ select: '+top_authors' });
+ *   console.log(result.status);
+ * } finally {
+ *   await instance.close();
+ * }
+ */
+export async function openInstance(options: InstanceOptions): Promise<Instance> {
+  const project = locateProject({ cwd: options.cwd, env: options.env, definitionsModule: options.definitionsModule });
+  if (options.definitions !== undefined) {
+    const { validateDefinitions } = await import('./load-definitions.js');
+    validateDefinitions(options.definitions, options.env);
+  }
+  return new Instance(project, options);
+}
