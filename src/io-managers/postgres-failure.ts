@@ -36,7 +36,7 @@ const verbs: Record<PostgresAction['verb'], string> = {
 export function postgresFailure(error: unknown, action: PostgresAction): unknown {
   if (error instanceof StrataError || !(error instanceof Error)) return error;
   const state = sqlState(error);
-  const what = `Cannot ${verbs[action.verb]} asset "${action.assetKey}" in ${action.location}`;
+  const what = `${cannot(action)} in ${action.location}`;
   if (isConnectionError(error, state)) {
     return new StrataError('STRATA_IO_UNAVAILABLE', `${what}: cannot reach the database: ${error.message}.`, {
       hint: 'Check that Postgres is running and reachable from this host, and the host and port of the connection string (STRATA_DATABASE_URL by default).',
@@ -74,6 +74,11 @@ export function postgresFailure(error: unknown, action: PostgresAction): unknown
     hint: `Re-materialize the asset with \`assets materialize --select ${action.assetKey} --force\` if its table was changed outside Strata; otherwise check the database's log.`,
     cause: error,
   });
+}
+
+/** How a message about `action` begins: `Cannot load asset "users"`. */
+export function cannot(action: PostgresAction): string {
+  return `Cannot ${verbs[action.verb]} asset "${action.assetKey}"`;
 }
 
 /** The SQLSTATE of a server error; undefined for anything else. */

@@ -8,7 +8,7 @@ import type { Row, Table } from '../core/table.js';
 import { readCsvTable } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
-import { postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
+import { cannot, postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
 import { quotePostgresName } from './postgres-name.js';
 
 export interface PostgresIOManagerOptions {
@@ -133,7 +133,7 @@ export class PostgresIOManager implements IOManager {
     const definitions = postgresColumnDefinitions(asset.columns);
     const action: PostgresAction = { verb: 'store', assetKey: asset.key, location: this.location };
     await this.#ensureSchema(action);
-    return this.#transaction(action, async (client, { copy }) => {
+    const storing = this.#transaction(action, async (client, { copy }) => {
       // Everything happens in one transaction: the new table is invisible to
       // others until the commit that also drops the old one, and a failure or
       // a crash anywhere before it leaves nothing behind.
@@ -153,7 +153,7 @@ export class PostgresIOManager implements IOManager {
       await pipeline(Readable.from(chunks(), { highWaterMark: 1 }), copying);
       if (copying.rowCount !== table.numRows) {
         throw new IOManagerError(
-          `Cannot store asset "${asset.key}" in ${this.location}: Postgres took ${copying.rowCount} of ${table.numRows} rows. Nothing was stored.`,
+          `${cannot(action)} in ${this.location}: Postgres took ${copying.rowCount} of ${table.numRows} rows. Nothing was stored.`,
           {
             hint:
               'Postgres before 18 ends a CSV COPY at a line holding only \\. (a one-column table with the value "\\."): ' +
@@ -179,6 +179,12 @@ export class PostgresIOManager implements IOManager {
         dataVersion,
         metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, table: this.tableOf(asset) },
       };
+    });
+    return storing.catch((error: unknown) => {
+      // The schema, the versions table or the trigger function was dropped since
+      // this manager created them: the next store (a retry) creates them again.
+      if (SETUP_GONE.has(sqlState((error as Error).cause) ?? '')) this.#schemaReady = undefined;
+      throw error;
     });
   }
 
@@ -263,13 +269,13 @@ export class PostgresIOManager implements IOManager {
       broken = true;
       const state = sqlState(error);
       if (state === UNDEFINED_TABLE || state === INVALID_SCHEMA_NAME) {
-        throw new IOManagerError(`Cannot load asset "${asset.key}": ${where} does not exist.`, {
+        throw new IOManagerError(`${cannot(action)}: ${where} does not exist.`, {
           hint: `Materialize it with \`assets materialize --select ${asset.key}\`.`,
           cause: error,
         });
       }
       if (state === UNDEFINED_COLUMN) {
-        throw new IOManagerError(`Cannot load asset "${asset.key}": ${(error as Error).message} in ${where}.`, {
+        throw new IOManagerError(`${cannot(action)}: ${(error as Error).message} in ${where}.`, {
           hint: `The asset's schema has columns the stored table lacks. ${hint}`,
           cause: error,
         });
@@ -389,12 +395,12 @@ export class PostgresIOManager implements IOManager {
 
   #openPool(action: PostgresAction): Promise<pg.Pool> {
     if (this.#connectionString === undefined) {
-      throw new IOManagerError(`Cannot ${action.verb === 'version' ? 'read the data version of' : action.verb} asset "${action.assetKey}": the Postgres IO manager has no database.`, {
+      throw new IOManagerError(`${cannot(action)}: the Postgres IO manager has no database.`, {
         hint: 'Set STRATA_DATABASE_URL (postgres://user:password@host:port/database), or pass connectionString to PostgresIOManager.',
       });
     }
     if (this.#closing !== undefined) {
-      throw new IOManagerError(`Cannot use the Postgres IO manager of ${this.location} for asset "${action.assetKey}": it was closed.`, {
+      throw new IOManagerError(`${cannot(action)} in ${this.location}: the IO manager was closed.`, {
         hint: 'Create a new PostgresIOManager, or close it only once nothing uses it any more.',
       });
     }
@@ -424,6 +430,8 @@ export class PostgresIOManager implements IOManager {
 const UNDEFINED_TABLE = '42P01';
 const INVALID_SCHEMA_NAME = '3F000';
 const UNDEFINED_COLUMN = '42703';
+/** What a store meets when someone dropped what `#ensureSchema` made: the schema, the versions table, the trigger function. */
+const SETUP_GONE = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, '42883']);
 
 function loadDrivers(): Promise<Drivers> {
   drivers ??= Promise.all([import('pg'), import('pg-copy-streams')]).then(([pgModule, copy]) => ({ pg: pgModule.default, copy }));

@@ -142,6 +142,14 @@ describe('PostgresIOManager', () => {
       expect(await tablesInSchema()).toEqual(['../escaped', '_strata_versions', 'a.b', 'select', 'user "stats"', 'Users', 'zoë 東京'].sort());
     });
 
+    it('round-trips a one-column table holding "\\.", the end-of-data marker of COPY before Postgres 18', async () => {
+      const asset: StoredAsset = { key: 'markers', columns: [{ name: 'v', kind: 'string', nullable: false }] };
+      const rows: Row[] = [{ v: 'a' }, { v: '\\.' }, { v: 'b' }];
+      const { metadata } = await manager.store(asset, tableOf(asset, rows));
+      expect(metadata.rows).toBe(3);
+      expect((await manager.load(asset)).rows()).toEqual(rows);
+    });
+
     it('refuses a key longer than Postgres keeps whole, instead of letting two keys share a table', async () => {
       const long: StoredAsset = { ...scores, key: 'k'.repeat(64) };
       const error = await storeError(long, tableOf(long, scoreRows));
@@ -325,6 +333,16 @@ describe('PostgresIOManager', () => {
       expect((error as IOManagerError).message).toMatch(/^Cannot load asset "scores": column "score" does not exist in table .*scores/);
       expect((error as IOManagerError).hint).toContain('--select scores --force');
     });
+  });
+
+  it('creates its schema again when it was dropped behind its back, on the next store', async () => {
+    await manager.store(scores, tableOf(scores, scoreRows));
+    await server.query(`DROP SCHEMA "${schema}" CASCADE`);
+    expect(await manager.dataVersion(scores)).toBeUndefined();
+    const error = await storeError(scores, tableOf(scores, scoreRows));
+    expect(error.message).toContain('does not exist');
+    const again = await manager.store(scores, tableOf(scores, scoreRows));
+    expect(await manager.dataVersion(scores)).toBe(again.dataVersion);
   });
 
   it('deletes the table and its version', async () => {
