@@ -100,6 +100,12 @@ export interface AssetSpec<
   readonly retry?: RetryPolicy;
   /** The asset is stale once its last materialization is older than `maxAge`. */
   readonly freshness?: { readonly maxAge: Duration };
+  /**
+   * The concurrency pool its steps run in: at most the pool's limit of steps
+   * in the pool run at once across every run of the instance (`assets pools
+   * set api 1`). A pool without a limit set is unlimited.
+   */
+  readonly pool?: string;
   /** For assets that read outside data (source assets): how to tell, before running, whether it changed. */
   readonly observe?: ObserveFunction<ResourceInstances<M>>;
   readonly compute: (
@@ -133,6 +139,8 @@ export interface AssetDefinition<K extends string = string, S extends RowSchema 
   readonly definedIn: DefinitionSite | undefined;
   readonly retry: RetryPolicy | undefined;
   readonly maxAge: Duration | undefined;
+  /** The concurrency pool of its steps, if any. */
+  readonly pool: string | undefined;
   readonly observe: ObserveFunction | undefined;
   readonly compute: (context: ComputeContext) => ComputeOutput<Row> | Promise<ComputeOutput<Row>>;
 }
@@ -172,6 +180,7 @@ export function asset<
     definedIn: spec.codeVersion === undefined ? new DefinitionSite(asset) : undefined,
     retry: spec.retry,
     maxAge: spec.freshness?.maxAge,
+    pool: spec.pool,
     observe: spec.observe as ObserveFunction | undefined,
     // The compute was type-checked against this asset's own inputs; the executor
     // builds exactly those inputs, so widening the parameter here is safe.

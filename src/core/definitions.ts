@@ -12,6 +12,8 @@ import { checkSensor, type SensorDefinition } from './sensor.js';
 import { suggestClosest } from './suggest.js';
 
 export const ASSET_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
+/** Pool names: a letter or digit, then letters, digits, `_`, `-`, `.` (they are typed on the command line: `assets pools set api 1`). */
+export const POOL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Names of jobs, schedules and sensors: lowercase, kebab-case or snake_case. */
 export const AUTOMATION_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
@@ -67,7 +69,7 @@ export interface Definitions {
  * Checks a whole definition set at once and throws one `DefinitionError`
  * listing every problem: invalid or duplicate keys, deps on unknown assets,
  * cycles (with their path), unknown IO managers, schemas that are not flat
- * tables, bad freshness or retry settings, clashing resource keys; jobs,
+ * tables, bad freshness or retry settings, invalid pool names, clashing resource keys; jobs,
  * schedules and sensors with invalid or duplicate names, references to jobs
  * that do not exist, invalid cron expressions or time zones. (Job selections
  * need the asset graph: `checkJobSelections` in `src/graph` checks those.)
@@ -101,6 +103,9 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
       );
     }
     if (asset.retry !== undefined) problems.push(...checkRetryPolicy(asset.retry, where));
+    if (asset.pool !== undefined && (typeof asset.pool !== 'string' || !POOL_NAME_PATTERN.test(asset.pool))) {
+      problems.push(`${where}: invalid pool ${JSON.stringify(asset.pool)}; pool names match ${POOL_NAME_PATTERN.source} (letters, digits, _, -, .)`);
+    }
     const maxAgeMs = resolveMaxAge(asset, problems);
     const resourceNames = Object.keys(asset.resources);
     for (let resource = 0; resource < resourceNames.length; resource++) {
@@ -169,6 +174,7 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     definedIn: asset.definedIn,
     retry: asset.retry,
     maxAge: asset.maxAge,
+    pool: asset.pool,
     observe: asset.observe,
     compute: asset.compute,
     columns,

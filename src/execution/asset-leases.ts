@@ -1,19 +1,12 @@
 import { hostname } from 'node:os';
 import { StrataError } from '../core/errors.js';
 import type { AssetLease, InstanceStorage } from '../storage/instance-storage.js';
-import { abortableSleep } from './abortable-sleep.js';
-import { processIsAlive } from './fail-abandoned-runs.js';
-
-/** How long a lease lives without a heartbeat: long enough for a busy event loop, short enough to recover from a dead machine. */
-export const LEASE_TTL_MS = 30_000;
-const HEARTBEAT_MS = LEASE_TTL_MS / 3;
-const FIRST_POLL_MS = 50;
-const MAX_POLL_MS = 1_000;
+import { CLAIM_TTL_MS, startHeartbeat, waitForClaim } from './expiring-claims.js';
 
 /**
  * The asset leases one run holds in the instance, so two runs never
- * materialize the same asset at once. A lease names its run and process and
- * expires unless renewed; a run waiting for an asset takes the lease over
+ * materialize the same asset at once. Leases are expiring claims (see
+ * `expiring-claims.ts`): a run waiting for an asset takes the lease over
  * when it expired or its holder's process is gone.
  */
 export class AssetLeases {
@@ -21,19 +14,13 @@ export class AssetLeases {
   readonly #runId: string;
   readonly #now: () => Date;
   readonly #host = hostname();
-  readonly #heartbeat: NodeJS.Timeout;
+  readonly #stopHeartbeat: () => void;
 
   constructor(storage: InstanceStorage, runId: string, now: () => Date) {
     this.#storage = storage;
     this.#runId = runId;
     this.#now = now;
-    this.#heartbeat = setInterval(() => {
-      void this.#storage.renewAssetLeases(this.#runId, this.#now(), LEASE_TTL_MS).catch(() => {
-        // A missed heartbeat only shortens the lease; the next one renews it.
-      });
-    }, HEARTBEAT_MS);
-    // Leases must never be the reason the process stays alive.
-    this.#heartbeat.unref();
+    this.#stopHeartbeat = startHeartbeat(() => this.#storage.renewAssetLeases(this.#runId, this.#now(), CLAIM_TTL_MS));
   }
 
   /**
@@ -41,28 +28,23 @@ export class AssetLeases {
    * (calling `onWait` once), until `timeoutMs` has passed.
    */
   async acquire(assetKey: string, options: { timeoutMs: number; signal: AbortSignal; onWait?: (holder: AssetLease) => void }): Promise<void> {
-    const deadline = Date.now() + options.timeoutMs;
-    let waited = false;
-    let pollMs = FIRST_POLL_MS;
-    for (;;) {
-      const attempt = await this.#storage.acquireAssetLease({ assetKey, runId: this.#runId, pid: process.pid, hostname: this.#host, now: this.#now(), ttlMs: LEASE_TTL_MS });
-      if (attempt.acquired) return;
-      const holder = attempt.holder;
-      if (holder.hostname === this.#host && holder.pid !== null && !processIsAlive(holder.pid)) {
-        const takeover = await this.#storage.acquireAssetLease({ assetKey, runId: this.#runId, pid: process.pid, hostname: this.#host, now: this.#now(), ttlMs: LEASE_TTL_MS, takeOverFrom: holder.runId });
-        if (takeover.acquired) return;
-        continue;
-      }
-      if (!waited) options.onWait?.(holder);
-      waited = true;
-      if (Date.now() + pollMs > deadline) {
-        throw new StrataError('STRATA_LEASE_TIMEOUT', `Timed out waiting for "${assetKey}": run ${holder.runId} (process ${holder.pid ?? '?'} on ${holder.hostname ?? '?'}) has been materializing it since ${holder.acquiredAt.toISOString()}.`, {
-          hint: 'Wait for that run to finish (assets runs), or raise --lock-timeout.',
-        });
-      }
-      await abortableSleep(pollMs, options.signal);
-      pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
-    }
+    await waitForClaim(
+      async (takeOverFrom) => {
+        const attempt = await this.#storage.acquireAssetLease({ assetKey, runId: this.#runId, pid: process.pid, hostname: this.#host, now: this.#now(), ttlMs: CLAIM_TTL_MS, takeOverFrom });
+        return attempt.acquired ? { granted: true } : { granted: false, holders: [attempt.holder] };
+      },
+      {
+        signal: options.signal,
+        onWait: (holders) => options.onWait?.(holders[0]!),
+        timeout: {
+          at: Date.now() + options.timeoutMs,
+          error: ([holder]) =>
+            new StrataError('STRATA_LEASE_TIMEOUT', `Timed out waiting for "${assetKey}": run ${holder!.runId} (process ${holder!.pid ?? '?'} on ${holder!.hostname ?? '?'}) has been materializing it since ${holder!.acquiredAt.toISOString()}.`, {
+              hint: 'Wait for that run to finish (assets runs), or raise --lock-timeout.',
+            }),
+        },
+      },
+    );
   }
 
   release(assetKey: string): Promise<void> {
@@ -71,7 +53,7 @@ export class AssetLeases {
 
   /** Stops the heartbeat and releases whatever this run still holds. */
   async close(): Promise<void> {
-    clearInterval(this.#heartbeat);
+    this.#stopHeartbeat();
     await this.#storage.releaseAssetLeases(this.#runId);
   }
 }

@@ -12,6 +12,7 @@ import type { RunRecorder } from './run-recorder.js';
 import type { AssetError, AssetRunResult } from './run-result.js';
 import type { StepExecutor } from './step-executor.js';
 import type { AssetLeases } from './asset-leases.js';
+import type { PoolSlots } from './pool-slots.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import type { CodeVersion } from '../versioning/code-versions.js';
 
@@ -32,6 +33,8 @@ export interface ExecuteContext {
   readonly leases: AssetLeases;
   /** How long a step waits for an asset another run is materializing. */
   readonly lockTimeoutMs: number;
+  /** The run's slots in the concurrency pools of its assets. */
+  readonly slots: PoolSlots;
 }
 
 /** A table this run produced, kept in memory until its last planned consumer has run. */
@@ -142,9 +145,45 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
       releaseInputs(asset, state);
       return { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion };
     }
-    return await materializeStep(context, step, state, started, inputDataVersions, log);
+    return await materializeInPool(context, step, state, started, inputDataVersions, log);
   } finally {
     await context.leases.release(step.key);
+  }
+}
+
+/**
+ * Materializes the step within a slot of its asset's pool, if it has one.
+ * The slot is claimed after the asset's lease, never before: a step holding
+ * a slot while it waited for a lease could wait on a run that waits for that
+ * very slot.
+ */
+async function materializeInPool(
+  context: ExecuteContext,
+  step: PlannedAsset,
+  state: RunState,
+  started: number,
+  inputDataVersions: Readonly<Record<string, string>>,
+  log: Logger,
+): Promise<AssetRunResult> {
+  const pool = context.materializationPlan.graph.asset(step.key).pool;
+  if (pool === undefined) return materializeStep(context, step, state, started, inputDataVersions, log);
+  try {
+    await context.slots.claim(pool, step.key, {
+      signal: context.signal,
+      onWait: (limit, holders) => {
+        const runs = [...new Set(holders.map((holder) => holder.runId))];
+        const message = `Waiting for a slot in pool ${pool} (${holders.length} of ${limit} in use by run${runs.length === 1 ? '' : 's'} ${runs.join(', ')})`;
+        context.recorder.event({ type: 'log', assetKey: step.key, message, data: { pool, limit, holders: runs } });
+        log.info({ pool, limit, holders: runs }, message);
+      },
+    });
+  } catch (error) {
+    return fail(context, step, state, started, 0, error, log);
+  }
+  try {
+    return await materializeStep(context, step, state, started, inputDataVersions, log);
+  } finally {
+    await context.slots.release(pool, step.key);
   }
 }
 

@@ -7,10 +7,12 @@ import { AssetLeases } from './asset-leases.js';
 import { executePlan } from './execute-plan.js';
 import { silentLogger } from './logger.js';
 import type { MaterializeOptions } from './materialize.js';
-import type { MaterializationPlan, PlanOptions } from './plan-materialization.js';
+import type { MaterializationPlan } from './plan-materialization.js';
+import { describeSelection } from './describe-selection.js';
 import { RunRecorder } from './run-recorder.js';
 import type { MaterializeResult, RunOutcome } from './run-result.js';
 import { inProcessExecutor } from './in-process-executor.js';
+import { PoolSlots } from './pool-slots.js';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
@@ -18,16 +20,19 @@ const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
  * Runs a plan with something to do: records the run, executes its steps
  * through the chosen executor under asset leases, and records the outcome.
  * `started` is when `materialize` began, so the duration includes planning.
+ * `claimedRunId`: a queued run claimed for this process (see `run-queue.ts`),
+ * run under its id instead of a new one.
  */
 export async function runMaterialization(
   definitions: Definitions,
   materializationPlan: MaterializationPlan,
   options: MaterializeOptions,
   started: number,
+  claimedRunId?: string,
 ): Promise<MaterializeResult> {
   const now = options.now ?? (() => new Date());
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const runId = randomUUID();
+  const runId = claimedRunId ?? randomUUID();
   const executor = await (options.executor ?? inProcessExecutor).create({
     definitions,
     plan: materializationPlan,
@@ -40,21 +45,25 @@ export async function runMaterialization(
   });
   const signals = [options.signal, executor.canceled].filter((signal) => signal !== undefined);
   const signal = signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
-  await options.storage.createRun({
-    runId,
-    status: 'started',
-    selection: describeSelection(options),
-    trigger: options.trigger ?? 'cli',
-    startedAt: now(),
-    endedAt: null,
-    pid: process.pid,
-    hostname: hostname(),
-  });
+  // A run from the queue exists already: claiming it recorded it as started.
+  if (claimedRunId === undefined) {
+    await options.storage.createRun({
+      runId,
+      status: 'started',
+      selection: describeSelection(options),
+      trigger: options.trigger ?? 'cli',
+      startedAt: now(),
+      endedAt: null,
+      pid: process.pid,
+      hostname: hostname(),
+    });
+  }
   const recorder = new RunRecorder(options.storage, runId, now, options.onEvent);
   const planned = materializationPlan.plan.planned.map((asset) => asset.key);
   recorder.event({ type: 'run-start', message: `Run ${runId} started: ${planned.length} asset${planned.length === 1 ? '' : 's'} planned`, data: { planned } });
 
   const leases = new AssetLeases(options.storage, runId, now);
+  const slots = new PoolSlots(options.storage, runId, now);
   let status: Exclude<RunOutcome, 'nothing-to-do'> = 'failed';
   try {
     const assets = await executePlan({
@@ -69,6 +78,7 @@ export async function runMaterialization(
       executor,
       storage: options.storage,
       leases,
+      slots,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     });
     status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed') ? 'failed' : 'success';
@@ -76,16 +86,10 @@ export async function runMaterialization(
   } finally {
     await executor.close();
     await leases.close();
+    // However the run ends, it keeps no slot: a step that threw past its own release must not hold one for the next 30 s.
+    await slots.close();
     recorder.event({ type: 'run-end', level: status === 'success' ? 'info' : 'error', message: `Run ${runId} ${status}`, data: { status } });
     await recorder.flush();
     await options.storage.finishRun(runId, status, now());
   }
-}
-
-function describeSelection(options: PlanOptions): string {
-  const parts = [options.select ?? '*'];
-  if (options.exclude !== undefined) parts.push(`--exclude ${options.exclude}`);
-  if (options.refresh !== undefined) parts.push(`--refresh ${options.refresh}`);
-  if (options.force === true) parts.push('--force');
-  return parts.join(' ');
 }
