@@ -2,14 +2,17 @@ import { hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import type { ScheduleDefinition } from '../core/schedule.js';
 import type { SensorDefinition } from '../core/sensor.js';
+import { StrataError } from '../core/errors.js';
 import { abortableSleep } from '../execution/abortable-sleep.js';
 import { processIsAlive } from '../execution/fail-abandoned-runs.js';
 import { type Logger, silentLogger } from '../execution/logger.js';
+import { enqueueRun } from '../execution/run-queue.js';
 import type { MaterializeResult, RunOutcome } from '../execution/run-result.js';
 import type { InstanceStorage, InstigatorKind, InstigatorState, RunEvent, RunRecord, StoredTick, TickRecord } from '../storage/instance-storage.js';
 import { evaluateSensor, type ResolvedRunRequest, type SensorEvaluation } from './evaluate-sensor.js';
 import { findSensor } from './find-definition.js';
 import { effectiveStatus, initialState, triggerOf } from './instigator.js';
+import { DEFAULT_MAX_CONCURRENT_RUNS, dequeueRuns } from './dequeue-runs.js';
 import { launchRun } from './launch-run.js';
 import { jobPlanOptions } from './run-job.js';
 import { latestScheduleTick, nextScheduleTicks } from './schedule-ticks.js';
@@ -41,6 +44,15 @@ export interface DaemonOptions {
   readonly signal?: AbortSignal;
   /** Steps a run may run at once (default: the number of CPUs). */
   readonly concurrency?: number;
+  /**
+   * The most runs `started` at once in the instance, counting every daemon's
+   * and the CLI's. Set (here, or with `STRATA_MAX_CONCURRENT_RUNS` in `env`),
+   * schedules and sensors queue their runs and each pass starts queued runs
+   * oldest first up to it. Unset, schedules and sensors run their jobs
+   * directly, one at a time, and runs queued by others are started up to
+   * 10 (`DEFAULT_MAX_CONCURRENT_RUNS`).
+   */
+  readonly maxConcurrentRuns?: number;
   /** The longest wait between passes of `run()`, so starts and stops made by other processes are seen. Default 5 s. */
   readonly maxWaitMs?: number;
   /** Called with each tick as soon as it is recorded (before its run ends): live output. */
@@ -97,6 +109,7 @@ interface Launched {
 
 type Launch =
   | ({ readonly status: 'launched' } & Launched)
+  | { readonly status: 'queued'; readonly runId: string }
   | { readonly status: 'nothing-to-do' | 'duplicate' | 'blocked'; readonly reason: string };
 
 const DEFAULT_MAX_WAIT_MS = 5_000;
@@ -105,7 +118,8 @@ const MIN_WAIT_MS = 200;
 
 /**
  * Ticks every running schedule and sensor and runs the jobs they ask for,
- * in this process, one run at a time.
+ * in this process, one run at a time; and starts the runs waiting in the
+ * run queue.
  *
  * - A pass handles what is due at the clock's time, oldest tick first (then
  *   schedules before sensors, then by name), and runs what each tick
@@ -120,6 +134,13 @@ const MIN_WAIT_MS = 200;
  *   (the error); a failing sensor or run never stops the daemon.
  * - A sensor's cursor is stored with its tick, after its runs were launched;
  *   a run request whose run key the sensor launched before is dropped.
+ * - With a maximum of concurrent runs (`maxConcurrentRuns`), schedules and
+ *   sensors queue their runs instead of running them (a job already queued
+ *   is not queued again), and each pass starts queued runs, oldest first,
+ *   while fewer than the maximum are `started` in the instance; queued runs
+ *   of others (`assets materialize --queue`) are started the same way,
+ *   up to 10 (`DEFAULT_MAX_CONCURRENT_RUNS`) when no maximum is set. Each run is
+ *   claimed in storage first, so two daemons never start the same one.
  *
  * @example
  * const daemon = new Daemon({ definitions, storage, signal: controller.signal });
@@ -135,6 +156,8 @@ export class Daemon {
   readonly #logger: Logger;
   readonly #signal: AbortSignal;
   readonly #concurrency: number | undefined;
+  /** Null: not configured; schedules and sensors run their jobs directly. */
+  readonly #maxConcurrentRuns: number | null;
   readonly #maxWaitMs: number;
   readonly #onTick: ((tick: StoredTick) => void) | undefined;
   readonly #onEvent: ((event: RunEvent) => void) | undefined;
@@ -153,6 +176,12 @@ export class Daemon {
     this.#logger = options.logger ?? silentLogger;
     this.#signal = options.signal ?? new AbortController().signal;
     this.#concurrency = options.concurrency;
+    this.#maxConcurrentRuns = options.maxConcurrentRuns ?? maxConcurrentRunsFromEnv(this.#env);
+    if (this.#maxConcurrentRuns !== null && (!Number.isInteger(this.#maxConcurrentRuns) || this.#maxConcurrentRuns < 1)) {
+      throw new StrataError('STRATA_INVALID_MAX_CONCURRENT_RUNS', `The maximum of concurrent runs must be a positive integer, got ${options.maxConcurrentRuns ?? JSON.stringify(this.#env['STRATA_MAX_CONCURRENT_RUNS'])}.`, {
+        hint: 'Set STRATA_MAX_CONCURRENT_RUNS (or maxConcurrentRuns) to 1 or more, or leave it unset.',
+      });
+    }
     this.#maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
     this.#onTick = options.onTick;
     this.#onEvent = options.onEvent;
@@ -167,8 +196,10 @@ export class Daemon {
 
   /**
    * One pass at the clock's time: starts what newly runs, handles every due
-   * tick and waits for the runs they launch. Returns the handled ticks in
-   * the order they were handled.
+   * tick and waits for the runs they launch, then starts queued runs up to
+   * the maximum of concurrent runs and waits for those. Returns the handled
+   * ticks in the order they were handled; queued runs are reported through
+   * `onRunEnd` as they end.
    */
   async tick(): Promise<TickReport[]> {
     const now = this.#clock();
@@ -209,7 +240,33 @@ export class Daemon {
         this.#logger.error({ err: error, [item.kind]: item.definition.name }, `${item.kind} ${item.definition.name} could not tick: ${messageOf(error)}`);
       }
     }
+    if (!this.#signal.aborted) await this.#startQueuedRuns();
     return reports;
+  }
+
+  /** Starts queued runs while the instance has room for them, and waits for them to end. */
+  async #startQueuedRuns(): Promise<void> {
+    const dequeued = await dequeueRuns({
+      definitions: this.#definitions,
+      storage: this.#storage,
+      maxConcurrentRuns: this.#maxConcurrentRuns ?? DEFAULT_MAX_CONCURRENT_RUNS,
+      now: this.#runClock,
+      logger: this.#logger,
+      signal: this.#signal,
+      env: this.#env,
+      concurrency: this.#concurrency,
+      onEvent: this.#onEvent,
+    });
+    const launched = dequeued.map((run) => this.#track({ ...run, launchedAt: performance.now() }));
+    await Promise.all(launched.map((run) => this.#awaitRun(run)));
+  }
+
+  /** Counts a run as in flight until it ends. */
+  #track(launched: Launched): Launched {
+    this.#inFlight.add(launched.runId);
+    const ended = () => void this.#inFlight.delete(launched.runId);
+    launched.result.then(ended, ended);
+    return launched;
   }
 
   /** Passes until the signal aborts, sleeping until the next tick is due in between. */
@@ -331,6 +388,7 @@ export class Daemon {
     } catch (error) {
       return this.#finish(record({ status: 'failed', error: messageOf(error) }), next, []);
     }
+    if (launch.status === 'queued') return this.#finish(record({ status: 'success', runIds: [launch.runId] }), next, []);
     if (launch.status !== 'launched') return this.#finish(record({ status: 'skipped', skipReason: launch.reason }), next, []);
     return this.#finish(record({ status: 'success', runIds: [launch.runId] }), next, [launch]);
   }
@@ -386,6 +444,8 @@ export class Daemon {
       if (launch.status === 'launched') {
         runIds.push(launch.runId);
         pending = launch;
+      } else if (launch.status === 'queued') {
+        runIds.push(launch.runId);
       } else {
         reasons.push(launch.reason);
         if (launch.status === 'blocked') heldBack = true;
@@ -425,6 +485,14 @@ export class Daemon {
           reason: `job "${request.job}" is still running (run ${running.runId}, triggered by ${running.trigger} at ${running.startedAt.toISOString()})`,
         };
       }
+      // A run of the job waiting in the queue will run what is stale when it starts: a second one would only run after it, for nothing.
+      const waiting = (await this.#storage.queuedRuns()).find((queued) => queued.request.job === request.job);
+      if (waiting !== undefined) {
+        return {
+          status: 'blocked',
+          reason: `job "${request.job}" is already queued (run ${waiting.run.runId}, triggered by ${waiting.run.trigger} at ${waiting.run.startedAt.toISOString()})`,
+        };
+      }
     }
     return undefined;
   }
@@ -432,11 +500,20 @@ export class Daemon {
   /**
    * Launches a run request unless it is held back, and records the launch
    * once the run exists (or turned out to have nothing to do). Throws when
-   * planning fails: then nothing was launched.
+   * planning fails: then nothing was launched. With a maximum of concurrent
+   * runs, the run is queued instead, and a later pass starts it.
    */
   async #launch(trigger: string, request: ResolvedRunRequest): Promise<Launch> {
     const hold = await this.#holdBack(trigger, request);
     if (hold !== undefined) return hold;
+    if (this.#maxConcurrentRuns !== null) {
+      // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
+      const { select, exclude, force, refresh } = request.planOptions;
+      const queued = await enqueueRun(this.#storage, { ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }), trigger, now: this.#runClock() });
+      await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: queued.runId, launchedAt: this.#runClock() });
+      this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target})`);
+      return { status: 'queued', runId: queued.runId };
+    }
     const launched = launchRun(this.#definitions, {
       ...request.planOptions,
       storage: this.#storage,
@@ -457,10 +534,7 @@ export class Daemon {
     }
     if (runId === null) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
     this.#logger.info({ trigger, runId }, `${trigger} launched run ${runId} (${request.target})`);
-    this.#inFlight.add(runId);
-    const ended = () => void this.#inFlight.delete(runId);
-    launched.result.then(ended, ended);
-    return { status: 'launched', runId, trigger, target: request.target, launchedAt: performance.now(), result: launched.result };
+    return { status: 'launched', ...this.#track({ runId, trigger, target: request.target, launchedAt: performance.now(), result: launched.result }) };
   }
 
   /** Records the tick, then waits for the run it launched last (earlier ones are `finished`). */
@@ -539,6 +613,12 @@ export class Daemon {
  */
 function isAlive(run: RunRecord): boolean {
   return run.hostname !== hostname() || run.pid === null || processIsAlive(run.pid);
+}
+
+/** `STRATA_MAX_CONCURRENT_RUNS`, or null when unset; a value that is not a number is reported by the caller's check. */
+function maxConcurrentRunsFromEnv(env: Readonly<Record<string, string | undefined>>): number | null {
+  const value = env['STRATA_MAX_CONCURRENT_RUNS'];
+  return value === undefined || value === '' ? null : Number(value);
 }
 
 function sameTime(a: Date | null, b: Date | null): boolean {
