@@ -8,7 +8,7 @@ import type { StoredAsset } from '../../src/core/io-manager.js';
 import { Table, type Row } from '../../src/core/table.js';
 import { CsvIOManager } from '../../src/io-managers/csv-io-manager.js';
 import { MemoryIOManager } from '../../src/io-managers/memory-io-manager.js';
-import { describeIOManagerContract, everyKindAsset, everyKindRows } from './io-manager-contract.js';
+import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset } from './io-manager-contract.js';
 
 describeIOManagerContract('CsvIOManager', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'strata-csv-contract-'));
@@ -24,14 +24,7 @@ const names = (asset: StoredAsset): string[] => asset.columns.map((column) => co
 const isRoot = process.getuid?.() === 0;
 
 /** The asset of the hand-written files below. */
-const scores: StoredAsset = {
-  key: 'scores',
-  columns: [
-    { name: 'id', kind: 'integer', nullable: false },
-    { name: 'name', kind: 'string', nullable: false },
-    { name: 'score', kind: 'number', nullable: true },
-  ],
-};
+const scores = scoresAsset;
 
 describe('CsvIOManager', () => {
   let dir: string;

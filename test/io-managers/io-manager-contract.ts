@@ -39,11 +39,22 @@ export const everyKindRows: Row[] = [
   { id: Number.MAX_SAFE_INTEGER, text: '"quoted", then\n"more"\n', amount: Math.PI, active: false, maybe_text: '\n', maybe_amount: -Math.E, maybe_count: 9, maybe_active: false },
 ];
 
+/** A small asset (an id, a name, a nullable score) for tests of one implementation: hand-edited files and tables, errors. */
+export const scoresAsset: StoredAsset = {
+  key: 'scores',
+  columns: [
+    { name: 'id', kind: 'integer', nullable: false },
+    { name: 'name', kind: 'string', nullable: false },
+    { name: 'score', kind: 'number', nullable: true },
+  ],
+};
+
 function columnNames(asset: StoredAsset): string[] {
   return asset.columns.map((column) => column.name);
 }
 
-function tableOf(asset: StoredAsset, rows: Row[]): Table<Row> {
+/** `rows` as a table of the asset's columns, in schema order. */
+export function tableOf(asset: StoredAsset, rows: Row[]): Table<Row> {
   return Table.fromRows(rows, columnNames(asset));
 }
 

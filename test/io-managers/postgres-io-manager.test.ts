@@ -7,7 +7,7 @@ import { Table, type Row } from '../../src/core/table.js';
 import { MemoryIOManager } from '../../src/io-managers/memory-io-manager.js';
 import { PostgresIOManager } from '../../src/io-managers/postgres-io-manager.js';
 import { startTestPostgres, type TestPostgres } from '../storage/embedded-postgres.js';
-import { describeIOManagerContract, everyKindAsset, everyKindRows } from './io-manager-contract.js';
+import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset, tableOf } from './io-manager-contract.js';
 
 let server: TestPostgres;
 
@@ -25,17 +25,7 @@ describeIOManagerContract('PostgresIOManager', async () => {
   return { manager, cleanup: () => manager.close() };
 });
 
-const names = (asset: StoredAsset): string[] => asset.columns.map((column) => column.name);
-const tableOf = (asset: StoredAsset, rows: Row[]): Table<Row> => Table.fromRows(rows, names(asset));
-
-const scores: StoredAsset = {
-  key: 'scores',
-  columns: [
-    { name: 'id', kind: 'integer', nullable: false },
-    { name: 'name', kind: 'string', nullable: false },
-    { name: 'score', kind: 'number', nullable: true },
-  ],
-};
+const scores = scoresAsset;
 const scoreRows: Row[] = [
   { id: 1, name: 'ada', score: 1.5 },
   { id: 2, name: 'bob', score: null },
@@ -134,7 +124,7 @@ describe('PostgresIOManager', () => {
         ],
       }));
       for (const [index, asset] of odd.entries()) {
-        await manager.store(asset, Table.fromRows<Row>([{ Id: index, 'the "name", quoted': asset.key }], names(asset)));
+        await manager.store(asset, tableOf(asset, [{ Id: index, 'the "name", quoted': asset.key }]));
       }
       for (const [index, asset] of odd.entries()) {
         expect((await manager.load(asset)).rows()).toEqual([{ Id: index, 'the "name", quoted': asset.key }]);
@@ -172,7 +162,7 @@ describe('PostgresIOManager', () => {
         z.object({ id: z.int(), amount: z.number(), name: z.string(), active: z.boolean(), tier: z.enum(['gold', 'silver']), note: z.string().nullable() }),
       );
       const asset: StoredAsset = { key: 'typed', columns };
-      await manager.store(asset, Table.fromRows<Row>([{ id: 2 ** 53 - 1, amount: -0, name: 'x', active: true, tier: 'gold', note: null }], names(asset)));
+      await manager.store(asset, tableOf(asset, [{ id: 2 ** 53 - 1, amount: -0, name: 'x', active: true, tier: 'gold', note: null }]));
       const described = await server.query<{ column_name: string; data_type: string; is_nullable: string }>(
         `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'typed' ORDER BY ordinal_position`,
         [schema],
