@@ -207,7 +207,7 @@ export class PostgresIOManager implements IOManager {
     if (recorded !== undefined) return recorded.data_version;
     const [exists] = await this.#query<{ oid: number | null }>(action, 'SELECT to_regclass($1)::oid AS oid', [target]);
     if (exists?.oid === null || exists?.oid === undefined) return undefined;
-    // Changed outside Strata (or stored before its version was kept): hash what is there as `store` would have.
+    // Changed (or created) outside Strata: hash what is there, as `store` would have hashed it.
     const hash = createHash('sha256');
     for (const chunk of encodeCsv(await this.#read(asset, action), asset.columns, asset.key)) hash.update(chunk);
     return hash.digest('hex');
