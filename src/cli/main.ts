@@ -25,6 +25,7 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   sensor: { summary: 'Start, stop or tick one sensor', load: async () => (await import('./commands/sensor.js')).sensorCommand },
   ticks: { summary: 'List the recorded ticks of schedules and sensors', load: async () => (await import('./commands/ticks.js')).ticksCommand },
   daemon: { summary: 'Tick the schedules and sensors and run their jobs (--once: one pass)', load: async () => (await import('./commands/daemon.js')).daemonCommand },
+  pools: { summary: 'List the concurrency pools with their limits and slots in use; set a limit', load: async () => (await import('./commands/pools.js')).poolsCommand },
   info: { summary: 'Show the project root, definitions module, instance, output folders and versions', load: async () => (await import('./commands/info.js')).infoCommand },
   init: { summary: 'Scaffold a Strata project here: two assets, their test, strata.config.ts', load: async () => (await import('./commands/init.js')).initCommand },
   sample: { summary: 'Generate a JSONPlaceholder-shaped sample snapshot', load: async () => (await import('./commands/sample.js')).sampleCommand },
