@@ -26,6 +26,8 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   ticks: { summary: 'List the recorded ticks of schedules and sensors', load: async () => (await import('./commands/ticks.js')).ticksCommand },
   daemon: { summary: 'Tick the schedules and sensors and run their jobs (--once: one pass)', load: async () => (await import('./commands/daemon.js')).daemonCommand },
   pools: { summary: 'List the concurrency pools with their limits and slots in use; set a limit', load: async () => (await import('./commands/pools.js')).poolsCommand },
+  cancel: { summary: 'Cancel a running run, from any process (and, on Postgres, any host)', load: async () => (await import('./commands/cancel.js')).cancelCommand },
+  worker: { summary: 'Run the steps coordinators send to a work pool (Postgres instance)', load: async () => (await import('./commands/worker.js')).workerCommand },
   info: { summary: 'Show the project root, definitions module, instance, output folders and versions', load: async () => (await import('./commands/info.js')).infoCommand },
   init: { summary: 'Scaffold a Strata project here: two assets, their test, strata.config.ts', load: async () => (await import('./commands/init.js')).initCommand },
   sample: { summary: 'Generate a JSONPlaceholder-shaped sample snapshot', load: async () => (await import('./commands/sample.js')).sampleCommand },

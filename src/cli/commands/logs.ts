@@ -1,7 +1,8 @@
-import { StrataError, UsageError } from '../../core/errors.js';
-import type { InstanceStorage, RunRecord, StoredRunEvent } from '../../storage/instance-storage.js';
+import { UsageError } from '../../core/errors.js';
+import type { RunRecord, StoredRunEvent } from '../../storage/instance-storage.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
+import { findRun } from '../find-run.js';
 import { formatDuration, formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -50,26 +51,6 @@ export const logsCommand: Command = {
     }
   },
 };
-
-/** `latest`, a whole run id, or a prefix that only one run id starts with (as git takes commit ids). */
-async function findRun(storage: InstanceStorage, wanted: string): Promise<RunRecord> {
-  if (wanted === 'latest') {
-    const latest = await storage.latestRun();
-    if (latest === undefined) throw new StrataError('STRATA_NO_RUNS', 'No runs are recorded yet.', { hint: 'Run `assets materialize` first.' });
-    return latest;
-  }
-  const exact = await storage.getRun(wanted);
-  if (exact !== undefined) return exact;
-  const matches = (await storage.listRuns()).filter((run) => run.runId.startsWith(wanted.toLowerCase()));
-  if (matches.length === 1) return matches[0]!;
-  if (matches.length === 0) {
-    throw new StrataError('STRATA_UNKNOWN_RUN', `No run id starts with "${wanted}".`, { hint: '`assets runs` lists the recorded runs; `assets logs latest` shows the newest.' });
-  }
-  const shown = matches.slice(0, 5).map((run) => `${run.runId} (${run.status}, ${run.startedAt.toISOString()})`);
-  throw new StrataError('STRATA_AMBIGUOUS_RUN', `"${wanted}" is the start of ${matches.length} run ids: ${shown.join(', ')}${matches.length > shown.length ? ', ...' : ''}.`, {
-    hint: 'Give more characters of the run id.',
-  });
-}
 
 function renderLogs(run: RunRecord, events: readonly StoredRunEvent[], outcome: string, options: { io: CliIO; style: Style; verbose: boolean }): string {
   const { io, style } = options;

@@ -1,0 +1,167 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, makeWorkspace, runCli, type RunningCli, startCli } from '../cli/run-cli.js';
+import { startTestPostgres, type TestPostgres } from '../storage/embedded-postgres.js';
+
+const SLOW_STEPS = path.join(FIXTURES, 'slow-step-definitions.mjs');
+
+interface StoredEvent {
+  readonly type: string;
+  readonly assetKey: string | null;
+  readonly message: string;
+  readonly data: Record<string, unknown> | null;
+}
+
+/**
+ * The work pool end to end, on a real Postgres and real processes: coordinators
+ * (`assets materialize --executor queue`) and `assets worker`s, spawned from
+ * the built CLI as a user starts them, killed with real signals.
+ */
+describe('the work pool', () => {
+  let postgres: TestPostgres;
+  let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
+  let env: Record<string, string>;
+  const workers: RunningCli[] = [];
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+  });
+  afterAll(() => postgres.stop());
+  beforeEach(async () => {
+    workspace = await makeWorkspace();
+    env = {
+      ...workspace.env,
+      STRATA_DATABASE_URL: postgres.connectionString,
+      STRATA_DATABASE_SCHEMA: postgres.uniqueSchema('pool'),
+      // Every worker runs on this host: the output folder is one they all see.
+      STRATA_OUTPUT_SHARED: 'true',
+    };
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) worker.child.kill('SIGKILL');
+    await workspace.cleanup();
+  });
+
+  const cli = (args: string[], extra: Record<string, string> = {}) => runCli(args, { cwd: workspace.dir, env: { ...env, ...extra } });
+  const start = (args: string[], extra: Record<string, string> = {}) => startCli(args, { cwd: workspace.dir, env: { ...env, ...extra } });
+  async function startWorker(extra: Record<string, string> = {}): Promise<RunningCli & { readonly name: string }> {
+    const worker = start(['worker', '--concurrency', '1'], extra);
+    workers.push(worker);
+    await worker.waitForStderr('is taking steps');
+    return Object.assign(worker, { name: `${hostname()}:${worker.child.pid}` });
+  }
+  async function eventsOf(runId: string, extra: Record<string, string> = {}): Promise<StoredEvent[]> {
+    return (JSON.parse((await cli(['logs', runId, '--json'], extra)).stdout) as { events: StoredEvent[] }).events;
+  }
+  async function latestRun(extra: Record<string, string> = {}): Promise<{ runId: string; status: string }> {
+    return (JSON.parse((await cli(['runs', '--json'], extra)).stdout) as { runs: { runId: string; status: string }[] }).runs[0]!;
+  }
+
+  it('runs the example on three workers, with CSVs byte-identical to an in-process run', async () => {
+    await Promise.all([startWorker(), startWorker(), startWorker()]);
+    const queued = await cli(['materialize', '--executor', 'queue', '--json']);
+    expect(queued.stderr).not.toContain('error');
+    expect(queued.code).toBe(0);
+    const result = JSON.parse(queued.stdout) as { runId: string; assets: { key: string; action: string }[] };
+    expect(result.assets.map((asset) => asset.action)).toEqual(Array(6).fill('materialized'));
+
+    const alone = await makeWorkspace();
+    try {
+      expect((await runCli(['materialize'], { cwd: alone.dir, env: alone.env })).code).toBe(0);
+      const files = (await readdir(alone.output)).sort();
+      expect(files).toHaveLength(6);
+      expect((await readdir(workspace.output)).sort()).toEqual(files);
+      for (const file of files) expect(await readFile(path.join(workspace.output, file)), file).toEqual(await readFile(path.join(alone.output, file)));
+    } finally {
+      await alone.cleanup();
+    }
+
+    // Each step's success names the worker that ran it; users and posts run at once, on two of them.
+    const successes = (await eventsOf(result.runId)).filter((event) => event.type === 'step-success');
+    expect(successes).toHaveLength(6);
+    const used = new Set(successes.map((event) => event.data?.worker));
+    expect([...used].every((worker) => workers.some((started) => worker === `${hostname()}:${started.child.pid}`))).toBe(true);
+    expect(used.size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('gives the step of a worker killed with SIGKILL to another worker, and the run succeeds', async () => {
+    const doomed = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '3000' });
+    const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '3000' });
+    await doomed.waitForStderr('▶ slow');
+    // Only now a second worker: the first took `slow`, and dies holding it.
+    const survivor = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '3000' });
+    doomed.child.kill('SIGKILL');
+    const run = await coordinator.done;
+    expect(run.stderr).not.toContain('"level":50');
+    expect(run.code).toBe(0);
+
+    const { runId, status } = await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(status).toBe('success');
+    const events = await eventsOf(runId, { STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(events.some((event) => event.assetKey === 'slow' && event.message === `Worker ${doomed.name} stopped before finishing slow; dispatched it again (try 2 of 3).`)).toBe(true);
+    const slowSuccess = events.find((event) => event.type === 'step-success' && event.assetKey === 'slow')!;
+    expect(slowSuccess.data?.worker).toBe(survivor.name);
+    expect(await readFile(path.join(workspace.output, 'last.csv'), 'utf8')).toBe('n\n20\n');
+  }, 60_000);
+
+  it('fails the run of a coordinator killed mid-step at the next command, and its worker stops writing for it', async () => {
+    const worker = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '120000' });
+    const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS });
+    await worker.waitForStderr('▶ slow');
+    coordinator.child.kill('SIGKILL');
+    await coordinator.done;
+
+    // The next command (any) finds the run's process gone and marks it failed.
+    const { status } = await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(status).toBe('failed');
+    // The worker hears of it at its next heartbeat and aborts the step: nothing is stored for the dead run.
+    await worker.waitForStderr('✗ slow');
+    expect(worker.child.exitCode).toBeNull();
+    await expect(readFile(path.join(workspace.output, 'slow.csv'))).rejects.toThrow('ENOENT');
+  }, 60_000);
+
+  it('cancels a run from another process: the worker aborts the step, the coordinator records the run canceled', async () => {
+    const worker = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '120000' });
+    const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS });
+    await worker.waitForStderr('▶ slow');
+    const { runId } = await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS });
+    const cancel = await cli(['cancel', runId.slice(0, 8)], { STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(cancel.stderr).toBe('');
+    expect(cancel.stdout).toBe(`Run ${runId} was canceled.\n`);
+    expect(cancel.code).toBe(0);
+    expect((await coordinator.done).code).toBe(130);
+    await worker.waitForStderr('✗ slow');
+    const events = await eventsOf(runId, { STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(events.find((event) => event.type === 'step-failure')?.message).toMatch(/^slow failed: canceled: /);
+    expect(events.some((event) => event.assetKey === 'last')).toBe(false);
+    expect((await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS })).status).toBe('canceled');
+    await expect(readFile(path.join(workspace.output, 'slow.csv'))).rejects.toThrow('ENOENT');
+    // A run that ended cannot be canceled again, and says so.
+    const again = await cli(['cancel', runId], { STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`Run ${runId} has already ended (canceled)`);
+  }, 60_000);
+
+  it('never runs one asset twice at once for two coordinators started together', async () => {
+    await Promise.all([startWorker({ STRATA_DEFINITIONS: SLOW_STEPS }), startWorker({ STRATA_DEFINITIONS: SLOW_STEPS })]);
+    const both = await Promise.all([cli(['materialize', '--executor', 'queue', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS }), cli(['materialize', '--executor', 'queue', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS })]);
+    expect(both.map((run) => run.code)).toEqual([0, 0]);
+    // Each asset was materialized by one of them; the other found it done while it waited for the lease.
+    const actions = both.map((run) => (JSON.parse(run.stdout) as { assets: { key: string; action: string }[] }).assets);
+    for (const key of ['first', 'slow', 'last']) {
+      const perRun = actions.map((assets) => assets.find((asset) => asset.key === key)?.action ?? 'not planned');
+      expect(perRun.filter((action) => action === 'materialized'), `${key}: ${perRun.join(', ')}`).toHaveLength(1);
+    }
+    const history = JSON.parse((await cli(['history', 'slow', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS })).stdout) as { materializations: unknown[] };
+    expect(history.materializations).toHaveLength(1);
+  }, 60_000);
+
+  it('refuses an IO manager the workers cannot all see, naming the asset and the fix', async () => {
+    const result = await cli(['materialize', '--executor', 'queue'], { STRATA_OUTPUT_SHARED: 'false' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('"users"');
+    expect(result.stderr).toContain('shared: true');
+    expect((await latestRun()) ?? undefined).toBeUndefined();
+  });
+});
