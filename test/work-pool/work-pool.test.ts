@@ -157,6 +157,20 @@ describe('the work pool', () => {
     expect(history.materializations).toHaveLength(1);
   }, 60_000);
 
+  it('honours a pool limit of 1 across workers: the recorded steps of the pool never overlap', async () => {
+    const pooled = { STRATA_DEFINITIONS: path.join(FIXTURES, 'pooled-definitions.mjs') };
+    expect((await cli(['pools', 'set', 'api', '1'], pooled)).code).toBe(0);
+    await Promise.all([startWorker(pooled), startWorker(pooled), startWorker(pooled)]);
+    const run = await cli(['materialize', '--executor', 'queue', '--concurrency', '3'], pooled);
+    expect(run.code).toBe(0);
+    const events = await eventsOf((await latestRun(pooled)).runId, pooled);
+    const time = (type: string, key: string) => Date.parse((events.find((event) => event.type === type && event.assetKey === key) as unknown as { time: string }).time);
+    const intervals = ['a', 'b', 'c'].map((key) => [time('step-start', key), time('step-success', key)] as const).sort((x, y) => x[0] - y[0]);
+    for (let index = 1; index < intervals.length; index++) expect(intervals[index]![0]).toBeGreaterThanOrEqual(intervals[index - 1]![1]);
+    // Each waited 300 ms on a worker, one after another.
+    expect(intervals[2]![1] - intervals[0]![0]).toBeGreaterThanOrEqual(900);
+  }, 60_000);
+
   it('refuses an IO manager the workers cannot all see, naming the asset and the fix', async () => {
     const result = await cli(['materialize', '--executor', 'queue'], { STRATA_OUTPUT_SHARED: 'false' });
     expect(result.code).toBe(2);
