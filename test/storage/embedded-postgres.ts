@@ -20,6 +20,8 @@ export interface TestPostgres {
   uniqueSchema(prefix?: string): string;
   /** A query on the file's database, as the superuser. */
   query<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** Stops the server (a fast shutdown: open connections are cut) and starts it again on the same data and port after `downMs`. */
+  restart(downMs: number): Promise<void>;
   /** Stops the server and deletes its data folder. */
   stop(): Promise<void>;
 }
@@ -52,7 +54,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     port,
     user: USER,
     password: PASSWORD,
-    persistent: false,
+    // Kept across stop() for restart(); stop() below deletes the folder itself.
+    persistent: true,
     createPostgresUser: true,
     initdbFlags: ['--no-sync', '--encoding=UTF8', '--locale=C'],
     postgresFlags: [
@@ -110,6 +113,11 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       return `${prefix}_${token}_${schemas}`;
     },
     query: (sql, params) => pool.query(sql, params),
+    async restart(downMs) {
+      await server.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await server.start();
+    },
     async stop() {
       await pool.end();
       await server.stop();

@@ -143,6 +143,18 @@ describe('the work pool', () => {
     expect(again.stderr).toContain(`Run ${runId} has already ended (canceled)`);
   }, 60_000);
 
+  it('comes through Postgres restarting mid-run: the run ends, never stuck started', async () => {
+    await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '4000' });
+    const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS });
+    await workers[0]!.waitForStderr('▶ slow');
+    await postgres.restart(2_000);
+    const run = await coordinator.done;
+    const { status } = await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS });
+    // Resumed: the step finished on its worker while the database was down and back.
+    expect({ code: run.code, status }).toEqual({ code: 0, status: 'success' });
+    expect(await readFile(path.join(workspace.output, 'last.csv'), 'utf8')).toBe('n\n20\n');
+  }, 90_000);
+
   it('never runs one asset twice at once for two coordinators started together', async () => {
     await Promise.all([startWorker({ STRATA_DEFINITIONS: SLOW_STEPS }), startWorker({ STRATA_DEFINITIONS: SLOW_STEPS })]);
     const both = await Promise.all([cli(['materialize', '--executor', 'queue', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS }), cli(['materialize', '--executor', 'queue', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS })]);
