@@ -1,7 +1,6 @@
-import { hostname } from 'node:os';
 import { StrataError } from '../core/errors.js';
-import type { AssetLease, InstanceStorage } from '../storage/instance-storage.js';
-import { CLAIM_TTL_MS, startHeartbeat, waitForClaim } from './expiring-claims.js';
+import type { AssetLease } from '../storage/instance-storage.js';
+import { CLAIM_TTL_MS, RunClaims, waitForClaim } from './expiring-claims.js';
 
 /**
  * The asset leases one run holds in the instance, so two runs never
@@ -9,20 +8,7 @@ import { CLAIM_TTL_MS, startHeartbeat, waitForClaim } from './expiring-claims.js
  * `expiring-claims.ts`): a run waiting for an asset takes the lease over
  * when it expired or its holder's process is gone.
  */
-export class AssetLeases {
-  readonly #storage: InstanceStorage;
-  readonly #runId: string;
-  readonly #now: () => Date;
-  readonly #host = hostname();
-  readonly #stopHeartbeat: () => void;
-
-  constructor(storage: InstanceStorage, runId: string, now: () => Date) {
-    this.#storage = storage;
-    this.#runId = runId;
-    this.#now = now;
-    this.#stopHeartbeat = startHeartbeat(() => this.#storage.renewAssetLeases(this.#runId, this.#now(), CLAIM_TTL_MS));
-  }
-
+export class AssetLeases extends RunClaims {
   /**
    * Takes the lease on `assetKey`, waiting while another live run holds it
    * (calling `onWait` once), until `timeoutMs` has passed.
@@ -30,7 +16,7 @@ export class AssetLeases {
   async acquire(assetKey: string, options: { timeoutMs: number; signal: AbortSignal; onWait?: (holder: AssetLease) => void }): Promise<void> {
     await waitForClaim(
       async (takeOverFrom) => {
-        const attempt = await this.#storage.acquireAssetLease({ assetKey, runId: this.#runId, pid: process.pid, hostname: this.#host, now: this.#now(), ttlMs: CLAIM_TTL_MS, takeOverFrom });
+        const attempt = await this.storage.acquireAssetLease({ assetKey, runId: this.runId, pid: process.pid, hostname: this.host, now: this.now(), ttlMs: CLAIM_TTL_MS, takeOverFrom });
         return attempt.acquired ? { granted: true } : { granted: false, holders: [attempt.holder] };
       },
       {
@@ -48,12 +34,14 @@ export class AssetLeases {
   }
 
   release(assetKey: string): Promise<void> {
-    return this.#storage.releaseAssetLease(assetKey, this.#runId);
+    return this.storage.releaseAssetLease(assetKey, this.runId);
   }
 
-  /** Stops the heartbeat and releases whatever this run still holds. */
-  async close(): Promise<void> {
-    this.#stopHeartbeat();
-    await this.#storage.releaseAssetLeases(this.#runId);
+  protected renewAll(): Promise<void> {
+    return this.storage.renewAssetLeases(this.runId, this.now(), CLAIM_TTL_MS);
+  }
+
+  protected releaseAll(): Promise<void> {
+    return this.storage.releaseAssetLeases(this.runId);
   }
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { InstanceStorage } from '../storage/instance-storage.js';
 import { abortableSleep } from './abortable-sleep.js';
 import { processIsAlive } from './fail-abandoned-runs.js';
 
@@ -64,15 +65,38 @@ export async function waitForClaim<H extends ClaimHolder>(
 }
 
 /**
- * Calls `renew` every third of `CLAIM_TTL_MS` until the returned function is
- * called. A failed renewal is dropped: it only shortens the claims, and the
- * next one renews them.
+ * The claims of one kind (asset leases, pool slots) that one run holds: a
+ * heartbeat renews them all every third of `CLAIM_TTL_MS` from construction
+ * until `close()`, which releases whatever the run still holds. A failed
+ * renewal is dropped: it only shortens the claims, and the next one renews them.
  */
-export function startHeartbeat(renew: () => Promise<void>): () => void {
-  const timer = setInterval(() => {
-    void renew().catch(() => {});
-  }, HEARTBEAT_MS);
-  // Claims must never be the reason the process stays alive.
-  timer.unref();
-  return () => clearInterval(timer);
+export abstract class RunClaims {
+  protected readonly storage: InstanceStorage;
+  protected readonly runId: string;
+  protected readonly now: () => Date;
+  protected readonly host = hostname();
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(storage: InstanceStorage, runId: string, now: () => Date) {
+    this.storage = storage;
+    this.runId = runId;
+    this.now = now;
+    this.#heartbeat = setInterval(() => {
+      void this.renewAll().catch(() => {});
+    }, HEARTBEAT_MS);
+    // Claims must never be the reason the process stays alive.
+    this.#heartbeat.unref();
+  }
+
+  /** Extends every claim of this kind the run holds to `now() + CLAIM_TTL_MS`. */
+  protected abstract renewAll(): Promise<void>;
+
+  /** Gives up every claim of this kind the run holds. */
+  protected abstract releaseAll(): Promise<void>;
+
+  /** Stops the heartbeat and releases whatever this run still holds. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    await this.releaseAll();
+  }
 }

@@ -1,6 +1,5 @@
-import { hostname } from 'node:os';
-import type { InstanceStorage, PoolSlot } from '../storage/instance-storage.js';
-import { CLAIM_TTL_MS, startHeartbeat, waitForClaim } from './expiring-claims.js';
+import type { PoolSlot } from '../storage/instance-storage.js';
+import { CLAIM_TTL_MS, RunClaims, waitForClaim } from './expiring-claims.js';
 
 /**
  * The concurrency pool slots one run holds in the instance: a step of an
@@ -11,20 +10,7 @@ import { CLAIM_TTL_MS, startHeartbeat, waitForClaim } from './expiring-claims.js
  * that dies never keeps its slots: they are taken over from a dead process at
  * once, and expire without the run's heartbeat otherwise.
  */
-export class PoolSlots {
-  readonly #storage: InstanceStorage;
-  readonly #runId: string;
-  readonly #now: () => Date;
-  readonly #host = hostname();
-  readonly #stopHeartbeat: () => void;
-
-  constructor(storage: InstanceStorage, runId: string, now: () => Date) {
-    this.#storage = storage;
-    this.#runId = runId;
-    this.#now = now;
-    this.#stopHeartbeat = startHeartbeat(() => this.#storage.renewPoolSlots(this.#runId, this.#now(), CLAIM_TTL_MS));
-  }
-
+export class PoolSlots extends RunClaims {
   /**
    * Claims a slot in `pool` for the step of `assetKey`, waiting for as long
    * as the pool is full (calling `onWait` once with its limit and holders),
@@ -34,7 +20,7 @@ export class PoolSlots {
     let limit = 0;
     await waitForClaim(
       async (takeOverFrom) => {
-        const attempt = await this.#storage.claimPoolSlot({ pool, runId: this.#runId, assetKey, pid: process.pid, hostname: this.#host, now: this.#now(), ttlMs: CLAIM_TTL_MS, takeOverFrom });
+        const attempt = await this.storage.claimPoolSlot({ pool, runId: this.runId, assetKey, pid: process.pid, hostname: this.host, now: this.now(), ttlMs: CLAIM_TTL_MS, takeOverFrom });
         if (attempt.claimed) return { granted: true };
         limit = attempt.limit;
         return { granted: false, holders: attempt.holders };
@@ -48,12 +34,14 @@ export class PoolSlots {
   }
 
   release(pool: string, assetKey: string): Promise<void> {
-    return this.#storage.releasePoolSlot(pool, this.#runId, assetKey);
+    return this.storage.releasePoolSlot(pool, this.runId, assetKey);
   }
 
-  /** Stops the heartbeat and releases every slot this run still holds. */
-  async close(): Promise<void> {
-    this.#stopHeartbeat();
-    await this.#storage.releasePoolSlots(this.#runId);
+  protected renewAll(): Promise<void> {
+    return this.storage.renewPoolSlots(this.runId, this.now(), CLAIM_TTL_MS);
+  }
+
+  protected releaseAll(): Promise<void> {
+    return this.storage.releasePoolSlots(this.runId);
   }
 }
