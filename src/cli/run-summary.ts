@@ -27,6 +27,20 @@ export function countAssetActions(events: readonly RunEvent[]): AssetActionCount
   return counts;
 }
 
+/**
+ * The workers (`host:pid`) that ran the run's materialized steps, sorted:
+ * steps that ran on the work pool record theirs (see the queue executor);
+ * empty for a run whose steps all ran in its own process.
+ */
+export function stepWorkers(events: readonly RunEvent[]): string[] {
+  const workers = new Set<string>();
+  for (const event of events) {
+    const worker = event.type === 'step-success' ? event.data?.worker : undefined;
+    if (typeof worker === 'string') workers.add(worker);
+  }
+  return [...workers].sort();
+}
+
 /** `5 materialized, 1 failed`: the non-zero counts, or `-` when there are none. */
 export function describeAssetActions(counts: AssetActionCounts): string {
   return ACTIONS.filter((action) => counts[action] > 0).map((action) => `${formatCount(counts[action])} ${action}`).join(', ') || '-';
@@ -48,7 +62,7 @@ export function formatRunDuration(run: Pick<RunRecord, 'startedAt' | 'endedAt'>)
 }
 
 /** A run as `assets runs --json` and `assets logs --json` print it. */
-export function runToJson(run: RunRecord, counts: AssetActionCounts) {
+export function runToJson(run: RunRecord, counts: AssetActionCounts, workers: readonly string[]) {
   return {
     runId: run.runId,
     status: run.status,
@@ -60,6 +74,7 @@ export function runToJson(run: RunRecord, counts: AssetActionCounts) {
     pid: run.pid,
     hostname: run.hostname,
     assets: counts,
+    workers,
   };
 }
 

@@ -244,7 +244,7 @@ async function materializeStep(
         durationMs,
         metadata: { ...stored.metadata },
       }, code);
-      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
+      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}${worker === undefined ? '' : ` on worker ${worker}`}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
       await recorder.flush();
       log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
       releaseInputs(asset, state);

@@ -78,11 +78,16 @@ describe('the work pool', () => {
     }
 
     // Each step's success names the worker that ran it; users and posts run at once, on two of them.
+    const started = workers.map((worker) => `${hostname()}:${worker.child.pid}`);
     const successes = (await eventsOf(result.runId)).filter((event) => event.type === 'step-success');
     expect(successes).toHaveLength(6);
-    const used = new Set(successes.map((event) => event.data?.worker));
-    expect([...used].every((worker) => workers.some((started) => worker === `${hostname()}:${started.child.pid}`))).toBe(true);
-    expect(used.size).toBeGreaterThanOrEqual(2);
+    for (const success of successes) expect(success.message).toMatch(new RegExp(` on worker (${started.join('|')})$`));
+    const { workers: used } = (await latestRun()) as unknown as { workers: string[] };
+    expect(used.length).toBeGreaterThanOrEqual(2);
+    expect(used.every((worker) => started.includes(worker))).toBe(true);
+    const table = (await cli(['runs'])).stdout.split('\n');
+    expect(table[0]).toMatch(/ workers$/);
+    expect(table[1]).toContain(used.join(', '));
   });
 
   it('gives the step of a worker killed with SIGKILL to another worker, and the run succeeds', async () => {

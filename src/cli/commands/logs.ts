@@ -7,7 +7,7 @@ import { formatDuration, formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag } from '../parse-args.js';
-import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson } from '../run-summary.js';
+import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson, stepWorkers } from '../run-summary.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -38,7 +38,7 @@ export const logsCommand: Command = {
       const counts = countAssetActions(events);
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
-          run: runToJson(run, counts),
+          run: runToJson(run, counts, stepWorkers(events)),
           events: events.map((event) => ({ ...event, time: event.time.toISOString() })),
         });
         return EXIT.ok;

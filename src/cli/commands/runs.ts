@@ -8,7 +8,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson } from '../run-summary.js';
+import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson, stepWorkers } from '../run-summary.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -46,10 +46,15 @@ export const runsCommand: Command = {
       const storage = await instance.storage();
       // One more than asked, to tell whether there are more.
       const found = await storage.listRuns({ limit: limit + 1, ...(status === undefined ? {} : { status }) });
-      const runs = await Promise.all(found.slice(0, limit).map(async (run) => ({ run, counts: countAssetActions(await storage.runEvents(run.runId)) })));
+      const runs = await Promise.all(
+        found.slice(0, limit).map(async (run) => {
+          const events = await storage.runEvents(run.runId);
+          return { run, counts: countAssetActions(events), workers: stepWorkers(events) };
+        }),
+      );
       const hasMore = found.length > limit;
       if (booleanFlag(args, 'json')) {
-        writeJson(io, { runs: runs.map(({ run, counts }) => runToJson(run, counts)), hasMore });
+        writeJson(io, { runs: runs.map(({ run, counts, workers }) => runToJson(run, counts, workers)), hasMore });
         return EXIT.ok;
       }
       if (runs.length === 0) {
@@ -58,10 +63,21 @@ export const runsCommand: Command = {
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);
       const now = io.now();
+      // Only an instance with a work pool has workers to show.
+      const showWorkers = runs.some(({ workers }) => workers.length > 0);
       io.stdout.write(
         renderTable(
-          [{ header: 'run', fixed: true }, { header: 'status', fixed: true }, { header: 'started' }, { header: 'duration', align: 'right' }, { header: 'trigger' }, { header: 'assets' }, { header: 'selection' }],
-          runs.map(({ run, counts }) => [
+          [
+            { header: 'run', fixed: true },
+            { header: 'status', fixed: true },
+            { header: 'started' },
+            { header: 'duration', align: 'right' },
+            { header: 'trigger' },
+            { header: 'assets' },
+            { header: 'selection' },
+            ...(showWorkers ? [{ header: 'workers' }] : []),
+          ],
+          runs.map(({ run, counts, workers }) => [
             shortRunId(run.runId),
             run.status,
             formatTime(run.startedAt, io.stdout, now),
@@ -69,6 +85,7 @@ export const runsCommand: Command = {
             run.trigger,
             describeAssetActions(counts),
             run.selection,
+            ...(showWorkers ? [workers.join(', ') || '-'] : []),
           ]),
           { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(runStatusColour(cell as RunStatus), padded) : padded) },
         ),
