@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startTestPostgres, type TestPostgres } from '../storage/embedded-postgres.js';
+import { makeProject } from './project-workspace.js';
 import { makeWorkspace, runCli } from './run-cli.js';
 
 /** STRATA_DATABASE_URL moves the instance into Postgres: the example's commands, end to end through the built CLI. */
@@ -46,6 +48,64 @@ describe('an instance in Postgres', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: STRATA_DATABASE_URL must be a postgres:// URL, got "mysql://***:***@db/strata".');
     expect(result.stderr).not.toContain('hunter2');
+  });
+
+  /** test/fixtures/postgres-config-project, whose strata.config.ts names this file's Postgres as its instance: no variable set. */
+  describe('named by strata.config.ts', () => {
+    let project: Awaited<ReturnType<typeof makeProject>>;
+    let config: string;
+    const writeConfig = (instance: string) =>
+      writeFile(
+        config,
+        `import { defineConfig } from 'strata-assets';
+import definitions from './src/definitions.mjs';
+
+export default defineConfig({ definitions, instance: ${instance} });
+`,
+      );
+    beforeEach(async () => {
+      project = await makeProject('postgres-config-project');
+      config = path.join(project.dir, 'strata.config.ts');
+      await writeConfig(JSON.stringify({ postgres: { url: postgres.connectionString, schema } }));
+    });
+    afterEach(() => project.cleanup());
+    const inProject = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: project.dir, env });
+
+    it('records runs there, and `assets runs` and `assets logs` find them through the config', async () => {
+      expect((await inProject(['materialize'])).code).toBe(0);
+      const status = JSON.parse((await inProject(['status', '--json'])).stdout) as { assets: { status: string }[] };
+      expect(status.assets.map((asset) => asset.status)).toEqual(['fresh']);
+      const runs = JSON.parse((await inProject(['runs', '--json'])).stdout) as { runs: { status: string }[] };
+      expect(runs.runs.map((run) => run.status)).toEqual(['success']);
+      expect((await inProject(['logs', 'latest'])).code).toBe(0);
+      const rows = await postgres.query<{ count: string }>(`SELECT count(*) AS count FROM "${schema}".materializations`);
+      expect(Number(rows.rows[0]!.count)).toBe(1);
+      expect(existsSync(path.join(project.dir, '.strata', 'strata.db'))).toBe(false);
+    });
+
+    it('shows it in `assets info`, without the password', async () => {
+      const info = JSON.parse((await inProject(['info', '--json'])).stdout) as { instance: { kind: string; path: string; exists: boolean | null } };
+      expect(info.instance).toMatchObject({ kind: 'postgres', exists: null });
+      expect(info.instance.path).toBe(`postgres://***:***@127.0.0.1:${postgres.port}/strata_test (schema ${schema})`);
+    });
+
+    it('gives way to STRATA_DATABASE_URL', async () => {
+      expect((await inProject(['materialize'])).code).toBe(0);
+      const elsewhere = { STRATA_DATABASE_URL: await postgres.createDatabase() };
+      expect(JSON.parse((await inProject(['runs', '--json'], elsewhere)).stdout)).toMatchObject({ runs: [] });
+      expect((await inProject(['materialize', '--dry-run', '--json'], elsewhere)).stdout).toContain('"key": "prices"');
+    });
+
+    it('names the file and the field of a bad instance block, for a command that loads no definitions too', async () => {
+      await writeConfig(`{ postgres: { url: 'mysql://root:hunter2@db/strata', port: 3306 } }`);
+      for (const command of [['status'], ['runs']]) {
+        const result = await inProject(command);
+        expect(result.code).toBe(2);
+        expect(result.stderr).toContain(`instance.postgres.url in ${config}: expected a postgres:// URL, got a mysql: URL`);
+        expect(result.stderr).toContain(`instance.postgres.port in ${config}: unknown key; the keys are url, schema`);
+        expect(result.stderr).not.toContain('hunter2');
+      }
+    });
   });
 });
 
