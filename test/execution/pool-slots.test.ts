@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { asset, defineDefinitions, materialize, MemoryIOManager, SqliteInstanceStorage } from '../../src/index.js';
+import { asset, DefinitionError, defineDefinitions, materialize, MemoryIOManager, SqliteInstanceStorage } from '../../src/index.js';
 
 const schema = z.object({ n: z.int() });
 
@@ -64,5 +64,21 @@ describe('pool slots of one run (in-process, memory IO, SQLite instance in memor
     const result = await materialize(definitions(), { storage, select: 'local' });
     expect(result.status).toBe('success');
     expect((await storage.poolSlots(new Date())).map((slot) => slot.runId)).toEqual(['holder']);
+  });
+
+  it('refuses a pool name that could not be typed on the command line, with the other problems of the definitions', () => {
+    const spaced = asset({ key: 'spaced', pool: 'rate limited', schema, compute: () => [] });
+    const empty = asset({ key: 'empty', pool: '', schema, compute: () => [] });
+    const refused = (() => {
+      try {
+        defineDefinitions({ assets: [spaced, empty], ioManagers: { default: new MemoryIOManager() } });
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(refused).toBeInstanceOf(DefinitionError);
+    expect((refused as Error).message).toMatch(/asset "spaced": invalid pool "rate limited"; pool names match/);
+    expect((refused as Error).message).toMatch(/asset "empty": invalid pool ""/);
   });
 });
