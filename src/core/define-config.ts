@@ -96,7 +96,7 @@ export function defineConfig(spec: ConfigSpec): Definitions {
     for (const issue of instance.error.issues) problems.push(`${['instance', ...issue.path, ...('keys' in issue ? [issue.keys.join(', ')] : [])].join('.')} in ${configFile}: ${describeInstanceIssue(issue)}`);
   }
   if (problems.length > 0) throw new DefinitionError(problems);
-  return Object.freeze({ ...definitions, resources: Object.freeze({ ...definitions.resources, ...settings }), instance: instance?.data });
+  return Object.freeze({ ...definitions, resources: Object.freeze({ ...definitions.resources, ...settings }), ...(instance === undefined ? {} : { instance: instance.data }) });
 }
 
 /** The instance settings `defineConfig` attached to definitions, or undefined (plain definitions, or none given). */

@@ -11,6 +11,7 @@ import type { StepExecutorFactory } from '../execution/step-executor.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-selection.js';
 import type { SelectionWarning } from '../graph/selection-warnings.js';
+import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
 import type { AssetState } from './asset-states.js';
@@ -33,7 +34,7 @@ export interface InstanceOptions {
   readonly definitionsModule?: string | undefined;
   /** Definitions already loaded: checked as loaded ones are, and used instead of importing the project's module. */
   readonly definitions?: Definitions | undefined;
-  /** Storage already open: used instead of opening the project's, and left open by `close()`. */
+  /** Storage already open: used instead of opening the project's (its abandoned runs are failed all the same), and left open by `close()`. */
   readonly storage?: InstanceStorage | undefined;
   /** Where `materialize` runs steps unless a call names another. Default: `defaultExecutor` of the storage location. */
   readonly executor?: StepExecutorFactory | undefined;
@@ -220,6 +221,17 @@ export class Instance {
   async jobs(): Promise<JobSummary[]> {
     const { summarizeJobs } = await import('./job-summaries.js');
     return summarizeJobs(await this.definitions(), await this.#assetGraph());
+  }
+
+  /**
+   * A daemon over this instance's definitions, storage and environment (see
+   * `Daemon`): `run()` it until its signal aborts, or `tick()` once.
+   */
+  async daemon(options: Omit<DaemonOptions, 'definitions' | 'storage' | 'env'>): Promise<Daemon> {
+    const definitions = await this.definitions();
+    const storage = await this.storage();
+    const daemons = await import('../sensors/daemon.js');
+    return new daemons.Daemon({ ...options, definitions, storage, env: this.#env });
   }
 
   /**

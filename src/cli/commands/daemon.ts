@@ -1,6 +1,5 @@
 import { UsageError } from '../../core/errors.js';
 import type { ScheduleDefinition } from '../../core/schedule.js';
-import { Daemon } from '../../sensors/daemon.js';
 import { nextScheduleTicks } from '../../sensors/schedule-ticks.js';
 import { watchParent } from '../../sensors/watch-parent.js';
 import type { InstigatorKind, StoredTick } from '../../storage/instance-storage.js';
@@ -63,17 +62,13 @@ export const daemonCommand: Command = {
       const definitions = await instance.definitions();
       const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
       const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress: io.stderr.isTTY === true && !json });
-      const storage = await instance.storage();
       // On a terminal the logger shows warnings only: these lines tell the story there.
       const live = io.stderr.isTTY === true && !json;
       const unicode = supportsUnicode(io);
-      const daemon = new Daemon({
-        definitions,
-        storage,
+      const daemon = await instance.daemon({
         // --now moves only the ticks' clock: runs, events, leases and materializations keep real time.
         clock: now === undefined ? io.now : () => now,
         runClock: io.now,
-        env: io.env,
         cwd: io.cwd,
         logger,
         signal: stop.signal,

@@ -1,9 +1,8 @@
-import type { Definitions } from '../../core/definitions.js';
 import { UsageError } from '../../core/errors.js';
-import { Daemon, type TickReport } from '../../sensors/daemon.js';
+import type { TickReport } from '../../sensors/daemon.js';
 import { findSensor } from '../../sensors/find-definition.js';
 import { setInstigatorStatus } from '../../sensors/instigator.js';
-import type { InstanceStorage } from '../../storage/instance-storage.js';
+import type { Instance } from '../../instance/instance.js';
 import { actionOf, renderTicks, ticksExitCode, tickToJson } from '../automation-format.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT, type ParsedArgs } from '../command.js';
@@ -46,7 +45,7 @@ export const sensorCommand: Command = {
       const definitions = await instance.definitions();
       const sensor = findSensor(definitions, name!);
       const storage = await instance.storage();
-      if (verb === 'tick') return await tick(definitions, storage, sensor.name, args, io);
+      if (verb === 'tick') return await tick(instance, sensor.name, args, io);
       const { changed } = await setInstigatorStatus(storage, 'sensor', sensor, verb === 'start' ? 'running' : 'stopped', io.now());
       const done = verb === 'start' ? 'Started' : 'Stopped';
       const already = verb === 'start' ? 'running' : 'stopped';
@@ -59,11 +58,11 @@ export const sensorCommand: Command = {
   },
 };
 
-async function tick(definitions: Definitions, storage: InstanceStorage, name: string, args: ParsedArgs, io: CliIO): Promise<number> {
+async function tick(instance: Instance, name: string, args: ParsedArgs, io: CliIO): Promise<number> {
   const json = booleanFlag(args, 'json');
   const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
   const logger = createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled });
-  const daemon = new Daemon({ definitions, storage, clock: io.now, env: io.env, cwd: io.cwd, logger, signal: io.signal });
+  const daemon = await instance.daemon({ clock: io.now, cwd: io.cwd, logger, signal: io.signal });
   if (booleanFlag(args, 'dry-run')) {
     const { evaluation, requests } = await daemon.previewSensor(name);
     const skip = 'skip' in evaluation ? evaluation.skip : null;
