@@ -119,7 +119,7 @@ describe('assets runs, logs and history after a scripted sequence of runs', () =
     expect(table.stderr).toBe('Showing the latest 2 runs; --limit N shows more.\n');
     const bad = await cli('runs', '--status', 'broken');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^error: --status must be one of started, success, failed, canceled, nothing-to-do, got "broken"\./);
+    expect(bad.stderr).toMatch(/^error: --status must be one of queued, started, success, failed, canceled, nothing-to-do, got "broken"\./);
   });
 
   it('prints the runs as a table with short run ids', async () => {
