@@ -12,7 +12,7 @@ import type { AssetGraph } from '../graph/asset-graph.js';
 import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-selection.js';
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
-import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import type { InstanceStorage, MaterializationRecord, RunRecord } from '../storage/instance-storage.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
 import type { AssetState } from './asset-states.js';
 import type { JobSummary } from './job-summaries.js';
@@ -197,12 +197,37 @@ export class Instance {
     return wipeAssets(await this.definitions(), await this.storage(), scope, options);
   }
 
+  /**
+   * Queues a run of the selection (or job) for a daemon to start, when fewer
+   * runs than the maximum are going (see `enqueueRun`). The selection is
+   * resolved now, so a typo is an error here rather than the run's failure
+   * later; what is stale is decided when the run starts.
+   */
+  async enqueue(selection: PlanSelection, options: { readonly trigger?: string | undefined } = {}): Promise<RunRecord> {
+    const definitions = await this.definitions();
+    const { select, exclude } = await this.#planOptions(definitions, selection);
+    await this.select({ select, exclude });
+    const { enqueueRun } = await import('../execution/run-queue.js');
+    const request = selection.job === undefined ? { select: selection.select, exclude: selection.exclude, force: selection.force, refresh: selection.refresh } : { job: selection.job };
+    return enqueueRun(await this.storage(), { ...request, trigger: options.trigger ?? 'cli', now: this.#now() });
+  }
+
+  /**
+   * Where this instance runs steps unless a call names another: the executor
+   * given to `openInstance`, else `defaultExecutor` of where the instance lives.
+   */
+  async executor(): Promise<StepExecutorFactory> {
+    if (this.#given.executor !== undefined) return this.#given.executor;
+    const { defaultExecutor } = await import('./default-executor.js');
+    return defaultExecutor(await this.storageLocation());
+  }
+
   /** Plans the selection and runs what is stale, recording the run (see `materialize`). */
   async materialize(request: MaterializeRequest): Promise<MaterializeResult> {
     const definitions = await this.definitions();
     const storage = await this.storage();
-    const [{ materialize }, { defaultExecutor }] = await Promise.all([import('../execution/materialize.js'), import('./default-executor.js')]);
-    const executor = request.executor ?? this.#given.executor ?? defaultExecutor(await this.storageLocation());
+    const { materialize } = await import('../execution/materialize.js');
+    const executor = request.executor ?? (await this.executor());
     return materialize(definitions, {
       ...(await this.#planOptions(definitions, request)),
       storage,
@@ -225,13 +250,14 @@ export class Instance {
 
   /**
    * A daemon over this instance's definitions, storage and environment (see
-   * `Daemon`): `run()` it until its signal aborts, or `tick()` once.
+   * `Daemon`), whose runs use the instance's executor unless `options` name
+   * another: `run()` it until its signal aborts, or `tick()` once.
    */
   async daemon(options: Omit<DaemonOptions, 'definitions' | 'storage' | 'env'>): Promise<Daemon> {
     const definitions = await this.definitions();
     const storage = await this.storage();
     const daemons = await import('../sensors/daemon.js');
-    return new daemons.Daemon({ ...options, definitions, storage, env: this.#env });
+    return new daemons.Daemon({ executor: await this.executor(), ...options, definitions, storage, env: this.#env });
   }
 
   /**

@@ -13,6 +13,7 @@ import { evaluateSensor, type ResolvedRunRequest, type SensorEvaluation } from '
 import { findSensor } from './find-definition.js';
 import { effectiveStatus, initialState, triggerOf } from './instigator.js';
 import { DEFAULT_MAX_CONCURRENT_RUNS, dequeueRuns } from './dequeue-runs.js';
+import type { StepExecutorFactory } from '../execution/step-executor.js';
 import { launchRun } from './launch-run.js';
 import { jobPlanOptions } from './run-job.js';
 import { latestScheduleTick, nextScheduleTicks } from './schedule-ticks.js';
@@ -44,6 +45,8 @@ export interface DaemonOptions {
   readonly signal?: AbortSignal;
   /** Steps a run may run at once (default: the number of CPUs). */
   readonly concurrency?: number;
+  /** Where runs' steps run (default in-process): the queue executor sends them to the work pool. */
+  readonly executor?: StepExecutorFactory | undefined;
   /**
    * The most runs `started` at once in the instance, counting every daemon's
    * and the CLI's. Set (here, or with `STRATA_MAX_CONCURRENT_RUNS` in `env`),
@@ -156,6 +159,7 @@ export class Daemon {
   readonly #logger: Logger;
   readonly #signal: AbortSignal;
   readonly #concurrency: number | undefined;
+  readonly #executor: StepExecutorFactory | undefined;
   /** Null: not configured; schedules and sensors run their jobs directly. */
   readonly #maxConcurrentRuns: number | null;
   readonly #maxWaitMs: number;
@@ -176,6 +180,7 @@ export class Daemon {
     this.#logger = options.logger ?? silentLogger;
     this.#signal = options.signal ?? new AbortController().signal;
     this.#concurrency = options.concurrency;
+    this.#executor = options.executor;
     this.#maxConcurrentRuns = options.maxConcurrentRuns ?? maxConcurrentRunsFromEnv(this.#env);
     if (this.#maxConcurrentRuns !== null && (!Number.isInteger(this.#maxConcurrentRuns) || this.#maxConcurrentRuns < 1)) {
       throw new StrataError('STRATA_INVALID_MAX_CONCURRENT_RUNS', `The maximum of concurrent runs must be a positive integer, got ${options.maxConcurrentRuns ?? JSON.stringify(this.#env['STRATA_MAX_CONCURRENT_RUNS'])}.`, {
@@ -255,6 +260,7 @@ export class Daemon {
       signal: this.#signal,
       env: this.#env,
       concurrency: this.#concurrency,
+      executor: this.#executor,
       onEvent: this.#onEvent,
     });
     const launched = dequeued.map((run) => this.#track({ ...run, launchedAt: performance.now() }));
@@ -522,6 +528,7 @@ export class Daemon {
       env: this.#env,
       now: this.#runClock,
       concurrency: this.#concurrency,
+      executor: this.#executor,
       trigger,
       onEvent: this.#onEvent,
     });

@@ -5,6 +5,7 @@ import type { Logger } from '../execution/logger.js';
 import type { PlanOptions } from '../execution/plan-materialization.js';
 import { failQueuedRun, startQueuedRun } from '../execution/run-queue.js';
 import type { MaterializeResult } from '../execution/run-result.js';
+import type { StepExecutorFactory } from '../execution/step-executor.js';
 import type { InstanceStorage, QueuedRunRequest, RunEvent } from '../storage/instance-storage.js';
 import { jobPlanOptions } from './run-job.js';
 
@@ -23,6 +24,8 @@ export interface DequeueOptions {
   readonly signal: AbortSignal;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly concurrency?: number | undefined;
+  /** Where the runs' steps run; default in-process. */
+  readonly executor?: StepExecutorFactory | undefined;
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
 }
 
@@ -67,6 +70,7 @@ export async function dequeueRuns(options: DequeueOptions): Promise<DequeuedRun[
         env: options.env,
         now: options.now,
         concurrency: options.concurrency,
+        executor: options.executor,
         trigger,
         onEvent: options.onEvent,
       });

@@ -45,6 +45,6 @@ describe('--executor', () => {
   it('rejects an unknown executor by name', async () => {
     const result = await materialize('--executor', 'threads');
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('error: --executor must be in-process or workers, got "threads".\n');
+    expect(result.stderr).toBe('error: --executor must be one of in-process, workers, queue, got "threads".\n');
   });
 });

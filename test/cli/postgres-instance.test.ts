@@ -25,7 +25,8 @@ describe('an instance in Postgres', () => {
     runCli(args, { cwd: workspace.dir, env: { ...workspace.env, STRATA_DATABASE_URL: postgres.connectionString, STRATA_DATABASE_SCHEMA: schema, ...env } });
 
   it('records runs and materializations there, and plans from them', async () => {
-    expect((await cli(['materialize'])).code).toBe(0);
+    // In the coordinator: this is about where the instance lives, not the work pool (its own tests).
+    expect((await cli(['materialize', '--executor', 'in-process'])).code).toBe(0);
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { assets: { status: string }[] };
     expect(status.assets.map((asset) => asset.status)).toEqual(['fresh', 'fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
     expect((await cli(['materialize'])).stdout).toBe('Everything is up to date.\n');
@@ -72,7 +73,7 @@ export default defineConfig({ definitions, instance: ${instance} });
     const inProject = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: project.dir, env });
 
     it('records runs there, and `assets runs` and `assets logs` find them through the config', async () => {
-      expect((await inProject(['materialize'])).code).toBe(0);
+      expect((await inProject(['materialize', '--executor', 'in-process'])).code).toBe(0);
       const status = JSON.parse((await inProject(['status', '--json'])).stdout) as { assets: { status: string }[] };
       expect(status.assets.map((asset) => asset.status)).toEqual(['fresh']);
       const runs = JSON.parse((await inProject(['runs', '--json'])).stdout) as { runs: { status: string }[] };
@@ -90,7 +91,7 @@ export default defineConfig({ definitions, instance: ${instance} });
     });
 
     it('gives way to STRATA_DATABASE_URL', async () => {
-      expect((await inProject(['materialize'])).code).toBe(0);
+      expect((await inProject(['materialize', '--executor', 'in-process'])).code).toBe(0);
       const elsewhere = { STRATA_DATABASE_URL: await postgres.createDatabase() };
       expect(JSON.parse((await inProject(['runs', '--json'], elsewhere)).stdout)).toMatchObject({ runs: [] });
       expect((await inProject(['materialize', '--dry-run', '--json'], elsewhere)).stdout).toContain('"key": "prices"');

@@ -126,7 +126,7 @@ describe('pool limits across runs on a Postgres instance', () => {
   it('never runs two steps of a pool limited to 1 at once across three processes', async () => {
     expect((await runCli(['pools', 'set', 'api', '1', '--definitions', DEFINITIONS], { cwd: workspace.dir, env })).code).toBe(0);
     const runs = await Promise.all(
-      [1, 2, 3].map(() => startCli(['materialize', '--json', '--force', '--concurrency', '3', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: { ...env, TEST_DELAY_MS: '150' } }).done),
+      [1, 2, 3].map(() => startCli(['materialize', '--json', '--force', '--concurrency', '3', '--executor', 'in-process', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: { ...env, TEST_DELAY_MS: '150' } }).done),
     );
     for (const run of runs) expect({ code: run.code, stderr: run.stderr }).toMatchObject({ code: 0 });
     const storage = await PostgresInstanceStorage.open({ connectionString: postgres.connectionString, schema: env.STRATA_DATABASE_SCHEMA });

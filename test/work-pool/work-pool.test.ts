@@ -90,6 +90,26 @@ describe('the work pool', () => {
     expect(table[1]).toContain(used.join(', '));
   });
 
+  it("runs the daemon's scheduled job and a queued run on two workers, the default executor on Postgres", async () => {
+    await Promise.all([startWorker(), startWorker()]);
+    // A fresh instance: the first pass starts the schedules, the second runs the 02:00 ticks.
+    expect((await cli(['daemon', '--once', '--now', '2026-01-05T01:59:00Z'])).code).toBe(0);
+    const pass = await cli(['daemon', '--once', '--now', '2026-01-05T02:00:30Z', '--json']);
+    expect(pass.code).toBe(0);
+    const scheduled = (JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: { trigger: string; status: string; workers: string[] }[] }).runs;
+    expect(scheduled.map((run) => [run.trigger, run.status])).toContainEqual(['schedule:daily-data-refresh', 'success']);
+    expect(scheduled.find((run) => run.status === 'success')!.workers).toHaveLength(2);
+
+    const queued = await cli(['materialize', '--select', 'users', '--force', '--queue', '--json']);
+    expect(queued.code).toBe(0);
+    const { runId } = JSON.parse(queued.stdout) as { runId: string };
+    expect((await latestRun()).status).toBe('queued');
+    expect((await cli(['daemon', '--once', '--now', '2026-01-05T02:01:00Z'])).code).toBe(0);
+    const [run] = (JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: { runId: string; status: string; workers: string[] }[] }).runs;
+    expect(run).toMatchObject({ runId, status: 'success' });
+    expect(run!.workers).toHaveLength(1);
+  }, 60_000);
+
   it('gives the step of a worker killed with SIGKILL to another worker, and the run succeeds', async () => {
     const doomed = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '3000' });
     const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '3000' });

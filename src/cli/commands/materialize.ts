@@ -22,7 +22,7 @@ import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 export const materializeCommand: Command = {
   name: 'materialize',
   summary: 'Materialize the stale assets of a selection (all assets by default)',
-  usage: 'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--dry-run] [--json] | assets materialize --job NAME [--dry-run] [--json]',
+  usage: 'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--dry-run | --queue] [--json] | assets materialize --job NAME [--dry-run | --queue] [--json]',
   description:
     'Plans the selection by staleness (missing, code-changed, upstream-changed, output-modified, expired) and\n' +
     'runs only what is stale, upstreams first. An asset planned only because an upstream was is skipped as\n' +
@@ -36,7 +36,12 @@ export const materializeCommand: Command = {
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     concurrency: { type: 'string', valueName: 'N', description: 'Assets run at once (default: number of CPUs)' },
     'lock-timeout': { type: 'string', valueName: 'DURATION', description: 'How long to wait for assets another run is materializing (default 10m)' },
-    executor: { type: 'string', valueName: 'KIND', description: 'Where steps run: in-process (default) or workers (one worker thread per step, for CPU-heavy assets)' },
+    executor: {
+      type: 'string',
+      valueName: 'KIND',
+      description: 'Where steps run: in-process (default on SQLite), workers (a worker thread per step, for CPU-heavy assets), queue (the work pool\'s `assets worker`s; default on Postgres)',
+    },
+    queue: { type: 'boolean', description: 'Queue the run for a daemon to start when fewer runs than the maximum are going (see `assets runs`)' },
     ...DEFINITIONS_FLAG,
   },
   examples: [
@@ -47,6 +52,7 @@ export const materializeCommand: Command = {
     'assets materialize --select "group:analytics" --dry-run --json',
     'assets materialize --select "+summary" --exclude posts_enriched --force',
     'assets materialize --executor workers --concurrency 2',
+    'assets materialize --job refresh --queue',
   ],
   async run(args, io) {
     const json = booleanFlag(args, 'json');
@@ -66,7 +72,12 @@ export const materializeCommand: Command = {
     // Unnamed, the instance decides where steps run.
     const executor = executorName === undefined ? undefined : EXECUTORS[executorName];
     if (executorName !== undefined && executor === undefined) {
-      throw new UsageError(`--executor must be ${Object.keys(EXECUTORS).join(' or ')}, got "${executorName}".`);
+      throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
+    }
+    const queue = booleanFlag(args, 'queue');
+    const notQueued = ['dry-run', 'executor', 'concurrency', 'lock-timeout'].find((flag) => args.flags[flag] !== undefined);
+    if (queue && notQueued !== undefined) {
+      throw new UsageError(`--queue cannot be combined with --${notQueued}.`, { hint: 'A queued run is planned and run by the daemon that starts it, with its own settings.' });
     }
     const style = createStyle(io.stdout, io, args.flags.color === false);
     const instance = await openCommandInstance(io);
@@ -75,6 +86,12 @@ export const materializeCommand: Command = {
       const request = { ...(job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : { job }), signal: io.signal };
       // Union parts that select nothing (likely typos) are warned about here; planning reports a selection that is empty as a whole.
       writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), await instance.selectionWarnings(request));
+      if (queue) {
+        const queued = await instance.enqueue(request);
+        if (json) writeJson(io, { runId: queued.runId, status: queued.status });
+        else io.stdout.write(`Queued run ${queued.runId} (${queued.selection}): a daemon starts it when fewer runs than the maximum are going (\`assets runs --status queued\`).\n`);
+        return EXIT.ok;
+      }
       if (dryRun) {
         const { selected, plan } = await instance.plan(request);
         if (json) {
