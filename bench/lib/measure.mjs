@@ -27,8 +27,10 @@ export function measurementMethod(forceSelfReport) {
  * `STRATA_BENCH_RSS_FILE`: a Node child gets `--import report-rss.mjs` for
  * that, the pandas script does it itself; any other command has no RSS.
  *
- * Resolves `{ wallMs, peakRssBytes, exitCode, stdout, stderr }`; never rejects
- * on a non-zero exit (the caller decides), only when the command cannot start.
+ * Resolves `{ wallMs, peakRssBytes, cpuMs, exitCode, stdout, stderr }`, where
+ * `cpuMs` is the child's user + system CPU time from GNU time (null when
+ * self-reporting); never rejects on a non-zero exit (the caller decides),
+ * only when the command cannot start.
  */
 export async function measureCommand(command, args, { method, env = process.env, cwd = process.cwd(), nodeArgs = [] } = {}) {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'strata-bench-measure-'));
@@ -44,12 +46,16 @@ export async function measureCommand(command, args, { method, env = process.env,
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
 
     let peakRssBytes = null;
+    let cpuMs = null;
     if (existsSync(reportFile)) {
       const report = await readFile(reportFile, 'utf8');
       const kilobytes = method === 'gnu-time' ? /Maximum resident set size \(kbytes\): (\d+)/.exec(report)?.[1] : report.trim();
       if (kilobytes !== undefined && kilobytes !== '') peakRssBytes = Number(kilobytes) * 1024;
+      const user = /User time \(seconds\): ([\d.]+)/.exec(report)?.[1];
+      const system = /System time \(seconds\): ([\d.]+)/.exec(report)?.[1];
+      if (user !== undefined && system !== undefined) cpuMs = (Number(user) + Number(system)) * 1000;
     }
-    return { wallMs, peakRssBytes, exitCode, stdout, stderr };
+    return { wallMs, peakRssBytes, cpuMs, exitCode, stdout, stderr };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }

@@ -12,3 +12,10 @@ export function maxOf(values) {
   const known = values.filter((value) => value !== null && value !== undefined);
   return known.length === 0 ? null : Math.max(...known);
 }
+
+/** The `p`th percentile (0..100) of a non-empty list by nearest rank: a value that occurred, never an interpolation. */
+export function percentile(values, p) {
+  const sorted = values.filter((value) => value !== null && value !== undefined).sort((a, b) => a - b);
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
