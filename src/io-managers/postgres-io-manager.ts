@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { IOManagerError } from '../core/errors.js';
 import type { IOManager, StoredAsset, StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
+import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import { readCsvTable } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
@@ -416,10 +417,7 @@ export class PostgresIOManager implements IOManager {
         // Nothing closes IO managers at the end of a command: idle connections must not keep the process alive.
         allowExitOnIdle: true,
       });
-      // An idle connection that the server drops emits 'error' on the pool, which
-      // would otherwise end the process; the pool has discarded it already, and
-      // the next query opens a new one (or fails with a StrataError).
-      pool.on('error', () => {});
+      surviveDisconnects(pool);
       return pool;
     });
     return this.#pool;

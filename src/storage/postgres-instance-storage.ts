@@ -33,6 +33,7 @@ import {
   tickRecordSchema,
   type WriteBatch,
 } from './instance-storage.js';
+import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import {
   describeIssues,
@@ -147,11 +148,8 @@ export class PostgresInstanceStorage implements InstanceStorage {
       // Connections live as long as a daemon or worker: notice a peer that vanished.
       keepAlive: true,
     });
-    // An idle connection that the server drops (a restart, an idle timeout)
-    // emits 'error' on the pool, which would otherwise end the process. The
-    // pool has already discarded it; the next query opens a new one, and a
-    // database that stays down fails that query with STRATA_STORAGE_UNAVAILABLE.
-    pool.on('error', () => {});
+    // A database that stays down fails the next query with STRATA_STORAGE_UNAVAILABLE.
+    surviveDisconnects(pool);
     try {
       const client = await pool.connect();
       try {

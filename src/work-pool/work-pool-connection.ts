@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { UsageError } from '../core/errors.js';
+import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import { quoteIdentifier } from '../storage/postgres-migrations.js';
 import { StepDispatches } from './step-dispatches.js';
@@ -41,11 +42,7 @@ export class WorkPoolConnection {
     }
     const driver = (await import('pg')).default;
     const pool = new driver.Pool({ connectionString: storage.connectionString, max: 10, application_name: 'strata work pool', keepAlive: true });
-    // A connection the server drops (a restart) emits 'error': idle, on the
-    // pool, which discards it; checked out, on the client, whose query fails
-    // with the reason. Neither may end the process: the next query reconnects.
-    pool.on('error', () => {});
-    pool.on('connect', (client) => client.on('error', () => {}));
+    surviveDisconnects(pool);
     const schemas = workPoolSchemas(storage.schema);
     try {
       await prepareWorkPoolSchemas(pool, schemas, storage.location);

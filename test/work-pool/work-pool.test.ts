@@ -98,7 +98,8 @@ describe('the work pool', () => {
     expect(pass.code).toBe(0);
     const scheduled = (JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: { trigger: string; status: string; workers: string[] }[] }).runs;
     expect(scheduled.map((run) => [run.trigger, run.status])).toContainEqual(['schedule:daily-data-refresh', 'success']);
-    expect(scheduled.find((run) => run.status === 'success')!.workers).toHaveLength(2);
+    // Its users and posts run at once, each on a worker (a later run's steps, quick once a worker is warm, may all go to one).
+    expect(scheduled.find((run) => run.trigger === 'schedule:daily-data-refresh')!.workers).toHaveLength(2);
 
     const queued = await cli(['materialize', '--select', 'users', '--force', '--queue', '--json']);
     expect(queued.code).toBe(0);
