@@ -57,6 +57,9 @@ export type { InMemoryRun, MaterializeInMemoryOptions } from './testing/material
 export type { MaterializeOptions } from './execution/materialize.js';
 export { inProcessExecutor } from './execution/in-process-executor.js';
 export { workerThreadsExecutor } from './execution/worker-step-executor.js';
+export { queueExecutor } from './work-pool/queue-executor.js';
+export { enqueueRun } from './execution/run-queue.js';
+export type { EnqueueRequest } from './execution/run-queue.js';
 export { requireVisibility } from './execution/require-visibility.js';
 export type { NeededVisibility } from './execution/require-visibility.js';
 export type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './execution/step-executor.js';
