@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fills the npm cache with what test/package/install.test.ts installs offline:
-# the packed tarball's dependencies, and the dependencies `assets init` adds
+# the packed tarball's dependencies (alone, and beside a new project's), and the dependencies `assets init` adds
 # to a new project (zod, and Strata's own TypeScript, vitest and @types/node
 # ranges). Run from a checkout whose dist/ is built, with the Node to fill for
 # first on PATH. `.ci/run` calls it before each `npm test`, so a machine whose
@@ -33,4 +33,11 @@ node -e '
   }, null, 2));
 ' "$root/package.json" "$tarball" "$work/project/package.json"
 (cd "$work/project" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
+
+# The tarball alone too, as a user's first `npm install` (and the test's) makes
+# it: with nothing else pinning them, its dependencies' open ranges resolve to
+# other versions than beside the project's dependencies above (graphile-worker
+# brings @types/pg, whose "@types/node": "*" is then the newest).
+mkdir "$work/alone"
+(cd "$work/alone" && npm init -y >/dev/null && npm install "../$tarball" --ignore-scripts --no-audit --no-fund --loglevel=error >&2)
 echo "fill-npm-cache: cached what $tarball and a new project's dependencies resolve to on Node $(node --version)" >&2
