@@ -31,9 +31,10 @@ export async function runMaterialization(
   claimedRunId?: string,
 ): Promise<MaterializeResult> {
   const now = options.now ?? (() => new Date());
-  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const factory = options.executor ?? inProcessExecutor;
+  const concurrency = Math.max(1, options.concurrency ?? factory.defaultConcurrency ?? availableParallelism());
   const runId = claimedRunId ?? randomUUID();
-  const executor = await (options.executor ?? inProcessExecutor).create({
+  const executor = await factory.create({
     definitions,
     plan: materializationPlan,
     resources: materializationPlan.resources,

@@ -18,6 +18,8 @@ export class RunRecorder {
   #events: RunEvent[] = [];
   #materializations: MaterializationRecord[] = [];
   #codeManifests = new Map<string, CodeManifest>();
+  /** Code versions whose manifest a batch of this run carried already: storage keeps one per version, so once is enough. */
+  readonly #manifestsSent = new Set<string>();
   /** Serialises flushes so batches land in the order they were made. */
   #writing: Promise<void> = Promise.resolve();
 
@@ -45,7 +47,7 @@ export class RunRecorder {
   /** `code`: what the record's code version was computed from, stored once per version. */
   materialization(record: MaterializationRecord, code: { readonly version: string; readonly manifest: CodeManifest }): void {
     this.#materializations.push(record);
-    this.#codeManifests.set(code.version, code.manifest);
+    if (!this.#manifestsSent.has(code.version)) this.#codeManifests.set(code.version, code.manifest);
   }
 
   /** Writes everything collected so far in one transaction. */
@@ -54,6 +56,8 @@ export class RunRecorder {
     this.#events = [];
     this.#materializations = [];
     this.#codeManifests = new Map();
+    // Once sent, a manifest is in storage or the batch failed, and with it the run.
+    for (const version of batch.codeManifests.keys()) this.#manifestsSent.add(version);
     if (batch.events.length === 0 && batch.materializations.length === 0) return this.#writing;
     this.#writing = this.#writing.then(() => this.#storage.write(batch));
     return this.#writing;

@@ -74,5 +74,12 @@ export interface ExecutorRun {
 export interface StepExecutorFactory {
   /** The name `--executor` takes. */
   readonly name: string;
+  /**
+   * Steps a run keeps in flight when its caller names no concurrency. Unset:
+   * the number of CPUs, which bounds executors that compute on this machine.
+   * One whose steps run elsewhere can say `Infinity`: its workers bound how
+   * many run at once, and every ready step should be waiting for them.
+   */
+  readonly defaultConcurrency?: number;
   create(run: ExecutorRun): StepExecutor | Promise<StepExecutor>;
 }

@@ -37,6 +37,8 @@ const UNREACHABLE_LIMIT_MS = 60_000;
  */
 export const queueExecutor: StepExecutorFactory = {
   name: 'queue',
+  // Every ready step is dispatched: the workers' own concurrency bounds how many run.
+  defaultConcurrency: Infinity,
   async create(run) {
     const { requireVisibility } = await import('../execution/require-visibility.js');
     requireVisibility(run.definitions, run.plan, 'cluster', 'queue');
@@ -151,11 +153,15 @@ class QueueStepExecutor implements StepExecutor {
 
   #notified(payload: string): void {
     if (payload === `cancel:${this.#run.runId}`) this.#cancel.abort(new Error('canceled with `assets cancel`'));
-    else if (payload.startsWith('done:') && this.#waiters.has(Number(payload.slice('done:'.length)))) void this.#poll();
+    else if (payload.startsWith('done:') && this.#waiters.has(Number(payload.slice('done:'.length)))) void this.#poll({ checkCancel: false });
   }
 
-  /** One re-read of every dispatch this run waits for; calls that arrive while one is under way make one more. */
-  async #poll(): Promise<void> {
+  /**
+   * One re-read of every dispatch this run waits for, and (unless a
+   * completion prompted it: cancellations have their own notification) of a
+   * cancellation request. Calls that arrive while one is under way make one more.
+   */
+  async #poll(options: { readonly checkCancel: boolean } = { checkCancel: true }): Promise<void> {
     if (this.#polling) {
       this.#pollAgain = true;
       return;
@@ -163,7 +169,7 @@ class QueueStepExecutor implements StepExecutor {
     this.#polling = true;
     try {
       const dispatches = this.#connection!.dispatches;
-      if (!this.#cancel.signal.aborted && (await dispatches.runCancelRequested(this.#run.runId))) this.#cancel.abort(new Error('canceled with `assets cancel`'));
+      if (options.checkCancel && !this.#cancel.signal.aborted && (await dispatches.runCancelRequested(this.#run.runId))) this.#cancel.abort(new Error('canceled with `assets cancel`'));
       const statuses = await dispatches.statuses([...this.#waiters.keys()], { silentAfterMs: WORKER_SILENT_AFTER_MS, unclaimedAfterMs: UNCLAIMED_NOTICE_MS });
       this.#unreachableSince = undefined;
       for (const status of statuses) {

@@ -69,34 +69,36 @@ export class StepDispatches {
   }
 
   /**
-   * Records a dispatch and enqueues its job in one transaction: a job never
-   * exists without its row, nor a queued row without its job. The job key
+   * Records a dispatch and enqueues its job in one statement, hence one
+   * transaction: a job never exists without its row, nor a queued row without
+   * its job. The row's id is drawn first, so the job can carry it. The job key
    * (run, step, attempt, try) makes enqueueing twice a no-op replace, and
    * `max_attempts` 1 leaves retries to Strata's own policy.
    */
   async enqueue(request: StepRequest, options: { readonly try: number; readonly workPool: string; readonly codeVersion: string }): Promise<number> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const inserted = await client.query<{ id: number }>(
-        `INSERT INTO ${this.#dispatches} (run_id, asset_key, attempt, try, work_pool, request, code_version) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [request.runId, request.assetKey, request.attempt, options.try, options.workPool, JSON.stringify(request), options.codeVersion],
-      );
-      const id = Number(inserted.rows[0]!.id);
-      const payload: StepJobPayload = { dispatchId: id };
-      const job = await client.query<{ id: string }>(
-        `SELECT id FROM ${this.#graphile}.add_job($1, $2::json, max_attempts => 1, job_key => $3)`,
-        [stepTask(options.workPool), JSON.stringify(payload), `${request.runId}/${request.assetKey}/${request.attempt}/${options.try}`],
-      );
-      await client.query(`UPDATE ${this.#dispatches} SET job_id = $2 WHERE id = $1`, [id, job.rows[0]!.id]);
-      await client.query('COMMIT');
-      return id;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    const result = await this.#pool.query<{ id: string }>(
+      `WITH dispatch AS (SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id),
+            job AS (
+              SELECT dispatch.id AS dispatch_id, queued.id AS job_id
+                FROM dispatch CROSS JOIN LATERAL ${this.#graphile}.add_job($2, json_build_object('dispatchId', dispatch.id), max_attempts => 1, job_key => $3) AS queued
+            )
+       INSERT INTO ${this.#dispatches} (id, run_id, asset_key, attempt, try, work_pool, request, code_version, job_id) OVERRIDING SYSTEM VALUE
+       SELECT job.dispatch_id, $4, $5, $6, $7, $8, $9, $10, job.job_id FROM job
+       RETURNING id`,
+      [
+        this.#dispatches,
+        stepTask(options.workPool),
+        `${request.runId}/${request.assetKey}/${request.attempt}/${options.try}`,
+        request.runId,
+        request.assetKey,
+        request.attempt,
+        options.try,
+        options.workPool,
+        JSON.stringify(request),
+        options.codeVersion,
+      ],
+    );
+    return Number(result.rows[0]!.id);
   }
 
   /** The current state of these dispatches (see `DispatchStatus` for the two timeouts). */

@@ -90,6 +90,26 @@ describe('the work pool', () => {
     expect(table[1]).toContain(used.join(', '));
   });
 
+  it('stores the same tables through PostgresIOManager from three workers as the in-process CSV run', async () => {
+    const onPostgres = { STRATA_DEFINITIONS: path.join(FIXTURES, 'example-on-postgres.mjs'), EXAMPLE_TABLES_SCHEMA: postgres.uniqueSchema('tables') };
+    await Promise.all([startWorker(onPostgres), startWorker(onPostgres), startWorker(onPostgres)]);
+    const run = await cli(['materialize', '--json'], onPostgres);
+    expect(run.code).toBe(0);
+    const versions = (json: string) => Object.fromEntries((JSON.parse(json) as { assets: { key: string; dataVersion: string }[] }).assets.map((asset) => [asset.key, asset.dataVersion]));
+    const viaWorkers = versions((await cli(['status', '--json'], onPostgres)).stdout);
+
+    const alone = await makeWorkspace();
+    try {
+      expect((await runCli(['materialize'], { cwd: alone.dir, env: alone.env })).code).toBe(0);
+      // Equal tables give equal data versions, whichever IO manager stored them.
+      expect(viaWorkers).toEqual(versions((await runCli(['status', '--json'], { cwd: alone.dir, env: alone.env })).stdout));
+    } finally {
+      await alone.cleanup();
+    }
+    const rows = await postgres.query<{ count: string }>(`SELECT count(*) AS count FROM "${onPostgres.EXAMPLE_TABLES_SCHEMA}".top_authors`);
+    expect(Number(rows.rows[0]!.count)).toBe(5);
+  }, 60_000);
+
   it("runs the daemon's scheduled job and a queued run on two workers, the default executor on Postgres", async () => {
     await Promise.all([startWorker(), startWorker()]);
     // A fresh instance: the first pass starts the schedules, the second runs the 02:00 ticks.
