@@ -1,0 +1,401 @@
+/*
+ * The JSON API of `assets ui`: every request body, response and Server-Sent
+ * Event the server (src/ui/server) sends and the browser (src/ui/client)
+ * reads. This file imports nothing, so the client bundle can import it as
+ * types only, and the two sides cannot drift apart.
+ *
+ * The vocabulary is the CLI's `--json`: times are ISO 8601 strings (UTC) or
+ * null, run statuses and tick records are those of `assets runs --json` and
+ * `assets ticks --json`, stale reasons are the planner's kinds with the
+ * sentences `assets why` prints.
+ *
+ * Security (see src/ui/server/security.ts): every POST carries the page's
+ * token in the `x-strata-token` header (read it from
+ * `<meta name="strata-token">`), and is sent from the page's own origin.
+ * Every failure answers with `ApiErrorResponse` and a 4xx/5xx status.
+ */
+
+/**
+ * What `assets status` calls an asset (fresh, stale, missing), and two the UI
+ * adds from the runs: `failed` (its last attempt in a run failed, and nothing
+ * materialized it since) and `running` (a step of it is in flight now).
+ */
+export type AssetStatusWord = 'fresh' | 'stale' | 'missing' | 'failed' | 'running';
+
+/** A run's status, as `assets runs --json` prints it. */
+export type RunStatusWord = 'queued' | 'started' | 'success' | 'failed' | 'canceled' | 'nothing-to-do';
+
+/** The planner's stale reason kinds (see DESIGN.md "Staleness"). */
+export type StaleReasonKind = 'missing' | 'code-changed' | 'config-changed' | 'upstream-changed' | 'upstream-planned' | 'output-modified' | 'expired' | 'forced' | 'unreadable';
+
+/** How every endpoint reports a failure. */
+export interface ApiErrorResponse {
+  readonly error: ApiError;
+}
+
+/** One error: what went wrong, how to fix it, and for a selection error the CLI's caret text. */
+export interface ApiError {
+  /** The first line of the message, as `error:` prints it. */
+  readonly message: string;
+  /** What to do about it, as `hint:` prints it; null when there is none. */
+  readonly hint: string | null;
+  /** The Strata error code (`STRATA_SELECTION_SYNTAX`, ...); null for HTTP-level errors. */
+  readonly code: string | null;
+  /**
+   * For a selection syntax error: the expression and a caret under the
+   * offending column, two lines each indented by two spaces, exactly as the
+   * CLI prints them under the message (show it in a monospace font). Null otherwise.
+   */
+  readonly caret: string | null;
+}
+
+/** Why an asset is stale: one entry per reason, in the planner's order. */
+export interface ReasonJson {
+  readonly kind: StaleReasonKind;
+  /** The sentence `assets why` prints for it. */
+  readonly sentence: string;
+}
+
+/* ---------------------------------------------------------------- graph */
+
+/** `GET /api/graph?select=EXPR&exclude=EXPR`: the whole graph, laid out left to right, with statuses. */
+export interface GraphResponse {
+  readonly nodes: readonly GraphNode[];
+  readonly edges: readonly GraphEdge[];
+  /** Groups sorted by name; each box encloses its nodes. */
+  readonly groups: readonly GraphGroup[];
+  /** The size of the whole drawing, in the same units as the boxes (SVG user units). */
+  readonly width: number;
+  readonly height: number;
+  /** The keys the `select`/`exclude` query selects, in topological order; null when neither was given. */
+  readonly selected: readonly string[] | null;
+}
+
+/** An asset of the graph. `x`/`y` are the top-left corner of its box. */
+export interface GraphNode {
+  readonly key: string;
+  readonly group: string;
+  readonly status: AssetStatusWord;
+  /** The stale reasons (empty when fresh), each with its `assets why` sentence. */
+  readonly reasons: readonly ReasonJson[];
+  /**
+   * The sentences `assets why` prints for the asset, one per line: the
+   * reasons, or the fresh sentence, plus a note for a source that cannot be checked.
+   */
+  readonly why: readonly string[];
+  readonly lastMaterializedAt: string | null;
+  /** Rows of the last materialization, when its IO manager counted them. */
+  readonly rows: number | null;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** A dependency, drawn from upstream to downstream through `points` (the first on `from`'s box, the last on `to`'s). */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+  readonly points: readonly Point[];
+}
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A group's labelled box (top-left corner and size) and its assets, sorted. */
+export interface GraphGroup {
+  readonly name: string;
+  readonly box: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  readonly keys: readonly string[];
+}
+
+/* ---------------------------------------------------------------- assets */
+
+/** `GET /api/assets/:key`: one asset, as `assets list`, `why` and `history` show it. Unknown key: 404 with did-you-mean in the hint. */
+export interface AssetResponse {
+  readonly key: string;
+  readonly description: string | null;
+  readonly group: string;
+  /** Tags as declared, sorted by name. */
+  readonly tags: Readonly<Record<string, string>>;
+  /** The key of its IO manager, and that manager's kind (`csv`, `memory`, `postgres`, ...). */
+  readonly ioManager: { readonly key: string; readonly kind: string };
+  readonly deps: { readonly upstream: readonly string[]; readonly downstream: readonly string[] };
+  /** The declared schema's columns in order; empty when the asset declares none. */
+  readonly columns: readonly ColumnJson[];
+  /** The current code version (what a run would record now). */
+  readonly codeVersion: string;
+  /** The data version of its last materialization; null when never materialized. */
+  readonly dataVersion: string | null;
+  readonly status: AssetStatusWord;
+  readonly reasons: readonly ReasonJson[];
+  /** As in `GraphNode.why`. */
+  readonly why: readonly string[];
+  readonly lastMaterializedAt: string | null;
+  readonly rows: number | null;
+  /** Newest first, at most 50. */
+  readonly history: readonly HistoryEntry[];
+}
+
+/** A column of an asset's schema; `type` as the schema describes it (`string`, `number`, `integer`, `boolean`, ...). */
+export interface ColumnJson {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+}
+
+/** One materialization, with the fields `assets history --json` prints that the asset page shows. */
+export interface HistoryEntry {
+  readonly materializedAt: string;
+  readonly runId: string;
+  readonly rows: number | null;
+  readonly durationMs: number;
+  /** Why it was planned (reason kinds). */
+  readonly reasons: readonly string[];
+  readonly dataVersion: string;
+  readonly codeVersion: string;
+}
+
+/**
+ * `GET /api/assets/:key/preview`: the first rows of the stored output, read
+ * through the asset's IO manager. An asset never materialized, or whose
+ * output is gone, answers 404 with a hint.
+ */
+export interface PreviewResponse {
+  readonly key: string;
+  /** Column names in order: the schema's, else those of the first row. */
+  readonly columns: readonly string[];
+  /** At most `limit` rows, values as JSON (dates become ISO strings, bigints strings). */
+  readonly rows: readonly Readonly<Record<string, unknown>>[];
+  readonly limit: number;
+  /** True when the output holds more rows than were returned. */
+  readonly truncated: boolean;
+}
+
+/* ---------------------------------------------------------------- runs */
+
+/** How many assets of a run ended each way (`assets runs --json`'s `assets`). */
+export interface AssetActionCounts {
+  readonly materialized: number;
+  readonly 'up-to-date': number;
+  readonly failed: number;
+  readonly skipped: number;
+}
+
+/** A run, exactly as `assets runs --json` and `assets logs --json` print it. */
+export interface RunJson {
+  readonly runId: string;
+  readonly status: RunStatusWord;
+  /** `cli`, `ui`, `schedule:<name>`, `sensor:<name>`. */
+  readonly trigger: string;
+  readonly selection: string;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly durationMs: number | null;
+  readonly pid: number | null;
+  readonly hostname: string | null;
+  readonly assets: AssetActionCounts;
+  readonly workers: readonly string[];
+}
+
+/** `GET /api/runs?status=S&limit=N` (default 20, at most 500): as `assets runs --json`. */
+export interface RunsResponse {
+  readonly runs: readonly RunJson[];
+  readonly hasMore: boolean;
+}
+
+/** A run event, as `assets logs --json` prints it. */
+export interface RunEventJson {
+  readonly seq: number;
+  readonly runId: string;
+  readonly time: string;
+  readonly type: 'run-start' | 'run-end' | 'step-start' | 'step-success' | 'step-failure' | 'step-skip' | 'step-retry' | 'log';
+  readonly assetKey: string | null;
+  readonly attempt: number | null;
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly data: Readonly<Record<string, unknown>> | null;
+}
+
+/** One attempt of one step, for the timeline: a bar from `startedAt` to `endedAt` coloured by `outcome`. */
+export interface StepAttempt {
+  readonly assetKey: string;
+  readonly attempt: number;
+  readonly startedAt: string;
+  /** Null while it runs. */
+  readonly endedAt: string | null;
+  /** `running` while in flight; `retried` when it failed and another attempt followed. */
+  readonly outcome: 'running' | 'success' | 'failure' | 'retried' | 'skipped';
+  /** The error of a failed attempt; null otherwise. */
+  readonly error: { readonly message: string; readonly hint: string | null } | null;
+}
+
+/**
+ * `GET /api/runs/:id` (any unique prefix of the id, as `assets logs` takes):
+ * the run and its events as `assets logs --json`, and the step attempts.
+ */
+export interface RunDetailResponse {
+  readonly run: RunJson;
+  readonly events: readonly RunEventJson[];
+  /** In the order they started. Steps skipped without starting appear with equal start and end. */
+  readonly steps: readonly StepAttempt[];
+}
+
+/* ---------------------------------------------------------------- actions */
+
+/** The body of `POST /api/plan` and `POST /api/materialize`: the CLI's `--select` and `--exclude`. */
+export interface SelectionRequest {
+  readonly select?: string | undefined;
+  readonly exclude?: string | undefined;
+}
+
+/** `POST /api/plan`: the dry run, as `assets materialize --dry-run --json`, with each reason's sentence. */
+export interface PlanResponse {
+  /** Every selected key, in topological order. */
+  readonly selected: readonly string[];
+  /** What a run would materialize, in order, and why. Empty: everything is up to date. */
+  readonly plan: readonly { readonly key: string; readonly reasons: readonly ReasonJson[] }[];
+  readonly sources: readonly { readonly key: string; readonly location: string | null; readonly checked: boolean; readonly note: string | null }[];
+  /** Warnings about parts of a union that select nothing, as the CLI prints them on stderr. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * `POST /api/materialize`: the run was recorded and goes on in the server's
+ * process (trigger `ui`); follow it with `GET /api/runs/:id` and the
+ * events. `runId` is null when nothing was stale (no run is recorded then).
+ */
+export interface MaterializeResponse {
+  readonly runId: string | null;
+}
+
+/** `POST /api/runs/:id/cancel`: the run was asked to stop (it ends `canceled` once its steps notice). */
+export interface CancelResponse {
+  readonly runId: string;
+  /** `requested`: the run is going and was told to stop; `already-ended`: nothing to do. */
+  readonly outcome: 'requested' | 'already-ended';
+}
+
+/** `POST /api/schedules/:name/start|stop` and `POST /api/sensors/:name/start|stop`: the new state. */
+export interface InstigatorActionResponse {
+  readonly kind: 'schedule' | 'sensor';
+  readonly name: string;
+  readonly status: 'running' | 'stopped';
+}
+
+/* ---------------------------------------------------------------- automation */
+
+/** A tick, as `assets ticks --json` prints it. */
+export interface TickJson {
+  readonly id: number;
+  readonly kind: 'schedule' | 'sensor';
+  readonly name: string;
+  readonly tickTime: string;
+  readonly evaluatedAt: string;
+  readonly status: 'success' | 'skipped' | 'failed';
+  readonly runIds: readonly string[];
+  readonly skipReason: string | null;
+  readonly error: string | null;
+  readonly cursor: string | null;
+}
+
+/** A schedule, as `assets schedules --json` prints it. */
+export interface ScheduleJson {
+  readonly name: string;
+  readonly job: string;
+  readonly cron: string;
+  /** The cron in plain English (`At 02:00, every day`). */
+  readonly description: string;
+  readonly timezone: string;
+  readonly status: 'running' | 'stopped';
+  /** `instance`: set by start/stop; `definition`: as declared. */
+  readonly statusSetBy: 'definition' | 'instance';
+  readonly startedAt: string | null;
+  /** The next 3 cron times, UTC. */
+  readonly nextTicks: readonly string[];
+  readonly lastTick: TickJson | null;
+}
+
+/** A sensor, as `assets sensors --json` prints it. `lastTick` is its last evaluation. */
+export interface SensorJson {
+  readonly name: string;
+  readonly job: string | null;
+  readonly intervalSeconds: number;
+  readonly description: string | null;
+  readonly status: 'running' | 'stopped';
+  readonly statusSetBy: 'definition' | 'instance';
+  readonly startedAt: string | null;
+  readonly cursor: string | null;
+  readonly lastTick: TickJson | null;
+}
+
+/** `GET /api/automation`: schedules and sensors sorted as declared, and the 20 newest ticks. */
+export interface AutomationResponse {
+  readonly schedules: readonly ScheduleJson[];
+  readonly sensors: readonly SensorJson[];
+  readonly ticks: readonly TickJson[];
+}
+
+/* ---------------------------------------------------------------- live events */
+
+/**
+ * `GET /api/events`: Server-Sent Events. Each message's `event:` field is
+ * the `type` below and its `data:` the JSON of the whole object. A comment
+ * line (`: keep-alive`) comes every 15 s. Runs of this server come as they
+ * happen; runs of other processes (the CLI, a daemon, workers) within about
+ * half a second, read from the instance. The browser's EventSource
+ * reconnects by itself; after a reconnect, re-read what you show.
+ */
+export type UiEvent = RunStartedEvent | RunEndedEvent | StepStartedEvent | StepEndedEvent | MaterializationEvent | TickEvent;
+
+/** A run started (or was first seen started). */
+export interface RunStartedEvent {
+  readonly type: 'run-started';
+  readonly run: RunJson;
+}
+
+/** A run ended; `run.status` says how. */
+export interface RunEndedEvent {
+  readonly type: 'run-ended';
+  readonly run: RunJson;
+}
+
+/** An attempt of a step started: the asset is `running`. */
+export interface StepStartedEvent {
+  readonly type: 'step-started';
+  readonly runId: string;
+  readonly assetKey: string;
+  readonly attempt: number;
+  readonly time: string;
+}
+
+/** An attempt of a step ended. `failure` carries the error; `skipped` covers up-to-date (early cutoff) and upstream failures. */
+export interface StepEndedEvent {
+  readonly type: 'step-ended';
+  readonly runId: string;
+  readonly assetKey: string;
+  readonly attempt: number;
+  readonly time: string;
+  readonly outcome: 'success' | 'failure' | 'retried' | 'skipped';
+  readonly error: { readonly message: string; readonly hint: string | null } | null;
+}
+
+/**
+ * An asset was materialized: re-read its node (`GET /api/graph`) or page, as
+ * its status and its descendants' may have changed.
+ */
+export interface MaterializationEvent {
+  readonly type: 'materialization';
+  readonly runId: string;
+  readonly assetKey: string;
+  readonly time: string;
+  readonly rows: number | null;
+}
+
+/** A schedule or sensor ticked. */
+export interface TickEvent {
+  readonly type: 'tick';
+  readonly tick: TickJson;
+}
