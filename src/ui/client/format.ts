@@ -1,0 +1,36 @@
+/** How times, durations and counts read on every page, so they agree with each other. */
+
+/** A local date and time to the second, e.g. `2026-11-30 09:14:03`; `—` when there is none. */
+export function formatTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/** How long ago, e.g. `3 min ago`, for places where a full time is too much. */
+export function formatAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (iso === null || iso === undefined) return 'never';
+  const seconds = Math.round((now - new Date(iso).getTime()) / 1000);
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds} s ago`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;
+  if (seconds < 86_400) return `${Math.round(seconds / 3600)} h ago`;
+  return `${Math.round(seconds / 86_400)} d ago`;
+}
+
+/** A duration in the CLI's units: `850 ms`, `4.2 s`, `3 min 5 s`; `—` when there is none. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return minutes < 60 ? `${minutes} min ${seconds} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** A row count with thousands separators; `—` when unknown. */
+export function formatCount(count: number | null | undefined): string {
+  return count === null || count === undefined ? '—' : count.toLocaleString('en-US');
+}

@@ -1,0 +1,63 @@
+import type { MaterializeResponse, PlanResponse, SelectionRequest } from '../../api-types.js';
+import { postJson } from '../api.js';
+import { h, replaceChildren } from '../dom.js';
+import { runPath } from '../router.js';
+import { errorBox } from '../widgets/error-box.js';
+
+/**
+ * Materialize in two steps, as `--dry-run` then a run: the plan with each
+ * asset's reasons first, then a confirm button that launches exactly that
+ * selection. Nothing runs until the user has seen what would.
+ */
+export function createMaterializePanel(): { readonly element: HTMLElement; showPlan(selection: SelectionRequest): Promise<void> } {
+  const body = h('div', {});
+  const element = h('section', { class: 'materialize-panel', hidden: true, 'aria-live': 'polite' }, h('h2', {}, 'Materialize'), body);
+
+  async function showPlan(selection: SelectionRequest): Promise<void> {
+    element.hidden = false;
+    replaceChildren(body, h('p', { class: 'muted' }, 'Planning…'));
+    let plan: PlanResponse;
+    try {
+      plan = await postJson<PlanResponse>('/api/plan', selection);
+    } catch (error) {
+      replaceChildren(body, errorBox(error));
+      return;
+    }
+    const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
+    if (plan.plan.length === 0) {
+      replaceChildren(body, ...warnings(plan), h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`), cancel);
+      return;
+    }
+    const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, `Materialize ${plan.plan.length} asset${plan.plan.length === 1 ? '' : 's'}`);
+    confirm.addEventListener('click', () => void launch(selection, confirm));
+    replaceChildren(
+      body,
+      ...warnings(plan),
+      h('p', {}, `A run would materialize these ${plan.plan.length} of ${plan.selected.length} selected assets, in this order:`),
+      h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
+      h('p', {}, confirm, ' ', cancel),
+    );
+  }
+
+  async function launch(selection: SelectionRequest, confirm: HTMLButtonElement): Promise<void> {
+    confirm.disabled = true;
+    try {
+      const { runId } = await postJson<MaterializeResponse>('/api/materialize', selection);
+      replaceChildren(
+        body,
+        runId === null
+          ? h('p', {}, 'Everything became up to date meanwhile: no run was needed.')
+          : h('p', { 'data-run-id': runId }, 'Run ', h('a', { href: runPath(runId) }, runId), ' started. The graph updates as its steps finish.'),
+      );
+    } catch (error) {
+      confirm.disabled = false;
+      body.appendChild(errorBox(error));
+    }
+  }
+
+  return { element, showPlan };
+}
+
+function warnings(plan: PlanResponse): HTMLElement[] {
+  return plan.warnings.map((warning) => h('p', { class: 'notice' }, `warning: ${warning}`));
+}

@@ -1,0 +1,45 @@
+/**
+ * The server's event stream (/api/events), shared by every page: one
+ * EventSource for the tab, opened on the first subscriber and closed with
+ * the last, so moving between pages neither drops nor doubles the stream.
+ * EventSource reconnects by itself after the server restarts.
+ */
+
+import type { UiEvent } from '../api-types.js';
+
+export type LiveEventListener = (event: UiEvent) => void;
+
+const listeners = new Set<LiveEventListener>();
+let source: EventSource | undefined;
+
+/** Calls `listener` with every event until the returned function is called. */
+export function subscribeToLiveEvents(listener: LiveEventListener): () => void {
+  listeners.add(listener);
+  source ??= open();
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) {
+      source?.close();
+      source = undefined;
+      delete document.body.dataset.live;
+    }
+  };
+}
+
+// The server names each message after its event's `type` (the SSE `event:`
+// field), so `onmessage` never fires: listen to every name.
+const EVENT_TYPES: readonly UiEvent['type'][] = ['run-started', 'run-ended', 'step-started', 'step-ended', 'materialization', 'tick'];
+
+function open(): EventSource {
+  const stream = new EventSource('/api/events');
+  const dispatch = (message: MessageEvent<string>) => {
+    const event = JSON.parse(message.data) as UiEvent;
+    for (const listener of [...listeners]) listener(event);
+  };
+  for (const type of EVENT_TYPES) stream.addEventListener(type, dispatch as EventListener);
+  // Shown in the top bar, and what the browser tests wait for before they
+  // start a run in another process: events sent before the stream opened are lost.
+  stream.addEventListener('open', () => (document.body.dataset.live = 'connected'));
+  stream.addEventListener('error', () => (document.body.dataset.live = 'reconnecting'));
+  return stream;
+}

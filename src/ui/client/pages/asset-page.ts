@@ -1,0 +1,124 @@
+import type { AssetResponse, PreviewResponse } from '../../api-types.js';
+import { ApiError, getJson } from '../api.js';
+import { h, replaceChildren, type Child } from '../dom.js';
+import { formatCount, formatDuration, formatTime } from '../format.js';
+import { subscribeToLiveEvents } from '../live-events.js';
+import { assetPath, runPath, type Page } from '../router.js';
+import { dataTable } from '../widgets/data-table.js';
+import { errorBox } from '../widgets/error-box.js';
+import { historyChart } from '../widgets/history-chart.js';
+import { statusBadge } from '../widgets/status-badge.js';
+
+/**
+ * One asset: what `assets list`, `why` and `history` say of it, and the
+ * first rows of its stored output. Re-read when a run touches it.
+ */
+export const assetPage: Page = (container, params) => {
+  const key = params.key ?? '';
+  const encoded = encodeURIComponent(key);
+  const details = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const preview = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  replaceChildren(container, h('div', { class: 'page-narrow' }, details, h('h2', {}, 'Preview (first rows)'), preview));
+
+  async function load(): Promise<void> {
+    try {
+      renderDetails(details, await getJson<AssetResponse>(`/api/assets/${encoded}`));
+    } catch (error) {
+      replaceChildren(details, h('h1', {}, key), errorBox(error));
+    }
+    try {
+      renderPreview(preview, await getJson<PreviewResponse>(`/api/assets/${encoded}/preview`));
+    } catch (error) {
+      // Never materialized, or its output is gone: the server's hint says so; that is no failure of the page.
+      replaceChildren(preview, error instanceof ApiError && error.status === 404 ? h('p', { class: 'muted' }, error.message) : errorBox(error));
+    }
+  }
+
+  const unsubscribe = subscribeToLiveEvents((event) => {
+    if ((event.type === 'materialization' || event.type === 'step-started' || event.type === 'step-ended') && event.assetKey === key) void load();
+  });
+  void load();
+  return unsubscribe;
+};
+
+function renderDetails(container: HTMLElement, asset: AssetResponse): void {
+  const tags = Object.entries(asset.tags);
+  replaceChildren(
+    container,
+    h('h1', {}, asset.key, ' ', statusBadge(asset.status)),
+    asset.description === null ? h('p', { class: 'muted' }, 'No description.') : h('p', { class: 'description' }, asset.description),
+    h(
+      'dl',
+      { class: 'facts' },
+      ...fact('Group', h('a', { href: `/?${new URLSearchParams({ select: `group:${asset.group}` })}` }, asset.group)),
+      ...fact('Tags', tags.length === 0 ? '—' : tags.map(([name, value]) => `${name}=${value}`).join(', ')),
+      ...fact('IO manager', `${asset.ioManager.key} (${asset.ioManager.kind})`),
+      ...fact('Upstream', links(asset.deps.upstream)),
+      ...fact('Downstream', links(asset.deps.downstream)),
+      ...fact('Code version', h('code', {}, asset.codeVersion)),
+      ...fact('Data version', asset.dataVersion === null ? '—' : h('code', {}, asset.dataVersion)),
+      ...fact('Last materialized', formatTime(asset.lastMaterializedAt)),
+      ...fact('Rows', formatCount(asset.rows)),
+    ),
+    h('h2', {}, 'Why'),
+    h('ul', { class: 'why-list' }, ...asset.why.map((sentence) => h('li', {}, sentence))),
+    h('h2', {}, 'Schema'),
+    dataTable(
+      [
+        { title: 'Column', cell: (column) => h('code', {}, column.name) },
+        { title: 'Type', cell: (column) => column.type },
+        { title: 'Nullable', cell: (column) => (column.nullable ? 'yes' : 'no') },
+      ],
+      asset.columns,
+      'The asset declares no schema.',
+    ),
+    h('h2', {}, 'History'),
+    historyChart(asset.history),
+    dataTable(
+      [
+        { title: 'Materialized', cell: (entry) => formatTime(entry.materializedAt) },
+        { title: 'Run', cell: (entry) => h('a', { href: runPath(entry.runId) }, entry.runId.slice(0, 8)) },
+        { title: 'Rows', cell: (entry) => formatCount(entry.rows), numeric: true },
+        { title: 'Duration', cell: (entry) => formatDuration(entry.durationMs), numeric: true },
+        { title: 'Reasons', cell: (entry) => entry.reasons.join(', ') || '—' },
+      ],
+      asset.history,
+      'Never materialized.',
+    ),
+  );
+}
+
+function renderPreview(container: HTMLElement, preview: PreviewResponse): void {
+  replaceChildren(
+    container,
+    h('p', { class: 'muted' }, preview.truncated ? `The first ${preview.rows.length} rows.` : `All ${preview.rows.length} rows.`),
+    h(
+      'div',
+      { class: 'table-scroll' },
+      dataTable(
+        preview.columns.map((column) => ({ title: column, cell: (row: Readonly<Record<string, unknown>>) => describeValue(row[column]) })),
+        preview.rows,
+        'The stored output has no rows.',
+      ),
+    ),
+  );
+}
+
+function fact(term: string, value: Child): HTMLElement[] {
+  return [h('dt', {}, term), h('dd', {}, value)];
+}
+
+function links(keys: readonly string[]): Child {
+  if (keys.length === 0) return '—';
+  const list = h('span', {});
+  keys.forEach((key, index) => {
+    if (index > 0) list.append(', ');
+    list.append(h('a', { href: assetPath(key) }, key));
+  });
+  return list;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
