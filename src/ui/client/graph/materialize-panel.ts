@@ -33,7 +33,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     replaceChildren(
       body,
       ...warnings(plan),
-      h('p', {}, `A run would materialize these ${plan.plan.length} of ${plan.selected.length} selected assets, in this order:`),
+      h('p', {}, `A run would materialize ${plan.plan.length} of the ${plan.selected.length} selected assets, in this order:`),
       h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
       h('p', {}, confirm, ' ', cancel),
     );
