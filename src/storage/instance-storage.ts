@@ -211,6 +211,19 @@ export interface ClaimQueuedRunRequest {
 /** `claimed`: the caller starts it; `gone`: it is no longer queued (another daemon claimed it); `at-capacity`: the maximum of started runs is reached. */
 export type ClaimQueuedRunResult = 'claimed' | 'gone' | 'at-capacity';
 
+/** A request to cancel a run: see `requestRunCancel`. */
+export const runCancelRequestSchema = z.object({
+  runId: z.string().min(1),
+  /** Who asked, for the record and the run's log: a user, `daemon`, `ui`. */
+  requestedBy: z.string().min(1),
+  /** When it was asked; only informational, so the caller's clock is fine on every backend. */
+  at: z.date(),
+});
+export type RunCancelRequest = z.infer<typeof runCancelRequestSchema>;
+
+/** What `requestRunCancel` did. */
+export type RunCancelResult = 'canceled' | 'requested' | 'ended' | 'unknown';
+
 /** One slot of a concurrency pool, held by a run for one step (see `claimPoolSlot`). */
 export const poolSlotSchema = z.object({
   pool: z.string().min(1),
@@ -385,6 +398,22 @@ export interface InstanceStorage {
    * never start the same run nor together exceed the maximum.
    */
   claimQueuedRun(claim: ClaimQueuedRunRequest): Promise<ClaimQueuedRunResult>;
+  /**
+   * Asks a run to cancel, from any process on any host. A `queued` run is
+   * canceled at once, atomically with its status check (so a daemon claiming it
+   * at the same moment either starts it first — then this is `requested` — or
+   * never): status `canceled`, `endedAt` = `at`, and a `run-end` event
+   * (level warn, message `Run <id> was canceled before it started (by <requestedBy>).`,
+   * data { status: 'canceled' }) in the same transaction → 'canceled'. A `started`
+   * run gets a cancellation request recorded (kept once: the first request
+   * wins) → 'requested'; its coordinator reads it with `runCancelRequested`.
+   * A run that ended → 'ended' (nothing written); an unknown run → 'unknown'.
+   * Throws `STRATA_STORAGE_INVALID_ARGUMENT` for an empty run id or
+   * `requestedBy`, or an invalid date.
+   */
+  requestRunCancel(request: RunCancelRequest): Promise<RunCancelResult>;
+  /** Whether a cancellation of the run was requested (see `requestRunCancel`); false for an unknown run. Cheap: a coordinator asks every second. */
+  runCancelRequested(runId: string): Promise<boolean>;
   /** Sets (a positive integer) or removes (`null`: unlimited) the limit of a concurrency pool. */
   setPoolLimit(pool: string, limit: number | null): Promise<void>;
   /** Every pool with a limit, in pool name order. */
@@ -409,7 +438,8 @@ export interface InstanceStorage {
   poolSlots(now: Date): Promise<PoolSlot[]>;
   /**
    * Deletes, in one transaction, the runs that ended and started before
-   * `olderThan`, with their events, materializations and leases. Kept whole:
+   * `olderThan`, with their events, materializations, leases and
+   * cancellation requests. Kept whole:
    * runs still `started` (running, or for crash detection to find), and runs
    * that recorded the latest materialization of an asset, since the planner
    * compares against it (deleting it would plan the asset as missing), and

@@ -23,6 +23,8 @@ import {
   type PruneResult,
   type QueuedRun,
   type QueuedRunRequest,
+  type RunCancelRequest,
+  type RunCancelResult,
   type RunEvent,
   runEventSchema,
   type RunRecord,
@@ -36,6 +38,7 @@ import {
 import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import {
+  canceledBeforeStartEvent,
   describeIssues,
   duplicateRun,
   invalidRecord,
@@ -45,6 +48,7 @@ import {
   runEndSchema,
   storedRowSchemas,
   toJson,
+  validCancelRequest,
   validPoolLimit,
   validQueuedRun,
   validRecord,
@@ -592,6 +596,48 @@ export class PostgresInstanceStorage implements InstanceStorage {
     }
   }
 
+  /**
+   * Locks the run's row before reading its status: a concurrent
+   * claimQueuedRun or finishRun waits for this transaction, and a claim then
+   * finds the run no longer queued, so the status read is the one acted on.
+   * NO KEY UPDATE, not UPDATE: the run's event writes (whose foreign key
+   * check takes a key-share lock) are not held up.
+   */
+  async requestRunCancel(request: RunCancelRequest): Promise<RunCancelResult> {
+    const valid = validCancelRequest(request);
+    const runEnd = eventParams(canceledBeforeStartEvent(valid), 0);
+    try {
+      return await this.#transaction(async (client): Promise<RunCancelResult> => {
+        const found = await client.query(`SELECT status FROM ${this.#t.runs} WHERE run_id = $1 FOR NO KEY UPDATE`, [valid.runId]);
+        const status = found.rows[0]?.['status'];
+        if (status === undefined) return 'unknown';
+        if (status === 'queued') {
+          await client.query(`UPDATE ${this.#t.runs} SET status = 'canceled', ended_at = $2 WHERE run_id = $1`, [valid.runId, valid.at]);
+          await client.query(
+            `INSERT INTO ${this.#t.events} (run_id, time, type, asset_key, attempt, level, message, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8::json)`,
+            [runEnd.runId, runEnd.time, runEnd.type, runEnd.assetKey, runEnd.attempt, runEnd.level, runEnd.message, runEnd.data],
+          );
+          return 'canceled';
+        }
+        if (status !== 'started') return 'ended';
+        // DO NOTHING: the first request is kept.
+        await client.query(
+          `INSERT INTO ${this.#t.run_cancellations} (run_id, requested_at, requested_by) VALUES ($1, $2, $3) ON CONFLICT (run_id) DO NOTHING`,
+          [valid.runId, valid.at, valid.requestedBy],
+        );
+        return 'requested';
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async runCancelRequested(runId: string): Promise<boolean> {
+    const { rows } = await this.#run('read', `SELECT EXISTS (SELECT 1 FROM ${this.#t.run_cancellations} WHERE run_id = $1) AS requested`, [runId]);
+    return rows[0]?.['requested'] === true;
+  }
+
   async setPoolLimit(pool: string, limit: number | null): Promise<void> {
     validPoolLimit(pool, limit);
     if (limit === null) {
@@ -701,6 +747,7 @@ export class PostgresInstanceStorage implements InstanceStorage {
         await client.query(`DELETE FROM ${this.#t.asset_leases} WHERE ${inPruned}`, [runIds]);
         await client.query(`DELETE FROM ${this.#t.pool_slots} WHERE ${inPruned}`, [runIds]);
         await client.query(`DELETE FROM ${this.#t.queued_runs} WHERE ${inPruned}`, [runIds]);
+        await client.query(`DELETE FROM ${this.#t.run_cancellations} WHERE ${inPruned}`, [runIds]);
         const runs = await client.query(`DELETE FROM ${this.#t.runs} WHERE ${inPruned}`, [runIds]);
         return { runs: runs.rowCount ?? 0, events: events.rowCount ?? 0, materializations: materializations.rowCount ?? 0 };
       });
@@ -826,6 +873,7 @@ const TABLES = [
   'queued_runs',
   'pool_limits',
   'pool_slots',
+  'run_cancellations',
 ] as const;
 type TableName = (typeof TABLES)[number];
 

@@ -184,6 +184,21 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX pool_slots_by_run ON pool_slots (run_id);
     `,
   },
+  {
+    version: 3,
+    description: 'cancellation requests of started runs',
+    sql: `
+      -- One row per started run someone asked to cancel; the first request is
+      -- kept. Its coordinator polls for it by run_id, the primary key.
+      -- requested_at is the requester's clock, not now(): unlike lease times
+      -- it is only shown, never compared across hosts.
+      CREATE TABLE run_cancellations (
+        run_id text PRIMARY KEY REFERENCES runs (run_id),
+        requested_at timestamptz NOT NULL,
+        requested_by text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

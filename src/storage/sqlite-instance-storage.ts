@@ -27,6 +27,8 @@ import {
   type QueuedRun,
   type QueuedRunRequest,
   queuedRunRequestSchema,
+  type RunCancelRequest,
+  type RunCancelResult,
   type RunEvent,
   runEventSchema,
   type RunRecord,
@@ -40,6 +42,7 @@ import {
 import { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import {
+  canceledBeforeStartEvent,
   describeIssues,
   duplicateRun,
   invalidRecord,
@@ -49,6 +52,7 @@ import {
   runEndSchema,
   storedRowSchemas,
   toJson,
+  validCancelRequest,
   validPoolLimit,
   validQueuedRun,
   validRecord,
@@ -126,6 +130,8 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #enqueueRun: Database.Transaction<(run: Record<string, unknown>, request: string) => void>;
   readonly #queuedRuns: Database.Statement;
   readonly #claimQueuedRun: Database.Transaction<(claim: ClaimQueuedRunRequest) => ClaimQueuedRunResult>;
+  readonly #requestRunCancel: Database.Transaction<(request: RunCancelRequest, runEnd: EventParams) => RunCancelResult>;
+  readonly #runCancelRequested: Database.Statement;
   readonly #setPoolLimit: Database.Statement;
   readonly #removePoolLimit: Database.Statement;
   readonly #poolLimits: Database.Statement;
@@ -303,6 +309,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
     const deleteLeases = db.prepare(`DELETE FROM asset_leases WHERE ${inPruned}`);
     const deleteSlots = db.prepare(`DELETE FROM pool_slots WHERE ${inPruned}`);
     const deleteRequests = db.prepare(`DELETE FROM queued_runs WHERE ${inPruned}`);
+    const deleteCancellations = db.prepare(`DELETE FROM run_cancellations WHERE ${inPruned}`);
     const deleteRuns = db.prepare(`DELETE FROM runs WHERE ${inPruned}`);
     this.#pruneRuns = db.transaction((olderThan: number): PruneResult => {
       const runIds = JSON.stringify(prunableRuns.all(olderThan));
@@ -313,6 +320,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
       deleteLeases.run(runIds);
       deleteSlots.run(runIds);
       deleteRequests.run(runIds);
+      deleteCancellations.run(runIds);
       const runs = deleteRuns.run(runIds).changes;
       return { runs, events, materializations };
     });
@@ -337,6 +345,27 @@ export class SqliteInstanceStorage implements InstanceStorage {
       const { runId, pid, hostname, startedAt } = claim;
       return startQueued.run({ runId, pid, hostname, startedAt: startedAt.getTime() }).changes === 1 ? 'claimed' : 'gone';
     });
+    const runStatus = db.prepare('SELECT status FROM runs WHERE run_id = ?').pluck();
+    const cancelQueued = db.prepare("UPDATE runs SET status = 'canceled', ended_at = ? WHERE run_id = ? AND status = 'queued'");
+    // OR IGNORE: the first request is kept.
+    const insertCancellation = db.prepare(
+      'INSERT OR IGNORE INTO run_cancellations (run_id, requested_at, requested_by) VALUES (@runId, @at, @requestedBy)',
+    );
+    // Immediate, as claimQueuedRun is: a claim and a cancellation serialise on
+    // the write lock, so the status read here is the one the write acts on.
+    this.#requestRunCancel = db.transaction((request: RunCancelRequest, runEnd: EventParams): RunCancelResult => {
+      const status = runStatus.get(request.runId) as string | undefined;
+      if (status === undefined) return 'unknown';
+      if (status === 'queued') {
+        cancelQueued.run(request.at.getTime(), request.runId);
+        this.#insertEvent.run(runEnd);
+        return 'canceled';
+      }
+      if (status !== 'started') return 'ended';
+      insertCancellation.run({ runId: request.runId, at: request.at.getTime(), requestedBy: request.requestedBy });
+      return 'requested';
+    });
+    this.#runCancelRequested = db.prepare('SELECT EXISTS (SELECT 1 FROM run_cancellations WHERE run_id = ?)').pluck();
     this.#setPoolLimit = db.prepare(
       'INSERT INTO pool_limits (pool, slot_limit) VALUES (?, ?) ON CONFLICT (pool) DO UPDATE SET slot_limit = excluded.slot_limit',
     );
@@ -637,6 +666,20 @@ export class SqliteInstanceStorage implements InstanceStorage {
     } catch (error) {
       throw this.#writeError(error);
     }
+  }
+
+  async requestRunCancel(request: RunCancelRequest): Promise<RunCancelResult> {
+    const valid = validCancelRequest(request);
+    const runEnd = eventParams(canceledBeforeStartEvent(valid), 0);
+    try {
+      return this.#requestRunCancel.immediate(valid, runEnd);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async runCancelRequested(runId: string): Promise<boolean> {
+    return this.#runCancelRequested.get(runId) === 1;
   }
 
   async setPoolLimit(pool: string, limit: number | null): Promise<void> {

@@ -203,6 +203,21 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX pool_slots_by_run ON pool_slots (run_id);
     `,
   },
+  {
+    version: 8,
+    description: 'cancellation requests of started runs',
+    sql: `
+      -- One row per started run someone asked to cancel; the first request is
+      -- kept. Its coordinator polls for it by run_id (the primary key, which
+      -- also serves the foreign key check when pruning deletes a run).
+      -- requested_at is the requester's clock: it is only shown, never compared.
+      CREATE TABLE run_cancellations (
+        run_id TEXT PRIMARY KEY REFERENCES runs (run_id),
+        requested_at INTEGER NOT NULL,
+        requested_by TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

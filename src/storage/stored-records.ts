@@ -8,6 +8,9 @@ import {
   poolSlotSchema,
   type QueuedRunRequest,
   queuedRunRequestSchema,
+  type RunCancelRequest,
+  runCancelRequestSchema,
+  type RunEvent,
   runEventSchema,
   type RunRecord,
   runRecordSchema,
@@ -57,6 +60,34 @@ export function validQueuedRun(run: RunRecord, request: QueuedRunRequest): { run
     });
   }
   return { run: valid, request: validRecord(queuedRunRequestSchema, request, `the request of ${what}`) };
+}
+
+/** A cancellation request checked: a bad one is a caller's mistake, so `STRATA_STORAGE_INVALID_ARGUMENT`. */
+export function validCancelRequest(request: RunCancelRequest): RunCancelRequest {
+  const parsed = runCancelRequestSchema.safeParse(request);
+  if (parsed.success) return parsed.data;
+  throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `Cannot request the cancellation of run "${String(request.runId)}": ${describeIssues(parsed.error)}.`, {
+    hint: 'Pass the run id, who asks (a user name, or the process that asks, such as "daemon"), and a valid date.',
+    cause: parsed.error,
+  });
+}
+
+/**
+ * The `run-end` event of a queued run canceled by `requestRunCancel`. Built
+ * here so both backends log it in the same words: a started run's coordinator
+ * writes its own when it stops.
+ */
+export function canceledBeforeStartEvent(request: RunCancelRequest): RunEvent {
+  return {
+    runId: request.runId,
+    time: request.at,
+    type: 'run-end',
+    assetKey: null,
+    attempt: null,
+    level: 'warn',
+    message: `Run ${request.runId} was canceled before it started (by ${request.requestedBy}).`,
+    data: { status: 'canceled' },
+  };
 }
 
 /** A pool limit is a positive integer, or null for none. */

@@ -703,6 +703,94 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         expect(await storage.getRun('q1')).toBeUndefined();
       });
     });
+
+    describe('cancellation requests', () => {
+      const queued = (runId: string) => run({ runId, status: 'queued', startedAt: at(10), pid: null, hostname: null });
+      const cancel = (runId: string, requestedBy = 'alice', seconds = 20) => storage.requestRunCancel({ runId, requestedBy, at: at(seconds) });
+      const claim = (runId: string) => storage.claimQueuedRun({ runId, pid: 7, hostname: 'daemon-host', startedAt: at(30), maxStartedRuns: null });
+
+      it('cancels a queued run at once, with its end time and a run-end event, so no daemon can claim it after', async () => {
+        await storage.enqueueRun(queued('q1'), { job: 'refresh' });
+        expect(await cancel('q1')).toBe('canceled');
+        expect(await storage.getRun('q1')).toMatchObject({ status: 'canceled', endedAt: at(20) });
+        const events = await storage.runEvents('q1');
+        expect(events).toHaveLength(1);
+        expect(events[0]).toMatchObject({
+          type: 'run-end',
+          time: at(20),
+          assetKey: null,
+          attempt: null,
+          level: 'warn',
+          message: 'Run q1 was canceled before it started (by alice).',
+          data: { status: 'canceled' },
+        });
+        expect(await storage.queuedRuns()).toEqual([]);
+        expect(await claim('q1')).toBe('gone');
+        // Canceled at once: nothing is left for a coordinator to poll.
+        expect(await storage.runCancelRequested('q1')).toBe(false);
+      });
+
+      it('lets either a claim or a cancellation of a queued run win, never both', async () => {
+        await storage.enqueueRun(queued('q1'), {});
+        const [claimed, canceled] = await Promise.all([claim('q1'), cancel('q1')]);
+        if (claimed === 'claimed') {
+          expect(canceled).toBe('requested');
+          expect(await storage.getRun('q1')).toMatchObject({ status: 'started' });
+          expect(await storage.runCancelRequested('q1')).toBe(true);
+        } else {
+          expect([claimed, canceled]).toEqual(['gone', 'canceled']);
+          expect(await storage.getRun('q1')).toMatchObject({ status: 'canceled' });
+        }
+      });
+
+      it('records a request for a started run once, and the run can still finish', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        expect(await storage.runCancelRequested('r1')).toBe(false);
+        expect(await cancel('r1', 'alice', 20)).toBe('requested');
+        expect(await cancel('r1', 'bob', 25)).toBe('requested');
+        expect(await storage.runCancelRequested('r1')).toBe(true);
+        // The run stays as it was until its coordinator stops it.
+        expect(await storage.getRun('r1')).toEqual(run({ runId: 'r1' }));
+        expect(await storage.runEvents('r1')).toEqual([]);
+        await storage.finishRun('r1', 'canceled', at(40));
+        expect(await storage.getRun('r1')).toMatchObject({ status: 'canceled', endedAt: at(40) });
+      });
+
+      it('changes nothing for a run that ended, and answers unknown for a run never created', async () => {
+        await storage.createRun(run({ runId: 'r1', status: 'success', endedAt: at(5) }));
+        expect(await cancel('r1')).toBe('ended');
+        expect(await storage.getRun('r1')).toEqual(run({ runId: 'r1', status: 'success', endedAt: at(5) }));
+        expect(await storage.runEvents('r1')).toEqual([]);
+        expect(await storage.runCancelRequested('r1')).toBe(false);
+        expect(await cancel('nobody')).toBe('unknown');
+        expect(await storage.runCancelRequested('nobody')).toBe(false);
+      });
+
+      it('refuses an empty requester or run id, and an invalid date, writing nothing', async () => {
+        await storage.enqueueRun(queued('q1'), {});
+        await expectStrataError(cancel('q1', ''), 'STRATA_STORAGE_INVALID_ARGUMENT', /"q1".*requestedBy/);
+        await expectStrataError(cancel(''), 'STRATA_STORAGE_INVALID_ARGUMENT', /runId/);
+        await expectStrataError(
+          storage.requestRunCancel({ runId: 'q1', requestedBy: 'alice', at: new Date('soon') }),
+          'STRATA_STORAGE_INVALID_ARGUMENT',
+          /at:/,
+        );
+        expect(await storage.getRun('q1')).toMatchObject({ status: 'queued' });
+      });
+
+      it('prunes the cancellation requests of the runs it deletes', async () => {
+        await storage.createRun(run({ runId: 'old' }));
+        await storage.createRun(run({ runId: 'new', startedAt: at(50) }));
+        await cancel('old');
+        await cancel('new');
+        await storage.finishRun('old', 'canceled', at(20));
+        await storage.finishRun('new', 'canceled', at(60));
+        expect(await storage.pruneRuns(at(30))).toEqual({ runs: 1, events: 0, materializations: 0 });
+        expect(await storage.getRun('old')).toBeUndefined();
+        expect(await storage.runCancelRequested('old')).toBe(false);
+        expect(await storage.runCancelRequested('new')).toBe(true);
+      });
+    });
   });
 }
 
