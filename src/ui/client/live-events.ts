@@ -9,16 +9,23 @@ import type { UiEvent } from '../api-types.js';
 
 export type LiveEventListener = (event: UiEvent) => void;
 
-const listeners = new Set<LiveEventListener>();
+interface Subscriber {
+  readonly onEvent: LiveEventListener;
+  /** Called when the stream opens again after a break: events sent meanwhile are lost, so re-read what the page shows. */
+  readonly onReconnect: () => void;
+}
+
+const subscribers = new Set<Subscriber>();
 let source: EventSource | undefined;
 
-/** Calls `listener` with every event until the returned function is called. */
-export function subscribeToLiveEvents(listener: LiveEventListener): () => void {
-  listeners.add(listener);
+/** Calls `onEvent` with every event, and `onReconnect` after a break in the stream, until the returned function is called. */
+export function subscribeToLiveEvents(onEvent: LiveEventListener, onReconnect: () => void): () => void {
+  const subscriber = { onEvent, onReconnect };
+  subscribers.add(subscriber);
   source ??= open();
   return () => {
-    listeners.delete(listener);
-    if (listeners.size === 0) {
+    subscribers.delete(subscriber);
+    if (subscribers.size === 0) {
       source?.close();
       source = undefined;
       delete document.body.dataset.live;
@@ -34,12 +41,20 @@ function open(): EventSource {
   const stream = new EventSource('/api/events');
   const dispatch = (message: MessageEvent<string>) => {
     const event = JSON.parse(message.data) as UiEvent;
-    for (const listener of [...listeners]) listener(event);
+    for (const subscriber of [...subscribers]) subscriber.onEvent(event);
   };
   for (const type of EVENT_TYPES) stream.addEventListener(type, dispatch as EventListener);
   // Shown in the top bar, and what the browser tests wait for before they
   // start a run in another process: events sent before the stream opened are lost.
-  stream.addEventListener('open', () => (document.body.dataset.live = 'connected'));
-  stream.addEventListener('error', () => (document.body.dataset.live = 'reconnecting'));
+  let broken = false;
+  stream.addEventListener('open', () => {
+    document.body.dataset.live = 'connected';
+    if (broken) for (const subscriber of [...subscribers]) subscriber.onReconnect();
+    broken = false;
+  });
+  stream.addEventListener('error', () => {
+    document.body.dataset.live = 'reconnecting';
+    broken = true;
+  });
   return stream;
 }

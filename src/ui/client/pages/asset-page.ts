@@ -37,7 +37,7 @@ export const assetPage: Page = (container, params) => {
   const unsubscribe = subscribeToLiveEvents((event) => {
     // A run's end can change this asset's status even when it did not run it (an upstream changed).
     if (event.type === 'run-ended' || ((event.type === 'materialization' || event.type === 'step-started' || event.type === 'step-ended') && event.assetKey === key)) void load();
-  });
+  }, () => void load());
   void load();
   return unsubscribe;
 };

@@ -86,7 +86,7 @@ export const automationPage: Page = (container) => {
 
   const unsubscribe = subscribeToLiveEvents((event) => {
     if (event.type === 'tick') void load();
-  });
+  }, () => void load());
   void load();
   return unsubscribe;
 };

@@ -129,7 +129,7 @@ export const graphPage: Page = (container) => {
       refreshTimer = undefined;
       void load();
     }, REFRESH_DELAY_MS);
-  });
+  }, () => void load());
   void load();
 
   return () => {

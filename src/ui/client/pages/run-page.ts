@@ -93,7 +93,7 @@ export const runPage: Page = (container, params) => {
       refreshTimer = undefined;
       void load();
     }, REFRESH_DELAY_MS);
-  });
+  }, () => void load());
   void load();
   return () => {
     unsubscribe();

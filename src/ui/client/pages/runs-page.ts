@@ -35,7 +35,7 @@ export const runsPage: Page = (container) => {
 
   const unsubscribe = subscribeToLiveEvents((event) => {
     if (event.type === 'run-started' || event.type === 'run-ended') void load();
-  });
+  }, () => void load());
   void load();
   return unsubscribe;
 };
