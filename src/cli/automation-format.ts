@@ -4,7 +4,7 @@ import type { RunSummary, TickReport } from '../sensors/daemon.js';
 import type { StoredTick, TickStatus } from '../storage/instance-storage.js';
 import type { OutputStream } from './cli-io.js';
 import { EXIT } from './command.js';
-import { formatDuration, formatTime, isoTime, plural, shortRunId } from './format.js';
+import { formatDuration, formatTime, plural, shortRunId } from './format.js';
 import { renderTable } from './render-table.js';
 import type { Style } from './style.js';
 
@@ -13,22 +13,8 @@ import type { Style } from './style.js';
  * tick is printed, how times and actions are read, what the exit code is.
  */
 
-/** A tick as every `--json` document prints it; `runs` when their outcome is known. */
-export function tickToJson(tick: StoredTick, runs?: readonly RunSummary[]) {
-  return {
-    id: tick.id,
-    kind: tick.kind,
-    name: tick.name,
-    tickTime: isoTime(tick.tickTime),
-    evaluatedAt: isoTime(tick.evaluatedAt),
-    status: tick.status,
-    runIds: tick.runIds,
-    skipReason: tick.skipReason,
-    error: tick.error,
-    cursor: tick.cursor,
-    ...(runs === undefined ? {} : { runs: runs.map((run) => ({ runId: run.runId, status: run.status })) }),
-  };
-}
+// The UI's API prints ticks too: the JSON lives with the automation read model.
+export { tickToJson } from '../instance/automation-summaries.js';
 
 const TICK_COLOUR: Readonly<Record<TickStatus, Parameters<Style['apply']>[0]>> = { success: 'green', skipped: 'gray', failed: 'red' };
 

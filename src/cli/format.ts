@@ -1,11 +1,6 @@
-/** `850ms`, `4.2s`, `3m 05s`: short and stable for tables and progress lines. */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
-}
+// Also used outside the CLI (the sentences of `assets why`, which the UI shows too); every command still imports them from here.
+export { formatDuration } from '../core/duration.js';
+export { shortVersion } from '../instance/describe-reason.js';
 
 /** A count with thousands separators (`1,234,567`), independent of the machine's locale. */
 export function formatCount(count: number): string {
@@ -18,11 +13,6 @@ export function formatCount(count: number): string {
   const groups = [digits.slice(0, head)];
   for (let index = head; index < digits.length; index += 3) groups.push(digits.slice(index, index + 3));
   return `${count < 0 ? '-' : ''}${groups.join(',')}`;
-}
-
-/** The first 8 characters of a data version, as `git log --oneline` shows commits. */
-export function shortVersion(version: string | undefined): string {
-  return version === undefined ? '-' : `${version.slice(0, 8)}…`;
 }
 
 /** "just now", "42 s ago", "3 min ago", "5 h ago", "2 days ago". */

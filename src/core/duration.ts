@@ -25,3 +25,12 @@ export function parseDuration(value: Duration, where: string): number {
     hint: 'Use milliseconds (a number) or a string like "90s", "30m", "6h", "1d" or "1h30m".',
   });
 }
+
+/** `850ms`, `4.2s`, `3m 05s`: short and stable for tables and progress lines. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const minutes = Math.floor(ms / 60_000);
+  const seconds = Math.round((ms % 60_000) / 1000);
+  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+}

@@ -10,6 +10,8 @@ export interface AssetState {
   readonly record: MaterializationRecord | undefined;
   /** For a source asset: where it reads, and whether that could be checked. */
   readonly source: SourceObservation | undefined;
+  /** The effective code version a run would record now (see `computeCodeVersions`). */
+  readonly codeVersion: string;
 }
 
 /** What reading states needs besides the definitions and the instance. */
@@ -35,11 +37,11 @@ export async function readAssetStates(
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys.
   const select = `+(${keys.map((key) => `key:${key}`).join(', ')})`;
-  const { plan, recorded } = await planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  const { plan, recorded, code } = await planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const wanted = new Set(keys);
   for (const asset of plan.assets) {
     if (!wanted.has(asset.key)) continue;
-    states.set(asset.key, { status: asset.status, reasons: asset.reasons, record: recorded.get(asset.key), source: asset.source });
+    states.set(asset.key, { status: asset.status, reasons: asset.reasons, record: recorded.get(asset.key), source: asset.source, codeVersion: code.get(asset.key)!.version });
   }
   return states;
 }

@@ -12,8 +12,14 @@ import type { AssetGraph } from '../graph/asset-graph.js';
 import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-selection.js';
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
-import type { InstanceStorage, MaterializationRecord, RunRecord } from '../storage/instance-storage.js';
+import type { AutomationStatus } from '../core/schedule.js';
+import type { CancelRequest } from '../work-pool/cancel-run.js';
+import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunStatus, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
+import type { AssetActivity } from './asset-activity.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
+import type { AssetPreview } from './asset-preview.js';
+import type { ScheduleSummary, SensorSummary } from './automation-summaries.js';
+import type { RunPage } from './run-summaries.js';
 import type { AssetState } from './asset-states.js';
 import type { JobSummary } from './job-summaries.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
@@ -83,6 +89,13 @@ export class Instance {
   #graph: AssetGraph | undefined;
   #location: Promise<StorageLocation> | undefined;
   #storage: Promise<InstanceStorage> | undefined;
+  /**
+   * Runs this instance is running now, by id, with what cancels each: a run
+   * of this process is canceled through its signal, since `requestCancel`
+   * reaches runs of other processes only (and a SIGINT here would stop the
+   * holder, a web server say, not just the run).
+   */
+  readonly #ownRuns = new Map<string, AbortController>();
 
   /** Use `openInstance`, which checks given definitions before anything uses them. */
   constructor(project: Project, options: InstanceOptions) {
@@ -228,18 +241,105 @@ export class Instance {
     const storage = await this.storage();
     const { materialize } = await import('../execution/materialize.js');
     const executor = request.executor ?? (await this.executor());
-    return materialize(definitions, {
-      ...(await this.#planOptions(definitions, request)),
-      storage,
-      executor,
-      definitionsModule: this.definitionsModuleUrl(),
-      logger: request.logger,
-      onEvent: request.onEvent,
-      onPlan: request.onPlan,
-      concurrency: request.concurrency,
-      trigger: request.trigger,
-      lockTimeoutMs: request.lockTimeoutMs,
-    });
+    const cancel = new AbortController();
+    const signal = request.signal === undefined ? cancel.signal : AbortSignal.any([request.signal, cancel.signal]);
+    let runId: string | undefined;
+    try {
+      return await materialize(definitions, {
+        ...(await this.#planOptions(definitions, { ...request, signal })),
+        storage,
+        executor,
+        definitionsModule: this.definitionsModuleUrl(),
+        logger: request.logger,
+        onEvent: (event) => {
+          if (event.type === 'run-start') {
+            runId = event.runId;
+            this.#ownRuns.set(runId, cancel);
+          }
+          request.onEvent?.(event);
+        },
+        onPlan: request.onPlan,
+        concurrency: request.concurrency,
+        trigger: request.trigger,
+        lockTimeoutMs: request.lockTimeoutMs,
+      });
+    } finally {
+      if (runId !== undefined) this.#ownRuns.delete(runId);
+    }
+  }
+
+  /** The newest `limit` runs (of one status, when given), with how their assets ended; `hasMore` when older ones were left out. */
+  async runs(options: { readonly limit: number; readonly status?: RunStatus | undefined }): Promise<RunPage> {
+    const { listRunSummaries } = await import('./run-summaries.js');
+    return listRunSummaries(await this.storage(), options);
+  }
+
+  /** The run `wanted` names: `latest`, a whole id, or a unique prefix (see `findRun`). */
+  async findRun(wanted: string): Promise<RunRecord> {
+    const { findRun } = await import('./find-run.js');
+    return findRun(await this.storage(), wanted);
+  }
+
+  /** The events of a run in the order they were recorded; empty for an unknown run. */
+  async runEvents(runId: string): Promise<StoredRunEvent[]> {
+    return (await this.storage()).runEvents(runId);
+  }
+
+  /**
+   * Asks the run `wanted` names to stop. A run of this instance's own
+   * `materialize` is aborted here; any other goes through `requestCancel`,
+   * which throws when the run has ended or cannot be reached.
+   */
+  async cancel(wanted: string): Promise<{ readonly run: RunRecord; readonly request: CancelRequest }> {
+    const run = await this.findRun(wanted);
+    const own = this.#ownRuns.get(run.runId);
+    if (own !== undefined) {
+      own.abort(new StrataError('STRATA_CANCELED', 'the run was asked to cancel'));
+      return { run, request: { recorded: false, signaled: true } };
+    }
+    const { requestCancel } = await import('../work-pool/cancel-run.js');
+    return { run, request: await requestCancel(await this.storage(), run) };
+  }
+
+  /** The steps in flight and the last failures of the newest `runs` runs (see `readAssetActivity`). */
+  async assetActivity(options: { readonly runs: number }): Promise<AssetActivity> {
+    const { readAssetActivity } = await import('./asset-activity.js');
+    return readAssetActivity(await this.storage(), options);
+  }
+
+  /** The first `limit` rows of an asset's stored output, read through its IO manager (see `previewAsset`). */
+  async preview(key: string, options: { readonly limit: number }): Promise<AssetPreview> {
+    const definitions = await this.#requireAssets([key]);
+    const { previewAsset } = await import('./asset-preview.js');
+    return previewAsset(definitions, await this.storage(), key, options);
+  }
+
+  /** The schedules, as declared, with their status, last tick and next `nextTicks` cron times after `now`. */
+  async schedules(options: { readonly now: Date; readonly nextTicks: number }): Promise<ScheduleSummary[]> {
+    const { summarizeSchedules } = await import('./automation-summaries.js');
+    return summarizeSchedules(await this.definitions(), await this.storage(), options);
+  }
+
+  /** The sensors, as declared, with their status and last evaluation. */
+  async sensors(): Promise<SensorSummary[]> {
+    const { summarizeSensors } = await import('./automation-summaries.js');
+    return summarizeSensors(await this.definitions(), await this.storage());
+  }
+
+  /** Recorded ticks, newest first, of one kind and/or name when given. */
+  async ticks(options: { readonly kind?: InstigatorKind; readonly name?: string; readonly limit?: number } = {}): Promise<StoredTick[]> {
+    return (await this.storage()).listTicks(options);
+  }
+
+  /**
+   * Starts or stops a schedule or sensor (as `assets schedule|sensor
+   * start|stop`); an unknown name throws with did-you-mean.
+   */
+  async setAutomationStatus(kind: InstigatorKind, name: string, status: AutomationStatus): Promise<{ readonly changed: boolean; readonly state: InstigatorState }> {
+    const definitions = await this.definitions();
+    const [{ findSchedule, findSensor }, { setInstigatorStatus }] = await Promise.all([import('../sensors/find-definition.js'), import('../sensors/instigator.js')]);
+    const definition = kind === 'schedule' ? findSchedule(definitions, name) : findSensor(definitions, name);
+    return setInstigatorStatus(await this.storage(), kind, definition, status, this.#now());
   }
 
   /** The jobs with what each selects now and what runs it. */

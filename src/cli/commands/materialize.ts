@@ -1,6 +1,6 @@
 import type { Definitions } from '../../core/definitions.js';
 import type { PlannedAsset } from '../../graph/planner.js';
-import { describeUncheckedSource } from '../describe-reason.js';
+import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import { type Command, EXIT } from '../command.js';

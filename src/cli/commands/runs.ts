@@ -8,7 +8,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { countAssetActions, describeAssetActions, formatRunDuration, runStatusColour, runToJson, stepWorkers } from '../run-summary.js';
+import { describeAssetActions, formatRunDuration, runStatusColour, runToJson } from '../run-summary.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -43,16 +43,7 @@ export const runsCommand: Command = {
     const instance = await openCommandInstance(io);
     try {
       checkDefinitionsFlag(args, instance);
-      const storage = await instance.storage();
-      // One more than asked, to tell whether there are more.
-      const found = await storage.listRuns({ limit: limit + 1, ...(status === undefined ? {} : { status }) });
-      const runs = await Promise.all(
-        found.slice(0, limit).map(async (run) => {
-          const events = await storage.runEvents(run.runId);
-          return { run, counts: countAssetActions(events), workers: stepWorkers(events) };
-        }),
-      );
-      const hasMore = found.length > limit;
+      const { runs, hasMore } = await instance.runs({ limit, status });
       if (booleanFlag(args, 'json')) {
         writeJson(io, { runs: runs.map(({ run, counts, workers }) => runToJson(run, counts, workers)), hasMore });
         return EXIT.ok;

@@ -1,10 +1,8 @@
+import { scheduleToJson } from '../../instance/automation-summaries.js';
 import { describeCron } from '../../sensors/describe-cron.js';
-import { effectiveStatus, triggerOf } from '../../sensors/instigator.js';
-import { nextScheduleTicks } from '../../sensors/schedule-ticks.js';
 import { formatZonedTime } from '../../sensors/zoned-time.js';
-import { tickToJson } from '../automation-format.js';
 import { type Command, EXIT } from '../command.js';
-import { formatTime, isoTime } from '../format.js';
+import { formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
@@ -29,32 +27,10 @@ export const schedulesCommand: Command = {
   async run(args, io) {
     const instance = await openCommandInstance(io);
     try {
-      const definitions = await instance.definitions();
-      const storage = await instance.storage();
       const now = io.now();
-      const states = new Map((await storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
-      const schedules = await Promise.all(
-        definitions.schedules.map(async (schedule) => {
-          const state = states.get(triggerOf('schedule', schedule.name));
-          const [lastTick] = await storage.listTicks({ kind: 'schedule', name: schedule.name, limit: 1 });
-          return { schedule, state, lastTick, nextTicks: nextScheduleTicks(schedule, now, NEXT_TICKS) };
-        }),
-      );
+      const schedules = await instance.schedules({ now, nextTicks: NEXT_TICKS });
       if (booleanFlag(args, 'json')) {
-        writeJson(io, {
-          schedules: schedules.map(({ schedule, state, lastTick, nextTicks }) => ({
-            name: schedule.name,
-            job: schedule.job,
-            cron: schedule.cron,
-            description: describeCron(schedule.cron),
-            timezone: schedule.timezone,
-            status: effectiveStatus(schedule, state),
-            statusSetBy: (state?.status ?? null) === null ? 'definition' : 'instance',
-            startedAt: isoTime(state?.startedAt),
-            nextTicks: nextTicks.map((tick) => tick.toISOString()),
-            lastTick: lastTick === undefined ? null : tickToJson(lastTick),
-          })),
-        });
+        writeJson(io, { schedules: schedules.map(scheduleToJson) });
         return EXIT.ok;
       }
       if (schedules.length === 0) {
@@ -73,12 +49,12 @@ export const schedulesCommand: Command = {
             { header: `next ${NEXT_TICKS} ticks` },
             { header: 'last tick' },
           ],
-          schedules.map(({ schedule, state, lastTick, nextTicks }) => [
+          schedules.map(({ schedule, status, lastTick, nextTicks }) => [
             schedule.name,
             schedule.cron,
             describeCron(schedule.cron),
             schedule.timezone,
-            effectiveStatus(schedule, state),
+            status,
             // MM-DD HH:MM of the full zoned time: short enough for three in one column.
             nextTicks.map((tick) => formatZonedTime(tick, schedule.timezone).slice(5, 16)).join(', '),
             lastTick === undefined ? '-' : `${formatTime(lastTick.tickTime, io.stdout, now)} ${lastTick.status}`,

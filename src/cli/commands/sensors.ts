@@ -1,7 +1,6 @@
-import { effectiveStatus, triggerOf } from '../../sensors/instigator.js';
-import { tickToJson } from '../automation-format.js';
+import { sensorToJson } from '../../instance/automation-summaries.js';
 import { type Command, EXIT } from '../command.js';
-import { formatTime, isoTime } from '../format.js';
+import { formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
@@ -24,29 +23,9 @@ export const sensorsCommand: Command = {
   async run(args, io) {
     const instance = await openCommandInstance(io);
     try {
-      const definitions = await instance.definitions();
-      const storage = await instance.storage();
-      const states = new Map((await storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
-      const sensors = await Promise.all(
-        definitions.sensors.map(async (sensor) => {
-          const [lastTick] = await storage.listTicks({ kind: 'sensor', name: sensor.name, limit: 1 });
-          return { sensor, state: states.get(triggerOf('sensor', sensor.name)), lastTick };
-        }),
-      );
+      const sensors = await instance.sensors();
       if (booleanFlag(args, 'json')) {
-        writeJson(io, {
-          sensors: sensors.map(({ sensor, state, lastTick }) => ({
-            name: sensor.name,
-            job: sensor.job ?? null,
-            intervalSeconds: sensor.intervalSeconds,
-            description: sensor.description ?? null,
-            status: effectiveStatus(sensor, state),
-            statusSetBy: (state?.status ?? null) === null ? 'definition' : 'instance',
-            startedAt: isoTime(state?.startedAt),
-            cursor: state?.cursor ?? null,
-            lastTick: lastTick === undefined ? null : tickToJson(lastTick),
-          })),
-        });
+        writeJson(io, { sensors: sensors.map(sensorToJson) });
         return EXIT.ok;
       }
       if (sensors.length === 0) {
@@ -66,11 +45,11 @@ export const sensorsCommand: Command = {
             { header: 'cursor' },
             { header: 'description' },
           ],
-          sensors.map(({ sensor, state, lastTick }) => [
+          sensors.map(({ sensor, state, status, lastTick }) => [
             sensor.name,
             sensor.job ?? '-',
             `${sensor.intervalSeconds}s`,
-            effectiveStatus(sensor, state),
+            status,
             lastTick === undefined ? '-' : `${formatTime(lastTick.tickTime, io.stdout, now)} ${lastTick.status}`,
             state?.cursor ?? '-',
             sensor.description ?? '',

@@ -1,4 +1,4 @@
-import { describeUncheckedSource } from '../describe-reason.js';
+import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatTime, isoTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';

@@ -1,5 +1,5 @@
 import { type Command, EXIT } from '../command.js';
-import { describeReason, describeUncheckedSource } from '../describe-reason.js';
+import { describeFresh, describeReason, describeUncheckedSource } from '../../instance/describe-reason.js';
 import { formatTime, isoTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
@@ -37,8 +37,7 @@ export const whyCommand: Command = {
         return EXIT.ok;
       }
       if (reasons.length === 0) {
-        const checked = source?.checked === true ? ` Its source, ${source.location ?? 'outside data'}, was checked (${source.note ?? 'its version is unchanged'}).` : '';
-        io.stdout.write(`${key} is fresh: materialized ${formatTime(record?.materializedAt, io.stdout, io.now())}, and nothing it depends on has changed.${checked}\n`);
+        io.stdout.write(`${describeFresh(key, formatTime(record?.materializedAt, io.stdout, io.now()), source)}\n`);
       } else {
         io.stdout.write(`${key} is ${status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
       }

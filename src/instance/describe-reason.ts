@@ -1,7 +1,7 @@
 import { EXTERNAL_INPUT } from '../core/asset.js';
 import type { CodeChange } from '../core/code-manifest.js';
 import type { ChangedSetting, SourceObservation, StaleReason } from '../graph/planner.js';
-import { formatDuration, shortVersion } from './format.js';
+import { formatDuration } from '../core/duration.js';
 
 /** How many changed files or packages a sentence names before it says "and N more". */
 const NAMED_CHANGES = 5;
@@ -40,6 +40,15 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
       return `Strata could not read ${what}: ${reason.error.message.split('\n', 1)[0]} (${consequence}).`;
     }
   }
+}
+
+/**
+ * The sentence for a fresh asset, as `assets why` prints it; `materializedAt`
+ * as the caller shows times (relative on a terminal, ISO elsewhere).
+ */
+export function describeFresh(key: string, materializedAt: string, source: SourceObservation | undefined): string {
+  const checked = source?.checked === true ? ` Its source, ${source.location ?? 'outside data'}, was checked (${source.note ?? 'its version is unchanged'}).` : '';
+  return `${key} is fresh: materialized ${materializedAt}, and nothing it depends on has changed.${checked}`;
 }
 
 /**
@@ -87,4 +96,9 @@ function describeSettings(settings: readonly ChangedSetting[]): string {
       return setting.change === 'modified' ? `${name} changed` : setting.change === 'added' ? `${name} was not recorded before` : `${name} is no longer used`;
     })
     .join('; ');
+}
+
+/** The first 8 characters of a data version, as `git log --oneline` shows commits. */
+export function shortVersion(version: string | undefined): string {
+  return version === undefined ? '-' : `${version.slice(0, 8)}…`;
 }
