@@ -118,8 +118,8 @@ export interface AssetResponse {
   readonly key: string;
   readonly description: string | null;
   readonly group: string;
-  /** Tags as declared, sorted by name. */
-  readonly tags: Readonly<Record<string, string>>;
+  /** Tags as declared (`tag:api` selects by them). */
+  readonly tags: readonly string[];
   /** The key of its IO manager, and that manager's kind (`csv`, `memory`, `postgres`, ...). */
   readonly ioManager: { readonly key: string; readonly kind: string };
   readonly deps: { readonly upstream: readonly string[]; readonly downstream: readonly string[] };
