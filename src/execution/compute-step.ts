@@ -32,6 +32,8 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
   });
   // Tables this run produced were validated then; what an IO manager loads is not vouched for.
   const table = validateOutput(asset, output, loaded.filter((input) => input.validatedThisRun));
+  // A compute that ignored its canceled signal still must not replace the previous output.
+  step.signal.throwIfAborted();
   const stored = await definitions.ioManagers[asset.ioManager]!.store(asset, table);
   return { table, stored };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
-import { UsageError } from '../core/errors.js';
-import { projectRoot } from '../core/project-root.js';
 import { AssetLeases } from './asset-leases.js';
+import { CancelWatch } from './cancel-watch.js';
+import { describeError } from './describe-error.js';
 import { executePlan } from './execute-plan.js';
 import { silentLogger } from './logger.js';
 import type { MaterializeOptions } from './materialize.js';
@@ -13,6 +13,7 @@ import { RunRecorder } from './run-recorder.js';
 import type { MaterializeResult, RunOutcome } from './run-result.js';
 import { inProcessExecutor } from './in-process-executor.js';
 import { PoolSlots } from './pool-slots.js';
+import type { ExecutorRun, StepExecutor } from './step-executor.js';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
@@ -34,7 +35,7 @@ export async function runMaterialization(
   const factory = options.executor ?? inProcessExecutor;
   const concurrency = Math.max(1, options.concurrency ?? factory.defaultConcurrency ?? availableParallelism());
   const runId = claimedRunId ?? randomUUID();
-  const executor = await factory.create({
+  const executorRun: ExecutorRun = {
     definitions,
     plan: materializationPlan,
     resources: materializationPlan.resources,
@@ -43,21 +44,28 @@ export async function runMaterialization(
     concurrency,
     runId,
     storage: options.storage,
-  });
-  const signals = [options.signal, executor.canceled].filter((signal) => signal !== undefined);
-  const signal = signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
-  // A run from the queue exists already: claiming it recorded it as started.
+  };
+  // A new run is recorded only once its executor accepted the plan. A queued
+  // run claimed for this process is recorded already: its executor is created
+  // below, where a refusal ends the run failed instead of leaving it started.
+  let executor: StepExecutor | undefined;
   if (claimedRunId === undefined) {
-    await options.storage.createRun({
-      runId,
-      status: 'started',
-      selection: describeSelection(options),
-      trigger: options.trigger ?? 'cli',
-      startedAt: now(),
-      endedAt: null,
-      pid: process.pid,
-      hostname: hostname(),
-    });
+    executor = await factory.create(executorRun);
+    try {
+      await options.storage.createRun({
+        runId,
+        status: 'started',
+        selection: describeSelection(options),
+        trigger: options.trigger ?? 'cli',
+        startedAt: now(),
+        endedAt: null,
+        pid: process.pid,
+        hostname: hostname(),
+      });
+    } catch (error) {
+      await executor.close();
+      throw error;
+    }
   }
   const recorder = new RunRecorder(options.storage, runId, now, options.onEvent);
   const planned = materializationPlan.plan.planned.map((asset) => asset.key);
@@ -65,8 +73,11 @@ export async function runMaterialization(
 
   const leases = new AssetLeases(options.storage, runId, now);
   const slots = new PoolSlots(options.storage, runId, now);
+  const cancel = new CancelWatch(options.storage, runId, options.signal);
+  const { signal } = cancel;
   let status: Exclude<RunOutcome, 'nothing-to-do'> = 'failed';
   try {
+    executor ??= await factory.create(executorRun);
     const assets = await executePlan({
       runId,
       definitions,
@@ -84,8 +95,13 @@ export async function runMaterialization(
     });
     status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed') ? 'failed' : 'success';
     return { runId, status, assets, durationMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    // Why the run ended without its steps' say (its executor refused it, the instance failed): in its log, not only on the caller's stderr.
+    recorder.event({ type: 'log', level: 'error', message: `Run ${runId} could not go on: ${describeError(error).message}`, data: { error: describeError(error) } });
+    throw error;
   } finally {
-    await executor.close();
+    cancel.close();
+    await executor?.close();
     await leases.close();
     // However the run ends, it keeps no slot: a step that threw past its own release must not hold one for the next 30 s.
     await slots.close();

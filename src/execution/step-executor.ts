@@ -41,12 +41,6 @@ export interface AttemptResult {
 /** Runs one attempt of a step and reports what was stored. */
 export interface StepExecutor {
   attempt(request: StepRequest, context: StepContext): Promise<AttemptResult>;
-  /**
-   * Aborted when the run is canceled from outside its own process (`assets
-   * cancel` in another shell, on another host), for executors that can hear
-   * of it; the run then cancels exactly as on Ctrl-C.
-   */
-  readonly canceled?: AbortSignal;
   close(): Promise<void>;
 }
 
@@ -67,7 +61,7 @@ export interface ExecutorRun {
 }
 
 /**
- * A kind of executor (`in-process`, `workers`, a queue later): creates the
+ * A kind of executor (`in-process`, `workers`, `queue`): creates the
  * executor of each run, refusing with a `UsageError` a plan it cannot run
  * (an IO manager its workers cannot see, say).
  */

@@ -28,8 +28,10 @@ const UNREACHABLE_LIMIT_MS = 60_000;
  * The coordinator learns of it by NOTIFY, and by re-reading every 500 ms.
  *
  * A worker that stops heartbeating (killed, its host gone) has its step
- * dispatched again, up to three times per attempt; a canceled run asks the
- * workers holding its steps to abort them. Strata's retry policy and events
+ * dispatched again, until three workers died on it; a step whose job vanished
+ * before any worker took it is dispatched again too. A canceled run (its
+ * signal: Ctrl-C, `assets cancel`) asks the workers holding its steps to
+ * abort them. Strata's retry policy and events
  * stay with the coordinator: graphile-worker runs each job once.
  *
  * The work pool is `STRATA_WORK_POOL` from the run's environment, default
@@ -60,21 +62,22 @@ interface Waiter {
 class QueueStepExecutor implements StepExecutor {
   readonly #run: ExecutorRun;
   readonly #workPool: string;
-  readonly #cancel = new AbortController();
   readonly #waiters = new Map<number, Waiter>();
   #connection: WorkPoolConnection | undefined;
   #timer: NodeJS.Timeout | undefined;
   #polling = false;
   #pollAgain = false;
   #unreachableSince: number | undefined;
+  /**
+   * Since when the database has answered without a break. A worker's silence
+   * counts only after that long: during an outage no worker could heartbeat,
+   * and none should be declared lost for it.
+   */
+  #reachableSince = Date.now();
 
   constructor(run: ExecutorRun, workPool: string) {
     this.#run = run;
     this.#workPool = workPool;
-  }
-
-  get canceled(): AbortSignal {
-    return this.#cancel.signal;
   }
 
   async connect(open: (onNotification: (payload: string) => void) => Promise<WorkPoolConnection>): Promise<void> {
@@ -85,6 +88,7 @@ class QueueStepExecutor implements StepExecutor {
   async attempt(request: StepRequest, context: StepContext): Promise<AttemptResult> {
     const dispatches = this.#connection!.dispatches;
     const codeVersion = this.#run.plan.code.get(request.assetKey)!.version;
+    let lost = 0;
     for (let tryNumber = 1; ; tryNumber++) {
       const id = await dispatches.enqueue(request, { try: tryNumber, workPool: this.#workPool, codeVersion });
       const status = await this.#settled(id, request, context);
@@ -93,13 +97,19 @@ class QueueStepExecutor implements StepExecutor {
       if (status.state === 'canceled' || context.signal.aborted) {
         throw new StrataError('STRATA_CANCELED', `${request.assetKey} was canceled${status.worker === null ? ' before a worker took it' : ` on worker ${status.worker}`}.`);
       }
-      // Lost: its worker died (or stopped, handing it back) before finishing.
-      if (tryNumber >= MAX_TRIES) {
-        throw new StrataError('STRATA_WORKER_LOST', `${request.assetKey} was lost with ${MAX_TRIES} workers in a row (the last: ${status.worker ?? 'unknown'}).`, {
+      // A worker that stopped cleanly handed the step back: that is no sign of
+      // trouble with the step, so only deaths count toward giving up.
+      if (status.state === 'lost' && ++lost >= MAX_TRIES) {
+        throw new StrataError('STRATA_WORKER_LOST', `${request.assetKey} was lost with ${MAX_TRIES} workers (the last: ${status.worker ?? 'one that never took it'}).`, {
           hint: 'Workers that die running this step may be running out of memory: see their logs (and the host\'s OOM killer).',
         });
       }
-      context.log.warn(`Worker ${status.worker ?? '?'} stopped before finishing ${request.assetKey}; dispatched it again (try ${tryNumber + 1} of ${MAX_TRIES}).`, { worker: status.worker });
+      context.log.warn(
+        status.state === 'handed-back'
+          ? `Worker ${status.worker ?? '?'} stopped and handed ${request.assetKey} back; dispatched it again.`
+          : `Worker ${status.worker ?? '?'} stopped before finishing ${request.assetKey}; dispatched it again (${lost} of ${MAX_TRIES} workers lost).`,
+        { worker: status.worker },
+      );
     }
   }
 
@@ -124,7 +134,7 @@ class QueueStepExecutor implements StepExecutor {
         // A worker that never answers (its host gone) must not hold the run open.
         grace = setTimeout(() => {
           settle();
-          resolve({ id, state: 'canceled', worker: null, outcome: null, silent: false, unclaimed: false });
+          reject(new StrataError('STRATA_CANCELED', `${request.assetKey} was canceled; its worker did not confirm the abort within ${ABORT_GRACE_MS / 1000} s.`));
         }, ABORT_GRACE_MS);
       };
       this.#waiters.set(id, {
@@ -152,16 +162,11 @@ class QueueStepExecutor implements StepExecutor {
   }
 
   #notified(payload: string): void {
-    if (payload === `cancel:${this.#run.runId}`) this.#cancel.abort(new Error('canceled with `assets cancel`'));
-    else if (payload.startsWith('done:') && this.#waiters.has(Number(payload.slice('done:'.length)))) void this.#poll({ checkCancel: false });
+    if (payload.startsWith('done:') && this.#waiters.has(Number(payload.slice('done:'.length)))) void this.#poll();
   }
 
-  /**
-   * One re-read of every dispatch this run waits for, and (unless a
-   * completion prompted it: cancellations have their own notification) of a
-   * cancellation request. Calls that arrive while one is under way make one more.
-   */
-  async #poll(options: { readonly checkCancel: boolean } = { checkCancel: true }): Promise<void> {
+  /** One re-read of every dispatch this run waits for; calls that arrive while one is under way make one more. */
+  async #poll(): Promise<void> {
     if (this.#polling) {
       this.#pollAgain = true;
       return;
@@ -169,14 +174,15 @@ class QueueStepExecutor implements StepExecutor {
     this.#polling = true;
     try {
       const dispatches = this.#connection!.dispatches;
-      if (options.checkCancel && !this.#cancel.signal.aborted && (await dispatches.runCancelRequested(this.#run.runId))) this.#cancel.abort(new Error('canceled with `assets cancel`'));
       const statuses = await dispatches.statuses([...this.#waiters.keys()], { silentAfterMs: WORKER_SILENT_AFTER_MS, unclaimedAfterMs: UNCLAIMED_NOTICE_MS });
+      if (this.#unreachableSince !== undefined) this.#reachableSince = Date.now();
       this.#unreachableSince = undefined;
+      const mayJudgeSilence = Date.now() - this.#reachableSince >= WORKER_SILENT_AFTER_MS;
       for (const status of statuses) {
         const waiter = this.#waiters.get(status.id);
         if (waiter === undefined) continue;
         if (status.state !== 'queued' && status.state !== 'running') waiter.resolve(status);
-        else if (status.silent && (await dispatches.markLost(status.id))) waiter.resolve({ ...status, state: 'lost' });
+        else if ((status.silent || status.orphaned) && mayJudgeSilence && (await dispatches.markLost(status.id, WORKER_SILENT_AFTER_MS))) waiter.resolve({ ...status, state: 'lost' });
         else if (status.unclaimed && !waiter.noticed) {
           waiter.noticed = true;
           waiter.context.log.warn(

@@ -10,7 +10,8 @@ export type DispatchOutcome =
   | { readonly kind: 'succeeded'; readonly stored: StoreResult }
   | { readonly kind: 'failed'; readonly error: SerializedError };
 
-export type DispatchState = 'queued' | 'running' | 'succeeded' | 'failed' | 'lost' | 'canceled';
+/** `lost`: its worker died (or its job vanished) before it finished; `handed-back`: its worker stopped cleanly and gave it back. */
+export type DispatchState = 'queued' | 'running' | 'succeeded' | 'failed' | 'lost' | 'handed-back' | 'canceled';
 
 /** What a coordinator polls of one dispatch. */
 export interface DispatchStatus {
@@ -22,6 +23,12 @@ export interface DispatchStatus {
   readonly silent: boolean;
   /** Still queued for longer than the coordinator's notice delay: no worker of its pool is taking work. */
   readonly unclaimed: boolean;
+  /**
+   * Queued, but its job is gone (a worker took it and failed before claiming
+   * the dispatch) or has been locked for longer than the silence allowed (the
+   * worker that took it died before claiming): no worker will ever run it.
+   */
+  readonly orphaned: boolean;
 }
 
 /** What a worker claims: the step to run and the code it must run it with. */
@@ -41,9 +48,9 @@ export interface StepJobPayload {
 }
 
 /**
- * The rows of `step_dispatches` and `run_cancellations`: every read and write
+ * The rows of `step_dispatches`: every read and write
  * the coordinators and workers of a work pool make, in one place, so the
- * state machine (queued → running → succeeded | failed, or lost | canceled)
+ * state machine (queued → running → succeeded | failed, or lost | handed-back | canceled)
  * is written down once. Each state change is guarded by the state it leaves,
  * so a worker that was declared lost cannot record a result afterwards.
  */
@@ -51,7 +58,6 @@ export class StepDispatches {
   readonly #pool: pg.Pool;
   readonly #schemas: WorkPoolSchemas;
   readonly #dispatches: string;
-  readonly #cancellations: string;
   readonly #graphile: string;
   readonly #runs: string;
   readonly #leases: string;
@@ -62,7 +68,6 @@ export class StepDispatches {
     const workPool = quoteIdentifier(schemas.workPool);
     const instance = quoteIdentifier(schemas.instance);
     this.#dispatches = `${workPool}.step_dispatches`;
-    this.#cancellations = `${workPool}.run_cancellations`;
     this.#graphile = quoteIdentifier(schemas.graphileWorker);
     this.#runs = `${instance}.runs`;
     this.#leases = `${instance}.asset_leases`;
@@ -104,11 +109,12 @@ export class StepDispatches {
   /** The current state of these dispatches (see `DispatchStatus` for the two timeouts). */
   async statuses(ids: readonly number[], options: { readonly silentAfterMs: number; readonly unclaimedAfterMs: number }): Promise<DispatchStatus[]> {
     if (ids.length === 0) return [];
-    const result = await this.#pool.query<{ id: string; state: DispatchState; worker: string | null; outcome: DispatchOutcome | null; silent: boolean; unclaimed: boolean }>(
+    const result = await this.#pool.query<{ id: string; state: DispatchState; worker: string | null; outcome: DispatchOutcome | null; silent: boolean; unclaimed: boolean; orphaned: boolean }>(
       `SELECT id, state, worker, outcome,
               state = 'running' AND heartbeat_at < now() - make_interval(secs => $2::double precision / 1000) AS silent,
-              state = 'queued' AND queued_at < now() - make_interval(secs => $3::double precision / 1000) AS unclaimed
-         FROM ${this.#dispatches} WHERE id = ANY($1::bigint[])`,
+              state = 'queued' AND queued_at < now() - make_interval(secs => $3::double precision / 1000) AS unclaimed,
+              state = 'queued' AND ${this.#orphanedJob('d', '$2')} AS orphaned
+         FROM ${this.#dispatches} AS d WHERE id = ANY($1::bigint[])`,
       [ids, options.silentAfterMs, options.unclaimedAfterMs],
     );
     // pg parses json columns: `outcome` arrives as the object `finish` stored.
@@ -116,33 +122,39 @@ export class StepDispatches {
   }
 
   /**
-   * Gives up on a running dispatch whose worker stopped heartbeating: marks it
-   * lost and frees its graphile-worker job, which graphile-worker alone would
-   * keep locked for four hours (unlock the dead worker's jobs, then delete
-   * this one; with `max_attempts` 1 an unlocked job is never taken again).
-   * False when the dispatch had ended meanwhile.
+   * Gives up on a dispatch no worker will finish: running, with a worker that
+   * stopped heartbeating `silentAfterMs` ago; or queued with an orphaned job
+   * (see `DispatchStatus.orphaned`). Checked again here, in the update, so a
+   * heartbeat that lands meanwhile keeps the dispatch. Marks it lost and frees
+   * its graphile-worker job, which graphile-worker alone would keep locked for
+   * four hours: unlock the dead worker's jobs, then delete this one (with
+   * `max_attempts` 1 an unlocked job is never taken again). False when the
+   * dispatch is alive after all, or ended meanwhile.
    */
-  async markLost(id: number): Promise<boolean> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const lost = await client.query<{ job_id: string | null; graphile_worker_id: string | null }>(
-        `UPDATE ${this.#dispatches} SET state = 'lost', finished_at = now() WHERE id = $1 AND state = 'running' RETURNING job_id, graphile_worker_id`,
-        [id],
+  async markLost(id: number, silentAfterMs: number): Promise<boolean> {
+    return this.#transaction(async (client) => {
+      const lost = await client.query<{ job_id: string | null; locked_by: string | null }>(
+        `UPDATE ${this.#dispatches} AS d SET state = 'lost', finished_at = now()
+          WHERE id = $1 AND (
+            (state = 'running' AND heartbeat_at < now() - make_interval(secs => $2::double precision / 1000))
+            OR (state = 'queued' AND ${this.#orphanedJob('d', '$2')})
+          )
+          RETURNING job_id, coalesce(graphile_worker_id, (SELECT locked_by FROM ${this.#graphile}.jobs AS j WHERE j.id = d.job_id)) AS locked_by`,
+        [id, silentAfterMs],
       );
       const row = lost.rows[0];
       if (row !== undefined && row.job_id !== null) {
-        if (row.graphile_worker_id !== null) await client.query(`SELECT ${this.#graphile}.force_unlock_workers($1::text[])`, [[row.graphile_worker_id]]);
+        if (row.locked_by !== null) await client.query(`SELECT ${this.#graphile}.force_unlock_workers($1::text[])`, [[row.locked_by]]);
         await client.query(`SELECT ${this.#graphile}.complete_jobs($1::bigint[])`, [[row.job_id]]);
       }
-      await client.query('COMMIT');
       return row !== undefined;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
+  }
+
+  /** SQL: the job of dispatch `alias` is gone, or locked for longer than `silentAfterMs` (a parameter): nobody will run it. */
+  #orphanedJob(alias: string, silentAfterMs: string): string {
+    return `NOT EXISTS (SELECT 1 FROM ${this.#graphile}.jobs AS j WHERE j.id = ${alias}.job_id
+              AND (j.locked_at IS NULL OR j.locked_at > now() - make_interval(secs => ${silentAfterMs}::double precision / 1000)))`;
   }
 
   /**
@@ -150,23 +162,15 @@ export class StepDispatches {
    * marks it canceled and deletes its job. False when a worker took it first.
    */
   async withdraw(id: number): Promise<boolean> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    return this.#transaction(async (client) => {
       const withdrawn = await client.query<{ job_id: string | null }>(
         `UPDATE ${this.#dispatches} SET state = 'canceled', finished_at = now() WHERE id = $1 AND state = 'queued' RETURNING job_id`,
         [id],
       );
       const jobId = withdrawn.rows[0]?.job_id;
       if (jobId != null) await client.query(`SELECT ${this.#graphile}.complete_jobs($1::bigint[])`, [[jobId]]);
-      await client.query('COMMIT');
       return withdrawn.rows.length > 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Asks the worker running a dispatch to abort it; the worker hears at once (NOTIFY) or at its next heartbeat. */
@@ -179,36 +183,9 @@ export class StepDispatches {
   }
 
   /**
-   * Records that a run is to be canceled (from any process, on any host) and
-   * tells its coordinator and the workers running its steps. True when the
-   * request is new.
-   */
-  async requestRunCancel(runId: string, requestedBy: string): Promise<boolean> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const inserted = await client.query(`INSERT INTO ${this.#cancellations} (run_id, requested_by) VALUES ($1, $2) ON CONFLICT (run_id) DO NOTHING`, [runId, requestedBy]);
-      await client.query(`UPDATE ${this.#dispatches} SET cancel_requested = true WHERE run_id = $1 AND state IN ('queued', 'running')`, [runId]);
-      await client.query('SELECT pg_notify($1, $2)', [this.#schemas.channel, `cancel:${runId}`]);
-      await client.query('COMMIT');
-      return (inserted.rowCount ?? 0) > 0;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  /** Whether someone asked to cancel the run (see `requestRunCancel`). */
-  async runCancelRequested(runId: string): Promise<boolean> {
-    const result = await this.#pool.query(`SELECT 1 FROM ${this.#cancellations} WHERE run_id = $1`, [runId]);
-    return result.rows.length > 0;
-  }
-
-  /**
-   * A worker takes a dispatch: only a queued one whose run is still going and
-   * not being canceled. Undefined otherwise (the coordinator withdrew it, or
+   * A worker takes a dispatch: only a queued one whose run is still going,
+   * still coordinated (its coordinator holds the asset's lease) and not being
+   * canceled. Undefined otherwise (the coordinator withdrew it, or
    * died: its run is no longer `started`), and the dispatch is then closed as
    * canceled so nobody waits for it.
    */
@@ -217,6 +194,7 @@ export class StepDispatches {
       `UPDATE ${this.#dispatches} AS d SET state = 'running', worker = $2, graphile_worker_id = $3, started_at = now(), heartbeat_at = now()
         WHERE id = $1 AND state = 'queued' AND NOT cancel_requested
           AND EXISTS (SELECT 1 FROM ${this.#runs} AS r WHERE r.run_id = d.run_id AND r.status = 'started')
+          AND EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.asset_key AND l.expires_at > now())
         RETURNING request, code_version`,
       [id, worker.name, worker.graphileWorkerId],
     );
@@ -246,7 +224,7 @@ export class StepDispatches {
       [ids],
     );
     const alive = new Set(result.rows.map((row) => Number(row.id)));
-    for (const id of ids) if (!alive.has(id)) abort.set(id, 'the coordinator gave the step to another worker');
+    for (const id of ids) if (!alive.has(id)) abort.set(id, 'its coordinator declared this worker lost');
     for (const row of result.rows) {
       const id = Number(row.id);
       if (row.cancel_requested) abort.set(id, 'the run was canceled');
@@ -256,23 +234,45 @@ export class StepDispatches {
     return abort;
   }
 
-  /** A worker records how a dispatch ended and tells the coordinator (NOTIFY), in one statement; nothing when it is no longer running. */
-  async finish(id: number, outcome: DispatchOutcome): Promise<void> {
-    await this.#pool.query(
+  /**
+   * A worker records how a dispatch ended and tells the coordinator (NOTIFY),
+   * in one statement. False when it is no longer running: its coordinator gave
+   * it up, and the outcome is discarded.
+   */
+  async finish(id: number, outcome: DispatchOutcome): Promise<boolean> {
+    const result = await this.#pool.query(
       `WITH done AS (UPDATE ${this.#dispatches} SET state = $2, outcome = $3, finished_at = now() WHERE id = $1 AND state = 'running' RETURNING id)
        SELECT pg_notify($4, 'done:' || id) FROM done`,
       [id, outcome.kind, JSON.stringify(outcome), this.#schemas.channel],
     );
+    return result.rows.length > 0;
   }
 
-  /** A stopping worker hands its running dispatches back: marked lost now, so coordinators re-dispatch them at once instead of waiting for the heartbeat to lapse. */
+  /** A stopping worker hands its running dispatches back, so coordinators dispatch them again at once instead of waiting for its heartbeat to lapse. */
   async handBack(ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return;
     await this.#pool.query(
-      `WITH back AS (UPDATE ${this.#dispatches} SET state = 'lost', finished_at = now() WHERE id = ANY($1::bigint[]) AND state = 'running' RETURNING id)
+      `WITH back AS (UPDATE ${this.#dispatches} SET state = 'handed-back', finished_at = now() WHERE id = ANY($1::bigint[]) AND state = 'running' RETURNING id)
        SELECT pg_notify($2, 'done:' || id) FROM back`,
       [ids, this.#schemas.channel],
     );
   }
-}
 
+  /** Runs `body` in a transaction on one connection: committed when it returns, rolled back when it throws. */
+  async #transaction<T>(body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await body(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {
+        // The connection is gone: the server rolled back already. The error worth reporting is the one that got here.
+      });
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}

@@ -9,6 +9,15 @@ import { prepareWorkPoolSchemas, type WorkPoolSchemas, workPoolSchemas } from '.
 const RECONNECT_MS = 1_000;
 
 /**
+ * A connection whose peer vanished without a word (a host lost, a network
+ * partition) fails within seconds instead of the OS's two hours: TCP
+ * keepalive probes it after 10 s of quiet, and no query waits more than 30 s
+ * (the work pool's are all short). A poll or heartbeat that hangs would
+ * otherwise stop every later one.
+ */
+const LIVENESS = { keepAlive: true, keepAliveInitialDelayMillis: 10_000, query_timeout: 30_000, connectionTimeoutMillis: 30_000 };
+
+/**
  * A process's connection to the work pool of a Postgres instance: a pool of
  * connections for the dispatch rows and graphile-worker, and one connection
  * that LISTENs on the pool's channel. A notification may be lost (the
@@ -41,7 +50,7 @@ export class WorkPoolConnection {
       });
     }
     const driver = (await import('pg')).default;
-    const pool = new driver.Pool({ connectionString: storage.connectionString, max: 10, application_name: 'strata work pool', keepAlive: true });
+    const pool = new driver.Pool({ connectionString: storage.connectionString, max: 10, application_name: 'strata work pool', ...LIVENESS });
     surviveDisconnects(pool);
     const schemas = workPoolSchemas(storage.schema);
     try {
@@ -71,7 +80,7 @@ export class WorkPoolConnection {
   }
 
   async #listen(): Promise<void> {
-    const client = new this.#driver.Client({ connectionString: this.#connectionString, application_name: 'strata work pool listener', keepAlive: true });
+    const client = new this.#driver.Client({ connectionString: this.#connectionString, application_name: 'strata work pool listener', ...LIVENESS });
     this.#listener = client;
     const lost = () => {
       if (this.#closed || this.#listener !== client) return;

@@ -11,7 +11,7 @@ export interface WorkPoolSchemas {
   readonly instance: string;
   readonly graphileWorker: string;
   readonly workPool: string;
-  /** The LISTEN/NOTIFY channel of the instance's work pool: completions and cancellations. */
+  /** The LISTEN/NOTIFY channel of the instance's work pool: finished dispatches, and aborts of running ones. */
   readonly channel: string;
 }
 
@@ -35,7 +35,7 @@ function workPoolMigrations(instanceSchema: string): PostgresMigration[] {
   return [
     {
       version: 1,
-      description: 'step dispatches and run cancellations',
+      description: 'step dispatches',
       sql: `
         CREATE TABLE step_dispatches (
           id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -46,7 +46,7 @@ function workPoolMigrations(instanceSchema: string): PostgresMigration[] {
           work_pool text NOT NULL,
           request json NOT NULL,
           code_version text NOT NULL,
-          state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'lost', 'canceled')),
+          state text NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'running', 'succeeded', 'failed', 'lost', 'handed-back', 'canceled')),
           job_id bigint,
           worker text,
           graphile_worker_id text,
@@ -58,14 +58,9 @@ function workPoolMigrations(instanceSchema: string): PostgresMigration[] {
           cancel_requested boolean NOT NULL DEFAULT false,
           UNIQUE (run_id, asset_key, attempt, try)
         );
-        -- What a coordinator polls and a cancellation updates: the live dispatches of a run.
+        -- What a coordinator polls: the live dispatches of a run.
         CREATE INDEX step_dispatches_live ON step_dispatches (run_id) WHERE state IN ('queued', 'running');
 
-        CREATE TABLE run_cancellations (
-          run_id text PRIMARY KEY REFERENCES ${quoteIdentifier(instanceSchema)}.runs (run_id) ON DELETE CASCADE,
-          requested_at timestamptz NOT NULL DEFAULT now(),
-          requested_by text NOT NULL
-        );
       `,
     },
   ];

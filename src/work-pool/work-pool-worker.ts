@@ -8,8 +8,7 @@ import type { StepRequest } from '../execution/step-executor.js';
 import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
 import type { InstanceStorage, LogLevel } from '../storage/instance-storage.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
-import type { StepJobPayload } from './step-dispatches.js';
-import { stepTask } from './step-dispatches.js';
+import { type DispatchOutcome, type StepJobPayload, stepTask } from './step-dispatches.js';
 import { DEFAULT_WORK_POOL } from './queue-executor.js';
 import { WorkPoolConnection } from './work-pool-connection.js';
 import { graphileLogger } from './work-pool-schema.js';
@@ -41,7 +40,8 @@ export type WorkerStepEvent =
   | { readonly type: 'started'; readonly request: StepRequest }
   | { readonly type: 'succeeded'; readonly request: StepRequest; readonly stored: StoreResult; readonly durationMs: number }
   | { readonly type: 'failed'; readonly request: StepRequest; readonly message: string; readonly durationMs: number }
-  | { readonly type: 'handed-back'; readonly request: StepRequest; readonly reason: string };
+  | { readonly type: 'handed-back'; readonly request: StepRequest; readonly reason: string }
+  | { readonly type: 'discarded'; readonly request: StepRequest; readonly reason: string };
 
 interface RunningStep {
   readonly request: StepRequest;
@@ -70,6 +70,8 @@ export class WorkPoolWorker {
   #runner: import('graphile-worker').Runner | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #stopping = false;
+  #stopped: Promise<void> | undefined;
+  #beating = false;
 
   constructor(options: WorkPoolWorkerOptions) {
     this.#options = options;
@@ -81,32 +83,39 @@ export class WorkPoolWorker {
     return this.#connection?.location ?? '';
   }
 
-  /** Connects and starts taking steps; resolves once it is listening for jobs. */
+  /** Connects and starts taking steps; resolves once it is listening for jobs. Leaves nothing open when it fails. */
   async start(): Promise<void> {
-    this.#connection = await WorkPoolConnection.open(this.#options.storage, (payload) => this.#notified(payload), 'assets worker');
-    this.#steps = new WorkerStepExecutor({ moduleUrl: this.#options.definitionsModule, env: this.#options.env, projectRoot: this.#options.projectRoot }, this.#options.concurrency);
-    this.#heartbeat = setInterval(() => void this.#beat(), WORKER_HEARTBEAT_MS);
-    const { run } = await import('graphile-worker');
-    this.#runner = await run({
-      pgPool: this.#connection.pool,
-      schema: this.#connection.schemas.graphileWorker,
-      concurrency: this.#options.concurrency,
-      // The command handles Ctrl-C and SIGTERM: it stops this worker cleanly.
-      noHandleSignals: true,
-      logger: await graphileLogger(this.#options.onError),
-      taskList: {
-        [stepTask(this.workPool)]: async (payload, helpers) => {
-          try {
-            await this.#runJob(payload as StepJobPayload, helpers.job.locked_by ?? '');
-          } catch (error) {
-            // The database failed under the step's bookkeeping: the step's
-            // coordinator sees the dispatch fall silent and sends it elsewhere.
-            // Returning normally keeps graphile-worker from keeping a failed job.
-            this.#options.onError?.(`step bookkeeping failed: ${error instanceof Error ? error.message : String(error)}`);
-          }
+    try {
+      this.#connection = await WorkPoolConnection.open(this.#options.storage, (payload) => this.#notified(payload), 'assets worker');
+      this.#steps = new WorkerStepExecutor({ moduleUrl: this.#options.definitionsModule, env: this.#options.env, projectRoot: this.#options.projectRoot }, this.#options.concurrency);
+      this.#heartbeat = setInterval(() => void this.#beat(), WORKER_HEARTBEAT_MS);
+      const { run } = await import('graphile-worker');
+      this.#runner = await run({
+        pgPool: this.#connection.pool,
+        schema: this.#connection.schemas.graphileWorker,
+        concurrency: this.#options.concurrency,
+        // The command handles Ctrl-C and SIGTERM: it stops this worker cleanly.
+        noHandleSignals: true,
+        logger: await graphileLogger(this.#options.onError),
+        taskList: {
+          [stepTask(this.workPool)]: async (payload, helpers) => {
+            const { dispatchId } = payload as StepJobPayload;
+            try {
+              await this.#runJob(dispatchId, helpers.job.locked_by ?? '');
+            } catch (error) {
+              // The database failed under the step's bookkeeping. Returning
+              // normally keeps graphile-worker from keeping a failed job; the
+              // coordinator finds the dispatch silent (or its job gone) and
+              // dispatches it again.
+              this.#options.onError?.(`the bookkeeping of dispatch ${dispatchId} failed: ${error instanceof Error ? error.message : String(error)}`);
+            }
+          },
         },
-      },
-    });
+      });
+    } catch (error) {
+      await this.stop('it failed to start');
+      throw error;
+    }
   }
 
   /** Resolves when the worker stops (see `stop`), rejects when graphile-worker fails. */
@@ -114,9 +123,13 @@ export class WorkPoolWorker {
     return this.#runner?.promise ?? Promise.resolve();
   }
 
-  /** Takes no more steps, aborts and hands back those running, and disconnects. */
-  async stop(reason: string): Promise<void> {
-    if (this.#stopping) return;
+  /** Takes no more steps, aborts and hands back those running, and disconnects; a second call waits for the first. */
+  stop(reason: string): Promise<void> {
+    this.#stopped ??= this.#stop(reason);
+    return this.#stopped;
+  }
+
+  async #stop(reason: string): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#heartbeat);
     const running = [...this.#running.entries()];
@@ -132,30 +145,41 @@ export class WorkPoolWorker {
     await this.#connection?.close();
   }
 
-  async #runJob(payload: StepJobPayload, graphileWorkerId: string): Promise<void> {
+  async #runJob(dispatchId: number, graphileWorkerId: string): Promise<void> {
     const dispatches = this.#connection!.dispatches;
-    const claimed = await dispatches.claim(payload.dispatchId, { name: this.name, graphileWorkerId });
-    if (claimed === undefined || this.#stopping) return;
+    const claimed = await dispatches.claim(dispatchId, { name: this.name, graphileWorkerId });
+    if (claimed === undefined) return;
+    if (this.#stopping) {
+      // Taken while stopping: give it straight back rather than leave it to fall silent.
+      await dispatches.handBack([dispatchId]);
+      return;
+    }
     const { request } = claimed;
     const controller = new AbortController();
-    this.#running.set(payload.dispatchId, { request, controller });
+    this.#running.set(dispatchId, { request, controller });
     const started = performance.now();
     const logs = new StepLog(this.#options.storage, request);
     this.#options.onStep?.({ type: 'started', request });
+    let outcome: DispatchOutcome;
     try {
       await this.#checkCode(request.assetKey, claimed.codeVersion);
       const { stored } = await this.#steps!.attempt(request, { signal: controller.signal, log: logs.logger, inMemory: new Map() });
-      await logs.flushed();
-      await dispatches.finish(payload.dispatchId, { kind: 'succeeded', stored });
-      this.#options.onStep?.({ type: 'succeeded', request, stored, durationMs: Math.round(performance.now() - started) });
+      outcome = { kind: 'succeeded', stored };
     } catch (error) {
-      await logs.flushed();
-      // Stopping handed it back already; its coordinator dispatches it again.
-      if (this.#stopping) return;
-      await dispatches.finish(payload.dispatchId, { kind: 'failed', error: serializeError(error) });
-      this.#options.onStep?.({ type: 'failed', request, message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started) });
+      outcome = { kind: 'failed', error: serializeError(error) };
     } finally {
-      this.#running.delete(payload.dispatchId);
+      this.#running.delete(dispatchId);
+    }
+    await logs.flushed();
+    // Stopping handed it back already; its coordinator dispatches it again.
+    if (this.#stopping) return;
+    const durationMs = Math.round(performance.now() - started);
+    if (!(await dispatches.finish(dispatchId, outcome))) {
+      this.#options.onStep?.({ type: 'discarded', request, reason: 'its coordinator had given it up (declared this worker lost, or the run ended)' });
+    } else if (outcome.kind === 'succeeded') {
+      this.#options.onStep?.({ type: 'succeeded', request, stored: outcome.stored, durationMs });
+    } else {
+      this.#options.onStep?.({ type: 'failed', request, message: outcome.error.message, durationMs });
     }
   }
 
@@ -174,21 +198,22 @@ export class WorkPoolWorker {
   }
 
   async #beat(): Promise<void> {
+    // One beat at a time: beats piling up on a slow database would take every connection.
+    if (this.#beating) return;
+    this.#beating = true;
     try {
       const toAbort = await this.#connection!.dispatches.heartbeat([...this.#running.keys()]);
       for (const [id, reason] of toAbort) this.#running.get(id)?.controller.abort(new Error(reason));
     } catch {
       // Unreachable database: the next beat tries again; a coordinator that
       // hears nothing for long enough dispatches the step elsewhere.
+    } finally {
+      this.#beating = false;
     }
   }
 
   #notified(payload: string): void {
     if (payload.startsWith('abort:')) this.#running.get(Number(payload.slice('abort:'.length)))?.controller.abort(new Error('the run was canceled'));
-    else if (payload.startsWith('cancel:')) {
-      const runId = payload.slice('cancel:'.length);
-      for (const step of this.#running.values()) if (step.request.runId === runId) step.controller.abort(new Error('the run was canceled'));
-    }
   }
 }
 

@@ -11,14 +11,14 @@ const DEFAULT_WAIT = '30s';
 
 export const cancelCommand: Command = {
   name: 'cancel',
-  summary: 'Cancel a running run, from any process (and, on Postgres, any host)',
+  summary: 'Cancel a queued or running run, from any process or host',
   usage: 'assets cancel <runId | latest> [--wait DURATION]',
   description:
-    'Asks the run to stop: no new step starts, and each running step is aborted (its compute gets an\n' +
-    'AbortSignal) on whichever worker holds it; the run records itself canceled, and previous outputs\n' +
-    'stay as they were. On a Postgres instance the request reaches runs on any host whose steps go through\n' +
-    'the work pool (--executor queue); a run of `assets materialize` on this host is reached on either\n' +
-    'backend. Waits for the run to end (--wait, default 30s) and prints how it ended.',
+    'Records the request in the instance. A queued run is canceled at once. A running run\'s coordinator\n' +
+    '(`assets materialize`, the daemon, the UI) reads it within a second, whatever its executor: no new\n' +
+    'step starts, each running step is aborted (its compute gets an AbortSignal) on whichever worker holds\n' +
+    'it, and the run records itself canceled; previous outputs stay as they were. Waits for the run to end\n' +
+    '(--wait, default 30s) and prints how it ended.',
   flags: {
     wait: { type: 'string', valueName: 'DURATION', description: `How long to wait for the run to end (default ${DEFAULT_WAIT}; 0: do not wait)` },
     ...DEFINITIONS_FLAG,
@@ -39,9 +39,19 @@ export const cancelCommand: Command = {
         io.stdout.write(`Asked run ${run.runId} to cancel.\n`);
         return EXIT.ok;
       }
-      const status = await awaitRunEnd(storage, run.runId, { timeoutMs: waitMs, signal: io.signal });
+      let status;
+      try {
+        status = await awaitRunEnd(storage, run.runId, { timeoutMs: waitMs, signal: io.signal });
+      } catch (error) {
+        // Ctrl-C while waiting: the request stands; only the wait is given up.
+        if (io.signal.aborted) return EXIT.canceled;
+        throw error;
+      }
       if (status === 'started') {
-        io.stdout.write(`Asked run ${run.runId} to cancel; it is still running after ${stringFlag(args, 'wait') ?? DEFAULT_WAIT}.\n`);
+        io.stdout.write(
+          `Asked run ${run.runId} to cancel; it is still running after ${stringFlag(args, 'wait') ?? DEFAULT_WAIT}. ` +
+            `Its coordinator (process ${run.pid ?? '?'} on ${run.hostname ?? '?'}) reads the request within a second while it runs: if that process is gone, the next command on its host marks the run failed.\n`,
+        );
         return EXIT.runFailed;
       }
       io.stdout.write(`Run ${run.runId} ${status === 'canceled' ? 'was canceled' : `ended ${status}`}.\n`);

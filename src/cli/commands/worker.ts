@@ -62,10 +62,11 @@ export const workerCommand: Command = {
         io.stderr.write(`Stopping: the worker's parent process (${parentPid}) exited.\n`);
         void worker.stop(`the worker's parent process (${parentPid}) exited`);
       });
+      let reason = 'graphile-worker failed';
       try {
-        const reason = await Promise.race([stopped, worker.done.then(() => 'graphile-worker stopped')]);
-        await worker.stop(reason);
+        reason = await Promise.race([stopped, worker.done.then(() => 'graphile-worker stopped')]);
       } finally {
+        await worker.stop(reason);
         unwatchParent();
       }
       return EXIT.ok;
@@ -89,5 +90,7 @@ function describeStep(event: WorkerStepEvent, style: Style, unicode: boolean): s
       return `${mark('red', '✗', 'x')} ${what}: ${event.message.split('\n', 1)[0]}\n`;
     case 'handed-back':
       return `${mark('yellow', '↩', '<')} ${what}: handed back, ${event.reason}\n`;
+    case 'discarded':
+      return `${mark('yellow', '-', '-')} ${what}: finished, but discarded: ${event.reason}\n`;
   }
 }
