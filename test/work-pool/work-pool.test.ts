@@ -152,6 +152,22 @@ describe('the work pool', () => {
     expect(await readFile(path.join(workspace.output, 'last.csv'), 'utf8')).toBe('n\n20\n');
   }, 60_000);
 
+  it('has a stopping worker hand its step back, dispatched again at once and not counted as lost', async () => {
+    const stopping = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '120000' });
+    const coordinator = start(['materialize'], { STRATA_DEFINITIONS: SLOW_STEPS });
+    await stopping.waitForStderr('▶ slow');
+    await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '500' });
+    stopping.child.kill('SIGTERM');
+    expect((await stopping.done).code).toBe(0);
+    expect((await stopping.done).stderr).toContain('↩ slow');
+    const run = await coordinator.done;
+    expect(run.code).toBe(0);
+    const events = await eventsOf((await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS })).runId, { STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(events.filter((event) => event.message.includes('dispatched it again')).map((event) => event.message)).toEqual([
+      `Worker ${stopping.name} stopped and handed slow back; dispatched it again.`,
+    ]);
+  }, 60_000);
+
   it('fails the run of a coordinator killed mid-step at the next command, and its worker stops writing for it', async () => {
     const worker = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '120000' });
     const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS });

@@ -24,13 +24,14 @@ export const workerCommand: Command = {
     'running are aborted and handed back, and their coordinators send them to another worker.',
   flags: {
     concurrency: { type: 'string', valueName: 'N', description: 'Steps run at once (default: number of CPUs)' },
-    pool: { type: 'string', valueName: 'NAME', description: 'The work pool to take steps from (default: default; coordinators choose with STRATA_WORK_POOL)' },
+    pool: { type: 'string', valueName: 'NAME', description: 'The work pool to take steps from (default: STRATA_WORK_POOL, else default; coordinators choose with STRATA_WORK_POOL)' },
     ...DEFINITIONS_FLAG,
   },
   examples: ['assets worker', 'assets worker --concurrency 4', 'STRATA_WORK_POOL=gpu assets materialize & assets worker --pool gpu'],
   async run(args, io) {
     const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1) ?? availableParallelism();
-    const workPool = stringFlag(args, 'pool');
+    // The variable coordinators route by, so one environment names the pool for both.
+    const workPool = stringFlag(args, 'pool') ?? io.env.STRATA_WORK_POOL;
     if (workPool === '') throw new UsageError('--pool needs a name.', { hint: 'e.g. --pool default' });
     const instance = await openCommandInstance(io);
     try {
