@@ -43,7 +43,6 @@ export const assetPage: Page = (container, params) => {
 };
 
 function renderDetails(container: HTMLElement, asset: AssetResponse): void {
-  const tags = Object.entries(asset.tags);
   replaceChildren(
     container,
     h('h1', {}, asset.key, ' ', statusBadge(asset.status)),
@@ -52,7 +51,7 @@ function renderDetails(container: HTMLElement, asset: AssetResponse): void {
       'dl',
       { class: 'facts' },
       ...fact('Group', h('a', { href: `/?${new URLSearchParams({ select: `group:${asset.group}` })}` }, asset.group)),
-      ...fact('Tags', tags.length === 0 ? '—' : tags.map(([name, value]) => `${name}=${value}`).join(', ')),
+      ...fact('Tags', asset.tags.length === 0 ? '—' : asset.tags.join(', ')),
       ...fact('IO manager', `${asset.ioManager.key} (${asset.ioManager.kind})`),
       ...fact('Upstream', links(asset.deps.upstream)),
       ...fact('Downstream', links(asset.deps.downstream)),
