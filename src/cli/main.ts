@@ -31,6 +31,7 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   info: { summary: 'Show the project root, definitions module, instance, output folders and versions', load: async () => (await import('./commands/info.js')).infoCommand },
   init: { summary: 'Scaffold a Strata project here: two assets, their test, strata.config.ts', load: async () => (await import('./commands/init.js')).initCommand },
   sample: { summary: 'Generate a JSONPlaceholder-shaped sample snapshot', load: async () => (await import('./commands/sample.js')).sampleCommand },
+  ui: { summary: 'Serve the web UI: the asset graph, assets, runs and automation, live', load: async () => (await import('./commands/ui.js')).uiCommand },
 };
 
 /** Flags every command accepts. */

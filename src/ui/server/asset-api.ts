@@ -1,0 +1,89 @@
+import { Hono } from 'hono';
+import type { AssetResponse, GraphResponse, PreviewResponse } from '../api-types.js';
+import { reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
+import { graphLayout } from './graph-layout.js';
+import type { UiContext } from './ui-context.js';
+
+/** How many recent runs decide `running` and `failed` (see `readAssetActivity`). */
+const ACTIVITY_RUNS = 20;
+const HISTORY_LIMIT = 50;
+const PREVIEW_ROWS = 50;
+
+/** `GET /api/graph`, `GET /api/assets/:key` and its preview (see api-types.ts). */
+export function assetApi({ instance }: UiContext): Hono {
+  const api = new Hono();
+
+  api.get('/graph', async (c) => {
+    const select = c.req.query('select') || undefined;
+    const exclude = c.req.query('exclude') || undefined;
+    const definitions = await instance.definitions();
+    // The selection first: a mistake in it is answered before any planning.
+    const selected = select === undefined && exclude === undefined ? null : (await instance.select({ select, exclude })).keys;
+    const layout = graphLayout(definitions);
+    const states = await instance.assetStates(definitions.assets.map((asset) => asset.key));
+    const activity = await instance.assetActivity({ runs: ACTIVITY_RUNS });
+    const body: GraphResponse = {
+      nodes: layout.nodes.map((node) => {
+        const state = states.get(node.key)!;
+        return {
+          ...node,
+          status: statusWord(node.key, state, activity),
+          reasons: reasonsJson(node.key, state),
+          why: whyLines(definitions.asset(node.key)!, state, activity),
+          lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
+          rows: storedRows(state),
+        };
+      }),
+      edges: layout.edges,
+      groups: layout.groups,
+      width: layout.width,
+      height: layout.height,
+      selected,
+    };
+    return c.json(body);
+  });
+
+  api.get('/assets/:key', async (c) => {
+    const key = c.req.param('key');
+    const state = await instance.why(key);
+    const definitions = await instance.definitions();
+    const asset = definitions.asset(key)!;
+    const activity = await instance.assetActivity({ runs: ACTIVITY_RUNS });
+    const history = await instance.materializationHistory(key, { limit: HISTORY_LIMIT });
+    const body: AssetResponse = {
+      key,
+      description: asset.description ?? null,
+      group: asset.group,
+      tags: asset.tags,
+      ioManager: { key: asset.ioManager, kind: definitions.ioManagers[asset.ioManager]!.kind },
+      deps: { upstream: asset.deps, downstream: definitions.assets.filter((other) => other.deps.includes(key)).map((other) => other.key).sort() },
+      columns: asset.columns.map((column) => ({ name: column.name, type: column.kind, nullable: column.nullable })),
+      codeVersion: state.codeVersion,
+      dataVersion: state.record?.dataVersion ?? null,
+      status: statusWord(key, state, activity),
+      reasons: reasonsJson(key, state),
+      why: whyLines(asset, state, activity),
+      lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
+      rows: storedRows(state),
+      history: history.map((record) => ({
+        materializedAt: record.materializedAt.toISOString(),
+        runId: record.runId,
+        rows: typeof record.metadata.rows === 'number' ? record.metadata.rows : null,
+        durationMs: record.durationMs,
+        reasons: record.reasons,
+        dataVersion: record.dataVersion,
+        codeVersion: record.codeVersion,
+      })),
+    };
+    return c.json(body);
+  });
+
+  api.get('/assets/:key/preview', async (c) => {
+    const key = c.req.param('key');
+    const preview = await instance.preview(key, { limit: PREVIEW_ROWS });
+    const body: PreviewResponse = { key, columns: preview.columns, rows: preview.rows, limit: PREVIEW_ROWS, truncated: preview.totalRows > preview.rows.length };
+    return c.json(body);
+  });
+
+  return api;
+}

@@ -1,0 +1,112 @@
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { StrataError } from '../../core/errors.js';
+import { describeReason } from '../../instance/describe-reason.js';
+import { runStatusSchema } from '../../storage/instance-storage.js';
+import type { CancelResponse, MaterializeResponse, PlanResponse, RunDetailResponse, RunsResponse } from '../api-types.js';
+import { badRequest } from './api-error.js';
+import { runEventJson, runJson, stepAttempts } from './run-views.js';
+import type { UiContext } from './ui-context.js';
+
+const DEFAULT_LIMIT = 20;
+const MAX_LIMIT = 500;
+
+/** The body of `POST /api/plan` and `POST /api/materialize`. */
+const selectionRequestSchema = z.object({ select: z.string().optional(), exclude: z.string().optional() }).strict();
+
+/** The runs, one run, the dry run, launching and canceling (see api-types.ts). */
+export function runApi({ instance, hub, onError }: UiContext): Hono {
+  const api = new Hono();
+
+  api.get('/runs', async (c) => {
+    const status = c.req.query('status') || undefined;
+    const parsedStatus = status === undefined ? undefined : runStatusSchema.safeParse(status);
+    if (parsedStatus !== undefined && !parsedStatus.success) throw badRequest(`status must be one of ${runStatusSchema.options.join(', ')}, got "${status}".`, 'Leave it out to list runs of every status.');
+    const limitText = c.req.query('limit');
+    const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}, got "${limitText}".`, `Leave it out for the latest ${DEFAULT_LIMIT}.`);
+    const page = await instance.runs({ limit, status: parsedStatus?.data });
+    const body: RunsResponse = { runs: page.runs.map(({ run, counts, workers }) => runJson(run, [], { counts, workers })), hasMore: page.hasMore };
+    return c.json(body);
+  });
+
+  api.get('/runs/:id', async (c) => {
+    const run = await instance.findRun(c.req.param('id'));
+    const events = await instance.runEvents(run.runId);
+    const body: RunDetailResponse = { run: runJson(run, events), events: events.map(runEventJson), steps: stepAttempts(events) };
+    return c.json(body);
+  });
+
+  api.post('/plan', async (c) => {
+    const selection = await selectionOf(c.req.raw);
+    const warnings = await instance.selectionWarnings(selection);
+    const { selected, plan } = await instance.plan(selection);
+    const body: PlanResponse = {
+      selected,
+      plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })) })),
+      sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
+      warnings: warnings.map((warning) => warning.message),
+    };
+    return c.json(body);
+  });
+
+  api.post('/materialize', async (c) => {
+    const selection = await selectionOf(c.req.raw);
+    // Answered as soon as the run is recorded (its run-start event), or when
+    // the run turns out to have nothing to do, or fails to start; the run
+    // itself goes on in this process, reporting to the event stream.
+    const runId = await new Promise<string | null>((resolve, reject) => {
+      let started: string | undefined;
+      instance
+        .materialize({
+          ...selection,
+          trigger: 'ui',
+          onEvent: (event) => {
+            if (event.type === 'run-start') {
+              started = event.runId;
+              resolve(event.runId);
+            }
+            hub.runEvent(event).catch(onError);
+          },
+        })
+        .then(
+          async (result) => {
+            resolve(result.runId);
+            if (result.runId !== null) await hub.runEnded(result.runId);
+          },
+          (error: unknown) => (started === undefined ? reject(error) : onError(error)),
+        )
+        .catch(onError);
+    });
+    const body: MaterializeResponse = { runId };
+    return c.json(body, runId === null ? 200 : 202);
+  });
+
+  api.post('/runs/:id/cancel', async (c) => {
+    let body: CancelResponse;
+    try {
+      const { run } = await instance.cancel(c.req.param('id'));
+      body = { runId: run.runId, outcome: 'requested' };
+    } catch (error) {
+      if (!(error instanceof StrataError && error.code === 'STRATA_RUN_ENDED')) throw error;
+      body = { runId: (await instance.findRun(c.req.param('id'))).runId, outcome: 'already-ended' };
+    }
+    return c.json(body);
+  });
+
+  return api;
+}
+
+/** The selection in a POST body: JSON `{ select?, exclude? }`, or no body for everything. */
+async function selectionOf(request: Request): Promise<z.infer<typeof selectionRequestSchema>> {
+  const text = await request.text();
+  let json: unknown;
+  try {
+    json = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw badRequest('The request body is not JSON.', 'Send {"select": "...", "exclude": "..."} with content-type application/json.');
+  }
+  const parsed = selectionRequestSchema.safeParse(json);
+  if (!parsed.success) throw badRequest(`The request body is not a selection: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ')}.`, 'Send {"select": "...", "exclude": "..."}, both optional strings.');
+  return parsed.data;
+}

@@ -1,0 +1,311 @@
+import { request as httpRequest } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { asset, defineDefinitions, type Definitions, MemoryIOManager, openInstance, resource } from '../../../src/index.js';
+import type { Instance } from '../../../src/instance/instance.js';
+import type { ApiErrorResponse, AssetResponse, GraphResponse, MaterializeResponse, PlanResponse, PreviewResponse, RunDetailResponse, RunsResponse } from '../../../src/ui/api-types.js';
+import { startUiServer, type UiServer } from '../../../src/ui/server/start-ui-server.js';
+import { makeWorkspace, runCli } from '../../cli/run-cli.js';
+
+const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
+const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>';
+
+/** What each test opened, closed after it in reverse order. */
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serve(instance: Instance, options: { host?: string; token?: string } = {}): Promise<UiServer> {
+  const server = await startUiServer({ instance, port: 0, ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+/** An instance of in-process definitions with its storage in a temp folder. */
+async function instanceOf(definitions: Definitions, env: Record<string, string> = {}): Promise<Instance> {
+  const workspace = await makeWorkspace();
+  cleanups.push(() => workspace.cleanup());
+  const instance = await openInstance({ cwd: workspace.dir, env: { ...workspace.env, ...env }, definitions });
+  cleanups.push(() => instance.close());
+  return instance;
+}
+
+/** A POST as the page sends it: JSON, the CSRF token, from the server's own origin. */
+function post(server: UiServer, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(new URL(path, server.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-strata-token': server.csrfToken, origin: new URL(server.url).origin, ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function getJson<T>(server: UiServer, path: string): Promise<T> {
+  const response = await fetch(new URL(path, server.url));
+  expect(response.status, `${path}: ${response.status}`).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  return (await response.json()) as T;
+}
+
+/** Reads the event stream until `done` says the text so far is enough. */
+async function readEvents(server: UiServer, done: (text: string) => boolean): Promise<{ ready: Promise<void>; text: Promise<string> }> {
+  const response = await fetch(new URL('/api/events', server.url));
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const all = (async () => {
+    for (;;) {
+      const { value, done: ended } = await reader.read();
+      if (ended) return text;
+      text += decoder.decode(value, { stream: true });
+      if (text.includes(': connected')) resolveReady();
+      if (done(text)) {
+        await reader.cancel();
+        return text;
+      }
+    }
+  })();
+  return { ready, text: all };
+}
+
+/** The events of a stream's text, parsed. */
+function parseEvents(text: string): { type: string; data: Record<string, unknown> }[] {
+  return text
+    .split('\n\n')
+    .filter((block) => block.startsWith('event: '))
+    .map((block) => {
+      const [typeLine, dataLine] = block.split('\n');
+      return { type: typeLine!.slice('event: '.length), data: JSON.parse(dataLine!.slice('data: '.length)) as Record<string, unknown> };
+    });
+}
+
+describe('assets ui server', () => {
+  it('materializes the example from a POST, streams the run, and then shows six fresh assets, their runs and rows', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const instance = await openInstance({ cwd: workspace.dir, env: workspace.env });
+    cleanups.push(() => instance.close());
+    const server = await serve(instance);
+
+    const before = await getJson<GraphResponse>(server, '/api/graph');
+    expect(before.nodes.map((node) => node.key).sort()).toEqual(EXAMPLE_KEYS);
+    expect(before.nodes.every((node) => node.status === 'missing')).toBe(true);
+    expect(before.nodes.find((node) => node.key === 'users')!.why).toEqual(['users has never been materialized.']);
+    expect(before.selected).toBeNull();
+
+    const stream = await readEvents(server, (text) => text.includes('event: run-ended'));
+    await stream.ready;
+    const launched = await post(server, '/api/materialize', {});
+    expect(launched.status).toBe(202);
+    const { runId } = (await launched.json()) as MaterializeResponse;
+    expect(runId).toMatch(/\S/);
+    const events = parseEvents(await stream.text);
+    expect(events[0]).toMatchObject({ type: 'run-started', data: { run: { runId, status: 'started', trigger: 'ui' } } });
+    expect(events.filter((event) => event.type === 'materialization').map((event) => event.data.assetKey).sort()).toEqual(EXAMPLE_KEYS);
+    expect(events.filter((event) => event.type === 'step-started')).toHaveLength(6);
+    expect(events.at(-1)).toMatchObject({ type: 'run-ended', data: { run: { runId, status: 'success', assets: { materialized: 6 } } } });
+
+    const graph = await getJson<GraphResponse>(server, '/api/graph?select=%2Btop_authors');
+    expect(graph.nodes.map((node) => [node.key, node.status])).toEqual(expect.arrayContaining(EXAMPLE_KEYS.map((key) => [key, 'fresh'])));
+    expect(graph.selected).toEqual(['posts', 'users', 'user_stats', 'top_authors']);
+    expect(graph.edges).toContainEqual(expect.objectContaining({ from: 'user_stats', to: 'top_authors' }));
+    expect(graph.groups.map((group) => group.name)).toEqual(['analytics', 'sources', 'transforms']);
+    for (const node of graph.nodes) expect(node.width * node.height).toBeGreaterThan(0);
+
+    const topAuthors = await getJson<AssetResponse>(server, '/api/assets/top_authors');
+    expect(topAuthors).toMatchObject({ key: 'top_authors', group: 'analytics', status: 'fresh', rows: 5, deps: { upstream: ['user_stats'], downstream: [] }, ioManager: { kind: 'csv' } });
+    expect(topAuthors.columns[0]).toEqual({ name: 'rank', type: 'integer', nullable: false });
+    expect(topAuthors.history).toEqual([expect.objectContaining({ runId, rows: 5, reasons: ['missing', 'upstream-planned'] })]);
+    const preview = await getJson<PreviewResponse>(server, '/api/assets/top_authors/preview');
+    expect(preview).toMatchObject({ key: 'top_authors', limit: 50, truncated: false });
+    expect(preview.rows).toHaveLength(5);
+
+    const runs = await getJson<RunsResponse>(server, '/api/runs?status=success');
+    expect(runs.runs.map((run) => run.runId)).toEqual([runId]);
+    const detail = await getJson<RunDetailResponse>(server, `/api/runs/${runId!.slice(0, 8)}`);
+    expect(detail.run).toMatchObject({ runId, status: 'success' });
+    expect(detail.steps.map((step) => step.outcome)).toEqual(Array(6).fill('success'));
+    expect(detail.events[0]).toMatchObject({ type: 'run-start', seq: expect.any(Number) });
+
+    const plan = (await (await post(server, '/api/plan', { select: '+top_authors' })).json()) as PlanResponse;
+    expect(plan).toMatchObject({ selected: ['posts', 'users', 'user_stats', 'top_authors'], plan: [], warnings: [] });
+    const nothing = await post(server, '/api/materialize', { select: 'summary' });
+    expect(await nothing.json()).toEqual({ runId: null });
+  });
+
+  it('answers a selection error with 400 and the CLI caret', async () => {
+    const instance = await instanceOf(numbersAndTotal());
+    const server = await serve(instance);
+    const response = await fetch(new URL('/api/graph?select=numbers%20and', server.url));
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as ApiErrorResponse;
+    expect(error.code).toBe('STRATA_SELECTION_SYNTAX');
+    expect(error.message).toMatch(/^Invalid selection: /);
+    expect(error.caret).toBe('  numbers and\n             ^');
+    expect(error.hint).toMatch(/\S/);
+    const unknown = await fetch(new URL('/api/assets/totl', server.url));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as ApiErrorResponse).error.hint).toMatch(/total/);
+  });
+
+  it('refuses actions without the token or from another origin, and pages asked for by another host name', async () => {
+    const instance = await instanceOf(numbersAndTotal());
+    const server = await serve(instance);
+    const noToken = await fetch(new URL('/api/plan', server.url), { method: 'POST', body: '{}' });
+    expect(noToken.status).toBe(403);
+    const wrongToken = await post(server, '/api/plan', {}, { 'x-strata-token': 'guess' });
+    expect(wrongToken.status).toBe(403);
+    const foreign = await post(server, '/api/materialize', {}, { origin: 'https://evil.example' });
+    expect(foreign.status).toBe(403);
+    expect(((await foreign.json()) as ApiErrorResponse).error.message).toMatch(/evil\.example/);
+    const crossSite = await fetch(new URL('/api/plan', server.url), { method: 'POST', headers: { 'x-strata-token': server.csrfToken, 'sec-fetch-site': 'cross-site' }, body: '{}' });
+    expect(crossSite.status).toBe(403);
+    expect((await post(server, '/api/plan', {})).status).toBe(200);
+    // A rebound DNS name pointing at 127.0.0.1 arrives with its own Host.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const url = new URL('/api/graph', server.url);
+      httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: 'attacker.example' } }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(rebound).toBe(403);
+    expect((await (await runsOf(instance)).runs).length).toBe(0);
+  });
+
+  it('refuses to listen beyond loopback without an access token, and with one guards every route', async () => {
+    const instance = await instanceOf(numbersAndTotal());
+    await expect(startUiServer({ instance, host: '0.0.0.0', port: 0 })).rejects.toMatchObject({ code: 'STRATA_UI_UNPROTECTED' });
+    const server = await serve(instance, { host: '0.0.0.0', token: 'open-sesame' });
+    const url = server.url.replace('0.0.0.0', '127.0.0.1');
+    expect(server.openUrl).toBe(`${server.url}?token=open-sesame`);
+    expect((await fetch(new URL('/api/graph', url))).status).toBe(403);
+    expect((await fetch(new URL('/', url))).status).toBe(403);
+    expect((await fetch(new URL('/api/graph', url), { headers: { 'x-strata-token': 'open-sesame' } })).status).toBe(200);
+    const opened = await fetch(new URL('/?token=open-sesame', url), { redirect: 'manual' });
+    expect(opened.status).toBe(303);
+    expect(opened.headers.get('location')).toBe('/');
+    const cookie = opened.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect((await fetch(new URL('/api/graph', url), { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
+  });
+
+  it('refuses a non-loopback host without a token from the command line too', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const run = await runCli(['ui', '--host', '0.0.0.0', '--port', '0'], { cwd: workspace.dir, env: workspace.env });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/^error: Refusing to serve the UI on 0\.0\.0\.0 without an access token/);
+    expect(run.stderr).toMatch(/hint: Pass --token/);
+  });
+
+  it('returns text from definitions and errors as JSON data, never in the HTML page, and marks the failed asset', async () => {
+    const numbers = asset({ key: 'numbers', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
+    const hostile = asset({
+      key: 'hostile',
+      deps: [numbers],
+      description: `Looks harmless ${HOSTILE}`,
+      schema: z.object({ n: z.int() }),
+      compute: () => {
+        throw new Error(`the warehouse said ${HOSTILE}`);
+      },
+    });
+    const instance = await instanceOf(defineDefinitions({ assets: [numbers, hostile], ioManagers: { default: new MemoryIOManager() } }));
+    const server = await serve(instance);
+    const { runId } = (await (await post(server, '/api/materialize', {})).json()) as MaterializeResponse;
+    await waitFor(async () => (await instance.findRun(runId!)).status !== 'started');
+
+    const detail = await getJson<RunDetailResponse>(server, `/api/runs/${runId}`);
+    expect(detail.run.status).toBe('failed');
+    const failed = detail.steps.find((step) => step.assetKey === 'hostile')!;
+    expect(failed.outcome).toBe('failure');
+    expect(failed.error!.message).toContain(HOSTILE);
+    const page = await getJson<AssetResponse>(server, '/api/assets/hostile');
+    expect(page.description).toBe(`Looks harmless ${HOSTILE}`);
+    expect(page.status).toBe('failed');
+    expect(page.why.at(-1)).toContain(`the warehouse said ${HOSTILE}`);
+    const graph = await getJson<GraphResponse>(server, '/api/graph');
+    expect(graph.nodes.find((node) => node.key === 'hostile')!.status).toBe('failed');
+
+    for (const path of ['/', '/assets/hostile', `/runs/${runId}`, `/assets/${encodeURIComponent(HOSTILE)}`]) {
+      const response = await fetch(new URL(path, server.url));
+      const html = await response.text();
+      expect(html).toContain('<meta name="strata-token"');
+      expect(html).not.toContain('alert(1)');
+      expect(html).not.toContain('onerror');
+      expect(response.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
+    }
+  });
+
+  it('shows no resource setting, nor the instance key, in any response', async () => {
+    const SECRET = 'sk-live-9f8e7d6c5b4a';
+    const build = () => {
+      const warehouse = resource({ key: 'warehouse', config: z.object({ password: z.string() }), env: { password: 'WAREHOUSE_PASSWORD' }, create: ({ config }) => config });
+      const numbers = asset({ key: 'numbers', resources: { warehouse }, schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
+      return defineDefinitions({ assets: [numbers], ioManagers: { default: new MemoryIOManager() } });
+    };
+    const first = await instanceOf(build(), { WAREHOUSE_PASSWORD: `${SECRET}-old` });
+    await first.materialize({});
+    // The same instance with the setting changed: the asset is stale for config-changed, naming the setting only.
+    const storage = await first.storage();
+    const instance = await openInstance({ cwd: first.project.root, env: { STRATA_HOME: '/unused', WAREHOUSE_PASSWORD: SECRET }, definitions: build(), storage });
+    const server = await serve(instance);
+    const bodies = [
+      await (await fetch(new URL('/api/graph', server.url))).text(),
+      await (await fetch(new URL('/api/assets/numbers', server.url))).text(),
+      await (await fetch(new URL('/api/assets/numbers/preview', server.url))).text(),
+      await (await fetch(new URL('/api/runs', server.url))).text(),
+      await (await fetch(new URL('/api/runs/latest', server.url))).text(),
+      await (await fetch(new URL('/api/automation', server.url))).text(),
+      await (await post(server, '/api/plan', {})).text(),
+      await (await fetch(new URL('/', server.url))).text(),
+    ];
+    expect(bodies[1]).toMatch(/warehouse\.password \(WAREHOUSE_PASSWORD\) changed/);
+    const instanceKey = await storage.instanceKey();
+    for (const body of bodies) {
+      expect(body).not.toContain(SECRET);
+      expect(body).not.toContain(instanceKey);
+    }
+  });
+
+  it('lays out and answers a graph of 2,000 assets', async () => {
+    const schema = z.object({ n: z.int() });
+    const assets: ReturnType<typeof asset>[] = [];
+    for (let index = 0; index < 2000; index++) {
+      const layer = Math.floor(index / 80);
+      const deps = layer === 0 ? [] : [assets[(layer - 1) * 80 + (index % 80)]!, assets[(layer - 1) * 80 + ((index * 7) % 80)]!];
+      assets.push(asset({ key: `a${String(index).padStart(4, '0')}`, group: `team_${index % 12}`, deps: [...new Set(deps)], schema, compute: () => [{ n: index }] }));
+    }
+    const instance = await instanceOf(defineDefinitions({ assets, ioManagers: { default: new MemoryIOManager() } }));
+    const server = await serve(instance);
+    const graph = await getJson<GraphResponse>(server, '/api/graph');
+    expect(graph.nodes).toHaveLength(2000);
+    expect(graph.groups).toHaveLength(12);
+    expect(new Set(graph.nodes.map((node) => `${node.x},${node.y}`)).size).toBe(2000);
+  }, 60_000);
+});
+
+function numbersAndTotal(): Definitions {
+  const numbers = asset({ key: 'numbers', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
+  const total = asset({ key: 'total', deps: [numbers], schema: z.object({ n: z.int() }), compute: ({ inputs }) => [...inputs.numbers] });
+  return defineDefinitions({ assets: [numbers, total], ioManagers: { default: new MemoryIOManager() } });
+}
+
+function runsOf(instance: Instance) {
+  return instance.runs({ limit: 10 });
+}
+
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out waiting');
+}
