@@ -89,7 +89,7 @@ function drawNode(node: GraphNode, selected: ReadonlySet<string> | null, handler
   const classes = ['asset-node'];
   if (selected?.has(node.key)) classes.push('selected');
   else if (selected !== null) classes.push('dimmed');
-  const detail = `${node.lastMaterializedAt === null ? 'never materialized' : formatAgo(node.lastMaterializedAt)} · ${node.rows === null ? '— rows' : `${formatCount(node.rows)} rows`}`;
+  const detail = node.lastMaterializedAt === null ? 'never materialized' : node.rows === null ? formatAgo(node.lastMaterializedAt) : `${formatAgo(node.lastMaterializedAt)} · ${formatCount(node.rows)} rows`;
   const inspect = () => handlers.onInspect(node);
   const leave = () => handlers.onInspect(null);
   const open = () => handlers.onOpen(node);

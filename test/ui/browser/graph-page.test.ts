@@ -1,0 +1,130 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
+import { launchBrowser, nodeStatuses, openGraph, saveScreenshot, startUi, type RunningUi } from './ui-browser.js';
+
+const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Per test: a workspace with the example, its UI server and a fresh page; all closed after. */
+const opened: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of opened.splice(0).reverse()) await close();
+});
+
+async function openExample(): Promise<{ workspace: Awaited<ReturnType<typeof makeWorkspace>>; ui: RunningUi; page: Page }> {
+  const workspace = await makeWorkspace();
+  opened.push(workspace.cleanup);
+  const ui = await startUi({ cwd: workspace.dir, env: workspace.env });
+  opened.push(ui.stop);
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  opened.push(() => context.close());
+  return { workspace, ui, page: await context.newPage() };
+}
+
+describe('the asset graph page', () => {
+  it('shows the six example assets with the statuses of the last run', async () => {
+    const { workspace, ui, page } = await openExample();
+    const run = await runCli(['materialize', '--select', '+top_authors'], { cwd: workspace.dir, env: workspace.env });
+    expect(run.code, run.stderr).toBe(0);
+
+    await openGraph(page, ui.url);
+
+    expect(await nodeStatuses(page)).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing' });
+    await saveScreenshot(page, 'graph-after-run');
+  });
+
+  it('explains a node’s status when it has the keyboard focus', async () => {
+    const { ui, page } = await openExample();
+    await openGraph(page, ui.url);
+
+    await page.locator('.asset-node[data-key="summary"]').focus();
+
+    await expect.poll(() => page.locator('.node-inspector').textContent()).toContain('summary has never been materialized.');
+  });
+
+  it('materializes exactly +top_authors when it is selected and confirmed on the page', async () => {
+    const { workspace, ui, page } = await openExample();
+    await openGraph(page, ui.url);
+
+    await page.fill('input[name="selection"]', '+top_authors');
+    await page.press('input[name="selection"]', 'Enter');
+    await expect.poll(() => page.locator('.asset-node.selected').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-key')).sort())).toEqual(['posts', 'top_authors', 'user_stats', 'users']);
+    await page.click('button[data-action="materialize"]');
+    // The plan (dry run) comes first, with its reasons; nothing runs before the confirm.
+    await expect.poll(() => page.locator('.plan-list > li').evaluateAll((items) => items.map((item) => item.getAttribute('data-key')))).toEqual(['posts', 'users', 'user_stats', 'top_authors']);
+    await expect(page.locator('.plan-list').textContent()).resolves.toContain('top_authors has never been materialized.');
+    await saveScreenshot(page, 'graph-plan');
+    await page.click('button[data-action="confirm-materialize"]');
+    await page.locator('[data-run-id]').waitFor();
+    await expect.poll(() => nodeStatuses(page), { timeout: 15_000 }).toMatchObject({ top_authors: 'fresh' });
+
+    const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: workspace.dir, env: workspace.env })).stdout) as { runs: { trigger: string; selection: string; status: string; assets: { materialized: number } }[] };
+    expect(runs.runs).toHaveLength(1);
+    expect(runs.runs[0]).toMatchObject({ trigger: 'ui', selection: '+top_authors', status: 'success', assets: { materialized: 4 } });
+    const status = JSON.parse((await runCli(['status', '--json'], { cwd: workspace.dir, env: workspace.env })).stdout) as { assets: { key: string; status: string }[] };
+    expect(Object.fromEntries(status.assets.map((asset) => [asset.key, asset.status]))).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing' });
+  });
+
+  it('shows a selection syntax error with the CLI’s caret under the column', async () => {
+    const { ui, page } = await openExample();
+    await openGraph(page, ui.url);
+
+    await page.fill('input[name="selection"]', 'top_authors and (');
+    await page.press('input[name="selection"]', 'Enter');
+
+    const error = page.locator('.selection-error pre.error');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/^error: .+\n {2}top_authors and \(\n {2}\s*\^/);
+  });
+
+  it('updates a node’s status live while another process materializes it', async () => {
+    const { workspace, ui, page } = await openExample();
+    await openGraph(page, ui.url);
+    expect((await nodeStatuses(page)).summary).toBe('missing');
+    // Set on this document only: a reload would lose it.
+    await page.evaluate(() => ((globalThis as { loadedOnce?: boolean }).loadedOnce = true));
+
+    const cli = startCli(['materialize'], { cwd: workspace.dir, env: workspace.env });
+    expect((await cli.done).code).toBe(0);
+
+    await expect.poll(() => nodeStatuses(page), { timeout: 15_000 }).toEqual(Object.fromEntries(EXAMPLE_KEYS.map((key) => [key, 'fresh'])));
+    expect(await page.evaluate(() => (globalThis as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+  });
+
+  it('collapses a group to its label and expands it again', async () => {
+    const { ui, page } = await openExample();
+    await openGraph(page, ui.url);
+
+    await page.locator('[data-group="analytics"] .group-toggle').click();
+    expect(Object.keys(await nodeStatuses(page)).sort()).toEqual(['posts', 'posts_enriched', 'users']);
+    await page.locator('[data-group="analytics"] .group-toggle').press('Enter');
+    expect(Object.keys(await nodeStatuses(page)).sort()).toEqual(EXAMPLE_KEYS);
+  });
+});
+
+describe('the page’s token', () => {
+  it('is required on every POST: the page’s own request without it is refused and runs nothing', async () => {
+    const { workspace, ui, page } = await openExample();
+    await openGraph(page, ui.url);
+
+    const token = (await page.locator('meta[name="strata-token"]').getAttribute('content')) ?? '';
+    const statuses = await page.evaluate(async (token) => {
+      const post = (headers: Record<string, string>) => fetch('/api/materialize', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ select: 'users' }) }).then((response) => response.status);
+      return { token: token.length, without: await post({}), wrong: await post({ 'x-strata-token': `${token}x` }) };
+    }, token);
+
+    expect(statuses.token).toBeGreaterThan(0);
+    expect(statuses.without).toBe(403);
+    expect(statuses.wrong).toBe(403);
+    const runs = JSON.parse((await runCli(['runs', '--json'], { cwd: workspace.dir, env: workspace.env })).stdout) as { runs: unknown[] };
+    expect(runs.runs).toEqual([]);
+  });
+});
