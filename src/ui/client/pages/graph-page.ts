@@ -31,7 +31,7 @@ export const graphPage: Page = (container) => {
   let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let latestRequest = 0;
 
-  const input = h('input', { name: 'selection', type: 'search', placeholder: 'Selection, e.g. +top_authors or group:analytics', 'aria-label': 'Selection (the CLI’s selection language)', value: selection, autocomplete: 'off', spellcheck: 'false' });
+  const input = h('input', { name: 'selection', type: 'search', placeholder: 'Selection, e.g. +top_authors', 'aria-label': 'Selection (the CLI’s selection language)', value: selection, autocomplete: 'off', spellcheck: 'false' });
   const selectionError = h('div', { class: 'selection-error' });
   const materializeButton = h('button', { type: 'button', class: 'primary', 'data-action': 'materialize' }, 'Materialize…');
   const form = h(
