@@ -89,13 +89,6 @@ export class Instance {
   #graph: AssetGraph | undefined;
   #location: Promise<StorageLocation> | undefined;
   #storage: Promise<InstanceStorage> | undefined;
-  /**
-   * Runs this instance is running now, by id, with what cancels each: a run
-   * of this process is canceled through its signal, since `requestCancel`
-   * reaches runs of other processes only (and a SIGINT here would stop the
-   * holder, a web server say, not just the run).
-   */
-  readonly #ownRuns = new Map<string, AbortController>();
 
   /** Use `openInstance`, which checks given definitions before anything uses them. */
   constructor(project: Project, options: InstanceOptions) {
@@ -241,31 +234,18 @@ export class Instance {
     const storage = await this.storage();
     const { materialize } = await import('../execution/materialize.js');
     const executor = request.executor ?? (await this.executor());
-    const cancel = new AbortController();
-    const signal = request.signal === undefined ? cancel.signal : AbortSignal.any([request.signal, cancel.signal]);
-    let runId: string | undefined;
-    try {
-      return await materialize(definitions, {
-        ...(await this.#planOptions(definitions, { ...request, signal })),
-        storage,
-        executor,
-        definitionsModule: this.definitionsModuleUrl(),
-        logger: request.logger,
-        onEvent: (event) => {
-          if (event.type === 'run-start') {
-            runId = event.runId;
-            this.#ownRuns.set(runId, cancel);
-          }
-          request.onEvent?.(event);
-        },
-        onPlan: request.onPlan,
-        concurrency: request.concurrency,
-        trigger: request.trigger,
-        lockTimeoutMs: request.lockTimeoutMs,
-      });
-    } finally {
-      if (runId !== undefined) this.#ownRuns.delete(runId);
-    }
+    return materialize(definitions, {
+      ...(await this.#planOptions(definitions, request)),
+      storage,
+      executor,
+      definitionsModule: this.definitionsModuleUrl(),
+      logger: request.logger,
+      onEvent: request.onEvent,
+      onPlan: request.onPlan,
+      concurrency: request.concurrency,
+      trigger: request.trigger,
+      lockTimeoutMs: request.lockTimeoutMs,
+    });
   }
 
   /** The newest `limit` runs (of one status, when given), with how their assets ended; `hasMore` when older ones were left out. */
@@ -286,17 +266,11 @@ export class Instance {
   }
 
   /**
-   * Asks the run `wanted` names to stop. A run of this instance's own
-   * `materialize` is aborted here; any other goes through `requestCancel`,
-   * which throws when the run has ended or cannot be reached.
+   * Asks the run `wanted` names to stop, wherever it runs (see
+   * `requestCancel`): throws `STRATA_RUN_ENDED` when it has ended.
    */
   async cancel(wanted: string): Promise<{ readonly run: RunRecord; readonly request: CancelRequest }> {
     const run = await this.findRun(wanted);
-    const own = this.#ownRuns.get(run.runId);
-    if (own !== undefined) {
-      own.abort(new StrataError('STRATA_CANCELED', 'the run was asked to cancel'));
-      return { run, request: { recorded: false, signaled: true } };
-    }
     const { requestCancel } = await import('../work-pool/cancel-run.js');
     return { run, request: await requestCancel(await this.storage(), run) };
   }

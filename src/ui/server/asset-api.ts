@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { AssetActivity } from '../../instance/asset-activity.js';
 import type { AssetResponse, GraphResponse, PreviewResponse } from '../api-types.js';
 import { reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
 import { graphLayout } from './graph-layout.js';
@@ -10,7 +11,8 @@ const HISTORY_LIMIT = 50;
 const PREVIEW_ROWS = 50;
 
 /** `GET /api/graph`, `GET /api/assets/:key` and its preview (see api-types.ts). */
-export function assetApi({ instance }: UiContext): Hono {
+export function assetApi(context: UiContext): Hono {
+  const { instance } = context;
   const api = new Hono();
 
   api.get('/graph', async (c) => {
@@ -23,7 +25,7 @@ export function assetApi({ instance }: UiContext): Hono {
     const layout = graphLayout(definitions);
     const laidOut = performance.now();
     const states = await instance.assetStates(definitions.assets.map((asset) => asset.key));
-    const activity = await instance.assetActivity({ runs: ACTIVITY_RUNS });
+    const activity = await activityOf(context);
     // Where the time went, for the bench and the browser's devtools: the layout is cached, the statuses are not.
     c.header('server-timing', `layout;dur=${(laidOut - started).toFixed(1)}, status;dur=${(performance.now() - laidOut).toFixed(1)}`);
     const body: GraphResponse = {
@@ -52,7 +54,7 @@ export function assetApi({ instance }: UiContext): Hono {
     const state = await instance.why(key);
     const definitions = await instance.definitions();
     const asset = definitions.asset(key)!;
-    const activity = await instance.assetActivity({ runs: ACTIVITY_RUNS });
+    const activity = await activityOf(context);
     const history = await instance.materializationHistory(key, { limit: HISTORY_LIMIT });
     const body: AssetResponse = {
       key,
@@ -90,4 +92,10 @@ export function assetApi({ instance }: UiContext): Hono {
   });
 
   return api;
+}
+
+/** What the recent runs say, with the steps in flight in this server's own runs, which the instance cannot see yet. */
+async function activityOf({ instance, hub }: UiContext): Promise<AssetActivity> {
+  const activity = await instance.assetActivity({ runs: ACTIVITY_RUNS });
+  return { ...activity, running: new Set([...activity.running, ...hub.stepsInFlight()]) };
 }

@@ -33,6 +33,8 @@ export class EventHub {
   #lastTickId = 0;
   /** The publishing of events of this server's runs, one after another. */
   #localEvents: Promise<void> = Promise.resolve();
+  /** This server's runs by id, with the assets whose step is in flight. */
+  readonly #inFlight = new Map<string, Set<string>>();
   #closed = false;
 
   /** `onError`: where a failed poll is reported (the poller goes on). */
@@ -72,6 +74,7 @@ export class EventHub {
    * and the step events behind it wait their turn.
    */
   runEvent(event: RunEvent): Promise<void> {
+    this.#trackStep(event);
     return this.#inOrder(async () => {
       if (event.type === 'run-start') this.publish({ type: 'run-started', run: runJson(await this.#instance.findRun(event.runId), []) });
       else for (const uiEvent of stepEvents(event)) this.publish(uiEvent);
@@ -80,10 +83,28 @@ export class EventHub {
 
   /** A run this server launched has ended (its record is final): after its other events. */
   runEnded(runId: string): Promise<void> {
+    this.#inFlight.delete(runId);
     return this.#inOrder(async () => {
       const run = await this.#instance.findRun(runId);
       this.publish({ type: 'run-ended', run: runJson(run, await this.#instance.runEvents(runId)) });
     });
+  }
+
+  /**
+   * The assets with a step in flight in this server's runs. A run records a
+   * step's start together with its end (events are written in batches), so
+   * the instance cannot tell these until they are done; `onEvent` can.
+   */
+  stepsInFlight(): ReadonlySet<string> {
+    return new Set([...this.#inFlight.values()].flatMap((keys) => [...keys]));
+  }
+
+  #trackStep(event: RunEvent): void {
+    if (event.type === 'run-end') this.#inFlight.delete(event.runId);
+    if (event.assetKey === null) return;
+    const keys = this.#inFlight.get(event.runId) ?? this.#inFlight.set(event.runId, new Set()).get(event.runId)!;
+    if (event.type === 'step-start') keys.add(event.assetKey);
+    else if (event.type !== 'log') keys.delete(event.assetKey);
   }
 
   #inOrder(publish: () => Promise<void>): Promise<void> {

@@ -275,6 +275,30 @@ describe('assets ui server', () => {
     }
   });
 
+  it('cancels a run launched from the page, which ends canceled', async () => {
+    const slow = asset({
+      key: 'slow',
+      schema: z.object({ n: z.int() }),
+      compute: ({ signal }) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve([{ n: 1 }]), 30_000);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          });
+        }),
+    });
+    const instance = await instanceOf(defineDefinitions({ assets: [slow], ioManagers: { default: new MemoryIOManager() } }));
+    const server = await serve(instance);
+    const { runId } = (await (await post(server, '/api/materialize', {})).json()) as MaterializeResponse;
+    await waitFor(async () => (await getJson<GraphResponse>(server, '/api/graph')).nodes[0]!.status === 'running');
+    const canceled = await post(server, `/api/runs/${runId}/cancel`);
+    expect(await canceled.json()).toEqual({ runId, outcome: 'requested' });
+    await waitFor(async () => (await instance.findRun(runId!)).status !== 'started');
+    expect((await instance.findRun(runId!)).status).toBe('canceled');
+    expect(await (await post(server, `/api/runs/${runId}/cancel`)).json()).toEqual({ runId, outcome: 'already-ended' });
+  });
+
   it('lays out and answers a graph of 2,000 assets', async () => {
     const schema = z.object({ n: z.int() });
     const assets: ReturnType<typeof asset>[] = [];
