@@ -99,7 +99,13 @@ export class EventHub {
     return new Set([...this.#inFlight.values()].flatMap((keys) => [...keys]));
   }
 
+  /** The ids of this server's runs still going. */
+  runsHere(): string[] {
+    return [...this.#inFlight.keys()];
+  }
+
   #trackStep(event: RunEvent): void {
+    if (event.type === 'run-start') this.#inFlight.set(event.runId, new Set());
     if (event.type === 'run-end') this.#inFlight.delete(event.runId);
     if (event.assetKey === null) return;
     const keys = this.#inFlight.get(event.runId) ?? this.#inFlight.set(event.runId, new Set()).get(event.runId)!;

@@ -15,7 +15,7 @@ const MAX_LIMIT = 500;
 const selectionRequestSchema = z.object({ select: z.string().optional(), exclude: z.string().optional() }).strict();
 
 /** The runs, one run, the dry run, launching and canceling (see api-types.ts). */
-export function runApi({ instance, hub, onError }: UiContext): Hono {
+export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
   const api = new Hono();
 
   api.get('/runs', async (c) => {
@@ -57,7 +57,7 @@ export function runApi({ instance, hub, onError }: UiContext): Hono {
     // itself goes on in this process, reporting to the event stream.
     const runId = await new Promise<string | null>((resolve, reject) => {
       let started: string | undefined;
-      instance
+      const run = instance
         .materialize({
           ...selection,
           trigger: 'ui',
@@ -76,7 +76,9 @@ export function runApi({ instance, hub, onError }: UiContext): Hono {
           },
           (error: unknown) => (started === undefined ? reject(error) : onError(error)),
         )
-        .catch(onError);
+        .catch(onError)
+        .finally(() => launched.delete(run));
+      launched.add(run);
     });
     const body: MaterializeResponse = { runId };
     return c.json(body, runId === null ? 200 : 202);

@@ -36,7 +36,11 @@ export interface UiServer {
   readonly openUrl: string;
   /** The per-server CSRF token POSTs must carry (the page has it in its `<meta name="strata-token">`). */
   readonly csrfToken: string;
-  /** Ends the event streams, stops listening and closes open connections; the instance stays open for its owner. */
+  /**
+   * Cancels the runs launched from the page and waits for them to end, ends
+   * the event streams, stops listening and closes open connections; the
+   * instance stays open for its owner.
+   */
   close(): Promise<void>;
 }
 
@@ -61,7 +65,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const onError = options.onError ?? (() => {});
   const csrfToken = newToken();
   const hub = new EventHub(instance, onError);
-  const context: UiContext = { instance, hub, now: options.now ?? (() => new Date()), onError };
+  const context: UiContext = { instance, hub, now: options.now ?? (() => new Date()), onError, launched: new Set() };
 
   const app = new Hono();
   app.use('*', async (c, next) => {
@@ -108,6 +112,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     openUrl: accessToken === undefined ? url : `${url}?token=${encodeURIComponent(accessToken)}`,
     csrfToken,
     async close() {
+      // A run left going would write to an instance its owner is about to close.
+      await Promise.all(hub.runsHere().map((runId) => instance.cancel(runId).catch(onError)));
+      await Promise.all(context.launched);
       await hub.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive connections of browsers would hold `close` open until they time out.

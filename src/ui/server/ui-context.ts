@@ -9,4 +9,6 @@ export interface UiContext {
   readonly now: () => Date;
   /** Where errors of work that no request waits for (a run launched from the page) are reported. */
   readonly onError: (error: unknown) => void;
+  /** The runs launched from the page and still going, each settling when its run has ended; `close` waits for them. */
+  readonly launched: Set<Promise<void>>;
 }

@@ -297,6 +297,11 @@ describe('assets ui server', () => {
     await waitFor(async () => (await instance.findRun(runId!)).status !== 'started');
     expect((await instance.findRun(runId!)).status).toBe('canceled');
     expect(await (await post(server, `/api/runs/${runId}/cancel`)).json()).toEqual({ runId, outcome: 'already-ended' });
+
+    // Stopping the server cancels what the page launched and waits for it, before its owner closes the instance.
+    const second = (await (await post(server, '/api/materialize', {})).json()) as MaterializeResponse;
+    await server.close();
+    expect((await instance.findRun(second.runId!)).status).toBe('canceled');
   });
 
   it('lays out and answers a graph of 2,000 assets', async () => {
