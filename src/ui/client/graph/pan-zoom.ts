@@ -1,3 +1,5 @@
+import type { Box } from './graph-drawing.js';
+
 /**
  * Pan (drag) and zoom (wheel, or the + / − / fit buttons) of an SVG by its
  * viewBox, so text and strokes stay sharp at every scale and the layout's
@@ -15,16 +17,16 @@ export interface PanZoom {
   zoomBy(factor: number): void;
   /** Shows the whole drawing. */
   fit(): void;
-  /** Sets what `fit` shows (the drawing's size changed). */
-  setContentSize(width: number, height: number): void;
+  /** Sets what `fit` shows (groups were collapsed or expanded, the graph changed). */
+  setContentBounds(bounds: Box): void;
   readonly viewBox: Readonly<ViewBox>;
 }
 
 const MARGIN = 20;
 const WHEEL_STEP = 1.0015;
 
-export function enablePanZoom(svg: SVGSVGElement, contentWidth: number, contentHeight: number): PanZoom {
-  let content = { width: contentWidth, height: contentHeight };
+export function enablePanZoom(svg: SVGSVGElement, bounds: Box): PanZoom {
+  let content = bounds;
   const view: ViewBox = { x: 0, y: 0, width: 1, height: 1 };
   const apply = () => svg.setAttribute('viewBox', `${view.x} ${view.y} ${view.width} ${view.height}`);
 
@@ -45,8 +47,8 @@ export function enablePanZoom(svg: SVGSVGElement, contentWidth: number, contentH
     const height = content.height + 2 * MARGIN;
     view.width = Math.max(width, height * aspect);
     view.height = view.width / aspect;
-    view.x = -MARGIN - (view.width - width) / 2;
-    view.y = -MARGIN - (view.height - height) / 2;
+    view.x = content.x - MARGIN - (view.width - width) / 2;
+    view.y = content.y - MARGIN - (view.height - height) / 2;
     apply();
   };
 
@@ -108,8 +110,8 @@ export function enablePanZoom(svg: SVGSVGElement, contentWidth: number, contentH
   return {
     zoomBy: (factor) => zoomAround(factor, view.x + view.width / 2, view.y + view.height / 2),
     fit,
-    setContentSize: (width, height) => {
-      content = { width, height };
+    setContentBounds: (next) => {
+      content = next;
     },
     get viewBox() {
       return { ...view };
