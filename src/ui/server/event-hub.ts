@@ -135,12 +135,16 @@ export class EventHub {
       const bytes = encoder.encode(': keep-alive\n\n');
       for (const client of this.#clients) client.enqueue(bytes);
     }, KEEP_ALIVE_MS);
-    this.#poll = setInterval(() => {
-      // One poll at a time: a slow instance skips beats rather than stacking them.
-      this.#polling ??= this.#pollOnce()
-        .catch(this.#onError)
-        .finally(() => (this.#polling = undefined));
-    }, POLL_MS);
+    this.#poll = setInterval(() => this.#pollNow(), POLL_MS);
+    // At once, so what starts from now on is reported, however soon it ends.
+    this.#pollNow();
+  }
+
+  #pollNow(): void {
+    // One poll at a time: a slow instance skips beats rather than stacking them.
+    this.#polling ??= this.#pollOnce()
+      .catch(this.#onError)
+      .finally(() => (this.#polling = undefined));
   }
 
   #stopTimers(): void {
@@ -160,7 +164,9 @@ export class EventHub {
     const ticks = await this.#instance.ticks({ limit: RUNS_PER_POLL });
     const seen = this.#seen;
     if (seen === undefined) {
-      this.#seen = new Map(runs.map(({ run }) => [run.runId, { status: run.status, seq: Number.MAX_SAFE_INTEGER }]));
+      // A run going now reports its events from here on.
+      const seeded = await Promise.all(runs.map(async ({ run }) => [run.runId, { status: run.status, seq: run.status === 'started' ? ((await this.#instance.runEvents(run.runId)).at(-1)?.seq ?? 0) : 0 }] as const));
+      this.#seen = new Map(seeded);
       this.#lastTickId = ticks[0]?.id ?? 0;
       return;
     }

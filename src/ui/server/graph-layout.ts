@@ -188,7 +188,7 @@ function groupBoxes(nodes: readonly NodeBox[]): GraphGroup[] {
     else members.push(node);
   }
   return [...byGroup.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compare(a, b))
     .map(([name, members]) => {
       let left = Infinity;
       let top = Infinity;
@@ -205,7 +205,7 @@ function groupBoxes(nodes: readonly NodeBox[]): GraphGroup[] {
       return {
         name,
         box: { x, y, width: round(right + GROUP_PADDING - x), height: round(bottom + GROUP_PADDING - y) },
-        keys: members.map((node) => node.key).sort(),
+        keys: members.map((node) => node.key).sort(compare),
       };
     });
 }

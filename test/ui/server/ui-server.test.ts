@@ -136,6 +136,23 @@ describe('assets ui server', () => {
     expect(await nothing.json()).toEqual({ runId: null });
   });
 
+  it('streams the runs and steps of another process, read from the instance', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const instance = await openInstance({ cwd: workspace.dir, env: workspace.env });
+    cleanups.push(() => instance.close());
+    const server = await serve(instance);
+    const stream = await readEvents(server, (text) => text.includes('event: run-ended'));
+    await stream.ready;
+    const cli = await runCli(['materialize', '--select', '+user_stats', '--json'], { cwd: workspace.dir, env: workspace.env });
+    expect(cli.code, cli.stderr).toBe(0);
+    const { runId } = JSON.parse(cli.stdout) as { runId: string };
+    const events = parseEvents(await stream.text);
+    expect(events[0]).toMatchObject({ type: 'run-started', data: { run: { runId, trigger: 'cli' } } });
+    expect(events.filter((event) => event.type === 'materialization').map((event) => event.data.assetKey).sort()).toEqual(['posts', 'user_stats', 'users']);
+    expect(events.at(-1)).toMatchObject({ type: 'run-ended', data: { run: { runId, status: 'success' } } });
+  });
+
   it('answers a selection error with 400 and the CLI caret', async () => {
     const instance = await instanceOf(numbersAndTotal());
     const server = await serve(instance);
