@@ -1,7 +1,7 @@
 /**
  * The server's event stream (/api/events), shared by every page: one
- * EventSource for the tab, opened on the first subscriber and closed with
- * the last, so moving between pages neither drops nor doubles the stream.
+ * EventSource for the tab, opened on the first subscriber and closed when
+ * none is left, so moving between pages neither drops nor doubles the stream.
  * EventSource reconnects by itself after the server restarts.
  */
 
@@ -25,11 +25,14 @@ export function subscribeToLiveEvents(onEvent: LiveEventListener, onReconnect: (
   source ??= open();
   return () => {
     subscribers.delete(subscriber);
-    if (subscribers.size === 0) {
+    // Deferred: on navigation the old page unsubscribes just before the new
+    // one subscribes, and a reopened stream would miss what happens between.
+    queueMicrotask(() => {
+      if (subscribers.size > 0) return;
       source?.close();
       source = undefined;
       delete document.body.dataset.live;
-    }
+    });
   };
 }
 
