@@ -110,6 +110,30 @@ describe('the asset graph page', () => {
   });
 });
 
+describe('the asset page', () => {
+  it('shows an asset’s facts, its history with a chart, and a preview of its stored rows', async () => {
+    const { workspace, ui, page } = await openExample();
+    for (const args of [['materialize', '--select', '+top_authors'], ['materialize', '--select', 'top_authors', '--force']]) {
+      expect((await runCli(args, { cwd: workspace.dir, env: workspace.env })).code).toBe(0);
+    }
+
+    await openGraph(page, ui.url);
+    await page.locator('.asset-node[data-key="top_authors"]').click();
+    await page.waitForURL(`${ui.url}/assets/top_authors`);
+    await page.locator('main table').last().waitFor();
+
+    const facts = await page.locator('dl.facts').textContent();
+    expect(facts).toContain('analytics');
+    expect(facts).toContain('user_stats');
+    expect(await page.locator('h1 .status').textContent()).toBe('fresh');
+    expect(await page.locator('svg.chart polyline.rows-line').count()).toBe(1);
+    expect(await page.locator('h2:has-text("History") ~ table tbody tr').count()).toBe(2);
+    expect(await page.locator('td code', { hasText: 'avg_words_per_post' }).count()).toBe(1);
+    expect(await page.locator('.table-scroll tbody tr').count()).toBe(5);
+    await saveScreenshot(page, 'asset-top-authors');
+  });
+});
+
 describe('the page’s token', () => {
   it('is required on every POST: the page’s own request without it is refused and runs nothing', async () => {
     const { workspace, ui, page } = await openExample();
