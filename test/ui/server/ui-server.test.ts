@@ -5,7 +5,7 @@ import { asset, defineDefinitions, type Definitions, MemoryIOManager, openInstan
 import type { Instance } from '../../../src/instance/instance.js';
 import type { ApiErrorResponse, AssetResponse, GraphResponse, MaterializeResponse, PlanResponse, PreviewResponse, RunDetailResponse, RunsResponse } from '../../../src/ui/api-types.js';
 import { startUiServer, type UiServer } from '../../../src/ui/server/start-ui-server.js';
-import { makeWorkspace, runCli } from '../../cli/run-cli.js';
+import { makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
 
 const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>';
@@ -211,6 +211,20 @@ describe('assets ui server', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect((await fetch(new URL('/api/graph', url), { headers: { cookie: cookie.split(';')[0]! } })).status).toBe(200);
+  });
+
+  it('prints the real URL for port 0 and stops cleanly on Ctrl-C', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const cli = startCli(['ui', '--port', '0'], { cwd: workspace.dir, env: workspace.env });
+    await cli.waitForStderr('Press Ctrl-C to stop.');
+    cli.child.kill('SIGINT');
+    const run = await cli.done;
+    const url = /^Strata UI on (http:\/\/127\.0\.0\.1:(\d+)\/)\n$/.exec(run.stdout);
+    expect(url, run.stdout).not.toBeNull();
+    expect(Number(url![2])).toBeGreaterThan(0);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/Stopping the UI server \(SIGINT\)/);
   });
 
   it('refuses a non-loopback host without a token from the command line too', async () => {
