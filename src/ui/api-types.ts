@@ -35,7 +35,7 @@ export interface ApiErrorResponse {
 
 /** One error: what went wrong, how to fix it, and for a selection error the CLI's caret text. */
 export interface ApiError {
-  /** The first line of the message, as `error:` prints it. */
+  /** The message as `error:` prints it, without the caret lines of a selection error (see `caret`). */
   readonly message: string;
   /** What to do about it, as `hint:` prints it; null when there is none. */
   readonly hint: string | null;
@@ -80,7 +80,9 @@ export interface GraphNode {
   readonly reasons: readonly ReasonJson[];
   /**
    * The sentences `assets why` prints for the asset, one per line: the
-   * reasons, or the fresh sentence, plus a note for a source that cannot be checked.
+   * reasons, or the fresh sentence (with an ISO time), plus a note for a
+   * source that cannot be checked; for a `failed` asset, a last line with
+   * the run and the error of its failed attempt.
    */
   readonly why: readonly string[];
   readonly lastMaterializedAt: string | null;
@@ -160,14 +162,16 @@ export interface HistoryEntry {
 
 /**
  * `GET /api/assets/:key/preview`: the first rows of the stored output, read
- * through the asset's IO manager. An asset never materialized, or whose
- * output is gone, answers 404 with a hint.
+ * through the asset's IO manager (which loads the whole table on the
+ * server: the contract has no partial read; only the first rows are sent).
+ * An asset never materialized answers 404 with a hint; an output that cannot
+ * be read answers the IO manager's error.
  */
 export interface PreviewResponse {
   readonly key: string;
-  /** Column names in order: the schema's, else those of the first row. */
+  /** The schema's column names, in order. */
   readonly columns: readonly string[];
-  /** At most `limit` rows, values as JSON (dates become ISO strings, bigints strings). */
+  /** At most `limit` rows; cells are strings, numbers, booleans or null. */
   readonly rows: readonly Readonly<Record<string, unknown>>[];
   readonly limit: number;
   /** True when the output holds more rows than were returned. */
@@ -263,9 +267,10 @@ export interface PlanResponse {
 }
 
 /**
- * `POST /api/materialize`: the run was recorded and goes on in the server's
- * process (trigger `ui`); follow it with `GET /api/runs/:id` and the
- * events. `runId` is null when nothing was stale (no run is recorded then).
+ * `POST /api/materialize`: 202, the run was recorded and goes on in the
+ * server's process (trigger `ui`); follow it with `GET /api/runs/:id` and
+ * the events. 200 with `runId` null when nothing was stale (no run is
+ * recorded then). A selection error answers 400 before anything runs.
  */
 export interface MaterializeResponse {
   readonly runId: string | null;
