@@ -4,6 +4,7 @@ import type { Instance } from '../../instance/instance.js';
 import type { RunEvent, RunRecord } from '../../storage/instance-storage.js';
 import type { UiEvent } from '../api-types.js';
 import { runJson, stepEvents } from './run-views.js';
+import { escapeJsonText } from './safe-json.js';
 
 /** How often the instance is read for runs and ticks of other processes while a client listens. */
 const POLL_MS = 500;
@@ -64,7 +65,7 @@ export class EventHub {
 
   /** Sends an event to every client. */
   publish(event: UiEvent): void {
-    const bytes = encoder.encode(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    const bytes = encoder.encode(`event: ${event.type}\ndata: ${escapeJsonText(JSON.stringify(event))}\n\n`);
     for (const client of this.#clients) client.enqueue(bytes);
   }
 

@@ -10,6 +10,7 @@ import { automationApi } from './automation-api.js';
 import { EventHub } from './event-hub.js';
 import { CLIENT_DIR, clientBundleExists, renderMissingBundle, renderShell } from './html-shell.js';
 import { runApi } from './run-api.js';
+import { escapeJsonText } from './safe-json.js';
 import { checkExposure, isLoopbackHost, newToken, securityMiddleware } from './security.js';
 import type { UiContext } from './ui-context.js';
 
@@ -74,6 +75,9 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     c.header('content-security-policy', "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
     c.header('x-content-type-options', 'nosniff');
     c.header('referrer-policy', 'no-referrer');
+    if (c.res.headers.get('content-type')?.startsWith('application/json') === true) {
+      c.res = new Response(escapeJsonText(await c.res.text()), c.res);
+    }
   });
   app.use('*', securityMiddleware({ csrfToken, accessToken, loopbackOnly: isLoopbackHost(host) }));
   app.get('/api/events', () => new Response(hub.connect(), { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' } }));

@@ -258,6 +258,9 @@ describe('assets ui server', () => {
     const failed = detail.steps.find((step) => step.assetKey === 'hostile')!;
     expect(failed.outcome).toBe('failure');
     expect(failed.error!.message).toContain(HOSTILE);
+    const raw = await (await fetch(new URL('/api/assets/hostile', server.url))).text();
+    expect(raw).not.toMatch(/[<>]/);
+    expect(raw).toContain('\\u003cscript\\u003ealert(1)\\u003c/script\\u003e');
     const page = await getJson<AssetResponse>(server, '/api/assets/hostile');
     expect(page.description).toBe(`Looks harmless ${HOSTILE}`);
     expect(page.status).toBe('failed');
