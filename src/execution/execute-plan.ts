@@ -217,6 +217,9 @@ async function materializeStep(
   for (;;) {
     attempt++;
     recorder.event({ type: 'step-start', assetKey: step.key, attempt, message: `Materializing ${step.key}`, data: { reasons: step.reasons.map((reason) => reason.kind) } });
+    // Written now, not with the step's outcome: whoever watches the run from
+    // another process (the UI's run page, `assets logs`) sees the step running.
+    await recorder.flush();
     log.info({ attempt }, `materializing ${step.key}`);
     try {
       const inMemory = new Map(asset.deps.flatMap((dep) => {
