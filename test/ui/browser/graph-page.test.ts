@@ -1,33 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
-import { launchBrowser, nodeStatuses, openGraph, saveScreenshot, startUi, type RunningUi } from './ui-browser.js';
+import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
 
 const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-/** Per test: a workspace with the example, its UI server and a fresh page; all closed after. */
-const opened: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of opened.splice(0).reverse()) await close();
-});
-
-async function openExample(): Promise<{ workspace: Awaited<ReturnType<typeof makeWorkspace>>; ui: RunningUi; page: Page }> {
-  const workspace = await makeWorkspace();
-  opened.push(workspace.cleanup);
-  const ui = await startUi({ cwd: workspace.dir, env: workspace.env });
-  opened.push(ui.stop);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  opened.push(() => context.close());
-  return { workspace, ui, page: await context.newPage() };
-}
+const session = useUiSession();
+const openExample = () => session.open();
 
 describe('the asset graph page', () => {
   it('shows the six example assets with the statuses of the last run', async () => {

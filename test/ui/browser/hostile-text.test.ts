@@ -1,35 +1,15 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, makeWorkspace } from '../../cli/run-cli.js';
-import { launchBrowser, nodeStatuses, openGraph, saveScreenshot, startUi, type RunningUi } from './ui-browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES } from '../../cli/run-cli.js';
+import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
 
 // Its description and its error hold a <script> and an <img onerror>.
 const DEFINITIONS = path.join(FIXTURES, 'ui-hostile-text-definitions.mjs');
 const HOSTILE_TEXT = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">';
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const opened: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of opened.splice(0).reverse()) await close();
-});
-
-async function openFixture(): Promise<{ ui: RunningUi; page: Page }> {
-  const workspace = await makeWorkspace();
-  opened.push(workspace.cleanup);
-  const ui = await startUi({ cwd: workspace.dir, env: workspace.env, args: ['--definitions', DEFINITIONS] });
-  opened.push(ui.stop);
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  opened.push(() => context.close());
-  return { ui, page: await context.newPage() };
-}
+const session = useUiSession();
+const openFixture = () => session.open({ args: ['--definitions', DEFINITIONS] });
 
 /** Materializes everything from the graph page and returns the run's path. */
 async function materializeAllFromPage(page: Page): Promise<string> {

@@ -1,34 +1,13 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES, makeWorkspace, runCli } from '../../cli/run-cli.js';
-import { launchBrowser, openGraph, saveScreenshot, startUi, type RunningUi } from './ui-browser.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from '../../cli/run-cli.js';
+import { openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
 
 // `slow` waits until its run is canceled; schedule `nightly`, sensor `failing` (stopped as declared).
 const DEFINITIONS = path.join(FIXTURES, 'automation-definitions.mjs');
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const opened: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const close of opened.splice(0).reverse()) await close();
-});
-
-async function openFixture(): Promise<{ workspace: Awaited<ReturnType<typeof makeWorkspace>>; ui: RunningUi; page: Page }> {
-  const workspace = await makeWorkspace();
-  opened.push(workspace.cleanup);
-  const ui = await startUi({ cwd: workspace.dir, env: workspace.env, args: ['--definitions', DEFINITIONS] });
-  opened.push(ui.stop);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  opened.push(() => page.close());
-  return { workspace, ui, page };
-}
+const session = useUiSession();
+const openFixture = () => session.open({ args: ['--definitions', DEFINITIONS] });
 
 describe('the run page', () => {
   it('cancels a live run with its Cancel button', async () => {

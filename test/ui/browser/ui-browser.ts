@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
-import { BIN } from '../../cli/run-cli.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { BIN, makeWorkspace } from '../../cli/run-cli.js';
 
 /** Where the browser tests leave screenshots: gitignored, kept after the run for a look at what the page showed. */
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/ui/', import.meta.url));
@@ -19,6 +20,47 @@ export async function launchBrowser(): Promise<Browser> {
   // test's browser context ends the whole browser, and every later test fails.
   const args = chromium.args.filter((flag) => flag !== '--single-process');
   return playwright.launch({ executablePath: await chromium.executablePath(), args, headless: true });
+}
+
+/** What `UiSession.open` gives a test: the example's workspace, its UI server, and a page of a fresh browser context. */
+export interface OpenedUi {
+  readonly workspace: Awaited<ReturnType<typeof makeWorkspace>>;
+  readonly ui: RunningUi;
+  readonly page: Page;
+}
+
+export interface UiSession {
+  /** A workspace with the example, `assets ui` on it (with `args`, e.g. `--definitions`), and a page: all closed after the test. */
+  open(options?: { readonly args?: readonly string[] }): Promise<OpenedUi>;
+}
+
+/**
+ * Sets up a test file's browser tests: one Chromium for the file, and what
+ * each test opens closed after it, newest first. Call it at the top level.
+ */
+export function useUiSession(): UiSession {
+  let browser: Browser;
+  const opened: (() => Promise<void>)[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    for (const close of opened.splice(0).reverse()) await close();
+  });
+  return {
+    async open(options = {}) {
+      const workspace = await makeWorkspace();
+      opened.push(workspace.cleanup);
+      const ui = await startUi({ cwd: workspace.dir, env: workspace.env, ...(options.args === undefined ? {} : { args: options.args }) });
+      opened.push(ui.stop);
+      const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+      opened.push(() => context.close());
+      return { workspace, ui, page: await context.newPage() };
+    },
+  };
 }
 
 export interface RunningUi {
