@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
+import { runCli, startCli } from '../../cli/run-cli.js';
 import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
 
 const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
