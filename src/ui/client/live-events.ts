@@ -19,7 +19,7 @@ const subscribers = new Set<Subscriber>();
 let source: EventSource | undefined;
 
 /** Calls `onEvent` with every event, and `onReconnect` after a break in the stream, until the returned function is called. */
-export function subscribeToLiveEvents(onEvent: LiveEventListener, onReconnect: () => void): () => void {
+function subscribeToLiveEvents(onEvent: LiveEventListener, onReconnect: () => void): () => void {
   const subscriber = { onEvent, onReconnect };
   subscribers.add(subscriber);
   source ??= open();
@@ -33,6 +33,29 @@ export function subscribeToLiveEvents(onEvent: LiveEventListener, onReconnect: (
       source = undefined;
       delete document.body.dataset.live;
     });
+  };
+}
+
+/** How long a page waits after a live event before it re-reads, so a burst of them (a run's steps) costs one request. */
+const RELOAD_DELAY_MS = 250;
+
+/**
+ * Re-runs `load` shortly after each live event that `concerns` the page (a
+ * burst coalesced into one), and after a break in the stream; returns the
+ * function that stops it.
+ */
+export function reloadOnLiveEvents(concerns: (event: UiEvent) => boolean, load: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const unsubscribe = subscribeToLiveEvents((event) => {
+    if (!concerns(event) || timer !== undefined) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      load();
+    }, RELOAD_DELAY_MS);
+  }, load);
+  return () => {
+    unsubscribe();
+    clearTimeout(timer);
   };
 }
 

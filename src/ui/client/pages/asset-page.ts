@@ -2,7 +2,7 @@ import type { AssetResponse, PreviewResponse } from '../../api-types.js';
 import { ApiError, getJson } from '../api.js';
 import { h, replaceChildren, type Child } from '../dom.js';
 import { formatCount, formatDuration, formatTime } from '../format.js';
-import { subscribeToLiveEvents } from '../live-events.js';
+import { reloadOnLiveEvents } from '../live-events.js';
 import { assetPath, runPath, type Page } from '../router.js';
 import { dataTable } from '../widgets/data-table.js';
 import { errorBox } from '../widgets/error-box.js';
@@ -34,12 +34,13 @@ export const assetPage: Page = (container, params) => {
     }
   }
 
-  const unsubscribe = subscribeToLiveEvents((event) => {
+  const stopReloading = reloadOnLiveEvents(
     // A run's end can change this asset's status even when it did not run it (an upstream changed).
-    if (event.type === 'run-ended' || ((event.type === 'materialization' || event.type === 'step-started' || event.type === 'step-ended') && event.assetKey === key)) void load();
-  }, () => void load());
+    (event) => event.type === 'run-ended' || ((event.type === 'materialization' || event.type === 'step-started' || event.type === 'step-ended') && event.assetKey === key),
+    () => void load(),
+  );
   void load();
-  return unsubscribe;
+  return stopReloading;
 };
 
 function renderDetails(container: HTMLElement, asset: AssetResponse): void {

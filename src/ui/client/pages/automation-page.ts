@@ -2,7 +2,7 @@ import type { AutomationResponse, InstigatorActionResponse, ScheduleJson, Sensor
 import { getJson, postJson } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatTime } from '../format.js';
-import { subscribeToLiveEvents } from '../live-events.js';
+import { reloadOnLiveEvents } from '../live-events.js';
 import { runPath, type Page } from '../router.js';
 import { dataTable } from '../widgets/data-table.js';
 import { errorBox } from '../widgets/error-box.js';
@@ -84,11 +84,9 @@ export const automationPage: Page = (container) => {
     );
   }
 
-  const unsubscribe = subscribeToLiveEvents((event) => {
-    if (event.type === 'tick') void load();
-  }, () => void load());
+  const stopReloading = reloadOnLiveEvents((event) => event.type === 'tick', () => void load());
   void load();
-  return unsubscribe;
+  return stopReloading;
 };
 
 function describeTick(tick: TickJson | null): HTMLElement | string {

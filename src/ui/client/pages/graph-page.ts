@@ -1,18 +1,17 @@
-import type { GraphResponse, UiEvent } from '../../api-types.js';
+import type { GraphResponse } from '../../api-types.js';
 import { getJson } from '../api.js';
 import { h, replaceChildren, s } from '../dom.js';
 import { drawGraph } from '../graph/graph-drawing.js';
 import { createMaterializePanel } from '../graph/materialize-panel.js';
 import { createNodeInspector } from '../graph/node-inspector.js';
 import { enablePanZoom, type PanZoom } from '../graph/pan-zoom.js';
-import { subscribeToLiveEvents } from '../live-events.js';
+import { reloadOnLiveEvents } from '../live-events.js';
 import { assetPath, navigate, type Page } from '../router.js';
 import { errorBox } from '../widgets/error-box.js';
 
 /** Above this many assets the graph opens with every group collapsed, so the first view is readable and quick to draw. */
 const COLLAPSE_GROUPS_ABOVE = 300;
 /** Live events come in bursts (a step's end, its materialization, the next step's start): re-read the graph at most once per this. */
-const REFRESH_DELAY_MS = 250;
 const ZOOM_STEP = 1.25;
 /** The performance mark set when the graph is first in the DOM. */
 const FIRST_DRAW_MARK = 'strata:graph-drawn';
@@ -28,7 +27,6 @@ export const graphPage: Page = (container) => {
   let graph: GraphResponse | undefined;
   let collapsed: Set<string> | undefined;
   let panZoom: PanZoom | undefined;
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let latestRequest = 0;
 
   const input = h('input', { name: 'selection', type: 'search', placeholder: 'Selection, e.g. +top_authors', 'aria-label': 'Selection (the CLI’s selection language)', value: selection, autocomplete: 'off', spellcheck: 'false' });
@@ -122,18 +120,11 @@ export const graphPage: Page = (container) => {
     await load();
   }
 
-  const unsubscribe = subscribeToLiveEvents((event: UiEvent) => {
-    if (event.type === 'tick' || refreshTimer !== undefined) return;
-    refreshTimer = setTimeout(() => {
-      refreshTimer = undefined;
-      void load();
-    }, REFRESH_DELAY_MS);
-  }, () => void load());
+  const stopReloading = reloadOnLiveEvents((event) => event.type !== 'tick', () => void load());
   void load();
 
   return () => {
-    unsubscribe();
-    clearTimeout(refreshTimer);
+    stopReloading();
     latestRequest = Number.POSITIVE_INFINITY;
   };
 };

@@ -2,7 +2,7 @@ import type { CancelResponse, RunDetailResponse, RunEventJson } from '../../api-
 import { getJson, postJson } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatDuration, formatTime } from '../format.js';
-import { subscribeToLiveEvents } from '../live-events.js';
+import { reloadOnLiveEvents } from '../live-events.js';
 import { assetPath, type Page } from '../router.js';
 import { dataTable } from '../widgets/data-table.js';
 import { errorBox } from '../widgets/error-box.js';
@@ -11,7 +11,6 @@ import { stepTimeline } from '../widgets/step-timeline.js';
 
 const LIVE_STATUSES = new Set(['queued', 'started']);
 /** While a run is live, re-read it at most once per this (each step sends several events). */
-const REFRESH_DELAY_MS = 250;
 
 /**
  * One run: its steps on a timeline, the errors of failed steps, and its
@@ -22,7 +21,6 @@ export const runPage: Page = (container, params) => {
   const runId = params.id ?? '';
   const view = h('div', { class: 'page-narrow' }, h('p', { class: 'muted' }, 'Loading…'));
   replaceChildren(container, view);
-  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
   let fullId = runId;
 
   async function load(): Promise<void> {
@@ -86,19 +84,12 @@ export const runPage: Page = (container, params) => {
     );
   }
 
-  const unsubscribe = subscribeToLiveEvents((event) => {
+  const stopReloading = reloadOnLiveEvents((event) => {
     const eventRunId = event.type === 'run-started' || event.type === 'run-ended' ? event.run.runId : event.type === 'tick' ? undefined : event.runId;
-    if (eventRunId !== fullId || refreshTimer !== undefined) return;
-    refreshTimer = setTimeout(() => {
-      refreshTimer = undefined;
-      void load();
-    }, REFRESH_DELAY_MS);
+    return eventRunId === fullId;
   }, () => void load());
   void load();
-  return () => {
-    unsubscribe();
-    clearTimeout(refreshTimer);
-  };
+  return stopReloading;
 };
 
 function eventsTable(events: readonly RunEventJson[]): HTMLElement {

@@ -2,7 +2,7 @@ import type { RunJson, RunStatusWord, RunsResponse } from '../../api-types.js';
 import { getJson } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { formatDuration, formatTime } from '../format.js';
-import { subscribeToLiveEvents } from '../live-events.js';
+import { reloadOnLiveEvents } from '../live-events.js';
 import { runPath, type Page } from '../router.js';
 import { dataTable } from '../widgets/data-table.js';
 import { errorBox } from '../widgets/error-box.js';
@@ -33,11 +33,9 @@ export const runsPage: Page = (container) => {
     }
   }
 
-  const unsubscribe = subscribeToLiveEvents((event) => {
-    if (event.type === 'run-started' || event.type === 'run-ended') void load();
-  }, () => void load());
+  const stopReloading = reloadOnLiveEvents((event) => event.type === 'run-started' || event.type === 'run-ended', () => void load());
   void load();
-  return unsubscribe;
+  return stopReloading;
 };
 
 function runsTable(runs: readonly RunJson[]): HTMLElement {
