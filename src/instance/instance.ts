@@ -13,7 +13,6 @@ import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-sele
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
 import type { AutomationStatus } from '../core/schedule.js';
-import type { CancelRequest } from '../work-pool/cancel-run.js';
 import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunStatus, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
 import type { AssetActivity } from './asset-activity.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
@@ -267,12 +266,13 @@ export class Instance {
 
   /**
    * Asks the run `wanted` names to stop, wherever it runs (see
-   * `requestCancel`): throws `STRATA_RUN_ENDED` when it has ended.
+   * `requestCancel`): a queued run is `canceled` at once, a started one has
+   * the request `requested`; throws `STRATA_RUN_ENDED` when it has ended.
    */
-  async cancel(wanted: string): Promise<{ readonly run: RunRecord; readonly request: CancelRequest }> {
+  async cancel(wanted: string): Promise<{ readonly run: RunRecord; readonly outcome: 'canceled' | 'requested' }> {
     const run = await this.findRun(wanted);
-    const { requestCancel } = await import('../work-pool/cancel-run.js');
-    return { run, request: await requestCancel(await this.storage(), run) };
+    const { requestCancel } = await import('../execution/cancel-run.js');
+    return { run, outcome: await requestCancel(await this.storage(), run) };
   }
 
   /** The steps in flight and the last failures of the newest `runs` runs (see `readAssetActivity`). */

@@ -1,9 +1,8 @@
 import { UsageError } from '../../core/errors.js';
-import { awaitRunEnd, requestCancel } from '../../work-pool/cancel-run.js';
+import { awaitRunEnd } from '../../execution/cancel-run.js';
 import { openCommandInstance } from '../command-instance.js';
 import { type Command, EXIT } from '../command.js';
 import { parseDuration } from '../../core/duration.js';
-import { findRun } from '../find-run.js';
 import { stringFlag } from '../parse-args.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 
@@ -32,9 +31,8 @@ export const cancelCommand: Command = {
     const instance = await openCommandInstance(io);
     try {
       checkDefinitionsFlag(args, instance);
+      const { run } = await instance.cancel(wanted);
       const storage = await instance.storage();
-      const run = await findRun(storage, wanted);
-      await requestCancel(storage, run);
       if (waitMs === 0) {
         io.stdout.write(`Asked run ${run.runId} to cancel.\n`);
         return EXIT.ok;

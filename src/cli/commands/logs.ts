@@ -2,7 +2,6 @@ import { UsageError } from '../../core/errors.js';
 import type { RunRecord, StoredRunEvent } from '../../storage/instance-storage.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
-import { findRun } from '../find-run.js';
 import { formatDuration, formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -32,9 +31,8 @@ export const logsCommand: Command = {
     const instance = await openCommandInstance(io);
     try {
       checkDefinitionsFlag(args, instance);
-      const storage = await instance.storage();
-      const run = await findRun(storage, wanted);
-      const events = await storage.runEvents(run.runId);
+      const run = await instance.findRun(wanted);
+      const events = await instance.runEvents(run.runId);
       const counts = countAssetActions(events);
       if (booleanFlag(args, 'json')) {
         writeJson(io, {

@@ -1,17 +1,9 @@
 import { hostname } from 'node:os';
 import { StrataError } from '../core/errors.js';
-import { abortableSleep } from '../execution/abortable-sleep.js';
 import type { InstanceStorage, RunRecord, RunStatus } from '../storage/instance-storage.js';
+import { abortableSleep } from './abortable-sleep.js';
 
 const POLL_MS = 250;
-
-/** How a cancellation reached the run. */
-export interface CancelRequest {
-  /** The request is recorded in the instance, where the run's coordinator reads it within a second (a queued run is canceled at once). */
-  readonly recorded: boolean;
-  /** The run was aborted in this process directly (a run this process runs itself). */
-  readonly signaled: boolean;
-}
 
 /**
  * Asks a run to cancel, from any process on any host: the request is recorded
@@ -19,15 +11,15 @@ export interface CancelRequest {
  * started run's coordinator reads the request within a second, whatever its
  * executor: no new step starts, each running step's `AbortSignal` fires (on
  * whichever worker of the work pool holds it), and the run records itself
- * `canceled`. Throws when the run has ended.
+ * `canceled`. Returns which of the two happened; throws when the run has ended.
  */
-export async function requestCancel(storage: InstanceStorage, run: RunRecord): Promise<CancelRequest> {
+export async function requestCancel(storage: InstanceStorage, run: RunRecord): Promise<'canceled' | 'requested'> {
   const result = await storage.requestRunCancel({ runId: run.runId, requestedBy: `${hostname()}:${process.pid}`, at: new Date() });
   if (result === 'ended' || result === 'unknown') {
     const status = result === 'ended' ? ((await storage.getRun(run.runId))?.status ?? run.status) : 'deleted';
     throw new StrataError('STRATA_RUN_ENDED', `Run ${run.runId} has already ended (${status}): there is nothing to cancel.`, { hint: '`assets runs --status started` lists the runs still going.' });
   }
-  return { recorded: true, signaled: false };
+  return result;
 }
 
 /** Waits until the run is neither queued nor started, for up to `timeoutMs`; returns its status then. */
