@@ -107,7 +107,8 @@ describe('the asset page', () => {
     expect(await page.locator('svg.chart polyline.rows-line').count()).toBe(1);
     expect(await page.locator('h2:has-text("History") ~ table tbody tr').count()).toBe(2);
     expect(await page.locator('td code', { hasText: 'avg_words_per_post' }).count()).toBe(1);
-    expect(await page.locator('.table-scroll tbody tr').count()).toBe(5);
+    // The preview is read after the page's facts: wait for its rows rather than count them at once.
+    await expect.poll(() => page.locator('.table-scroll tbody tr').count()).toBe(5);
     await saveScreenshot(page, 'asset-top-authors');
   });
 });
