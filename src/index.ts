@@ -36,7 +36,8 @@ export {
   UnknownAssetError,
   UsageError,
 } from './core/errors.js';
-export type { IOManager, IOManagerVisibility, OutputMetadata, StoreResult, StoredAsset } from './core/io-manager.js';
+export type { IOManager, IOManagerVisibility, OutputMetadata, ScanOptions, StoreResult, StoredAsset } from './core/io-manager.js';
+export { scanStored } from './core/io-manager.js';
 export { resource } from './core/resource.js';
 export type { ConfigOf, EnvVariables, ResourceConfigSchema, ResourceContext, ResourceDefinition, ResourceSpec } from './core/resource.js';
 export { configFromEnv } from './core/resource-config.js';

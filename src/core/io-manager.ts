@@ -34,6 +34,19 @@ export interface StoreResult {
   readonly metadata: OutputMetadata;
 }
 
+/** Options of `IOManager.scan` and `scanStored`. */
+export interface ScanOptions {
+  /** Stop after this many rows (a non-negative integer); default: every row. */
+  readonly limit?: number;
+}
+
+/**
+ * How many rows a scan yields at once: enough that the cost of a batch (an
+ * await, an array) vanishes next to its rows, few enough that a scan holds
+ * little memory and a small `limit` reads little.
+ */
+export const SCAN_BATCH_ROWS = 4096;
+
 /** Who can load what an IO manager stores: see `IOManager.visibility`. From the narrowest to the widest. */
 export type IOManagerVisibility = 'process' | 'host' | 'cluster';
 
@@ -53,6 +66,9 @@ export function visibilityOf(manager: IOManager): IOManagerVisibility {
  * - `store` replaces the previous table atomically: a crash leaves the old
  *   table or the new one, never a mix;
  * - `load` returns the columns of `asset.columns`, coerced to their kinds;
+ * - `scan`, when there is one, yields the rows `load` would return, in the
+ *   same order, in batches, and fails as `load` fails (the error surfaces on
+ *   the first batch asked for);
  * - `dataVersion` is the version `store` returned for what is stored now
  *   (recomputed from the stored content unless `recorded` proves it
  *   unchanged), or `undefined` when nothing is stored.
@@ -79,6 +95,14 @@ export interface IOManager {
   store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult>;
   load(asset: StoredAsset): Promise<Table<Row>>;
   /**
+   * The stored rows, in stored order, in batches (of about `SCAN_BATCH_ROWS`),
+   * coerced to `asset.columns` exactly as `load` coerces them, reading only as
+   * far as the rows asked for: with `limit`, it stops there and releases its
+   * file or connection at once, as it does when the caller stops iterating
+   * early. Optional: callers use `scanStored`, which falls back to `load`.
+   */
+  scan?(asset: StoredAsset, options?: ScanOptions): AsyncIterable<readonly Row[]>;
+  /**
    * `recorded`, when given, is what the last materialization recorded. An IO
    * manager may answer from it without reading the content when the stored
    * object provably has not changed since (the CSV manager: same size and
@@ -87,4 +111,44 @@ export interface IOManager {
   dataVersion(asset: StoredAsset, recorded?: RecordedOutput): Promise<string | undefined>;
   /** Removes the stored table; returns whether there was one. */
   delete(asset: StoredAsset): Promise<boolean>;
+}
+
+/**
+ * The stored rows of `asset`, in batches: through `manager.scan` when it has
+ * one, else from `load` (the whole table read, then handed out in batches),
+ * so callers never branch on the IO manager. A never-stored asset fails as
+ * `load` fails, on the first batch.
+ *
+ * @example
+ * for await (const batch of scanStored(io, asset, { limit: 20 })) for (const row of batch) print(row);
+ */
+export function scanStored(manager: IOManager, asset: StoredAsset, options: ScanOptions = {}): AsyncIterable<readonly Row[]> {
+  const limit = scanLimit(options);
+  if (manager.scan !== undefined) return manager.scan(asset, options);
+  return (async function* () {
+    yield* tableBatches(await manager.load(asset), limit);
+  })();
+}
+
+/**
+ * The `limit` of scan options as a number (`Infinity` when there is none),
+ * for implementations of `scan`; throws a RangeError for anything but a
+ * non-negative integer, which a caller must never pass (and a SQL
+ * implementation must never put in a statement).
+ */
+export function scanLimit(options: ScanOptions | undefined): number {
+  const limit = options?.limit;
+  if (limit === undefined) return Number.POSITIVE_INFINITY;
+  if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`scan: limit must be a non-negative integer, got ${String(limit)}`);
+  return limit;
+}
+
+/** The first `limit` rows of a table as row objects, in batches of `SCAN_BATCH_ROWS`: a scan of a table already in memory. */
+export function* tableBatches(table: Table<Row>, limit: number): Generator<Row[]> {
+  const end = Math.min(limit, table.numRows);
+  for (let start = 0; start < end; start += SCAN_BATCH_ROWS) {
+    const batch: Row[] = [];
+    for (let index = start; index < Math.min(start + SCAN_BATCH_ROWS, end); index++) batch.push(table.row(index));
+    yield batch;
+  }
 }
