@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
-import type { InstanceStorage, QueuedRun, QueuedRunRequest, RunRecord } from '../storage/instance-storage.js';
+import type { InstanceStorage, QueuedRun, QueuedRunRequest, RunRecord, RunTags } from '../storage/instance-storage.js';
 import { describeError } from './describe-error.js';
 import { describeSelection } from './describe-selection.js';
 import type { MaterializeOptions } from './materialize.js';
@@ -20,6 +20,10 @@ import type { MaterializeResult } from './run-result.js';
 export interface EnqueueRequest extends QueuedRunRequest {
   /** Recorded with the run: `cli` (default), `schedule:<name>`, `sensor:<name>`. */
   readonly trigger?: string | undefined;
+  /** Recorded with the run (see `RunRecord.tags`). */
+  readonly tags?: RunTags | undefined;
+  /** The run this one re-executes (see `RunRecord.parentRunId`). */
+  readonly parentRunId?: string | undefined;
   /** When it is queued; default now. */
   readonly now?: Date | undefined;
 }
@@ -38,7 +42,7 @@ export interface EnqueueRequest extends QueuedRunRequest {
  * console.log(`queued ${run.runId}`);
  */
 export async function enqueueRun(storage: InstanceStorage, request: EnqueueRequest): Promise<RunRecord> {
-  const { trigger, now, ...stored } = request;
+  const { trigger, now, tags, parentRunId, ...stored } = request;
   if (stored.job !== undefined && (stored.select !== undefined || stored.exclude !== undefined || stored.force !== undefined || stored.refresh !== undefined)) {
     throw new UsageError(`A queued run of job "${stored.job}" takes its selection and force from the job.`, {
       hint: 'Queue the job alone, or a selection (select, exclude, force, refresh) without a job.',
@@ -53,6 +57,9 @@ export async function enqueueRun(storage: InstanceStorage, request: EnqueueReque
     endedAt: null,
     pid: process.pid,
     hostname: hostname(),
+    tags: tags ?? {},
+    parentRunId: parentRunId ?? null,
+    request: stored,
   };
   await storage.enqueueRun(run, stored);
   return run;

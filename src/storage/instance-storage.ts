@@ -22,6 +22,23 @@ export type FinalRunStatus = Exclude<RunStatus, 'queued' | 'started'>;
 /** JSON objects stored with events and materializations (log data, IO manager metadata). */
 const jsonObjectSchema = z.record(z.string(), z.unknown());
 
+/** Run tags: a key is a non-empty string without `=` (it separates key and value on the command line); a value is any string. */
+export const runTagsSchema = z.record(z.string().min(1).regex(/^[^=]+$/, 'a tag key cannot contain "="'), z.string());
+export type RunTags = z.infer<typeof runTagsSchema>;
+
+/**
+ * What a run is asked to run: a job (its selection and force as the
+ * definitions say when it starts), or a selection with the planner's options.
+ */
+export const runRequestSchema = z.object({
+  job: z.string().min(1).optional(),
+  select: z.string().optional(),
+  exclude: z.string().optional(),
+  force: z.boolean().optional(),
+  refresh: z.string().optional(),
+});
+export type RunRequest = z.infer<typeof runRequestSchema>;
+
 export const runRecordSchema = z.object({
   runId: z.string().min(1),
   status: runStatusSchema,
@@ -39,8 +56,30 @@ export const runRecordSchema = z.object({
    */
   pid: z.int().nonnegative().nullable(),
   hostname: z.string().nullable(),
+  /**
+   * Labels given to the run (`assets materialize --tag team=growth`, a
+   * schedule's or sensor's `tags`), for finding it again (`listRuns({ tags })`).
+   * Nothing plans by them. `{}` for runs recorded before schema version 9.
+   */
+  tags: runTagsSchema,
+  /** The run this one re-executes (`--from-failure`, `assets rerun`); `null` for a first execution. */
+  parentRunId: z.string().min(1).nullable(),
+  /**
+   * What the run was asked to run, so it can be run again (`assets rerun`):
+   * its job, or its selection with the planner's options. `null` for runs
+   * recorded before schema version 9, which kept only `selection`.
+   */
+  request: runRequestSchema.nullable(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
+
+/** A run as it is given to storage: `tags`, `parentRunId` and `request` may be left out (`{}`, `null`, `null`). */
+export const newRunRecordSchema = runRecordSchema.extend({
+  tags: runTagsSchema.default({}),
+  parentRunId: runRecordSchema.shape.parentRunId.default(null),
+  request: runRecordSchema.shape.request.default(null),
+});
+export type NewRunRecord = z.input<typeof newRunRecordSchema>;
 export type RunTrigger = RunRecord['trigger'];
 
 export const runEventTypeSchema = z.enum([
@@ -176,18 +215,10 @@ export const assetLeaseSchema = z.object({
 export type AssetLease = z.infer<typeof assetLeaseSchema>;
 
 /**
- * What a queued run is started from once the daemon dequeues it: a job (its
- * selection and force as the definitions say then), or a selection with the
- * planner's options. Tags are kept for the run's readers; nothing plans by them.
+ * What a queued run is started from once the daemon dequeues it: its request
+ * (the run's tags are on its record).
  */
-export const queuedRunRequestSchema = z.object({
-  job: z.string().min(1).optional(),
-  select: z.string().optional(),
-  exclude: z.string().optional(),
-  force: z.boolean().optional(),
-  refresh: z.string().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
-});
+export const queuedRunRequestSchema = runRequestSchema;
 export type QueuedRunRequest = z.infer<typeof queuedRunRequestSchema>;
 
 /** A run waiting in the queue, with what it is started from. */
@@ -306,12 +337,16 @@ export interface WriteBatch {
  * database cannot be reached: retryable) and `STRATA_STORAGE_READ`.
  */
 export interface InstanceStorage {
-  createRun(run: RunRecord): Promise<void>;
+  createRun(run: NewRunRecord): Promise<void>;
   /** Sets the final status and end time of a run created (or queued) before. */
   finishRun(runId: string, status: FinalRunStatus, endedAt: Date): Promise<void>;
   getRun(runId: string): Promise<RunRecord | undefined>;
-  /** Newest first: by `startedAt`, then by creation order for runs that started in the same millisecond. */
-  listRuns(options?: { readonly limit?: number; readonly status?: RunStatus }): Promise<RunRecord[]>;
+  /**
+   * Newest first: by `startedAt`, then by creation order for runs that started
+   * in the same millisecond. `tags`: only runs that carry every one of them
+   * (same key, same value); `limit` counts the runs that match.
+   */
+  listRuns(options?: { readonly limit?: number; readonly status?: RunStatus; readonly tags?: RunTags }): Promise<RunRecord[]>;
   /** The run `listRuns` would list first. */
   latestRun(): Promise<RunRecord | undefined>;
   /** Every run with that status, newest first (`started` ones are the candidates for crash detection). */
@@ -322,8 +357,15 @@ export interface InstanceStorage {
    * none. Every record must name a run created before.
    */
   write(batch: WriteBatch): Promise<void>;
-  /** The events of a run in `seq` order; empty for an unknown run. */
-  runEvents(runId: string): Promise<StoredRunEvent[]>;
+  /**
+   * The events of a run in `seq` order; empty for an unknown run. `afterSeq`:
+   * only those with a greater `seq`, for a reader that follows a run as it is
+   * recorded (`assets logs -f`). Hazard: on a backend several processes write
+   * at once (Postgres), a `seq` is taken at insert and becomes visible at
+   * commit, so a batch committed late can appear below a `seq` already read;
+   * a follower reads the whole run once more when it ends.
+   */
+  runEvents(runId: string, options?: { readonly afterSeq?: number }): Promise<StoredRunEvent[]>;
   /**
    * The latest materialization of each asset (of `assetKeys` only, when given),
    * keyed and iterated in asset key order. Assets never materialized are absent.
@@ -385,11 +427,12 @@ export interface InstanceStorage {
   /**
    * Records a run with status `queued` and what it is to be started from, in
    * one transaction. `run.startedAt` is when it was queued; `pid` and
-   * `hostname` are those of whoever queued it (the claim replaces them).
+   * `hostname` are those of whoever queued it (the claim replaces them); its
+   * `request` is recorded as `request`, whatever the run says.
    * Throws `STRATA_STORAGE_INVALID_RECORD` for a run whose status is not
    * `queued`, and `STRATA_STORAGE_DUPLICATE_RUN`.
    */
-  enqueueRun(run: RunRecord, request: QueuedRunRequest): Promise<void>;
+  enqueueRun(run: NewRunRecord, request: QueuedRunRequest): Promise<void>;
   /** The runs still `queued`, oldest first (insertion order): the order the daemon starts them in. */
   queuedRuns(): Promise<QueuedRun[]>;
   /**

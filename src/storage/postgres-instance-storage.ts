@@ -28,7 +28,9 @@ import {
   type RunEvent,
   runEventSchema,
   type RunRecord,
-  runRecordSchema,
+  type NewRunRecord,
+  newRunRecordSchema,
+  type RunTags,
   type StoredRunEvent,
   type StoredTick,
   type TickRecord,
@@ -46,12 +48,15 @@ import {
   quoteList,
   rowId,
   runEndSchema,
+  runJsonColumns,
   storedRowSchemas,
   toJson,
+  validAfterSeq,
   validCancelRequest,
   validPoolLimit,
   validQueuedRun,
   validRecord,
+  validTagFilter,
 } from './stored-records.js';
 
 /** Where `PostgresInstanceStorage.open` finds the instance. */
@@ -179,18 +184,24 @@ export class PostgresInstanceStorage implements InstanceStorage {
     this.#t = Object.fromEntries(TABLES.map((table) => [table, `${quoted}.${table}`])) as Record<TableName, string>;
   }
 
-  async createRun(run: RunRecord): Promise<void> {
-    const valid = validRecord(runRecordSchema, run, `run "${run.runId}"`);
+  async createRun(run: NewRunRecord): Promise<void> {
+    const valid = validRecord(newRunRecordSchema, run, `run "${run.runId}"`);
     try {
-      await this.#pool.query(
-        `INSERT INTO ${this.#t.runs} (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [valid.runId, valid.status, valid.selection, valid.trigger, valid.startedAt, valid.endedAt, valid.pid, valid.hostname],
-      );
+      await this.#pool.query(...this.#insertRun(valid));
     } catch (error) {
       if (sqlState(error) === UNIQUE_VIOLATION) throw duplicateRun(run.runId, this.location, error);
       throw this.#failure(error, 'write');
     }
+  }
+
+  /** The statement and parameters that insert a run checked against its schema. */
+  #insertRun(run: RunRecord): [string, unknown[]] {
+    const { tags, request } = runJsonColumns(run);
+    return [
+      `INSERT INTO ${this.#t.runs} (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname, tags, parent_run_id, request)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::json, $10, $11::json)`,
+      [run.runId, run.status, run.selection, run.trigger, run.startedAt, run.endedAt, run.pid, run.hostname, tags, run.parentRunId, request],
+    ];
   }
 
   async finishRun(runId: string, status: FinalRunStatus, endedAt: Date): Promise<void> {
@@ -209,11 +220,19 @@ export class PostgresInstanceStorage implements InstanceStorage {
     return rows[0] === undefined ? undefined : this.#readRow(runRow, rows[0], 'runs');
   }
 
-  async listRuns(options: { readonly limit?: number; readonly status?: RunRecord['status'] } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { readonly limit?: number; readonly status?: RunRecord['status']; readonly tags?: RunTags } = {}): Promise<RunRecord[]> {
     const limit = sqlLimit(options.limit);
+    const tags = validTagFilter(options.tags);
     // LIMIT NULL is no limit.
     const { rows } =
-      options.status === undefined
+      tags !== undefined
+        ? await this.#run(
+            'read',
+            `SELECT * FROM ${this.#t.runs} WHERE ($1::text IS NULL OR status = $1) AND tags::jsonb @> $2::jsonb
+             ORDER BY started_at DESC, id DESC LIMIT $3`,
+            [options.status ?? null, tags, limit],
+          )
+        : options.status === undefined
         ? await this.#run('read', `SELECT * FROM ${this.#t.runs} ORDER BY started_at DESC, id DESC LIMIT $1`, [limit])
         : await this.#run('read', `SELECT * FROM ${this.#t.runs} WHERE status = $1 ORDER BY started_at DESC, id DESC LIMIT $2`, [
             options.status,
@@ -305,8 +324,8 @@ export class PostgresInstanceStorage implements InstanceStorage {
     }
   }
 
-  async runEvents(runId: string): Promise<StoredRunEvent[]> {
-    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.events} WHERE run_id = $1 ORDER BY seq`, [runId]);
+  async runEvents(runId: string, options: { readonly afterSeq?: number } = {}): Promise<StoredRunEvent[]> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.events} WHERE run_id = $1 AND seq > $2 ORDER BY seq`, [runId, validAfterSeq(options.afterSeq)]);
     return rows.map((row) => this.#readRow(eventRow, row, 'events'));
   }
 
@@ -545,15 +564,11 @@ export class PostgresInstanceStorage implements InstanceStorage {
     await this.#run('write', `DELETE FROM ${this.#t.asset_leases} WHERE run_id = $1`, [runId]);
   }
 
-  async enqueueRun(run: RunRecord, request: QueuedRunRequest): Promise<void> {
+  async enqueueRun(run: NewRunRecord, request: QueuedRunRequest): Promise<void> {
     const valid = validQueuedRun(run, request);
     try {
       await this.#transaction(async (client) => {
-        await client.query(
-          `INSERT INTO ${this.#t.runs} (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname)
-           VALUES ($1, $2, $3, $4, $5, NULL, $6, $7)`,
-          [valid.run.runId, valid.run.status, valid.run.selection, valid.run.trigger, valid.run.startedAt, valid.run.pid, valid.run.hostname],
-        );
+        await client.query(...this.#insertRun(valid.run));
         await client.query(`INSERT INTO ${this.#t.queued_runs} (run_id, request) VALUES ($1, $2::json)`, [valid.run.runId, JSON.stringify(valid.request)]);
       });
     } catch (error) {
@@ -565,7 +580,7 @@ export class PostgresInstanceStorage implements InstanceStorage {
   async queuedRuns(): Promise<QueuedRun[]> {
     const { rows } = await this.#run(
       'read',
-      `SELECT runs.*, queued_runs.request FROM ${this.#t.runs} AS runs JOIN ${this.#t.queued_runs} AS queued_runs ON queued_runs.run_id = runs.run_id
+      `SELECT runs.*, queued_runs.request AS queued_request FROM ${this.#t.runs} AS runs JOIN ${this.#t.queued_runs} AS queued_runs ON queued_runs.run_id = runs.run_id
        WHERE runs.status = 'queued' ORDER BY runs.id`,
     );
     return rows.map((row) => ({ run: this.#readRow(runRow, row, 'runs'), request: this.#readRow(queuedRequestRow, row, 'queued_runs') }));

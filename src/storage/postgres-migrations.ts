@@ -199,6 +199,24 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'run tags, the run a run re-executes, and what each run was asked to run',
+    sql: `
+      -- tags: a JSON object of string values ('{}': none); listRuns filters
+      -- with jsonb containment, a scan: the runs of one instance are few enough.
+      ALTER TABLE runs ADD COLUMN tags json NOT NULL DEFAULT '{}';
+      -- Not a foreign key: pruning may delete the parent and keep the child.
+      ALTER TABLE runs ADD COLUMN parent_run_id text;
+      -- The request (job, or select/exclude/force/refresh); NULL for runs
+      -- recorded before, which kept only the selection as text.
+      ALTER TABLE runs ADD COLUMN request json;
+      -- A queued run's request is the run's request; tags it carried move to the run.
+      UPDATE runs SET request = (queued_runs.request::jsonb - 'tags')::json,
+        tags = CASE WHEN json_typeof(queued_runs.request -> 'tags') = 'object' THEN queued_runs.request -> 'tags' ELSE '{}' END
+      FROM queued_runs WHERE queued_runs.run_id = runs.run_id;
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

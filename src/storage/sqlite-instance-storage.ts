@@ -31,8 +31,10 @@ import {
   type RunCancelResult,
   type RunEvent,
   runEventSchema,
+  type NewRunRecord,
   type RunRecord,
-  runRecordSchema,
+  newRunRecordSchema,
+  type RunTags,
   type StoredRunEvent,
   type StoredTick,
   type TickRecord,
@@ -50,12 +52,15 @@ import {
   quoteList,
   rowId,
   runEndSchema,
+  runJsonColumns,
   storedRowSchemas,
   toJson,
   validCancelRequest,
+  validAfterSeq,
   validPoolLimit,
   validQueuedRun,
   validRecord,
+  validTagFilter,
 } from './stored-records.js';
 
 /** Where `SqliteInstanceStorage.open` finds the database: `<home>/strata.db`, or a private in-memory one. */
@@ -99,6 +104,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #existingRuns: Database.Statement;
   readonly #listRuns: Database.Statement;
   readonly #listRunsWithStatus: Database.Statement;
+  readonly #listRunsWithTags: Database.Statement;
   readonly #insertEvent: Database.Statement;
   readonly #insertMaterialization: Database.Statement;
   readonly #runEvents: Database.Statement;
@@ -127,7 +133,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #releaseLease: Database.Statement;
   readonly #releaseLeases: Database.Statement;
   readonly #pruneRuns: Database.Transaction<(olderThan: number) => PruneResult>;
-  readonly #enqueueRun: Database.Transaction<(run: Record<string, unknown>, request: string) => void>;
+  readonly #enqueueRun: Database.Transaction<(run: Record<string, unknown>) => void>;
   readonly #queuedRuns: Database.Statement;
   readonly #claimQueuedRun: Database.Transaction<(claim: ClaimQueuedRunRequest) => ClaimQueuedRunResult>;
   readonly #requestRunCancel: Database.Transaction<(request: RunCancelRequest, runEnd: EventParams) => RunCancelResult>;
@@ -177,8 +183,8 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#db = db;
     this.location = location;
     this.#insertRun = db.prepare(
-      `INSERT INTO runs (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname)
-       VALUES (@runId, @status, @selection, @trigger, @startedAt, @endedAt, @pid, @hostname)`,
+      `INSERT INTO runs (run_id, status, selection, triggered_by, started_at, ended_at, pid, hostname, tags, parent_run_id, request)
+       VALUES (@runId, @status, @selection, @trigger, @startedAt, @endedAt, @pid, @hostname, @tags, @parentRunId, @request)`,
     );
     this.#finishRun = db.prepare('UPDATE runs SET status = @status, ended_at = @endedAt WHERE run_id = @runId');
     this.#getRun = db.prepare('SELECT * FROM runs WHERE run_id = ?');
@@ -190,6 +196,13 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#listRuns = db.prepare('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?');
     this.#listRunsWithStatus = db.prepare(
       'SELECT * FROM runs WHERE status = ? ORDER BY started_at DESC, id DESC LIMIT ?',
+    );
+    // Every wanted tag (a JSON object) must be among the run's: no wanted tag is missing.
+    this.#listRunsWithTags = db.prepare(
+      `SELECT * FROM runs WHERE (@status IS NULL OR status = @status)
+         AND NOT EXISTS (SELECT 1 FROM json_each(@tags) AS wanted
+           WHERE NOT EXISTS (SELECT 1 FROM json_each(runs.tags) AS tag WHERE tag.key = wanted.key AND tag.value = wanted.value))
+       ORDER BY started_at DESC, id DESC LIMIT @limit`,
     );
     this.#insertEvent = db.prepare(
       `INSERT INTO events (run_id, time, type, asset_key, attempt, level, message, data)
@@ -206,7 +219,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#codeManifests = db.prepare('SELECT * FROM code_manifests WHERE code_version IN (SELECT value FROM json_each(?)) ORDER BY code_version');
     this.#insertProperty = db.prepare('INSERT OR IGNORE INTO instance_properties (name, value) VALUES (?, ?)');
     this.#getProperty = db.prepare('SELECT value FROM instance_properties WHERE name = ?').pluck();
-    this.#runEvents = db.prepare('SELECT * FROM events WHERE run_id = ? ORDER BY seq');
+    this.#runEvents = db.prepare('SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq');
     // Latest = highest id (insertion order), never the largest timestamp.
     this.#latestMaterializations = db.prepare(
       `SELECT * FROM materializations
@@ -326,12 +339,12 @@ export class SqliteInstanceStorage implements InstanceStorage {
     });
 
     const insertRequest = db.prepare('INSERT INTO queued_runs (run_id, request) VALUES (?, ?)');
-    this.#enqueueRun = db.transaction((run: Record<string, unknown>, request: string) => {
+    this.#enqueueRun = db.transaction((run: Record<string, unknown>) => {
       this.#insertRun.run(run);
-      insertRequest.run(run['runId'], request);
+      insertRequest.run(run['runId'], run['request']);
     });
     this.#queuedRuns = db.prepare(
-      `SELECT runs.*, queued_runs.request FROM runs JOIN queued_runs ON queued_runs.run_id = runs.run_id
+      `SELECT runs.*, queued_runs.request AS queued_request FROM runs JOIN queued_runs ON queued_runs.run_id = runs.run_id
        WHERE runs.status = 'queued' ORDER BY runs.id`,
     );
     const countStarted = db.prepare("SELECT count(*) FROM runs WHERE status = 'started'").pluck();
@@ -397,14 +410,10 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#poolSlots = db.prepare('SELECT * FROM pool_slots WHERE expires_at > ? ORDER BY pool, acquired_at, run_id, asset_key');
   }
 
-  async createRun(run: RunRecord): Promise<void> {
-    const valid = validRecord(runRecordSchema, run, `run "${run.runId}"`);
+  async createRun(run: NewRunRecord): Promise<void> {
+    const valid = validRecord(newRunRecordSchema, run, `run "${run.runId}"`);
     try {
-      this.#insertRun.run({
-        ...valid,
-        startedAt: valid.startedAt.getTime(),
-        endedAt: valid.endedAt?.getTime() ?? null,
-      });
+      this.#insertRun.run(runParams(valid));
     } catch (error) {
       if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') throw duplicateRun(run.runId, this.location, error);
       throw this.#writeError(error);
@@ -428,12 +437,15 @@ export class SqliteInstanceStorage implements InstanceStorage {
     return row === undefined ? undefined : this.#readRow(runRow, row, 'runs');
   }
 
-  async listRuns(options: { readonly limit?: number; readonly status?: RunRecord['status'] } = {}): Promise<RunRecord[]> {
+  async listRuns(options: { readonly limit?: number; readonly status?: RunRecord['status']; readonly tags?: RunTags } = {}): Promise<RunRecord[]> {
     const limit = sqlLimit(options.limit);
+    const tags = validTagFilter(options.tags);
     const rows =
-      options.status === undefined
-        ? this.#listRuns.all(limit)
-        : this.#listRunsWithStatus.all(options.status, limit);
+      tags !== undefined
+        ? this.#listRunsWithTags.all({ status: options.status ?? null, tags, limit })
+        : options.status === undefined
+          ? this.#listRuns.all(limit)
+          : this.#listRunsWithStatus.all(options.status, limit);
     return rows.map((row) => this.#readRow(runRow, row, 'runs'));
   }
 
@@ -474,8 +486,8 @@ export class SqliteInstanceStorage implements InstanceStorage {
     }
   }
 
-  async runEvents(runId: string): Promise<StoredRunEvent[]> {
-    return this.#runEvents.all(runId).map((row) => this.#readRow(eventRow, row, 'events'));
+  async runEvents(runId: string, options: { readonly afterSeq?: number } = {}): Promise<StoredRunEvent[]> {
+    return this.#runEvents.all(runId, validAfterSeq(options.afterSeq)).map((row) => this.#readRow(eventRow, row, 'events'));
   }
 
   async latestMaterializations(assetKeys?: readonly string[]): Promise<Map<string, MaterializationRecord>> {
@@ -644,7 +656,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
   async enqueueRun(run: RunRecord, request: QueuedRunRequest): Promise<void> {
     const valid = validQueuedRun(run, request);
     try {
-      this.#enqueueRun.immediate({ ...valid.run, startedAt: valid.run.startedAt.getTime(), endedAt: null }, JSON.stringify(valid.request));
+      this.#enqueueRun.immediate(runParams(valid.run));
     } catch (error) {
       if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE' || sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
         throw duplicateRun(run.runId, this.location, error);
@@ -796,6 +808,11 @@ function instigatorParams(state: InstigatorState) {
     startedAt: valid.startedAt?.getTime() ?? null,
     lastTickAt: valid.lastTickAt?.getTime() ?? null,
   };
+}
+
+/** A run checked against its schema, as the columns of `runs` hold it. */
+function runParams(run: RunRecord) {
+  return { ...run, ...runJsonColumns(run), startedAt: run.startedAt.getTime(), endedAt: run.endedAt?.getTime() ?? null };
 }
 
 function eventParams(event: RunEvent, index: number) {

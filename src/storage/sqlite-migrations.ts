@@ -218,6 +218,25 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    description: 'run tags, the run a run re-executes, and what each run was asked to run',
+    sql: `
+      -- tags: a JSON object of string values ('{}': none). Filtering by tag
+      -- reads it with json_each: the runs of one instance are few enough for a scan.
+      ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '{}';
+      -- Not a foreign key: pruning may delete the parent and keep the child.
+      ALTER TABLE runs ADD COLUMN parent_run_id TEXT;
+      -- The request (JSON: job, or select/exclude/force/refresh); NULL for runs
+      -- recorded before, which kept only the selection as text.
+      ALTER TABLE runs ADD COLUMN request TEXT;
+      -- A queued run's request is the run's request.
+      UPDATE runs SET request = (SELECT json_remove(request, '$.tags') FROM queued_runs WHERE queued_runs.run_id = runs.run_id),
+        tags = COALESCE((SELECT json_extract(request, '$.tags') FROM queued_runs
+          WHERE queued_runs.run_id = runs.run_id AND json_type(request, '$.tags') = 'object'), '{}')
+      WHERE run_id IN (SELECT run_id FROM queued_runs);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

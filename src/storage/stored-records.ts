@@ -6,6 +6,7 @@ import {
   instigatorStateSchema,
   materializationRecordSchema,
   poolSlotSchema,
+  type NewRunRecord,
   type QueuedRunRequest,
   queuedRunRequestSchema,
   type RunCancelRequest,
@@ -13,8 +14,12 @@ import {
   type RunEvent,
   runEventSchema,
   type RunRecord,
+  newRunRecordSchema,
   runRecordSchema,
+  type RunTags,
+  runRequestSchema,
   runStatusSchema,
+  runTagsSchema,
   storedRunEventSchema,
   storedTickSchema,
   tickRecordSchema,
@@ -51,15 +56,43 @@ export function duplicateRun(runId: string, location: string, cause: unknown): S
 }
 
 /** A run to queue and its request, checked: the run must be `queued`. */
-export function validQueuedRun(run: RunRecord, request: QueuedRunRequest): { run: RunRecord; request: QueuedRunRequest } {
+export function validQueuedRun(run: NewRunRecord, request: QueuedRunRequest): { run: RunRecord; request: QueuedRunRequest } {
   const what = `queued run "${run.runId}"`;
-  const valid = validRecord(runRecordSchema, run, what);
+  const valid = validRecord(newRunRecordSchema, { ...run, request }, what);
   if (valid.status !== 'queued') {
     throw new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: status must be "queued", got "${valid.status}". Nothing was written.`, {
       hint: 'Create runs that start at once with createRun; enqueueRun is for runs that wait in the queue.',
     });
   }
   return { run: valid, request: validRecord(queuedRunRequestSchema, request, `the request of ${what}`) };
+}
+
+/** The JSON columns of a run checked against its schema. */
+export function runJsonColumns(run: RunRecord): { tags: string; request: string | null } {
+  return { tags: JSON.stringify(run.tags), request: run.request === null ? null : JSON.stringify(run.request) };
+}
+
+/**
+ * The tags `listRuns` filters by, as one JSON object; `undefined` for none
+ * (every run matches). A bad one is a caller's mistake: `STRATA_STORAGE_INVALID_ARGUMENT`.
+ */
+export function validTagFilter(tags: RunTags | undefined): string | undefined {
+  if (tags === undefined || Object.keys(tags).length === 0) return undefined;
+  const parsed = runTagsSchema.safeParse(tags);
+  if (parsed.success) return JSON.stringify(parsed.data);
+  throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `Cannot filter runs by tags: ${describeIssues(parsed.error)}.`, {
+    hint: 'Pass tags as { key: "value" }, with non-empty keys without "=".',
+    cause: parsed.error,
+  });
+}
+
+/** `runEvents`' `afterSeq`: a non-negative integer, 0 (every event) when left out. */
+export function validAfterSeq(afterSeq: number | undefined): number {
+  if (afterSeq === undefined) return 0;
+  if (Number.isSafeInteger(afterSeq) && afterSeq >= 0) return afterSeq;
+  throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `afterSeq must be a non-negative integer, got ${afterSeq}.`, {
+    hint: 'Pass the seq of the last event read, or leave it out to read from the first.',
+  });
 }
 
 /** A cancellation request checked: a bad one is a caller's mistake, so `STRATA_STORAGE_INVALID_ARGUMENT`. */
@@ -174,6 +207,9 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
       ended_at: time.nullable(),
       pid: z.int().nullable(),
       hostname: z.string().nullable(),
+      tags: jsonText(runTagsSchema),
+      parent_run_id: z.string().nullable(),
+      request: jsonText(runRequestSchema).nullable(),
     })
     .transform((row) => ({
       runId: row.run_id,
@@ -184,6 +220,9 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
       endedAt: row.ended_at,
       pid: row.pid,
       hostname: row.hostname,
+      tags: row.tags,
+      parentRunId: row.parent_run_id,
+      request: row.request,
     }))
     .pipe(runRecordSchema);
   
@@ -328,8 +367,8 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
     }))
     .pipe(poolSlotSchema);
 
-  /** The `request` column of a run joined with its `queued_runs` row; `runRow` reads the rest of it. */
-  const queuedRequestRow = z.object({ request: jsonText(queuedRunRequestSchema) }).transform((row) => row.request);
+  /** The `request` of a run's `queued_runs` row, selected as `queued_request` beside the run; `runRow` reads the rest. */
+  const queuedRequestRow = z.object({ queued_request: jsonText(queuedRunRequestSchema) }).transform((row) => row.queued_request);
 
   const poolLimitRow = z.object({ pool: z.string(), slot_limit: z.int().positive() });
 

@@ -70,6 +70,29 @@ describe('PostgresInstanceStorage', () => {
     }
   });
 
+  it('moves a version-3 queued run\'s request and tags onto the run', async () => {
+    const schema = server.uniqueSchema('v3queue');
+    const client = new pg.Client({ connectionString: server.connectionString });
+    await client.connect();
+    try {
+      await migratePostgres(client, schema, 'test', postgresMigrations.slice(0, 3));
+      await client.query(`
+        INSERT INTO ${schema}.runs (run_id, status, selection, triggered_by, started_at) VALUES ('q1', 'queued', 'job refresh', 'cli', now()), ('q2', 'queued', '+users', 'cli', now());
+        INSERT INTO ${schema}.queued_runs (run_id, request) VALUES ('q1', '{"job":"refresh","tags":{"team":"data"}}'), ('q2', '{"select":"+users"}');
+      `);
+    } finally {
+      await client.end();
+    }
+    const storage = await PostgresInstanceStorage.open({ connectionString: server.connectionString, schema });
+    try {
+      expect(await storage.getRun('q1')).toMatchObject({ tags: { team: 'data' }, request: { job: 'refresh' }, parentRunId: null });
+      expect(await storage.getRun('q2')).toMatchObject({ tags: {}, request: { select: '+users' } });
+      expect((await storage.queuedRuns()).map((entry) => entry.request)).toEqual([{ job: 'refresh' }, { select: '+users' }]);
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('indexes what the CLI looks up: latest materializations, runs by start and status, events, ticks, leases, pool slots, launches', async () => {
     const schema = server.uniqueSchema('indexes');
     const storage = await PostgresInstanceStorage.open({ connectionString: server.connectionString, schema });
@@ -429,6 +452,9 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
     endedAt: null,
     pid: 1,
     hostname: 'h',
+    tags: {},
+    parentRunId: null,
+    request: null,
     ...overrides,
   };
 }

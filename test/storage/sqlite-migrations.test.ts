@@ -57,6 +57,9 @@ describe('SQLite schema migrations', () => {
         endedAt: new Date('2024-01-01T00:01:00.000Z'),
         pid: null,
         hostname: null,
+        tags: {},
+        parentRunId: null,
+        request: null,
       });
       expect(await storage.runEvents('old-run')).toEqual([
         {
@@ -94,6 +97,29 @@ describe('SQLite schema migrations', () => {
       expect(after.pragma('user_version', { simple: true })).toBe(latestSqliteSchemaVersion);
     } finally {
       after.close();
+    }
+  });
+
+  it('moves a version-8 queued run\'s request and tags onto the run', async () => {
+    const v8 = new Database(file);
+    migrateSqlite(v8, file, sqliteMigrations.slice(0, 8));
+    v8.exec(`
+      INSERT INTO runs (run_id, status, selection, triggered_by, started_at) VALUES ('q1', 'queued', 'job refresh', 'cli', 0);
+      INSERT INTO queued_runs (run_id, request) VALUES ('q1', '{"job":"refresh","tags":{"team":"data"}}');
+      INSERT INTO runs (run_id, status, selection, triggered_by, started_at) VALUES ('q2', 'queued', '+users', 'cli', 1);
+      INSERT INTO queued_runs (run_id, request) VALUES ('q2', '{"select":"+users"}');
+      INSERT INTO runs (run_id, status, selection, triggered_by, started_at) VALUES ('r1', 'success', '*', 'cli', 2);
+    `);
+    v8.close();
+
+    const storage = await SqliteInstanceStorage.open({ home });
+    try {
+      expect(await storage.getRun('q1')).toMatchObject({ tags: { team: 'data' }, request: { job: 'refresh' }, parentRunId: null });
+      expect(await storage.getRun('q2')).toMatchObject({ tags: {}, request: { select: '+users' } });
+      expect(await storage.getRun('r1')).toMatchObject({ tags: {}, request: null });
+      expect((await storage.queuedRuns()).map((entry) => entry.request)).toEqual([{ job: 'refresh' }, { select: '+users' }]);
+    } finally {
+      await storage.close();
     }
   });
 

@@ -31,9 +31,43 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
 
     describe('runs', () => {
       it('returns a created run with every field and its dates intact', async () => {
-        const created = run({ runId: 'r1', startedAt: new Date('2024-03-01T12:34:56.789Z') });
+        const created = run({
+          runId: 'r1',
+          startedAt: new Date('2024-03-01T12:34:56.789Z'),
+          tags: { team: 'growth', 'strata/schedule': 'nightly', note: '' },
+          parentRunId: 'r0',
+          request: { select: '+top_authors', exclude: 'posts', force: true, refresh: 'users' },
+        });
         await storage.createRun(created);
         expect(await storage.getRun('r1')).toEqual(created);
+      });
+
+      it('gives a run created without tags, parent or request none of them', async () => {
+        const { tags: _tags, parentRunId: _parent, request: _request, ...bare } = run({ runId: 'r1' });
+        await storage.createRun(bare);
+        expect(await storage.getRun('r1')).toMatchObject({ tags: {}, parentRunId: null, request: null });
+      });
+
+      it('rejects a run whose tag key is empty or holds "="', async () => {
+        await expectStrataError(storage.createRun(run({ runId: 'r1', tags: { 'a=b': 'c' } })), 'STRATA_STORAGE_INVALID_RECORD', /tags/);
+        await expectStrataError(storage.createRun(run({ runId: 'r2', tags: { '': 'c' } })), 'STRATA_STORAGE_INVALID_RECORD', /tags/);
+        expect(await storage.listRuns()).toEqual([]);
+      });
+
+      it('lists only the runs that carry every tag asked for, with status and limit', async () => {
+        await storage.createRun(run({ runId: 'growth-42', startedAt: at(1), tags: { team: 'growth', ticket: '42' } }));
+        await storage.createRun(run({ runId: 'growth', startedAt: at(2), tags: { team: 'growth' } }));
+        await storage.createRun(run({ runId: 'data-42', startedAt: at(3), tags: { team: 'data', ticket: '42' } }));
+        await storage.createRun(run({ runId: 'untagged', startedAt: at(4) }));
+        await storage.finishRun('growth', 'success', at(5));
+        const ids = async (options: Parameters<InstanceStorage['listRuns']>[0]) => (await storage.listRuns(options)).map((r) => r.runId);
+        expect(await ids({ tags: { team: 'growth' } })).toEqual(['growth', 'growth-42']);
+        expect(await ids({ tags: { team: 'growth', ticket: '42' } })).toEqual(['growth-42']);
+        expect(await ids({ tags: { ticket: '42' }, limit: 1 })).toEqual(['data-42']);
+        expect(await ids({ tags: { team: 'growth' }, status: 'success' })).toEqual(['growth']);
+        expect(await ids({ tags: { team: 'GROWTH' } })).toEqual([]);
+        expect(await ids({ tags: {} })).toEqual(['untagged', 'data-42', 'growth', 'growth-42']);
+        await expectStrataError(storage.listRuns({ tags: { 'a=b': 'c' } }), 'STRATA_STORAGE_INVALID_ARGUMENT', /tags/);
       });
 
       it('returns undefined for a run that was never created', async () => {
@@ -152,6 +186,18 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         expect((await storage.runEvents('r1')).map((e) => e.message)).toEqual(['a', 'c']);
         expect((await storage.runEvents('r2')).map((e) => e.message)).toEqual(['b']);
         expect(await storage.runEvents('r3')).toEqual([]);
+      });
+
+      it('returns only the events after a seq, as a follower of the run reads them', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.createRun(run({ runId: 'r2' }));
+        await storage.write({ events: [event({ message: 'one' }), event({ message: 'two' })] });
+        const [, second] = await storage.runEvents('r1');
+        expect(await storage.runEvents('r1', { afterSeq: second!.seq })).toEqual([]);
+        await storage.write({ events: [event({ runId: 'r2', message: 'other run' }), event({ message: 'three' })] });
+        expect((await storage.runEvents('r1', { afterSeq: second!.seq })).map((e) => e.message)).toEqual(['three']);
+        expect((await storage.runEvents('r1', { afterSeq: 0 })).map((e) => e.message)).toEqual(['one', 'two', 'three']);
+        await expectStrataError(storage.runEvents('r1', { afterSeq: -1 }), 'STRATA_STORAGE_INVALID_ARGUMENT', /-1/);
       });
     });
 
@@ -654,12 +700,16 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       const claim = (runId: string, maxStartedRuns: number | null = null) => ({ runId, pid: 7, hostname: 'daemon-host', startedAt: at(50), maxStartedRuns });
 
       it('keeps a queued run with its request and lists the queue oldest first', async () => {
-        await storage.enqueueRun(queued('q2', 20), { job: 'refresh', tags: { team: 'data' } });
+        await storage.enqueueRun({ ...queued('q2', 20), tags: { team: 'data' }, parentRunId: 'r0' }, { job: 'refresh' });
         await storage.enqueueRun(queued('q1', 10), { select: '+top_authors', exclude: 'posts', force: true, refresh: 'users' });
         const queue = await storage.queuedRuns();
         // Oldest = queued first, whatever the times say.
         expect(queue.map((entry) => entry.run.runId)).toEqual(['q2', 'q1']);
-        expect(queue[0]).toEqual({ run: queued('q2', 20), request: { job: 'refresh', tags: { team: 'data' } } });
+        // The run records its request, and keeps its tags and parent.
+        expect(queue[0]).toEqual({
+          run: { ...queued('q2', 20), tags: { team: 'data' }, parentRunId: 'r0', request: { job: 'refresh' } },
+          request: { job: 'refresh' },
+        });
         expect(queue[1]?.request).toEqual({ select: '+top_authors', exclude: 'posts', force: true, refresh: 'users' });
         expect((await storage.listRuns({ status: 'queued' })).map((r) => r.runId)).toEqual(['q2', 'q1']);
       });
@@ -821,6 +871,9 @@ function run(overrides: Partial<RunRecord> = {}): RunRecord {
     endedAt: null,
     pid: 4242,
     hostname: 'build-host',
+    tags: {},
+    parentRunId: null,
+    request: null,
     ...overrides,
   };
 }
