@@ -11,6 +11,24 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
 const STEP_TIMEOUT_MS = 3 * 60_000;
 
+interface NpmTree {
+  readonly version?: string;
+  readonly dependencies?: Record<string, NpmTree>;
+}
+
+/** Every version of @uwdata/flechette in an `npm ls --json` tree, each once: one means arquero uses the pinned copy. */
+function flechetteVersions(tree: NpmTree): string[] {
+  const versions = new Set<string>();
+  const walk = (node: NpmTree) => {
+    for (const [name, child] of Object.entries(node.dependencies ?? {})) {
+      if (name === '@uwdata/flechette' && child.version !== undefined) versions.add(child.version);
+      walk(child);
+    }
+  };
+  walk(tree);
+  return [...versions];
+}
+
 /** npm's advisory lines about install scripts that allowScripts does not cover. */
 const installScriptWarnings = (run: CommandRun) => `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => line.includes('install-scripts'));
 
@@ -71,6 +89,22 @@ describe('strata-assets installed from its packed tarball', () => {
     expect(await readdir(path.join(strata, 'data'))).toEqual(['sample']);
     expect((await readdir(path.join(strata, 'dist'), { recursive: true })).filter((file) => file.endsWith('.map'))).toEqual([]);
   });
+
+  it("installs arquero beside the flechette release Strata pins, so the dataframe layer imports from the user's project", async () => {
+    expect(installed.code, installed.stderr).toBe(0);
+    // arquero 8 accepts any flechette 2.x, and the newest (2.7.0) depends on a package the registry does not serve:
+    // Strata's own dependency on 2.6.0 is what every install, not only this repository's, resolves it to.
+    const { dependencies } = JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const flechette = JSON.parse(await readFile(path.join(project, 'node_modules', '@uwdata', 'flechette', 'package.json'), 'utf8')) as { version: string };
+    expect(flechette.version).toBe(dependencies['@uwdata/flechette']);
+    const listed = await run('npm', ['ls', '--all', '--json', '@uwdata/flechette']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(flechetteVersions(JSON.parse(listed.stdout) as NpmTree)).toEqual([flechette.version]);
+    const script = "import { table, op } from 'arquero'; console.log(table({ n: [1, 2, 3] }).rollup({ total: op.sum('n') }).get('total', 0));";
+    const imported = await run(process.execPath, ['--input-type=module', '-e', script]);
+    expect(imported.stderr).toBe('');
+    expect(imported.stdout).toBe('6\n');
+  }, STEP_TIMEOUT_MS);
 
   it('scaffolds a project with npx assets init', async () => {
     const result = await run('npx', ['assets', 'init']);
