@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { IOManagerError, StrataError } from '../core/errors.js';
-import type { IOManager, IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
+import { scanLimit, type IOManager, type IOManagerVisibility, type RecordedOutput, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
-import { readCsvTable } from './csv-reader.js';
+import { readCsvRows, readCsvTable, type CsvSource } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 
 export interface CsvIOManagerOptions {
@@ -126,6 +126,30 @@ export class CsvIOManager implements IOManager {
   }
 
   async load(asset: StoredAsset): Promise<Table<Row>> {
+    const { stream, source } = await this.#openForReading(asset);
+    try {
+      return await readCsvTable(stream, asset.columns, source);
+    } catch (error) {
+      throw readError(error, source);
+    }
+  }
+
+  /** Reads the file only as far as the rows asked for: `limit: 20` of a file of millions of rows returns at once. */
+  async *scan(asset: StoredAsset, options?: ScanOptions): AsyncGenerator<Row[]> {
+    const limit = scanLimit(options);
+    const { stream, source } = await this.#openForReading(asset);
+    try {
+      yield* readCsvRows(stream, asset.columns, source, limit);
+    } catch (error) {
+      throw readError(error, source);
+    } finally {
+      // Stopping early (the limit, or a caller that stops iterating) closes the file now, not when the stream is collected.
+      stream.destroy();
+    }
+  }
+
+  /** Opens an asset's file as a stream, or throws what a load of a missing or unreadable file throws. */
+  async #openForReading(asset: StoredAsset): Promise<{ stream: ReadStream; source: CsvSource }> {
     const path = this.pathOf(asset);
     const hint = `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or fix the file.`;
     let handle: FileHandle;
@@ -143,14 +167,8 @@ export class CsvIOManager implements IOManager {
         cause: error,
       });
     }
-    // The stream closes the handle when it ends, fails or is abandoned mid-file.
-    const stream = handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
-    try {
-      return await readCsvTable(stream, asset.columns, { path, hint });
-    } catch (error) {
-      if (error instanceof StrataError) throw error;
-      throw new IOManagerError(`Cannot read ${path}: ${reasonOf(error)}.`, { hint, cause: error });
-    }
+    // The stream closes the handle when it ends, fails or is destroyed.
+    return { stream: handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), source: { path, hint } };
   }
 
   async dataVersion(asset: StoredAsset, recorded?: RecordedOutput): Promise<string | undefined> {
@@ -202,6 +220,12 @@ async function writeFully(handle: FileHandle, chunk: Buffer): Promise<void> {
     const { bytesWritten } = await handle.write(chunk, offset);
     offset += bytesWritten;
   }
+}
+
+/** A read that failed: the reader's own errors as they are, anything else (a disk error) as an IOManagerError naming the file. */
+function readError(error: unknown, source: CsvSource): StrataError {
+  if (error instanceof StrataError) return error;
+  return new IOManagerError(`Cannot read ${source.path}: ${reasonOf(error)}.`, { hint: source.hint, cause: error });
 }
 
 function errorCode(error: unknown): string | undefined {

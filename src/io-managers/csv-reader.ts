@@ -1,5 +1,6 @@
 // Our own CSV codec, not arquero's: arquero parses a CSV file from one string, which fails past V8's maximum string length on the multi-million-row files Strata stores.
 import { IOManagerError } from '../core/errors.js';
+import { SCAN_BATCH_ROWS } from '../core/io-manager.js';
 import type { ColumnSpec } from '../core/row-schema.js';
 import { Table, type CellValue, type Row } from '../core/table.js';
 
@@ -33,35 +34,85 @@ export async function readCsvTable(
   columns: readonly ColumnSpec[],
   source: CsvSource,
 ): Promise<Table<Row>> {
-  function fail(line: number, problem: string, cause?: unknown): never {
-    throw new IOManagerError(`Cannot read ${source.path}: line ${line}: ${problem}.`, { hint: source.hint, cause });
-  }
-  const builder = new TableBuilder(columns, fail);
-  const parser = new CsvRecordParser((fields, line) => builder.add(fields, line), fail);
+  const reading = new CsvReading(columns, source, Number.POSITIVE_INFINITY);
+  for await (const _ of reading.feed(chunks));
+  return reading.builder.build();
+}
 
-  // `fatal` turns invalid UTF-8 into an error instead of a silent U+FFFD;
-  // `stream` keeps a character split across two chunks whole.
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let previous: Uint8Array | undefined;
-  for await (const chunk of chunks) {
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch (cause) {
-      fail(parser.line + linesBeforeInvalidUtf8(previous, chunk), 'invalid UTF-8', cause);
+/**
+ * Reads CSV bytes as `readCsvTable` does (same coercion, same errors), but
+ * yields the rows in batches of about `SCAN_BATCH_ROWS` as it goes, and stops
+ * reading after `limit` rows: returning ends the iteration of `chunks`, which
+ * for a file stream closes the file. A malformed line after the limit is
+ * never read, so it is never reported.
+ */
+export async function* readCsvRows(
+  chunks: AsyncIterable<Uint8Array>,
+  columns: readonly ColumnSpec[],
+  source: CsvSource,
+  limit: number,
+): AsyncGenerator<Row[]> {
+  const reading = new CsvReading(columns, source, limit);
+  const { builder } = reading;
+  for await (const _ of reading.feed(chunks)) {
+    if (builder.full) break;
+    if (builder.count >= SCAN_BATCH_ROWS) yield builder.take();
+  }
+  builder.requireHeader();
+  if (builder.count > 0) yield builder.take();
+}
+
+/** One read of CSV bytes into a `TableBuilder`: the decoder, the parser and the builder wired together. */
+class CsvReading {
+  readonly builder: TableBuilder;
+  readonly #parser: CsvRecordParser;
+  readonly #fail: (line: number, problem: string, cause?: unknown) => never;
+
+  constructor(columns: readonly ColumnSpec[], source: CsvSource, limit: number) {
+    this.#fail = (line, problem, cause) => {
+      throw new IOManagerError(`Cannot read ${source.path}: line ${line}: ${problem}.`, { hint: source.hint, cause });
+    };
+    const builder = new TableBuilder(columns, this.#fail, limit);
+    this.builder = builder;
+    const parser = new CsvRecordParser((fields, line) => {
+      builder.add(fields, line);
+      // The rest of the chunk is not parsed: a reader past its limit reports nothing about lines it did not need.
+      if (builder.full) parser.stop();
+    }, this.#fail);
+    this.#parser = parser;
+  }
+
+  /**
+   * Decodes and parses `chunks`, yielding after each one so that the caller
+   * can take the rows so far or stop; parses the end of the input once
+   * `chunks` are done.
+   */
+  async *feed(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<void> {
+    const parser = this.#parser;
+    // `fatal` turns invalid UTF-8 into an error instead of a silent U+FFFD;
+    // `stream` keeps a character split across two chunks whole.
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let previous: Uint8Array | undefined;
+    for await (const chunk of chunks) {
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch (cause) {
+        this.#fail(parser.line + linesBeforeInvalidUtf8(previous, chunk), 'invalid UTF-8', cause);
+      }
+      parser.push(text);
+      yield;
+      previous = chunk;
     }
-    parser.push(text);
-    previous = chunk;
+    let rest: string;
+    try {
+      rest = decoder.decode();
+    } catch (cause) {
+      this.#fail(parser.line, 'invalid UTF-8: the file ends in the middle of a character', cause);
+    }
+    parser.push(rest);
+    parser.end();
   }
-  let rest: string;
-  try {
-    rest = decoder.decode();
-  } catch (cause) {
-    fail(parser.line, 'invalid UTF-8: the file ends in the middle of a character', cause);
-  }
-  parser.push(rest);
-  parser.end();
-  return builder.build();
 }
 
 /** A parsed field: its text, or `null` for an empty unquoted field (nothing between the separators). */
@@ -99,12 +150,19 @@ class CsvRecordParser {
   #text = '';
   #recordLine = 1;
   #quoteLine = 1;
+  /** Set by `stop()` from `onRecord`: the caller wants no more records, so the rest of the chunk is not parsed. */
+  #stopped = false;
   readonly #onRecord: (fields: Field[], line: number) => void;
   readonly #fail: (line: number, problem: string) => never;
 
   constructor(onRecord: (fields: Field[], line: number) => void, fail: (line: number, problem: string) => never) {
     this.#onRecord = onRecord;
     this.#fail = fail;
+  }
+
+  /** Ends parsing after the record being handed to `onRecord`; nothing may be pushed after it. */
+  stop(): void {
+    this.#stopped = true;
   }
 
   push(chunk: string): void {
@@ -157,6 +215,7 @@ class CsvRecordParser {
           i = end + 1;
           if (end === lineFeed) {
             this.#onRecord(fields, this.#recordLine);
+            if (this.#stopped) return;
             fields.length = 0;
             this.#recordLine = ++line;
           }
@@ -205,6 +264,7 @@ class CsvRecordParser {
           state = FIELD_START;
           if (c === LF) {
             this.#onRecord(fields, this.#recordLine);
+            if (this.#stopped) return;
             fields.length = 0;
             this.#recordLine = ++line;
           }
@@ -284,21 +344,35 @@ function coercer(column: ColumnSpec): Coercer {
   return (field) => (field === null ? empty : coerce(field));
 }
 
-/** Collects records into one array per column, checking the header and every field on the way. */
+/**
+ * Collects records into one array per column, checking the header and every
+ * field on the way, up to `limit` rows; `build` makes them a table, `take`
+ * hands out the rows so far as objects and starts again empty.
+ */
 class TableBuilder {
   readonly #columns: readonly ColumnSpec[];
   readonly #coercers: Coercer[];
   readonly #values: CellValue[][];
   readonly #fail: (line: number, problem: string) => never;
+  readonly #limit: number;
   /** For each column of the schema, its position in the file's records; set by the header. */
   #positions: number[] | undefined;
   #width = 0;
+  /** Rows collected since the last `take`. */
+  count = 0;
+  #taken = 0;
 
-  constructor(columns: readonly ColumnSpec[], fail: (line: number, problem: string) => never) {
+  constructor(columns: readonly ColumnSpec[], fail: (line: number, problem: string) => never, limit: number) {
     this.#columns = columns;
     this.#coercers = columns.map(coercer);
     this.#values = columns.map(() => []);
     this.#fail = fail;
+    this.#limit = limit;
+  }
+
+  /** Whether the header is read and `limit` rows are collected: no record is wanted any more. */
+  get full(): boolean {
+    return this.#positions !== undefined && this.#taken + this.count >= this.#limit;
   }
 
   add(fields: Field[], line: number): void {
@@ -316,15 +390,36 @@ class TableBuilder {
       if (value === undefined) this.#badField(this.#columns[index]!, field, line);
       this.#values[index]!.push(value);
     }
+    this.count++;
   }
 
   build(): Table<Row> {
-    if (this.#positions === undefined) {
-      this.#fail(1, `the file is empty; expected a header with the columns ${this.#columns.map((c) => `"${c.name}"`).join(', ')}`);
-    }
+    this.requireHeader();
     const columns: Record<string, CellValue[]> = {};
     this.#columns.forEach((column, index) => (columns[column.name] = this.#values[index]!));
     return Table.fromColumns<Row>(columns, this.#columns.map((column) => column.name));
+  }
+
+  take(): Row[] {
+    const names = this.#columns.map((column) => column.name);
+    const values = this.#values;
+    const rows: Row[] = new Array<Row>(this.count);
+    for (let row = 0; row < this.count; row++) {
+      const object: Row = {};
+      for (let column = 0; column < names.length; column++) object[names[column]!] = values[column]![row]!;
+      rows[row] = object;
+    }
+    for (const column of values) column.length = 0;
+    this.#taken += this.count;
+    this.count = 0;
+    return rows;
+  }
+
+  /** Fails unless a header was read: a file with no header is not an empty table, it is broken. */
+  requireHeader(): void {
+    if (this.#positions === undefined) {
+      this.#fail(1, `the file is empty; expected a header with the columns ${this.#columns.map((c) => `"${c.name}"`).join(', ')}`);
+    }
   }
 
   #readHeader(names: string[], line: number): void {

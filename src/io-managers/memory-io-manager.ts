@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { IOManagerError } from '../core/errors.js';
-import type { IOManager, StoredAsset, StoreResult } from '../core/io-manager.js';
+import { scanLimit, tableBatches, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import { Table, type CellValue, type Row } from '../core/table.js';
 import { encodeCsv } from './csv-writer.js';
 
@@ -43,6 +43,25 @@ export class MemoryIOManager implements IOManager {
   }
 
   async load(asset: StoredAsset): Promise<Table<Row>> {
+    // A copy again: every load hands out fresh arrays, as a load from a file would.
+    return copyColumns(
+      this.#storedTable(asset),
+      asset.columns.map((column) => column.name),
+    );
+  }
+
+  async *scan(asset: StoredAsset, options?: ScanOptions): AsyncGenerator<Row[]> {
+    const limit = scanLimit(options);
+    const stored = this.#storedTable(asset);
+    // The schema's columns over the stored arrays, not a copy: the rows are fresh objects, and only the first `limit` are made.
+    const names = asset.columns.map((column) => column.name);
+    const columns: Record<string, readonly CellValue[]> = {};
+    for (const name of names) columns[name] = stored.column(name);
+    yield* tableBatches(Table.fromColumns<Row>(columns, names), limit);
+  }
+
+  /** The stored table, checked to hold every column of the asset's schema. */
+  #storedTable(asset: StoredAsset): Table<Row> {
     const stored = this.#tables.get(asset.key);
     if (stored === undefined) {
       throw new IOManagerError(`Cannot load asset "${asset.key}": nothing is stored for it in memory.`, {
@@ -56,11 +75,7 @@ export class MemoryIOManager implements IOManager {
         { hint: `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`.` },
       );
     }
-    // A copy again: every load hands out fresh arrays, as a load from a file would.
-    return copyColumns(
-      stored.table,
-      asset.columns.map((column) => column.name),
-    );
+    return stored.table;
   }
 
   async dataVersion(asset: StoredAsset): Promise<string | undefined> {

@@ -3,10 +3,10 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { IOManagerError } from '../core/errors.js';
-import type { IOManager, StoredAsset, StoreResult } from '../core/io-manager.js';
+import { scanLimit, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
 import { surviveDisconnects } from '../core/postgres-disconnects.js';
-import { readCsvTable } from './csv-reader.js';
+import { readCsvRows, readCsvTable, type CsvSource } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
 import { cannot, postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
@@ -194,6 +194,14 @@ export class PostgresIOManager implements IOManager {
     return this.#read(asset, action);
   }
 
+  /** With a `limit`, the query asks Postgres for that many rows only; stopping early drops the connection (see `#copyOut`). */
+  async *scan(asset: StoredAsset, options?: ScanOptions): AsyncGenerator<Row[]> {
+    const limit = scanLimit(options);
+    const action: PostgresAction = { verb: 'load', assetKey: asset.key, location: this.location };
+    // The reader gets no limit: the query has it, and the COPY must be read to its end for the connection to be reused.
+    yield* this.#copyOut(asset, action, limit, (chunks, source) => readCsvRows(chunks, asset.columns, source, Number.POSITIVE_INFINITY));
+  }
+
   async dataVersion(asset: StoredAsset): Promise<string | undefined> {
     const action: PostgresAction = { verb: 'version', assetKey: asset.key, location: this.location };
     const target = this.#quotedTable(asset);
@@ -243,14 +251,34 @@ export class PostgresIOManager implements IOManager {
     await this.#closing;
   }
 
-  /** Streams the table out with `COPY ... TO STDOUT` in CSV and parses it with the CSV reader, coercing each column to its kind. */
+  /** Reads the whole table (see `#copyOut`) and parses it with the CSV reader, coercing each column to its kind. */
   async #read(asset: StoredAsset, action: PostgresAction): Promise<Table<Row>> {
+    let table: Table<Row> | undefined;
+    const reading = this.#copyOut(asset, action, Number.POSITIVE_INFINITY, async function* (chunks, source) {
+      yield await readCsvTable(chunks, asset.columns, source);
+    });
+    for await (const read of reading) table = read;
+    return table!;
+  }
+
+  /**
+   * Streams the first `limit` rows of the table out with `COPY ... TO STDOUT`
+   * in CSV, and yields what `parse` makes of them. A caller that stops
+   * iterating before the end leaves the connection inside the COPY: it is
+   * dropped, not handed to the next caller.
+   */
+  async *#copyOut<T>(
+    asset: StoredAsset,
+    action: PostgresAction,
+    limit: number,
+    parse: (chunks: AsyncIterable<Uint8Array>, source: CsvSource) => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
     const target = this.#quotedTable(asset);
     const where = `table ${this.tableOf(asset)} in ${this.location}`;
     const hint = `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or fix the table.`;
     const { copy } = await loadDrivers();
     const client = await this.#connect(action);
-    let broken = false;
+    let done = false;
     try {
       // A statement's snapshot is taken before it waits for its locks, so a
       // COPY that waited for a store's swap would read the new table with a
@@ -260,14 +288,15 @@ export class PostgresIOManager implements IOManager {
       // swap out until the read is done.
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       await client.query(`LOCK TABLE ${target} IN ACCESS SHARE MODE`);
-      const rows = client.query(copy.to(`COPY (SELECT ${postgresColumnOutputs(asset.columns)} FROM ${target}) TO STDOUT WITH (FORMAT csv, HEADER true)`));
-      const table = await readCsvTable(rows, asset.columns, { path: where, hint });
+      // `limit` is a checked integer (see `scanLimit`): COPY takes no parameters.
+      const limited = Number.isFinite(limit) ? ` LIMIT ${limit}` : '';
+      const rows = client.query(
+        copy.to(`COPY (SELECT ${postgresColumnOutputs(asset.columns)} FROM ${target}${limited}) TO STDOUT WITH (FORMAT csv, HEADER true)`),
+      );
+      yield* parse(rows, { path: where, hint });
       await client.query('COMMIT');
-      return table;
+      done = true;
     } catch (error) {
-      // A read abandoned mid-COPY leaves the connection inside it (and inside the
-      // transaction): never hand it to the next caller.
-      broken = true;
       const state = sqlState(error);
       if (state === UNDEFINED_TABLE || state === INVALID_SCHEMA_NAME) {
         throw new IOManagerError(`${cannot(action)}: ${where} does not exist.`, {
@@ -283,7 +312,9 @@ export class PostgresIOManager implements IOManager {
       }
       throw postgresFailure(error, action);
     } finally {
-      client.release(broken);
+      // A read that failed or was abandoned mid-COPY leaves the connection inside
+      // it (and inside the transaction): never hand it to the next caller.
+      client.release(!done);
     }
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ColumnSpec } from '../../src/core/row-schema.js';
 import { Table, type Row } from '../../src/core/table.js';
-import { readCsvTable } from '../../src/io-managers/csv-reader.js';
+import { readCsvRows, readCsvTable } from '../../src/io-managers/csv-reader.js';
 import { encodeCsv } from '../../src/io-managers/csv-writer.js';
 import { everyKindAsset, everyKindRows } from './io-manager-contract.js';
 
@@ -87,5 +87,59 @@ describe('readCsvTable', () => {
     await expect(readCsvTable(inPieces(Buffer.from('id,text\n1,"a"\rb\n'), []), columns, source)).rejects.toThrow(
       'line 2: a carriage return after a closing quote must be followed by a line feed',
     );
+  });
+});
+
+describe('readCsvRows', () => {
+  const rowsOf = async (chunks: AsyncIterable<Uint8Array>, limit: number): Promise<Row[]> => {
+    const rows: Row[] = [];
+    for await (const batch of readCsvRows(chunks, columns, source, limit)) rows.push(...batch);
+    return rows;
+  };
+
+  it('reads the rows readCsvTable reads wherever the input is cut, with or without a limit', async () => {
+    for (let cut = 0; cut <= hazards.length; cut++) {
+      expect(await rowsOf(inPieces(hazards, [cut]), Number.POSITIVE_INFINITY), `cut at byte ${cut}`).toEqual(expected);
+      expect(await rowsOf(inPieces(hazards, [cut]), 2), `cut at byte ${cut}`).toEqual(expected.slice(0, 2));
+    }
+  });
+
+  it('stops pulling chunks at the limit, so an endless input still ends', async () => {
+    let pulled = 0;
+    let ended = false;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      try {
+        yield Buffer.from('id,text\n');
+        for (let n = 0; ; n++) {
+          pulled++;
+          yield Buffer.from(`${n},row ${n}\n`);
+        }
+      } finally {
+        ended = true;
+      }
+    }
+    expect(await rowsOf(endless(), 3)).toEqual([
+      { id: 0, text: 'row 0' },
+      { id: 1, text: 'row 1' },
+      { id: 2, text: 'row 2' },
+    ]);
+    expect(pulled).toBe(3);
+    // Its iteration was ended (what closes a file stream), not just left waiting.
+    expect(ended).toBe(true);
+  });
+
+  it('never reports a malformed line after the limit, even in the same chunk', async () => {
+    const bytes = Buffer.from('id,text\n1,a\n2,b\nnot a number,c\n3,"unterminated\n');
+    expect(await rowsOf(inPieces(bytes, []), 2)).toEqual([
+      { id: 1, text: 'a' },
+      { id: 2, text: 'b' },
+    ]);
+    await expect(rowsOf(inPieces(bytes, []), 3)).rejects.toThrow('line 4: column "id" must be an integer, got "not a number"');
+  });
+
+  it('checks the header even when no row is wanted, and rejects an empty input', async () => {
+    expect(await rowsOf(inPieces(Buffer.from('text,id\n1,x\n'), []), 0)).toEqual([]);
+    await expect(rowsOf(inPieces(Buffer.from('text\n'), []), 0)).rejects.toThrow('column "id" is missing from the header');
+    await expect(rowsOf(inPieces(Buffer.from(''), []), 5)).rejects.toThrow('line 1: the file is empty');
   });
 });

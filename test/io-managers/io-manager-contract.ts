@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IOManagerError, SchemaError } from '../../src/core/errors.js';
-import type { IOManager, StoredAsset } from '../../src/core/io-manager.js';
+import { SCAN_BATCH_ROWS, scanStored, type IOManager, type ScanOptions, type StoredAsset } from '../../src/core/io-manager.js';
 import type { ColumnSpec } from '../../src/core/row-schema.js';
 import { Table, type CellValue, type Row } from '../../src/core/table.js';
 
@@ -48,6 +48,33 @@ export const scoresAsset: StoredAsset = {
     { name: 'score', kind: 'number', nullable: true },
   ],
 };
+
+/** Every batch `scanStored` yields, each checked to be non-empty. */
+async function scanBatches(manager: IOManager, asset: StoredAsset, options?: ScanOptions): Promise<(readonly Row[])[]> {
+  const batches: (readonly Row[])[] = [];
+  for await (const batch of scanStored(manager, asset, options)) {
+    expect(batch.length).toBeGreaterThan(0);
+    batches.push(batch);
+  }
+  return batches;
+}
+
+/** An asset of many rows (more than one scan batch), with the row number in every column kind. */
+const manyAsset: StoredAsset = {
+  key: 'many',
+  columns: [
+    { name: 'n', kind: 'integer', nullable: false },
+    { name: 'label', kind: 'string', nullable: false },
+    { name: 'half', kind: 'number', nullable: true },
+    { name: 'even', kind: 'boolean', nullable: false },
+  ],
+};
+const manyRows: Row[] = Array.from({ length: 2 * SCAN_BATCH_ROWS + 123 }, (_, n) => ({
+  n,
+  label: `row ${n}, "quoted"`,
+  half: n % 7 === 0 ? null : n / 2,
+  even: n % 2 === 0,
+}));
 
 function columnNames(asset: StoredAsset): string[] {
   return asset.columns.map((column) => column.name);
@@ -198,6 +225,62 @@ export function describeIOManagerContract(name: string, makeManager: () => Promi
       expect(error).toBeInstanceOf(IOManagerError);
       expect((error as IOManagerError).message).toContain('every_kind');
       expect((error as IOManagerError).hint).toBeTruthy();
+    });
+
+    describe('scan', () => {
+      it('yields the rows load returns, in the same order, coerced the same way', async () => {
+        await manager.store(everyKindAsset, tableOf(everyKindAsset, everyKindRows));
+        const rows = (await scanBatches(manager, everyKindAsset)).flat();
+        expect(rows).toEqual((await manager.load(everyKindAsset)).rows());
+        expect(rows).toEqual(everyKindRows);
+        expect(Object.keys(rows[0]!)).toEqual(columnNames(everyKindAsset));
+      });
+
+      it('yields a large table in batches of at most SCAN_BATCH_ROWS rows', async () => {
+        await manager.store(manyAsset, tableOf(manyAsset, manyRows));
+        const batches = await scanBatches(manager, manyAsset);
+        expect(batches.length).toBeGreaterThan(1);
+        for (const batch of batches) expect(batch.length).toBeLessThanOrEqual(2 * SCAN_BATCH_ROWS);
+        expect(batches.flat()).toEqual(manyRows);
+      });
+
+      it.each([0, 1, 5, SCAN_BATCH_ROWS, SCAN_BATCH_ROWS + 1, 2 * SCAN_BATCH_ROWS + 123, 10 * SCAN_BATCH_ROWS])(
+        'stops after a limit of %i rows',
+        async (limit) => {
+          await manager.store(manyAsset, tableOf(manyAsset, manyRows));
+          expect((await scanBatches(manager, manyAsset, { limit })).flat()).toEqual(manyRows.slice(0, limit));
+        },
+      );
+
+      it('yields no rows for a stored table with zero rows', async () => {
+        await manager.store(everyKindAsset, tableOf(everyKindAsset, []));
+        expect(await scanBatches(manager, everyKindAsset)).toEqual([]);
+        expect(await scanBatches(manager, everyKindAsset, { limit: 3 })).toEqual([]);
+      });
+
+      it.each([undefined, 0, 5])('rejects a never-stored asset with the error load throws (limit %s)', async (limit) => {
+        const loadError = await manager.load(everyKindAsset).catch((caught: unknown) => caught);
+        const scanError = await scanBatches(manager, everyKindAsset, { limit }).catch((caught: unknown) => caught);
+        expect(scanError).toBeInstanceOf(IOManagerError);
+        expect((scanError as IOManagerError).message).toBe((loadError as IOManagerError).message);
+        expect((scanError as IOManagerError).hint).toBe((loadError as IOManagerError).hint);
+      });
+
+      it('lets the table be stored again and read at once after a caller stopped iterating early', async () => {
+        await manager.store(manyAsset, tableOf(manyAsset, manyRows));
+        for await (const batch of scanStored(manager, manyAsset)) {
+          expect(batch[0]).toEqual(manyRows[0]);
+          break;
+        }
+        // A file or connection (and its lock) still held by the abandoned scan would make this store or load fail or wait.
+        await manager.store(manyAsset, tableOf(manyAsset, manyRows.slice(0, 3)));
+        expect((await scanBatches(manager, manyAsset)).flat()).toEqual(manyRows.slice(0, 3));
+        expect((await manager.load(manyAsset)).numRows).toBe(3);
+      });
+
+      it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects a limit of %s, which is no row count', (limit) => {
+        expect(() => scanStored(manager, manyAsset, { limit })).toThrow(RangeError);
+      });
     });
 
     it.each<[string, ColumnSpec, CellValue | undefined, RegExp]>([
