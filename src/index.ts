@@ -47,6 +47,7 @@ export type { RetryPolicy } from './core/retry-policy.js';
 export type { ColumnKind, ColumnSpec, RowOf, RowSchema } from './core/row-schema.js';
 export { Table } from './core/table.js';
 export type { CellValue, Columns, Row } from './core/table.js';
+export { asArquero, fromArquero } from './core/arquero-table.js';
 export { CsvIOManager } from './io-managers/csv-io-manager.js';
 export { MemoryIOManager } from './io-managers/memory-io-manager.js';
 export { PostgresIOManager } from './io-managers/postgres-io-manager.js';

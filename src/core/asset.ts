@@ -1,3 +1,4 @@
+import type { ColumnTable } from 'arquero';
 import { createHash } from 'node:crypto';
 import { DefinitionSite } from './definition-site.js';
 import type { Duration } from './duration.js';
@@ -66,8 +67,8 @@ export type ObserveFunction<Resources = Readonly<Record<string, unknown>>> = (
 /** The input name under which an observed external data version is recorded; no asset key can clash with it. */
 export const EXTERNAL_INPUT = '@external';
 
-/** A compute function may return a `Table` or plain row objects. */
-export type ComputeOutput<R extends object> = Table<R> | readonly R[];
+/** A compute function may return a `Table`, plain row objects, or an arquero table (see `asArquero`), checked against the schema alike. */
+export type ComputeOutput<R extends object> = Table<R> | readonly R[] | ColumnTable;
 
 /** What `asset()` takes. */
 export interface AssetSpec<

@@ -1,3 +1,4 @@
+import { fromArquero, isArqueroTable } from '../core/arquero-table.js';
 import type { ComputeOutput } from '../core/asset.js';
 import type { DefinedAsset } from '../core/definitions.js';
 import { SchemaError } from '../core/errors.js';
@@ -22,8 +23,10 @@ export interface ValidatedInput {
  * checks is not checked again: those values were checked when the input was
  * produced, and tables are immutable.
  */
-export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>, inputs: readonly ValidatedInput[] = []): Table<Row> {
+export function validateOutput(asset: DefinedAsset, computed: ComputeOutput<Row>, inputs: readonly ValidatedInput[] = []): Table<Row> {
   const names = asset.columns.map((column) => column.name);
+  // An arquero table becomes a Table column by column, then is checked like one.
+  const output = isArqueroTable(computed) ? fromArquero(computed, names) : computed;
   let table: Table<Row>;
   if (output instanceof Table) {
     const missing = names.filter((name) => !output.columnNames.includes(name));
@@ -39,7 +42,7 @@ export function validateOutput(asset: DefinedAsset, output: ComputeOutput<Row>, 
     table = Table.fromRows(output as readonly Row[], names);
   } else {
     throw new SchemaError(`Asset "${asset.key}" returned ${describeValue(output)}, not rows or a Table.`, {
-      hint: 'Return an array of row objects or a Table built with Table.fromRows / Table.fromColumns.',
+      hint: 'Return an array of row objects, a Table built with Table.fromRows / Table.fromColumns, or an arquero table.',
     });
   }
   const checked = checkedColumnKinds(inputs);
