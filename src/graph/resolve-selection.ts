@@ -3,9 +3,10 @@ import { UnknownAssetError } from '../core/errors.js';
 import { suggestClosest } from '../core/suggest.js';
 import { AssetGraph } from './asset-graph.js';
 import type { SelectionAttribute, SelectionNode } from './selection-ast.js';
-import { EmptySelectionError, LegacySelectionError } from './selection-errors.js';
+import { EmptySelectionError, LegacySelectionError, StateUnavailableError } from './selection-errors.js';
 import { selectionValuesHint } from './selection-hint.js';
 import { parseSelection } from './selection-parser.js';
+import { assetsInState, type SelectionStates, stateAtoms } from './selection-states.js';
 import { emptyUnionPartWarning, type SelectionWarning } from './selection-warnings.js';
 
 /**
@@ -24,12 +25,15 @@ import { emptyUnionPartWarning, type SelectionWarning } from './selection-warnin
  * Such a glob is never silently read either way, because both readings are
  * plausible and they select different assets.
  *
+ * A state atom (`status:stale`) takes its assets from `states`; without
+ * them it throws `StateUnavailableError`.
+ *
  * Cost is linear in the graph per node of the tree: globs compile once to a
  * RegExp, and `+x` walks breadth-first from every selected asset at once, so
  * `+(group:big)` visits each edge once instead of once per member.
  */
-export function resolveSelection(graph: AssetGraph, node: SelectionNode): Set<string> {
-  return new SelectionResolver(graph).resolve(node);
+export function resolveSelection(graph: AssetGraph, node: SelectionNode, states?: SelectionStates): Set<string> {
+  return new SelectionResolver(graph, states).resolve(node);
 }
 
 /** What `selectAssets` takes: both are selection expressions. */
@@ -38,12 +42,20 @@ export interface SelectAssetsOptions {
   readonly select?: string;
   /** Assets to leave out of `select`; parsed and checked just like it (an unknown key is an error). */
   readonly exclude?: string;
+  /**
+   * The assets' states, for expressions with a state atom (`status:stale`);
+   * read them only when `stateAtoms` finds one. Without them such an
+   * expression throws `StateUnavailableError`.
+   */
+  readonly states?: SelectionStates | undefined;
 }
 
 /**
  * Parses and resolves `select` minus `exclude`, in topological order (ties by
  * key). Throws `EmptySelectionError` when nothing is left, naming both
- * expressions, and the syntax, unknown-key and legacy errors of either.
+ * expressions, and the syntax, unknown-key and legacy errors of either;
+ * except that an expression with a state atom may select nothing: "no asset
+ * is stale" is an answer, not a mistake.
  *
  * @example
  * selectAssets(graph, { select: '+top_authors', exclude: 'group:sources' });
@@ -75,7 +87,7 @@ export function selectAssetsWithWarnings(graph: AssetGraph, options: SelectAsset
   const select = options.select ?? '*';
   const selectTree = parseSelection(select);
   const excludeTree = options.exclude === undefined ? undefined : parseSelection(options.exclude);
-  const resolver = new SelectionResolver(graph);
+  const resolver = new SelectionResolver(graph, options.states);
   const selected = resolver.resolve(selectTree);
   const selectedCount = selected.size;
   const warnings = selectedCount > 0 ? resolver.takeEmptyUnionParts().map((part) => emptyUnionPartWarning(graph, 'select', select, part)) : [];
@@ -85,9 +97,9 @@ export function selectAssetsWithWarnings(graph: AssetGraph, options: SelectAsset
     if (excluded.size > 0) warnings.push(...emptyParts.map((part) => emptyUnionPartWarning(graph, 'exclude', options.exclude!, part)));
     for (const key of excluded) selected.delete(key);
   }
-  if (selected.size > 0) return { keys: graph.sortTopologically(selected), warnings: uniqueWarnings(warnings) };
-
   const trees = excludeTree === undefined ? [selectTree] : [selectTree, excludeTree];
+  if (selected.size > 0 || stateAtoms(trees).length > 0) return { keys: graph.sortTopologically(selected), warnings: uniqueWarnings(warnings) };
+
   let message = `Selection "${select}" selects no assets.`;
   if (options.exclude !== undefined) {
     message =
@@ -112,13 +124,23 @@ export function selectAssetsWithWarnings(graph: AssetGraph, options: SelectAsset
  */
 export function selectionWarnings(definitions: Definitions, options: SelectAssetsOptions): readonly SelectionWarning[] {
   const expressions = [options.select, options.exclude].filter((expression) => expression !== undefined);
-  if (!expressions.some((expression) => hasUnion(parseSelection(expression)))) return [];
+  const trees = expressions.map((expression) => parseSelection(expression));
+  if (!trees.some(hasUnion)) return [];
+  const graph = new AssetGraph(definitions);
+  // Without the states, a state atom is taken to hold every asset: only parts
+  // without one are warned about, and those select the same whatever the states.
+  const states = options.states ?? (stateAtoms(trees).length === 0 ? undefined : everyAssetInEveryState(graph));
   try {
-    return selectAssetsWithWarnings(new AssetGraph(definitions), options).warnings;
+    return selectAssetsWithWarnings(graph, { ...options, states }).warnings;
   } catch (error) {
     if (error instanceof EmptySelectionError) return [];
     throw error;
   }
+}
+
+function everyAssetInEveryState(graph: AssetGraph): SelectionStates {
+  const all = new Set(graph.keys);
+  return { status: () => all };
 }
 
 function hasUnion(node: SelectionNode): boolean {
@@ -144,12 +166,14 @@ function uniqueWarnings(warnings: readonly SelectionWarning[]): SelectionWarning
 
 class SelectionResolver {
   readonly #graph: AssetGraph;
+  readonly #states: SelectionStates | undefined;
   #allKeys: readonly string[] | undefined;
   /** Union members that resolved to nothing since the last `takeEmptyUnionParts`, in reading order. */
   #emptyUnionParts: SelectionNode[] = [];
 
-  constructor(graph: AssetGraph) {
+  constructor(graph: AssetGraph, states: SelectionStates | undefined) {
     this.#graph = graph;
+    this.#states = states;
   }
 
   get #keys(): readonly string[] {
@@ -175,6 +199,12 @@ class SelectionResolver {
         return new Set(this.#keys.filter(globMatcher(node.pattern)));
       case 'attribute':
         return this.#attribute(node.attribute, node.pattern);
+      case 'state': {
+        if (this.#states === undefined) throw new StateUnavailableError(node);
+        // Only keys of this graph: states read from storage may name assets the definitions dropped.
+        const inState = assetsInState(this.#states, node);
+        return new Set(this.#keys.filter((key) => inState.has(key)));
+      }
       case 'graph':
         return this.#expand(node.operand, node.upstream, node.downstream);
       case 'not': {
@@ -199,7 +229,8 @@ class SelectionResolver {
     const operand = (part: SelectionNode): Set<string> => {
       const keys = this.resolve(part);
       // A parenthesized union (`a or (b or c)`) has reported its own empty members; name the smallest parts.
-      if (node.type === 'or' && keys.size === 0 && part.type !== 'or') this.#emptyUnionParts.push(part);
+      // A part with a state atom may well select nothing (nothing failed): that is no typo to warn about.
+      if (node.type === 'or' && keys.size === 0 && part.type !== 'or' && stateAtoms([part]).length === 0) this.#emptyUnionParts.push(part);
       return keys;
     };
     let result = operand(left);

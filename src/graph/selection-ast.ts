@@ -9,12 +9,14 @@
  * a `key` is a word of `[A-Za-z0-9_]`, not starting with a digit, that is
  * not `and`, `or` or `not`; a `glob` is such a word holding at least one `*`
  * or `?`; an attribute
- * `pattern` is a non-empty run of `[A-Za-z0-9_*?\-./:@=]`.
+ * `pattern` is a non-empty run of `[A-Za-z0-9_*?\-./:@=]`; a `state` value
+ * is one of `SELECTION_STATES[attribute]`.
  */
 export type SelectionNode =
   | KeySelection
   | GlobSelection
   | AttributeSelection
+  | StateSelection
   | GraphSelection
   | NotSelection
   | AndSelection
@@ -44,6 +46,29 @@ export interface AttributeSelection {
   readonly attribute: SelectionAttribute;
   readonly pattern: string;
 }
+
+/**
+ * The state attributes an expression can select by, each with its values,
+ * written `<attribute>:<value>` like an attribute but never a glob. Their
+ * assets come from the instance (see `SelectionStates`), not the graph.
+ * Adding one (`check: ['failed', ...]`) is this entry, a method of the same
+ * name on `SelectionStates`, and its reader in the instance's
+ * `readSelectionStates`.
+ */
+export const SELECTION_STATES = {
+  /** `fresh`, `stale`, `missing` as the planner decides; `failed`: the asset's last attempt failed. */
+  status: ['fresh', 'stale', 'missing', 'failed'],
+} as const;
+
+export type SelectionStateAttribute = keyof typeof SELECTION_STATES;
+
+/** The values of a state attribute: `SelectionStateValue<'status'>` is `'fresh' | 'stale' | 'missing' | 'failed'`. */
+export type SelectionStateValue<A extends SelectionStateAttribute = SelectionStateAttribute> = (typeof SELECTION_STATES)[A][number];
+
+/** Assets in a state the instance knows (`status:stale`), decided when the expression is resolved. */
+export type StateSelection = {
+  readonly [A in SelectionStateAttribute]: { readonly type: 'state'; readonly attribute: A; readonly value: SelectionStateValue<A> };
+}[SelectionStateAttribute];
 
 /**
  * The operand's assets plus their ancestors (`upstream`) and/or descendants

@@ -1,10 +1,12 @@
 import { StrataError } from '../core/errors.js';
+import type { StateSelection } from './selection-ast.js';
+import { formatSelection } from './selection-format.js';
 
 /**
  * The errors of the selection language. Syntax and legacy-form errors found
  * while parsing show the expression with a caret under the offending column:
  *
- *     Invalid selection: expected an asset key, tag:, group:, kind:, key: or "(" after "and"
+ *     Invalid selection: expected an asset key, tag:, group:, kind:, key:, status: or "(" after "and"
  *       +users and
  *                 ^
  */
@@ -54,6 +56,20 @@ export class EmptySelectionError extends StrataError {
     super('STRATA_SELECTION_EMPTY', options.message, { hint: options.hint });
     this.select = options.select;
     this.exclude = options.exclude;
+  }
+}
+
+/**
+ * A state atom resolved where no states are given: a job's selection (its
+ * assets must not change with the instance's state behind the job's back),
+ * or a caller of `selectAssets` that did not read them.
+ */
+export class StateUnavailableError extends StrataError {
+  constructor(atom: StateSelection) {
+    const text = formatSelection(atom);
+    super('STRATA_SELECTION_STATE_UNAVAILABLE', `Selection "${text}" selects by the instance's state, which is not known here.`, {
+      hint: `State atoms (${text}) work in --select and --exclude of assets list, status and materialize; a job's selection names assets by key, tag, group or kind.`,
+    });
   }
 }
 

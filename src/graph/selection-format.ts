@@ -22,6 +22,8 @@ export function formatSelection(node: SelectionNode): string {
       return node.pattern;
     case 'attribute':
       return `${node.attribute}:${node.pattern}`;
+    case 'state':
+      return `${node.attribute}:${node.value}`;
     case 'graph': {
       const operand = formatOperand(node.operand, PRIMARY);
       return `${levels(node.upstream)}${node.upstream > 0 ? '+' : ''}${operand}${node.downstream > 0 ? '+' : ''}${levels(node.downstream)}`;

@@ -1,4 +1,5 @@
-import { SELECTION_ATTRIBUTES, type SelectionAttribute, type SelectionNode } from './selection-ast.js';
+import { suggestClosest } from '../core/suggest.js';
+import { SELECTION_ATTRIBUTES, SELECTION_STATES, type SelectionAttribute, type SelectionNode, type SelectionStateAttribute, type StateSelection } from './selection-ast.js';
 import { LegacySelectionError, SelectionSyntaxError } from './selection-errors.js';
 
 /**
@@ -13,10 +14,10 @@ import { LegacySelectionError, SelectionSyntaxError } from './selection-errors.j
  *     and   := not ("and" not)*
  *     not   := "not" not | graph
  *     graph := [[DEPTH] "+"] primary ["+" [DEPTH]]
- *     primary := KEY | GLOB | ATTR ":" VALUE | "(" or ")"
+ *     primary := KEY | GLOB | ATTR ":" VALUE | STATE ":" STATE_VALUE | "(" or ")"
  *
  * Whitespace separates tokens and is otherwise ignored (`2 + x` is `2+x`);
- * only an attribute is one token (`tag:api`, no spaces), and Dagster's
+ * only an attribute is one token (`tag:api`, `status:stale`, no spaces), and Dagster's
  * legacy `++` is recognised only when its pluses touch.
  *
  * Legacy forms: a run of two or more touching `+` (`++x`, `x+++`) can only
@@ -32,7 +33,7 @@ export function parseSelection(text: string): SelectionNode {
   return new SelectionParser(text).parse();
 }
 
-type TokenKind = 'word' | 'attribute' | '+' | '(' | ')' | ',' | 'and' | 'or' | 'not' | 'end';
+type TokenKind = 'word' | 'attribute' | 'state' | '+' | '(' | ')' | ',' | 'and' | 'or' | 'not' | 'end';
 
 interface Token {
   readonly kind: TokenKind;
@@ -43,6 +44,8 @@ interface Token {
   /** Set on `attribute` tokens. */
   readonly attribute?: SelectionAttribute;
   readonly value?: string;
+  /** Set on `state` tokens instead. */
+  readonly state?: StateSelection;
 }
 
 const WORD_CHAR = /[A-Za-z0-9_*?]/;
@@ -55,7 +58,8 @@ const GLOB_CHAR = /[*?]/;
 const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not']);
 
 const OPERAND_HINT =
-  'An operand is an asset key (orders), a key glob (order_*), an attribute (tag:api, group:sources, kind:csv, key:order_*) ' +
+  'An operand is an asset key (orders), a key glob (order_*), an attribute (tag:api, group:sources, kind:csv, key:order_*), ' +
+  'a state (status:stale) ' +
   'or an expression in parentheses, e.g. "+orders and group:analytics".';
 const DEPTH_HINT = 'A depth is a whole number of 1 or more touching its "+": "2+x" is x and its ancestors up to 2 levels, "x+1" x and its children.';
 
@@ -142,7 +146,7 @@ class SelectionParser {
       if (depth.kind === 'word' && DIGIT.test(depth.text[0]!)) {
         this.#next();
         downstream = this.#depth(depth);
-      } else if ((depth.kind === 'word' || depth.kind === 'attribute') && depth.start === plus.end) {
+      } else if ((depth.kind === 'word' || depth.kind === 'attribute' || depth.kind === 'state') && depth.start === plus.end) {
         // `x+y` is neither a depth nor two operands; say what a depth is rather than guess.
         throw this.#syntaxError(
           depth.start,
@@ -168,6 +172,10 @@ class SelectionParser {
       this.#next();
       return { type: 'attribute', attribute: token.attribute!, pattern: token.value! };
     }
+    if (token.kind === 'state') {
+      this.#next();
+      return token.state!;
+    }
     if (token.kind === '(') {
       this.#next();
       this.#openParentheses++;
@@ -187,7 +195,7 @@ class SelectionParser {
     }
     const where = after === undefined ? 'at the start' : `after "${after}"`;
     const found = token.kind === 'end' ? '' : `, found "${token.text}"`;
-    throw this.#syntaxError(token.start, `expected an asset key, tag:, group:, kind:, key: or "(" ${where}${found}`, OPERAND_HINT);
+    throw this.#syntaxError(token.start, `expected an asset key, tag:, group:, kind:, key:, status: or "(" ${where}${found}`, OPERAND_HINT);
   }
 
   /** Consumes the `+` tokens touching `first` (and each other); returns where the run ends. */
@@ -287,20 +295,25 @@ class SelectionParser {
     const word = text.slice(start, end);
 
     if (text[end] === ':' && wordChar === WORD_CHAR) {
-      if (!(SELECTION_ATTRIBUTES as readonly string[]).includes(word)) {
+      const isState = Object.hasOwn(SELECTION_STATES, word);
+      if (!isState && !(SELECTION_ATTRIBUTES as readonly string[]).includes(word)) {
         throw this.#syntaxError(
           start,
-          `unknown attribute "${word}:"; use tag:, group:, kind: or key:`,
-          'Select by tag (tag:api), group (group:sources), IO manager kind (kind:csv) or key glob (key:user_*).',
+          `unknown attribute "${word}:"; use tag:, group:, kind:, key: or status:`,
+          'Select by tag (tag:api), group (group:sources), IO manager kind (kind:csv), key glob (key:user_*) or status (status:stale).',
         );
       }
       const valueStart = end + 1;
       let valueEnd = valueStart;
       while (valueEnd < text.length && VALUE_CHAR.test(text[valueEnd]!)) valueEnd++;
       if (valueEnd === valueStart) {
-        throw this.#syntaxError(valueStart, `expected a value after "${word}:"`, `Write the value right after the colon, e.g. "${word}:${exampleValue(word)}"; "*" and "?" make it a glob.`);
+        const hint = isState
+          ? `Write one of ${listStateValues(word as SelectionStateAttribute)} right after the colon, e.g. "${word}:${SELECTION_STATES[word as SelectionStateAttribute][1]}".`
+          : `Write the value right after the colon, e.g. "${word}:${exampleValue(word)}"; "*" and "?" make it a glob.`;
+        throw this.#syntaxError(valueStart, `expected a value after "${word}:"`, hint);
       }
       this.#position = valueEnd;
+      if (isState) return { kind: 'state', start, end: valueEnd, text: text.slice(start, valueEnd), state: this.#state(word as SelectionStateAttribute, valueStart, valueEnd) };
       return {
         kind: 'attribute',
         start,
@@ -316,6 +329,21 @@ class SelectionParser {
     return { kind, start, end, text: word };
   }
 
+  /** A state atom; its value is one of a fixed few, so anything else is a syntax error (with did-you-mean), not an empty selection. */
+  #state(attribute: SelectionStateAttribute, valueStart: number, valueEnd: number): StateSelection {
+    const value = this.#text.slice(valueStart, valueEnd);
+    const values: readonly string[] = SELECTION_STATES[attribute];
+    if (!values.includes(value)) {
+      const [closest] = suggestClosest(value.toLowerCase(), values, 1);
+      throw this.#syntaxError(
+        valueStart,
+        `unknown ${attribute} "${value}"${closest === undefined ? '' : `; did you mean "${attribute}:${closest}"?`}`,
+        `A ${attribute} is one of ${listStateValues(attribute)}, e.g. "${attribute}:${values[1]}".`,
+      );
+    }
+    return { type: 'state', attribute, value } as StateSelection;
+  }
+
   #strayCharacter(offset: number): SelectionSyntaxError {
     const text = this.#text;
     const char = String.fromCodePoint(text.codePointAt(offset)!);
@@ -328,6 +356,11 @@ class SelectionParser {
     else if (char === ':') hint = 'Write an attribute with no space around ":", e.g. tag:api, group:sources, kind:csv, key:user_*.';
     return this.#syntaxError(offset, `unexpected character "${char}"`, hint);
   }
+}
+
+function listStateValues(attribute: SelectionStateAttribute): string {
+  const values = SELECTION_STATES[attribute];
+  return `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
 }
 
 function exampleValue(attribute: string): string {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { type InstanceConfig, instanceConfigOf } from '../core/define-config.js';
 import type { Definitions } from '../core/definitions.js';
-import { StrataError } from '../core/errors.js';
+import { StrataError, UsageError } from '../core/errors.js';
 import type { IOManager } from '../core/io-manager.js';
 import type { MaterializeOptions } from '../execution/materialize.js';
 import type { MaterializationPlan, PlanOptions } from '../execution/plan-materialization.js';
@@ -19,6 +19,7 @@ import type { AssetLineage, LineageRequest } from './asset-lineage.js';
 import type { AssetPreview } from './asset-preview.js';
 import type { ScheduleSummary, SensorSummary } from './automation-summaries.js';
 import type { RunPage } from './run-summaries.js';
+import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
 import type { JobSummary } from './job-summaries.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
@@ -26,6 +27,12 @@ import { openStorage, type StorageLocation, storageLocation } from './open-stora
 import type { WipeResult, WipeScope } from './wipe-assets.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** A selection with a state atom that selects no asset now: nothing to plan or run. */
+const NOTHING_SELECTED = Symbol('nothing selected');
+
+/** What `select` and `selectStates` take: the expressions, and a signal that cancels reading the states. */
+export type SelectionRequest = Omit<SelectAssetsOptions, 'states'> & { readonly signal?: AbortSignal | undefined };
 
 /** What `openInstance` takes. Only `cwd` and `env` are required: the rest is found from them. */
 export interface InstanceOptions {
@@ -137,10 +144,21 @@ export class Instance {
     return this.#storage;
   }
 
-  /** The assets a selection selects, in topological order, with warnings about union parts that select nothing. */
-  async select(selection: SelectAssetsOptions): Promise<SelectionResult> {
-    const { selectAssetsWithWarnings } = await import('../graph/resolve-selection.js');
-    return selectAssetsWithWarnings(await this.#assetGraph(), selection);
+  /**
+   * The assets a selection selects, in topological order, with warnings about
+   * union parts that select nothing. A state atom (`status:stale`) reads the
+   * state it needs first (see `selectWithStates`).
+   */
+  async select(selection: SelectionRequest): Promise<SelectionResult> {
+    return this.#selectWithStates(selection, false);
+  }
+
+  /**
+   * `select`, and the state of each selected asset (see `assetStates`): one
+   * plan decides both, so `assets status --select status:stale` plans once.
+   */
+  async selectStates(selection: SelectionRequest): Promise<SelectedStates> {
+    return this.#selectWithStates(selection, true);
   }
 
   /**
@@ -159,7 +177,12 @@ export class Instance {
   async plan(request: PlanRequest): Promise<MaterializationPlan> {
     const definitions = await this.definitions();
     const { planMaterialization } = await import('../execution/plan-materialization.js');
-    return planMaterialization(definitions, await this.storage(), await this.#planOptions(definitions, request));
+    const options = await this.#planOptions(definitions, request);
+    if (options === NOTHING_SELECTED) {
+      const { emptyPlan } = await import('./selection-states.js');
+      return emptyPlan(definitions, await this.#assetGraph(), this.#env);
+    }
+    return planMaterialization(definitions, await this.storage(), options);
   }
 
   /**
@@ -210,7 +233,7 @@ export class Instance {
    */
   async enqueue(selection: PlanSelection, options: { readonly trigger?: string | undefined } = {}): Promise<RunRecord> {
     const definitions = await this.definitions();
-    const { select, exclude } = await this.#planOptions(definitions, selection);
+    const { select, exclude } = await this.#planOptions(definitions, selection, { states: 'rejected' });
     await this.select({ select, exclude });
     const { enqueueRun } = await import('../execution/run-queue.js');
     const request = selection.job === undefined ? { select: selection.select, exclude: selection.exclude, force: selection.force, refresh: selection.refresh } : { job: selection.job };
@@ -233,8 +256,10 @@ export class Instance {
     const storage = await this.storage();
     const { materialize } = await import('../execution/materialize.js');
     const executor = request.executor ?? (await this.executor());
+    const options = await this.#planOptions(definitions, request);
+    if (options === NOTHING_SELECTED) return { runId: null, status: 'nothing-to-do', assets: [], checks: [], durationMs: 0 };
     return materialize(definitions, {
-      ...(await this.#planOptions(definitions, request)),
+      ...options,
       storage,
       executor,
       definitionsModule: this.definitionsModuleUrl(),
@@ -375,10 +400,38 @@ export class Instance {
     return definitions;
   }
 
-  async #planOptions(definitions: Definitions, request: PlanRequest): Promise<PlanOptions> {
+  async #selectWithStates(selection: SelectionRequest, withStates: boolean): Promise<SelectedStates> {
+    const { selectWithStates } = await import('./selection-states.js');
+    const { signal, ...expressions } = selection;
+    return selectWithStates(await this.definitions(), await this.#assetGraph(), await this.storage(), expressions, { ...this.#stateOptions(signal), withStates });
+  }
+
+  /**
+   * The planner's options for a request. A selection with a state atom
+   * (`status:stale`) is resolved here, against the states read now, into
+   * the keys it selects (the planner knows no states); `NOTHING_SELECTED`
+   * when it selects none, which for a state is an answer (nothing is
+   * stale), not an error. A queued run is planned when it starts, so its
+   * selection may not depend on the state now.
+   */
+  async #planOptions(definitions: Definitions, request: PlanRequest): Promise<PlanOptions | typeof NOTHING_SELECTED>;
+  async #planOptions(definitions: Definitions, request: PlanSelection, options: { readonly states: 'rejected' }): Promise<PlanOptions>;
+  async #planOptions(definitions: Definitions, request: PlanRequest, options?: { readonly states: 'rejected' }): Promise<PlanOptions | typeof NOTHING_SELECTED> {
     const { jobPlanOptions } = await import('../sensors/run-job.js');
     const selection = request.job === undefined ? { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh } : jobPlanOptions(definitions, request.job);
-    return { ...selection, ...this.#stateOptions(request.signal) };
+    const planOptions = { ...selection, ...this.#stateOptions(request.signal) };
+    const [{ parseSelection }, { stateAtoms }] = await Promise.all([import('../graph/selection-parser.js'), import('../graph/selection-states.js')]);
+    const [atom] = stateAtoms([selection.select, selection.exclude].map((expression) => (expression === undefined ? undefined : parseSelection(expression))));
+    if (atom === undefined) return planOptions;
+    if (options?.states === 'rejected') {
+      throw new UsageError(`A queued run cannot select by state ("${atom.attribute}:${atom.value}"): the daemon plans it when it starts, and the state may differ by then.`, {
+        hint: 'Materialize it now without --queue, or queue a selection by key, tag, group or kind.',
+      });
+    }
+    const { keys } = await this.#selectWithStates({ select: selection.select, exclude: selection.exclude, signal: request.signal }, false);
+    if (keys.length === 0) return NOTHING_SELECTED;
+    // `key:` compares by equality and, unlike a bare word, cannot be read as `and`/`or`/`not`.
+    return { ...planOptions, select: keys.map((key) => `key:${key}`).join(', '), exclude: undefined };
   }
 
   #stateOptions(signal: AbortSignal | undefined) {

@@ -1,4 +1,4 @@
-import type { SelectionAttribute, SelectionNode } from '../../src/graph/selection-ast.js';
+import { SELECTION_STATES, type SelectionAttribute, type SelectionNode } from '../../src/graph/selection-ast.js';
 
 const KEYS = ['users', 'posts', 'posts_enriched', 'user_stats', 'top_authors', 'summary', 'weekly_digest', 'audit_log'];
 const GLOBS = ['*', 'user_*', 'po?ts', '*_stats', 'top_*', 'nothing_*'];
@@ -16,13 +16,14 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 
 /**
  * A random selection tree over the example graph's keys (so it always
- * resolves), up to `depth` levels of operators. No legacy `*x` globs appear:
+ * resolves, given states for its state atoms), up to `depth` levels of operators. No legacy `*x` globs appear:
  * none of GLOBS strips to an existing key.
  */
 export function randomSelection(random: () => number, depth: number): SelectionNode {
   const roll = depth <= 0 ? random() * 0.3 : random();
   if (roll < 0.12) return { type: 'key', key: pick(random, KEYS) };
   if (roll < 0.2) return { type: 'glob', pattern: pick(random, GLOBS) };
+  if (roll < 0.26) return { type: 'state', attribute: 'status', value: pick(random, SELECTION_STATES.status) };
   if (roll < 0.3) {
     const { attribute, values } = pick(random, ATTRIBUTES);
     return { type: 'attribute', attribute, pattern: pick(random, values) };
@@ -55,6 +56,8 @@ export function printNoisily(random: () => number, node: SelectionNode): string 
       return node.pattern;
     case 'attribute':
       return `${node.attribute}:${node.pattern}`;
+    case 'state':
+      return `${node.attribute}:${node.value}`;
     case 'graph': {
       const depthText = (depth: number) => (depth === Infinity ? '' : String(depth));
       const before = node.upstream > 0 ? `${depthText(node.upstream)}${space()}+${space()}` : '';

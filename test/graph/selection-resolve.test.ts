@@ -5,6 +5,7 @@ import { resolveSelection } from '../../src/graph/resolve-selection.js';
 import type { SelectionNode } from '../../src/graph/selection-ast.js';
 import { LegacySelectionError, SelectionSyntaxError } from '../../src/graph/selection-errors.js';
 import { parseSelection } from '../../src/graph/selection-parser.js';
+import type { SelectionStates } from '../../src/graph/selection-states.js';
 import { randomSelection } from './selection-generators.js';
 import { exampleGraph, keywordGraph, seededRandom } from './synthetic-graph.js';
 
@@ -172,10 +173,26 @@ describe('resolveSelection against a brute-force evaluator (seeded)', () => {
     const random = seededRandom(99);
     for (let run = 0; run < 400; run++) {
       const tree = randomSelection(random, 4);
-      expect([...resolveSelection(graph, tree)].sort()).toEqual([...bruteForce(graph, tree)].sort());
+      expect([...resolveSelection(graph, tree, GENERATED_STATES)].sort()).toEqual([...bruteForce(graph, tree)].sort());
     }
   });
 });
+
+/** States for the generated state atoms; `failed` overlaps the planner's statuses, as it does in an instance. */
+const STATUS_OF: Readonly<Record<string, string>> = {
+  users: 'fresh',
+  posts: 'stale',
+  posts_enriched: 'stale',
+  user_stats: 'missing',
+  top_authors: 'missing',
+  summary: 'stale',
+  weekly_digest: 'fresh',
+  audit_log: 'missing',
+};
+const FAILED = new Set(['user_stats', 'audit_log']);
+const GENERATED_STATES: SelectionStates = {
+  status: (value) => (value === 'failed' ? FAILED : new Set(Object.keys(STATUS_OF).filter((key) => STATUS_OF[key] === value))),
+};
 
 /**
  * The obvious and slow evaluation: one graph walk per selected asset, and a
@@ -198,6 +215,8 @@ function bruteForce(on: AssetGraph, node: SelectionNode): Set<string> {
           return globMatches(node.pattern, on.definitions.ioManagers[asset.ioManager]!.kind);
         }),
       );
+    case 'state':
+      return new Set(all.filter((key) => (node.value === 'failed' ? FAILED.has(key) : STATUS_OF[key] === node.value)));
     case 'graph': {
       const result = new Set<string>();
       for (const key of bruteForce(on, node.operand)) {

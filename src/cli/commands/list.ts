@@ -13,7 +13,9 @@ export const listCommand: Command = {
   name: 'list',
   summary: 'List the assets: group, IO manager, tags, deps, status, last materialization',
   usage: 'assets list [--select EXPR] [--exclude EXPR] [--json]',
-  description: 'Assets in topological order (ties by key), upstreams before the assets that read them.',
+  description:
+    'Assets in topological order (ties by key), upstreams before the assets that read them.\n' +
+    'Any selection works, including states: status:fresh, status:stale, status:missing, status:failed.',
   flags: {
     ...SELECTION_FLAGS,
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
@@ -22,15 +24,16 @@ export const listCommand: Command = {
   examples: [
     'assets list',
     'assets list --select group:analytics',
+    'assets list --select "status:stale+"',
+    'assets list --select "status:failed or status:missing"',
     'assets list --json | jq -r ".assets[] | select(.status == \\"missing\\") | .key"',
   ],
   async run(args, io) {
     const instance = await openCommandInstance(io);
     try {
       const definitions = await instance.definitions();
-      const { keys, warnings } = await instance.select({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+      const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
       writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
-      const states = await instance.assetStates(keys, { signal: io.signal });
       const assets = keys.map((key) => {
         const asset = definitions.asset(key)!;
         const state = states.get(key)!;
@@ -52,6 +55,11 @@ export const listCommand: Command = {
       });
       if (booleanFlag(args, 'json')) {
         writeJson(io, { assets: assets.map((asset) => ({ ...asset, lastMaterializedAt: isoTime(asset.lastMaterializedAt) })) });
+        return EXIT.ok;
+      }
+      if (keys.length === 0) {
+        // Only a state selection may select nothing (nothing is stale): an answer, said on stderr so stdout stays data.
+        io.stderr.write('No assets selected: none is in the state the selection asks for now.\n');
         return EXIT.ok;
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);

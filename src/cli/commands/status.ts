@@ -19,14 +19,14 @@ export const statusCommand: Command = {
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     ...DEFINITIONS_FLAG,
   },
-  examples: ['assets status', 'assets status --select group:analytics', 'assets status --json | jq ".assets[] | select(.status != \\"fresh\\")"'],
+  description: 'Any selection works, including states: status:stale shows only the stale assets, status:failed those whose last attempt failed.',
+  examples: ['assets status', 'assets status --select group:analytics', 'assets status --select "status:stale and group:analytics"', 'assets status --json | jq ".assets[] | select(.status != \\"fresh\\")"'],
   async run(args, io) {
     const instance = await openCommandInstance(io);
     try {
       const definitions = await instance.definitions();
-      const { keys, warnings } = await instance.select({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude') });
+      const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
       writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
-      const states = await instance.assetStates(keys, { signal: io.signal });
       const rows = keys.map((key) => {
         const { status, reasons, record, source } = states.get(key)!;
         const storedRows = record?.metadata.rows;
@@ -42,6 +42,11 @@ export const statusCommand: Command = {
       });
       if (booleanFlag(args, 'json')) {
         writeJson(io, { assets: rows.map((row) => ({ ...row, lastMaterializedAt: isoTime(row.lastMaterializedAt), dataVersion: row.dataVersion ?? null, rows: row.rows ?? null })) });
+        return EXIT.ok;
+      }
+      if (keys.length === 0) {
+        // Only a state selection may select nothing (nothing is stale): an answer, said on stderr so stdout stays data.
+        io.stderr.write('No assets selected: none is in the state the selection asks for now.\n');
         return EXIT.ok;
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);

@@ -1,0 +1,46 @@
+import type { SelectionNode, SelectionStateValue, StateSelection } from './selection-ast.js';
+import { formatSelection } from './selection-format.js';
+
+/**
+ * What the evaluator asks about the assets' states for a state atom
+ * (`status:stale`): one method per state attribute of `SELECTION_STATES`,
+ * each returning the keys in that state. The graph layer knows no storage
+ * or plan, so the instance builds this, and only for an expression that has
+ * a state atom (see `stateAtoms`): a selection without one costs nothing more.
+ */
+export interface SelectionStates {
+  /** The assets whose status is `value`: `fresh`, `stale`, `missing` as planned now, `failed` when their last attempt failed. */
+  status(value: SelectionStateValue<'status'>): ReadonlySet<string>;
+}
+
+/** The state atoms of the trees, each distinct one once, in reading order: what the instance must read before resolving. */
+export function stateAtoms(trees: readonly (SelectionNode | undefined)[]): StateSelection[] {
+  const atoms = new Map<string, StateSelection>();
+  const pending = trees.filter((tree) => tree !== undefined).reverse();
+  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
+    switch (current.type) {
+      case 'state':
+        atoms.set(formatSelection(current), current);
+        break;
+      case 'graph':
+      case 'not':
+        pending.push(current.operand);
+        break;
+      case 'and':
+      case 'or':
+        pending.push(current.right, current.left);
+        break;
+      default:
+        break;
+    }
+  }
+  return [...atoms.values()];
+}
+
+/** The keys `states` gives for a state atom. */
+export function assetsInState(states: SelectionStates, atom: StateSelection): ReadonlySet<string> {
+  switch (atom.attribute) {
+    case 'status':
+      return states.status(atom.value);
+  }
+}
