@@ -1,6 +1,6 @@
 import { desc, op } from 'arquero';
 import { z } from 'zod';
-import { asArquero, asset } from 'strata-assets';
+import { asArquero, asset, rowCount } from 'strata-assets';
 import { round2 } from './clean-text.js';
 import { posts, users } from './sources.js';
 import { postsEnriched } from './transforms.js';
@@ -62,6 +62,7 @@ export const topAuthors = asset({
     total_words: z.int(),
     avg_words_per_post: z.number(),
   }),
+  checks: [rowCount({ max: 5 })],
   // Ties on posts and words go to the lowest id: the order names all three, so the ranking is total.
   compute: ({ inputs }) =>
     asArquero(inputs.user_stats)
@@ -85,6 +86,7 @@ export const summary = asset({
     users_without_posts: z.int(),
     orphan_posts: z.int(),
   }),
+  checks: [rowCount({ min: 1, max: 1, description: 'Exactly one row.' })],
   compute: ({ inputs }) => {
     const users = asArquero(inputs.users);
     const posts = asArquero(inputs.posts);

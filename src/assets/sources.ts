@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { asset, configFromEnv, JsonSource, resource, Table } from 'strata-assets';
+import { asset, configFromEnv, JsonSource, notNull, relationships, resource, Table, unique } from 'strata-assets';
 import { firstOfEachIdInOrder, pickRows } from './by-id.js';
 import { cleanText, codePointLength, wordCount } from './clean-text.js';
 
@@ -75,6 +75,7 @@ export const users = asset({
     lng: z.number(),
     company_name: z.string(),
   }),
+  checks: [unique('id'), notNull('id'), notNull('email')],
   observe: ({ resources, signal }) => resources.api.observe('users', { signal }),
   compute: async ({ resources, signal }) => {
     const payload = await resources.api.readRows('users', userPayload, { signal });
@@ -108,6 +109,11 @@ export const posts = asset({
     body_length: z.int(),
     word_count: z.int(),
   }),
+  checks: [
+    unique('id'),
+    // A warning: orphan posts exist on purpose, and the summary counts them.
+    relationships('user_id', { to: users, field: 'id', severity: 'warn' }),
+  ],
   observe: ({ resources, signal }) => resources.api.observe('posts', { signal }),
   // Millions of posts: each batch becomes columns as it arrives, so the parsed
   // row objects die young; the batches' columns are joined once at the end

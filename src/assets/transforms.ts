@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { asset, Table } from 'strata-assets';
+import { asset, check, Table } from 'strata-assets';
 import { posts, users } from './sources.js';
 
 export const postsEnriched = asset({
@@ -13,6 +13,17 @@ export const postsEnriched = asset({
     author_email: z.string(),
     company_name: z.string(),
   }),
+  checks: [
+    // Blocking (the default for an error): a join that lost or doubled posts must not feed the summary.
+    check({
+      name: 'one_row_per_post',
+      description: 'As many rows as posts: the join neither drops nor repeats a post.',
+      run: async ({ rowCount }) => {
+        const [enriched, source] = [await rowCount(), await rowCount(posts)];
+        return { failing: Math.abs(enriched - source), metadata: { rows: enriched, posts: source } };
+      },
+    }),
+  ],
   compute: ({ inputs }) => {
     const authorRow = new Map<number, number>();
     inputs.users.column('id').forEach((id, row) => authorRow.set(id, row));

@@ -16,6 +16,8 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   lineage: { summary: 'Show what an asset is made from or feeds: tree, JSON, Graphviz, Mermaid', load: async () => (await import('./commands/lineage.js')).lineageCommand },
   runs: { summary: 'List the recorded runs, newest first', load: async () => (await import('./commands/runs.js')).runsCommand },
   logs: { summary: "Show a run's events and log lines in order", load: async () => (await import('./commands/logs.js')).logsCommand },
+  check: { summary: 'Run the data-quality checks of stored assets, without materializing them', load: async () => (await import('./commands/check.js')).checkCommand },
+  checks: { summary: 'List the data-quality checks with their latest results', load: async () => (await import('./commands/checks.js')).checksCommand },
   history: { summary: 'List the materializations of an asset, newest first', load: async () => (await import('./commands/history.js')).historyCommand },
   wipe: { summary: 'Forget the materializations of assets (and delete their outputs)', load: async () => (await import('./commands/wipe.js')).wipeCommand },
   jobs: { summary: 'List the jobs: named selections that schedules and sensors run', load: async () => (await import('./commands/jobs.js')).jobsCommand },

@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import { createHash } from 'node:crypto';
+import type { AnyAssetCheck, AssetCheck } from './asset-check.js';
 import { DefinitionSite } from './definition-site.js';
 import type { Duration } from './duration.js';
 import type { ResourceInstances, ResourceMap } from './resource.js';
@@ -109,6 +110,13 @@ export interface AssetSpec<
   readonly pool?: string;
   /** For assets that read outside data (source assets): how to tell, before running, whether it changed. */
   readonly observe?: ObserveFunction<ResourceInstances<M>>;
+  /** Data-quality checks run on the stored table after each materialization (`notNull`, `unique`, ..., `check`). */
+  readonly checks?: readonly AssetCheck<RowOf<S>>[];
+  /**
+   * Checks of upstream assets (`<asset>.<check>`, e.g. `users.unique_id`)
+   * whose failure must not keep this asset from running, though they block.
+   */
+  readonly ignoreFailedChecks?: readonly string[];
   readonly compute: (
     context: ComputeContext<AssetInputs<D>, ResourceInstances<M>>,
   ) => ComputeOutput<RowOf<S>> | Promise<ComputeOutput<RowOf<S>>>;
@@ -143,6 +151,9 @@ export interface AssetDefinition<K extends string = string, S extends RowSchema 
   /** The concurrency pool of its steps, if any. */
   readonly pool: string | undefined;
   readonly observe: ObserveFunction | undefined;
+  readonly checks: readonly AnyAssetCheck[];
+  /** Upstream checks (`<asset>.<check>`) whose failure does not block this asset. */
+  readonly ignoreFailedChecks: readonly string[];
   readonly compute: (context: ComputeContext) => ComputeOutput<Row> | Promise<ComputeOutput<Row>>;
 }
 
@@ -183,6 +194,9 @@ export function asset<
     maxAge: spec.freshness?.maxAge,
     pool: spec.pool,
     observe: spec.observe as ObserveFunction | undefined,
+    // Each check was type-checked against this asset's rows; from here on only names and code run.
+    checks: Object.freeze([...(spec.checks ?? [])] as unknown as AnyAssetCheck[]),
+    ignoreFailedChecks: Object.freeze([...(spec.ignoreFailedChecks ?? [])]),
     // The compute was type-checked against this asset's own inputs; the executor
     // builds exactly those inputs, so widening the parameter here is safe.
     compute: spec.compute as unknown as AssetDefinition['compute'],

@@ -1,4 +1,5 @@
 import type { AnyAsset, AssetDefinition } from './asset.js';
+import { assetCheckProblems } from './check-definitions.js';
 import { parseDuration } from './duration.js';
 import { DefinitionError, StrataError } from './errors.js';
 import { type DependencyLists, findCycles } from './find-cycles.js';
@@ -71,7 +72,8 @@ export interface Definitions {
  * cycles (with their path), unknown IO managers, schemas that are not flat
  * tables, bad freshness or retry settings, invalid pool names, clashing resource keys; jobs,
  * schedules and sensors with invalid or duplicate names, references to jobs
- * that do not exist, invalid cron expressions or time zones. (Job selections
+ * that do not exist, invalid cron expressions or time zones; invalid asset
+ * checks (see `assetCheckProblems`). (Job selections
  * need the asset graph: `checkJobSelections` in `src/graph` checks those.)
  */
 export function defineDefinitions(spec: DefinitionsSpec): Definitions {
@@ -130,6 +132,11 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   }
 
   const automation = checkAutomation(spec, problems);
+  const assetByKey = (key: string) => {
+    const id = idOf.get(key);
+    return id === undefined ? undefined : declared[id];
+  };
+  problems.push(...assetCheckProblems(assets, assetByKey));
 
   if (problems.length > 0) throw new DefinitionError(problems);
 
@@ -142,10 +149,7 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
     jobs: sortedValues(automation.jobs),
     schedules: sortedValues(automation.schedules),
     sensors: sortedValues(automation.sensors),
-    asset: (key: string) => {
-      const id = idOf.get(key);
-      return id === undefined ? undefined : declared[id];
-    },
+    asset: assetByKey,
     job: (name: string) => automation.jobs.get(name),
     schedule: (name: string) => automation.schedules.get(name),
     sensor: (name: string) => automation.sensors.get(name),
@@ -176,6 +180,8 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     maxAge: asset.maxAge,
     pool: asset.pool,
     observe: asset.observe,
+    checks: asset.checks,
+    ignoreFailedChecks: asset.ignoreFailedChecks,
     compute: asset.compute,
     columns,
     maxAgeMs,

@@ -15,6 +15,8 @@ import type { AssetLeases } from './asset-leases.js';
 import type { PoolSlots } from './pool-slots.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import type { CodeVersion } from '../versioning/code-versions.js';
+import type { CheckedOutput, EvaluatedCheck } from './evaluate-checks.js';
+import { RunChecks } from './run-checks.js';
 
 export interface ExecuteContext {
   readonly runId: string;
@@ -43,13 +45,24 @@ interface Produced {
   consumersLeft: number;
 }
 
+/** What a run did: one result per planned asset, in topological order, and every check it evaluated. */
+export interface ExecutedPlan {
+  readonly assets: AssetRunResult[];
+  readonly checks: EvaluatedCheck[];
+}
+
 /**
  * Runs the planned assets in dependency order, up to `concurrency` at a time.
  * A failed asset's downstream is skipped; independent branches go on. Tables
  * produced in this run are handed to downstream steps from memory rather than
  * read back from storage.
+ *
+ * Each materialized asset's checks run on what it stored; the checks of an
+ * asset left as it was run when their latest result no longer speaks for it
+ * (`pendingChecks`). A blocking check that fails keeps the assets that depend
+ * on its asset from running, this run and the next, until it passes.
  */
-export async function executePlan(context: ExecuteContext): Promise<AssetRunResult[]> {
+export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan> {
   const { materializationPlan } = context;
   const steps = materializationPlan.plan.planned;
   const plannedKeys = new Set(steps.map((step) => step.key));
@@ -62,12 +75,16 @@ export async function executePlan(context: ExecuteContext): Promise<AssetRunResu
       if (plannedKeys.has(dep)) consumers.set(dep, (consumers.get(dep) ?? 0) + 1);
     }
   }
+  const checks = new RunChecks(context, plannedKeys, dataVersions);
 
   const waiting = [...steps];
   const running = new Map<string, Promise<void>>();
   while (waiting.length > 0 || running.size > 0) {
     if (context.signal.aborted) {
-      for (const step of waiting.splice(0)) results.set(step.key, skipped(step, 'the run was canceled'));
+      for (const step of waiting.splice(0)) {
+        results.set(step.key, skipped(step, 'the run was canceled'));
+        checks.stored(step.key);
+      }
     }
     for (let index = 0; index < waiting.length && running.size < context.concurrency; ) {
       const step = waiting[index]!;
@@ -77,15 +94,16 @@ export async function executePlan(context: ExecuteContext): Promise<AssetRunResu
         continue;
       }
       waiting.splice(index, 1);
-      const done = runStep(context, step, { results, dataVersions, produced, consumers }).then((result) => {
+      const done = runStep(context, step, { results, dataVersions, produced, consumers, checks }).then((result) => {
         results.set(step.key, result);
+        checks.stored(step.key);
         running.delete(step.key);
       });
       running.set(step.key, done);
     }
     if (running.size > 0) await Promise.race(running.values());
   }
-  return steps.map((step) => results.get(step.key)!);
+  return { assets: steps.map((step) => results.get(step.key)!), checks: await checks.evaluated() };
 }
 
 interface RunState {
@@ -93,6 +111,7 @@ interface RunState {
   readonly dataVersions: Map<string, string | undefined>;
   readonly produced: Map<string, Produced>;
   readonly consumers: Map<string, number>;
+  readonly checks: RunChecks;
 }
 
 async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunState): Promise<AssetRunResult> {
@@ -109,6 +128,14 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
     await recorder.flush();
     releaseInputs(asset, state);
     return skipped(step, why);
+  }
+  const failedChecks = await state.checks.blockingFor(asset);
+  if (failedChecks.length > 0) {
+    const why = `check${failedChecks.length === 1 ? '' : 's'} ${failedChecks.join(', ')} failed`;
+    recorder.event({ type: 'step-skip', assetKey: step.key, level: 'warn', message: `Skipped ${step.key}: ${why}`, data: { reason: 'check-failed', checks: failedChecks } });
+    await recorder.flush();
+    releaseInputs(asset, state);
+    return { ...skipped(step, why), blockedByChecks: failedChecks };
   }
 
   const inputDataVersions: Record<string, string> = {};
@@ -143,6 +170,7 @@ async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunSt
       await recorder.flush();
       state.dataVersions.set(step.key, record.dataVersion);
       releaseInputs(asset, state);
+      await state.checks.evaluate(asset, state.checks.pending(asset), { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
       return { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion };
     }
     return await materializeInPool(context, step, state, started, inputDataVersions, log);
@@ -214,7 +242,8 @@ async function materializeStep(
   const asset = context.materializationPlan.graph.asset(step.key);
   const policy = asset.retry ?? context.definitions.defaultRetry ?? NO_RETRIES;
   let attempt = 0;
-  for (;;) {
+  let materialized: { result: AssetRunResult; output: CheckedOutput } | undefined;
+  while (materialized === undefined) {
     attempt++;
     recorder.event({ type: 'step-start', assetKey: step.key, attempt, message: `Materializing ${step.key}`, data: { reasons: step.reasons.map((reason) => reason.kind) } });
     // Written now, not with the step's outcome: whoever watches the run from
@@ -251,7 +280,8 @@ async function materializeStep(
       await recorder.flush();
       log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
       releaseInputs(asset, state);
-      return { ...baseResult(step, started), action: 'materialized', rows: stored.metadata.rows, dataVersion: stored.dataVersion, attempts: attempt };
+      materialized = { result: { ...baseResult(step, started), action: 'materialized', rows: stored.metadata.rows, dataVersion: stored.dataVersion, attempts: attempt }, output: { asset, dataVersion: stored.dataVersion, rows: stored.metadata.rows, table } };
+      break;
     } catch (error) {
       const retryable = error instanceof StrataError && error.retryable && !context.signal.aborted;
       if (retryable && attempt <= policy.maxRetries) {
@@ -271,6 +301,10 @@ async function materializeStep(
       return fail(context, step, state, started, attempt, error, log);
     }
   }
+  // After the step's success is recorded, not within its attempts: a check judges what was stored, and its failure is no reason to compute again.
+  state.checks.stored(step.key);
+  await state.checks.evaluate(asset, asset.checks, materialized.output);
+  return materialized.result;
 }
 
 async function fail(context: ExecuteContext, step: PlannedAsset, state: RunState, started: number, attempt: number, error: unknown, log: Logger): Promise<AssetRunResult> {

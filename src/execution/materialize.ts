@@ -1,7 +1,7 @@
 import type { Definitions } from '../core/definitions.js';
 import type { InstanceStorage, RunEvent } from '../storage/instance-storage.js';
 import type { Logger } from './logger.js';
-import { planMaterialization, type MaterializationPlan, type PlanOptions } from './plan-materialization.js';
+import { hasWork, planMaterialization, type MaterializationPlan, type PlanOptions } from './plan-materialization.js';
 import type { StepExecutorFactory } from './step-executor.js';
 import type { MaterializeResult } from './run-result.js';
 
@@ -37,8 +37,8 @@ export async function materialize(definitions: Definitions, options: Materialize
   const started = performance.now();
   const materializationPlan = await planMaterialization(definitions, options.storage, options);
   options.onPlan?.(materializationPlan);
-  if (materializationPlan.plan.planned.length === 0) {
-    return { runId: null, status: 'nothing-to-do', assets: [], durationMs: Math.round(performance.now() - started) };
+  if (!hasWork(materializationPlan)) {
+    return { runId: null, status: 'nothing-to-do', assets: [], checks: [], durationMs: Math.round(performance.now() - started) };
   }
   // Loaded only when there is something to run: a no-op run (the common case
   // in a scheduled or repeated command) skips the executors and worker threads.

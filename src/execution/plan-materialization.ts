@@ -6,7 +6,9 @@ import { AssetGraph } from '../graph/asset-graph.js';
 import { type Plan, planAssets, type PlanningError } from '../graph/planner.js';
 import { parseSelection } from '../graph/selection-parser.js';
 import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
-import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import type { AnyAssetCheck } from '../core/asset-check.js';
+import type { CheckResultRecord, InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import { pendingChecks } from './check-states.js';
 import { type CodeVersion, codeVersionsOf, declaredCodeVersions } from '../versioning/code-versions.js';
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
@@ -55,6 +57,10 @@ export interface MaterializationPlan {
   readonly configVersions: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Resources created while observing, reused by the run so nothing is created twice. */
   readonly resources: ResourcePool;
+  /** The latest result of every check of the selected assets and their upstreams, by check key (`users.unique_id`). */
+  readonly checkResults: ReadonlyMap<string, CheckResultRecord>;
+  /** The checks of selected, stored assets whose latest result no longer speaks for what is stored (see `pendingChecks`). */
+  readonly pendingChecks: ReadonlyMap<string, readonly AnyAssetCheck[]>;
 }
 
 /**
@@ -175,7 +181,42 @@ export async function planMaterialization(
     code,
     configVersions,
     resources,
+    ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, dataVersions.values)),
   };
+}
+
+/** Whether a run of the plan has anything to do: assets to materialize, or checks to run again on assets left as they are. */
+export function hasWork(plan: MaterializationPlan): boolean {
+  return plan.plan.planned.length > 0 || plan.pendingChecks.size > 0;
+}
+
+/**
+ * The latest check results of the involved assets, and the checks of the
+ * selected stored assets that must run again: their code changed, or a table
+ * they judged did (the asset's own, as its IO manager stores it now; another
+ * asset's they read, as last recorded). Definitions without checks cost no
+ * query.
+ */
+async function checksToRun(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  involvedKeys: readonly string[],
+  selected: readonly string[],
+  recorded: ReadonlyMap<string, MaterializationRecord>,
+  dataVersions: ReadonlyMap<string, string | undefined>,
+): Promise<Pick<MaterializationPlan, 'checkResults' | 'pendingChecks'>> {
+  const checked = involvedKeys.filter((key) => definitions.asset(key)!.checks.length > 0);
+  if (checked.length === 0) return { checkResults: new Map(), pendingChecks: new Map() };
+  const readKeys = [...new Set(checked.flatMap((key) => definitions.asset(key)!.checks.flatMap((check) => check.reads)))].filter((key) => !recorded.has(key));
+  const [checkResults, readRecords] = await Promise.all([storage.latestCheckResults(checked), storage.latestMaterializations(readKeys)]);
+  const currentDataVersion = (key: string) => (dataVersions.has(key) ? dataVersions.get(key) : (recorded.get(key) ?? readRecords.get(key))?.dataVersion);
+  const pending = new Map<string, readonly AnyAssetCheck[]>();
+  for (const key of selected) {
+    if (!recorded.has(key)) continue;
+    const checks = pendingChecks(definitions.asset(key)!, checkResults, currentDataVersion);
+    if (checks.length > 0) pending.set(key, checks);
+  }
+  return { checkResults, pendingChecks: pending };
 }
 
 /**

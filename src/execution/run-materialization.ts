@@ -3,6 +3,7 @@ import { availableParallelism, hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import { AssetLeases } from './asset-leases.js';
 import { CancelWatch } from './cancel-watch.js';
+import { checkFailsRun } from './check-states.js';
 import { describeError } from './describe-error.js';
 import { executePlan } from './execute-plan.js';
 import { silentLogger } from './logger.js';
@@ -78,7 +79,7 @@ export async function runMaterialization(
   let status: Exclude<RunOutcome, 'nothing-to-do'> = 'failed';
   try {
     executor ??= await factory.create(executorRun);
-    const assets = await executePlan({
+    const { assets, checks } = await executePlan({
       runId,
       definitions,
       materializationPlan,
@@ -93,8 +94,8 @@ export async function runMaterialization(
       slots,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
     });
-    status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed') ? 'failed' : 'success';
-    return { runId, status, assets, durationMs: Math.round(performance.now() - started) };
+    status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed' || asset.blockedByChecks !== undefined) || checks.some(checkFailsRun) ? 'failed' : 'success';
+    return { runId, status, assets, checks, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     // Why the run ended without its steps' say (its executor refused it, the instance failed): in its log, not only on the caller's stderr.
     recorder.event({ type: 'log', level: 'error', message: `Run ${runId} could not go on: ${describeError(error).message}`, data: { error: describeError(error) } });

@@ -6,7 +6,7 @@ import type { InstanceStorage, QueuedRun, QueuedRunRequest, RunRecord, RunTags }
 import { describeError } from './describe-error.js';
 import { describeSelection } from './describe-selection.js';
 import type { MaterializeOptions } from './materialize.js';
-import { planMaterialization } from './plan-materialization.js';
+import { hasWork, planMaterialization } from './plan-materialization.js';
 import type { MaterializeResult } from './run-result.js';
 
 /*
@@ -89,9 +89,9 @@ export async function startQueuedRun(definitions: Definitions, queued: QueuedRun
     throw error;
   }
   options.onPlan?.(materializationPlan);
-  if (materializationPlan.plan.planned.length === 0) {
+  if (!hasWork(materializationPlan)) {
     await endQueuedRun(options.storage, runId, 'nothing-to-do', `Run ${runId} had nothing to do: every selected asset was up to date when it started`, now());
-    return { runId, status: 'nothing-to-do', assets: [], durationMs: Math.round(performance.now() - started) };
+    return { runId, status: 'nothing-to-do', assets: [], checks: [], durationMs: Math.round(performance.now() - started) };
   }
   const { runMaterialization } = await import('./run-materialization.js');
   return runMaterialization(definitions, materializationPlan, options, started, runId);

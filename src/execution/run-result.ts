@@ -1,4 +1,5 @@
 import type { StaleReasonKind } from '../graph/planner.js';
+import type { EvaluatedCheck } from './evaluate-checks.js';
 
 /**
  * What happened to one asset in a run: `materialized`; `up-to-date` (planned
@@ -23,6 +24,8 @@ export interface AssetRunResult {
   readonly dataVersion: string | undefined;
   readonly attempts: number;
   readonly error: AssetError | undefined;
+  /** For an asset skipped because checks of its upstreams failed: those checks (`users.unique_id`). */
+  readonly blockedByChecks?: readonly string[];
 }
 
 export type RunOutcome = 'success' | 'failed' | 'canceled' | 'nothing-to-do';
@@ -33,5 +36,7 @@ export interface MaterializeResult {
   readonly status: RunOutcome;
   /** One entry per planned asset, in topological order. */
   readonly assets: readonly AssetRunResult[];
+  /** Every asset check the run evaluated, in the order they ended. */
+  readonly checks: readonly EvaluatedCheck[];
   readonly durationMs: number;
 }

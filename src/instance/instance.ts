@@ -4,10 +4,12 @@ import { type InstanceConfig, instanceConfigOf } from '../core/define-config.js'
 import type { Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
 import type { IOManager } from '../core/io-manager.js';
+import type { CheckResultRecord } from '../storage/instance-storage.js';
 import type { MaterializeOptions } from '../execution/materialize.js';
 import type { MaterializationPlan, PlanOptions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
+import type { CheckStoredOptions, CheckStoredResult } from '../execution/check-stored-assets.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-selection.js';
 import type { SelectionWarning } from '../graph/selection-warnings.js';
@@ -18,6 +20,7 @@ import type { AssetActivity } from './asset-activity.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
 import type { AssetPreview } from './asset-preview.js';
 import type { ScheduleSummary, SensorSummary } from './automation-summaries.js';
+import type { CheckSummary } from './check-summaries.js';
 import type { RunPage } from './run-summaries.js';
 import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
@@ -211,6 +214,29 @@ export class Instance {
   async materializationHistory(key: string, options: { readonly limit?: number } = {}): Promise<readonly MaterializationRecord[]> {
     await this.#requireAssets([key]);
     return (await this.storage()).materializationHistory(key, options);
+  }
+
+  /**
+   * Runs the checks of the selected assets on what they store now, without
+   * materializing anything, as a run of its own (see `checkStoredAssets`).
+   */
+  async check(selection: SelectionRequest & { readonly onEvent?: CheckStoredOptions['onEvent'] }): Promise<CheckStoredResult> {
+    const [definitions, { keys }, { checkStoredAssets }] = await Promise.all([this.definitions(), this.select(selection), import('../execution/check-stored-assets.js')]);
+    const described = `${selection.select ?? '*'}${selection.exclude === undefined ? '' : ` except ${selection.exclude}`}`;
+    return checkStoredAssets(definitions, keys, { storage: await this.storage(), selection: described, now: this.#now, onEvent: selection.onEvent });
+  }
+
+  /** Every check of `keys` (of every asset when none are given) with its latest result; an unknown key throws as `why` does. */
+  async checkSummaries(keys?: readonly string[]): Promise<CheckSummary[]> {
+    const definitions = keys === undefined ? await this.definitions() : await this.#requireAssets(keys);
+    const { readCheckSummaries } = await import('./check-summaries.js');
+    return readCheckSummaries(definitions, await this.storage(), keys);
+  }
+
+  /** The results of an asset's checks (of one, when `checkName` is given), newest first; an unknown key throws as `why` does. */
+  async checkHistory(key: string, options: { readonly checkName?: string; readonly limit?: number } = {}): Promise<CheckResultRecord[]> {
+    await this.#requireAssets([key]);
+    return (await this.storage()).checkResultHistory(key, options);
   }
 
   /** What wiping `keys` would forget, to show (and ask) before `wipe`. */

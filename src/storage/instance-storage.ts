@@ -141,6 +141,30 @@ export const materializationRecordSchema = z.object({
 });
 export type MaterializationRecord = z.infer<typeof materializationRecordSchema>;
 
+export const checkResultRecordSchema = z.object({
+  runId: z.string().min(1),
+  assetKey: z.string().min(1),
+  checkName: z.string().min(1),
+  /** The partition checked; `null` for an unpartitioned asset. */
+  partition: z.string().nullable(),
+  /** The check's code version: a new one makes its latest result stale. */
+  checkVersion: z.string(),
+  status: z.enum(['passed', 'warned', 'failed', 'errored']),
+  severity: z.enum(['warn', 'error']),
+  blocking: z.boolean(),
+  /** How many rows (or things) failed it; `null` when it errored before counting. */
+  failing: z.int().nonnegative().nullable(),
+  /** A few failing rows (at most `CHECK_SAMPLE_SIZE`). Stored as JSON. */
+  sample: z.array(jsonObjectSchema),
+  /** What the check reported beside its count (an error's message when it errored). Stored as JSON. */
+  metadata: jsonObjectSchema,
+  /** Asset key -> the data version of the stored table it judged: its asset's and every one it read. */
+  dataVersions: z.record(z.string(), z.string()),
+  durationMs: z.number().nonnegative(),
+  checkedAt: z.date(),
+});
+export type CheckResultRecord = z.infer<typeof checkResultRecordSchema>;
+
 export const instigatorKindSchema = z.enum(['schedule', 'sensor']);
 export type InstigatorKind = z.infer<typeof instigatorKindSchema>;
 
@@ -382,8 +406,14 @@ export interface InstanceStorage {
    * of a secret by anyone without the instance.
    */
   instanceKey(): Promise<string>;
-  /** Forgets every materialization of these assets, so the planner sees them as missing; returns the rows removed. */
+  /** Forgets every materialization (and check result) of these assets, so the planner sees them as missing; returns the materializations removed. */
   wipeMaterializations(assetKeys: readonly string[]): Promise<number>;
+  /** Stores the results of asset checks, in one transaction; their runs must exist. */
+  recordCheckResults(results: readonly CheckResultRecord[]): Promise<void>;
+  /** The latest result of each check of these assets (every asset when none are given), by check key (`users.unique_id`). */
+  latestCheckResults(assetKeys?: readonly string[]): Promise<Map<string, CheckResultRecord>>;
+  /** The results of an asset's checks (of one, when `checkName` is given), newest first. */
+  checkResultHistory(assetKey: string, options?: { readonly checkName?: string; readonly limit?: number }): Promise<CheckResultRecord[]>;
   /** The stored state of a schedule or sensor, or undefined when nothing was ever stored for it. */
   instigatorState(kind: InstigatorKind, name: string): Promise<InstigatorState | undefined>;
   /** Every stored state, by kind, then name. */
@@ -485,7 +515,8 @@ export interface InstanceStorage {
    * cancellation requests. Kept whole:
    * runs still `started` (running, or for crash detection to find), and runs
    * that recorded the latest materialization of an asset, since the planner
-   * compares against it (deleting it would plan the asset as missing), and
+   * compares against it (deleting it would plan the asset as missing), runs
+   * that recorded the latest result of a check (for the same reason), and
    * runs still `queued`. The
    * launches of deleted runs stay, without their run, so a run key is still
    * never launched twice. Throws `STRATA_STORAGE_INVALID_ARGUMENT` for an

@@ -9,6 +9,7 @@ import {
   type ClaimPoolSlotRequest,
   type ClaimPoolSlotResult,
   type ClaimQueuedRunRequest,
+  type CheckResultRecord,
   type ClaimQueuedRunResult,
   type FinalRunStatus,
   type InstanceStorage,
@@ -40,7 +41,9 @@ import {
 import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import {
+  byCheckKey,
   canceledBeforeStartEvent,
+  checkResultParams,
   describeIssues,
   duplicateRun,
   invalidRecord,
@@ -390,8 +393,59 @@ export class PostgresInstanceStorage implements InstanceStorage {
 
   async wipeMaterializations(assetKeys: readonly string[]): Promise<number> {
     if (assetKeys.length === 0) return 0;
-    const result = await this.#run('write', `DELETE FROM ${this.#t.materializations} WHERE asset_key = ANY($1::text[])`, [assetKeys]);
-    return result.rowCount ?? 0;
+    try {
+      return await this.#transaction(async (client) => {
+        await client.query(`DELETE FROM ${this.#t.check_results} WHERE asset_key = ANY($1::text[])`, [assetKeys]);
+        const result = await client.query(`DELETE FROM ${this.#t.materializations} WHERE asset_key = ANY($1::text[])`, [assetKeys]);
+        return result.rowCount ?? 0;
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async recordCheckResults(results: readonly CheckResultRecord[]): Promise<void> {
+    const params = results.map((result, index) => checkResultParams(result, index, (date) => date));
+    if (params.length === 0) return;
+    try {
+      // One statement, in the given order (see write).
+      await this.#transaction((client) => client.query(
+        `INSERT INTO ${this.#t.check_results} (run_id, asset_key, check_name, partition, check_version, status, severity, blocking,
+           failing, sample, metadata, data_versions, duration_ms, checked_at)
+         SELECT run_id, asset_key, check_name, partition, check_version, status, severity, blocking,
+           failing, sample::json, metadata::json, data_versions::json, duration_ms, checked_at
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[],
+                     $9::integer[], $10::text[], $11::text[], $12::text[], $13::double precision[], $14::timestamptz[])
+           WITH ORDINALITY AS batch (run_id, asset_key, check_name, partition, check_version, status, severity, blocking,
+             failing, sample, metadata, data_versions, duration_ms, checked_at, position)
+         ORDER BY position`,
+        columns(params, ['runId', 'assetKey', 'checkName', 'partition', 'checkVersion', 'status', 'severity', 'blocking', 'failing', 'sample', 'metadata', 'dataVersions', 'durationMs', 'checkedAt']),
+      ));
+    } catch (error) {
+      if (sqlState(error) === FOREIGN_KEY_VIOLATION) {
+        throw this.#unknownRun(`The check results name a run that does not exist in ${this.location}; none was written.`, error);
+      }
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async latestCheckResults(assetKeys?: readonly string[]): Promise<Map<string, CheckResultRecord>> {
+    if (assetKeys !== undefined && assetKeys.length === 0) return new Map();
+    const latest = `SELECT DISTINCT ON (asset_key, check_name) * FROM ${this.#t.check_results}`;
+    const { rows } =
+      assetKeys === undefined
+        ? await this.#run('read', `${latest} ORDER BY asset_key, check_name, id DESC`)
+        : await this.#run('read', `${latest} WHERE asset_key = ANY($1::text[]) ORDER BY asset_key, check_name, id DESC`, [assetKeys]);
+    return byCheckKey(rows.map((row) => this.#readRow(checkResultRow, row, 'check_results')));
+  }
+
+  async checkResultHistory(assetKey: string, options: { readonly checkName?: string; readonly limit?: number } = {}): Promise<CheckResultRecord[]> {
+    const { rows } = await this.#run(
+      'read',
+      `SELECT * FROM ${this.#t.check_results} WHERE asset_key = $1 AND ($2::text IS NULL OR check_name = $2) ORDER BY id DESC LIMIT $3`,
+      [assetKey, options.checkName ?? null, sqlLimit(options.limit)],
+    );
+    return rows.map((row) => this.#readRow(checkResultRow, row, 'check_results'));
   }
 
   async instigatorState(kind: InstigatorKind, name: string): Promise<InstigatorState | undefined> {
@@ -749,6 +803,9 @@ export class PostgresInstanceStorage implements InstanceStorage {
            WHERE status NOT IN ('queued', 'started') AND started_at < $1
              AND NOT EXISTS (
                SELECT 1 FROM (SELECT DISTINCT ON (asset_key) run_id FROM ${this.#t.materializations} ORDER BY asset_key, id DESC) AS latest
+               WHERE latest.run_id = runs.run_id)
+             AND NOT EXISTS (
+               SELECT 1 FROM (SELECT DISTINCT ON (asset_key, check_name) run_id FROM ${this.#t.check_results} ORDER BY asset_key, check_name, id DESC) AS latest
                WHERE latest.run_id = runs.run_id)`,
           [olderThan],
         );
@@ -759,6 +816,7 @@ export class PostgresInstanceStorage implements InstanceStorage {
         await client.query(`UPDATE ${this.#t.launches} SET run_id = NULL WHERE ${inPruned}`, [runIds]);
         const events = await client.query(`DELETE FROM ${this.#t.events} WHERE ${inPruned}`, [runIds]);
         const materializations = await client.query(`DELETE FROM ${this.#t.materializations} WHERE ${inPruned}`, [runIds]);
+        await client.query(`DELETE FROM ${this.#t.check_results} WHERE ${inPruned}`, [runIds]);
         await client.query(`DELETE FROM ${this.#t.asset_leases} WHERE ${inPruned}`, [runIds]);
         await client.query(`DELETE FROM ${this.#t.pool_slots} WHERE ${inPruned}`, [runIds]);
         await client.query(`DELETE FROM ${this.#t.queued_runs} WHERE ${inPruned}`, [runIds]);
@@ -889,6 +947,7 @@ const TABLES = [
   'pool_limits',
   'pool_slots',
   'run_cancellations',
+  'check_results',
 ] as const;
 type TableName = (typeof TABLES)[number];
 
@@ -996,4 +1055,4 @@ function sqlLimit(limit: number | undefined): number | null {
  * typeParsers), checked here against the record schemas.
  */
 
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow } = storedRowSchemas(z.date());
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow } = storedRowSchemas(z.date());

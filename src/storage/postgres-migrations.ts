@@ -217,6 +217,33 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       FROM queued_runs WHERE queued_runs.run_id = runs.run_id;
     `,
   },
+  {
+    version: 5,
+    description: 'results of asset checks',
+    sql: `
+      -- One row per check evaluated. The latest per check is the highest id per
+      -- (asset_key, check_name): the index answers DISTINCT ON without a sort.
+      CREATE TABLE check_results (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        run_id text NOT NULL REFERENCES runs (run_id),
+        asset_key text COLLATE "C" NOT NULL,
+        check_name text COLLATE "C" NOT NULL,
+        partition text,
+        check_version text NOT NULL,
+        status text NOT NULL,
+        severity text NOT NULL,
+        blocking boolean NOT NULL,
+        failing integer,
+        sample json NOT NULL,
+        metadata json NOT NULL,
+        data_versions json NOT NULL,
+        duration_ms double precision NOT NULL,
+        checked_at timestamptz NOT NULL
+      );
+      CREATE INDEX check_results_by_check ON check_results (asset_key, check_name, id DESC);
+      CREATE INDEX check_results_by_run ON check_results (run_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -12,6 +12,7 @@ import {
   type ClaimPoolSlotRequest,
   type ClaimPoolSlotResult,
   type ClaimQueuedRunRequest,
+  type CheckResultRecord,
   type ClaimQueuedRunResult,
   type FinalRunStatus,
   type InstanceStorage,
@@ -45,10 +46,12 @@ import { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import {
   canceledBeforeStartEvent,
+  checkResultParams,
   describeIssues,
   duplicateRun,
   invalidRecord,
   manifestParams,
+  byCheckKey,
   quoteList,
   rowId,
   runEndSchema,
@@ -111,7 +114,11 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #latestMaterializations: Database.Statement;
   readonly #latestMaterializationsOf: Database.Statement;
   readonly #materializationHistory: Database.Statement;
-  readonly #wipeMaterializations: Database.Statement;
+  readonly #wipeMaterializations: Database.Transaction<(assetKeys: string) => number>;
+  readonly #insertCheckResults: Database.Transaction<(results: readonly Record<string, unknown>[]) => void>;
+  readonly #latestCheckResults: Database.Statement;
+  readonly #latestCheckResultsOf: Database.Statement;
+  readonly #checkResultHistory: Database.Statement;
   readonly #insertCodeManifest: Database.Statement;
   readonly #codeManifests: Database.Statement;
   readonly #insertProperty: Database.Statement;
@@ -235,8 +242,30 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#materializationHistory = db.prepare(
       'SELECT * FROM materializations WHERE asset_key = ? ORDER BY id DESC LIMIT ?',
     );
-    this.#wipeMaterializations = db.prepare(
-      'DELETE FROM materializations WHERE asset_key IN (SELECT value FROM json_each(?))',
+    const wipeCheckResults = db.prepare('DELETE FROM check_results WHERE asset_key IN (SELECT value FROM json_each(?))');
+    const wipeMaterializations = db.prepare('DELETE FROM materializations WHERE asset_key IN (SELECT value FROM json_each(?))');
+    this.#wipeMaterializations = db.transaction((assetKeys: string) => {
+      wipeCheckResults.run(assetKeys);
+      return wipeMaterializations.run(assetKeys).changes;
+    });
+    const insertCheckResult = db.prepare(
+      `INSERT INTO check_results (run_id, asset_key, check_name, partition, check_version, status, severity, blocking,
+         failing, sample, metadata, data_versions, duration_ms, checked_at)
+       VALUES (@runId, @assetKey, @checkName, @partition, @checkVersion, @status, @severity, @blocking,
+         @failing, @sample, @metadata, @dataVersions, @durationMs, @checkedAt)`,
+    );
+    this.#insertCheckResults = db.transaction((results: readonly Record<string, unknown>[]) => {
+      for (const result of results) insertCheckResult.run(result);
+    });
+    // Latest = highest id per check, as for materializations.
+    const latestCheckIds = 'SELECT MAX(id) FROM check_results';
+    this.#latestCheckResults = db.prepare(`SELECT * FROM check_results WHERE id IN (${latestCheckIds} GROUP BY asset_key, check_name) ORDER BY asset_key, check_name`);
+    this.#latestCheckResultsOf = db.prepare(
+      `SELECT * FROM check_results WHERE id IN (${latestCheckIds} WHERE asset_key IN (SELECT value FROM json_each(?)) GROUP BY asset_key, check_name)
+       ORDER BY asset_key, check_name`,
+    );
+    this.#checkResultHistory = db.prepare(
+      'SELECT * FROM check_results WHERE asset_key = @assetKey AND (@checkName IS NULL OR check_name = @checkName) ORDER BY id DESC LIMIT @limit',
     );
     this.#writeBatch = db.transaction((events: EventParams[], materializations: MaterializationParams[], manifests: ManifestParams[]) => {
       for (const event of events) this.#insertEvent.run(event);
@@ -312,13 +341,16 @@ export class SqliteInstanceStorage implements InstanceStorage {
       .prepare(
         `SELECT run_id FROM runs WHERE status NOT IN ('queued', 'started') AND started_at < ?
            AND run_id NOT IN (SELECT run_id FROM materializations
-                              WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key))`,
+                              WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key))
+           AND run_id NOT IN (SELECT run_id FROM check_results
+                              WHERE id IN (SELECT MAX(id) FROM check_results GROUP BY asset_key, check_name))`,
       )
       .pluck();
     const inPruned = 'run_id IN (SELECT value FROM json_each(?))';
     const unlinkLaunches = db.prepare(`UPDATE launches SET run_id = NULL WHERE ${inPruned}`);
     const deleteEvents = db.prepare(`DELETE FROM events WHERE ${inPruned}`);
     const deleteMaterializations = db.prepare(`DELETE FROM materializations WHERE ${inPruned}`);
+    const deleteCheckResults = db.prepare(`DELETE FROM check_results WHERE ${inPruned}`);
     const deleteLeases = db.prepare(`DELETE FROM asset_leases WHERE ${inPruned}`);
     const deleteSlots = db.prepare(`DELETE FROM pool_slots WHERE ${inPruned}`);
     const deleteRequests = db.prepare(`DELETE FROM queued_runs WHERE ${inPruned}`);
@@ -330,6 +362,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
       unlinkLaunches.run(runIds);
       const events = deleteEvents.run(runIds).changes;
       const materializations = deleteMaterializations.run(runIds).changes;
+      deleteCheckResults.run(runIds);
       deleteLeases.run(runIds);
       deleteSlots.run(runIds);
       deleteRequests.run(runIds);
@@ -536,10 +569,34 @@ export class SqliteInstanceStorage implements InstanceStorage {
 
   async wipeMaterializations(assetKeys: readonly string[]): Promise<number> {
     try {
-      return this.#wipeMaterializations.run(JSON.stringify(assetKeys)).changes;
+      return this.#wipeMaterializations.immediate(JSON.stringify(assetKeys));
     } catch (error) {
       throw this.#writeError(error);
     }
+  }
+
+  async recordCheckResults(results: readonly CheckResultRecord[]): Promise<void> {
+    const params = results.map((result, index) => checkResultParams(result, index, (date) => date.getTime()));
+    if (params.length === 0) return;
+    try {
+      this.#insertCheckResults.immediate(params.map((result) => ({ ...result, blocking: result.blocking ? 1 : 0 })));
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw this.#unknownRun(`The check results name a run that does not exist in ${this.location}; none was written.`, error);
+      }
+      throw this.#writeError(error);
+    }
+  }
+
+  async latestCheckResults(assetKeys?: readonly string[]): Promise<Map<string, CheckResultRecord>> {
+    const rows = assetKeys === undefined ? this.#latestCheckResults.all() : this.#latestCheckResultsOf.all(JSON.stringify(assetKeys));
+    return byCheckKey(rows.map((row) => this.#readRow(checkResultRow, row, 'check_results')));
+  }
+
+  async checkResultHistory(assetKey: string, options: { readonly checkName?: string; readonly limit?: number } = {}): Promise<CheckResultRecord[]> {
+    return this.#checkResultHistory
+      .all({ assetKey, checkName: options.checkName ?? null, limit: sqlLimit(options.limit) })
+      .map((row) => this.#readRow(checkResultRow, row, 'check_results'));
   }
 
   async instigatorState(kind: InstigatorKind, name: string): Promise<InstigatorState | undefined> {
@@ -920,4 +977,4 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 /** Stored rows, parsed back into records (see `storedRowSchemas`); times are epoch milliseconds. */
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));

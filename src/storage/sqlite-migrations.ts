@@ -237,6 +237,33 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       WHERE run_id IN (SELECT run_id FROM queued_runs);
     `,
   },
+  {
+    version: 10,
+    description: 'results of asset checks',
+    sql: `
+      -- One row per check evaluated; sample, metadata and data_versions are JSON.
+      -- The latest per check is MAX(id) per (asset_key, check_name): the index answers it.
+      CREATE TABLE check_results (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL REFERENCES runs (run_id),
+        asset_key TEXT NOT NULL,
+        check_name TEXT NOT NULL,
+        partition TEXT,
+        check_version TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        blocking INTEGER NOT NULL,
+        failing INTEGER,
+        sample TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        data_versions TEXT NOT NULL,
+        duration_ms REAL NOT NULL,
+        checked_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX check_results_by_check ON check_results (asset_key, check_name, id);
+      CREATE INDEX check_results_by_run ON check_results (run_id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { checkKey } from '../core/check-definitions.js';
 import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
 import {
   assetLeaseSchema,
+  type CheckResultRecord,
+  checkResultRecordSchema,
   instigatorStateSchema,
   materializationRecordSchema,
   poolSlotSchema,
@@ -135,8 +138,26 @@ export function validPoolLimit(pool: string, limit: number | null): void {
   }
 }
 
-/** Log data and metadata come from user code: BigInts and cycles end up here. */
-export function toJson(value: Record<string, unknown>, what: string): string {
+/** A check result checked against its schema, with its JSON columns as text; `time` turns its time into the backend's. */
+export function checkResultParams<T>(record: CheckResultRecord, index: number, time: (date: Date) => T) {
+  const what = `check results[${index}]`;
+  const valid = validRecord(checkResultRecordSchema, record, what);
+  return {
+    ...valid,
+    checkedAt: time(valid.checkedAt),
+    sample: toJson(valid.sample, `${what}.sample`),
+    metadata: toJson(valid.metadata, `${what}.metadata`),
+    dataVersions: JSON.stringify(valid.dataVersions),
+  };
+}
+
+/** Check results keyed by their check's key (`users.unique_id`), in the order given. */
+export function byCheckKey(results: readonly CheckResultRecord[]): Map<string, CheckResultRecord> {
+  return new Map(results.map((result) => [checkKey(result.assetKey, { name: result.checkName }), result]));
+}
+
+/** Log data, metadata and check samples come from user code: BigInts and cycles end up here. */
+export function toJson(value: unknown, what: string): string {
   try {
     return JSON.stringify(value);
   } catch (error) {
@@ -372,5 +393,40 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
 
   const poolLimitRow = z.object({ pool: z.string(), slot_limit: z.int().positive() });
 
-  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow };
+  const checkResultRow = z
+    .object({
+      run_id: z.string(),
+      asset_key: z.string(),
+      check_name: z.string(),
+      partition: z.string().nullable(),
+      check_version: z.string(),
+      status: z.string(),
+      severity: z.string(),
+      blocking: z.union([z.boolean(), z.int().transform((flag) => flag !== 0)]),
+      failing: z.int().nullable(),
+      sample: jsonText(checkResultRecordSchema.shape.sample),
+      metadata: jsonText(checkResultRecordSchema.shape.metadata),
+      data_versions: jsonText(checkResultRecordSchema.shape.dataVersions),
+      duration_ms: z.number(),
+      checked_at: time,
+    })
+    .transform((row) => ({
+      runId: row.run_id,
+      assetKey: row.asset_key,
+      checkName: row.check_name,
+      partition: row.partition,
+      checkVersion: row.check_version,
+      status: row.status,
+      severity: row.severity,
+      blocking: row.blocking,
+      failing: row.failing,
+      sample: row.sample,
+      metadata: row.metadata,
+      dataVersions: row.data_versions,
+      durationMs: row.duration_ms,
+      checkedAt: row.checked_at,
+    }))
+    .pipe(checkResultRecordSchema);
+
+  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow };
 }

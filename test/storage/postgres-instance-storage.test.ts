@@ -93,7 +93,7 @@ describe('PostgresInstanceStorage', () => {
     }
   });
 
-  it('indexes what the CLI looks up: latest materializations, runs by start and status, events, ticks, leases, pool slots, launches', async () => {
+  it('indexes what the CLI looks up: latest materializations and check results, runs by start and status, events, ticks, leases, pool slots, launches', async () => {
     const schema = server.uniqueSchema('indexes');
     const storage = await PostgresInstanceStorage.open({ connectionString: server.connectionString, schema });
     await storage.close();
@@ -103,6 +103,8 @@ describe('PostgresInstanceStorage', () => {
     );
     expect(Object.fromEntries(rows.map((row) => [row.name, row.definition.replace(/^.* USING btree /, '')]))).toEqual({
       asset_leases_by_run: '(run_id)',
+      check_results_by_check: '(asset_key, check_name, id DESC)',
+      check_results_by_run: '(run_id)',
       events_by_run: '(run_id, seq)',
       launches_by_job: '(job, run_id)',
       launches_by_run: '(run_id) WHERE (run_id IS NOT NULL)',
@@ -157,7 +159,7 @@ describe('PostgresInstanceStorage', () => {
         `SELECT table_schema AS schema, count(*)::int AS tables FROM information_schema.tables
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY table_schema ORDER BY table_schema`,
       );
-      const expected = 14; // thirteen tables and schema_migrations
+      const expected = 15; // fourteen tables and schema_migrations
       expect(rows).toEqual([
         { schema, tables: expected },
         { schema: 'strata', tables: expected },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StrataError } from '../../src/core/errors.js';
 import type {
+  CheckResultRecord,
   InstanceStorage,
   InstigatorState,
   MaterializationRecord,
@@ -294,6 +295,72 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         expect(await storage.materializationHistory('users')).toEqual([]);
         expect(await storage.wipeMaterializations([])).toBe(0);
         expect(await storage.wipeMaterializations(['users'])).toBe(0);
+      });
+    });
+
+    describe('check results', () => {
+      beforeEach(async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.createRun(run({ runId: 'r2' }));
+      });
+
+      it('round-trips every check result field, samples and metadata included', async () => {
+        const failed = checkResult({
+          status: 'failed',
+          blocking: true,
+          failing: 2,
+          sample: [{ id: 7, email: null, vip: true }, { id: 7, email: 'a@b.c', vip: false }],
+          metadata: { duplicatedValues: 1, nested: { deep: [1, 'two'] } },
+          dataVersions: { users: 'd1', posts: 'p9' },
+          durationMs: 12.5,
+        });
+        const errored = checkResult({ checkName: 'row_count', status: 'errored', severity: 'warn', blocking: false, failing: null, metadata: { error: 'boom' } });
+        await storage.recordCheckResults([failed, errored]);
+        expect(await storage.latestCheckResults()).toEqual(new Map([['users.row_count', errored], ['users.unique_id', failed]]));
+      });
+
+      it('keeps the latest result per check by write order, for the assets asked for', async () => {
+        await storage.recordCheckResults([checkResult({ runId: 'r1', status: 'failed', checkedAt: at(50) })]);
+        await storage.recordCheckResults([checkResult({ runId: 'r2', status: 'passed', failing: 0, checkedAt: at(10) })]);
+        await storage.recordCheckResults([checkResult({ runId: 'r1', assetKey: 'posts', checkName: 'unique_id' })]);
+        const latest = await storage.latestCheckResults(['users']);
+        expect([...latest.keys()]).toEqual(['users.unique_id']);
+        expect(latest.get('users.unique_id')).toMatchObject({ runId: 'r2', status: 'passed' });
+        expect(await storage.latestCheckResults([])).toEqual(new Map());
+        expect([...(await storage.latestCheckResults()).keys()]).toEqual(['posts.unique_id', 'users.unique_id']);
+      });
+
+      it('returns the history of an asset, or of one of its checks, newest first up to the limit', async () => {
+        await storage.recordCheckResults([checkResult({ runId: 'r1' }), checkResult({ runId: 'r1', checkName: 'not_null_email' })]);
+        await storage.recordCheckResults([checkResult({ runId: 'r2' })]);
+        expect((await storage.checkResultHistory('users')).map((r) => `${r.runId}:${r.checkName}`)).toEqual(['r2:unique_id', 'r1:not_null_email', 'r1:unique_id']);
+        expect((await storage.checkResultHistory('users', { checkName: 'unique_id', limit: 1 })).map((r) => r.runId)).toEqual(['r2']);
+        expect(await storage.checkResultHistory('posts')).toEqual([]);
+      });
+
+      it('refuses a result of an unknown run or with a bad field, and writes none of the batch', async () => {
+        await expectStrataError(storage.recordCheckResults([checkResult(), checkResult({ runId: 'ghost' })]), 'STRATA_STORAGE_UNKNOWN_RUN', /run/);
+        await expectStrataError(storage.recordCheckResults([checkResult({ failing: -1 })]), 'STRATA_STORAGE_INVALID_RECORD', /failing/);
+        expect(await storage.latestCheckResults()).toEqual(new Map());
+      });
+
+      it('forgets the check results of wiped assets with their materializations', async () => {
+        await storage.write({ materializations: [materialization({ assetKey: 'users' })] });
+        await storage.recordCheckResults([checkResult(), checkResult({ assetKey: 'posts' })]);
+        await storage.wipeMaterializations(['users']);
+        expect([...(await storage.latestCheckResults()).keys()]).toEqual(['posts.unique_id']);
+      });
+
+      it('prunes the results of pruned runs but keeps a run that holds the latest result of a check', async () => {
+        for (const [runId, seconds] of [['old', 1], ['older', 0]] as const) {
+          await storage.createRun(run({ runId, startedAt: at(seconds) }));
+          await storage.finishRun(runId, 'success', at(seconds));
+        }
+        await storage.recordCheckResults([checkResult({ runId: 'older' })]);
+        await storage.recordCheckResults([checkResult({ runId: 'old' })]);
+        expect((await storage.pruneRuns(at(30))).runs).toBe(1);
+        expect(await storage.getRun('older')).toBeUndefined();
+        expect((await storage.checkResultHistory('users')).map((r) => r.runId)).toEqual(['old']);
       });
     });
 
@@ -888,6 +955,26 @@ function event(overrides: Partial<RunEvent> = {}): RunEvent {
     level: 'info',
     message: 'hello',
     data: null,
+    ...overrides,
+  };
+}
+
+function checkResult(overrides: Partial<CheckResultRecord> = {}): CheckResultRecord {
+  return {
+    runId: 'r1',
+    assetKey: 'users',
+    checkName: 'unique_id',
+    partition: null,
+    checkVersion: 'v1',
+    status: 'passed',
+    severity: 'error',
+    blocking: true,
+    failing: 0,
+    sample: [],
+    metadata: {},
+    dataVersions: { users: 'd1' },
+    durationMs: 3,
+    checkedAt: at(5),
     ...overrides,
   };
 }

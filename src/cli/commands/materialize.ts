@@ -14,6 +14,7 @@ import { runDurationMs } from '../run-summary.js';
 import type { Instance } from '../../instance/instance.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
+import { checkResultToJson, renderCheckResults } from '../check-results-format.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
@@ -156,7 +157,9 @@ function toJson(result: MaterializeResult) {
       durationMs: asset.durationMs,
       dataVersion: asset.dataVersion ?? null,
       error: asset.error ?? null,
+      blockedByChecks: asset.blockedByChecks ?? [],
     })),
+    checks: result.checks.map(checkResultToJson),
   };
 }
 
@@ -187,8 +190,10 @@ function renderSummary(result: MaterializeResult, durationMs: number, style: Sty
   );
   const count = (action: string) => result.assets.filter((asset) => asset.action === action).length;
   const lines = [
-    table,
+    ...(result.assets.length === 0 ? [] : [table]),
+    ...(result.checks.length === 0 ? [] : [renderCheckResults(result.checks, style, width)]),
     `Run ${result.runId} ${result.status} in ${formatDuration(durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
+    ...result.assets.flatMap((asset) => (asset.blockedByChecks === undefined ? [] : [`${style.apply('yellow', `${asset.key}:`)} skipped, ${asset.error?.message}`])),
   ];
   const failed = result.assets.filter((asset) => asset.action === 'failed');
   for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);

@@ -1,0 +1,169 @@
+import type { AnyAsset } from './asset.js';
+import type { RowOf } from './row-schema.js';
+import { type AssetCheck, CHECK_SAMPLE_SIZE, type CheckOptions, type CheckOutcome, declareCheck, type TableScanner } from './asset-check.js';
+import type { CellValue, Row, Table } from './table.js';
+
+/*
+ * The built-in checks, named and counted as dbt's generic tests are: each
+ * reads only the columns it names, batch by batch, so all of an asset's
+ * built-ins share one pass over its stored table. Nulls are the business of
+ * `notNull` alone: every other check ignores them, as dbt's do.
+ */
+
+/** Column names of the rows `R`. */
+type ColumnOf<R> = keyof R & string;
+
+/**
+ * The rows a check on `columns` can be declared on: any with those columns.
+ * A check is contravariant in its rows, so this fails `tsc` on an asset
+ * that lacks one of them, and typing it from the literal column names (not
+ * from the asset) lets TypeScript check `unique(['a', 'b'])` as well.
+ */
+type WithColumns<C extends string> = { readonly [K in C]: unknown };
+
+/** Fails for each row whose `column` is null. */
+export function notNull<const C extends string>(column: C, options: CheckOptions = {}): AssetCheck<WithColumns<C>> {
+  return scanCheck(options, `not_null_${column}`, [column], { column }, () => rowsWhere((batch) => {
+    const values = batch.column(column);
+    return (index) => values[index] === null || values[index] === undefined;
+  }));
+}
+
+/**
+ * Fails for each value (of one column, or each combination of several) found
+ * on more than one row; the sample shows the repeated rows.
+ */
+export function unique<const C extends string>(columns: C | readonly C[], options: CheckOptions = {}): AssetCheck<WithColumns<C>> {
+  const names: readonly string[] = typeof columns === 'string' ? [columns] : columns;
+  return scanCheck(options, `unique_${names.join('_')}`, names, { columns: names }, () => {
+    const seen = new Set<unknown>();
+    const repeated = new Set<unknown>();
+    const sample: Row[] = [];
+    return {
+      add(batch) {
+        const keyAt = compositeKey(batch, names);
+        for (let index = 0; index < batch.numRows; index++) {
+          const key = keyAt(index);
+          if (key === null) continue;
+          if (!seen.has(key)) seen.add(key);
+          else {
+            repeated.add(key);
+            if (sample.length < CHECK_SAMPLE_SIZE) sample.push(batch.row(index));
+          }
+        }
+      },
+      finish: () => ({ failing: repeated.size, sample, metadata: { duplicatedValues: repeated.size } }),
+    };
+  });
+}
+
+/** Fails for each row whose `column` holds a value outside `values`. */
+export function acceptedValues<const C extends string>(column: C, values: readonly CellValue[], options: CheckOptions = {}): AssetCheck<WithColumns<C>> {
+  const accepted = new Set<unknown>(values);
+  return scanCheck(options, `accepted_values_${column}`, [column], { column, values }, () => rowsWhere((batch) => {
+    const cells = batch.column(column);
+    return (index) => cells[index] !== null && !accepted.has(cells[index]);
+  }));
+}
+
+/**
+ * Fails for each row whose `column` matches no `field` of the asset `to`'s
+ * stored table (dbt's `relationships`): a reference that does not resolve.
+ */
+export function relationships<const C extends string, T extends AnyAsset>(column: C, target: { readonly to: T; readonly field: ColumnOf<RowOf<T['schema']>> } & CheckOptions): AssetCheck<WithColumns<C>> {
+  const { to, field, ...options } = target;
+  return declareCheck(options, {
+    name: `relationships_${column}`,
+    columns: [column],
+    reads: [to.key],
+    parameters: { column, to: to.key, field },
+    evaluation: {
+      kind: 'scan',
+      columns: [column],
+      async start(context) {
+        const known = new Set<unknown>((await context.load(to)).column(field as never));
+        return rowsWhere((batch) => {
+          const cells = batch.column(column);
+          return (index) => cells[index] !== null && !known.has(cells[index]);
+        }, { to: to.key, field });
+      },
+    },
+  });
+}
+
+/**
+ * Fails (a failing count of 1) when the stored table has fewer rows than
+ * `min` or more than `max`. It reads the count its materialization recorded,
+ * not the table.
+ */
+export function rowCount(range: { readonly min?: number; readonly max?: number } & CheckOptions): AssetCheck<object> {
+  const { min, max, ...options } = range;
+  return declareCheck(options, {
+    name: 'row_count',
+    columns: [],
+    reads: [],
+    parameters: { min, max },
+    evaluation: {
+      kind: 'custom',
+      async run(context) {
+        const rows = await context.rowCount();
+        return { failing: (min !== undefined && rows < min) || (max !== undefined && rows > max) ? 1 : 0, sample: [], metadata: { rows, min, max } };
+      },
+    },
+  });
+}
+
+/** Fails for each row whose `column` is below `min` or above `max` (both inclusive). */
+export function inRange<const C extends string>(column: C, range: { readonly min?: number; readonly max?: number } & CheckOptions): AssetCheck<WithColumns<C>> {
+  const { min, max, ...options } = range;
+  return scanCheck(options, `in_range_${column}`, [column], { column, min, max }, () => rowsWhere((batch) => {
+    const cells = batch.column(column) as readonly CellValue[];
+    return (index) => {
+      const value = cells[index];
+      return typeof value === 'number' && ((min !== undefined && value < min) || (max !== undefined && value > max));
+    };
+  }, { min, max }));
+}
+
+function scanCheck<R extends object>(options: CheckOptions, name: string, columns: readonly string[], parameters: unknown, start: () => TableScanner): AssetCheck<R> {
+  return declareCheck(options, { name, columns, reads: [], parameters, evaluation: { kind: 'scan', columns, start } });
+}
+
+/** A scanner that counts (and samples) the rows a per-batch predicate picks. */
+function rowsWhere(failsIn: (batch: Table<Row>) => (index: number) => boolean, metadata: Record<string, unknown> = {}): TableScanner {
+  let failing = 0;
+  const sample: Row[] = [];
+  return {
+    add(batch) {
+      const fails = failsIn(batch);
+      for (let index = 0; index < batch.numRows; index++) {
+        if (!fails(index)) continue;
+        failing++;
+        if (sample.length < CHECK_SAMPLE_SIZE) sample.push(batch.row(index));
+      }
+    },
+    finish: (): CheckOutcome => ({ failing, sample, metadata }),
+  };
+}
+
+/**
+ * A row's value for `columns` as one Set key: the value itself for one
+ * column, a string that keeps kinds apart for several (`1` and `'1'` differ),
+ * or null when any part is null (nulls are never duplicates).
+ */
+function compositeKey(batch: Table<Row>, columns: readonly string[]): (index: number) => unknown {
+  const cells = columns.map((column) => batch.column(column));
+  if (cells.length === 1) {
+    const only = cells[0]!;
+    return (index) => only[index] ?? null;
+  }
+  return (index) => {
+    const parts: unknown[] = [];
+    for (const column of cells) {
+      const value = column[index];
+      if (value === null || value === undefined) return null;
+      parts.push(value);
+    }
+    return JSON.stringify(parts);
+  };
+}

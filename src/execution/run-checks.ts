@@ -1,0 +1,97 @@
+import type { AnyAssetCheck } from '../core/asset-check.js';
+import { checkKey } from '../core/check-definitions.js';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
+import { blockingFailures } from './check-states.js';
+import { recordCheckResults } from './record-check-results.js';
+import { type CheckedOutput, type EvaluatedCheck, evaluateChecks } from './evaluate-checks.js';
+import type { MaterializationPlan } from './plan-materialization.js';
+import type { RunRecorder } from './run-recorder.js';
+
+export interface RunChecksContext {
+  readonly runId: string;
+  readonly definitions: Definitions;
+  readonly materializationPlan: MaterializationPlan;
+  readonly storage: InstanceStorage;
+  readonly recorder: RunRecorder;
+  readonly now: () => Date;
+}
+
+/**
+ * The asset checks of one run: which upstream checks block a step, the
+ * checks each step owes once it is done, and those of the selected assets
+ * the run leaves as they are (run at once, as their own tasks). A check that
+ * reads another asset the run materializes waits until that asset is stored,
+ * so it judges the new table rather than the one being replaced.
+ */
+export class RunChecks {
+  readonly #context: RunChecksContext;
+  readonly #latest: Map<string, CheckResultRecord>;
+  readonly #storedOrSettled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
+  readonly #checkOnly = new Map<string, Promise<void>>();
+  readonly #evaluated: EvaluatedCheck[] = [];
+
+  readonly #dataVersions: ReadonlyMap<string, string | undefined>;
+
+  /** `dataVersions`: the data version stored now of each asset, kept current by the run as its steps store. */
+  constructor(context: RunChecksContext, plannedKeys: ReadonlySet<string>, dataVersions: ReadonlyMap<string, string | undefined>) {
+    this.#context = context;
+    this.#dataVersions = dataVersions;
+    this.#latest = new Map(context.materializationPlan.checkResults);
+    for (const key of plannedKeys) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      this.#storedOrSettled.set(key, { promise, resolve });
+    }
+    for (const [key, checks] of context.materializationPlan.pendingChecks) {
+      if (plannedKeys.has(key)) continue;
+      const asset = context.definitions.asset(key)!;
+      const record = context.materializationPlan.recorded.get(key);
+      if (record === undefined) continue;
+      const task = this.evaluate(asset, checks, { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
+      // Awaited by the steps that depend on it and by `evaluated`; until then a failure must not count as unhandled.
+      task.catch(() => {});
+      this.#checkOnly.set(key, task);
+    }
+  }
+
+  /** The pending checks of a planned asset that turned out up to date: those whose latest result no longer speaks for it. */
+  pending(asset: DefinedAsset): readonly AnyAssetCheck[] {
+    return this.#context.materializationPlan.pendingChecks.get(asset.key) ?? [];
+  }
+
+  /** Says that `key`'s step has stored its output or ended without one: checks that read it may go. */
+  stored(key: string): void {
+    this.#storedOrSettled.get(key)?.resolve();
+  }
+
+  /**
+   * The failing blocking checks (`<asset>.<check>`) of `asset`'s upstreams
+   * that `asset` does not ignore, once every check those upstreams owe in
+   * this run is done.
+   */
+  async blockingFor(asset: DefinedAsset): Promise<string[]> {
+    await Promise.all(asset.deps.map((dep) => this.#checkOnly.get(dep)));
+    return asset.deps.flatMap((dep) => blockingFailures(this.#context.definitions.asset(dep)!, this.#latest, this.#dataVersions.get(dep))).filter((key) => !asset.ignoreFailedChecks.includes(key));
+  }
+
+  /** Runs `checks` on `output`, records their results and events, and makes them the asset's latest. */
+  async evaluate(asset: DefinedAsset, checks: readonly AnyAssetCheck[], output: CheckedOutput): Promise<void> {
+    if (checks.length === 0) return;
+    const { definitions, storage, recorder, runId, now } = this.#context;
+    const reads = new Set(checks.flatMap((check) => check.reads).filter((key) => key !== asset.key));
+    await Promise.all([...reads].map((key) => this.#storedOrSettled.get(key)?.promise));
+    const evaluated = await evaluateChecks(definitions, storage, output, checks);
+    const checkedAt = now();
+    await recordCheckResults(recorder, storage, runId, checkedAt, evaluated);
+    // What blocks is judged from these results from now on, as a later run would read them.
+    for (const result of evaluated) this.#latest.set(checkKey(asset.key, { name: result.checkName }), { ...result, sample: [], dataVersions: { ...result.dataVersions }, metadata: {}, runId, partition: null, checkedAt });
+    this.#evaluated.push(...evaluated);
+  }
+
+  /** Every check the run evaluated, once the checks of unplanned assets are done too. */
+  async evaluated(): Promise<EvaluatedCheck[]> {
+    await Promise.all(this.#checkOnly.values());
+    return this.#evaluated;
+  }
+}

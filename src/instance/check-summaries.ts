@@ -1,0 +1,42 @@
+import type { AnyAssetCheck } from '../core/asset-check.js';
+import { checkKey } from '../core/check-definitions.js';
+import type { Definitions } from '../core/definitions.js';
+import { checkResultIsCurrent } from '../execution/check-states.js';
+import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
+
+/** One declared check and its latest result, as `assets checks` and the asset views show it. */
+export interface CheckSummary {
+  /** `users.unique_id` */
+  readonly key: string;
+  readonly assetKey: string;
+  readonly check: AnyAssetCheck;
+  /** Its latest result; undefined when it never ran. */
+  readonly latest: CheckResultRecord | undefined;
+  /**
+   * Whether the latest result still speaks for what is recorded now (same
+   * check code, same data versions): false means the next run checks again.
+   */
+  readonly current: boolean;
+}
+
+/**
+ * Every check of the given assets (every asset's when none are given), in
+ * key order, with its latest result. Whether a result is current is judged
+ * against the recorded data versions, without reading any output.
+ */
+export async function readCheckSummaries(definitions: Definitions, storage: InstanceStorage, keys?: readonly string[]): Promise<CheckSummary[]> {
+  const assets = (keys === undefined ? definitions.assets : keys.map((key) => definitions.asset(key)!)).filter((asset) => asset.checks.length > 0);
+  if (assets.length === 0) return [];
+  const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.flatMap((check) => check.reads)]))];
+  const [latest, recorded] = await Promise.all([storage.latestCheckResults(assets.map((asset) => asset.key)), storage.latestMaterializations(read)]);
+  const currentDataVersion = (key: string) => recorded.get(key)?.dataVersion;
+  return assets
+    .flatMap((asset) =>
+      asset.checks.map((check) => {
+        const key = checkKey(asset.key, check);
+        const result = latest.get(key);
+        return { key, assetKey: asset.key, check, latest: result, current: checkResultIsCurrent(check, result, currentDataVersion) };
+      }),
+    )
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

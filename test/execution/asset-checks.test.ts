@@ -1,0 +1,168 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  acceptedValues,
+  asset,
+  check,
+  defineDefinitions,
+  inRange,
+  materialize,
+  MemoryIOManager,
+  notNull,
+  relationships,
+  rowCount,
+  SqliteInstanceStorage,
+  unique,
+  type AnyAsset,
+} from '../../src/index.js';
+
+const userSchema = z.object({ id: z.int(), email: z.string().nullable(), tier: z.string(), age: z.number() });
+const userRows = [
+  { id: 1, email: 'a@x.io', tier: 'gold', age: 30 },
+  { id: 2, email: null, tier: 'silver', age: 17 },
+  { id: 2, email: 'b@x.io', tier: 'platinum', age: 140 },
+  { id: 3, email: null, tier: 'gold', age: 44 },
+];
+
+describe('asset checks (in-process, memory IO, SQLite instance in memory)', () => {
+  let storage: SqliteInstanceStorage;
+  let io: MemoryIOManager;
+  beforeEach(async () => {
+    storage = await SqliteInstanceStorage.open({ path: ':memory:' });
+    io = new MemoryIOManager();
+  });
+  afterEach(() => storage.close());
+  const define = (assets: AnyAsset[]) => defineDefinitions({ assets, ioManagers: { default: io } });
+
+  it('counts and samples what each built-in finds, as dbt counts its generic tests', async () => {
+    const plans = asset({ key: 'plans', schema: z.object({ id: z.int() }), compute: () => [{ id: 1 }] });
+    const users = asset({
+      key: 'users',
+      schema: userSchema,
+      checks: [
+        notNull('email', { severity: 'warn' }),
+        unique('id', { severity: 'warn' }),
+        unique(['id', 'tier'], { severity: 'warn' }),
+        acceptedValues('tier', ['gold', 'silver'], { severity: 'warn' }),
+        relationships('id', { to: plans, field: 'id', severity: 'warn' }),
+        rowCount({ min: 5, severity: 'warn' }),
+        inRange('age', { min: 18, max: 120, severity: 'warn' }),
+      ],
+      compute: () => userRows,
+    });
+    const result = await materialize(define([plans, users]), { storage });
+    expect(result.status).toBe('success');
+    const found = Object.fromEntries(result.checks.map((c) => [c.checkName, { status: c.status, failing: c.failing, sample: c.sample.map((row) => row.id) }]));
+    expect(found).toEqual({
+      not_null_email: { status: 'warned', failing: 2, sample: [2, 3] },
+      unique_id: { status: 'warned', failing: 1, sample: [2] },
+      unique_id_tier: { status: 'passed', failing: 0, sample: [] },
+      accepted_values_tier: { status: 'warned', failing: 1, sample: [2] },
+      relationships_id: { status: 'warned', failing: 3, sample: [2, 2, 3] },
+      row_count: { status: 'warned', failing: 1, sample: [] },
+      in_range_age: { status: 'warned', failing: 2, sample: [2, 2] },
+    });
+    const relationship = result.checks.find((c) => c.checkName === 'relationships_id')!;
+    expect(relationship.dataVersions).toEqual({ users: expect.any(String), plans: expect.any(String) });
+    expect((await storage.latestCheckResults(['users'])).size).toBe(7);
+  });
+
+  it('applies warnIf and errorIf to the failing count, and warn severity never fails', async () => {
+    const judged = (options: object) =>
+      asset({ key: 'users', schema: userSchema, checks: [inRange('age', { min: 18, max: 120, ...options })], compute: () => userRows });
+    const statusWith = async (options: object) => {
+      const local = await SqliteInstanceStorage.open({ path: ':memory:' });
+      try {
+        const result = await materialize(defineDefinitions({ assets: [judged(options)], ioManagers: { default: new MemoryIOManager() } }), { storage: local });
+        return [result.checks[0]!.status, result.status];
+      } finally {
+        await local.close();
+      }
+    };
+    expect(await statusWith({})).toEqual(['failed', 'failed']);
+    expect(await statusWith({ errorIf: '>2' })).toEqual(['warned', 'success']);
+    expect(await statusWith({ errorIf: '>2', warnIf: '>=3' })).toEqual(['passed', 'success']);
+    expect(await statusWith({ errorIf: '>=2' })).toEqual(['failed', 'failed']);
+    expect(await statusWith({ severity: 'warn', errorIf: '>0' })).toEqual(['warned', 'success']);
+  });
+
+  it('skips what depends on an asset whose blocking check failed, this run and the next, unless it ignores that check', async () => {
+    const users = asset({ key: 'users', schema: userSchema, checks: [unique('id')], compute: () => userRows });
+    const stats = asset({ key: 'stats', deps: [users], schema: z.object({ n: z.int() }), compute: ({ inputs }) => [{ n: inputs.users.numRows }] });
+    const audit = asset({ key: 'audit', deps: [users], ignoreFailedChecks: ['users.unique_id'], schema: z.object({ n: z.int() }), compute: ({ inputs }) => [{ n: inputs.users.numRows }] });
+    const report = asset({ key: 'report', deps: [stats], schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
+    const definitions = define([users, stats, audit, report]);
+
+    const first = await materialize(definitions, { storage });
+    expect(first.status).toBe('failed');
+    expect(Object.fromEntries(first.assets.map((a) => [a.key, a.action]))).toEqual({ users: 'materialized', audit: 'materialized', stats: 'skipped', report: 'skipped' });
+    expect(first.assets.find((a) => a.key === 'stats')!.error!.message).toBe('check users.unique_id failed');
+    expect(await io.dataVersion(definitions.asset('users')!)).toBeDefined();
+
+    // users is fresh now, but its check still fails: stats stays blocked, and the check does not run again.
+    const second = await materialize(definitions, { storage });
+    expect(second.status).toBe('failed');
+    expect(second.checks).toEqual([]);
+    expect(Object.fromEntries(second.assets.map((a) => [a.key, a.action]))).toEqual({ stats: 'skipped', report: 'skipped' });
+  });
+
+  it('runs again only a check whose code changed, without its asset, and then has nothing to do', async () => {
+    let computes = 0;
+    const users = (max: number) =>
+      asset({ key: 'users', schema: userSchema, codeVersion: '1', checks: [rowCount({ max })], compute: () => (computes++, userRows) });
+    expect((await materialize(define([users(10)]), { storage })).status).toBe('success');
+    const again = await materialize(define([users(3)]), { storage });
+    expect(again.assets).toEqual([]);
+    expect(again.checks.map((c) => [c.checkName, c.status])).toEqual([['row_count', 'failed']]);
+    expect(again.status).toBe('failed');
+    expect(computes).toBe(1);
+    expect((await materialize(define([users(3)]), { storage })).status).toBe('nothing-to-do');
+  });
+
+  it('runs a custom check with what it can read, and records a check that throws as errored (and blocking)', async () => {
+    const posts = asset({ key: 'posts', schema: z.object({ id: z.int() }), compute: () => [{ id: 1 }, { id: 2 }] });
+    const enriched = asset({
+      key: 'enriched',
+      deps: [posts],
+      schema: z.object({ id: z.int() }),
+      checks: [
+        check({ name: 'same_rows_as_posts', run: async ({ rowCount: rows }) => ({ failing: Math.abs((await rows()) - (await rows(posts))), metadata: { posts: await rows(posts) } }) }),
+        check({ name: 'first_id', severity: 'warn', run: async ({ table }) => ({ passed: (await table()).column('id')[0] === 1 }) }),
+        check({ name: 'broken', blocking: false, run: () => { throw new Error('the check has a bug'); } }),
+      ],
+      compute: ({ inputs }) => inputs.posts.rows().slice(0, 1),
+    });
+    const result = await materialize(define([posts, enriched]), { storage });
+    expect(result.checks.map((c) => [c.checkName, c.status, c.failing])).toEqual([
+      ['same_rows_as_posts', 'failed', 1],
+      ['first_id', 'passed', 0],
+      ['broken', 'errored', null],
+    ]);
+    expect(result.checks[0]!.dataVersions).toEqual({ enriched: expect.any(String), posts: expect.any(String) });
+    expect(result.checks[2]!.metadata).toEqual({ error: 'the check has a bug' });
+    expect(result.status).toBe('failed');
+  });
+
+  it('reports invalid checks with every other definitions problem', () => {
+    const plans = asset({ key: 'plans', schema: z.object({ id: z.int() }), compute: () => [] });
+    const users = asset({
+      key: 'users',
+      schema: userSchema,
+      // As JavaScript, untyped, would declare them.
+      checks: [notNull('emial' as never), unique('id'), unique('id'), inRange('age', { min: 0, errorIf: 'more than 3' as never })],
+      compute: () => [],
+    });
+    const stats = asset({ key: 'stats', deps: [users], ignoreFailedChecks: ['users.uniqe_id', 'plans.unique_id'], schema: z.object({ n: z.int() }), compute: () => [] });
+    expect(() => define([plans, users, stats])).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          'asset "users", check "not_null_emial": unknown column "emial"; did you mean "email"?',
+          'asset "users", check "unique_id": declared more than once; give one of them another `name`',
+          'asset "users", check "in_range_age": errorIf is an invalid threshold "more than 3"; write a comparison and a whole number, such as \'>0\', \'>=10\' or \'!=0\'',
+          'asset "stats": ignoreFailedChecks names "users.uniqe_id", which is no check of an upstream asset; did you mean "users.unique_id"? (write <asset>.<check>)',
+          'asset "stats": ignoreFailedChecks names "plans.unique_id", which is no check of an upstream asset; did you mean "users.unique_id"? (write <asset>.<check>)',
+        ]),
+      }),
+    );
+  });
+});
