@@ -34,6 +34,7 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   init: { summary: 'Scaffold a Strata project here: two assets, their test, strata.config.ts', load: async () => (await import('./commands/init.js')).initCommand },
   sample: { summary: 'Generate a JSONPlaceholder-shaped sample snapshot', load: async () => (await import('./commands/sample.js')).sampleCommand },
   ui: { summary: 'Serve the web UI: the asset graph, assets, runs and automation, live', load: async () => (await import('./commands/ui.js')).uiCommand },
+  completion: { summary: 'Print a shell completion script (bash, zsh, fish)', load: async () => (await import('./commands/completion.js')).completionCommand },
 };
 
 /** Flags every command accepts. */

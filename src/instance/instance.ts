@@ -391,13 +391,29 @@ export class Instance {
    * versions (which writes their cache), and the storage is not opened.
    */
   async describe(): Promise<InstanceDescription> {
-    const definitions = this.project.definitions instanceof StrataError ? undefined : await (this.#definitions ?? import('./load-definitions.js').then(({ loadDefinitions }) => loadDefinitions(this.project, this.#env, { versionCode: false })));
+    const definitions = this.project.definitions instanceof StrataError ? undefined : await this.#unversionedDefinitions();
     const location = await this.storageLocation();
     return {
       project: this.project,
       location,
       exists: location.kind === 'sqlite' ? existsSync(location.path) : null,
       ioManagers: Object.entries(definitions?.ioManagers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    };
+  }
+
+  /**
+   * The names of the assets, jobs, schedules and sensors, each sorted; loaded
+   * as `describe` loads them (no code versions, no storage), since shell
+   * completion asks on every Tab.
+   */
+  async names(): Promise<Readonly<Record<'assets' | 'jobs' | 'schedules' | 'sensors', readonly string[]>>> {
+    const definitions = await this.#unversionedDefinitions();
+    const sorted = (names: Iterable<string>) => [...names].sort();
+    return {
+      assets: sorted(definitions.assets.map((asset) => asset.key)),
+      jobs: sorted(definitions.jobs.map((job) => job.name)),
+      schedules: sorted(definitions.schedules.map((schedule) => schedule.name)),
+      sensors: sorted(definitions.sensors.map((sensor) => sensor.name)),
     };
   }
 
@@ -409,6 +425,11 @@ export class Instance {
     // A storage that failed to open has nothing to close; that failure was thrown to whoever asked for it.
     const storage = await opening.catch(() => undefined);
     await storage?.close();
+  }
+
+  /** The definitions as already loaded, else loaded without computing code versions (which writes their cache). */
+  #unversionedDefinitions(): Promise<Definitions> {
+    return this.#definitions ?? import('./load-definitions.js').then(({ loadDefinitions }) => loadDefinitions(this.project, this.#env, { versionCode: false }));
   }
 
   async #assetGraph(): Promise<AssetGraph> {
