@@ -18,6 +18,7 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   logs: { summary: "Show a run's events and log lines in order", load: async () => (await import('./commands/logs.js')).logsCommand },
   check: { summary: 'Run the data-quality checks of stored assets, without materializing them', load: async () => (await import('./commands/check.js')).checkCommand },
   checks: { summary: 'List the data-quality checks with their latest results', load: async () => (await import('./commands/checks.js')).checksCommand },
+  show: { summary: "Show the first rows of an asset's stored table: a terminal table, CSV or JSON", load: async () => (await import('./commands/show.js')).showCommand },
   history: { summary: 'List the materializations of an asset, newest first', load: async () => (await import('./commands/history.js')).historyCommand },
   wipe: { summary: 'Forget the materializations of assets (and delete their outputs)', load: async () => (await import('./commands/wipe.js')).wipeCommand },
   jobs: { summary: 'List the jobs: named selections that schedules and sensors run', load: async () => (await import('./commands/jobs.js')).jobsCommand },

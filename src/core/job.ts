@@ -1,3 +1,5 @@
+import { checkRunTags, type RunTags } from './run-tags.js';
+
 /**
  * How a job forces assets beyond what staleness plans: `none` (staleness
  * decides everything), `sources` (re-run the selected assets that have no
@@ -19,6 +21,8 @@ export interface JobSpec {
   readonly exclude?: string;
   /** Default `none`. */
   readonly force?: JobForce;
+  /** Recorded on every run of the job (see `RunTags`). */
+  readonly tags?: RunTags;
   readonly description?: string;
 }
 
@@ -28,6 +32,7 @@ export interface JobDefinition {
   readonly select: string;
   readonly exclude: string | undefined;
   readonly force: JobForce;
+  readonly tags: RunTags;
   readonly description: string | undefined;
 }
 
@@ -37,7 +42,7 @@ export interface JobDefinition {
  * when the definitions are loaded.
  *
  * @example
- * const refresh = job({ name: 'refresh', select: '*', force: 'sources' });
+ * const refresh = job({ name: 'refresh', select: '*', force: 'sources', tags: { team: 'data' } });
  */
 export function job(spec: JobSpec): JobDefinition {
   return Object.freeze({
@@ -45,6 +50,7 @@ export function job(spec: JobSpec): JobDefinition {
     select: spec.select,
     exclude: spec.exclude,
     force: spec.force ?? 'none',
+    tags: Object.freeze({ ...spec.tags }),
     description: spec.description,
   });
 }
@@ -62,5 +68,6 @@ export function checkJob(definition: JobDefinition): string[] {
   if (!JOB_FORCE_VALUES.includes(definition.force)) {
     problems.push(`${where}: force must be one of ${JOB_FORCE_VALUES.map((value) => `"${value}"`).join(', ')}, got "${String(definition.force)}"`);
   }
+  problems.push(...checkRunTags(definition.tags, where));
   return problems;
 }

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { JobDefinition } from './job.js';
+import { checkRunTags, type RunTags } from './run-tags.js';
 
 /**
  * Whether a schedule or sensor ticks. `defaultStatus` is the status it has
@@ -23,6 +24,8 @@ export interface ScheduleSpec {
   readonly timezone?: string;
   /** Default `running`: the daemon ticks it from the moment it first sees it. */
   readonly defaultStatus?: AutomationStatus;
+  /** Recorded on every run it launches, over the job's own (see `RunTags`); Strata adds `strata/schedule=<name>`. */
+  readonly tags?: RunTags;
   readonly description?: string;
 }
 
@@ -34,6 +37,7 @@ export interface ScheduleDefinition {
   readonly cron: string;
   readonly timezone: string;
   readonly defaultStatus: AutomationStatus;
+  readonly tags: RunTags;
   readonly description: string | undefined;
 }
 
@@ -51,6 +55,7 @@ export function schedule(spec: ScheduleSpec): ScheduleDefinition {
     cron: spec.cron,
     timezone: spec.timezone ?? 'UTC',
     defaultStatus: spec.defaultStatus ?? 'running',
+    tags: Object.freeze({ ...spec.tags }),
     description: spec.description,
   });
 }
@@ -93,6 +98,7 @@ export function checkSchedule(definition: ScheduleDefinition): string[] {
   if (!AUTOMATION_STATUSES.includes(definition.defaultStatus)) {
     problems.push(`${where}: defaultStatus must be "running" or "stopped", got "${String(definition.defaultStatus)}"`);
   }
+  problems.push(...checkRunTags(definition.tags, where));
   if (typeof definition.cron !== 'string') {
     problems.push(`${where}: cron must be a string such as "0 2 * * *"`);
     return problems;

@@ -1,6 +1,7 @@
 import type { AssetLogger } from './asset.js';
 import type { Definitions } from './definitions.js';
 import type { JobDefinition } from './job.js';
+import type { RunTags } from './run-tags.js';
 import { AUTOMATION_STATUSES, type AutomationStatus } from './schedule.js';
 
 /** The latest materialization of an asset, as a sensor sees it. */
@@ -14,12 +15,14 @@ export interface SensorMaterialization {
 /**
  * A run a sensor asks for: a job (default: the sensor's own `job`), or a
  * selection. A run key makes the request idempotent: a request whose run key
- * this sensor already launched is dropped.
+ * this sensor already launched is dropped. `tags` are recorded on the run,
+ * over its job's (see `RunTags`); Strata adds `strata/sensor=<name>`.
  */
 export interface RunRequest {
   readonly job?: string;
   readonly select?: string;
   readonly runKey?: string;
+  readonly tags?: RunTags;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Definitions } from '../core/definitions.js';
-import type { InstanceStorage, RunEvent } from '../storage/instance-storage.js';
+import type { InstanceStorage, RunEvent, RunRequest, RunTags } from '../storage/instance-storage.js';
 import type { Logger } from './logger.js';
 import { hasWork, planMaterialization, type MaterializationPlan, type PlanOptions } from './plan-materialization.js';
 import type { StepExecutorFactory } from './step-executor.js';
@@ -17,6 +17,15 @@ export interface MaterializeOptions extends PlanOptions {
   readonly concurrency?: number | undefined;
   /** Recorded with the run: `cli`, `schedule:<name>`, `sensor:<name>`. */
   readonly trigger?: string | undefined;
+  /** Recorded with the run (see `RunRecord.tags`). */
+  readonly tags?: RunTags | undefined;
+  /** The run this one re-executes (see `RunRecord.parentRunId`). */
+  readonly parentRunId?: string | undefined;
+  /**
+   * What the run records it was asked to run, for `assets rerun`: a job by
+   * name, or the selection as the caller gave it. Default: the plan options.
+   */
+  readonly request?: RunRequest | undefined;
   /** Where steps run: `inProcessExecutor` (default), `workerThreadsExecutor`, or any other factory. */
   readonly executor?: StepExecutorFactory | undefined;
   /** URL of the module the definitions came from: the `workers` executor imports it in each worker. */

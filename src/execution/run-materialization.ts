@@ -62,6 +62,9 @@ export async function runMaterialization(
         endedAt: null,
         pid: process.pid,
         hostname: hostname(),
+        tags: options.tags,
+        parentRunId: options.parentRunId,
+        request: options.request ?? { select: options.select, exclude: options.exclude, force: options.force, refresh: options.refresh },
       });
     } catch (error) {
       await executor.close();

@@ -1,35 +1,71 @@
 import type { Definitions } from '../core/definitions.js';
-import { StrataError } from '../core/errors.js';
+import { StrataError, UsageError } from '../core/errors.js';
+import { scanStored } from '../core/io-manager.js';
+import type { ColumnSpec } from '../core/row-schema.js';
+import { suggestClosest } from '../core/suggest.js';
 import type { Row } from '../core/table.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 
+/** What `previewAsset` reads. */
+export interface PreviewOptions {
+  /** The most rows to read: a positive integer. */
+  readonly limit: number;
+  /** The columns to read, in this order; default every column of the asset's schema. */
+  readonly columns?: readonly string[] | undefined;
+}
+
 /** The first rows of an asset's stored output. */
 export interface AssetPreview {
-  /** The schema's columns, in order. */
-  readonly columns: readonly string[];
-  /** At most the `limit` asked for. */
+  /** The columns read: the `columns` asked for, else the schema's, in order. */
+  readonly columns: readonly ColumnSpec[];
+  /** At most the `limit` asked for, in stored order. */
   readonly rows: readonly Row[];
-  /** How many rows the stored output holds. */
-  readonly totalRows: number;
+  /** Whether the stored output holds more rows than `rows`. */
+  readonly truncated: boolean;
+  /** How many rows the stored output held when it was materialized, as its IO manager recorded it (undefined when it recorded none). */
+  readonly totalRows: number | undefined;
 }
 
 /**
- * Reads an asset's stored output through its IO manager and keeps the first
- * `limit` rows. Hazard: the IO manager contract has only `load`, which reads
- * the whole table into memory, so a preview of a large output costs what a
- * downstream step's read costs (the response itself stays small). An asset
- * never materialized throws `STRATA_NOT_MATERIALIZED` rather than asking the
- * IO manager for what it cannot have.
+ * Reads the first `limit` rows of an asset's stored output through its IO
+ * manager's scan (see `scanStored`), which reads only as far as the rows
+ * asked for when the IO manager can (the CSV, memory and Postgres ones can),
+ * and only the columns asked for. One row more than `limit` is read, to tell
+ * whether there are more. An asset never materialized throws
+ * `STRATA_NOT_MATERIALIZED` rather than asking the IO manager for what it
+ * cannot have; a column the schema lacks is a usage error with a did-you-mean.
  */
-export async function previewAsset(definitions: Definitions, storage: InstanceStorage, key: string, options: { readonly limit: number }): Promise<AssetPreview> {
+export async function previewAsset(definitions: Definitions, storage: InstanceStorage, key: string, options: PreviewOptions): Promise<AssetPreview> {
   const asset = definitions.asset(key)!;
-  const recorded = await storage.latestMaterializations([key]);
-  if (!recorded.has(key)) {
+  const columns = options.columns === undefined ? asset.columns : chosenColumns(key, asset.columns, options.columns);
+  const recorded = (await storage.latestMaterializations([key])).get(key);
+  if (recorded === undefined) {
     throw new StrataError('STRATA_NOT_MATERIALIZED', `${key} has never been materialized: there are no stored rows to show.`, { hint: `Materialize it first: assets materialize --select ${key}` });
   }
-  const table = await definitions.ioManagers[asset.ioManager]!.load(asset);
-  const count = Math.min(options.limit, table.numRows);
   const rows: Row[] = [];
-  for (let index = 0; index < count; index++) rows.push(table.row(index));
-  return { columns: asset.columns.map((column) => column.name), rows, totalRows: table.numRows };
+  for await (const batch of scanStored(definitions.ioManagers[asset.ioManager]!, { key, columns }, { limit: options.limit + 1 })) {
+    for (const row of batch) rows.push(row);
+  }
+  const truncated = rows.length > options.limit;
+  if (truncated) rows.length = options.limit;
+  const totalRows = recorded.metadata.rows;
+  return { columns, rows, truncated, totalRows: typeof totalRows === 'number' ? totalRows : undefined };
+}
+
+/** The schema's specs of `names`, in that order, each once; a name the schema lacks is a usage error naming the columns it has. */
+function chosenColumns(key: string, schema: readonly ColumnSpec[], names: readonly string[]): ColumnSpec[] {
+  const known = schema.map((column) => column.name);
+  if (names.length === 0) throw new UsageError(`No column was named for ${key}.`, { hint: `Name one or more of: ${known.join(', ')}.` });
+  const chosen: ColumnSpec[] = [];
+  for (const name of names) {
+    const column = schema.find((each) => each.name === name);
+    if (column === undefined) {
+      const suggestions = suggestClosest(name, known);
+      throw new UsageError(`${key} has no column "${name}".`, {
+        hint: `${suggestions.length > 0 ? `Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}? ` : ''}Its columns: ${known.join(', ')}.`,
+      });
+    }
+    if (!chosen.includes(column)) chosen.push(column);
+  }
+  return chosen;
 }

@@ -18,7 +18,7 @@ import type { AutomationStatus } from '../core/schedule.js';
 import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunStatus, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
 import type { AssetActivity } from './asset-activity.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
-import type { AssetPreview } from './asset-preview.js';
+import type { AssetPreview, PreviewOptions } from './asset-preview.js';
 import type { ScheduleSummary, SensorSummary } from './automation-summaries.js';
 import type { CheckSummary } from './check-summaries.js';
 import type { RunPage } from './run-summaries.js';
@@ -332,8 +332,8 @@ export class Instance {
     return readAssetActivity(await this.storage(), options);
   }
 
-  /** The first `limit` rows of an asset's stored output, read through its IO manager (see `previewAsset`). */
-  async preview(key: string, options: { readonly limit: number }): Promise<AssetPreview> {
+  /** The first `limit` rows (of `columns`) of an asset's stored output, read through its IO manager's scan (see `previewAsset`). */
+  async preview(key: string, options: PreviewOptions): Promise<AssetPreview> {
     const definitions = await this.#requireAssets([key]);
     const { previewAsset } = await import('./asset-preview.js');
     return previewAsset(definitions, await this.storage(), key, options);

@@ -1,5 +1,5 @@
 import type { AssetAction } from '../execution/run-result.js';
-import type { InstanceStorage, RunEvent, RunRecord, RunStatus } from '../storage/instance-storage.js';
+import type { InstanceStorage, RunEvent, RunRecord, RunStatus, RunTags } from '../storage/instance-storage.js';
 
 /*
  * What the run views (`assets runs`, `assets logs`, the UI's runs pages) read
@@ -25,11 +25,12 @@ export interface RunPage {
 }
 
 /**
- * Counts what happened to each asset of a run from its events: the last
- * outcome event of each asset decides (a retried step's failure is followed
- * by its success), so a run that was interrupted counts what it recorded.
+ * How each asset of a run ended, read from its events: the last outcome
+ * event of each asset decides (a retried step's failure is followed by its
+ * success), so a run that was interrupted shows what it recorded. Assets
+ * whose step never ended are absent.
  */
-export function countAssetActions(events: readonly RunEvent[]): AssetActionCounts {
+export function assetOutcomes(events: readonly RunEvent[]): Map<string, AssetAction> {
   const outcome = new Map<string, AssetAction>();
   for (const event of events) {
     if (event.assetKey === null) continue;
@@ -37,8 +38,13 @@ export function countAssetActions(events: readonly RunEvent[]): AssetActionCount
     else if (event.type === 'step-failure') outcome.set(event.assetKey, 'failed');
     else if (event.type === 'step-skip') outcome.set(event.assetKey, event.data?.reason === 'up-to-date' ? 'up-to-date' : 'skipped');
   }
+  return outcome;
+}
+
+/** Counts how the assets of a run ended (see `assetOutcomes`). */
+export function countAssetActions(events: readonly RunEvent[]): AssetActionCounts {
   const counts = { materialized: 0, 'up-to-date': 0, failed: 0, skipped: 0 };
-  for (const action of outcome.values()) counts[action]++;
+  for (const action of assetOutcomes(events).values()) counts[action]++;
   return counts;
 }
 
@@ -82,15 +88,24 @@ export function runToJson(run: RunRecord, counts: AssetActionCounts, workers: re
     durationMs: runDurationMs(run),
     pid: run.pid,
     hostname: run.hostname,
+    tags: run.tags,
+    parentRunId: run.parentRunId,
     assets: counts,
     workers,
   };
 }
 
-/** The newest `limit` runs (of one status, when given), each summarized. */
-export async function listRunSummaries(storage: InstanceStorage, options: { readonly limit: number; readonly status?: RunStatus | undefined }): Promise<RunPage> {
+/** The newest `limit` runs (of one status, and carrying every one of `tags`, when given), each summarized. */
+export async function listRunSummaries(
+  storage: InstanceStorage,
+  options: { readonly limit: number; readonly status?: RunStatus | undefined; readonly tags?: RunTags | undefined },
+): Promise<RunPage> {
   // One more than asked, to tell whether there are more.
-  const found = await storage.listRuns({ limit: options.limit + 1, ...(options.status === undefined ? {} : { status: options.status }) });
+  const found = await storage.listRuns({
+    limit: options.limit + 1,
+    ...(options.status === undefined ? {} : { status: options.status }),
+    ...(options.tags === undefined ? {} : { tags: options.tags }),
+  });
   const runs = await Promise.all(found.slice(0, options.limit).map(async (run) => summarizeRun(run, await storage.runEvents(run.runId))));
   return { runs, hasMore: found.length > options.limit };
 }

@@ -3,6 +3,7 @@ import type { Definitions } from '../core/definitions.js';
 import type { ScheduleDefinition } from '../core/schedule.js';
 import type { SensorDefinition } from '../core/sensor.js';
 import { StrataError } from '../core/errors.js';
+import { automationTag } from '../core/run-tags.js';
 import { abortableSleep } from '../execution/abortable-sleep.js';
 import { processIsAlive } from '../execution/fail-abandoned-runs.js';
 import { type Logger, silentLogger } from '../execution/logger.js';
@@ -15,7 +16,7 @@ import { effectiveStatus, initialState, triggerOf } from './instigator.js';
 import { DEFAULT_MAX_CONCURRENT_RUNS, dequeueRuns } from './dequeue-runs.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
 import { launchRun } from './launch-run.js';
-import { jobPlanOptions } from './run-job.js';
+import { jobPlanOptions, jobTags } from './run-job.js';
 import { latestScheduleTick, nextScheduleTicks } from './schedule-ticks.js';
 
 export interface DaemonOptions {
@@ -388,6 +389,7 @@ export class Daemon {
         // The tick time: a tick launched before a crash is not launched again after it.
         runKey: tickTime.toISOString(),
         planOptions: jobPlanOptions(this.#definitions, schedule.job),
+        tags: { ...jobTags(this.#definitions, schedule.job), ...schedule.tags, ...automationTag('schedule', schedule.name) },
         target: `job ${schedule.job}`,
       };
       launch = await this.#launch(triggerOf('schedule', schedule.name), request);
@@ -515,7 +517,7 @@ export class Daemon {
     if (this.#maxConcurrentRuns !== null) {
       // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
       const { select, exclude, force, refresh } = request.planOptions;
-      const queued = await enqueueRun(this.#storage, { ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }), trigger, now: this.#runClock() });
+      const queued = await enqueueRun(this.#storage, { ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }), tags: request.tags, trigger, now: this.#runClock() });
       await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: queued.runId, launchedAt: this.#runClock() });
       this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target})`);
       return { status: 'queued', runId: queued.runId };
@@ -530,6 +532,8 @@ export class Daemon {
       concurrency: this.#concurrency,
       executor: this.#executor,
       trigger,
+      tags: request.tags,
+      request: request.job === null ? { select: request.planOptions.select } : { job: request.job },
       onEvent: this.#onEvent,
     });
     const runId = await launched.runId;

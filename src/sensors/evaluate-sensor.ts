@@ -7,7 +7,8 @@ import type { Logger } from '../execution/logger.js';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { InstanceStorage, InstigatorState } from '../storage/instance-storage.js';
-import { jobPlanOptions, type JobPlanOptions } from './run-job.js';
+import { automationTag, describeTagKey, type RunTags } from '../core/run-tags.js';
+import { jobPlanOptions, type JobPlanOptions, jobTags } from './run-job.js';
 
 /** What a sensor is evaluated with. */
 export interface SensorEvaluationContext {
@@ -28,6 +29,8 @@ export interface ResolvedRunRequest {
   readonly job: string | null;
   readonly runKey: string | null;
   readonly planOptions: JobPlanOptions;
+  /** Recorded on the run: the job's tags, the request's over them, and `strata/<kind>=<name>` of what launched it. */
+  readonly tags: RunTags;
   /** `job refresh` or `select "users+"`: how listings show it. */
   readonly target: string;
 }
@@ -40,6 +43,7 @@ const runRequestSchema = z.strictObject({
   job: z.string().min(1).optional(),
   select: z.string().min(1).optional(),
   runKey: z.string().min(1).optional(),
+  tags: z.record(z.string(), z.string()).optional(),
 });
 
 /** The result is user code's output: checked here, at the boundary. */
@@ -103,13 +107,16 @@ function resolveRequest(
     if (request.job !== undefined && request.select !== undefined) {
       throw new StrataError('STRATA_SENSOR_RESULT', 'it names both a job and a selection; give one');
     }
+    const tagProblem = Object.keys(request.tags ?? {}).map(describeTagKey).find((problem) => problem !== undefined);
+    if (tagProblem !== undefined) throw new StrataError('STRATA_SENSOR_RESULT', `tag ${tagProblem}`);
+    const tags = { ...request.tags, ...automationTag('sensor', sensor.name) };
     if (request.select !== undefined) {
       selectAssets(graph, { select: request.select });
-      return { job: null, runKey, planOptions: { select: request.select }, target: `select "${request.select}"` };
+      return { job: null, runKey, planOptions: { select: request.select }, tags, target: `select "${request.select}"` };
     }
     const job = request.job ?? sensor.job;
     if (job === undefined) throw new StrataError('STRATA_SENSOR_RESULT', 'it names no job or selection, and the sensor has no default job');
-    return { job, runKey, planOptions: jobPlanOptions(definitions, job), target: `job ${job}` };
+    return { job, runKey, planOptions: jobPlanOptions(definitions, job), tags: { ...jobTags(definitions, job), ...tags }, target: `job ${job}` };
   } catch (error) {
     if (!(error instanceof StrataError)) throw error;
     throw invalidResult(sensor, `runRequests[${index}]: ${error.message}`);
@@ -118,7 +125,7 @@ function resolveRequest(
 
 function invalidResult(sensor: SensorDefinition, detail: string): StrataError {
   return new StrataError('STRATA_SENSOR_RESULT', `Sensor "${sensor.name}" returned an invalid result: ${detail}`, {
-    hint: 'Return { runRequests: [{ job?, select?, runKey? }], cursor? } or { skip: "reason", cursor? }; a request names a job of the definitions or a selection.',
+    hint: 'Return { runRequests: [{ job?, select?, runKey?, tags? }], cursor? } or { skip: "reason", cursor? }; a request names a job of the definitions or a selection.',
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Definitions } from '../core/definitions.js';
 import { StrataError } from '../core/errors.js';
 import type { JobDefinition } from '../core/job.js';
+import type { RunTags } from '../core/run-tags.js';
 import { materialize, type MaterializeOptions } from '../execution/materialize.js';
 import type { PlanOptions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
@@ -43,16 +44,23 @@ export function jobPlanOptions(definitions: Definitions, job: JobDefinition | st
   }
 }
 
+/** The tags every run of the job records (see `JobSpec.tags`); throws for an unknown job as `jobPlanOptions` does. */
+export function jobTags(definitions: Definitions, job: JobDefinition | string): RunTags {
+  return (typeof job === 'string' ? findJob(definitions, job) : job).tags;
+}
+
 /** What `runJob` takes: `materialize`'s options, except the ones the job decides. */
 export type RunJobOptions = Omit<MaterializeOptions, 'select' | 'exclude' | 'force' | 'refresh'>;
 
 /**
  * Materializes a job: plans its selection by staleness (with its `force`)
- * and runs what is stale, recording the run with `trigger` (default `cli`).
+ * and runs what is stale, recording the run with `trigger` (default `cli`),
+ * the job's tags (`options.tags` over them) and the job as its request.
  *
  * @example
  * const result = await runJob(definitions, 'refresh', { storage, trigger: 'cli' });
  */
 export function runJob(definitions: Definitions, job: JobDefinition | string, options: RunJobOptions): Promise<MaterializeResult> {
-  return materialize(definitions, { ...options, ...jobPlanOptions(definitions, job) });
+  const name = typeof job === 'string' ? job : job.name;
+  return materialize(definitions, { ...options, ...jobPlanOptions(definitions, job), tags: { ...jobTags(definitions, job), ...options.tags }, request: { job: name } });
 }

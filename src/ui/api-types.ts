@@ -162,8 +162,8 @@ export interface HistoryEntry {
 
 /**
  * `GET /api/assets/:key/preview`: the first rows of the stored output, read
- * through the asset's IO manager (which loads the whole table on the
- * server: the contract has no partial read; only the first rows are sent).
+ * through the asset's IO manager's scan (only as far as those rows, where
+ * the IO manager can: see `scanStored`).
  * An asset never materialized answers 404 with a hint; an output that cannot
  * be read answers the IO manager's error.
  */

@@ -3,7 +3,8 @@ import type { PlannedAsset } from '../../graph/planner.js';
 import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
-import { type Command, EXIT } from '../command.js';
+import type { CliIO } from '../cli-io.js';
+import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { createLogger } from '../create-logger.js';
 import { formatCount, formatDuration, plural, shortVersion } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -11,7 +12,8 @@ import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { createRunProgress } from '../run-progress.js';
 import { runDurationMs } from '../run-summary.js';
-import type { Instance } from '../../instance/instance.js';
+import type { Reexecution } from '../../instance/reexecution.js';
+import type { RunRecord } from '../../storage/instance-storage.js';
 import { createStyle, type Style } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { checkResultToJson, renderCheckResults } from '../check-results-format.js';
@@ -19,20 +21,28 @@ import { writeSelectionWarnings } from '../write-selection-warnings.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
+import { formatTags, tagsFlag } from '../tag-flags.js';
 
 export const materializeCommand: Command = {
   name: 'materialize',
   summary: 'Materialize the stale assets of a selection (all assets by default)',
-  usage: 'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--dry-run | --queue] [--json] | assets materialize --job NAME [--dry-run | --queue] [--json]',
+  usage:
+    'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--tag KEY=VALUE ...] [--dry-run | --queue] [--json]' +
+    ' | assets materialize --job NAME [...] | assets materialize --from-failure RUN [...]',
   description:
     'Plans the selection by staleness (missing, code-changed, upstream-changed, output-modified, expired) and\n' +
     'runs only what is stale, upstreams first. An asset planned only because an upstream was is skipped as\n' +
-    'up to date when its inputs come out unchanged. With nothing stale it says so and exits 0.',
+    'up to date when its inputs come out unchanged. With nothing stale it says so and exits 0.\n' +
+    '--from-failure RUN re-executes a failed or canceled run: its failed assets again, and those it skipped or\n' +
+    'never started when staleness still plans them; nothing else. The new run records RUN as its parent and\n' +
+    'keeps its tags (`assets rerun RUN` repeats a whole run instead). --tag labels the run for `assets runs --tag`.',
   flags: {
     ...SELECTION_FLAGS,
     force: { type: 'boolean', description: 'Materialize every selected asset, stale or not' },
     refresh: { type: 'string', valueName: 'EXPR', description: 'Force these selected assets; staleness decides the rest (e.g. group:sources)' },
     job: { type: 'string', valueName: 'NAME', description: 'Run a job: its selection and force, instead of --select/--exclude/--force/--refresh' },
+    'from-failure': { type: 'string', valueName: 'RUN', description: 'Re-execute what a failed run did not materialize (a run id, a unique prefix, or latest)' },
+    tag: { type: 'string', valueName: 'KEY=VALUE', multiple: true, description: 'Record a tag with the run (repeatable), e.g. team=growth; `assets runs --tag` finds it' },
     'dry-run': { type: 'boolean', description: 'Print the plan with reasons; write nothing' },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     concurrency: { type: 'string', valueName: 'N', description: 'Assets run at once (default: number of CPUs)' },
@@ -54,101 +64,125 @@ export const materializeCommand: Command = {
     'assets materialize --select "+summary" --exclude posts_enriched --force',
     'assets materialize --executor workers --concurrency 2',
     'assets materialize --job refresh --queue',
+    'assets materialize --select +top_authors --tag team=growth --tag ticket=42',
+    'assets materialize --from-failure latest',
   ],
-  async run(args, io) {
-    const json = booleanFlag(args, 'json');
-    const dryRun = booleanFlag(args, 'dry-run');
-    const force = booleanFlag(args, 'force');
-    const refresh = stringFlag(args, 'refresh');
-    const job = stringFlag(args, 'job');
-    const withJob = ['select', 'exclude', 'force', 'refresh'].find((flag) => args.flags[flag] !== undefined);
-    if (job !== undefined && withJob !== undefined) {
-      throw new UsageError(`--job cannot be combined with --${withJob}.`, { hint: 'A job brings its own selection and force (see `assets jobs`); drop one of them.' });
-    }
-    if (dryRun && force) throw new UsageError('--force cannot be combined with --dry-run.', { hint: 'A dry run writes nothing; drop --force to see what is stale, or drop --dry-run to run.' });
-    const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
-    const lockTimeout = stringFlag(args, 'lock-timeout');
-    const lockTimeoutMs = lockTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(lockTimeout) ? Number(lockTimeout) : lockTimeout, '--lock-timeout');
-    const executorName = stringFlag(args, 'executor');
-    // Unnamed, the instance decides where steps run.
-    const executor = executorName === undefined ? undefined : EXECUTORS[executorName];
-    if (executorName !== undefined && executor === undefined) {
-      throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
-    }
-    const queue = booleanFlag(args, 'queue');
-    const notQueued = ['dry-run', 'executor', 'concurrency', 'lock-timeout'].find((flag) => args.flags[flag] !== undefined);
-    if (queue && notQueued !== undefined) {
-      throw new UsageError(`--queue cannot be combined with --${notQueued}.`, { hint: 'A queued run is planned and run by the daemon that starts it, with its own settings.' });
-    }
-    const style = createStyle(io.stdout, io, args.flags.color === false);
-    const instance = await openCommandInstance(io);
-    try {
-      const definitions = await instance.definitions();
-      const request = { ...(job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : { job }), signal: io.signal };
-      // Union parts that select nothing (likely typos) are warned about here; planning reports a selection that is empty as a whole.
-      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), await instance.selectionWarnings(request));
-      if (queue) {
-        const queued = await instance.enqueue(request);
-        if (json) writeJson(io, { runId: queued.runId, status: queued.status });
-        else io.stdout.write(`Queued run ${queued.runId} (${queued.selection}): a daemon starts it when fewer runs than the maximum are going (\`assets runs --status queued\`).\n`);
-        return EXIT.ok;
-      }
-      if (dryRun) {
-        const { selected, plan } = await instance.plan(request);
-        if (json) {
-          writeJson(io, {
-            selected,
-            plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })),
-            sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
-          });
-        } else if (plan.planned.length === 0) {
-          io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
-        } else {
-          io.stdout.write(renderTable(
-            [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
-            plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
-            { maxWidth: io.stdout.columns },
-          ));
-          io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
-        }
-        if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
-        return EXIT.ok;
-      }
-      const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-      const progress = io.stderr.isTTY === true && !json;
-      const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
-      const result = await instance.materialize({
-        ...request,
-        logger,
-        concurrency,
-        executor,
-        lockTimeoutMs,
-        trigger: 'cli',
-        // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
-        onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
-        // A source that could not be checked was assumed unchanged: say so (stderr: stdout carries the result).
-        onPlan: json ? undefined : ({ plan }) => {
-          for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
-        },
-      });
-      if (json) writeJson(io, toJson(result));
-      else io.stdout.write(renderSummary(result, await recordedDurationMs(instance, result), style, io.stdout.columns));
-      return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
-    } finally {
-      await instance.close();
-    }
-  },
+  run: (args, io) => runMaterialize(args, io),
 };
+
+/**
+ * `assets materialize`, and `assets rerun`, which names the run to repeat in
+ * `rerun` and shares the rest: parses the flags, then queues, plans or runs,
+ * and renders the outcome.
+ */
+export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string): Promise<number> {
+  const json = booleanFlag(args, 'json');
+  const dryRun = booleanFlag(args, 'dry-run');
+  const force = booleanFlag(args, 'force');
+  const refresh = stringFlag(args, 'refresh');
+  const job = stringFlag(args, 'job');
+  const withJob = ['select', 'exclude', 'force', 'refresh'].find((flag) => args.flags[flag] !== undefined);
+  if (job !== undefined && withJob !== undefined) {
+    throw new UsageError(`--job cannot be combined with --${withJob}.`, { hint: 'A job brings its own selection and force (see `assets jobs`); drop one of them.' });
+  }
+  const fromFailure = stringFlag(args, 'from-failure');
+  const withFailure = ['select', 'exclude', 'force', 'refresh', 'job'].find((flag) => args.flags[flag] !== undefined);
+  if (fromFailure !== undefined && withFailure !== undefined) {
+    throw new UsageError(`--from-failure cannot be combined with --${withFailure}.`, { hint: 'It re-executes what the run did not materialize; materialize a selection in a separate command.' });
+  }
+  const tags = tagsFlag(args);
+  if (dryRun && force) throw new UsageError('--force cannot be combined with --dry-run.', { hint: 'A dry run writes nothing; drop --force to see what is stale, or drop --dry-run to run.' });
+  const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
+  const lockTimeout = stringFlag(args, 'lock-timeout');
+  const lockTimeoutMs = lockTimeout === undefined ? undefined : parseDuration(/^\d+$/.test(lockTimeout) ? Number(lockTimeout) : lockTimeout, '--lock-timeout');
+  const executorName = stringFlag(args, 'executor');
+  // Unnamed, the instance decides where steps run.
+  const executor = executorName === undefined ? undefined : EXECUTORS[executorName];
+  if (executorName !== undefined && executor === undefined) {
+    throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
+  }
+  const queue = booleanFlag(args, 'queue');
+  const notQueued = ['dry-run', 'executor', 'concurrency', 'lock-timeout'].find((flag) => args.flags[flag] !== undefined);
+  if (queue && notQueued !== undefined) {
+    throw new UsageError(`--queue cannot be combined with --${notQueued}.`, { hint: 'A queued run is planned and run by the daemon that starts it, with its own settings.' });
+  }
+  const style = createStyle(io.stdout, io, args.flags.color === false);
+  const instance = await openCommandInstance(io);
+  try {
+    const definitions = await instance.definitions();
+    const reexecuted = fromFailure !== undefined ? await instance.reexecution(fromFailure, 'from-failure') : rerun !== undefined ? await instance.reexecution(rerun, 'rerun') : undefined;
+    if (reexecuted !== undefined && !json) io.stderr.write(describeReexecution(reexecuted));
+    const selection = reexecuted?.selection ?? (job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : { job });
+    const request = { ...selection, signal: io.signal };
+    // A re-execution keeps its parent's tags; --tag adds to them or replaces one.
+    const recorded = { tags: reexecuted === undefined ? tags : { ...reexecuted.tags, ...tags }, parentRunId: reexecuted?.parent.runId };
+    // Union parts that select nothing (likely typos) are warned about here; planning reports a selection that is empty as a whole.
+    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), await instance.selectionWarnings(request));
+    if (queue) {
+      const queued = await instance.enqueue(selection, recorded);
+      if (json) writeJson(io, { runId: queued.runId, status: queued.status, tags: queued.tags, parentRunId: queued.parentRunId });
+      else io.stdout.write(`Queued run ${queued.runId} (${queued.selection}): a daemon starts it when fewer runs than the maximum are going (\`assets runs --status queued\`).\n`);
+      return EXIT.ok;
+    }
+    if (dryRun) {
+      const { selected, plan } = await instance.plan(request);
+      if (json) {
+        writeJson(io, {
+          selected,
+          plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })),
+          sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
+        });
+      } else if (plan.planned.length === 0) {
+        io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
+      } else {
+        io.stdout.write(renderTable(
+          [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
+          plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
+          { maxWidth: io.stdout.columns },
+        ));
+        io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
+      }
+      if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
+      return EXIT.ok;
+    }
+    const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
+    const progress = io.stderr.isTTY === true && !json;
+    const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
+    const result = await instance.materialize({
+      ...request,
+      logger,
+      concurrency,
+      executor,
+      lockTimeoutMs,
+      trigger: 'cli',
+      ...recorded,
+      // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
+      onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
+      // A source that could not be checked was assumed unchanged: say so (stderr: stdout carries the result).
+      onPlan: json ? undefined : ({ plan }) => {
+        for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
+      },
+    });
+    const run = result.runId === null ? undefined : await (await instance.storage()).getRun(result.runId);
+    if (json) writeJson(io, toJson(result, run));
+    else io.stdout.write(renderSummary(result, run, style, io.stdout.columns));
+    return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
+  } finally {
+    await instance.close();
+  }
+}
 
 /** The notes for the source assets among `assets` whose data could not be checked without fetching it. */
 function uncheckedSourceNotes(definitions: Definitions, assets: readonly PlannedAsset[]): string[] {
   return assets.flatMap((asset) => (asset.source === undefined || asset.source.checked ? [] : [describeUncheckedSource(asset.key, definitions.asset(asset.key)!.group, asset.source)]));
 }
 
-function toJson(result: MaterializeResult) {
+function toJson(result: MaterializeResult, run: RunRecord | undefined) {
   return {
     runId: result.runId,
     status: result.status,
+    tags: run?.tags ?? {},
+    parentRunId: run?.parentRunId ?? null,
     assets: result.assets.map((asset) => ({
       key: asset.key,
       action: asset.action,
@@ -163,18 +197,23 @@ function toJson(result: MaterializeResult) {
   };
 }
 
-/**
- * The run's duration as recorded (its end minus its start), which `assets runs`
- * and `assets logs` print too; the result's own measure (which includes
- * planning) only when no run was recorded.
- */
-async function recordedDurationMs(instance: Instance, result: MaterializeResult): Promise<number> {
-  const run = result.runId === null ? undefined : await (await instance.storage()).getRun(result.runId);
-  return (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
+/** What a re-execution runs, on stderr before it plans: which run, and which of its assets. */
+function describeReexecution({ parent, selection, failed, notMaterialized }: Reexecution): string {
+  if (selection.job !== undefined) return `Re-running run ${parent.runId}: job ${selection.job}.\n`;
+  if (notMaterialized.length === 0) return `Re-running run ${parent.runId}: ${parent.selection}.\n`;
+  const others = notMaterialized.filter((key) => !failed.includes(key));
+  const parts = [...(failed.length === 0 ? [] : [`failed ${failed.join(', ')}`]), ...(others.length === 0 ? [] : [`skipped or not started ${others.join(', ')}`])];
+  return `Re-executing run ${parent.runId} from its failure: ${parts.join('; ')}.\n`;
 }
 
-function renderSummary(result: MaterializeResult, durationMs: number, style: Style, width: number | undefined): string {
+/**
+ * The summary of a run. Its duration is the recorded one (its end minus its
+ * start), which `assets runs` and `assets logs` print too; the result's own
+ * measure (which includes planning) only when no run was recorded.
+ */
+function renderSummary(result: MaterializeResult, run: RunRecord | undefined, style: Style, width: number | undefined): string {
   if (result.status === 'nothing-to-do') return 'Everything is up to date.\n';
+  const durationMs = (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
   const colour = { materialized: 'green', 'up-to-date': 'gray', failed: 'red', skipped: 'yellow' } as const;
   const table = renderTable(
     [{ header: 'asset' }, { header: 'result' }, { header: 'rows', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'data version' }, { header: 'reasons' }],
@@ -195,9 +234,12 @@ function renderSummary(result: MaterializeResult, durationMs: number, style: Sty
     `Run ${result.runId} ${result.status} in ${formatDuration(durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
     ...result.assets.flatMap((asset) => (asset.blockedByChecks === undefined ? [] : [`${style.apply('yellow', `${asset.key}:`)} skipped, ${asset.error?.message}`])),
   ];
+  if (run !== undefined && (run.parentRunId !== null || Object.keys(run.tags).length > 0)) {
+    lines.push(`${run.parentRunId === null ? '' : `Parent run: ${run.parentRunId}. `}Tags: ${formatTags(run.tags)}.`);
+  }
   const failed = result.assets.filter((asset) => asset.action === 'failed');
   for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
-  if (failed.length > 0) lines.push(`Full errors and logs: assets logs ${result.runId}`);
+  if (failed.length > 0) lines.push(`Full errors and logs: assets logs ${result.runId}`, `Re-execute what did not materialize: assets materialize --from-failure ${result.runId}`);
   return `${lines.join('\n')}\n`;
 }
 

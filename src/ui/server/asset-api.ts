@@ -87,7 +87,7 @@ export function assetApi(context: UiContext): Hono {
   api.get('/assets/:key/preview', async (c) => {
     const key = c.req.param('key');
     const preview = await instance.preview(key, { limit: PREVIEW_ROWS });
-    const body: PreviewResponse = { key, columns: preview.columns, rows: preview.rows, limit: PREVIEW_ROWS, truncated: preview.totalRows > preview.rows.length };
+    const body: PreviewResponse = { key, columns: preview.columns.map((column) => column.name), rows: preview.rows, limit: PREVIEW_ROWS, truncated: preview.truncated };
     return c.json(body);
   });
 

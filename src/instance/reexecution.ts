@@ -1,0 +1,78 @@
+import { StrataError } from '../core/errors.js';
+import { RESERVED_TAG_PREFIX } from '../core/run-tags.js';
+import type { InstanceStorage, RunEvent, RunRecord, RunTags } from '../storage/instance-storage.js';
+import type { PlanSelection } from './instance.js';
+import { assetOutcomes } from './run-summaries.js';
+
+/**
+ * `from-failure`: the assets of the run that did not materialize (Dagster's
+ * "re-execute from failure"); `rerun`: the run's whole request again.
+ */
+export type ReexecutionMode = 'from-failure' | 'rerun';
+
+/** A new run that re-executes `parent`: what it selects, and the tags it inherits. */
+export interface Reexecution {
+  readonly parent: RunRecord;
+  readonly selection: PlanSelection;
+  /** The parent's tags, without those Strata set for how it was launched (`strata/schedule`, ...): the new run is launched otherwise. */
+  readonly tags: RunTags;
+  /** `from-failure`: the assets whose step failed (retried whatever staleness says), then those skipped or never started. */
+  readonly failed: readonly string[];
+  readonly notMaterialized: readonly string[];
+}
+
+/**
+ * What re-executing `parent` runs.
+ *
+ * `from-failure` selects the assets the run planned that did not end
+ * materialized or up to date: its failed steps are refreshed (they ran for
+ * a reason, and a passing error leaves nothing stale to show it), and the
+ * skipped or never started ones run when staleness still plans them (after
+ * their upstreams' retry, it usually does). Nothing else is selected. Throws
+ * `STRATA_RUN_NOT_ENDED` for a run still queued or started,
+ * `STRATA_NOTHING_TO_REEXECUTE` for one that succeeded or left nothing
+ * undone.
+ *
+ * `rerun` repeats the run's request (job, or selection with exclude, force
+ * and refresh), planned by staleness now. Throws `STRATA_RUN_NO_REQUEST` for
+ * a run recorded before runs kept their request.
+ */
+export async function reexecution(storage: InstanceStorage, parent: RunRecord, mode: ReexecutionMode): Promise<Reexecution> {
+  const tags = Object.fromEntries(Object.entries(parent.tags).filter(([key]) => !key.startsWith(RESERVED_TAG_PREFIX)));
+  if (mode === 'rerun') {
+    if (parent.request === null) {
+      throw new StrataError('STRATA_RUN_NO_REQUEST', `Run ${parent.runId} was recorded before Strata kept what a run was asked to run, so it cannot be repeated.`, {
+        hint: `Run its selection again: assets materialize --select "${parent.selection}" (options after the expression are flags).`,
+      });
+    }
+    const { job, select, exclude, force, refresh } = parent.request;
+    return { parent, selection: job === undefined ? { select, exclude, force, refresh } : { job }, tags, failed: [], notMaterialized: [] };
+  }
+  if (parent.status === 'queued' || parent.status === 'started') {
+    throw new StrataError('STRATA_RUN_NOT_ENDED', `Run ${parent.runId} is still ${parent.status}: it can be re-executed from its failure once it ends.`, {
+      hint: `Wait for it with \`assets logs -f ${parent.runId}\`, or cancel it with \`assets cancel ${parent.runId}\`.`,
+    });
+  }
+  const { planned, failed, notMaterialized } = undoneAssets(await storage.runEvents(parent.runId));
+  if (notMaterialized.length === 0) {
+    const why = planned.length === 0 ? `it ended ${parent.status} without running any asset` : `every asset it planned was materialized or up to date (it ended ${parent.status})`;
+    throw new StrataError('STRATA_NOTHING_TO_REEXECUTE', `Run ${parent.runId} has nothing to re-execute: ${why}.`, {
+      hint: `Repeat the whole run with \`assets rerun ${parent.runId}\`, or materialize what is stale with \`assets materialize\`.`,
+    });
+  }
+  // `key:` matches by equality and cannot be read as `and`/`or`/`not`.
+  const keys = (list: readonly string[]) => list.map((key) => `key:${key}`).join(', ');
+  return { parent, selection: { select: keys(notMaterialized), refresh: failed.length === 0 ? undefined : keys(failed) }, tags, failed, notMaterialized };
+}
+
+/**
+ * The assets a run planned (its `run-start` event lists them, in plan order),
+ * those that did not end materialized or up to date, and those of them that failed.
+ */
+function undoneAssets(events: readonly RunEvent[]): { planned: string[]; failed: string[]; notMaterialized: string[] } {
+  const listed = events.find((event) => event.type === 'run-start')?.data?.planned;
+  const outcomes = assetOutcomes(events);
+  const planned = Array.isArray(listed) ? listed.filter((key): key is string => typeof key === 'string') : [...outcomes.keys()];
+  const notMaterialized = planned.filter((key) => outcomes.get(key) !== 'materialized' && outcomes.get(key) !== 'up-to-date');
+  return { planned, failed: notMaterialized.filter((key) => outcomes.get(key) === 'failed'), notMaterialized };
+}
