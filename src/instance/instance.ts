@@ -15,7 +15,9 @@ import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-sele
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
 import type { AutomationStatus } from '../core/schedule.js';
-import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunStatus, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
+import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunRequest, RunStatus, RunTags, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
+import type { FollowOptions } from './follow-run.js';
+import type { Reexecution, ReexecutionMode } from './reexecution.js';
 import type { AssetActivity } from './asset-activity.js';
 import type { AssetLineage, LineageRequest } from './asset-lineage.js';
 import type { AssetPreview, PreviewOptions } from './asset-preview.js';
@@ -63,9 +65,12 @@ export type PlanSelection =
 /** A plan of a selection, cancellable. */
 export type PlanRequest = PlanSelection & { readonly signal?: AbortSignal | undefined };
 
-/** A run of a selection: the plan request, and how the run goes. `executor` overrides the instance's. */
+/** A run of a selection: the plan request, and how the run goes. `executor` overrides the instance's; `tags` go over a job's own. */
 export type MaterializeRequest = PlanRequest &
-  Pick<MaterializeOptions, 'logger' | 'onEvent' | 'onPlan' | 'concurrency' | 'trigger' | 'executor' | 'lockTimeoutMs'>;
+  Pick<MaterializeOptions, 'logger' | 'onEvent' | 'onPlan' | 'concurrency' | 'trigger' | 'executor' | 'lockTimeoutMs' | 'tags' | 'parentRunId'>;
+
+/** What a queued run records besides its selection (see `enqueue`). */
+export type EnqueueOptions = Pick<MaterializeOptions, 'trigger' | 'tags' | 'parentRunId'>;
 
 /** What the instance is made of, as `assets info` shows it. */
 export interface InstanceDescription {
@@ -257,13 +262,13 @@ export class Instance {
    * resolved now, so a typo is an error here rather than the run's failure
    * later; what is stale is decided when the run starts.
    */
-  async enqueue(selection: PlanSelection, options: { readonly trigger?: string | undefined } = {}): Promise<RunRecord> {
+  async enqueue(selection: PlanSelection, options: EnqueueOptions = {}): Promise<RunRecord> {
     const definitions = await this.definitions();
     const { select, exclude } = await this.#planOptions(definitions, selection, { states: 'rejected' });
     await this.select({ select, exclude });
     const { enqueueRun } = await import('../execution/run-queue.js');
-    const request = selection.job === undefined ? { select: selection.select, exclude: selection.exclude, force: selection.force, refresh: selection.refresh } : { job: selection.job };
-    return enqueueRun(await this.storage(), { ...request, trigger: options.trigger ?? 'cli', now: this.#now() });
+    const tags = await this.#runTags(definitions, selection, options.tags);
+    return enqueueRun(await this.storage(), { ...runRequestOf(selection), trigger: options.trigger ?? 'cli', tags, parentRunId: options.parentRunId, now: this.#now() });
   }
 
   /**
@@ -295,11 +300,26 @@ export class Instance {
       concurrency: request.concurrency,
       trigger: request.trigger,
       lockTimeoutMs: request.lockTimeoutMs,
+      tags: await this.#runTags(definitions, request, request.tags),
+      parentRunId: request.parentRunId,
+      request: runRequestOf(request),
     });
   }
 
-  /** The newest `limit` runs (of one status, when given), with how their assets ended; `hasMore` when older ones were left out. */
-  async runs(options: { readonly limit: number; readonly status?: RunStatus | undefined }): Promise<RunPage> {
+  /**
+   * What re-executing the run `wanted` names runs (see `reexecution`):
+   * `from-failure` its failed, skipped and unstarted assets, `rerun` its
+   * whole request again. Pass the result's selection and `parentRunId` (and
+   * tags) to `materialize` or `enqueue`.
+   */
+  async reexecution(wanted: string, mode: ReexecutionMode): Promise<Reexecution> {
+    const parent = await this.findRun(wanted);
+    const { reexecution } = await import('./reexecution.js');
+    return reexecution(await this.storage(), parent, mode);
+  }
+
+  /** The newest `limit` runs (of one status, and carrying every one of `tags`, when given), with how their assets ended; `hasMore` when older ones were left out. */
+  async runs(options: { readonly limit: number; readonly status?: RunStatus | undefined; readonly tags?: RunTags | undefined }): Promise<RunPage> {
     const { listRunSummaries } = await import('./run-summaries.js');
     return listRunSummaries(await this.storage(), options);
   }
@@ -310,9 +330,19 @@ export class Instance {
     return findRun(await this.storage(), wanted);
   }
 
-  /** The events of a run in the order they were recorded; empty for an unknown run. */
-  async runEvents(runId: string): Promise<StoredRunEvent[]> {
-    return (await this.storage()).runEvents(runId);
+  /** The events of a run in the order they were recorded (those after `afterSeq` only, when given); empty for an unknown run. */
+  async runEvents(runId: string, options: { readonly afterSeq?: number } = {}): Promise<StoredRunEvent[]> {
+    return (await this.storage()).runEvents(runId, options);
+  }
+
+  /**
+   * Reports a run's events to `options.onEvent` as they are recorded, by
+   * this process or another, until the run ends; resolves with the run as it
+   * ended (see `followRun`).
+   */
+  async followRun(runId: string, options: FollowOptions = {}): Promise<RunRecord> {
+    const { followRun } = await import('./follow-run.js');
+    return followRun(await this.storage(), runId, options);
   }
 
   /**
@@ -481,6 +511,13 @@ export class Instance {
     return { ...planOptions, select: keys.map((key) => `key:${key}`).join(', '), exclude: undefined };
   }
 
+  /** The tags a run records: a job's own, then the caller's over them. */
+  async #runTags(definitions: Definitions, selection: PlanSelection, tags: RunTags | undefined): Promise<RunTags | undefined> {
+    if (selection.job === undefined) return tags;
+    const { jobTags } = await import('../sensors/run-job.js');
+    return { ...jobTags(definitions, selection.job), ...tags };
+  }
+
   #stateOptions(signal: AbortSignal | undefined) {
     return { env: this.#env, now: this.#now, signal, codeCacheFile: this.project.codeCacheFile };
   }
@@ -511,6 +548,11 @@ export class Instance {
     await failAbandonedRuns(given, { now: this.#now() });
     return given;
   }
+}
+
+/** What a run records it was asked to run: the job, or the selection as given (before state atoms are resolved). */
+function runRequestOf(selection: PlanSelection): RunRequest {
+  return selection.job === undefined ? { select: selection.select, exclude: selection.exclude, force: selection.force, refresh: selection.refresh } : { job: selection.job };
 }
 
 /**
