@@ -54,6 +54,8 @@ export type { CellValue, Columns, Row } from './core/table.js';
 export { asArquero, fromArquero } from './core/arquero-table.js';
 export { CsvIOManager } from './io-managers/csv-io-manager.js';
 export { MemoryIOManager } from './io-managers/memory-io-manager.js';
+export { ParquetIOManager } from './io-managers/parquet-io-manager.js';
+export type { ParquetIOManagerOptions } from './io-managers/parquet-io-manager.js';
 export { PostgresIOManager } from './io-managers/postgres-io-manager.js';
 export type { PostgresIOManagerOptions } from './io-managers/postgres-io-manager.js';
 export { JsonSource } from './resources/json-source.js';

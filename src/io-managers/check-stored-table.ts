@@ -1,0 +1,69 @@
+import { SchemaError } from '../core/errors.js';
+import type { ColumnSpec } from '../core/row-schema.js';
+import type { Row, Table } from '../core/table.js';
+
+/**
+ * Checks, column by column, that `table` has every column and that each
+ * value fits its column as the binary formats store it: a string without a
+ * lone surrogate (UTF-8 cannot hold one), a finite number, a safe integer, a
+ * boolean, or null where the column is nullable. Throws a `SchemaError`
+ * naming the asset, row, column and value, with the CSV writer's wording, so
+ * every IO manager rejects the same tables the same way. Runs before a byte
+ * is written, so a rejected table leaves the stored one untouched.
+ */
+export function checkStoredTable(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string): void {
+  const missing = columns.filter((column) => !table.columnNames.includes(column.name));
+  if (missing.length > 0) {
+    throw new SchemaError(
+      `Cannot store asset "${assetKey}": the table has no column ${missing.map((c) => `"${c.name}"`).join(', ')} ` +
+        `(it has ${table.columnNames.map((name) => `"${name}"`).join(', ') || 'no columns'}).`,
+      { hint: "Return every column of the asset's schema from its compute function." },
+    );
+  }
+  for (const column of columns) {
+    const values = table.column(column.name);
+    const fits = FITS[column.kind];
+    for (let row = 0; row < values.length; row++) {
+      const value = values[row];
+      if (value === null ? !column.nullable : !fits(value)) throw badValue(assetKey, column, row, values.length, value);
+    }
+  }
+}
+
+const FITS: Record<ColumnSpec['kind'], (value: unknown) => boolean> = {
+  string: (value) => typeof value === 'string' && isWellFormed(value),
+  number: (value) => typeof value === 'number' && Number.isFinite(value),
+  integer: (value) => Number.isSafeInteger(value),
+  boolean: (value) => typeof value === 'boolean',
+};
+
+// `String.prototype.isWellFormed` ships with Node 20 but is typed in lib ES2024, newer than the project's lib.
+function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed();
+}
+
+const kindNames: Record<ColumnSpec['kind'], string> = {
+  string: 'a string',
+  number: 'a finite number',
+  integer: 'an integer',
+  boolean: 'true or false',
+};
+
+function badValue(assetKey: string, column: ColumnSpec, row: number, rows: number, value: unknown): SchemaError {
+  const expected = kindNames[column.kind] + (column.nullable ? ' or null' : '');
+  const problem = typeof value === 'string' && column.kind === 'string' ? 'has a lone surrogate, which UTF-8 cannot store' : `must be ${expected}, got ${describeValue(value)}`;
+  return new SchemaError(`Cannot store asset "${assetKey}": row ${row + 1} of ${rows}, column "${column.name}" ${problem}.`, {
+    hint: "Fix the asset's compute function so that every row matches the asset's schema.",
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const json = JSON.stringify(value);
+    return json.length > 60 ? `${json.slice(0, 57)}..."` : json;
+  }
+  if (typeof value === 'bigint') return `${value}n (a bigint)`;
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}

@@ -1,0 +1,224 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { IOManagerError, StrataError } from '../core/errors.js';
+import type { IOManagerVisibility, RecordedOutput, StoredAsset } from '../core/io-manager.js';
+import { projectRoot } from '../core/project-root.js';
+
+export interface FileIOManagerOptions {
+  /** Folder of the files; default `$STRATA_OUTPUT_DIR`, else `output`. Relative paths resolve against the project root (`projectRoot()`) at construction. */
+  readonly baseDir?: string;
+  /**
+   * Set it when `baseDir` is on a mount that every worker on every host sees
+   * at the same path, so the work pool's queue executor may run these assets
+   * anywhere (see `CsvIOManagerOptions.shared`). Default:
+   * `STRATA_OUTPUT_SHARED=true` in the environment.
+   */
+  readonly shared?: boolean;
+}
+
+/** What an atomic write gives the code that encodes the file: where to put the bytes, in order. */
+export interface FileSink {
+  /** Appends `bytes`; resolves once they are written (the caller may reuse the memory then). */
+  write(bytes: Uint8Array): Promise<void>;
+}
+
+/** What a finished atomic write produced: the sha256 of exactly the bytes written, their count, the file's time. */
+export interface WrittenFile {
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly path: string;
+  readonly modifiedAtMs: number;
+}
+
+/** Size of the reads when hashing a file. */
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/** An asset key must be a plain file name: no folders, no `..`, not hidden (hidden names are our temp files). */
+const SAFE_FILE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
+/**
+ * What the Parquet and Arrow IO managers share: one file per asset,
+ * `<baseDir>/<key>.<extension>`, written atomically (a temp file in the same
+ * folder, fsynced, renamed over the target, so a failed store leaves the
+ * previous file) and hashed while it is written; the data version is the
+ * sha256 of the file's bytes, so a hand-edited file is noticed, and it is
+ * answered from the recorded size and modification time when they prove the
+ * file unchanged. Subclasses encode and decode the format only.
+ */
+export abstract class FileIOManager {
+  abstract readonly kind: string;
+  /** `host`, or `cluster` when configured `shared: true`. */
+  readonly visibility: IOManagerVisibility;
+  /** Absolute folder that holds the files. */
+  readonly baseDir: string;
+  readonly #extension: string;
+
+  protected constructor(extension: string, options: FileIOManagerOptions) {
+    this.#extension = extension;
+    // An empty STRATA_OUTPUT_DIR counts as unset rather than meaning the cwd.
+    this.baseDir = resolve(projectRoot(), options.baseDir ?? (process.env.STRATA_OUTPUT_DIR || 'output'));
+    this.visibility = (options.shared ?? process.env.STRATA_OUTPUT_SHARED === 'true') ? 'cluster' : 'host';
+  }
+
+  get location(): string {
+    return this.baseDir;
+  }
+
+  /** The file that holds an asset's table. */
+  pathOf(asset: Pick<StoredAsset, 'key'>): string {
+    if (!SAFE_FILE_STEM.test(asset.key)) {
+      throw new IOManagerError(`Asset key "${asset.key}" cannot be used as a file name.`, { hint: 'Use keys made of letters, digits and underscores.' });
+    }
+    return join(this.baseDir, `${asset.key}.${this.#extension}`);
+  }
+
+  /** Writes an asset's file atomically with what `encode` hands the sink, hashing the bytes on their way. */
+  protected async writeAtomically(asset: StoredAsset, encode: (sink: FileSink) => Promise<void>): Promise<WrittenFile> {
+    const path = this.pathOf(asset);
+    try {
+      await mkdir(this.baseDir, { recursive: true });
+    } catch (error) {
+      throw writeError(this.baseDir, this.baseDir, error);
+    }
+    // Same folder as the target, so the rename stays on one file system and is atomic.
+    const temp = join(this.baseDir, `.${asset.key}.${this.#extension}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(temp, 'wx');
+      const opened = handle;
+      const hash = createHash('sha256');
+      let bytes = 0;
+      await encode({
+        async write(chunk) {
+          hash.update(chunk);
+          bytes += chunk.length;
+          let offset = 0;
+          // FileHandle.write may write less than asked.
+          while (offset < chunk.length) offset += (await opened.write(chunk, offset)).bytesWritten;
+        },
+      });
+      // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten data.
+      await handle.sync();
+      await handle.close();
+      handle = undefined;
+      await rename(temp, path);
+      const { mtimeMs } = await stat(path);
+      return { sha256: hash.digest('hex'), bytes, path, modifiedAtMs: mtimeMs };
+    } catch (error) {
+      // Cleanup failures are dropped on purpose: the error that stopped the write is the one to report.
+      await handle?.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw error instanceof StrataError ? error : writeError(path, this.baseDir, error);
+    }
+  }
+
+  /** Opens an asset's file for reading, with the errors a user can act on. */
+  protected async openForRead(asset: StoredAsset): Promise<{ handle: FileHandle; path: string; size: number }> {
+    const path = this.pathOf(asset);
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') {
+        throw new IOManagerError(`Cannot load asset "${asset.key}": ${path} does not exist.`, {
+          hint: `Materialize it with \`assets materialize --select ${asset.key}\`.`,
+          cause: error,
+        });
+      }
+      throw new IOManagerError(`Cannot load asset "${asset.key}": cannot open ${path}: ${reasonOf(error)}.`, { hint: rematerializeHint(asset), cause: error });
+    }
+    try {
+      return { handle, path, size: (await handle.stat()).size };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw new IOManagerError(`Cannot read ${path}: ${reasonOf(error)}.`, { hint: rematerializeHint(asset), cause: error });
+    }
+  }
+
+  async dataVersion(asset: StoredAsset, recorded?: RecordedOutput): Promise<string | undefined> {
+    const path = this.pathOf(asset);
+    if (recorded !== undefined) {
+      // The file at the recorded path, with the recorded size and modification time, is the one we wrote: no need to hash it again.
+      const current = await stat(path).catch((error: unknown) => {
+        if (errorCode(error) === 'ENOENT') return undefined;
+        throw new IOManagerError(`Cannot stat ${path}: ${reasonOf(error)}.`, { hint: `Check that ${path} is a readable file.`, cause: error });
+      });
+      if (current === undefined) return undefined;
+      const { metadata } = recorded;
+      if (metadata.path === path && metadata.bytes === current.size && metadata.modifiedAtMs === current.mtimeMs) return recorded.dataVersion;
+    }
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES })) hash.update(chunk as Buffer);
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return undefined;
+      throw new IOManagerError(`Cannot hash ${path}: ${reasonOf(error)}.`, { hint: `Check that ${path} is a readable file.`, cause: error });
+    }
+    return hash.digest('hex');
+  }
+
+  async delete(asset: StoredAsset): Promise<boolean> {
+    const path = this.pathOf(asset);
+    try {
+      await unlink(path);
+      return true;
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return false;
+      throw new IOManagerError(`Cannot delete ${path}: ${reasonOf(error)}.`, { hint: `Check that ${dirname(path)} is writable.`, cause: error });
+    }
+  }
+}
+
+/** The hint for a stored file that cannot be read as it should. */
+export function rematerializeHint(asset: Pick<StoredAsset, 'key'>): string {
+  return `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or replace the file.`;
+}
+
+/** Reads `length` bytes at `position` into a fresh ArrayBuffer, failing on a short file. */
+export async function readRange(handle: FileHandle, position: number, length: number): Promise<ArrayBuffer> {
+  const buffer = new Uint8Array(length);
+  let offset = 0;
+  while (offset < length) {
+    const { bytesRead } = await handle.read(buffer, offset, length - offset, position + offset);
+    if (bytesRead === 0) throw new RangeError(`the file ended at byte ${position + offset}, ${length - offset} bytes short`);
+    offset += bytesRead;
+  }
+  return buffer.buffer;
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+const reasons: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EEXIST: 'a file is in the way',
+};
+
+export function reasonOf(error: unknown): string {
+  const code = errorCode(error);
+  const reason = code === undefined ? undefined : reasons[code];
+  if (reason !== undefined) return `${reason} (${code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function writeError(path: string, folder: string, error: unknown): IOManagerError {
+  const code = errorCode(error);
+  const hint =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'Free some disk space, or set STRATA_OUTPUT_DIR to a folder on another disk.'
+      : code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST'
+        ? `Something is in the way at or above ${path} (a file where a folder should be, or a folder where the file ` +
+          'should be): move it, or set STRATA_OUTPUT_DIR to another folder.'
+        : `Check that ${folder} is writable, or set STRATA_OUTPUT_DIR to a folder you can write to.`;
+  return new IOManagerError(`Cannot write ${path}: ${reasonOf(error)}.`, { hint, cause: error });
+}
