@@ -52,6 +52,8 @@ export type { ColumnKind, ColumnSpec, RowOf, RowSchema } from './core/row-schema
 export { Table } from './core/table.js';
 export type { CellValue, Columns, Row } from './core/table.js';
 export { asArquero, fromArquero } from './core/arquero-table.js';
+export { ArrowIOManager } from './io-managers/arrow-io-manager.js';
+export type { ArrowIOManagerOptions } from './io-managers/arrow-io-manager.js';
 export { CsvIOManager } from './io-managers/csv-io-manager.js';
 export { MemoryIOManager } from './io-managers/memory-io-manager.js';
 export { ParquetIOManager } from './io-managers/parquet-io-manager.js';
