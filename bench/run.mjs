@@ -32,7 +32,12 @@
  *               child on a Postgres instance, the speed-up of a CPU-heavy graph
  *               on two workers over in-process, and an idle worker's memory;
  * - ui:         `GET /api/graph` of `assets ui` on 2,000 synthetic assets, cold
- *               (layout + plan) and warm, over HTTP on loopback.
+ *               (layout + plan) and warm, over HTTP on loopback;
+ * - formats:    the example pipeline with its outputs in CSV, Parquet and Arrow
+ *               (bench/formats/): wall time, peak RSS, bytes on disk, and loading
+ *               `posts` back in a process of its own;
+ * - dataframes: user_stats as a loop against arquero verbs, and the cost of
+ *               asArquero + fromArquero against the pipeline's wall time.
  *
  * Every figure comes from a separate process: wall time is the harness's clock
  * around the child, peak RSS is the child's, from `/usr/bin/time -v` (Debian:
@@ -52,6 +57,8 @@ import { BENCH_DIR, BENCH_TMP, BIN } from './lib/paths.mjs';
 import { SIZES } from './lib/sizes.mjs';
 import * as codeVersions from './scenarios/code-versions.mjs';
 import * as comparison from './scenarios/comparison.mjs';
+import * as dataframes from './scenarios/dataframes.mjs';
+import * as formats from './scenarios/formats.mjs';
 import * as overhead from './scenarios/overhead.mjs';
 import * as pipeline from './scenarios/pipeline.mjs';
 import * as planning from './scenarios/planning.mjs';
@@ -59,7 +66,7 @@ import * as scale from './scenarios/scale.mjs';
 import * as startup from './scenarios/startup.mjs';
 import * as ui from './scenarios/ui.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale, ui };
+const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 
