@@ -101,6 +101,9 @@ describe('assets runs, logs and history after a scripted sequence of runs', () =
         durationMs: expect.any(Number),
         pid: expect.any(Number),
         hostname: expect.any(String),
+        // None was given, and none re-executes another.
+        tags: {},
+        parentRunId: null,
         assets: expect.any(Object),
         // Steps in this process: no worker of a work pool ran any.
         workers: [],
