@@ -51,13 +51,44 @@ function shrinkToFit(widths: number[], fixed: readonly boolean[], budget: number
   }
 }
 
-/** `text` cut to `width` characters, its last one an ellipsis when anything was cut. */
+/** `text` cut to `width` terminal columns, its last one an ellipsis when anything was cut. */
 export function truncateText(text: string, width: number): string {
-  const chars = [...text];
-  return chars.length <= width ? text : `${chars.slice(0, Math.max(0, width - 1)).join('')}…`;
+  if (visibleLength(text) <= width) return text;
+  let kept = '';
+  let used = 0;
+  for (const char of text) {
+    const columns = charWidth(char.codePointAt(0)!);
+    // A wide character that would end past the ellipsis is dropped whole: the padding makes up the column.
+    if (used + columns > width - 1) break;
+    kept += char;
+    used += columns;
+  }
+  return `${kept}…`;
 }
 
-/** Length in characters (code points), as a terminal shows plain text. */
+/** Width in terminal columns, as a terminal shows plain text: CJK, fullwidth forms and emoji take two, combining marks none. */
 export function visibleLength(text: string): number {
-  return [...text].length;
+  let width = 0;
+  for (const char of text) width += charWidth(char.codePointAt(0)!);
+  return width;
+}
+
+/**
+ * Code point ranges a terminal draws two columns wide: the wide and
+ * fullwidth blocks of Unicode's East Asian Width (Hangul, CJK, kana,
+ * fullwidth forms) and the emoji blocks. Without them, a table of names such
+ * as 佐藤 健 loses its alignment and overflows the width it was fitted to.
+ */
+const WIDE_RANGES: readonly (readonly [number, number])[] = [
+  [0x1100, 0x115f], [0x2e80, 0x303e], [0x3041, 0x33ff], [0x3400, 0x4dbf], [0x4e00, 0x9fff], [0xa000, 0xa4cf],
+  [0xac00, 0xd7a3], [0xf900, 0xfaff], [0xfe30, 0xfe4f], [0xff00, 0xff60], [0xffe0, 0xffe6],
+  [0x1f300, 0x1f64f], [0x1f900, 0x1f9ff], [0x20000, 0x3fffd],
+];
+
+function charWidth(code: number): number {
+  // Combining diacritics, zero-width space and joiner, variation selectors: drawn over or between their neighbours.
+  if ((code >= 0x0300 && code <= 0x036f) || (code >= 0x200b && code <= 0x200d) || (code >= 0xfe00 && code <= 0xfe0f)) return 0;
+  if (code < 0x1100) return 1;
+  for (const [start, end] of WIDE_RANGES) if (code >= start && code <= end) return 2;
+  return 1;
 }

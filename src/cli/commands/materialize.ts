@@ -53,6 +53,7 @@ export const materializeCommand: Command = {
       description: 'Where steps run: in-process (default on SQLite), workers (a worker thread per step, for CPU-heavy assets), queue (the work pool\'s `assets worker`s; default on Postgres)',
     },
     queue: { type: 'boolean', description: 'Queue the run for a daemon to start when fewer runs than the maximum are going (see `assets runs`)' },
+    watch: { type: 'boolean', description: 'Materialize what is stale, then again whenever the definitions\' modules or source files change (Ctrl-C stops)' },
     ...DEFINITIONS_FLAG,
   },
   examples: [
@@ -66,8 +67,10 @@ export const materializeCommand: Command = {
     'assets materialize --job refresh --queue',
     'assets materialize --select +top_authors --tag team=growth --tag ticket=42',
     'assets materialize --from-failure latest',
+    'assets materialize --watch --select +summary',
   ],
-  run: (args, io) => runMaterialize(args, io),
+  // The watch loop is loaded only for --watch.
+  run: async (args, io) => (booleanFlag(args, 'watch') ? (await import('../watch-materialize.js')).watchMaterialize(args, io) : runMaterialize(args, io)),
 };
 
 /**
