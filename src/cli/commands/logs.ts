@@ -45,7 +45,8 @@ export const logsCommand: Command = {
       checkDefinitionsFlag(args, instance);
       const found = await instance.findRun(wanted);
       const json = booleanFlag(args, 'json');
-      if (booleanFlag(args, 'follow')) {
+      const following = booleanFlag(args, 'follow');
+      if (following && (found.status === 'queued' || found.status === 'started')) {
         // Ctrl-C stops the follower, never the run it follows.
         io.setInterruptNotice?.((signal) => `\nStopped following (${signal}); run ${found.runId} goes on (\`assets logs -f ${found.runId}\` follows it again).\n`);
         try {
@@ -55,10 +56,12 @@ export const logsCommand: Command = {
           return EXIT.canceled;
         }
       }
+      // A run that has ended, -f or not, prints at once; -f then exits as the run ended.
+      const exit = following ? exitOf(found) : EXIT.ok;
       const events = await instance.runEvents(found.runId);
       if (json) {
         writeLogsJson(io, found, events);
-        return EXIT.ok;
+        return exit;
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);
       const options = { io, style, verbose: booleanFlag(args, 'verbose') };
@@ -66,7 +69,7 @@ export const logsCommand: Command = {
       const lines = [...headerLines(found, describeAssetActions(countAssetActions(events)), options), '', titleLine(widths)];
       for (const event of events) lines.push(...eventLines(found, event, widths, options));
       io.stdout.write(`${lines.join('\n')}\n`);
-      return EXIT.ok;
+      return exit;
     } finally {
       await instance.close();
     }
@@ -78,28 +81,36 @@ type RenderOptions = { readonly io: CliIO; readonly style: Style; readonly verbo
 const TITLES = ['time', 'level', 'asset', 'try', 'event'] as const;
 
 /**
- * `assets logs -f`: the header, then each event as the run records it, then
- * the run's outcome; exits as the run ended. Columns cannot be sized by
- * events not recorded yet: they take the widths every time, level, attempt
- * and type fit, and an asset column that grows with the longest key seen.
+ * `assets logs -f` of a run still going: the header, then each event as the
+ * run records it, then the run's outcome; exits as the run ended. Columns
+ * cannot be sized by events not recorded yet: the asset column is sized by
+ * the keys the run planned (its first event, `run-start`, lists them), the
+ * others by what every time, level, attempt and type fit.
  */
 async function follow(instance: Instance, run: RunRecord, options: RenderOptions & { readonly json: boolean }): Promise<number> {
   const { io } = options;
-  const widths = [options.io.stdout.isTTY === true ? 8 : 24, 5, 12, 3, 'step-failure'.length];
-  if (!options.json) io.stdout.write(`${[...headerLines(run, run.status === 'queued' || run.status === 'started' ? 'following until it ends' : 'it has ended, its events follow', options), '', titleLine(widths)].join('\n')}\n`);
+  const widths = [options.io.stdout.isTTY === true ? 8 : 24, 5, 5, 3, 'step-failure'.length];
+  if (!options.json) io.stdout.write(`${headerLines(run, 'following until it ends', options).join('\n')}\n`);
   const events: StoredRunEvent[] = [];
   const ended = await instance.followRun(run.runId, {
     signal: io.signal,
     onEvent: (event) => {
       events.push(event);
       if (options.json) return;
-      widths[2] = Math.max(widths[2]!, event.assetKey?.length ?? 0);
+      const planned = event.type === 'run-start' && Array.isArray(event.data?.planned) ? (event.data.planned as unknown[]) : [];
+      widths[2] = Math.max(widths[2]!, event.assetKey?.length ?? 0, ...planned.map((key) => String(key).length));
+      if (events.length === 1) io.stdout.write(`\n${titleLine(widths)}\n`);
       io.stdout.write(`${eventLines(run, event, widths, options).join('\n')}\n`);
     },
   });
   if (options.json) writeLogsJson(io, ended, events);
   else io.stdout.write(`\nRun ${ended.runId} ${options.style.apply(runStatusColour(ended.status), ended.status)} after ${formatRunDuration(ended)}: ${describeAssetActions(countAssetActions(events))}\n`);
-  return ended.status === 'failed' ? EXIT.runFailed : ended.status === 'canceled' ? EXIT.canceled : EXIT.ok;
+  return exitOf(ended);
+}
+
+/** How `assets logs -f` exits: as the run ended (STYLE's exit codes: 1 failed, 130 canceled, else 0). */
+function exitOf(run: RunRecord): number {
+  return run.status === 'failed' ? EXIT.runFailed : run.status === 'canceled' ? EXIT.canceled : EXIT.ok;
 }
 
 function writeLogsJson(io: CliIO, run: RunRecord, events: readonly StoredRunEvent[]): void {
