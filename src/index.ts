@@ -29,6 +29,7 @@ export { schedule } from './core/schedule.js';
 export type { AutomationStatus, ScheduleDefinition, ScheduleSpec } from './core/schedule.js';
 export { sensor } from './core/sensor.js';
 export type { RunRequest, SensorContext, SensorDefinition, SensorMaterialization, SensorResult, SensorSpec } from './core/sensor.js';
+export type { RunTags } from './core/run-tags.js';
 export type { Duration } from './core/duration.js';
 export {
   CycleError,
@@ -74,7 +75,9 @@ export { requireVisibility } from './execution/require-visibility.js';
 export type { NeededVisibility } from './execution/require-visibility.js';
 export type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './execution/step-executor.js';
 export { Instance, openInstance } from './instance/instance.js';
-export type { InstanceDescription, InstanceOptions, MaterializeRequest, PlanRequest, PlanSelection } from './instance/instance.js';
+export type { EnqueueOptions, InstanceDescription, InstanceOptions, MaterializeRequest, PlanRequest, PlanSelection } from './instance/instance.js';
+export type { FollowOptions } from './instance/follow-run.js';
+export type { Reexecution, ReexecutionMode } from './instance/reexecution.js';
 export type { AssetState } from './instance/asset-states.js';
 export type { AssetLineage, LineageGraph, LineageNode, LineageRequest } from './instance/asset-lineage.js';
 export type { LineageDirection, LineageEdge, LineageWalk } from './instance/lineage-walk.js';
