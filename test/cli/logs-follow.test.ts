@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestPostgres, type TestPostgres } from '../storage/embedded-postgres.js';
 import { BIN, type CliRun, FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 
 /** A running `assets` process whose stdout and stderr can be waited on. */
@@ -144,5 +145,50 @@ describe('assets logs -f', () => {
     // As `assets logs` prints it: the outcome in the header, the events aligned.
     expect(followed.stdout).toBe((await runCli(['logs', 'latest'], { cwd: workspace.dir, env })).stdout);
     expect(followed.stdout).toMatch(/^Run [0-9a-f-]{36} failed: 1 materialized, 1 failed, 1 skipped\n/);
+  });
+});
+
+/** The same on a Postgres instance, where the follower reads what another process commits to the shared database. */
+describe('assets logs -f on a Postgres instance', () => {
+  let postgres: TestPostgres;
+  let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    postgres = await startTestPostgres();
+  });
+  afterAll(() => postgres.stop());
+  beforeEach(async () => {
+    workspace = await makeWorkspace();
+    env = {
+      ...workspace.env,
+      STRATA_DEFINITIONS: path.join(FIXTURES, 'gated-step-definitions.mjs'),
+      GATE_FILE: path.join(workspace.dir, 'gate'),
+      STRATA_DATABASE_URL: postgres.connectionString,
+      STRATA_DATABASE_SCHEMA: postgres.uniqueSchema('follow'),
+    };
+  });
+  afterEach(() => workspace.cleanup());
+
+  it('follows a run of another process, then re-executes it from its failure, tags and parent kept', async () => {
+    // In the coordinator: the work pool (Postgres' default executor) needs workers, which this is not about.
+    const materializing = start(['materialize', '--executor', 'in-process', '--tag', 'team=growth'], { cwd: workspace.dir, env: { ...env, FAIL_ASSET: 'last' } });
+    await materializing.waitFor('stderr', 'gated started');
+    const following = start(['logs', '-f', 'latest'], { cwd: workspace.dir, env });
+    await following.waitFor('stdout', 'Materializing gated');
+    expect(following.child.exitCode).toBeNull();
+    await writeFile(env.GATE_FILE!, '');
+    const followed = await following.done;
+    expect((await materializing.done).code).toBe(1);
+    expect(followed.code).toBe(1);
+    expect(followed.stdout).toMatch(/\nRun [0-9a-f-]{36} failed after \S+: 2 materialized, 1 failed\n$/);
+
+    const again = await runCli(['materialize', '--from-failure', 'latest', '--executor', 'in-process', '--json'], { cwd: workspace.dir, env });
+    expect(again.code).toBe(0);
+    const result = JSON.parse(again.stdout) as { assets: { key: string }[]; tags: Record<string, string>; parentRunId: string };
+    expect(result.assets.map((asset) => asset.key)).toEqual(['last']);
+    expect(result.tags).toEqual({ team: 'growth' });
+    const runs = JSON.parse((await runCli(['runs', '--json', '--tag', 'team=growth'], { cwd: workspace.dir, env })).stdout) as { runs: { runId: string; parentRunId: string | null }[] };
+    expect(runs.runs.map((run) => run.parentRunId)).toEqual([runs.runs[1]!.runId, null]);
+    expect(result.parentRunId).toBe(runs.runs[1]!.runId);
   });
 });
