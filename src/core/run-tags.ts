@@ -26,8 +26,9 @@ export function checkRunTags(tags: unknown, where: string): string[] {
   if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) return [`${where}: tags must be an object of strings, such as { team: "growth" }`];
   const problems: string[] = [];
   for (const [key, value] of Object.entries(tags)) {
-    const problem = describeTagKey(key) ?? (typeof value === 'string' ? undefined : `the value of "${key}" must be a string, got ${typeof value}`);
-    if (problem !== undefined) problems.push(`${where}: tag ${problem}`);
+    const keyProblem = describeTagKey(key);
+    if (keyProblem !== undefined) problems.push(`${where}: tag ${keyProblem}`);
+    else if (typeof value !== 'string') problems.push(`${where}: tag "${key}" must have a string value, got ${typeof value}`);
   }
   return problems;
 }
