@@ -42,7 +42,7 @@ export async function reexecution(storage: InstanceStorage, parent: RunRecord, m
   if (mode === 'rerun') {
     if (parent.request === null) {
       throw new StrataError('STRATA_RUN_NO_REQUEST', `Run ${parent.runId} was recorded before Strata kept what a run was asked to run, so it cannot be repeated.`, {
-        hint: `Run its selection again: assets materialize --select "${parent.selection}" (options after the expression are flags).`,
+        hint: `It ran "${parent.selection}": the selection expression, then the flags it ran with; give them to \`assets materialize --select\`.`,
       });
     }
     const { job, select, exclude, force, refresh } = parent.request;
