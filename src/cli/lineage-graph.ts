@@ -1,11 +1,12 @@
-import type { AssetStatus } from '../graph/planner.js';
+import type { ShownStatus } from '../instance/asset-states.js';
 import type { LineageGraph } from '../instance/asset-lineage.js';
 
 /** Fill and outline colours per status, shared by the Graphviz and Mermaid outputs. */
-const COLOURS: Readonly<Record<AssetStatus, { readonly fill: string; readonly stroke: string }>> = {
+const COLOURS: Readonly<Record<ShownStatus, { readonly fill: string; readonly stroke: string }>> = {
   fresh: { fill: '#dcf5e3', stroke: '#2e7d32' },
   stale: { fill: '#fff4c2', stroke: '#b58900' },
   missing: { fill: '#fde2e1', stroke: '#c62828' },
+  'failed-check': { fill: '#fde2e1', stroke: '#c62828' },
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { AssetStatus } from '../graph/planner.js';
+import type { ShownStatus } from '../instance/asset-states.js';
 import type { LineageWalk } from '../instance/lineage-walk.js';
 import { visibleLength } from './render-table.js';
 import { statusSymbol } from './status-symbol.js';
@@ -11,7 +11,7 @@ export interface LineageTreeOptions {
   /** Fit every line into this many characters; undefined: no limit (not a terminal). */
   readonly width: number | undefined;
   /** The status of an asset, and when it was last materialized, as the line shows it ("3 min ago", an ISO time, "never materialized"). */
-  readonly describe: (key: string) => { readonly status: AssetStatus; readonly when: string };
+  readonly describe: (key: string) => { readonly status: ShownStatus; readonly when: string };
 }
 
 type Colour = Parameters<Style['apply']>[0];

@@ -140,7 +140,7 @@ export function selectionWarnings(definitions: Definitions, options: SelectAsset
 
 function everyAssetInEveryState(graph: AssetGraph): SelectionStates {
   const all = new Set(graph.keys);
-  return { status: () => all };
+  return { status: () => all, check: () => all };
 }
 
 function hasUnion(node: SelectionNode): boolean {

@@ -58,6 +58,8 @@ export interface AttributeSelection {
 export const SELECTION_STATES = {
   /** `fresh`, `stale`, `missing` as the planner decides; `failed`: the asset's last attempt failed. */
   status: ['fresh', 'stale', 'missing', 'failed'],
+  /** `failed`: a check of severity error failed (or could not run) on the asset's stored output; `warned`: one warned. By the checks' latest results. */
+  check: ['failed', 'warned'],
 } as const;
 
 export type SelectionStateAttribute = keyof typeof SELECTION_STATES;

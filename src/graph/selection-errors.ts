@@ -6,7 +6,7 @@ import { formatSelection } from './selection-format.js';
  * The errors of the selection language. Syntax and legacy-form errors found
  * while parsing show the expression with a caret under the offending column:
  *
- *     Invalid selection: expected an asset key, tag:, group:, kind:, key:, status: or "(" after "and"
+ *     Invalid selection: expected an asset key, tag:, group:, kind:, key:, status:, check: or "(" after "and"
  *       +users and
  *                 ^
  */

@@ -59,7 +59,7 @@ const KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not']);
 
 const OPERAND_HINT =
   'An operand is an asset key (orders), a key glob (order_*), an attribute (tag:api, group:sources, kind:csv, key:order_*), ' +
-  'a state (status:stale) ' +
+  'a state (status:stale, check:failed) ' +
   'or an expression in parentheses, e.g. "+orders and group:analytics".';
 const DEPTH_HINT = 'A depth is a whole number of 1 or more touching its "+": "2+x" is x and its ancestors up to 2 levels, "x+1" x and its children.';
 
@@ -195,7 +195,7 @@ class SelectionParser {
     }
     const where = after === undefined ? 'at the start' : `after "${after}"`;
     const found = token.kind === 'end' ? '' : `, found "${token.text}"`;
-    throw this.#syntaxError(token.start, `expected an asset key, tag:, group:, kind:, key:, status: or "(" ${where}${found}`, OPERAND_HINT);
+    throw this.#syntaxError(token.start, `expected an asset key, tag:, group:, kind:, key:, status:, check: or "(" ${where}${found}`, OPERAND_HINT);
   }
 
   /** Consumes the `+` tokens touching `first` (and each other); returns where the run ends. */
@@ -299,8 +299,8 @@ class SelectionParser {
       if (!isState && !(SELECTION_ATTRIBUTES as readonly string[]).includes(word)) {
         throw this.#syntaxError(
           start,
-          `unknown attribute "${word}:"; use tag:, group:, kind:, key: or status:`,
-          'Select by tag (tag:api), group (group:sources), IO manager kind (kind:csv), key glob (key:user_*) or status (status:stale).',
+          `unknown attribute "${word}:"; use tag:, group:, kind:, key:, status: or check:`,
+          'Select by tag (tag:api), group (group:sources), IO manager kind (kind:csv), key glob (key:user_*), status (status:stale) or check results (check:failed).',
         );
       }
       const valueStart = end + 1;

@@ -11,6 +11,8 @@ import { formatSelection } from './selection-format.js';
 export interface SelectionStates {
   /** The assets whose status is `value`: `fresh`, `stale`, `missing` as planned now, `failed` when their last attempt failed. */
   status(value: SelectionStateValue<'status'>): ReadonlySet<string>;
+  /** The assets with a check whose latest result is `value`: `failed` (an error check that failed or could not run), `warned`. */
+  check(value: SelectionStateValue<'check'>): ReadonlySet<string>;
 }
 
 /** The state atoms of the trees, each distinct one once, in reading order: what the instance must read before resolving. */
@@ -42,5 +44,7 @@ export function assetsInState(states: SelectionStates, atom: StateSelection): Re
   switch (atom.attribute) {
     case 'status':
       return states.status(atom.value);
+    case 'check':
+      return states.check(atom.value);
   }
 }

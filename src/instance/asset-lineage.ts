@@ -1,8 +1,8 @@
 import type { Definitions } from '../core/definitions.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
-import type { AssetStatus, StaleReasonKind } from '../graph/planner.js';
+import type { StaleReasonKind } from '../graph/planner.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
-import { readAssetStates, type AssetStateOptions } from './asset-states.js';
+import { readAssetStates, type AssetStateOptions, type ShownStatus, shownStatus } from './asset-states.js';
 import { type LineageDirection, type LineageEdge, type LineageWalk, mergeEdges, walkLineage } from './lineage-walk.js';
 
 /** One asset of a lineage, as the graph formats show it. */
@@ -12,7 +12,8 @@ export interface LineageNode {
   /** The kind of its IO manager (`csv`, `memory`, ...). */
   readonly kind: string;
   readonly tags: readonly string[];
-  readonly status: AssetStatus;
+  /** The status shown: the planner's, or `failed-check` (see `shownStatus`). */
+  readonly status: ShownStatus;
   readonly reasons: readonly StaleReasonKind[];
   readonly lastMaterializedAt: Date | undefined;
 }
@@ -65,7 +66,7 @@ export async function readLineage(
         group: asset.group,
         kind: definitions.ioManagers[asset.ioManager]!.kind,
         tags: asset.tags,
-        status: state.status,
+        status: shownStatus(state),
         reasons: state.reasons.map((reason) => reason.kind),
         lastMaterializedAt: state.record?.materializedAt,
       };

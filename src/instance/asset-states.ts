@@ -2,6 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import { planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
 
 /** What `status`, `why`, `list` and `lineage` show of one asset: its status, why, and its last materialization. */
 export interface AssetState {
@@ -12,6 +13,23 @@ export interface AssetState {
   readonly source: SourceObservation | undefined;
   /** The effective code version a run would record now (see `computeCodeVersions`). */
   readonly codeVersion: string;
+  /** Its checks (`users.unique_id`) of severity error whose latest result, on its latest output, failed or could not run. */
+  readonly failedChecks: readonly string[];
+  /** Its checks whose latest result, on its latest output, warned. */
+  readonly warnedChecks: readonly string[];
+  /** Blocking checks of its upstream assets that failed (and it does not ignore): a run skips it until they pass. */
+  readonly blockedBy: readonly string[];
+}
+
+/**
+ * The status the CLI and the UI show: the planner's, except that a fresh
+ * asset whose latest output failed a check of severity error shows as
+ * `failed-check` (a stale or missing one will be checked again when it runs).
+ */
+export type ShownStatus = AssetStatus | 'failed-check';
+
+export function shownStatus(state: Pick<AssetState, 'status' | 'failedChecks'>): ShownStatus {
+  return state.status === 'fresh' && state.failedChecks.length > 0 ? 'failed-check' : state.status;
 }
 
 /** What reading states needs besides the definitions and the instance. */
@@ -37,11 +55,30 @@ export async function readAssetStates(
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys.
   const select = `+(${keys.map((key) => `key:${key}`).join(', ')})`;
-  const { plan, recorded, code } = await planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  const [{ plan, recorded, code }, checks] = await Promise.all([
+    planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile }),
+    readCheckSummaries(definitions, storage, [...new Set(keys.flatMap((key) => [key, ...definitions.asset(key)!.deps]))]),
+  ]);
+  const byAsset = (summaries: readonly CheckSummary[]) => {
+    const keysByAsset = new Map<string, string[]>();
+    for (const summary of summaries) keysByAsset.set(summary.assetKey, [...(keysByAsset.get(summary.assetKey) ?? []), summary.key]);
+    return keysByAsset;
+  };
+  const failing = checksWithProblem(checks, 'failed');
+  const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => summary.check.blocking))];
   const wanted = new Set(keys);
   for (const asset of plan.assets) {
     if (!wanted.has(asset.key)) continue;
-    states.set(asset.key, { status: asset.status, reasons: asset.reasons, record: recorded.get(asset.key), source: asset.source, codeVersion: code.get(asset.key)!.version });
+    states.set(asset.key, {
+      status: asset.status,
+      reasons: asset.reasons,
+      record: recorded.get(asset.key),
+      source: asset.source,
+      codeVersion: code.get(asset.key)!.version,
+      failedChecks: failed.get(asset.key) ?? [],
+      warnedChecks: warned.get(asset.key) ?? [],
+      blockedBy: definitions.asset(asset.key)!.deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !definitions.asset(asset.key)!.ignoreFailedChecks.includes(check)),
+    });
   }
   return states;
 }

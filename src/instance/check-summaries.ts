@@ -1,7 +1,7 @@
 import type { AnyAssetCheck } from '../core/asset-check.js';
 import { checkKey } from '../core/check-definitions.js';
 import type { Definitions } from '../core/definitions.js';
-import { checkResultIsCurrent } from '../execution/check-states.js';
+import { checkFailsRun, checkResultIsCurrent } from '../execution/check-states.js';
 import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
 
 /** One declared check and its latest result, as `assets checks` and the asset views show it. */
@@ -17,6 +17,13 @@ export interface CheckSummary {
    * check code, same data versions): false means the next run checks again.
    */
   readonly current: boolean;
+  /** Whether the latest result judged the output the asset's latest materialization recorded (not an older one). */
+  readonly judgesLatestOutput: boolean;
+}
+
+/** The checks among `summaries` whose latest result says the asset's latest output has a problem of that kind: `failed` counts errors that failed or could not run. */
+export function checksWithProblem(summaries: readonly CheckSummary[], problem: 'failed' | 'warned'): CheckSummary[] {
+  return summaries.filter(({ latest, judgesLatestOutput }) => latest !== undefined && judgesLatestOutput && (problem === 'failed' ? checkFailsRun(latest) : latest.status === 'warned'));
 }
 
 /**
@@ -35,7 +42,14 @@ export async function readCheckSummaries(definitions: Definitions, storage: Inst
       asset.checks.map((check) => {
         const key = checkKey(asset.key, check);
         const result = latest.get(key);
-        return { key, assetKey: asset.key, check, latest: result, current: checkResultIsCurrent(check, result, currentDataVersion) };
+        return {
+          key,
+          assetKey: asset.key,
+          check,
+          latest: result,
+          current: checkResultIsCurrent(check, result, currentDataVersion),
+          judgesLatestOutput: result !== undefined && result.dataVersions[asset.key] === currentDataVersion(asset.key),
+        };
       }),
     )
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

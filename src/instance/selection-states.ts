@@ -8,6 +8,7 @@ import { parseSelection } from '../graph/selection-parser.js';
 import { type SelectionStates, stateAtoms } from '../graph/selection-states.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import { readAssetActivity } from './asset-activity.js';
+import { checksWithProblem, readCheckSummaries } from './check-summaries.js';
 import { type AssetState, type AssetStateOptions, readAssetStates } from './asset-states.js';
 
 /**
@@ -32,8 +33,7 @@ export interface SelectedStates extends SelectionResult {
  * (`assets status --select status:stale`), else from a plan of the selected
  * assets (and their ancestors) alone.
  *
- * A new state attribute (`check:`) adds its reader next to `status` in
- * `statesFor`, below.
+ * `check:failed` and `check:warned` read the checks' latest results.
  */
 export async function selectWithStates(
   definitions: Definitions,
@@ -59,9 +59,11 @@ async function statesFor(
   if (atoms.length === 0) return { states: undefined, planned: undefined };
   const needsPlan = atoms.some((atom) => atom.attribute === 'status' && atom.value !== 'failed');
   const needsRuns = atoms.some((atom) => atom.attribute === 'status' && atom.value === 'failed');
-  const [planned, activity] = await Promise.all([
+  const needsChecks = atoms.some((atom) => atom.attribute === 'check');
+  const [planned, activity, checks] = await Promise.all([
     needsPlan ? readAssetStates(definitions, storage, graph.keys, options) : undefined,
     needsRuns ? readAssetActivity(storage, { runs: FAILED_RUNS_WINDOW }) : undefined,
+    needsChecks ? readCheckSummaries(definitions, storage) : [],
   ]);
   const byStatus = new Map<string, Set<string>>();
   for (const [key, state] of planned ?? []) {
@@ -72,6 +74,7 @@ async function statesFor(
   const failed = new Set(activity?.failed.keys());
   const states: SelectionStates = {
     status: (value) => (value === 'failed' ? failed : (byStatus.get(value) ?? new Set())),
+    check: (value) => new Set(checksWithProblem(checks, value).map((summary) => summary.assetKey)),
   };
   return { states, planned };
 }

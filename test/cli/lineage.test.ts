@@ -416,9 +416,9 @@ function parseMermaid(text: string) {
   const classes = new Set<string>();
   let selected: string[] = [];
   for (const line of lines.slice(1)) {
-    const node = /^ {2}(n\d+)\["(\w+) \((\w+)\)"\]:::(\w+)$/.exec(line);
+    const node = /^ {2}(n\d+)\["(\w+) \(([\w-]+)\)"\]:::([\w-]+)$/.exec(line);
     const edge = /^ {2}(n\d+) --> (n\d+)$/.exec(line);
-    const classDef = /^ {2}classDef (\w+) [\w#:,-]+$/.exec(line);
+    const classDef = /^ {2}classDef ([\w-]+) [\w#:,-]+$/.exec(line);
     const assigned = /^ {2}class ([\w,]+) selected$/.exec(line);
     if (node !== null) {
       expect(node[4]).toBe(node[3]);

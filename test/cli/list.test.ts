@@ -65,6 +65,7 @@ describe('assets list', () => {
       description: 'Post counts and averages per user, including users without posts.',
       status: 'fresh',
       reasons: [],
+      checks: { failed: [], warned: [], blockedBy: [] },
       lastMaterializedAt: expect.stringMatching(ISO_TIME),
       dataVersion: expect.stringMatching(/^[0-9a-f]{64}$/),
       rows: 7,

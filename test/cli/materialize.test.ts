@@ -137,7 +137,7 @@ describe('assets (command line)', () => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').slice(0, 3)).toEqual([
-      'error: Invalid selection: expected an asset key, tag:, group:, kind:, key:, status: or "(" after "and"',
+      'error: Invalid selection: expected an asset key, tag:, group:, kind:, key:, status:, check: or "(" after "and"',
       '  +users and',
       '            ^',
     ]);

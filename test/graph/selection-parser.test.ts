@@ -141,7 +141,7 @@ describe('parseSelection: syntax errors', () => {
   it('points a caret after a dangling "and"', () => {
     const error = syntaxError('+users and');
     expect(error.message).toBe(
-      'Invalid selection: expected an asset key, tag:, group:, kind:, key:, status: or "(" after "and"\n' +
+      'Invalid selection: expected an asset key, tag:, group:, kind:, key:, status:, check: or "(" after "and"\n' +
         '  +users and\n' +
         '            ^',
     );
@@ -167,7 +167,7 @@ describe('parseSelection: syntax errors', () => {
     expect(syntaxError('users or +').message).toContain('after "+"');
     expect(syntaxError('2+').message).toContain('after "2+"');
     const leading = syntaxError('and users');
-    expect(leading.message).toContain('expected an asset key, tag:, group:, kind:, key:, status: or "(" at the start, found "and"');
+    expect(leading.message).toContain('expected an asset key, tag:, group:, kind:, key:, status:, check: or "(" at the start, found "and"');
     expect(leading.column).toBe(1);
     const empty = syntaxError('users and ()');
     expect(empty.message).toContain('after "(", found ")"');
@@ -217,7 +217,7 @@ describe('parseSelection: syntax errors', () => {
   it('rejects an unknown attribute prefix', () => {
     const error = syntaxError('users or color:red');
     expect(error.message).toBe(
-      'Invalid selection: unknown attribute "color:"; use tag:, group:, kind:, key: or status:\n  users or color:red\n           ^',
+      'Invalid selection: unknown attribute "color:"; use tag:, group:, kind:, key:, status: or check:\n  users or color:red\n           ^',
     );
     expect(error.hint).toContain('tag:api');
   });

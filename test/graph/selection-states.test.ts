@@ -20,11 +20,17 @@ const STATUSES: Readonly<Record<'fresh' | 'stale' | 'missing' | 'failed', readon
   missing: ['audit_log'],
   failed: ['user_stats', 'an_asset_the_definitions_dropped'],
 };
+/** users failed a check of severity error; posts warned. */
+const CHECKS: Readonly<Record<'failed' | 'warned', readonly string[]>> = { failed: ['users'], warned: ['posts'] };
 const asked: string[] = [];
 const states: SelectionStates = {
   status(value) {
     asked.push(value);
     return new Set(STATUSES[value]);
+  },
+  check(value) {
+    asked.push(`check:${value}`);
+    return new Set(CHECKS[value]);
   },
 };
 
@@ -77,7 +83,12 @@ describe('state atoms: parsing', () => {
   });
 
   it('names status: among the attributes of an unknown one', () => {
-    expect(syntaxError('state:stale').message).toContain('use tag:, group:, kind:, key: or status:');
+    expect(syntaxError('state:stale').message).toContain('use tag:, group:, kind:, key:, status: or check:');
+  });
+
+  it('reads check:failed and check:warned, and suggests the value of a misspelt one', () => {
+    expect(formatSelection(parseSelection('check:failed+'))).toBe('check:failed+');
+    expect(syntaxError('check:fail').message).toContain('unknown check "fail"; did you mean "check:failed"?');
   });
 });
 
@@ -85,6 +96,12 @@ describe('state atoms: resolving', () => {
   it('selects the assets in that state', () => {
     expect(select('status:stale')).toEqual(['posts', 'user_stats']);
     expect(select('status:missing')).toEqual(['audit_log']);
+  });
+
+  it('selects by the checks\' latest results, combined like any operand', () => {
+    expect(select('check:failed+1')).toEqual(['posts_enriched', 'user_stats', 'users']);
+    expect(select('check:warned or check:failed')).toEqual(['posts', 'users']);
+    expect(select('status:fresh and not check:failed')).toEqual(['posts_enriched', 'summary', 'top_authors', 'weekly_digest']);
   });
 
   it('leaves out keys the states name that the graph does not have', () => {
@@ -103,14 +120,14 @@ describe('state atoms: resolving', () => {
   });
 
   it('lets a state selection select nothing, but not a selection without one', () => {
-    const none: SelectionStates = { status: () => new Set() };
+    const none: SelectionStates = { status: () => new Set(), check: () => new Set() };
     expect(selectAssetsWithWarnings(graph, { select: 'status:failed', states: none })).toEqual({ keys: [], warnings: [] });
     expect(selectAssetsWithWarnings(graph, { select: '*', exclude: 'not status:failed', states: none }).keys).toEqual([]);
     expect(() => selectAssetsWithWarnings(graph, { select: 'group:nope', states: none })).toThrow(EmptySelectionError);
   });
 
   it('does not warn about a union part that selects nothing because of a state', () => {
-    const none: SelectionStates = { status: () => new Set() };
+    const none: SelectionStates = { status: () => new Set(), check: () => new Set() };
     expect(selectAssetsWithWarnings(graph, { select: 'users, status:failed', states: none }).warnings).toEqual([]);
     const typo = selectAssetsWithWarnings(graph, { select: 'status:stale, group:analytcs', states }).warnings;
     expect(typo.map((warning) => warning.part)).toEqual(['group:analytcs']);

@@ -6,6 +6,7 @@ import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
+import type { CheckResultRecord } from '../../storage/instance-storage.js';
 
 const DEFAULT_LIMIT = 20;
 
@@ -13,7 +14,7 @@ export const historyCommand: Command = {
   name: 'history',
   summary: 'List the materializations of an asset, newest first',
   usage: 'assets history <key> [--limit N] [--json]',
-  description: 'Each materialization: when, by which run, the data version it stored, its rows, why it ran and how long it took.',
+  description: 'Each materialization: when, by which run, the data version it stored, its rows, why it ran and how long it took; then the latest results of each of its checks.',
   maxPositionals: 1,
   flags: {
     limit: { type: 'string', valueName: 'N', description: `Show at most N materializations (default ${DEFAULT_LIMIT})` },
@@ -34,6 +35,9 @@ export const historyCommand: Command = {
         return { ...record, rows: typeof rows === 'number' ? rows : null };
       });
       const hasMore = found.length > limit;
+      // The latest results of each of its checks, as many per check as materializations are shown.
+      const checkNames = (await instance.definitions()).asset(key)!.checks.map((check) => check.name);
+      const checks = (await Promise.all(checkNames.map((checkName) => instance.checkHistory(key, { checkName, limit })))).flat();
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
           key,
@@ -49,6 +53,9 @@ export const historyCommand: Command = {
             metadata: record.metadata,
           })),
           hasMore,
+          checks: checks
+            .sort((a, b) => b.checkedAt.getTime() - a.checkedAt.getTime())
+            .map((result) => ({ name: result.checkName, runId: result.runId, checkedAt: isoTime(result.checkedAt), status: result.status, failing: result.failing, dataVersion: result.dataVersions[key] ?? null })),
         });
         return EXIT.ok;
       }
@@ -71,6 +78,7 @@ export const historyCommand: Command = {
           { maxWidth: io.stdout.columns },
         ),
       );
+      if (checks.length > 0) io.stdout.write(renderCheckHistory(checkNames, checks, io.stdout.columns));
       if (hasMore) io.stderr.write(`Showing the latest ${plural(limit, 'materialization')} of ${key}; --limit N shows more.\n`);
       return EXIT.ok;
     } finally {
@@ -78,3 +86,12 @@ export const historyCommand: Command = {
     }
   },
 };
+
+/** One line per check: its results, newest first (`failed, passed, passed`). */
+function renderCheckHistory(checkNames: readonly string[], results: readonly CheckResultRecord[], width: number | undefined): string {
+  return `\n${renderTable(
+    [{ header: 'check', fixed: true }, { header: 'results, newest first' }],
+    checkNames.map((name) => [name, results.filter((result) => result.checkName === name).map((result) => result.status).join(', ') || 'never run']),
+    { maxWidth: width },
+  )}`;
+}

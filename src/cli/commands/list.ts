@@ -5,6 +5,7 @@ import { booleanFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { statusColour } from '../status-symbol.js';
+import { type ShownStatus, shownStatus } from '../../instance/asset-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -47,14 +48,16 @@ export const listCommand: Command = {
           deps: [...asset.deps].sort(),
           description: asset.description ?? null,
           status: state.status,
+          shown: shownStatus(state),
           reasons: state.reasons.map((reason) => reason.kind),
+          checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
           lastMaterializedAt: state.record?.materializedAt,
           dataVersion: state.record?.dataVersion ?? null,
           rows: typeof rows === 'number' ? rows : null,
         };
       });
       if (booleanFlag(args, 'json')) {
-        writeJson(io, { assets: assets.map((asset) => ({ ...asset, lastMaterializedAt: isoTime(asset.lastMaterializedAt) })) });
+        writeJson(io, { assets: assets.map(({ shown: _shown, ...asset }) => ({ ...asset, lastMaterializedAt: isoTime(asset.lastMaterializedAt) })) });
         return EXIT.ok;
       }
       if (keys.length === 0) {
@@ -83,12 +86,12 @@ export const listCommand: Command = {
             asset.kind,
             asset.tags.join(', ') || '-',
             asset.deps.join(', ') || '-',
-            asset.status,
+            asset.shown,
             formatTime(asset.lastMaterializedAt, io.stdout, now),
             asset.rows === null ? '-' : formatCount(asset.rows),
             asset.description?.replace(/\s+/g, ' ').trim() || '-',
           ]),
-          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 5 ? style.apply(statusColour(cell as typeof assets[number]['status']), padded) : padded) },
+          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 5 ? style.apply(statusColour(cell as ShownStatus), padded) : padded) },
         ),
       );
       return EXIT.ok;

@@ -6,6 +6,7 @@ import { booleanFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { statusColour } from '../status-symbol.js';
+import { type ShownStatus, shownStatus } from '../../instance/asset-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -28,12 +29,15 @@ export const statusCommand: Command = {
       const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
       writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
       const rows = keys.map((key) => {
-        const { status, reasons, record, source } = states.get(key)!;
+        const state = states.get(key)!;
+        const { status, reasons, record, source } = state;
         const storedRows = record?.metadata.rows;
         return {
           key,
           status,
+          shown: shownStatus(state),
           reasons: reasons.map((reason) => reason.kind),
+          checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
           source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null },
           lastMaterializedAt: record?.materializedAt,
           dataVersion: record?.dataVersion,
@@ -41,7 +45,7 @@ export const statusCommand: Command = {
         };
       });
       if (booleanFlag(args, 'json')) {
-        writeJson(io, { assets: rows.map((row) => ({ ...row, lastMaterializedAt: isoTime(row.lastMaterializedAt), dataVersion: row.dataVersion ?? null, rows: row.rows ?? null })) });
+        writeJson(io, { assets: rows.map(({ shown: _shown, ...row }) => ({ ...row, lastMaterializedAt: isoTime(row.lastMaterializedAt), dataVersion: row.dataVersion ?? null, rows: row.rows ?? null })) });
         return EXIT.ok;
       }
       if (keys.length === 0) {
@@ -54,8 +58,8 @@ export const statusCommand: Command = {
       io.stdout.write(
         renderTable(
           [{ header: 'asset', fixed: true }, { header: 'status', fixed: true }, { header: 'reasons' }, { header: 'last materialized' }, { header: 'rows', align: 'right' }],
-          rows.map((row) => [row.key, row.status, row.reasons.join(', ') || '-', formatTime(row.lastMaterializedAt, io.stdout, now), row.rows === undefined ? '-' : formatCount(row.rows)]),
-          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(statusColour(cell as 'fresh'), padded) : padded) },
+          rows.map((row) => [row.key, row.shown, describeStatusReasons(row), formatTime(row.lastMaterializedAt, io.stdout, now), row.rows === undefined ? '-' : formatCount(row.rows)]),
+          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(statusColour(cell as ShownStatus), padded) : padded) },
         ),
       );
       // "fresh" is only assumed for a source that cannot be checked: say so under the table.
@@ -69,3 +73,8 @@ export const statusCommand: Command = {
     }
   },
 };
+
+/** The reasons column: why the asset is stale, which of its checks failed, and which upstream checks block it. */
+function describeStatusReasons(row: { readonly reasons: readonly string[]; readonly checks: { readonly failed: readonly string[]; readonly blockedBy: readonly string[] } }): string {
+  return [...row.reasons, ...row.checks.failed.map((check) => `check ${check} failed`), ...row.checks.blockedBy.map((check) => `blocked by ${check}`)].join(', ') || '-';
+}

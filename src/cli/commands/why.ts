@@ -5,6 +5,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
+import type { AssetState } from '../../instance/asset-states.js';
 import { UsageError } from '../../core/errors.js';
 
 export const whyCommand: Command = {
@@ -22,7 +23,8 @@ export const whyCommand: Command = {
     if (key === undefined) throw new UsageError('`assets why` needs an asset key.', { hint: 'e.g. assets why user_stats' });
     const instance = await openCommandInstance(io);
     try {
-      const { status, reasons, record, source } = await instance.why(key, { signal: io.signal });
+      const state = await instance.why(key, { signal: io.signal });
+      const { status, reasons, record, source } = state;
       const definitions = await instance.definitions();
       const sentences = reasons.map((reason) => describeReason(key, reason, source));
       const unchecked = source !== undefined && !source.checked ? describeUncheckedSource(key, definitions.asset(key)!.group, source) : undefined;
@@ -33,6 +35,8 @@ export const whyCommand: Command = {
           lastMaterializedAt: isoTime(record?.materializedAt),
           reasons: reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })),
           source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null, sentence: unchecked ?? null },
+          checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
+          checkSentences: describeChecks(key, state),
         });
         return EXIT.ok;
       }
@@ -42,9 +46,19 @@ export const whyCommand: Command = {
         io.stdout.write(`${key} is ${status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
       }
       if (unchecked !== undefined) io.stdout.write(`Note: ${unchecked}\n`);
+      for (const sentence of describeChecks(key, state)) io.stdout.write(`${sentence}\n`);
       return EXIT.ok;
     } finally {
       await instance.close();
     }
   },
 };
+
+/** What the asset's own checks and its upstreams' say about it, one sentence each. */
+function describeChecks(key: string, state: Pick<AssetState, 'failedChecks' | 'warnedChecks' | 'blockedBy'>): string[] {
+  return [
+    ...state.failedChecks.map((check) => `Check ${check} failed on ${key}'s stored output (assets checks ${key} shows the failing rows); as long as it fails, a blocking check keeps what depends on ${key} from running.`),
+    ...state.warnedChecks.map((check) => `Check ${check} warned on ${key}'s stored output (assets checks ${key}).`),
+    ...state.blockedBy.map((check) => `Blocked: upstream check ${check} failed, so runs skip ${key} until it passes (or ${key} lists it in ignoreFailedChecks).`),
+  ];
+}
