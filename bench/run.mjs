@@ -37,7 +37,9 @@
  *               (bench/formats/): wall time, peak RSS, bytes on disk, and loading
  *               `posts` back in a process of its own;
  * - dataframes: user_stats as a loop against arquero verbs, and the cost of
- *               asArquero + fromArquero against the pipeline's wall time.
+ *               asArquero + fromArquero against the pipeline's wall time;
+ * - checks:     the example's pipeline with its asset checks and without them,
+ *               alternating: what the checks add to its wall time.
  *
  * Every figure comes from a separate process: wall time is the harness's clock
  * around the child, peak RSS is the child's, from `/usr/bin/time -v` (Debian:
@@ -55,6 +57,7 @@ import { formatBytes, formatMs, formatRate, renderTable } from './lib/format.mjs
 import { GNU_TIME, measurementMethod } from './lib/measure.mjs';
 import { BENCH_DIR, BENCH_TMP, BIN } from './lib/paths.mjs';
 import { SIZES } from './lib/sizes.mjs';
+import * as checks from './scenarios/checks.mjs';
 import * as codeVersions from './scenarios/code-versions.mjs';
 import * as comparison from './scenarios/comparison.mjs';
 import * as dataframes from './scenarios/dataframes.mjs';
@@ -66,7 +69,7 @@ import * as scale from './scenarios/scale.mjs';
 import * as startup from './scenarios/startup.mjs';
 import * as ui from './scenarios/ui.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes };
+const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes, checks };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 

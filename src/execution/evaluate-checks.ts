@@ -67,7 +67,7 @@ export async function evaluateChecks(definitions: Definitions, storage: Instance
   }
   if (scanning.length > 0) {
     let pending = scanning;
-    for await (const batch of batches(definitions, output, scanning.flatMap((entry) => entry.check.columns))) {
+    for await (const batch of batches(definitions, output)) {
       for (const entry of pending) {
         const added = await timed(() => entry.scanner.add(batch));
         entry.spentMs += added.ms;
@@ -108,15 +108,19 @@ function result(output: CheckedOutput, check: AnyAssetCheck, spentMs: number, ou
   return { ...base, status: judgeOutcome(check, outcome), failing: outcome.failing, sample: outcome.sample, metadata: outcome.metadata };
 }
 
-/** The stored table in batches holding only `columns`: the in-memory table at once, else the IO manager's scan. */
-async function* batches(definitions: Definitions, output: CheckedOutput, columns: readonly string[]): AsyncIterable<Table<Row>> {
+/**
+ * The stored table in batches: the in-memory table at once, else the IO
+ * manager's scan. Every column is kept, not only those the checks read, so a
+ * failing row's sample shows the whole row.
+ */
+async function* batches(definitions: Definitions, output: CheckedOutput): AsyncIterable<Table<Row>> {
   if (output.table !== undefined) {
     yield output.table;
     return;
   }
-  const needed = [...new Set(columns)];
+  const columns = output.asset.columns.map((column) => column.name);
   for await (const rows of scanStored(definitions.ioManagers[output.asset.ioManager]!, output.asset)) {
-    yield Table.fromRows(rows, needed);
+    yield Table.fromRows(rows, columns);
   }
 }
 
