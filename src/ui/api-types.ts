@@ -16,11 +16,13 @@
  */
 
 /**
- * What `assets status` calls an asset (fresh, stale, missing), and two the UI
- * adds from the runs: `failed` (its last attempt in a run failed, and nothing
- * materialized it since) and `running` (a step of it is in flight now).
+ * What `assets status` calls an asset (fresh, stale, missing, and
+ * `failed-check`: fresh, but its latest output failed a check of severity
+ * error), and two the UI adds from the runs: `failed` (its last attempt in a
+ * run failed, and nothing materialized it since) and `running` (a step of it
+ * is in flight now).
  */
-export type AssetStatusWord = 'fresh' | 'stale' | 'missing' | 'failed' | 'running';
+export type AssetStatusWord = 'fresh' | 'stale' | 'missing' | 'failed-check' | 'failed' | 'running';
 
 /** A run's status, as `assets runs --json` prints it. */
 export type RunStatusWord = 'queued' | 'started' | 'success' | 'failed' | 'canceled' | 'nothing-to-do';
@@ -81,13 +83,17 @@ export interface GraphNode {
   /**
    * The sentences `assets why` prints for the asset, one per line: the
    * reasons, or the fresh sentence (with an ISO time), plus a note for a
-   * source that cannot be checked; for a `failed` asset, a last line with
-   * the run and the error of its failed attempt.
+   * source that cannot be checked, a line for each of its checks that
+   * failed or warned on its latest output and for each upstream check that
+   * blocks it; for a `failed` asset, a last line with the run and the error
+   * of its failed attempt.
    */
   readonly why: readonly string[];
   readonly lastMaterializedAt: string | null;
   /** Rows of the last materialization, when its IO manager counted them. */
   readonly rows: number | null;
+  /** As in `AssetResponse.blockedBy`: failing blocking checks upstream that keep runs from building it. */
+  readonly blockedBy: readonly string[];
   readonly x: number;
   readonly y: number;
   readonly width: number;
@@ -139,6 +145,40 @@ export interface AssetResponse {
   readonly rows: number | null;
   /** Newest first, at most 50. */
   readonly history: readonly HistoryEntry[];
+  /** Its declared checks in name order, each with its latest result; empty when it declares none. */
+  readonly checks: readonly CheckJson[];
+  /**
+   * Blocking checks of its upstream assets (`users.unique_id`) whose latest
+   * result failed and that it does not ignore: runs skip it until they pass.
+   */
+  readonly blockedBy: readonly string[];
+}
+
+/** How a check's latest result ended (see `assets checks`); `never-run` when it has none. */
+export type CheckStatusWord = 'passed' | 'warned' | 'failed' | 'errored' | 'never-run';
+
+/** A declared check and its latest result, exactly as `assets checks --json` prints each. */
+export interface CheckJson {
+  /** `<asset>.<name>`: `users.unique_id`. */
+  readonly check: string;
+  readonly assetKey: string;
+  readonly name: string;
+  readonly description: string | null;
+  /** `error` fails the run (and, when `blocking`, skips what depends on the asset); `warn` is only reported. */
+  readonly severity: 'warn' | 'error';
+  readonly blocking: boolean;
+  readonly status: CheckStatusWord;
+  /** Whether the latest result still speaks for what is stored (same check code, same data versions); false: the next run checks again. */
+  readonly current: boolean;
+  /** How many rows (or things) failed it; null when it never ran or could not run. */
+  readonly failing: number | null;
+  /** Up to 5 of the failing rows, as stored with the result (cells are strings, numbers, booleans or null). */
+  readonly sample: readonly Readonly<Record<string, unknown>>[];
+  /** What the check recorded besides (for `errored`: `error`, and maybe `hint`). */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  /** The run that produced the latest result, and when; null when it never ran. */
+  readonly runId: string | null;
+  readonly checkedAt: string | null;
 }
 
 /** A column of an asset's schema; `type` as the schema describes it (`string`, `number`, `integer`, `boolean`, ...). */
@@ -353,7 +393,7 @@ export interface AutomationResponse {
  * half a second, read from the instance. The browser's EventSource
  * reconnects by itself; after a reconnect, re-read what you show.
  */
-export type UiEvent = RunStartedEvent | RunEndedEvent | StepStartedEvent | StepEndedEvent | MaterializationEvent | TickEvent;
+export type UiEvent = RunStartedEvent | RunEndedEvent | StepStartedEvent | StepEndedEvent | MaterializationEvent | CheckEvaluatedEvent | TickEvent;
 
 /** A run started (or was first seen started). */
 export interface RunStartedEvent {
@@ -397,6 +437,24 @@ export interface MaterializationEvent {
   readonly assetKey: string;
   readonly time: string;
   readonly rows: number | null;
+}
+
+/**
+ * A run evaluated one of an asset's checks (after a materialization, or in
+ * `assets check`): re-read the asset's page and the graph, as its status and
+ * what it blocks may have changed. Sent as the run logs the result, which
+ * the run stores just after: a page that re-reads at once may still see
+ * the previous result, and the run's end (`run-ended`) comes after both.
+ */
+export interface CheckEvaluatedEvent {
+  readonly type: 'check-evaluated';
+  readonly runId: string;
+  readonly assetKey: string;
+  /** `<asset>.<name>`: `users.unique_id`. */
+  readonly check: string;
+  readonly status: Exclude<CheckStatusWord, 'never-run'>;
+  readonly failing: number | null;
+  readonly time: string;
 }
 
 /** A schedule or sensor ticked. */

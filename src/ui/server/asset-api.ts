@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AssetActivity } from '../../instance/asset-activity.js';
 import type { AssetResponse, GraphResponse, PreviewResponse } from '../api-types.js';
-import { reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
+import { checkJson, reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
 import { graphLayout } from './graph-layout.js';
 import type { UiContext } from './ui-context.js';
 
@@ -38,6 +38,7 @@ export function assetApi(context: UiContext): Hono {
           why: whyLines(definitions.asset(node.key)!, state, activity),
           lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
           rows: storedRows(state),
+          blockedBy: state.blockedBy,
         };
       }),
       edges: layout.edges,
@@ -56,6 +57,7 @@ export function assetApi(context: UiContext): Hono {
     const asset = definitions.asset(key)!;
     const activity = await activityOf(context);
     const history = await instance.materializationHistory(key, { limit: HISTORY_LIMIT });
+    const checks = await instance.checkSummaries([key]);
     const body: AssetResponse = {
       key,
       description: asset.description ?? null,
@@ -80,6 +82,8 @@ export function assetApi(context: UiContext): Hono {
         dataVersion: record.dataVersion,
         codeVersion: record.codeVersion,
       })),
+      checks: checks.map(checkJson),
+      blockedBy: state.blockedBy,
     };
     return c.json(body);
   });

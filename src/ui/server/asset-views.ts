@@ -1,22 +1,31 @@
 import type { DefinedAsset } from '../../core/definitions.js';
 import type { AssetActivity } from '../../instance/asset-activity.js';
-import type { AssetState } from '../../instance/asset-states.js';
+import { type AssetState, shownStatus } from '../../instance/asset-states.js';
+import type { CheckSummary } from '../../instance/check-summaries.js';
 import { describeFresh, describeReason, describeUncheckedSource } from '../../instance/describe-reason.js';
-import type { AssetStatusWord, ReasonJson } from '../api-types.js';
+import type { AssetStatusWord, CheckJson, ReasonJson } from '../api-types.js';
 
 /*
- * How an asset's state reads in the API: the status word (the planner's,
+ * How an asset's state reads in the API: the status word (the CLI's,
  * overridden by what the runs say: a step in flight, a last attempt that
  * failed), the reasons with their `assets why` sentences, and the why lines.
  */
 
-/** `running` while a step is in flight; `failed` when the last attempt failed and nothing materialized it since; else the planner's. */
+/**
+ * `running` while a step is in flight; `failed` when the last attempt failed
+ * and nothing materialized it since; else what `assets status` shows
+ * (`shownStatus`: `failed-check` for a fresh asset whose latest output failed
+ * an error check). The order is newest news first: a step in flight will
+ * store a new output and check it again, and a failed attempt came after the
+ * output its checks judged, so both say more about the asset now than a
+ * check of the output before them.
+ */
 export function statusWord(key: string, state: AssetState, activity: AssetActivity): AssetStatusWord {
   if (activity.running.has(key)) return 'running';
   const failure = activity.failed.get(key);
   const materializedAt = state.record?.materializedAt;
   if (failure !== undefined && (materializedAt === undefined || failure.time > materializedAt)) return 'failed';
-  return state.status;
+  return shownStatus(state);
 }
 
 /** The stale reasons, each with the sentence `assets why` prints for it. */
@@ -36,11 +45,45 @@ export function whyLines(asset: DefinedAsset, state: AssetState, activity: Asset
       ? [describeFresh(key, state.record?.materializedAt.toISOString() ?? '-', state.source)]
       : state.reasons.map((reason) => describeReason(key, reason, state.source));
   if (state.source !== undefined && !state.source.checked) lines.push(`Note: ${describeUncheckedSource(key, asset.group, state.source)}`);
+  lines.push(...checkLines(key, state));
   if (statusWord(key, state, activity) === 'failed') {
     const failure = activity.failed.get(key)!;
     lines.push(`Its last attempt, in run ${failure.runId.slice(0, 8)} at ${failure.time.toISOString()}, failed: ${failure.message}`);
   }
   return lines;
+}
+
+/**
+ * What its own checks and its upstreams' say about it, in the page's terms
+ * (the asset page lists the failing rows where `assets why` points at
+ * `assets checks`).
+ */
+function checkLines(key: string, state: AssetState): string[] {
+  return [
+    ...state.failedChecks.map((check) => `Check ${check} failed on ${key}'s stored output (its page lists the failing rows); while it fails, a blocking check keeps what depends on ${key} from running.`),
+    ...state.warnedChecks.map((check) => `Check ${check} warned on ${key}'s stored output.`),
+    ...state.blockedBy.map((check) => `Blocked: upstream check ${check} failed, so runs skip ${key} until it passes (or ${key} lists it in ignoreFailedChecks).`),
+  ];
+}
+
+/** A declared check and its latest result, as `assets checks --json` prints it. */
+export function checkJson(summary: CheckSummary): CheckJson {
+  const { check, latest } = summary;
+  return {
+    check: summary.key,
+    assetKey: summary.assetKey,
+    name: check.name,
+    description: check.description ?? null,
+    severity: check.severity,
+    blocking: check.blocking,
+    status: latest?.status ?? 'never-run',
+    current: summary.current,
+    failing: latest?.failing ?? null,
+    sample: latest?.sample ?? [],
+    metadata: latest?.metadata ?? {},
+    runId: latest?.runId ?? null,
+    checkedAt: latest?.checkedAt.toISOString() ?? null,
+  };
 }
 
 /** The rows of the last materialization, when its IO manager counted them. */

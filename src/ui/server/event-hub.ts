@@ -3,7 +3,7 @@ import { tickToJson } from '../../instance/automation-summaries.js';
 import type { Instance } from '../../instance/instance.js';
 import type { RunEvent, RunRecord } from '../../storage/instance-storage.js';
 import type { UiEvent } from '../api-types.js';
-import { runJson, stepEvents } from './run-views.js';
+import { assetEvents, runJson } from './run-views.js';
 import { escapeJsonText } from './safe-json.js';
 
 /** How often the instance is read for runs and ticks of other processes while a client listens. */
@@ -78,7 +78,7 @@ export class EventHub {
     this.#trackStep(event);
     return this.#inOrder(async () => {
       if (event.type === 'run-start') this.publish({ type: 'run-started', run: runJson(await this.#instance.findRun(event.runId), []) });
-      else for (const uiEvent of stepEvents(event)) this.publish(uiEvent);
+      else for (const uiEvent of assetEvents(event)) this.publish(uiEvent);
     });
   }
 
@@ -184,7 +184,7 @@ export class EventHub {
       for (const event of events) {
         if (event.seq <= entry.seq) continue;
         entry.seq = event.seq;
-        for (const uiEvent of stepEvents(event)) this.publish(uiEvent);
+        for (const uiEvent of assetEvents(event)) this.publish(uiEvent);
       }
       if (isFinal(run.status)) this.publish({ type: 'run-ended', run: runJson(run, events) });
       entry.status = run.status;

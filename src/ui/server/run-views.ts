@@ -1,6 +1,6 @@
 import { runToJson, type SummarizedRun, summarizeRun } from '../../instance/run-summaries.js';
 import type { RunEvent, RunRecord, StoredRunEvent } from '../../storage/instance-storage.js';
-import type { RunEventJson, RunJson, StepAttempt, StepEndedEvent, UiEvent } from '../api-types.js';
+import type { CheckEvaluatedEvent, RunEventJson, RunJson, StepAttempt, StepEndedEvent, UiEvent } from '../api-types.js';
 
 /*
  * Runs in the API's vocabulary: a run as `assets runs --json`, its events as
@@ -45,10 +45,18 @@ export function stepAttempts(events: readonly RunEvent[]): StepAttempt[] {
   return attempts;
 }
 
-/** The live events one run event becomes (none for logs and run-level events, which the caller reports with the run). */
-export function stepEvents(event: RunEvent): UiEvent[] {
+/**
+ * The live events one run event of an asset becomes: its steps, and the log
+ * line a run writes for each check result (see `recordCheckResults`). Other
+ * logs and run-level events become none; the caller reports the run itself.
+ */
+export function assetEvents(event: RunEvent): UiEvent[] {
   if (event.assetKey === null) return [];
   const base = { runId: event.runId, assetKey: event.assetKey, attempt: event.attempt ?? 1, time: event.time.toISOString() };
+  if (event.type === 'log') {
+    const evaluated = checkEvaluated(event);
+    return evaluated === undefined ? [] : [{ type: 'check-evaluated', runId: event.runId, assetKey: event.assetKey, time: base.time, ...evaluated }];
+  }
   if (event.type === 'step-start') return [{ type: 'step-started', ...base }];
   const outcome = stepOutcome(event);
   if (outcome === undefined) return [];
@@ -56,6 +64,15 @@ export function stepEvents(event: RunEvent): UiEvent[] {
   if (outcome !== 'success') return [ended];
   const rows = event.data?.rows;
   return [ended, { type: 'materialization', runId: event.runId, assetKey: event.assetKey, time: base.time, rows: typeof rows === 'number' ? rows : null }];
+}
+
+const CHECK_STATUSES: ReadonlySet<unknown> = new Set<CheckEvaluatedEvent['status']>(['passed', 'warned', 'failed', 'errored']);
+
+/** The check result a log event reports, from the data a run logs with it; undefined for any other log line. */
+function checkEvaluated(event: RunEvent): Pick<CheckEvaluatedEvent, 'check' | 'status' | 'failing'> | undefined {
+  const { check, status, failing } = event.data ?? {};
+  if (typeof check !== 'string' || !CHECK_STATUSES.has(status)) return undefined;
+  return { check: `${event.assetKey}.${check}`, status: status as CheckEvaluatedEvent['status'], failing: typeof failing === 'number' ? failing : null };
 }
 
 function stepOutcome(event: RunEvent): StepEndedEvent['outcome'] | undefined {

@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, makeWorkspace } from '../../cli/run-cli.js';
-import { launchBrowser, saveScreenshot, startUi, type RunningUi } from './ui-browser.js';
+import { type RunningUi, startUi } from '../start-ui.js';
+import { launchBrowser, saveScreenshot } from './ui-browser.js';
 
 // 400 assets in four groups: above the size at which the page opens with groups collapsed.
 const DEFINITIONS = path.join(FIXTURES, 'ui-many-assets-definitions.mjs');

@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import chromium from '@sparticuz/chromium';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { BIN, makeWorkspace } from '../../cli/run-cli.js';
+import { makeWorkspace } from '../../cli/run-cli.js';
+import { type RunningUi, startUi } from '../start-ui.js';
 
 /** Where the browser tests leave screenshots: gitignored, kept after the run for a look at what the page showed. */
 export const ARTIFACTS = fileURLToPath(new URL('../../../test-artifacts/ui/', import.meta.url));
@@ -61,50 +61,6 @@ export function useUiSession(): UiSession {
       return { workspace, ui, page: await context.newPage() };
     },
   };
-}
-
-export interface RunningUi {
-  /** `http://127.0.0.1:PORT`, without a trailing slash. */
-  readonly url: string;
-  /** What the server wrote to stderr so far, for a failing test's message. */
-  stderr(): string;
-  /** Stops the server as Ctrl-C would, and waits for it to exit. */
-  stop(): Promise<void>;
-}
-
-/**
- * Starts the built `assets ui --port 0` in `cwd` with only `env` (plus PATH),
- * as a user runs it, and resolves with its URL once it prints one.
- */
-export function startUi(options: { cwd: string; env: Record<string, string>; args?: readonly string[] }): Promise<RunningUi> {
-  const child = spawn(process.execPath, [BIN, 'ui', '--port', '0', '--host', '127.0.0.1', ...(options.args ?? [])], {
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const fail = (why: string) => reject(new Error(`assets ui ${why}\nstdout: ${stdout}\nstderr: ${stderr}`));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => fail(`exited (${code ?? signal}) before printing its URL`));
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout)?.[0];
-      if (url === undefined) return;
-      child.removeAllListeners('exit');
-      resolve({ url, stderr: () => stderr, stop: () => stopChild(child) });
-    });
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGINT');
-  });
 }
 
 /** Saves a full-page screenshot of `page` as test-artifacts/ui/`name`.png. */

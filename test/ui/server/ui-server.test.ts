@@ -5,9 +5,13 @@ import { asset, defineDefinitions, type Definitions, MemoryIOManager, openInstan
 import type { Instance } from '../../../src/instance/instance.js';
 import type { ApiErrorResponse, AssetResponse, GraphResponse, MaterializeResponse, PlanResponse, PreviewResponse, RunDetailResponse, RunsResponse } from '../../../src/ui/api-types.js';
 import { startUiServer, type UiServer } from '../../../src/ui/server/start-ui-server.js';
-import { makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
+import path from 'node:path';
+import { FIXTURES, makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
+import { startUi } from '../start-ui.js';
 
 const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
+// accounts keeps a duplicate id (its blocking check unique_id fails) and a null email (a warning); invoices depends on it.
+const CHECKED = path.join(FIXTURES, 'ui-checked-definitions.mjs');
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>';
 
 /** What each test opened, closed after it in reverse order. */
@@ -40,16 +44,16 @@ function post(server: UiServer, path: string, body?: unknown, headers: Record<st
   });
 }
 
-async function getJson<T>(server: UiServer, path: string): Promise<T> {
+async function getJson<T>(server: Pick<UiServer, 'url'>, path: string): Promise<T> {
   const response = await fetch(new URL(path, server.url));
   expect(response.status, `${path}: ${response.status}`).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^application\/json/);
   return (await response.json()) as T;
 }
 
-/** Reads the event stream until `done` says the text so far is enough. */
-async function readEvents(server: UiServer, done: (text: string) => boolean): Promise<{ ready: Promise<void>; text: Promise<string> }> {
-  const response = await fetch(new URL('/api/events', server.url));
+/** Reads the event stream of the server at `url` until `done` says the text so far is enough. */
+async function readEvents(url: string, done: (text: string) => boolean): Promise<{ ready: Promise<void>; text: Promise<string> }> {
+  const response = await fetch(new URL('/api/events', url));
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
@@ -96,7 +100,7 @@ describe('assets ui server', () => {
     expect(before.nodes.find((node) => node.key === 'users')!.why).toEqual(['users has never been materialized.']);
     expect(before.selected).toBeNull();
 
-    const stream = await readEvents(server, (text) => text.includes('event: run-ended'));
+    const stream = await readEvents(server.url, (text) => text.includes('event: run-ended'));
     await stream.ready;
     const launched = await post(server, '/api/materialize', {});
     expect(launched.status).toBe(202);
@@ -142,7 +146,7 @@ describe('assets ui server', () => {
     const instance = await openInstance({ cwd: workspace.dir, env: workspace.env });
     cleanups.push(() => instance.close());
     const server = await serve(instance);
-    const stream = await readEvents(server, (text) => text.includes('event: run-ended'));
+    const stream = await readEvents(server.url, (text) => text.includes('event: run-ended'));
     await stream.ready;
     const cli = await runCli(['materialize', '--select', '+user_stats', '--json'], { cwd: workspace.dir, env: workspace.env });
     expect(cli.code, cli.stderr).toBe(0);
@@ -336,6 +340,60 @@ describe('assets ui server', () => {
     const second = (await (await post(server, '/api/materialize', {})).json()) as MaterializeResponse;
     await server.close();
     expect((await instance.findRun(second.runId!)).status).toBe('canceled');
+  });
+
+  it('shows an asset whose blocking check failed as failed-check, with its checks and failing rows, and its downstream as blocked', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const run = await runCli(['materialize', '--definitions', CHECKED, '--json'], { cwd: workspace.dir, env: workspace.env });
+    expect(run.code, run.stderr).toBe(1);
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    const ui = await startUi({ cwd: workspace.dir, env: workspace.env, args: ['--definitions', CHECKED] });
+    cleanups.push(ui.stop);
+
+    const accounts = await getJson<AssetResponse>(ui, '/api/assets/accounts');
+    expect(accounts.status).toBe('failed-check');
+    expect(accounts.blockedBy).toEqual([]);
+    expect(accounts.checks.map((check) => [check.check, check.status, check.failing, check.severity, check.blocking, check.current])).toEqual([
+      ['accounts.not_null_email', 'warned', 1, 'warn', true, true],
+      ['accounts.row_count', 'passed', 0, 'error', true, true],
+      ['accounts.unique_id', 'failed', 1, 'error', true, true],
+    ]);
+    const unique = accounts.checks.find((check) => check.name === 'unique_id')!;
+    expect(unique).toMatchObject({ assetKey: 'accounts', description: 'One row per account id.', runId, checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(unique.sample).toEqual([{ id: 2, name: expect.stringContaining('<script>'), email: 'mallory@example.com' }]);
+    expect(accounts.checks.find((check) => check.name === 'row_count')!.metadata).toMatchObject({ rows: 3 });
+    expect(accounts.why).toContainEqual(expect.stringMatching(/^Check accounts\.unique_id failed on accounts's stored output/));
+    // Rows are user data: the JSON escapes their markup as everything else.
+    expect(await (await fetch(new URL('/api/assets/accounts', ui.url))).text()).not.toMatch(/[<>]/);
+
+    const invoices = await getJson<AssetResponse>(ui, '/api/assets/invoices');
+    expect(invoices).toMatchObject({ status: 'missing', blockedBy: ['accounts.unique_id'], checks: [] });
+    expect(invoices.why).toContainEqual(expect.stringMatching(/^Blocked: upstream check accounts\.unique_id failed, so runs skip invoices/));
+    const graph = await getJson<GraphResponse>(ui, '/api/graph');
+    expect(graph.nodes.map((node) => [node.key, node.status, node.blockedBy])).toEqual(
+      expect.arrayContaining([
+        ['accounts', 'failed-check', []],
+        ['invoices', 'missing', ['accounts.unique_id']],
+      ]),
+    );
+  });
+
+  it('streams each check result of a run in another process', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const ui = await startUi({ cwd: workspace.dir, env: workspace.env, args: ['--definitions', CHECKED] });
+    cleanups.push(ui.stop);
+    const stream = await readEvents(ui.url, (text) => text.includes('event: run-ended'));
+    await stream.ready;
+    const run = await runCli(['materialize', '--select', 'accounts', '--definitions', CHECKED, '--json'], { cwd: workspace.dir, env: workspace.env });
+    const { runId } = JSON.parse(run.stdout) as { runId: string };
+    const checks = parseEvents(await stream.text).filter((event) => event.type === 'check-evaluated');
+    expect(checks.map((event) => event.data).sort((a, b) => String(a.check).localeCompare(String(b.check)))).toEqual([
+      { type: 'check-evaluated', runId, assetKey: 'accounts', check: 'accounts.not_null_email', status: 'warned', failing: 1, time: expect.any(String) },
+      { type: 'check-evaluated', runId, assetKey: 'accounts', check: 'accounts.row_count', status: 'passed', failing: 0, time: expect.any(String) },
+      { type: 'check-evaluated', runId, assetKey: 'accounts', check: 'accounts.unique_id', status: 'failed', failing: 1, time: expect.any(String) },
+    ]);
   });
 
   it('lays out and answers a graph of 2,000 assets', async () => {
