@@ -34,3 +34,9 @@ export function formatDuration(ms: number | null | undefined): string {
 export function formatCount(count: number | null | undefined): string {
   return count === null || count === undefined ? '—' : count.toLocaleString('en-US');
 }
+
+/** A stored cell as text: empty for null, JSON for an object, else as written. */
+export function formatValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

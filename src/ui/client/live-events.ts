@@ -61,7 +61,7 @@ export function reloadOnLiveEvents(concerns: (event: UiEvent) => boolean, load: 
 
 // The server names each message after its event's `type` (the SSE `event:`
 // field), so `onmessage` never fires: listen to every name.
-const EVENT_TYPES: readonly UiEvent['type'][] = ['run-started', 'run-ended', 'step-started', 'step-ended', 'materialization', 'tick'];
+const EVENT_TYPES: readonly UiEvent['type'][] = ['run-started', 'run-ended', 'step-started', 'step-ended', 'materialization', 'check-evaluated', 'tick'];
 
 function open(): EventSource {
   const stream = new EventSource('/api/events');

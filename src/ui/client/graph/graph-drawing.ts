@@ -1,4 +1,4 @@
-import type { GraphEdge, GraphGroup, GraphNode, GraphResponse, Point } from '../../api-types.js';
+import type { AssetStatusWord, GraphEdge, GraphGroup, GraphNode, GraphResponse, Point } from '../../api-types.js';
 import { s } from '../dom.js';
 import { formatAgo, formatCount } from '../format.js';
 
@@ -34,7 +34,8 @@ export interface Drawing {
 const CARD_WIDTH = 250;
 const CARD_HEIGHT = 46;
 const CARD_GAP = 10;
-const STATUS_ORDER = ['failed', 'running', 'stale', 'missing', 'fresh'] as const;
+/** A collapsed card takes the colour of the first of these among its assets: the problems first. A status missing here would go uncounted. */
+const STATUS_ORDER = ['failed', 'failed-check', 'running', 'stale', 'missing', 'fresh'] as const satisfies readonly AssetStatusWord[];
 
 /**
  * The asset graph as SVG content (groups, then edges, then nodes, so nodes
@@ -165,6 +166,8 @@ function drawNode(node: GraphNode, selected: ReadonlySet<string> | null, handler
     s('rect', { class: 'node-band', width: 6, height: node.height, rx: 2 }),
     s('text', { class: 'node-key', x: 14, y: 18 }, fitText(node.key, node.width - 20, 7.4)),
     s('text', { class: 'node-status', x: 14, y: 34 }, node.status),
+    // A second word, not a colour: the status word stays the node's own state, and "blocked" says why a run will pass it by.
+    node.blockedBy.length > 0 && s('text', { class: 'node-blocked', x: node.width - 8, y: 34, 'text-anchor': 'end' }, 'blocked'),
     s('text', { class: 'node-detail', x: 14, y: Math.min(50, node.height - 6) }, fitText(detail, node.width - 20, 6)),
   );
   return group;

@@ -1,28 +1,35 @@
 import type { AssetResponse, PreviewResponse } from '../../api-types.js';
 import { ApiError, getJson } from '../api.js';
 import { h, replaceChildren, type Child } from '../dom.js';
-import { formatCount, formatDuration, formatTime } from '../format.js';
+import { formatCount, formatDuration, formatTime, formatValue } from '../format.js';
 import { reloadOnLiveEvents } from '../live-events.js';
 import { assetPath, runPath, type Page } from '../router.js';
+import { checksTable } from '../widgets/checks-table.js';
 import { dataTable } from '../widgets/data-table.js';
 import { errorBox } from '../widgets/error-box.js';
 import { historyChart } from '../widgets/history-chart.js';
 import { statusBadge } from '../widgets/status-badge.js';
 
 /**
- * One asset: what `assets list`, `why` and `history` say of it, and the
- * first rows of its stored output. Re-read when a run touches it.
+ * One asset: what `assets list`, `why`, `checks` and `history` say of it,
+ * and the first rows of its stored output. Re-read when a run touches it.
  */
 export const assetPage: Page = (container, params) => {
   const key = params.key ?? '';
   const encoded = encodeURIComponent(key);
+  /** Its upstream assets, as last read: their checks can block it. */
+  let upstream: readonly string[] = [];
+  /** The checks whose failing rows are open, kept open across re-reads. */
+  const openChecks = new Set<string>();
   const details = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const preview = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   replaceChildren(container, h('div', { class: 'page-narrow' }, details, h('h2', {}, 'Preview (first rows)'), preview));
 
   async function load(): Promise<void> {
     try {
-      renderDetails(details, await getJson<AssetResponse>(`/api/assets/${encoded}`));
+      const asset = await getJson<AssetResponse>(`/api/assets/${encoded}`);
+      upstream = asset.deps.upstream;
+      renderDetails(details, asset, openChecks);
     } catch (error) {
       replaceChildren(details, h('h1', {}, key), errorBox(error));
     }
@@ -35,15 +42,19 @@ export const assetPage: Page = (container, params) => {
   }
 
   const stopReloading = reloadOnLiveEvents(
-    // A run's end can change this asset's status even when it did not run it (an upstream changed).
-    (event) => event.type === 'run-ended' || ((event.type === 'materialization' || event.type === 'step-started' || event.type === 'step-ended') && event.assetKey === key),
+    // A run's end can change this asset's status even when it did not run it
+    // (an upstream changed); a check of an upstream can block it mid-run.
+    (event) =>
+      event.type === 'run-ended' ||
+      ((event.type === 'materialization' || event.type === 'step-started' || event.type === 'step-ended') && event.assetKey === key) ||
+      (event.type === 'check-evaluated' && (event.assetKey === key || upstream.includes(event.assetKey))),
     () => void load(),
   );
   void load();
   return stopReloading;
 };
 
-function renderDetails(container: HTMLElement, asset: AssetResponse): void {
+function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks: Set<string>): void {
   replaceChildren(
     container,
     h('h1', {}, asset.key, ' ', statusBadge(asset.status)),
@@ -63,6 +74,9 @@ function renderDetails(container: HTMLElement, asset: AssetResponse): void {
     ),
     h('h2', {}, 'Why'),
     h('ul', { class: 'why-list' }, ...asset.why.map((sentence) => h('li', {}, sentence))),
+    h('h2', {}, 'Checks'),
+    asset.blockedBy.length === 0 ? null : h('p', { class: 'notice blocked-by' }, 'Runs skip this asset until these upstream checks pass: ', links(asset.blockedBy, assetOfCheck), '.'),
+    checksTable(asset.checks, openChecks),
     h('h2', {}, 'Schema'),
     dataTable(
       [
@@ -97,7 +111,7 @@ function renderPreview(container: HTMLElement, preview: PreviewResponse): void {
       'div',
       { class: 'table-scroll' },
       dataTable(
-        preview.columns.map((column) => ({ title: column, cell: (row: Readonly<Record<string, unknown>>) => describeValue(row[column]) })),
+        preview.columns.map((column) => ({ title: column, cell: (row: Readonly<Record<string, unknown>>) => formatValue(row[column]) })),
         preview.rows,
         'The stored output has no rows.',
       ),
@@ -109,17 +123,18 @@ function fact(term: string, value: Child): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 
-function links(keys: readonly string[]): Child {
+/** Keys as links to their asset pages: `assetOf` gives the asset of a key that is not one (a check key). */
+function links(keys: readonly string[], assetOf: (key: string) => string = (key) => key): Child {
   if (keys.length === 0) return '—';
   const list = h('span', {});
   keys.forEach((key, index) => {
     if (index > 0) list.append(', ');
-    list.append(h('a', { href: assetPath(key) }, key));
+    list.append(h('a', { href: assetPath(assetOf(key)) }, key));
   });
   return list;
 }
 
-function describeValue(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+/** The asset of a check key (`users.unique_id`): check names hold no dot, so it is what comes before the last. */
+function assetOfCheck(check: string): string {
+  return check.slice(0, check.lastIndexOf('.'));
 }
