@@ -3,7 +3,7 @@ import type { Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { AssetGraph } from '../graph/asset-graph.js';
-import { type Plan, planAssets, type PlanningError } from '../graph/planner.js';
+import { type Plan, type PlanInput, planAssets, type PlanningError } from '../graph/planner.js';
 import { parseSelection } from '../graph/selection-parser.js';
 import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
 import type { AnyAssetCheck } from '../core/asset-check.js';
@@ -39,7 +39,21 @@ export interface PlanOptions {
    * throwaway instance no later plan compares against.
    */
   readonly codeVersions?: 'automatic' | 'declared' | undefined;
+  /**
+   * A plan this command made moments ago of a superset of the selection and
+   * its upstreams (the plan of every asset that resolved a state selection,
+   * `status:stale`): what it read (stored data versions, observations, code
+   * versions) is used again rather than read twice, so a command computes
+   * staleness once. Ignored when it does not cover the selection.
+   */
+  readonly reuse?: MaterializationPlan | undefined;
 }
+
+/** The reads a plan is made from, which another plan of part of the same assets can use again. */
+export type ReusableInputs = Required<Omit<PlanInput, 'graph' | 'selected' | 'forced' | 'now' | 'recorded' | 'code'>> & {
+  readonly recorded: ReadonlyMap<string, MaterializationRecord>;
+  readonly code: ReadonlyMap<string, CodeVersion>;
+};
 
 /** Everything a run, `status` and `why` need: the plan and the state it was made from. */
 export interface MaterializationPlan {
@@ -57,6 +71,8 @@ export interface MaterializationPlan {
   readonly configVersions: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Resources created while observing, reused by the run so nothing is created twice. */
   readonly resources: ResourcePool;
+  /** What the plan was made from (besides the selection), for a later plan of part of it (`PlanOptions.reuse`). */
+  readonly inputs: ReusableInputs;
   /** The latest result of every check of the selected assets and their upstreams, by check key (`users.unique_id`). */
   readonly checkResults: ReadonlyMap<string, CheckResultRecord>;
   /** The checks of selected, stored assets whose latest result no longer speaks for what is stored (see `pendingChecks`). */
@@ -101,9 +117,65 @@ export async function planMaterialization(
   const involved = new Set(selected);
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const involvedKeys = graph.sortTopologically(involved);
-  const signal = options.signal ?? new AbortController().signal;
-  const resources = new ResourcePool(definitions.resources, options.env ?? {});
+  const reused = options.reuse !== undefined && covers(options.reuse, involvedKeys) ? options.reuse : undefined;
+  const resources = reused?.resources ?? new ResourcePool(definitions.resources, options.env ?? {});
+  const inputs = reused?.inputs ?? (await readPlanInputs(definitions, storage, graph, selected, involvedKeys, resources, options));
+  const { recorded, currentDataVersions, unreadable } = inputs;
 
+  const plan = planAssets({ graph, selected, ...inputs, forced, now: (options.now ?? (() => new Date()))() });
+
+  const selectedSet = new Set(selected);
+  const unmet: string[] = [];
+  for (const key of selected) {
+    for (const dep of graph.asset(key).deps) {
+      if (!selectedSet.has(dep) && currentDataVersions.get(dep) === undefined && !unreadable.has(dep)) unmet.push(`${key} needs ${dep}`);
+    }
+  }
+  if (unmet.length > 0) {
+    const missing = [...new Set(unmet.map((line) => line.split(' needs ')[1]!))];
+    const needing = [...new Set(unmet.map((line) => line.split(' needs ')[0]!))];
+    throw new StrataError(
+      'STRATA_UNMATERIALIZED_UPSTREAM',
+      `Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`,
+      { hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.` },
+    );
+  }
+  return {
+    graph,
+    selected,
+    plan,
+    recorded,
+    currentDataVersions,
+    observations: inputs.observations,
+    code: inputs.code,
+    configVersions: inputs.configVersions,
+    resources,
+    inputs,
+    ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions)),
+  };
+}
+
+/** Whether `plan` read what a plan of `involvedKeys` (a selection and its upstreams) needs. */
+function covers(plan: MaterializationPlan, involvedKeys: readonly string[]): boolean {
+  return involvedKeys.every((key) => plan.inputs.currentDataVersions.has(key) || plan.inputs.unreadable.has(key));
+}
+
+/**
+ * Reads what planning needs: the code versions, what the instance recorded,
+ * what the IO managers store now, what the source assets observe, the
+ * manifests of changed code and the fingerprints of resource settings. An
+ * observe or data version that throws is kept as `unreadable`.
+ */
+async function readPlanInputs(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  graph: AssetGraph,
+  selected: readonly string[],
+  involvedKeys: readonly string[],
+  resources: ResourcePool,
+  options: PlanOptions,
+): Promise<ReusableInputs> {
+  const signal = options.signal ?? new AbortController().signal;
   const code =
     options.codeVersions === 'declared'
       ? declaredCodeVersions(definitions)
@@ -131,8 +203,6 @@ export async function planMaterialization(
   ]);
   // A canceled command stops here rather than planning its observations as unreadable.
   signal.throwIfAborted();
-  const configVersions = configFingerprints(definitions, options.env ?? {}, instanceKey);
-
   const unreadable = new Map<string, { stage: 'observe' | 'data-version'; error: PlanningError }>();
   for (const [stage, failures] of [['data-version', dataVersions.failures], ['observe', observed.failures]] as const) {
     for (const [key, error] of failures) {
@@ -140,48 +210,14 @@ export async function planMaterialization(
       unreadable.set(key, { stage, error: describeError(error) });
     }
   }
-
-  const plan = planAssets({
-    graph,
-    selected,
+  return {
     recorded,
     currentDataVersions: dataVersions.values,
     observations: observed.values,
     code,
     recordedManifests,
-    configVersions,
+    configVersions: configFingerprints(definitions, options.env ?? {}, instanceKey),
     unreadable,
-    forced,
-    now: (options.now ?? (() => new Date()))(),
-  });
-
-  const selectedSet = new Set(selected);
-  const unmet: string[] = [];
-  for (const key of selected) {
-    for (const dep of graph.asset(key).deps) {
-      if (!selectedSet.has(dep) && dataVersions.values.get(dep) === undefined && !unreadable.has(dep)) unmet.push(`${key} needs ${dep}`);
-    }
-  }
-  if (unmet.length > 0) {
-    const missing = [...new Set(unmet.map((line) => line.split(' needs ')[1]!))];
-    const needing = [...new Set(unmet.map((line) => line.split(' needs ')[0]!))];
-    throw new StrataError(
-      'STRATA_UNMATERIALIZED_UPSTREAM',
-      `Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`,
-      { hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.` },
-    );
-  }
-  return {
-    graph,
-    selected,
-    plan,
-    recorded,
-    currentDataVersions: dataVersions.values,
-    observations: observed.values,
-    code,
-    configVersions,
-    resources,
-    ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, dataVersions.values)),
   };
 }
 

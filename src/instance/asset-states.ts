@@ -1,5 +1,5 @@
 import type { Definitions } from '../core/definitions.js';
-import { planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
+import { type MaterializationPlan, planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
@@ -50,12 +50,22 @@ export async function readAssetStates(
   keys: readonly string[],
   options: AssetStateOptions,
 ): Promise<ReadonlyMap<string, AssetState>> {
+  return (await planAssetStates(definitions, storage, keys, options)).states;
+}
+
+/** `readAssetStates`, and the plan it made (none for no keys), which a run of some of them can reuse (`PlanOptions.reuse`). */
+export async function planAssetStates(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  keys: readonly string[],
+  options: AssetStateOptions,
+): Promise<{ states: ReadonlyMap<string, AssetState>; plan: MaterializationPlan | undefined }> {
   const states = new Map<string, AssetState>();
-  if (keys.length === 0) return states;
+  if (keys.length === 0) return { states, plan: undefined };
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys.
   const select = `+(${keys.map((key) => `key:${key}`).join(', ')})`;
-  const [{ plan, recorded, code }, checks] = await Promise.all([
+  const [materializationPlan, checks] = await Promise.all([
     planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile }),
     readCheckSummaries(definitions, storage, [...new Set(keys.flatMap((key) => [key, ...definitions.asset(key)!.deps]))]),
   ]);
@@ -66,6 +76,7 @@ export async function readAssetStates(
   };
   const failing = checksWithProblem(checks, 'failed');
   const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => summary.check.blocking))];
+  const { plan, recorded, code } = materializationPlan;
   const wanted = new Set(keys);
   for (const asset of plan.assets) {
     if (!wanted.has(asset.key)) continue;
@@ -80,5 +91,5 @@ export async function readAssetStates(
       blockedBy: definitions.asset(asset.key)!.deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !definitions.asset(asset.key)!.ignoreFailedChecks.includes(check)),
     });
   }
-  return states;
+  return { states, plan: materializationPlan };
 }

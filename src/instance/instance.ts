@@ -505,10 +505,11 @@ export class Instance {
         hint: 'Materialize it now without --queue, or queue a selection by key, tag, group or kind.',
       });
     }
-    const { keys } = await this.#selectWithStates({ select: selection.select, exclude: selection.exclude, signal: request.signal }, false);
+    const { keys, plan } = await this.#selectWithStates({ select: selection.select, exclude: selection.exclude, signal: request.signal }, false);
     if (keys.length === 0) return NOTHING_SELECTED;
     // `key:` compares by equality and, unlike a bare word, cannot be read as `and`/`or`/`not`.
-    return { ...planOptions, select: keys.map((key) => `key:${key}`).join(', '), exclude: undefined };
+    // The plan that resolved the states serves the run's plan too: staleness is computed once.
+    return { ...planOptions, select: keys.map((key) => `key:${key}`).join(', '), exclude: undefined, reuse: plan };
   }
 
   /** The tags a run records: a job's own, then the caller's over them. */

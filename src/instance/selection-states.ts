@@ -9,7 +9,7 @@ import { type SelectionStates, stateAtoms } from '../graph/selection-states.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import { readAssetActivity } from './asset-activity.js';
 import { checksWithProblem, readCheckSummaries } from './check-summaries.js';
-import { type AssetState, type AssetStateOptions, readAssetStates } from './asset-states.js';
+import { type AssetState, type AssetStateOptions, planAssetStates, readAssetStates } from './asset-states.js';
 
 /**
  * How many of the newest runs `status:failed` looks through for an asset's
@@ -22,6 +22,8 @@ export const FAILED_RUNS_WINDOW = 100;
 export interface SelectedStates extends SelectionResult {
   /** Of every selected asset when `withStates`, else only what the state atoms needed (possibly nothing). */
   readonly states: ReadonlyMap<string, AssetState>;
+  /** The plan of every asset a status atom made, for a run of the selection to plan from (`PlanOptions.reuse`), so staleness is computed once. */
+  readonly plan?: MaterializationPlan | undefined;
 }
 
 /**
@@ -43,10 +45,10 @@ export async function selectWithStates(
   options: AssetStateOptions & { readonly withStates: boolean },
 ): Promise<SelectedStates> {
   const atoms = stateAtoms([selection.select, selection.exclude].map((expression) => (expression === undefined ? undefined : parseSelection(expression))));
-  const { states, planned } = await statesFor(definitions, graph, storage, atoms, options);
+  const { states, planned, plan } = await statesFor(definitions, graph, storage, atoms, options);
   const result = selectAssetsWithWarnings(graph, { ...selection, states });
-  if (!options.withStates) return { ...result, states: planned ?? new Map() };
-  return { ...result, states: planned ?? (await readAssetStates(definitions, storage, result.keys, options)) };
+  if (!options.withStates) return { ...result, states: planned ?? new Map(), plan };
+  return { ...result, states: planned ?? (await readAssetStates(definitions, storage, result.keys, options)), plan };
 }
 
 async function statesFor(
@@ -55,16 +57,17 @@ async function statesFor(
   storage: InstanceStorage,
   atoms: readonly StateSelection[],
   options: AssetStateOptions,
-): Promise<{ states: SelectionStates | undefined; planned: ReadonlyMap<string, AssetState> | undefined }> {
-  if (atoms.length === 0) return { states: undefined, planned: undefined };
+): Promise<{ states: SelectionStates | undefined; planned: ReadonlyMap<string, AssetState> | undefined; plan: MaterializationPlan | undefined }> {
+  if (atoms.length === 0) return { states: undefined, planned: undefined, plan: undefined };
   const needsPlan = atoms.some((atom) => atom.attribute === 'status' && atom.value !== 'failed');
   const needsRuns = atoms.some((atom) => atom.attribute === 'status' && atom.value === 'failed');
   const needsChecks = atoms.some((atom) => atom.attribute === 'check');
-  const [planned, activity, checks] = await Promise.all([
-    needsPlan ? readAssetStates(definitions, storage, graph.keys, options) : undefined,
+  const [everything, activity, checks] = await Promise.all([
+    needsPlan ? planAssetStates(definitions, storage, graph.keys, options) : undefined,
     needsRuns ? readAssetActivity(storage, { runs: FAILED_RUNS_WINDOW }) : undefined,
     needsChecks ? readCheckSummaries(definitions, storage) : [],
   ]);
+  const planned = everything?.states;
   const byStatus = new Map<string, Set<string>>();
   for (const [key, state] of planned ?? []) {
     let keys = byStatus.get(state.status);
@@ -76,7 +79,7 @@ async function statesFor(
     status: (value) => (value === 'failed' ? failed : (byStatus.get(value) ?? new Set())),
     check: (value) => new Set(checksWithProblem(checks, value).map((summary) => summary.assetKey)),
   };
-  return { states, planned };
+  return { states, planned, plan: everything?.plan };
 }
 
 /**
@@ -97,5 +100,6 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     code: new Map(),
     configVersions: new Map(),
     resources: new ResourcePool(definitions.resources, env),
+    inputs: { recorded: new Map(), currentDataVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map() },
   };
 }

@@ -89,7 +89,7 @@ describe('selecting by state', () => {
     expect(result.stderr).toContain('A queued run cannot select by state ("status:stale")');
   });
 
-  it('plans once per command: status --select +status:missing observes each source once', async () => {
+  it('plans once per command: status and materialize with a state atom observe each source once', async () => {
     const users = await readFile(path.join(FIXTURES, 'edge-cases', 'users.json'), 'utf8');
     const posts = await readFile(path.join(FIXTURES, 'edge-cases', 'posts.json'), 'utf8');
     const send = (response: ServerResponse, body: string) => response.writeHead(200, { 'content-type': 'application/json' }).end(body);
@@ -108,6 +108,13 @@ describe('selecting by state', () => {
       expect(result.code).toBe(0);
       expect((JSON.parse(result.stdout) as ListJson).assets.map((asset) => asset.key)).toEqual(['posts', 'users', 'posts_enriched', 'user_stats', 'summary', 'top_authors']);
       expect(probes() - before).toBe(2);
+
+      // A run of a state selection plans from the plan that resolved it: the sources are observed once, not twice.
+      const beforeRun = probes();
+      const run = await cli(['materialize', '--select', '+status:missing', '--json'], env);
+      expect(run.code).toBe(0);
+      expect((JSON.parse(run.stdout) as { assets: { key: string }[] }).assets.map((asset) => asset.key)).toEqual(['posts_enriched', 'summary', 'top_authors']);
+      expect(probes() - beforeRun).toBe(2);
     } finally {
       await server.close();
     }
