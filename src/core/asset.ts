@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { AnyAssetCheck, AssetCheck } from './asset-check.js';
 import { DefinitionSite } from './definition-site.js';
 import type { Duration } from './duration.js';
+import type { MultiAssetCompute } from './multi-asset.js';
 import type { ResourceInstances, ResourceMap } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RowOf, RowSchema } from './row-schema.js';
@@ -154,6 +155,8 @@ export interface AssetDefinition<K extends string = string, S extends RowSchema 
   readonly checks: readonly AnyAssetCheck[];
   /** Upstream checks (`<asset>.<check>`) whose failure does not block this asset. */
   readonly ignoreFailedChecks: readonly string[];
+  /** For an output of a `multiAsset`: the compute it shares with its sibling outputs, which runs once for all of them. */
+  readonly multiAsset: MultiAssetCompute | undefined;
   readonly compute: (context: ComputeContext) => ComputeOutput<Row> | Promise<ComputeOutput<Row>>;
 }
 
@@ -197,6 +200,7 @@ export function asset<
     // Each check was type-checked against this asset's rows; from here on only names and code run.
     checks: Object.freeze([...(spec.checks ?? [])] as unknown as AnyAssetCheck[]),
     ignoreFailedChecks: Object.freeze([...(spec.ignoreFailedChecks ?? [])]),
+    multiAsset: undefined,
     // The compute was type-checked against this asset's own inputs; the executor
     // builds exactly those inputs, so widening the parameter here is safe.
     compute: spec.compute as unknown as AssetDefinition['compute'],

@@ -5,6 +5,7 @@ import { DefinitionError, StrataError } from './errors.js';
 import { type DependencyLists, findCycles } from './find-cycles.js';
 import type { IOManager } from './io-manager.js';
 import { checkJob, type JobDefinition } from './job.js';
+import { multiAssetProblems } from './multi-asset.js';
 import type { ResourceDefinition } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { type ColumnSpec, describeColumns } from './row-schema.js';
@@ -73,7 +74,8 @@ export interface Definitions {
  * tables, bad freshness or retry settings, invalid pool names, clashing resource keys; jobs,
  * schedules and sensors with invalid or duplicate names, references to jobs
  * that do not exist, invalid cron expressions or time zones; invalid asset
- * checks (see `assetCheckProblems`). (Job selections
+ * checks (see `assetCheckProblems`); multi-assets with a bad or shared name
+ * or an output left out (see `multiAssetProblems`). (Job selections
  * need the asset graph: `checkJobSelections` in `src/graph` checks those.)
  */
 export function defineDefinitions(spec: DefinitionsSpec): Definitions {
@@ -137,6 +139,7 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
     return id === undefined ? undefined : declared[id];
   };
   problems.push(...assetCheckProblems(assets, assetByKey));
+  problems.push(...multiAssetProblems(assets, assetByKey, ASSET_KEY_PATTERN));
 
   if (problems.length > 0) throw new DefinitionError(problems);
 
@@ -182,6 +185,7 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     observe: asset.observe,
     checks: asset.checks,
     ignoreFailedChecks: asset.ignoreFailedChecks,
+    multiAsset: asset.multiAsset,
     compute: asset.compute,
     columns,
     maxAgeMs,

@@ -1,17 +1,24 @@
+import type { ComputeContext, ComputeOutput } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
-import type { StoreResult } from '../core/io-manager.js';
-import type { Row, Table } from '../core/table.js';
+import { computeOutputs } from '../core/multi-asset.js';
+import type { Row } from '../core/table.js';
 import type { ResourcePool } from './resource-pool.js';
-import type { StepContext, StepRequest } from './step-executor.js';
+import type { StepContext, StepRequest, StoredOutput } from './step-executor.js';
 import { validateOutput } from './validate-output.js';
 
 /**
  * One attempt at an asset: load its inputs, run its compute, validate the
  * output against its schema, store it. The same body runs in-process and in
  * a worker thread, so both executors behave alike.
+ *
+ * For the outputs of a multi-asset (`request.outputs`), the shared compute
+ * runs once, and each requested output is validated and stored as its own
+ * asset; the tables it returns for other outputs are dropped unvalidated, as
+ * the run does not store them.
  */
-export async function computeStep(definitions: Definitions, resources: ResourcePool, request: StepRequest, step: StepContext): Promise<{ table: Table<Row>; stored: StoreResult }> {
+export async function computeStep(definitions: Definitions, resources: ResourcePool, request: StepRequest, step: StepContext): Promise<StoredOutput[]> {
   const asset = definitions.asset(request.assetKey)!;
+  // The outputs of a multi-asset share their deps: loading the first one's loads every output's.
   const loaded = await Promise.all(
     asset.deps.map(async (dep) => {
       const upstream = definitions.asset(dep)!;
@@ -20,20 +27,27 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
       return { asset: upstream, table, validatedThisRun: held !== undefined };
     }),
   );
-  const inputs = Object.fromEntries(loaded.map((input) => [input.asset.key, input.table]));
-  const output = await asset.compute({
+  const context: ComputeContext = {
     key: asset.key,
     runId: request.runId,
     attempt: request.attempt,
-    inputs,
+    inputs: Object.fromEntries(loaded.map((input) => [input.asset.key, input.table])),
     resources: await resources.resolve(asset.resources),
     log: step.log,
     signal: step.signal,
-  });
+  };
+  const computed: ReadonlyMap<string, ComputeOutput<Row>> =
+    asset.multiAsset === undefined ? new Map([[asset.key, await asset.compute(context)]]) : await computeOutputs(asset.multiAsset, context, request.outputs ?? [asset.key]);
   // Tables this run produced were validated then; what an IO manager loads is not vouched for.
-  const table = validateOutput(asset, output, loaded.filter((input) => input.validatedThisRun));
+  const validatedInputs = loaded.filter((input) => input.validatedThisRun);
+  // Every output is validated before any is stored: one that breaks its schema leaves all of them as they were.
+  const tables = [...computed].map(([key, output]) => {
+    const stored = definitions.asset(key)!;
+    return { asset: stored, table: validateOutput(stored, output, validatedInputs) };
+  });
   // A compute that ignored its canceled signal still must not replace the previous output.
   step.signal.throwIfAborted();
-  const stored = await definitions.ioManagers[asset.ioManager]!.store(asset, table);
-  return { table, stored };
+  return Promise.all(
+    tables.map(async ({ asset: output, table }) => ({ key: output.key, table, stored: await definitions.ioManagers[output.ioManager]!.store(output, table) })),
+  );
 }

@@ -1,5 +1,6 @@
 import { EXTERNAL_INPUT, type AssetLogger } from '../core/asset.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import type { MultiAssetCompute } from '../core/multi-asset.js';
 import { SourceError, StrataError } from '../core/errors.js';
 import { NO_RETRIES, retryDelayMs } from '../core/retry-policy.js';
 import type { Row, Table } from '../core/table.js';
@@ -10,7 +11,7 @@ import type { Logger } from './logger.js';
 import type { MaterializationPlan } from './plan-materialization.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { AssetError, AssetRunResult } from './run-result.js';
-import type { StepExecutor } from './step-executor.js';
+import type { StepExecutor, StepRequest } from './step-executor.js';
 import type { AssetLeases } from './asset-leases.js';
 import type { PoolSlots } from './pool-slots.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
@@ -61,6 +62,10 @@ export interface ExecutedPlan {
  * asset left as it was run when their latest result no longer speaks for it
  * (`pendingChecks`). A blocking check that fails keeps the assets that depend
  * on its asset from running, this run and the next, until it passes.
+ *
+ * The planned outputs of a multi-asset run as one step (`stepGroups`): one
+ * lease per output, one pool slot, one compute; each output is still
+ * recorded, checked and reported as an asset of its own.
  */
 export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan> {
   const { materializationPlan } = context;
@@ -77,33 +82,58 @@ export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan
   }
   const checks = new RunChecks(context, plannedKeys, dataVersions);
 
-  const waiting = [...steps];
+  const waiting = stepGroups(materializationPlan, steps);
   const running = new Map<string, Promise<void>>();
   while (waiting.length > 0 || running.size > 0) {
     if (context.signal.aborted) {
-      for (const step of waiting.splice(0)) {
+      for (const step of waiting.splice(0).flat()) {
         results.set(step.key, skipped(step, 'the run was canceled'));
         checks.stored(step.key);
       }
     }
     for (let index = 0; index < waiting.length && running.size < context.concurrency; ) {
-      const step = waiting[index]!;
-      const deps = materializationPlan.graph.asset(step.key).deps;
+      const group = waiting[index]!;
+      // The steps of a group share their deps (see `stepGroups`): the first one's are every one's.
+      const deps = materializationPlan.graph.asset(group[0]!.key).deps;
       if (deps.some((dep) => plannedKeys.has(dep) && !results.has(dep))) {
         index++;
         continue;
       }
       waiting.splice(index, 1);
-      const done = runStep(context, step, { results, dataVersions, produced, consumers, checks }).then((result) => {
-        results.set(step.key, result);
-        checks.stored(step.key);
-        running.delete(step.key);
+      const done = runGroup(context, group, { results, dataVersions, produced, consumers, checks }).then((groupResults) => {
+        for (const result of groupResults) {
+          results.set(result.key, result);
+          checks.stored(result.key);
+        }
+        running.delete(group[0]!.key);
       });
-      running.set(step.key, done);
+      running.set(group[0]!.key, done);
     }
     if (running.size > 0) await Promise.race(running.values());
   }
   return { assets: steps.map((step) => results.get(step.key)!), checks: await checks.evaluated() };
+}
+
+/**
+ * The planned steps in what runs as one: each asset alone, and the planned
+ * outputs of one multi-asset together, since their compute runs once for all
+ * of them. Outputs of a multi-asset share their deps, so a group is ready
+ * when its first step is; groups keep the plan's order of their first step.
+ */
+function stepGroups(plan: MaterializationPlan, steps: readonly PlannedAsset[]): PlannedAsset[][] {
+  const groups: PlannedAsset[][] = [];
+  const byMultiAsset = new Map<MultiAssetCompute, PlannedAsset[]>();
+  for (const step of steps) {
+    const multi = plan.graph.asset(step.key).multiAsset;
+    const group = multi === undefined ? undefined : byMultiAsset.get(multi);
+    if (group !== undefined) {
+      group.push(step);
+      continue;
+    }
+    groups.push([step]);
+    if (multi !== undefined) byMultiAsset.set(multi, groups.at(-1)!);
+  }
+  return groups;
 }
 
 interface RunState {
@@ -114,104 +144,130 @@ interface RunState {
   readonly checks: RunChecks;
 }
 
-async function runStep(context: ExecuteContext, step: PlannedAsset, state: RunState): Promise<AssetRunResult> {
+/** A step that is to compute: its planned asset and the input data versions it reads. */
+interface PendingStep {
+  readonly step: PlannedAsset;
+  readonly asset: DefinedAsset;
+  readonly inputDataVersions: Readonly<Record<string, string>>;
+}
+
+/**
+ * Runs one group of steps (one asset, or the planned outputs of a
+ * multi-asset) and returns a result for each, in the group's order. Every
+ * event and record stays per asset: a multi-asset's outputs are skipped,
+ * started, materialized and failed as assets of their own.
+ */
+async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[], state: RunState): Promise<AssetRunResult[]> {
   const { materializationPlan, recorder } = context;
-  const asset = materializationPlan.graph.asset(step.key);
+  const assets = group.map((step) => materializationPlan.graph.asset(step.key));
+  // Deps, ignored checks and the pool are the multi-asset's, shared by its outputs.
+  const first = assets[0]!;
   const started = performance.now();
-  const failedUpstreams = asset.deps.filter((dep) => {
+  const skip = async (why: string, data: Record<string, unknown>) => {
+    for (const step of group) recorder.event({ type: 'step-skip', assetKey: step.key, level: 'warn', message: `Skipped ${step.key}: ${why}`, data });
+    await recorder.flush();
+    for (const asset of assets) releaseInputs(asset, state);
+    return group.map((step) => skipped(step, why));
+  };
+  const failedUpstreams = first.deps.filter((dep) => {
     const action = state.results.get(dep)?.action;
     return action === 'failed' || action === 'skipped';
   });
   if (failedUpstreams.length > 0) {
-    const why = `upstream ${failedUpstreams.join(', ')} did not materialize`;
-    recorder.event({ type: 'step-skip', assetKey: step.key, level: 'warn', message: `Skipped ${step.key}: ${why}`, data: { reason: 'upstream-failed', upstreams: failedUpstreams } });
-    await recorder.flush();
-    releaseInputs(asset, state);
-    return skipped(step, why);
+    return skip(`upstream ${failedUpstreams.join(', ')} did not materialize`, { reason: 'upstream-failed', upstreams: failedUpstreams });
   }
-  const failedChecks = await state.checks.blockingFor(asset);
+  const failedChecks = await state.checks.blockingFor(first);
   if (failedChecks.length > 0) {
-    const why = `check${failedChecks.length === 1 ? '' : 's'} ${failedChecks.join(', ')} failed`;
-    recorder.event({ type: 'step-skip', assetKey: step.key, level: 'warn', message: `Skipped ${step.key}: ${why}`, data: { reason: 'check-failed', checks: failedChecks } });
-    await recorder.flush();
-    releaseInputs(asset, state);
-    return { ...skipped(step, why), blockedByChecks: failedChecks };
+    const results = await skip(`check${failedChecks.length === 1 ? '' : 's'} ${failedChecks.join(', ')} failed`, { reason: 'check-failed', checks: failedChecks });
+    return results.map((result) => ({ ...result, blockedByChecks: failedChecks }));
   }
 
-  const inputDataVersions: Record<string, string> = {};
-  for (const dep of asset.deps) inputDataVersions[dep] = state.dataVersions.get(dep)!;
-  const observed = materializationPlan.observations.get(step.key)?.version;
-  if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
+  const pending = group.map((step, index): PendingStep => {
+    const inputDataVersions: Record<string, string> = {};
+    for (const dep of first.deps) inputDataVersions[dep] = state.dataVersions.get(dep)!;
+    const observed = materializationPlan.observations.get(step.key)?.version;
+    if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
+    return { step, asset: assets[index]!, inputDataVersions };
+  });
 
-
-  const log = context.logger.child({ asset: step.key });
+  const log = context.logger.child({ asset: group.map((step) => step.key).join(',') });
+  // Claimed in key order, so two runs that want the same outputs never each hold one the other waits for.
+  const acquired: string[] = [];
   try {
-    await context.leases.acquire(step.key, {
-      timeoutMs: context.lockTimeoutMs,
-      signal: context.signal,
-      onWait: (holder) => {
-        const message = `Waiting for ${step.key}: run ${holder.runId} is materializing it`;
-        recorder.event({ type: 'log', assetKey: step.key, message, data: { holder: holder.runId } });
-        log.info({ holder: holder.runId }, message);
-      },
-    });
+    for (const key of group.map((step) => step.key).sort()) {
+      await context.leases.acquire(key, {
+        timeoutMs: context.lockTimeoutMs,
+        signal: context.signal,
+        onWait: (holder) => {
+          const message = `Waiting for ${key}: run ${holder.runId} is materializing it`;
+          recorder.event({ type: 'log', assetKey: key, message, data: { holder: holder.runId } });
+          log.info({ holder: holder.runId }, message);
+        },
+      });
+      acquired.push(key);
+    }
   } catch (error) {
-    return fail(context, step, state, started, 0, error, log);
+    for (const key of acquired) await context.leases.release(key);
+    return fail(context, pending, state, started, 0, error, log);
   }
   try {
-    // Another run may have materialized the asset since this one planned (while
+    const results = new Map<string, AssetRunResult>();
+    const toRun: PendingStep[] = [];
+    // Another run may have materialized an asset since this one planned (while
     // it waited for the lease, or just before it asked): decide again from the
     // latest record, which the lease now keeps from changing under us.
-    const record = (await context.storage.latestMaterializations([step.key])).get(step.key);
-    const madeMeanwhile = record !== undefined && record.runId !== materializationPlan.recorded.get(step.key)?.runId;
-    if (record !== undefined && ((mayCutOffEarly(step) && sameInputs(record.inputDataVersions, inputDataVersions)) || (madeMeanwhile && (await stillFresh(context, step, record, inputDataVersions))))) {
-      const why = madeMeanwhile ? `run ${record.runId} materialized it while this run waited` : 'its inputs did not change';
-      recorder.event({ type: 'step-skip', assetKey: step.key, message: `${step.key} is up to date: ${why}`, data: { reason: 'up-to-date', by: record.runId } });
-      await recorder.flush();
-      state.dataVersions.set(step.key, record.dataVersion);
-      releaseInputs(asset, state);
-      await state.checks.evaluate(asset, state.checks.pending(asset), { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
-      return { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion };
+    const records = await context.storage.latestMaterializations(group.map((step) => step.key));
+    for (const entry of pending) {
+      const { step, asset, inputDataVersions } = entry;
+      const record = records.get(step.key);
+      const madeMeanwhile = record !== undefined && record.runId !== materializationPlan.recorded.get(step.key)?.runId;
+      if (record !== undefined && ((mayCutOffEarly(step) && sameInputs(record.inputDataVersions, inputDataVersions)) || (madeMeanwhile && (await stillFresh(context, step, record, inputDataVersions))))) {
+        const why = madeMeanwhile ? `run ${record.runId} materialized it while this run waited` : 'its inputs did not change';
+        recorder.event({ type: 'step-skip', assetKey: step.key, message: `${step.key} is up to date: ${why}`, data: { reason: 'up-to-date', by: record.runId } });
+        await recorder.flush();
+        state.dataVersions.set(step.key, record.dataVersion);
+        releaseInputs(asset, state);
+        await state.checks.evaluate(asset, state.checks.pending(asset), { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
+        results.set(step.key, { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion });
+      } else {
+        toRun.push(entry);
+      }
     }
-    return await materializeInPool(context, step, state, started, inputDataVersions, log);
+    // Only the outputs still to do are computed and stored: an up-to-date sibling keeps what it has.
+    if (toRun.length > 0) for (const result of await materializeInPool(context, toRun, state, started, log)) results.set(result.key, result);
+    return group.map((step) => results.get(step.key)!);
   } finally {
-    await context.leases.release(step.key);
+    for (const key of acquired) await context.leases.release(key);
   }
 }
 
 /**
- * Materializes the step within a slot of its asset's pool, if it has one.
- * The slot is claimed after the asset's lease, never before: a step holding
- * a slot while it waited for a lease could wait on a run that waits for that
- * very slot.
+ * Materializes the steps within a slot of their pool, if they have one (one
+ * slot for the outputs of a multi-asset, which compute as one). The slot is
+ * claimed after the assets' leases, never before: a step holding a slot while
+ * it waited for a lease could wait on a run that waits for that very slot.
  */
-async function materializeInPool(
-  context: ExecuteContext,
-  step: PlannedAsset,
-  state: RunState,
-  started: number,
-  inputDataVersions: Readonly<Record<string, string>>,
-  log: Logger,
-): Promise<AssetRunResult> {
-  const pool = context.materializationPlan.graph.asset(step.key).pool;
-  if (pool === undefined) return materializeStep(context, step, state, started, inputDataVersions, log);
+async function materializeInPool(context: ExecuteContext, steps: readonly PendingStep[], state: RunState, started: number, log: Logger): Promise<AssetRunResult[]> {
+  const pool = steps[0]!.asset.pool;
+  const slotKey = steps[0]!.step.key;
+  if (pool === undefined) return materializeSteps(context, steps, state, started, log);
   try {
-    await context.slots.claim(pool, step.key, {
+    await context.slots.claim(pool, slotKey, {
       signal: context.signal,
       onWait: (limit, holders) => {
         const runs = [...new Set(holders.map((holder) => holder.runId))];
         const message = `Waiting for a slot in pool ${pool} (${holders.length} of ${limit} in use by run${runs.length === 1 ? '' : 's'} ${runs.join(', ')})`;
-        context.recorder.event({ type: 'log', assetKey: step.key, message, data: { pool, limit, holders: runs } });
+        for (const { step } of steps) context.recorder.event({ type: 'log', assetKey: step.key, message, data: { pool, limit, holders: runs } });
         log.info({ pool, limit, holders: runs }, message);
       },
     });
   } catch (error) {
-    return fail(context, step, state, started, 0, error, log);
+    return fail(context, steps, state, started, 0, error, log);
   }
   try {
-    return await materializeStep(context, step, state, started, inputDataVersions, log);
+    return await materializeSteps(context, steps, state, started, log);
   } finally {
-    await context.slots.release(pool, step.key);
+    await context.slots.release(pool, slotKey);
   }
 }
 
@@ -229,68 +285,84 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(asset, record)) === record.dataVersion;
 }
 
-/** Runs the attempts of a step that must run, with retries, and records the outcome. */
-async function materializeStep(
-  context: ExecuteContext,
-  step: PlannedAsset,
-  state: RunState,
-  started: number,
-  inputDataVersions: Readonly<Record<string, string>>,
-  log: Logger,
-): Promise<AssetRunResult> {
+/**
+ * Runs the attempts of steps that must run, with retries, and records the
+ * outcome of each. Several steps are the planned outputs of one multi-asset:
+ * each attempt computes them together, and each output is recorded as its
+ * own materialization, with its own data version and the shared code and
+ * input versions.
+ */
+async function materializeSteps(context: ExecuteContext, steps: readonly PendingStep[], state: RunState, started: number, log: Logger): Promise<AssetRunResult[]> {
   const { recorder } = context;
-  const asset = context.materializationPlan.graph.asset(step.key);
-  const policy = asset.retry ?? context.definitions.defaultRetry ?? NO_RETRIES;
+  const first = steps[0]!;
+  const keys = steps.map(({ step }) => step.key);
+  const policy = first.asset.retry ?? context.definitions.defaultRetry ?? NO_RETRIES;
   let attempt = 0;
-  let materialized: { result: AssetRunResult; output: CheckedOutput } | undefined;
+  let materialized: { result: AssetRunResult; output: CheckedOutput }[] | undefined;
   while (materialized === undefined) {
     attempt++;
-    recorder.event({ type: 'step-start', assetKey: step.key, attempt, message: `Materializing ${step.key}`, data: { reasons: step.reasons.map((reason) => reason.kind) } });
+    for (const { step } of steps) {
+      recorder.event({ type: 'step-start', assetKey: step.key, attempt, message: `Materializing ${step.key}`, data: { reasons: step.reasons.map((reason) => reason.kind) } });
+    }
     // Written now, not with the step's outcome: whoever watches the run from
     // another process (the UI's run page, `assets logs`) sees the step running.
     await recorder.flush();
-    log.info({ attempt }, `materializing ${step.key}`);
+    log.info({ attempt }, `materializing ${keys.join(', ')}`);
     try {
-      const inMemory = new Map(asset.deps.flatMap((dep) => {
+      const inMemory = new Map(first.asset.deps.flatMap((dep) => {
         const held = state.produced.get(dep);
         return held === undefined ? [] : [[dep, held.table] as const];
       }));
-      const { stored, table, worker } = await context.executor.attempt(
-        { runId: context.runId, assetKey: step.key, attempt, inputDataVersions },
-        { signal: context.signal, log: assetLogger(recorder, log, step.key, attempt), inMemory },
-      );
-      const durationMs = Math.round(performance.now() - started);
-      state.dataVersions.set(step.key, stored.dataVersion);
-      const consumersLeft = state.consumers.get(step.key) ?? 0;
-      if (table !== undefined && consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
-      const code = codeOf(context, step.key);
-      recorder.materialization({
+      const request: StepRequest = {
         runId: context.runId,
-        assetKey: step.key,
-        materializedAt: context.now(),
-        codeVersion: code.version,
-        dataVersion: stored.dataVersion,
-        inputDataVersions,
-        configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
-        reasons: step.reasons.map((reason) => reason.kind),
-        durationMs,
-        metadata: { ...stored.metadata },
-      }, code);
-      recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}${worker === undefined ? '' : ` on worker ${worker}`}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
+        assetKey: first.step.key,
+        ...(first.asset.multiAsset === undefined ? {} : { outputs: [...keys].sort() }),
+        attempt,
+        inputDataVersions: first.inputDataVersions,
+      };
+      // A multi-asset's compute logs under its first planned output.
+      const { outputs, worker } = await context.executor.attempt(request, { signal: context.signal, log: assetLogger(recorder, log, first.step.key, attempt), inMemory });
+      const durationMs = Math.round(performance.now() - started);
+      const byKey = new Map(outputs.map((output) => [output.key, output]));
+      materialized = steps.map(({ step, asset, inputDataVersions }) => {
+        const { stored, table } = byKey.get(step.key)!;
+        state.dataVersions.set(step.key, stored.dataVersion);
+        const consumersLeft = state.consumers.get(step.key) ?? 0;
+        if (table !== undefined && consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
+        const code = codeOf(context, step.key);
+        recorder.materialization({
+          runId: context.runId,
+          assetKey: step.key,
+          materializedAt: context.now(),
+          codeVersion: code.version,
+          dataVersion: stored.dataVersion,
+          inputDataVersions,
+          configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
+          reasons: step.reasons.map((reason) => reason.kind),
+          durationMs,
+          metadata: { ...stored.metadata },
+        }, code);
+        recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}${worker === undefined ? '' : ` on worker ${worker}`}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
+        log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
+        return {
+          result: { ...baseResult(step, started), action: 'materialized', rows: stored.metadata.rows, dataVersion: stored.dataVersion, attempts: attempt },
+          output: { asset, dataVersion: stored.dataVersion, rows: stored.metadata.rows, table },
+        };
+      });
       await recorder.flush();
-      log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
-      releaseInputs(asset, state);
-      materialized = { result: { ...baseResult(step, started), action: 'materialized', rows: stored.metadata.rows, dataVersion: stored.dataVersion, attempts: attempt }, output: { asset, dataVersion: stored.dataVersion, rows: stored.metadata.rows, table } };
+      for (const { asset } of steps) releaseInputs(asset, state);
       break;
     } catch (error) {
       const retryable = error instanceof StrataError && error.retryable && !context.signal.aborted;
       if (retryable && attempt <= policy.maxRetries) {
         // A server that says how long to wait (429/503 Retry-After) knows better than our policy.
         const delayMs = Math.max(retryDelayMs(policy, attempt), error instanceof SourceError ? (error.retryAfterMs ?? 0) : 0);
-        const message = `${step.key} failed (attempt ${attempt}/${policy.maxRetries + 1}): ${firstLine(error)}; attempt ${attempt + 1}/${policy.maxRetries + 1} in ${formatDelay(delayMs)}`;
-        recorder.event({ type: 'step-retry', assetKey: step.key, attempt, level: 'warn', message, data: { delayMs, error: describeError(error) } });
+        for (const { step } of steps) {
+          const message = `${step.key} failed (attempt ${attempt}/${policy.maxRetries + 1}): ${firstLine(error)}; attempt ${attempt + 1}/${policy.maxRetries + 1} in ${formatDelay(delayMs)}`;
+          recorder.event({ type: 'step-retry', assetKey: step.key, attempt, level: 'warn', message, data: { delayMs, error: describeError(error) } });
+          log.warn({ attempt, delayMs }, message);
+        }
         await recorder.flush();
-        log.warn({ attempt, delayMs }, message);
         try {
           await abortableSleep(delayMs, context.signal);
           continue;
@@ -298,29 +370,31 @@ async function materializeStep(
           // Canceled while waiting: report the failure that led here.
         }
       }
-      return fail(context, step, state, started, attempt, error, log);
+      return fail(context, steps, state, started, attempt, error, log);
     }
   }
-  // After the step's success is recorded, not within its attempts: a check judges what was stored, and its failure is no reason to compute again.
-  state.checks.stored(step.key);
-  await state.checks.evaluate(asset, asset.checks, materialized.output);
-  return materialized.result;
+  // After the steps' successes are recorded, not within their attempts: a check judges what was stored, and its failure is no reason to compute again.
+  for (const { step } of steps) state.checks.stored(step.key);
+  for (const { output } of materialized) await state.checks.evaluate(output.asset, output.asset.checks, output);
+  return materialized.map(({ result }) => result);
 }
 
-async function fail(context: ExecuteContext, step: PlannedAsset, state: RunState, started: number, attempt: number, error: unknown, log: Logger): Promise<AssetRunResult> {
+async function fail(context: ExecuteContext, steps: readonly PendingStep[], state: RunState, started: number, attempt: number, error: unknown, log: Logger): Promise<AssetRunResult[]> {
   const assetError = context.signal.aborted ? canceledError(context.signal) : describeError(error);
-  context.recorder.event({
-    type: 'step-failure',
-    assetKey: step.key,
-    attempt: attempt === 0 ? null : attempt,
-    level: 'error',
-    message: `${step.key} failed: ${assetError.message}`,
-    data: { error: assetError, stack: error instanceof Error ? error.stack : undefined },
-  });
+  for (const { step } of steps) {
+    context.recorder.event({
+      type: 'step-failure',
+      assetKey: step.key,
+      attempt: attempt === 0 ? null : attempt,
+      level: 'error',
+      message: `${step.key} failed: ${assetError.message}`,
+      data: { error: assetError, stack: error instanceof Error ? error.stack : undefined },
+    });
+    log.error({ attempt }, `${step.key} failed: ${firstLine(error)}`);
+  }
   await context.recorder.flush();
-  log.error({ attempt }, `${step.key} failed: ${firstLine(error)}`);
-  releaseInputs(context.materializationPlan.graph.asset(step.key), state);
-  return { ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError };
+  for (const { asset } of steps) releaseInputs(asset, state);
+  return steps.map(({ step }) => ({ ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError }));
 }
 
 /** The code version a step records: the plan computed one for every asset of the definitions. */

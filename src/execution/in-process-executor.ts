@@ -5,7 +5,7 @@ import type { StepExecutorFactory } from './step-executor.js';
 export const inProcessExecutor: StepExecutorFactory = {
   name: 'in-process',
   create: ({ definitions, resources }) => ({
-    attempt: (request, context) => computeStep(definitions, resources, request, context),
+    attempt: async (request, context) => ({ outputs: await computeStep(definitions, resources, request, context) }),
     close: async () => {},
   }),
 };

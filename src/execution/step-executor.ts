@@ -13,7 +13,14 @@ import type { ResourcePool } from './resource-pool.js';
  */
 export interface StepRequest {
   readonly runId: string;
+  /** The asset to materialize; for a multi-asset, the first of `outputs`. */
   readonly assetKey: string;
+  /**
+   * For the outputs of a multi-asset: the keys of those this attempt stores
+   * (the planned ones), sorted; its compute runs once for all of them. Absent
+   * for any other asset: the attempt stores `assetKey` alone.
+   */
+  readonly outputs?: readonly string[];
   /** 1 for the first attempt, 2 for the first retry, ... */
   readonly attempt: number;
   /** Upstream key -> the data version this attempt reads, as the run will record it. */
@@ -29,11 +36,18 @@ export interface StepContext {
   readonly inMemory: ReadonlyMap<string, Table<Row>>;
 }
 
-/** What one attempt produced. */
-export interface AttemptResult {
+/** One asset an attempt stored. */
+export interface StoredOutput {
+  readonly key: string;
   readonly stored: StoreResult;
   /** The stored table when it is still in this thread (so downstream steps can take it from memory); undefined when the attempt ran elsewhere. */
   readonly table: Table<Row> | undefined;
+}
+
+/** What one attempt produced. */
+export interface AttemptResult {
+  /** One per asset the request names (`assetKey`, or each of `outputs`). */
+  readonly outputs: readonly StoredOutput[];
   /** Which worker ran it (`host:pid`), for executors whose steps run in other processes; recorded with the step's success. */
   readonly worker?: string | undefined;
 }

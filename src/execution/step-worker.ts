@@ -35,8 +35,8 @@ async function run(task: Extract<ToWorker, { type: 'run' }>): Promise<void> {
     send({ type: 'log', taskId: task.taskId, level, message, data });
   const log: AssetLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   try {
-    const { stored } = await computeStep(definitions, resources, task.request, { signal: controller.signal, log, inMemory: new Map() });
-    send({ type: 'done', taskId: task.taskId, stored });
+    const outputs = await computeStep(definitions, resources, task.request, { signal: controller.signal, log, inMemory: new Map() });
+    send({ type: 'done', taskId: task.taskId, outputs: outputs.map(({ key, stored }) => ({ key, stored })) });
   } catch (error) {
     send({ type: 'failed', taskId: task.taskId, error: serializeError(error) });
   } finally {

@@ -17,5 +17,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'log'; readonly taskId: number; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly data: Record<string, unknown> | undefined }
-  | { readonly type: 'done'; readonly taskId: number; readonly stored: StoreResult }
+  /** What the attempt stored, by asset key (several for a multi-asset); the tables stay in the worker. */
+  | { readonly type: 'done'; readonly taskId: number; readonly outputs: readonly { readonly key: string; readonly stored: StoreResult }[] }
   | { readonly type: 'failed'; readonly taskId: number; readonly error: SerializedError };

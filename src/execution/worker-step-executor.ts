@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
-import type { StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import { requireVisibility } from './require-visibility.js';
 import { deserializeError } from './serialized-error.js';
-import type { StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './step-executor.js';
+import type { AttemptResult, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './step-executor.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 /**
@@ -26,10 +25,12 @@ export const workerThreadsExecutor: StepExecutorFactory = {
   },
 };
 
+type Stored = Extract<FromWorker, { type: 'done' }>['outputs'];
+
 interface Task {
   readonly context: StepContext;
   readonly worker: Worker;
-  resolve(stored: StoreResult): void;
+  resolve(outputs: Stored): void;
   reject(error: Error): void;
 }
 
@@ -56,17 +57,17 @@ export class WorkerStepExecutor implements StepExecutor {
     this.#size = size;
   }
 
-  async attempt(request: StepRequest, context: StepContext): Promise<{ stored: StoreResult; table: undefined }> {
+  async attempt(request: StepRequest, context: StepContext): Promise<AttemptResult> {
     const worker = await this.#acquire();
     const taskId = this.#nextTaskId++;
     const onAbort = () => this.#post(worker, { type: 'abort', taskId, reason: String((context.signal.reason as Error)?.message ?? context.signal.reason) });
     context.signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const stored = await new Promise<StoreResult>((resolve, reject) => {
+      const outputs = await new Promise<Stored>((resolve, reject) => {
         this.#tasks.set(taskId, { context, worker, resolve, reject });
         this.#post(worker, { type: 'run', taskId, request });
       });
-      return { stored, table: undefined };
+      return { outputs: outputs.map((output) => ({ ...output, table: undefined })) };
     } finally {
       context.signal.removeEventListener('abort', onAbort);
       this.#tasks.delete(taskId);
@@ -106,7 +107,7 @@ export class WorkerStepExecutor implements StepExecutor {
     const task = this.#tasks.get(message.taskId);
     if (task === undefined) return;
     if (message.type === 'log') task.context.log[message.level](message.message, message.data);
-    else if (message.type === 'done') task.resolve(message.stored);
+    else if (message.type === 'done') task.resolve(message.outputs);
     else task.reject(deserializeError(message.error));
   }
 

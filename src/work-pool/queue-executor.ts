@@ -92,7 +92,9 @@ class QueueStepExecutor implements StepExecutor {
     for (let tryNumber = 1; ; tryNumber++) {
       const id = await dispatches.enqueue(request, { try: tryNumber, workPool: this.#workPool, codeVersion });
       const status = await this.#settled(id, request, context);
-      if (status.state === 'succeeded' && status.outcome?.kind === 'succeeded') return { stored: status.outcome.stored, table: undefined, worker: status.worker ?? undefined };
+      if (status.state === 'succeeded' && status.outcome?.kind === 'succeeded') {
+        return { outputs: status.outcome.outputs.map((output) => ({ ...output, table: undefined })), worker: status.worker ?? undefined };
+      }
       if (status.state === 'failed' && status.outcome?.kind === 'failed') throw deserializeError(status.outcome.error);
       if (status.state === 'canceled' || context.signal.aborted) {
         throw new StrataError('STRATA_CANCELED', `${request.assetKey} was canceled${status.worker === null ? ' before a worker took it' : ` on worker ${status.worker}`}.`);

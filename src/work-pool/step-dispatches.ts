@@ -7,7 +7,8 @@ import type { WorkPoolSchemas } from './work-pool-schema.js';
 
 /** How a dispatch ended, as the worker that ran it recorded it (or the coordinator, for a lost or canceled one). */
 export type DispatchOutcome =
-  | { readonly kind: 'succeeded'; readonly stored: StoreResult }
+  /** What it stored, by asset key: one output, or the planned outputs of a multi-asset. */
+  | { readonly kind: 'succeeded'; readonly outputs: readonly { readonly key: string; readonly stored: StoreResult }[] }
   | { readonly kind: 'failed'; readonly error: SerializedError };
 
 /** `lost`: its worker died (or its job vanished) before it finished; `handed-back`: its worker stopped cleanly and gave it back. */

@@ -38,7 +38,7 @@ export interface WorkPoolWorkerOptions {
 
 export type WorkerStepEvent =
   | { readonly type: 'started'; readonly request: StepRequest }
-  | { readonly type: 'succeeded'; readonly request: StepRequest; readonly stored: StoreResult; readonly durationMs: number }
+  | { readonly type: 'succeeded'; readonly request: StepRequest; readonly outputs: readonly { readonly key: string; readonly stored: StoreResult }[]; readonly durationMs: number }
   | { readonly type: 'failed'; readonly request: StepRequest; readonly message: string; readonly durationMs: number }
   | { readonly type: 'handed-back'; readonly request: StepRequest; readonly reason: string }
   | { readonly type: 'discarded'; readonly request: StepRequest; readonly reason: string };
@@ -163,8 +163,8 @@ export class WorkPoolWorker {
     let outcome: DispatchOutcome;
     try {
       await this.#checkCode(request.assetKey, claimed.codeVersion);
-      const { stored } = await this.#steps!.attempt(request, { signal: controller.signal, log: logs.logger, inMemory: new Map() });
-      outcome = { kind: 'succeeded', stored };
+      const { outputs } = await this.#steps!.attempt(request, { signal: controller.signal, log: logs.logger, inMemory: new Map() });
+      outcome = { kind: 'succeeded', outputs: outputs.map(({ key, stored }) => ({ key, stored })) };
     } catch (error) {
       outcome = { kind: 'failed', error: serializeError(error) };
     } finally {
@@ -177,7 +177,7 @@ export class WorkPoolWorker {
     if (!(await dispatches.finish(dispatchId, outcome))) {
       this.#options.onStep?.({ type: 'discarded', request, reason: 'its coordinator had given it up (declared this worker lost, or the run ended)' });
     } else if (outcome.kind === 'succeeded') {
-      this.#options.onStep?.({ type: 'succeeded', request, stored: outcome.stored, durationMs });
+      this.#options.onStep?.({ type: 'succeeded', request, outputs: outcome.outputs, durationMs });
     } else {
       this.#options.onStep?.({ type: 'failed', request, message: outcome.error.message, durationMs });
     }

@@ -86,7 +86,8 @@ function describeStep(event: WorkerStepEvent, style: Style, unicode: boolean): s
     case 'started':
       return `${mark('gray', '▶', '>')} ${what}\n`;
     case 'succeeded':
-      return `${mark('green', '✓', '+')} ${what}: ${plural(event.stored.metadata.rows, 'row')} in ${formatDuration(event.durationMs)}\n`;
+      // A multi-asset's step stores several outputs: each is named with its rows.
+      return `${mark('green', '✓', '+')} ${what}: ${event.outputs.map((output) => `${event.outputs.length === 1 ? '' : `${output.key} `}${plural(output.stored.metadata.rows, 'row')}`).join(', ')} in ${formatDuration(event.durationMs)}\n`;
     case 'failed':
       return `${mark('red', '✗', 'x')} ${what}: ${event.message.split('\n', 1)[0]}\n`;
     case 'handed-back':
