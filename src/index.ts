@@ -15,6 +15,8 @@ export type {
   ObserveContext,
   ObserveFunction,
 } from './core/asset.js';
+export { multiAsset } from './core/multi-asset.js';
+export type { MultiAssetCompute, MultiAssetContext, MultiAssetDefinition, MultiAssetOutputSpec, MultiAssetResult, MultiAssetSpec, OutputSchemas } from './core/multi-asset.js';
 export type { CodeChange, CodeManifest } from './core/code-manifest.js';
 export { projectRoot } from './core/project-root.js';
 export { defineDefinitions } from './io-managers/default-io-manager.js';
@@ -73,7 +75,7 @@ export { enqueueRun } from './execution/run-queue.js';
 export type { EnqueueRequest } from './execution/run-queue.js';
 export { requireVisibility } from './execution/require-visibility.js';
 export type { NeededVisibility } from './execution/require-visibility.js';
-export type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './execution/step-executor.js';
+export type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest, StoredOutput } from './execution/step-executor.js';
 export { Instance, openInstance } from './instance/instance.js';
 export type { EnqueueOptions, InstanceDescription, InstanceOptions, MaterializeRequest, PlanRequest, PlanSelection } from './instance/instance.js';
 export type { FollowOptions } from './instance/follow-run.js';
