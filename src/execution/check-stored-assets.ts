@@ -13,12 +13,14 @@ export interface CheckStoredOptions {
   readonly selection: string;
   readonly now?: (() => Date) | undefined;
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
+  /** Aborted (Ctrl-C): no further asset is checked, and the run ends `canceled`. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What `assets check` did: the run it recorded (none when no selected asset has checks), each result, and the assets it could not check. */
 export interface CheckStoredResult {
   readonly runId: string | null;
-  readonly status: 'success' | 'failed' | 'nothing-to-do';
+  readonly status: 'success' | 'failed' | 'canceled' | 'nothing-to-do';
   readonly checks: readonly EvaluatedCheck[];
   /** Selected assets with checks but no stored output to judge. */
   readonly notMaterialized: readonly string[];
@@ -52,9 +54,10 @@ export async function checkStoredAssets(definitions: Definitions, selectedKeys: 
   recorder.event({ type: 'run-start', message: `Run ${runId} started: checks of ${keys.length} asset${keys.length === 1 ? '' : 's'}`, data: { checked: keys } });
   const checks: EvaluatedCheck[] = [];
   const notMaterialized: string[] = [];
-  let status: 'success' | 'failed' = 'failed';
+  let status: 'success' | 'failed' | 'canceled' = 'failed';
   try {
     for (const key of keys) {
+      if (options.signal?.aborted === true) break;
       const asset = definitions.asset(key)!;
       const record = recorded.get(key);
       // The version stored now, not the recorded one: a table edited since is judged as it is.
@@ -68,10 +71,10 @@ export async function checkStoredAssets(definitions: Definitions, selectedKeys: 
       await recordCheckResults(recorder, storage, runId, now(), evaluated);
       checks.push(...evaluated);
     }
-    status = checks.some(checkFailsRun) ? 'failed' : 'success';
+    status = options.signal?.aborted === true ? 'canceled' : checks.some(checkFailsRun) ? 'failed' : 'success';
     return { runId, status, checks, notMaterialized };
   } finally {
-    recorder.event({ type: 'run-end', level: status === 'success' ? 'info' : 'error', message: `Run ${runId} ${status}`, data: { status } });
+    recorder.event({ type: 'run-end', level: status === 'success' ? 'info' : status === 'canceled' ? 'warn' : 'error', message: `Run ${runId} ${status}`, data: { status } });
     await recorder.flush();
     await storage.finishRun(runId, status, now());
   }

@@ -226,9 +226,10 @@ export class Instance {
    * materializing anything, as a run of its own (see `checkStoredAssets`).
    */
   async check(selection: SelectionRequest & { readonly onEvent?: CheckStoredOptions['onEvent'] }): Promise<CheckStoredResult> {
+    // The signal cancels reading the states of the selection, and then the checks themselves.
     const [definitions, { keys }, { checkStoredAssets }] = await Promise.all([this.definitions(), this.select(selection), import('../execution/check-stored-assets.js')]);
     const described = `${selection.select ?? '*'}${selection.exclude === undefined ? '' : ` except ${selection.exclude}`}`;
-    return checkStoredAssets(definitions, keys, { storage: await this.storage(), selection: described, now: this.#now, onEvent: selection.onEvent });
+    return checkStoredAssets(definitions, keys, { storage: await this.storage(), selection: described, now: this.#now, onEvent: selection.onEvent, signal: selection.signal });
   }
 
   /** Every check of `keys` (of every asset when none are given) with its latest result; an unknown key throws as `why` does. */

@@ -23,7 +23,8 @@ export function randomSelection(random: () => number, depth: number): SelectionN
   const roll = depth <= 0 ? random() * 0.3 : random();
   if (roll < 0.12) return { type: 'key', key: pick(random, KEYS) };
   if (roll < 0.2) return { type: 'glob', pattern: pick(random, GLOBS) };
-  if (roll < 0.26) return { type: 'state', attribute: 'status', value: pick(random, SELECTION_STATES.status) };
+  if (roll < 0.24) return { type: 'state', attribute: 'status', value: pick(random, SELECTION_STATES.status) };
+  if (roll < 0.26) return { type: 'state', attribute: 'check', value: pick(random, SELECTION_STATES.check) };
   if (roll < 0.3) {
     const { attribute, values } = pick(random, ATTRIBUTES);
     return { type: 'attribute', attribute, pattern: pick(random, values) };

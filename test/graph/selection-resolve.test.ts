@@ -190,8 +190,10 @@ const STATUS_OF: Readonly<Record<string, string>> = {
   audit_log: 'missing',
 };
 const FAILED = new Set(['user_stats', 'audit_log']);
+const CHECKS_OF: Readonly<Record<'failed' | 'warned', ReadonlySet<string>>> = { failed: new Set(['users', 'summary']), warned: new Set(['posts']) };
 const GENERATED_STATES: SelectionStates = {
   status: (value) => (value === 'failed' ? FAILED : new Set(Object.keys(STATUS_OF).filter((key) => STATUS_OF[key] === value))),
+  check: (value) => CHECKS_OF[value],
 };
 
 /**
@@ -216,6 +218,7 @@ function bruteForce(on: AssetGraph, node: SelectionNode): Set<string> {
         }),
       );
     case 'state':
+      if (node.attribute === 'check') return new Set(all.filter((key) => CHECKS_OF[node.value].has(key)));
       return new Set(all.filter((key) => (node.value === 'failed' ? FAILED.has(key) : STATUS_OF[key] === node.value)));
     case 'graph': {
       const result = new Set<string>();

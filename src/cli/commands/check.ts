@@ -38,7 +38,7 @@ export const checkCommand: Command = {
         }
         io.stdout.write(`Run ${result.runId} ${result.status}: ${plural(result.checks.length, 'check')} run.\n`);
       }
-      return result.status === 'failed' ? EXIT.runFailed : EXIT.ok;
+      return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
     } finally {
       await instance.close();
     }
