@@ -54,3 +54,23 @@ export async function readCheckSummaries(definitions: Definitions, storage: Inst
     )
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
+
+/** A check and its latest result as `assets checks --json` prints it and the UI's API returns it (`never-run`: no result yet). */
+export function checkSummaryToJson(summary: CheckSummary) {
+  const { check, latest } = summary;
+  return {
+    check: summary.key,
+    assetKey: summary.assetKey,
+    name: check.name,
+    description: check.description ?? null,
+    severity: check.severity,
+    blocking: check.blocking,
+    status: latest?.status ?? ('never-run' as const),
+    current: summary.current,
+    failing: latest?.failing ?? null,
+    sample: latest?.sample ?? [],
+    metadata: latest?.metadata ?? {},
+    runId: latest?.runId ?? null,
+    checkedAt: latest?.checkedAt.toISOString() ?? null,
+  };
+}

@@ -1,7 +1,8 @@
 import { type Command, EXIT } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
 import { checkStatusColour, describeSeverity } from '../check-results-format.js';
-import { formatCount, formatTime, isoTime, shortRunId } from '../format.js';
+import { formatCount, formatTime, shortRunId } from '../format.js';
+import { checkSummaryToJson } from '../../instance/check-summaries.js';
 import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
@@ -28,21 +29,7 @@ export const checksCommand: Command = {
       const summaries = await instance.checkSummaries(key === undefined ? undefined : [key]);
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
-          checks: summaries.map((summary) => ({
-            check: summary.key,
-            assetKey: summary.assetKey,
-            name: summary.check.name,
-            description: summary.check.description ?? null,
-            severity: summary.check.severity,
-            blocking: summary.check.blocking,
-            status: summary.latest?.status ?? 'never-run',
-            current: summary.current,
-            failing: summary.latest?.failing ?? null,
-            sample: summary.latest?.sample ?? [],
-            metadata: summary.latest?.metadata ?? {},
-            runId: summary.latest?.runId ?? null,
-            checkedAt: isoTime(summary.latest?.checkedAt),
-          })),
+          checks: summaries.map(checkSummaryToJson),
         });
         return EXIT.ok;
       }

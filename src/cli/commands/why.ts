@@ -5,7 +5,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
-import type { AssetState } from '../../instance/asset-states.js';
+import { describeChecks } from '../../instance/describe-checks.js';
 import { UsageError } from '../../core/errors.js';
 
 export const whyCommand: Command = {
@@ -36,7 +36,7 @@ export const whyCommand: Command = {
           reasons: reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })),
           source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null, sentence: unchecked ?? null },
           checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
-          checkSentences: describeChecks(key, state),
+          checkSentences: describeChecks(key, state, `assets checks ${key} shows the failing rows`),
         });
         return EXIT.ok;
       }
@@ -46,19 +46,10 @@ export const whyCommand: Command = {
         io.stdout.write(`${key} is ${status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
       }
       if (unchecked !== undefined) io.stdout.write(`Note: ${unchecked}\n`);
-      for (const sentence of describeChecks(key, state)) io.stdout.write(`${sentence}\n`);
+      for (const sentence of describeChecks(key, state, `assets checks ${key} shows the failing rows`)) io.stdout.write(`${sentence}\n`);
       return EXIT.ok;
     } finally {
       await instance.close();
     }
   },
 };
-
-/** What the asset's own checks and its upstreams' say about it, one sentence each. */
-function describeChecks(key: string, state: Pick<AssetState, 'failedChecks' | 'warnedChecks' | 'blockedBy'>): string[] {
-  return [
-    ...state.failedChecks.map((check) => `Check ${check} failed on ${key}'s stored output (assets checks ${key} shows the failing rows); as long as it fails, a blocking check keeps what depends on ${key} from running.`),
-    ...state.warnedChecks.map((check) => `Check ${check} warned on ${key}'s stored output (assets checks ${key}).`),
-    ...state.blockedBy.map((check) => `Blocked: upstream check ${check} failed, so runs skip ${key} until it passes (or ${key} lists it in ignoreFailedChecks).`),
-  ];
-}

@@ -1,8 +1,9 @@
 import type { DefinedAsset } from '../../core/definitions.js';
 import type { AssetActivity } from '../../instance/asset-activity.js';
 import { type AssetState, shownStatus } from '../../instance/asset-states.js';
-import type { CheckSummary } from '../../instance/check-summaries.js';
+import { type CheckSummary, checkSummaryToJson } from '../../instance/check-summaries.js';
 import { describeFresh, describeReason, describeUncheckedSource } from '../../instance/describe-reason.js';
+import { describeChecks } from '../../instance/describe-checks.js';
 import type { AssetStatusWord, CheckJson, ReasonJson } from '../api-types.js';
 
 /*
@@ -45,7 +46,7 @@ export function whyLines(asset: DefinedAsset, state: AssetState, activity: Asset
       ? [describeFresh(key, state.record?.materializedAt.toISOString() ?? '-', state.source)]
       : state.reasons.map((reason) => describeReason(key, reason, state.source));
   if (state.source !== undefined && !state.source.checked) lines.push(`Note: ${describeUncheckedSource(key, asset.group, state.source)}`);
-  lines.push(...checkLines(key, state));
+  lines.push(...describeChecks(key, state, 'this page lists the failing rows'));
   if (statusWord(key, state, activity) === 'failed') {
     const failure = activity.failed.get(key)!;
     lines.push(`Its last attempt, in run ${failure.runId.slice(0, 8)} at ${failure.time.toISOString()}, failed: ${failure.message}`);
@@ -53,37 +54,10 @@ export function whyLines(asset: DefinedAsset, state: AssetState, activity: Asset
   return lines;
 }
 
-/**
- * What its own checks and its upstreams' say about it, in the page's terms
- * (the asset page lists the failing rows where `assets why` points at
- * `assets checks`).
- */
-function checkLines(key: string, state: AssetState): string[] {
-  return [
-    ...state.failedChecks.map((check) => `Check ${check} failed on ${key}'s stored output (its page lists the failing rows); while it fails, a blocking check keeps what depends on ${key} from running.`),
-    ...state.warnedChecks.map((check) => `Check ${check} warned on ${key}'s stored output.`),
-    ...state.blockedBy.map((check) => `Blocked: upstream check ${check} failed, so runs skip ${key} until it passes (or ${key} lists it in ignoreFailedChecks).`),
-  ];
-}
-
 /** A declared check and its latest result, as `assets checks --json` prints it. */
 export function checkJson(summary: CheckSummary): CheckJson {
-  const { check, latest } = summary;
-  return {
-    check: summary.key,
-    assetKey: summary.assetKey,
-    name: check.name,
-    description: check.description ?? null,
-    severity: check.severity,
-    blocking: check.blocking,
-    status: latest?.status ?? 'never-run',
-    current: summary.current,
-    failing: latest?.failing ?? null,
-    sample: latest?.sample ?? [],
-    metadata: latest?.metadata ?? {},
-    runId: latest?.runId ?? null,
-    checkedAt: latest?.checkedAt.toISOString() ?? null,
-  };
+  // The CLI's JSON, typed as the API's: a field that drifts from CheckJson fails tsc.
+  return checkSummaryToJson(summary);
 }
 
 /** The rows of the last materialization, when its IO manager counted them. */
