@@ -19,9 +19,8 @@ export const userStats = asset({
     avg_words_per_post: z.number(),
     avg_title_length: z.number(),
   }),
-  // A loop, not arquero's groupby/rollup + join_left: that is 3.8 to 6 times slower here (medium: 179 ms against 58 ms,
-  // `npm run bench -- --size medium --only dataframes`; 100k users / 5M posts: 2.8 s against 0.45 s), past the 10%
-  // the example allows itself.
+  // A loop, not arquero's groupby/rollup + join_left, which is 3 to 4 times slower here (`npm run bench -- --only
+  // dataframes`: medium 179 ms against 58 ms, large 7.5 s against 2.5 s), past the 10% the example allows itself.
   compute: ({ inputs }) => {
     const totals = new Map<number, { posts: number; words: number; titleLength: number }>();
     const userIds = inputs.posts.column('user_id');
