@@ -240,6 +240,10 @@ export interface RunJson {
   readonly durationMs: number | null;
   readonly pid: number | null;
   readonly hostname: string | null;
+  /** Labels given to the run (`--tag`, a job's, schedule's or sensor's `tags`, `strata/schedule=<name>`). */
+  readonly tags: Readonly<Record<string, string>>;
+  /** The run this one re-executes (`--from-failure`, `assets rerun`); null for a first execution. */
+  readonly parentRunId: string | null;
   readonly assets: AssetActionCounts;
   readonly workers: readonly string[];
 }
