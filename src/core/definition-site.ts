@@ -8,20 +8,18 @@ import { fileURLToPath } from 'node:url';
  */
 const FRAMES = 4;
 
-const ASYNC_FRAME = /^\s*at async /;
-
-/** A stack frame's location: `(file:///a/b.ts:3:14)` or a bare `file:///a/b.ts:3:14`. */
-const FRAME_LOCATION = /^\s*at (?:.*\()?(.+?):\d+:\d+\)?$/;
-
 /**
  * Where `asset()` was called: the project files on the calling stack, which
  * automatic code versions start from. The stack is captured when the asset is
- * declared (V8 records the frames, a few microseconds) and formatted only when
- * a code version is asked for, since formatting costs far more and most
- * commands on a large project never need it.
+ * declared (V8 records the frames, a few microseconds) and read only when a
+ * code version is asked for, and then as V8's structured call sites, of which
+ * only the file names are read: formatting the stack as text also works out
+ * each frame's line and column, which in a large generated module costs time
+ * in proportion to the module's size, so 10k assets took seconds and 100k
+ * minutes.
  */
 export class DefinitionSite {
-  readonly #trace: { stack?: string } = {};
+  readonly #trace: { stack?: unknown } = {};
   #files: readonly string[] | undefined;
 
   /** `callee`: the function whose caller is wanted (its own frame and those above it are left out). */
@@ -38,18 +36,34 @@ export class DefinitionSite {
    * was declared from code that has no file (an `eval`, a REPL).
    */
   get files(): readonly string[] {
-    this.#files ??= Object.freeze(parseFrameFiles(this.#trace.stack ?? ''));
+    this.#files ??= Object.freeze(projectFiles(callSitesOf(this.#trace)));
     return this.#files;
   }
 }
 
-function parseFrameFiles(stack: string): string[] {
+/**
+ * The call sites of a captured stack. V8 hands them to `Error.prepareStackTrace`
+ * when `stack` is first read; replacing it for that one read (synchronously,
+ * so nothing else formats a stack meanwhile) makes `stack` the call sites.
+ */
+function callSitesOf(trace: { stack?: unknown }): readonly NodeJS.CallSite[] {
+  const previous = Error.prepareStackTrace;
+  Error.prepareStackTrace = (_error, sites) => sites;
+  try {
+    const sites = trace.stack;
+    return Array.isArray(sites) ? (sites as NodeJS.CallSite[]) : [];
+  } finally {
+    Error.prepareStackTrace = previous;
+  }
+}
+
+function projectFiles(sites: readonly NodeJS.CallSite[]): string[] {
   const files: string[] = [];
-  for (const line of stack.split('\n')) {
+  for (const site of sites) {
     // Async frames are whoever awaited the module's evaluation (the loader, the CLI), not code that declares assets.
-    if (ASYNC_FRAME.test(line)) continue;
-    const location = FRAME_LOCATION.exec(line)?.[1];
-    if (location === undefined) continue;
+    if (site.isAsync()) continue;
+    const location = site.getFileName();
+    if (location === undefined || location === null) continue;
     let file: string;
     if (location.startsWith('file:')) file = fileURLToPath(location);
     else if (path.isAbsolute(location)) file = location;

@@ -57,8 +57,7 @@ export async function computeCodeVersions(definitions: Definitions, options: Cod
   const versions = new Map<string, CodeVersion>();
   for (const asset of definitions.assets) {
     const files = asset.definedIn?.files ?? [];
-    const manifest = asset.codeVersionIsExplicit || files.length === 0 ? declaredManifest(asset) : manifests.of(files);
-    versions.set(asset.key, { version: codeVersionOf(manifest), manifest });
+    versions.set(asset.key, asset.codeVersionIsExplicit || files.length === 0 ? declaredVersion(asset) : manifests.of(files));
   }
   await cache.save();
   return versions;
@@ -71,22 +70,24 @@ export async function computeCodeVersions(definitions: Definitions, options: Cod
  * throwaway instance), where reading the modules would be wasted.
  */
 export function declaredCodeVersions(definitions: Definitions): ReadonlyMap<string, CodeVersion> {
-  return new Map(definitions.assets.map((asset) => {
-    const manifest = declaredManifest(asset);
-    return [asset.key, { version: codeVersionOf(manifest), manifest }];
-  }));
+  return new Map(definitions.assets.map((asset) => [asset.key, declaredVersion(asset)]));
 }
 
-function declaredManifest(asset: Definitions['assets'][number]): CodeManifest {
-  return asset.codeVersionIsExplicit ? { explicit: asset.codeVersion } : { compute: asset.codeVersion };
+function declaredVersion(asset: Definitions['assets'][number]): CodeVersion {
+  const manifest: CodeManifest = asset.codeVersionIsExplicit ? { explicit: asset.codeVersion } : { compute: asset.codeVersion };
+  return { version: codeVersionOf(manifest), manifest };
 }
 
-/** Builds manifests from the module graph, once per distinct set of entry modules. */
+/**
+ * Builds manifests from the module graph and hashes them, once per distinct
+ * set of entry modules: the assets of one module share its version, and a
+ * manifest can list hundreds of files.
+ */
 class ManifestBuilder {
   readonly #modules: Readonly<Record<string, ModuleEntry>>;
   readonly #cache: CodeCache;
   readonly #root: string;
-  readonly #byEntries = new Map<string, CodeManifest>();
+  readonly #byEntries = new Map<string, CodeVersion>();
   readonly #versions = new Map<string, string>();
   readonly #relatives = new Map<string, string>();
 
@@ -96,14 +97,15 @@ class ManifestBuilder {
     this.#root = root;
   }
 
-  of(entries: readonly string[]): CodeManifest {
+  of(entries: readonly string[]): CodeVersion {
     const id = entries.join('\0');
-    let manifest = this.#byEntries.get(id);
-    if (manifest === undefined) {
-      manifest = this.#build(entries);
-      this.#byEntries.set(id, manifest);
+    let version = this.#byEntries.get(id);
+    if (version === undefined) {
+      const manifest = this.#build(entries);
+      version = { version: codeVersionOf(manifest), manifest };
+      this.#byEntries.set(id, version);
     }
-    return manifest;
+    return version;
   }
 
   #build(entries: readonly string[]): CodeManifest {
