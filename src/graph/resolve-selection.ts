@@ -242,6 +242,8 @@ class SelectionResolver {
   }
 
   #attribute(attribute: SelectionAttribute, pattern: string): Set<string> {
+    // A plain key is one lookup: `status` selects every asset as `+(key:a, key:b, ...)`, and filtering all keys per term made that quadratic.
+    if (attribute === 'key' && !isGlob(pattern)) return new Set(this.#graph.has(pattern) ? [pattern] : []);
     const matches = globMatcher(pattern);
     if (attribute === 'key') return new Set(this.#keys.filter(matches));
     const { assets, ioManagers } = this.#graph.definitions;
@@ -302,9 +304,13 @@ function intersection(a: Set<string>, b: Set<string>): Set<string> {
   return result;
 }
 
+function isGlob(pattern: string): boolean {
+  return /[*?]/.test(pattern);
+}
+
 /** A predicate for a glob (`*` any run, `?` one character), compiled once; plain text compares by equality. */
 function globMatcher(pattern: string): (value: string) => boolean {
-  if (!/[*?]/.test(pattern)) return (value) => value === pattern;
+  if (!isGlob(pattern)) return (value) => value === pattern;
   if (/^\*+$/.test(pattern)) return () => true;
   let source = '';
   for (const char of pattern) {
