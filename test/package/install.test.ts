@@ -138,7 +138,7 @@ describe('strata-assets installed from its packed tarball', () => {
     expect(installScriptWarnings(install)).toEqual([]);
     await writeFile(
       path.join(project, 'src', 'public-api.ts'),
-      `import { asset, CsvIOManager, defineConfig, defineDefinitions, job, materializeInMemory, resource, schedule, sensor, type Definitions } from 'strata-assets';
+      `import { ArrowIOManager, asArquero, asset, CsvIOManager, defineConfig, defineDefinitions, job, materializeInMemory, ParquetIOManager, resource, schedule, sensor, Table, type Definitions } from 'strata-assets';
 import { z } from 'zod';
 
 const numbers = asset({ key: 'numbers', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 }] });
@@ -154,6 +154,8 @@ export const definitions: Definitions = defineConfig({
 });
 export const clock = resource({ key: 'clock', create: () => ({ now: () => new Date() }) });
 export const run: Promise<number> = materializeInMemory(definitions).then((result) => result.table(numbers).column('n')[0]!);
+export const rowCount: number = asArquero(Table.fromRows([{ n: 1 }], ['n'])).filter((row) => row.n > 0).numRows();
+export const columnar = [new ParquetIOManager({ baseDir: 'output' }), new ArrowIOManager({ baseDir: 'output' })] as const;
 `,
     );
     const tsc = await run('npx', ['tsc', '--noEmit']);
