@@ -9,6 +9,7 @@ import {
   MemoryIOManager,
   multiAsset,
   SqliteInstanceStorage,
+  StrataError,
   type AnyAsset,
   type StepExecutorFactory,
   type StepRequest,
@@ -169,6 +170,33 @@ describe('multiAsset', () => {
     expect(result.assets.map((entry) => [entry.key, entry.action])).toEqual([['bad', 'failed'], ['good', 'failed']]);
     expect(result.assets[0]!.error!.message).toBe('Asset "bad" returned an invalid row 0 (id 2): column "name" expected a string, got 3.');
     expect(await io.dataVersion(definitions.asset('good')!)).toBeUndefined();
+  });
+
+  it('retries the one compute for all its outputs and reports each attempt per output', async () => {
+    let calls = 0;
+    const flaky = multiAsset({
+      name: 'flaky',
+      retry: { maxRetries: 1, delayMs: 0 },
+      outputs: { first: { schema: userSchema }, second: { schema: postSchema } },
+      compute: () => {
+        if (++calls === 1) throw new StrataError('STRATA_SOURCE', 'the API timed out', { retryable: true });
+        return { first: [{ id: 1, name: 'x' }], second: [{ id: 2, user_id: 1 }] };
+      },
+    });
+    const events: { type: string; assetKey: string | null; attempt?: number | null }[] = [];
+    const result = await materialize(define(flaky.assets), { storage, codeVersions: 'declared', onEvent: (event) => events.push(event) });
+    expect(calls).toBe(2);
+    expect(result.assets.map((entry) => [entry.key, entry.action, entry.attempts])).toEqual([['first', 'materialized', 2], ['second', 'materialized', 2]]);
+    expect(events.filter((event) => event.type.startsWith('step-')).map((event) => `${event.assetKey}:${event.type}:${event.attempt}`)).toEqual([
+      'first:step-start:1',
+      'second:step-start:1',
+      'first:step-retry:1',
+      'second:step-retry:1',
+      'first:step-start:2',
+      'second:step-start:2',
+      'first:step-success:2',
+      'second:step-success:2',
+    ]);
   });
 
   it('reports a left-out output, a shared name and an invalid name with the other definition problems', () => {
