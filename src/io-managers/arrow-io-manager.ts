@@ -1,6 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import {
+  batchType,
   bool,
+  Column,
   columnFromArray,
   Endianness,
   field,
@@ -123,34 +125,88 @@ export class ArrowIOManager extends FileIOManager implements IOManager {
 async function writeArrowStream(sink: FileSink, columns: readonly ColumnSpec[], table: Table<Row>): Promise<void> {
   const fields = columns.map((column) => field(column.name, ARROW_TYPES[column.kind](), column.nullable));
   const schema = { version: Version.V5, endianness: Endianness.Little, fields, metadata: null };
+  // flechette encodes a whole stream (schema, batches, end): the schema is written once, first, and the end once, last.
+  // Its length is that of a stream of no batch, less the end.
+  const empty = columns.map((column, index) => columnFromArray([], fields[index]!.type));
+  const schemaBytes = tableToIPC(new ArrowTable(schema, empty), { format: 'stream' })!.length - END_OF_STREAM.length;
   let start = 0;
   do {
     const end = Math.min(table.numRows, start + ARROW_BATCH_ROWS);
-    const children = columns.map((column, index) => columnFromArray(table.column(column.name).slice(start, end), fields[index]!.type));
-    // flechette encodes a whole stream (schema, batch, end): the first batch keeps its schema, every batch drops the end,
-    // which is written once after the last. An empty table is one stream with a zero-row batch.
-    const bytes = tableToIPC(new ArrowTable(schema, children), { format: 'stream' })!;
-    const body = start === 0 ? bytes : bytes.subarray(messageLength(bytes, 0));
-    await sink.write(body.subarray(0, body.length - END_OF_STREAM.length));
+    const children = columns.map((column, index) => {
+      const values = table.column(column.name).slice(start, end);
+      // An empty table's columns have no batch at all, as flechette builds them.
+      return column.kind === 'string' && values.length > 0 ? utf8Column(values as (string | null)[]) : columnFromArray(values, fields[index]!.type);
+    });
+    // The encoder's pieces (each a fresh array) go to the file as they are, rather than copied into one buffer per batch first.
+    const pieces: Uint8Array[] = [];
+    tableToIPC(new ArrowTable(schema, children), { format: 'stream', sink: { write: (bytes: Uint8Array) => void pieces.push(bytes), pad: (count: number) => void pieces.push(new Uint8Array(count)), finish: () => null } });
+    await writeRange(sink, pieces, start === 0 ? 0 : schemaBytes, END_OF_STREAM.length);
     start = end;
   } while (start < table.numRows);
   await sink.write(END_OF_STREAM);
 }
 
-/**
- * The length of the encapsulated IPC message at `offset`, as the Arrow format
- * lays it out: a 0xFFFFFFFF continuation, the int32 length of the (padded)
- * flatbuffer metadata, the metadata, then a body whose length the metadata's
- * `Message.bodyLength` holds. Read here from the flatbuffer by hand, so the
- * stream can be walked message by message without decoding it.
- */
-function messageLength(bytes: Uint8Array, offset: number): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset);
-  const metadataLength = view.getInt32(4, true);
-  return 8 + metadataLength + bodyLength(new DataView(bytes.buffer, bytes.byteOffset + offset + 8, metadataLength));
+/** Writes `pieces` as one run of bytes, less its first `skip` bytes and its last `drop`. */
+async function writeRange(sink: FileSink, pieces: readonly Uint8Array[], skip: number, drop: number): Promise<void> {
+  let from = skip;
+  let left = pieces.reduce((total, piece) => total + piece.length, 0) - skip - drop;
+  for (const piece of pieces) {
+    if (left <= 0) return;
+    if (from >= piece.length) {
+      from -= piece.length;
+      continue;
+    }
+    const part = piece.subarray(from, Math.min(piece.length, from + left));
+    from = 0;
+    left -= part.length;
+    await sink.write(part);
+  }
 }
 
-/** `Message.bodyLength` (the fourth field, an int64, default 0) of a flatbuffer-encoded IPC message. */
+/**
+ * A utf8 column of one batch, its bytes encoded in one go: flechette's own
+ * builder encodes string by string (a `TextEncoder.encode` and an array each),
+ * which made text the larger part of a store. Arrow's layout: int32 offsets
+ * (n + 1), the UTF-8 bytes of the values one after another, and a validity
+ * bitmap (bit set = present) when there are nulls. Strings are well-formed
+ * (`checkStoredTable`), so their byte lengths are those of the encoding.
+ */
+function utf8Column(values: readonly (string | null)[]): Column<string> {
+  const offsets = new Int32Array(values.length + 1);
+  const validity = new Uint8Array((values.length + 7) >> 3);
+  let nullCount = 0;
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row]!;
+    if (value === null) nullCount++;
+    else validity[row >> 3]! |= 1 << (row & 7);
+    offsets[row + 1] = offsets[row]! + (value === null ? 0 : Buffer.byteLength(value, 'utf8'));
+  }
+  // Each string written in place: no array per string, and no joined string (V8 caps a string at 2^29 characters).
+  const encoded = Buffer.allocUnsafe(offsets[values.length]!);
+  for (let row = 0; row < values.length; row++) {
+    const value = values[row]!;
+    if (value !== null) encoded.write(value, offsets[row]!, 'utf8');
+  }
+  const type = utf8();
+  const Utf8Batch = batchType(type);
+  const batch = new Utf8Batch({
+    length: values.length,
+    nullCount,
+    type,
+    validity: nullCount > 0 ? validity : new Uint8Array(0),
+    offsets,
+    values: new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.length),
+  });
+  return new Column([batch]) as Column<string>;
+}
+
+/**
+ * `Message.bodyLength` (the fourth field, an int64, default 0) of an IPC
+ * message's flatbuffer metadata, read by hand so that the stream can be walked
+ * message by message without decoding it. Arrow lays a message out as a
+ * 0xFFFFFFFF continuation, the int32 length of the metadata, the metadata,
+ * then a body of `bodyLength` bytes.
+ */
 function bodyLength(metadata: DataView): number {
   const table = metadata.getUint32(0, true);
   const vtable = table - metadata.getInt32(table, true);
