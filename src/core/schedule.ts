@@ -1,4 +1,6 @@
 import { Cron } from 'croner';
+import { type Duration, parseDuration } from './duration.js';
+import { parseAnchor } from './zoned-wall-time.js';
 import type { JobDefinition } from './job.js';
 import { checkRunTags, type RunTags } from './run-tags.js';
 
@@ -18,9 +20,22 @@ export interface ScheduleSpec {
   readonly name: string;
   /** The job it runs, or its name. */
   readonly job: JobDefinition | string;
-  /** Five fields: minute, hour, day of month, month, day of week (or `@daily`, `@hourly`, ...). */
-  readonly cron: string;
-  /** IANA time zone the cron expression is read in; default `UTC`. */
+  /** Five fields: minute, hour, day of month, month, day of week (or `@daily`, `@hourly`, ...). Give `cron` or `every`. */
+  readonly cron?: string;
+  /**
+   * A fixed interval instead of a cron expression (`'90m'`, `'6h'`, `'2d'`):
+   * ticks at `anchor` + n × `every`. Under a day, the ticks follow elapsed
+   * time, so across a daylight-saving change their local time shifts; a day or
+   * longer keeps the local wall-clock time of the anchor (Prefect's rule).
+   */
+  readonly every?: Duration;
+  /**
+   * Where the ticks of `every` are counted from: an ISO time, with an offset
+   * (`2026-01-01T00:00:00Z`) or read in `timezone` without one
+   * (`2026-01-01T09:00`). Default: midnight of 2000-01-01 in `timezone`.
+   */
+  readonly anchor?: string;
+  /** IANA time zone the cron expression (or an anchor without offset, and a daily interval) is read in; default `UTC`. */
   readonly timezone?: string;
   /** Default `running`: the daemon ticks it from the moment it first sees it. */
   readonly defaultStatus?: AutomationStatus;
@@ -29,12 +44,16 @@ export interface ScheduleSpec {
   readonly description?: string;
 }
 
-/** A job on a cron expression in a time zone. */
+/** A job on a cron expression, or on a fixed interval, in a time zone. */
 export interface ScheduleDefinition {
   readonly name: string;
   /** The job's name. */
   readonly job: string;
-  readonly cron: string;
+  /** Exactly one of `cron` and `every` is set. */
+  readonly cron: string | undefined;
+  readonly every: Duration | undefined;
+  /** For `every`: as given, or undefined for the default (see `ScheduleSpec.anchor`). */
+  readonly anchor: string | undefined;
   readonly timezone: string;
   readonly defaultStatus: AutomationStatus;
   readonly tags: RunTags;
@@ -43,16 +62,20 @@ export interface ScheduleDefinition {
 
 /**
  * Declares a schedule. Plain data: the daemon works out its ticks, and
- * `defineDefinitions` checks the cron expression and the time zone.
+ * `defineDefinitions` checks the cron expression (or interval and anchor)
+ * and the time zone.
  *
  * @example
  * const nightly = schedule({ name: 'nightly', job: refresh, cron: '0 2 * * *', timezone: 'Europe/Berlin' });
+ * const often = schedule({ name: 'often', job: refresh, every: '90m', anchor: '2026-01-01T00:00:00Z' });
  */
 export function schedule(spec: ScheduleSpec): ScheduleDefinition {
   return Object.freeze({
     name: spec.name,
     job: typeof spec.job === 'string' ? spec.job : spec.job.name,
     cron: spec.cron,
+    every: spec.every,
+    anchor: spec.anchor,
     timezone: spec.timezone ?? 'UTC',
     defaultStatus: spec.defaultStatus ?? 'running',
     tags: Object.freeze({ ...spec.tags }),
@@ -99,6 +122,11 @@ export function checkSchedule(definition: ScheduleDefinition): string[] {
     problems.push(`${where}: defaultStatus must be "running" or "stopped", got "${String(definition.defaultStatus)}"`);
   }
   problems.push(...checkRunTags(definition.tags, where));
+  if ((definition.cron === undefined) === (definition.every === undefined)) {
+    problems.push(`${where}: give either cron (such as "0 2 * * *") or every (such as "90m"), not ${definition.cron === undefined ? 'neither' : 'both'}`);
+    return problems;
+  }
+  if (definition.every !== undefined) return [...problems, ...checkInterval(definition, where)];
   if (typeof definition.cron !== 'string') {
     problems.push(`${where}: cron must be a string such as "0 2 * * *"`);
     return problems;
@@ -121,6 +149,38 @@ export function checkSchedule(definition: ScheduleDefinition): string[] {
   }
   if (next === null) problems.push(`${where}: cron "${definition.cron}": matches no date at all (e.g. February 30)`);
   return problems;
+}
+
+/** The shortest interval a schedule may have: the daemon ticks with minute precision, as cron does. */
+const MIN_INTERVAL_MS = 60_000;
+
+function checkInterval(definition: ScheduleDefinition, where: string): string[] {
+  const problems: string[] = [];
+  let intervalMs: number | undefined;
+  try {
+    intervalMs = parseDuration(definition.every!, `${where}: every`);
+  } catch (error) {
+    problems.push((error as Error).message.replace(/\.$/, '; write a duration such as "90m", "6h" or "1d"'));
+  }
+  if (intervalMs !== undefined && (intervalMs < MIN_INTERVAL_MS || intervalMs % MIN_INTERVAL_MS !== 0)) {
+    problems.push(`${where}: every must be a whole number of minutes, at least 1m; got ${String(definition.every)}`);
+  }
+  if (!isTimeZone(definition.timezone)) {
+    problems.push(`${where}: timezone "${String(definition.timezone)}" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")`);
+  } else if (definition.anchor !== undefined && parseAnchor(definition.anchor, definition.timezone) === undefined) {
+    problems.push(`${where}: anchor "${definition.anchor}" is not an ISO time such as "2026-01-01T00:00:00Z" or "2026-01-01T09:00"`);
+  }
+  return problems;
+}
+
+function isTimeZone(timezone: unknown): timezone is string {
+  if (typeof timezone !== 'string' || timezone.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function describeCronProblem(expression: string): string | undefined {

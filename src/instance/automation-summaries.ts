@@ -1,7 +1,7 @@
 import type { Definitions } from '../core/definitions.js';
 import type { AutomationStatus, ScheduleDefinition } from '../core/schedule.js';
 import type { SensorDefinition } from '../core/sensor.js';
-import { describeCron } from '../sensors/describe-cron.js';
+import { describeSchedule } from '../sensors/describe-schedule.js';
 import { effectiveStatus, triggerOf } from '../sensors/instigator.js';
 import { nextScheduleTicks } from '../sensors/schedule-ticks.js';
 import type { InstanceStorage, InstigatorState, StoredTick } from '../storage/instance-storage.js';
@@ -19,7 +19,7 @@ export interface ScheduleSummary {
   readonly state: InstigatorState | undefined;
   readonly status: AutomationStatus;
   readonly lastTick: StoredTick | undefined;
-  /** The next cron times after `now`, oldest first. */
+  /** The next tick times after `now`, oldest first. */
   readonly nextTicks: readonly Date[];
 }
 
@@ -32,7 +32,7 @@ export interface SensorSummary {
   readonly lastTick: StoredTick | undefined;
 }
 
-/** Every schedule of the definitions, in declaration order, with its next `nextTicks` cron times after `now`. */
+/** Every schedule of the definitions, in declaration order, with its next `nextTicks` tick times after `now`. */
 export async function summarizeSchedules(definitions: Definitions, storage: InstanceStorage, options: { readonly now: Date; readonly nextTicks: number }): Promise<ScheduleSummary[]> {
   const states = await statesByTrigger(storage);
   return Promise.all(
@@ -82,8 +82,10 @@ export function scheduleToJson({ schedule, state, status, lastTick, nextTicks }:
   return {
     name: schedule.name,
     job: schedule.job,
-    cron: schedule.cron,
-    description: describeCron(schedule.cron),
+    cron: schedule.cron ?? null,
+    every: schedule.every ?? null,
+    anchor: schedule.anchor ?? null,
+    description: describeSchedule(schedule),
     timezone: schedule.timezone,
     status,
     statusSetBy: statusSetBy(state),

@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import type { ScheduleDefinition } from '../core/schedule.js';
 import { cronOptions } from '../core/schedule.js';
+import { latestIntervalTick, nextIntervalTicks } from './interval-ticks.js';
 
 /*
  * Tick times of a schedule, from croner, in the schedule's time zone. Across
@@ -9,16 +10,18 @@ import { cronOptions } from '../core/schedule.js';
  * after it, and one that occurs twice in the fall-back hour runs once;
  * interval expressions (`0 * * * *`) follow real elapsed hours, so they never
  * lose or repeat an instant. Tick times are instants: comparing them is all
- * the daemon needs to never run a tick twice.
+ * the daemon needs to never run a tick twice. Interval schedules (`every`)
+ * have their own clock (see `interval-ticks.ts`).
  */
 
 function cronOf(schedule: ScheduleDefinition): Cron {
   // No callback: croner only computes times, it schedules nothing.
-  return new Cron(schedule.cron, cronOptions(schedule.timezone));
+  return new Cron(schedule.cron!, cronOptions(schedule.timezone));
 }
 
 /** The next `count` tick times strictly after `after`, earliest first. */
 export function nextScheduleTicks(schedule: ScheduleDefinition, after: Date, count: number): Date[] {
+  if (schedule.every !== undefined) return nextIntervalTicks(schedule, after, count);
   return cronOf(schedule).nextRuns(count, after);
 }
 
@@ -28,6 +31,7 @@ export function nextScheduleTicks(schedule: ScheduleDefinition, after: Date, cou
  * and runs only that one tick.
  */
 export function latestScheduleTick(schedule: ScheduleDefinition, after: Date, until: Date): Date | undefined {
+  if (schedule.every !== undefined) return latestIntervalTick(schedule, after, until);
   // previousRuns is strict before its reference; one millisecond later makes `until` itself count.
   const [latest] = cronOf(schedule).previousRuns(1, new Date(until.getTime() + 1));
   return latest !== undefined && latest.getTime() > after.getTime() ? latest : undefined;

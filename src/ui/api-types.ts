@@ -354,15 +354,20 @@ export interface TickJson {
 export interface ScheduleJson {
   readonly name: string;
   readonly job: string;
-  readonly cron: string;
-  /** The cron in plain English (`At 02:00, every day`). */
+  /** Its cron expression; null for a schedule on an interval. */
+  readonly cron: string | null;
+  /** Its interval (`90m`, or milliseconds), as declared; null for a cron schedule. */
+  readonly every: string | number | null;
+  /** Where its interval's ticks are counted from, as declared; null for the default (midnight of 2000-01-01 in its time zone). */
+  readonly anchor: string | null;
+  /** The cron or the interval in plain English (`At 02:00 every day`, `Every 90 minutes from 2026-01-01 00:00`). */
   readonly description: string;
   readonly timezone: string;
   readonly status: 'running' | 'stopped';
   /** `instance`: set by start/stop; `definition`: as declared. */
   readonly statusSetBy: 'definition' | 'instance';
   readonly startedAt: string | null;
-  /** The next 3 cron times, UTC. */
+  /** The next 3 tick times, UTC. */
   readonly nextTicks: readonly string[];
   readonly lastTick: TickJson | null;
 }

@@ -54,6 +54,8 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
     expect(JSON.parse(json.stdout)).toEqual({
       schedule: 'business-hours-refresh',
       cron: '0 9-17 * * 1-5',
+      every: null,
+      anchor: null,
       description: 'Every hour from 09:00 to 17:00, Monday to Friday',
       timezone: 'UTC',
       from: '2026-01-09T16:30:00.000Z',
@@ -76,6 +78,29 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('1  2026-03-28 02:00 Sat +01:00  2026-03-28T01:00:00.000Z');
     expect(table.stdout).toContain('2  2026-03-29 03:00 Sun +02:00  2026-03-29T01:00:00.000Z');
+  });
+
+  it('previews interval schedules across the spring-forward night and lists them in plain English', async () => {
+    const INTERVALS = path.join(FIXTURES, 'interval-schedule-definitions.mjs');
+    const every90 = await assets('schedule', 'preview', 'every-90m', '--from', '2026-03-28T23:00:00Z', '--count', '3', '--definitions', INTERVALS);
+    expect(every90.code).toBe(0);
+    expect(every90.stdout).toContain('every-90m: Every 90 minutes from 2026-03-01 00:00 (every 90m from 2026-03-01T00:00, Europe/Berlin)');
+    // 90 real minutes apart: 01:30 CET, then 04:00 CEST, the skipped hour not counted.
+    expect(every90.stdout).toContain('1  2026-03-29 01:30 Sun +01:00  2026-03-29T00:30:00.000Z');
+    expect(every90.stdout).toContain('2  2026-03-29 04:00 Sun +02:00  2026-03-29T02:00:00.000Z');
+    const daily = await assets('schedule', 'preview', 'daily-0230', '--from', '2026-03-27T12:00:00Z', '--count', '3', '--json', '--definitions', INTERVALS);
+    expect(JSON.parse(daily.stdout)).toMatchObject({
+      cron: null,
+      every: '1d',
+      anchor: '2026-03-01T02:30',
+      description: 'Every day at 02:30 from 2026-03-01',
+      ticks: ['2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z'],
+    });
+    const listed = await assets('schedules', '--json', '--definitions', INTERVALS);
+    expect(JSON.parse(listed.stdout).schedules.map((s: { name: string; every: string; description: string }) => [s.name, s.every, s.description])).toEqual([
+      ['daily-0230', '1d', 'Every day at 02:30 from 2026-03-01'],
+      ['every-90m', '90m', 'Every 90 minutes from 2026-03-01 00:00'],
+    ]);
   });
 
   it('stops and starts a schedule in the instance, and says when nothing changed', async () => {

@@ -65,6 +65,19 @@ describe('the daemon and schedules (injected clock, real SQLite file)', () => {
     expect(await restarted.tick()).toEqual([]);
   });
 
+  it('runs an interval schedule on its anchor\'s grid, and one catch-up tick after downtime', async () => {
+    const every90 = schedule({ name: 'every-90m', job: refresh, every: '90m', anchor: '2026-01-05T00:00:00Z' });
+    const daemon = daemonFor(memoryDefinitions({ jobs: [refresh], schedules: [every90] }));
+    clock.set('2026-01-05T00:10:00Z');
+    expect(await daemon.tick()).toEqual([]);
+    clock.set('2026-01-05T01:30:20Z');
+    expect(ticked(await daemon.tick())).toEqual(['every-90m 2026-01-05T01:30:00.000Z success']);
+    clock.set('2026-01-05T09:00:05Z'); // ticks at 03:00, 04:30, 06:00 and 07:30 missed: one run, the latest
+    expect(ticked(await daemon.tick())).toEqual(['every-90m 2026-01-05T09:00:00.000Z success']);
+    expect(await daemon.tick()).toEqual([]);
+    expect((await storage.listRuns()).map((run) => run.trigger)).toEqual(['schedule:every-90m', 'schedule:every-90m']);
+  });
+
   it('never runs a tick from before the schedule was started', async () => {
     const definitions = exampleSchedules();
     clock.set('2026-01-05T02:30:00Z');

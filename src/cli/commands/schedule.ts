@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { describeCron } from '../../sensors/describe-cron.js';
+import { describeSchedule, scheduleCadence } from '../../sensors/describe-schedule.js';
 import { findSchedule } from '../../sensors/find-definition.js';
 import { setInstigatorStatus } from '../../sensors/instigator.js';
 import { nextScheduleTicks } from '../../sensors/schedule-ticks.js';
@@ -55,15 +55,17 @@ export const scheduleCommand: Command = {
         if (booleanFlag(args, 'json')) {
           writeJson(io, {
             schedule: schedule.name,
-            cron: schedule.cron,
-            description: describeCron(schedule.cron),
+            cron: schedule.cron ?? null,
+            every: schedule.every ?? null,
+            anchor: schedule.anchor ?? null,
+            description: describeSchedule(schedule),
             timezone: schedule.timezone,
             from: from.toISOString(),
             ticks: ticks.map((tick) => tick.toISOString()),
           });
           return EXIT.ok;
         }
-        io.stdout.write(`${schedule.name}: ${describeCron(schedule.cron)} (${schedule.cron}, ${schedule.timezone})\n`);
+        io.stdout.write(`${schedule.name}: ${describeSchedule(schedule)} (${scheduleCadence(schedule)}, ${schedule.timezone})\n`);
         io.stdout.write(
           renderTable(
             [{ header: '#', align: 'right' }, { header: `time (${schedule.timezone})` }, { header: 'UTC' }],

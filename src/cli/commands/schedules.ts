@@ -1,5 +1,5 @@
 import { scheduleToJson } from '../../instance/automation-summaries.js';
-import { describeCron } from '../../sensors/describe-cron.js';
+import { describeSchedule, scheduleCadence } from '../../sensors/describe-schedule.js';
 import { formatZonedTime } from '../../sensors/zoned-time.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime } from '../format.js';
@@ -51,8 +51,8 @@ export const schedulesCommand: Command = {
           ],
           schedules.map(({ schedule, status, lastTick, nextTicks }) => [
             schedule.name,
-            schedule.cron,
-            describeCron(schedule.cron),
+            scheduleCadence(schedule),
+            describeSchedule(schedule),
             schedule.timezone,
             status,
             // MM-DD HH:MM of the full zoned time: short enough for three in one column.

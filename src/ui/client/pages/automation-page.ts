@@ -46,7 +46,7 @@ export const automationPage: Page = (container) => {
         [
           { title: 'Name', cell: (schedule) => schedule.name },
           { title: 'Job', cell: (schedule) => schedule.job },
-          { title: 'When', cell: (schedule) => h('span', {}, schedule.description, h('br'), h('code', { class: 'muted' }, `${schedule.cron} (${schedule.timezone})`)) },
+          { title: 'When', cell: (schedule) => h('span', {}, schedule.description, h('br'), h('code', { class: 'muted' }, `${schedule.cron ?? `every ${String(schedule.every)}`} (${schedule.timezone})`)) },
           { title: 'Next ticks', cell: (schedule) => h('span', {}, ...schedule.nextTicks.flatMap((tick, index) => [index > 0 ? h('br') : null, formatTime(tick)])) },
           { title: 'Last tick', cell: (schedule) => describeTick(schedule.lastTick) },
           { title: 'Status', cell: (schedule) => statusBadge(schedule.status) },

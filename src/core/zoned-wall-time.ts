@@ -1,0 +1,72 @@
+/*
+ * Wall-clock time in an IANA time zone as plain numbers: a "wall" time is the
+ * local date and time written as if it were UTC (`Date.UTC` of the local
+ * fields), so local calendar arithmetic is integer arithmetic. Intl does the
+ * time zone work; nothing here reads the machine's own zone.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterOf(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The wall time of `instant` (ms since the epoch) in `timeZone`. */
+export function toWallMs(instant: number, timeZone: string): number {
+  const fields: Record<string, number> = {};
+  for (const part of formatterOf(timeZone).formatToParts(instant)) if (part.type !== 'literal') fields[part.type] = Number(part.value);
+  const wall = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  // Intl drops milliseconds: keep the instant's own.
+  return wall + (((instant % 1000) + 1000) % 1000);
+}
+
+/**
+ * The instant whose wall time in `timeZone` is `wall`. A wall time that
+ * occurs twice (the hour a fall-back repeats) gives the earlier instant; one
+ * that never occurs (the hour a spring-forward skips) gives the first valid
+ * time after it, the moment the clocks jump (02:30 becomes 03:00), as a cron
+ * schedule's tick does.
+ */
+export function fromWallMs(wall: number, timeZone: string): number {
+  const DAY = 86_400_000;
+  // The offsets a day either side: a transition between them is the only way the two differ.
+  const offsetBefore = toWallMs(wall - DAY, timeZone) - (wall - DAY);
+  const offsetAfter = toWallMs(wall + DAY, timeZone) - (wall + DAY);
+  const valid = [wall - offsetBefore, wall - offsetAfter].filter((instant) => toWallMs(instant, timeZone) === wall);
+  if (valid.length > 0) return Math.min(...valid);
+  // In the gap: the transition lies between these two instants; find it to the second.
+  let [low, high] = [wall - offsetAfter, wall - offsetBefore];
+  while (high - low > 1000) {
+    const middle = low + Math.floor((high - low) / 2000) * 1000;
+    if (toWallMs(middle, timeZone) > wall) high = middle;
+    else low = middle;
+  }
+  return high;
+}
+
+const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+const OFFSET_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An anchor as an instant: an ISO time with an offset (`2026-01-01T00:00:00Z`)
+ * as it says, one without (`2026-01-01T09:00`, `2026-01-01`) read in
+ * `timeZone`; undefined for anything else.
+ */
+export function parseAnchor(text: string, timeZone: string): number | undefined {
+  if (OFFSET_ISO.test(text)) {
+    const instant = Date.parse(text);
+    return Number.isNaN(instant) ? undefined : instant;
+  }
+  const match = LOCAL_ISO.exec(text);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  const wall = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
+  // Date.UTC rolls 2026-02-30 over to March: refuse it instead.
+  if (new Date(wall).getUTCDate() !== day || new Date(wall).getUTCMonth() !== month! - 1) return undefined;
+  return fromWallMs(wall, timeZone);
+}
