@@ -22,6 +22,8 @@
  *               Strata's; a baseline that is not installed is skipped with a hint;
  * - planning:   synthetic layered DAGs of 1k, 10k, 100k assets: validation, graph,
  *               `+<sink>` selection, staleness plan with everything fresh;
+ * - status:     a whole `assets status` process on the planning scenario's graphs
+ *               of 10k and 100k assets, the definitions module's import included;
  * - overhead:   1,000 trivial assets through materialize() with a real SQLite instance;
  * - startup:    `assets --version`, `assets list`, a no-op `assets materialize`,
  *               against `node -e 0`;
@@ -67,9 +69,10 @@ import * as pipeline from './scenarios/pipeline.mjs';
 import * as planning from './scenarios/planning.mjs';
 import * as scale from './scenarios/scale.mjs';
 import * as startup from './scenarios/startup.mjs';
+import * as status from './scenarios/status.mjs';
 import * as ui from './scenarios/ui.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes, checks };
+const SCENARIOS = { pipeline, comparison, planning, status, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes, checks };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 

@@ -1,0 +1,59 @@
+import { mkdtemp } from 'node:fs/promises';
+import path from 'node:path';
+import { formatCount, formatMs } from '../lib/format.mjs';
+import { measureOk } from '../lib/measure.mjs';
+import { BENCH_TMP, BIN } from '../lib/paths.mjs';
+import { row } from '../lib/row.mjs';
+import { maxOf, summarize } from '../lib/stats.mjs';
+import { writeSyntheticModules } from '../synthetic-definitions.mjs';
+
+const COUNTS = [10_000, 100_000];
+
+/** The issue's goal for a whole `assets status` at 100k assets. */
+const TARGETS_MS = { 100_000: 2_000 };
+
+/**
+ * What a user with a big graph waits for: a whole `assets status` process
+ * (`node bin.js status --definitions definitions.mjs`) on the planning
+ * scenario's synthetic graphs of 10k and 100k assets, start-up, the
+ * definitions module's own import (its zod schemas and `asset()` calls),
+ * code versions, the plan, storage reads and the table printed to a pipe
+ * included, which the planning scenario leaves out. Nothing is materialized
+ * (the module stores in memory), so every asset shows as missing; a first
+ * run, not counted, writes the code-version cache, as any earlier command
+ * in the project would have. Peak RSS per asset shows whether memory grows
+ * linearly.
+ */
+export async function run(ctx) {
+  const rows = [];
+  const details = {};
+  const dir = await mkdtemp(path.join(BENCH_TMP, 'status-'));
+  ctx.cleanup.push(dir);
+  for (const count of COUNTS) {
+    const work = path.join(dir, String(count));
+    const { definitionsFile } = await writeSyntheticModules(work, count);
+    const env = { ...process.env, STRATA_HOME: path.join(work, '.strata'), NO_COLOR: '1' };
+    const args = [BIN, 'status', '--definitions', definitionsFile];
+    const runs = [];
+    for (let attempt = 0; attempt <= ctx.runs; attempt++) {
+      ctx.log(`status on ${formatCount(count)} assets, ${attempt === 0 ? 'warm-up' : `run ${attempt}/${ctx.runs}`}`);
+      const measured = await measureOk('assets status', process.execPath, args, { method: ctx.method, env, cwd: work, nodeArgs: ctx.profileArgs(`status-${count}`) });
+      if (attempt > 0) runs.push({ wallMs: measured.wallMs, cpuMs: measured.cpuMs, peakRssBytes: measured.peakRssBytes });
+    }
+    const peakRssBytes = maxOf(runs.map((r) => r.peakRssBytes));
+    const cpuMs = summarize(runs.map((r) => r.cpuMs)).median;
+    const goal = TARGETS_MS[count];
+    const median = summarize(runs.map((r) => r.wallMs)).median;
+    rows.push(
+      row('status', `${formatCount(count)} assets: whole assets status process`, {
+        times: runs.map((r) => r.wallMs),
+        peakRssBytes,
+        throughput: { value: count / (median / 1000), unit: 'assets' },
+        target: goal === undefined ? null : { goal: `< ${goal} ms`, met: median < goal },
+        note: [cpuMs === null ? null : `cpu ${formatMs(cpuMs)}`, peakRssBytes === null ? null : `${(peakRssBytes / count / 1024).toFixed(1)} KB/asset peak RSS`].filter(Boolean).join(', '),
+      }),
+    );
+    details[count] = { runs };
+  }
+  return { rows, details };
+}
