@@ -1,7 +1,7 @@
 import type { ColumnTable } from 'arquero';
-import { createHash } from 'node:crypto';
 import type { AnyAssetCheck, AssetCheck } from './asset-check.js';
 import { DefinitionSite } from './definition-site.js';
+import { sourceVersionOf } from './source-version.js';
 import type { Duration } from './duration.js';
 import type { MultiAssetCompute } from './multi-asset.js';
 import type { ResourceInstances, ResourceMap } from './resource.js';
@@ -189,7 +189,7 @@ export function asset<
     tags: Object.freeze([...(spec.tags ?? [])]),
     description: spec.description,
     ioManager: spec.ioManager ?? 'default',
-    codeVersion: spec.codeVersion ?? hashSource(spec.compute),
+    codeVersion: spec.codeVersion ?? sourceVersionOf(spec.compute),
     codeVersionIsExplicit: spec.codeVersion !== undefined,
     // An explicit version needs no site: skipping the stack capture keeps large generated projects fast.
     definedIn: spec.codeVersion === undefined ? new DefinitionSite(asset) : undefined,
@@ -205,8 +205,4 @@ export function asset<
     // builds exactly those inputs, so widening the parameter here is safe.
     compute: spec.compute as unknown as AssetDefinition['compute'],
   });
-}
-
-function hashSource(compute: (...args: never[]) => unknown): string {
-  return createHash('sha256').update(compute.toString()).digest('hex').slice(0, 16);
 }

@@ -62,14 +62,24 @@ function projectFiles(sites: readonly NodeJS.CallSite[]): string[] {
   for (const site of sites) {
     // Async frames are whoever awaited the module's evaluation (the loader, the CLI), not code that declares assets.
     if (site.isAsync()) continue;
-    const location = site.getFileName();
-    if (location === undefined || location === null) continue;
-    let file: string;
-    if (location.startsWith('file:')) file = fileURLToPath(location);
-    else if (path.isAbsolute(location)) file = location;
-    else continue; // node:internal frames, <anonymous>, evalmachine
-    if (file.split(path.sep).includes('node_modules') || files.includes(file)) continue;
-    files.push(file);
+    const file = projectFileAt(site.getFileName());
+    if (file !== undefined && !files.includes(file)) files.push(file);
   }
   return files;
+}
+
+/** Every asset of a module names the same few locations: each is turned into a path once. */
+const projectFileByLocation = new Map<string, string | undefined>();
+
+/** The absolute path of a frame's file, or undefined for one that is no project file. */
+function projectFileAt(location: string | null | undefined): string | undefined {
+  if (location === undefined || location === null) return undefined;
+  if (projectFileByLocation.has(location)) return projectFileByLocation.get(location);
+  let file: string | undefined;
+  if (location.startsWith('file:')) file = fileURLToPath(location);
+  else if (path.isAbsolute(location)) file = location;
+  // else: node:internal frames, <anonymous>, evalmachine
+  if (file?.split(path.sep).includes('node_modules')) file = undefined;
+  projectFileByLocation.set(location, file);
+  return file;
 }
