@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { AnyAsset, AssetDefinition, AssetInputs, ComputeContext, ComputeOutput, ObserveFunction } from './asset.js';
 import type { AssetCheck, AnyAssetCheck } from './asset-check.js';
 import { DefinitionSite } from './definition-site.js';
@@ -7,6 +6,7 @@ import { StrataError } from './errors.js';
 import type { ResourceInstances, ResourceMap } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RowOf, RowSchema } from './row-schema.js';
+import { sourceVersionOf } from './source-version.js';
 import type { Row, Table } from './table.js';
 
 /** What `multiAsset()` takes for each of its outputs: what an asset of its own declares, less what the outputs share. */
@@ -126,7 +126,7 @@ export function multiAsset<
   });
   // One site and one hash for all outputs: they share the compute, so they share its code version.
   const definedIn = spec.codeVersion === undefined ? new DefinitionSite(multiAsset) : undefined;
-  const codeVersion = spec.codeVersion ?? createHash('sha256').update(spec.compute.toString()).digest('hex').slice(0, 16);
+  const codeVersion = spec.codeVersion ?? sourceVersionOf(spec.compute);
   const assets = keys.map((key): AnyAsset => {
     const output = spec.outputs[key]!;
     return Object.freeze({
