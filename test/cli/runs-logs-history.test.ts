@@ -222,8 +222,16 @@ describe('assets runs, logs and history after a scripted sequence of runs', () =
   it('prints the history as a table, and says when there is none', async () => {
     const result = await cli('history', 'users');
     expect(result.code).toBe(0);
-    const [header, ...rows] = result.stdout.trimEnd().split('\n');
+    // The materializations, then (after a blank line) the results of users' checks.
+    const [materializations, checks] = result.stdout.trimEnd().split('\n\n');
+    const [header, ...rows] = materializations!.split('\n');
     expect(header!.split(/\s{2,}/)).toEqual(['materialized', 'run', 'data version', 'rows', 'duration', 'reasons']);
+    expect(checks!.split('\n').map((line) => line.split(/\s{2,}/))).toEqual([
+      ['check', 'results, newest first'],
+      ['unique_id', 'passed, passed, passed'],
+      ['not_null_id', 'passed, passed, passed'],
+      ['not_null_email', 'passed, passed, passed'],
+    ]);
     // users ran in all three runs (the failed one too: only posts failed).
     expect(rows.map((row) => row.split(/\s{2,}/).slice(1, 6))).toEqual([
       [runIds[0]!.slice(0, 8), expect.stringMatching(/^[0-9a-f]{8}…$/), '7', expect.any(String), 'forced'],
