@@ -7,19 +7,13 @@ import type { Row, Table } from '../core/table.js';
  * value fits its column as the binary formats store it: a string without a
  * lone surrogate (UTF-8 cannot hold one), a finite number, a safe integer, a
  * boolean, or null where the column is nullable. Throws a `SchemaError`
- * naming the asset, row, column and value, with the CSV writer's wording, so
- * every IO manager rejects the same tables the same way. Runs before a byte
- * is written, so a rejected table leaves the stored one untouched.
+ * naming the asset, row, column and value, made by the same functions as the
+ * CSV writer's errors, so every IO manager rejects the same tables the same
+ * way. Runs before a byte is written, so a rejected table leaves the stored
+ * one untouched.
  */
 export function checkStoredTable(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string): void {
-  const missing = columns.filter((column) => !table.columnNames.includes(column.name));
-  if (missing.length > 0) {
-    throw new SchemaError(
-      `Cannot store asset "${assetKey}": the table has no column ${missing.map((c) => `"${c.name}"`).join(', ')} ` +
-        `(it has ${table.columnNames.map((name) => `"${name}"`).join(', ') || 'no columns'}).`,
-      { hint: "Return every column of the asset's schema from its compute function." },
-    );
-  }
+  checkHasColumns(table, columns, assetKey);
   for (const column of columns) {
     const values = table.column(column.name);
     const fits = FITS[column.kind];
@@ -30,6 +24,18 @@ export function checkStoredTable(table: Table<Row>, columns: readonly ColumnSpec
   }
 }
 
+/** Throws a `SchemaError` naming every column of `columns` that `table` lacks. The CSV writer, which checks values as it encodes them, calls it first too. */
+export function checkHasColumns(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string): void {
+  const missing = columns.filter((column) => !table.columnNames.includes(column.name));
+  if (missing.length > 0) {
+    throw new SchemaError(
+      `Cannot store asset "${assetKey}": the table has no column ${missing.map((c) => `"${c.name}"`).join(', ')} ` +
+        `(it has ${table.columnNames.map((name) => `"${name}"`).join(', ') || 'no columns'}).`,
+      { hint: "Return every column of the asset's schema from its compute function." },
+    );
+  }
+}
+
 const FITS: Record<ColumnSpec['kind'], (value: unknown) => boolean> = {
   string: (value) => typeof value === 'string' && isWellFormed(value),
   number: (value) => typeof value === 'number' && Number.isFinite(value),
@@ -37,8 +43,11 @@ const FITS: Record<ColumnSpec['kind'], (value: unknown) => boolean> = {
   boolean: (value) => typeof value === 'boolean',
 };
 
-// `String.prototype.isWellFormed` ships with Node 20 but is typed in lib ES2024, newer than the project's lib.
-function isWellFormed(text: string): boolean {
+/**
+ * Whether `text` has no lone surrogate, so UTF-8 can hold it.
+ * `String.prototype.isWellFormed` ships with Node 20 but is typed in lib ES2024, newer than the project's lib.
+ */
+export function isWellFormed(text: string): boolean {
   return (text as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
@@ -49,7 +58,8 @@ const kindNames: Record<ColumnSpec['kind'], string> = {
   boolean: 'true or false',
 };
 
-function badValue(assetKey: string, column: ColumnSpec, row: number, rows: number, value: unknown): SchemaError {
+/** The error for the value at `row` (0-based, of `rows`) of `column`, which does not fit the column: what it must be, and what it is. */
+export function badValue(assetKey: string, column: ColumnSpec, row: number, rows: number, value: unknown): SchemaError {
   const expected = kindNames[column.kind] + (column.nullable ? ' or null' : '');
   const problem = typeof value === 'string' && column.kind === 'string' ? 'has a lone surrogate, which UTF-8 cannot store' : `must be ${expected}, got ${describeValue(value)}`;
   return new SchemaError(`Cannot store asset "${assetKey}": row ${row + 1} of ${rows}, column "${column.name}" ${problem}.`, {

@@ -1,7 +1,7 @@
 // Our own CSV codec, not arquero's: arquero parses a CSV file from one string, which fails past V8's maximum string length on the multi-million-row files Strata stores.
-import { SchemaError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/row-schema.js';
 import type { Row, Table } from '../core/table.js';
+import { badValue, checkHasColumns, isWellFormed } from './check-stored-table.js';
 
 /**
  * Chunks are handed out at about this size. Big enough that the per-chunk
@@ -71,14 +71,7 @@ function writeUtf8(text: string, chunk: Buffer, offset: number): number {
  * for (const chunk of encodeCsv(table, asset.columns, asset.key)) hash.update(chunk);
  */
 export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string): Generator<Buffer> {
-  const missing = columns.filter((column) => !table.columnNames.includes(column.name));
-  if (missing.length > 0) {
-    throw new SchemaError(
-      `Cannot store asset "${assetKey}": the table has no column ${missing.map((c) => `"${c.name}"`).join(', ')} ` +
-        `(it has ${table.columnNames.map((name) => `"${name}"`).join(', ') || 'no columns'}).`,
-      { hint: "Return every column of the asset's schema from its compute function." },
-    );
-  }
+  checkHasColumns(table, columns, assetKey);
   const values = columns.map((column) => table.column(column.name));
   const kinds = columns.map((column) => KIND_CODES[column.kind]);
   const nullable = columns.map((column) => column.nullable);
@@ -185,39 +178,4 @@ function quoteText(text: string): string {
 
 function formatNumber(value: number): string {
   return Object.is(value, -0) ? '-0' : String(value);
-}
-
-// `String.prototype.isWellFormed` ships with Node 20 but is typed in lib ES2024, newer than the project's lib.
-function isWellFormed(text: string): boolean {
-  return (text as string & { isWellFormed(): boolean }).isWellFormed();
-}
-
-const kindNames: Record<ColumnSpec['kind'], string> = {
-  string: 'a string',
-  number: 'a finite number',
-  integer: 'an integer',
-  boolean: 'true or false',
-};
-
-function badValue(assetKey: string, column: ColumnSpec, row: number, rows: number, value: unknown): SchemaError {
-  const expected = kindNames[column.kind] + (column.nullable ? ' or null' : '');
-  const problem =
-    typeof value === 'string' && column.kind === 'string'
-      ? 'has a lone surrogate, which UTF-8 cannot store'
-      : `must be ${expected}, got ${describeValue(value)}`;
-  return new SchemaError(
-    `Cannot store asset "${assetKey}": row ${row + 1} of ${rows}, column "${column.name}" ${problem}.`,
-    { hint: "Fix the asset's compute function so that every row matches the asset's schema." },
-  );
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    const json = JSON.stringify(value);
-    return json.length > 60 ? `${json.slice(0, 57)}..."` : json;
-  }
-  if (typeof value === 'bigint') return `${value}n (a bigint)`;
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
 }
