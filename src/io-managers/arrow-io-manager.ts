@@ -45,7 +45,7 @@ const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
  * written and read one record batch (`ARROW_BATCH_ROWS`) at a time, so a
  * 5M-row table is never one buffer; the file form needs a footer that
  * indexes every batch, which flechette writes only for a whole table in memory.
- * Atomic and content-hashed as the CSV manager (see `FileIOManager`).
+ * Atomic and content-hashed as every `FileIOManager`.
  *
  * @example
  * defineDefinitions({ assets, ioManagers: { default: new ArrowIOManager({ baseDir: 'output' }) } });
@@ -54,16 +54,12 @@ export class ArrowIOManager extends FileIOManager implements IOManager {
   readonly kind = 'arrow';
 
   constructor(options: ArrowIOManagerOptions = {}) {
-    super('arrows', options);
+    super('arrows', 'an Arrow file', options);
   }
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
     checkStoredTable(table, asset.columns, asset.key);
-    const written = await this.writeAtomically(asset, (sink) => writeArrowStream(sink, asset.columns, table));
-    return {
-      dataVersion: written.sha256,
-      metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes: written.bytes, path: written.path, modifiedAtMs: written.modifiedAtMs },
-    };
+    return this.writeAtomically(asset, table, (sink) => writeArrowStream(sink, asset.columns, table));
   }
 
   async load(asset: StoredAsset): Promise<Table<Row>> {

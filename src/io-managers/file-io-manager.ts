@@ -3,43 +3,47 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { IOManagerError, StrataError } from '../core/errors.js';
-import type { IOManagerVisibility, RecordedOutput, StoredAsset } from '../core/io-manager.js';
+import type { IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
+import type { Row, Table } from '../core/table.js';
 
 export interface FileIOManagerOptions {
   /** Folder of the files; default `$STRATA_OUTPUT_DIR`, else `output`. Relative paths resolve against the project root (`projectRoot()`) at construction. */
   readonly baseDir?: string;
   /**
    * Set it when `baseDir` is on a mount that every worker on every host sees
-   * at the same path, so the work pool's queue executor may run these assets
-   * anywhere (see `CsvIOManagerOptions.shared`). Default:
-   * `STRATA_OUTPUT_SHARED=true` in the environment.
+   * at the same path (NFS, a cloud file system), so the work pool's queue
+   * executor may run these assets on any host. Default false: the files are
+   * local to this host, which is enough for the `workers` executor only.
+   * Strata cannot check it: a wrong `true` makes workers on other hosts fail
+   * to find their inputs.
+   *
+   * Default: `STRATA_OUTPUT_SHARED=true` in the environment, so whoever
+   * deploys a project says where its folder lives, as `STRATA_OUTPUT_DIR` says
+   * which it is (and a trial of the work pool on one machine, where every
+   * worker sees the same disk, needs no code change).
    */
   readonly shared?: boolean;
 }
 
 /** What an atomic write gives the code that encodes the file: where to put the bytes, in order. */
 export interface FileSink {
-  /** Appends `bytes`; resolves once they are written (the caller may reuse the memory then). */
+  /**
+   * Appends `bytes` (hashed at once, so the caller may prepare the next bytes
+   * meanwhile); resolves once they are written, and the caller may reuse the
+   * memory then. Call it again only after the previous write resolved.
+   */
   write(bytes: Uint8Array): Promise<void>;
 }
 
-/** What a finished atomic write produced: the sha256 of exactly the bytes written, their count, the file's time. */
-export interface WrittenFile {
-  readonly sha256: string;
-  readonly bytes: number;
-  readonly path: string;
-  readonly modifiedAtMs: number;
-}
-
-/** Size of the reads when hashing a file. */
-const READ_CHUNK_BYTES = 64 * 1024;
+/** Size of the reads when loading or hashing a file. */
+export const READ_CHUNK_BYTES = 64 * 1024;
 
 /** An asset key must be a plain file name: no folders, no `..`, not hidden (hidden names are our temp files). */
 const SAFE_FILE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
- * What the Parquet and Arrow IO managers share: one file per asset,
+ * What the CSV, Parquet and Arrow IO managers share: one file per asset,
  * `<baseDir>/<key>.<extension>`, written atomically (a temp file in the same
  * folder, fsynced, renamed over the target, so a failed store leaves the
  * previous file) and hashed while it is written; the data version is the
@@ -54,9 +58,12 @@ export abstract class FileIOManager {
   /** Absolute folder that holds the files. */
   readonly baseDir: string;
   readonly #extension: string;
+  /** A file of the format as messages name it, with its article: `a CSV file`. */
+  readonly #fileNoun: string;
 
-  protected constructor(extension: string, options: FileIOManagerOptions) {
+  protected constructor(extension: string, fileNoun: string, options: FileIOManagerOptions) {
     this.#extension = extension;
+    this.#fileNoun = fileNoun;
     // An empty STRATA_OUTPUT_DIR counts as unset rather than meaning the cwd.
     this.baseDir = resolve(projectRoot(), options.baseDir ?? (process.env.STRATA_OUTPUT_DIR || 'output'));
     this.visibility = (options.shared ?? process.env.STRATA_OUTPUT_SHARED === 'true') ? 'cluster' : 'host';
@@ -69,13 +76,18 @@ export abstract class FileIOManager {
   /** The file that holds an asset's table. */
   pathOf(asset: Pick<StoredAsset, 'key'>): string {
     if (!SAFE_FILE_STEM.test(asset.key)) {
-      throw new IOManagerError(`Asset key "${asset.key}" cannot be used as a file name.`, { hint: 'Use keys made of letters, digits and underscores.' });
+      throw new IOManagerError(`Asset key "${asset.key}" cannot be used as ${this.#fileNoun} name.`, { hint: 'Use keys made of letters, digits and underscores.' });
     }
     return join(this.baseDir, `${asset.key}.${this.#extension}`);
   }
 
-  /** Writes an asset's file atomically with what `encode` hands the sink, hashing the bytes on their way. */
-  protected async writeAtomically(asset: StoredAsset, encode: (sink: FileSink) => Promise<void>): Promise<WrittenFile> {
+  /**
+   * Writes an asset's file atomically with what `encode` hands the sink,
+   * hashing the bytes on their way: the data version is their sha256, and the
+   * metadata records `table`'s rows and columns next to the file's path, size
+   * and time (which let `dataVersion` skip the hash).
+   */
+  protected async writeAtomically(asset: StoredAsset, table: Table<Row>, encode: (sink: FileSink) => Promise<void>): Promise<StoreResult> {
     const path = this.pathOf(asset);
     try {
       await mkdir(this.baseDir, { recursive: true });
@@ -105,7 +117,10 @@ export abstract class FileIOManager {
       handle = undefined;
       await rename(temp, path);
       const { mtimeMs } = await stat(path);
-      return { sha256: hash.digest('hex'), bytes, path, modifiedAtMs: mtimeMs };
+      return {
+        dataVersion: hash.digest('hex'),
+        metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, path, modifiedAtMs: mtimeMs },
+      };
     } catch (error) {
       // Cleanup failures are dropped on purpose: the error that stopped the write is the one to report.
       await handle?.close().catch(() => undefined);
@@ -114,8 +129,8 @@ export abstract class FileIOManager {
     }
   }
 
-  /** Opens an asset's file for reading, with the errors a user can act on. */
-  protected async openForRead(asset: StoredAsset): Promise<{ handle: FileHandle; path: string; size: number }> {
+  /** Opens an asset's file for reading, with the errors a user can act on; `hint` says how to repair a file that cannot be read. */
+  protected async openForRead(asset: StoredAsset, hint = rematerializeHint(asset)): Promise<{ handle: FileHandle; path: string; size: number }> {
     const path = this.pathOf(asset);
     let handle: FileHandle;
     try {
@@ -127,20 +142,22 @@ export abstract class FileIOManager {
           cause: error,
         });
       }
-      throw new IOManagerError(`Cannot load asset "${asset.key}": cannot open ${path}: ${reasonOf(error)}.`, { hint: rematerializeHint(asset), cause: error });
+      throw new IOManagerError(`Cannot load asset "${asset.key}": cannot open ${path}: ${reasonOf(error)}.`, { hint, cause: error });
     }
     try {
       return { handle, path, size: (await handle.stat()).size };
     } catch (error) {
       await handle.close().catch(() => undefined);
-      throw new IOManagerError(`Cannot read ${path}: ${reasonOf(error)}.`, { hint: rematerializeHint(asset), cause: error });
+      throw new IOManagerError(`Cannot read ${path}: ${reasonOf(error)}.`, { hint, cause: error });
     }
   }
 
   async dataVersion(asset: StoredAsset, recorded?: RecordedOutput): Promise<string | undefined> {
     const path = this.pathOf(asset);
     if (recorded !== undefined) {
-      // The file at the recorded path, with the recorded size and modification time, is the one we wrote: no need to hash it again.
+      // Hashing a large file on every plan is the slow part of `status` and of a
+      // no-op run: the file at the recorded path, with the recorded size and
+      // modification time (nanosecond-precise on common file systems), is the one we wrote.
       const current = await stat(path).catch((error: unknown) => {
         if (errorCode(error) === 'ENOENT') return undefined;
         throw new IOManagerError(`Cannot stat ${path}: ${reasonOf(error)}.`, { hint: `Check that ${path} is a readable file.`, cause: error });
@@ -171,9 +188,9 @@ export abstract class FileIOManager {
   }
 }
 
-/** The hint for a stored file that cannot be read as it should. */
-export function rematerializeHint(asset: Pick<StoredAsset, 'key'>): string {
-  return `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or replace the file.`;
+/** The hint for a stored file that cannot be read as it should; `remedy` is the other way out (a text file can be fixed by hand). */
+export function rematerializeHint(asset: Pick<StoredAsset, 'key'>, remedy = 'replace the file'): string {
+  return `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or ${remedy}.`;
 }
 
 /** Reads `length` bytes at `position` into a fresh ArrayBuffer, failing on a short file. */

@@ -42,7 +42,7 @@ const READABLE: Record<ColumnKind, readonly string[]> = {
  * (statistics on every column cost a quarter of the write, and text's are
  * truncated to 16 bytes, so they seldom let a reader skip a row group).
  *
- * Atomic and content-hashed as the CSV manager (see `FileIOManager`), and
+ * Atomic and content-hashed as every `FileIOManager`, and
  * streamed both ways row group by row group (`PARQUET_ROW_GROUP_ROWS`).
  * Written with hyparquet-writer and read with hyparquet: plain JavaScript,
  * nothing to download at install, and measured ahead of parquet-wasm, which
@@ -55,16 +55,12 @@ export class ParquetIOManager extends FileIOManager implements IOManager {
   readonly kind = 'parquet';
 
   constructor(options: ParquetIOManagerOptions = {}) {
-    super('parquet', options);
+    super('parquet', 'a Parquet file', options);
   }
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
     checkStoredTable(table, asset.columns, asset.key);
-    const written = await this.writeAtomically(asset, (sink) => writeParquet(sink, asset.columns, table));
-    return {
-      dataVersion: written.sha256,
-      metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes: written.bytes, path: written.path, modifiedAtMs: written.modifiedAtMs },
-    };
+    return this.writeAtomically(asset, table, (sink) => writeParquet(sink, asset.columns, table));
   }
 
   async load(asset: StoredAsset): Promise<Table<Row>> {
