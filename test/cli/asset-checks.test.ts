@@ -117,6 +117,12 @@ describe('asset checks through the CLI', () => {
   it('runs a check whose code changed on its own, without its asset', async () => {
     expect((await cli(['materialize'])).code).toBe(0);
     const before = await json(['history', 'accounts']);
+    // The dry run shows that check, and that its asset stays as it is.
+    const planned = await json(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' });
+    expect(planned).toMatchObject({ code: 0, json: { plan: [], checks: [{ check: 'accounts.row_count', assetKey: 'accounts', name: 'row_count' }] } });
+    expect((await cli(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).stdout).toBe(
+      '1 check would run again on what is stored, without materializing its asset: accounts.row_count.\n0 of 4 selected assets would run (dry run: nothing was written).\n',
+    );
     const run = await json(['materialize'], { CHECKED_MAX_ACCOUNTS: '2' });
     expect(run.code).toBe(1);
     expect(run.json.assets).toEqual([]);
@@ -124,6 +130,8 @@ describe('asset checks through the CLI', () => {
     expect((await json(['history', 'accounts'])).json.materializations).toEqual(before.json.materializations);
     // The failure stands (assets checks shows it), but there is nothing left to run.
     expect(await json(['materialize'], { CHECKED_MAX_ACCOUNTS: '2' })).toMatchObject({ code: 0, json: { status: 'nothing-to-do', checks: [] } });
+    expect((await cli(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).stdout).toBe('Everything is up to date (4 assets selected).\n');
+    expect((await json(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).json.checks).toEqual([]);
     expect((await json(['checks', 'accounts'], { CHECKED_MAX_ACCOUNTS: '2' })).json.checks.find((c: any) => c.name === 'row_count')).toMatchObject({ status: 'failed', current: true, metadata: { rows: 3, min: 1, max: 2 } });
   });
 });

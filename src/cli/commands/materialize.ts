@@ -1,5 +1,7 @@
 import type { Definitions } from '../../core/definitions.js';
 import type { PlannedAsset } from '../../graph/planner.js';
+import { checkKey } from '../../core/check-definitions.js';
+import type { MaterializationPlan } from '../../execution/plan-materialization.js';
 import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
@@ -128,21 +130,29 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const { selected, plan } = await instance.plan(request);
+      const { selected, plan, pendingChecks } = await instance.plan(request);
+      const checks = checksRunAlone(plan.planned, pendingChecks);
       if (json) {
         writeJson(io, {
           selected,
           plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })),
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
+          checks,
         });
-      } else if (plan.planned.length === 0) {
+      } else if (plan.planned.length === 0 && checks.length === 0) {
         io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
       } else {
-        io.stdout.write(renderTable(
-          [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
-          plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
-          { maxWidth: io.stdout.columns },
-        ));
+        if (plan.planned.length > 0) {
+          io.stdout.write(renderTable(
+            [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
+            plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
+            { maxWidth: io.stdout.columns },
+          ));
+        }
+        if (checks.length > 0) {
+          // Their asset stays as it is: the check or a table it judged changed since its latest result.
+          io.stdout.write(`${plural(checks.length, 'check')} would run again on what is stored, without materializing ${checks.length === 1 ? 'its asset' : 'their assets'}: ${checks.map((check) => check.check).join(', ')}.\n`);
+        }
         io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
@@ -173,6 +183,15 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
   } finally {
     await instance.close();
   }
+}
+
+/**
+ * The checks a run would evaluate on their own, on assets it leaves as they
+ * are (those of a planned asset run with it), by check key.
+ */
+function checksRunAlone(planned: readonly PlannedAsset[], pending: MaterializationPlan['pendingChecks']): { check: string; assetKey: string; name: string }[] {
+  const plannedKeys = new Set(planned.map((asset) => asset.key));
+  return [...pending].flatMap(([assetKey, checks]) => (plannedKeys.has(assetKey) ? [] : checks.map((check) => ({ check: checkKey(assetKey, check), assetKey, name: check.name }))));
 }
 
 /** The notes for the source assets among `assets` whose data could not be checked without fetching it. */
