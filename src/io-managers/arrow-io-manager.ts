@@ -16,11 +16,11 @@ import {
   type DataType,
 } from '@uwdata/flechette';
 import { IOManagerError, StrataError } from '../core/errors.js';
-import { SCAN_BATCH_ROWS, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
+import type { IOManager, StoredAsset } from '../core/io-manager.js';
 import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
-import { Table, type CellValue, type Columns, type Row } from '../core/table.js';
-import { checkStoredTable } from './check-stored-table.js';
-import { FileIOManager, readRange, reasonOf, rematerializeHint, type FileIOManagerOptions, type FileSink } from './file-io-manager.js';
+import type { CellValue, Row, Table } from '../core/table.js';
+import { ColumnarFileIOManager, type ColumnBatch } from './columnar-file-io-manager.js';
+import { readRange, reasonOf, rematerializeHint, type FileIOManagerOptions, type FileSink } from './file-io-manager.js';
 
 export type ArrowIOManagerOptions = FileIOManagerOptions;
 
@@ -45,48 +45,25 @@ const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
  * written and read one record batch (`ARROW_BATCH_ROWS`) at a time, so a
  * 5M-row table is never one buffer; the file form needs a footer that
  * indexes every batch, which flechette writes only for a whole table in memory.
- * Atomic and content-hashed as every `FileIOManager`.
+ * Atomic, content-hashed, checked whole before a byte is written and read
+ * batch by batch (see `ColumnarFileIOManager`).
  *
  * @example
  * defineDefinitions({ assets, ioManagers: { default: new ArrowIOManager({ baseDir: 'output' }) } });
  */
-export class ArrowIOManager extends FileIOManager implements IOManager {
+export class ArrowIOManager extends ColumnarFileIOManager implements IOManager {
   readonly kind = 'arrow';
 
   constructor(options: ArrowIOManagerOptions = {}) {
     super('arrows', 'an Arrow file', options);
   }
 
-  async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
-    checkStoredTable(table, asset.columns, asset.key);
-    return this.writeAtomically(asset, table, (sink) => writeArrowStream(sink, asset.columns, table));
-  }
-
-  async load(asset: StoredAsset): Promise<Table<Row>> {
-    const columns: Record<string, CellValue[]> = Object.fromEntries(asset.columns.map((column) => [column.name, []]));
-    for await (const batch of this.#batches(asset, Number.POSITIVE_INFINITY)) {
-      for (const column of asset.columns) {
-        const values = batch[column.name]!;
-        const into = columns[column.name]!;
-        for (let row = 0; row < values.length; row++) into.push(values[row]!);
-      }
-    }
-    return Table.fromColumns(columns as Columns<Row>, asset.columns.map((column) => column.name));
-  }
-
-  async *scan(asset: StoredAsset, options: ScanOptions = {}): AsyncIterable<readonly Row[]> {
-    for await (const batch of this.#batches(asset, options.limit ?? Number.POSITIVE_INFINITY)) {
-      const table = Table.fromColumns(batch as Columns<Row>, asset.columns.map((column) => column.name));
-      for (let start = 0; start < table.numRows; start += SCAN_BATCH_ROWS) {
-        const rows: Row[] = [];
-        for (let row = start; row < Math.min(table.numRows, start + SCAN_BATCH_ROWS); row++) rows.push(table.row(row));
-        yield rows;
-      }
-    }
+  protected encode(sink: FileSink, columns: readonly ColumnSpec[], table: Table<Row>): Promise<void> {
+    return writeArrowStream(sink, columns, table);
   }
 
   /** The stream's record batches as columns of cells, up to `limit` rows; the file is closed when the caller stops. */
-  async *#batches(asset: StoredAsset, limit: number): AsyncGenerator<Record<string, CellValue[]>> {
+  protected async *batches(asset: StoredAsset, limit: number): AsyncGenerator<ColumnBatch> {
     const { handle, path, size } = await this.openForRead(asset);
     const fail = (error: unknown): never => {
       if (error instanceof StrataError) throw error;
@@ -251,8 +228,8 @@ const FITS: Record<ColumnKind, (value: CellValue) => boolean> = {
 };
 
 /** The first `take` rows of a decoded batch (whose first row is row `first` of the stream) as cells, checked against the asset's columns. */
-function cellsOf(asset: StoredAsset, path: string, decoded: ArrowTable, take: number, first: number): Record<string, CellValue[]> {
-  const columns: Record<string, CellValue[]> = {};
+function cellsOf(asset: StoredAsset, path: string, decoded: ArrowTable, take: number, first: number): ColumnBatch {
+  const columns: ColumnBatch = {};
   for (const column of asset.columns) {
     const child = decoded.getChild(column.name);
     if (child === undefined || child === null) {

@@ -2,11 +2,11 @@ import type { FileHandle } from 'node:fs/promises';
 import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { IOManagerError, StrataError } from '../core/errors.js';
-import { SCAN_BATCH_ROWS, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
+import type { IOManager, StoredAsset } from '../core/io-manager.js';
 import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
-import { Table, type CellValue, type Columns, type Row } from '../core/table.js';
-import { checkStoredTable } from './check-stored-table.js';
-import { FileIOManager, readRange, reasonOf, rematerializeHint, type FileIOManagerOptions, type FileSink } from './file-io-manager.js';
+import type { CellValue, Row, Table } from '../core/table.js';
+import { ColumnarFileIOManager, type ColumnBatch } from './columnar-file-io-manager.js';
+import { readRange, reasonOf, rematerializeHint, type FileIOManagerOptions, type FileSink } from './file-io-manager.js';
 
 export type ParquetIOManagerOptions = FileIOManagerOptions;
 
@@ -42,8 +42,9 @@ const READABLE: Record<ColumnKind, readonly string[]> = {
  * (statistics on every column cost a quarter of the write, and text's are
  * truncated to 16 bytes, so they seldom let a reader skip a row group).
  *
- * Atomic and content-hashed as every `FileIOManager`, and
- * streamed both ways row group by row group (`PARQUET_ROW_GROUP_ROWS`).
+ * Atomic, content-hashed, checked whole before a byte is written and
+ * streamed both ways row group by row group (see `ColumnarFileIOManager`,
+ * `PARQUET_ROW_GROUP_ROWS`).
  * Written with hyparquet-writer and read with hyparquet: plain JavaScript,
  * nothing to download at install, and measured ahead of parquet-wasm, which
  * reads only a whole file at once (README, "Dataframes and columnar files").
@@ -51,43 +52,19 @@ const READABLE: Record<ColumnKind, readonly string[]> = {
  * @example
  * defineDefinitions({ assets, ioManagers: { default: new ParquetIOManager({ baseDir: 'output' }) } });
  */
-export class ParquetIOManager extends FileIOManager implements IOManager {
+export class ParquetIOManager extends ColumnarFileIOManager implements IOManager {
   readonly kind = 'parquet';
 
   constructor(options: ParquetIOManagerOptions = {}) {
     super('parquet', 'a Parquet file', options);
   }
 
-  async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
-    checkStoredTable(table, asset.columns, asset.key);
-    return this.writeAtomically(asset, table, (sink) => writeParquet(sink, asset.columns, table));
-  }
-
-  async load(asset: StoredAsset): Promise<Table<Row>> {
-    const columns: Record<string, CellValue[]> = Object.fromEntries(asset.columns.map((column) => [column.name, []]));
-    for await (const group of this.#rowGroups(asset, Number.POSITIVE_INFINITY)) {
-      for (const column of asset.columns) {
-        const values = group[column.name]!;
-        const into = columns[column.name]!;
-        for (let row = 0; row < values.length; row++) into.push(values[row]!);
-      }
-    }
-    return Table.fromColumns(columns as Columns<Row>, asset.columns.map((column) => column.name));
-  }
-
-  async *scan(asset: StoredAsset, options: ScanOptions = {}): AsyncIterable<readonly Row[]> {
-    for await (const group of this.#rowGroups(asset, options.limit ?? Number.POSITIVE_INFINITY)) {
-      const table = Table.fromColumns(group as Columns<Row>, asset.columns.map((column) => column.name));
-      for (let start = 0; start < table.numRows; start += SCAN_BATCH_ROWS) {
-        const batch: Row[] = [];
-        for (let row = start; row < Math.min(table.numRows, start + SCAN_BATCH_ROWS); row++) batch.push(table.row(row));
-        yield batch;
-      }
-    }
+  protected encode(sink: FileSink, columns: readonly ColumnSpec[], table: Table<Row>): Promise<void> {
+    return writeParquet(sink, columns, table);
   }
 
   /** The file's row groups as columns of cells, up to `limit` rows; the file is closed when the caller stops. */
-  async *#rowGroups(asset: StoredAsset, limit: number): AsyncGenerator<Record<string, CellValue[]>> {
+  protected async *batches(asset: StoredAsset, limit: number): AsyncGenerator<ColumnBatch> {
     const { handle, path, size } = await this.openForRead(asset);
     const fail = (error: unknown): never => {
       if (error instanceof StrataError) throw error;
@@ -161,8 +138,8 @@ async function readRowGroup(
   elements: readonly SchemaElement[],
   start: number,
   end: number,
-): Promise<Record<string, CellValue[]>> {
-  const columns: Record<string, CellValue[]> = Object.fromEntries(asset.columns.map((column) => [column.name, new Array<CellValue>(end - start)]));
+): Promise<ColumnBatch> {
+  const columns: ColumnBatch = Object.fromEntries(asset.columns.map((column) => [column.name, new Array<CellValue>(end - start)]));
   await parquetRead({
     file,
     metadata,
