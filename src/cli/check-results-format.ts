@@ -1,11 +1,13 @@
 import type { CheckStatus } from '../core/asset-check.js';
-import type { Row } from '../core/table.js';
 import type { EvaluatedCheck } from '../execution/evaluate-checks.js';
-import { formatCount, formatDuration, plural } from './format.js';
+import { formatCount, formatDuration } from './format.js';
 import { renderTable } from './render-table.js';
 import type { Style } from './style.js';
 
 type Colour = Parameters<Style['apply']>[0];
+
+/** A failing row as a result keeps it: its cells, whatever the asset's columns. */
+type SampleRow = Readonly<Record<string, unknown>>;
 
 const STATUS_COLOUR: Readonly<Record<CheckStatus, Colour>> = { passed: 'green', warned: 'yellow', failed: 'red', errored: 'red' };
 
@@ -37,9 +39,7 @@ export function renderCheckResults(checks: readonly EvaluatedCheck[], style: Sty
       lines.push(`${style.apply('red', `${key}:`)} could not run: ${String(check.metadata.error)}${check.metadata.hint === undefined ? '' : `\n  hint: ${String(check.metadata.hint)}`}`);
       continue;
     }
-    const counted = check.failing === null ? '' : ` (${plural(check.failing, 'failing')})`;
-    lines.push(`${style.apply(checkStatusColour(check.status), `${key}`)} ${check.status}${counted}${check.sample.length === 0 ? '.' : `; the first ${check.sample.length === 1 ? 'one' : `${check.sample.length}`}:`}`);
-    if (check.sample.length > 0) lines.push(indent(renderSample(check.sample, width === undefined ? undefined : width - 2)));
+    lines.push(describeFailing(check, style, width));
   }
   const count = (status: CheckStatus) => checks.filter((check) => check.status === status).length;
   lines.push(`Checks: ${count('passed')} passed, ${count('warned')} warned, ${count('failed')} failed, ${count('errored')} could not run.`);
@@ -64,7 +64,17 @@ export function checkResultToJson(check: EvaluatedCheck) {
   };
 }
 
-function renderSample(rows: readonly Row[], width: number | undefined): string {
+/**
+ * `users.unique_id failed (2 failing); the first 2:` and those rows as an
+ * indented table: what a check that did not pass found.
+ */
+export function describeFailing(check: { readonly assetKey: string; readonly checkName: string; readonly status: CheckStatus; readonly failing: number | null; readonly sample: readonly SampleRow[] }, style: Style, width: number | undefined): string {
+  const counted = check.failing === null ? '' : ` (${formatCount(check.failing)} failing)`;
+  const head = `${style.apply(checkStatusColour(check.status), `${check.assetKey}.${check.checkName}`)} ${check.status}${counted}${check.sample.length === 0 ? '.' : `; the first ${check.sample.length === 1 ? 'one' : `${check.sample.length}`}:`}`;
+  return check.sample.length === 0 ? head : `${head}\n${indent(renderSample(check.sample, width === undefined ? undefined : width - 2))}`;
+}
+
+function renderSample(rows: readonly SampleRow[], width: number | undefined): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
   return renderTable(
     columns.map((header) => ({ header })),

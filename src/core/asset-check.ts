@@ -95,6 +95,8 @@ export interface AssetCheck<R extends object = Row> {
   readonly reads: readonly string[];
   /** Its code version: a hash of its kind, parameters and thresholds, or of a custom check's source. */
   readonly codeVersion: string;
+  /** What is wrong with its parameters (a range with no bound), found when it was declared and reported with the definitions. */
+  readonly problems: readonly string[];
   readonly evaluation: CheckEvaluation;
   /** Never set: ties the check to its asset's row type (see above). */
   readonly rowType?: (row: R) => void;
@@ -140,6 +142,8 @@ export interface CheckParts {
   /** Whatever decides its result besides its thresholds: hashed into its code version. */
   readonly parameters: unknown;
   readonly evaluation: CheckEvaluation;
+  /** What is wrong with the parameters, in words that follow `check "<name>": `. */
+  readonly problems?: readonly string[];
 }
 
 /** Builds a check from its options and parts; shared by `check()` and the built-ins so every check is made alike. */
@@ -158,6 +162,7 @@ export function declareCheck<R extends object>(options: CheckOptions, parts: Che
     columns: Object.freeze([...parts.columns]),
     reads: Object.freeze([...parts.reads]),
     codeVersion,
+    problems: Object.freeze([...(parts.problems ?? [])]),
     evaluation: parts.evaluation,
   });
 }
@@ -175,7 +180,7 @@ export function judgeOutcome(check: Pick<AnyAssetCheck, 'severity' | 'warnIf' | 
 
 /** Problems with a check's own fields, for the definitions to report with the others. */
 export function checkProblems(check: AnyAssetCheck, where: string): string[] {
-  const problems: string[] = [];
+  const problems: string[] = check.problems.map((problem) => `${where}: ${problem}`);
   if (!CHECK_NAME_PATTERN.test(check.name)) problems.push(`${where}: invalid check name ${JSON.stringify(check.name)}; check names match ${CHECK_NAME_PATTERN.source}`);
   if (check.severity !== 'warn' && check.severity !== 'error') problems.push(`${where}: severity must be "warn" or "error", got ${JSON.stringify(check.severity)}`);
   for (const [field, threshold] of [['warnIf', check.warnIf], ['errorIf', check.errorIf]] as const) {

@@ -1,5 +1,5 @@
 import type { AnyAsset } from './asset.js';
-import type { RowOf } from './row-schema.js';
+import { describeColumns, type RowOf } from './row-schema.js';
 import { type AssetCheck, CHECK_SAMPLE_SIZE, type CheckOptions, type CheckOutcome, declareCheck, type TableScanner } from './asset-check.js';
 import type { CellValue, Row, Table } from './table.js';
 
@@ -23,7 +23,7 @@ type WithColumns<C extends string> = { readonly [K in C]: unknown };
 
 /** Fails for each row whose `column` is null. */
 export function notNull<const C extends string>(column: C, options: CheckOptions = {}): AssetCheck<WithColumns<C>> {
-  return scanCheck(options, `not_null_${column}`, [column], { column }, () => rowsWhere((batch) => {
+  return scanCheck(options, `not_null_${column}`, [column], { column }, [], () => rowsWhere((batch) => {
     const values = batch.column(column);
     return (index) => values[index] === null || values[index] === undefined;
   }));
@@ -35,7 +35,7 @@ export function notNull<const C extends string>(column: C, options: CheckOptions
  */
 export function unique<const C extends string>(columns: C | readonly C[], options: CheckOptions = {}): AssetCheck<WithColumns<C>> {
   const names: readonly string[] = typeof columns === 'string' ? [columns] : columns;
-  return scanCheck(options, `unique_${names.join('_')}`, names, { columns: names }, () => {
+  return scanCheck(options, `unique_${names.join('_')}`, names, { columns: names }, [], () => {
     const seen = new Set<unknown>();
     const repeated = new Set<unknown>();
     const sample: Row[] = [];
@@ -60,7 +60,7 @@ export function unique<const C extends string>(columns: C | readonly C[], option
 /** Fails for each row whose `column` holds a value outside `values`. */
 export function acceptedValues<const C extends string>(column: C, values: readonly CellValue[], options: CheckOptions = {}): AssetCheck<WithColumns<C>> {
   const accepted = new Set<unknown>(values);
-  return scanCheck(options, `accepted_values_${column}`, [column], { column, values }, () => rowsWhere((batch) => {
+  return scanCheck(options, `accepted_values_${column}`, [column], { column, values }, [], () => rowsWhere((batch) => {
     const cells = batch.column(column);
     return (index) => cells[index] !== null && !accepted.has(cells[index]);
   }));
@@ -72,11 +72,14 @@ export function acceptedValues<const C extends string>(column: C, values: readon
  */
 export function relationships<const C extends string, T extends AnyAsset>(column: C, target: { readonly to: T; readonly field: ColumnOf<RowOf<T['schema']>> } & CheckOptions): AssetCheck<WithColumns<C>> {
   const { to, field, ...options } = target;
+  // Caught by tsc in TypeScript; JavaScript learns it with the other definitions problems.
+  const targetColumns = describeColumns(to.schema).columns.map((spec) => spec.name);
   return declareCheck(options, {
     name: `relationships_${column}`,
     columns: [column],
     reads: [to.key],
     parameters: { column, to: to.key, field },
+    problems: targetColumns.includes(field) ? [] : [`field "${field}" is not a column of "${to.key}" (${targetColumns.join(', ')})`],
     evaluation: {
       kind: 'scan',
       columns: [column],
@@ -103,6 +106,7 @@ export function rowCount(range: { readonly min?: number; readonly max?: number }
     columns: [],
     reads: [],
     parameters: { min, max },
+    problems: rangeProblems(min, max),
     evaluation: {
       kind: 'custom',
       async run(context) {
@@ -116,7 +120,7 @@ export function rowCount(range: { readonly min?: number; readonly max?: number }
 /** Fails for each row whose `column` is below `min` or above `max` (both inclusive). */
 export function inRange<const C extends string>(column: C, range: { readonly min?: number; readonly max?: number } & CheckOptions): AssetCheck<WithColumns<C>> {
   const { min, max, ...options } = range;
-  return scanCheck(options, `in_range_${column}`, [column], { column, min, max }, () => rowsWhere((batch) => {
+  return scanCheck(options, `in_range_${column}`, [column], { column, min, max }, rangeProblems(min, max), () => rowsWhere((batch) => {
     const cells = batch.column(column) as readonly CellValue[];
     return (index) => {
       const value = cells[index];
@@ -125,8 +129,15 @@ export function inRange<const C extends string>(column: C, range: { readonly min
   }, { min, max }));
 }
 
-function scanCheck<R extends object>(options: CheckOptions, name: string, columns: readonly string[], parameters: unknown, start: () => TableScanner): AssetCheck<R> {
-  return declareCheck(options, { name, columns, reads: [], parameters, evaluation: { kind: 'scan', columns, start } });
+function scanCheck<R extends object>(options: CheckOptions, name: string, columns: readonly string[], parameters: unknown, problems: readonly string[], start: () => TableScanner): AssetCheck<R> {
+  return declareCheck(options, { name, columns, reads: [], parameters, problems, evaluation: { kind: 'scan', columns, start } });
+}
+
+/** A range that can fail: at least one bound, both numbers, min not above max. */
+function rangeProblems(min: number | undefined, max: number | undefined): string[] {
+  if (min === undefined && max === undefined) return ['give min, max or both: a range without bounds never fails'];
+  if ((min !== undefined && typeof min !== 'number') || (max !== undefined && typeof max !== 'number')) return ['min and max must be numbers'];
+  return min !== undefined && max !== undefined && min > max ? [`min ${min} is above max ${max}: nothing could pass`] : [];
 }
 
 /** A scanner that counts (and samples) the rows a per-batch predicate picks. */

@@ -28,7 +28,12 @@ export function assetCheckProblems(assets: readonly DefinedAsset[], assetByKey: 
         if (!columns.has(column)) problems.push(`${where}: unknown column "${column}"${didYouMean(column, [...columns])}`);
       }
       for (const read of check.reads) {
-        if (assetByKey(read) === undefined) problems.push(`${where}: reads asset "${read}", which is not among the definitions' assets`);
+        const target = assetByKey(read);
+        if (target === undefined) problems.push(`${where}: reads asset "${read}", which is not among the definitions' assets`);
+        // Its asset's checks run before anything downstream of it: a check that waited for one would wait forever.
+        else if (target !== asset && upstreamAssets(target, assetByKey).has(asset)) {
+          problems.push(`${where}: reads "${read}", which depends on "${asset.key}"; a check may read only assets its asset does not feed (declare it on "${read}" instead)`);
+        }
       }
     }
   }

@@ -35,12 +35,13 @@ export function pendingChecks(asset: DefinedAsset, latest: ReadonlyMap<string, C
 /**
  * The keys of `asset`'s checks whose latest result blocks (see
  * `resultBlocks`), as long as that result judged the output stored now: a
- * new materialization is judged by its own results.
+ * new materialization is judged by its own results. In key order, as
+ * `assets status` and `why` list them.
  */
 export function blockingFailures(asset: DefinedAsset, latest: ReadonlyMap<string, CheckResultRecord>, currentDataVersion: string | undefined): string[] {
   return asset.checks.flatMap((check) => {
     const key = checkKey(asset.key, check);
     const result = latest.get(key);
     return result !== undefined && result.dataVersions[asset.key] === currentDataVersion && resultBlocks(result) ? [key] : [];
-  });
+  }).sort();
 }

@@ -67,7 +67,9 @@ export async function checkStoredAssets(definitions: Definitions, selectedKeys: 
         recorder.event({ type: 'log', assetKey: key, level: 'warn', message: `${key} has no stored output to check: materialize it first (assets materialize --select ${key})` });
         continue;
       }
-      const evaluated = await evaluateChecks(definitions, storage, { asset, dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined }, asset.checks);
+      // The recorded row count speaks only for the output it was recorded with; an edited one is counted.
+      const rows = dataVersion === record.dataVersion ? Number(record.metadata.rows ?? 0) : undefined;
+      const evaluated = await evaluateChecks(definitions, storage, { asset, dataVersion, rows, table: undefined }, asset.checks);
       await recordCheckResults(recorder, storage, runId, now(), evaluated);
       checks.push(...evaluated);
     }

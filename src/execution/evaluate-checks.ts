@@ -12,7 +12,8 @@ import { describeError } from './describe-error.js';
 export interface CheckedOutput {
   readonly asset: DefinedAsset;
   readonly dataVersion: string;
-  readonly rows: number;
+  /** Its row count as its materialization recorded it; undefined when what is stored is no longer that output (edited since), and rows must be counted. */
+  readonly rows: number | undefined;
   /** The table as stored, when it is in memory here (just computed in this process): no need to read it back. */
   readonly table: Table<Row> | undefined;
 }
@@ -91,7 +92,7 @@ export async function evaluateChecks(definitions: Definitions, storage: Instance
   return checks.map((check) => results.get(check)!);
 }
 
-function result(output: CheckedOutput, check: AnyAssetCheck, spentMs: number, outcome: CheckOutcome | Error, readVersions: Readonly<Record<string, string>>): EvaluatedCheck {
+function result(output: CheckedOutput, check: AnyAssetCheck, spentMs: number, checked: CheckOutcome | Error, readVersions: Readonly<Record<string, string>>): EvaluatedCheck {
   const base = {
     assetKey: output.asset.key,
     checkName: check.name,
@@ -101,11 +102,26 @@ function result(output: CheckedOutput, check: AnyAssetCheck, spentMs: number, ou
     durationMs: Math.round(spentMs),
     dataVersions: { ...readVersions, [output.asset.key]: output.dataVersion },
   };
-  if (outcome instanceof Error) {
-    const described = describeError(outcome);
-    return { ...base, status: 'errored', failing: null, sample: [], metadata: { error: described.message, ...(described.hint === undefined ? {} : { hint: described.hint }) } };
+  let outcome = checked;
+  if (!(outcome instanceof Error)) {
+    const unstorable = jsonProblem(outcome);
+    if (unstorable === undefined) return { ...base, status: judgeOutcome(check, outcome), failing: outcome.failing, sample: outcome.sample, metadata: outcome.metadata };
+    outcome = new StrataError('STRATA_CHECK_RESULT', `the check returned a sample or metadata that cannot be stored as JSON: ${unstorable}`, {
+      hint: 'Return only JSON values in sample rows and metadata: no BigInt, no circular references.',
+    });
   }
-  return { ...base, status: judgeOutcome(check, outcome), failing: outcome.failing, sample: outcome.sample, metadata: outcome.metadata };
+  const described = describeError(outcome);
+  return { ...base, status: 'errored', failing: null, sample: [], metadata: { error: described.message, ...(described.hint === undefined ? {} : { hint: described.hint }) } };
+}
+
+/** Why an outcome's sample and metadata cannot be stored as JSON, or undefined when they can. */
+function jsonProblem(outcome: CheckOutcome): string | undefined {
+  try {
+    JSON.stringify([outcome.sample, outcome.metadata]);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /**
@@ -126,13 +142,18 @@ async function* batches(definitions: Definitions, output: CheckedOutput): AsyncI
 
 function checkContext(definitions: Definitions, output: CheckedOutput, reads: OtherAssets): CheckContext {
   let table: Promise<Table<Row>> | undefined;
+  let rows: Promise<number> | undefined;
   return {
     assetKey: output.asset.key,
     table: () => {
       table ??= output.table !== undefined ? Promise.resolve(output.table) : definitions.ioManagers[output.asset.ioManager]!.load(output.asset);
       return table;
     },
-    rowCount: async (asset?: AnyAsset) => (asset === undefined || asset.key === output.asset.key ? output.rows : reads.rowCount(asset.key)),
+    rowCount: async (asset?: AnyAsset) => {
+      if (asset !== undefined && asset.key !== output.asset.key) return reads.rowCount(asset.key);
+      rows ??= output.rows !== undefined ? Promise.resolve(output.rows) : countRows(definitions, output);
+      return rows;
+    },
     load: (asset) => reads.load(asset.key) as never,
   };
 }
@@ -208,6 +229,14 @@ class OtherAssets {
     }
     return record;
   }
+}
+
+/** The rows stored now, counted through the IO manager's scan: for an output edited since it was recorded. */
+async function countRows(definitions: Definitions, output: CheckedOutput): Promise<number> {
+  if (output.table !== undefined) return output.table.numRows;
+  let rows = 0;
+  for await (const batch of scanStored(definitions.ioManagers[output.asset.ioManager]!, output.asset)) rows += batch.length;
+  return rows;
 }
 
 function asError(error: unknown): Error {

@@ -68,10 +68,9 @@ export async function planAssetStates(
   // 100k terms to write, parse and resolve.
   const everyAsset = keys.length === definitions.assets.length && new Set(keys).size === keys.length;
   const select = everyAsset ? undefined : `+(${keys.map((key) => `key:${key}`).join(', ')})`;
-  const [materializationPlan, checks] = await Promise.all([
-    planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile }),
-    readCheckSummaries(definitions, storage, [...new Set(keys.flatMap((key) => [key, ...definitions.asset(key)!.deps]))]),
-  ]);
+  const materializationPlan = await planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  // Judged against the data versions the plan read, as a run judges what blocks.
+  const checks = await readCheckSummaries(definitions, storage, [...new Set(keys.flatMap((key) => [key, ...definitions.asset(key)!.deps]))], materializationPlan.currentDataVersions);
   const byAsset = (summaries: readonly CheckSummary[]) => {
     const keysByAsset = new Map<string, string[]>();
     for (const summary of summaries) keysByAsset.set(summary.assetKey, [...(keysByAsset.get(summary.assetKey) ?? []), summary.key]);

@@ -13,30 +13,53 @@ export interface CheckSummary {
   /** Its latest result; undefined when it never ran. */
   readonly latest: CheckResultRecord | undefined;
   /**
-   * Whether the latest result still speaks for what is recorded now (same
+   * Whether the latest result still speaks for what is stored now (same
    * check code, same data versions): false means the next run checks again.
    */
   readonly current: boolean;
-  /** Whether the latest result judged the output the asset's latest materialization recorded (not an older one). */
-  readonly judgesLatestOutput: boolean;
+  /** Whether the latest result judged the asset's output as it is stored now (not an older or since edited one). */
+  readonly judgesStoredOutput: boolean;
 }
 
-/** The checks among `summaries` whose latest result says the asset's latest output has a problem of that kind: `failed` counts errors that failed or could not run. */
+/**
+ * The checks among `summaries` whose latest result says the asset's stored
+ * output has a problem of that kind: `failed` counts errors that failed or
+ * could not run. A run decides what blocks by the same rule (`blockingFailures`).
+ */
 export function checksWithProblem(summaries: readonly CheckSummary[], problem: 'failed' | 'warned'): CheckSummary[] {
-  return summaries.filter(({ latest, judgesLatestOutput }) => latest !== undefined && judgesLatestOutput && (problem === 'failed' ? checkFailsRun(latest) : latest.status === 'warned'));
+  return summaries.filter(({ latest, judgesStoredOutput }) => latest !== undefined && judgesStoredOutput && (problem === 'failed' ? checkFailsRun(latest) : latest.status === 'warned'));
 }
 
 /**
  * Every check of the given assets (every asset's when none are given), in
- * key order, with its latest result. Whether a result is current is judged
- * against the recorded data versions, without reading any output.
+ * key order, with its latest result, judged against what the IO managers
+ * store now, as a run judges it: `storedDataVersions` gives the versions a
+ * plan already read; the others are asked of the IO managers (which answer
+ * from the recorded size and time when the file did not change).
  */
-export async function readCheckSummaries(definitions: Definitions, storage: InstanceStorage, keys?: readonly string[]): Promise<CheckSummary[]> {
+export async function readCheckSummaries(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  keys?: readonly string[],
+  storedDataVersions: ReadonlyMap<string, string | undefined> = new Map(),
+): Promise<CheckSummary[]> {
   const assets = (keys === undefined ? definitions.assets : keys.map((key) => definitions.asset(key)!)).filter((asset) => asset.checks.length > 0);
   if (assets.length === 0) return [];
   const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.flatMap((check) => check.reads)]))];
   const [latest, recorded] = await Promise.all([storage.latestCheckResults(assets.map((asset) => asset.key)), storage.latestMaterializations(read)]);
-  const currentDataVersion = (key: string) => recorded.get(key)?.dataVersion;
+  const stored = new Map(
+    await Promise.all(
+      read.map(async (key): Promise<[string, string | undefined]> => {
+        if (storedDataVersions.has(key)) return [key, storedDataVersions.get(key)];
+        const asset = definitions.asset(key)!;
+        const record = recorded.get(key);
+        // An output that cannot be read counts as none stored: its results no longer speak for it.
+        const version = record === undefined ? undefined : await definitions.ioManagers[asset.ioManager]!.dataVersion(asset, record).catch(() => undefined);
+        return [key, version];
+      }),
+    ),
+  );
+  const currentDataVersion = (key: string) => stored.get(key);
   return assets
     .flatMap((asset) =>
       asset.checks.map((check) => {
@@ -48,7 +71,7 @@ export async function readCheckSummaries(definitions: Definitions, storage: Inst
           check,
           latest: result,
           current: checkResultIsCurrent(check, result, currentDataVersion),
-          judgesLatestOutput: result !== undefined && result.dataVersions[asset.key] === currentDataVersion(asset.key),
+          judgesStoredOutput: result !== undefined && result.dataVersions[asset.key] === currentDataVersion(asset.key),
         };
       }),
     )

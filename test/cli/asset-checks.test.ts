@@ -114,6 +114,24 @@ describe('asset checks through the CLI', () => {
     expect(nothingStored).toMatchObject({ code: 0, json: { notMaterialized: ['adults'], checks: [] } });
   });
 
+  it('judges an output edited since it was recorded as it is now: its rows counted, its results current, what depends on it blocked', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    // Four rows now, where the materialization recorded three; and a duplicate id.
+    await appendFile(path.join(dir, 'output', 'accounts.csv'), '2,e@x.io,pro,40\n');
+    const checked = await json(['check', 'accounts'], { CHECKED_MAX_ACCOUNTS: '3' });
+    expect(checked.code).toBe(1);
+    expect(checked.json.checks.find((c: any) => c.name === 'row_count')).toMatchObject({ status: 'failed', metadata: { rows: 4, max: 3 } });
+    const listed = await json(['checks', 'accounts'], { CHECKED_MAX_ACCOUNTS: '3' });
+    expect(listed.json.checks.find((c: any) => c.name === 'unique_id')).toMatchObject({ status: 'failed', current: true });
+    const table = await cli(['checks', 'accounts', '--no-color'], { CHECKED_MAX_ACCOUNTS: '3' });
+    expect(table.stdout).toMatch(/accounts\.unique_id failed \(1 failing\); the first one:\n +id +email +plan +age\n +2 +e@x\.io +pro +40/);
+    // status, why and a run agree that adults is blocked by the check on what accounts stores now.
+    const status = await json(['status', '--select', 'adults'], { CHECKED_MAX_ACCOUNTS: '3' });
+    expect(status.json.assets[0].checks.blockedBy).toEqual(['accounts.row_count', 'accounts.unique_id']);
+    const run = await json(['materialize', '--select', 'adults', '--force'], { CHECKED_MAX_ACCOUNTS: '3' });
+    expect(run.json.assets.map((a: any) => [a.key, a.action, a.blockedByChecks])).toEqual([['adults', 'skipped', ['accounts.row_count', 'accounts.unique_id']]]);
+  });
+
   it('runs a check whose code changed on its own, without its asset', async () => {
     expect((await cli(['materialize'])).code).toBe(0);
     const before = await json(['history', 'accounts']);

@@ -129,6 +129,7 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
         check({ name: 'same_rows_as_posts', run: async ({ rowCount: rows }) => ({ failing: Math.abs((await rows()) - (await rows(posts))), metadata: { posts: await rows(posts) } }) }),
         check({ name: 'first_id', severity: 'warn', run: async ({ table }) => ({ passed: (await table()).column('id')[0] === 1 }) }),
         check({ name: 'broken', blocking: false, run: () => { throw new Error('the check has a bug'); } }),
+        check({ name: 'big', severity: 'warn', run: () => ({ passed: true, metadata: { total: 10n } as never }) }),
       ],
       compute: ({ inputs }) => inputs.posts.rows().slice(0, 1),
     });
@@ -137,7 +138,11 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
       ['same_rows_as_posts', 'failed', 1],
       ['first_id', 'passed', 0],
       ['broken', 'errored', null],
+      ['big', 'errored', null],
     ]);
+    // Metadata that cannot be stored is the check's problem, reported as such; the run went on and recorded everything.
+    expect(result.checks[3]!.metadata).toEqual({ error: expect.stringMatching(/^the check returned a sample or metadata that cannot be stored as JSON: .*BigInt/), hint: expect.stringContaining('JSON values') });
+    expect((await storage.latestCheckResults(['enriched'])).size).toBe(4);
     expect(result.checks[0]!.dataVersions).toEqual({ enriched: expect.any(String), posts: expect.any(String) });
     expect(result.checks[2]!.metadata).toEqual({ error: 'the check has a bug' });
     expect(result.status).toBe('failed');
@@ -153,6 +158,23 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
       compute: () => [],
     });
     const stats = asset({ key: 'stats', deps: [users], ignoreFailedChecks: ['users.uniqe_id', 'plans.unique_id'], schema: z.object({ n: z.int() }), compute: () => [] });
+    // loops reading stats, which it does not feed, and plans, its own upstream, is fine.
+    const loops = asset({ key: 'loops', schema: z.object({ id: z.int(), n: z.number() }), deps: [plans], checks: [relationships('id', { to: stats, field: 'n' }), relationships('id', { to: plans, field: 'id', name: 'self_ok' }), inRange('n', {}), rowCount({ min: 5, max: 1 }), relationships('id', { to: plans, field: 'code' as never, name: 'bad_field' })], compute: () => [] });
+    // feeder's check reads fed, which depends on feeder (the check names fed by key, as JavaScript could declare it).
+    const idSchema = z.object({ id: z.int() });
+    const fedByKey = asset({ key: 'fed', schema: idSchema, compute: () => [] });
+    const feeder = asset({ key: 'feeder', schema: idSchema, checks: [relationships('id', { to: fedByKey, field: 'id' })], compute: () => [] });
+    const fed = asset({ key: 'fed', deps: [feeder], schema: idSchema, compute: () => [] });
+    expect(() => define([plans, users, stats, loops, feeder, fed])).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          'asset "feeder", check "relationships_id": reads "fed", which depends on "feeder"; a check may read only assets its asset does not feed (declare it on "fed" instead)',
+          'asset "loops", check "in_range_n": give min, max or both: a range without bounds never fails',
+          'asset "loops", check "row_count": min 5 is above max 1: nothing could pass',
+          'asset "loops", check "bad_field": field "code" is not a column of "plans" (id)',
+        ]),
+      }),
+    );
     expect(() => define([plans, users, stats])).toThrow(
       expect.objectContaining({
         problems: expect.arrayContaining([

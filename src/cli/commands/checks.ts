@@ -1,6 +1,6 @@
 import { type Command, EXIT } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
-import { checkStatusColour, describeSeverity } from '../check-results-format.js';
+import { checkStatusColour, describeFailing, describeSeverity } from '../check-results-format.js';
 import { formatCount, formatTime, shortRunId } from '../format.js';
 import { checkSummaryToJson } from '../../instance/check-summaries.js';
 import { booleanFlag } from '../parse-args.js';
@@ -14,8 +14,8 @@ export const checksCommand: Command = {
   summary: 'List the data-quality checks with their latest results',
   usage: 'assets checks [<key>] [--json]',
   description:
-    'Every check of every asset (or of one), with its latest result: passed, warned, failed, could not run (errored), or never run. ' +
-    '"stale" marks a result the next run checks again: the check or a table it judged changed since.',
+    'Every check of every asset (or of one), with its latest result: passed, warned, failed, could not run (errored), or never run, ' +
+    'then the first failing rows of each that warned or failed. "stale" marks a result the next run checks again: the check or a table it judged changed since.',
   maxPositionals: 1,
   flags: {
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
@@ -59,6 +59,11 @@ export const checksCommand: Command = {
           },
         ),
       );
+      // What the checks that did not pass found, as `assets check` prints it.
+      for (const { latest } of summaries) {
+        if (latest === undefined || latest.status === 'passed' || latest.status === 'errored') continue;
+        io.stdout.write(`${describeFailing(latest, style, io.stdout.columns)}\n`);
+      }
       return EXIT.ok;
     } finally {
       await instance.close();
