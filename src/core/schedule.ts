@@ -24,9 +24,9 @@ export interface ScheduleSpec {
   readonly cron?: string;
   /**
    * A fixed interval instead of a cron expression (`'90m'`, `'6h'`, `'2d'`):
-   * ticks at `anchor` + n × `every`. Under a day, the ticks follow elapsed
-   * time, so across a daylight-saving change their local time shifts; a day or
-   * longer keeps the local wall-clock time of the anchor (Prefect's rule).
+   * ticks at `anchor` + n × `every`. A whole number of days keeps the local
+   * wall-clock time of the anchor across daylight-saving changes (Prefect's
+   * rule); any other interval follows elapsed time, so its local time shifts.
    */
   readonly every?: Duration;
   /**
@@ -144,7 +144,7 @@ export function checkSchedule(definition: ScheduleDefinition): string[] {
   try {
     next = new Cron(definition.cron, cronOptions(definition.timezone)).nextRun(REFERENCE_TIME);
   } catch {
-    problems.push(`${where}: timezone "${definition.timezone}" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")`);
+    problems.push(unknownTimeZone(where, definition.timezone));
     return problems;
   }
   if (next === null) problems.push(`${where}: cron "${definition.cron}": matches no date at all (e.g. February 30)`);
@@ -166,11 +166,15 @@ function checkInterval(definition: ScheduleDefinition, where: string): string[] 
     problems.push(`${where}: every must be a whole number of minutes, at least 1m; got ${String(definition.every)}`);
   }
   if (!isTimeZone(definition.timezone)) {
-    problems.push(`${where}: timezone "${String(definition.timezone)}" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")`);
+    problems.push(unknownTimeZone(where, definition.timezone));
   } else if (definition.anchor !== undefined && parseAnchor(definition.anchor, definition.timezone) === undefined) {
     problems.push(`${where}: anchor "${definition.anchor}" is not an ISO time such as "2026-01-01T00:00:00Z" or "2026-01-01T09:00"`);
   }
   return problems;
+}
+
+function unknownTimeZone(where: string, timezone: unknown): string {
+  return `${where}: timezone "${String(timezone)}" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")`;
 }
 
 function isTimeZone(timezone: unknown): timezone is string {

@@ -51,9 +51,9 @@ export interface AttributeSelection {
  * The state attributes an expression can select by, each with its values,
  * written `<attribute>:<value>` like an attribute but never a glob. Their
  * assets come from the instance (see `SelectionStates`), not the graph.
- * Adding one (`check: ['failed', ...]`) is this entry, a method of the same
- * name on `SelectionStates`, and its reader in the instance's
- * `readSelectionStates`.
+ * Adding one is this entry, a method of the same name on `SelectionStates`
+ * (and its case in `assetsInState`), and its reader in the instance's
+ * `statesFor` (src/instance/selection-states.ts).
  */
 export const SELECTION_STATES = {
   /** `fresh`, `stale`, `missing` as the planner decides; `failed`: the asset's last attempt failed. */

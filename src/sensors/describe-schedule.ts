@@ -2,6 +2,7 @@ import { parseDuration } from '../core/duration.js';
 import type { ScheduleDefinition } from '../core/schedule.js';
 import { parseAnchor, toWallMs } from '../core/zoned-wall-time.js';
 import { describeCron } from './describe-cron.js';
+import { DEFAULT_ANCHOR } from './interval-ticks.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -17,15 +18,16 @@ export function scheduleCadence(schedule: ScheduleDefinition): string {
 /**
  * A schedule in plain English: its cron expression's sentence (`At 02:00
  * every day`), or its interval's: `Every 90 minutes from 2026-01-01 00:00`
- * (elapsed time), `Every day at 02:00 from 2026-01-01` (wall-clock time).
+ * (elapsed time), `Every day at 02:00 from 2026-01-01` (whole days, in
+ * wall-clock time).
  */
 export function describeSchedule(schedule: ScheduleDefinition): string {
   if (schedule.every === undefined) return describeCron(schedule.cron!);
   const stepMs = parseDuration(schedule.every, `schedule "${schedule.name}": every`);
-  const anchor = parseAnchor(schedule.anchor ?? '2000-01-01T00:00', schedule.timezone)!;
+  const anchor = parseAnchor(schedule.anchor ?? DEFAULT_ANCHOR, schedule.timezone)!;
   const wall = new Date(toWallMs(anchor, schedule.timezone)).toISOString();
   const [date, time] = [wall.slice(0, 10), wall.slice(11, 16)];
-  if (stepMs >= DAY && stepMs % DAY === 0) {
+  if (stepMs % DAY === 0) {
     const days = stepMs / DAY;
     const unit = days % 7 === 0 ? count(days / 7, 'week') : count(days, 'day');
     return `Every ${unit} at ${time} from ${date}`;
@@ -34,7 +36,6 @@ export function describeSchedule(schedule: ScheduleDefinition): string {
 }
 
 function describeStep(stepMs: number): string {
-  if (stepMs % DAY === 0) return count(stepMs / DAY, 'day');
   if (stepMs % HOUR === 0) return count(stepMs / HOUR, 'hour');
   return count(stepMs / MINUTE, 'minute');
 }

@@ -5,15 +5,16 @@ import { fromWallMs, parseAnchor, toWallMs } from '../core/zoned-wall-time.js';
 const DAY_MS = 86_400_000;
 
 /** Where an interval schedule's ticks are counted from when it names no anchor: midnight of 2000-01-01 in its time zone. */
-const DEFAULT_ANCHOR = '2000-01-01T00:00';
+export const DEFAULT_ANCHOR = '2000-01-01T00:00';
 
 /**
  * The ticks of a schedule on `every`: tick n is anchor + n × interval, each
  * computed from the anchor (never from the previous tick), so a thousand
- * ticks later there is no drift. Under a day, in elapsed time; a day or
- * longer, in wall-clock time of the schedule's zone, so a daily tick stays at
- * its local hour across daylight-saving changes (see `fromWallMs` for the
- * skipped and repeated hours).
+ * ticks later there is no drift. A whole number of days, in wall-clock time
+ * of the schedule's zone, so a daily tick stays at its local hour across
+ * daylight-saving changes (see `fromWallMs` for the skipped and repeated
+ * hours); any other interval (90m, 36h) in elapsed time, so it always means
+ * what it says.
  */
 class IntervalClock {
   readonly #stepMs: number;
@@ -25,7 +26,7 @@ class IntervalClock {
   constructor(schedule: ScheduleDefinition) {
     this.#stepMs = parseDuration(schedule.every!, `schedule "${schedule.name}": every`);
     this.#timeZone = schedule.timezone;
-    this.#wallClock = this.#stepMs >= DAY_MS;
+    this.#wallClock = this.#stepMs % DAY_MS === 0;
     const anchor = parseAnchor(schedule.anchor ?? DEFAULT_ANCHOR, schedule.timezone)!;
     this.#origin = this.#wallClock ? toWallMs(anchor, schedule.timezone) : anchor;
   }

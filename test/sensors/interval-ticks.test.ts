@@ -31,12 +31,16 @@ describe('interval schedules (every)', () => {
     expect(autumn.map((tick, index) => index === 0 || tick.getTime() - autumn[index - 1]!.getTime() === 90 * MINUTE)).toEqual([true, true, true]);
   });
 
-  it('keeps the local wall-clock time across both changes when the interval is a day or more', () => {
+  it('keeps the local wall-clock time across both changes when the interval is whole days, and elapsed time otherwise', () => {
     const daily = schedule({ name: 'daily', job: 'refresh', every: '1d', anchor: '2026-03-01T02:30', timezone: 'Europe/Berlin' });
     // 02:30 does not exist on 29 March: the first valid time after it (03:00 CEST), as a cron schedule does.
     expect(iso(nextScheduleTicks(daily, new Date('2026-03-27T12:00:00Z'), 3))).toEqual(['2026-03-28T01:30:00.000Z', '2026-03-29T01:00:00.000Z', '2026-03-30T00:30:00.000Z']);
     // 02:30 happens twice on 25 October: once, the first.
     expect(iso(nextScheduleTicks(daily, new Date('2026-10-23T12:00:00Z'), 3))).toEqual(['2026-10-24T00:30:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+    // 36 hours is 36 real hours across the spring-forward night, though it is more than a day.
+    const every36h = schedule({ name: 'every-36h', job: 'refresh', every: '36h', anchor: '2026-03-28T00:00', timezone: 'Europe/Berlin' });
+    const [first, second] = nextScheduleTicks(every36h, new Date('2026-03-27T23:00:00Z'), 2);
+    expect(second!.getTime() - first!.getTime()).toBe(36 * 60 * MINUTE);
     const weekly = schedule({ name: 'weekly', job: 'refresh', every: '7d', anchor: '2026-03-23T09:00', timezone: 'Europe/Berlin' });
     expect(nextScheduleTicks(weekly, new Date('2026-03-23T09:00:00Z'), 2).map((tick) => tick.toLocaleString('en-GB', { timeZone: 'Europe/Berlin' }))).toEqual(['30/03/2026, 09:00:00', '06/04/2026, 09:00:00']);
   });
