@@ -59,7 +59,10 @@ export class FileWatcher {
   /** The changed files (absolute, sorted) once changes went quiet; undefined when `signal` aborts first. */
   next(signal: AbortSignal): Promise<string[] | undefined> {
     return new Promise((resolve) => {
+      // The folder watches alone do not keep the process waiting: there may be none (every folder gone).
+      const keepAlive = setInterval(() => undefined, 2 ** 31 - 1);
       const finish = (files: string[] | undefined) => {
+        clearInterval(keepAlive);
         signal.removeEventListener('abort', onAbort);
         this.#wake = undefined;
         resolve(files);

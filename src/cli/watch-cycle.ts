@@ -1,4 +1,5 @@
 import { StrataError } from '../core/errors.js';
+import type { EvaluatedCheck } from '../execution/evaluate-checks.js';
 import type { MaterializationPlan } from '../execution/plan-materialization.js';
 import type { AssetRunResult, RunOutcome } from '../execution/run-result.js';
 import { openInstance } from '../instance/instance.js';
@@ -27,7 +28,9 @@ export type WatchCycleOutcome =
       readonly runId: string | null;
       readonly status: RunOutcome;
       readonly assets: readonly WatchedAsset[];
-      /** What to watch next; empty when the plan was never made (a state selection that selected nothing). */
+      /** The checks the run evaluated: a failed blocking one is why a run fails with no asset failed. */
+      readonly checks: readonly EvaluatedCheck[];
+      /** What to watch next. */
       readonly files: readonly string[];
     }
   | { readonly kind: 'error'; readonly message: string; readonly hint: string | undefined; readonly files: readonly string[] };
@@ -47,12 +50,16 @@ async function runCycle(request: WatchCycleRequest, signal: AbortSignal): Promis
     definitionsFile = instance.project.definitions instanceof StrataError ? undefined : instance.project.definitions.file;
     let plan: MaterializationPlan | undefined;
     const result = await instance.materialize({ select: request.select, exclude: request.exclude, signal, trigger: 'watch', onPlan: (made) => (plan = made) });
-    const files = plan === undefined || definitionsFile === undefined ? [] : await watchInputs(definitionsFile, plan.observations, instance.project.root);
+    // A state selection that selects nothing now (`status:stale` with nothing stale) makes no plan; what
+    // may make something stale is still watched: the modules, and the files every source asset observes.
+    const observations = (plan ?? (await instance.plan({ signal }))).observations;
+    const files = definitionsFile === undefined ? [] : await watchInputs(definitionsFile, observations, instance.project.root);
     return {
       kind: 'ran',
       runId: result.runId,
       status: result.status,
       assets: result.assets.map((asset) => ({ key: asset.key, action: asset.action, reasons: asset.reasons, error: asset.error?.message.split('\n', 1)[0] })),
+      checks: result.checks,
       files,
     };
   } catch (error) {

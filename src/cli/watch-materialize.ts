@@ -8,6 +8,7 @@ import { FileWatcher } from './file-watcher.js';
 import { plural, shortRunId } from './format.js';
 import { booleanFlag, stringFlag } from './parse-args.js';
 import { renderTable } from './render-table.js';
+import { renderCheckResults } from './check-results-format.js';
 import { createStyle, type Style } from './style.js';
 import type { WatchCycleOutcome, WatchCycleRequest } from './watch-cycle.js';
 
@@ -79,7 +80,8 @@ export async function watchMaterialize(args: ParsedArgs, io: CliIO): Promise<num
 /** Runs one cycle in a new process; on Ctrl-C asks it to cancel its run (SIGTERM) and waits for its answer. */
 function runCycle(request: WatchCycleRequest, io: CliIO): Promise<WatchCycleOutcome> {
   return new Promise((resolve) => {
-    const child = fork(CYCLE_SCRIPT, [JSON.stringify(request)], { cwd: io.cwd, env: { ...io.env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    // 'advanced': a check's failing rows may hold what JSON cannot carry (a bigint, a date).
+    const child = fork(CYCLE_SCRIPT, [JSON.stringify(request)], { cwd: io.cwd, env: { ...io.env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
     // stdout is the watch's data: whatever the definitions print goes to stderr, as logs do.
     child.stdout!.on('data', (chunk: Buffer) => io.stderr.write(chunk.toString()));
     let outcome: WatchCycleOutcome | undefined;
@@ -99,12 +101,16 @@ function renderCycle(outcome: WatchCycleOutcome & { kind: 'ran' }, trigger: stri
   const colour = { materialized: 'green', 'up-to-date': 'gray', failed: 'red', skipped: 'yellow' } as const;
   const lines = [
     `${clock(io)} ${trigger}: run ${outcome.runId === null ? '-' : shortRunId(outcome.runId)} ${outcome.status} (${counts.join(', ')})`,
-    renderTable(
+    // A run of checks alone (their code changed) materializes nothing: no asset table then.
+    ...(outcome.assets.length === 0 ? [] : [renderTable(
       [{ header: 'asset' }, { header: 'result' }, { header: 'reasons' }],
       outcome.assets.map((asset) => [asset.key, asset.action, asset.reasons.join(', ')]),
       { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(colour[cell as keyof typeof colour] ?? 'dim', padded) : padded) },
-    ).trimEnd(),
+    ).trimEnd()]),
     ...outcome.assets.flatMap((asset) => (asset.error === undefined ? [] : [`${style.apply('red', `${asset.key}:`)} ${asset.error}`])),
+    // A check that failed (or could not run) is news, and all the run's results are shown with it, as a
+    // materialize shows them; passes and warnings, the same every cycle, would bury what changed.
+    ...(outcome.checks.some((check) => check.status === 'failed' || check.status === 'errored') ? [renderCheckResults(outcome.checks, style, io.stdout.columns).trimEnd()] : []),
   ];
   return `${lines.join('\n')}\n`;
 }

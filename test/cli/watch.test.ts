@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
-import { BIN, type CliRun, FIXTURES, makeWorkspace } from './run-cli.js';
+import { BIN, type CliRun, FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 
 /** `assets materialize --watch` as a second process, with ways to wait for what it prints. */
 function startWatch(args: readonly string[], options: { cwd: string; env?: Record<string, string> }) {
@@ -144,6 +144,47 @@ describe('assets materialize --watch', () => {
     expect(run.code).toBe(130);
     expect(run.stdout).toMatch(/start: run [0-9a-f]{8} canceled \(1 materialized, 0 up to date, 1 failed, 0 skipped\)\n/);
     expect(run.stdout).toContain('slow: canceled: the watch was stopped\n');
+  });
+
+  it('keeps watching a state selection that selects nothing, and runs what a change makes stale', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(workspace.cleanup);
+    expect((await runCli(['materialize'], { cwd: workspace.dir, env: workspace.env })).code).toBe(0);
+    const watch = startWatch(['--select', 'status:stale'], { cwd: workspace.dir, env: workspace.env });
+    await watch.cycles(1);
+    expect(watch.output.stdout).toBe('');
+    // The modules and the source files: what can make an asset stale.
+    expect(watch.output.stderr).toMatch(/Watching \d+ files for changes/);
+    expect(watch.output.stderr).not.toContain('Watching 0 files');
+
+    const postsFile = path.join(workspace.source, 'posts.json');
+    const posts = JSON.parse(await readFile(postsFile, 'utf8')) as { body: string }[];
+    posts[0]!.body = 'a body edited while watching';
+    await writeFile(postsFile, JSON.stringify(posts, null, 2));
+    await watch.until('the run after the edit', (out) => /source\/posts\.json changed: run [0-9a-f]{8} success/.test(out.stdout));
+    expect(cycleRows(watch.output.stdout).map((row) => row[0])).toContain('posts');
+
+    watch.interrupt();
+    const run = await watch.done;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('Stopping the watch (SIGINT).');
+  });
+
+  it('names the checks that failed a cycle, also when they ran without their asset', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(workspace.cleanup);
+    const env = { ...workspace.env, CHECKED_SOURCE: path.join(workspace.dir, 'accounts.json') };
+    await writeFile(env.CHECKED_SOURCE, JSON.stringify([{ id: 1, email: 'a@x.io', plan: 'free', age: 34 }, { id: 2, email: 'b@x.io', plan: 'pro', age: 51 }, { id: 3, email: 'c@x.io', plan: 'pro', age: 19 }]));
+    const definitions = ['--definitions', path.join(FIXTURES, 'checked-definitions.mjs')];
+    expect((await runCli(['materialize', ...definitions], { cwd: workspace.dir, env })).code).toBe(0);
+    // A stricter row count: the check's code changed, no asset's did.
+    const watch = startWatch(['--no-color', ...definitions], { cwd: workspace.dir, env: { ...env, CHECKED_MAX_ACCOUNTS: '2' } });
+    await watch.cycles(1);
+    expect(watch.output.stdout).toMatch(/^\d\d:\d\d:\d\d start: run [0-9a-f]{8} failed \(0 materialized, 0 up to date, 0 failed, 0 skipped\)\n/);
+    expect(watch.output.stdout).toMatch(/accounts\.row_count +failed +1 +error, blocking/);
+    expect(watch.output.stdout).toContain('Checks: 0 passed, 0 warned, 1 failed, 0 could not run.');
+    watch.interrupt();
+    expect((await watch.done).code).toBe(0);
   });
 
   it('rejects flags that decide a single run', async () => {
