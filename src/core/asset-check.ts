@@ -39,6 +39,8 @@ export interface CheckContext<R extends object = Row> {
   rowCount(asset?: AnyAsset): Promise<number>;
   /** Another asset's stored table, read through its IO manager. */
   load<A extends AnyAsset>(asset: A): Promise<Table<RowOf<A['schema']>>>;
+  /** Another asset's stored rows in batches, through its IO manager's scan: for a large table, never held whole. */
+  scan<A extends AnyAsset>(asset: A): AsyncIterable<readonly RowOf<A['schema']>[]>;
 }
 
 /** Takes a stored table batch by batch, for checks that judge it in one pass without holding it whole. */

@@ -84,7 +84,9 @@ export function relationships<const C extends string, T extends AnyAsset>(column
       kind: 'scan',
       columns: [column],
       async start(context) {
-        const known = new Set<unknown>((await context.load(to)).column(field as never));
+        // Only the keys are kept: the referenced table is scanned, not loaded whole.
+        const known = new Set<unknown>();
+        for await (const rows of context.scan(to)) for (const row of rows) known.add((row as Row)[field]);
         return rowsWhere((batch) => {
           const cells = batch.column(column);
           return (index) => cells[index] !== null && !known.has(cells[index]);

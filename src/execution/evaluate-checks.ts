@@ -155,6 +155,7 @@ function checkContext(definitions: Definitions, output: CheckedOutput, reads: Ot
       return rows;
     },
     load: (asset) => reads.load(asset.key) as never,
+    scan: (asset) => reads.scan(asset.key) as never,
   };
 }
 
@@ -190,6 +191,12 @@ class OtherAssets {
     return table;
   }
 
+  async *scan(key: string): AsyncIterable<readonly Row[]> {
+    await this.#record(key);
+    const asset = this.#definitions.asset(key)!;
+    yield* scanStored(this.#definitions.ioManagers[asset.ioManager]!, asset);
+  }
+
   /** The recorded data versions of `keys` (those read so far). */
   versionsOf(keys: readonly string[]): Record<string, string> {
     return Object.fromEntries(keys.flatMap((key) => (this.#versions.has(key) ? [[key, this.#versions.get(key)!]] : [])));
@@ -208,6 +215,10 @@ class OtherAssets {
         load: (asset) => {
           keys.add(asset.key);
           return base.load(asset);
+        },
+        scan: (asset) => {
+          keys.add(asset.key);
+          return base.scan(asset);
         },
       }),
       keys: () => [...keys],

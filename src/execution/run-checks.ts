@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { AnyAssetCheck } from '../core/asset-check.js';
 import { checkKey } from '../core/check-definitions.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
@@ -15,12 +16,16 @@ export interface RunChecksContext {
   readonly storage: InstanceStorage;
   readonly recorder: RunRecorder;
   readonly now: () => Date;
+  /** How many assets' checks run at once when their assets are left as they are: the run's step concurrency. */
+  readonly concurrency: number;
 }
 
 /**
  * The asset checks of one run: which upstream checks block a step, the
  * checks each step owes once it is done, and those of the selected assets
- * the run leaves as they are (run at once, as their own tasks). A check that
+ * the run leaves as they are (as their own tasks, as many at once as the
+ * run runs steps, so a changed check shared by a thousand assets does not
+ * read a thousand tables at once). A check that
  * reads another asset the run materializes waits until that asset is stored,
  * so it judges the new table rather than the one being replaced.
  */
@@ -30,6 +35,8 @@ export class RunChecks {
   readonly #storedOrSettled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   readonly #checkOnly = new Map<string, Promise<void>>();
   readonly #evaluated: EvaluatedCheck[] = [];
+  #running = 0;
+  readonly #waitingForSlot: (() => void)[] = [];
 
   readonly #dataVersions: ReadonlyMap<string, string | undefined>;
 
@@ -48,10 +55,23 @@ export class RunChecks {
       const asset = context.definitions.asset(key)!;
       const record = context.materializationPlan.recorded.get(key);
       if (record === undefined) continue;
-      const task = this.evaluate(asset, checks, { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
+      const task = this.#inSlot(() => this.evaluate(asset, checks, { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined }));
       // Awaited by the steps that depend on it and by `evaluated`; until then a failure must not count as unhandled.
       task.catch(() => {});
       this.#checkOnly.set(key, task);
+    }
+  }
+
+  async #inSlot(work: () => Promise<void>): Promise<void> {
+    // Checks run here whatever the executor: a queue run's unbounded step concurrency is bounded by this machine's CPUs.
+    const limit = Number.isFinite(this.#context.concurrency) ? Math.max(1, this.#context.concurrency) : availableParallelism();
+    if (this.#running >= limit) await new Promise<void>((resolve) => this.#waitingForSlot.push(resolve));
+    this.#running++;
+    try {
+      await work();
+    } finally {
+      this.#running--;
+      this.#waitingForSlot.shift()?.();
     }
   }
 
