@@ -7,10 +7,14 @@ export type RunTags = Readonly<Record<string, string>>;
 
 /**
  * Keys Strata sets itself: `strata/schedule` and `strata/sensor` name the
- * schedule or sensor that launched a run. Reserved, so a user's tag never
+ * schedule or sensor that launched a run, `strata/run=checks` marks a run
+ * that only ran checks (`assets check`). Reserved, so a user's tag never
  * passes for one of them.
  */
 export const RESERVED_TAG_PREFIX = 'strata/';
+
+/** The tag of a run that only ran checks on stored assets (`assets check`): it materialized nothing, so it is repeated with `assets check`, not re-executed. */
+export const CHECKS_RUN_TAG: RunTags = { [`${RESERVED_TAG_PREFIX}run`]: 'checks' };
 
 /** The tag Strata puts on a run launched by a schedule or sensor: `strata/schedule=<name>`. */
 export function automationTag(kind: 'schedule' | 'sensor', name: string): RunTags {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
+import { CHECKS_RUN_TAG } from '../core/run-tags.js';
 import type { InstanceStorage, RunEvent } from '../storage/instance-storage.js';
 import { checkFailsRun } from './check-states.js';
 import { type EvaluatedCheck, evaluateChecks } from './evaluate-checks.js';
@@ -45,6 +46,7 @@ export async function checkStoredAssets(definitions: Definitions, selectedKeys: 
     status: 'started',
     selection: `checks of ${options.selection}`,
     trigger: 'cli',
+    tags: CHECKS_RUN_TAG,
     startedAt: now(),
     endedAt: null,
     pid: process.pid,

@@ -1,5 +1,5 @@
 import { StrataError } from '../core/errors.js';
-import { RESERVED_TAG_PREFIX } from '../core/run-tags.js';
+import { CHECKS_RUN_TAG, RESERVED_TAG_PREFIX } from '../core/run-tags.js';
 import type { InstanceStorage, RunEvent, RunRecord, RunTags } from '../storage/instance-storage.js';
 import type { PlanSelection } from './instance.js';
 import { assetOutcomes } from './run-summaries.js';
@@ -36,8 +36,16 @@ export interface Reexecution {
  * `rerun` repeats the run's request (job, or selection with exclude, force
  * and refresh), planned by staleness now. Throws `STRATA_RUN_NO_REQUEST` for
  * a run recorded before runs kept their request.
+ *
+ * Either throws `STRATA_RUN_ONLY_CHECKS` for a run of `assets check`: it
+ * materialized nothing, and its checks run again with `assets check`.
  */
 export async function reexecution(storage: InstanceStorage, parent: RunRecord, mode: ReexecutionMode): Promise<Reexecution> {
+  if (Object.entries(CHECKS_RUN_TAG).every(([key, value]) => parent.tags[key] === value)) {
+    throw new StrataError('STRATA_RUN_ONLY_CHECKS', `Run ${parent.runId} only ran checks, on what its assets stored: there is no materialization to ${mode === 'rerun' ? 'repeat' : 're-execute'}.`, {
+      hint: `Run them again with: ${checkCommandOf(parent.selection)}`,
+    });
+  }
   const tags = Object.fromEntries(Object.entries(parent.tags).filter(([key]) => !key.startsWith(RESERVED_TAG_PREFIX)));
   if (mode === 'rerun') {
     if (parent.request === null) {
@@ -75,4 +83,23 @@ function undoneAssets(events: readonly RunEvent[]): { planned: string[]; failed:
   const planned = Array.isArray(listed) ? listed.filter((key): key is string => typeof key === 'string') : [...outcomes.keys()];
   const notMaterialized = planned.filter((key) => outcomes.get(key) !== 'materialized' && outcomes.get(key) !== 'up-to-date');
   return { planned, failed: notMaterialized.filter((key) => outcomes.get(key) === 'failed'), notMaterialized };
+}
+
+/**
+ * The `assets check` command that runs a check run's checks again, from the
+ * selection it recorded (`checks of <select>[ except <exclude>]`, see
+ * `Instance.check`); `*` (every asset) is the command's default.
+ */
+function checkCommandOf(recorded: string): string {
+  const described = recorded.replace(/^checks of /, '');
+  const at = described.indexOf(' except ');
+  const select = at === -1 ? described : described.slice(0, at);
+  const exclude = at === -1 ? undefined : described.slice(at + ' except '.length);
+  return ['assets check', ...(select === '*' ? [] : [shellWord(select)]), ...(exclude === undefined ? [] : ['--exclude', shellWord(exclude)])].join(' ');
+}
+
+/** `text` as one shell word: bare when no character of it is special to a shell (a selection's `*` or space is). */
+function shellWord(text: string): string {
+  if (/^[\w.:/@+,-]+$/.test(text)) return text;
+  return /["$`\\!]/.test(text) ? `'${text.replaceAll("'", "'\\''")}'` : `"${text}"`;
 }

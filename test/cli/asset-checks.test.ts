@@ -132,6 +132,27 @@ describe('asset checks through the CLI', () => {
     expect(run.json.assets.map((a: any) => [a.key, a.action, a.blockedByChecks])).toEqual([['adults', 'skipped', ['accounts.row_count', 'accounts.unique_id']]]);
   });
 
+  it('refuses to rerun or re-execute a run of assets check, and names the check command that repeats it', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    const checked = await json(['check']);
+    const runs = JSON.parse((await cli(['runs', '--json'])).stdout).runs;
+    expect(runs[0]).toMatchObject({ runId: checked.json.runId, selection: 'checks of *', tags: { 'strata/run': 'checks' } });
+    for (const command of [['rerun', 'latest'], ['materialize', '--from-failure', 'latest']]) {
+      const refused = await cli(command);
+      expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(refused.stderr).toContain(`error: Run ${checked.json.runId} only ran checks, on what its assets stored: there is no materialization to`);
+      expect(refused.stderr).toContain('hint: Run them again with: assets check\n');
+    }
+
+    const some = await json(['check', 'plans or accounts', '--exclude', 'plans']);
+    expect(some.code).toBe(0);
+    expect((await cli(['rerun', some.json.runId])).stderr).toContain('hint: Run them again with: assets check "plans or accounts" --exclude plans\n');
+    // The hint's command is the run again.
+    const again = await json(['check', 'plans or accounts', '--exclude', 'plans']);
+    expect(JSON.parse((await cli(['runs', '--json'])).stdout).runs.slice(0, 2).map((run: any) => run.selection)).toEqual(['checks of plans or accounts except plans', 'checks of plans or accounts except plans']);
+    expect(again.json.checks.map((c: any) => c.check)).toEqual(some.json.checks.map((c: any) => c.check));
+  });
+
   it('runs a check whose code changed on its own, without its asset', async () => {
     expect((await cli(['materialize'])).code).toBe(0);
     const before = await json(['history', 'accounts']);
