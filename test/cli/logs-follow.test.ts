@@ -137,6 +137,27 @@ describe('assets logs -f', () => {
     expect((await materializing.done).code).toBe(0);
   });
 
+  it('sizes the asset column of a followed assets check run by the assets it checks', async () => {
+    const checkedEnv = { ...workspace.env, STRATA_DEFINITIONS: path.join(FIXTURES, 'gated-check-definitions.mjs') };
+    expect((await runCli(['materialize'], { cwd: workspace.dir, env: checkedEnv })).code).toBe(0);
+    const checking = start(['check'], { cwd: workspace.dir, env: { ...checkedEnv, GATE_FILE: gate } });
+    await checking.waitFor('stderr', 'check waiting');
+    const following = start(['logs', '-f', 'latest'], { cwd: workspace.dir, env: checkedEnv });
+    // Following a run still going: its events come as it records them (here, once the check is done).
+    await following.waitFor('stdout', 'following until it ends');
+    await writeFile(gate, '');
+    const [followed, checked] = await Promise.all([following.done, checking.done]);
+    expect(checked.code).toBe(0);
+    expect(followed.code).toBe(0);
+    // Every message starts under the title's, the first line (printed before any event named the asset) too.
+    const lines = followed.stdout.split('\n');
+    const column = lines.find((line) => line.startsWith('time'))!.indexOf('message');
+    const recorded = JSON.parse((await runCli(['logs', 'latest', '--json'], { cwd: workspace.dir, env: checkedEnv })).stdout) as { events: { assetKey: string | null; message: string }[] };
+    expect(recorded.events.some((event) => event.assetKey === 'accounts_by_region_and_plan')).toBe(true);
+    const eventLines = lines.filter((line) => /^\d{4}-\d\d-\d\dT/.test(line));
+    expect(eventLines.map((line) => line.slice(column))).toEqual(recorded.events.map((event) => event.message.split('\n', 1)[0]));
+  });
+
   it('prints a run that has ended at once and exits with its status', async () => {
     expect((await runCli(['materialize'], { cwd: workspace.dir, env: { ...env, GATE_FILE: '', FAIL_ASSET: 'gated' } })).code).toBe(1);
     const followed = await runCli(['logs', '--follow', 'latest'], { cwd: workspace.dir, env });

@@ -84,7 +84,7 @@ const TITLES = ['time', 'level', 'asset', 'try', 'event'] as const;
  * `assets logs -f` of a run still going: the header, then each event as the
  * run records it, then the run's outcome; exits as the run ended. Columns
  * cannot be sized by events not recorded yet: the asset column is sized by
- * the keys the run planned (its first event, `run-start`, lists them), the
+ * the keys the run planned or checks (its first event, `run-start`, lists them), the
  * others by what every time, level, attempt and type fit.
  */
 async function follow(instance: Instance, run: RunRecord, options: RenderOptions & { readonly json: boolean }): Promise<number> {
@@ -97,7 +97,9 @@ async function follow(instance: Instance, run: RunRecord, options: RenderOptions
     onEvent: (event) => {
       events.push(event);
       if (options.json) return;
-      const planned = event.type === 'run-start' && Array.isArray(event.data?.planned) ? (event.data.planned as unknown[]) : [];
+      // A run of `assets check` lists the assets it checks instead.
+      const listed = event.type === 'run-start' ? (event.data?.planned ?? event.data?.checked) : undefined;
+      const planned = Array.isArray(listed) ? (listed as unknown[]) : [];
       widths[2] = Math.max(widths[2]!, event.assetKey?.length ?? 0, ...planned.map((key) => String(key).length));
       if (events.length === 1) io.stdout.write(`\n${titleLine(widths)}\n`);
       io.stdout.write(`${eventLines(run, event, widths, options).join('\n')}\n`);
