@@ -1,14 +1,14 @@
 import { type Command, EXIT } from '../command.js';
-import { formatCount, formatTime, isoTime } from '../format.js';
+import { formatCount, formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { statusColour } from '../status-symbol.js';
 import { type ShownStatus, shownStatus } from '../../instance/asset-states.js';
+import { readSelectedStates, stateJson, writeNothingSelected } from '../selected-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
-import { writeSelectionWarnings } from '../write-selection-warnings.js';
 
 export const listCommand: Command = {
   name: 'list',
@@ -33,12 +33,9 @@ export const listCommand: Command = {
     const instance = await openCommandInstance(io);
     try {
       const definitions = await instance.definitions();
-      const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
-      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+      const { keys, states } = await readSelectedStates(instance, args, io);
       const assets = keys.map((key) => {
         const asset = definitions.asset(key)!;
-        const state = states.get(key)!;
-        const rows = state.record?.metadata.rows;
         return {
           key,
           group: asset.group,
@@ -47,22 +44,15 @@ export const listCommand: Command = {
           tags: asset.tags,
           deps: [...asset.deps].sort(),
           description: asset.description ?? null,
-          status: state.status,
-          shown: shownStatus(state),
-          reasons: state.reasons.map((reason) => reason.kind),
-          checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
-          lastMaterializedAt: state.record?.materializedAt,
-          dataVersion: state.record?.dataVersion ?? null,
-          rows: typeof rows === 'number' ? rows : null,
+          ...stateJson(states.get(key)!),
         };
       });
       if (booleanFlag(args, 'json')) {
-        writeJson(io, { assets: assets.map(({ shown: _shown, ...asset }) => ({ ...asset, lastMaterializedAt: isoTime(asset.lastMaterializedAt) })) });
+        writeJson(io, { assets });
         return EXIT.ok;
       }
       if (keys.length === 0) {
-        // Only a state selection may select nothing (nothing is stale): an answer, said on stderr so stdout stays data.
-        io.stderr.write('No assets selected: none is in the state the selection asks for now.\n');
+        writeNothingSelected(io);
         return EXIT.ok;
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);
@@ -86,8 +76,8 @@ export const listCommand: Command = {
             asset.kind,
             asset.tags.join(', ') || '-',
             asset.deps.join(', ') || '-',
-            asset.shown,
-            formatTime(asset.lastMaterializedAt, io.stdout, now),
+            shownStatus(states.get(asset.key)!),
+            formatTime(states.get(asset.key)!.record?.materializedAt, io.stdout, now),
             asset.rows === null ? '-' : formatCount(asset.rows),
             asset.description?.replace(/\s+/g, ' ').trim() || '-',
           ]),

@@ -1,15 +1,15 @@
 import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { type Command, EXIT } from '../command.js';
-import { formatCount, formatTime, isoTime } from '../format.js';
+import { formatCount, formatTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
-import { booleanFlag, stringFlag } from '../parse-args.js';
+import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { statusColour } from '../status-symbol.js';
-import { type ShownStatus, shownStatus } from '../../instance/asset-states.js';
+import { type AssetState, type ShownStatus, shownStatus } from '../../instance/asset-states.js';
+import { readSelectedStates, stateJson, writeNothingSelected } from '../selected-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
-import { writeSelectionWarnings } from '../write-selection-warnings.js';
 
 export const statusCommand: Command = {
   name: 'status',
@@ -26,31 +26,19 @@ export const statusCommand: Command = {
     const instance = await openCommandInstance(io);
     try {
       const definitions = await instance.definitions();
-      const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
-      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
-      const rows = keys.map((key) => {
-        const state = states.get(key)!;
-        const { status, reasons, record, source } = state;
-        const storedRows = record?.metadata.rows;
-        return {
-          key,
-          status,
-          shown: shownStatus(state),
-          reasons: reasons.map((reason) => reason.kind),
-          checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
-          source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null },
-          lastMaterializedAt: record?.materializedAt,
-          dataVersion: record?.dataVersion,
-          rows: typeof storedRows === 'number' ? storedRows : undefined,
-        };
-      });
+      const { keys, states } = await readSelectedStates(instance, args, io);
       if (booleanFlag(args, 'json')) {
-        writeJson(io, { assets: rows.map(({ shown: _shown, ...row }) => ({ ...row, lastMaterializedAt: isoTime(row.lastMaterializedAt), dataVersion: row.dataVersion ?? null, rows: row.rows ?? null })) });
+        writeJson(io, {
+          assets: keys.map((key) => {
+            const { status, reasons, checks, lastMaterializedAt, dataVersion, rows } = stateJson(states.get(key)!);
+            const { source } = states.get(key)!;
+            return { key, status, reasons, checks, source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null }, lastMaterializedAt, dataVersion, rows };
+          }),
+        });
         return EXIT.ok;
       }
       if (keys.length === 0) {
-        // Only a state selection may select nothing (nothing is stale): an answer, said on stderr so stdout stays data.
-        io.stderr.write('No assets selected: none is in the state the selection asks for now.\n');
+        writeNothingSelected(io);
         return EXIT.ok;
       }
       const style = createStyle(io.stdout, io, args.flags.color === false);
@@ -58,14 +46,18 @@ export const statusCommand: Command = {
       io.stdout.write(
         renderTable(
           [{ header: 'asset', fixed: true }, { header: 'status', fixed: true }, { header: 'reasons' }, { header: 'last materialized' }, { header: 'rows', align: 'right' }],
-          rows.map((row) => [row.key, row.shown, describeStatusReasons(row), formatTime(row.lastMaterializedAt, io.stdout, now), row.rows === undefined ? '-' : formatCount(row.rows)]),
+          keys.map((key) => {
+            const state = states.get(key)!;
+            const rows = state.record?.metadata.rows;
+            return [key, shownStatus(state), describeStatusReasons(state), formatTime(state.record?.materializedAt, io.stdout, now), typeof rows === 'number' ? formatCount(rows) : '-'];
+          }),
           { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(statusColour(cell as ShownStatus), padded) : padded) },
         ),
       );
       // "fresh" is only assumed for a source that cannot be checked: say so under the table.
-      for (const row of rows) {
-        const { source } = states.get(row.key)!;
-        if (source !== undefined && !source.checked) io.stdout.write(`Note: ${describeUncheckedSource(row.key, definitions.asset(row.key)!.group, source)}\n`);
+      for (const key of keys) {
+        const { source } = states.get(key)!;
+        if (source !== undefined && !source.checked) io.stdout.write(`Note: ${describeUncheckedSource(key, definitions.asset(key)!.group, source)}\n`);
       }
       return EXIT.ok;
     } finally {
@@ -75,6 +67,6 @@ export const statusCommand: Command = {
 };
 
 /** The reasons column: why the asset is stale, which of its checks failed, and which upstream checks block it. */
-function describeStatusReasons(row: { readonly reasons: readonly string[]; readonly checks: { readonly failed: readonly string[]; readonly blockedBy: readonly string[] } }): string {
-  return [...row.reasons, ...row.checks.failed.map((check) => `check ${check} failed`), ...row.checks.blockedBy.map((check) => `blocked by ${check}`)].join(', ') || '-';
+function describeStatusReasons(state: AssetState): string {
+  return [...state.reasons.map((reason) => reason.kind), ...state.failedChecks.map((check) => `check ${check} failed`), ...state.blockedBy.map((check) => `blocked by ${check}`)].join(', ') || '-';
 }

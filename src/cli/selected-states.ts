@@ -1,0 +1,45 @@
+import type { AssetState } from '../instance/asset-states.js';
+import type { Instance } from '../instance/instance.js';
+import type { CliIO } from './cli-io.js';
+import type { ParsedArgs } from './command.js';
+import { isoTime } from './format.js';
+import { stringFlag } from './parse-args.js';
+import { createStyle } from './style.js';
+import { writeSelectionWarnings } from './write-selection-warnings.js';
+
+/*
+ * What `assets status` and `assets list` share: the assets of `--select` /
+ * `--exclude` with their states (one plan decides both), the warnings about
+ * the selection, the fields of a state both print, and what they say when a
+ * state selection selects nothing.
+ */
+
+/** The selected keys, in topological order, and their states; the selection's warnings are written to stderr. */
+export async function readSelectedStates(instance: Instance, args: ParsedArgs, io: CliIO): Promise<{ keys: readonly string[]; states: ReadonlyMap<string, AssetState> }> {
+  const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
+  writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+  return { keys, states };
+}
+
+/**
+ * A state as both commands' JSON gives it: the planner's `status` (a fresh
+ * asset with a failed check is still `fresh` here; the tables show
+ * `failed-check`, see `shownStatus`), the reasons, what its checks say, and
+ * its last materialization.
+ */
+export function stateJson(state: AssetState) {
+  const rows = state.record?.metadata.rows;
+  return {
+    status: state.status,
+    reasons: state.reasons.map((reason) => reason.kind),
+    checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
+    lastMaterializedAt: isoTime(state.record?.materializedAt),
+    dataVersion: state.record?.dataVersion ?? null,
+    rows: typeof rows === 'number' ? rows : null,
+  };
+}
+
+/** Only a state selection may select nothing (nothing is stale): an answer, said on stderr so stdout stays data. */
+export function writeNothingSelected(io: CliIO): void {
+  io.stderr.write('No assets selected: none is in the state the selection asks for now.\n');
+}
