@@ -1,7 +1,7 @@
 import type { Definitions } from '../../core/definitions.js';
 import type { PlannedAsset } from '../../graph/planner.js';
 import { checkKey } from '../../core/check-definitions.js';
-import type { MaterializationPlan } from '../../execution/plan-materialization.js';
+import { hasWork, type MaterializationPlan } from '../../execution/plan-materialization.js';
 import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
@@ -130,8 +130,9 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const { selected, plan, pendingChecks } = await instance.plan(request);
-      const checks = checksRunAlone(plan.planned, pendingChecks);
+      const materializationPlan = await instance.plan(request);
+      const { selected, plan } = materializationPlan;
+      const checks = checksRunAlone(plan.planned, materializationPlan.pendingChecks);
       if (json) {
         writeJson(io, {
           selected,
@@ -139,7 +140,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
           checks,
         });
-      } else if (plan.planned.length === 0 && checks.length === 0) {
+      } else if (!hasWork(materializationPlan)) {
+        // As the run decides: nothing to materialize and no check to run again.
         io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
       } else {
         if (plan.planned.length > 0) {
