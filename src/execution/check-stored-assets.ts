@@ -54,6 +54,8 @@ export async function checkStoredAssets(definitions: Definitions, selectedKeys: 
   });
   const recorder = new RunRecorder(storage, runId, now, options.onEvent);
   recorder.event({ type: 'run-start', message: `Run ${runId} started: checks of ${keys.length} asset${keys.length === 1 ? '' : 's'}`, data: { checked: keys } });
+  // Written now, not with the first results: whoever follows the run from another process sees it start.
+  await recorder.flush();
   const checks: EvaluatedCheck[] = [];
   const notMaterialized: string[] = [];
   let status: 'success' | 'failed' | 'canceled' = 'failed';
