@@ -3,7 +3,8 @@ import { StrataError, UsageError } from '../core/errors.js';
 import { scanStored } from '../core/io-manager.js';
 import type { ColumnSpec } from '../core/row-schema.js';
 import { suggestClosest } from '../core/suggest.js';
-import type { Row } from '../core/table.js';
+import { type Row, Table } from '../core/table.js';
+import { encodeCsv } from '../io-managers/csv-writer.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 
 /** What `previewAsset` reads. */
@@ -68,4 +69,13 @@ function chosenColumns(key: string, schema: readonly ColumnSpec[], names: readon
     if (!chosen.includes(column)) chosen.push(column);
   }
   return chosen;
+}
+
+/**
+ * A preview's rows as the CSV IO manager writes a table, in chunks: the same
+ * quoting, null as an empty field and empty text as `""`. Chunks end between
+ * fields, never inside a character, so each decodes on its own.
+ */
+export function previewCsvChunks(key: string, preview: AssetPreview): Iterable<Buffer> {
+  return encodeCsv(Table.fromRows(preview.rows, preview.columns.map((column) => column.name)), preview.columns, key);
 }

@@ -1,8 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import type { ColumnSpec } from '../../core/row-schema.js';
-import { Table, type CellValue } from '../../core/table.js';
-import type { AssetPreview } from '../../instance/asset-preview.js';
-import { encodeCsv } from '../../io-managers/csv-writer.js';
+import type { CellValue } from '../../core/table.js';
+import { type AssetPreview, previewCsvChunks } from '../../instance/asset-preview.js';
 import type { OutputStream } from '../cli-io.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, plural } from '../format.js';
@@ -75,11 +74,9 @@ function formatOf(format: string | undefined, json: boolean): Format {
   return json ? 'json' : ((format as Format | undefined) ?? 'table');
 }
 
-/** The rows as the CSV IO manager writes a table: the same quoting, null as an empty field and empty text as `""`. */
+/** The rows as the CSV IO manager writes a table (see `previewCsvChunks`). */
 function writeCsv(stdout: OutputStream, key: string, preview: AssetPreview): void {
-  const names = preview.columns.map((column) => column.name);
-  // Chunks end between fields, never inside a character, so each decodes on its own.
-  for (const chunk of encodeCsv(Table.fromRows(preview.rows, names), preview.columns, key)) stdout.write(chunk.toString('utf8'));
+  for (const chunk of previewCsvChunks(key, preview)) stdout.write(chunk.toString('utf8'));
 }
 
 /**
