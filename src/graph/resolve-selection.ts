@@ -8,6 +8,7 @@ import { selectionValuesHint } from './selection-hint.js';
 import { parseSelection } from './selection-parser.js';
 import { assetsInState, type SelectionStates, stateAtoms } from './selection-states.js';
 import { emptyUnionPartWarning, type SelectionWarning } from './selection-warnings.js';
+import { selectionNodes } from './selection-nodes.js';
 
 /**
  * The keys a selection tree selects in `graph`, as an unordered set. An
@@ -144,12 +145,7 @@ function everyAssetInEveryState(graph: AssetGraph): SelectionStates {
 }
 
 function hasUnion(node: SelectionNode): boolean {
-  const pending: SelectionNode[] = [node];
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    if (current.type === 'or') return true;
-    if (current.type === 'and') pending.push(current.left, current.right);
-    else if (current.type === 'graph' || current.type === 'not') pending.push(current.operand);
-  }
+  for (const current of selectionNodes(node)) if (current.type === 'or') return true;
   return false;
 }
 

@@ -1,5 +1,6 @@
 import type { AssetGraph } from './asset-graph.js';
 import type { SelectionAttribute, SelectionNode } from './selection-ast.js';
+import { selectionNodes } from './selection-nodes.js';
 
 const LISTED_VALUES = 20;
 
@@ -32,22 +33,5 @@ function listValues(values: readonly string[]): string {
 }
 
 function collectAttributes(node: SelectionNode, into: Set<SelectionAttribute>): void {
-  const pending: SelectionNode[] = [node];
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    switch (current.type) {
-      case 'attribute':
-        into.add(current.attribute);
-        break;
-      case 'graph':
-      case 'not':
-        pending.push(current.operand);
-        break;
-      case 'and':
-      case 'or':
-        pending.push(current.left, current.right);
-        break;
-      default:
-        break;
-    }
-  }
+  for (const current of selectionNodes(node)) if (current.type === 'attribute') into.add(current.attribute);
 }

@@ -1,5 +1,6 @@
 import type { SelectionNode, SelectionStateValue, StateSelection } from './selection-ast.js';
 import { formatSelection } from './selection-format.js';
+import { selectionNodes } from './selection-nodes.js';
 
 /**
  * What the evaluator asks about the assets' states for a state atom
@@ -18,23 +19,9 @@ export interface SelectionStates {
 /** The state atoms of the trees, each distinct one once, in reading order: what the instance must read before resolving. */
 export function stateAtoms(trees: readonly (SelectionNode | undefined)[]): StateSelection[] {
   const atoms = new Map<string, StateSelection>();
-  const pending = trees.filter((tree) => tree !== undefined).reverse();
-  for (let current = pending.pop(); current !== undefined; current = pending.pop()) {
-    switch (current.type) {
-      case 'state':
-        atoms.set(formatSelection(current), current);
-        break;
-      case 'graph':
-      case 'not':
-        pending.push(current.operand);
-        break;
-      case 'and':
-      case 'or':
-        pending.push(current.right, current.left);
-        break;
-      default:
-        break;
-    }
+  for (const tree of trees) {
+    if (tree === undefined) continue;
+    for (const current of selectionNodes(tree)) if (current.type === 'state') atoms.set(formatSelection(current), current);
   }
   return [...atoms.values()];
 }
