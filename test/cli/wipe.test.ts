@@ -50,7 +50,8 @@ describe('assets wipe', () => {
     });
     // Without --delete-outputs the stored file stays; only the record is gone.
     expect(existsSync(path.join(workspace.output, 'posts.csv'))).toBe(true);
-    expect(JSON.parse((await cli('history', 'posts', '--json')).stdout)).toEqual({ key: 'posts', materializations: [], hasMore: false });
+    // Its checks' results are forgotten with its materializations.
+    expect(JSON.parse((await cli('history', 'posts', '--json')).stdout)).toEqual({ key: 'posts', materializations: [], hasMore: false, checks: [] });
     expect(await cli('wipe', 'posts', '--yes')).toMatchObject({ code: 0, stdout: 'Nothing to forget: posts has no recorded materialization.\n' });
   });
 
