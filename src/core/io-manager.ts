@@ -1,3 +1,4 @@
+import type { PartitionKeyPart } from './partitions.js';
 import type { ColumnSpec } from './row-schema.js';
 import type { Row, Table } from './table.js';
 
@@ -8,6 +9,20 @@ import type { Row, Table } from './table.js';
 export interface StoredAsset {
   readonly key: string;
   readonly columns: readonly ColumnSpec[];
+  /**
+   * For a partitioned asset, the one partition to store, load, version or
+   * delete: each partition is a table of its own. Undefined for an
+   * unpartitioned asset.
+   */
+  readonly partition?: StoredPartition | undefined;
+}
+
+/** The partition an IO manager call is about: its key, and the key's dimensions for naming where it is stored. */
+export interface StoredPartition {
+  /** As users write it: `2026-01-05`, `2026-01-05|eu`. */
+  readonly key: string;
+  /** One unnamed part for a single-dimension key; one named part per dimension, in the key's order, for a multi-partition key. */
+  readonly parts: readonly PartitionKeyPart[];
 }
 
 /** Facts about a stored table, recorded with its materialization. */
