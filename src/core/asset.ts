@@ -4,6 +4,7 @@ import { DefinitionSite } from './definition-site.js';
 import { sourceVersionOf } from './source-version.js';
 import type { Duration } from './duration.js';
 import type { MultiAssetCompute } from './multi-asset.js';
+import type { PartitionMapping, PartitionsDefinition, TimeWindow } from './partitions.js';
 import type { ResourceInstances, ResourceMap } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { RowOf, RowSchema } from './row-schema.js';
@@ -33,6 +34,16 @@ export interface ComputeContext<Inputs = Readonly<Record<string, Table>>, Resour
   readonly log: AssetLogger;
   /** Aborted when the run is canceled: pass it on to anything that waits (HTTP requests, timers). */
   readonly signal: AbortSignal;
+  /** For a partitioned asset, the partition being materialized (`2026-01-05`); undefined for an unpartitioned one. */
+  readonly partitionKey: string | undefined;
+  /** For a time-partitioned asset, its partition's window (`end` exclusive); undefined otherwise. */
+  readonly timeWindow: TimeWindow | undefined;
+  /**
+   * For each partitioned upstream, the partitions its input holds, in order
+   * (its rows are theirs, concatenated in that order): what the asset's
+   * partition mapping chose.
+   */
+  readonly inputPartitionKeys: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What an `observe` function receives. */
@@ -118,6 +129,19 @@ export interface AssetSpec<
    * whose failure must not keep this asset from running, though they block.
    */
   readonly ignoreFailedChecks?: readonly string[];
+  /**
+   * Materialize the asset one partition at a time (`dailyPartitions({ start:
+   * '2026-01-01' })`): each partition is stored, versioned and judged stale
+   * on its own, and a run materializes one (`--partition`, `assets backfill`).
+   */
+  readonly partitions?: PartitionsDefinition;
+  /**
+   * Which partitions of a partitioned upstream each partition (or, for an
+   * unpartitioned asset, the one table) reads, by upstream key. Default: the
+   * same partition when both share a definition, the overlapping windows
+   * between time partitions, and every partition for an unpartitioned asset.
+   */
+  readonly partitionMappings?: { readonly [A in D[number] as A['key']]?: PartitionMapping };
   readonly compute: (
     context: ComputeContext<AssetInputs<D>, ResourceInstances<M>>,
   ) => ComputeOutput<RowOf<S>> | Promise<ComputeOutput<RowOf<S>>>;
@@ -157,6 +181,10 @@ export interface AssetDefinition<K extends string = string, S extends RowSchema 
   readonly ignoreFailedChecks: readonly string[];
   /** For an output of a `multiAsset`: the compute it shares with its sibling outputs, which runs once for all of them. */
   readonly multiAsset: MultiAssetCompute | undefined;
+  /** How it is partitioned; undefined for an unpartitioned asset. */
+  readonly partitions: PartitionsDefinition | undefined;
+  /** The declared mappings of partitioned upstreams, by upstream key; the others map by `defaultPartitionMapping`. */
+  readonly partitionMappings: Readonly<Record<string, PartitionMapping>>;
   readonly compute: (context: ComputeContext) => ComputeOutput<Row> | Promise<ComputeOutput<Row>>;
 }
 
@@ -201,6 +229,8 @@ export function asset<
     checks: Object.freeze([...(spec.checks ?? [])] as unknown as AnyAssetCheck[]),
     ignoreFailedChecks: Object.freeze([...(spec.ignoreFailedChecks ?? [])]),
     multiAsset: undefined,
+    partitions: spec.partitions,
+    partitionMappings: Object.freeze({ ...(spec.partitionMappings as Record<string, PartitionMapping> | undefined) }),
     // The compute was type-checked against this asset's own inputs; the executor
     // builds exactly those inputs, so widening the parameter here is safe.
     compute: spec.compute as unknown as AssetDefinition['compute'],

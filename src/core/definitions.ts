@@ -186,6 +186,8 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     checks: asset.checks,
     ignoreFailedChecks: asset.ignoreFailedChecks,
     multiAsset: asset.multiAsset,
+    partitions: asset.partitions,
+    partitionMappings: asset.partitionMappings,
     compute: asset.compute,
     columns,
     maxAgeMs,

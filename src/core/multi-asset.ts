@@ -148,6 +148,9 @@ export function multiAsset<
       checks: Object.freeze([...(output.checks ?? [])] as unknown as AnyAssetCheck[]),
       ignoreFailedChecks: Object.freeze([...(spec.ignoreFailedChecks ?? [])]),
       multiAsset: shared,
+      // Multi-assets are not partitioned yet: their outputs would have to share one definition.
+      partitions: undefined,
+      partitionMappings: Object.freeze({}),
       // What a caller of this asset's compute alone gets (a unit test, say): the
       // shared compute asked for this output. Runs call the shared compute once
       // for all planned outputs instead (see `computeOutputs`).

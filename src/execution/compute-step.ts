@@ -35,6 +35,9 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
     resources: await resources.resolve(asset.resources),
     log: step.log,
     signal: step.signal,
+    partitionKey: undefined,
+    timeWindow: undefined,
+    inputPartitionKeys: {},
   };
   const computed: ReadonlyMap<string, ComputeOutput<Row>> =
     asset.multiAsset === undefined ? new Map([[asset.key, await asset.compute(context)]]) : await computeOutputs(asset.multiAsset, context, request.outputs ?? [asset.key]);
