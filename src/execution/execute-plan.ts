@@ -333,6 +333,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
         recorder.materialization({
           runId: context.runId,
           assetKey: step.key,
+          partition: null,
           materializedAt: context.now(),
           codeVersion: code.version,
           dataVersion: stored.dataVersion,

@@ -121,6 +121,8 @@ export type StoredRunEvent = z.infer<typeof storedRunEventSchema>;
 export const materializationRecordSchema = z.object({
   runId: z.string().min(1),
   assetKey: z.string().min(1),
+  /** The partition materialized; `null` for an unpartitioned asset. */
+  partition: z.string().nullable(),
   materializedAt: z.date(),
   codeVersion: z.string(),
   /** What the IO manager computed for the stored output. */
@@ -391,12 +393,25 @@ export interface InstanceStorage {
    */
   runEvents(runId: string, options?: { readonly afterSeq?: number }): Promise<StoredRunEvent[]>;
   /**
-   * The latest materialization of each asset (of `assetKeys` only, when given),
-   * keyed and iterated in asset key order. Assets never materialized are absent.
+   * The latest unpartitioned materialization of each asset (of `assetKeys`
+   * only, when given), keyed and iterated in asset key order: records whose
+   * `partition` is null only, so a partitioned asset is absent (see
+   * `latestPartitionMaterializations`), as are assets never materialized.
    */
   latestMaterializations(assetKeys?: readonly string[]): Promise<Map<string, MaterializationRecord>>;
-  /** Newest first. */
-  materializationHistory(assetKey: string, options?: { readonly limit?: number }): Promise<MaterializationRecord[]>;
+  /**
+   * The latest materialization of each partition of one asset (of `partitions`
+   * only, when given), keyed by partition. Iterated in the order of
+   * `partitions` when given (a key listed twice counts once), else in key
+   * order (byte order, as asset keys). Partitions never materialized are
+   * absent. One query whatever the number of partitions.
+   */
+  latestPartitionMaterializations(assetKey: string, partitions?: readonly string[]): Promise<Map<string, MaterializationRecord>>;
+  /**
+   * Newest first: every materialization of the asset, partitioned ones
+   * included, or, with `partition`, only that partition's.
+   */
+  materializationHistory(assetKey: string, options?: { readonly limit?: number; readonly partition?: string }): Promise<MaterializationRecord[]>;
   /** The manifests stored for these code versions (see `WriteBatch.codeManifests`); unknown versions are absent. */
   codeManifests(codeVersions: readonly string[]): Promise<Map<string, CodeManifest>>;
   /**
@@ -406,7 +421,7 @@ export interface InstanceStorage {
    * of a secret by anyone without the instance.
    */
   instanceKey(): Promise<string>;
-  /** Forgets every materialization (and check result) of these assets, so the planner sees them as missing; returns the materializations removed. */
+  /** Forgets every materialization (and check result) of these assets, partitions included, so the planner sees them as missing; returns the materializations removed. */
   wipeMaterializations(assetKeys: readonly string[]): Promise<number>;
   /** Stores the results of asset checks, in one transaction; their runs must exist. */
   recordCheckResults(results: readonly CheckResultRecord[]): Promise<void>;
@@ -514,7 +529,8 @@ export interface InstanceStorage {
    * `olderThan`, with their events, materializations, leases and
    * cancellation requests. Kept whole:
    * runs still `started` (running, or for crash detection to find), and runs
-   * that recorded the latest materialization of an asset, since the planner
+   * that recorded the latest materialization of an asset or of one of its
+   * partitions, since the planner
    * compares against it (deleting it would plan the asset as missing), runs
    * that recorded the latest result of a check (for the same reason), and
    * runs still `queued`. The

@@ -42,6 +42,7 @@ import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import {
   byCheckKey,
+  byPartition,
   canceledBeforeStartEvent,
   checkResultParams,
   describeIssues,
@@ -279,18 +280,19 @@ export class PostgresInstanceStorage implements InstanceStorage {
         }
         if (materializations.length > 0) {
           await client.query(
-            `INSERT INTO ${this.#t.materializations} (run_id, asset_key, materialized_at, code_version, data_version,
+            `INSERT INTO ${this.#t.materializations} (run_id, asset_key, partition, materialized_at, code_version, data_version,
                input_data_versions, config_versions, reasons, duration_ms, metadata)
-             SELECT run_id, asset_key, materialized_at, code_version, data_version,
+             SELECT run_id, asset_key, partition, materialized_at, code_version, data_version,
                input_data_versions::json, config_versions::json, reasons::json, duration_ms, metadata::json
-             FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[],
-                         $6::text[], $7::text[], $8::text[], $9::double precision[], $10::text[])
-               WITH ORDINALITY AS batch (run_id, asset_key, materialized_at, code_version, data_version,
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::double precision[], $11::text[])
+               WITH ORDINALITY AS batch (run_id, asset_key, partition, materialized_at, code_version, data_version,
                  input_data_versions, config_versions, reasons, duration_ms, metadata, position)
              ORDER BY position`,
             columns(materializations, [
               'runId',
               'assetKey',
+              'partition',
               'materializedAt',
               'codeVersion',
               'dataVersion',
@@ -336,16 +338,14 @@ export class PostgresInstanceStorage implements InstanceStorage {
     const latest = new Map<string, MaterializationRecord>();
     if (assetKeys !== undefined && assetKeys.length === 0) return latest;
     // Latest = highest id (insertion order), never the largest timestamp.
-    // asset_key is COLLATE "C": byte order, as SQLite gives it.
+    // asset_key is COLLATE "C": byte order, as SQLite gives it. Unpartitioned
+    // records only; partition (NULL in every row read) is named in the
+    // DISTINCT ON and the order so that they follow materializations_by_partition.
+    const latestUnpartitioned = `SELECT DISTINCT ON (asset_key, partition) * FROM ${this.#t.materializations} WHERE partition IS NULL`;
     const { rows } =
       assetKeys === undefined
-        ? await this.#run('read', `SELECT DISTINCT ON (asset_key) * FROM ${this.#t.materializations} ORDER BY asset_key, id DESC`)
-        : await this.#run(
-            'read',
-            `SELECT DISTINCT ON (asset_key) * FROM ${this.#t.materializations}
-             WHERE asset_key = ANY($1::text[]) ORDER BY asset_key, id DESC`,
-            [assetKeys],
-          );
+        ? await this.#run('read', `${latestUnpartitioned} ORDER BY asset_key, partition, id DESC`)
+        : await this.#run('read', `${latestUnpartitioned} AND asset_key = ANY($1::text[]) ORDER BY asset_key, partition, id DESC`, [assetKeys]);
     for (const row of rows) {
       const record = this.#readRow(materializationRow, row, 'materializations');
       latest.set(record.assetKey, record);
@@ -353,12 +353,30 @@ export class PostgresInstanceStorage implements InstanceStorage {
     return latest;
   }
 
-  async materializationHistory(assetKey: string, options: { readonly limit?: number } = {}): Promise<MaterializationRecord[]> {
-    const { rows } = await this.#run(
-      'read',
-      `SELECT * FROM ${this.#t.materializations} WHERE asset_key = $1 ORDER BY id DESC LIMIT $2`,
-      [assetKey, sqlLimit(options.limit)],
-    );
+  async latestPartitionMaterializations(assetKey: string, partitions?: readonly string[]): Promise<Map<string, MaterializationRecord>> {
+    if (partitions !== undefined && partitions.length === 0) return new Map();
+    // The partitions asked for are one array parameter, however many there are.
+    const latest = `SELECT DISTINCT ON (partition) * FROM ${this.#t.materializations} WHERE asset_key = $1`;
+    const { rows } =
+      partitions === undefined
+        ? await this.#run('read', `${latest} AND partition IS NOT NULL ORDER BY partition, id DESC`, [assetKey])
+        : await this.#run('read', `${latest} AND partition = ANY($2::text[]) ORDER BY partition, id DESC`, [assetKey, partitions]);
+    return byPartition(rows.map((row) => this.#readRow(materializationRow, row, 'materializations')), partitions);
+  }
+
+  async materializationHistory(
+    assetKey: string,
+    options: { readonly limit?: number; readonly partition?: string } = {},
+  ): Promise<MaterializationRecord[]> {
+    const limit = sqlLimit(options.limit);
+    const { rows } =
+      options.partition === undefined
+        ? await this.#run('read', `SELECT * FROM ${this.#t.materializations} WHERE asset_key = $1 ORDER BY id DESC LIMIT $2`, [assetKey, limit])
+        : await this.#run(
+            'read',
+            `SELECT * FROM ${this.#t.materializations} WHERE asset_key = $1 AND partition = $2 ORDER BY id DESC LIMIT $3`,
+            [assetKey, options.partition, limit],
+          );
     return rows.map((row) => this.#readRow(materializationRow, row, 'materializations'));
   }
 
@@ -798,11 +816,12 @@ export class PostgresInstanceStorage implements InstanceStorage {
       return await this.#transaction(async (client): Promise<PruneResult> => {
         // Concurrent writes can only supersede a latest materialization, never
         // make an older one latest again: the runs kept here stay enough.
+        // Latest per (asset, partition): DISTINCT ON counts NULLs as one partition.
         const prunable = await client.query<{ run_ids: string[] }>(
           `SELECT coalesce(array_agg(run_id), '{}') AS run_ids FROM ${this.#t.runs} AS runs
            WHERE status NOT IN ('queued', 'started') AND started_at < $1
              AND NOT EXISTS (
-               SELECT 1 FROM (SELECT DISTINCT ON (asset_key) run_id FROM ${this.#t.materializations} ORDER BY asset_key, id DESC) AS latest
+               SELECT 1 FROM (SELECT DISTINCT ON (asset_key, partition) run_id FROM ${this.#t.materializations} ORDER BY asset_key, partition, id DESC) AS latest
                WHERE latest.run_id = runs.run_id)
              AND NOT EXISTS (
                SELECT 1 FROM (SELECT DISTINCT ON (asset_key, check_name) run_id FROM ${this.#t.check_results} ORDER BY asset_key, check_name, id DESC) AS latest

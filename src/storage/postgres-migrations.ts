@@ -244,6 +244,19 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX check_results_by_run ON check_results (run_id);
     `,
   },
+  {
+    version: 6,
+    description: 'the partition of each materialization',
+    sql: `
+      -- NULL: an unpartitioned asset, as every materialization recorded before.
+      -- COLLATE "C": partitions are listed in byte order, as asset keys.
+      ALTER TABLE materializations ADD COLUMN partition text COLLATE "C";
+      -- The latest per (asset_key, partition) is the highest id: DISTINCT ON
+      -- reads it from this index in order, for one asset's partitions and
+      -- (with partition IS NULL) for unpartitioned assets.
+      CREATE INDEX materializations_by_partition ON materializations (asset_key, partition, id DESC);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

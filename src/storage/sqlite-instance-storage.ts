@@ -52,6 +52,7 @@ import {
   invalidRecord,
   manifestParams,
   byCheckKey,
+  byPartition,
   quoteList,
   rowId,
   runEndSchema,
@@ -113,7 +114,10 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #runEvents: Database.Statement;
   readonly #latestMaterializations: Database.Statement;
   readonly #latestMaterializationsOf: Database.Statement;
+  readonly #latestPartitionMaterializations: Database.Statement;
+  readonly #latestPartitionMaterializationsOf: Database.Statement;
   readonly #materializationHistory: Database.Statement;
+  readonly #partitionHistory: Database.Statement;
   readonly #wipeMaterializations: Database.Transaction<(assetKeys: string) => number>;
   readonly #insertCheckResults: Database.Transaction<(results: readonly Record<string, unknown>[]) => void>;
   readonly #latestCheckResults: Database.Statement;
@@ -216,9 +220,9 @@ export class SqliteInstanceStorage implements InstanceStorage {
        VALUES (@runId, @time, @type, @assetKey, @attempt, @level, @message, @data)`,
     );
     this.#insertMaterialization = db.prepare(
-      `INSERT INTO materializations (run_id, asset_key, materialized_at, code_version, data_version,
+      `INSERT INTO materializations (run_id, asset_key, partition, materialized_at, code_version, data_version,
          input_data_versions, config_versions, reasons, duration_ms, metadata)
-       VALUES (@runId, @assetKey, @materializedAt, @codeVersion, @dataVersion,
+       VALUES (@runId, @assetKey, @partition, @materializedAt, @codeVersion, @dataVersion,
          @inputDataVersions, @configVersions, @reasons, @durationMs, @metadata)`,
     );
     // A version's manifest never changes (the version is its hash), so the first one stored stays.
@@ -227,20 +231,37 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#insertProperty = db.prepare('INSERT OR IGNORE INTO instance_properties (name, value) VALUES (?, ?)');
     this.#getProperty = db.prepare('SELECT value FROM instance_properties WHERE name = ?').pluck();
     this.#runEvents = db.prepare('SELECT * FROM events WHERE run_id = ? AND seq > ? ORDER BY seq');
-    // Latest = highest id (insertion order), never the largest timestamp.
+    // Latest = highest id (insertion order), never the largest timestamp;
+    // these two read unpartitioned records only.
     this.#latestMaterializations = db.prepare(
       `SELECT * FROM materializations
-       WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key)
+       WHERE id IN (SELECT MAX(id) FROM materializations WHERE partition IS NULL GROUP BY asset_key)
        ORDER BY asset_key`,
     );
     this.#latestMaterializationsOf = db.prepare(
       `SELECT * FROM materializations
        WHERE id IN (SELECT MAX(id) FROM materializations
-                    WHERE asset_key IN (SELECT value FROM json_each(?)) GROUP BY asset_key)
+                    WHERE asset_key IN (SELECT value FROM json_each(?)) AND partition IS NULL GROUP BY asset_key)
        ORDER BY asset_key`,
+    );
+    this.#latestPartitionMaterializations = db.prepare(
+      `SELECT * FROM materializations
+       WHERE id IN (SELECT MAX(id) FROM materializations WHERE asset_key = ? AND partition IS NOT NULL GROUP BY partition)
+       ORDER BY partition`,
+    );
+    // The partitions asked for come as one JSON array, however many there are.
+    this.#latestPartitionMaterializationsOf = db.prepare(
+      `SELECT * FROM materializations
+       WHERE id IN (SELECT MAX(id) FROM materializations
+                    WHERE asset_key = ? AND partition IN (SELECT value FROM json_each(?)) GROUP BY partition)`,
     );
     this.#materializationHistory = db.prepare(
       'SELECT * FROM materializations WHERE asset_key = ? ORDER BY id DESC LIMIT ?',
+    );
+    // Its own statement rather than `(? IS NULL OR partition = ?)`, so that it
+    // seeks materializations_by_partition instead of walking the asset's history.
+    this.#partitionHistory = db.prepare(
+      'SELECT * FROM materializations WHERE asset_key = ? AND partition = ? ORDER BY id DESC LIMIT ?',
     );
     const wipeCheckResults = db.prepare('DELETE FROM check_results WHERE asset_key IN (SELECT value FROM json_each(?))');
     const wipeMaterializations = db.prepare('DELETE FROM materializations WHERE asset_key IN (SELECT value FROM json_each(?))');
@@ -336,12 +357,13 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#renewLeases = db.prepare('UPDATE asset_leases SET expires_at = ? WHERE run_id = ?');
     this.#releaseLease = db.prepare('DELETE FROM asset_leases WHERE asset_key = ? AND run_id = ?');
     this.#releaseLeases = db.prepare('DELETE FROM asset_leases WHERE run_id = ?');
-    // Not the runs that hold the latest materialization of an asset: latest is MAX(id) per asset.
+    // Not the runs that hold the latest materialization of an asset or of one
+    // of its partitions: latest is MAX(id) per (asset, partition), NULL being one group.
     const prunableRuns = db
       .prepare(
         `SELECT run_id FROM runs WHERE status NOT IN ('queued', 'started') AND started_at < ?
            AND run_id NOT IN (SELECT run_id FROM materializations
-                              WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key))
+                              WHERE id IN (SELECT MAX(id) FROM materializations GROUP BY asset_key, partition))
            AND run_id NOT IN (SELECT run_id FROM check_results
                               WHERE id IN (SELECT MAX(id) FROM check_results GROUP BY asset_key, check_name))`,
       )
@@ -536,13 +558,24 @@ export class SqliteInstanceStorage implements InstanceStorage {
     return latest;
   }
 
+  async latestPartitionMaterializations(assetKey: string, partitions?: readonly string[]): Promise<Map<string, MaterializationRecord>> {
+    const rows =
+      partitions === undefined
+        ? this.#latestPartitionMaterializations.all(assetKey)
+        : this.#latestPartitionMaterializationsOf.all(assetKey, JSON.stringify(partitions));
+    return byPartition(rows.map((row) => this.#readRow(materializationRow, row, 'materializations')), partitions);
+  }
+
   async materializationHistory(
     assetKey: string,
-    options: { readonly limit?: number } = {},
+    options: { readonly limit?: number; readonly partition?: string } = {},
   ): Promise<MaterializationRecord[]> {
-    return this.#materializationHistory
-      .all(assetKey, sqlLimit(options.limit))
-      .map((row) => this.#readRow(materializationRow, row, 'materializations'));
+    const limit = sqlLimit(options.limit);
+    const rows =
+      options.partition === undefined
+        ? this.#materializationHistory.all(assetKey, limit)
+        : this.#partitionHistory.all(assetKey, options.partition, limit);
+    return rows.map((row) => this.#readRow(materializationRow, row, 'materializations'));
   }
 
   async codeManifests(codeVersions: readonly string[]): Promise<Map<string, CodeManifest>> {

@@ -264,6 +264,18 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX check_results_by_run ON check_results (run_id);
     `,
   },
+  {
+    version: 11,
+    description: 'the partition of each materialization',
+    sql: `
+      -- NULL: an unpartitioned asset, as every materialization recorded before.
+      ALTER TABLE materializations ADD COLUMN partition TEXT;
+      -- The latest per partition is MAX(id) per (asset_key, partition), one
+      -- asset's partitions at a time, and an unpartitioned asset's latest is
+      -- the same with partition IS NULL: this index answers both without a scan.
+      CREATE INDEX materializations_by_partition ON materializations (asset_key, partition, id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -7,6 +7,7 @@ import {
   type CheckResultRecord,
   checkResultRecordSchema,
   instigatorStateSchema,
+  type MaterializationRecord,
   materializationRecordSchema,
   poolSlotSchema,
   type NewRunRecord,
@@ -156,6 +157,26 @@ export function byCheckKey(results: readonly CheckResultRecord[]): Map<string, C
   return new Map(results.map((result) => [checkKey(result.assetKey, { name: result.checkName }), result]));
 }
 
+/**
+ * The latest materializations of one asset's partitions keyed by partition:
+ * in the order of `partitions` when given (those never materialized left
+ * out), else in the order read (the query's key order).
+ */
+export function byPartition(
+  records: readonly MaterializationRecord[],
+  partitions: readonly string[] | undefined,
+): Map<string, MaterializationRecord> {
+  const read = new Map<string, MaterializationRecord>();
+  for (const record of records) if (record.partition !== null) read.set(record.partition, record);
+  if (partitions === undefined) return read;
+  const ordered = new Map<string, MaterializationRecord>();
+  for (const partition of partitions) {
+    const record = read.get(partition);
+    if (record !== undefined) ordered.set(partition, record);
+  }
+  return ordered;
+}
+
 /** Log data, metadata and check samples come from user code: BigInts and cycles end up here. */
 export function toJson(value: unknown, what: string): string {
   try {
@@ -276,6 +297,7 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
     .object({
       run_id: z.string(),
       asset_key: z.string(),
+      partition: z.string().nullable(),
       materialized_at: time,
       code_version: z.string(),
       data_version: z.string(),
@@ -288,6 +310,7 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
     .transform((row) => ({
       runId: row.run_id,
       assetKey: row.asset_key,
+      partition: row.partition,
       materializedAt: row.materialized_at,
       codeVersion: row.code_version,
       dataVersion: row.data_version,

@@ -110,6 +110,7 @@ describe('PostgresInstanceStorage', () => {
       launches_by_run: '(run_id) WHERE (run_id IS NOT NULL)',
       launches_by_run_key: '(triggered_by, run_key) WHERE (run_key IS NOT NULL)',
       materializations_by_asset: '(asset_key, id DESC)',
+      materializations_by_partition: '(asset_key, partition, id DESC)',
       materializations_by_run: '(run_id)',
       pool_slots_by_run: '(run_id)',
       runs_by_start: '(started_at DESC, id DESC)',
@@ -369,6 +370,7 @@ describe('PostgresInstanceStorage', () => {
                   {
                     runId,
                     assetKey,
+                    partition: null,
                     materializedAt: time,
                     codeVersion: 'c',
                     dataVersion: `${runId}:${batch}`,

@@ -68,6 +68,7 @@ describe('SqliteInstanceStorage', () => {
         {
           runId: 'r1',
           assetKey: 'users',
+          partition: null,
           materializedAt: new Date(2),
           codeVersion: 'c',
           dataVersion: 'd',

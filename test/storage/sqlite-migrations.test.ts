@@ -74,7 +74,7 @@ describe('SQLite schema migrations', () => {
           data: { rows: 10 },
         },
       ]);
-      expect((await storage.latestMaterializations()).get('users')).toMatchObject({ runId: 'old-run', dataVersion: 'd1', durationMs: 42 });
+      expect((await storage.latestMaterializations()).get('users')).toMatchObject({ runId: 'old-run', partition: null, dataVersion: 'd1', durationMs: 42 });
 
       // And the columns version 2 added work next to the old rows.
       await storage.createRun({

@@ -298,6 +298,85 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       });
     });
 
+    describe('partitioned materializations', () => {
+      beforeEach(async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.createRun(run({ runId: 'r2' }));
+      });
+      const daily = (partition: string, overrides: Partial<MaterializationRecord> = {}) =>
+        materialization({ assetKey: 'daily', partition, dataVersion: `${partition}:v1`, ...overrides });
+
+      it('round-trips the partition and keeps the latest record of each partition by write order', async () => {
+        await storage.write({ materializations: [daily('2026-01-02'), daily('2026-01-01')] });
+        await storage.write({ materializations: [daily('2026-01-01', { runId: 'r2', dataVersion: '2026-01-01:v2', materializedAt: at(0) })] });
+        const latest = await storage.latestPartitionMaterializations('daily');
+        expect([...latest.keys()]).toEqual(['2026-01-01', '2026-01-02']);
+        expect(latest.get('2026-01-01')).toEqual(daily('2026-01-01', { runId: 'r2', dataVersion: '2026-01-01:v2', materializedAt: at(0) }));
+        expect(latest.get('2026-01-02')).toEqual(daily('2026-01-02'));
+      });
+
+      it('keeps unpartitioned and partitioned records apart', async () => {
+        await storage.write({ materializations: [materialization({ assetKey: 'users' }), daily('2026-01-01')] });
+        await storage.write({ materializations: [materialization({ assetKey: 'users', partition: 'eu' })] });
+        expect([...(await storage.latestMaterializations()).keys()]).toEqual(['users']);
+        expect((await storage.latestMaterializations()).get('users')?.partition).toBeNull();
+        expect((await storage.latestMaterializations(['daily', 'users'])).get('users')?.partition).toBeNull();
+        expect(await storage.latestMaterializations(['daily'])).toEqual(new Map());
+        expect([...(await storage.latestPartitionMaterializations('users')).keys()]).toEqual(['eu']);
+        expect(await storage.latestPartitionMaterializations('never_built')).toEqual(new Map());
+      });
+
+      it('answers only the partitions asked for, in the order asked, however many', async () => {
+        const keys = Array.from({ length: 4000 }, (_, day) => `p${String(day).padStart(4, '0')}`);
+        await storage.write({ materializations: keys.map((key) => daily(key)) });
+        await storage.write({ materializations: [daily('p0007', { runId: 'r2', dataVersion: 'newer' })] });
+        const asked = ['p0009', 'never', 'p0007', 'p0001', 'p0009'];
+        const some = await storage.latestPartitionMaterializations('daily', asked);
+        expect([...some.keys()]).toEqual(['p0009', 'p0007', 'p0001']);
+        expect(some.get('p0007')?.dataVersion).toBe('newer');
+        const reversed = [...keys].reverse();
+        expect([...(await storage.latestPartitionMaterializations('daily', reversed)).keys()]).toEqual(reversed);
+        expect([...(await storage.latestPartitionMaterializations('daily')).keys()]).toEqual(keys);
+        expect(await storage.latestPartitionMaterializations('daily', [])).toEqual(new Map());
+      });
+
+      it('lists the partition keys in byte order', async () => {
+        for (const key of ['b', 'B', 'a|eu', 'a', '2026-01-10', '2026-01-9']) await storage.write({ materializations: [daily(key)] });
+        expect([...(await storage.latestPartitionMaterializations('daily')).keys()]).toEqual(['2026-01-10', '2026-01-9', 'B', 'a', 'a|eu', 'b']);
+      });
+
+      it('returns the history of every partition of an asset, or of one, newest first', async () => {
+        await storage.write({ materializations: [daily('2026-01-01'), daily('2026-01-02'), materialization({ assetKey: 'daily', dataVersion: 'whole' })] });
+        await storage.write({ materializations: [daily('2026-01-01', { dataVersion: '2026-01-01:v2' })] });
+        expect((await storage.materializationHistory('daily')).map((m) => m.dataVersion)).toEqual(['2026-01-01:v2', 'whole', '2026-01-02:v1', '2026-01-01:v1']);
+        expect((await storage.materializationHistory('daily', { partition: '2026-01-01' })).map((m) => m.dataVersion)).toEqual(['2026-01-01:v2', '2026-01-01:v1']);
+        expect((await storage.materializationHistory('daily', { partition: '2026-01-01', limit: 1 })).map((m) => m.dataVersion)).toEqual(['2026-01-01:v2']);
+        expect(await storage.materializationHistory('daily', { partition: '2026-01-03' })).toEqual([]);
+      });
+
+      it('wipes the partitions of an asset with its other records', async () => {
+        await storage.write({ materializations: [daily('2026-01-01'), daily('2026-01-02'), materialization({ assetKey: 'daily' }), daily('2026-01-01', { assetKey: 'other' })] });
+        expect(await storage.wipeMaterializations(['daily'])).toBe(3);
+        expect(await storage.latestPartitionMaterializations('daily')).toEqual(new Map());
+        expect(await storage.materializationHistory('daily')).toEqual([]);
+        expect([...(await storage.latestPartitionMaterializations('other')).keys()]).toEqual(['2026-01-01']);
+      });
+
+      it('prunes a run only when none of its partitions is the latest of its asset', async () => {
+        for (const [runId, seconds] of [['first', 0], ['second', 1], ['third', 2]] as const) {
+          await storage.createRun(run({ runId, startedAt: at(seconds) }));
+          await storage.finishRun(runId, 'success', at(seconds));
+        }
+        await storage.write({ materializations: [daily('2026-01-01', { runId: 'first' }), daily('2026-01-02', { runId: 'first' })] });
+        // second supersedes one partition of first, and all of its own are superseded by third.
+        await storage.write({ materializations: [daily('2026-01-01', { runId: 'second' })] });
+        await storage.write({ materializations: [daily('2026-01-01', { runId: 'third' })] });
+        expect(await storage.pruneRuns(at(30))).toEqual({ runs: 1, events: 0, materializations: 1 });
+        expect(await storage.getRun('second')).toBeUndefined();
+        expect((await storage.latestPartitionMaterializations('daily')).get('2026-01-02')?.runId).toBe('first');
+      });
+    });
+
     describe('check results', () => {
       beforeEach(async () => {
         await storage.createRun(run({ runId: 'r1' }));
@@ -983,6 +1062,7 @@ function materialization(overrides: Partial<MaterializationRecord> = {}): Materi
   return {
     runId: 'r1',
     assetKey: 'users',
+    partition: null,
     materializedAt: at(2),
     codeVersion: 'c1',
     dataVersion: 'd1',

@@ -12,6 +12,7 @@ const failingCheck: AssetState = {
   record: {
     runId: 'run-1',
     assetKey: 'accounts',
+    partition: null,
     materializedAt: MATERIALIZED_AT,
     codeVersion: '1',
     dataVersion: 'd1',
