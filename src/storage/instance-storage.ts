@@ -36,6 +36,8 @@ export const runRequestSchema = z.object({
   exclude: z.string().optional(),
   force: z.boolean().optional(),
   refresh: z.string().optional(),
+  /** The partition the run materialized (`--partition`). */
+  partition: z.string().optional(),
 });
 export type RunRequest = z.infer<typeof runRequestSchema>;
 
@@ -423,6 +425,20 @@ export interface InstanceStorage {
   instanceKey(): Promise<string>;
   /** Forgets every materialization (and check result) of these assets, partitions included, so the planner sees them as missing; returns the materializations removed. */
   wipeMaterializations(assetKeys: readonly string[]): Promise<number>;
+  /**
+   * The keys of every dynamic partitions definition that has any: name (in
+   * name order) -> its keys in the order they were added.
+   */
+  dynamicPartitionKeys(): Promise<Map<string, string[]>>;
+  /**
+   * Adds keys to a dynamic partitions definition, in one transaction, in the
+   * order given. Keys it holds already are ignored, and a key listed twice is
+   * added once; returns the keys added, in the order given. Throws
+   * `STRATA_STORAGE_INVALID_ARGUMENT` for an empty name or key.
+   */
+  addDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]>;
+  /** Removes keys from a dynamic partitions definition, in one transaction; returns those it held, in the order given. Throws as `addDynamicPartitions`. */
+  removeDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]>;
   /** Stores the results of asset checks, in one transaction; their runs must exist. */
   recordCheckResults(results: readonly CheckResultRecord[]): Promise<void>;
   /** The latest result of each check of these assets (every asset when none are given), by check key (`users.unique_id`). */

@@ -48,6 +48,8 @@ import {
   describeIssues,
   duplicateRun,
   invalidRecord,
+  keysByName,
+  keysIn,
   manifestParams,
   quoteList,
   rowId,
@@ -57,6 +59,7 @@ import {
   toJson,
   validAfterSeq,
   validCancelRequest,
+  validDynamicPartitions,
   validPoolLimit,
   validQueuedRun,
   validRecord,
@@ -420,6 +423,37 @@ export class PostgresInstanceStorage implements InstanceStorage {
     } catch (error) {
       throw this.#failure(error, 'write');
     }
+  }
+
+  async dynamicPartitionKeys(): Promise<Map<string, string[]>> {
+    const { rows } = await this.#run('read', `SELECT name, partition_key FROM ${this.#t.dynamic_partitions} ORDER BY name, id`);
+    return keysByName(rows.map((row) => this.#readRow(dynamicPartitionRow, row, 'dynamic_partitions')));
+  }
+
+  async addDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]> {
+    const unique = validDynamicPartitions(name, keys);
+    if (unique.length === 0) return [];
+    // One statement, so one transaction; ids follow the order given (see write).
+    // DO NOTHING: a key held already keeps its place in the order.
+    const { rows } = await this.#run(
+      'write',
+      `INSERT INTO ${this.#t.dynamic_partitions} (name, partition_key)
+       SELECT $1, partition_key FROM unnest($2::text[]) WITH ORDINALITY AS batch (partition_key, position) ORDER BY position
+       ON CONFLICT (name, partition_key) DO NOTHING RETURNING partition_key`,
+      [name, unique],
+    );
+    return keysIn(unique, new Set(rows.map((row) => String(row['partition_key']))));
+  }
+
+  async removeDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]> {
+    const unique = validDynamicPartitions(name, keys);
+    if (unique.length === 0) return [];
+    const { rows } = await this.#run(
+      'write',
+      `DELETE FROM ${this.#t.dynamic_partitions} WHERE name = $1 AND partition_key = ANY($2::text[]) RETURNING partition_key`,
+      [name, unique],
+    );
+    return keysIn(unique, new Set(rows.map((row) => String(row['partition_key']))));
   }
 
   async recordCheckResults(results: readonly CheckResultRecord[]): Promise<void> {
@@ -967,6 +1001,7 @@ const TABLES = [
   'pool_slots',
   'run_cancellations',
   'check_results',
+  'dynamic_partitions',
 ] as const;
 type TableName = (typeof TABLES)[number];
 
@@ -1074,4 +1109,4 @@ function sqlLimit(limit: number | undefined): number | null {
  * typeParsers), checked here against the record schemas.
  */
 
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow } = storedRowSchemas(z.date());
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow } = storedRowSchemas(z.date());

@@ -257,6 +257,20 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       CREATE INDEX materializations_by_partition ON materializations (asset_key, partition, id DESC);
     `,
   },
+  {
+    version: 7,
+    description: 'the keys of dynamic partitions definitions',
+    sql: `
+      -- One row per key of a dynamic partitions definition (assets partitions
+      -- add); id is the order keys were added in, which is the order of the keys.
+      CREATE TABLE dynamic_partitions (
+        id bigint GENERATED ALWAYS AS IDENTITY,
+        name text COLLATE "C" NOT NULL,
+        partition_key text NOT NULL,
+        PRIMARY KEY (name, partition_key)
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -53,6 +53,8 @@ import {
   manifestParams,
   byCheckKey,
   byPartition,
+  keysByName,
+  keysIn,
   quoteList,
   rowId,
   runEndSchema,
@@ -61,6 +63,7 @@ import {
   toJson,
   validCancelRequest,
   validAfterSeq,
+  validDynamicPartitions,
   validPoolLimit,
   validQueuedRun,
   validRecord,
@@ -119,6 +122,9 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #materializationHistory: Database.Statement;
   readonly #partitionHistory: Database.Statement;
   readonly #wipeMaterializations: Database.Transaction<(assetKeys: string) => number>;
+  readonly #dynamicPartitionKeys: Database.Statement;
+  readonly #addDynamicPartitions: Database.Transaction<(name: string, keys: readonly string[]) => Set<string>>;
+  readonly #removeDynamicPartitions: Database.Transaction<(name: string, keys: readonly string[]) => Set<string>>;
   readonly #insertCheckResults: Database.Transaction<(results: readonly Record<string, unknown>[]) => void>;
   readonly #latestCheckResults: Database.Statement;
   readonly #latestCheckResultsOf: Database.Statement;
@@ -269,6 +275,16 @@ export class SqliteInstanceStorage implements InstanceStorage {
       wipeCheckResults.run(assetKeys);
       return wipeMaterializations.run(assetKeys).changes;
     });
+    this.#dynamicPartitionKeys = db.prepare('SELECT name, partition_key FROM dynamic_partitions ORDER BY name, id');
+    // OR IGNORE: a key held already keeps its place in the order.
+    const insertDynamicKey = db.prepare('INSERT OR IGNORE INTO dynamic_partitions (name, partition_key) VALUES (?, ?)');
+    this.#addDynamicPartitions = db.transaction(
+      (name: string, keys: readonly string[]) => new Set(keys.filter((key) => insertDynamicKey.run(name, key).changes === 1)),
+    );
+    const deleteDynamicKey = db.prepare('DELETE FROM dynamic_partitions WHERE name = ? AND partition_key = ?');
+    this.#removeDynamicPartitions = db.transaction(
+      (name: string, keys: readonly string[]) => new Set(keys.filter((key) => deleteDynamicKey.run(name, key).changes === 1)),
+    );
     const insertCheckResult = db.prepare(
       `INSERT INTO check_results (run_id, asset_key, check_name, partition, check_version, status, severity, blocking,
          failing, sample, metadata, data_versions, duration_ms, checked_at)
@@ -603,6 +619,28 @@ export class SqliteInstanceStorage implements InstanceStorage {
   async wipeMaterializations(assetKeys: readonly string[]): Promise<number> {
     try {
       return this.#wipeMaterializations.immediate(JSON.stringify(assetKeys));
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async dynamicPartitionKeys(): Promise<Map<string, string[]>> {
+    return keysByName(this.#dynamicPartitionKeys.all().map((row) => this.#readRow(dynamicPartitionRow, row, 'dynamic_partitions')));
+  }
+
+  async addDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]> {
+    const unique = validDynamicPartitions(name, keys);
+    try {
+      return keysIn(unique, this.#addDynamicPartitions.immediate(name, unique));
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async removeDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]> {
+    const unique = validDynamicPartitions(name, keys);
+    try {
+      return keysIn(unique, this.#removeDynamicPartitions.immediate(name, unique));
     } catch (error) {
       throw this.#writeError(error);
     }
@@ -1010,4 +1048,4 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 /** Stored rows, parsed back into records (see `storedRowSchemas`); times are epoch milliseconds. */
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));

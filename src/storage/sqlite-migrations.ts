@@ -276,6 +276,20 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX materializations_by_partition ON materializations (asset_key, partition, id);
     `,
   },
+  {
+    version: 12,
+    description: 'the keys of dynamic partitions definitions',
+    sql: `
+      -- One row per key of a dynamic partitions definition (assets partitions
+      -- add); id is the order keys were added in, which is the order of the keys.
+      CREATE TABLE dynamic_partitions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        partition_key TEXT NOT NULL,
+        UNIQUE (name, partition_key)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -177,6 +177,40 @@ export function byPartition(
   return ordered;
 }
 
+/**
+ * The name and keys given to `addDynamicPartitions` or
+ * `removeDynamicPartitions`, checked, each key once in the order first given.
+ */
+export function validDynamicPartitions(name: string, keys: readonly string[]): string[] {
+  if (name.length === 0) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', 'A dynamic partitions definition needs a name; got an empty one.', {
+      hint: "Pass the name given to dynamicPartitions('name').",
+    });
+  }
+  if (keys.some((key) => key.length === 0)) {
+    throw new StrataError('STRATA_STORAGE_INVALID_ARGUMENT', `Dynamic partitions "${name}" cannot hold an empty key.`, {
+      hint: 'Pass non-empty partition keys.',
+    });
+  }
+  return [...new Set(keys)];
+}
+
+/** Dynamic partition rows, read in name then insertion order, as `dynamicPartitionKeys` returns them. */
+export function keysByName(rows: readonly { name: string; partition_key: string }[]): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const { name, partition_key: key } of rows) {
+    const list = keys.get(name);
+    if (list === undefined) keys.set(name, [key]);
+    else list.push(key);
+  }
+  return keys;
+}
+
+/** Of `keys`, those in `changed`, in the order of `keys`: what a backend returns of the keys it added or removed. */
+export function keysIn(keys: readonly string[], changed: ReadonlySet<string>): string[] {
+  return keys.filter((key) => changed.has(key));
+}
+
 /** Log data, metadata and check samples come from user code: BigInts and cycles end up here. */
 export function toJson(value: unknown, what: string): string {
   try {
@@ -451,5 +485,7 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
     }))
     .pipe(checkResultRecordSchema);
 
-  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow };
+  const dynamicPartitionRow = z.object({ name: z.string().min(1), partition_key: z.string().min(1) });
+
+  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow };
 }

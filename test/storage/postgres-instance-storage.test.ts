@@ -160,7 +160,7 @@ describe('PostgresInstanceStorage', () => {
         `SELECT table_schema AS schema, count(*)::int AS tables FROM information_schema.tables
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY table_schema ORDER BY table_schema`,
       );
-      const expected = 15; // fourteen tables and schema_migrations
+      const expected = 16; // fifteen tables and schema_migrations
       expect(rows).toEqual([
         { schema, tables: expected },
         { schema: 'strata', tables: expected },

@@ -377,6 +377,48 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
       });
     });
 
+    describe('dynamic partitions', () => {
+      it('keeps the keys of each definition in the order they were added, definitions in name order', async () => {
+        expect(await storage.dynamicPartitionKeys()).toEqual(new Map());
+        expect(await storage.addDynamicPartitions('tenants', ['globex', 'acme'])).toEqual(['globex', 'acme']);
+        expect(await storage.addDynamicPartitions('regions', ['eu'])).toEqual(['eu']);
+        expect(await storage.addDynamicPartitions('tenants', ['initech'])).toEqual(['initech']);
+        expect([...(await storage.dynamicPartitionKeys())]).toEqual([
+          ['regions', ['eu']],
+          ['tenants', ['globex', 'acme', 'initech']],
+        ]);
+      });
+
+      it('returns only the keys newly added, each once, and leaves existing ones in place', async () => {
+        await storage.addDynamicPartitions('tenants', ['acme', 'globex']);
+        expect(await storage.addDynamicPartitions('tenants', ['umbrella', 'acme', 'umbrella', 'hooli'])).toEqual(['umbrella', 'hooli']);
+        expect(await storage.addDynamicPartitions('tenants', ['acme'])).toEqual([]);
+        expect(await storage.addDynamicPartitions('tenants', [])).toEqual([]);
+        expect((await storage.dynamicPartitionKeys()).get('tenants')).toEqual(['acme', 'globex', 'umbrella', 'hooli']);
+      });
+
+      it('removes the keys it holds and returns them; a key added again goes last', async () => {
+        await storage.addDynamicPartitions('tenants', ['acme', 'globex', 'initech']);
+        await storage.addDynamicPartitions('regions', ['acme']);
+        expect(await storage.removeDynamicPartitions('tenants', ['initech', 'nobody', 'acme'])).toEqual(['initech', 'acme']);
+        expect(await storage.removeDynamicPartitions('tenants', ['acme'])).toEqual([]);
+        await storage.addDynamicPartitions('tenants', ['acme']);
+        expect([...(await storage.dynamicPartitionKeys())]).toEqual([
+          ['regions', ['acme']],
+          ['tenants', ['globex', 'acme']],
+        ]);
+        await storage.removeDynamicPartitions('regions', ['acme']);
+        expect([...(await storage.dynamicPartitionKeys()).keys()]).toEqual(['tenants']);
+      });
+
+      it('refuses an empty name or key, adding nothing', async () => {
+        await expectStrataError(storage.addDynamicPartitions('', ['acme']), 'STRATA_STORAGE_INVALID_ARGUMENT', /name/);
+        await expectStrataError(storage.addDynamicPartitions('tenants', ['acme', '']), 'STRATA_STORAGE_INVALID_ARGUMENT', /"tenants".*empty key/);
+        await expectStrataError(storage.removeDynamicPartitions('tenants', ['']), 'STRATA_STORAGE_INVALID_ARGUMENT', /empty key/);
+        expect(await storage.dynamicPartitionKeys()).toEqual(new Map());
+      });
+    });
+
     describe('check results', () => {
       beforeEach(async () => {
         await storage.createRun(run({ runId: 'r1' }));
