@@ -1,6 +1,6 @@
 import type { PartitionKeyPart } from './partitions.js';
 import type { ColumnSpec } from './row-schema.js';
-import type { Row, Table } from './table.js';
+import { Table, type CellValue, type Row } from './table.js';
 
 /**
  * What an IO manager needs to know about the asset it stores: its key and the
@@ -166,4 +166,56 @@ export function* tableBatches(table: Table<Row>, limit: number): Generator<Row[]
     for (let index = start; index < Math.min(start + SCAN_BATCH_ROWS, end); index++) batch.push(table.row(index));
     yield batch;
   }
+}
+
+/**
+ * The stored rows of several partitions of `asset`, one after the other in
+ * the order given, in batches (each partition through `scanStored`), reading
+ * only as far as `limit` asks across them all: a range of daily partitions
+ * streamed as one table. A partition never stored fails as `load` fails, when
+ * the scan reaches it.
+ *
+ * @example
+ * for await (const batch of scanPartitions(io, posts, week.map(partitionOf), { limit: 100 })) print(batch);
+ */
+export function scanPartitions(
+  manager: IOManager,
+  asset: Omit<StoredAsset, 'partition'>,
+  partitions: readonly StoredPartition[],
+  options: ScanOptions = {},
+): AsyncIterable<readonly Row[]> {
+  // Checked here rather than in the generator, so a bad limit throws at the call, as scanStored's does.
+  const limit = scanLimit(options);
+  return (async function* () {
+    let left = limit;
+    for (const partition of partitions) {
+      if (left === 0) return;
+      for await (const batch of scanStored(manager, { ...asset, partition }, Number.isFinite(left) ? { limit: left } : {})) {
+        left -= batch.length;
+        yield batch;
+      }
+    }
+  })();
+}
+
+/**
+ * Several partitions of `asset` loaded as one table, their rows in the order
+ * of `partitions` (what a step that reads a range of upstream partitions gets
+ * as its input); the partitions are loaded one at a time, so the first one
+ * missing is the one the error names. No partitions: an empty table of the
+ * asset's columns.
+ */
+export async function loadPartitions(manager: IOManager, asset: Omit<StoredAsset, 'partition'>, partitions: readonly StoredPartition[]): Promise<Table<Row>> {
+  const names = asset.columns.map((column) => column.name);
+  const tables: Table<Row>[] = [];
+  for (const partition of partitions) tables.push(await manager.load({ ...asset, partition }));
+  if (tables.length === 1) return tables[0]!;
+  const columns: Record<string, CellValue[]> = {};
+  for (const name of names) {
+    const into: CellValue[] = [];
+    // A loop rather than push(...values): spreading a column of millions of cells overflows the stack.
+    for (const table of tables) for (const value of table.column(name)) into.push(value);
+    columns[name] = into;
+  }
+  return Table.fromColumns<Row>(columns, names);
 }
