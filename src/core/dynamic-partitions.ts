@@ -38,7 +38,7 @@ class DynamicPartitions implements DynamicPartitionsDefinition {
   problem(key: string, context: PartitionsContext): string | undefined {
     const keys = this.keys(context);
     if (keys.includes(key)) return undefined;
-    const problem = unknownKeyProblem(key, keys, this.describe());
+    const problem = unknownKeyProblem(key, keys, `dynamic "${this.name}"`);
     return `${problem}; add it with \`assets partitions add ${this.name} ${key}\``;
   }
 

@@ -23,12 +23,12 @@ export function keyTextProblem(key: unknown): string | undefined {
   return undefined;
 }
 
-/** Why `key` is not one of `keys`, with the closest ones. */
-export function unknownKeyProblem(key: string, keys: readonly string[], what: string): string {
-  if (keys.length === 0) return `"${key}" is not a partition: ${what} has no keys yet`;
+/** Why `key` is not one of `keys`, with the closest ones; `kind` names the partitions (`static`, `dynamic "tenants"`). */
+export function unknownKeyProblem(key: string, keys: readonly string[], kind: string): string {
+  if (keys.length === 0) return `"${key}" is not a partition: the ${kind} partitions have no keys yet`;
   const suggestions = suggestClosest(key, keys);
   const guess = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
-  return `"${key}" is not one of the ${keys.length} partitions of ${what} (${listSome(keys)})${guess}`;
+  return `"${key}" is not one of the ${keys.length} ${kind} partitions (${listSome(keys)})${guess}`;
 }
 
 /** The first few of `keys` for a message, and how many more there are. */

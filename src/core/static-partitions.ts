@@ -44,7 +44,7 @@ class StaticPartitions implements StaticPartitionsDefinition {
   }
 
   problem(key: string, _context: PartitionsContext): string | undefined {
-    return this.list.includes(key) ? undefined : unknownKeyProblem(key, this.list, this.describe());
+    return this.list.includes(key) ? undefined : unknownKeyProblem(key, this.list, 'static');
   }
 
   keysBetween(from: string, to: string, context: PartitionsContext): readonly string[] {
