@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import type { Table } from 'strata-assets';
+import type { PostRow } from './post-rows.js';
+import type { UserRow } from './user-rows.js';
+import { computeUserStats, userStatsColumns } from './user-stats-rows.js';
+
+/**
+ * The columns of `user_stats_daily`: the day (its partition key), then exactly
+ * `user_stats`' columns. The day is a column so that the rows of several
+ * partitions, read together (as `user_trends` reads 7), still say which day
+ * each row is of.
+ */
+export const userStatsDailyColumns = z.object({ day: z.string(), ...userStatsColumns.shape });
+
+export type UserStatsDailyRow = z.infer<typeof userStatsDailyColumns>;
+
+/**
+ * One day's user statistics, computed exactly as `user_stats` computes them,
+ * from that day's cleaned posts (`posts_daily`) and that day's cleaned users
+ * (the day's users.json: a user who joins on day 9 has a row from day 9 on).
+ * A day's snapshot holds every post written up to that day, so `post_count`
+ * is the user's total so far, not what they wrote that day.
+ */
+export function userStatsDaily(day: string, posts: Table<PostRow>, users: Table<UserRow>): UserStatsDailyRow[] {
+  return computeUserStats(posts, users).map((stats) => ({ day, ...stats }));
+}
+
+/** The columns of `user_trends`. */
+export const userTrendsColumns = z.object({
+  user_id: z.int(),
+  name: z.string(),
+  username: z.string(),
+  first_day: z.string(),
+  last_day: z.string(),
+  post_count: z.int(),
+  posts_in_window: z.int(),
+  change: z.int(),
+});
+
+export type UserTrendsRow = z.infer<typeof userTrendsColumns>;
+
+/**
+ * Per user, how their posting moved over a window of daily `user_stats_daily`
+ * partitions (normally the 7 up to the last day). The window is the days the
+ * rows hold, first_day to last_day; only these are known, so both measures are
+ * differences of the running totals inside it. With c(d) the user's post_count
+ * on day d (0 on a day they have no row: before they joined) and mid the
+ * window's middle day (its 4th of 7; with n days, the ((n - 1) / 2 rounded
+ * down)-th after first_day):
+ * - post_count = c(last_day): every post the user has on the last day;
+ * - posts_in_window = c(last_day) - c(first_day): the posts written after the
+ *   first day's snapshot, up to the last day's (the 6 days after the first, in a
+ *   7-day window; what was written on the first day itself cannot be told apart
+ *   from earlier posts);
+ * - change = (c(last_day) - c(mid)) - (c(mid) - c(first_day)): posts written in
+ *   the window's second half (days 5-7) minus its first half (days 2-4); above 0
+ *   when the user is writing faster. The 7 days before the window are not among
+ *   the rows read, so the window is compared with itself, split in two.
+ * One row per user who has a row on any day of the window, sorted by user_id;
+ * name and username are those of the user's latest day. No rows, no window:
+ * no rows out.
+ */
+export function userTrends(stats: Table<UserStatsDailyRow>): UserTrendsRow[] {
+  const dayOfRow = stats.column('day');
+  const days = [...new Set(dayOfRow)].sort();
+  if (days.length === 0) return [];
+  const firstDay = days[0]!;
+  const lastDay = days.at(-1)!;
+  const midDay = days[Math.floor((days.length - 1) / 2)]!;
+
+  const userIds = stats.column('user_id');
+  const names = stats.column('name');
+  const usernames = stats.column('username');
+  const postCounts = stats.column('post_count');
+  const users = new Map<number, { latestRow: number; first: number; mid: number; last: number }>();
+  for (let row = 0; row < stats.numRows; row++) {
+    const day = dayOfRow[row]!;
+    let user = users.get(userIds[row]!);
+    if (user === undefined) users.set(userIds[row]!, (user = { latestRow: row, first: 0, mid: 0, last: 0 }));
+    // `>=`: rows of one day may come in any order; a later day's name wins.
+    if (day >= dayOfRow[user.latestRow]!) user.latestRow = row;
+    if (day === firstDay) user.first = postCounts[row]!;
+    if (day === midDay) user.mid = postCounts[row]!;
+    if (day === lastDay) user.last = postCounts[row]!;
+  }
+
+  return [...users.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([userId, user]) => ({
+      user_id: userId,
+      name: names[user.latestRow]!,
+      username: usernames[user.latestRow]!,
+      first_day: firstDay,
+      last_day: lastDay,
+      post_count: user.last,
+      posts_in_window: user.last - user.first,
+      change: user.last - user.mid - (user.mid - user.first),
+    }));
+}
