@@ -21,6 +21,7 @@ import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
 import type { CellValue, Row, Table } from '../core/table.js';
 import { ColumnarFileIOManager, type ColumnBatch } from './columnar-file-io-manager.js';
 import { readRange, reasonOf, rematerializeHint, type FileIOManagerOptions, type FileSink } from './file-io-manager.js';
+import { describeStored } from './partition-naming.js';
 
 export type ArrowIOManagerOptions = FileIOManagerOptions;
 
@@ -34,7 +35,8 @@ const ARROW_TYPES: Record<ColumnKind, () => DataType> = { integer: int64, number
 const END_OF_STREAM = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0]);
 
 /**
- * Stores each asset as `<baseDir>/<key>.arrows`, an Arrow IPC stream: the
+ * Stores each asset as `<baseDir>/<key>.arrows` (a partition as
+ * `<baseDir>/<key>/<partition>.arrows`), an Arrow IPC stream: the
  * format pyarrow (`pa.ipc.open_stream`), polars (`pl.read_ipc_stream`) and
  * DuckDB's arrow extension read without converting anything, so the fastest
  * way to hand a table to another process. Typed from the asset's zod schema
@@ -233,7 +235,7 @@ function cellsOf(asset: StoredAsset, path: string, decoded: ArrowTable, take: nu
   for (const column of asset.columns) {
     const child = decoded.getChild(column.name);
     if (child === undefined || child === null) {
-      throw new IOManagerError(`Cannot load asset "${asset.key}": ${path} has no column "${column.name}".`, { hint: rematerializeHint(asset) });
+      throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has no column "${column.name}".`, { hint: rematerializeHint(asset) });
     }
     const cells = new Array<CellValue>(take);
     for (let row = 0; row < take; row++) {
@@ -242,7 +244,7 @@ function cellsOf(asset: StoredAsset, path: string, decoded: ArrowTable, take: nu
       const cell = cells[row]!;
       if (cell === null ? !column.nullable : !FITS[column.kind](cell)) {
         const expected = `${column.kind}${column.nullable ? ' or null' : ''}`;
-        throw new IOManagerError(`Cannot load asset "${asset.key}": ${path} has ${JSON.stringify(cell)} in row ${first + row} of column "${column.name}", which holds ${expected}.`, {
+        throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has ${JSON.stringify(cell)} in row ${first + row} of column "${column.name}", which holds ${expected}.`, {
           hint: rematerializeHint(asset),
         });
       }

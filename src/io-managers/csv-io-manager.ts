@@ -10,7 +10,8 @@ export type CsvIOManagerOptions = FileIOManagerOptions;
 
 /**
  * Stores each asset as `<baseDir>/<key>.csv` (RFC 4180, UTF-8, header of the
- * schema's columns). The data version is the hex sha256 of the file's bytes,
+ * schema's columns), and each partition of a partitioned asset as
+ * `<baseDir>/<key>/<partition>.csv` (see `FileIOManager.pathOf`). The data version is the hex sha256 of the file's bytes,
  * so editing the file by hand changes it and the planner notices.
  *
  * Writes are atomic (see `FileIOManager`): the table goes to a temp file in

@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rename, rm, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
+import { describeStored, materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
 
 export interface FileIOManagerOptions {
   /** Folder of the files; default `$STRATA_OUTPUT_DIR`, else `output`. Relative paths resolve against the project root (`projectRoot()`) at construction. */
@@ -43,8 +44,18 @@ export const READ_CHUNK_BYTES = 64 * 1024;
 const SAFE_FILE_STEM = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 
 /**
+ * The longest name of a partition's file or folder, in bytes: 255 (the limit
+ * of ext4, APFS, NTFS) less room for the temp file's suffix (`.<pid>.<random>.tmp`)
+ * and its leading dot. Longer names are shortened with a hash (`shortenName`).
+ */
+const MAX_PARTITION_NAME_BYTES = 200;
+
+/**
  * What the CSV, Parquet and Arrow IO managers share: one file per asset,
- * `<baseDir>/<key>.<extension>`, written atomically (a temp file in the same
+ * `<baseDir>/<key>.<extension>`, or per partition of a partitioned asset,
+ * `<baseDir>/<key>/<partition>.<extension>` (a multi-partition key one folder
+ * per dimension but the last: `<key>/date=2026-01-05/region=eu.csv`; see
+ * `pathOf`). Each file is written atomically (a temp file in the same
  * folder, fsynced, renamed over the target, so a failed store leaves the
  * previous file) and hashed while it is written; the data version is the
  * sha256 of the file's bytes, so a hand-edited file is noticed, and it is
@@ -73,12 +84,33 @@ export abstract class FileIOManager {
     return this.baseDir;
   }
 
-  /** The file that holds an asset's table. */
-  pathOf(asset: Pick<StoredAsset, 'key'>): string {
+  /**
+   * The file that holds an asset's table, or its partition's:
+   * `<baseDir>/<key>.<extension>` for an unpartitioned asset, and under the
+   * folder `<baseDir>/<key>/` one file per partition, named by its key, each
+   * dimension's key and name percent-encoded (`encodePartitionText`) so that
+   * no key leaves the folder or lands on another's file. The asset's own file
+   * and its folder have different names, so an asset that becomes
+   * partitioned (or stops) never meets its old table.
+   *
+   * @example
+   * csv.pathOf({ key: 'posts_daily', columns, partition: { key: '2026-01-05', parts: [{ dimension: undefined, key: '2026-01-05' }] } });
+   * // <baseDir>/posts_daily/2026-01-05.csv; `2026-01-05|eu` of dimensions date and region: posts_daily/date=2026-01-05/region=eu.csv
+   */
+  pathOf(asset: Pick<StoredAsset, 'key' | 'partition'>): string {
     if (!SAFE_FILE_STEM.test(asset.key)) {
       throw new IOManagerError(`Asset key "${asset.key}" cannot be used as ${this.#fileNoun} name.`, { hint: 'Use keys made of letters, digits and underscores.' });
     }
-    return join(this.baseDir, `${asset.key}.${this.#extension}`);
+    if (asset.partition === undefined) return join(this.baseDir, `${asset.key}.${this.#extension}`);
+    if (asset.key.includes('.')) {
+      // The folder `a.csv/` of a partitioned `a.csv` would be the file of an unpartitioned asset `a`.
+      throw new IOManagerError(`Asset key "${asset.key}" cannot name the folder of a partitioned asset's files: it has a dot.`, {
+        hint: 'Use keys made of letters, digits and underscores.',
+      });
+    }
+    const suffix = `.${this.#extension}`;
+    const names = partitionSegments(asset.partition).map((segment) => shortenName(segment, MAX_PARTITION_NAME_BYTES - suffix.length));
+    return `${join(this.baseDir, asset.key, ...names)}${suffix}`;
   }
 
   /**
@@ -89,13 +121,15 @@ export abstract class FileIOManager {
    */
   protected async writeAtomically(asset: StoredAsset, table: Table<Row>, encode: (sink: FileSink) => Promise<void>): Promise<StoreResult> {
     const path = this.pathOf(asset);
+    const folder = dirname(path);
     try {
-      await mkdir(this.baseDir, { recursive: true });
+      await mkdir(folder, { recursive: true });
     } catch (error) {
-      throw writeError(this.baseDir, this.baseDir, error);
+      throw writeError(folder, this.baseDir, error);
     }
     // Same folder as the target, so the rename stays on one file system and is atomic.
-    const temp = join(this.baseDir, `.${asset.key}.${this.#extension}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    // Hidden, so it is never a table: encoded partition names never start with a dot.
+    const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     let handle: FileHandle | undefined;
     try {
       handle = await open(temp, 'wx');
@@ -137,12 +171,12 @@ export abstract class FileIOManager {
       handle = await open(path, 'r');
     } catch (error) {
       if (errorCode(error) === 'ENOENT') {
-        throw new IOManagerError(`Cannot load asset "${asset.key}": ${path} does not exist.`, {
-          hint: `Materialize it with \`assets materialize --select ${asset.key}\`.`,
+        throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} does not exist.`, {
+          hint: `Materialize it with \`${materializeCommand(asset)}\`.`,
           cause: error,
         });
       }
-      throw new IOManagerError(`Cannot load asset "${asset.key}": cannot open ${path}: ${reasonOf(error)}.`, { hint, cause: error });
+      throw new IOManagerError(`Cannot load ${describeStored(asset)}: cannot open ${path}: ${reasonOf(error)}.`, { hint, cause: error });
     }
     try {
       return { handle, path, size: (await handle.stat()).size };
@@ -176,6 +210,11 @@ export abstract class FileIOManager {
     return hash.digest('hex');
   }
 
+  /**
+   * Removes the asset's (or its partition's) file. The folders of a
+   * partitioned asset stay, even empty: removing one could pull it from under
+   * a store of another partition that has just made it.
+   */
   async delete(asset: StoredAsset): Promise<boolean> {
     const path = this.pathOf(asset);
     try {
@@ -189,8 +228,8 @@ export abstract class FileIOManager {
 }
 
 /** The hint for a stored file that cannot be read as it should; `remedy` is the other way out (a text file can be fixed by hand). */
-export function rematerializeHint(asset: Pick<StoredAsset, 'key'>, remedy = 'replace the file'): string {
-  return `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or ${remedy}.`;
+export function rematerializeHint(asset: Pick<StoredAsset, 'key' | 'partition'>, remedy = 'replace the file'): string {
+  return `Re-materialize the asset with \`${materializeCommand(asset)} --force\`, or ${remedy}.`;
 }
 
 /** Reads `length` bytes at `position` into a fresh ArrayBuffer, failing on a short file. */

@@ -3,6 +3,7 @@ import { IOManagerError } from '../core/errors.js';
 import { scanLimit, tableBatches, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import { Table, type CellValue, type Row } from '../core/table.js';
 import { encodeCsv } from './csv-writer.js';
+import { describeStored, materializeCommand, partitionSegments } from './partition-naming.js';
 
 interface StoredTable {
   readonly table: Table<Row>;
@@ -17,7 +18,8 @@ interface StoredTable {
  * version is the sha256 of the same CSV serialization, so an equal table gets
  * the same version in both, and a table the CSV manager would reject is
  * rejected here too. `metadata` has `rows` and `columns` only: nothing is
- * written, so there is no path, and no byte count to report.
+ * written, so there is no path, and no byte count to report. Each partition
+ * of a partitioned asset is a table of its own.
  *
  * @example
  * const io = new MemoryIOManager();
@@ -29,6 +31,7 @@ export class MemoryIOManager implements IOManager {
   /** Each process (and worker thread) has its own tables. */
   readonly visibility = 'process';
   readonly location = 'the memory of the process that runs';
+  /** By `storedKey`: the asset's key, and its partition's. */
   readonly #tables = new Map<string, StoredTable>();
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
@@ -38,7 +41,7 @@ export class MemoryIOManager implements IOManager {
     const dataVersion = hash.digest('hex');
     const columns = asset.columns.map((column) => column.name);
     // A copy, so that the caller mutating its arrays later cannot change what is stored.
-    this.#tables.set(asset.key, { table: copyColumns(table, columns), dataVersion });
+    this.#tables.set(storedKey(asset), { table: copyColumns(table, columns), dataVersion });
     return { dataVersion, metadata: { rows: table.numRows, columns } };
   }
 
@@ -62,30 +65,40 @@ export class MemoryIOManager implements IOManager {
 
   /** The stored table, checked to hold every column of the asset's schema. */
   #storedTable(asset: StoredAsset): Table<Row> {
-    const stored = this.#tables.get(asset.key);
+    const stored = this.#tables.get(storedKey(asset))?.table;
     if (stored === undefined) {
-      throw new IOManagerError(`Cannot load asset "${asset.key}": nothing is stored for it in memory.`, {
+      throw new IOManagerError(`Cannot load ${describeStored(asset)}: nothing is stored for it in memory.`, {
         hint: 'Materialize it first; the memory IO manager keeps tables only while the process runs.',
       });
     }
-    const missing = asset.columns.filter((column) => !stored.table.columnNames.includes(column.name));
+    const missing = asset.columns.filter((column) => !stored.columnNames.includes(column.name));
     if (missing.length > 0) {
       throw new IOManagerError(
-        `Cannot load asset "${asset.key}": the stored table has no column ${missing.map((c) => `"${c.name}"`).join(', ')}.`,
-        { hint: `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`.` },
+        `Cannot load ${describeStored(asset)}: the stored table has no column ${missing.map((c) => `"${c.name}"`).join(', ')}.`,
+        { hint: `Re-materialize the asset with \`${materializeCommand(asset)} --force\`.` },
       );
     }
-    return stored.table;
+    return stored;
   }
 
   async dataVersion(asset: StoredAsset): Promise<string | undefined> {
     // What is stored cannot change behind our back, so the version from `store` is still exact.
-    return this.#tables.get(asset.key)?.dataVersion;
+    return this.#tables.get(storedKey(asset))?.dataVersion;
   }
 
   async delete(asset: StoredAsset): Promise<boolean> {
-    return this.#tables.delete(asset.key);
+    return this.#tables.delete(storedKey(asset));
   }
+}
+
+/**
+ * One string per stored table, as JSON so that no asset key and partition
+ * can spell another pair. A partition goes by the names the file and
+ * Postgres managers store it under, so a key they reject (an empty one) is
+ * rejected here too.
+ */
+function storedKey(asset: StoredAsset): string {
+  return JSON.stringify(asset.partition === undefined ? [asset.key] : [asset.key, ...partitionSegments(asset.partition)]);
 }
 
 function copyColumns(table: Table<Row>, names: readonly string[]): Table<Row> {

@@ -7,6 +7,7 @@ import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
 import type { CellValue, Row, Table } from '../core/table.js';
 import { ColumnarFileIOManager, type ColumnBatch } from './columnar-file-io-manager.js';
 import { readRange, reasonOf, rematerializeHint, type FileIOManagerOptions, type FileSink } from './file-io-manager.js';
+import { describeStored } from './partition-naming.js';
 
 export type ParquetIOManagerOptions = FileIOManagerOptions;
 
@@ -34,7 +35,8 @@ const READABLE: Record<ColumnKind, readonly string[]> = {
 };
 
 /**
- * Stores each asset as `<baseDir>/<key>.parquet`, the columnar file DuckDB,
+ * Stores each asset as `<baseDir>/<key>.parquet` (a partition as
+ * `<baseDir>/<key>/<partition>.parquet`), the columnar file DuckDB,
  * pandas, polars and Spark read directly. The Parquet schema comes from the
  * asset's zod schema (integer INT64, number DOUBLE, string UTF-8, boolean
  * BOOLEAN; nullable columns OPTIONAL, the others REQUIRED); pages are
@@ -123,7 +125,7 @@ function checkSchema(asset: StoredAsset, path: string, metadata: FileMetaData): 
     const element = byName.get(column.name);
     if (element === undefined || element.type === undefined || !READABLE[column.kind].includes(element.type)) {
       const found = element === undefined ? 'no such column' : `a column of type ${element.type ?? 'group'}`;
-      throw new IOManagerError(`Cannot load asset "${asset.key}": ${path} has ${found} for column "${column.name}" (${column.kind}).`, { hint: rematerializeHint(asset) });
+      throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has ${found} for column "${column.name}" (${column.kind}).`, { hint: rematerializeHint(asset) });
     }
     return element;
   });
@@ -159,7 +161,7 @@ async function readRowGroup(
     if (column.nullable || elements[index]!.repetition_type === 'REQUIRED') return;
     const row = columns[column.name]!.indexOf(null);
     if (row >= 0) {
-      throw new IOManagerError(`Cannot load asset "${asset.key}": ${path} has null in row ${start + row} of column "${column.name}", which is not nullable.`, { hint: rematerializeHint(asset) });
+      throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has null in row ${start + row} of column "${column.name}", which is not nullable.`, { hint: rematerializeHint(asset) });
     }
   });
   return columns;

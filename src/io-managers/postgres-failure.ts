@@ -1,10 +1,13 @@
 import { IOManagerError, SchemaError, StrataError } from '../core/errors.js';
+import type { StoredAsset } from '../core/io-manager.js';
+import { describeStored, materializeCommand } from './partition-naming.js';
 
 /** What the IO manager was doing when Postgres failed, for the message. */
 export interface PostgresAction {
   /** `store`, `load`, `version` or `delete`. */
   readonly verb: 'store' | 'load' | 'version' | 'delete';
-  readonly assetKey: string;
+  /** The asset, and its partition when it is one. */
+  readonly asset: Pick<StoredAsset, 'key' | 'partition'>;
   /** The database and schema, password redacted. */
   readonly location: string;
 }
@@ -63,7 +66,7 @@ export function postgresFailure(error: unknown, action: PostgresAction): unknown
     });
   }
   if (action.verb === 'store' && state !== undefined && BAD_DATA_STATES.test(state)) {
-    return new SchemaError(`Cannot store asset "${action.assetKey}": Postgres rejected ${whereInCopy(error)}: ${error.message}.`, {
+    return new SchemaError(`Cannot store ${describeStored(action.asset)}: Postgres rejected ${whereInCopy(error)}: ${error.message}.`, {
       hint:
         "Fix the asset's compute function so that every value fits its Postgres column: text cannot hold NUL characters (\\u0000), " +
         'and integers must fit in a bigint. Nothing was stored; the previous table is intact.',
@@ -71,14 +74,14 @@ export function postgresFailure(error: unknown, action: PostgresAction): unknown
     });
   }
   return new IOManagerError(`${what}: ${error.message}${state === undefined ? '' : ` (SQLSTATE ${state})`}.`, {
-    hint: `Re-materialize the asset with \`assets materialize --select ${action.assetKey} --force\` if its table was changed outside Strata; otherwise check the database's log.`,
+    hint: `Re-materialize the asset with \`${materializeCommand(action.asset)} --force\` if its table was changed outside Strata; otherwise check the database's log.`,
     cause: error,
   });
 }
 
-/** How a message about `action` begins: `Cannot load asset "users"`. */
+/** How a message about `action` begins: `Cannot load asset "users"`, `Cannot load partition "2026-01-05" of asset "posts_daily"`. */
 export function cannot(action: PostgresAction): string {
-  return `Cannot ${verbs[action.verb]} asset "${action.assetKey}"`;
+  return `Cannot ${verbs[action.verb]} ${describeStored(action.asset)}`;
 }
 
 /** The SQLSTATE of a server error; undefined for anything else. */

@@ -10,7 +10,8 @@ import { readCsvRows, readCsvTable, type CsvSource } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
 import { cannot, postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
-import { quotePostgresName } from './postgres-name.js';
+import { materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
+import { MAX_POSTGRES_NAME_BYTES, quotePostgresName } from './postgres-name.js';
 
 export interface PostgresIOManagerOptions {
   /**
@@ -54,7 +55,13 @@ let drivers: Promise<Drivers> | undefined;
 /**
  * Stores each asset as a table named after its key in a schema of its own
  * (default `strata_assets`), with a Postgres column per schema column (text,
- * bigint, double precision, boolean; `NOT NULL` unless nullable). Every
+ * bigint, double precision, boolean; `NOT NULL` unless nullable). A
+ * partitioned asset has a table per partition, `<key>/<partition>` (see
+ * `tableOf`), stored, versioned, read and dropped exactly as an asset's
+ * table is: one table per partition rather than one table with a partition
+ * column, so that replacing a partition is the same atomic swap, a reader of
+ * one partition reads nothing else, a changed schema needs no migration of
+ * the other partitions, and the version triggers watch each partition. Every
  * worker on every host that reaches the database sees the same tables, so it
  * works with every executor, the work pool's queue included.
  *
@@ -122,9 +129,16 @@ export class PostgresIOManager implements IOManager {
     this.location = `${describeDatabase(this.#connectionString)} (schema "${this.schema}")`;
   }
 
-  /** The schema-qualified table that holds an asset, as people write it. */
-  tableOf(asset: Pick<StoredAsset, 'key'>): string {
-    return `${this.schema}.${asset.key}`;
+  /**
+   * The schema-qualified table that holds an asset, or its partition, as
+   * people write it: `strata_assets.users`; `strata_assets.posts_daily/2026-01-05`,
+   * `strata_assets.sales/date=2026-01-05/region=eu` (quote the name in SQL:
+   * `"posts_daily/2026-01-05"`). Partition keys are percent-encoded as in
+   * file names (`encodePartitionText`), and a name past Postgres's 63 bytes
+   * ends in `~` and a hash of the whole instead.
+   */
+  tableOf(asset: Pick<StoredAsset, 'key' | 'partition'>): string {
+    return `${this.schema}.${tableName(asset)}`;
   }
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
@@ -132,7 +146,7 @@ export class PostgresIOManager implements IOManager {
     const staging = `${this.#quotedSchema}.${quotePostgresName(`${STAGING_PREFIX}${randomBytes(8).toString('hex')}`, 'table name')}`;
     const columns = asset.columns.map((column) => quotePostgresName(column.name, 'column name')).join(', ');
     const definitions = postgresColumnDefinitions(asset.columns);
-    const action: PostgresAction = { verb: 'store', assetKey: asset.key, location: this.location };
+    const action: PostgresAction = { verb: 'store', asset, location: this.location };
     await this.#ensureSchema(action);
     const storing = this.#transaction(action, async (client, { copy }) => {
       // Everything happens in one transaction: the new table is invisible to
@@ -163,9 +177,8 @@ export class PostgresIOManager implements IOManager {
         );
       }
       const dataVersion = hash.digest('hex');
-      const quotedKey = quotePostgresName(asset.key, 'asset key');
       await client.query(`DROP TABLE IF EXISTS ${target}`);
-      await client.query(`ALTER TABLE ${staging} RENAME TO ${quotedKey}`);
+      await client.query(`ALTER TABLE ${staging} RENAME TO ${quotePostgresName(tableName(asset), 'asset key')}`);
       await client.query(
         `CREATE TRIGGER ${FORGET_VERSION} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${target}
          FOR EACH STATEMENT EXECUTE FUNCTION ${this.#quotedSchema}.${FORGET_VERSION}()`,
@@ -174,7 +187,7 @@ export class PostgresIOManager implements IOManager {
         `INSERT INTO ${this.#quotedSchema}.${VERSIONS_TABLE} (asset, table_oid, filenode, data_version)
          VALUES ($1, to_regclass($2), pg_relation_filenode(to_regclass($2)), $3)
          ON CONFLICT (asset) DO UPDATE SET table_oid = excluded.table_oid, filenode = excluded.filenode, data_version = excluded.data_version`,
-        [asset.key, target, dataVersion],
+        [tableName(asset), target, dataVersion],
       );
       return {
         dataVersion,
@@ -190,26 +203,26 @@ export class PostgresIOManager implements IOManager {
   }
 
   async load(asset: StoredAsset): Promise<Table<Row>> {
-    const action: PostgresAction = { verb: 'load', assetKey: asset.key, location: this.location };
+    const action: PostgresAction = { verb: 'load', asset, location: this.location };
     return this.#read(asset, action);
   }
 
   /** With a `limit`, the query asks Postgres for that many rows only; stopping early drops the connection (see `#copyOut`). */
   async *scan(asset: StoredAsset, options?: ScanOptions): AsyncGenerator<Row[]> {
     const limit = scanLimit(options);
-    const action: PostgresAction = { verb: 'load', assetKey: asset.key, location: this.location };
+    const action: PostgresAction = { verb: 'load', asset, location: this.location };
     // The reader gets no limit: the query has it, and the COPY must be read to its end for the connection to be reused.
     yield* this.#copyOut(asset, action, limit, (chunks, source) => readCsvRows(chunks, asset.columns, source, Number.POSITIVE_INFINITY));
   }
 
   async dataVersion(asset: StoredAsset): Promise<string | undefined> {
-    const action: PostgresAction = { verb: 'version', assetKey: asset.key, location: this.location };
+    const action: PostgresAction = { verb: 'version', asset, location: this.location };
     const target = this.#quotedTable(asset);
     const [recorded] = await this.#query<{ data_version: string }>(
       action,
       `SELECT v.data_version FROM ${this.#quotedSchema}.${VERSIONS_TABLE} v
        WHERE v.asset = $1 AND v.table_oid = to_regclass($2) AND v.filenode = pg_relation_filenode(v.table_oid)`,
-      [asset.key, target],
+      [tableName(asset), target],
       // No versions table: nothing was ever stored through Strata in this schema.
       () => [],
     );
@@ -224,7 +237,7 @@ export class PostgresIOManager implements IOManager {
 
   async delete(asset: StoredAsset): Promise<boolean> {
     const target = this.#quotedTable(asset);
-    const action: PostgresAction = { verb: 'delete', assetKey: asset.key, location: this.location };
+    const action: PostgresAction = { verb: 'delete', asset, location: this.location };
     return this.#transaction(action, async (client) => {
       const found = await client.query<{ table_oid: number | null; versions_oid: number | null }>(
         'SELECT to_regclass($1)::oid AS table_oid, to_regclass($2)::oid AS versions_oid',
@@ -233,7 +246,7 @@ export class PostgresIOManager implements IOManager {
       const { table_oid: table, versions_oid: versions } = found.rows[0]!;
       if (table === null) return false;
       await client.query(`DROP TABLE ${target}`);
-      if (versions !== null) await client.query(`DELETE FROM ${this.#quotedSchema}.${VERSIONS_TABLE} WHERE asset = $1`, [asset.key]);
+      if (versions !== null) await client.query(`DELETE FROM ${this.#quotedSchema}.${VERSIONS_TABLE} WHERE asset = $1`, [tableName(asset)]);
       return true;
     });
   }
@@ -275,7 +288,7 @@ export class PostgresIOManager implements IOManager {
   ): AsyncGenerator<T> {
     const target = this.#quotedTable(asset);
     const where = `table ${this.tableOf(asset)} in ${this.location}`;
-    const hint = `Re-materialize the asset with \`assets materialize --select ${asset.key} --force\`, or fix the table.`;
+    const hint = `Re-materialize the asset with \`${materializeCommand(asset)} --force\`, or fix the table.`;
     const { copy } = await loadDrivers();
     const client = await this.#connect(action);
     let done = false;
@@ -300,7 +313,7 @@ export class PostgresIOManager implements IOManager {
       const state = sqlState(error);
       if (state === UNDEFINED_TABLE || state === INVALID_SCHEMA_NAME) {
         throw new IOManagerError(`${cannot(action)}: ${where} does not exist.`, {
-          hint: `Materialize it with \`assets materialize --select ${asset.key}\`.`,
+          hint: `Materialize it with \`${materializeCommand(asset)}\`.`,
           cause: error,
         });
       }
@@ -318,13 +331,13 @@ export class PostgresIOManager implements IOManager {
     }
   }
 
-  #quotedTable(asset: Pick<StoredAsset, 'key'>): string {
+  #quotedTable(asset: Pick<StoredAsset, 'key' | 'partition'>): string {
     if (asset.key.startsWith(RESERVED_PREFIX)) {
       throw new IOManagerError(`Asset key "${asset.key}" cannot name a table of the Postgres IO manager: names starting with "${RESERVED_PREFIX}" are its own.`, {
         hint: 'Use keys that start with a letter, as `asset()` requires.',
       });
     }
-    return `${this.#quotedSchema}.${quotePostgresName(asset.key, 'asset key')}`;
+    return `${this.#quotedSchema}.${quotePostgresName(tableName(asset), 'asset key')}`;
   }
 
   /**
@@ -339,6 +352,7 @@ export class PostgresIOManager implements IOManager {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${schema}.${VERSIONS_TABLE} (
+           -- The table's name: an asset's key, or a partition's <key>/<partition>.
            asset text PRIMARY KEY,
            table_oid oid NOT NULL,
            filenode oid NOT NULL,
@@ -461,6 +475,18 @@ const INVALID_SCHEMA_NAME = '3F000';
 const UNDEFINED_COLUMN = '42703';
 /** What a store meets when someone dropped what `#ensureSchema` made: the schema, the versions table, the trigger function. */
 const SETUP_GONE = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, '42883']);
+
+/**
+ * The name of the table of an asset (its key) or of its partition
+ * (`<key>/<partition>`, see `tableOf`). Keys of defined assets have no `/`
+ * (`ASSET_KEY_PATTERN`) and encoded partitions no `/` but between
+ * dimensions, so no partition's table is another asset's, nor another
+ * partition's.
+ */
+function tableName(asset: Pick<StoredAsset, 'key' | 'partition'>): string {
+  if (asset.partition === undefined) return asset.key;
+  return shortenName(`${asset.key}/${partitionSegments(asset.partition).join('/')}`, MAX_POSTGRES_NAME_BYTES);
+}
 
 function loadDrivers(): Promise<Drivers> {
   drivers ??= Promise.all([import('pg'), import('pg-copy-streams')]).then(([pgModule, copy]) => ({ pg: pgModule.default, copy }));

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StoredAsset } from '../../src/core/io-manager.js';
 import type { Row } from '../../src/core/table.js';
 import { ARROW_BATCH_ROWS, ArrowIOManager } from '../../src/io-managers/arrow-io-manager.js';
-import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset, tableOf } from './io-manager-contract.js';
+import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset, storedFileNames, tableOf } from './io-manager-contract.js';
 
 describeIOManagerContract('ArrowIOManager', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'strata-arrow-contract-'));
@@ -15,6 +15,7 @@ describeIOManagerContract('ArrowIOManager', async () => {
     // A base folder that does not exist yet: the manager must create it.
     manager: new ArrowIOManager({ baseDir: join(dir, 'output') }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
+    storedNames: () => storedFileNames(dir, join(dir, 'output'), 'arrows'),
   };
 });
 

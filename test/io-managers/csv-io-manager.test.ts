@@ -8,7 +8,7 @@ import type { StoredAsset } from '../../src/core/io-manager.js';
 import { Table, type Row } from '../../src/core/table.js';
 import { CsvIOManager } from '../../src/io-managers/csv-io-manager.js';
 import { MemoryIOManager } from '../../src/io-managers/memory-io-manager.js';
-import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset } from './io-manager-contract.js';
+import { describeIOManagerContract, everyKindAsset, everyKindRows, multi, scoresAsset, single, storedFileNames } from './io-manager-contract.js';
 
 describeIOManagerContract('CsvIOManager', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'strata-csv-contract-'));
@@ -16,6 +16,7 @@ describeIOManagerContract('CsvIOManager', async () => {
     // A base folder that does not exist yet: the manager must create it.
     manager: new CsvIOManager({ baseDir: join(dir, 'output') }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
+    storedNames: () => storedFileNames(dir, join(dir, 'output'), 'csv'),
   };
 });
 
@@ -363,6 +364,64 @@ describe('CsvIOManager', () => {
       const stored = await manager.store(scores, table());
       await rm(stored.metadata.path!);
       expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: { ...stored.metadata } })).toBeUndefined();
+    });
+  });
+
+  describe('partitions', () => {
+    const table = (count: number, last?: number) =>
+      Table.fromColumns<Row>(
+        {
+          id: Array.from({ length: count }, (_, index) => index),
+          name: Array.from({ length: count }, (_, index) => `name ${index}`),
+          score: Array.from({ length: count }, (_, index) => (index === count - 1 && last !== undefined ? last : index / 7)),
+        },
+        names(scores),
+      );
+    const day = (key: string): StoredAsset => ({ ...scores, partition: single(key) });
+
+    it('writes <baseDir>/<key>/<partition>.csv with the bytes an unpartitioned store writes, and reports that path', async () => {
+      const whole = await manager.store(scores, table(3));
+      const partition = await manager.store(day('2026-01-05'), table(3));
+      expect(partition.metadata.path).toBe(join(dir, 'scores', '2026-01-05.csv'));
+      expect(whole.metadata.path).toBe(join(dir, 'scores.csv'));
+      expect(await readFile(partition.metadata.path!)).toEqual(await readFile(whole.metadata.path!));
+      expect(partition.dataVersion).toBe(whole.dataVersion);
+      expect((await readdir(dir)).sort()).toEqual(['scores', 'scores.csv']);
+      expect(manager.pathOf({ key: 'sales', partition: multi('2026-01-05', 'eu') })).toBe(join(dir, 'sales', 'date=2026-01-05', 'region=eu.csv'));
+    });
+
+    it("trusts a partition's recorded version while its own file is unchanged, and hashes an edited one again", async () => {
+      const first = await manager.store(day('2026-01-05'), table(2));
+      const second = await manager.store(day('2026-01-06'), table(2));
+      const edited = (await readFile(first.metadata.path!, 'utf8')).replace('name 1', 'name 9');
+      await new Promise((resolveLater) => setTimeout(resolveLater, 5));
+      await writeFile(first.metadata.path!, edited);
+      expect(await manager.dataVersion(day('2026-01-05'), { dataVersion: first.dataVersion, metadata: { ...first.metadata } })).toBe(sha256(edited));
+      expect(await manager.dataVersion(day('2026-01-06'), { dataVersion: 'recorded-version', metadata: { ...second.metadata } })).toBe('recorded-version');
+      // The record of one partition never stands for another: its path differs.
+      expect(await manager.dataVersion(day('2026-01-06'), { dataVersion: 'recorded-version', metadata: { ...first.metadata } })).toBe(second.dataVersion);
+    });
+
+    it('keeps the previous file of a partition, and the other partitions, when a store fails, and leaves no temp file', async () => {
+      const previous = await manager.store(day('2026-01-05'), table(3));
+      await manager.store(day('2026-01-06'), table(1));
+      const before = await readFile(previous.metadata.path!);
+      await expect(manager.store(day('2026-01-05'), table(20_000, Number.NaN))).rejects.toBeInstanceOf(SchemaError);
+      expect(await readFile(previous.metadata.path!)).toEqual(before);
+      expect((await readdir(join(dir, 'scores'))).sort()).toEqual(['2026-01-05.csv', '2026-01-06.csv']);
+    });
+
+    it('names the partition, its file and the command that makes it when the file is missing', async () => {
+      const partition = { ...scores, partition: multi('2026-01-05', 'eu') };
+      const error = await manager.load(partition).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(IOManagerError);
+      expect((error as IOManagerError).message).toBe(`Cannot load partition "2026-01-05|eu" of asset "scores": ${manager.pathOf(partition)} does not exist.`);
+      expect((error as IOManagerError).hint).toBe("Materialize it with `assets materialize --select scores --partition '2026-01-05|eu'`.");
+    });
+
+    it("refuses a partitioned asset whose key has a dot, since its folder could be another asset's file", () => {
+      expect(() => manager.pathOf({ key: 'a.csv', partition: single('x') })).toThrow(IOManagerError);
+      expect(manager.pathOf({ key: 'a.csv' })).toBe(join(dir, 'a.csv.csv'));
     });
   });
 

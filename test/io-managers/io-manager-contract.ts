@@ -1,6 +1,19 @@
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IOManagerError, SchemaError } from '../../src/core/errors.js';
-import { SCAN_BATCH_ROWS, scanStored, type IOManager, type ScanOptions, type StoredAsset } from '../../src/core/io-manager.js';
+import {
+  loadPartitions,
+  SCAN_BATCH_ROWS,
+  scanPartitions,
+  scanStored,
+  type IOManager,
+  type RecordedOutput,
+  type ScanOptions,
+  type StoredAsset,
+  type StoredPartition,
+  type StoreResult,
+} from '../../src/core/io-manager.js';
 import type { ColumnSpec } from '../../src/core/row-schema.js';
 import { Table, type CellValue, type Row } from '../../src/core/table.js';
 
@@ -8,6 +21,29 @@ import { Table, type CellValue, type Row } from '../../src/core/table.js';
 export interface ManagerFixture {
   readonly manager: IOManager;
   cleanup(): Promise<void>;
+  /**
+   * Where the manager stored tables, for those that store them under names
+   * (files, database tables): each name relative to the manager's base,
+   * without a file's extension (`scores`, `daily/2026-01-05`). File managers
+   * list every file of the fixture's whole temp folder (`storedFileNames`),
+   * so a file written outside the base shows as `../name`.
+   */
+  storedNames?(): Promise<string[]>;
+}
+
+/**
+ * Every file under `root`, as a path relative to `base` (with `/`) less the
+ * `.extension` it ends with, sorted: what a file manager's fixture reports as
+ * `storedNames`. Temp files and files outside `base` are listed too, so a
+ * test sees any that a store left behind or wrote where it should not.
+ */
+export async function storedFileNames(root: string, base: string, extension: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(base, join(entry.parentPath, entry.name)).split('\\').join('/'))
+    .map((name) => (name.endsWith(`.${extension}`) ? name.slice(0, -extension.length - 1) : name))
+    .sort();
 }
 
 /** An asset with one column of every kind, each both non-nullable and nullable. */
@@ -311,5 +347,197 @@ export function describeIOManagerContract(name: string, makeManager: () => Promi
       expect((error as SchemaError).message).toContain('"text"');
       expect(await manager.dataVersion(everyKindAsset)).toBeUndefined();
     });
+
+    describe('partitions', () => {
+      const daily: StoredAsset = {
+        key: 'daily',
+        columns: [
+          { name: 'day', kind: 'string', nullable: false },
+          { name: 'n', kind: 'integer', nullable: false },
+        ],
+      };
+      const rowsOf = (day: string, count: number): Row[] => Array.from({ length: count }, (_, n) => ({ day, n }));
+      const store = (key: string, rows: Row[], partition: StoredPartition | undefined = single(key)) =>
+        manager.store({ ...daily, partition }, tableOf(daily, rows));
+      const load = async (key: string, partition: StoredPartition = single(key)) => (await manager.load({ ...daily, partition })).rows();
+      const names = async (): Promise<string[] | undefined> => (fixture.storedNames === undefined ? undefined : fixture.storedNames());
+
+      it('stores each partition as a table of its own, apart from the unpartitioned table of the same key', async () => {
+        await store('2026-01-05', rowsOf('2026-01-05', 2));
+        await store('2026-01-06', rowsOf('2026-01-06', 3));
+        await manager.store(daily, tableOf(daily, rowsOf('all', 1)));
+        expect(await load('2026-01-05')).toEqual(rowsOf('2026-01-05', 2));
+        expect(await load('2026-01-06')).toEqual(rowsOf('2026-01-06', 3));
+        expect((await manager.load(daily)).rows()).toEqual(rowsOf('all', 1));
+        expect((await scanBatches(manager, { ...daily, partition: single('2026-01-06') })).flat()).toEqual(rowsOf('2026-01-06', 3));
+        const stored = await names();
+        if (stored !== undefined) expect(stored).toEqual(['daily', 'daily/2026-01-05', 'daily/2026-01-06']);
+      });
+
+      it('versions each partition on its own: equal contents give equal versions, and storing one leaves the others', async () => {
+        const first = await store('2026-01-05', rowsOf('same', 2));
+        const second = await store('2026-01-06', rowsOf('same', 2));
+        expect(second.dataVersion).toBe(first.dataVersion);
+        const changed = await store('2026-01-06', rowsOf('same', 3));
+        expect(changed.dataVersion).not.toBe(first.dataVersion);
+        expect(await manager.dataVersion({ ...daily, partition: single('2026-01-05') })).toBe(first.dataVersion);
+        expect(await manager.dataVersion({ ...daily, partition: single('2026-01-06') })).toBe(changed.dataVersion);
+        // What a materialization recorded stands for its partition only.
+        const recorded = (result: StoreResult): RecordedOutput => ({ dataVersion: result.dataVersion, metadata: { ...result.metadata } });
+        expect(await manager.dataVersion({ ...daily, partition: single('2026-01-05') }, recorded(first))).toBe(first.dataVersion);
+        expect(await manager.dataVersion({ ...daily, partition: single('2026-01-06') }, recorded(changed))).toBe(changed.dataVersion);
+        expect(await manager.dataVersion({ ...daily, partition: single('2026-01-07') })).toBeUndefined();
+        expect(await manager.dataVersion(daily)).toBeUndefined();
+      });
+
+      it('deletes one partition and leaves the others and the unpartitioned table', async () => {
+        await store('2026-01-05', rowsOf('a', 1));
+        await store('2026-01-06', rowsOf('b', 1));
+        await manager.store(daily, tableOf(daily, rowsOf('all', 1)));
+        expect(await manager.delete({ ...daily, partition: single('2026-01-05') })).toBe(true);
+        expect(await manager.delete({ ...daily, partition: single('2026-01-05') })).toBe(false);
+        expect(await manager.dataVersion({ ...daily, partition: single('2026-01-05') })).toBeUndefined();
+        expect(await load('2026-01-06')).toEqual(rowsOf('b', 1));
+        expect((await manager.load(daily)).rows()).toEqual(rowsOf('all', 1));
+        const stored = await names();
+        if (stored !== undefined) expect(stored).toEqual(['daily', 'daily/2026-01-06']);
+      });
+
+      it('rejects loading a partition never stored with an error naming it', async () => {
+        await store('2026-01-05', rowsOf('a', 1));
+        const error = await manager.load({ ...daily, partition: multi('2026-01-06', 'eu') }).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(IOManagerError);
+        expect((error as IOManagerError).message).toContain('partition "2026-01-06|eu" of asset "daily"');
+        expect((error as IOManagerError).hint).toBeTruthy();
+      });
+
+      it('stores a multi-partition key as one folder per dimension but the last, named dimension=key', async () => {
+        const keys = [multi('2026-01-05', 'eu'), multi('2026-01-05', 'us'), multi('2026-01-06', 'eu')];
+        for (const partition of keys) await store(partition.key, rowsOf(partition.key, 1), partition);
+        for (const partition of keys) expect(await load(partition.key, partition)).toEqual(rowsOf(partition.key, 1));
+        const stored = await names();
+        if (stored !== undefined) {
+          expect(stored).toEqual(['daily/date=2026-01-05/region=eu', 'daily/date=2026-01-05/region=us', 'daily/date=2026-01-06/region=eu']);
+        }
+      });
+
+      it('keeps hourly keys apart, their colons encoded', async () => {
+        await store('2026-01-05-13:00', rowsOf('13', 1));
+        await store('2026-01-05-14:00', rowsOf('14', 2));
+        expect(await load('2026-01-05-13:00')).toEqual(rowsOf('13', 1));
+        expect(await load('2026-01-05-14:00')).toEqual(rowsOf('14', 2));
+        const stored = await names();
+        if (stored !== undefined) expect(stored).toEqual(['daily/2026-01-05-13%3A00', 'daily/2026-01-05-14%3A00']);
+      });
+
+      it('keeps keys with unsafe characters inside the asset, each apart from the others, percent-encoded', async () => {
+        const encoded: Record<string, string> = {
+          '../x': '%2E%2E%2Fx',
+          'a/b': 'a%2Fb',
+          'a%2Fb': 'a%252Fb',
+          '..': '%2E%2E',
+          '.': '%2E',
+          '.hidden': '%2Ehidden',
+          '%2F': '%252F',
+          'a|b': 'a%7Cb',
+          'a\\b': 'a%5Cb',
+          ' padded ': '%20padded%20',
+          'Zoë 東京': 'Zo%C3%AB%20%E6%9D%B1%E4%BA%AC',
+          CON: '%43ON',
+          nul: '%6Eul',
+          COM1: '%43OM1',
+          CONSOLE: 'CONSOLE',
+          'x=y': 'x%3Dy',
+        };
+        for (const key of Object.keys(encoded)) await store(key, rowsOf(key, 1));
+        for (const key of Object.keys(encoded)) expect(await load(key)).toEqual(rowsOf(key, 1));
+        const stored = await names();
+        if (stored !== undefined) expect(stored).toEqual(Object.values(encoded).map((name) => `daily/${name}`).sort());
+      });
+
+      it('shortens a key too long for a name with a hash, keeping long keys that differ only at the end apart', async () => {
+        const long = 'k'.repeat(300);
+        await store(`${long}1`, rowsOf('1', 1));
+        await store(`${long}2`, rowsOf('2', 2));
+        await store('東'.repeat(100), rowsOf('east', 3));
+        expect(await load(`${long}1`)).toEqual(rowsOf('1', 1));
+        expect(await load(`${long}2`)).toEqual(rowsOf('2', 2));
+        expect(await load('東'.repeat(100))).toEqual(rowsOf('east', 3));
+        const stored = await names();
+        if (stored !== undefined) {
+          expect(stored).toHaveLength(3);
+          for (const name of stored) expect(name).toMatch(/^daily\/[^/]*~[0-9a-f]{16}$/);
+        }
+      });
+
+      it('rejects an empty partition key with an IOManagerError', async () => {
+        await expect(store('', rowsOf('', 1))).rejects.toBeInstanceOf(IOManagerError);
+        const stored = await names();
+        if (stored !== undefined) expect(stored).toEqual([]);
+      });
+
+      describe('scanPartitions and loadPartitions', () => {
+        const days = ['2026-01-07', '2026-01-05', '2026-01-06'];
+        const counts = [3, SCAN_BATCH_ROWS + 2, 1];
+        const rowsInOrder = days.flatMap((day, index) => rowsOf(day, counts[index]!));
+        beforeEach(async () => {
+          for (const [index, day] of days.entries()) await store(day, rowsOf(day, counts[index]!));
+        });
+
+        it('streams the partitions one after the other in the order given', async () => {
+          const rows: Row[] = [];
+          for await (const batch of scanPartitions(manager, daily, days.map(single))) rows.push(...batch);
+          expect(rows).toEqual(rowsInOrder);
+        });
+
+        it.each([0, 1, 3, 4, SCAN_BATCH_ROWS + 5, SCAN_BATCH_ROWS + 6, SCAN_BATCH_ROWS + 100])('stops after a limit of %i rows across the partitions', async (limit) => {
+          const rows: Row[] = [];
+          for await (const batch of scanPartitions(manager, daily, days.map(single), { limit })) rows.push(...batch);
+          expect(rows).toEqual(rowsInOrder.slice(0, limit));
+        });
+
+        it('reads no partition past the limit, and fails on a missing one it reaches as load does', async () => {
+          const withMissing = [...days, 'never-stored'].map(single);
+          const rows: Row[] = [];
+          for await (const batch of scanPartitions(manager, daily, withMissing, { limit: rowsInOrder.length })) rows.push(...batch);
+          expect(rows).toEqual(rowsInOrder);
+          const scanning = (async () => {
+            for await (const batch of scanPartitions(manager, daily, withMissing)) expect(batch.length).toBeGreaterThan(0);
+          })();
+          await expect(scanning).rejects.toThrow(/partition "never-stored" of asset "daily"/);
+        });
+
+        it('rejects a limit that is no row count at the call', () => {
+          expect(() => scanPartitions(manager, daily, days.map(single), { limit: -1 })).toThrow(RangeError);
+        });
+
+        it('loads the partitions as one table in the order given, and none as an empty table of the columns', async () => {
+          const loaded = await loadPartitions(manager, daily, days.map(single));
+          expect(loaded.columnNames).toEqual(['day', 'n']);
+          expect(loaded.rows()).toEqual(rowsInOrder);
+          expect((await loadPartitions(manager, daily, [single('2026-01-06')])).rows()).toEqual(rowsOf('2026-01-06', 1));
+          const none = await loadPartitions(manager, daily, []);
+          expect(none.numRows).toBe(0);
+          expect(none.columnNames).toEqual(['day', 'n']);
+          await expect(loadPartitions(manager, daily, [single('2026-01-05'), single('never-stored')])).rejects.toThrow(/partition "never-stored"/);
+        });
+      });
+    });
   });
+}
+
+/** A single-dimension partition, as a definition's `parts` gives it. */
+export function single(key: string): StoredPartition {
+  return { key, parts: [{ dimension: undefined, key }] };
+}
+
+/** A partition of the two dimensions `date` and `region` (`2026-01-05|eu`). */
+export function multi(date: string, region: string): StoredPartition {
+  return {
+    key: `${date}|${region}`,
+    parts: [
+      { dimension: 'date', key: date },
+      { dimension: 'region', key: region },
+    ],
+  };
 }

@@ -8,7 +8,7 @@ import { IOManagerError } from '../../src/core/errors.js';
 import type { StoredAsset } from '../../src/core/io-manager.js';
 import type { Row } from '../../src/core/table.js';
 import { PARQUET_ROW_GROUP_ROWS, ParquetIOManager } from '../../src/io-managers/parquet-io-manager.js';
-import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset, tableOf } from './io-manager-contract.js';
+import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset, storedFileNames, tableOf } from './io-manager-contract.js';
 
 describeIOManagerContract('ParquetIOManager', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'strata-parquet-contract-'));
@@ -16,6 +16,7 @@ describeIOManagerContract('ParquetIOManager', async () => {
     // A base folder that does not exist yet: the manager must create it.
     manager: new ParquetIOManager({ baseDir: join(dir, 'output') }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
+    storedNames: () => storedFileNames(dir, join(dir, 'output'), 'parquet'),
   };
 });
 

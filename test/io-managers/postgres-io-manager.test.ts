@@ -7,7 +7,7 @@ import { Table, type Row } from '../../src/core/table.js';
 import { MemoryIOManager } from '../../src/io-managers/memory-io-manager.js';
 import { PostgresIOManager } from '../../src/io-managers/postgres-io-manager.js';
 import { startTestPostgres, type TestPostgres } from '../storage/embedded-postgres.js';
-import { describeIOManagerContract, everyKindAsset, everyKindRows, scoresAsset, tableOf } from './io-manager-contract.js';
+import { describeIOManagerContract, everyKindAsset, everyKindRows, multi, scoresAsset, single, tableOf } from './io-manager-contract.js';
 
 let server: TestPostgres;
 
@@ -21,8 +21,16 @@ afterAll(async () => {
 
 // A schema per test: every test starts with no tables.
 describeIOManagerContract('PostgresIOManager', async () => {
-  const manager = new PostgresIOManager({ connectionString: server.connectionString, schema: server.uniqueSchema('contract') });
-  return { manager, cleanup: () => manager.close() };
+  const schema = server.uniqueSchema('contract');
+  const manager = new PostgresIOManager({ connectionString: server.connectionString, schema });
+  return {
+    manager,
+    cleanup: () => manager.close(),
+    storedNames: async () =>
+      (await server.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = $1 AND tablename <> '_strata_versions'", [schema])).rows
+        .map((row) => row.name)
+        .sort(),
+  };
 });
 
 const scores = scoresAsset;
@@ -333,6 +341,50 @@ describe('PostgresIOManager', () => {
     expect(error.message).toContain('does not exist');
     const again = await manager.store(scores, tableOf(scores, scoreRows));
     expect(await manager.dataVersion(scores)).toBe(again.dataVersion);
+  });
+
+  describe('partitions', () => {
+    const day = (key: string): StoredAsset => ({ ...scores, partition: single(key) });
+
+    it("stores a partition as the table <key>/<partition>, named so in the metadata, with a version of its own", async () => {
+      const first = await manager.store(day('2026-01-05'), tableOf(scores, scoreRows));
+      await manager.store(day('2026-01-06'), tableOf(scores, scoreRows.slice(0, 1)));
+      await manager.store({ ...scores, partition: multi('2026-01-05', 'eu') }, tableOf(scores, scoreRows));
+      expect(first.metadata.table).toBe(`${schema}.scores/2026-01-05`);
+      expect(await tablesInSchema()).toEqual(['_strata_versions', 'scores/2026-01-05', 'scores/2026-01-06', 'scores/date=2026-01-05/region=eu']);
+      expect((await server.query(`SELECT count(*)::int AS n FROM "${schema}"."scores/2026-01-06"`)).rows[0]).toEqual({ n: 1 });
+      expect((await server.query(`SELECT asset FROM "${schema}"._strata_versions ORDER BY asset`)).rows.map((row) => row.asset)).toEqual([
+        'scores/2026-01-05',
+        'scores/2026-01-06',
+        'scores/date=2026-01-05/region=eu',
+      ]);
+    });
+
+    it('notices a partition changed outside Strata, and only that one', async () => {
+      const first = await manager.store(day('2026-01-05'), tableOf(scores, scoreRows));
+      const second = await manager.store(day('2026-01-06'), tableOf(scores, scoreRows));
+      await server.query(`DELETE FROM "${schema}"."scores/2026-01-05" WHERE id = 1`);
+      expect(await manager.dataVersion(day('2026-01-05'))).toBe((await new MemoryIOManager().store(scores, tableOf(scores, scoreRows.slice(1)))).dataVersion);
+      expect(await manager.dataVersion(day('2026-01-05'))).not.toBe(first.dataVersion);
+      expect(await manager.dataVersion(day('2026-01-06'))).toBe(second.dataVersion);
+    });
+
+    it('names the table of a long key within 63 bytes, and keeps long keys that differ at the end apart', async () => {
+      const long = '2026-01-05-'.repeat(10);
+      const a = await manager.store(day(`${long}a`), tableOf(scores, scoreRows));
+      const b = await manager.store(day(`${long}b`), tableOf(scores, scoreRows.slice(1)));
+      expect(a.metadata.table).not.toBe(b.metadata.table);
+      for (const name of await tablesInSchema()) expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
+      expect((await manager.load(day(`${long}a`))).rows()).toEqual(scoreRows);
+      expect((await manager.load(day(`${long}b`))).rows()).toEqual(scoreRows.slice(1));
+    });
+
+    it('names the partition and the command that makes it when its table is missing', async () => {
+      const error = await manager.load(day('2026-01-05')).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(IOManagerError);
+      expect((error as IOManagerError).message).toBe(`Cannot load partition "2026-01-05" of asset "scores": table ${schema}.scores/2026-01-05 in ${manager.location} does not exist.`);
+      expect((error as IOManagerError).hint).toBe('Materialize it with `assets materialize --select scores --partition 2026-01-05`.');
+    });
   });
 
   it('deletes the table and its version', async () => {
