@@ -33,6 +33,25 @@ export { sensor } from './core/sensor.js';
 export type { RunRequest, SensorContext, SensorDefinition, SensorMaterialization, SensorResult, SensorSpec } from './core/sensor.js';
 export type { RunTags } from './core/run-tags.js';
 export type { Duration } from './core/duration.js';
+export { dailyPartitions, hourlyPartitions, monthlyPartitions, weeklyPartitions } from './core/time-partitions.js';
+export type { MonthlyPartitionsSpec, TimePartitionsSpec, WeeklyPartitionsSpec } from './core/time-partitions.js';
+export { staticPartitions } from './core/static-partitions.js';
+export { dynamicPartitions } from './core/dynamic-partitions.js';
+export { multiPartitions } from './core/multi-partitions.js';
+export { allPartitions, identity, lastPartition, staticMapping, timeWindow } from './core/partition-mappings.js';
+export type { TimeWindowMappingSpec } from './core/partition-mappings.js';
+export type {
+  DynamicPartitionsDefinition,
+  MultiPartitionsDefinition,
+  PartitionKeyPart,
+  PartitionMapping,
+  PartitionsContext,
+  PartitionsDefinition,
+  SinglePartitionsDefinition,
+  StaticPartitionsDefinition,
+  TimePartitionsDefinition,
+  TimeWindow,
+} from './core/partitions.js';
 export {
   CycleError,
   DefinitionError,
