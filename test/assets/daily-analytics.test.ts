@@ -103,6 +103,6 @@ describe('userTrends', () => {
   it('has no change and nothing written within a window of one day, and no rows without partitions', async () => {
     const single = userTrends(await window(['2026-01-05']));
     expect(single.every((row) => row.posts_in_window === 0 && row.change === 0 && row.first_day === '2026-01-05' && row.last_day === '2026-01-05')).toBe(true);
-    expect(userTrends(Table.fromRows([], COLUMNS))).toEqual([]);
+    expect(userTrends(Table.fromRows<UserStatsDailyRow>([], COLUMNS))).toEqual([]);
   });
 });
