@@ -28,8 +28,8 @@ export interface PartitionKeyPart {
 
 interface PartitionsDefinitionBase {
   /**
-   * What the definition is, as text (`daily from 2026-01-01 (UTC)`): two
-   * assets share partitions (and map by identity) when their ids are equal.
+   * What the definition is, as text (`daily(start=2026-01-01,timezone=UTC,endOffset=0)`):
+   * two assets share partitions (and map by identity) when their ids are equal.
    */
   readonly id: string;
   /** Every key, in order (time order for time partitions, declaration order for static ones). */
@@ -51,7 +51,10 @@ export interface TimePartitionsDefinition extends PartitionsDefinitionBase {
   readonly timezone: string;
   /** The window of a key (a valid one: check `problem` first). */
   timeWindow(key: string): TimeWindow;
-  /** The keys whose windows overlap `window`, in time order, whether or not they exist yet (before the end). */
+  /**
+   * The keys whose windows overlap `window`, in time order, whether or not they exist yet (before the end).
+   * Only keys of the definition: none before its start or at or after its `end`; a skipped hour's key never.
+   */
   keysOverlapping(window: TimeWindow): readonly string[];
 }
 
