@@ -17,7 +17,7 @@
  * The windows form a grid of wall-clock starts from the first aligned start on
  * or after `start` (index 0); keys are the non-empty windows of that grid.
  */
-import { DefinitionError } from './errors.js';
+import { DefinitionError, UsageError } from './errors.js';
 import { keysBetweenIn } from './partition-keys.js';
 import type { PartitionKeyPart, PartitionsContext, TimePartitionsDefinition, TimeWindow } from './partitions.js';
 import { suggestClosest } from './suggest.js';
@@ -180,7 +180,9 @@ class TimePartitions implements TimePartitionsDefinition {
   }
 
   describe(): string {
-    const shape = this.unit === 'week' ? `weekly from ${WEEKDAYS[this.alignment]}` : this.unit === 'month' && this.alignment !== 1 ? `monthly from day ${this.alignment}` : ADJECTIVE[this.unit];
+    let shape = ADJECTIVE[this.unit];
+    if (this.unit === 'week') shape += ` (${WEEKDAYS[this.alignment]} to ${WEEKDAYS[(this.alignment + 6) % 7]})`;
+    if (this.unit === 'month' && this.alignment !== 1) shape += ` (from day ${this.alignment})`;
     let text = `${shape} from ${this.keyAt(0)} (${this.timezone})`;
     if (this.endKey !== undefined) text += `, before ${this.endKey}`;
     if (this.endOffset === 1) text += ', including the one in progress';
@@ -192,7 +194,7 @@ class TimePartitions implements TimePartitionsDefinition {
   timeWindow(key: string): TimeWindow {
     const wall = parseKey(this.unit, key);
     const index = wall === undefined ? undefined : this.alignedIndex(wall);
-    if (index === undefined) throw new Error(`timeWindow: "${key}" is not ${this.article()} key (check problem() first)`);
+    if (index === undefined) throw new UsageError(`"${key}" is not the first key of ${this.article()}.`, { hint: `Give a key of ${this.describe()}, such as ${this.keyAt(0)}.` });
     return { start: new Date(this.instantAt(index)), end: new Date(this.instantAt(index + 1)) };
   }
 

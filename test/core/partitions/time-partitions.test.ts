@@ -225,6 +225,8 @@ describe('the definition itself', () => {
   it('describes itself for people', () => {
     expect(dailyPartitions({ start: '2026-01-01', timezone: 'Europe/Paris' }).describe()).toBe('daily from 2026-01-01 (Europe/Paris)');
     expect(hourlyPartitions({ start: '2026-01-01', endOffset: 1 }).describe()).toBe('hourly from 2026-01-01-00:00 (UTC), including the one in progress');
+    expect(weeklyPartitions({ start: '2026-01-01', dayOfWeek: 1 }).describe()).toBe('weekly (Monday to Sunday) from 2026-01-05 (UTC)');
+    expect(monthlyPartitions({ start: '2026-01-01', dayOfMonth: 15, end: '2027-01-01' }).describe()).toBe('monthly (from day 15) from 2026-01-15 (UTC), before 2027-01-01');
   });
 
   it('gives a key as one unnamed part', () => {
