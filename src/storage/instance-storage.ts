@@ -231,6 +231,70 @@ export const launchRecordSchema = z.object({
 });
 export type LaunchRecord = z.infer<typeof launchRecordSchema>;
 
+/** `requested`: under way (or interrupted, to resume); the others are final. */
+export const backfillStatusSchema = z.enum(['requested', 'completed', 'failed', 'canceled']);
+export type BackfillStatus = z.infer<typeof backfillStatusSchema>;
+
+/**
+ * Where one target of a backfill stands: `pending` (not started),
+ * `running` (in a run not ended, or interrupted), `materialized`,
+ * `up-to-date` (planned but found fresh, so left as it was), `failed`,
+ * `skipped` (an upstream target failed), `canceled`.
+ */
+export const backfillTargetStatusSchema = z.enum(['pending', 'running', 'materialized', 'up-to-date', 'failed', 'skipped', 'canceled']);
+export type BackfillTargetStatus = z.infer<typeof backfillTargetStatusSchema>;
+
+/**
+ * What a backfill was asked to do (`assets backfill <selection> --from A
+ * --to B ...`), kept so it can be shown and resumed.
+ */
+export const backfillRequestSchema = z.object({
+  /** The selection expression, as typed. */
+  selection: z.string().min(1),
+  /** The first and last partition keys, both included; `null`: from the first / to the last partition. */
+  from: z.string().min(1).nullable(),
+  to: z.string().min(1).nullable(),
+  /** Which targets are run: those never materialized, those stale, or all of them. */
+  mode: z.enum(['missing', 'stale', 'all']),
+  /** `single-run`: one run for every partition; `multi-run`: runs of at most `maxPartitionsPerRun` partitions each. */
+  policy: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('single-run') }),
+    z.object({ kind: z.literal('multi-run'), maxPartitionsPerRun: z.int().positive() }),
+  ]),
+  /** The most runs of the backfill at once; `null`: no limit of its own. */
+  maxConcurrent: z.int().positive().nullable(),
+});
+export type BackfillRequest = z.infer<typeof backfillRequestSchema>;
+
+export const backfillRecordSchema = z.object({
+  id: z.string().min(1),
+  createdAt: z.date(),
+  status: backfillStatusSchema,
+  request: backfillRequestSchema,
+  /** When it reached a final status; `null` while `requested`. */
+  endedAt: z.date().nullable(),
+});
+export type BackfillRecord = z.infer<typeof backfillRecordSchema>;
+
+/** One (asset, partition) a backfill materializes. */
+export const backfillTargetSchema = z.object({
+  assetKey: z.string().min(1),
+  /** `null`: an unpartitioned asset in the selection, materialized once. */
+  partition: z.string().min(1).nullable(),
+  status: backfillTargetStatusSchema,
+  /** The run that last took it on; `null` while pending. Kept after pruning deletes that run. */
+  runId: z.string().min(1).nullable(),
+});
+export type BackfillTarget = z.infer<typeof backfillTargetSchema>;
+
+/** How many targets of a backfill have each status (every status present, 0 when none). */
+export const backfillCountsSchema = z.record(backfillTargetStatusSchema, z.int().nonnegative());
+export type BackfillCounts = z.infer<typeof backfillCountsSchema>;
+
+/** A backfill as it is read back: with the counts of its targets, so progress needs no reading of the targets. */
+export const storedBackfillSchema = backfillRecordSchema.extend({ counts: backfillCountsSchema });
+export type StoredBackfill = z.infer<typeof storedBackfillSchema>;
+
 /** The claim of one run on one asset while it materializes it (see `acquireAssetLease`). */
 export const assetLeaseSchema = z.object({
   assetKey: z.string().min(1),
@@ -360,7 +424,9 @@ export interface WriteBatch {
  * never created), `STRATA_STORAGE_DUPLICATE_RUN`, `STRATA_STORAGE_INVALID_RECORD`
  * (a record breaks its schema or holds data that is not JSON),
  * `STRATA_STORAGE_INVALID_ARGUMENT`, `STRATA_STORAGE_INVALID_ROW` (a stored row
- * cannot be read back), `STRATA_STORAGE_WRITE`, `STRATA_STORAGE_DUPLICATE_RUN_KEY`;
+ * cannot be read back), `STRATA_STORAGE_WRITE`, `STRATA_STORAGE_DUPLICATE_RUN_KEY`,
+ * `STRATA_STORAGE_UNKNOWN_BACKFILL` (a backfill id never created, or a target
+ * it does not have), `STRATA_STORAGE_DUPLICATE_BACKFILL`;
  * a backend behind a network connection adds `STRATA_STORAGE_UNAVAILABLE` (the
  * database cannot be reached: retryable) and `STRATA_STORAGE_READ`.
  */
@@ -540,6 +606,35 @@ export interface InstanceStorage {
   releasePoolSlots(runId: string): Promise<void>;
   /** The slots held and not expired at `now` (Postgres: its own clock), by pool, then oldest first. */
   poolSlots(now: Date): Promise<PoolSlot[]>;
+  /**
+   * Stores a backfill and its targets in one transaction, the targets in the
+   * order given (the order `backfillTargets` lists them in). Throws
+   * `STRATA_STORAGE_DUPLICATE_BACKFILL` for an id that exists, and
+   * `STRATA_STORAGE_INVALID_RECORD` for a record breaking its schema or a
+   * target (asset, partition) listed twice; nothing is then written.
+   */
+  createBackfill(backfill: BackfillRecord, targets: readonly BackfillTarget[]): Promise<void>;
+  /** The backfill with its counts, or undefined when it was never created. */
+  getBackfill(id: string): Promise<StoredBackfill | undefined>;
+  /** Newest first: by `createdAt`, then by creation order; each with its counts, counted by the database. */
+  listBackfills(options?: { readonly limit?: number }): Promise<StoredBackfill[]>;
+  /** The targets of a backfill in the order it was created with (of one status, when given); empty for an unknown backfill. */
+  backfillTargets(id: string, options?: { readonly status?: BackfillTargetStatus }): Promise<BackfillTarget[]>;
+  /**
+   * Sets the status and run of targets of a backfill, in one transaction;
+   * when one target is named twice, the last update wins. Throws
+   * `STRATA_STORAGE_UNKNOWN_BACKFILL` for an unknown backfill or a target it
+   * does not have, and `STRATA_STORAGE_INVALID_RECORD` for an update breaking
+   * its schema; nothing is then written.
+   */
+  updateBackfillTargets(id: string, updates: readonly BackfillTarget[]): Promise<void>;
+  /**
+   * Sets the status of a backfill and when it ended: a final status with its
+   * end, or `requested` with `null` to reopen it (resume). Throws
+   * `STRATA_STORAGE_UNKNOWN_BACKFILL`, and `STRATA_STORAGE_INVALID_RECORD`
+   * when `endedAt` is null for a final status or set for `requested`.
+   */
+  finishBackfill(id: string, status: BackfillStatus, endedAt: Date | null): Promise<void>;
   /**
    * Deletes, in one transaction, the runs that ended and started before
    * `olderThan`, with their events, materializations, leases and

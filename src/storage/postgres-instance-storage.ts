@@ -5,6 +5,10 @@ import type { CodeManifest } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
+  type BackfillRecord,
+  type BackfillStatus,
+  type BackfillTarget,
+  type BackfillTargetStatus,
   type AcquireLeaseResult,
   type ClaimPoolSlotRequest,
   type ClaimPoolSlotResult,
@@ -32,6 +36,7 @@ import {
   type NewRunRecord,
   newRunRecordSchema,
   type RunTags,
+  type StoredBackfill,
   type StoredRunEvent,
   type StoredTick,
   type TickRecord,
@@ -45,6 +50,14 @@ import {
   byPartition,
   canceledBeforeStartEvent,
   checkResultParams,
+  countsByBackfill,
+  duplicateBackfill,
+  noTargets,
+  unknownBackfill,
+  unknownBackfillTargets,
+  validBackfill,
+  validBackfillEnd,
+  validBackfillUpdates,
   describeIssues,
   duplicateRun,
   invalidRecord,
@@ -454,6 +467,98 @@ export class PostgresInstanceStorage implements InstanceStorage {
       [name, unique],
     );
     return keysIn(unique, new Set(rows.map((row) => String(row['partition_key']))));
+  }
+
+  async createBackfill(backfill: BackfillRecord, targets: readonly BackfillTarget[]): Promise<void> {
+    const valid = validBackfill(backfill, targets);
+    const { id, createdAt, status, request, endedAt } = valid.backfill;
+    try {
+      await this.#transaction(async (client) => {
+        await client.query(
+          `INSERT INTO ${this.#t.backfills} (backfill_id, created_at, status, request, ended_at) VALUES ($1, $2, $3, $4::json, $5)`,
+          [id, createdAt, status, request, endedAt],
+        );
+        if (valid.targets.length === 0) return;
+        // One statement whatever the number of targets; position is their order.
+        await client.query(
+          `INSERT INTO ${this.#t.backfill_targets} (backfill_id, asset_key, partition, position, status, run_id)
+           SELECT $1, asset_key, partition, position - 1, status, run_id
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS batch (asset_key, partition, status, run_id, position)`,
+          [id, ...columns(valid.targets, ['assetKey', 'partition', 'status', 'runId'])],
+        );
+      });
+    } catch (error) {
+      if (sqlState(error) === UNIQUE_VIOLATION) throw duplicateBackfill(backfill.id, this.location, error);
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async getBackfill(id: string): Promise<StoredBackfill | undefined> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.backfills} WHERE backfill_id = $1`, [id]);
+    return rows[0] === undefined ? undefined : (await this.#withCounts([this.#readRow(backfillRow, rows[0], 'backfills')]))[0];
+  }
+
+  async listBackfills(options: { readonly limit?: number } = {}): Promise<StoredBackfill[]> {
+    const { rows } = await this.#run('read', `SELECT * FROM ${this.#t.backfills} ORDER BY created_at DESC, id DESC LIMIT $1`, [sqlLimit(options.limit)]);
+    return this.#withCounts(rows.map((row) => this.#readRow(backfillRow, row, 'backfills')));
+  }
+
+  /** The backfills with their targets counted by status, in one query whatever their number. */
+  async #withCounts(backfills: readonly BackfillRecord[]): Promise<StoredBackfill[]> {
+    if (backfills.length === 0) return [];
+    const { rows } = await this.#run(
+      'read',
+      `SELECT backfill_id, status, count(*) AS count FROM ${this.#t.backfill_targets}
+       WHERE backfill_id = ANY($1::text[]) GROUP BY backfill_id, status`,
+      [backfills.map((backfill) => backfill.id)],
+    );
+    const counts = countsByBackfill(rows.map((row) => this.#readRow(backfillCountRow, row, 'backfill_targets')));
+    return backfills.map((backfill) => ({ ...backfill, counts: counts.get(backfill.id) ?? noTargets() }));
+  }
+
+  async backfillTargets(id: string, options: { readonly status?: BackfillTargetStatus } = {}): Promise<BackfillTarget[]> {
+    const { rows } =
+      options.status === undefined
+        ? await this.#run('read', `SELECT * FROM ${this.#t.backfill_targets} WHERE backfill_id = $1 ORDER BY position`, [id])
+        : await this.#run('read', `SELECT * FROM ${this.#t.backfill_targets} WHERE backfill_id = $1 AND status = $2 ORDER BY position`, [
+            id,
+            options.status,
+          ]);
+    return rows.map((row) => this.#readRow(backfillTargetRow, row, 'backfill_targets'));
+  }
+
+  async updateBackfillTargets(id: string, updates: readonly BackfillTarget[]): Promise<void> {
+    const valid = validBackfillUpdates(id, updates);
+    if (valid.length === 0) return;
+    try {
+      // One statement for every update; throwing rolls them all back.
+      await this.#transaction(async (client) => {
+        const found = await client.query(`SELECT 1 FROM ${this.#t.backfills} WHERE backfill_id = $1`, [id]);
+        if (found.rowCount === 0) throw unknownBackfill(id, this.location);
+        const updated = await client.query<{ asset_key: string; partition: string }>(
+          `UPDATE ${this.#t.backfill_targets} AS target SET status = batch.status, run_id = batch.run_id
+           FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS batch (asset_key, partition, status, run_id)
+           WHERE target.backfill_id = $1 AND target.asset_key = batch.asset_key AND target.partition = batch.partition
+           RETURNING target.asset_key, target.partition`,
+          [id, ...columns(valid, ['assetKey', 'partition', 'status', 'runId'])],
+        );
+        if (updated.rowCount === valid.length) return;
+        const done = new Set(updated.rows.map((row) => JSON.stringify([row.asset_key, row.partition])));
+        throw unknownBackfillTargets(id, this.location, valid.filter((update) => !done.has(JSON.stringify([update.assetKey, update.partition]))));
+      });
+    } catch (error) {
+      throw this.#failure(error, 'write');
+    }
+  }
+
+  async finishBackfill(id: string, status: BackfillStatus, endedAt: Date | null): Promise<void> {
+    const valid = validBackfillEnd(id, status, endedAt);
+    const result = await this.#run('write', `UPDATE ${this.#t.backfills} SET status = $2, ended_at = $3 WHERE backfill_id = $1`, [
+      id,
+      valid.status,
+      valid.endedAt,
+    ]);
+    if (result.rowCount === 0) throw unknownBackfill(id, this.location);
   }
 
   async recordCheckResults(results: readonly CheckResultRecord[]): Promise<void> {
@@ -1002,6 +1107,8 @@ const TABLES = [
   'run_cancellations',
   'check_results',
   'dynamic_partitions',
+  'backfills',
+  'backfill_targets',
 ] as const;
 type TableName = (typeof TABLES)[number];
 
@@ -1109,4 +1216,4 @@ function sqlLimit(limit: number | undefined): number | null {
  * typeParsers), checked here against the record schemas.
  */
 
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow } = storedRowSchemas(z.date());
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow } = storedRowSchemas(z.date());

@@ -271,6 +271,40 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: 'backfills, with one row per target',
+    sql: `
+      -- request is JSON (selection, from, to, mode, policy, maxConcurrent).
+      -- Newest first is created_at, then id, as for runs.
+      CREATE TABLE backfills (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        backfill_id text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        status text NOT NULL,
+        request json NOT NULL,
+        ended_at timestamptz
+      );
+      CREATE INDEX backfills_by_creation ON backfills (created_at DESC, id DESC);
+
+      -- One row per (asset, partition) a backfill materializes, so its progress
+      -- is a count. partition '' is an unpartitioned asset (a primary key
+      -- column cannot be NULL). position is the order the backfill was created
+      -- with. run_id is not a foreign key: pruning may delete the run.
+      CREATE TABLE backfill_targets (
+        backfill_id text NOT NULL REFERENCES backfills (backfill_id),
+        asset_key text NOT NULL,
+        partition text NOT NULL,
+        position integer NOT NULL,
+        status text NOT NULL,
+        run_id text,
+        PRIMARY KEY (backfill_id, asset_key, partition)
+      );
+      CREATE INDEX backfill_targets_by_position ON backfill_targets (backfill_id, position);
+      -- The counts by status read this index alone.
+      CREATE INDEX backfill_targets_by_status ON backfill_targets (backfill_id, status);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

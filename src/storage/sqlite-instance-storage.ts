@@ -8,6 +8,10 @@ import type { CodeManifest } from '../core/code-manifest.js';
 import { StrataError } from '../core/errors.js';
 import {
   type AcquireLeaseRequest,
+  type BackfillRecord,
+  type BackfillStatus,
+  type BackfillTarget,
+  type BackfillTargetStatus,
   type AcquireLeaseResult,
   type ClaimPoolSlotRequest,
   type ClaimPoolSlotResult,
@@ -36,6 +40,7 @@ import {
   type RunRecord,
   newRunRecordSchema,
   type RunTags,
+  type StoredBackfill,
   type StoredRunEvent,
   type StoredTick,
   type TickRecord,
@@ -45,7 +50,16 @@ import {
 import { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 import { migrateSqlite } from './sqlite-migrations.js';
 import {
+  type BackfillTargetParams,
   canceledBeforeStartEvent,
+  countsByBackfill,
+  duplicateBackfill,
+  noTargets,
+  unknownBackfill,
+  unknownBackfillTargets,
+  validBackfill,
+  validBackfillEnd,
+  validBackfillUpdates,
   checkResultParams,
   describeIssues,
   duplicateRun,
@@ -125,6 +139,14 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #dynamicPartitionKeys: Database.Statement;
   readonly #addDynamicPartitions: Database.Transaction<(name: string, keys: readonly string[]) => Set<string>>;
   readonly #removeDynamicPartitions: Database.Transaction<(name: string, keys: readonly string[]) => Set<string>>;
+  readonly #createBackfill: Database.Transaction<(backfill: Record<string, unknown>, targets: readonly BackfillTargetParams[]) => void>;
+  readonly #getBackfill: Database.Statement;
+  readonly #listBackfills: Database.Statement;
+  readonly #backfillCounts: Database.Statement;
+  readonly #backfillTargets: Database.Statement;
+  readonly #backfillTargetsWithStatus: Database.Statement;
+  readonly #updateBackfillTargets: Database.Transaction<(id: string, updates: readonly BackfillTargetParams[]) => void>;
+  readonly #finishBackfill: Database.Statement;
   readonly #insertCheckResults: Database.Transaction<(results: readonly Record<string, unknown>[]) => void>;
   readonly #latestCheckResults: Database.Statement;
   readonly #latestCheckResultsOf: Database.Statement;
@@ -285,6 +307,38 @@ export class SqliteInstanceStorage implements InstanceStorage {
     this.#removeDynamicPartitions = db.transaction(
       (name: string, keys: readonly string[]) => new Set(keys.filter((key) => deleteDynamicKey.run(name, key).changes === 1)),
     );
+    const insertBackfill = db.prepare(
+      `INSERT INTO backfills (backfill_id, created_at, status, request, ended_at)
+       VALUES (@id, @createdAt, @status, @request, @endedAt)`,
+    );
+    const insertTarget = db.prepare(
+      `INSERT INTO backfill_targets (backfill_id, asset_key, partition, position, status, run_id)
+       VALUES (@backfillId, @assetKey, @partition, @position, @status, @runId)`,
+    );
+    this.#createBackfill = db.transaction((backfill: Record<string, unknown>, targets: readonly BackfillTargetParams[]) => {
+      insertBackfill.run(backfill);
+      targets.forEach((target, position) => insertTarget.run({ ...target, backfillId: backfill['id'], position }));
+    });
+    this.#getBackfill = db.prepare('SELECT * FROM backfills WHERE backfill_id = ?');
+    this.#listBackfills = db.prepare('SELECT * FROM backfills ORDER BY created_at DESC, id DESC LIMIT ?');
+    this.#backfillCounts = db.prepare(
+      `SELECT backfill_id, status, count(*) AS count FROM backfill_targets
+       WHERE backfill_id IN (SELECT value FROM json_each(?)) GROUP BY backfill_id, status`,
+    );
+    this.#backfillTargets = db.prepare('SELECT * FROM backfill_targets WHERE backfill_id = ? ORDER BY position');
+    this.#backfillTargetsWithStatus = db.prepare('SELECT * FROM backfill_targets WHERE backfill_id = ? AND status = ? ORDER BY position');
+    const backfillExists = db.prepare('SELECT EXISTS (SELECT 1 FROM backfills WHERE backfill_id = ?)').pluck();
+    const updateTarget = db.prepare(
+      `UPDATE backfill_targets SET status = @status, run_id = @runId
+       WHERE backfill_id = @backfillId AND asset_key = @assetKey AND partition = @partition`,
+    );
+    // Throwing rolls every update back.
+    this.#updateBackfillTargets = db.transaction((id: string, updates: readonly BackfillTargetParams[]) => {
+      if (backfillExists.get(id) !== 1) throw unknownBackfill(id, this.location);
+      const missing = updates.filter((update) => updateTarget.run({ ...update, backfillId: id }).changes === 0);
+      if (missing.length > 0) throw unknownBackfillTargets(id, this.location, missing);
+    });
+    this.#finishBackfill = db.prepare('UPDATE backfills SET status = ?, ended_at = ? WHERE backfill_id = ?');
     const insertCheckResult = db.prepare(
       `INSERT INTO check_results (run_id, asset_key, check_name, partition, check_version, status, severity, blocking,
          failing, sample, metadata, data_versions, duration_ms, checked_at)
@@ -644,6 +698,60 @@ export class SqliteInstanceStorage implements InstanceStorage {
     } catch (error) {
       throw this.#writeError(error);
     }
+  }
+
+  async createBackfill(backfill: BackfillRecord, targets: readonly BackfillTarget[]): Promise<void> {
+    const valid = validBackfill(backfill, targets);
+    const params = { ...valid.backfill, createdAt: valid.backfill.createdAt.getTime(), endedAt: valid.backfill.endedAt?.getTime() ?? null };
+    try {
+      this.#createBackfill.immediate(params, valid.targets);
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') throw duplicateBackfill(backfill.id, this.location, error);
+      throw this.#writeError(error);
+    }
+  }
+
+  async getBackfill(id: string): Promise<StoredBackfill | undefined> {
+    const row = this.#getBackfill.get(id);
+    return row === undefined ? undefined : this.#withCounts([this.#readRow(backfillRow, row, 'backfills')])[0];
+  }
+
+  async listBackfills(options: { readonly limit?: number } = {}): Promise<StoredBackfill[]> {
+    return this.#withCounts(this.#listBackfills.all(sqlLimit(options.limit)).map((row) => this.#readRow(backfillRow, row, 'backfills')));
+  }
+
+  /** The backfills with their targets counted by status, in one query whatever their number. */
+  #withCounts(backfills: readonly BackfillRecord[]): StoredBackfill[] {
+    if (backfills.length === 0) return [];
+    const rows = this.#backfillCounts.all(JSON.stringify(backfills.map((backfill) => backfill.id)));
+    const counts = countsByBackfill(rows.map((row) => this.#readRow(backfillCountRow, row, 'backfill_targets')));
+    return backfills.map((backfill) => ({ ...backfill, counts: counts.get(backfill.id) ?? noTargets() }));
+  }
+
+  async backfillTargets(id: string, options: { readonly status?: BackfillTargetStatus } = {}): Promise<BackfillTarget[]> {
+    const rows = options.status === undefined ? this.#backfillTargets.all(id) : this.#backfillTargetsWithStatus.all(id, options.status);
+    return rows.map((row) => this.#readRow(backfillTargetRow, row, 'backfill_targets'));
+  }
+
+  async updateBackfillTargets(id: string, updates: readonly BackfillTarget[]): Promise<void> {
+    const valid = validBackfillUpdates(id, updates);
+    if (valid.length === 0) return;
+    try {
+      this.#updateBackfillTargets.immediate(id, valid);
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+  }
+
+  async finishBackfill(id: string, status: BackfillStatus, endedAt: Date | null): Promise<void> {
+    const valid = validBackfillEnd(id, status, endedAt);
+    let changes: number;
+    try {
+      changes = this.#finishBackfill.run(valid.status, valid.endedAt?.getTime() ?? null, id).changes;
+    } catch (error) {
+      throw this.#writeError(error);
+    }
+    if (changes === 0) throw unknownBackfill(id, this.location);
   }
 
   async recordCheckResults(results: readonly CheckResultRecord[]): Promise<void> {
@@ -1048,4 +1156,4 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 /** Stored rows, parsed back into records (see `storedRowSchemas`); times are epoch milliseconds. */
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));
+const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));

@@ -290,6 +290,40 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 13,
+    description: 'backfills, with one row per target',
+    sql: `
+      -- request is JSON (selection, from, to, mode, policy, maxConcurrent).
+      -- Newest first is created_at, then id, as for runs.
+      CREATE TABLE backfills (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        backfill_id TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        request TEXT NOT NULL,
+        ended_at INTEGER
+      ) STRICT;
+      CREATE INDEX backfills_by_creation ON backfills (created_at, id);
+
+      -- One row per (asset, partition) a backfill materializes, so its progress
+      -- is a count. partition '' is an unpartitioned asset (a primary key
+      -- column cannot be NULL). position is the order the backfill was created
+      -- with. run_id is not a foreign key: pruning may delete the run.
+      CREATE TABLE backfill_targets (
+        backfill_id TEXT NOT NULL REFERENCES backfills (backfill_id),
+        asset_key TEXT NOT NULL,
+        partition TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        PRIMARY KEY (backfill_id, asset_key, partition)
+      ) STRICT;
+      CREATE INDEX backfill_targets_by_position ON backfill_targets (backfill_id, position);
+      -- The counts by status read this index alone.
+      CREATE INDEX backfill_targets_by_status ON backfill_targets (backfill_id, status);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -4,6 +4,15 @@ import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js'
 import { StrataError } from '../core/errors.js';
 import {
   assetLeaseSchema,
+  type BackfillCounts,
+  type BackfillRecord,
+  backfillRecordSchema,
+  backfillRequestSchema,
+  type BackfillStatus,
+  type BackfillTarget,
+  backfillTargetSchema,
+  type BackfillTargetStatus,
+  backfillTargetStatusSchema,
   type CheckResultRecord,
   checkResultRecordSchema,
   instigatorStateSchema,
@@ -209,6 +218,113 @@ export function keysByName(rows: readonly { name: string; partition_key: string 
 /** Of `keys`, those in `changed`, in the order of `keys`: what a backend returns of the keys it added or removed. */
 export function keysIn(keys: readonly string[], changed: ReadonlySet<string>): string[] {
   return keys.filter((key) => changed.has(key));
+}
+
+/**
+ * How a target without a partition (an unpartitioned asset) is stored: a
+ * primary key column cannot hold NULL, and no partition key is empty
+ * (`backfillTargetSchema` refuses '').
+ */
+const NO_PARTITION = '';
+
+/** A backfill target as its columns hold it. */
+export interface BackfillTargetParams {
+  readonly assetKey: string;
+  readonly partition: string;
+  readonly status: string;
+  readonly runId: string | null;
+}
+
+function targetParams(target: BackfillTarget): BackfillTargetParams {
+  return { assetKey: target.assetKey, partition: target.partition ?? NO_PARTITION, status: target.status, runId: target.runId };
+}
+
+/** How a target is named in messages. */
+function describeTarget(target: { readonly assetKey: string; readonly partition: string }): string {
+  return target.partition === NO_PARTITION ? target.assetKey : `${target.assetKey} [${target.partition}]`;
+}
+
+/** A backfill and its targets checked, as their columns hold them: a target listed twice is refused. */
+export function validBackfill(backfill: BackfillRecord, targets: readonly BackfillTarget[]) {
+  const what = `backfill "${String(backfill.id)}"`;
+  const valid = validRecord(backfillRecordSchema, backfill, what);
+  const seen = new Set<string>();
+  const params = targets.map((target, index) => {
+    const checked = targetParams(validRecord(backfillTargetSchema, target, `target ${index} of ${what}`));
+    const key = JSON.stringify([checked.assetKey, checked.partition]);
+    if (seen.has(key)) {
+      throw new StrataError('STRATA_STORAGE_INVALID_RECORD', `Cannot store ${what}: it lists ${describeTarget(checked)} twice (target ${index}). Nothing was written.`, {
+        hint: 'This is a bug in the code that planned the backfill: list each asset and partition once.',
+      });
+    }
+    seen.add(key);
+    return checked;
+  });
+  return { backfill: { ...valid, request: JSON.stringify(valid.request) }, targets: params };
+}
+
+/** The updates of `updateBackfillTargets` checked, one per target (the last given wins), in the order first given. */
+export function validBackfillUpdates(id: string, updates: readonly BackfillTarget[]): BackfillTargetParams[] {
+  const latest = new Map<string, BackfillTargetParams>();
+  updates.forEach((update, index) => {
+    const checked = targetParams(validRecord(backfillTargetSchema, update, `update ${index} of backfill "${id}"`));
+    latest.set(JSON.stringify([checked.assetKey, checked.partition]), checked);
+  });
+  return [...latest.values()];
+}
+
+/** `finishBackfill`'s status and end checked: a final status has an end, `requested` has none. */
+export function validBackfillEnd(id: string, status: BackfillStatus, endedAt: Date | null): { status: BackfillStatus; endedAt: Date | null } {
+  const what = `the status of backfill "${id}"`;
+  const valid = validRecord(backfillRecordSchema.pick({ status: true, endedAt: true }), { status, endedAt }, what);
+  if ((valid.status === 'requested') !== (valid.endedAt === null)) {
+    throw new StrataError(
+      'STRATA_STORAGE_INVALID_RECORD',
+      `Cannot store ${what}: "${valid.status}" ${valid.status === 'requested' ? 'has no end time' : 'needs an end time'}. Nothing was written.`,
+      { hint: 'Pass the time it ended with a final status, or null with "requested" to reopen it.' },
+    );
+  }
+  return valid;
+}
+
+export function duplicateBackfill(id: string, location: string, cause: unknown): StrataError {
+  return new StrataError('STRATA_STORAGE_DUPLICATE_BACKFILL', `A backfill with id "${id}" already exists in ${location}.`, {
+    hint: 'Give every backfill a new id.',
+    cause,
+  });
+}
+
+export function unknownBackfill(id: string, location: string): StrataError {
+  return new StrataError('STRATA_STORAGE_UNKNOWN_BACKFILL', `Backfill "${id}" does not exist in ${location}; nothing was written.`, {
+    hint: 'Run `assets backfills` to list the backfills of this instance.',
+  });
+}
+
+/** The updates that named no target of the backfill, for the error that rolls them all back. */
+export function unknownBackfillTargets(id: string, location: string, missing: readonly BackfillTargetParams[]): StrataError {
+  const shown = missing.slice(0, 5).map(describeTarget).join(', ');
+  const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
+  return new StrataError(
+    'STRATA_STORAGE_UNKNOWN_BACKFILL',
+    `Backfill "${id}" in ${location} has no target ${shown}${more}; none of the updates was written.`,
+    { hint: 'Update only the assets and partitions the backfill was created with (see backfillTargets).' },
+  );
+}
+
+/** Target counts per backfill from `(backfill_id, status, count)` rows, every status present. */
+export function countsByBackfill(rows: readonly { backfill_id: string; status: BackfillTargetStatus; count: number }[]): Map<string, BackfillCounts> {
+  const counts = new Map<string, BackfillCounts>();
+  for (const row of rows) {
+    let of = counts.get(row.backfill_id);
+    if (of === undefined) counts.set(row.backfill_id, (of = noTargets()));
+    of[row.status] = row.count;
+  }
+  return counts;
+}
+
+/** Counts of a backfill without targets. */
+export function noTargets(): BackfillCounts {
+  return Object.fromEntries(backfillTargetStatusSchema.options.map((status) => [status, 0])) as BackfillCounts;
 }
 
 /** Log data, metadata and check samples come from user code: BigInts and cycles end up here. */
@@ -487,5 +603,28 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
 
   const dynamicPartitionRow = z.object({ name: z.string().min(1), partition_key: z.string().min(1) });
 
-  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow };
+  const backfillRow = z
+    .object({
+      backfill_id: z.string(),
+      created_at: time,
+      status: z.string(),
+      request: jsonText(backfillRequestSchema),
+      ended_at: time.nullable(),
+    })
+    .transform((row) => ({ id: row.backfill_id, createdAt: row.created_at, status: row.status, request: row.request, endedAt: row.ended_at }))
+    .pipe(backfillRecordSchema);
+
+  const backfillTargetRow = z
+    .object({ asset_key: z.string(), partition: z.string(), status: z.string(), run_id: z.string().nullable() })
+    .transform((row) => ({
+      assetKey: row.asset_key,
+      partition: row.partition === NO_PARTITION ? null : row.partition,
+      status: row.status,
+      runId: row.run_id,
+    }))
+    .pipe(backfillTargetSchema);
+
+  const backfillCountRow = z.object({ backfill_id: z.string(), status: backfillTargetStatusSchema, count: z.int().nonnegative() });
+
+  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow };
 }

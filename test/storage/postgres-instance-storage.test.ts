@@ -103,6 +103,10 @@ describe('PostgresInstanceStorage', () => {
     );
     expect(Object.fromEntries(rows.map((row) => [row.name, row.definition.replace(/^.* USING btree /, '')]))).toEqual({
       asset_leases_by_run: '(run_id)',
+      backfill_targets_by_position: '(backfill_id, "position")',
+      backfill_targets_by_status: '(backfill_id, status)',
+      backfills_backfill_id_key: '(backfill_id)',
+      backfills_by_creation: '(created_at DESC, id DESC)',
       check_results_by_check: '(asset_key, check_name, id DESC)',
       check_results_by_run: '(run_id)',
       events_by_run: '(run_id, seq)',
@@ -160,7 +164,7 @@ describe('PostgresInstanceStorage', () => {
         `SELECT table_schema AS schema, count(*)::int AS tables FROM information_schema.tables
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') GROUP BY table_schema ORDER BY table_schema`,
       );
-      const expected = 16; // fifteen tables and schema_migrations
+      const expected = 18; // seventeen tables and schema_migrations
       expect(rows).toEqual([
         { schema, tables: expected },
         { schema: 'strata', tables: expected },

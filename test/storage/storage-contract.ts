@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StrataError } from '../../src/core/errors.js';
 import type {
+  BackfillRecord,
+  BackfillRequest,
+  BackfillTarget,
   CheckResultRecord,
   InstanceStorage,
   InstigatorState,
@@ -416,6 +419,121 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         await expectStrataError(storage.addDynamicPartitions('tenants', ['acme', '']), 'STRATA_STORAGE_INVALID_ARGUMENT', /"tenants".*empty key/);
         await expectStrataError(storage.removeDynamicPartitions('tenants', ['']), 'STRATA_STORAGE_INVALID_ARGUMENT', /empty key/);
         expect(await storage.dynamicPartitionKeys()).toEqual(new Map());
+      });
+    });
+
+    describe('backfills', () => {
+      const request: BackfillRequest = {
+        selection: '+user_stats_daily',
+        from: '2026-01-01',
+        to: '2026-01-03',
+        mode: 'missing',
+        policy: { kind: 'multi-run', maxPartitionsPerRun: 2 },
+        maxConcurrent: 2,
+      };
+      const backfill = (overrides: Partial<BackfillRecord> = {}): BackfillRecord => ({
+        id: 'b1',
+        createdAt: at(10),
+        status: 'requested',
+        request,
+        endedAt: null,
+        ...overrides,
+      });
+      const target = (assetKey: string, partition: string | null, overrides: Partial<BackfillTarget> = {}): BackfillTarget => ({
+        assetKey,
+        partition,
+        status: 'pending',
+        runId: null,
+        ...overrides,
+      });
+      const noCounts = { pending: 0, running: 0, materialized: 0, 'up-to-date': 0, failed: 0, skipped: 0, canceled: 0 };
+      const targets = [target('users', null), target('posts_daily', '2026-01-02'), target('posts_daily', '2026-01-01'), target('user_stats_daily', '2026-01-01')];
+
+      it('round-trips a backfill, its request and its targets in the order created, unpartitioned ones included', async () => {
+        await storage.createBackfill(backfill(), targets);
+        expect(await storage.getBackfill('b1')).toEqual({ ...backfill(), counts: { ...noCounts, pending: 4 } });
+        expect(await storage.backfillTargets('b1')).toEqual(targets);
+        expect(await storage.getBackfill('nope')).toBeUndefined();
+        expect(await storage.backfillTargets('nope')).toEqual([]);
+      });
+
+      it('updates targets in one call, the last update of a target winning, and counts them by status', async () => {
+        await storage.createRun(run({ runId: 'r1' }));
+        await storage.createBackfill(backfill(), targets);
+        await storage.updateBackfillTargets('b1', [
+          target('users', null, { status: 'running', runId: 'r1' }),
+          target('posts_daily', '2026-01-01', { status: 'running', runId: 'r1' }),
+          target('users', null, { status: 'up-to-date', runId: 'r1' }),
+        ]);
+        await storage.updateBackfillTargets('b1', [target('posts_daily', '2026-01-01', { status: 'failed', runId: 'r1' })]);
+        await storage.updateBackfillTargets('b1', []);
+        expect((await storage.getBackfill('b1'))?.counts).toEqual({ ...noCounts, pending: 2, 'up-to-date': 1, failed: 1 });
+        expect(await storage.backfillTargets('b1', { status: 'pending' })).toEqual([targets[1], targets[3]]);
+        expect(await storage.backfillTargets('b1', { status: 'failed' })).toEqual([target('posts_daily', '2026-01-01', { status: 'failed', runId: 'r1' })]);
+        expect(await storage.backfillTargets('b1', { status: 'canceled' })).toEqual([]);
+      });
+
+      it('refuses updates of an unknown backfill or target, writing none of them', async () => {
+        await storage.createBackfill(backfill(), targets);
+        await expectStrataError(storage.updateBackfillTargets('nope', [target('users', null)]), 'STRATA_STORAGE_UNKNOWN_BACKFILL', /"nope"/);
+        await expectStrataError(
+          storage.updateBackfillTargets('b1', [target('users', null, { status: 'materialized' }), target('posts_daily', '2026-02-01', { status: 'materialized' })]),
+          'STRATA_STORAGE_UNKNOWN_BACKFILL',
+          /"b1".*posts_daily \[2026-02-01\]/,
+        );
+        await expectStrataError(storage.updateBackfillTargets('b1', [target('users', '')]), 'STRATA_STORAGE_INVALID_RECORD', /partition/);
+        expect((await storage.getBackfill('b1'))?.counts).toEqual({ ...noCounts, pending: 4 });
+      });
+
+      it('refuses a second backfill with one id, a target listed twice or a bad request, writing nothing', async () => {
+        await storage.createBackfill(backfill(), targets);
+        await expectStrataError(storage.createBackfill(backfill({ createdAt: at(20) }), []), 'STRATA_STORAGE_DUPLICATE_BACKFILL', /"b1"/);
+        await expectStrataError(
+          storage.createBackfill(backfill({ id: 'b2' }), [target('users', null), target('posts', 'p1'), target('users', null)]),
+          'STRATA_STORAGE_INVALID_RECORD',
+          /"b2".*users twice/,
+        );
+        const badPolicy = { ...request, policy: { kind: 'multi-run', maxPartitionsPerRun: 0 } } as unknown as BackfillRequest;
+        await expectStrataError(storage.createBackfill(backfill({ id: 'b3', request: badPolicy }), []), 'STRATA_STORAGE_INVALID_RECORD', /policy/);
+        expect((await storage.listBackfills()).map((b) => b.id)).toEqual(['b1']);
+        expect(await storage.backfillTargets('b2')).toEqual([]);
+      });
+
+      it('ends a backfill with a final status and reopens it to resume', async () => {
+        await storage.createBackfill(backfill(), targets);
+        await storage.finishBackfill('b1', 'canceled', at(40));
+        expect(await storage.getBackfill('b1')).toMatchObject({ status: 'canceled', endedAt: at(40) });
+        await storage.finishBackfill('b1', 'requested', null);
+        expect(await storage.getBackfill('b1')).toMatchObject({ status: 'requested', endedAt: null });
+        await expectStrataError(storage.finishBackfill('b1', 'completed', null), 'STRATA_STORAGE_INVALID_RECORD', /"b1".*needs an end time/);
+        await expectStrataError(storage.finishBackfill('b1', 'requested', at(50)), 'STRATA_STORAGE_INVALID_RECORD', /has no end time/);
+        await expectStrataError(storage.finishBackfill('nope', 'completed', at(50)), 'STRATA_STORAGE_UNKNOWN_BACKFILL', /"nope"/);
+      });
+
+      it('lists backfills newest first by creation time, then creation order, each with its counts', async () => {
+        await storage.createBackfill(backfill({ id: 'middle', createdAt: at(20) }), [target('a', 'p1'), target('a', 'p2')]);
+        await storage.createBackfill(backfill({ id: 'oldest', createdAt: at(10) }), []);
+        await storage.createBackfill(backfill({ id: 'newest', createdAt: at(30) }), [target('a', 'p1')]);
+        await storage.createBackfill(backfill({ id: 'same-ms-as-middle', createdAt: at(20) }), [target('a', 'p1', { status: 'materialized' })]);
+        const listed = await storage.listBackfills();
+        expect(listed.map((b) => b.id)).toEqual(['newest', 'same-ms-as-middle', 'middle', 'oldest']);
+        expect(listed.map((b) => [b.counts.pending, b.counts.materialized])).toEqual([[1, 0], [0, 1], [2, 0], [0, 0]]);
+        expect((await storage.listBackfills({ limit: 1 })).map((b) => b.id)).toEqual(['newest']);
+        await expectStrataError(storage.listBackfills({ limit: 0 }), 'STRATA_STORAGE_INVALID_ARGUMENT', /0/);
+      });
+
+      it('stores and counts a backfill of 3,650 daily partitions of 3 assets', async () => {
+        const days = Array.from({ length: 3650 }, (_, day) => new Date(Date.UTC(2016, 0, 1 + day)).toISOString().slice(0, 10));
+        const assets = ['posts_daily', 'user_stats_daily', 'user_trends_daily'];
+        const all = assets.flatMap((assetKey) => days.map((day) => target(assetKey, day)));
+        await storage.createBackfill(backfill({ request: { ...request, from: days[0]!, to: days.at(-1)! } }), all);
+        const done = days.slice(0, 1000).map((day) => target('posts_daily', day, { status: 'materialized', runId: 'r-1' }));
+        await storage.updateBackfillTargets('b1', [...done, target('user_stats_daily', days[5]!, { status: 'failed', runId: 'r-1' })]);
+        expect((await storage.getBackfill('b1'))?.counts).toEqual({ ...noCounts, pending: 3 * 3650 - 1001, materialized: 1000, failed: 1 });
+        const pending = await storage.backfillTargets('b1', { status: 'pending' });
+        expect(pending).toHaveLength(3 * 3650 - 1001);
+        expect(pending[0]).toEqual(target('posts_daily', days[1000]!));
+        expect(pending.at(-1)).toEqual(target('user_trends_daily', days.at(-1)!));
       });
     });
 
