@@ -34,27 +34,28 @@ export class DailySnapshots {
 
   /** The day's cleaned posts, as `posts` has them: sorted by id, the first of duplicate ids kept. */
   async readPosts(day: string, options: JsonSourceReadOptions = {}): Promise<Table<PostRow>> {
-    const source = await this.source(day);
+    const source = await this.source(day, 'posts');
     return cleanPostBatches(source.readBatches('posts', postPayload, options));
   }
 
   /** The day's cleaned users, as `users` has them. */
   async readUsers(day: string, options: JsonSourceReadOptions = {}): Promise<Table<UserRow>> {
-    const source = await this.source(day);
+    const source = await this.source(day, 'users');
     return Table.fromRows(cleanUsers(await source.readRows('users', userPayload, options)), USER_COLUMN_NAMES);
   }
 
   /** The content hash of the day's `users.json` or `posts.json`, for an asset's `observe`. */
   async observe(day: string, name: 'users' | 'posts', options: JsonSourceReadOptions = {}): Promise<Observation> {
-    return (await this.source(day)).observe(name, options);
+    return (await this.source(day, name)).observe(name, options);
   }
 
   /**
-   * The source of one day's folder. A day that is not `YYYY-MM-DD` never
-   * reaches a path; a missing day folder fails here, naming the days there are,
-   * rather than as a missing users.json whose hint would point at STRATA_SOURCE_URL.
+   * The source of one day's folder, once `<day>/<name>.json` is there. A day
+   * that is not `YYYY-MM-DD` never reaches a path; a missing day or file fails
+   * here, naming the days there are and the command that writes them, rather
+   * than in the JsonSource, whose hint would point at STRATA_SOURCE_URL.
    */
-  private async source(day: string): Promise<JsonSource> {
+  private async source(day: string, name: 'users' | 'posts'): Promise<JsonSource> {
     const problem = dayProblem(day);
     if (problem !== undefined) {
       throw new SourceError(`Cannot read the daily snapshot "${day}" in ${this.folder}: ${problem}.`, {
@@ -62,14 +63,11 @@ export class DailySnapshots {
       });
     }
     const dayFolder = path.join(this.folder, day);
-    try {
-      if ((await stat(dayFolder)).isDirectory()) return new JsonSource({ url: dayFolder });
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-    }
-    throw new SourceError(`No daily snapshot for ${day}: ${dayFolder} is not a folder (${await this.describeDays()}).`, {
-      hint: `${GENERATE_HINT}, or set the folder of daily snapshots (the daily_snapshots resource, STRATA_DAILY_DIR) to one that has this day.`,
-    });
+    const file = path.join(dayFolder, `${name}.json`);
+    if (await exists(file)) return new JsonSource({ url: dayFolder });
+    const hint = `${GENERATE_HINT}, or set the folder of daily snapshots (the daily_snapshots resource, STRATA_DAILY_DIR) to one that has this day.`;
+    if (await exists(dayFolder)) throw new SourceError(`The daily snapshot ${day} has no ${name}.json: no file ${file}.`, { hint });
+    throw new SourceError(`No daily snapshot for ${day}: ${dayFolder} is not a folder (${await this.describeDays()}).`, { hint });
   }
 
   /** What the folder holds, for the error about a missing day. */
@@ -84,6 +82,17 @@ export class DailySnapshots {
     const days = entries.filter((entry) => dayProblem(entry) === undefined).sort();
     if (days.length === 0) return `${this.folder} has no day folders`;
     return days.length === 1 ? `${this.folder} has only ${days[0]}` : `${this.folder} has ${days.length} days, ${days[0]} to ${days.at(-1)}`;
+  }
+}
+
+/** Whether `target` exists; a file that cannot be read for another reason fails when it is read, with the JsonSource's message. */
+async function exists(target: string): Promise<boolean> {
+  try {
+    await stat(target);
+    return true;
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
   }
 }
 

@@ -83,8 +83,10 @@ describe('DailySnapshots on other folders', () => {
     await expect(new DailySnapshots(missing).readPosts('2026-01-01')).rejects.toThrow(`(the folder ${missing} does not exist)`);
   });
 
-  it('fails as the posts source does when a day folder lacks posts.json', async () => {
+  it('says which file a day folder lacks, with the command that writes whole days', async () => {
     await mkdir(path.join(dir, '2026-01-01'));
-    await expect(new DailySnapshots(dir).readPosts('2026-01-01')).rejects.toThrow(`No file ${path.join(dir, '2026-01-01', 'posts.json')}: the folder is empty.`);
+    const error = await new DailySnapshots(dir).readPosts('2026-01-01').catch((caught: unknown) => caught);
+    expect((error as SourceError).message).toBe(`The daily snapshot 2026-01-01 has no posts.json: no file ${path.join(dir, '2026-01-01', 'posts.json')}.`);
+    expect((error as SourceError).hint).toMatch(/^Write daily snapshots with `assets sample generate --days N/);
   });
 });
