@@ -1,10 +1,12 @@
-import type { AssetState } from '../instance/asset-states.js';
+import { type AssetState, type ShownStatus, shownStatus } from '../instance/asset-states.js';
+import { describeCounts } from '../instance/partition-states.js';
 import type { Instance } from '../instance/instance.js';
 import type { CliIO } from './cli-io.js';
 import type { ParsedArgs } from './command.js';
 import { isoTime } from './format.js';
 import { stringFlag } from './parse-args.js';
-import { createStyle } from './style.js';
+import { statusColour } from './status-symbol.js';
+import { createStyle, type Style } from './style.js';
 import { writeSelectionWarnings } from './write-selection-warnings.js';
 
 /*
@@ -33,10 +35,21 @@ export function stateJson(state: AssetState) {
     status: state.status,
     reasons: state.reasons.map((reason) => reason.kind),
     checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
+    partitions: state.partitions ?? null,
     lastMaterializedAt: isoTime(state.record?.materializedAt),
     dataVersion: state.record?.dataVersion ?? null,
     rows: typeof rows === 'number' ? rows : null,
   };
+}
+
+/** The status column of both tables: the shown status, and for a partitioned asset its partitions' counts (`stale (12/14 fresh, 2 stale)`). */
+export function statusCell(state: AssetState): string {
+  return state.partitions === undefined ? shownStatus(state) : `${shownStatus(state)} (${describeCounts(state.partitions)})`;
+}
+
+/** A status cell coloured by the status it starts with. */
+export function colourStatusCell(style: Style, padded: string, cell: string): string {
+  return style.apply(statusColour(cell.split(' ', 1)[0] as ShownStatus), padded);
 }
 
 /** Only a state selection may select nothing (nothing is stale): an answer, said on stderr so stdout stays data. */

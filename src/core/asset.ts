@@ -50,6 +50,8 @@ export interface ComputeContext<Inputs = Readonly<Record<string, Table>>, Resour
 export interface ObserveContext<Resources = Readonly<Record<string, unknown>>> {
   readonly resources: Resources;
   readonly signal: AbortSignal;
+  /** For a partitioned asset, the partition whose external data to observe: each is observed on its own. */
+  readonly partitionKey: string | undefined;
 }
 
 /**

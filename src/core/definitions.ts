@@ -1,5 +1,6 @@
 import type { AnyAsset, AssetDefinition } from './asset.js';
 import { assetCheckProblems } from './check-definitions.js';
+import { partitionProblems } from './partition-definitions.js';
 import { parseDuration } from './duration.js';
 import { DefinitionError, StrataError } from './errors.js';
 import { type DependencyLists, findCycles } from './find-cycles.js';
@@ -140,6 +141,7 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   };
   problems.push(...assetCheckProblems(assets, assetByKey));
   problems.push(...multiAssetProblems(assets, assetByKey, ASSET_KEY_PATTERN));
+  problems.push(...partitionProblems(assets, assetByKey));
 
   if (problems.length > 0) throw new DefinitionError(problems);
 

@@ -1,9 +1,11 @@
 import type { ComputeContext, ComputeOutput } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
+import { loadPartitions } from '../core/io-manager.js';
 import { computeOutputs } from '../core/multi-asset.js';
 import type { Row } from '../core/table.js';
 import type { ResourcePool } from './resource-pool.js';
 import type { StepContext, StepRequest, StoredOutput } from './step-executor.js';
+import { inPartition, timeWindowOf } from './partition-scope.js';
 import { validateOutput } from './validate-output.js';
 
 /**
@@ -23,7 +25,10 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
     asset.deps.map(async (dep) => {
       const upstream = definitions.asset(dep)!;
       const held = step.inMemory.get(dep);
-      const table = held ?? (await definitions.ioManagers[upstream.ioManager]!.load(upstream));
+      const io = definitions.ioManagers[upstream.ioManager]!;
+      const partitions = request.inputPartitions?.[dep];
+      const table =
+        held ?? (partitions === undefined ? await io.load(upstream) : await loadPartitions(io, upstream, partitions.map((partition) => inPartition(upstream, partition).partition!)));
       return { asset: upstream, table, validatedThisRun: held !== undefined };
     }),
   );
@@ -35,9 +40,9 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
     resources: await resources.resolve(asset.resources),
     log: step.log,
     signal: step.signal,
-    partitionKey: undefined,
-    timeWindow: undefined,
-    inputPartitionKeys: {},
+    partitionKey: request.partition,
+    timeWindow: request.partition === undefined ? undefined : timeWindowOf(asset.partitions!, request.partition),
+    inputPartitionKeys: request.inputPartitions ?? {},
   };
   const computed: ReadonlyMap<string, ComputeOutput<Row>> =
     asset.multiAsset === undefined ? new Map([[asset.key, await asset.compute(context)]]) : await computeOutputs(asset.multiAsset, context, request.outputs ?? [asset.key]);
@@ -51,6 +56,10 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
   // A compute that ignored its canceled signal still must not replace the previous output.
   step.signal.throwIfAborted();
   return Promise.all(
-    tables.map(async ({ asset: output, table }) => ({ key: output.key, table, stored: await definitions.ioManagers[output.ioManager]!.store(output, table) })),
+    tables.map(async ({ asset: output, table }) => ({
+      key: output.key,
+      table,
+      stored: await definitions.ioManagers[output.ioManager]!.store(inPartition(output, request.partition), table),
+    })),
   );
 }

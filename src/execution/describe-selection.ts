@@ -6,5 +6,6 @@ export function describeSelection(options: PlanOptions): string {
   if (options.exclude !== undefined) parts.push(`--exclude ${options.exclude}`);
   if (options.refresh !== undefined) parts.push(`--refresh ${options.refresh}`);
   if (options.force === true) parts.push('--force');
+  if (options.partition !== undefined) parts.push(`--partition ${options.partition}`);
   return parts.join(' ');
 }

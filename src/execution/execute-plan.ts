@@ -18,6 +18,7 @@ import type { InstanceStorage, MaterializationRecord } from '../storage/instance
 import type { CodeVersion } from '../versioning/code-versions.js';
 import type { CheckedOutput, EvaluatedCheck } from './evaluate-checks.js';
 import { RunChecks } from './run-checks.js';
+import { combinedDataVersion, inPartition } from './partition-scope.js';
 
 export interface ExecuteContext {
   readonly runId: string;
@@ -184,7 +185,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
 
   const pending = group.map((step, index): PendingStep => {
     const inputDataVersions: Record<string, string> = {};
-    for (const dep of first.deps) inputDataVersions[dep] = state.dataVersions.get(dep)!;
+    for (const dep of first.deps) inputDataVersions[dep] = readVersion(materializationPlan, state, step.key, dep)!;
     const observed = materializationPlan.observations.get(step.key)?.version;
     if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
     return { step, asset: assets[index]!, inputDataVersions };
@@ -194,7 +195,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
   // Claimed in key order, so two runs that want the same outputs never each hold one the other waits for.
   const acquired: string[] = [];
   try {
-    for (const key of group.map((step) => step.key).sort()) {
+    for (const key of group.map((step) => leaseKey(step.key, materializationPlan.partition)).sort()) {
       await context.leases.acquire(key, {
         timeoutMs: context.lockTimeoutMs,
         signal: context.signal,
@@ -216,7 +217,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
     // Another run may have materialized an asset since this one planned (while
     // it waited for the lease, or just before it asked): decide again from the
     // latest record, which the lease now keeps from changing under us.
-    const records = await context.storage.latestMaterializations(group.map((step) => step.key));
+    const records = await latestRecords(context, group.map((step) => step.key));
     for (const entry of pending) {
       const { step, asset, inputDataVersions } = entry;
       const record = records.get(step.key);
@@ -282,7 +283,7 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   if (record.codeVersion !== codeOf(context, step.key).version || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
   if (!sameInputs(record.configVersions, context.materializationPlan.configVersions.get(step.key) ?? {})) return false;
   if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
-  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(asset, record)) === record.dataVersion;
+  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, context.materializationPlan.partition), record)) === record.dataVersion;
 }
 
 /**
@@ -309,9 +310,14 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
     await recorder.flush();
     log.info({ attempt }, `materializing ${keys.join(', ')}`);
     try {
+      const { partition } = context.materializationPlan;
+      const inputPartitions = context.materializationPlan.inputPartitions.get(first.step.key);
       const inMemory = new Map(first.asset.deps.flatMap((dep) => {
         const held = state.produced.get(dep);
-        return held === undefined ? [] : [[dep, held.table] as const];
+        // What this run produced of a partitioned upstream is its partition: an input of others is read from storage.
+        const reads = inputPartitions?.[dep];
+        const readsProduced = reads === undefined || (reads.length === 1 && reads[0] === partition);
+        return held === undefined || !readsProduced ? [] : [[dep, held.table] as const];
       }));
       const request: StepRequest = {
         runId: context.runId,
@@ -319,6 +325,8 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
         ...(first.asset.multiAsset === undefined ? {} : { outputs: [...keys].sort() }),
         attempt,
         inputDataVersions: first.inputDataVersions,
+        ...(partition === undefined ? {} : { partition }),
+        ...(inputPartitions === undefined ? {} : { inputPartitions }),
       };
       // A multi-asset's compute logs under its first planned output.
       const { outputs, worker } = await context.executor.attempt(request, { signal: context.signal, log: assetLogger(recorder, log, first.step.key, attempt), inMemory });
@@ -333,7 +341,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
         recorder.materialization({
           runId: context.runId,
           assetKey: step.key,
-          partition: null,
+          partition: context.materializationPlan.partition ?? null,
           materializedAt: context.now(),
           codeVersion: code.version,
           dataVersion: stored.dataVersion,
@@ -396,6 +404,35 @@ async function fail(context: ExecuteContext, steps: readonly PendingStep[], stat
   await context.recorder.flush();
   for (const { asset } of steps) releaseInputs(asset, state);
   return steps.map(({ step }) => ({ ...baseResult(step, started), action: 'failed', attempts: attempt, error: assetError }));
+}
+
+/**
+ * The version of what `key` reads of `dep`: the dep's current version, or,
+ * for the partitions of a partitioned dep, their combined version, with the
+ * run's own partition as this run left it.
+ */
+function readVersion(plan: MaterializationPlan, state: RunState, key: string, dep: string): string | undefined {
+  const reads = plan.inputPartitions.get(key)?.[dep];
+  if (reads === undefined) return state.dataVersions.get(dep);
+  const inRun = plan.selected.includes(dep);
+  return combinedDataVersion(reads, (partition) => (inRun && partition === plan.partition ? state.dataVersions.get(dep) : plan.partitionVersions.get(dep)?.get(partition)));
+}
+
+/** What a run claims to materialize an asset: the asset, or the one partition of it the run materializes, so runs of other partitions go on at once. */
+function leaseKey(key: string, partition: string | undefined): string {
+  return partition === undefined ? key : `${key}[${partition}]`;
+}
+
+/** The latest materialization of each key, of the run's partition in a partition run. */
+async function latestRecords(context: ExecuteContext, keys: readonly string[]): Promise<Map<string, MaterializationRecord>> {
+  const { partition } = context.materializationPlan;
+  if (partition === undefined) return context.storage.latestMaterializations(keys);
+  const records = new Map<string, MaterializationRecord>();
+  for (const key of keys) {
+    const record = (await context.storage.latestPartitionMaterializations(key, [partition])).get(partition);
+    if (record !== undefined) records.set(key, record);
+  }
+  return records;
 }
 
 /** The code version a step records: the plan computed one for every asset of the definitions. */

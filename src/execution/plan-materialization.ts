@@ -13,6 +13,9 @@ import { type CodeVersion, codeVersionsOf, declaredCodeVersions } from '../versi
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
+import { type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
+import { readPartitionInputs } from './read-partition-inputs.js';
+import type { PartitionsContext } from '../core/partitions.js';
 
 export interface PlanOptions {
   /** Selection expression; default every asset. */
@@ -47,6 +50,20 @@ export interface PlanOptions {
    * staleness once. Ignored when it does not cover the selection.
    */
   readonly reuse?: MaterializationPlan | undefined;
+  /**
+   * The partition the run materializes: the selected assets partitioned by a
+   * definition that has it are planned for it, and the rest of the selection
+   * is left out. Without it, the unpartitioned assets are planned and the
+   * partitioned ones left out (see `runScope`).
+   */
+  readonly partition?: string | undefined;
+  /**
+   * `run` (default): the plan of a run, which throws when a selected asset
+   * cannot run for want of an upstream. `states`: a plan only looked at
+   * (status, why), where an asset whose upstream partitions are not all
+   * stored, or a selection of partitioned assets only, is no error.
+   */
+  readonly purpose?: 'run' | 'states' | undefined;
 }
 
 /** The reads a plan is made from, which another plan of part of the same assets can use again. */
@@ -77,6 +94,14 @@ export interface MaterializationPlan {
   readonly checkResults: ReadonlyMap<string, CheckResultRecord>;
   /** The checks of selected, stored assets whose latest result no longer speaks for what is stored (see `pendingChecks`). */
   readonly pendingChecks: ReadonlyMap<string, readonly AnyAssetCheck[]>;
+  /** The partition the run materializes; undefined for a run of unpartitioned assets. */
+  readonly partition: string | undefined;
+  /** Selected assets outside the run's partition scope, and why. */
+  readonly leftOut: readonly LeftOutAsset[];
+  /** For each selected asset, the partitions it reads of each partitioned upstream, in order. */
+  readonly inputPartitions: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
+  /** The data version stored now of every partition the selected assets read or materialize, by asset key then partition. */
+  readonly partitionVersions: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
 }
 
 /**
@@ -101,7 +126,14 @@ export async function planMaterialization(
     });
   }
   const graph = new AssetGraph(definitions);
-  const selected = selectAssets(graph, { select: options.select, exclude: options.exclude });
+  const now = (options.now ?? (() => new Date()))();
+  const context = await partitionsContext(definitions, storage, now);
+  const { selected, leftOut } = runScope(
+    selectAssets(graph, { select: options.select, exclude: options.exclude }).map((key) => graph.asset(key)),
+    options.partition,
+    context,
+    { strict: options.purpose !== 'states' },
+  );
   const forced = new Set<string>(options.force === true ? selected : []);
   if (options.refresh !== undefined) {
     const refreshed = resolveSelection(graph, parseSelection(options.refresh));
@@ -117,18 +149,31 @@ export async function planMaterialization(
   const involved = new Set(selected);
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const involvedKeys = graph.sortTopologically(involved);
-  const reused = options.reuse !== undefined && covers(options.reuse, involvedKeys) ? options.reuse : undefined;
+  const reused = options.reuse !== undefined && options.partition === undefined && covers(options.reuse, involvedKeys) ? options.reuse : undefined;
   const resources = reused?.resources ?? new ResourcePool(definitions.resources, options.env ?? {});
-  const inputs = reused?.inputs ?? (await readPlanInputs(definitions, storage, graph, selected, involvedKeys, resources, options));
+  const { inputs, partitions } =
+    reused === undefined
+      ? (await readPlanInputs(definitions, storage, graph, [{ partition: options.partition, selected }], involvedKeys, resources, options, context))(options.partition)
+      : { inputs: reused.inputs, partitions: reused };
   const { recorded, currentDataVersions, unreadable } = inputs;
 
-  const plan = planAssets({ graph, selected, ...inputs, forced, now: (options.now ?? (() => new Date()))() });
+  const plan = planAssets({ graph, selected, ...inputs, forced, now });
 
   const selectedSet = new Set(selected);
   const unmet: string[] = [];
+  const gaps: string[] = [];
   for (const key of selected) {
+    const reads = partitions.inputPartitions.get(key) ?? {};
     for (const dep of graph.asset(key).deps) {
-      if (!selectedSet.has(dep) && currentDataVersions.get(dep) === undefined && !unreadable.has(dep)) unmet.push(`${key} needs ${dep}`);
+      if (unreadable.has(dep)) continue;
+      const depPartitions = reads[dep];
+      if (depPartitions === undefined) {
+        if (!selectedSet.has(dep) && currentDataVersions.get(dep) === undefined) unmet.push(`${key} needs ${dep}`);
+        continue;
+      }
+      // A partition this run materializes is no gap; any other must be stored.
+      const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(selectedSet.has(dep) && one === options.partition));
+      if (missing.length > 0) gaps.push(`${key} needs ${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${summarizeKeys(missing)}`);
     }
   }
   if (unmet.length > 0) {
@@ -139,6 +184,12 @@ export async function planMaterialization(
       `Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`,
       { hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.` },
     );
+  }
+  // A look at states is no run: an asset whose upstream partitions are not all stored yet is shown as it is.
+  if (gaps.length > 0 && options.purpose !== 'states') {
+    throw new StrataError('STRATA_UNMATERIALIZED_UPSTREAM', `Selected assets read upstream partitions that have no stored output: ${gaps.join('; ')}.`, {
+      hint: 'Materialize those partitions first (`assets backfill <asset> --from A --to B`, or `assets materialize --select <asset> --partition-range A...B`); `assets partitions <asset>` lists them.',
+    });
   }
   return {
     graph,
@@ -151,73 +202,171 @@ export async function planMaterialization(
     configVersions: inputs.configVersions,
     resources,
     inputs,
+    partition: options.partition,
+    leftOut,
+    inputPartitions: partitions.inputPartitions,
+    partitionVersions: partitions.partitionVersions,
     ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions)),
   };
 }
 
-/** Whether `plan` read what a plan of `involvedKeys` (a selection and its upstreams) needs. */
-function covers(plan: MaterializationPlan, involvedKeys: readonly string[]): boolean {
-  return involvedKeys.every((key) => plan.inputs.currentDataVersions.has(key) || plan.inputs.unreadable.has(key));
+/** The plans of runs of many partitions of a selection's partitioned assets, made from one read: see `planPartitions`. */
+export interface PartitionPlans {
+  readonly graph: AssetGraph;
+  /** The selected partitioned assets. */
+  readonly selected: readonly string[];
+  /** Partition key -> the plan of a run of it, of the selected assets that have that partition, and their records of it; in key order. */
+  readonly plans: ReadonlyMap<string, { readonly plan: Plan; readonly recorded: ReadonlyMap<string, MaterializationRecord> }>;
+  /** The keys each selected asset has now, in order. */
+  readonly keys: ReadonlyMap<string, readonly string[]>;
+  /** The effective code version of every asset. */
+  readonly code: ReadonlyMap<string, CodeVersion>;
 }
 
 /**
- * Reads what planning needs: the code versions, what the instance recorded,
- * what the IO managers store now, what the source assets observe, the
- * manifests of changed code and the fingerprints of resource settings. An
- * observe or data version that throws is kept as `unreadable`.
+ * Plans a run of each partition (of `partitions`, default every key of
+ * every selected partitioned asset) as `planMaterialization` would, reading
+ * each asset's records and stored versions once for all of them: the
+ * partitions' states (`assets partitions`, status counts) and the targets of
+ * a backfill.
+ */
+export async function planPartitions(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  options: Omit<PlanOptions, 'force' | 'refresh' | 'reuse' | 'partition'> & { readonly partitions?: readonly string[] | undefined } = {},
+): Promise<PartitionPlans> {
+  const graph = new AssetGraph(definitions);
+  const now = (options.now ?? (() => new Date()))();
+  const context = await partitionsContext(definitions, storage, now);
+  const selected = selectAssets(graph, { select: options.select, exclude: options.exclude }).filter((key) => graph.asset(key).partitions !== undefined);
+  // Keys are enumerated once per definition: one asset's set serves every other that shares it.
+  const keysById = new Map<string, readonly string[]>();
+  const keys = new Map(selected.map((key) => {
+    const definition = graph.asset(key).partitions!;
+    if (!keysById.has(definition.id)) keysById.set(definition.id, definition.keys(context));
+    return [key, keysById.get(definition.id)!] as const;
+  }));
+  const keySets = new Map([...keysById].map(([id, list]) => [id, new Set(list)]));
+  const partitions = options.partitions ?? [...new Set([...keysById.values()].flat())];
+  const runs = partitions.map((partition) => ({
+    partition,
+    selected: selected.filter((key) => keySets.get(graph.asset(key).partitions!.id)!.has(partition)),
+  })).filter((run) => run.selected.length > 0);
+  const involved = new Set(selected);
+  for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
+  const resources = new ResourcePool(definitions.resources, options.env ?? {});
+  const inputsOf = await readPlanInputs(definitions, storage, graph, runs, graph.sortTopologically(involved), resources, options, context);
+  const plans = new Map(runs.map((run) => {
+    const { inputs } = inputsOf(run.partition);
+    return [run.partition, { plan: planAssets({ graph, selected: run.selected, ...inputs, now }), recorded: inputs.recorded }];
+  }));
+  return { graph, selected, plans, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code };
+}
+
+/** Whether `plan` read what a plan of `involvedKeys` (a selection and its upstreams, none partitioned) needs. */
+function covers(plan: MaterializationPlan, involvedKeys: readonly string[]): boolean {
+  return plan.partition === undefined && involvedKeys.every((key) => plan.inputs.currentDataVersions.has(key) || plan.inputs.unreadable.has(key));
+}
+
+/** Partition keys for a message: all of a few, else the first and last with a count. */
+function summarizeKeys(keys: readonly string[]): string {
+  return keys.length <= 3 ? keys.join(', ') : `${keys[0]} ... ${keys.at(-1)} (${keys.length})`;
+}
+
+/** One run's share of what `readPlanInputs` reads: the partition it materializes (none: unpartitioned) and its selected assets. */
+interface PlannedRun {
+  readonly partition: string | undefined;
+  readonly selected: readonly string[];
+}
+
+/** What a plan of one run is made from, as `readPlanInputs` returns it for each run. */
+type RunInputs = Pick<MaterializationPlan, 'inputs'> & { readonly partitions: Pick<MaterializationPlan, 'inputPartitions' | 'partitionVersions'> };
+
+/**
+ * Reads what planning `runs` needs: the code versions, what the instance
+ * recorded, what the IO managers store now (of unpartitioned assets as one
+ * table, of partitioned ones per partition), what the source assets
+ * observe, the manifests of changed code and the fingerprints of resource
+ * settings; once for every run, so planning many partitions costs one read
+ * per asset. An observe or data version that throws is kept as `unreadable`.
  */
 async function readPlanInputs(
   definitions: Definitions,
   storage: InstanceStorage,
   graph: AssetGraph,
-  selected: readonly string[],
+  runs: readonly PlannedRun[],
   involvedKeys: readonly string[],
   resources: ResourcePool,
   options: PlanOptions,
-): Promise<ReusableInputs> {
+  context: PartitionsContext,
+): Promise<(partition: string | undefined) => RunInputs> {
   const signal = options.signal ?? new AbortController().signal;
   const code =
     options.codeVersions === 'declared'
       ? declaredCodeVersions(definitions)
       : await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile });
+  const selected = [...new Set(runs.flatMap((run) => run.selected))];
+  // Partitioned assets are read partition by partition, the others as one table.
+  const unpartitioned = involvedKeys.filter((key) => graph.asset(key).partitions === undefined);
   // The records come first: IO managers use them to skip re-hashing unchanged outputs.
-  const recorded = await storage.latestMaterializations(involvedKeys);
+  const [unpartitionedRecords, partitionsOf] = await Promise.all([
+    storage.latestMaterializations(unpartitioned),
+    readPartitionInputs(definitions, storage, graph, runs, context),
+  ]);
+  const runPartitions = runs.map((run) => partitionsOf(run.partition));
   const [dataVersions, observed, recordedManifests, instanceKey] = await Promise.all([
-    readEach(involvedKeys, (key) => {
+    readEach(unpartitioned, (key) => {
       const asset = graph.asset(key);
-      return definitions.ioManagers[asset.ioManager]!.dataVersion(asset, recorded.get(key));
+      return definitions.ioManagers[asset.ioManager]!.dataVersion(asset, unpartitionedRecords.get(key));
     }),
+    // A partitioned source observes each partition it is planned for: a day's data can change alone.
     readEach(
-      selected.filter((key) => graph.asset(key).observe !== undefined),
-      async (key) => {
+      runs.flatMap((run) => run.selected.filter((key) => graph.asset(key).observe !== undefined).map((key) => observationKey(key, run.partition))),
+      async (observed) => {
+        const { key, partition } = parseObservationKey(observed);
         const asset = graph.asset(key);
-        return asObservation(await asset.observe!({ resources: await resources.resolve(asset.resources), signal }));
+        return asObservation(await asset.observe!({ resources: await resources.resolve(asset.resources), signal, partitionKey: partition }));
       },
     ),
     // Only the manifests of versions that changed: `why` names what changed in them.
-    storage.codeManifests([...new Set(selected.flatMap((key) => {
-      const record = recorded.get(key);
-      return record !== undefined && record.codeVersion !== code.get(key)?.version ? [record.codeVersion] : [];
-    }))]),
+    storage.codeManifests([...new Set([unpartitionedRecords, ...runPartitions.map((partitions) => partitions.recorded)].flatMap((records) =>
+      [...records].flatMap(([key, record]) => (record.codeVersion !== code.get(key)?.version ? [record.codeVersion] : [])),
+    ))]),
     storage.instanceKey(),
   ]);
   // A canceled command stops here rather than planning its observations as unreadable.
   signal.throwIfAborted();
+  const configVersions = configFingerprints(definitions, options.env ?? {}, instanceKey);
+  const failures = runPartitions[0]?.failures ?? new Map<string, unknown>();
   const unreadable = new Map<string, { stage: 'observe' | 'data-version'; error: PlanningError }>();
-  for (const [stage, failures] of [['data-version', dataVersions.failures], ['observe', observed.failures]] as const) {
-    for (const [key, error] of failures) {
+  for (const [stage, failed] of [['data-version', dataVersions.failures], ['data-version', failures], ['observe', observed.failures]] as const) {
+    for (const [failedKey, error] of failed) {
+      const key = stage === 'observe' ? parseObservationKey(failedKey).key : failedKey;
       if (unreadable.has(key)) continue;
       unreadable.set(key, { stage, error: describeError(error) });
     }
   }
-  return {
-    recorded,
-    currentDataVersions: dataVersions.values,
-    observations: observed.values,
-    code,
-    recordedManifests,
-    configVersions: configFingerprints(definitions, options.env ?? {}, instanceKey),
-    unreadable,
+  const byPartition = new Map(runs.map((run, index) => [run.partition, runPartitions[index]!]));
+  return (partition) => {
+    const partitions = byPartition.get(partition)!;
+    const observations = new Map<string, Observation>();
+    for (const key of selected) {
+      const observation = observed.values.get(observationKey(key, graph.asset(key).partitions === undefined ? undefined : partition));
+      if (observation !== undefined) observations.set(key, observation);
+    }
+    return {
+      inputs: {
+        recorded: partitions.recorded.size === 0 ? unpartitionedRecords : new Map([...unpartitionedRecords, ...partitions.recorded]),
+        currentDataVersions: partitions.currentDataVersions.size === 0 ? dataVersions.values : new Map([...dataVersions.values, ...partitions.currentDataVersions]),
+        inputVersions: partitions.inputVersions,
+        observations,
+        code,
+        recordedManifests,
+        configVersions,
+        unreadable,
+      },
+      partitions,
+    };
   };
 }
 
@@ -268,6 +417,16 @@ async function readEach<T>(keys: readonly string[], read: (key: string) => Promi
     else values.set(keys[index]!, outcome.value);
   });
   return { values, failures };
+}
+
+/** An observation's key in `readEach`: the asset's, with the partition it was observed for. */
+function observationKey(key: string, partition: string | undefined): string {
+  return partition === undefined ? key : `${key}\u0000${partition}`;
+}
+
+function parseObservationKey(observed: string): { key: string; partition: string | undefined } {
+  const split = observed.indexOf('\u0000');
+  return split < 0 ? { key: observed, partition: undefined } : { key: observed.slice(0, split), partition: observed.slice(split + 1) };
 }
 
 /** What `observe` returned, as an `Observation`: a bare string is a version, undefined an unknown one. */

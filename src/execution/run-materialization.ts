@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
+import { partitionTag } from '../core/run-tags.js';
 import { AssetLeases } from './asset-leases.js';
 import { CancelWatch } from './cancel-watch.js';
 import { checkFailsRun } from './check-states.js';
@@ -62,9 +63,9 @@ export async function runMaterialization(
         endedAt: null,
         pid: process.pid,
         hostname: hostname(),
-        tags: options.tags,
+        tags: materializationPlan.partition === undefined ? options.tags : { ...options.tags, ...partitionTag(materializationPlan.partition) },
         parentRunId: options.parentRunId,
-        request: options.request ?? { select: options.select, exclude: options.exclude, force: options.force, refresh: options.refresh },
+        request: options.request ?? { select: options.select, exclude: options.exclude, force: options.force, refresh: options.refresh, partition: options.partition },
       });
     } catch (error) {
       await executor.close();

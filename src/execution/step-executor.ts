@@ -25,6 +25,13 @@ export interface StepRequest {
   readonly attempt: number;
   /** Upstream key -> the data version this attempt reads, as the run will record it. */
   readonly inputDataVersions: Readonly<Record<string, string>>;
+  /** For a partitioned asset: the partition this attempt stores. */
+  readonly partition?: string;
+  /**
+   * Partitioned upstream key -> the partitions its input holds, in order:
+   * resolved once by the plan, so every executor reads the same ones.
+   */
+  readonly inputPartitions?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** What stays with the run that asks for the attempt: cancellation, its log, the tables it holds in memory. */

@@ -88,6 +88,12 @@ export interface PlanInput {
   readonly configVersions?: ReadonlyMap<string, Readonly<Record<string, string>>>;
   /** Assets whose state could not be read while planning (their observe or data version threw), with the error. */
   readonly unreadable?: ReadonlyMap<string, { readonly stage: 'observe' | 'data-version'; readonly error: PlanningError }>;
+  /**
+   * The version of what an asset reads from an upstream when it is not the
+   * upstream's current data version, by asset then upstream key: what it
+   * reads of a partitioned upstream (several partitions, combined).
+   */
+  readonly inputVersions?: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
   /** Keys planned as `forced` whatever their state. */
   readonly forced?: ReadonlySet<string>;
   readonly now: Date;
@@ -151,9 +157,10 @@ export function planAssets(input: PlanInput): Plan {
       }
       const settings = changedSettings(asset, record.configVersions, input.configVersions?.get(key));
       if (settings.length > 0) reasons.push({ kind: 'config-changed', settings });
+      const reads = input.inputVersions?.get(key);
       for (let dep = 0; dep < asset.deps.length; dep++) {
         const upstream = asset.deps[dep]!;
-        upstreamChanged(reasons, record, upstream, currentDataVersions.get(upstream));
+        upstreamChanged(reasons, record, upstream, reads?.has(upstream) === true ? reads.get(upstream) : currentDataVersions.get(upstream));
       }
       upstreamChanged(reasons, record, EXTERNAL_INPUT, observation?.version);
     }

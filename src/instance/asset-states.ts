@@ -3,6 +3,7 @@ import { type MaterializationPlan, planMaterialization, type PlanOptions } from 
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
+import { countPartitions, overallStatus, type PartitionCounts, readPartitionStates } from './partition-states.js';
 
 /** What `status`, `why`, `list` and `lineage` show of one asset: its status, why, and its last materialization. */
 export interface AssetState {
@@ -19,6 +20,13 @@ export interface AssetState {
   readonly warnedChecks: readonly string[];
   /** Blocking checks of its upstream assets that failed (and it does not ignore): a run skips it until they pass. */
   readonly blockedBy: readonly string[];
+  /**
+   * For a partitioned asset: how many partitions are in each status. Its
+   * `status` sums them up (`overallStatus`), its `reasons` are empty (each
+   * partition has its own: `assets partitions`, `why --partition`), and its
+   * `record` is the latest materialization of any partition.
+   */
+  readonly partitions: PartitionCounts | undefined;
 }
 
 /**
@@ -62,13 +70,22 @@ export async function planAssetStates(
 ): Promise<{ states: ReadonlyMap<string, AssetState>; plan: MaterializationPlan | undefined }> {
   const states = new Map<string, AssetState>();
   if (keys.length === 0) return { states, plan: undefined };
+  const partitioned = keys.filter((key) => definitions.asset(key)!.partitions !== undefined);
+  const partitionStates = partitioned.length === 0 ? undefined : readPartitionStates(definitions, storage, partitioned, options);
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys. Every asset (`assets status`
   // with no selection) is no selection at all, rather than an expression of
   // 100k terms to write, parse and resolve.
   const everyAsset = keys.length === definitions.assets.length && new Set(keys).size === keys.length;
   const select = everyAsset ? undefined : `+(${keys.map((key) => `key:${key}`).join(', ')})`;
-  const materializationPlan = await planMaterialization(definitions, storage, { select, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  const materializationPlan = await planMaterialization(definitions, storage, {
+    select,
+    env: options.env,
+    now: options.now,
+    signal: options.signal,
+    codeCacheFile: options.codeCacheFile,
+    purpose: 'states',
+  });
   // Judged against the data versions the plan read, as a run judges what blocks.
   const checks = await readCheckSummaries(definitions, storage, [...new Set(keys.flatMap((key) => [key, ...definitions.asset(key)!.deps]))], materializationPlan.currentDataVersions);
   const byAsset = (summaries: readonly CheckSummary[]) => {
@@ -91,7 +108,27 @@ export async function planAssetStates(
       failedChecks: failed.get(asset.key) ?? [],
       warnedChecks: warned.get(asset.key) ?? [],
       blockedBy: definitions.asset(asset.key)!.deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !definitions.asset(asset.key)!.ignoreFailedChecks.includes(check)),
+      partitions: undefined,
     });
+  }
+  if (partitionStates !== undefined) {
+    const { states: byAsset, codeVersions } = await partitionStates;
+    for (const key of partitioned) {
+      const list = byAsset.get(key)!;
+      const counts = countPartitions(list);
+      const latest = list.reduce<MaterializationRecord | undefined>((newest, state) => (state.record !== undefined && (newest === undefined || state.record.materializedAt > newest.materializedAt) ? state.record : newest), undefined);
+      states.set(key, {
+        status: overallStatus(counts),
+        reasons: [],
+        record: latest,
+        source: undefined,
+        codeVersion: codeVersions.get(key)!,
+        failedChecks: [],
+        warnedChecks: [],
+        blockedBy: [],
+        partitions: counts,
+      });
+    }
   }
   return { states, plan: materializationPlan };
 }

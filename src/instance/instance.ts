@@ -26,6 +26,7 @@ import type { CheckSummary } from './check-summaries.js';
 import type { RunPage } from './run-summaries.js';
 import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
+import type { PartitionState } from './partition-states.js';
 import type { JobSummary } from './job-summaries.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
 import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
@@ -58,9 +59,8 @@ export interface InstanceOptions {
 }
 
 /** What a run or plan selects: a job by name, or a selection expression with its options. */
-export type PlanSelection =
-  | { readonly job: string }
-  | ({ readonly job?: undefined } & Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh'>);
+export type PlanSelection = Pick<PlanOptions, 'partition' | 'purpose'> &
+  ({ readonly job: string } | ({ readonly job?: undefined } & Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh'>));
 
 /** A plan of a selection, cancellable. */
 export type PlanRequest = PlanSelection & { readonly signal?: AbortSignal | undefined };
@@ -206,6 +206,64 @@ export class Instance {
   async why(key: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<AssetState> {
     await this.#requireAssets([key]);
     return (await this.assetStates([key], options)).get(key)!;
+  }
+
+  /**
+   * The state of every partition of a partitioned asset (of `partitions`
+   * only, when given), in key order; an unknown key throws as `why` does,
+   * and an unpartitioned asset or an unknown partition is a `UsageError`.
+   */
+  async partitionStates(key: string, options: { readonly partitions?: readonly string[] | undefined; readonly signal?: AbortSignal | undefined } = {}): Promise<readonly PartitionState[]> {
+    const definitions = await this.#requireAssets([key]);
+    const definition = definitions.asset(key)!.partitions;
+    if (definition === undefined) throw new UsageError(`${key} is not partitioned.`, { hint: `\`assets why ${key}\` says whether it is stale.` });
+    const storage = await this.storage();
+    if (options.partitions !== undefined) {
+      const { partitionsContext } = await import('../execution/partition-scope.js');
+      const context = await partitionsContext(definitions, storage, this.#now());
+      for (const partition of options.partitions) {
+        const problem = definition.problem(partition, context);
+        if (problem !== undefined) throw new UsageError(`${key} has no partition "${partition}": ${problem}`, { hint: `\`assets partitions ${key}\` lists them.` });
+      }
+    }
+    const { readPartitionStates } = await import('./partition-states.js');
+    const { states } = await readPartitionStates(definitions, storage, [key], { ...this.#stateOptions(options.signal), partitions: options.partitions });
+    return states.get(key)!;
+  }
+
+  /** The keys of a partition range (`2026-01-01...2026-01-31`) of the partitions the selected assets share (see `partitionKeysBetween`). */
+  async partitionRange(selection: PlanSelection, range: { readonly from: string; readonly to: string }): Promise<readonly string[]> {
+    const definitions = await this.definitions();
+    const [{ partitionKeysBetween }, { jobPlanOptions }] = await Promise.all([import('./partition-range.js'), import('../sensors/run-job.js')]);
+    const selected = selection.job === undefined ? selection : jobPlanOptions(definitions, selection.job);
+    return (await partitionKeysBetween(definitions, await this.storage(), selected, range, this.#now())).keys;
+  }
+
+  /**
+   * What a run of the selection without a partition leaves to runs of
+   * partitions: the partitions in which some selected partitioned asset is
+   * stale or missing (every partition with `force`), in key order, and
+   * whether the selection has unpartitioned assets for a run of their own.
+   * `assets materialize` runs those partitions first, so everything
+   * selected ends up to date.
+   */
+  async partitionsToMaterialize(request: PlanRequest): Promise<{ partitions: readonly string[]; unpartitioned: boolean }> {
+    const definitions = await this.definitions();
+    const options = await this.#planOptions(definitions, request);
+    if (options === NOTHING_SELECTED) return { partitions: [], unpartitioned: false };
+    const [{ planPartitions }, { selectAssets }, graph] = await Promise.all([import('../execution/plan-materialization.js'), import('../graph/resolve-selection.js'), this.#assetGraph()]);
+    const selected = selectAssets(graph, { select: options.select, exclude: options.exclude });
+    const unpartitioned = selected.some((key) => definitions.asset(key)!.partitions === undefined);
+    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { partitions: [], unpartitioned };
+    const { plans } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
+    const partitions = [...plans].filter(([, { plan }]) => options.force === true || plan.planned.length > 0).map(([partition]) => partition);
+    return { partitions, unpartitioned };
+  }
+
+  /** Adds keys to, or removes them from, dynamic partitions (`assets partitions add tenants acme`); returns those it changed. */
+  async changeDynamicPartitions(change: 'add' | 'remove', name: string, keys: readonly string[]): Promise<string[]> {
+    const { changeDynamicPartitions } = await import('./dynamic-partitions.js');
+    return changeDynamicPartitions(await this.definitions(), await this.storage(), change, name, keys);
   }
 
   /** What the assets are made from or feed, with each asset's state; unknown keys throw as `why` does. */
@@ -497,7 +555,7 @@ export class Instance {
   async #planOptions(definitions: Definitions, request: PlanRequest, options?: { readonly states: 'rejected' }): Promise<PlanOptions | typeof NOTHING_SELECTED> {
     const { jobPlanOptions } = await import('../sensors/run-job.js');
     const selection = request.job === undefined ? { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh } : jobPlanOptions(definitions, request.job);
-    const planOptions = { ...selection, ...this.#stateOptions(request.signal) };
+    const planOptions = { ...selection, partition: request.partition, purpose: request.purpose, ...this.#stateOptions(request.signal) };
     const [{ parseSelection }, { stateAtoms }] = await Promise.all([import('../graph/selection-parser.js'), import('../graph/selection-states.js')]);
     const [atom] = stateAtoms([selection.select, selection.exclude].map((expression) => (expression === undefined ? undefined : parseSelection(expression))));
     if (atom === undefined) return planOptions;

@@ -100,6 +100,10 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     code: new Map(),
     configVersions: new Map(),
     resources: new ResourcePool(definitions.resources, env),
-    inputs: { recorded: new Map(), currentDataVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map() },
+    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map() },
+    partition: undefined,
+    leftOut: [],
+    inputPartitions: new Map(),
+    partitionVersions: new Map(),
   };
 }

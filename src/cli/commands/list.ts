@@ -4,9 +4,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
-import { statusColour } from '../status-symbol.js';
-import { type ShownStatus, shownStatus } from '../../instance/asset-states.js';
-import { readSelectedStates, stateJson, writeNothingSelected } from '../selected-states.js';
+import { colourStatusCell, readSelectedStates, stateJson, statusCell, writeNothingSelected } from '../selected-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -76,12 +74,12 @@ export const listCommand: Command = {
             asset.kind,
             asset.tags.join(', ') || '-',
             asset.deps.join(', ') || '-',
-            shownStatus(states.get(asset.key)!),
+            statusCell(states.get(asset.key)!),
             formatTime(states.get(asset.key)!.record?.materializedAt, io.stdout, now),
             asset.rows === null ? '-' : formatCount(asset.rows),
             asset.description?.replace(/\s+/g, ' ').trim() || '-',
           ]),
-          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 5 ? style.apply(statusColour(cell as ShownStatus), padded) : padded) },
+          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 5 ? colourStatusCell(style, padded, cell) : padded) },
         ),
       );
       return EXIT.ok;

@@ -24,12 +24,13 @@ import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { formatTags, tagsFlag } from '../tag-flags.js';
+import { parsePartitionRange } from '../../instance/partition-range.js';
 
 export const materializeCommand: Command = {
   name: 'materialize',
   summary: 'Materialize the stale assets of a selection (all assets by default)',
   usage:
-    'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--tag KEY=VALUE ...] [--dry-run | --queue] [--json]' +
+    'assets materialize [--select EXPR] [--exclude EXPR] [--force | --refresh EXPR] [--partition KEY | --partition-range FROM...TO] [--tag KEY=VALUE ...] [--dry-run | --queue] [--json]' +
     ' | assets materialize --job NAME [...] | assets materialize --from-failure RUN [...]',
   description:
     'Plans the selection by staleness (missing, code-changed, upstream-changed, output-modified, expired) and\n' +
@@ -37,13 +38,18 @@ export const materializeCommand: Command = {
     'up to date when its inputs come out unchanged. With nothing stale it says so and exits 0.\n' +
     '--from-failure RUN re-executes a failed or canceled run: its failed assets again, and those it skipped or\n' +
     'never started when staleness still plans them; nothing else. The new run records RUN as its parent and\n' +
-    'keeps its tags (`assets rerun RUN` repeats a whole run instead). --tag labels the run for `assets runs --tag`.',
+    'keeps its tags (`assets rerun RUN` repeats a whole run instead). --tag labels the run for `assets runs --tag`.\n' +
+    'A run materializes one partition of partitioned assets (--partition) or none: without it the partitioned assets\n' +
+    'of the selection are left out, with it the unpartitioned ones. --partition-range runs each partition in turn,\n' +
+    'a failed one not stopping the rest (`assets backfill` records the same as a backfill that can be resumed).',
   flags: {
     ...SELECTION_FLAGS,
     force: { type: 'boolean', description: 'Materialize every selected asset, stale or not' },
     refresh: { type: 'string', valueName: 'EXPR', description: 'Force these selected assets; staleness decides the rest (e.g. group:sources)' },
     job: { type: 'string', valueName: 'NAME', description: 'Run a job: its selection and force, instead of --select/--exclude/--force/--refresh' },
     'from-failure': { type: 'string', valueName: 'RUN', description: 'Re-execute what a failed run did not materialize (a run id, a unique prefix, or latest)' },
+    partition: { type: 'string', valueName: 'KEY', description: 'Materialize this partition of the selected partitioned assets (e.g. 2026-01-05)' },
+    'partition-range': { type: 'string', valueName: 'FROM...TO', description: 'Materialize each partition from FROM to TO (both included), one run each' },
     tag: { type: 'string', valueName: 'KEY=VALUE', multiple: true, description: 'Record a tag with the run (repeatable), e.g. team=growth; `assets runs --tag` finds it' },
     'dry-run': { type: 'boolean', description: 'Print the plan with reasons; write nothing' },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
@@ -70,6 +76,8 @@ export const materializeCommand: Command = {
     'assets materialize --select +top_authors --tag team=growth --tag ticket=42',
     'assets materialize --from-failure latest',
     'assets materialize --watch --select +summary',
+    'assets materialize --select +user_stats_daily --partition 2026-01-05',
+    'assets materialize --select +user_stats_daily --partition-range 2026-01-01...2026-01-14',
   ],
   // The watch loop is loaded only for --watch.
   run: async (args, io) => (booleanFlag(args, 'watch') ? (await import('../watch-materialize.js')).watchMaterialize(args, io) : runMaterialize(args, io)),
@@ -95,6 +103,14 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
   if (fromFailure !== undefined && withFailure !== undefined) {
     throw new UsageError(`--from-failure cannot be combined with --${withFailure}.`, { hint: 'It re-executes what the run did not materialize; materialize a selection in a separate command.' });
   }
+  const partition = stringFlag(args, 'partition');
+  const partitionRange = stringFlag(args, 'partition-range');
+  if (partition !== undefined && partitionRange !== undefined) throw new UsageError('--partition cannot be combined with --partition-range.', { hint: 'Name one partition, or a range.' });
+  const range = partitionRange === undefined ? undefined : parsePartitionRange(partitionRange, '--partition-range');
+  const notRanged = ['queue', 'dry-run', 'from-failure', 'watch'].find((flag) => args.flags[flag] !== undefined);
+  if (range !== undefined && notRanged !== undefined) {
+    throw new UsageError(`--partition-range cannot be combined with --${notRanged}.`, { hint: 'Run one partition with --partition, or use `assets backfill`.' });
+  }
   const tags = tagsFlag(args);
   if (dryRun && force) throw new UsageError('--force cannot be combined with --dry-run.', { hint: 'A dry run writes nothing; drop --force to see what is stale, or drop --dry-run to run.' });
   const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1);
@@ -117,7 +133,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     const definitions = await instance.definitions();
     const reexecuted = fromFailure !== undefined ? await instance.reexecution(fromFailure, 'from-failure') : rerun !== undefined ? await instance.reexecution(rerun, 'rerun') : undefined;
     if (reexecuted !== undefined && !json) io.stderr.write(describeReexecution(reexecuted));
-    const selection = reexecuted?.selection ?? (job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh } : { job });
+    const selection = reexecuted?.selection ?? (job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh, partition } : { job, partition });
     const request = { ...selection, signal: io.signal };
     // A re-execution keeps its parent's tags; --tag adds to them or replaces one.
     const recorded = { tags: reexecuted === undefined ? tags : { ...reexecuted.tags, ...tags }, parentRunId: reexecuted?.parent.runId };
@@ -130,13 +146,25 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const materializationPlan = await instance.plan(request);
+      const pending = partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { partitions: [], unpartitioned: true };
+      const partitionsLine = `${plural(pending.partitions.length, 'partition')} would run first, one run each: ${pending.partitions.slice(0, 5).join(', ')}${pending.partitions.length > 5 ? ', ...' : ''}.\n`;
+      if (!pending.unpartitioned) {
+        if (json) writeJson(io, { partitions: pending.partitions });
+        else io.stdout.write(pending.partitions.length === 0 ? 'Every partition is up to date.\n' : partitionsLine);
+        return EXIT.ok;
+      }
+      // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
+      const materializationPlan = await instance.plan({ ...request, purpose: pending.partitions.length > 0 ? 'states' : undefined });
+      if (!json && pending.partitions.length > 0) io.stdout.write(partitionsLine);
       const { selected, plan } = materializationPlan;
       const checks = checksRunAlone(plan.planned, materializationPlan.pendingChecks);
       if (json) {
         writeJson(io, {
           selected,
           plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })),
+          partition: materializationPlan.partition ?? null,
+          leftOut: materializationPlan.leftOut,
+          partitions: pending.partitions,
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
           checks,
         });
@@ -158,33 +186,79 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
+      if (!json && partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
       return EXIT.ok;
     }
     const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
     const progress = io.stderr.isTTY === true && !json;
     const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
-    const result = await instance.materialize({
-      ...request,
-      logger,
-      concurrency,
-      executor,
-      lockTimeoutMs,
-      trigger: 'cli',
-      ...recorded,
-      // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
-      onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
-      // A source that could not be checked was assumed unchanged: say so (stderr: stdout carries the result).
-      onPlan: json ? undefined : ({ plan }) => {
-        for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
-      },
-    });
-    const run = result.runId === null ? undefined : await (await instance.storage()).getRun(result.runId);
-    if (json) writeJson(io, toJson(result, run));
-    else io.stdout.write(renderSummary(result, run, style, io.stdout.columns));
-    return result.status === 'failed' ? EXIT.runFailed : result.status === 'canceled' ? EXIT.canceled : EXIT.ok;
+    const materializeOne = async (runPartition: string | undefined, sayLeftOut: boolean) => {
+      const result = await instance.materialize({
+        ...request,
+        partition: runPartition,
+        logger,
+        concurrency,
+        executor,
+        lockTimeoutMs,
+        trigger: 'cli',
+        ...recorded,
+        // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
+        onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
+        // A source that could not be checked was assumed unchanged, and assets outside the run's partitions are left out: say so (stderr: stdout carries the result).
+        onPlan: json ? undefined : ({ plan, leftOut }) => {
+          for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
+          if (sayLeftOut && leftOut.length > 0) io.stderr.write(describeLeftOut(leftOut));
+        },
+      });
+      return { result, run: result.runId === null ? undefined : await (await instance.storage()).getRun(result.runId) };
+    };
+    // Without --partition, the stale partitions of the selected partitioned assets run first, one run each, then the rest in one run.
+    const { partitions, unpartitioned } =
+      range !== undefined
+        ? { partitions: await instance.partitionRange(selection, range), unpartitioned: false }
+        : partition === undefined && reexecuted === undefined
+          ? await instance.partitionsToMaterialize(request)
+          : { partitions: [], unpartitioned: true };
+    const results: { partition: string; result: MaterializeResult; run: RunRecord | undefined }[] = [];
+    for (const key of partitions) {
+      // Ctrl-C ends the run in flight as canceled, and starts no other.
+      if (io.signal?.aborted === true) break;
+      const { result, run } = await materializeOne(key, false);
+      results.push({ partition: key, result, run });
+      if (!json) io.stdout.write(`Partition ${key}:\n${renderSummary(result, run, style, io.stdout.columns)}`);
+    }
+    const partitionsJson = results.map(({ partition: key, result, run }) => ({ partition: key, ...toJson(result, run) }));
+    if (!unpartitioned || io.signal?.aborted === true) {
+      if (json) writeJson(io, { partitions: partitionsJson });
+      else io.stdout.write(describeRange(results.map(({ result }) => result)));
+      return exitCode(results.map(({ result }) => result));
+    }
+    // With partition runs before it, the assets they materialized are no news; a --partition run says what it leaves out.
+    const { result, run } = await materializeOne(partition, partition !== undefined);
+    if (json) writeJson(io, { ...toJson(result, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
+    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderSummary(result, run, style, io.stdout.columns)}`);
+    return exitCode([...results.map((entry) => entry.result), result]);
   } finally {
     await instance.close();
   }
+}
+
+/** The worst outcome decides: a failed run exits 1, a canceled one 130. */
+function exitCode(results: readonly MaterializeResult[]): number {
+  if (results.some((result) => result.status === 'canceled')) return EXIT.canceled;
+  return results.some((result) => result.status === 'failed') ? EXIT.runFailed : EXIT.ok;
+}
+
+/** The selected assets a run left out for its partition scope, and how to run them. */
+function describeLeftOut(leftOut: MaterializationPlan['leftOut']): string {
+  return `Left out ${plural(leftOut.length, 'selected asset')}:\n${leftOut.map((asset) => `  ${asset.key}: ${asset.why}\n`).join('')}`;
+}
+
+/** The last line of a range: how its runs ended. */
+function describeRange(results: readonly MaterializeResult[]): string {
+  const count = (status: MaterializeResult['status']) => results.filter((result) => result.status === status).length;
+  const parts = [['success', 'succeeded'], ['nothing-to-do', 'up to date'], ['failed', 'failed'], ['canceled', 'canceled']] as const;
+  return `${plural(results.length, 'partition')}: ${parts.flatMap(([status, word]) => (count(status) > 0 ? [`${count(status)} ${word}`] : [])).join(', ') || 'none run'}.\n`;
 }
 
 /**

@@ -5,9 +5,8 @@ import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
-import { statusColour } from '../status-symbol.js';
-import { type AssetState, type ShownStatus, shownStatus } from '../../instance/asset-states.js';
-import { readSelectedStates, stateJson, writeNothingSelected } from '../selected-states.js';
+import type { AssetState } from '../../instance/asset-states.js';
+import { colourStatusCell, readSelectedStates, stateJson, statusCell, writeNothingSelected } from '../selected-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -30,9 +29,9 @@ export const statusCommand: Command = {
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
           assets: keys.map((key) => {
-            const { status, reasons, checks, lastMaterializedAt, dataVersion, rows } = stateJson(states.get(key)!);
+            const { status, reasons, checks, partitions, lastMaterializedAt, dataVersion, rows } = stateJson(states.get(key)!);
             const { source } = states.get(key)!;
-            return { key, status, reasons, checks, source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null }, lastMaterializedAt, dataVersion, rows };
+            return { key, status, reasons, checks, partitions, source: source === undefined ? null : { location: source.location ?? null, checked: source.checked, note: source.note ?? null }, lastMaterializedAt, dataVersion, rows };
           }),
         });
         return EXIT.ok;
@@ -49,9 +48,9 @@ export const statusCommand: Command = {
           keys.map((key) => {
             const state = states.get(key)!;
             const rows = state.record?.metadata.rows;
-            return [key, shownStatus(state), describeStatusReasons(state), formatTime(state.record?.materializedAt, io.stdout, now), typeof rows === 'number' ? formatCount(rows) : '-'];
+            return [key, statusCell(state), describeStatusReasons(state), formatTime(state.record?.materializedAt, io.stdout, now), typeof rows === 'number' ? formatCount(rows) : '-'];
           }),
-          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? style.apply(statusColour(cell as ShownStatus), padded) : padded) },
+          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? colourStatusCell(style, padded, cell) : padded) },
         ),
       );
       // "fresh" is only assumed for a source that cannot be checked: say so under the table.

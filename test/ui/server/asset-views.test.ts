@@ -27,6 +27,7 @@ const failingCheck: AssetState = {
   failedChecks: ['accounts.unique_id'],
   warnedChecks: [],
   blockedBy: [],
+  partitions: undefined,
 };
 
 const idle: AssetActivity = { running: new Set(), failed: new Map() };

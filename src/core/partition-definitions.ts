@@ -1,0 +1,39 @@
+import type { DefinedAsset } from './definitions.js';
+import { defaultPartitionMapping } from './partition-mappings.js';
+
+/**
+ * Problems with how the assets are partitioned, for `defineDefinitions` to
+ * report with every other: a mapping of a key that is no partitioned
+ * upstream, a mapping that cannot map between the two definitions, and
+ * partitioned upstreams with no default mapping and none declared.
+ */
+export function partitionProblems(assets: readonly DefinedAsset[], assetByKey: (key: string) => DefinedAsset | undefined): string[] {
+  const problems: string[] = [];
+  for (const asset of assets) {
+    const where = `asset "${asset.key}"`;
+    for (const [key, mapping] of Object.entries(asset.partitionMappings)) {
+      const upstream = assetByKey(key);
+      if (!asset.deps.includes(key)) problems.push(`${where}: partitionMappings names "${key}", which is not among its deps`);
+      else if (upstream?.partitions === undefined) problems.push(`${where}: partitionMappings names "${key}", which is not partitioned; remove the mapping`);
+      else {
+        const problem = mapping.problem(asset.partitions, upstream.partitions);
+        if (problem !== undefined) problems.push(`${where}: the mapping of "${key}" (${mapping.describe()}): ${problem}`);
+      }
+    }
+    for (const dep of asset.deps) {
+      const upstream = assetByKey(dep);
+      if (upstream?.partitions === undefined || asset.partitionMappings[dep] !== undefined) continue;
+      if (defaultPartitionMapping(asset.partitions, upstream.partitions) === undefined) {
+        problems.push(
+          `${where} (${asset.partitions?.describe() ?? 'unpartitioned'}) reads "${dep}" (${upstream.partitions.describe()}), and no mapping between them is implied; ` +
+            `declare one, e.g. partitionMappings: { ${dep}: staticMapping({ ... }) }`,
+        );
+      }
+    }
+    // Check results are recorded per asset; per partition they wait for checks of partitions (issue 15, item 6).
+    if (asset.partitions !== undefined && asset.checks.length > 0) {
+      problems.push(`${where}: checks on a partitioned asset are not supported yet; move them to an unpartitioned asset downstream`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,144 @@
+import { createHash } from 'node:crypto';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import { UsageError } from '../core/errors.js';
+import type { StoredAsset } from '../core/io-manager.js';
+import { defaultPartitionMapping } from '../core/partition-mappings.js';
+import type { PartitionMapping, PartitionsContext, PartitionsDefinition, TimeWindow } from '../core/partitions.js';
+import type { InstanceStorage } from '../storage/instance-storage.js';
+
+/*
+ * A run materializes one partition key, or none (Dagster's run model): the
+ * selected assets partitioned by a definition that has the key are planned
+ * for it, or, without a key, the unpartitioned ones; the rest of the
+ * selection is left out, with the reason. Several partitions are several
+ * runs (`--partition-range`, `assets backfill`). So a step is still one
+ * asset, and everything keyed by asset key (leases aside) stays as it is.
+ */
+
+/** A selected asset a run leaves out, and why. */
+export interface LeftOutAsset {
+  readonly key: string;
+  readonly why: string;
+}
+
+/**
+ * The selected assets a run of `partition` (or of no partition) plans, and
+ * those it leaves out. `strict`: a selection the run would leave wholly out
+ * is a `UsageError` that says how to run it.
+ */
+export function runScope(
+  assets: readonly DefinedAsset[],
+  partition: string | undefined,
+  context: PartitionsContext,
+  options: { readonly strict: boolean },
+): { selected: string[]; leftOut: LeftOutAsset[] } {
+  const selected: string[] = [];
+  const leftOut: LeftOutAsset[] = [];
+  const problems: string[] = [];
+  for (const asset of assets) {
+    if (partition === undefined) {
+      if (asset.partitions === undefined) selected.push(asset.key);
+      else leftOut.push({ key: asset.key, why: `partitioned (${asset.partitions.describe()}): materialize it with --partition KEY, --partition-range or \`assets backfill\`` });
+      continue;
+    }
+    if (asset.partitions === undefined) {
+      leftOut.push({ key: asset.key, why: 'not partitioned: materialize it in a run without --partition' });
+      continue;
+    }
+    const problem = asset.partitions.problem(partition, context);
+    if (problem === undefined) selected.push(asset.key);
+    else {
+      leftOut.push({ key: asset.key, why: `has no partition "${partition}": ${problem}` });
+      problems.push(`${asset.key}: ${problem}`);
+    }
+  }
+  if (options.strict && selected.length === 0 && leftOut.length > 0) {
+    throw new UsageError(
+      partition === undefined
+        ? `Every selected asset is partitioned, and no partition was given: ${leftOut.map((asset) => `${asset.key} (${definitionOf(assets, asset.key).describe()})`).join(', ')}.`
+        : problems.length > 0
+          ? `No selected asset has a partition "${partition}": ${problems.join('; ')}.`
+          : `No selected asset is partitioned, so --partition ${partition} has nothing to materialize.`,
+      {
+        hint:
+          partition === undefined
+            ? `Name one with --partition KEY (e.g. --partition ${exampleKey(definitionOf(assets, leftOut[0]!.key), context)}), a range with --partition-range FROM...TO, or use \`assets backfill\`.`
+            : problems.length > 0
+              ? `See the keys with \`assets partitions ${leftOut[0]!.key}\`.`
+              : 'Leave out --partition to materialize unpartitioned assets.',
+      },
+    );
+  }
+  return { selected, leftOut };
+}
+
+function definitionOf(assets: readonly DefinedAsset[], key: string): PartitionsDefinition {
+  return assets.find((asset) => asset.key === key)!.partitions!;
+}
+
+function exampleKey(definition: PartitionsDefinition, context: PartitionsContext): string {
+  return definition.keys(context).at(-1) ?? 'KEY';
+}
+
+/** The mapping `asset` reads its partitioned upstream `upstream` through: the declared one, else the default (definitions made sure there is one). */
+export function partitionMappingOf(asset: DefinedAsset, upstream: DefinedAsset): PartitionMapping {
+  return asset.partitionMappings[upstream.key] ?? defaultPartitionMapping(asset.partitions, upstream.partitions!)!;
+}
+
+/**
+ * The partitions of `upstream` that `asset` reads when it materializes
+ * `partition` (undefined for an unpartitioned asset), in order; undefined
+ * when the upstream is not partitioned (its one table is read).
+ */
+export function upstreamPartitions(asset: DefinedAsset, partition: string | undefined, upstream: DefinedAsset, context: PartitionsContext): readonly string[] | undefined {
+  if (upstream.partitions === undefined) return undefined;
+  return partitionMappingOf(asset, upstream).upstreamKeys(partition, asset.partitions, upstream.partitions, context);
+}
+
+/** The asset as an IO manager call about one of its partitions (or, with none, about its one table) sees it. */
+export function inPartition(asset: DefinedAsset, partition: string | undefined): StoredAsset {
+  if (partition === undefined) return asset;
+  return { key: asset.key, columns: asset.columns, partition: { key: partition, parts: asset.partitions!.parts(partition) } };
+}
+
+/** The time window of a partition: its own for time partitions, its time dimension's for multi-partitions; undefined without time. */
+export function timeWindowOf(definition: PartitionsDefinition, key: string): TimeWindow | undefined {
+  if (definition.kind === 'time') return definition.timeWindow(key);
+  if (definition.kind !== 'multi') return undefined;
+  const parts = definition.parts(key);
+  const index = definition.dimensions.findIndex((dimension) => dimension.definition.kind === 'time');
+  const time = definition.dimensions[index]?.definition;
+  return time?.kind === 'time' ? time.timeWindow(parts[index]!.key) : undefined;
+}
+
+/**
+ * One data version for what a read of several partitions sees: a
+ * partition's own version when it is one, else a hash of every partition
+ * with its version, in order, so that any partition changing, appearing or
+ * going changes it. Undefined when a partition has nothing stored.
+ */
+export function combinedDataVersion(partitions: readonly string[], versionOf: (partition: string) => string | undefined): string | undefined {
+  if (partitions.length === 1) return versionOf(partitions[0]!);
+  const hash = createHash('sha256').update('partitions\n');
+  for (const partition of partitions) {
+    const version = versionOf(partition);
+    if (version === undefined) return undefined;
+    hash.update(`${partition}\t${version}\n`);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * What the keys of the definitions' partitions depend on now: the clock,
+ * and the dynamic partitions' keys, read from the instance only when some
+ * asset has dynamic partitions.
+ */
+export async function partitionsContext(definitions: Definitions, storage: InstanceStorage, now: Date): Promise<PartitionsContext> {
+  const dynamic = definitions.assets.some((asset) => asset.partitions !== undefined && hasDynamicDimension(asset.partitions));
+  const keys = dynamic ? await storage.dynamicPartitionKeys() : new Map<string, string[]>();
+  return { now, dynamicKeys: (name) => keys.get(name) ?? [] };
+}
+
+function hasDynamicDimension(definition: PartitionsDefinition): boolean {
+  return definition.kind === 'dynamic' || (definition.kind === 'multi' && definition.dimensions.some((dimension) => dimension.definition.kind === 'dynamic'));
+}

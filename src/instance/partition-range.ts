@@ -1,0 +1,48 @@
+import type { Definitions } from '../core/definitions.js';
+import { UsageError } from '../core/errors.js';
+import type { PartitionsDefinition } from '../core/partitions.js';
+import { partitionsContext } from '../execution/partition-scope.js';
+import { AssetGraph } from '../graph/asset-graph.js';
+import { selectAssets } from '../graph/resolve-selection.js';
+import type { InstanceStorage } from '../storage/instance-storage.js';
+
+/** `FROM...TO`, both included, as `--partition-range` and Dagster's partition ranges write it. */
+const RANGE = /^(.+?)\.\.\.(.+)$/;
+
+/**
+ * The partition keys from `from` to `to` (both included) of the partitions
+ * definition the selected partitioned assets share: the partitions of a
+ * range or a backfill, each materialized by a run of its own. Throws a
+ * `UsageError` when no selected asset is partitioned, when they are
+ * partitioned differently, or when a bound is not a key.
+ */
+export async function partitionKeysBetween(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  selection: { readonly select?: string | undefined; readonly exclude?: string | undefined },
+  range: { readonly from: string; readonly to: string },
+  now: Date,
+): Promise<{ keys: readonly string[]; definition: PartitionsDefinition }> {
+  const graph = new AssetGraph(definitions);
+  const partitioned = selectAssets(graph, selection).map((key) => graph.asset(key)).filter((asset) => asset.partitions !== undefined);
+  if (partitioned.length === 0) {
+    throw new UsageError('No selected asset is partitioned, so a partition range has nothing to materialize.', {
+      hint: 'Select partitioned assets (`assets list` shows their partitions), or leave out the range.',
+    });
+  }
+  const byId = new Map(partitioned.map((asset) => [asset.partitions!.id, asset]));
+  if (byId.size > 1) {
+    throw new UsageError(`The selected assets are partitioned differently: ${[...byId.values()].map((asset) => `${asset.key} (${asset.partitions!.describe()})`).join(', ')}.`, {
+      hint: 'A range names keys of one partitions definition: select the assets of one at a time.',
+    });
+  }
+  const definition = partitioned[0]!.partitions!;
+  return { keys: definition.keysBetween(range.from, range.to, await partitionsContext(definitions, storage, now)), definition };
+}
+
+/** `2026-01-01...2026-01-31` as its two bounds; a `UsageError` for anything else. */
+export function parsePartitionRange(text: string, flag: string): { from: string; to: string } {
+  const match = RANGE.exec(text);
+  if (match === null) throw new UsageError(`${flag} must be FROM...TO (both included), got "${text}".`, { hint: `e.g. ${flag} 2026-01-01...2026-01-31` });
+  return { from: match[1]!, to: match[2]! };
+}
