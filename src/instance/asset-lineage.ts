@@ -2,6 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { StaleReasonKind } from '../graph/planner.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
+import type { PartitionCounts } from './partition-states.js';
 import { readAssetStates, type AssetStateOptions, type ShownStatus, shownStatus } from './asset-states.js';
 import { type LineageDirection, type LineageEdge, type LineageWalk, mergeEdges, walkLineage } from './lineage-walk.js';
 
@@ -16,6 +17,8 @@ export interface LineageNode {
   readonly status: ShownStatus;
   readonly reasons: readonly StaleReasonKind[];
   readonly lastMaterializedAt: Date | undefined;
+  /** For a partitioned asset: its partitions' counts per status. */
+  readonly partitions: PartitionCounts | undefined;
 }
 
 /** A lineage as a plain graph: the assets drawn, in topological order, and the edges between them in data-flow order. */
@@ -69,6 +72,7 @@ export async function readLineage(
         status: shownStatus(state),
         reasons: state.reasons.map((reason) => reason.kind),
         lastMaterializedAt: state.record?.materializedAt,
+        partitions: state.partitions,
       };
     }),
     edges: mergeEdges(walks.map((walk) => walk.edges), drawn),

@@ -1,11 +1,12 @@
-import type { Definitions } from '../core/definitions.js';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
 import { scanStored } from '../core/io-manager.js';
 import type { ColumnSpec } from '../core/row-schema.js';
 import { suggestClosest } from '../core/suggest.js';
 import { type Row, Table } from '../core/table.js';
 import { encodeCsv } from '../io-managers/csv-writer.js';
-import type { InstanceStorage } from '../storage/instance-storage.js';
+import { inPartition } from '../execution/partition-scope.js';
+import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 
 /** What `previewAsset` reads. */
 export interface PreviewOptions {
@@ -13,6 +14,8 @@ export interface PreviewOptions {
   readonly limit: number;
   /** The columns to read, in this order; default every column of the asset's schema. */
   readonly columns?: readonly string[] | undefined;
+  /** For a partitioned asset, the partition to read: required, as each partition is a table of its own. */
+  readonly partition?: string | undefined;
 }
 
 /** The first rows of an asset's stored output. */
@@ -39,18 +42,42 @@ export interface AssetPreview {
 export async function previewAsset(definitions: Definitions, storage: InstanceStorage, key: string, options: PreviewOptions): Promise<AssetPreview> {
   const asset = definitions.asset(key)!;
   const columns = options.columns === undefined ? asset.columns : chosenColumns(key, asset.columns, options.columns);
-  const recorded = (await storage.latestMaterializations([key])).get(key);
-  if (recorded === undefined) {
-    throw new StrataError('STRATA_NOT_MATERIALIZED', `${key} has never been materialized: there are no stored rows to show.`, { hint: `Materialize it first: assets materialize --select ${key}` });
-  }
+  const recorded = await recordToShow(storage, asset, options.partition);
   const rows: Row[] = [];
-  for await (const batch of scanStored(definitions.ioManagers[asset.ioManager]!, { key, columns }, { limit: options.limit + 1 })) {
+  const stored = inPartition(asset, options.partition);
+  for await (const batch of scanStored(definitions.ioManagers[asset.ioManager]!, { ...stored, columns }, { limit: options.limit + 1 })) {
     for (const row of batch) rows.push(row);
   }
   const truncated = rows.length > options.limit;
   if (truncated) rows.length = options.limit;
   const totalRows = recorded.metadata.rows;
   return { columns, rows, truncated, totalRows: typeof totalRows === 'number' ? totalRows : undefined };
+}
+
+/** The record of what a preview reads: the asset's, or the partition's; throws when there is none, or a partition is needed or given in vain. */
+async function recordToShow(storage: InstanceStorage, asset: DefinedAsset, partition: string | undefined): Promise<MaterializationRecord> {
+  const { key } = asset;
+  if (asset.partitions === undefined) {
+    if (partition !== undefined) throw new UsageError(`${key} is not partitioned: --partition has nothing to choose.`, { hint: `assets show ${key}` });
+    const recorded = (await storage.latestMaterializations([key])).get(key);
+    if (recorded === undefined) {
+      throw new StrataError('STRATA_NOT_MATERIALIZED', `${key} has never been materialized: there are no stored rows to show.`, { hint: `Materialize it first: assets materialize --select ${key}` });
+    }
+    return recorded;
+  }
+  if (partition === undefined) {
+    const [latest] = await storage.materializationHistory(key, { limit: 1 });
+    throw new UsageError(`${key} is partitioned: each partition is a table of its own.`, {
+      hint: `Name one with --partition KEY${latest?.partition == null ? '' : ` (the latest materialized: ${latest.partition})`}; \`assets partitions ${key}\` lists them.`,
+    });
+  }
+  const recorded = (await storage.latestPartitionMaterializations(key, [partition])).get(partition);
+  if (recorded === undefined) {
+    throw new StrataError('STRATA_NOT_MATERIALIZED', `${key} [${partition}] has never been materialized: there are no stored rows to show.`, {
+      hint: `Materialize it first: assets materialize --select ${key} --partition ${partition}`,
+    });
+  }
+  return recorded;
 }
 
 /** The schema's specs of `names`, in that order, each once; a name the schema lacks is a usage error naming the columns it has. */

@@ -274,7 +274,7 @@ export class Instance {
   }
 
   /** The materializations of an asset, newest first; an unknown key throws as `why` does. */
-  async materializationHistory(key: string, options: { readonly limit?: number } = {}): Promise<readonly MaterializationRecord[]> {
+  async materializationHistory(key: string, options: { readonly limit?: number; readonly partition?: string } = {}): Promise<readonly MaterializationRecord[]> {
     await this.#requireAssets([key]);
     return (await this.storage()).materializationHistory(key, options);
   }

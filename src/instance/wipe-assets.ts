@@ -1,4 +1,5 @@
 import type { Definitions } from '../core/definitions.js';
+import { inPartition } from '../execution/partition-scope.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 
 /** What wiping a set of assets would forget: the recorded materializations of each. */
@@ -33,12 +34,21 @@ export async function wipeScope(storage: InstanceStorage, keys: readonly string[
  * outputs through their IO managers. Runs and their events are kept.
  */
 export async function wipeAssets(definitions: Definitions, storage: InstanceStorage, scope: WipeScope, options: { readonly deleteOutputs: boolean }): Promise<WipeResult> {
+  // A partitioned asset's outputs are its recorded partitions': read before the records go.
+  const partitions = new Map<string, string[]>();
+  if (options.deleteOutputs) {
+    for (const key of scope.keys) {
+      if (definitions.asset(key)!.partitions !== undefined) partitions.set(key, [...(await storage.latestPartitionMaterializations(key)).keys()]);
+    }
+  }
   const materializationsRemoved = await storage.wipeMaterializations(scope.recordedKeys);
   const outputsDeleted = new Map<string, boolean>();
   if (options.deleteOutputs) {
     for (const key of scope.keys) {
       const asset = definitions.asset(key)!;
-      outputsDeleted.set(key, await definitions.ioManagers[asset.ioManager]!.delete(asset));
+      const io = definitions.ioManagers[asset.ioManager]!;
+      const deleted = await Promise.all((partitions.get(key) ?? [undefined]).map((partition) => io.delete(inPartition(asset, partition))));
+      outputsDeleted.set(key, deleted.some(Boolean));
     }
   }
   return { materializationsRemoved, outputsDeleted };

@@ -13,23 +13,26 @@ const DEFAULT_LIMIT = 20;
 export const historyCommand: Command = {
   name: 'history',
   summary: 'List the materializations of an asset, newest first',
-  usage: 'assets history <key> [--limit N] [--json]',
+  usage: 'assets history <key> [--partition KEY] [--limit N] [--json]',
   description: 'Each materialization: when, by which run, the data version it stored, its rows, why it ran and how long it took; then the latest results of each of its checks.',
   maxPositionals: 1,
   flags: {
+    partition: { type: 'string', valueName: 'KEY', description: 'For a partitioned asset: only this partition\'s materializations' },
     limit: { type: 'string', valueName: 'N', description: `Show at most N materializations (default ${DEFAULT_LIMIT})` },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     ...DEFINITIONS_FLAG,
   },
-  examples: ['assets history posts', 'assets history user_stats --limit 5', 'assets history posts --json | jq -r ".materializations[].dataVersion"'],
+  examples: ['assets history posts', 'assets history user_stats --limit 5', 'assets history user_stats_daily --partition 2026-01-05', 'assets history posts --json | jq -r ".materializations[].dataVersion"'],
   async run(args, io) {
     const key = args.positionals[0];
     if (key === undefined) throw new UsageError('`assets history` needs an asset key.', { hint: 'e.g. assets history posts' });
     const limit = integerFlag('limit', stringFlag(args, 'limit'), 1) ?? DEFAULT_LIMIT;
+    const partition = stringFlag(args, 'partition');
     const instance = await openCommandInstance(io);
     try {
       // One more than asked, to tell whether there are more.
-      const found = await instance.materializationHistory(key, { limit: limit + 1 });
+      const found = await instance.materializationHistory(key, { limit: limit + 1, ...(partition === undefined ? {} : { partition }) });
+      const partitioned = (await instance.definitions()).asset(key)!.partitions !== undefined;
       const records = found.slice(0, limit).map((record) => {
         const rows = record.metadata.rows;
         return { ...record, rows: typeof rows === 'number' ? rows : null };
@@ -43,6 +46,7 @@ export const historyCommand: Command = {
           key,
           materializations: records.map((record) => ({
             runId: record.runId,
+            partition: record.partition,
             materializedAt: isoTime(record.materializedAt),
             dataVersion: record.dataVersion,
             codeVersion: record.codeVersion,
@@ -66,8 +70,17 @@ export const historyCommand: Command = {
       const now = io.now();
       io.stdout.write(
         renderTable(
-          [{ header: 'materialized' }, { header: 'run', fixed: true }, { header: 'data version' }, { header: 'rows', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'reasons' }],
+          [
+            ...(partitioned ? [{ header: 'partition', fixed: true }] : []),
+            { header: 'materialized' },
+            { header: 'run', fixed: true },
+            { header: 'data version' },
+            { header: 'rows', align: 'right' as const },
+            { header: 'duration', align: 'right' as const },
+            { header: 'reasons' },
+          ],
           records.map((record) => [
+            ...(partitioned ? [record.partition ?? '-'] : []),
             formatTime(record.materializedAt, io.stdout, now),
             shortRunId(record.runId),
             shortVersion(record.dataVersion),

@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { LineageDirection } from '../../instance/lineage-walk.js';
+import { describeCounts } from '../../instance/partition-states.js';
 import { type Command, EXIT } from '../command.js';
 import { formatTime, isoTime } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -78,8 +79,9 @@ export const lineageCommand: Command = {
           style,
           width: usableWidth(io.stdout.columns),
           describe: (asset: string) => {
-            const { status, lastMaterializedAt } = nodes.get(asset)!;
-            return { status, when: lastMaterializedAt === undefined ? 'never materialized' : formatTime(lastMaterializedAt, io.stdout, now) };
+            const { status, lastMaterializedAt, partitions } = nodes.get(asset)!;
+            const when = lastMaterializedAt === undefined ? 'never materialized' : formatTime(lastMaterializedAt, io.stdout, now);
+            return { status, when: partitions === undefined ? when : `partitions ${describeCounts(partitions)}${lastMaterializedAt === undefined ? '' : `, latest ${when}`}` };
           },
         };
         const of = key ?? select!;

@@ -21,7 +21,7 @@ const NARROWEST_COLUMN = 8;
 export const showCommand: Command = {
   name: 'show',
   summary: "Show the first rows of an asset's stored table: a terminal table, CSV or JSON",
-  usage: 'assets show <key> [--limit N] [--format table|csv|json] [--columns a,b]',
+  usage: 'assets show <key> [--limit N] [--format table|csv|json] [--columns a,b] [--partition KEY]',
   description:
     "Reads the stored table through the asset's IO manager, only as far as the rows shown: --limit 20 of a\n" +
     'table of millions of rows returns at once. The table fits the terminal: long values end in an ellipsis, and\n' +
@@ -35,6 +35,7 @@ export const showCommand: Command = {
     format: { type: 'string', valueName: 'FORMAT', description: 'table (default), csv or json' },
     json: { type: 'boolean', description: 'The same as --format json' },
     columns: { type: 'string', valueName: 'A,B', description: 'Only these columns, in this order (default: every column of the schema)' },
+    partition: { type: 'string', valueName: 'KEY', description: 'For a partitioned asset: the partition to show' },
     ...DEFINITIONS_FLAG,
   },
   examples: [
@@ -42,6 +43,7 @@ export const showCommand: Command = {
     'assets show posts --columns id,title,word_count --limit 5',
     'assets show top_authors --format csv > top_authors.csv',
     'assets show user_stats --json | jq ".[] | select(.post_count > 5)"',
+    'assets show posts_daily --partition 2026-01-05 --limit 5',
   ],
   async run(args, io) {
     const key = args.positionals[0];
@@ -54,7 +56,7 @@ export const showCommand: Command = {
       .filter((name) => name !== '');
     const instance = await openCommandInstance(io);
     try {
-      const preview = await instance.preview(key, { limit, columns });
+      const preview = await instance.preview(key, { limit, columns, partition: stringFlag(args, 'partition') });
       if (format === 'json') writeJson(io, preview.rows);
       else if (format === 'csv') writeCsv(io.stdout, key, preview);
       else writeTable(io, preview);
