@@ -66,8 +66,13 @@ export function truncateText(text: string, width: number): string {
   return `${kept}…`;
 }
 
+/** Text whose every character is one column wide: below the combining diacritics, no wide or zero-width character. */
+const ONE_COLUMN_EACH = /^[\u0000-\u02ff]*$/;
+
 /** Width in terminal columns, as a terminal shows plain text: CJK, fullwidth forms and emoji take two, combining marks none. */
 export function visibleLength(text: string): number {
+  // Every code point below U+0300 is one column (see charWidth): one native scan instead of a walk by code point, which a table of 100k assets does half a million times.
+  if (ONE_COLUMN_EACH.test(text)) return text.length;
   let width = 0;
   for (const char of text) width += charWidth(char.codePointAt(0)!);
   return width;

@@ -36,9 +36,24 @@ export class DefinitionSite {
    * was declared from code that has no file (an `eval`, a REPL).
    */
   get files(): readonly string[] {
-    this.#files ??= Object.freeze(projectFiles(callSitesOf(this.#trace)));
+    this.#files ??= sharedFiles(projectFiles(callSitesOf(this.#trace)));
     return this.#files;
   }
+}
+
+/** Every distinct list of files read so far, by its paths joined with NUL (which no path contains). */
+const sharedLists = new Map<string, readonly string[]>();
+
+/**
+ * One frozen array per distinct list: the thousands of assets of one module
+ * share theirs, so code versions are worked out once per list, keyed by the
+ * array itself, rather than once per asset.
+ */
+function sharedFiles(files: string[]): readonly string[] {
+  const id = files.join('\0');
+  let shared = sharedLists.get(id);
+  if (shared === undefined) sharedLists.set(id, (shared = Object.freeze(files)));
+  return shared;
 }
 
 /**

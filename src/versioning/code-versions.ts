@@ -47,7 +47,13 @@ export function codeVersionsOf(definitions: Definitions, options: CodeVersionOpt
  */
 export async function computeCodeVersions(definitions: Definitions, options: CodeVersionOptions): Promise<ReadonlyMap<string, CodeVersion>> {
   const cache = CodeCache.open(options.cacheFile);
-  const entries = [...new Set(definitions.assets.flatMap((asset) => asset.definedIn?.files ?? []))].sort();
+  // The assets of one module share one list of files (see `DefinitionSite.files`): each list is read once here.
+  const lists = new Set<readonly string[]>();
+  for (let index = 0; index < definitions.assets.length; index++) {
+    const files = definitions.assets[index]!.definedIn?.files;
+    if (files !== undefined) lists.add(files);
+  }
+  const entries = [...new Set([...lists].flat())].sort();
   let modules = entries.length === 0 ? {} : cache.graphFor(entries);
   if (modules === undefined) {
     modules = await readModuleGraph(entries);
@@ -55,7 +61,8 @@ export async function computeCodeVersions(definitions: Definitions, options: Cod
   }
   const manifests = new ManifestBuilder(modules, cache, options.projectRoot);
   const versions = new Map<string, CodeVersion>();
-  for (const asset of definitions.assets) {
+  for (let index = 0; index < definitions.assets.length; index++) {
+    const asset = definitions.assets[index]!;
     const files = asset.definedIn?.files ?? [];
     versions.set(asset.key, asset.codeVersionIsExplicit || files.length === 0 ? declaredVersion(asset) : manifests.of(files));
   }
@@ -87,7 +94,8 @@ class ManifestBuilder {
   readonly #modules: Readonly<Record<string, ModuleEntry>>;
   readonly #cache: CodeCache;
   readonly #root: string;
-  readonly #byEntries = new Map<string, CodeVersion>();
+  /** By the list itself: `DefinitionSite.files` gives every asset with the same files the same array. */
+  readonly #byEntries = new Map<readonly string[], CodeVersion>();
   readonly #versions = new Map<string, string>();
   readonly #relatives = new Map<string, string>();
 
@@ -98,12 +106,11 @@ class ManifestBuilder {
   }
 
   of(entries: readonly string[]): CodeVersion {
-    const id = entries.join('\0');
-    let version = this.#byEntries.get(id);
+    let version = this.#byEntries.get(entries);
     if (version === undefined) {
       const manifest = this.#build(entries);
       version = { version: codeVersionOf(manifest), manifest };
-      this.#byEntries.set(id, version);
+      this.#byEntries.set(entries, version);
     }
     return version;
   }
