@@ -69,6 +69,7 @@ export function overallStatus(counts: PartitionCounts): AssetStatus {
 
 /** `35/40 fresh, 3 stale, 2 missing`: the counts as status and list show them. */
 export function describeCounts(counts: PartitionCounts): string {
+  if (counts.total === 0) return 'no partitions yet';
   const rest = [counts.stale > 0 ? `${counts.stale} stale` : '', counts.missing > 0 ? `${counts.missing} missing` : ''].filter(Boolean);
   return [`${counts.fresh}/${counts.total} fresh`, ...rest].join(', ');
 }
