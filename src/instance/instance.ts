@@ -612,7 +612,8 @@ export class Instance {
 
 /** What a run records it was asked to run: the job, or the selection as given (before state atoms are resolved). */
 function runRequestOf(selection: PlanSelection): RunRequest {
-  return selection.job === undefined ? { select: selection.select, exclude: selection.exclude, force: selection.force, refresh: selection.refresh } : { job: selection.job };
+  const partition = selection.partition === undefined ? {} : { partition: selection.partition };
+  return selection.job === undefined ? { select: selection.select, exclude: selection.exclude, force: selection.force, refresh: selection.refresh, ...partition } : { job: selection.job, ...partition };
 }
 
 /**

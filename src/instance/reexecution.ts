@@ -53,8 +53,8 @@ export async function reexecution(storage: InstanceStorage, parent: RunRecord, m
         hint: `It ran "${parent.selection}": the selection expression, then the flags it ran with; give them to \`assets materialize --select\`.`,
       });
     }
-    const { job, select, exclude, force, refresh } = parent.request;
-    return { parent, selection: job === undefined ? { select, exclude, force, refresh } : { job }, tags, failed: [], notMaterialized: [] };
+    const { job, select, exclude, force, refresh, partition } = parent.request;
+    return { parent, selection: job === undefined ? { select, exclude, force, refresh, partition } : { job, partition }, tags, failed: [], notMaterialized: [] };
   }
   if (parent.status === 'queued' || parent.status === 'started') {
     throw new StrataError('STRATA_RUN_NOT_ENDED', `Run ${parent.runId} is still ${parent.status}: it can be re-executed from its failure once it ends.`, {
@@ -70,7 +70,9 @@ export async function reexecution(storage: InstanceStorage, parent: RunRecord, m
   }
   // `key:` matches by equality and cannot be read as `and`/`or`/`not`.
   const keys = (list: readonly string[]) => list.map((key) => `key:${key}`).join(', ');
-  return { parent, selection: { select: keys(notMaterialized), refresh: failed.length === 0 ? undefined : keys(failed) }, tags, failed, notMaterialized };
+  // A partition run is re-executed for its partition.
+  const selection = { select: keys(notMaterialized), refresh: failed.length === 0 ? undefined : keys(failed), partition: parent.request?.partition };
+  return { parent, selection, tags, failed, notMaterialized };
 }
 
 /**

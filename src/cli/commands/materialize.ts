@@ -146,7 +146,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const pending = partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { partitions: [], unpartitioned: true };
+      const pending = selection.partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { partitions: [], unpartitioned: true };
       const partitionsLine = `${plural(pending.partitions.length, 'partition')} would run first, one run each: ${pending.partitions.slice(0, 5).join(', ')}${pending.partitions.length > 5 ? ', ...' : ''}.\n`;
       if (!pending.unpartitioned) {
         if (json) writeJson(io, { partitions: pending.partitions });
@@ -186,7 +186,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
-      if (!json && partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
+      if (!json && selection.partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
       return EXIT.ok;
     }
     const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
@@ -216,7 +216,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     const { partitions, unpartitioned } =
       range !== undefined
         ? { partitions: await instance.partitionRange(selection, range), unpartitioned: false }
-        : partition === undefined && reexecuted === undefined
+        : selection.partition === undefined && reexecuted === undefined
           ? await instance.partitionsToMaterialize(request)
           : { partitions: [], unpartitioned: true };
     const results: { partition: string; result: MaterializeResult; run: RunRecord | undefined }[] = [];
@@ -234,7 +234,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return exitCode(results.map(({ result }) => result));
     }
     // With partition runs before it, the assets they materialized are no news; a --partition run says what it leaves out.
-    const { result, run } = await materializeOne(partition, partition !== undefined);
+    const { result, run } = await materializeOne(selection.partition, selection.partition !== undefined);
     if (json) writeJson(io, { ...toJson(result, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
     else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderSummary(result, run, style, io.stdout.columns)}`);
     return exitCode([...results.map((entry) => entry.result), result]);
