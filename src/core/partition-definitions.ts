@@ -5,7 +5,8 @@ import { defaultPartitionMapping } from './partition-mappings.js';
  * Problems with how the assets are partitioned, for `defineDefinitions` to
  * report with every other: a mapping of a key that is no partitioned
  * upstream, a mapping that cannot map between the two definitions, and
- * partitioned upstreams with no default mapping and none declared.
+ * partitioned upstreams with no default mapping and none declared, and
+ * checks that would judge partitioned tables, which are not supported yet.
  */
 export function partitionProblems(assets: readonly DefinedAsset[], assetByKey: (key: string) => DefinedAsset | undefined): string[] {
   const problems: string[] = [];
@@ -33,6 +34,11 @@ export function partitionProblems(assets: readonly DefinedAsset[], assetByKey: (
     // Check results are recorded per asset; per partition they wait for checks of partitions (issue 15, item 6).
     if (asset.partitions !== undefined && asset.checks.length > 0) {
       problems.push(`${where}: checks on a partitioned asset are not supported yet; move them to an unpartitioned asset downstream`);
+    }
+    for (const check of asset.checks) {
+      for (const read of check.reads) {
+        if (assetByKey(read)?.partitions !== undefined) problems.push(`${where}, check "${check.name}": reads "${read}", which is partitioned; checks read unpartitioned assets only, for now`);
+      }
     }
   }
   return problems;
