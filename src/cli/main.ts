@@ -19,6 +19,8 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   rerun: { summary: "Run a run's selection again, recording it as the new run's parent", load: async () => (await import('./commands/rerun.js')).rerunCommand },
   check: { summary: 'Run the data-quality checks of stored assets, without materializing them', load: async () => (await import('./commands/check.js')).checkCommand },
   checks: { summary: 'List the data-quality checks with their latest results', load: async () => (await import('./commands/checks.js')).checksCommand },
+  backfill: { summary: 'Materialize a range of partitions as a backfill that can be resumed; show, cancel or resume one', load: async () => (await import('./commands/backfill.js')).backfillCommand },
+  backfills: { summary: 'List the backfills with their targets done per status', load: async () => (await import('./commands/backfills.js')).backfillsCommand },
   partitions: { summary: "List a partitioned asset's partitions with their states; add or remove dynamic partitions", load: async () => (await import('./commands/partitions.js')).partitionsCommand },
   show: { summary: "Show the first rows of an asset's stored table: a terminal table, CSV or JSON", load: async () => (await import('./commands/show.js')).showCommand },
   history: { summary: 'List the materializations of an asset, newest first', load: async () => (await import('./commands/history.js')).historyCommand },

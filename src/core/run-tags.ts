@@ -21,6 +21,11 @@ export function partitionTag(partition: string): RunTags {
   return { [`${RESERVED_TAG_PREFIX}partition`]: partition };
 }
 
+/** The tag of a run of a backfill: `strata/backfill=<id>`, so `assets runs --tag` finds a backfill's runs and `assets backfill cancel` its running ones. */
+export function backfillTag(id: string): RunTags {
+  return { [`${RESERVED_TAG_PREFIX}backfill`]: id };
+}
+
 /** The tag Strata puts on a run launched by a schedule or sensor: `strata/schedule=<name>`. */
 export function automationTag(kind: 'schedule' | 'sensor', name: string): RunTags {
   return { [`${RESERVED_TAG_PREFIX}${kind}`]: name };

@@ -15,6 +15,8 @@ import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-sele
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
 import type { AutomationStatus } from '../core/schedule.js';
+import type { BackfillPartitionOutcome, RunBackfillOptions } from './backfills.js';
+import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, StoredBackfill } from '../storage/instance-storage.js';
 import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunRequest, RunStatus, RunTags, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
 import type { FollowOptions } from './follow-run.js';
 import type { Reexecution, ReexecutionMode } from './reexecution.js';
@@ -258,6 +260,42 @@ export class Instance {
     const { plans } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
     const partitions = [...plans].filter(([, { plan }]) => options.force === true || plan.planned.length > 0).map(([partition]) => partition);
     return { partitions, unpartitioned };
+  }
+
+  /**
+   * Plans a backfill of partitions of the selection's partitioned assets
+   * and stores it with one row per target before anything runs (see
+   * `createBackfill`); undefined when no target needs running. Run it
+   * with `runBackfill`.
+   */
+  async backfill(request: BackfillRequest, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<StoredBackfill | undefined> {
+    const { createBackfill } = await import('./backfills.js');
+    return createBackfill(await this.definitions(), await this.storage(), request, { ...this.#stateOptions(options.signal), now: this.#now });
+  }
+
+  /** Runs (or resumes) a backfill's targets still to do, one run of `materialize` per partition (see `runBackfill`). */
+  async runBackfill(id: string, options: Omit<RunBackfillOptions, 'now'> = {}): Promise<{ backfill: StoredBackfill; partitions: readonly BackfillPartitionOutcome[] }> {
+    const { runBackfill } = await import('./backfills.js');
+    return runBackfill(await this.storage(), id, (request) => this.materialize(request), { ...options, now: this.#now });
+  }
+
+  /** The backfill `wanted` names (`latest` or an id), with its counts by status, and its targets (of one status, when given). */
+  async backfillStatus(wanted: string, options: { readonly status?: BackfillTargetStatus } = {}): Promise<{ backfill: StoredBackfill; targets: BackfillTarget[] }> {
+    const { findBackfill } = await import('./backfills.js');
+    const storage = await this.storage();
+    const backfill = await findBackfill(storage, wanted);
+    return { backfill, targets: await storage.backfillTargets(backfill.id, options) };
+  }
+
+  /** The newest `limit` backfills, each with its counts by status. */
+  async backfills(options: { readonly limit?: number } = {}): Promise<StoredBackfill[]> {
+    return (await this.storage()).listBackfills(options);
+  }
+
+  /** Marks a backfill canceled and asks its running runs to cancel (see `cancelBackfill`). */
+  async cancelBackfill(wanted: string): Promise<{ backfill: StoredBackfill; runIds: readonly string[] }> {
+    const { cancelBackfill } = await import('./backfills.js');
+    return cancelBackfill(await this.storage(), wanted, this.#now());
   }
 
   /** Adds keys to, or removes them from, dynamic partitions (`assets partitions add tenants acme`); returns those it changed. */

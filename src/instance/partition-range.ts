@@ -11,8 +11,9 @@ const RANGE = /^(.+?)\.\.\.(.+)$/;
 
 /**
  * The partition keys from `from` to `to` (both included) of the partitions
- * definition the selected partitioned assets share: the partitions of a
- * range or a backfill, each materialized by a run of its own. Throws a
+ * definition the selected partitioned assets share (a `null` bound: from
+ * the first or to the last key): the partitions of a range or a backfill,
+ * each materialized by a run of its own. Throws a
  * `UsageError` when no selected asset is partitioned, when they are
  * partitioned differently, or when a bound is not a key.
  */
@@ -20,7 +21,7 @@ export async function partitionKeysBetween(
   definitions: Definitions,
   storage: InstanceStorage,
   selection: { readonly select?: string | undefined; readonly exclude?: string | undefined },
-  range: { readonly from: string; readonly to: string },
+  range: { readonly from: string | null; readonly to: string | null },
   now: Date,
 ): Promise<{ keys: readonly string[]; definition: PartitionsDefinition }> {
   const graph = new AssetGraph(definitions);
@@ -37,7 +38,11 @@ export async function partitionKeysBetween(
     });
   }
   const definition = partitioned[0]!.partitions!;
-  return { keys: definition.keysBetween(range.from, range.to, await partitionsContext(definitions, storage, now)), definition };
+  const context = await partitionsContext(definitions, storage, now);
+  // An open bound (a backfill without --from or --to) is the first or last key there is now.
+  const all = range.from === null || range.to === null ? definition.keys(context) : undefined;
+  if (all?.length === 0) return { keys: [], definition };
+  return { keys: definition.keysBetween(range.from ?? all![0]!, range.to ?? all!.at(-1)!, context), definition };
 }
 
 /** `2026-01-01...2026-01-31` as its two bounds; a `UsageError` for anything else. */

@@ -7,23 +7,20 @@ import { EXECUTORS } from '../../execution/executors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT, type ParsedArgs } from '../command.js';
-import { createLogger } from '../create-logger.js';
-import { formatCount, formatDuration, plural, shortVersion } from '../format.js';
+import { formatCount, plural } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { createRunProgress } from '../run-progress.js';
-import { runDurationMs } from '../run-summary.js';
+import { recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { RunRecord } from '../../storage/instance-storage.js';
-import { createStyle, type Style } from '../style.js';
+import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
-import { checkResultToJson, renderCheckResults } from '../check-results-format.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
-import { formatTags, tagsFlag } from '../tag-flags.js';
+import { tagsFlag } from '../tag-flags.js';
 import { parsePartitionRange } from '../../instance/partition-range.js';
 
 export const materializeCommand: Command = {
@@ -189,28 +186,24 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       if (!json && selection.partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
       return EXIT.ok;
     }
-    const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
-    const progress = io.stderr.isTTY === true && !json;
-    const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
+    const reporting = await runReporting(args, io, json);
     const materializeOne = async (runPartition: string | undefined, sayLeftOut: boolean) => {
       const result = await instance.materialize({
         ...request,
         partition: runPartition,
-        logger,
+        ...reporting,
         concurrency,
         executor,
         lockTimeoutMs,
         trigger: 'cli',
         ...recorded,
-        // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
-        onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined,
         // A source that could not be checked was assumed unchanged, and assets outside the run's partitions are left out: say so (stderr: stdout carries the result).
         onPlan: json ? undefined : ({ plan, leftOut }) => {
           for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
           if (sayLeftOut && leftOut.length > 0) io.stderr.write(describeLeftOut(leftOut));
         },
       });
-      return { result, run: result.runId === null ? undefined : await (await instance.storage()).getRun(result.runId) };
+      return { result, run: await recordedRun(instance, result) };
     };
     // Without --partition, the stale partitions of the selected partitioned assets run first, one run each, then the rest in one run.
     const { partitions, unpartitioned } =
@@ -225,28 +218,22 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       if (io.signal?.aborted === true) break;
       const { result, run } = await materializeOne(key, false);
       results.push({ partition: key, result, run });
-      if (!json) io.stdout.write(`Partition ${key}:\n${renderSummary(result, run, style, io.stdout.columns)}`);
+      if (!json) io.stdout.write(renderPartitionRun(key, result, run, style, io.stdout.columns));
     }
-    const partitionsJson = results.map(({ partition: key, result, run }) => ({ partition: key, ...toJson(result, run) }));
+    const partitionsJson = results.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
     if (!unpartitioned || io.signal?.aborted === true) {
       if (json) writeJson(io, { partitions: partitionsJson });
       else io.stdout.write(describeRange(results.map(({ result }) => result)));
-      return exitCode(results.map(({ result }) => result));
+      return runsExitCode(results.map(({ result }) => result));
     }
     // With partition runs before it, the assets they materialized are no news; a --partition run says what it leaves out.
     const { result, run } = await materializeOne(selection.partition, selection.partition !== undefined);
-    if (json) writeJson(io, { ...toJson(result, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
-    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderSummary(result, run, style, io.stdout.columns)}`);
-    return exitCode([...results.map((entry) => entry.result), result]);
+    if (json) writeJson(io, { ...runResultToJson(result, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
+    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(result, run, style, io.stdout.columns)}`);
+    return runsExitCode([...results.map((entry) => entry.result), result]);
   } finally {
     await instance.close();
   }
-}
-
-/** The worst outcome decides: a failed run exits 1, a canceled one 130. */
-function exitCode(results: readonly MaterializeResult[]): number {
-  if (results.some((result) => result.status === 'canceled')) return EXIT.canceled;
-  return results.some((result) => result.status === 'failed') ? EXIT.runFailed : EXIT.ok;
 }
 
 /** The selected assets a run left out for its partition scope, and how to run them. */
@@ -275,26 +262,6 @@ function uncheckedSourceNotes(definitions: Definitions, assets: readonly Planned
   return assets.flatMap((asset) => (asset.source === undefined || asset.source.checked ? [] : [describeUncheckedSource(asset.key, definitions.asset(asset.key)!.group, asset.source)]));
 }
 
-function toJson(result: MaterializeResult, run: RunRecord | undefined) {
-  return {
-    runId: result.runId,
-    status: result.status,
-    tags: run?.tags ?? {},
-    parentRunId: run?.parentRunId ?? null,
-    assets: result.assets.map((asset) => ({
-      key: asset.key,
-      action: asset.action,
-      reasons: asset.reasons,
-      rows: asset.rows ?? null,
-      durationMs: asset.durationMs,
-      dataVersion: asset.dataVersion ?? null,
-      error: asset.error ?? null,
-      blockedByChecks: asset.blockedByChecks ?? [],
-    })),
-    checks: result.checks.map(checkResultToJson),
-  };
-}
-
 /** What a re-execution runs, on stderr before it plans: which run, and which of its assets. */
 function describeReexecution({ parent, selection, failed, notMaterialized }: Reexecution): string {
   if (selection.job !== undefined) return `Re-running run ${parent.runId}: job ${selection.job}.\n`;
@@ -303,41 +270,3 @@ function describeReexecution({ parent, selection, failed, notMaterialized }: Ree
   const parts = [...(failed.length === 0 ? [] : [`failed ${failed.join(', ')}`]), ...(others.length === 0 ? [] : [`skipped or not started ${others.join(', ')}`])];
   return `Re-executing run ${parent.runId} from its failure: ${parts.join('; ')}.\n`;
 }
-
-/**
- * The summary of a run. Its duration is the recorded one (its end minus its
- * start), which `assets runs` and `assets logs` print too; the result's own
- * measure (which includes planning) only when no run was recorded.
- */
-function renderSummary(result: MaterializeResult, run: RunRecord | undefined, style: Style, width: number | undefined): string {
-  if (result.status === 'nothing-to-do') return 'Everything is up to date.\n';
-  const durationMs = (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
-  const colour = { materialized: 'green', 'up-to-date': 'gray', failed: 'red', skipped: 'yellow' } as const;
-  const table = renderTable(
-    [{ header: 'asset' }, { header: 'result' }, { header: 'rows', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'data version' }, { header: 'reasons' }],
-    result.assets.map((asset) => [
-      asset.key,
-      asset.action,
-      asset.rows === undefined ? '-' : formatCount(asset.rows),
-      formatDuration(asset.durationMs),
-      shortVersion(asset.dataVersion),
-      asset.reasons.join(', '),
-    ]),
-    { maxWidth: width, style: (column, padded, cell) => (column === 1 ? style.apply(colour[cell as keyof typeof colour] ?? 'dim', padded) : padded) },
-  );
-  const count = (action: string) => result.assets.filter((asset) => asset.action === action).length;
-  const lines = [
-    ...(result.assets.length === 0 ? [] : [table]),
-    ...(result.checks.length === 0 ? [] : [renderCheckResults(result.checks, style, width)]),
-    `Run ${result.runId} ${result.status} in ${formatDuration(durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
-    ...result.assets.flatMap((asset) => (asset.blockedByChecks === undefined ? [] : [`${style.apply('yellow', `${asset.key}:`)} skipped, ${asset.error?.message}`])),
-  ];
-  if (run !== undefined && (run.parentRunId !== null || Object.keys(run.tags).length > 0)) {
-    lines.push(`${run.parentRunId === null ? '' : `Parent run: ${run.parentRunId}. `}Tags: ${formatTags(run.tags)}.`);
-  }
-  const failed = result.assets.filter((asset) => asset.action === 'failed');
-  for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
-  if (failed.length > 0) lines.push(`Full errors and logs: assets logs ${result.runId}`, `Re-execute what did not materialize: assets materialize --from-failure ${result.runId}`);
-  return `${lines.join('\n')}\n`;
-}
-

@@ -1,0 +1,200 @@
+import { UsageError } from '../../core/errors.js';
+import { EXECUTORS } from '../../execution/executors.js';
+import type { BackfillPartitionOutcome } from '../../instance/backfills.js';
+import type { Instance } from '../../instance/instance.js';
+import { backfillTargetStatusSchema, type BackfillRequest, type BackfillTargetStatus, type StoredBackfill } from '../../storage/instance-storage.js';
+import { backfillToJson, describeCounts, describeRange, doneTargets, renderProgressBar, TARGET_COLOUR, totalTargets } from '../backfill-format.js';
+import type { CliIO } from '../cli-io.js';
+import { type Command, EXIT, type ParsedArgs } from '../command.js';
+import { openCommandInstance } from '../command-instance.js';
+import { formatTime, plural, shortRunId } from '../format.js';
+import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
+import { recordedRun, renderPartitionRun, runReporting, runResultToJson } from '../partition-runs.js';
+import { renderTable } from '../render-table.js';
+import { DEFINITIONS_FLAG } from '../shared-flags.js';
+import { createStyle } from '../style.js';
+import { writeJson } from '../write-json.js';
+
+const ACTIONS = ['status', 'cancel', 'resume'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** The flags that describe a new backfill, which `status`, `cancel` and `resume` do not take. */
+const NEW_BACKFILL_FLAGS = ['from', 'to', 'missing', 'stale', 'all', 'policy'] as const;
+
+export const backfillCommand: Command = {
+  name: 'backfill',
+  summary: 'Materialize a range of partitions as a backfill that can be resumed; show, cancel or resume one',
+  usage:
+    'assets backfill <selection> [--from KEY] [--to KEY] [--missing | --stale | --all] [--policy multi-run:1] [--max-concurrent N] [--json]' +
+    ' | assets backfill status|cancel|resume <id | latest> [--json]',
+  description:
+    'Plans the partitions from --from to --to (both included; without them, the first and the last) of the\n' +
+    'selection\'s partitioned assets, and stores one target per (asset, partition) that --stale (default: missing\n' +
+    'or stale), --missing (never materialized, or output gone) or --all picks, before any run starts. Then runs\n' +
+    'one run per partition, in key order, each tagged strata/backfill=<id> (`assets runs --tag` finds them), and\n' +
+    'records how each target ended. Progress is a count of targets, so `assets backfill status` shows it from any\n' +
+    'process, and `resume` runs only the targets not materialized or up to date: a failed partition never re-runs\n' +
+    'the ones that succeeded, and a backfill whose process died (its targets left running) picks up where it was.\n' +
+    'A run materializes one partition in Strata, so the policy is multi-run:1; single-run and multi-run:N>1 are\n' +
+    'refused. `cancel` stops a backfill from any process: its running runs end canceled, its pending targets stay\n' +
+    'pending. Ctrl-C does the same to the backfill this command runs. Exit code 1 when a target failed.',
+  flags: {
+    from: { type: 'string', valueName: 'KEY', description: 'The first partition (default: the first there is)' },
+    to: { type: 'string', valueName: 'KEY', description: 'The last partition, included (default: the last there is)' },
+    missing: { type: 'boolean', description: 'Only targets never materialized, or whose output is gone' },
+    stale: { type: 'boolean', description: 'Targets missing or stale (the default)' },
+    all: { type: 'boolean', description: 'Every target, fresh or not (forced)' },
+    policy: { type: 'string', valueName: 'POLICY', description: 'How partitions map to runs: multi-run:1, one run per partition (the only one a run of one partition allows)' },
+    'max-concurrent': { type: 'string', valueName: 'N', description: 'Partitions run at once (default 1; stored with the backfill, and used again by resume)' },
+    executor: { type: 'string', valueName: 'KIND', description: 'Where the runs\' steps run: in-process, workers, queue (as for `assets materialize`)' },
+    json: { type: 'boolean', description: 'Print one JSON document on stdout' },
+    ...DEFINITIONS_FLAG,
+  },
+  maxPositionals: 2,
+  examples: [
+    'assets backfill +user_stats_daily --from 2026-01-01 --to 2026-01-14',
+    'assets backfill posts_daily --from 2026-01-01 --to 2026-01-07 --all --max-concurrent 2',
+    'assets backfill "+user_stats_daily" --missing --json',
+    'assets backfill status latest',
+    'assets backfill cancel 3f2a9c1e',
+    'assets backfill resume 3f2a9c1e',
+    'assets runs --tag strata/backfill=3f2a9c1e',
+  ],
+  async run(args, io) {
+    const [first, second] = args.positionals;
+    const action = second !== undefined && (ACTIONS as readonly string[]).includes(first!) ? (first as Action) : undefined;
+    if (first === undefined) throw new UsageError('`assets backfill` needs a selection, or status|cancel|resume and a backfill id.', { hint: 'e.g. assets backfill +user_stats_daily --from 2026-01-01 --to 2026-01-14' });
+    if (second === undefined && (ACTIONS as readonly string[]).includes(first)) {
+      throw new UsageError(`\`assets backfill ${first}\` needs a backfill id, or latest.`, { hint: `\`assets backfills\` lists them (to backfill an asset named ${first}, select it as key:${first}).` });
+    }
+    if (action === undefined && second !== undefined) {
+      throw new UsageError(`\`assets backfill\` takes one selection, got "${first}" and "${second}".`, { hint: `Quote a selection with spaces ("${first} ${second}"), or use \`assets backfill status|cancel|resume <id>\`.` });
+    }
+    if (action !== undefined) {
+      const given = [...NEW_BACKFILL_FLAGS, ...(action === 'resume' ? [] : ['max-concurrent', 'executor'])].find((flag) => args.flags[flag] !== undefined);
+      if (given !== undefined) throw new UsageError(`--${given} does not apply to \`assets backfill ${action}\`.`, { hint: 'It describes a new backfill: `assets backfill <selection> --from A --to B`.' });
+    }
+    const instance = await openCommandInstance(io);
+    try {
+      if (action === 'status') return await showStatus(instance, second!, args, io);
+      if (action === 'cancel') {
+        const { backfill, runIds } = await instance.cancelBackfill(second!);
+        if (booleanFlag(args, 'json')) writeJson(io, { ...backfillToJson(backfill), canceledRuns: runIds });
+        else io.stdout.write(`Canceled backfill ${backfill.id}: ${runIds.length === 0 ? 'no run of it was going' : `asked ${plural(runIds.length, 'running run')} to cancel (${runIds.map(shortRunId).join(', ')})`}; ${describeCounts(backfill)}. \`assets backfill resume ${backfill.id}\` runs the rest.\n`);
+        return EXIT.ok;
+      }
+      if (action === 'resume') {
+        const { backfill } = await instance.backfillStatus(second!);
+        return await runAndReport(instance, backfill, args, io, 'Resuming');
+      }
+      const created = await instance.backfill(newRequest(first, args), { signal: io.signal });
+      if (created === undefined) {
+        if (booleanFlag(args, 'json')) writeJson(io, { id: null, status: 'nothing-to-do', partitions: [] });
+        else io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+        return EXIT.ok;
+      }
+      return await runAndReport(instance, created, args, io, 'Backfill');
+    } finally {
+      await instance.close();
+    }
+  },
+};
+
+/** The request of a new backfill from the command line. */
+function newRequest(selection: string, args: ParsedArgs): BackfillRequest {
+  const modes = (['missing', 'stale', 'all'] as const).filter((mode) => booleanFlag(args, mode));
+  if (modes.length > 1) throw new UsageError(`--${modes[0]} cannot be combined with --${modes[1]}.`, { hint: 'Pick which targets to run: --missing, --stale (default) or --all.' });
+  return {
+    selection,
+    from: stringFlag(args, 'from') ?? null,
+    to: stringFlag(args, 'to') ?? null,
+    mode: modes[0] ?? 'stale',
+    policy: parsePolicy(stringFlag(args, 'policy') ?? 'multi-run:1'),
+    maxConcurrent: integerFlag('max-concurrent', stringFlag(args, 'max-concurrent'), 1) ?? null,
+  };
+}
+
+/** `single-run` or `multi-run:N` (whether it can be run is the instance's to say). */
+function parsePolicy(text: string): BackfillRequest['policy'] {
+  if (text === 'single-run') return { kind: 'single-run' };
+  const match = /^multi-run:(\d+)$/.exec(text);
+  if (match === null || Number(match[1]) < 1) throw new UsageError(`--policy must be single-run or multi-run:N, got "${text}".`, { hint: 'e.g. --policy multi-run:1 (one run per partition)' });
+  return { kind: 'multi-run', maxPartitionsPerRun: Number(match[1]) };
+}
+
+/**
+ * Runs a new or resumed backfill and prints it: a header, each partition's
+ * run as `--partition-range` prints it, a progress bar on a terminal, and
+ * how the backfill ended. Exit 1 when it failed, 130 when canceled.
+ */
+async function runAndReport(instance: Instance, backfill: StoredBackfill, args: ParsedArgs, io: CliIO, verb: 'Backfill' | 'Resuming'): Promise<number> {
+  const json = booleanFlag(args, 'json');
+  const style = createStyle(io.stdout, io, args.flags.color === false);
+  const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
+  const executorName = stringFlag(args, 'executor');
+  const executor = executorName === undefined ? undefined : EXECUTORS[executorName];
+  if (executorName !== undefined && executor === undefined) throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
+  const progress = io.stderr.isTTY === true && !json;
+  if (!json) io.stdout.write(`${verb} ${backfill.id}: ${backfill.request.selection}, partitions ${describeRange(backfill)} (${backfill.request.mode}), ${plural(totalTargets(backfill) - backfill.counts.materialized - backfill.counts['up-to-date'], 'target')} to run.\n`);
+  const printed: { partition: string; json: unknown }[] = [];
+  const onPartition = async (outcome: BackfillPartitionOutcome, now: StoredBackfill) => {
+    const run = outcome.result === undefined ? undefined : await recordedRun(instance, outcome.result);
+    printed.push({ partition: outcome.partition, json: { partition: outcome.partition, ...(outcome.result === undefined ? { runId: null, status: 'failed' } : runResultToJson(outcome.result, run)), error: outcome.error === undefined ? null : { message: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint ?? null } } });
+    if (json) return;
+    if (outcome.result !== undefined) io.stdout.write(renderPartitionRun(outcome.partition, outcome.result, run, style, io.stdout.columns));
+    else io.stdout.write(`Partition ${outcome.partition}: ${style.apply('red', 'could not run:')} ${outcome.error?.message ?? 'canceled'}\n`);
+    if (progress) io.stderr.write(renderProgressBar(now, stderrStyle));
+  };
+  // The printing is chained so partitions that end together print whole, in the order they ended.
+  let printing = Promise.resolve();
+  const { backfill: ended } = await instance.runBackfill(backfill.id, {
+    signal: io.signal,
+    maxConcurrent: integerFlag('max-concurrent', stringFlag(args, 'max-concurrent'), 1),
+    run: { ...(await runReporting(args, io, json)), executor, trigger: 'cli' },
+    onPartition: (outcome, now) => {
+      printing = printing.then(() => onPartition(outcome, now));
+    },
+  });
+  await printing;
+  if (json) writeJson(io, { ...backfillToJson(ended), partitions: printed.map((entry) => entry.json) });
+  else {
+    io.stdout.write(`Backfill ${ended.id} ${ended.status}: ${describeCounts(ended)}.\n`);
+    if (ended.status === 'failed' || ended.status === 'canceled') io.stdout.write(`Run what is left: assets backfill resume ${ended.id}\n`);
+  }
+  if (io.signal.aborted || ended.status === 'canceled') return EXIT.canceled;
+  return ended.status === 'failed' ? EXIT.runFailed : EXIT.ok;
+}
+
+/** `assets backfill status`: the backfill, its counts and the targets not done yet (all of them with --json). */
+async function showStatus(instance: Instance, wanted: string, args: ParsedArgs, io: CliIO): Promise<number> {
+  const { backfill, targets } = await instance.backfillStatus(wanted);
+  if (booleanFlag(args, 'json')) {
+    writeJson(io, { ...backfillToJson(backfill), targets });
+    return EXIT.ok;
+  }
+  const style = createStyle(io.stdout, io, args.flags.color === false);
+  const now = io.now();
+  const { request } = backfill;
+  io.stdout.write(
+    [
+      `Backfill ${backfill.id}: ${backfill.status}`,
+      `  selection   ${request.selection}`,
+      `  partitions  ${describeRange(backfill)} (${request.mode}, ${request.policy.kind === 'single-run' ? 'single-run' : `multi-run:${request.policy.maxPartitionsPerRun}`}${request.maxConcurrent === null ? '' : `, ${request.maxConcurrent} at once`})`,
+      `  created     ${formatTime(backfill.createdAt, io.stdout, now)}${backfill.endedAt === null ? '' : `, ended ${formatTime(backfill.endedAt, io.stdout, now)}`}`,
+      `  targets     ${doneTargets(backfill)}/${totalTargets(backfill)} done: ${describeCounts(backfill)}`,
+      '',
+    ].join('\n'),
+  );
+  const notDone = new Set<BackfillTargetStatus>(backfillTargetStatusSchema.options.filter((status) => status !== 'materialized' && status !== 'up-to-date'));
+  const open = targets.filter((target) => notDone.has(target.status));
+  if (open.length > 0) {
+    io.stdout.write(
+      renderTable(
+        [{ header: 'asset' }, { header: 'partition' }, { header: 'status' }, { header: 'run', fixed: true }],
+        open.map((target) => [target.assetKey, target.partition ?? '-', target.status, target.runId === null ? '-' : shortRunId(target.runId)]),
+        { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 2 ? style.apply(TARGET_COLOUR[cell as BackfillTargetStatus] ?? 'dim', padded) : padded) },
+      ),
+    );
+  }
+  return EXIT.ok;
+}

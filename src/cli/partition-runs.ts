@@ -1,0 +1,109 @@
+import type { Instance, MaterializeRequest } from '../instance/instance.js';
+import type { MaterializeResult } from '../execution/run-result.js';
+import type { RunRecord } from '../storage/instance-storage.js';
+import { checkResultToJson, renderCheckResults } from './check-results-format.js';
+import type { CliIO } from './cli-io.js';
+import { EXIT, type ParsedArgs } from './command.js';
+import { createLogger } from './create-logger.js';
+import { formatCount, formatDuration, shortVersion } from './format.js';
+import { booleanFlag } from './parse-args.js';
+import { renderTable } from './render-table.js';
+import { createRunProgress } from './run-progress.js';
+import { runDurationMs } from './run-summary.js';
+import type { Style } from './style.js';
+import { createStyle } from './style.js';
+import { formatTags } from './tag-flags.js';
+
+/*
+ * What `assets materialize` (one run, or one per partition of a range) and
+ * `assets backfill` (one per partition of a backfill) share about running
+ * and printing a run: its logger and live progress on stderr, its summary
+ * table, its JSON and the exit code of several runs. One copy, so a
+ * partition's run reads the same from either command.
+ */
+
+/**
+ * The logger and live per-asset progress of the runs a command starts: JSON
+ * log lines on stderr, or the progress lines on a terminal (not with --json).
+ */
+export async function runReporting(args: ParsedArgs, io: CliIO, json: boolean): Promise<Pick<MaterializeRequest, 'logger' | 'onEvent'>> {
+  const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
+  const progress = io.stderr.isTTY === true && !json;
+  const logger = await createLogger(io, { verbose: booleanFlag(args, 'verbose'), colorize: stderrStyle.enabled, progress });
+  // The summary on stdout names each failure's error; on the same terminal the progress need not repeat it.
+  return { logger, onEvent: progress ? createRunProgress(io.stderr, stderrStyle, { summaryShowsErrors: io.stdout.isTTY === true }) : undefined };
+}
+
+/** The run a result recorded, for its duration and tags; undefined when nothing ran. */
+export async function recordedRun(instance: Instance, result: MaterializeResult): Promise<RunRecord | undefined> {
+  return result.runId === null ? undefined : (await instance.storage()).getRun(result.runId);
+}
+
+/** The worst outcome decides: a failed run exits 1, a canceled one 130. */
+export function runsExitCode(results: readonly MaterializeResult[]): number {
+  if (results.some((result) => result.status === 'canceled')) return EXIT.canceled;
+  return results.some((result) => result.status === 'failed') ? EXIT.runFailed : EXIT.ok;
+}
+
+/** A run of one partition, as a range or a backfill prints it on stdout. */
+export function renderPartitionRun(partition: string, result: MaterializeResult, run: RunRecord | undefined, style: Style, width: number | undefined): string {
+  return `Partition ${partition}:\n${renderRunSummary(result, run, style, width)}`;
+}
+
+/** A run's result as `--json` prints it. */
+export function runResultToJson(result: MaterializeResult, run: RunRecord | undefined) {
+  return {
+    runId: result.runId,
+    status: result.status,
+    tags: run?.tags ?? {},
+    parentRunId: run?.parentRunId ?? null,
+    assets: result.assets.map((asset) => ({
+      key: asset.key,
+      action: asset.action,
+      reasons: asset.reasons,
+      rows: asset.rows ?? null,
+      durationMs: asset.durationMs,
+      dataVersion: asset.dataVersion ?? null,
+      error: asset.error ?? null,
+      blockedByChecks: asset.blockedByChecks ?? [],
+    })),
+    checks: result.checks.map(checkResultToJson),
+  };
+}
+
+/**
+ * The summary of a run. Its duration is the recorded one (its end minus its
+ * start), which `assets runs` and `assets logs` print too; the result's own
+ * measure (which includes planning) only when no run was recorded.
+ */
+export function renderRunSummary(result: MaterializeResult, run: RunRecord | undefined, style: Style, width: number | undefined): string {
+  if (result.status === 'nothing-to-do') return 'Everything is up to date.\n';
+  const durationMs = (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
+  const colour = { materialized: 'green', 'up-to-date': 'gray', failed: 'red', skipped: 'yellow' } as const;
+  const table = renderTable(
+    [{ header: 'asset' }, { header: 'result' }, { header: 'rows', align: 'right' }, { header: 'duration', align: 'right' }, { header: 'data version' }, { header: 'reasons' }],
+    result.assets.map((asset) => [
+      asset.key,
+      asset.action,
+      asset.rows === undefined ? '-' : formatCount(asset.rows),
+      formatDuration(asset.durationMs),
+      shortVersion(asset.dataVersion),
+      asset.reasons.join(', '),
+    ]),
+    { maxWidth: width, style: (column, padded, cell) => (column === 1 ? style.apply(colour[cell as keyof typeof colour] ?? 'dim', padded) : padded) },
+  );
+  const count = (action: string) => result.assets.filter((asset) => asset.action === action).length;
+  const lines = [
+    ...(result.assets.length === 0 ? [] : [table]),
+    ...(result.checks.length === 0 ? [] : [renderCheckResults(result.checks, style, width)]),
+    `Run ${result.runId} ${result.status} in ${formatDuration(durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
+    ...result.assets.flatMap((asset) => (asset.blockedByChecks === undefined ? [] : [`${style.apply('yellow', `${asset.key}:`)} skipped, ${asset.error?.message}`])),
+  ];
+  if (run !== undefined && (run.parentRunId !== null || Object.keys(run.tags).length > 0)) {
+    lines.push(`${run.parentRunId === null ? '' : `Parent run: ${run.parentRunId}. `}Tags: ${formatTags(run.tags)}.`);
+  }
+  const failed = result.assets.filter((asset) => asset.action === 'failed');
+  for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
+  if (failed.length > 0) lines.push(`Full errors and logs: assets logs ${result.runId}`, `Re-execute what did not materialize: assets materialize --from-failure ${result.runId}`);
+  return `${lines.join('\n')}\n`;
+}

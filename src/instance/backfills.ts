@@ -1,0 +1,219 @@
+import { randomBytes } from 'node:crypto';
+import type { Definitions } from '../core/definitions.js';
+import { StrataError, UsageError } from '../core/errors.js';
+import { backfillTag } from '../core/run-tags.js';
+import { requestCancel } from '../execution/cancel-run.js';
+import { planPartitions } from '../execution/plan-materialization.js';
+import type { MaterializeResult } from '../execution/run-result.js';
+import type { PlannedAsset } from '../graph/planner.js';
+import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
+import type { AssetStateOptions } from './asset-states.js';
+import type { MaterializeRequest } from './instance.js';
+import { partitionKeysBetween } from './partition-range.js';
+
+/*
+ * A backfill materializes partitions of a selection's partitioned assets over
+ * a range, recorded as one row per target (asset, partition) before any run
+ * starts: progress is a count of rows by status, and a resume runs only the
+ * rows not done. A run materializes one partition in this framework (see
+ * `runScope`), so a backfill is one run per partition, in key order, at most
+ * `maxConcurrent` at once.
+ */
+
+/**
+ * The statuses a run of the backfill takes on: those not started, those of a
+ * run that failed, was canceled or whose process died (`running` after a
+ * crash), and `skipped` (an upstream target of the same partition failed, so
+ * it never ran). Materialized and up-to-date targets are never run again.
+ */
+const TO_RUN: ReadonlySet<BackfillTargetStatus> = new Set(['pending', 'running', 'failed', 'skipped', 'canceled']);
+
+/** What a partition's run takes besides its selection, partition, tags and signal: the caller's logger, progress and executor. */
+export type BackfillRunSettings = Pick<MaterializeRequest, 'logger' | 'onEvent' | 'concurrency' | 'executor' | 'lockTimeoutMs' | 'trigger'>;
+
+/** How one partition of a backfill ended: its targets as they now stand, and the run's result or the error that stopped it before it ran. */
+export interface BackfillPartitionOutcome {
+  readonly partition: string;
+  readonly targets: readonly BackfillTarget[];
+  readonly result: MaterializeResult | undefined;
+  readonly error: StrataError | undefined;
+}
+
+export interface RunBackfillOptions {
+  /** Aborted (Ctrl-C): the runs in flight end canceled, no other starts, and the backfill ends canceled with its pending targets pending. */
+  readonly signal?: AbortSignal | undefined;
+  /** Overrides the backfill's own `maxConcurrent` for this run of it (default 1). */
+  readonly maxConcurrent?: number | undefined;
+  readonly run?: BackfillRunSettings | undefined;
+  /** Called as each partition ends, with the backfill's counts read from storage then. */
+  readonly onPartition?: ((outcome: BackfillPartitionOutcome, backfill: StoredBackfill) => void) | undefined;
+  readonly now: () => Date;
+}
+
+/**
+ * Only `multi-run` with one partition per run is run: a run materializes one
+ * partition key here (Dagster's run model, see `runScope`), so a single run
+ * of every partition, or runs of several, cannot be made; a policy asking
+ * for one is refused rather than silently run otherwise.
+ */
+export function checkBackfillPolicy(policy: BackfillRequest['policy']): void {
+  if (policy.kind === 'multi-run' && policy.maxPartitionsPerRun === 1) return;
+  const asked = policy.kind === 'single-run' ? 'single-run' : `multi-run:${policy.maxPartitionsPerRun}`;
+  throw new UsageError(`--policy ${asked} is not supported: a run materializes one partition in Strata, so a backfill runs one partition per run (multi-run:1).`, {
+    hint: 'Leave out --policy (multi-run:1), and use --max-concurrent N to run several partitions at once.',
+  });
+}
+
+/**
+ * Plans a backfill of the request and stores it with its targets before
+ * anything runs: every (asset, partition) of the selection's partitioned
+ * assets between `from` and `to` that its mode picks (`missing`: never
+ * materialized or output gone; `stale`: missing or stale; `all`), in key
+ * order then topological order. One read per asset plans every partition
+ * (`planPartitions`). Returns undefined, storing nothing, when no target is
+ * picked (as a run with nothing stale records no run).
+ */
+export async function createBackfill(definitions: Definitions, storage: InstanceStorage, request: BackfillRequest, options: AssetStateOptions & { readonly now: () => Date }): Promise<StoredBackfill | undefined> {
+  checkBackfillPolicy(request.policy);
+  const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
+  const { plans } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  const targets = [...plans].flatMap(([partition, { plan }]) =>
+    plan.assets.filter((asset) => picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
+  );
+  if (targets.length === 0) return undefined;
+  // Short, as run ids are shown; a clash is refused by storage (STRATA_STORAGE_DUPLICATE_BACKFILL), at 1 in 4 billion.
+  const id = randomBytes(4).toString('hex');
+  await storage.createBackfill({ id, createdAt: options.now(), status: 'requested', request, endedAt: null }, targets);
+  return (await storage.getBackfill(id))!;
+}
+
+function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {
+  if (mode === 'all') return true;
+  return mode === 'missing' ? asset.status === 'missing' : asset.status !== 'fresh';
+}
+
+/**
+ * Runs the targets of a backfill still to do (see `TO_RUN`), one run per
+ * partition through `materialize` (the instance's), each tagged
+ * `strata/backfill=<id>` and selecting only that partition's targets (all
+ * of them forced in mode `all`), and records each target's outcome from the
+ * run's result. Ends the backfill `failed` when a target failed, else
+ * `completed`; `canceled` when the signal aborted or `cancelBackfill` was
+ * called meanwhile. Used to run a new backfill and to resume one.
+ *
+ * Hazard: two processes resuming one backfill at once would both run it;
+ * a resume is refused while a run of it is going, not between its runs.
+ */
+export async function runBackfill(
+  storage: InstanceStorage,
+  id: string,
+  materialize: (request: MaterializeRequest) => Promise<MaterializeResult>,
+  options: RunBackfillOptions,
+): Promise<{ backfill: StoredBackfill; partitions: readonly BackfillPartitionOutcome[] }> {
+  const backfill = await findBackfill(storage, id);
+  checkBackfillPolicy(backfill.request.policy);
+  const [going] = await storage.listRuns({ status: 'started', tags: backfillTag(id), limit: 1 });
+  if (going !== undefined) {
+    throw new StrataError('STRATA_BACKFILL_RUNNING', `Backfill ${id} is still running: its run ${going.runId} (process ${going.pid ?? '?'} on ${going.hostname ?? '?'}) has not ended.`, {
+      hint: `Wait for it (\`assets backfill status ${id}\`), or stop it with \`assets backfill cancel ${id}\` before resuming.`,
+    });
+  }
+  const byPartition = new Map<string, BackfillTarget[]>();
+  for (const target of await storage.backfillTargets(id)) {
+    if (!TO_RUN.has(target.status) || target.partition === null) continue;
+    byPartition.set(target.partition, [...(byPartition.get(target.partition) ?? []), target]);
+  }
+  // A backfill that ended with nothing left to run stays as it ended.
+  if (byPartition.size === 0 && backfill.status !== 'requested') return { backfill, partitions: [] };
+  if (backfill.status !== 'requested') await storage.finishBackfill(id, 'requested', null);
+  const queue = [...byPartition];
+  const outcomes: BackfillPartitionOutcome[] = [];
+  const runPartition = async (partition: string, targets: readonly BackfillTarget[]): Promise<BackfillPartitionOutcome> => {
+    await storage.updateBackfillTargets(id, targets.map((target) => ({ ...target, status: 'running', runId: null })));
+    let result: MaterializeResult | undefined;
+    let error: StrataError | undefined;
+    try {
+      result = await materialize({
+        ...options.run,
+        select: targets.map((target) => `key:${target.assetKey}`).join(', '),
+        force: backfill.request.mode === 'all',
+        partition,
+        signal: options.signal,
+        tags: backfillTag(id),
+      });
+    } catch (caught) {
+      // A partition that cannot be planned (an upstream partition not stored, say) fails its targets and not the backfill; anything else is a bug and stops it, its rows left running for a resume.
+      if (!(caught instanceof StrataError) && options.signal?.aborted !== true) throw caught;
+      error = caught instanceof StrataError ? caught : undefined;
+    }
+    const updates = targets.map((target): BackfillTarget => ({ ...target, status: targetStatus(target.assetKey, result, options.signal), runId: result?.runId ?? null }));
+    await storage.updateBackfillTargets(id, updates);
+    return { partition, targets: updates, result, error };
+  };
+  // Workers take partitions in key order; with one (the default) partitions run one after another.
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined && options.signal?.aborted !== true; next = queue.shift()) {
+      // `assets backfill cancel` from another process: no new partition starts.
+      if ((await storage.getBackfill(id))!.status === 'canceled') return;
+      const outcome = await runPartition(...next);
+      outcomes.push(outcome);
+      options.onPartition?.(outcome, (await storage.getBackfill(id))!);
+    }
+  };
+  const limit = options.maxConcurrent ?? backfill.request.maxConcurrent ?? 1;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, worker));
+  const counts = (await storage.getBackfill(id))!;
+  if (counts.status === 'requested') {
+    const status = options.signal?.aborted === true ? 'canceled' : counts.counts.failed! > 0 || counts.counts.skipped! > 0 ? 'failed' : counts.counts.canceled! > 0 ? 'canceled' : 'completed';
+    await storage.finishBackfill(id, status, options.now());
+  }
+  return { backfill: (await storage.getBackfill(id))!, partitions: outcomes };
+}
+
+/**
+ * A target's status after its partition's run: the run's action for it;
+ * `up-to-date` when the run did not plan it (found fresh) or there was
+ * nothing to do; `canceled` when the run was canceled before it; `failed`
+ * when the run could not start.
+ */
+function targetStatus(assetKey: string, result: MaterializeResult | undefined, signal: AbortSignal | undefined): BackfillTargetStatus {
+  if (result === undefined) return signal?.aborted === true ? 'canceled' : 'failed';
+  const asset = result.assets.find((one) => one.key === assetKey);
+  if (result.status === 'canceled' && (asset === undefined || asset.action === 'skipped')) return 'canceled';
+  return asset?.action ?? 'up-to-date';
+}
+
+/**
+ * Marks a backfill canceled, so the process running it starts no other
+ * partition, and asks its running runs to cancel (see `requestCancel`);
+ * returns it and the runs asked. Throws when it has already ended.
+ */
+export async function cancelBackfill(storage: InstanceStorage, wanted: string, now: Date): Promise<{ backfill: StoredBackfill; runIds: readonly string[] }> {
+  const backfill = await findBackfill(storage, wanted);
+  if (backfill.status !== 'requested') {
+    throw new StrataError('STRATA_BACKFILL_ENDED', `Backfill ${backfill.id} has already ended (${backfill.status}): there is nothing to cancel.`, {
+      hint: `\`assets backfill resume ${backfill.id}\` runs what it did not finish.`,
+    });
+  }
+  await storage.finishBackfill(backfill.id, 'canceled', now);
+  const runIds: string[] = [];
+  for (const run of await storage.listRuns({ status: 'started', tags: backfillTag(backfill.id) })) {
+    try {
+      await requestCancel(storage, run);
+      runIds.push(run.runId);
+    } catch (error) {
+      // A run that ended meanwhile has nothing left to cancel.
+      if (!(error instanceof StrataError && error.code === 'STRATA_RUN_ENDED')) throw error;
+    }
+  }
+  return { backfill: (await storage.getBackfill(backfill.id))!, runIds };
+}
+
+/** The backfill `wanted` names: `latest` or its id. */
+export async function findBackfill(storage: InstanceStorage, wanted: string): Promise<StoredBackfill> {
+  const found = wanted === 'latest' ? (await storage.listBackfills({ limit: 1 }))[0] : await storage.getBackfill(wanted);
+  if (found !== undefined) return found;
+  throw new StrataError('STRATA_UNKNOWN_BACKFILL', wanted === 'latest' ? 'No backfills are recorded yet.' : `No backfill has the id "${wanted}".`, {
+    hint: '`assets backfills` lists them; `latest` names the newest.',
+  });
+}
