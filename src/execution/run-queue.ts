@@ -67,7 +67,8 @@ export async function enqueueRun(storage: InstanceStorage, request: EnqueueReque
 
 /** How a queued run's selection is listed: the job, or the selection with its options. */
 function describeRequest(request: QueuedRunRequest): string {
-  return request.job === undefined ? describeSelection(request) : `job ${request.job}`;
+  if (request.job === undefined) return describeSelection(request);
+  return request.partition === undefined ? `job ${request.job}` : `job ${request.job} --partition ${request.partition}`;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import { StrataError } from '../core/errors.js';
 import type { JobDefinition } from '../core/job.js';
 import { AssetGraph } from './asset-graph.js';
+import { scheduledJobPartitions } from './job-partitions.js';
 import { selectAssets } from './resolve-selection.js';
 
 /** The assets a job selects, and which of them are its sources. */
@@ -24,12 +25,16 @@ export function selectJobAssets(graph: AssetGraph, job: JobDefinition): JobSelec
 /**
  * Checks every job's selection against the asset graph, which `defineDefinitions`
  * (in core, without the selection language) cannot: syntax errors, unknown
- * keys, selections that select nothing, and `force: 'sources'` on a selection
- * with no source assets. Returns the problems, each naming its job, in job
- * name order; the caller reports them together as one `DefinitionError`.
+ * keys, selections that select nothing, `force: 'sources'` on a selection
+ * with no source assets, and a scheduled job whose ticks cannot each run one
+ * partition (see `scheduledJobPartitions`). Returns the problems, each naming
+ * its job, in job name order; the caller reports them together as one
+ * `DefinitionError`.
  */
 export function checkJobSelections(definitions: Definitions, graph: AssetGraph = new AssetGraph(definitions)): string[] {
   const problems: string[] = [];
+  const scheduled = new Map<string, string[]>();
+  for (const schedule of definitions.schedules) scheduled.set(schedule.job, [...(scheduled.get(schedule.job) ?? []), schedule.name]);
   for (const job of definitions.jobs) {
     const where = `job "${job.name}"`;
     let selection: JobSelection;
@@ -46,6 +51,9 @@ export function checkJobSelections(definitions: Definitions, graph: AssetGraph =
           'select the sources too, or use force "all"',
       );
     }
+    const schedules = scheduled.get(job.name);
+    const partitions = schedules === undefined ? undefined : scheduledJobPartitions(graph, selection.selected);
+    if (partitions?.kind === 'problem') problems.push(`${where}, run by schedule ${schedules!.map((name) => `"${name}"`).join(', ')}: ${partitions.problem}`);
   }
   return problems;
 }

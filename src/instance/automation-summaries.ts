@@ -2,6 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import type { AutomationStatus, ScheduleDefinition } from '../core/schedule.js';
 import type { SensorDefinition } from '../core/sensor.js';
 import { describeSchedule } from '../sensors/describe-schedule.js';
+import { describeSchedulePartitions, schedulePartitions } from '../sensors/schedule-partition.js';
 import { effectiveStatus, triggerOf } from '../sensors/instigator.js';
 import { nextScheduleTicks } from '../sensors/schedule-ticks.js';
 import type { InstanceStorage, InstigatorState, StoredTick } from '../storage/instance-storage.js';
@@ -21,6 +22,8 @@ export interface ScheduleSummary {
   readonly lastTick: StoredTick | undefined;
   /** The next tick times after `now`, oldest first. */
   readonly nextTicks: readonly Date[];
+  /** What each tick materializes when its job is partitioned (`materializes the partition of the day that ended (...)`), else undefined. */
+  readonly partitions: string | undefined;
 }
 
 /** A sensor with its state in the instance. */
@@ -39,7 +42,10 @@ export async function summarizeSchedules(definitions: Definitions, storage: Inst
     definitions.schedules.map(async (schedule) => {
       const state = states.get(triggerOf('schedule', schedule.name));
       const [lastTick] = await storage.listTicks({ kind: 'schedule', name: schedule.name, limit: 1 });
-      return { schedule, state, status: effectiveStatus(schedule, state), lastTick, nextTicks: nextScheduleTicks(schedule, options.now, options.nextTicks) };
+      const nextTicks = nextScheduleTicks(schedule, options.now, options.nextTicks);
+      const partitioned = schedulePartitions(definitions, schedule);
+      const partitions = partitioned === undefined ? undefined : describeSchedulePartitions(partitioned, nextTicks[0]);
+      return { schedule, state, status: effectiveStatus(schedule, state), lastTick, nextTicks, partitions };
     }),
   );
 }
@@ -78,7 +84,7 @@ export function tickToJson(tick: StoredTick, runs?: readonly { readonly runId: s
 }
 
 /** A schedule as `assets schedules --json` and the UI's API print it; next ticks in UTC. */
-export function scheduleToJson({ schedule, state, status, lastTick, nextTicks }: ScheduleSummary) {
+export function scheduleToJson({ schedule, state, status, lastTick, nextTicks, partitions }: ScheduleSummary) {
   return {
     name: schedule.name,
     job: schedule.job,
@@ -86,6 +92,7 @@ export function scheduleToJson({ schedule, state, status, lastTick, nextTicks }:
     every: schedule.every ?? null,
     anchor: schedule.anchor ?? null,
     description: describeSchedule(schedule),
+    partitions: partitions ?? null,
     timezone: schedule.timezone,
     status,
     statusSetBy: statusSetBy(state),

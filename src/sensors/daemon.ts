@@ -17,7 +17,8 @@ import { DEFAULT_MAX_CONCURRENT_RUNS, dequeueRuns } from './dequeue-runs.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
 import { launchRun } from './launch-run.js';
 import { jobPlanOptions, jobTags } from './run-job.js';
-import { latestScheduleTick, nextScheduleTicks } from './schedule-ticks.js';
+import { schedulePartition, schedulePartitions } from './schedule-partition.js';
+import { latestScheduleTick, latestScheduleTicks, nextScheduleTicks } from './schedule-ticks.js';
 
 export interface DaemonOptions {
   readonly definitions: Definitions;
@@ -99,7 +100,8 @@ export interface PreviewedRequest {
 }
 
 type Due =
-  | { readonly kind: 'schedule'; readonly definition: ScheduleDefinition; readonly state: InstigatorState; readonly time: Date }
+  /** `times`: the ticks to run, oldest first (one, unless the schedule's ticks each run a partition). */
+  | { readonly kind: 'schedule'; readonly definition: ScheduleDefinition; readonly state: InstigatorState; readonly time: Date; readonly times: readonly Date[] }
   | { readonly kind: 'sensor'; readonly definition: SensorDefinition; readonly state: InstigatorState; readonly time: Date };
 
 interface Launched {
@@ -117,6 +119,12 @@ type Launch =
   | { readonly status: 'nothing-to-do' | 'duplicate' | 'blocked'; readonly reason: string };
 
 const DEFAULT_MAX_WAIT_MS = 5_000;
+/**
+ * The most missed ticks a schedule of a partitioned job catches up on in one
+ * pass (the latest ones): each runs a partition of its own, so a few days of
+ * downtime are made good, and a long one is left to `assets backfill`.
+ */
+export const MAX_PARTITION_CATCH_UP_TICKS = 5;
 /** Never spin: even when something is due at once, passes are this far apart. */
 const MIN_WAIT_MS = 200;
 
@@ -131,7 +139,10 @@ const MIN_WAIT_MS = 200;
  *   the same job both run, one after the other.
  * - A schedule runs only its latest tick since it last ticked or was started:
  *   after downtime that is one catch-up tick, never a flood, and never one
- *   from before it was started.
+ *   from before it was started. A schedule of a partitioned job runs each
+ *   tick's partition (see `schedule-partition.ts`), so after downtime it
+ *   runs each missed tick, oldest first, up to the latest
+ *   `MAX_PARTITION_CATCH_UP_TICKS`.
  * - A job never overlaps itself: a tick whose job still has a run going
  *   (another daemon, a `--once` pass from system cron) is skipped, saying so.
  * - Every tick is recorded: success (run ids), skipped (the reason), failed
@@ -215,8 +226,8 @@ export class Daemon {
       const state = await this.#runningState('schedule', definition, stored.get(triggerOf('schedule', definition.name)), now);
       if (state === undefined) continue;
       const after = state.lastTickAt !== null && state.lastTickAt > state.startedAt! ? state.lastTickAt : state.startedAt!;
-      const time = latestScheduleTick(definition, after, now);
-      if (time !== undefined) due.push({ kind: 'schedule', definition, state, time });
+      const times = this.#partitioned(definition) ? latestScheduleTicks(definition, after, now, MAX_PARTITION_CATCH_UP_TICKS) : [latestScheduleTick(definition, after, now)].filter((time) => time !== undefined);
+      if (times.length > 0) due.push({ kind: 'schedule', definition, state, time: times[0]!, times });
     }
     for (const definition of this.#definitions.sensors) {
       const state = await this.#runningState('sensor', definition, stored.get(triggerOf('sensor', definition.name)), now);
@@ -238,9 +249,21 @@ export class Daemon {
       try {
         // Another process (a second daemon, an overlapping `--once`) may have
         // handled or stopped it while this pass ran earlier ticks.
-        const state = await this.#storage.instigatorState(item.kind, item.definition.name);
-        if (state === undefined || effectiveStatus(item.definition, state) !== 'running' || !sameTime(state.lastTickAt, item.state.lastTickAt)) continue;
-        reports.push(item.kind === 'schedule' ? await this.#scheduleTick(item.definition, state, item.time) : await this.#sensorTick(item.definition, state));
+        if (item.kind === 'sensor') {
+          const state = await this.#storage.instigatorState(item.kind, item.definition.name);
+          if (state === undefined || effectiveStatus(item.definition, state) !== 'running' || !sameTime(state.lastTickAt, item.state.lastTickAt)) continue;
+          reports.push(await this.#sensorTick(item.definition, state));
+          continue;
+        }
+        // Each catch-up tick only while the schedule is where the previous one left it.
+        let expected = item.state.lastTickAt;
+        for (const time of item.times) {
+          if (this.#signal.aborted) break;
+          const state = await this.#storage.instigatorState(item.kind, item.definition.name);
+          if (state === undefined || effectiveStatus(item.definition, state) !== 'running' || !sameTime(state.lastTickAt, expected)) break;
+          reports.push(await this.#scheduleTick(item.definition, state, time));
+          expected = time;
+        }
       } catch (error) {
         // A tick's own failures are recorded as failed ticks; only the instance itself failing gets here.
         this.#logger.error({ err: error, [item.kind]: item.definition.name }, `${item.kind} ${item.definition.name} could not tick: ${messageOf(error)}`);
@@ -341,6 +364,15 @@ export class Daemon {
     return ahead;
   }
 
+  /** Whether the schedule's ticks each run a partition; a job that cannot is reported by its tick's failure. */
+  #partitioned(schedule: ScheduleDefinition): boolean {
+    try {
+      return schedulePartitions(this.#definitions, schedule) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
   async #storedStates(): Promise<Map<string, InstigatorState>> {
     return new Map((await this.#storage.instigatorStates()).map((state) => [triggerOf(state.kind, state.name), state]));
   }
@@ -384,13 +416,17 @@ export class Daemon {
     const next: InstigatorState = { ...state, lastTickAt: tickTime };
     let launch: Launch;
     try {
+      const partition = schedulePartition(this.#definitions, schedule, tickTime);
+      if (partition.kind === 'none') return this.#finish(record({ status: 'skipped', skipReason: `job ${schedule.job}: ${partition.reason}` }), next, []);
+      const key = partition.kind === 'partition' ? partition.key : undefined;
       const request: ResolvedRunRequest = {
         job: schedule.job,
-        // The tick time: a tick launched before a crash is not launched again after it.
-        runKey: tickTime.toISOString(),
+        // The tick time (and its partition): a tick launched before a crash is not launched again after it.
+        runKey: key === undefined ? tickTime.toISOString() : `${tickTime.toISOString()}/${key}`,
         planOptions: jobPlanOptions(this.#definitions, schedule.job),
+        partition: key,
         tags: { ...jobTags(this.#definitions, schedule.job), ...schedule.tags, ...automationTag('schedule', schedule.name) },
-        target: `job ${schedule.job}`,
+        target: key === undefined ? `job ${schedule.job}` : `job ${schedule.job}, partition ${key}`,
       };
       launch = await this.#launch(triggerOf('schedule', schedule.name), request);
     } catch (error) {
@@ -494,7 +530,8 @@ export class Daemon {
         };
       }
       // A run of the job waiting in the queue will run what is stale when it starts: a second one would only run after it, for nothing.
-      const waiting = (await this.#storage.queuedRuns()).find((queued) => queued.request.job === request.job);
+      // (Of the same partition: a run of another one materializes other data.)
+      const waiting = (await this.#storage.queuedRuns()).find((queued) => queued.request.job === request.job && queued.request.partition === request.partition);
       if (waiting !== undefined) {
         return {
           status: 'blocked',
@@ -517,13 +554,20 @@ export class Daemon {
     if (this.#maxConcurrentRuns !== null) {
       // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
       const { select, exclude, force, refresh } = request.planOptions;
-      const queued = await enqueueRun(this.#storage, { ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }), tags: request.tags, trigger, now: this.#runClock() });
+      const queued = await enqueueRun(this.#storage, {
+        ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }),
+        ...(request.partition === undefined ? {} : { partition: request.partition }),
+        tags: request.tags,
+        trigger,
+        now: this.#runClock(),
+      });
       await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: queued.runId, launchedAt: this.#runClock() });
       this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target})`);
       return { status: 'queued', runId: queued.runId };
     }
     const launched = launchRun(this.#definitions, {
       ...request.planOptions,
+      partition: request.partition,
       storage: this.#storage,
       logger: this.#logger.child({ trigger }),
       signal: this.#signal,
@@ -533,7 +577,10 @@ export class Daemon {
       executor: this.#executor,
       trigger,
       tags: request.tags,
-      request: request.job === null ? { select: request.planOptions.select } : { job: request.job },
+      request: {
+        ...(request.job === null ? { select: request.planOptions.select } : { job: request.job }),
+        ...(request.partition === undefined ? {} : { partition: request.partition }),
+      },
       onEvent: this.#onEvent,
     });
     const runId = await launched.runId;

@@ -86,6 +86,6 @@ export async function dequeueRuns(options: DequeueOptions): Promise<DequeuedRun[
 
 /** The plan options of a queued request, resolved against the definitions of now (a job's selection may have changed). */
 function planOptionsOf(definitions: Definitions, request: QueuedRunRequest): PlanOptions {
-  if (request.job !== undefined) return jobPlanOptions(definitions, request.job);
-  return { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh };
+  if (request.job !== undefined) return { ...jobPlanOptions(definitions, request.job), partition: request.partition };
+  return { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh, partition: request.partition };
 }

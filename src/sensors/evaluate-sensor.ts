@@ -29,6 +29,8 @@ export interface ResolvedRunRequest {
   readonly job: string | null;
   readonly runKey: string | null;
   readonly planOptions: JobPlanOptions;
+  /** The partition the run materializes (a schedule of a partitioned job); undefined for none. */
+  readonly partition?: string | undefined;
   /** Recorded on the run: the job's tags, the request's over them, and `strata/<kind>=<name>` of what launched it. */
   readonly tags: RunTags;
   /** `job refresh` or `select "users+"`: how listings show it. */

@@ -36,3 +36,19 @@ export function latestScheduleTick(schedule: ScheduleDefinition, after: Date, un
   const [latest] = cronOf(schedule).previousRuns(1, new Date(until.getTime() + 1));
   return latest !== undefined && latest.getTime() > after.getTime() ? latest : undefined;
 }
+
+/**
+ * The latest `limit` tick times in `(after, until]`, oldest first: the
+ * catch-up of a schedule whose ticks each run a partition of their own.
+ * Work grows with `limit`, never with the length of the span.
+ */
+export function latestScheduleTicks(schedule: ScheduleDefinition, after: Date, until: Date, limit: number): Date[] {
+  const ticks: Date[] = [];
+  for (let before = until; ticks.length < limit; ) {
+    const tick = latestScheduleTick(schedule, after, before);
+    if (tick === undefined) break;
+    ticks.unshift(tick);
+    before = new Date(tick.getTime() - 1);
+  }
+  return ticks;
+}

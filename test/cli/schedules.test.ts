@@ -60,6 +60,7 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
       timezone: 'UTC',
       from: '2026-01-09T16:30:00.000Z',
       ticks: ['2026-01-09T17:00:00.000Z', '2026-01-12T09:00:00.000Z', '2026-01-12T10:00:00.000Z'],
+      partitions: null,
     });
     const table = await assets('schedule', 'preview', 'daily-data-refresh', '--from', '2026-01-05T00:00:00Z', '--count', '2');
     expect(table.stdout).toBe(

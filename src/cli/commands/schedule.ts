@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { describeSchedule, scheduleCadence } from '../../sensors/describe-schedule.js';
 import { findSchedule } from '../../sensors/find-definition.js';
 import { setInstigatorStatus } from '../../sensors/instigator.js';
+import { describeSchedulePartitions, partitionAtTick, schedulePartitions } from '../../sensors/schedule-partition.js';
 import { nextScheduleTicks } from '../../sensors/schedule-ticks.js';
 import { formatZonedTime } from '../../sensors/zoned-time.js';
 import { actionOf, timeFlag } from '../automation-format.js';
@@ -20,7 +21,8 @@ export const scheduleCommand: Command = {
   summary: 'Preview, start or stop one schedule',
   usage: 'assets schedule preview <name> [--count N] [--from ISO] [--json] | assets schedule start|stop <name>',
   description:
-    'preview lists the next tick times, in the schedule\'s time zone and in UTC. start and stop are stored in\n' +
+    'preview lists the next tick times, in the schedule\'s time zone and in UTC, and for a job over\n' +
+    'time-partitioned assets the partition each tick materializes (the one that ended by then). start and stop are stored in\n' +
     'the instance (STRATA_HOME) and override the schedule\'s defaultStatus; a started schedule never runs a\n' +
     'tick from before it was started.',
   flags: {
@@ -52,6 +54,11 @@ export const scheduleCommand: Command = {
         const count = integerFlag('count', stringFlag(args, 'count'), 1) ?? DEFAULT_COUNT;
         const from = timeFlag('from', stringFlag(args, 'from')) ?? io.now();
         const ticks = nextScheduleTicks(schedule, from, count);
+        const partitioned = schedulePartitions(definitions, schedule);
+        const partitionOf = (tick: Date) => {
+          const at = partitioned === undefined ? undefined : partitionAtTick(partitioned, tick);
+          return at?.kind === 'partition' ? at.key : null;
+        };
         if (booleanFlag(args, 'json')) {
           writeJson(io, {
             schedule: schedule.name,
@@ -62,14 +69,22 @@ export const scheduleCommand: Command = {
             timezone: schedule.timezone,
             from: from.toISOString(),
             ticks: ticks.map((tick) => tick.toISOString()),
+            // Beside `ticks`: the partition each tick materializes (null: none has ended yet); null for an unpartitioned job.
+            partitions: partitioned === undefined ? null : ticks.map(partitionOf),
           });
           return EXIT.ok;
         }
         io.stdout.write(`${schedule.name}: ${describeSchedule(schedule)} (${scheduleCadence(schedule)}, ${schedule.timezone})\n`);
+        if (partitioned !== undefined) io.stdout.write(`Each tick ${describeSchedulePartitions(partitioned, ticks[0])}.\n`);
         io.stdout.write(
           renderTable(
-            [{ header: '#', align: 'right' }, { header: `time (${schedule.timezone})` }, { header: 'UTC' }],
-            ticks.map((tick, index) => [String(index + 1), formatZonedTime(tick, schedule.timezone), tick.toISOString()]),
+            [{ header: '#', align: 'right' }, { header: `time (${schedule.timezone})` }, { header: 'UTC' }, ...(partitioned === undefined ? [] : [{ header: 'partition' }])],
+            ticks.map((tick, index) => [
+              String(index + 1),
+              formatZonedTime(tick, schedule.timezone),
+              tick.toISOString(),
+              ...(partitioned === undefined ? [] : [partitionOf(tick) ?? '- (none yet)']),
+            ]),
             { maxWidth: io.stdout.columns },
           ),
         );

@@ -18,7 +18,8 @@ export const schedulesCommand: Command = {
   usage: 'assets schedules [--json]',
   description:
     'Next ticks are shown in each schedule\'s time zone (MM-DD HH:MM); --json gives them in UTC. A schedule\n' +
-    'is running or stopped as `assets schedule start|stop` last set it, else as its definition declares.',
+    'is running or stopped as `assets schedule start|stop` last set it, else as its definition declares. A\n' +
+    'schedule of a job over time-partitioned assets materializes, at each tick, the partition that ended by then.',
   flags: {
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     ...DEFINITIONS_FLAG,
@@ -49,10 +50,10 @@ export const schedulesCommand: Command = {
             { header: `next ${NEXT_TICKS} ticks` },
             { header: 'last tick' },
           ],
-          schedules.map(({ schedule, status, lastTick, nextTicks }) => [
+          schedules.map(({ schedule, status, lastTick, nextTicks, partitions }) => [
             schedule.name,
             scheduleCadence(schedule),
-            describeSchedule(schedule),
+            partitions === undefined ? describeSchedule(schedule) : `${describeSchedule(schedule)}; ${partitions}`,
             schedule.timezone,
             status,
             // MM-DD HH:MM of the full zoned time: short enough for three in one column.
