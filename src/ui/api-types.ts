@@ -58,6 +58,20 @@ export interface ReasonJson {
   readonly sentence: string;
 }
 
+/**
+ * How many partitions of a partitioned asset are in each status (each
+ * judged as a run of it would judge it), and the counts as `assets status`
+ * prints them.
+ */
+export interface PartitionCountsJson {
+  readonly total: number;
+  readonly fresh: number;
+  readonly stale: number;
+  readonly missing: number;
+  /** `35/40 fresh, 3 stale, 2 missing`, or `no partitions yet` (dynamic partitions before any is added). */
+  readonly summary: string;
+}
+
 /* ---------------------------------------------------------------- graph */
 
 /** `GET /api/graph?select=EXPR&exclude=EXPR`: the whole graph, laid out left to right, with statuses. */
@@ -78,7 +92,11 @@ export interface GraphNode {
   readonly key: string;
   readonly group: string;
   readonly status: AssetStatusWord;
-  /** The stale reasons (empty when fresh), each with its `assets why` sentence. */
+  /**
+   * The stale reasons (empty when fresh), each with its `assets why`
+   * sentence. Always empty for a partitioned asset: each partition has its
+   * own (`GET /api/assets/:key/partitions`).
+   */
   readonly reasons: readonly ReasonJson[];
   /**
    * The sentences `assets why` prints for the asset, one per line: the
@@ -86,12 +104,20 @@ export interface GraphNode {
    * source that cannot be checked, a line for each of its checks that
    * failed or warned on its latest output and for each upstream check that
    * blocks it; for a `failed` asset, a last line with the run and the error
-   * of its failed attempt.
+   * of its failed attempt. For a partitioned asset, the counts and where
+   * the partitions that are not fresh are listed, instead of the reasons.
    */
   readonly why: readonly string[];
+  /** For a partitioned asset, the latest materialization of any of its partitions. */
   readonly lastMaterializedAt: string | null;
-  /** Rows of the last materialization, when its IO manager counted them. */
+  /**
+   * Rows of the last materialization, when its IO manager counted them;
+   * null for a partitioned asset (the rows of its latest partition are not
+   * the asset's: each partition's are in its partitions).
+   */
   readonly rows: number | null;
+  /** For a partitioned asset, how many partitions are in each status (its `status` sums them up); null for an unpartitioned one. */
+  readonly partitions: PartitionCountsJson | null;
   /** As in `AssetResponse.blockedBy`: failing blocking checks upstream that keep runs from building it. */
   readonly blockedBy: readonly string[];
   readonly x: number;
@@ -135,15 +161,19 @@ export interface AssetResponse {
   readonly columns: readonly ColumnJson[];
   /** The current code version (what a run would record now). */
   readonly codeVersion: string;
-  /** The data version of its last materialization; null when never materialized. */
+  /** The data version of its last materialization; null when never materialized, and for a partitioned asset (each partition has its own). */
   readonly dataVersion: string | null;
   readonly status: AssetStatusWord;
+  /** As in `GraphNode.reasons`. */
   readonly reasons: readonly ReasonJson[];
-  /** As in `GraphNode.why`. */
+  /** As in `GraphNode.why`; for a partitioned asset, naming the first partitions that are stale or missing. */
   readonly why: readonly string[];
   readonly lastMaterializedAt: string | null;
+  /** As in `GraphNode.rows`. */
   readonly rows: number | null;
-  /** Newest first, at most 50. */
+  /** As in `GraphNode.partitions`. */
+  readonly partitions: PartitionCountsJson | null;
+  /** Newest first, at most 50 (of every partition, for a partitioned asset). */
   readonly history: readonly HistoryEntry[];
   /** Its declared checks in name order, each with its latest result; empty when it declares none. */
   readonly checks: readonly CheckJson[];
@@ -192,6 +222,8 @@ export interface ColumnJson {
 export interface HistoryEntry {
   readonly materializedAt: string;
   readonly runId: string;
+  /** The partition it materialized; null for an unpartitioned asset. */
+  readonly partition: string | null;
   readonly rows: number | null;
   readonly durationMs: number;
   /** Why it was planned (reason kinds). */
@@ -201,14 +233,45 @@ export interface HistoryEntry {
 }
 
 /**
- * `GET /api/assets/:key/preview`: the first rows of the stored output, read
- * through the asset's IO manager's scan (only as far as those rows, where
- * the IO manager can: see `scanStored`).
- * An asset never materialized answers 404 with a hint; an output that cannot
- * be read answers the IO manager's error.
+ * `GET /api/assets/:key/partitions`: every partition of a partitioned asset
+ * in key order, each judged as a run of it would judge it, as
+ * `assets partitions <key> --json` lists them. An unpartitioned asset
+ * answers 400, an unknown one 404.
+ */
+export interface PartitionsResponse {
+  readonly key: string;
+  readonly counts: PartitionCountsJson;
+  readonly partitions: readonly PartitionJson[];
+}
+
+/** One partition's state, with the fields `assets partitions --json` prints. */
+export interface PartitionJson {
+  readonly partition: string;
+  readonly status: 'fresh' | 'stale' | 'missing';
+  /** Why it is stale or missing, each with the sentence `assets why <key> --partition <partition>` prints; empty when fresh. */
+  readonly reasons: readonly ReasonJson[];
+  /** Its latest materialization: when, its data version, rows (when its IO manager counted them) and run; null when never materialized. */
+  readonly lastMaterializedAt: string | null;
+  readonly dataVersion: string | null;
+  readonly rows: number | null;
+  readonly runId: string | null;
+}
+
+/**
+ * `GET /api/assets/:key/preview?partition=K`: the first rows of the stored
+ * output, read through the asset's IO manager's scan (only as far as those
+ * rows, where the IO manager can: see `scanStored`). For a partitioned asset,
+ * of partition `K`, or without it of the partition materialized last.
+ * An asset (or partition) never materialized answers 404 with a hint; a
+ * partition the asset does not have answers 400 saying why (out of range,
+ * a dynamic key never added) and where the list is; `partition` on an
+ * unpartitioned asset answers 400; an output that cannot be read answers the
+ * IO manager's error.
  */
 export interface PreviewResponse {
   readonly key: string;
+  /** The partition shown; null for an unpartitioned asset. */
+  readonly partition: string | null;
   /** The schema's column names, in order. */
   readonly columns: readonly string[];
   /** At most `limit` rows; cells are strings, numbers, booleans or null. */
@@ -362,6 +425,8 @@ export interface ScheduleJson {
   readonly anchor: string | null;
   /** The cron or the interval in plain English (`At 02:00 every day`, `Every 90 minutes from 2026-01-01 00:00`). */
   readonly description: string;
+  /** For a job over time-partitioned assets, what each tick materializes (`materializes the partition of the day that ended (daily from 2026-01-01 (UTC))`); else null. */
+  readonly partitions: string | null;
   readonly timezone: string;
   readonly status: 'running' | 'stopped';
   /** `instance`: set by start/stop; `definition`: as declared. */

@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
+import { StrataError } from '../../core/errors.js';
 import type { AssetActivity } from '../../instance/asset-activity.js';
-import type { AssetResponse, GraphResponse, PreviewResponse } from '../api-types.js';
-import { checkJson, reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
+import type { Instance } from '../../instance/instance.js';
+import { countPartitions } from '../../instance/partition-states.js';
+import type { AssetResponse, GraphResponse, PartitionsResponse, PreviewResponse } from '../api-types.js';
+import { checkJson, partitionCountsJson, partitionJson, reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
 import { graphLayout } from './graph-layout.js';
 import type { UiContext } from './ui-context.js';
 
@@ -10,7 +13,7 @@ const ACTIVITY_RUNS = 20;
 const HISTORY_LIMIT = 50;
 const PREVIEW_ROWS = 50;
 
-/** `GET /api/graph`, `GET /api/assets/:key` and its preview (see api-types.ts). */
+/** `GET /api/graph`, `GET /api/assets/:key`, its partitions and its preview (see api-types.ts). */
 export function assetApi(context: UiContext): Hono {
   const { instance } = context;
   const api = new Hono();
@@ -38,6 +41,7 @@ export function assetApi(context: UiContext): Hono {
           why: whyLines(definitions.asset(node.key)!, state, activity),
           lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
           rows: storedRows(state),
+          partitions: partitionCountsJson(state.partitions),
           blockedBy: state.blockedBy,
         };
       }),
@@ -58,6 +62,8 @@ export function assetApi(context: UiContext): Hono {
     const activity = await activityOf(context);
     const history = await instance.materializationHistory(key, { limit: HISTORY_LIMIT });
     const checks = await instance.checkSummaries([key]);
+    // Read again, per partition, only to name the ones that are not fresh in the why lines.
+    const partitions = state.partitions === undefined || state.status === 'fresh' ? undefined : await instance.partitionStates(key);
     const body: AssetResponse = {
       key,
       description: asset.description ?? null,
@@ -67,15 +73,17 @@ export function assetApi(context: UiContext): Hono {
       deps: { upstream: asset.deps, downstream: definitions.assets.filter((other) => other.deps.includes(key)).map((other) => other.key).sort() },
       columns: asset.columns.map((column) => ({ name: column.name, type: column.kind, nullable: column.nullable })),
       codeVersion: state.codeVersion,
-      dataVersion: state.record?.dataVersion ?? null,
+      dataVersion: state.partitions === undefined ? (state.record?.dataVersion ?? null) : null,
       status: statusWord(key, state, activity),
       reasons: reasonsJson(key, state),
-      why: whyLines(asset, state, activity),
+      why: whyLines(asset, state, activity, partitions),
       lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
       rows: storedRows(state),
+      partitions: partitionCountsJson(state.partitions),
       history: history.map((record) => ({
         materializedAt: record.materializedAt.toISOString(),
         runId: record.runId,
+        partition: record.partition,
         rows: typeof record.metadata.rows === 'number' ? record.metadata.rows : null,
         durationMs: record.durationMs,
         reasons: record.reasons,
@@ -88,14 +96,44 @@ export function assetApi(context: UiContext): Hono {
     return c.json(body);
   });
 
+  api.get('/assets/:key/partitions', async (c) => {
+    const key = c.req.param('key');
+    const states = await instance.partitionStates(key);
+    const body: PartitionsResponse = { key, counts: partitionCountsJson(countPartitions(states))!, partitions: states.map((state) => partitionJson(key, state)) };
+    return c.json(body);
+  });
+
   api.get('/assets/:key/preview', async (c) => {
     const key = c.req.param('key');
-    const preview = await instance.preview(key, { limit: PREVIEW_ROWS });
-    const body: PreviewResponse = { key, columns: preview.columns.map((column) => column.name), rows: preview.rows, limit: PREVIEW_ROWS, truncated: preview.truncated };
+    const partition = await partitionToPreview(instance, key, c.req.query('partition') || undefined);
+    const preview = await instance.preview(key, { limit: PREVIEW_ROWS, partition }).catch(async (error: unknown) => {
+      // A key that is no partition of the asset reads as never materialized: say what is wrong with it instead (400).
+      if (partition !== undefined && error instanceof StrataError && error.code === 'STRATA_NOT_MATERIALIZED') await instance.partitionStates(key, { partitions: [partition] });
+      throw error;
+    });
+    const body: PreviewResponse = { key, partition: partition ?? null, columns: preview.columns.map((column) => column.name), rows: preview.rows, limit: PREVIEW_ROWS, truncated: preview.truncated };
     return c.json(body);
   });
 
   return api;
+}
+
+/**
+ * The partition a preview shows: the one asked for, else for a partitioned
+ * asset the one materialized last (the page opens on its newest data, where
+ * `assets show` asks the user to name one), else none.
+ */
+async function partitionToPreview(instance: Instance, key: string, asked: string | undefined): Promise<string | undefined> {
+  if (asked !== undefined) return asked;
+  // The history first: it answers an unknown key with did-you-mean (404).
+  const [latest] = await instance.materializationHistory(key, { limit: 1 });
+  if ((await instance.definitions()).asset(key)!.partitions === undefined) return undefined;
+  if (latest?.partition == null) {
+    throw new StrataError('STRATA_NOT_MATERIALIZED', `No partition of ${key} has been materialized yet: there are no stored rows to show.`, {
+      hint: `Materialize one first: assets materialize --select ${key} --partition KEY (\`assets partitions ${key}\` lists them).`,
+    });
+  }
+  return latest.partition;
 }
 
 /** What the recent runs say, with the steps in flight in this server's own runs, which the instance cannot see yet. */
