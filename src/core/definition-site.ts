@@ -19,14 +19,15 @@ const FRAMES = 4;
  * minutes.
  */
 export class DefinitionSite {
-  readonly #trace: { stack?: unknown } = {};
+  /** Dropped once the files are read: the call sites it then holds would stay alive with every asset. */
+  #trace: { stack?: unknown } | undefined = {};
   #files: readonly string[] | undefined;
 
   /** `callee`: the function whose caller is wanted (its own frame and those above it are left out). */
   constructor(callee: (...args: never[]) => unknown) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = FRAMES;
-    Error.captureStackTrace(this.#trace, callee);
+    Error.captureStackTrace(this.#trace!, callee);
     Error.stackTraceLimit = limit;
   }
 
@@ -36,7 +37,10 @@ export class DefinitionSite {
    * was declared from code that has no file (an `eval`, a REPL).
    */
   get files(): readonly string[] {
-    this.#files ??= sharedFiles(projectFiles(callSitesOf(this.#trace)));
+    if (this.#files === undefined) {
+      this.#files = sharedFiles(projectFiles(callSitesOf(this.#trace!)));
+      this.#trace = undefined;
+    }
     return this.#files;
   }
 }
