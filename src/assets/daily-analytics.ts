@@ -7,7 +7,7 @@ import { computeUserStats, userStatsColumns } from './user-stats-rows.js';
 /**
  * The columns of `user_stats_daily`: the day (its partition key), then exactly
  * `user_stats`' columns. The day is a column so that the rows of several
- * partitions, read together (as `user_trends` reads 7), still say which day
+ * partitions, read together (as `user_trends` reads 15), still say which day
  * each row is of.
  */
 export const userStatsDailyColumns = z.object({ day: z.string(), ...userStatsColumns.shape });
@@ -31,31 +31,33 @@ export const userTrendsColumns = z.object({
   name: z.string(),
   username: z.string(),
   first_day: z.string(),
+  mid_day: z.string(),
   last_day: z.string(),
   post_count: z.int(),
-  posts_in_window: z.int(),
+  recent_posts: z.int(),
+  earlier_posts: z.int(),
   change: z.int(),
 });
 
 export type UserTrendsRow = z.infer<typeof userTrendsColumns>;
 
 /**
- * Per user, how their posting moved over a window of daily `user_stats_daily`
- * partitions (normally the 7 up to the last day). The window is the days the
- * rows hold, first_day to last_day; only these are known, so both measures are
- * differences of the running totals inside it. With c(d) the user's post_count
- * on day d (0 on a day they have no row: before they joined) and mid the
- * window's middle day (its 4th of 7; with n days, the ((n - 1) / 2 rounded
- * down)-th after first_day):
+ * Per user, how their posting moved over a window of daily
+ * `user_stats_daily` partitions: in the example the last 15, the last 14 days
+ * and the day before them. A day's snapshot holds every post so far, so a
+ * day's new posts are only known against the day before: the window's first
+ * day is the baseline, and the days after it are split in two halves, the
+ * later one taking the extra day of an odd count (15 days in: the last 7 days
+ * and the 7 before them; 14, at the start of the history: 7 and 6). With c(d)
+ * the user's post_count on day d (0 on a day they have no row: before they
+ * joined), first_day the window's first day, last_day its last and mid_day the
+ * last day of the earlier half:
  * - post_count = c(last_day): every post the user has on the last day;
- * - posts_in_window = c(last_day) - c(first_day): the posts written after the
- *   first day's snapshot, up to the last day's (the 6 days after the first, in a
- *   7-day window; what was written on the first day itself cannot be told apart
- *   from earlier posts);
- * - change = (c(last_day) - c(mid)) - (c(mid) - c(first_day)): posts written in
- *   the window's second half (days 5-7) minus its first half (days 2-4); above 0
- *   when the user is writing faster. The 7 days before the window are not among
- *   the rows read, so the window is compared with itself, split in two.
+ * - recent_posts = c(last_day) - c(mid_day): the posts that appeared in the
+ *   snapshots after mid_day's, up to last_day's (the later half);
+ * - earlier_posts = c(mid_day) - c(first_day): those that appeared after
+ *   first_day's, up to mid_day's (the earlier half);
+ * - change = recent_posts - earlier_posts: above 0 when the user writes more.
  * One row per user who has a row on any day of the window, sorted by user_id;
  * name and username are those of the user's latest day. No rows, no window:
  * no rows out.
@@ -66,7 +68,7 @@ export function userTrends(stats: Table<UserStatsDailyRow>): UserTrendsRow[] {
   if (days.length === 0) return [];
   const firstDay = days[0]!;
   const lastDay = days.at(-1)!;
-  const midDay = days[Math.floor((days.length - 1) / 2)]!;
+  const midDay = days[days.length - 1 - Math.ceil((days.length - 1) / 2)]!;
 
   const userIds = stats.column('user_id');
   const names = stats.column('name');
@@ -91,9 +93,11 @@ export function userTrends(stats: Table<UserStatsDailyRow>): UserTrendsRow[] {
       name: names[user.latestRow]!,
       username: usernames[user.latestRow]!,
       first_day: firstDay,
+      mid_day: midDay,
       last_day: lastDay,
       post_count: user.last,
-      posts_in_window: user.last - user.first,
+      recent_posts: user.last - user.mid,
+      earlier_posts: user.mid - user.first,
       change: user.last - user.mid - (user.mid - user.first),
     }));
 }

@@ -61,11 +61,13 @@ describe('userStatsDaily', () => {
 
 describe('userTrends', () => {
   const lastWeek = DAYS.slice(7);
+  /** Day n of the bundled January 2026. */
+  const day = (n: number) => `2026-01-${String(n).padStart(2, '0')}`;
 
-  it('counts each user\'s posts on the last day, those written in the window, and the change from its first half to its second', async () => {
-    const trends = userTrends(await window(lastWeek));
-    const [first, mid, last] = await Promise.all(['2026-01-08', '2026-01-11', '2026-01-14'].map(rawPostCounts));
-    const lastUsers = (await daily.readUsers('2026-01-14')).rows();
+  it('with 14 days compares the last 7 days with the 6 before, the first day being the baseline', async () => {
+    const trends = userTrends(await window(DAYS));
+    const [first, mid, last] = await Promise.all([day(1), day(7), day(14)].map(rawPostCounts));
+    const lastUsers = (await daily.readUsers(day(14))).rows();
     expect(trends.map((row) => row.user_id)).toEqual(lastUsers.map((user) => user.id));
     for (const row of trends) {
       const c = (counts: Map<number, number>) => counts.get(row.user_id) ?? 0;
@@ -73,17 +75,34 @@ describe('userTrends', () => {
         user_id: row.user_id,
         name: lastUsers.find((user) => user.id === row.user_id)!.name,
         username: lastUsers.find((user) => user.id === row.user_id)!.username,
-        first_day: '2026-01-08',
-        last_day: '2026-01-14',
+        first_day: day(1),
+        mid_day: day(7),
+        last_day: day(14),
         post_count: c(last!),
-        posts_in_window: c(last!) - c(first!),
+        recent_posts: c(last!) - c(mid!),
+        earlier_posts: c(mid!) - c(first!),
         change: c(last!) - c(mid!) - (c(mid!) - c(first!)),
       });
     }
-    // The window's 6 days after its first add every post the snapshots gained.
-    const totalGained = trends.reduce((sum, row) => sum + row.posts_in_window, 0);
-    expect(totalGained).toBe((await daily.readPosts('2026-01-14')).numRows - (await daily.readPosts('2026-01-08')).numRows);
+    // The two halves add up to every post the snapshots gained after the first day.
+    const gained = trends.reduce((sum, row) => sum + row.recent_posts + row.earlier_posts, 0);
+    expect(gained).toBe((await daily.readPosts(day(14))).numRows - (await daily.readPosts(day(1))).numRows);
     expect(trends.some((row) => row.change !== 0)).toBe(true);
+  });
+
+  it('with 15 days compares exactly the last 7 days with the 7 before them', async () => {
+    // A day before the bundled ones: 2026-01-01's rows with one post less for every user who has any.
+    const baseline = (await statsOfDay(day(1))).map((row) => ({ ...row, day: '2025-12-31', post_count: Math.max(0, row.post_count - 1) }));
+    const rows = [...baseline, ...(await window(DAYS)).rows()];
+    const trends = userTrends(Table.fromRows(rows, COLUMNS));
+    const [mid, last] = await Promise.all([day(7), day(14)].map(rawPostCounts));
+    const before = new Map(baseline.map((row) => [row.user_id, row.post_count]));
+    for (const row of trends) {
+      const c = (counts: Map<number, number>) => counts.get(row.user_id) ?? 0;
+      expect([row.first_day, row.mid_day, row.last_day]).toEqual(['2025-12-31', day(7), day(14)]);
+      expect(row.recent_posts).toBe(c(last!) - c(mid!)); // days 8-14
+      expect(row.earlier_posts).toBe(c(mid!) - (before.get(row.user_id) ?? 0)); // days 1-7
+    }
   });
 
   it('counts a user who joined within the window from zero', async () => {
@@ -91,7 +110,7 @@ describe('userTrends', () => {
     // User 13 joins on 2026-01-14, the window's last day; user 12 on 2026-01-09, after its first.
     const joined = trends.filter((row) => row.user_id >= 12);
     expect(joined.map((row) => row.user_id)).toEqual([12, 13]);
-    for (const row of joined) expect(row.posts_in_window).toBe(row.post_count);
+    for (const row of joined) expect(row.recent_posts + row.earlier_posts).toBe(row.post_count);
   });
 
   it('gives the same rows whatever order the partitions\' rows come in', async () => {
@@ -101,8 +120,8 @@ describe('userTrends', () => {
   });
 
   it('has no change and nothing written within a window of one day, and no rows without partitions', async () => {
-    const single = userTrends(await window(['2026-01-05']));
-    expect(single.every((row) => row.posts_in_window === 0 && row.change === 0 && row.first_day === '2026-01-05' && row.last_day === '2026-01-05')).toBe(true);
+    const single = userTrends(await window([day(5)]));
+    expect(single.every((row) => row.recent_posts === 0 && row.earlier_posts === 0 && row.change === 0 && row.first_day === day(5) && row.mid_day === day(5) && row.last_day === day(5))).toBe(true);
     expect(userTrends(Table.fromRows<UserStatsDailyRow>([], COLUMNS))).toEqual([]);
   });
 });
