@@ -75,7 +75,7 @@ function partitionedWhy(key: string, counts: PartitionCounts, partitions: readon
       lines.push(`${status === 'stale' ? 'Stale' : 'Missing'}: ${named.slice(0, NAMED_PARTITIONS).join(', ')}${more}.`);
     }
   }
-  lines.push(`The partitions table of ${key}'s page gives each partition's reasons; \`assets why ${key} --partition KEY\` explains one, \`assets materialize --select ${key}\` brings them up to date.`);
+  lines.push(`${key}'s partitions table gives each partition's reasons; \`assets why ${key} --partition KEY\` explains one, \`assets materialize --select ${key}\` brings them up to date.`);
   return lines;
 }
 

@@ -30,8 +30,12 @@ export interface OpenedUi {
 }
 
 export interface UiSession {
-  /** A workspace with the example, `assets ui` on it (with `args`, e.g. `--definitions`), and a page: all closed after the test. */
-  open(options?: { readonly args?: readonly string[] }): Promise<OpenedUi>;
+  /**
+   * A workspace with the example, `assets ui` on it (with `args`, e.g.
+   * `--definitions`, and the workspace's env plus what `env` gives for its
+   * folder), and a page: all closed after the test.
+   */
+  open(options?: { readonly args?: readonly string[]; readonly env?: (dir: string) => Record<string, string> }): Promise<OpenedUi>;
 }
 
 /**
@@ -54,7 +58,8 @@ export function useUiSession(): UiSession {
     async open(options = {}) {
       const workspace = await makeWorkspace();
       opened.push(workspace.cleanup);
-      const ui = await startUi({ cwd: workspace.dir, env: workspace.env, ...(options.args === undefined ? {} : { args: options.args }) });
+      const env = { ...workspace.env, ...options.env?.(workspace.dir) };
+      const ui = await startUi({ cwd: workspace.dir, env, ...(options.args === undefined ? {} : { args: options.args }) });
       opened.push(ui.stop);
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       opened.push(() => context.close());

@@ -140,7 +140,14 @@ function drawNode(node: GraphNode, selected: ReadonlySet<string> | null, handler
   const classes = ['asset-node'];
   if (selected?.has(node.key)) classes.push('selected');
   else if (selected !== null) classes.push('dimmed');
-  const detail = node.lastMaterializedAt === null ? 'never materialized' : node.rows === null ? formatAgo(node.lastMaterializedAt) : `${formatAgo(node.lastMaterializedAt)} · ${formatCount(node.rows)} rows`;
+  const detail = [
+    // First, so a narrow card cuts the time rather than the counts (the full counts are in the why lines of the tooltip).
+    node.partitions === null ? null : node.partitions.total === 0 ? 'no partitions yet' : `${formatCount(node.partitions.fresh)}/${formatCount(node.partitions.total)} fresh`,
+    node.lastMaterializedAt === null ? 'never materialized' : formatAgo(node.lastMaterializedAt),
+    node.rows === null ? null : `${formatCount(node.rows)} rows`,
+  ]
+    .filter((part) => part !== null)
+    .join(' · ');
   const inspect = () => handlers.onInspect(node);
   const leave = () => handlers.onInspect(null);
   const open = () => handlers.onOpen(node);

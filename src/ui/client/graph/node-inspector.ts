@@ -20,7 +20,7 @@ export function createNodeInspector(): { readonly element: HTMLElement; show(nod
         body,
         h('p', {}, h('a', { href: assetPath(node.key) }, node.key), ' ', statusBadge(node.status)),
         h('ul', { class: 'why-list' }, ...node.why.map((sentence) => h('li', {}, sentence))),
-        h('p', { class: 'muted' }, node.lastMaterializedAt === null ? 'Never materialized.' : `Last materialized ${formatTime(node.lastMaterializedAt)} · ${formatCount(node.rows)} rows`),
+        h('p', { class: 'muted' }, node.lastMaterializedAt === null ? 'Never materialized.' : `Last materialized ${formatTime(node.lastMaterializedAt)}${node.partitions === null ? ` · ${formatCount(node.rows)} rows` : ' (its latest partition)'}`),
       );
     },
   };

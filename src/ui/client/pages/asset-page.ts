@@ -1,4 +1,4 @@
-import type { AssetResponse, PreviewResponse } from '../../api-types.js';
+import type { AssetResponse, HistoryEntry, PartitionsResponse, PreviewResponse } from '../../api-types.js';
 import { ApiError, getJson } from '../api.js';
 import { h, replaceChildren, type Child } from '../dom.js';
 import { formatCount, formatDuration, formatTime, formatValue } from '../format.js';
@@ -8,11 +8,14 @@ import { checksTable } from '../widgets/checks-table.js';
 import { dataTable } from '../widgets/data-table.js';
 import { errorBox } from '../widgets/error-box.js';
 import { historyChart } from '../widgets/history-chart.js';
+import { partitionsTable } from '../widgets/partitions-table.js';
 import { statusBadge } from '../widgets/status-badge.js';
 
 /**
  * One asset: what `assets list`, `why`, `checks` and `history` say of it,
- * and the first rows of its stored output. Re-read when a run touches it.
+ * for a partitioned asset what `assets partitions` lists, and the first
+ * rows of its stored output (of a partitioned asset, of the partition
+ * clicked, else of the one materialized last). Re-read when a run touches it.
  */
 export const assetPage: Page = (container, params) => {
   const key = params.key ?? '';
@@ -21,23 +24,63 @@ export const assetPage: Page = (container, params) => {
   let upstream: readonly string[] = [];
   /** The checks whose failing rows are open, kept open across re-reads. */
   const openChecks = new Set<string>();
+  /** The partition clicked, kept across re-reads; undefined: the server's choice (the one materialized last). */
+  let chosenPartition: string | undefined;
+  /** The partition the preview shows, marked in the partitions table. */
+  let shownPartition: string | null = null;
   const details = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  // Kept across re-reads of the details, which place it under the why lines.
+  const partitions = h('section', { class: 'partitions' });
   const preview = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   replaceChildren(container, h('div', { class: 'page-narrow' }, details, h('h2', {}, 'Preview (first rows)'), preview));
 
   async function load(): Promise<void> {
+    let partitioned = false;
     try {
       const asset = await getJson<AssetResponse>(`/api/assets/${encoded}`);
       upstream = asset.deps.upstream;
-      renderDetails(details, asset, openChecks);
+      partitioned = asset.partitions !== null;
+      renderDetails(details, asset, openChecks, partitions);
     } catch (error) {
       replaceChildren(details, h('h1', {}, key), errorBox(error));
     }
+    if (partitioned) await loadPartitions();
+    await loadPreview();
+  }
+
+  async function loadPartitions(): Promise<void> {
     try {
-      renderPreview(preview, await getJson<PreviewResponse>(`/api/assets/${encoded}/preview`));
+      const list = await getJson<PartitionsResponse>(`/api/assets/${encoded}/partitions`);
+      replaceChildren(partitions, h('h2', {}, 'Partitions'), h('p', { class: 'partition-counts' }, `${list.counts.summary}.`), partitionsTable(list.partitions, choosePartition));
+      markShown();
     } catch (error) {
+      replaceChildren(partitions, h('h2', {}, 'Partitions'), errorBox(error));
+    }
+  }
+
+  async function loadPreview(): Promise<void> {
+    const query = chosenPartition === undefined ? '' : `?${new URLSearchParams({ partition: chosenPartition })}`;
+    try {
+      const rows = await getJson<PreviewResponse>(`/api/assets/${encoded}/preview${query}`);
+      shownPartition = rows.partition;
+      renderPreview(preview, rows, chosenPartition === undefined);
+    } catch (error) {
+      shownPartition = chosenPartition ?? null;
       // Never materialized, or its output is gone: the server's hint says so; that is no failure of the page.
       replaceChildren(preview, error instanceof ApiError && error.status === 404 ? h('p', { class: 'muted' }, error.message) : errorBox(error));
+    }
+    markShown();
+  }
+
+  function choosePartition(partition: string): void {
+    chosenPartition = partition;
+    void loadPreview();
+  }
+
+  function markShown(): void {
+    for (const row of partitions.querySelectorAll<HTMLElement>('tr[data-partition]')) {
+      if (row.dataset.partition === shownPartition) row.setAttribute('aria-current', 'true');
+      else row.removeAttribute('aria-current');
     }
   }
 
@@ -54,7 +97,10 @@ export const assetPage: Page = (container, params) => {
   return stopReloading;
 };
 
-function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks: Set<string>): void {
+function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks: Set<string>, partitions: HTMLElement): void {
+  const partitioned = asset.partitions !== null;
+  /** What a partitioned asset has per partition rather than as a whole. */
+  const perPartition = () => h('span', { class: 'muted' }, 'per partition');
   replaceChildren(
     container,
     h('h1', {}, asset.key, ' ', statusBadge(asset.status)),
@@ -68,12 +114,13 @@ function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks:
       ...fact('Upstream', links(asset.deps.upstream)),
       ...fact('Downstream', links(asset.deps.downstream)),
       ...fact('Code version', h('code', {}, asset.codeVersion)),
-      ...fact('Data version', asset.dataVersion === null ? '—' : h('code', {}, asset.dataVersion)),
-      ...fact('Last materialized', formatTime(asset.lastMaterializedAt)),
-      ...fact('Rows', formatCount(asset.rows)),
+      ...fact('Data version', partitioned ? perPartition() : asset.dataVersion === null ? '—' : h('code', {}, asset.dataVersion)),
+      ...fact('Last materialized', partitioned && asset.lastMaterializedAt !== null ? `${formatTime(asset.lastMaterializedAt)} (its latest partition)` : formatTime(asset.lastMaterializedAt)),
+      ...fact('Rows', partitioned ? perPartition() : formatCount(asset.rows)),
     ),
     h('h2', {}, 'Why'),
     h('ul', { class: 'why-list' }, ...asset.why.map((sentence) => h('li', {}, sentence))),
+    partitioned ? partitions : null,
     h('h2', {}, 'Checks'),
     asset.blockedBy.length === 0 ? null : h('p', { class: 'notice blocked-by' }, 'Runs skip this asset until these upstream checks pass: ', links(asset.blockedBy, assetOfCheck), '.'),
     checksTable(asset.checks, openChecks),
@@ -93,6 +140,7 @@ function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks:
       [
         { title: 'Materialized', cell: (entry) => formatTime(entry.materializedAt) },
         { title: 'Run', cell: (entry) => h('a', { href: runPath(entry.runId) }, entry.runId.slice(0, 8)) },
+        ...(partitioned ? [{ title: 'Partition', cell: (entry: HistoryEntry) => entry.partition ?? '—' }] : []),
         { title: 'Rows', cell: (entry) => formatCount(entry.rows), numeric: true },
         { title: 'Duration', cell: (entry) => formatDuration(entry.durationMs), numeric: true },
         { title: 'Reasons', cell: (entry) => entry.reasons.join(', ') || '—' },
@@ -103,10 +151,16 @@ function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks:
   );
 }
 
-function renderPreview(container: HTMLElement, preview: PreviewResponse): void {
+/** `latest`: the server chose the partition (the one materialized last), none was clicked. */
+function renderPreview(container: HTMLElement, preview: PreviewResponse, latest: boolean): void {
+  const rows = preview.truncated ? `The first ${preview.rows.length} rows` : `All ${preview.rows.length} rows`;
   replaceChildren(
     container,
-    h('p', { class: 'muted' }, preview.truncated ? `The first ${preview.rows.length} rows.` : `All ${preview.rows.length} rows.`),
+    h(
+      'p',
+      { class: 'muted preview-caption' },
+      preview.partition === null ? `${rows}.` : `${rows} of partition ${preview.partition}${latest ? ', the one materialized last (click another above to see it)' : ''}.`,
+    ),
     h(
       'div',
       { class: 'table-scroll' },

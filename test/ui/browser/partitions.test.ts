@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { DAYS, materializeFiveDaysAndEditThird, PARTITIONED, partitionedEnv } from '../partitioned-workspace.js';
+import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
+
+const session = useUiSession();
+
+describe('partitions in the UI', () => {
+  it('shows a partitioned asset’s counts on its card, its partitions on its page, and previews the partition clicked', async () => {
+    const { workspace, ui, page } = await session.open({ args: ['--definitions', PARTITIONED], env: partitionedEnv });
+    await materializeFiveDaysAndEditThird(workspace.dir, { ...workspace.env, ...partitionedEnv(workspace.dir) });
+
+    await openGraph(page, ui.url);
+    expect((await nodeStatuses(page)).totals_daily).toBe('stale');
+    expect(await page.locator('.asset-node[data-key="totals_daily"] .node-detail').textContent()).toMatch(/^4\/7 fresh · /);
+    expect(await page.locator('.asset-node[data-key="weekly_totals"] .node-detail').textContent()).toBe('never materialized');
+    await saveScreenshot(page, 'graph-partitioned');
+
+    await page.locator('.asset-node[data-key="totals_daily"]').click();
+    await page.waitForURL(`${ui.url}/assets/totals_daily`);
+    await page.locator('table.partitions').waitFor();
+    expect(await page.locator('.partition-counts').textContent()).toBe('4/7 fresh, 1 stale, 2 missing.');
+    const rows = await page.locator('table.partitions tr[data-partition]').evaluateAll((elements) =>
+      elements.map((element) => [element.getAttribute('data-partition'), element.querySelector('.status')?.textContent, element.querySelectorAll('td')[2]?.textContent]),
+    );
+    expect(rows).toEqual(DAYS.map((day, index) => [day, index === 2 ? 'stale' : index < 5 ? 'fresh' : 'missing', index === 2 ? 'upstream-planned' : index < 5 ? '—' : 'missing, upstream-planned']));
+    // Coloured as statuses are elsewhere: the stale badge has the stale colour.
+    const colour = await page.locator('tr[data-partition="2026-01-03"] .status').evaluate((element) => (globalThis as unknown as { getComputedStyle(element: unknown): { color: string } }).getComputedStyle(element).color);
+    expect(colour).toBe('rgb(154, 98, 0)');
+    expect(await page.locator('.why-list li').allTextContents()).toEqual(expect.arrayContaining(['totals_daily is partitioned: 4/7 fresh, 1 stale, 2 missing.', 'Stale: 2026-01-03.']));
+    expect(await page.locator('th').allTextContents()).toContain('Partition');
+
+    // The preview opens on the partition materialized last, marked in the table.
+    await expect.poll(() => page.locator('.preview-caption').textContent()).toMatch(/of partition 2026-01-05, the one materialized last/);
+    expect(await page.locator('tr[aria-current="true"]').getAttribute('data-partition')).toBe('2026-01-05');
+
+    await page.locator('tr[data-partition="2026-01-02"] button').click();
+    await expect.poll(() => page.locator('.preview-caption').textContent()).toBe('All 1 rows of partition 2026-01-02.');
+    expect(await page.locator('tr[aria-current="true"]').getAttribute('data-partition')).toBe('2026-01-02');
+    expect(await page.locator('.preview-caption + .table-scroll tbody td').allTextContents()).toEqual(['2026-01-02', '2', '3.5']);
+    await saveScreenshot(page, 'asset-partitions');
+  });
+});
