@@ -41,7 +41,9 @@
  * - dataframes: user_stats as a loop against arquero verbs, and the cost of
  *               asArquero + fromArquero against the pipeline's wall time;
  * - checks:     the example's pipeline with its asset checks and without them,
- *               alternating: what the checks add to its wall time.
+ *               alternating: what the checks add to its wall time;
+ * - backfill-plan: planning a backfill of 3,650 daily partitions of 3 assets on a
+ *               SQLite instance, with nothing and with everything materialized.
  *
  * Every figure comes from a separate process: wall time is the harness's clock
  * around the child, peak RSS is the child's, from `/usr/bin/time -v` (Debian:
@@ -59,6 +61,7 @@ import { formatBytes, formatMs, formatRate, renderTable } from './lib/format.mjs
 import { GNU_TIME, measurementMethod } from './lib/measure.mjs';
 import { BENCH_DIR, BENCH_TMP, BIN } from './lib/paths.mjs';
 import { SIZES } from './lib/sizes.mjs';
+import * as backfillPlan from './scenarios/backfill-plan.mjs';
 import * as checks from './scenarios/checks.mjs';
 import * as codeVersions from './scenarios/code-versions.mjs';
 import * as comparison from './scenarios/comparison.mjs';
@@ -72,7 +75,7 @@ import * as startup from './scenarios/startup.mjs';
 import * as status from './scenarios/status.mjs';
 import * as ui from './scenarios/ui.mjs';
 
-const SCENARIOS = { pipeline, comparison, planning, status, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes, checks };
+const SCENARIOS = { pipeline, comparison, planning, status, overhead, startup, 'code-versions': codeVersions, scale, ui, formats, dataframes, checks, 'backfill-plan': backfillPlan };
 
 const USAGE = `usage: npm run bench -- [--size small|medium|large] [--runs N] [--only SCENARIO[,SCENARIO]] [--executor KIND] [--node-flag FLAG] [--profile cpu|heap] [--self-report]
 
