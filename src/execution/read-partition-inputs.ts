@@ -83,9 +83,11 @@ export async function readPartitionInputs(
     }),
   );
 
+  // By partition, not `runs.find` per call: a backfill plans thousands of runs, and a scan each was quadratic (half its time at 3,650 days).
+  const selectedOf = new Map(runs.map((run) => [run.partition, run.selected]));
   return (partition) => {
     const inputPartitions = readsOf.get(partition)!;
-    const { selected } = runs.find((run) => run.partition === partition)!;
+    const selected = selectedOf.get(partition)!;
     const recorded = new Map<string, MaterializationRecord>();
     const currentDataVersions = new Map<string, string | undefined>();
     if (partition !== undefined) {
