@@ -48,14 +48,14 @@ export function backfillToJson(backfill: StoredBackfill) {
 
 /**
  * A progress bar of a backfill's targets, counted in storage: `[█████░░░░░]
- * 6/14 targets, 1 failed`. Printed on stderr on a terminal as each partition
- * ends.
+ * 6/14 targets, 1 failed or skipped (partition 2026-01-03 ended)`. Printed
+ * on stderr on a terminal as each partition ends.
  */
-export function renderProgressBar(backfill: StoredBackfill, style: Style, width = 24): string {
+export function renderProgressBar(backfill: StoredBackfill, partition: string, style: Style, width = 24): string {
   const total = totalTargets(backfill);
   const done = doneTargets(backfill);
   const filled = total === 0 ? width : Math.round((done / total) * width);
   const bad = backfill.counts.failed + backfill.counts.skipped;
   const bar = `${style.apply(bad > 0 ? 'yellow' : 'green', '█'.repeat(filled))}${style.apply('dim', '░'.repeat(width - filled))}`;
-  return `[${bar}] ${formatCount(done)}/${formatCount(total)} targets${bad > 0 ? style.apply('red', `, ${formatCount(bad)} failed or skipped`) : ''}\n`;
+  return `[${bar}] ${formatCount(done)}/${formatCount(total)} targets${bad > 0 ? style.apply('red', `, ${formatCount(bad)} failed or skipped`) : ''} ${style.apply('dim', `(partition ${partition} ended)`)}\n`;
 }

@@ -143,7 +143,7 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
     if (json) return;
     if (outcome.result !== undefined) io.stdout.write(renderPartitionRun(outcome.partition, outcome.result, run, style, io.stdout.columns));
     else io.stdout.write(`Partition ${outcome.partition}: ${style.apply('red', 'could not run:')} ${outcome.error?.message ?? 'canceled'}\n`);
-    if (progress) io.stderr.write(renderProgressBar(now, stderrStyle));
+    if (progress) io.stderr.write(renderProgressBar(now, outcome.partition, stderrStyle));
   };
   // The printing is chained so partitions that end together print whole, in the order they ended.
   let printing = Promise.resolve();
