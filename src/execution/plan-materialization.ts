@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Observation } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
@@ -300,7 +301,10 @@ async function readPlanInputs(
   options: PlanOptions,
   context: PartitionsContext,
 ): Promise<(partition: string | undefined) => RunInputs> {
-  const signal = options.signal ?? new AbortController().signal;
+  // The observations of every partition run at once, each file stream listening to this signal: a signal of
+  // the plan's own (following the caller's) takes them all without Node's warning of a leak past 10 listeners.
+  const signal = AbortSignal.any(options.signal === undefined ? [] : [options.signal]);
+  setMaxListeners(0, signal);
   const code =
     options.codeVersions === 'declared'
       ? declaredCodeVersions(definitions)
