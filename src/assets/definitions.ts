@@ -1,8 +1,11 @@
 import { CsvIOManager, defineDefinitions } from 'strata-assets';
 import { summary, topAuthors, userStats } from './analytics.js';
+import { postsDaily, userStatsDailyAsset, userTrendsAsset } from './daily-assets.js';
 import {
   businessHoursRefresh,
   dailyDataRefresh,
+  dailyPartitionRefresh,
+  dailyRefresh,
   hourlyRefresh,
   newSnapshot,
   rebuildDerived,
@@ -16,10 +19,10 @@ import { postsEnriched } from './transforms.js';
 
 /** The example pipeline: what `assets` runs when no other definitions are given. */
 export const definitions = defineDefinitions({
-  assets: [users, posts, postsEnriched, userStats, topAuthors, summary],
+  assets: [users, posts, postsEnriched, userStats, topAuthors, summary, postsDaily, userStatsDailyAsset, userTrendsAsset],
   ioManagers: { default: new CsvIOManager() },
-  jobs: [refresh, rebuildDerived],
-  schedules: [dailyDataRefresh, sixHourlyRefresh, hourlyRefresh, businessHoursRefresh],
+  jobs: [refresh, rebuildDerived, dailyRefresh],
+  schedules: [dailyDataRefresh, sixHourlyRefresh, hourlyRefresh, businessHoursRefresh, dailyPartitionRefresh],
   sensors: [usersUpdated, newSnapshot, staleAssets],
 });
 
