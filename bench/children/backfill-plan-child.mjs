@@ -50,7 +50,7 @@ async function timed(instance) {
   const planCpuMs = (user + system) / 1000;
   const planned = [...plans.values()].reduce((sum, { plan }) => sum + plan.planned.length, 0);
   started = performance.now();
-  const backfill = await instance.backfill(request);
+  const { backfill } = await instance.backfill(request);
   const backfillMs = performance.now() - started;
   return { planMs, planCpuMs, planned, backfillMs, targets: backfill === undefined ? 0 : Object.values(backfill.counts).reduce((sum, count) => sum + count, 0) };
 }

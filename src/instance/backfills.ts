@@ -6,6 +6,7 @@ import { requestCancel } from '../execution/cancel-run.js';
 import { planPartitions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { PlannedAsset } from '../graph/planner.js';
+import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
 import type { MaterializeRequest } from './instance.js';
@@ -70,21 +71,29 @@ export function checkBackfillPolicy(policy: BackfillRequest['policy']): void {
  * assets between `from` and `to` that its mode picks (`missing`: never
  * materialized or output gone; `stale`: missing or stale; `all`), in key
  * order then topological order. One read per asset plans every partition
- * (`planPartitions`). Returns undefined, storing nothing, when no target is
- * picked (as a run with nothing stale records no run).
+ * (`planPartitions`). Returns it undefined, storing nothing, when no target
+ * is picked (as a run with nothing stale records no run), with the selected
+ * assets that are not partitioned, which it leaves out.
  */
-export async function createBackfill(definitions: Definitions, storage: InstanceStorage, request: BackfillRequest, options: AssetStateOptions & { readonly now: () => Date }): Promise<StoredBackfill | undefined> {
+export async function createBackfill(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  request: BackfillRequest,
+  options: AssetStateOptions & { readonly now: () => Date },
+): Promise<{ backfill: StoredBackfill | undefined; unpartitioned: readonly string[] }> {
   checkBackfillPolicy(request.policy);
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
-  const { plans } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  const { plans, graph, selected } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const targets = [...plans].flatMap(([partition, { plan }]) =>
     plan.assets.filter((asset) => picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
   );
-  if (targets.length === 0) return undefined;
+  // Selected assets without partitions are no targets: the caller says so, since a backfill leaves them as they are.
+  const unpartitioned = selectAssets(graph, { select: request.selection }).filter((key) => !selected.includes(key));
+  if (targets.length === 0) return { backfill: undefined, unpartitioned };
   // Short, as run ids are shown; a clash is refused by storage (STRATA_STORAGE_DUPLICATE_BACKFILL), at 1 in 4 billion.
   const id = randomBytes(4).toString('hex');
   await storage.createBackfill({ id, createdAt: options.now(), status: 'requested', request, endedAt: null }, targets);
-  return (await storage.getBackfill(id))!;
+  return { backfill: (await storage.getBackfill(id))!, unpartitioned };
 }
 
 function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {

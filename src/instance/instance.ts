@@ -265,10 +265,11 @@ export class Instance {
   /**
    * Plans a backfill of partitions of the selection's partitioned assets
    * and stores it with one row per target before anything runs (see
-   * `createBackfill`); undefined when no target needs running. Run it
-   * with `runBackfill`.
+   * `createBackfill`; undefined when no target needs running), with the
+   * selected assets it leaves out for having no partitions. Run it with
+   * `runBackfill`.
    */
-  async backfill(request: BackfillRequest, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<StoredBackfill | undefined> {
+  async backfill(request: BackfillRequest, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<{ backfill: StoredBackfill | undefined; unpartitioned: readonly string[] }> {
     const { createBackfill } = await import('./backfills.js');
     return createBackfill(await this.definitions(), await this.storage(), request, { ...this.#stateOptions(options.signal), now: this.#now });
   }

@@ -87,7 +87,10 @@ export const backfillCommand: Command = {
         const { backfill } = await instance.backfillStatus(second!);
         return await runAndReport(instance, backfill, args, io, 'Resuming');
       }
-      const created = await instance.backfill(newRequest(first, args), { signal: io.signal });
+      const { backfill: created, unpartitioned } = await instance.backfill(newRequest(first, args), { signal: io.signal });
+      if (unpartitioned.length > 0 && !booleanFlag(args, 'json')) {
+        io.stderr.write(`Left out ${plural(unpartitioned.length, 'selected asset')} without partitions: ${unpartitioned.join(', ')} (\`assets materialize\` brings ${unpartitioned.length === 1 ? 'it' : 'them'} up to date).\n`);
+      }
       if (created === undefined) {
         if (booleanFlag(args, 'json')) writeJson(io, { id: null, status: 'nothing-to-do', partitions: [] });
         else io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
