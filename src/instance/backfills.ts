@@ -108,7 +108,8 @@ function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {
  * of them forced in mode `all`), and records each target's outcome from the
  * run's result. Ends the backfill `failed` when a target failed, else
  * `completed`; `canceled` when the signal aborted or `cancelBackfill` was
- * called meanwhile. Used to run a new backfill and to resume one.
+ * called meanwhile. Returns the partitions it ran, in key order. Used to
+ * run a new backfill and to resume one.
  *
  * Hazard: two processes resuming one backfill at once would both run it;
  * a resume is refused while a run of it is going, not between its runs.
@@ -136,6 +137,7 @@ export async function runBackfill(
   if (byPartition.size === 0 && backfill.status !== 'requested') return { backfill, partitions: [] };
   if (backfill.status !== 'requested') await storage.finishBackfill(id, 'requested', null);
   const queue = [...byPartition];
+  const order = [...byPartition.keys()];
   const outcomes: BackfillPartitionOutcome[] = [];
   const runPartition = async (partition: string, targets: readonly BackfillTarget[]): Promise<BackfillPartitionOutcome> => {
     await storage.updateBackfillTargets(id, targets.map((target) => ({ ...target, status: 'running', runId: null })));
@@ -176,6 +178,8 @@ export async function runBackfill(
     const status = options.signal?.aborted === true ? 'canceled' : counts.counts.failed! > 0 || counts.counts.skipped! > 0 ? 'failed' : counts.counts.canceled! > 0 ? 'canceled' : 'completed';
     await storage.finishBackfill(id, status, options.now());
   }
+  // In key order, whatever order concurrent partitions ended in.
+  outcomes.sort((a, b) => order.indexOf(a.partition) - order.indexOf(b.partition));
   return { backfill: (await storage.getBackfill(id))!, partitions: outcomes };
 }
 

@@ -98,6 +98,14 @@ describe('assets backfill', () => {
     expect(backfills.map((backfill) => [backfill.id, backfill.status, backfill.done, backfill.total, backfill.counts.materialized])).toEqual([[first.id, 'completed', 14, 14, 14]]);
   });
 
+  it('runs several partitions at once with --max-concurrent, and reports them in key order', async () => {
+    const backfill = await json<BackfillJson>(['backfill', SELECTION, '--max-concurrent', '3'], 0, { PARTITIONED_DELAY_MS: '50' });
+    expect(backfill.status).toBe('completed');
+    expect(backfill.counts.materialized).toBe(14);
+    expect(backfill.partitions.map((partition) => partition.partition)).toEqual(DAYS);
+    expect(await runsPerPartition(backfill.id!)).toEqual(Object.fromEntries(DAYS.map((day) => [day, 1])));
+  });
+
   it('backfills only the day whose source changed with --stale, and nothing with --missing', async () => {
     await json<BackfillJson>(['backfill', SELECTION]);
     await instance.writeDay('2026-01-03', JSON.stringify([{ id: 1, amount: 99 }]));

@@ -139,10 +139,14 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
   if (executorName !== undefined && executor === undefined) throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
   const progress = io.stderr.isTTY === true && !json;
   if (!json) io.stdout.write(`${verb} ${backfill.id}: ${backfill.request.selection}, partitions ${describeRange(backfill)} (${backfill.request.mode}), ${plural(totalTargets(backfill) - backfill.counts.materialized - backfill.counts['up-to-date'], 'target')} to run.\n`);
-  const printed: { partition: string; json: unknown }[] = [];
+  const printed = new Map<string, unknown>();
   const onPartition = async (outcome: BackfillPartitionOutcome, now: StoredBackfill) => {
     const run = outcome.result === undefined ? undefined : await recordedRun(instance, outcome.result);
-    printed.push({ partition: outcome.partition, json: { partition: outcome.partition, ...(outcome.result === undefined ? { runId: null, status: 'failed' } : runResultToJson(outcome.result, run)), error: outcome.error === undefined ? null : { message: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint ?? null } } });
+    printed.set(outcome.partition, {
+      partition: outcome.partition,
+      ...(outcome.result === undefined ? { runId: null, status: 'failed' } : runResultToJson(outcome.result, run)),
+      error: outcome.error === undefined ? null : { message: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint ?? null },
+    });
     if (json) return;
     if (outcome.result !== undefined) io.stdout.write(renderPartitionRun(outcome.partition, outcome.result, run, style, io.stdout.columns));
     else io.stdout.write(`Partition ${outcome.partition}: ${style.apply('red', 'could not run:')} ${outcome.error?.message ?? 'canceled'}\n`);
@@ -150,7 +154,7 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
   };
   // The printing is chained so partitions that end together print whole, in the order they ended.
   let printing = Promise.resolve();
-  const { backfill: ended } = await instance.runBackfill(backfill.id, {
+  const { backfill: ended, partitions } = await instance.runBackfill(backfill.id, {
     signal: io.signal,
     maxConcurrent: integerFlag('max-concurrent', stringFlag(args, 'max-concurrent'), 1),
     run: { ...(await runReporting(args, io, json)), executor, trigger: 'cli' },
@@ -159,7 +163,7 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
     },
   });
   await printing;
-  if (json) writeJson(io, { ...backfillToJson(ended), partitions: printed.map((entry) => entry.json) });
+  if (json) writeJson(io, { ...backfillToJson(ended), partitions: partitions.map((outcome) => printed.get(outcome.partition)) });
   else {
     io.stdout.write(`Backfill ${ended.id} ${ended.status}: ${describeCounts(ended)}.\n`);
     if (ended.status === 'failed' || ended.status === 'canceled') io.stdout.write(`Run what is left: assets backfill resume ${ended.id}\n`);
