@@ -68,7 +68,7 @@ export interface PlanOptions {
 }
 
 /** The reads a plan is made from, which another plan of part of the same assets can use again. */
-export type ReusableInputs = Required<Omit<PlanInput, 'graph' | 'selected' | 'forced' | 'now' | 'recorded' | 'code'>> & {
+export type ReusableInputs = Required<Omit<PlanInput, 'graph' | 'selected' | 'forced' | 'now' | 'recorded' | 'code' | 'plannedReads'>> & {
   readonly recorded: ReadonlyMap<string, MaterializationRecord>;
   readonly code: ReadonlyMap<string, CodeVersion>;
 };
@@ -158,7 +158,9 @@ export async function planMaterialization(
       : { inputs: reused.inputs, partitions: reused };
   const { recorded, currentDataVersions, unreadable } = inputs;
 
-  const plan = planAssets({ graph, selected, ...inputs, forced, now });
+  // A look at states judges what reads partitions as the run after the partition runs would: see `plannedPartitionReads`.
+  const plannedReads = options.purpose === 'states' && options.partition === undefined ? await plannedPartitionReads(definitions, storage, partitions.inputPartitions, leftOut, { ...options, now: () => now }) : undefined;
+  const plan = planAssets({ graph, selected, ...inputs, plannedReads, forced, now });
 
   const selectedSet = new Set(selected);
   const unmet: string[] = [];
@@ -262,6 +264,40 @@ export async function planPartitions(
     return [run.partition, { plan: planAssets({ graph, selected: run.selected, ...inputs, now }), recorded: inputs.recorded }];
   }));
   return { graph, selected, plans, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code };
+}
+
+/**
+ * For each asset of a plan without a partition that reads partitions of a
+ * selected partitioned upstream (left out of that plan), the upstreams some
+ * partition of which it reads is stale or missing: a plain materialize runs
+ * those partitions first, so it is `upstream-planned` as it would be behind
+ * a stale unpartitioned upstream. A partition it does not read changes
+ * nothing.
+ */
+async function plannedPartitionReads(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  inputPartitions: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>,
+  leftOut: readonly LeftOutAsset[],
+  options: PlanOptions,
+): Promise<Map<string, string[]> | undefined> {
+  const leftOutKeys = new Set(leftOut.map((asset) => asset.key));
+  const reads = [...inputPartitions].flatMap(([key, byDep]) => Object.entries(byDep).filter(([dep]) => leftOutKeys.has(dep)).map(([dep, partitions]) => ({ key, dep, partitions })));
+  if (reads.length === 0) return undefined;
+  const { plans } = await planPartitions(definitions, storage, {
+    select: `+(${[...new Set(reads.map((read) => `key:${read.dep}`))].join(', ')})`,
+    partitions: [...new Set(reads.flatMap((read) => read.partitions))],
+    env: options.env,
+    now: options.now,
+    signal: options.signal,
+    codeCacheFile: options.codeCacheFile,
+    codeVersions: options.codeVersions,
+  });
+  const planned = new Map<string, string[]>();
+  for (const { key, dep, partitions } of reads) {
+    if (partitions.some((partition) => plans.get(partition)?.plan.planned.some((asset) => asset.key === dep) === true)) planned.set(key, [...(planned.get(key) ?? []), dep]);
+  }
+  return planned;
 }
 
 /** Whether `plan` read what a plan of `involvedKeys` (a selection and its upstreams, none partitioned) needs. */

@@ -94,6 +94,13 @@ export interface PlanInput {
    * reads of a partitioned upstream (several partitions, combined).
    */
   readonly inputVersions?: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
+  /**
+   * Upstreams outside `selected` that runs before this one would materialize
+   * first, by asset: a partitioned upstream some partition of which that the
+   * asset reads is stale or missing (a plain materialize runs those
+   * partitions, then the assets without partitions). Each is `upstream-planned`.
+   */
+  readonly plannedReads?: ReadonlyMap<string, readonly string[]>;
   /** Keys planned as `forced` whatever their state. */
   readonly forced?: ReadonlySet<string>;
   readonly now: Date;
@@ -164,8 +171,9 @@ export function planAssets(input: PlanInput): Plan {
       }
       upstreamChanged(reasons, record, EXTERNAL_INPUT, observation?.version);
     }
-    if (plannedKeys.size > 0) {
-      const plannedUpstreams = asset.deps.filter((dep) => plannedKeys.has(dep));
+    if (plannedKeys.size > 0 || input.plannedReads !== undefined) {
+      const reads = input.plannedReads?.get(key);
+      const plannedUpstreams = asset.deps.filter((dep) => plannedKeys.has(dep) || reads?.includes(dep) === true);
       if (plannedUpstreams.length > 0) reasons.push({ kind: 'upstream-planned', upstreams: plannedUpstreams.sort() });
     }
     if (record !== undefined && current !== undefined && current !== record.dataVersion) {
