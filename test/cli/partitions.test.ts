@@ -1,0 +1,292 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from './run-cli.js';
+
+/*
+ * Partitioned runs end to end: the built CLI on partitioned-definitions.mjs
+ * (sales_daily reads one JSON file per day, totals_daily sums it, the
+ * unpartitioned weekly_totals reads the last 3 days of totals_daily,
+ * tenant_report has dynamic "tenants" partitions), one SQLite instance and
+ * real CSV files per test.
+ */
+const DEFINITIONS = path.join(FIXTURES, 'partitioned-definitions.mjs');
+const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07'];
+
+interface AssetJson {
+  readonly key: string;
+  readonly action: string;
+  readonly reasons: readonly string[];
+  readonly rows: number | null;
+  readonly dataVersion: string | null;
+}
+interface RunJson {
+  readonly runId: string | null;
+  readonly status: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly assets: readonly AssetJson[];
+}
+interface MaterializeJson extends Partial<RunJson> {
+  readonly partitions?: readonly (RunJson & { readonly partition: string })[];
+}
+interface PartitionsJson {
+  readonly key: string;
+  readonly counts: { total: number; fresh: number; stale: number; missing: number };
+  readonly partitions: readonly { partition: string; status: string; reasons: string[]; lastMaterializedAt: string | null; dataVersion: string | null; rows: number | null; runId: string | null }[];
+}
+interface StatusJson {
+  readonly assets: readonly { key: string; status: string; reasons: readonly string[]; partitions: PartitionsJson['counts'] | null }[];
+}
+
+/** Each day's sales: two of them, so every day's total differs. */
+const salesOf = (index: number) => [{ id: index + 1, amount: (index + 1) * 10 }, { id: index + 100, amount: 1.5 }];
+const totalOf = (index: number) => (index + 1) * 10 + 1.5;
+
+async function makeInstance() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'strata-partitions-'));
+  const source = path.join(dir, 'days');
+  const output = path.join(dir, 'output');
+  await mkdir(source);
+  for (const [index, day] of DAYS.entries()) await writeFile(path.join(source, `${day}.json`), JSON.stringify(salesOf(index)));
+  const env = { STRATA_HOME: path.join(dir, '.strata'), STRATA_OUTPUT_DIR: output, PARTITIONED_SOURCE: source };
+  return {
+    dir,
+    source,
+    output,
+    cli: (args: readonly string[], extra: Record<string, string> = {}) => runCli([...args, '--definitions', DEFINITIONS], { cwd: dir, env: { ...env, ...extra } }),
+    writeDay: (day: string, text: string) => writeFile(path.join(source, `${day}.json`), text),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Every file under `dir`, relative, sorted (none when it does not exist). */
+async function filesUnder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
+}
+
+describe('partitioned runs through the CLI', () => {
+  let instance: Awaited<ReturnType<typeof makeInstance>>;
+  beforeEach(async () => {
+    instance = await makeInstance();
+  });
+  afterEach(() => instance.cleanup());
+
+  const json = async <T>(args: readonly string[], extra: Record<string, string> = {}, code = 0): Promise<T> => {
+    const result = await instance.cli([...args, '--json'], extra);
+    expect(result.code, result.stderr).toBe(code);
+    return JSON.parse(result.stdout) as T;
+  };
+  const outcome = (run: Pick<RunJson, 'assets'>) => run.assets.map((entry) => `${entry.key}:${entry.action}`);
+  const partitionStates = async (key: string, extra: Record<string, string> = {}) =>
+    Object.fromEntries((await json<PartitionsJson>(['partitions', key], extra)).partitions.map((state) => [state.partition, [state.status, ...state.reasons].join(' ')]));
+  const statusOf = async () => Object.fromEntries((await json<StatusJson>(['status'])).assets.map((state) => [state.key, { status: state.status, partitions: state.partitions }]));
+  const allFresh = Object.fromEntries(DAYS.map((day) => [day, 'fresh']));
+
+  it('--partition K materializes only that partition of each selected partitioned asset, records it, tags the run, and is then up to date', async () => {
+    const first = await instance.cli(['materialize', '--partition', '2026-01-03']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Tags: strata/partition=2026-01-03.');
+    // The unpartitioned asset, and the dynamic one that has no such key, are left out, and said so.
+    expect(first.stderr).toMatch(/Left out 2 selected assets:\n {2}tenant_report: has no partition "2026-01-03".*\n {2}weekly_totals: not partitioned: materialize it in a run without --partition\n/);
+
+    expect(await filesUnder(instance.output)).toEqual(['sales_daily/2026-01-03.csv', 'totals_daily/2026-01-03.csv']);
+    expect(await readFile(path.join(instance.output, 'sales_daily', '2026-01-03.csv'), 'utf8')).toBe('day,id,amount\n2026-01-03,3,30\n2026-01-03,102,1.5\n');
+    expect(await readFile(path.join(instance.output, 'totals_daily', '2026-01-03.csv'), 'utf8')).toBe(`day,sales,total\n2026-01-03,2,${totalOf(2)}\n`);
+
+    const history = await json<{ materializations: { partition: string | null; rows: number; metadata: { path: string } }[] }>(['history', 'sales_daily']);
+    expect(history.materializations.map((record) => [record.partition, record.rows])).toEqual([['2026-01-03', 2]]);
+    expect(history.materializations[0]!.metadata.path).toBe(path.join(instance.output, 'sales_daily', '2026-01-03.csv'));
+    const runs = await json<{ runs: { status: string; tags: Record<string, string>; selection: string }[] }>(['runs']);
+    expect(runs.runs.map((run) => [run.status, run.tags, run.selection])).toEqual([['success', { 'strata/partition': '2026-01-03' }, '* --partition 2026-01-03']]);
+
+    const second = await json<MaterializeJson>(['materialize', '--partition', '2026-01-03']);
+    expect([second.status, second.runId, second.assets]).toEqual(['nothing-to-do', null, []]);
+    expect(await partitionStates('totals_daily')).toEqual({ ...Object.fromEntries(DAYS.map((day) => [day, 'missing missing upstream-planned'])), '2026-01-03': 'fresh' });
+  });
+
+  it('refuses a partition key no selected asset has, naming the key and the keys there are, and writes nothing', async () => {
+    const after = await instance.cli(['materialize', '--select', '+totals_daily', '--partition', '2026-01-09']);
+    expect(after.code).toBe(2);
+    expect(after.stdout).toBe('');
+    expect(after.stderr).toContain('error: No selected asset has a partition "2026-01-09"');
+    expect(after.stderr).toContain('the daily partitions now run from 2026-01-01 to 2026-01-07');
+    expect(after.stderr).toContain('hint: See the keys with `assets partitions sales_daily`.');
+
+    const malformed = await instance.cli(['materialize', '--select', '+totals_daily', '--partition', '2026-1-3']);
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).toContain('"2026-1-3" is not a daily partition key: expected YYYY-MM-DD');
+
+    await json(['partitions', 'add', 'tenants', 'acme']);
+    const typo = await instance.cli(['materialize', '--select', 'tenant_report', '--partition', 'acmee']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('did you mean "acme"?');
+    expect(await filesUnder(instance.output)).toEqual([]);
+  });
+
+  it('refuses --partition when only unpartitioned assets are selected, and --partition with --partition-range', async () => {
+    const unpartitioned = await instance.cli(['materialize', '--select', 'weekly_totals', '--partition', '2026-01-03']);
+    expect(unpartitioned.code).toBe(2);
+    expect(unpartitioned.stderr).toContain('error: No selected asset is partitioned, so --partition 2026-01-03 has nothing to materialize.');
+    expect(unpartitioned.stderr).toContain('hint: Leave out --partition');
+
+    const both = await instance.cli(['materialize', '--partition', '2026-01-03', '--partition-range', '2026-01-01...2026-01-02']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('error: --partition cannot be combined with --partition-range.');
+    expect(await filesUnder(instance.output)).toEqual([]);
+  });
+
+  it('--partition-range runs one run per day in key order; a day that fails fails its run alone and the command exits 1', async () => {
+    await instance.writeDay('2026-01-03', '[{"id": 3,');
+    const ranged = await json<MaterializeJson>(['materialize', '--select', '+totals_daily', '--partition-range', '2026-01-02...2026-01-04'], {}, 1);
+    expect(ranged.partitions!.map((run) => [run.partition, run.status, run.tags['strata/partition']])).toEqual([
+      ['2026-01-02', 'success', '2026-01-02'],
+      ['2026-01-03', 'failed', '2026-01-03'],
+      ['2026-01-04', 'success', '2026-01-04'],
+    ]);
+    expect(outcome(ranged.partitions![1]!)).toEqual(['sales_daily:failed', 'totals_daily:skipped']);
+    expect(await filesUnder(instance.output)).toEqual(['sales_daily/2026-01-02.csv', 'sales_daily/2026-01-04.csv', 'totals_daily/2026-01-02.csv', 'totals_daily/2026-01-04.csv']);
+    // Three runs, oldest first in the order they ran.
+    const runs = await json<{ runs: { status: string; tags: Record<string, string> }[] }>(['runs']);
+    expect(runs.runs.map((run) => [run.tags['strata/partition'], run.status]).reverse()).toEqual([['2026-01-02', 'success'], ['2026-01-03', 'failed'], ['2026-01-04', 'success']]);
+
+    // Without --json the last line counts them.
+    const text = await instance.cli(['materialize', '--select', '+totals_daily', '--partition-range', '2026-01-02...2026-01-04']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/3 partitions: 2 up to date, 1 failed\.\n$/);
+  });
+
+  it('a plain materialize runs each stale partition, then weekly_totals on exactly its last 3 days; an edited day reruns only that partition, and weekly_totals only when it reads that day', async () => {
+    const first = await json<MaterializeJson>(['materialize']);
+    expect(first.partitions!.map((run) => [run.partition, run.status, outcome(run).join(' ')])).toEqual(DAYS.map((day) => [day, 'success', 'sales_daily:materialized totals_daily:materialized']));
+    expect([first.status, outcome(first as RunJson)]).toEqual(['success', ['weekly_totals:materialized']]);
+    const weekly = `days,total\n2026-01-05 2026-01-06 2026-01-07,${totalOf(4) + totalOf(5) + totalOf(6)}\n`;
+    expect(await readFile(path.join(instance.output, 'weekly_totals.csv'), 'utf8')).toBe(weekly);
+    expect(await partitionStates('sales_daily')).toEqual(allFresh);
+
+    // Day 2 is outside weekly_totals' window: only that day is stale, and only it runs.
+    await instance.writeDay('2026-01-02', JSON.stringify([{ id: 2, amount: 500 }]));
+    expect(await partitionStates('sales_daily')).toEqual({ ...allFresh, '2026-01-02': 'stale upstream-changed' });
+    expect(await partitionStates('totals_daily')).toEqual({ ...allFresh, '2026-01-02': 'stale upstream-planned' });
+    let status = await statusOf();
+    expect(status.sales_daily).toEqual({ status: 'stale', partitions: { total: 7, fresh: 6, stale: 1, missing: 0 } });
+    expect(status.totals_daily).toEqual({ status: 'stale', partitions: { total: 7, fresh: 6, stale: 1, missing: 0 } });
+    expect(status.weekly_totals).toEqual({ status: 'fresh', partitions: null });
+    const second = await json<MaterializeJson>(['materialize']);
+    expect(second.partitions!.map((run) => [run.partition, outcome(run).join(' ')])).toEqual([['2026-01-02', 'sales_daily:materialized totals_daily:materialized']]);
+    expect([second.status, second.assets]).toEqual(['nothing-to-do', []]);
+    expect(await readFile(path.join(instance.output, 'totals_daily', '2026-01-02.csv'), 'utf8')).toBe('day,sales,total\n2026-01-02,1,500\n');
+    expect(await readFile(path.join(instance.output, 'weekly_totals.csv'), 'utf8')).toBe(weekly);
+
+    // Day 7 is in the window: its partition and weekly_totals are stale, and both run.
+    await instance.writeDay('2026-01-07', JSON.stringify([{ id: 7, amount: 1000 }]));
+    status = await statusOf();
+    expect(status.sales_daily).toEqual({ status: 'stale', partitions: { total: 7, fresh: 6, stale: 1, missing: 0 } });
+    expect(status.weekly_totals!.status).toBe('stale');
+    const third = await json<MaterializeJson>(['materialize']);
+    expect(third.partitions!.map((run) => [run.partition, outcome(run).join(' ')])).toEqual([['2026-01-07', 'sales_daily:materialized totals_daily:materialized']]);
+    expect(third.assets!.map((entry) => [entry.key, entry.action, entry.reasons])).toEqual([['weekly_totals', 'materialized', ['upstream-changed']]]);
+    expect(await readFile(path.join(instance.output, 'weekly_totals.csv'), 'utf8')).toBe(`days,total\n2026-01-05 2026-01-06 2026-01-07,${totalOf(4) + totalOf(5) + 1000}\n`);
+    // Nothing left: no partition run, and no `partitions` in the JSON.
+    const last = await json<MaterializeJson>(['materialize']);
+    expect([last.status, last.partitions]).toEqual(['nothing-to-do', undefined]);
+  });
+
+  it('assets partitions lists each partition with its state, filters by --status, and a code change makes every partition code-changed', async () => {
+    await json(['materialize', '--select', '+totals_daily', '--partition-range', '2026-01-01...2026-01-03']);
+    const table = await instance.cli(['partitions', 'totals_daily']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^partition\s+status\s+reasons\s+last materialized\s+rows$/);
+    expect(lines.slice(1, 8).map((line) => line.split(/\s+/).slice(0, 2).join(' '))).toEqual([...DAYS.slice(0, 3).map((day) => `${day} fresh`), ...DAYS.slice(3).map((day) => `${day} missing`)]);
+    expect(lines.at(-1)).toBe('totals_daily: 3/7 fresh, 4 missing.');
+
+    const missing = await instance.cli(['partitions', 'totals_daily', '--status', 'missing']);
+    expect(missing.stdout.trimEnd().split('\n').slice(1, -1).map((line) => line.split(/\s+/)[0])).toEqual(DAYS.slice(3));
+    expect(missing.stdout.trimEnd().split('\n').at(-1)).toBe('totals_daily: 3/7 fresh, 4 missing (4 partitions missing shown).');
+    const stale = await instance.cli(['partitions', 'totals_daily', '--status', 'stale']);
+    expect(stale.stdout).toBe('totals_daily: 3/7 fresh, 4 missing (0 partitions stale shown).\n');
+    const bad = await instance.cli(['partitions', 'totals_daily', '--status', 'old']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--status must be one of fresh, stale, missing, got "old".');
+
+    const shape = await json<PartitionsJson>(['partitions', 'totals_daily', '--status', 'fresh']);
+    expect(shape.key).toBe('totals_daily');
+    expect(shape.counts).toEqual({ total: 7, fresh: 3, stale: 0, missing: 4 });
+    expect(shape.partitions.map((state) => state.partition)).toEqual(DAYS.slice(0, 3));
+    const [first] = shape.partitions;
+    expect(Object.keys(first!).sort()).toEqual(['dataVersion', 'lastMaterializedAt', 'partition', 'reasons', 'rows', 'runId', 'status']);
+    expect(first).toMatchObject({ status: 'fresh', reasons: [], rows: 1 });
+    expect(first!.dataVersion).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Date(first!.lastMaterializedAt!).toISOString()).toBe(first!.lastMaterializedAt);
+
+    // Every materialized partition of totals_daily was made by other code; sales_daily's were not.
+    await json(['materialize', '--select', '+totals_daily', '--partition-range', '2026-01-04...2026-01-07']);
+    expect(await partitionStates('totals_daily', { PARTITIONED_TOTALS_VERSION: 'v2' })).toEqual(Object.fromEntries(DAYS.map((day) => [day, 'stale code-changed'])));
+    expect(await partitionStates('sales_daily', { PARTITIONED_TOTALS_VERSION: 'v2' })).toEqual(allFresh);
+    const rerun = await json<MaterializeJson>(['materialize', '--select', 'totals_daily'], { PARTITIONED_TOTALS_VERSION: 'v2' });
+    expect(rerun.partitions!.map((run) => [run.partition, outcome(run).join(' ')])).toEqual(DAYS.map((day) => [day, 'totals_daily:materialized']));
+    expect(await partitionStates('totals_daily', { PARTITIONED_TOTALS_VERSION: 'v2' })).toEqual(allFresh);
+  });
+
+  it('adds, materializes and removes dynamic partitions, suggests a close name, and refuses a key with "|"', async () => {
+    const added = await instance.cli(['partitions', 'add', 'tenants', 'acme', 'globex']);
+    expect([added.code, added.stdout]).toEqual([0, 'Added 2 partitions to tenants: acme, globex.\n']);
+    expect(await json(['partitions', 'add', 'tenants', 'acme', 'initech'])).toEqual({ name: 'tenants', added: ['initech'], unchanged: ['acme'] });
+    expect(await partitionStates('tenant_report')).toEqual({ acme: 'missing missing', globex: 'missing missing', initech: 'missing missing' });
+
+    const run = await json<MaterializeJson>(['materialize', '--select', 'tenant_report', '--partition', 'acme']);
+    expect([run.status, outcome(run as RunJson), run.tags]).toEqual(['success', ['tenant_report:materialized'], { 'strata/partition': 'acme' }]);
+    expect(await readFile(path.join(instance.output, 'tenant_report', 'acme.csv'), 'utf8')).toBe('tenant\nacme\n');
+
+    const removed = await instance.cli(['partitions', 'remove', 'tenants', 'globex', 'nobody']);
+    expect([removed.code, removed.stdout]).toEqual([0, 'Removed 1 partition from tenants: globex.\nNot there: nobody.\n']);
+    expect(await partitionStates('tenant_report')).toEqual({ acme: 'fresh', initech: 'missing missing' });
+
+    const typo = await instance.cli(['partitions', 'add', 'tenant', 'umbrella']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('error: No asset has dynamic partitions named "tenant".');
+    expect(typo.stderr).toContain('hint: Did you mean tenants?');
+    const piped = await instance.cli(['partitions', 'add', 'tenants', 'a|b']);
+    expect(piped.code).toBe(2);
+    expect(piped.stderr).toContain('"a|b"');
+    expect(piped.stderr).toContain('|');
+    expect(await partitionStates('tenant_report')).toEqual({ acme: 'fresh', initech: 'missing missing' });
+  });
+
+  it('the workers executor writes byte-identical partition files to the in-process one', async () => {
+    const other = await makeInstance();
+    try {
+      const inProcess = await json<MaterializeJson>(['materialize', '--executor', 'in-process']);
+      const workers = await other.cli(['materialize', '--executor', 'workers', '--json']);
+      expect(workers.code, workers.stderr).toBe(0);
+      const workersJson = JSON.parse(workers.stdout) as MaterializeJson;
+      expect(workersJson.partitions!.map((entry) => entry.status)).toEqual(inProcess.partitions!.map((entry) => entry.status));
+      const files = await filesUnder(instance.output);
+      expect(files).toHaveLength(2 * DAYS.length + 1);
+      expect(await filesUnder(other.output)).toEqual(files);
+      for (const file of files) expect(await readFile(path.join(other.output, file)), file).toEqual(await readFile(path.join(instance.output, file)));
+      // The same bytes are the same data versions.
+      expect(workersJson.partitions!.flatMap((entry) => entry.assets.map((one) => one.dataVersion))).toEqual(inProcess.partitions!.flatMap((entry) => entry.assets.map((one) => one.dataVersion)));
+    } finally {
+      await other.cleanup();
+    }
+  });
+
+  it('cuts off early per partition: a day rewritten with the same sales leaves its totals and weekly_totals up to date', async () => {
+    await json(['materialize']);
+    const before = await readFile(path.join(instance.output, 'totals_daily', '2026-01-06.csv'));
+    // Other bytes (so the day is observed as changed), the same sales.
+    await instance.writeDay('2026-01-06', `[\n  ${salesOf(5).map((sale) => JSON.stringify(sale)).join(',\n  ')}\n]\n`);
+    expect(await partitionStates('sales_daily')).toEqual({ ...allFresh, '2026-01-06': 'stale upstream-changed' });
+    const run = await json<MaterializeJson>(['materialize']);
+    expect(run.partitions!.map((entry) => [entry.partition, entry.assets.map((one) => [one.key, one.action, one.reasons.join(' ')])])).toEqual([
+      ['2026-01-06', [['sales_daily', 'materialized', 'upstream-changed'], ['totals_daily', 'up-to-date', 'upstream-planned']]],
+    ]);
+    expect(run.status).toBe('nothing-to-do');
+    expect(await readFile(path.join(instance.output, 'totals_daily', '2026-01-06.csv'))).toEqual(before);
+    expect(await partitionStates('totals_daily')).toEqual(allFresh);
+  });
+});
