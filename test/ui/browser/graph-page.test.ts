@@ -2,20 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../../cli/run-cli.js';
 import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
 
-const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
+// The six tables a run without partitions builds, and the daily-partitioned assets (with user_trends, which reads them).
+const EXAMPLE_KEYS = ['posts', 'posts_daily', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'user_stats_daily', 'user_trends', 'users'];
+const DAILY_MISSING = { posts_daily: 'missing', user_stats_daily: 'missing', user_trends: 'missing' };
 
 const session = useUiSession();
 const openExample = () => session.open();
 
 describe('the asset graph page', () => {
-  it('shows the six example assets with the statuses of the last run', async () => {
+  it('shows the example assets with the statuses of the last run', async () => {
     const { workspace, ui, page } = await openExample();
     const run = await runCli(['materialize', '--select', '+top_authors'], { cwd: workspace.dir, env: workspace.env });
     expect(run.code, run.stderr).toBe(0);
 
     await openGraph(page, ui.url);
 
-    expect(await nodeStatuses(page)).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing' });
+    expect(await nodeStatuses(page)).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing', ...DAILY_MISSING });
     await saveScreenshot(page, 'graph-after-run');
   });
 
@@ -48,7 +50,7 @@ describe('the asset graph page', () => {
     expect(runs.runs).toHaveLength(1);
     expect(runs.runs[0]).toMatchObject({ trigger: 'ui', selection: '+top_authors', status: 'success', assets: { materialized: 4 } });
     const status = JSON.parse((await runCli(['status', '--json'], { cwd: workspace.dir, env: workspace.env })).stdout) as { assets: { key: string; status: string }[] };
-    expect(Object.fromEntries(status.assets.map((asset) => [asset.key, asset.status]))).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing' });
+    expect(Object.fromEntries(status.assets.map((asset) => [asset.key, asset.status]))).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing', ...DAILY_MISSING });
   });
 
   it('shows a selection syntax error with the CLI’s caret under the column', async () => {
@@ -82,7 +84,7 @@ describe('the asset graph page', () => {
     await openGraph(page, ui.url);
 
     await page.locator('[data-group="analytics"] .group-toggle').click();
-    expect(Object.keys(await nodeStatuses(page)).sort()).toEqual(['posts', 'posts_enriched', 'users']);
+    expect(Object.keys(await nodeStatuses(page)).sort()).toEqual(['posts', 'posts_daily', 'posts_enriched', 'user_stats_daily', 'user_trends', 'users']);
     await page.locator('[data-group="analytics"] .group-toggle').press('Enter');
     expect(Object.keys(await nodeStatuses(page)).sort()).toEqual(EXAMPLE_KEYS);
   });

@@ -9,7 +9,12 @@ import path from 'node:path';
 import { FIXTURES, makeWorkspace, runCli, startCli } from '../../cli/run-cli.js';
 import { startUi } from '../start-ui.js';
 
+/** The example's six tables. */
 const EXAMPLE_KEYS = ['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users'];
+/** The daily-partitioned assets, and user_trends, which reads their partitions. */
+const DAILY_KEYS = ['posts_daily', 'user_stats_daily', 'user_trends'];
+/** What a run without a partition (the page's Materialize) builds: the six tables, and user_trends over the daily partitions there are; the partitioned assets are left to runs of partitions. */
+const UNPARTITIONED_KEYS = [...EXAMPLE_KEYS, 'user_trends'].sort();
 // accounts keeps a duplicate id (its blocking check unique_id fails) and a null email (a warning); invoices depends on it.
 const CHECKED = path.join(FIXTURES, 'ui-checked-definitions.mjs');
 const HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(1)>';
@@ -87,7 +92,7 @@ function parseEvents(text: string): { type: string; data: Record<string, unknown
 }
 
 describe('assets ui server', () => {
-  it('materializes the example from a POST, streams the run, and then shows six fresh assets, their runs and rows', async () => {
+  it('materializes the example from a POST, streams the run, and then shows its six tables fresh, their runs and rows', async () => {
     const workspace = await makeWorkspace();
     cleanups.push(() => workspace.cleanup());
     const instance = await openInstance({ cwd: workspace.dir, env: workspace.env });
@@ -95,7 +100,7 @@ describe('assets ui server', () => {
     const server = await serve(instance);
 
     const before = await getJson<GraphResponse>(server, '/api/graph');
-    expect(before.nodes.map((node) => node.key).sort()).toEqual(EXAMPLE_KEYS);
+    expect(before.nodes.map((node) => node.key).sort()).toEqual([...EXAMPLE_KEYS, ...DAILY_KEYS].sort());
     expect(before.nodes.every((node) => node.status === 'missing')).toBe(true);
     expect(before.nodes.find((node) => node.key === 'users')!.why).toEqual(['users has never been materialized.']);
     expect(before.selected).toBeNull();
@@ -108,15 +113,15 @@ describe('assets ui server', () => {
     expect(runId).toMatch(/\S/);
     const events = parseEvents(await stream.text);
     expect(events[0]).toMatchObject({ type: 'run-started', data: { run: { runId, status: 'started', trigger: 'ui' } } });
-    expect(events.filter((event) => event.type === 'materialization').map((event) => event.data.assetKey).sort()).toEqual(EXAMPLE_KEYS);
-    expect(events.filter((event) => event.type === 'step-started')).toHaveLength(6);
-    expect(events.at(-1)).toMatchObject({ type: 'run-ended', data: { run: { runId, status: 'success', assets: { materialized: 6 } } } });
+    expect(events.filter((event) => event.type === 'materialization').map((event) => event.data.assetKey).sort()).toEqual(UNPARTITIONED_KEYS);
+    expect(events.filter((event) => event.type === 'step-started')).toHaveLength(UNPARTITIONED_KEYS.length);
+    expect(events.at(-1)).toMatchObject({ type: 'run-ended', data: { run: { runId, status: 'success', assets: { materialized: UNPARTITIONED_KEYS.length } } } });
 
     const graph = await getJson<GraphResponse>(server, '/api/graph?select=%2Btop_authors');
     expect(graph.nodes.map((node) => [node.key, node.status])).toEqual(expect.arrayContaining(EXAMPLE_KEYS.map((key) => [key, 'fresh'])));
     expect(graph.selected).toEqual(['posts', 'users', 'user_stats', 'top_authors']);
     expect(graph.edges).toContainEqual(expect.objectContaining({ from: 'user_stats', to: 'top_authors' }));
-    expect(graph.groups.map((group) => group.name)).toEqual(['analytics', 'sources', 'transforms']);
+    expect(graph.groups.map((group) => group.name)).toEqual(['analytics', 'daily', 'sources', 'transforms']);
     for (const node of graph.nodes) expect(node.width * node.height).toBeGreaterThan(0);
 
     const topAuthors = await getJson<AssetResponse>(server, '/api/assets/top_authors');
@@ -131,7 +136,7 @@ describe('assets ui server', () => {
     expect(runs.runs.map((run) => run.runId)).toEqual([runId]);
     const detail = await getJson<RunDetailResponse>(server, `/api/runs/${runId!.slice(0, 8)}`);
     expect(detail.run).toMatchObject({ runId, status: 'success' });
-    expect(detail.steps.map((step) => step.outcome)).toEqual(Array(6).fill('success'));
+    expect(detail.steps.map((step) => step.outcome)).toEqual(Array(UNPARTITIONED_KEYS.length).fill('success'));
     expect(detail.events[0]).toMatchObject({ type: 'run-start', seq: expect.any(Number) });
 
     const plan = (await (await post(server, '/api/plan', { select: '+top_authors' })).json()) as PlanResponse;
