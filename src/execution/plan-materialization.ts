@@ -259,10 +259,19 @@ export async function planPartitions(
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
   const inputsOf = await readPlanInputs(definitions, storage, graph, runs, graph.sortTopologically(involved), resources, options, context);
-  const plans = new Map(runs.map((run) => {
-    const { inputs } = inputsOf(run.partition);
-    return [run.partition, { plan: planAssets({ graph, selected: run.selected, ...inputs, now }), recorded: inputs.recorded }];
-  }));
+  const plans = new Map<string, { plan: Plan; recorded: ReadonlyMap<string, MaterializationRecord> }>();
+  // In key order: a partition that reads others of a selected upstream (yesterday's, the last 7 days)
+  // is upstream-planned when a run planned before it materializes one of them, as a run after that one would find.
+  const selectedSet = new Set(selected);
+  for (const run of runs) {
+    const { inputs, partitions: reads } = inputsOf(run.partition);
+    const plannedReads = new Map<string, string[]>();
+    for (const [key, byDep] of reads.inputPartitions) {
+      const deps = Object.entries(byDep).filter(([dep, depPartitions]) => selectedSet.has(dep) && depPartitions.some((one) => one !== run.partition && plans.get(one)?.plan.planned.some((planned) => planned.key === dep) === true));
+      if (deps.length > 0) plannedReads.set(key, deps.map(([dep]) => dep));
+    }
+    plans.set(run.partition, { plan: planAssets({ graph, selected: run.selected, ...inputs, plannedReads: plannedReads.size === 0 ? undefined : plannedReads, now }), recorded: inputs.recorded });
+  }
   return { graph, selected, plans, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code };
 }
 

@@ -95,10 +95,11 @@ export interface PlanInput {
    */
   readonly inputVersions?: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
   /**
-   * Upstreams outside `selected` that runs before this one would materialize
-   * first, by asset: a partitioned upstream some partition of which that the
-   * asset reads is stale or missing (a plain materialize runs those
-   * partitions, then the assets without partitions). Each is `upstream-planned`.
+   * Upstreams that runs before this one would materialize first, by asset: a
+   * partitioned upstream some partition of which the asset reads, other than
+   * one this plan covers, is stale or missing (a plain materialize runs stale
+   * partitions in key order, then the assets without partitions). Each is
+   * `upstream-planned`.
    */
   readonly plannedReads?: ReadonlyMap<string, readonly string[]>;
   /** Keys planned as `forced` whatever their state. */
