@@ -13,6 +13,7 @@ import { FIXTURES, runCli } from './run-cli.js';
  * real CSV files per test.
  */
 const DEFINITIONS = path.join(FIXTURES, 'partitioned-definitions.mjs');
+const LAGGED = path.join(FIXTURES, 'lagged-partitions-definitions.mjs');
 const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07'];
 
 interface AssetJson {
@@ -288,5 +289,30 @@ describe('partitioned runs through the CLI', () => {
     expect(run.status).toBe('nothing-to-do');
     expect(await readFile(path.join(instance.output, 'totals_daily', '2026-01-06.csv'))).toEqual(before);
     expect(await partitionStates('totals_daily')).toEqual(allFresh);
+  });
+
+  it('a day read by the next day\'s partition makes both stale, and one plain materialize brings both back', async () => {
+    // readings_daily per day; change_daily of day D reads days D-1 and D.
+    const lagged = (args: readonly string[]) => runCli([...args, '--json', '--definitions', LAGGED], { cwd: instance.dir, env: { STRATA_HOME: path.join(instance.dir, '.strata'), STRATA_OUTPUT_DIR: instance.output, LAGGED_SOURCE: instance.source } });
+    const laggedJson = async <T>(args: readonly string[]) => {
+      const result = await lagged(args);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as T;
+    };
+    const changes = async () => Object.fromEntries((await laggedJson<PartitionsJson>(['partitions', 'change_daily'])).partitions.map((state) => [state.partition, [state.status, ...state.reasons].join(' ')]));
+    for (const [index, day] of DAYS.slice(0, 5).entries()) await instance.writeDay(day, JSON.stringify([index + 1, 10]));
+    await laggedJson(['materialize']);
+    expect(await readFile(path.join(instance.output, 'change_daily', '2026-01-04.csv'), 'utf8')).toBe('day,days,change\n2026-01-04,2026-01-03 2026-01-04,1\n');
+
+    await instance.writeDay('2026-01-03', JSON.stringify([100]));
+    const fresh = Object.fromEntries(DAYS.slice(0, 5).map((day) => [day, 'fresh']));
+    expect(await changes()).toEqual({ ...fresh, '2026-01-03': 'stale upstream-planned', '2026-01-04': 'stale upstream-planned' });
+    const run = await laggedJson<MaterializeJson>(['materialize']);
+    expect(run.partitions!.map((entry) => [entry.partition, outcome(entry).join(' ')])).toEqual([
+      ['2026-01-03', 'readings_daily:materialized change_daily:materialized'],
+      ['2026-01-04', 'change_daily:materialized'],
+    ]);
+    expect(await readFile(path.join(instance.output, 'change_daily', '2026-01-04.csv'), 'utf8')).toBe('day,days,change\n2026-01-04,2026-01-03 2026-01-04,-86\n');
+    expect(await changes()).toEqual(fresh);
   });
 });
