@@ -86,8 +86,16 @@ export async function planAssetStates(
     codeCacheFile: options.codeCacheFile,
     purpose: 'states',
   });
-  // Judged against the data versions the plan read, as a run judges what blocks.
-  const checks = await readCheckSummaries(definitions, storage, [...new Set(keys.flatMap((key) => [key, ...definitions.asset(key)!.deps]))], materializationPlan.currentDataVersions);
+  // Judged against the data versions the plan read, as a run judges what blocks. Only the keys and
+  // upstreams that have checks are listed, the only ones `readCheckSummaries` reads: listing every
+  // key with its deps built an array per asset, a tenth of a second at 100k assets with no checks.
+  const checked = new Set<string>();
+  for (const key of keys) {
+    const asset = definitions.asset(key)!;
+    if (asset.checks.length > 0) checked.add(key);
+    for (const dep of asset.deps) if (definitions.asset(dep)!.checks.length > 0) checked.add(dep);
+  }
+  const checks = await readCheckSummaries(definitions, storage, [...checked], materializationPlan.currentDataVersions);
   const byAsset = (summaries: readonly CheckSummary[]) => {
     const keysByAsset = new Map<string, string[]>();
     for (const summary of summaries) keysByAsset.set(summary.assetKey, [...(keysByAsset.get(summary.assetKey) ?? []), summary.key]);
@@ -107,7 +115,7 @@ export async function planAssetStates(
       codeVersion: code.get(asset.key)!.version,
       failedChecks: failed.get(asset.key) ?? [],
       warnedChecks: warned.get(asset.key) ?? [],
-      blockedBy: definitions.asset(asset.key)!.deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !definitions.asset(asset.key)!.ignoreFailedChecks.includes(check)),
+      blockedBy: blocking.size === 0 ? [] : definitions.asset(asset.key)!.deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !definitions.asset(asset.key)!.ignoreFailedChecks.includes(check)),
       partitions: undefined,
     });
   }
