@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { backfillTag } from '../../core/run-tags.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { BackfillPartitionOutcome } from '../../instance/backfills.js';
 import type { Instance } from '../../instance/instance.js';
@@ -192,6 +193,11 @@ async function showStatus(instance: Instance, wanted: string, args: ParsedArgs, 
       '',
     ].join('\n'),
   );
+  if (backfill.status === 'requested') {
+    // Requested with no run of it going: its process stopped (killed, the machine restarted), or is between two partitions.
+    const { runs } = await instance.runs({ limit: 1, status: 'started', tags: backfillTag(backfill.id) });
+    if (runs.length === 0) io.stdout.write(`No run of it is going now: if the process running it stopped, \`assets backfill resume ${backfill.id}\` continues it.\n`);
+  }
   const notDone = new Set<BackfillTargetStatus>(backfillTargetStatusSchema.options.filter((status) => status !== 'materialized' && status !== 'up-to-date'));
   const open = targets.filter((target) => notDone.has(target.status));
   if (open.length > 0) {
