@@ -34,7 +34,7 @@ describe('partitions in the UI', () => {
     expect(await page.locator('tr[aria-current="true"]').getAttribute('data-partition')).toBe('2026-01-05');
 
     await page.locator('tr[data-partition="2026-01-02"] button').click();
-    await expect.poll(() => page.locator('.preview-caption').textContent()).toBe('All 1 rows of partition 2026-01-02.');
+    await expect.poll(() => page.locator('.preview-caption').textContent()).toBe('The only row of partition 2026-01-02.');
     expect(await page.locator('tr[aria-current="true"]').getAttribute('data-partition')).toBe('2026-01-02');
     expect(await page.locator('.preview-caption + .table-scroll tbody td').allTextContents()).toEqual(['2026-01-02', '2', '3.5']);
     await saveScreenshot(page, 'asset-partitions');

@@ -153,7 +153,7 @@ function renderDetails(container: HTMLElement, asset: AssetResponse, openChecks:
 
 /** `latest`: the server chose the partition (the one materialized last), none was clicked. */
 function renderPreview(container: HTMLElement, preview: PreviewResponse, latest: boolean): void {
-  const rows = preview.truncated ? `The first ${preview.rows.length} rows` : `All ${preview.rows.length} rows`;
+  const rows = preview.truncated ? `The first ${preview.rows.length} rows` : preview.rows.length === 1 ? 'The only row' : `All ${preview.rows.length} rows`;
   replaceChildren(
     container,
     h(
