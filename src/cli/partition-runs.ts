@@ -45,9 +45,25 @@ export function runsExitCode(results: readonly MaterializeResult[]): number {
   return results.some((result) => result.status === 'failed') ? EXIT.runFailed : EXIT.ok;
 }
 
-/** A run of one partition, as a range or a backfill prints it on stdout. */
-export function renderPartitionRun(partition: string, result: MaterializeResult, run: RunRecord | undefined, style: Style, width: number | undefined): string {
-  return `Partition ${partition}:\n${renderRunSummary(result, run, style, width)}`;
+/**
+ * A run of one partition, as a plain materialize, a range or a backfill
+ * prints it on stdout: one line (a backfill of a year is 365 of them), then
+ * each failed asset's error and where the run's logs are.
+ */
+export function renderPartitionRun(partition: string, result: MaterializeResult, run: RunRecord | undefined, style: Style): string {
+  if (result.status === 'nothing-to-do') return `Partition ${partition}: up to date.\n`;
+  const durationMs = (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
+  const keys = (action: string) => result.assets.filter((asset) => asset.action === action).map((asset) => asset.key);
+  const counts = (['materialized', 'up-to-date', 'failed', 'skipped'] as const).map((action) => {
+    const done = keys(action);
+    const word = `${done.length} ${action === 'up-to-date' ? 'up to date' : action}`;
+    return done.length === 0 || action === 'up-to-date' ? word : `${word} (${done.join(', ')})`;
+  });
+  const status = result.status === 'success' ? result.status : style.apply(result.status === 'failed' ? 'red' : 'yellow', result.status);
+  const lines = [`Partition ${partition}: ${status}, ${counts.join(', ')} in ${formatDuration(durationMs)} (run ${result.runId}).`];
+  for (const asset of result.assets.filter((entry) => entry.action === 'failed')) lines.push(`  ${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
+  if (result.status === 'failed') lines.push(`  Full errors and logs: assets logs ${result.runId}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** A run's result as `--json` prints it. */

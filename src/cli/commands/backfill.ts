@@ -149,7 +149,7 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
       error: outcome.error === undefined ? null : { message: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint ?? null },
     });
     if (json) return;
-    if (outcome.result !== undefined) io.stdout.write(renderPartitionRun(outcome.partition, outcome.result, run, style, io.stdout.columns));
+    if (outcome.result !== undefined) io.stdout.write(renderPartitionRun(outcome.partition, outcome.result, run, style));
     else io.stdout.write(`Partition ${outcome.partition}: ${style.apply('red', 'could not run:')} ${outcome.error?.message ?? 'canceled'}\n`);
     if (progress) io.stderr.write(renderProgressBar(now, outcome.partition, stderrStyle));
   };

@@ -218,7 +218,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       if (io.signal?.aborted === true) break;
       const { result, run } = await materializeOne(key, false);
       results.push({ partition: key, result, run });
-      if (!json) io.stdout.write(renderPartitionRun(key, result, run, style, io.stdout.columns));
+      if (!json) io.stdout.write(renderPartitionRun(key, result, run, style));
     }
     const partitionsJson = results.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
     if (!unpartitioned || io.signal?.aborted === true) {
