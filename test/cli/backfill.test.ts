@@ -15,6 +15,8 @@ import { FIXTURES, runCli, startCli } from './run-cli.js';
 const DEFINITIONS = path.join(FIXTURES, 'partitioned-definitions.mjs');
 const DAYS = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05', '2026-01-06', '2026-01-07'];
 const SELECTION = 'sales_daily, totals_daily';
+/** For the tests that stop a backfill slowed down by PARTITIONED_DELAY_MS and start it again: several processes, more than the default on a busy machine. */
+const SLOW_TEST_MS = 90_000;
 
 type Counts = Readonly<Record<'pending' | 'running' | 'materialized' | 'up-to-date' | 'failed' | 'skipped' | 'canceled', number>>;
 interface BackfillJson {
@@ -157,7 +159,7 @@ describe('assets backfill', () => {
     const runs = await runsPerPartition(interrupted.id!);
     for (const day of finished) expect(runs[day], day).toBe(1);
     expect(Object.keys(runs).sort()).toEqual(DAYS);
-  });
+  }, SLOW_TEST_MS);
 
   it('stops on Ctrl-C with exit 130: the backfill ends canceled, its pending targets stay pending', async () => {
     const running = instance.start(['backfill', SELECTION], { PARTITIONED_DELAY_MS: '800' });
@@ -169,7 +171,7 @@ describe('assets backfill', () => {
     expect(stopped.counts.materialized).toBeGreaterThanOrEqual(2);
     expect(stopped.counts.pending).toBeGreaterThan(0);
     expect(stopped.counts.running).toBe(0);
-  });
+  }, SLOW_TEST_MS);
 
   it('cancels a running backfill from another process: it starts no other partition, and resume runs the rest', async () => {
     const running = instance.start(['backfill', SELECTION], { PARTITIONED_DELAY_MS: '800' });
@@ -189,7 +191,7 @@ describe('assets backfill', () => {
     const resumed = await json<BackfillJson>(['backfill', 'resume', id!]);
     expect(resumed.status).toBe('completed');
     expect(resumed.counts.materialized + resumed.counts['up-to-date']).toBe(14);
-  });
+  }, SLOW_TEST_MS);
 
   it('refuses policies that need several partitions in one run, saying why', async () => {
     for (const policy of ['single-run', 'multi-run:4']) {
