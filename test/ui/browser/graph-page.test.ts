@@ -72,8 +72,8 @@ describe('the asset graph page', () => {
     // Set on this document only: a reload would lose it.
     await page.evaluate(() => ((globalThis as { loadedOnce?: boolean }).loadedOnce = true));
 
-    const cli = startCli(['materialize'], { cwd: workspace.dir, env: workspace.env });
-    expect((await cli.done).code).toBe(0);
+    const cli = await startCli(['materialize'], { cwd: workspace.dir, env: workspace.env }).done;
+    expect(cli.code, cli.stderr).toBe(0);
 
     await expect.poll(() => nodeStatuses(page), { timeout: 15_000 }).toEqual(Object.fromEntries(EXAMPLE_KEYS.map((key) => [key, 'fresh'])));
     expect(await page.evaluate(() => (globalThis as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
