@@ -18,7 +18,7 @@ import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
 import { parseDuration } from '../../core/duration.js';
-import { UsageError } from '../../core/errors.js';
+import { StrataError, UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { tagsFlag } from '../tag-flags.js';
 import { parsePartitionRange } from '../../instance/partition-range.js';
@@ -227,7 +227,18 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return runsExitCode(results.map(({ result }) => result));
     }
     // With partition runs before it, the assets they materialized are no news; a --partition run says what it leaves out.
-    const { result, run } = await materializeOne(selection.partition, selection.partition !== undefined);
+    const rest = await materializeOne(selection.partition, selection.partition !== undefined).catch((error: unknown) => {
+      // A failed partition run can leave a partition the rest reads unstored: that failure is the outcome, with the runs that happened.
+      if (!(error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && results.some((entry) => entry.result.status === 'failed'))) throw error;
+      io.stderr.write(`The unpartitioned assets did not run: ${error.message}\n`);
+      return undefined;
+    });
+    if (rest === undefined) {
+      if (json) writeJson(io, { partitions: partitionsJson });
+      else io.stdout.write(describeRange(results.map(({ result }) => result)));
+      return runsExitCode(results.map(({ result }) => result));
+    }
+    const { result, run } = rest;
     if (json) writeJson(io, { ...runResultToJson(result, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
     else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(result, run, style, io.stdout.columns)}`);
     return runsExitCode([...results.map((entry) => entry.result), result]);
