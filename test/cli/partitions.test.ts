@@ -195,6 +195,16 @@ describe('partitioned runs through the CLI', () => {
     expect([last.status, last.partitions]).toEqual(['nothing-to-do', undefined]);
   });
 
+  it('a plain materialize whose failed partition leaves weekly_totals without a day reports the partition runs and exits 1', async () => {
+    await instance.writeDay('2026-01-07', 'not json');
+    const result = await instance.cli(['materialize', '--json']);
+    expect(result.code, result.stderr).toBe(1);
+    const runs = JSON.parse(result.stdout) as MaterializeJson;
+    expect(runs.partitions!.map((run) => [run.partition, run.status])).toEqual(DAYS.map((day) => [day, day === '2026-01-07' ? 'failed' : 'success']));
+    expect(result.stderr).toContain('The unpartitioned assets did not run: Selected assets read upstream partitions that have no stored output: weekly_totals needs totals_daily partition 2026-01-07.');
+    expect(existsSync(path.join(instance.output, 'weekly_totals.csv'))).toBe(false);
+  });
+
   it('assets partitions lists each partition with its state, filters by --status, and a code change makes every partition code-changed', async () => {
     await json(['materialize', '--select', '+totals_daily', '--partition-range', '2026-01-01...2026-01-03']);
     const table = await instance.cli(['partitions', 'totals_daily']);
