@@ -50,7 +50,8 @@ export const statusCommand: Command = {
             const rows = state.record?.metadata.rows;
             return [key, statusCell(state), describeStatusReasons(state), formatTime(state.record?.materializedAt, io.stdout, now), typeof rows === 'number' ? formatCount(rows) : '-'];
           }),
-          { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? colourStatusCell(style, padded, cell) : padded) },
+          // Without colour no cell changes: no call per cell (half a million at 100k assets).
+          { maxWidth: io.stdout.columns, style: style.enabled ? (column, padded, cell) => (column === 1 ? colourStatusCell(style, padded, cell) : padded) : undefined },
         ),
       );
       // "fresh" is only assumed for a source that cannot be checked: say so under the table.
@@ -67,5 +68,6 @@ export const statusCommand: Command = {
 
 /** The reasons column: why the asset is stale, which of its checks failed, and which upstream checks block it. */
 function describeStatusReasons(state: AssetState): string {
+  if (state.failedChecks.length === 0 && state.blockedBy.length === 0) return state.reasons.map((reason) => reason.kind).join(', ') || '-';
   return [...state.reasons.map((reason) => reason.kind), ...state.failedChecks.map((check) => `check ${check} failed`), ...state.blockedBy.map((check) => `blocked by ${check}`)].join(', ') || '-';
 }
