@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { asset, CsvIOManager, dailyPartitions, defineDefinitions, materialize, SqliteInstanceStorage, timeWindow } from '../../src/index.js';
 import { combinedDataVersion } from '../../src/execution/partition-scope.js';
-import { planPartitions } from '../../src/execution/plan-materialization.js';
+import { planMaterialization, planPartitions } from '../../src/execution/plan-materialization.js';
 
 /*
  * Partitioned runs at the library level, on a real SQLite file and real CSV
@@ -141,6 +141,23 @@ describe('partitioned runs on SQLite and CSV files', () => {
     const again = await run({ select: 'last_three' });
     expect(again.assets.map((entry) => [entry.key, entry.action, entry.reasons])).toEqual([['last_three', 'materialized', ['upstream-changed']]]);
     expect(await readFile(path.join(outputDir, 'last_three.csv'), 'utf8')).toBe('days,total\n2026-01-05 2026-01-06 2026-01-07,122\n');
+  });
+
+  it('judges the window reader upstream-planned when a day it reads is stale, and not for a day outside its window', async () => {
+    for (const day of DAYS) await run({ select: '+totals_daily', partition: day });
+    await run({ select: 'last_three' });
+    const lastThree = async () => {
+      const { plan, leftOut } = await planMaterialization(definitions, storage, { select: '+last_three', purpose: 'states', codeVersions: 'declared', now: () => CLOCK });
+      expect(leftOut.map((asset) => asset.key)).toEqual(['sales_daily', 'totals_daily']);
+      return plan.assets.map((planned) => [planned.key, planned.status, planned.reasons]);
+    };
+    expect(await lastThree()).toEqual([['last_three', 'fresh', []]]);
+    await writeDay('2026-01-02', [{ id: 2, amount: 1 }]);
+    expect(await lastThree()).toEqual([['last_three', 'fresh', []]]);
+    await writeDay('2026-01-06', [{ id: 6, amount: 1 }]);
+    expect(await lastThree()).toEqual([['last_three', 'stale', [{ kind: 'upstream-planned', upstreams: ['totals_daily'] }]]]);
+    // A run plans what is stored: the partition runs go first, so only then is it stale for the run.
+    expect((await run({ select: 'last_three' })).status).toBe('nothing-to-do');
   });
 });
 
