@@ -1,7 +1,7 @@
 import { StrataError } from '../core/errors.js';
 import type { EvaluatedCheck } from '../execution/evaluate-checks.js';
 import type { MaterializationPlan } from '../execution/plan-materialization.js';
-import type { AssetRunResult, RunOutcome } from '../execution/run-result.js';
+import type { AssetRunResult, MaterializeResult, RunOutcome } from '../execution/run-result.js';
 import { openInstance } from '../instance/instance.js';
 import { watchInputs } from '../instance/watch-inputs.js';
 
@@ -49,7 +49,16 @@ async function runCycle(request: WatchCycleRequest, signal: AbortSignal): Promis
     instance = await openInstance({ cwd: request.cwd, env: process.env, definitionsModule: request.definitionsModule });
     definitionsFile = instance.project.definitions instanceof StrataError ? undefined : instance.project.definitions.file;
     let plan: MaterializationPlan | undefined;
-    const result = await instance.materialize({ select: request.select, exclude: request.exclude, signal, trigger: 'watch', onPlan: (made) => (plan = made) });
+    const selection = { select: request.select, exclude: request.exclude, signal };
+    // As a plain materialize: the stale partitions first, one run each, then the unpartitioned assets.
+    const { partitions, unpartitioned } = await instance.partitionsToMaterialize(selection);
+    const ran: { partition: string | undefined; result: MaterializeResult }[] = [];
+    for (const partition of partitions) {
+      if (signal.aborted) break;
+      ran.push({ partition, result: await instance.materialize({ ...selection, partition, trigger: 'watch' }) });
+    }
+    if (unpartitioned && !signal.aborted) ran.push({ partition: undefined, result: await instance.materialize({ ...selection, trigger: 'watch', onPlan: (made) => (plan = made) }) });
+    const result = ran.at(-1)?.result ?? { runId: null, status: 'nothing-to-do' as const, assets: [], checks: [] };
     // A state selection that selects nothing now (`status:stale` with nothing stale) makes no plan; what
     // may make something stale is still watched: the modules, and the files every source asset observes.
     const observations = (plan ?? (await instance.plan({ signal }))).observations;
@@ -57,9 +66,11 @@ async function runCycle(request: WatchCycleRequest, signal: AbortSignal): Promis
     return {
       kind: 'ran',
       runId: result.runId,
-      status: result.status,
-      assets: result.assets.map((asset) => ({ key: asset.key, action: asset.action, reasons: asset.reasons, error: asset.error?.message.split('\n', 1)[0] })),
-      checks: result.checks,
+      status: worstOutcome(ran.map((run) => run.result.status)),
+      assets: ran.flatMap(({ partition, result: one }) =>
+        one.assets.map((asset) => ({ key: partition === undefined ? asset.key : `${asset.key} [${partition}]`, action: asset.action, reasons: asset.reasons, error: asset.error?.message.split('\n', 1)[0] })),
+      ),
+      checks: ran.flatMap((run) => run.result.checks),
       files,
     };
   } catch (error) {
@@ -70,4 +81,10 @@ async function runCycle(request: WatchCycleRequest, signal: AbortSignal): Promis
   } finally {
     await instance?.close();
   }
+}
+
+/** The outcome of a cycle of several runs: the worst of theirs. */
+function worstOutcome(outcomes: readonly RunOutcome[]): RunOutcome {
+  for (const outcome of ['failed', 'canceled', 'success'] as const) if (outcomes.includes(outcome)) return outcome;
+  return 'nothing-to-do';
 }
