@@ -29,6 +29,7 @@ import type { RunPage } from './run-summaries.js';
 import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
 import type { PartitionState } from './partition-states.js';
+import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize-selection.js';
 import type { JobSummary } from './job-summaries.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
 import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
@@ -297,6 +298,12 @@ export class Instance {
   async cancelBackfill(wanted: string): Promise<{ backfill: StoredBackfill; runIds: readonly string[] }> {
     const { cancelBackfill } = await import('./backfills.js');
     return cancelBackfill(await this.storage(), wanted, this.#now());
+  }
+
+  /** Brings a selection with partitioned assets up to date, one run per partition, then the rest (see `materializeSelection`). */
+  async materializeSelection(request: PartitionedMaterializeRequest): Promise<SelectionRuns> {
+    const { materializeSelection } = await import('./materialize-selection.js');
+    return materializeSelection(this, request);
   }
 
   /** Adds keys to, or removes them from, dynamic partitions (`assets partitions add tenants acme`); returns those it changed. */

@@ -13,12 +13,11 @@ import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
-import type { RunRecord } from '../../storage/instance-storage.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
 import { parseDuration } from '../../core/duration.js';
-import { StrataError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { tagsFlag } from '../tag-flags.js';
 import { parsePartitionRange } from '../../instance/partition-range.js';
@@ -187,61 +186,37 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     const reporting = await runReporting(args, io, json);
-    const materializeOne = async (runPartition: string | undefined, sayLeftOut: boolean) => {
-      const result = await instance.materialize({
-        ...request,
-        partition: runPartition,
-        ...reporting,
-        concurrency,
-        executor,
-        lockTimeoutMs,
-        trigger: 'cli',
-        ...recorded,
-        // A source that could not be checked was assumed unchanged, and assets outside the run's partitions are left out: say so (stderr: stdout carries the result).
-        onPlan: json ? undefined : ({ plan, leftOut }) => {
-          for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
-          if (sayLeftOut && leftOut.length > 0) io.stderr.write(describeLeftOut(leftOut));
-        },
-      });
-      return { result, run: await recordedRun(instance, result) };
-    };
-    // Without --partition, the stale partitions of the selected partitioned assets run first, one run each, then the rest in one run.
-    const { partitions, unpartitioned } =
-      range !== undefined
-        ? { partitions: await instance.partitionRange(selection, range), unpartitioned: false }
-        : selection.partition === undefined && reexecuted === undefined
-          ? await instance.partitionsToMaterialize(request)
-          : { partitions: [], unpartitioned: true };
-    const results: { partition: string; result: MaterializeResult; run: RunRecord | undefined }[] = [];
-    for (const key of partitions) {
-      // Ctrl-C ends the run in flight as canceled, and starts no other.
-      if (io.signal?.aborted === true) break;
-      const { result, run } = await materializeOne(key, false);
-      results.push({ partition: key, result, run });
-      if (!json) io.stdout.write(renderPartitionRun(key, result, run, style));
-    }
-    const partitionsJson = results.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
-    if (!unpartitioned || io.signal?.aborted === true) {
-      if (json) writeJson(io, { partitions: partitionsJson });
-      else io.stdout.write(describeRange(results.map(({ result }) => result)));
-      return runsExitCode(results.map(({ result }) => result));
-    }
-    // With partition runs before it, the assets they materialized are no news; a --partition run says what it leaves out.
-    const rest = await materializeOne(selection.partition, selection.partition !== undefined).catch((error: unknown) => {
-      // A failed partition run can leave a partition the rest reads unstored: that failure is the outcome, with the runs that happened.
-      if (!(error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && results.some((entry) => entry.result.status === 'failed'))) throw error;
-      io.stderr.write(`The unpartitioned assets did not run: ${error.message}\n`);
-      return undefined;
+    // A plain materialize runs the stale partitions first, each alone, and the rest last: their left-out assets are no news.
+    const sayLeftOut = selection.partition !== undefined;
+    const runs = await instance.materializeSelection({
+      ...request,
+      ...(range === undefined ? {} : { partitions: await instance.partitionRange(selection, range) }),
+      ...reporting,
+      concurrency,
+      executor,
+      lockTimeoutMs,
+      trigger: 'cli',
+      ...recorded,
+      // A source that could not be checked was assumed unchanged, and assets outside the run's partitions are left out: say so (stderr: stdout carries the result).
+      onPlan: json ? undefined : ({ plan, leftOut }) => {
+        for (const note of uncheckedSourceNotes(definitions, plan.assets.filter((asset) => asset.status === 'fresh'))) io.stderr.write(`Note: ${note}\n`);
+        if (sayLeftOut && leftOut.length > 0) io.stderr.write(describeLeftOut(leftOut));
+      },
+      onPartitionRun: json ? undefined : async (key, result) => void io.stdout.write(renderPartitionRun(key, result, await recordedRun(instance, result), style)),
     });
-    if (rest === undefined) {
+    const partitionRuns = await Promise.all(runs.partitions.map(async ({ partition: key, result }) => ({ partition: key, result, run: json ? await recordedRun(instance, result) : undefined })));
+    const partitionsJson = partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
+    const results = partitionRuns.map(({ result }) => result);
+    if (runs.restSkipped !== undefined) io.stderr.write(`The unpartitioned assets did not run: ${runs.restSkipped.message}\n`);
+    if (runs.rest === undefined) {
       if (json) writeJson(io, { partitions: partitionsJson });
-      else io.stdout.write(describeRange(results.map(({ result }) => result)));
-      return runsExitCode(results.map(({ result }) => result));
+      else io.stdout.write(describeRange(results));
+      return runsExitCode(results);
     }
-    const { result, run } = rest;
-    if (json) writeJson(io, { ...runResultToJson(result, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
-    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(result, run, style, io.stdout.columns)}`);
-    return runsExitCode([...results.map((entry) => entry.result), result]);
+    const run = await recordedRun(instance, runs.rest);
+    if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
+    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}`);
+    return runsExitCode([...results, runs.rest]);
   } finally {
     await instance.close();
   }

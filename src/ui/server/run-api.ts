@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { StrataError } from '../../core/errors.js';
+import type { MaterializeResult } from '../../execution/run-result.js';
 import { describeReason } from '../../instance/describe-reason.js';
 import { runStatusSchema } from '../../storage/instance-storage.js';
 import type { CancelResponse, MaterializeResponse, PlanResponse, RunDetailResponse, RunsResponse } from '../api-types.js';
@@ -57,22 +58,27 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     // itself goes on in this process, reporting to the event stream.
     const runId = await new Promise<string | null>((resolve, reject) => {
       let started: string | undefined;
+      const ended = async (result: MaterializeResult) => {
+        if (result.runId !== null) await hub.runEnded(result.runId);
+      };
+      // As `assets materialize`: the stale partitions of partitioned assets first, one run each, then the rest.
       const run = instance
-        .materialize({
+        .materializeSelection({
           ...selection,
           trigger: 'ui',
           onEvent: (event) => {
-            if (event.type === 'run-start') {
+            if (event.type === 'run-start' && started === undefined) {
               started = event.runId;
               resolve(event.runId);
             }
             hub.runEvent(event).catch(onError);
           },
+          onPartitionRun: (_partition, result) => ended(result),
         })
         .then(
-          async (result) => {
-            resolve(result.runId);
-            if (result.runId !== null) await hub.runEnded(result.runId);
+          async ({ rest }) => {
+            resolve(rest?.runId ?? null);
+            if (rest !== undefined) await ended(rest);
           },
           (error: unknown) => (started === undefined ? reject(error) : onError(error)),
         )
