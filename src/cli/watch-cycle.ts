@@ -51,13 +51,8 @@ async function runCycle(request: WatchCycleRequest, signal: AbortSignal): Promis
     let plan: MaterializationPlan | undefined;
     const selection = { select: request.select, exclude: request.exclude, signal };
     // As a plain materialize: the stale partitions first, one run each, then the unpartitioned assets.
-    const { partitions, unpartitioned } = await instance.partitionsToMaterialize(selection);
-    const ran: { partition: string | undefined; result: MaterializeResult }[] = [];
-    for (const partition of partitions) {
-      if (signal.aborted) break;
-      ran.push({ partition, result: await instance.materialize({ ...selection, partition, trigger: 'watch' }) });
-    }
-    if (unpartitioned && !signal.aborted) ran.push({ partition: undefined, result: await instance.materialize({ ...selection, trigger: 'watch', onPlan: (made) => (plan = made) }) });
+    const runs = await instance.materializeSelection({ ...selection, trigger: 'watch', onPlan: (made) => (plan = made.partition === undefined ? made : plan) });
+    const ran: { partition: string | undefined; result: MaterializeResult }[] = [...runs.partitions, ...(runs.rest === undefined ? [] : [{ partition: undefined, result: runs.rest }])];
     const result = ran.at(-1)?.result ?? { runId: null, status: 'nothing-to-do' as const, assets: [], checks: [] };
     // A state selection that selects nothing now (`status:stale` with nothing stale) makes no plan; what
     // may make something stale is still watched: the modules, and the files every source asset observes.
