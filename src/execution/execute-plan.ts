@@ -195,7 +195,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
   // Claimed in key order, so two runs that want the same outputs never each hold one the other waits for.
   const acquired: string[] = [];
   try {
-    for (const key of group.map((step) => leaseKey(step.key, materializationPlan.partition)).sort()) {
+    for (const key of group.map((step) => leaseKey(step.key, partitionOf(materializationPlan, step.key))).sort()) {
       await context.leases.acquire(key, {
         timeoutMs: context.lockTimeoutMs,
         signal: context.signal,
@@ -283,7 +283,7 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   if (record.codeVersion !== codeOf(context, step.key).version || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
   if (!sameInputs(record.configVersions, context.materializationPlan.configVersions.get(step.key) ?? {})) return false;
   if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
-  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, context.materializationPlan.partition), record)) === record.dataVersion;
+  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, partitionOf(context.materializationPlan, step.key)), record)) === record.dataVersion;
 }
 
 /**
@@ -310,7 +310,8 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
     await recorder.flush();
     log.info({ attempt }, `materializing ${keys.join(', ')}`);
     try {
-      const { partition } = context.materializationPlan;
+      // Steps share a partition, or none: a multi-asset is not partitioned.
+      const partition = partitionOf(context.materializationPlan, first.step.key);
       const inputPartitions = context.materializationPlan.inputPartitions.get(first.step.key);
       const inMemory = new Map(first.asset.deps.flatMap((dep) => {
         const held = state.produced.get(dep);
@@ -341,7 +342,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
         recorder.materialization({
           runId: context.runId,
           assetKey: step.key,
-          partition: context.materializationPlan.partition ?? null,
+          partition: partitionOf(context.materializationPlan, step.key) ?? null,
           materializedAt: context.now(),
           codeVersion: code.version,
           dataVersion: stored.dataVersion,
@@ -415,7 +416,7 @@ function readVersion(plan: MaterializationPlan, state: RunState, key: string, de
   const reads = plan.inputPartitions.get(key)?.[dep];
   if (reads === undefined) return state.dataVersions.get(dep);
   const inRun = plan.selected.includes(dep);
-  return combinedDataVersion(reads, (partition) => (inRun && partition === plan.partition ? state.dataVersions.get(dep) : plan.partitionVersions.get(dep)?.get(partition)));
+  return combinedDataVersion(reads, (partition) => (inRun && partition === partitionOf(plan, dep) ? state.dataVersions.get(dep) : plan.partitionVersions.get(dep)?.get(partition)));
 }
 
 /** What a run claims to materialize an asset: the asset, or the one partition of it the run materializes, so runs of other partitions go on at once. */
@@ -425,14 +426,18 @@ function leaseKey(key: string, partition: string | undefined): string {
 
 /** The latest materialization of each key, of the run's partition in a partition run. */
 async function latestRecords(context: ExecuteContext, keys: readonly string[]): Promise<Map<string, MaterializationRecord>> {
-  const { partition } = context.materializationPlan;
-  if (partition === undefined) return context.storage.latestMaterializations(keys);
   const records = new Map<string, MaterializationRecord>();
   for (const key of keys) {
-    const record = (await context.storage.latestPartitionMaterializations(key, [partition])).get(partition);
+    const partition = partitionOf(context.materializationPlan, key);
+    const record = partition === undefined ? (await context.storage.latestMaterializations([key])).get(key) : (await context.storage.latestPartitionMaterializations(key, [partition])).get(partition);
     if (record !== undefined) records.set(key, record);
   }
   return records;
+}
+
+/** The partition a step materializes: the run's, for a partitioned asset; none for an unpartitioned one that feeds it. */
+function partitionOf(plan: MaterializationPlan, key: string): string | undefined {
+  return plan.graph.asset(key).partitions === undefined ? undefined : plan.partition;
 }
 
 /** The code version a step records: the plan computed one for every asset of the definitions. */

@@ -23,8 +23,11 @@ export interface LeftOutAsset {
 
 /**
  * The selected assets a run of `partition` (or of no partition) plans, and
- * those it leaves out. `strict`: a selection the run would leave wholly out
- * is a `UsageError` that says how to run it.
+ * those it leaves out. A run of a partition also plans the selected
+ * unpartitioned assets that feed its partitioned ones (`feedingAssets`), so
+ * a partition never reads one that is missing or stale. `strict`: a
+ * selection the run would leave wholly out is a `UsageError` that says how
+ * to run it.
  */
 export function runScope(
   assets: readonly DefinedAsset[],
@@ -52,6 +55,13 @@ export function runScope(
       problems.push(`${asset.key}: ${problem}`);
     }
   }
+  if (partition !== undefined && selected.length > 0) {
+    const feeding = new Set(feedingAssets((key) => assets.find((asset) => asset.key === key), selected));
+    if (feeding.size > 0) {
+      selected.push(...feeding);
+      leftOut.splice(0, leftOut.length, ...leftOut.filter((asset) => !feeding.has(asset.key)));
+    }
+  }
   if (options.strict && selected.length === 0 && leftOut.length > 0) {
     throw new UsageError(
       partition === undefined
@@ -70,6 +80,28 @@ export function runScope(
     );
   }
   return { selected, leftOut };
+}
+
+/**
+ * The unpartitioned assets that feed the partitioned `targets`, directly or
+ * through other assets, among those `chosen` returns (the selection): walked
+ * through every chosen upstream, so a feeder of a partitioned upstream
+ * counts too. In the order found.
+ */
+export function feedingAssets(chosen: (key: string) => DefinedAsset | undefined, targets: readonly string[]): string[] {
+  const seen = new Set(targets);
+  const feeding: string[] = [];
+  const stack = [...targets];
+  while (stack.length > 0) {
+    for (const dep of chosen(stack.pop()!)!.deps) {
+      const upstream = chosen(dep);
+      if (upstream === undefined || seen.has(dep)) continue;
+      seen.add(dep);
+      stack.push(dep);
+      if (upstream.partitions === undefined) feeding.push(dep);
+    }
+  }
+  return feeding;
 }
 
 function definitionOf(assets: readonly DefinedAsset[], key: string): PartitionsDefinition {
@@ -92,7 +124,8 @@ export function partitionMappingOf(asset: DefinedAsset, upstream: DefinedAsset):
  */
 export function upstreamPartitions(asset: DefinedAsset, partition: string | undefined, upstream: DefinedAsset, context: PartitionsContext): readonly string[] | undefined {
   if (upstream.partitions === undefined) return undefined;
-  return partitionMappingOf(asset, upstream).upstreamKeys(partition, asset.partitions, upstream.partitions, context);
+  // An unpartitioned asset (one that feeds a partition's run) reads as it does in any run.
+  return partitionMappingOf(asset, upstream).upstreamKeys(asset.partitions === undefined ? undefined : partition, asset.partitions, upstream.partitions, context);
 }
 
 /** The asset as an IO manager call about one of its partitions (or, with none, about its one table) sees it. */

@@ -14,7 +14,7 @@ import { type CodeVersion, codeVersionsOf, declaredCodeVersions } from '../versi
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
-import { type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
+import { feedingAssets, type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
 import { readPartitionInputs } from './read-partition-inputs.js';
 import type { PartitionsContext } from '../core/partitions.js';
 
@@ -241,7 +241,10 @@ export async function planPartitions(
   const graph = new AssetGraph(definitions);
   const now = (options.now ?? (() => new Date()))();
   const context = await partitionsContext(definitions, storage, now);
-  const selected = selectAssets(graph, { select: options.select, exclude: options.exclude }).filter((key) => graph.asset(key).partitions !== undefined);
+  const chosen = new Set(selectAssets(graph, { select: options.select, exclude: options.exclude }));
+  const selected = [...chosen].filter((key) => graph.asset(key).partitions !== undefined);
+  // Each partition's run plans the selected unpartitioned assets that feed it first, as `runScope` has it.
+  const feeding = feedingAssets((key) => (chosen.has(key) ? graph.asset(key) : undefined), selected);
   // Keys are enumerated once per definition: one asset's set serves every other that shares it.
   const keysById = new Map<string, readonly string[]>();
   const keys = new Map(selected.map((key) => {
@@ -253,9 +256,9 @@ export async function planPartitions(
   const partitions = options.partitions ?? [...new Set([...keysById.values()].flat())];
   const runs = partitions.map((partition) => ({
     partition,
-    selected: selected.filter((key) => keySets.get(graph.asset(key).partitions!.id)!.has(partition)),
-  })).filter((run) => run.selected.length > 0);
-  const involved = new Set(selected);
+    selected: [...feeding, ...selected.filter((key) => keySets.get(graph.asset(key).partitions!.id)!.has(partition))],
+  })).filter((run) => run.selected.length > feeding.length);
+  const involved = new Set([...feeding, ...selected]);
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
   const inputsOf = await readPlanInputs(definitions, storage, graph, runs, graph.sortTopologically(involved), resources, options, context);
@@ -370,7 +373,7 @@ async function readPlanInputs(
     }),
     // A partitioned source observes each partition it is planned for: a day's data can change alone.
     readEach(
-      runs.flatMap((run) => run.selected.filter((key) => graph.asset(key).observe !== undefined).map((key) => observationKey(key, run.partition))),
+      [...new Set(runs.flatMap((run) => run.selected.filter((key) => graph.asset(key).observe !== undefined).map((key) => observationKey(key, graph.asset(key).partitions === undefined ? undefined : run.partition))))],
       async (observed) => {
         const { key, partition } = parseObservationKey(observed);
         const asset = graph.asset(key);

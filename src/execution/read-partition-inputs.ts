@@ -46,7 +46,8 @@ export async function readPartitionInputs(
     readsOf.set(partition, inputPartitions);
     for (const key of selected) {
       const asset = graph.asset(key);
-      if (partition !== undefined) need(key, [partition]);
+      // An unpartitioned asset in a partition's run (one that feeds it) is read as one table, elsewhere.
+      if (partition !== undefined && asset.partitions !== undefined) need(key, [partition]);
       const reads: Record<string, readonly string[]> = {};
       for (const dep of asset.deps) {
         const upstream = upstreamPartitions(asset, partition, graph.asset(dep), context);
@@ -92,6 +93,7 @@ export async function readPartitionInputs(
     const currentDataVersions = new Map<string, string | undefined>();
     if (partition !== undefined) {
       for (const key of selected) {
+        if (!partitionVersions.has(key)) continue;
         const record = records.get(key)?.get(partition);
         if (record !== undefined) recorded.set(key, record);
         if (!failures.has(key)) currentDataVersions.set(key, partitionVersions.get(key)!.get(partition));

@@ -85,7 +85,8 @@ export async function createBackfill(
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
   const { plans, graph, selected } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const targets = [...plans].flatMap(([partition, { plan }]) =>
-    plan.assets.filter((asset) => picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
+    // A partition's plan holds the unpartitioned assets that feed it too: they are no targets.
+    plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
   );
   // Selected assets without partitions are no targets: the caller says so, since a backfill leaves them as they are.
   const unpartitioned = selectAssets(graph, { select: request.selection }).filter((key) => !selected.includes(key));

@@ -1,0 +1,59 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from './run-cli.js';
+
+const DEFINITIONS = path.join(FIXTURES, 'fed-partitions-definitions.mjs');
+
+interface PartitionsJson {
+  readonly counts: { total: number; fresh: number; stale: number; missing: number };
+  readonly partitions: readonly { partition: string; status: string; reasons: string[] }[];
+}
+
+/** An unpartitioned asset that feeds a partitioned one runs in the partitions' runs, so they never read it missing or stale. */
+describe('unpartitioned assets that feed partitions', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'strata-fed-'));
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":2}');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const cli = (...args: string[]) =>
+    runCli([...args, '--definitions', DEFINITIONS], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+  const day = async (partition: string) => readFile(path.join(dir, 'out', 'converted_daily', `${partition}.csv`), 'utf8');
+
+  it('materializes the feeder in the first partition run on a new instance, then every partition from it', async () => {
+    const first = await cli('materialize');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Partition 2026-01-01: success, 2 materialized (rate, converted_daily)');
+    expect(first.stdout).toContain('Partition 2026-01-02: success, 1 materialized (converted_daily)');
+    expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,20\n');
+    expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
+  });
+
+  it('shows every partition stale once the feeder is, and one materialize brings them all back', async () => {
+    expect((await cli('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":3}');
+    const stale = JSON.parse((await cli('partitions', 'converted_daily', '--json')).stdout) as PartitionsJson;
+    expect(stale.counts).toEqual({ total: 3, fresh: 0, stale: 3, missing: 0 });
+    expect(stale.partitions.map((partition) => partition.reasons)).toEqual([['upstream-planned'], ['upstream-planned'], ['upstream-planned']]);
+    const run = await cli('materialize');
+    expect(run.code, run.stderr).toBe(0);
+    expect(await day('2026-01-01')).toBe('day,amount\n2026-01-01,30\n');
+    expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,30\n');
+    const fresh = JSON.parse((await cli('partitions', 'converted_daily', '--json')).stdout) as PartitionsJson;
+    expect(fresh.counts).toEqual({ total: 3, fresh: 3, stale: 0, missing: 0 });
+  });
+
+  it('runs the feeder in an explicit --partition run too, and leaves it out of a backfill\'s targets', async () => {
+    const one = await cli('materialize', '--partition', '2026-01-02');
+    expect(one.code, one.stderr).toBe(0);
+    expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,20\n');
+    const backfill = JSON.parse((await cli('backfill', '*', '--from', '2026-01-01', '--to', '2026-01-03', '--json')).stdout) as { total: number; counts: Record<string, number>; partitions: { partition: string }[] };
+    // Two days were missing; rate was not a target, and is still materialized once.
+    expect(backfill.total).toBe(2);
+    expect(backfill.counts.materialized).toBe(2);
+    expect(backfill.partitions.map((entry) => entry.partition)).toEqual(['2026-01-01', '2026-01-03']);
+  });
+});
