@@ -34,8 +34,9 @@ describe('bad input', () => {
   });
 
   const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: workspace.dir, env: { ...workspace.env, STRATA_SOURCE_URL: server.url, ...env } });
+  // Every stored table, the daily partitions' files in their folders too.
   const outputs = async () => {
-    const files = (await readdir(workspace.output)).sort();
+    const files = (await readdir(workspace.output, { recursive: true })).filter((file) => file.endsWith('.csv')).sort();
     return Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(path.join(workspace.output, file), 'utf8')] as const)));
   };
 
@@ -111,12 +112,17 @@ describe('bad input', () => {
     const result = await cli(['materialize', '--json'], { STRATA_OUTPUT_DIR: blocked });
     // Planning cannot read the stored outputs' versions: the assets are unreadable, so the run tries them and fails each, by name.
     expect(result.code).toBe(1);
-    const run = JSON.parse(result.stdout) as { status: string; assets: { key: string; action: string; reasons: string[]; error: { message: string } | null }[] };
+    type Assets = { key: string; action: string; reasons: string[]; error: { message: string } | null }[];
+    const run = JSON.parse(result.stdout) as { status: string; assets: Assets; partitions: { partition: string; status: string; assets: Assets }[] };
     expect(run.status).toBe('failed');
-    expect(run.assets.filter((asset) => asset.action === 'failed').map((asset) => asset.key)).toEqual(['posts', 'users']);
+    // user_trends has no upstream in the run (it reads the daily partitions): it is tried and fails too.
+    expect(run.assets.filter((asset) => asset.action === 'failed').map((asset) => asset.key)).toEqual(['posts', 'users', 'user_trends']);
     expect(run.assets[0]!.reasons).toEqual(['missing', 'unreadable']);
     expect(run.assets[0]!.error!.message).toBe(`Cannot write ${blocked}: a file is in the way (EEXIST).`);
-    expect(run.assets.slice(2).every((asset) => asset.action === 'skipped')).toBe(true);
+    expect(run.assets.filter((asset) => asset.action === 'skipped').map((asset) => asset.key)).toEqual(['posts_enriched', 'user_stats', 'summary', 'top_authors']);
+    // Each daily partition's run fails the same way, its source first.
+    expect(run.partitions).toHaveLength(14);
+    for (const partition of run.partitions) expect(partition.assets.map((asset) => [asset.key, asset.action])).toEqual([['posts_daily', 'failed'], ['user_stats_daily', 'skipped']]);
     expect(await readFile(blocked, 'utf8')).toBe('a file where the output folder should be');
   });
 

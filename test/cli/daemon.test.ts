@@ -77,13 +77,13 @@ describe('assets daemon (the real process)', () => {
     }
   };
 
-  it("runs the README's example on a fresh instance: the first pass starts the schedules and says so, the second runs daily and hourly once each, then nothing", async () => {
+  it("runs the README's example on a fresh instance: the first pass starts the schedules and says so, the second runs daily, the day that ended and hourly once each, then nothing", async () => {
     const first = await assets('daemon', '--once', '--now', '2026-01-05T01:59:00Z');
     expect(first.code).toBe(0);
     expect(first.stdout).toBe('Nothing was due at 2026-01-05T01:59:00.000Z.\n');
     expect(first.stderr).toContain('Started schedule daily-data-refresh at 2026-01-05T01:59:00.000Z: its first tick is 2026-01-05T02:00:00.000Z (none from before its start runs).\n');
     expect(first.stderr).toContain('Started schedule hourly-refresh at 2026-01-05T01:59:00.000Z: its first tick is 2026-01-05T02:00:00.000Z');
-    expect(first.stderr.match(/^Started schedule /gm)).toHaveLength(4);
+    expect(first.stderr.match(/^Started schedule /gm)).toHaveLength(5);
     expect(await withInstance((storage) => storage.listRuns())).toEqual([]);
 
     const second = await assets('daemon', '--once', '--now', '2026-01-05T02:00:30Z', '--json');
@@ -92,23 +92,27 @@ describe('assets daemon (the real process)', () => {
     expect(pass.now).toBe('2026-01-05T02:00:30.000Z');
     expect(pass.ticks.map((tick) => [tick.kind, tick.name, tick.tickTime, tick.status, tick.runIds.length])).toEqual([
       ['schedule', 'daily-data-refresh', '2026-01-05T02:00:00.000Z', 'success', 1],
+      ['schedule', 'daily-partition-refresh', '2026-01-05T02:00:00.000Z', 'success', 1],
       ['schedule', 'hourly-refresh', '2026-01-05T02:00:00.000Z', 'success', 1],
     ]);
-    expect(pass.ticks.flatMap((tick) => tick.runs.map((run) => run.status))).toEqual(['success', 'success']);
+    expect(pass.ticks.flatMap((tick) => tick.runs.map((run) => run.status))).toEqual(['success', 'success', 'success']);
     const runs = await withInstance((storage) => storage.listRuns());
-    expect(runs.map((run) => [run.trigger, run.status]).sort()).toEqual([
-      ['schedule:daily-data-refresh', 'success'],
-      ['schedule:hourly-refresh', 'success'],
+    expect(runs.map((run) => [run.trigger, run.status, run.request?.partition ?? null]).sort()).toEqual([
+      ['schedule:daily-data-refresh', 'success', null],
+      // The day that ended at the tick: 2026-01-04.
+      ['schedule:daily-partition-refresh', 'success', '2026-01-04'],
+      ['schedule:hourly-refresh', 'success', null],
     ]);
     expect(second.stderr).not.toContain('Started schedule');
 
     const third = await assets('daemon', '--once', '--now', '2026-01-05T02:00:30Z');
     expect(third).toMatchObject({ code: 0, stdout: 'Nothing was due at 2026-01-05T02:00:30.000Z.\n' });
-    expect(await withInstance((storage) => storage.listRuns())).toHaveLength(2);
+    expect(await withInstance((storage) => storage.listRuns())).toHaveLength(3);
 
     const ticks = JSON.parse((await assets('ticks', '--json')).stdout) as { ticks: { name: string; status: string }[] };
     expect(ticks.ticks.map((tick) => [tick.name, tick.status])).toEqual([
       ['hourly-refresh', 'success'],
+      ['daily-partition-refresh', 'success'],
       ['daily-data-refresh', 'success'],
     ]);
     const schedules = await assets('schedules');
@@ -126,10 +130,11 @@ describe('assets daemon (the real process)', () => {
       const ticks = await storage.listTicks();
       expect(ticks.map((tick) => [tick.name, tick.tickTime.toISOString(), tick.evaluatedAt.toISOString()]).sort()).toEqual([
         ['daily-data-refresh', '2026-01-05T02:00:00.000Z', '2026-01-05T02:00:30.000Z'],
+        ['daily-partition-refresh', '2026-01-05T02:00:00.000Z', '2026-01-05T02:00:30.000Z'],
         ['hourly-refresh', '2026-01-05T02:00:00.000Z', '2026-01-05T02:00:30.000Z'],
       ]);
       const runs = await storage.listRuns();
-      expect(runs).toHaveLength(2);
+      expect(runs).toHaveLength(3);
       for (const run of runs) {
         expect(realTime(run.startedAt) && realTime(run.endedAt), `run ${run.runId}: ${run.startedAt.toISOString()} to ${run.endedAt?.toISOString()}`).toBe(true);
         expect((await storage.runEvents(run.runId)).filter((event) => !realTime(event.time))).toEqual([]);
@@ -150,7 +155,7 @@ describe('assets daemon (the real process)', () => {
     expect(pass.stderr).toMatch(
       /^note: schedule daily-data-refresh started or last ticked at \S+Z, after --now 2026-01-05T02:00:30\.000Z: a pass runs none of its ticks at or before that time\.$/m,
     );
-    expect(pass.stderr.match(/^note: schedule /gm)).toHaveLength(4);
+    expect(pass.stderr.match(/^note: schedule /gm)).toHaveLength(5);
   });
 
   it('prints a line on stderr as each run ends: its id, job, trigger, outcome, duration and the assets that failed', async () => {
@@ -159,6 +164,7 @@ describe('assets daemon (the real process)', () => {
     expect(passed.code).toBe(0);
     expect(passed.stderr).toMatch(/^✓ run [0-9a-f]{8} of job refresh \(schedule:daily-data-refresh\) succeeded in \d+(ms|\.\ds)$/m);
     expect(passed.stderr).toMatch(/^✓ run [0-9a-f]{8} of job refresh \(schedule:hourly-refresh\) succeeded in \d+(ms|\.\ds)$/m);
+    expect(passed.stderr).toMatch(/^✓ run [0-9a-f]{8} of job daily-refresh, partition 2026-01-04 \(schedule:daily-partition-refresh\) succeeded in \d+(ms|\.\ds)$/m);
 
     await writeFile(path.join(workspace.source, 'users.json'), JSON.stringify([{ id: 'not-a-number', name: 'Nobody' }]));
     const failed = await assets('daemon', '--once', '--now', '2026-01-05T03:00:30Z');

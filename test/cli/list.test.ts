@@ -49,13 +49,16 @@ describe('assets list', () => {
     const assets = await listJson();
     expect(assets.map((asset) => [asset.key, asset.status])).toEqual([
       ['posts', 'fresh'],
+      ['posts_daily', 'missing'],
       ['users', 'fresh'],
       ['posts_enriched', 'missing'],
       ['user_stats', 'fresh'],
+      ['user_stats_daily', 'missing'],
       ['summary', 'missing'],
       ['top_authors', 'missing'],
+      ['user_trends', 'missing'],
     ]);
-    expect(assets[3]).toEqual({
+    expect(assets[4]).toEqual({
       key: 'user_stats',
       group: 'analytics',
       ioManager: 'default',
@@ -69,8 +72,9 @@ describe('assets list', () => {
       lastMaterializedAt: expect.stringMatching(ISO_TIME),
       dataVersion: expect.stringMatching(/^[0-9a-f]{64}$/),
       rows: 7,
+      partitions: null,
     });
-    expect(assets[4]).toMatchObject({ key: 'summary', deps: ['posts', 'posts_enriched', 'users'], reasons: ['missing', 'upstream-planned'], lastMaterializedAt: null, dataVersion: null, rows: null });
+    expect(assets[6]).toMatchObject({ key: 'summary', deps: ['posts', 'posts_enriched', 'users'], reasons: ['missing', 'upstream-planned'], lastMaterializedAt: null, dataVersion: null, rows: null });
   });
 
   it('narrows the list with --select and --exclude', async () => {

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The bundled example's assets: its six tables and the three daily-partitioned ones. */
+const EXAMPLE_KEYS = ['posts', 'posts_daily', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'user_stats_daily', 'user_trends', 'users'];
 
 /** A definitions module with one asset named after where it is, so a test can tell which module the CLI loaded. */
 function definitionsModule(assetKey: string, exportAs: 'default' | 'definitions' = 'default'): string {
@@ -103,11 +105,11 @@ describe('loading definitions', () => {
   });
 
   it('resolves a package export, such as the bundled example', async () => {
-    expect((await listKeys({ args: ['--definitions', 'strata-assets/example'] })).sort()).toEqual(['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users']);
+    expect((await listKeys({ args: ['--definitions', 'strata-assets/example'] })).sort()).toEqual(EXAMPLE_KEYS);
   });
 
   it('falls back to the example only because this CLI runs from a clone of the repository', async () => {
-    expect((await listKeys()).sort()).toEqual(['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users']);
+    expect((await listKeys()).sort()).toEqual(EXAMPLE_KEYS);
   });
 
   it('runs a TypeScript config in worker threads, with its resource settings', async () => {

@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeWorkspace, runCli } from './run-cli.js';
 
 const OUTPUTS = ['posts.csv', 'posts_enriched.csv', 'summary.csv', 'top_authors.csv', 'user_stats.csv', 'users.csv'];
+/** The daily-partitioned assets' outputs, from the bundled data/daily: a folder of one CSV per day each, and user_trends. */
+const DAILY_OUTPUTS = ['posts_daily', 'user_stats_daily', 'user_trends.csv'];
+const DAYS = Array.from({ length: 14 }, (_, index) => `2026-01-${String(index + 1).padStart(2, '0')}.csv`);
 
 describe('assets materialize (the built CLI on the example)', () => {
   let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
@@ -19,7 +22,8 @@ describe('assets materialize (the built CLI on the example)', () => {
     const result = await run();
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
-    expect((await readdir(workspace.output)).sort()).toEqual(OUTPUTS);
+    expect((await readdir(workspace.output)).sort()).toEqual([...OUTPUTS, ...DAILY_OUTPUTS].sort());
+    for (const folder of ['posts_daily', 'user_stats_daily']) expect((await readdir(path.join(workspace.output, folder))).sort()).toEqual(DAYS);
     expect(await csv('summary')).toBe(
       'total_users,total_posts,avg_posts_per_user,avg_words_per_post,max_words_post_id,users_without_posts,orphan_posts\n7,9,1.29,2.56,1,1,1\n',
     );
@@ -50,10 +54,12 @@ describe('assets materialize (the built CLI on the example)', () => {
     const result = await run();
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^asset\s+result\s+rows\s+duration/m);
-    for (const key of ['users', 'posts', 'posts_enriched', 'user_stats', 'top_authors', 'summary']) {
+    for (const key of ['users', 'posts', 'posts_enriched', 'user_stats', 'top_authors', 'summary', 'user_trends']) {
       expect(result.stdout).toMatch(new RegExp(`^${key}\\s+materialized`, 'm'));
     }
-    expect(result.stdout).toMatch(/6 materialized, 0 up to date, 0 failed, 0 skipped/);
+    // The 14 daily partitions run first, one run each, then the unpartitioned assets in one.
+    expect(result.stdout.match(/^Partition 2026-01-\d\d: success, 2 materialized/gm)).toHaveLength(14);
+    expect(result.stdout).toMatch(/7 materialized, 0 up to date, 0 failed, 0 skipped/);
     // Off a terminal, logs are JSON lines on stderr.
     const logLines = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as { msg: string });
     expect(logLines.some((line) => line.msg === 'materialized users')).toBe(true);
@@ -88,8 +94,9 @@ describe('assets materialize (the built CLI on the example)', () => {
       user_stats: 'skipped',
       top_authors: 'skipped',
       summary: 'skipped',
+      user_trends: 'materialized',
     });
-    expect((await readdir(workspace.output)).sort()).toEqual(['users.csv']);
+    expect((await readdir(workspace.output)).sort()).toEqual(['posts_daily', 'user_stats_daily', 'user_trends.csv', 'users.csv']);
   });
 });
 

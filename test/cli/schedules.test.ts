@@ -5,7 +5,7 @@ import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 const AUTOMATION = path.join(FIXTURES, 'automation-definitions.mjs');
 
 interface SchedulesJson {
-  schedules: { name: string; cron: string; description: string; timezone: string; status: string; statusSetBy: string; nextTicks: string[]; lastTick: unknown }[];
+  schedules: { name: string; cron: string; description: string; partitions: string | null; timezone: string; status: string; statusSetBy: string; nextTicks: string[]; lastTick: unknown }[];
 }
 
 describe('assets schedules, schedule, jobs and materialize --job (the example pipeline)', () => {
@@ -16,13 +16,14 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
   afterEach(() => workspace.cleanup());
   const assets = (...args: string[]) => runCli(args, { cwd: workspace.dir, env: workspace.env });
 
-  it('lists the four example schedules with a description, status and their next three ticks', async () => {
+  it('lists the five example schedules with a description, status and their next three ticks', async () => {
     const table = await assets('schedules');
     expect(table.code).toBe(0);
     expect(table.stderr).toBe('');
     for (const line of [
       /^business-hours-refresh\s+0 9-17 \* \* 1-5\s+Every hour from 09:00 to 17:00, Monday to Friday\s+UTC\s+running\s+\d\d-\d\d (?:09|1[0-7]):00, /m,
       /^daily-data-refresh\s+0 2 \* \* \*\s+At 02:00 every day\s+UTC\s+running\s+\d\d-\d\d 02:00, \d\d-\d\d 02:00, \d\d-\d\d 02:00\s+-$/m,
+      /^daily-partition-refresh\s+0 2 \* \* \*\s+At 02:00 every day; materializes the partition of the day that ended \(daily from 2026-01-01 \(UTC\), before 2026-01-15\)\s+UTC\s+running\s+/m,
       /^hourly-refresh\s+0 \* \* \* \*\s+Every hour, on the hour\s+UTC\s+running\s+/m,
       /^six-hourly-refresh\s+0 \*\/6 \* \* \*\s+Every 6 hours, on the hour \(00:00, 06:00, 12:00, 18:00\)\s+UTC\s+running\s+/m,
     ]) {
@@ -32,7 +33,9 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
     const json = await assets('schedules', '--json');
     expect(json.code).toBe(0);
     const { schedules } = JSON.parse(json.stdout) as SchedulesJson;
-    expect(schedules.map((schedule) => schedule.name)).toEqual(['business-hours-refresh', 'daily-data-refresh', 'hourly-refresh', 'six-hourly-refresh']);
+    expect(schedules.map((schedule) => schedule.name)).toEqual(['business-hours-refresh', 'daily-data-refresh', 'daily-partition-refresh', 'hourly-refresh', 'six-hourly-refresh']);
+    expect(schedules.map((schedule) => [schedule.name, schedule.partitions])).toContainEqual(['daily-partition-refresh', 'materializes the partition of the day that ended (daily from 2026-01-01 (UTC), before 2026-01-15)']);
+    expect(schedules.filter((schedule) => schedule.partitions !== null).map((schedule) => schedule.name)).toEqual(['daily-partition-refresh']);
     const started = Date.now();
     for (const schedule of schedules) {
       const ticks = schedule.nextTicks.map((tick) => new Date(tick));
@@ -72,6 +75,29 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
         '',
       ].join('\n'),
     );
+  });
+
+  it('previews the partition each tick of a daily-partitioned job materializes: the day that ended, up to the last one', async () => {
+    const table = await assets('schedule', 'preview', 'daily-partition-refresh', '--from', '2026-01-13T00:00:00Z', '--count', '4');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toBe(
+      [
+        'daily-partition-refresh: At 02:00 every day (0 2 * * *, UTC)',
+        'Each tick materializes the partition of the day that ended (daily from 2026-01-01 (UTC), before 2026-01-15).',
+        '#  time (UTC)            UTC                       partition',
+        '1  2026-01-13 02:00 Tue  2026-01-13T02:00:00.000Z  2026-01-12',
+        '2  2026-01-14 02:00 Wed  2026-01-14T02:00:00.000Z  2026-01-13',
+        '3  2026-01-15 02:00 Thu  2026-01-15T02:00:00.000Z  2026-01-14',
+        '4  2026-01-16 02:00 Fri  2026-01-16T02:00:00.000Z  2026-01-14',
+        '',
+      ].join('\n'),
+    );
+    const json = JSON.parse((await assets('schedule', 'preview', 'daily-partition-refresh', '--from', '2025-12-31T00:00:00Z', '--count', '2', '--json')).stdout) as { ticks: string[]; partitions: (string | null)[] };
+    // The tick of 2025-12-31 comes before any day has ended: it materializes none.
+    expect(json.ticks).toEqual(['2025-12-31T02:00:00.000Z', '2026-01-01T02:00:00.000Z']);
+    expect(json.partitions).toEqual([null, null]);
+    const later = JSON.parse((await assets('schedule', 'preview', 'daily-partition-refresh', '--from', '2026-01-01T12:00:00Z', '--count', '1', '--json')).stdout) as { partitions: string[] };
+    expect(later.partitions).toEqual(['2026-01-01']);
   });
 
   it('shows the ticks of a schedule in its own time zone, offsets included', async () => {
@@ -139,7 +165,7 @@ describe('assets schedules, schedule, jobs and materialize --job (the example pi
     expect(jobs.find((job) => job.name === 'refresh')).toEqual({
       name: 'refresh',
       select: '*',
-      exclude: null,
+      exclude: 'group:daily',
       force: 'sources',
       description: 'Re-fetch users and posts; rebuild only what their changes reach.',
       assets: ['posts', 'users', 'posts_enriched', 'user_stats', 'summary', 'top_authors'],

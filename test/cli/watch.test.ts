@@ -65,7 +65,9 @@ describe('assets materialize --watch', () => {
     const watch = startWatch(['--verbose'], { cwd: workspace.dir, env: workspace.env });
 
     await watch.cycles(1);
-    expect(watch.output.stdout).toMatch(/^\d\d:\d\d:\d\d start: run [0-9a-f]{8} success \(6 materialized, 0 up to date, 0 failed, 0 skipped\)\n/);
+    // The six tables, user_trends, and the 14 days of posts_daily and user_stats_daily, each day a run of its own before them.
+    expect(watch.output.stdout).toMatch(/^\d\d:\d\d:\d\d start: run [0-9a-f]{8} success \(35 materialized, 0 up to date, 0 failed, 0 skipped\)\n/);
+    expect(watch.output.stdout).toContain('user_stats_daily [2026-01-14]  materialized');
 
     const postsFile = path.join(workspace.source, 'posts.json');
     const posts = JSON.parse(await readFile(postsFile, 'utf8')) as { body: string }[];

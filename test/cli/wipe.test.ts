@@ -47,6 +47,9 @@ describe('assets wipe', () => {
       user_stats: 'stale',
       summary: 'stale',
       top_authors: 'stale',
+      posts_daily: 'fresh',
+      user_stats_daily: 'fresh',
+      user_trends: 'fresh',
     });
     // Without --delete-outputs the stored file stays; only the record is gone.
     expect(existsSync(path.join(workspace.output, 'posts.csv'))).toBe(true);
