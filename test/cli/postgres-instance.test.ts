@@ -28,13 +28,15 @@ describe('an instance in Postgres', () => {
     // In the coordinator: this is about where the instance lives, not the work pool (its own tests).
     expect((await cli(['materialize', '--executor', 'in-process'])).code).toBe(0);
     const status = JSON.parse((await cli(['status', '--json'])).stdout) as { assets: { status: string }[] };
-    expect(status.assets.map((asset) => asset.status)).toEqual(['fresh', 'fresh', 'fresh', 'fresh', 'fresh', 'fresh']);
+    // The example's nine assets: its six tables, user_trends, and the 14 days of posts_daily and user_stats_daily.
+    expect(status.assets.map((asset) => asset.status)).toEqual(Array(9).fill('fresh'));
     expect((await cli(['materialize'])).stdout).toBe('Everything is up to date.\n');
     const runs = JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: { status: string }[] };
-    expect(runs.runs.map((run) => run.status)).toEqual(['success']);
+    // One run per day, then the unpartitioned assets' run.
+    expect(runs.runs.map((run) => run.status)).toEqual(Array(15).fill('success'));
 
     const rows = await postgres.query<{ count: string }>(`SELECT count(*) AS count FROM "${schema}".materializations`);
-    expect(Number(rows.rows[0]!.count)).toBe(6);
+    expect(Number(rows.rows[0]!.count)).toBe(7 + 2 * 14);
     expect(existsSync(path.join(workspace.env.STRATA_HOME!, 'strata.db'))).toBe(false);
   });
 
@@ -123,10 +125,11 @@ describe('assets runs prune', () => {
     expect((await cli('materialize', '--force')).code).toBe(0);
     const pruned = await cli('runs', 'prune', '--older-than', '0s', '--json');
     expect(pruned.code).toBe(0);
-    expect(JSON.parse(pruned.stdout)).toMatchObject({ runs: 1, materializations: 6 });
+    // Each materialize is 15 runs (a run per day of the daily assets, then the rest): the first 15 go, with the 35 materializations they made.
+    expect(JSON.parse(pruned.stdout)).toMatchObject({ runs: 15, materializations: 7 + 2 * 14 });
     expect(JSON.parse(pruned.stdout).events).toBeGreaterThan(0);
     const runs = JSON.parse((await cli('runs', '--json')).stdout) as { runs: unknown[] };
-    expect(runs.runs).toHaveLength(1);
+    expect(runs.runs).toHaveLength(15);
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
     expect((await cli('runs', 'prune', '--older-than', '30d')).stdout).toMatch(/^Pruned 0 runs that started before \S+, with 0 events and 0 materializations\.\n$/);
   });
