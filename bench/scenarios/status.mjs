@@ -1,5 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { formatCount, formatMs } from '../lib/format.mjs';
 import { measureOk } from '../lib/measure.mjs';
 import { BENCH_TMP, BIN } from '../lib/paths.mjs';
@@ -23,6 +24,12 @@ const TARGETS_MS = { 100_000: 2_000 };
  * run, not counted, writes the code-version cache, as any earlier command
  * in the project would have. Peak RSS per asset shows whether memory grows
  * linearly.
+ *
+ * Beside it, the floor no change to Strata can lower: the same generated
+ * module imported by a bare `node` process with `asset()` replaced by a
+ * function returning its argument, so only V8 compiling the module's source
+ * and zod building its schemas (with the garbage collection they cause) are
+ * measured.
  */
 export async function run(ctx) {
   const rows = [];
@@ -53,7 +60,32 @@ export async function run(ctx) {
         note: [cpuMs === null ? null : `cpu ${formatMs(cpuMs)}`, peakRssBytes === null ? null : `${(peakRssBytes / count / 1024).toFixed(1)} KB/asset peak RSS`].filter(Boolean).join(', '),
       }),
     );
-    details[count] = { runs };
+    const floor = await measureModuleAlone(work, ctx, count);
+    const floorCpuMs = summarize(floor.map((r) => r.cpuMs)).median;
+    rows.push(
+      row('status', `${formatCount(count)} assets: the module alone, asset() returning its argument`, {
+        times: floor.map((r) => r.wallMs),
+        peakRssBytes: maxOf(floor.map((r) => r.peakRssBytes)),
+        note: [floorCpuMs === null ? null : `cpu ${formatMs(floorCpuMs)}`, 'the floor of the row above'].filter(Boolean).join(', '),
+      }),
+    );
+    details[count] = { runs, moduleAlone: floor };
   }
   return { rows, details };
+}
+
+/** Imports the generated `assets.mjs` with `asset()` replaced by `(spec) => spec`, `ctx.runs` times. */
+async function measureModuleAlone(work, ctx, count) {
+  const source = await readFile(path.join(work, 'assets.mjs'), 'utf8');
+  const importLine = /^import \{ asset \} from .*$/m;
+  if (!importLine.test(source)) throw new Error('bench/synthetic-definitions.mjs no longer imports asset on a line of its own: update measureModuleAlone');
+  const moduleFile = path.join(work, 'assets-alone.mjs');
+  await writeFile(moduleFile, source.replace(importLine, 'const asset = (spec) => spec;'));
+  const runs = [];
+  for (let attempt = 1; attempt <= ctx.runs; attempt++) {
+    ctx.log(`the module of ${formatCount(count)} assets alone, run ${attempt}/${ctx.runs}`);
+    const measured = await measureOk('module alone', process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(moduleFile).href)});`], { method: ctx.method, cwd: work });
+    runs.push({ wallMs: measured.wallMs, cpuMs: measured.cpuMs, peakRssBytes: measured.peakRssBytes });
+  }
+  return runs;
 }
