@@ -17,7 +17,8 @@ import { DEFAULT_MAX_CONCURRENT_RUNS, dequeueRuns } from './dequeue-runs.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
 import { launchRun } from './launch-run.js';
 import { jobPlanOptions, jobTags } from './run-job.js';
-import { schedulePartition, schedulePartitions } from './schedule-partition.js';
+import type { TimePartitionsDefinition } from '../core/partitions.js';
+import { partitionAtTick, schedulePartitions, type TickPartition } from './schedule-partition.js';
 import { latestScheduleTick, latestScheduleTicks, nextScheduleTicks } from './schedule-ticks.js';
 
 export interface DaemonOptions {
@@ -181,6 +182,8 @@ export class Daemon {
   readonly #onStart: DaemonOptions['onStart'];
   /** Runs launched and not yet ended, by id: what a stop would cancel. */
   readonly #inFlight = new Set<string>();
+  /** By schedule name: see `#schedulePartitions`. */
+  readonly #partitionsOf = new Map<string, { readonly definition: TimePartitionsDefinition | undefined } | { readonly error: unknown }>();
 
   constructor(options: DaemonOptions) {
     this.#definitions = options.definitions;
@@ -364,10 +367,28 @@ export class Daemon {
     return ahead;
   }
 
+  /**
+   * The time partitions a schedule's ticks run, or undefined for an unpartitioned job; throws for a job that
+   * cannot run one partition per tick. Worked out once per schedule: the definitions never change under a daemon.
+   */
+  #schedulePartitions(schedule: ScheduleDefinition): TimePartitionsDefinition | undefined {
+    let known = this.#partitionsOf.get(schedule.name);
+    if (known === undefined) {
+      try {
+        known = { definition: schedulePartitions(this.#definitions, schedule) };
+      } catch (error) {
+        known = { error };
+      }
+      this.#partitionsOf.set(schedule.name, known);
+    }
+    if ('error' in known) throw known.error;
+    return known.definition;
+  }
+
   /** Whether the schedule's ticks each run a partition; a job that cannot is reported by its tick's failure. */
   #partitioned(schedule: ScheduleDefinition): boolean {
     try {
-      return schedulePartitions(this.#definitions, schedule) !== undefined;
+      return this.#schedulePartitions(schedule) !== undefined;
     } catch {
       return false;
     }
@@ -416,7 +437,8 @@ export class Daemon {
     const next: InstigatorState = { ...state, lastTickAt: tickTime };
     let launch: Launch;
     try {
-      const partition = schedulePartition(this.#definitions, schedule, tickTime);
+      const partitions = this.#schedulePartitions(schedule);
+      const partition: TickPartition = partitions === undefined ? { kind: 'unpartitioned' } : partitionAtTick(partitions, tickTime);
       if (partition.kind === 'none') return this.#finish(record({ status: 'skipped', skipReason: `job ${schedule.job}: ${partition.reason}` }), next, []);
       const key = partition.kind === 'partition' ? partition.key : undefined;
       const request: ResolvedRunRequest = {

@@ -44,12 +44,6 @@ export function partitionAtTick(definition: TimePartitionsDefinition, tickTime: 
   return { kind: 'partition', key };
 }
 
-/** The partition a schedule's tick at `tickTime` runs. Throws as `schedulePartitions` does. */
-export function schedulePartition(definitions: Definitions, schedule: ScheduleDefinition, tickTime: Date): TickPartition {
-  const definition = schedulePartitions(definitions, schedule);
-  return definition === undefined ? { kind: 'unpartitioned' } : partitionAtTick(definition, tickTime);
-}
-
 const UNIT_NOUN: Record<TimePartitionsDefinition['unit'], string> = { hour: 'hour', day: 'day', week: 'week', month: 'month' };
 
 /**
