@@ -52,23 +52,23 @@ describe('assets completion', () => {
   });
 
   it('completes asset keys for selections and key arguments in bash, keeping a graph prefix', () => {
-    expect(bashCompletes('materialize', '--select', '')).toEqual(['posts', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'users']);
-    expect(bashCompletes('materialize', '-s', 'user')).toEqual(['user_stats', 'users']);
+    expect(bashCompletes('materialize', '--select', '')).toEqual(['posts', 'posts_daily', 'posts_enriched', 'summary', 'top_authors', 'user_stats', 'user_stats_daily', 'user_trends', 'users']);
+    expect(bashCompletes('materialize', '-s', 'user')).toEqual(['user_stats', 'user_stats_daily', 'user_trends', 'users']);
     expect(bashCompletes('status', '--exclude', '2+top')).toEqual(['2+top_authors']);
     expect(bashCompletes('why', 'top')).toEqual(['top_authors']);
     expect(bashCompletes('lineage', '--depth', '2', 'summ')).toEqual(['summary']);
   });
 
   it('completes job, schedule and sensor names, after the subcommand word, in bash', () => {
-    expect(bashCompletes('materialize', '--job', '')).toEqual(['rebuild-derived', 'refresh']);
+    expect(bashCompletes('materialize', '--job', '')).toEqual(['daily-refresh', 'rebuild-derived', 'refresh']);
     expect(bashCompletes('schedule', '')).toEqual(['preview', 'start', 'stop']);
-    expect(bashCompletes('schedule', 'start', 'dai')).toEqual(['daily-data-refresh']);
+    expect(bashCompletes('schedule', 'start', 'dai')).toEqual(['daily-data-refresh', 'daily-partition-refresh']);
     expect(bashCompletes('sensor', 'tick', '')).toEqual(['new-snapshot', 'stale-assets', 'users-updated']);
   });
 
   it('lists names one per line, and nothing at all where no project loads', async () => {
     const listed = await runCli(['completion', '--list', 'schedules'], { cwd: workspace.dir, env });
-    expect(listed).toMatchObject({ code: 0, stderr: '', stdout: 'business-hours-refresh\ndaily-data-refresh\nhourly-refresh\nsix-hourly-refresh\n' });
+    expect(listed).toMatchObject({ code: 0, stderr: '', stdout: 'business-hours-refresh\ndaily-data-refresh\ndaily-partition-refresh\nhourly-refresh\nsix-hourly-refresh\n' });
     const broken = await mkdtemp(path.join(tmpdir(), 'strata-completion-'));
     try {
       await writeFile(path.join(broken, 'strata.config.ts'), 'export default {};\nthrow new Error("broken on purpose");\n');
@@ -96,9 +96,9 @@ describe('assets completion', () => {
         .map((entry) => entry.split('\t')[0]);
     expect(completes('assets mat')).toEqual(['materialize']);
     expect(completes('assets materialize --sel')).toEqual(['--select']);
-    expect(completes('assets materialize --select ')).toEqual(['posts', 'posts_enriched', 'summary', 'top_authors', 'users', 'user_stats']);
+    expect(completes('assets materialize --select ')).toEqual(['posts', 'posts_daily', 'posts_enriched', 'summary', 'top_authors', 'users', 'user_stats', 'user_stats_daily', 'user_trends']);
     expect(completes('assets schedule ')).toEqual(['preview', 'start', 'stop']);
-    expect(completes('assets schedule start ')).toEqual(['business-hours-refresh', 'daily-data-refresh', 'hourly-refresh', 'six-hourly-refresh']);
+    expect(completes('assets schedule start ')).toEqual(['business-hours-refresh', 'daily-data-refresh', 'daily-partition-refresh', 'hourly-refresh', 'six-hourly-refresh']);
   });
 
   // zsh completes only inside its line editor; driving one needs a pseudo-terminal and waiting, so
