@@ -3,6 +3,16 @@ import type { AssetLease } from '../storage/instance-storage.js';
 import { CLAIM_TTL_MS, RunClaims, waitForClaim } from './expiring-claims.js';
 
 /**
+ * What a run claims to materialize an asset: the asset, or the one partition
+ * of it the run materializes, so runs of other partitions go on at once. The
+ * work pool's workers check the same key: they run a step only while its
+ * coordinator holds that lease.
+ */
+export function assetLeaseKey(assetKey: string, partition: string | undefined): string {
+  return partition === undefined ? assetKey : `${assetKey}[${partition}]`;
+}
+
+/**
  * The asset leases one run holds in the instance, so two runs never
  * materialize the same asset at once. Leases are expiring claims (see
  * `expiring-claims.ts`): a run waiting for an asset takes the lease over

@@ -12,7 +12,7 @@ import type { MaterializationPlan } from './plan-materialization.js';
 import type { RunRecorder } from './run-recorder.js';
 import type { AssetError, AssetRunResult } from './run-result.js';
 import type { StepExecutor, StepRequest } from './step-executor.js';
-import type { AssetLeases } from './asset-leases.js';
+import { type AssetLeases, assetLeaseKey } from './asset-leases.js';
 import type { PoolSlots } from './pool-slots.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import type { CodeVersion } from '../versioning/code-versions.js';
@@ -195,7 +195,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
   // Claimed in key order, so two runs that want the same outputs never each hold one the other waits for.
   const acquired: string[] = [];
   try {
-    for (const key of group.map((step) => leaseKey(step.key, partitionOf(materializationPlan, step.key))).sort()) {
+    for (const key of group.map((step) => assetLeaseKey(step.key, partitionOf(materializationPlan, step.key))).sort()) {
       await context.leases.acquire(key, {
         timeoutMs: context.lockTimeoutMs,
         signal: context.signal,
@@ -417,11 +417,6 @@ function readVersion(plan: MaterializationPlan, state: RunState, key: string, de
   if (reads === undefined) return state.dataVersions.get(dep);
   const inRun = plan.selected.includes(dep);
   return combinedDataVersion(reads, (partition) => (inRun && partition === partitionOf(plan, dep) ? state.dataVersions.get(dep) : plan.partitionVersions.get(dep)?.get(partition)));
-}
-
-/** What a run claims to materialize an asset: the asset, or the one partition of it the run materializes, so runs of other partitions go on at once. */
-function leaseKey(key: string, partition: string | undefined): string {
-  return partition === undefined ? key : `${key}[${partition}]`;
 }
 
 /** The latest materialization of each key, of the run's partition in a partition run. */

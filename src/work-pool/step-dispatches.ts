@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { StoreResult } from '../core/io-manager.js';
+import { assetLeaseKey } from '../execution/asset-leases.js';
 import type { SerializedError } from '../execution/serialized-error.js';
 import type { StepRequest } from '../execution/step-executor.js';
 import { quoteIdentifier } from '../storage/postgres-migrations.js';
@@ -79,7 +80,9 @@ export class StepDispatches {
    * transaction: a job never exists without its row, nor a queued row without
    * its job. The row's id is drawn first, so the job can carry it. The job key
    * (run, step, attempt, try) makes enqueueing twice a no-op replace, and
-   * `max_attempts` 1 leaves retries to Strata's own policy.
+   * `max_attempts` 1 leaves retries to Strata's own policy. The row names the
+   * lease the coordinator holds for the step (its partition's, in a partition
+   * run), which a worker checks before and while it runs it.
    */
   async enqueue(request: StepRequest, options: { readonly try: number; readonly workPool: string; readonly codeVersion: string }): Promise<number> {
     const result = await this.#pool.query<{ id: string }>(
@@ -88,8 +91,8 @@ export class StepDispatches {
               SELECT dispatch.id AS dispatch_id, queued.id AS job_id
                 FROM dispatch CROSS JOIN LATERAL ${this.#graphile}.add_job($2, json_build_object('dispatchId', dispatch.id), max_attempts => 1, job_key => $3) AS queued
             )
-       INSERT INTO ${this.#dispatches} (id, run_id, asset_key, attempt, try, work_pool, request, code_version, job_id) OVERRIDING SYSTEM VALUE
-       SELECT job.dispatch_id, $4, $5, $6, $7, $8, $9, $10, job.job_id FROM job
+       INSERT INTO ${this.#dispatches} (id, run_id, asset_key, lease_key, attempt, try, work_pool, request, code_version, job_id) OVERRIDING SYSTEM VALUE
+       SELECT job.dispatch_id, $4, $5, $11, $6, $7, $8, $9, $10, job.job_id FROM job
        RETURNING id`,
       [
         this.#dispatches,
@@ -102,6 +105,7 @@ export class StepDispatches {
         options.workPool,
         JSON.stringify(request),
         options.codeVersion,
+        assetLeaseKey(request.assetKey, request.partition),
       ],
     );
     return Number(result.rows[0]!.id);
@@ -185,17 +189,17 @@ export class StepDispatches {
 
   /**
    * A worker takes a dispatch: only a queued one whose run is still going,
-   * still coordinated (its coordinator holds the asset's lease) and not being
-   * canceled. Undefined otherwise (the coordinator withdrew it, or
-   * died: its run is no longer `started`), and the dispatch is then closed as
-   * canceled so nobody waits for it.
+   * still coordinated (its coordinator holds the step's lease: the asset's,
+   * or its partition's) and not being canceled. Undefined otherwise (the
+   * coordinator withdrew it, or died: its run is no longer `started`), and
+   * the dispatch is then closed as canceled so nobody waits for it.
    */
   async claim(id: number, worker: { readonly name: string; readonly graphileWorkerId: string }): Promise<ClaimedDispatch | undefined> {
     const claimed = await this.#pool.query<{ request: StepRequest; code_version: string }>(
       `UPDATE ${this.#dispatches} AS d SET state = 'running', worker = $2, graphile_worker_id = $3, started_at = now(), heartbeat_at = now()
         WHERE id = $1 AND state = 'queued' AND NOT cancel_requested
           AND EXISTS (SELECT 1 FROM ${this.#runs} AS r WHERE r.run_id = d.run_id AND r.status = 'started')
-          AND EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.asset_key AND l.expires_at > now())
+          AND EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.lease_key AND l.expires_at > now())
         RETURNING request, code_version`,
       [id, worker.name, worker.graphileWorkerId],
     );
@@ -221,7 +225,7 @@ export class StepDispatches {
         WHERE id = ANY($1::bigint[]) AND state = 'running'
         RETURNING id, cancel_requested,
           (SELECT r.status FROM ${this.#runs} AS r WHERE r.run_id = d.run_id) AS run_status,
-          EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.asset_key AND l.expires_at > now()) AS leased`,
+          EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.lease_key AND l.expires_at > now()) AS leased`,
       [ids],
     );
     const alive = new Set(result.rows.map((row) => Number(row.id)));

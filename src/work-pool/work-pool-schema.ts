@@ -63,6 +63,17 @@ function workPoolMigrations(instanceSchema: string): PostgresMigration[] {
 
       `,
     },
+    {
+      version: 2,
+      description: 'the lease each dispatch runs under',
+      // A partition run leases "key[partition]", not the asset: a worker
+      // checks the lease the coordinator holds, which asset_key alone cannot name.
+      sql: `
+        ALTER TABLE step_dispatches ADD COLUMN lease_key text;
+        UPDATE step_dispatches SET lease_key = asset_key;
+        ALTER TABLE step_dispatches ALTER COLUMN lease_key SET NOT NULL;
+      `,
+    },
   ];
 }
 
