@@ -7,6 +7,7 @@ interface MaterializeJson {
   runId: string | null;
   status: string;
   assets: { key: string; action: string; reasons: string[]; dataVersion: string | null }[];
+  partitions?: unknown[];
 }
 
 /** Staleness end to end: the built CLI on the example, one instance across several commands. */
@@ -34,7 +35,9 @@ describe('materialize plans by staleness', () => {
   it('materializes all six the first time and nothing the second', async () => {
     const first = await materialize();
     expect(first.json.status).toBe('success');
-    expect(first.json.assets.map((asset) => asset.key)).toEqual(['posts', 'users', 'posts_enriched', 'user_stats', 'summary', 'top_authors']);
+    // After a run per day of the daily assets, the six tables and user_trends in one run.
+    expect(first.json.partitions).toHaveLength(14);
+    expect(first.json.assets.map((asset) => asset.key)).toEqual(['posts', 'users', 'posts_enriched', 'user_stats', 'summary', 'top_authors', 'user_trends']);
     expect(first.json.assets.every((asset) => asset.action === 'materialized')).toBe(true);
     expect(first.json.assets[0]!.reasons).toEqual(['missing']);
 
