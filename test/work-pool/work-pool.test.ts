@@ -7,6 +7,11 @@ import { startTestPostgres, type TestPostgres } from '../storage/embedded-postgr
 
 const SLOW_STEPS = path.join(FIXTURES, 'slow-step-definitions.mjs');
 
+/** Every file under `dir`, relative, sorted: the tables and each partitioned asset's folder of days. */
+async function filesUnder(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name))).sort();
+}
+
 interface StoredEvent {
   readonly type: string;
   readonly assetKey: string | null;
@@ -58,22 +63,24 @@ describe('the work pool', () => {
     return (JSON.parse((await cli(['runs', '--json'], extra)).stdout) as { runs: { runId: string; status: string }[] }).runs[0]!;
   }
 
-  // The six tables: the queue executor does not dispatch partition runs' steps yet (they end "canceled before a worker
-  // took it"), so the example's daily-partitioned group is left out here and its schedule stopped below.
-  it('runs the example on three workers, with CSVs byte-identical to an in-process run', async () => {
+  it('runs the example on three workers, its daily partitions too, with CSVs byte-identical to an in-process run', async () => {
     await Promise.all([startWorker(), startWorker(), startWorker()]);
-    const queued = await cli(['materialize', '--executor', 'queue', '--exclude', 'group:daily', '--json']);
+    const queued = await cli(['materialize', '--executor', 'queue', '--json']);
     expect(queued.stderr).not.toContain('error');
     expect(queued.code).toBe(0);
-    const result = JSON.parse(queued.stdout) as { runId: string; assets: { key: string; action: string }[] };
-    expect(result.assets.map((asset) => asset.action)).toEqual(Array(6).fill('materialized'));
+    type RunJson = { runId: string; status: string; assets: { key: string; action: string }[] };
+    const result = JSON.parse(queued.stdout) as RunJson & { partitions: (RunJson & { partition: string })[] };
+    // The six tables and user_trends, after a run per day of posts_daily and user_stats_daily.
+    expect(result.assets.map((asset) => asset.action)).toEqual(Array(7).fill('materialized'));
+    expect(result.partitions).toHaveLength(14);
+    for (const run of result.partitions) expect(run.assets.map((asset) => `${asset.key}:${asset.action}`)).toEqual(['posts_daily:materialized', 'user_stats_daily:materialized']);
 
     const alone = await makeWorkspace();
     try {
-      expect((await runCli(['materialize', '--exclude', 'group:daily'], { cwd: alone.dir, env: alone.env })).code).toBe(0);
-      const files = (await readdir(alone.output)).sort();
-      expect(files).toHaveLength(6);
-      expect((await readdir(workspace.output)).sort()).toEqual(files);
+      expect((await runCli(['materialize'], { cwd: alone.dir, env: alone.env })).code).toBe(0);
+      const files = await filesUnder(alone.output);
+      expect(files).toHaveLength(7 + 2 * 14);
+      expect(await filesUnder(workspace.output)).toEqual(files);
       for (const file of files) expect(await readFile(path.join(workspace.output, file)), file).toEqual(await readFile(path.join(alone.output, file)));
     } finally {
       await alone.cleanup();
@@ -81,8 +88,13 @@ describe('the work pool', () => {
 
     // Each step's success names the worker that ran it; users and posts run at once, on two of them.
     const started = workers.map((worker) => `${hostname()}:${worker.child.pid}`);
+    for (const run of result.partitions) {
+      const ofPartition = (await eventsOf(run.runId)).filter((event) => event.type === 'step-success');
+      expect(ofPartition).toHaveLength(2);
+      for (const success of ofPartition) expect(success.message).toMatch(new RegExp(` on worker (${started.join('|')})$`));
+    }
     const successes = (await eventsOf(result.runId)).filter((event) => event.type === 'step-success');
-    expect(successes).toHaveLength(6);
+    expect(successes).toHaveLength(7);
     for (const success of successes) expect(success.message).toMatch(new RegExp(` on worker (${started.join('|')})$`));
     const { workers: used } = (await latestRun()) as unknown as { workers: string[] };
     expect(used.length).toBeGreaterThanOrEqual(2);
@@ -90,7 +102,7 @@ describe('the work pool', () => {
     const table = (await cli(['runs'])).stdout.split('\n');
     expect(table[0]).toMatch(/ workers$/);
     expect(table[1]).toContain(used.join(', '));
-  });
+  }, 60_000);
 
   it('stores the same tables through PostgresIOManager from three workers as the in-process CSV run', async () => {
     const onPostgres = { STRATA_DEFINITIONS: path.join(FIXTURES, 'example-on-postgres.mjs'), EXAMPLE_TABLES_SCHEMA: postgres.uniqueSchema('tables') };
@@ -103,27 +115,34 @@ describe('the work pool', () => {
     const alone = await makeWorkspace();
     try {
       expect((await runCli(['materialize'], { cwd: alone.dir, env: alone.env })).code).toBe(0);
-      // Equal tables give equal data versions, whichever IO manager stored them (the fixture has the six tables only).
-      const inProcess = versions((await runCli(['status', '--json'], { cwd: alone.dir, env: alone.env })).stdout);
-      expect(Object.keys(viaWorkers)).toHaveLength(6);
-      expect(viaWorkers).toEqual(Object.fromEntries(Object.keys(viaWorkers).map((key) => [key, inProcess[key]])));
+      // Equal tables give equal data versions, whichever IO manager stored them.
+      expect(Object.keys(viaWorkers)).toHaveLength(9);
+      expect(viaWorkers).toEqual(versions((await runCli(['status', '--json'], { cwd: alone.dir, env: alone.env })).stdout));
     } finally {
       await alone.cleanup();
     }
     const rows = await postgres.query<{ count: string }>(`SELECT count(*) AS count FROM "${onPostgres.EXAMPLE_TABLES_SCHEMA}".top_authors`);
     expect(Number(rows.rows[0]!.count)).toBe(5);
+    // A table per day of each daily asset, which the workers stored.
+    const days = await postgres.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE '%/%' ORDER BY table_name COLLATE "C"`,
+      [onPostgres.EXAMPLE_TABLES_SCHEMA],
+    );
+    expect(days.rows.map((row) => row.table_name)).toEqual(['posts_daily', 'user_stats_daily'].flatMap((key) => Array.from({ length: 14 }, (_, day) => `${key}/2026-01-${String(day + 1).padStart(2, '0')}`)));
   }, 60_000);
 
   it("runs the daemon's scheduled job and a queued run on two workers, the default executor on Postgres", async () => {
     await Promise.all([startWorker(), startWorker()]);
-    // Partition runs do not go to workers yet (see the first test).
-    expect((await cli(['schedule', 'stop', 'daily-partition-refresh'])).code).toBe(0);
     // A fresh instance: the first pass starts the schedules, the second runs the 02:00 ticks.
     expect((await cli(['daemon', '--once', '--now', '2026-01-05T01:59:00Z'])).code).toBe(0);
     const pass = await cli(['daemon', '--once', '--now', '2026-01-05T02:00:30Z', '--json']);
     expect(pass.code).toBe(0);
-    const scheduled = (JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: { trigger: string; status: string; workers: string[] }[] }).runs;
+    const scheduled = (JSON.parse((await cli(['runs', '--json'])).stdout) as { runs: { trigger: string; status: string; tags: Record<string, string>; workers: string[] }[] }).runs;
     expect(scheduled.map((run) => [run.trigger, run.status])).toContainEqual(['schedule:daily-data-refresh', 'success']);
+    // The partitioned job's run, for the day that ended, ran its steps on the workers too.
+    const partitionRun = scheduled.find((run) => run.trigger === 'schedule:daily-partition-refresh')!;
+    expect([partitionRun.status, partitionRun.tags['strata/partition']]).toEqual(['success', '2026-01-04']);
+    expect(partitionRun.workers.length).toBeGreaterThanOrEqual(1);
     // Its users and posts run at once, each on a worker (a later run's steps, quick once a worker is warm, may all go to one).
     expect(scheduled.find((run) => run.trigger === 'schedule:daily-data-refresh')!.workers).toHaveLength(2);
 
@@ -255,9 +274,9 @@ describe('the work pool', () => {
   }, 60_000);
 
   it('refuses an IO manager the workers cannot all see, naming the asset and the fix', async () => {
-    const result = await cli(['materialize', '--executor', 'queue', '--exclude', 'group:daily'], { STRATA_OUTPUT_SHARED: 'false' });
+    const result = await cli(['materialize', '--executor', 'queue'], { STRATA_OUTPUT_SHARED: 'false' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('"users"');
+    expect(result.stderr).toContain('"posts_daily"');
     expect(result.stderr).toContain('shared: true');
     expect((await latestRun()) ?? undefined).toBeUndefined();
   });
