@@ -81,12 +81,13 @@ describe('strata-assets installed from its packed tarball', () => {
     expect(warnings.filter((line) => /^npm warn install-scripts {3}\S/.test(line)).map((line) => line.trim().split(/\s+/)[3]!.replace(/@[^@]*$/, '')).sort()).toEqual(['better-sqlite3', 'esbuild']);
   });
 
-  it('installs the assets bin, dist, the sample and the README only', async () => {
+  it('installs the assets bin, dist, the sample, the daily snapshots and the README only', async () => {
     expect(installed.code, installed.stderr).toBe(0);
     expect((await run('npx', ['assets', '--version'])).stdout).toBe(`${JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')).version}\n`);
     const strata = path.join(project, 'node_modules', 'strata-assets');
     expect((await readdir(strata)).sort()).toEqual(['README.md', 'data', 'dist', 'package.json']);
-    expect(await readdir(path.join(strata, 'data'))).toEqual(['sample']);
+    // The snapshot and the 14 daily snapshots the example's daily-partitioned assets read.
+    expect((await readdir(path.join(strata, 'data'))).sort()).toEqual(['daily', 'sample']);
     expect((await readdir(path.join(strata, 'dist'), { recursive: true })).filter((file) => file.endsWith('.map'))).toEqual([]);
   });
 
