@@ -66,7 +66,19 @@ export type PlanSelection = Pick<PlanOptions, 'partition' | 'purpose'> &
   ({ readonly job: string } | ({ readonly job?: undefined } & Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh'>));
 
 /** A plan of a selection, cancellable. */
-export type PlanRequest = PlanSelection & { readonly signal?: AbortSignal | undefined };
+export type PlanRequest = PlanSelection & {
+  readonly signal?: AbortSignal | undefined;
+  /**
+   * A state selection (`status:stale`) as `partitionsToMaterialize` resolved
+   * it moments ago, with the plan that resolved it: used instead of reading
+   * the states again, so a command observes its sources once. Only while
+   * nothing ran in between.
+   */
+  readonly resolvedSelection?: ResolvedSelection | undefined;
+};
+
+/** A state selection resolved into the keys it selects, and the plan that resolved it (see `PlanRequest.resolvedSelection`). */
+export type ResolvedSelection = Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh' | 'reuse'>;
 
 /** A run of a selection: the plan request, and how the run goes. `executor` overrides the instance's; `tags` go over a job's own. */
 export type MaterializeRequest = PlanRequest &
@@ -250,17 +262,20 @@ export class Instance {
    * `assets materialize` runs those partitions first, so everything
    * selected ends up to date.
    */
-  async partitionsToMaterialize(request: PlanRequest): Promise<{ partitions: readonly string[]; unpartitioned: boolean }> {
+  async partitionsToMaterialize(request: PlanRequest): Promise<{ partitions: readonly string[]; unpartitioned: boolean; resolvedSelection: ResolvedSelection | undefined }> {
     const definitions = await this.definitions();
     const options = await this.#planOptions(definitions, request);
-    if (options === NOTHING_SELECTED) return { partitions: [], unpartitioned: false };
+    // Nothing selected now is the rest's answer to give ("everything is up to date").
+    if (options === NOTHING_SELECTED) return { partitions: [], unpartitioned: true, resolvedSelection: undefined };
+    const { select, exclude, force, refresh, reuse } = options;
+    const resolvedSelection = reuse === undefined ? undefined : { select, exclude, force, refresh, reuse };
     const [{ planPartitions }, { selectAssets }, graph] = await Promise.all([import('../execution/plan-materialization.js'), import('../graph/resolve-selection.js'), this.#assetGraph()]);
     const selected = selectAssets(graph, { select: options.select, exclude: options.exclude });
     const unpartitioned = selected.some((key) => definitions.asset(key)!.partitions === undefined);
-    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { partitions: [], unpartitioned };
+    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { partitions: [], unpartitioned, resolvedSelection };
     const { plans } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
     const partitions = [...plans].filter(([, { plan }]) => options.force === true || plan.planned.length > 0).map(([partition]) => partition);
-    return { partitions, unpartitioned };
+    return { partitions, unpartitioned, resolvedSelection };
   }
 
   /**
@@ -601,6 +616,7 @@ export class Instance {
   async #planOptions(definitions: Definitions, request: PlanRequest, options?: { readonly states: 'rejected' }): Promise<PlanOptions | typeof NOTHING_SELECTED> {
     const { jobPlanOptions } = await import('../sensors/run-job.js');
     const selection = request.job === undefined ? { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh } : jobPlanOptions(definitions, request.job);
+    if (request.resolvedSelection !== undefined) return { ...request.resolvedSelection, partition: request.partition, purpose: request.purpose, ...this.#stateOptions(request.signal) };
     const planOptions = { ...selection, partition: request.partition, purpose: request.purpose, ...this.#stateOptions(request.signal) };
     const [{ parseSelection }, { stateAtoms }] = await Promise.all([import('../graph/selection-parser.js'), import('../graph/selection-states.js')]);
     const [atom] = stateAtoms([selection.select, selection.exclude].map((expression) => (expression === undefined ? undefined : parseSelection(expression))));

@@ -32,10 +32,10 @@ export async function materializeSelection(instance: Instance, request: Partitio
   const { partitions: given, onPartitionRun, ...runRequest } = request;
   const pending =
     given !== undefined
-      ? { partitions: given, unpartitioned: false }
+      ? { partitions: given, unpartitioned: false, resolvedSelection: undefined }
       : request.partition === undefined
         ? await instance.partitionsToMaterialize(runRequest)
-        : { partitions: [], unpartitioned: true };
+        : { partitions: [], unpartitioned: true, resolvedSelection: undefined };
   const partitions: { partition: string; result: MaterializeResult }[] = [];
   for (const partition of pending.partitions) {
     if (request.signal?.aborted === true) break;
@@ -45,7 +45,9 @@ export async function materializeSelection(instance: Instance, request: Partitio
   }
   if (!pending.unpartitioned || request.signal?.aborted === true) return { partitions, rest: undefined, restSkipped: undefined };
   try {
-    return { partitions, rest: await instance.materialize(runRequest), restSkipped: undefined };
+    // With no partition run in between, the states a state selection was resolved against still hold.
+    const rest = await instance.materialize(partitions.length === 0 ? { ...runRequest, resolvedSelection: pending.resolvedSelection } : runRequest);
+    return { partitions, rest, restSkipped: undefined };
   } catch (error) {
     // A failed partition run can leave a partition the rest reads unstored: that failure is the outcome, with the runs that happened.
     if (!(error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && partitions.some((run) => run.result.status === 'failed'))) throw error;

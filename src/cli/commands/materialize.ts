@@ -142,7 +142,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const pending = selection.partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { partitions: [], unpartitioned: true };
+      const pending = selection.partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { partitions: [], unpartitioned: true, resolvedSelection: undefined };
       const partitionsLine = `${plural(pending.partitions.length, 'partition')} would run first, one run each: ${pending.partitions.slice(0, 5).join(', ')}${pending.partitions.length > 5 ? ', ...' : ''}.\n`;
       if (!pending.unpartitioned) {
         if (json) writeJson(io, { partitions: pending.partitions });
@@ -150,7 +150,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         return EXIT.ok;
       }
       // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
-      const materializationPlan = await instance.plan({ ...request, purpose: pending.partitions.length > 0 ? 'states' : undefined });
+      const materializationPlan = await instance.plan({ ...request, purpose: pending.partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending.resolvedSelection });
       if (!json && pending.partitions.length > 0) io.stdout.write(partitionsLine);
       const { selected, plan } = materializationPlan;
       const checks = checksRunAlone(plan.planned, materializationPlan.pendingChecks);
