@@ -113,7 +113,7 @@ function exampleKey(definition: PartitionsDefinition, context: PartitionsContext
 }
 
 /** The mapping `asset` reads its partitioned upstream `upstream` through: the declared one, else the default (definitions made sure there is one). */
-export function partitionMappingOf(asset: DefinedAsset, upstream: DefinedAsset): PartitionMapping {
+function partitionMappingOf(asset: DefinedAsset, upstream: DefinedAsset): PartitionMapping {
   return asset.partitionMappings[upstream.key] ?? defaultPartitionMapping(asset.partitions, upstream.partitions!)!;
 }
 

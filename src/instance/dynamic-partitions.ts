@@ -6,7 +6,7 @@ import { suggestClosest } from '../core/suggest.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 
 /** The names of the dynamic partitions definitions the assets use, each with the assets that use it. */
-export function dynamicPartitionNames(definitions: Definitions): Map<string, string[]> {
+function dynamicPartitionNames(definitions: Definitions): Map<string, string[]> {
   const names = new Map<string, string[]>();
   for (const asset of definitions.assets) {
     for (const definition of dimensionsOf(asset.partitions)) {
