@@ -14,6 +14,7 @@ import { type CodeVersion, codeVersionsOf, declaredCodeVersions } from '../versi
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
+import { listSome } from '../core/partition-keys.js';
 import { feedingAssets, type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
 import { readPartitionInputs } from './read-partition-inputs.js';
 import type { PartitionsContext } from '../core/partitions.js';
@@ -176,7 +177,7 @@ export async function planMaterialization(
       }
       // A partition this run materializes is no gap; any other must be stored.
       const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(selectedSet.has(dep) && one === options.partition));
-      if (missing.length > 0) gaps.push(`${key} needs ${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${summarizeKeys(missing)}`);
+      if (missing.length > 0) gaps.push(`${key} needs ${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${listSome(missing)}`);
     }
   }
   if (unmet.length > 0) {
@@ -315,11 +316,6 @@ async function plannedPartitionReads(
 /** Whether `plan` read what a plan of `involvedKeys` (a selection and its upstreams, none partitioned) needs. */
 function covers(plan: MaterializationPlan, involvedKeys: readonly string[]): boolean {
   return plan.partition === undefined && involvedKeys.every((key) => plan.inputs.currentDataVersions.has(key) || plan.inputs.unreadable.has(key));
-}
-
-/** Partition keys for a message: all of a few, else the first and last with a count. */
-function summarizeKeys(keys: readonly string[]): string {
-  return keys.length <= 3 ? keys.join(', ') : `${keys[0]} ... ${keys.at(-1)} (${keys.length})`;
 }
 
 /** One run's share of what `readPlanInputs` reads: the partition it materializes (none: unpartitioned) and its selected assets. */
