@@ -421,10 +421,12 @@ function readVersion(plan: MaterializationPlan, state: RunState, key: string, de
 
 /** The latest materialization of each key, of the run's partition in a partition run. */
 async function latestRecords(context: ExecuteContext, keys: readonly string[]): Promise<Map<string, MaterializationRecord>> {
-  const records = new Map<string, MaterializationRecord>();
+  // The unpartitioned keys (a multi-asset's outputs) in one read, as before partitions.
+  const records = await context.storage.latestMaterializations(keys.filter((key) => partitionOf(context.materializationPlan, key) === undefined));
   for (const key of keys) {
     const partition = partitionOf(context.materializationPlan, key);
-    const record = partition === undefined ? (await context.storage.latestMaterializations([key])).get(key) : (await context.storage.latestPartitionMaterializations(key, [partition])).get(partition);
+    if (partition === undefined) continue;
+    const record = (await context.storage.latestPartitionMaterializations(key, [partition])).get(partition);
     if (record !== undefined) records.set(key, record);
   }
   return records;
