@@ -3,7 +3,7 @@ import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
 import type { StoredAsset } from '../core/io-manager.js';
 import { defaultPartitionMapping } from '../core/partition-mappings.js';
-import type { PartitionMapping, PartitionsContext, PartitionsDefinition, TimeWindow } from '../core/partitions.js';
+import type { PartitionMapping, PartitionsContext, PartitionsDefinition, SinglePartitionsDefinition, TimeWindow } from '../core/partitions.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 
 /*
@@ -167,11 +167,13 @@ export function combinedDataVersion(partitions: readonly string[], versionOf: (p
  * asset has dynamic partitions.
  */
 export async function partitionsContext(definitions: Definitions, storage: InstanceStorage, now: Date): Promise<PartitionsContext> {
-  const dynamic = definitions.assets.some((asset) => asset.partitions !== undefined && hasDynamicDimension(asset.partitions));
+  const dynamic = definitions.assets.some((asset) => dimensionsOf(asset.partitions).some((dimension) => dimension.kind === 'dynamic'));
   const keys = dynamic ? await storage.dynamicPartitionKeys() : new Map<string, string[]>();
   return { now, dynamicKeys: (name) => keys.get(name) ?? [] };
 }
 
-function hasDynamicDimension(definition: PartitionsDefinition): boolean {
-  return definition.kind === 'dynamic' || (definition.kind === 'multi' && definition.dimensions.some((dimension) => dimension.definition.kind === 'dynamic'));
+/** A definition's single dimensions: a multi-partition's two, or the definition itself; none for an unpartitioned asset. */
+export function dimensionsOf(definition: PartitionsDefinition | undefined): SinglePartitionsDefinition[] {
+  if (definition === undefined) return [];
+  return definition.kind === 'multi' ? definition.dimensions.map((dimension) => dimension.definition) : [definition];
 }

@@ -1,7 +1,7 @@
 import type { Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
 import { keyTextProblem } from '../core/partition-keys.js';
-import type { PartitionsDefinition } from '../core/partitions.js';
+import { dimensionsOf } from '../execution/partition-scope.js';
 import { suggestClosest } from '../core/suggest.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 
@@ -14,11 +14,6 @@ function dynamicPartitionNames(definitions: Definitions): Map<string, string[]> 
     }
   }
   return names;
-}
-
-function dimensionsOf(definition: PartitionsDefinition | undefined): PartitionsDefinition[] {
-  if (definition === undefined) return [];
-  return definition.kind === 'multi' ? definition.dimensions.map((dimension) => dimension.definition) : [definition];
 }
 
 /**
