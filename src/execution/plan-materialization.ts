@@ -66,6 +66,12 @@ export interface PlanOptions {
    * stored, or a selection of partitioned assets only, is no error.
    */
   readonly purpose?: 'run' | 'states' | undefined;
+  /**
+   * Plans of partitions this command made moments ago (`planPartitions`, for
+   * a look at the states of partitioned assets): a look at states judges
+   * what reads those partitions from them rather than planning them again.
+   */
+  readonly partitionPlans?: PartitionPlans | undefined;
 }
 
 /** The reads a plan is made from, which another plan of part of the same assets can use again. */
@@ -297,7 +303,9 @@ async function plannedPartitionReads(
   const leftOutKeys = new Set(leftOut.map((asset) => asset.key));
   const reads = [...inputPartitions].flatMap(([key, byDep]) => Object.entries(byDep).filter(([dep]) => leftOutKeys.has(dep)).map(([dep, partitions]) => ({ key, dep, partitions })));
   if (reads.length === 0) return undefined;
-  const { plans } = await planPartitions(definitions, storage, {
+  // A selection holds every upstream of what it selects: plans that selected each upstream read planned it as these would.
+  const given = options.partitionPlans;
+  const { plans } = given !== undefined && reads.every((read) => given.selected.includes(read.dep)) ? given : await planPartitions(definitions, storage, {
     select: `+(${[...new Set(reads.map((read) => `key:${read.dep}`))].join(', ')})`,
     partitions: [...new Set(reads.flatMap((read) => read.partitions))],
     env: options.env,

@@ -71,7 +71,8 @@ export async function planAssetStates(
   const states = new Map<string, AssetState>();
   if (keys.length === 0) return { states, plan: undefined };
   const partitioned = keys.filter((key) => definitions.asset(key)!.partitions !== undefined);
-  const partitionStates = partitioned.length === 0 ? undefined : readPartitionStates(definitions, storage, partitioned, options);
+  // First: the plan below judges what reads partitions from these plans rather than planning them again.
+  const partitionStates = partitioned.length === 0 ? undefined : await readPartitionStates(definitions, storage, partitioned, options);
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys. Every asset (`assets status`
   // with no selection) is no selection at all, rather than an expression of
@@ -85,6 +86,7 @@ export async function planAssetStates(
     signal: options.signal,
     codeCacheFile: options.codeCacheFile,
     purpose: 'states',
+    partitionPlans: partitionStates?.plans,
   });
   // Judged against the data versions the plan read, as a run judges what blocks. Only the keys and
   // upstreams that have checks are listed, the only ones `readCheckSummaries` reads: listing every
@@ -120,7 +122,7 @@ export async function planAssetStates(
     });
   }
   if (partitionStates !== undefined) {
-    const { states: byAsset, codeVersions } = await partitionStates;
+    const { states: byAsset, codeVersions } = partitionStates;
     for (const key of partitioned) {
       const list = byAsset.get(key)!;
       const counts = countPartitions(list);

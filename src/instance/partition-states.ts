@@ -1,5 +1,5 @@
 import type { Definitions } from '../core/definitions.js';
-import { planPartitions } from '../execution/plan-materialization.js';
+import { type PartitionPlans, planPartitions } from '../execution/plan-materialization.js';
 import type { AssetStatus, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
@@ -31,8 +31,8 @@ export async function readPartitionStates(
   storage: InstanceStorage,
   keys: readonly string[],
   options: AssetStateOptions & { readonly partitions?: readonly string[] | undefined },
-): Promise<{ states: ReadonlyMap<string, readonly PartitionState[]>; codeVersions: ReadonlyMap<string, string> }> {
-  const { plans, keys: keysOf, code } = await planPartitions(definitions, storage, {
+): Promise<{ states: ReadonlyMap<string, readonly PartitionState[]>; codeVersions: ReadonlyMap<string, string>; plans: PartitionPlans }> {
+  const partitionPlans = await planPartitions(definitions, storage, {
     select: `+(${keys.map((key) => `key:${key}`).join(', ')})`,
     env: options.env,
     now: options.now,
@@ -40,6 +40,7 @@ export async function readPartitionStates(
     codeCacheFile: options.codeCacheFile,
     partitions: options.partitions,
   });
+  const { plans, keys: keysOf, code } = partitionPlans;
   const states = new Map<string, PartitionState[]>(keys.map((key) => [key, []]));
   const wanted = options.partitions === undefined ? undefined : new Set(options.partitions);
   for (const key of keys) {
@@ -52,7 +53,7 @@ export async function readPartitionStates(
       list.push({ partition, status: planned.status, reasons: planned.reasons, record: run.recorded.get(key) });
     }
   }
-  return { states, codeVersions: new Map([...code].map(([key, version]) => [key, version.version])) };
+  return { states, codeVersions: new Map([...code].map(([key, version]) => [key, version.version])), plans: partitionPlans };
 }
 
 export function countPartitions(states: readonly PartitionState[]): PartitionCounts {
