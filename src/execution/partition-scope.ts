@@ -167,7 +167,7 @@ export function combinedDataVersion(partitions: readonly string[], versionOf: (p
  * asset has dynamic partitions.
  */
 export async function partitionsContext(definitions: Definitions, storage: InstanceStorage, now: Date): Promise<PartitionsContext> {
-  const dynamic = definitions.assets.some((asset) => dimensionsOf(asset.partitions).some((dimension) => dimension.kind === 'dynamic'));
+  const dynamic = definitions.assets.some((asset) => asset.partitions !== undefined && dimensionsOf(asset.partitions).some((dimension) => dimension.kind === 'dynamic'));
   const keys = dynamic ? await storage.dynamicPartitionKeys() : new Map<string, string[]>();
   return { now, dynamicKeys: (name) => keys.get(name) ?? [] };
 }
