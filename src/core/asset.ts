@@ -34,9 +34,16 @@ export interface ComputeContext<Inputs = Readonly<Record<string, Table>>, Resour
   readonly log: AssetLogger;
   /** Aborted when the run is canceled: pass it on to anything that waits (HTTP requests, timers). */
   readonly signal: AbortSignal;
-  /** For a partitioned asset, the partition being materialized (`2026-01-05`); undefined for an unpartitioned one. */
+  /**
+   * For a partitioned asset, the partition being materialized (`2026-01-05`);
+   * undefined for an unpartitioned one. A run of a range of partitions (see
+   * `partitionColumn`) has no one key: reading it then throws, and
+   * `partitionKeys` lists them.
+   */
   readonly partitionKey: string | undefined;
-  /** For a time-partitioned asset, its partition's window (`end` exclusive); undefined otherwise. */
+  /** The partitions being materialized, in key order: the one `partitionKey`, a range's keys, or none for an unpartitioned asset. */
+  readonly partitionKeys: readonly string[];
+  /** For a time-partitioned asset, the window of what it materializes (its partition's, or a range's from first to last; `end` exclusive); undefined otherwise. */
   readonly timeWindow: TimeWindow | undefined;
   /**
    * For each partitioned upstream, the partitions its input holds, in order
@@ -144,6 +151,16 @@ export interface AssetSpec<
    * between time partitions, and every partition for an unpartitioned asset.
    */
   readonly partitionMappings?: { readonly [A in D[number] as A['key']]?: PartitionMapping };
+  /**
+   * The column that holds each row's partition key (Dagster's
+   * `partition_expr`). With it, one run can materialize a range of
+   * partitions at once (`--partition FROM...TO`, `assets backfill --policy
+   * single-run`): the compute runs once, sees `partitionKeys` and the range's
+   * `timeWindow`, returns the rows of every partition, and each partition
+   * stores the rows whose column holds its key. Without it, a run
+   * materializes one partition.
+   */
+  readonly partitionColumn?: keyof RowOf<S> & string;
   readonly compute: (
     context: ComputeContext<AssetInputs<D>, ResourceInstances<M>>,
   ) => ComputeOutput<RowOf<S>> | Promise<ComputeOutput<RowOf<S>>>;
@@ -187,6 +204,8 @@ export interface AssetDefinition<K extends string = string, S extends RowSchema 
   readonly partitions: PartitionsDefinition | undefined;
   /** The declared mappings of partitioned upstreams, by upstream key; the others map by `defaultPartitionMapping`. */
   readonly partitionMappings: Readonly<Record<string, PartitionMapping>>;
+  /** The column holding each row's partition key, which lets a run materialize a range of partitions; undefined: one partition per run. */
+  readonly partitionColumn: string | undefined;
   readonly compute: (context: ComputeContext) => ComputeOutput<Row> | Promise<ComputeOutput<Row>>;
 }
 
@@ -233,6 +252,7 @@ export function asset<
     multiAsset: undefined,
     partitions: spec.partitions,
     partitionMappings: Object.freeze({ ...(spec.partitionMappings as Record<string, PartitionMapping> | undefined) }),
+    partitionColumn: spec.partitionColumn,
     // The compute was type-checked against this asset's own inputs; the executor
     // builds exactly those inputs, so widening the parameter here is safe.
     compute: spec.compute as unknown as AssetDefinition['compute'],

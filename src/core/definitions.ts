@@ -190,6 +190,7 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     multiAsset: asset.multiAsset,
     partitions: asset.partitions,
     partitionMappings: asset.partitionMappings,
+    partitionColumn: asset.partitionColumn,
     compute: asset.compute,
     columns,
     maxAgeMs,

@@ -151,6 +151,7 @@ export function multiAsset<
       // Multi-assets are not partitioned yet: their outputs would have to share one definition.
       partitions: undefined,
       partitionMappings: Object.freeze({}),
+      partitionColumn: undefined,
       // What a caller of this asset's compute alone gets (a unit test, say): the
       // shared compute asked for this output. Runs call the shared compute once
       // for all planned outputs instead (see `computeOutputs`).

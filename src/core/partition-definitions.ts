@@ -5,7 +5,8 @@ import { defaultPartitionMapping } from './partition-mappings.js';
  * Problems with how the assets are partitioned, for `defineDefinitions` to
  * report with every other: a mapping of a key that is no partitioned
  * upstream, a mapping that cannot map between the two definitions, and
- * partitioned upstreams with no default mapping and none declared, and
+ * partitioned upstreams with no default mapping and none declared, a
+ * `partitionColumn` that is not a column of a partitioned asset, and
  * checks that would judge partitioned tables, which are not supported yet.
  */
 export function partitionProblems(assets: readonly DefinedAsset[], assetByKey: (key: string) => DefinedAsset | undefined): string[] {
@@ -29,6 +30,12 @@ export function partitionProblems(assets: readonly DefinedAsset[], assetByKey: (
           `${where} (${asset.partitions?.describe() ?? 'unpartitioned'}) reads "${dep}" (${upstream.partitions.describe()}), and no mapping between them is implied; ` +
             `declare one, e.g. partitionMappings: { ${dep}: staticMapping({ ... }) }`,
         );
+      }
+    }
+    if (asset.partitionColumn !== undefined) {
+      if (asset.partitions === undefined) problems.push(`${where}: partitionColumn "${asset.partitionColumn}" is set, but the asset is not partitioned; remove it or add partitions`);
+      else if (!asset.columns.some((column) => column.name === asset.partitionColumn)) {
+        problems.push(`${where}: partitionColumn "${asset.partitionColumn}" is not one of its columns (${asset.columns.map((column) => column.name).join(', ')}); name the column that holds each row's partition key`);
       }
     }
     // Check results are recorded per asset; per partition they wait for checks of partitions (issue 15, item 6).

@@ -31,6 +31,15 @@ export function unknownKeyProblem(key: string, keys: readonly string[], kind: st
   return `"${key}" is not one of the ${keys.length} ${kind} partitions (${listSome(keys)})${guess}`;
 }
 
+/** `FROM...TO`, both included, as `--partition-range` and Dagster's partition ranges write it. */
+const RANGE = /^(.+?)\.\.\.(.+)$/;
+
+/** The two bounds of `FROM...TO`; undefined for text that is no range. */
+export function splitPartitionRange(text: string): { from: string; to: string } | undefined {
+  const match = RANGE.exec(text);
+  return match === null ? undefined : { from: match[1]!, to: match[2]! };
+}
+
 /** The first few of `keys` for a message, and how many more there are. */
 export function listSome(keys: readonly string[], shown = 5): string {
   if (keys.length <= shown) return keys.join(', ');

@@ -74,6 +74,7 @@ export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan
   const plannedKeys = new Set(steps.map((step) => step.key));
   const results = new Map<string, AssetRunResult>();
   const dataVersions = new Map(materializationPlan.currentDataVersions);
+  const partitionDataVersions = new Map<string, Map<string, string>>();
   const produced = new Map<string, Produced>();
   const consumers = new Map<string, number>();
   for (const step of steps) {
@@ -101,7 +102,7 @@ export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan
         continue;
       }
       waiting.splice(index, 1);
-      const done = runGroup(context, group, { results, dataVersions, produced, consumers, checks }).then((groupResults) => {
+      const done = runGroup(context, group, { results, dataVersions, partitionDataVersions, produced, consumers, checks }).then((groupResults) => {
         for (const result of groupResults) {
           results.set(result.key, result);
           checks.stored(result.key);
@@ -140,6 +141,8 @@ function stepGroups(plan: MaterializationPlan, steps: readonly PlannedAsset[]): 
 interface RunState {
   readonly results: Map<string, AssetRunResult>;
   readonly dataVersions: Map<string, string | undefined>;
+  /** The data version of each partition this run stored (or found up to date), by asset key then partition. */
+  readonly partitionDataVersions: Map<string, Map<string, string>>;
   readonly produced: Map<string, Produced>;
   readonly consumers: Map<string, number>;
   readonly checks: RunChecks;
@@ -185,7 +188,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
 
   const pending = group.map((step, index): PendingStep => {
     const inputDataVersions: Record<string, string> = {};
-    for (const dep of first.deps) inputDataVersions[dep] = readVersion(materializationPlan, state, step.key, dep)!;
+    for (const dep of first.deps) inputDataVersions[dep] = readVersion(materializationPlan, state, dep, materializationPlan.inputPartitions.get(step.key)?.[dep])!;
     const observed = materializationPlan.observations.get(step.key)?.version;
     if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
     return { step, asset: assets[index]!, inputDataVersions };
@@ -195,7 +198,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
   // Claimed in key order, so two runs that want the same outputs never each hold one the other waits for.
   const acquired: string[] = [];
   try {
-    for (const key of group.map((step) => assetLeaseKey(step.key, partitionOf(materializationPlan, step.key))).sort()) {
+    for (const key of group.flatMap((step) => leaseKeysOf(materializationPlan, step.key)).sort()) {
       await context.leases.acquire(key, {
         timeoutMs: context.lockTimeoutMs,
         signal: context.signal,
@@ -217,7 +220,8 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
     // Another run may have materialized an asset since this one planned (while
     // it waited for the lease, or just before it asked): decide again from the
     // latest record, which the lease now keeps from changing under us.
-    const records = await latestRecords(context, group.map((step) => step.key));
+    // A range's partitions each have a record; its compute makes them all, so none is cut off alone.
+    const records = materializationPlan.partitionKeys.length > 1 ? new Map<string, MaterializationRecord>() : await latestRecords(context, group.map((step) => step.key));
     for (const entry of pending) {
       const { step, asset, inputDataVersions } = entry;
       const record = records.get(step.key);
@@ -227,6 +231,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
         recorder.event({ type: 'step-skip', assetKey: step.key, message: `${step.key} is up to date: ${why}`, data: { reason: 'up-to-date', by: record.runId } });
         await recorder.flush();
         state.dataVersions.set(step.key, record.dataVersion);
+        if (record.partition !== null) partitionVersionsOf(state, step.key).set(record.partition, record.dataVersion);
         releaseInputs(asset, state);
         await state.checks.evaluate(asset, state.checks.pending(asset), { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
         results.set(step.key, { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion });
@@ -283,7 +288,7 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   if (record.codeVersion !== codeOf(context, step.key).version || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
   if (!sameInputs(record.configVersions, context.materializationPlan.configVersions.get(step.key) ?? {})) return false;
   if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
-  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, partitionOf(context.materializationPlan, step.key)), record)) === record.dataVersion;
+  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, partitionsOf(context.materializationPlan, step.key)[0]), record)) === record.dataVersion;
 }
 
 /**
@@ -310,14 +315,14 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
     await recorder.flush();
     log.info({ attempt }, `materializing ${keys.join(', ')}`);
     try {
-      // Steps share a partition, or none: a multi-asset is not partitioned.
-      const partition = partitionOf(context.materializationPlan, first.step.key);
+      // Steps share their partitions, or have none: a multi-asset is not partitioned.
+      const partitions = partitionsOf(context.materializationPlan, first.step.key);
       const inputPartitions = context.materializationPlan.inputPartitions.get(first.step.key);
       const inMemory = new Map(first.asset.deps.flatMap((dep) => {
         const held = state.produced.get(dep);
-        // What this run produced of a partitioned upstream is its partition: an input of others is read from storage.
+        // What this run produced of a partitioned upstream is its partitions: an input of others is read from storage.
         const reads = inputPartitions?.[dep];
-        const readsProduced = reads === undefined || (reads.length === 1 && reads[0] === partition);
+        const readsProduced = reads === undefined || reads.join('\n') === context.materializationPlan.partitionKeys.join('\n');
         return held === undefined || !readsProduced ? [] : [[dep, held.table] as const];
       }));
       const request: StepRequest = {
@@ -326,37 +331,46 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
         ...(first.asset.multiAsset === undefined ? {} : { outputs: [...keys].sort() }),
         attempt,
         inputDataVersions: first.inputDataVersions,
-        ...(partition === undefined ? {} : { partition }),
+        ...(partitions.length === 0 ? {} : { partitions }),
         ...(inputPartitions === undefined ? {} : { inputPartitions }),
       };
       // A multi-asset's compute logs under its first planned output.
       const { outputs, worker } = await context.executor.attempt(request, { signal: context.signal, log: assetLogger(recorder, log, first.step.key, attempt), inMemory });
       const durationMs = Math.round(performance.now() - started);
-      const byKey = new Map(outputs.map((output) => [output.key, output]));
       materialized = steps.map(({ step, asset, inputDataVersions }) => {
-        const { stored, table } = byKey.get(step.key)!;
-        state.dataVersions.set(step.key, stored.dataVersion);
+        // One output per partition of a range, else one.
+        const ofStep = outputs.filter((output) => output.key === step.key);
+        const code = codeOf(context, step.key);
+        for (const { partition, stored } of ofStep) {
+          if (partition !== undefined) partitionVersionsOf(state, step.key).set(partition, stored.dataVersion);
+          recorder.materialization({
+            runId: context.runId,
+            assetKey: step.key,
+            partition: partition ?? null,
+            materializedAt: context.now(),
+            codeVersion: code.version,
+            dataVersion: stored.dataVersion,
+            // Each partition of a range records what it alone reads, as a run of it alone would.
+            inputDataVersions: ofStep.length === 1 ? inputDataVersions : partitionInputVersions(context.materializationPlan, state, step, partition!),
+            configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
+            reasons: step.reasons.map((reason) => reason.kind),
+            durationMs,
+            metadata: { ...stored.metadata },
+          }, code);
+        }
+        const rows = ofStep.reduce((sum, { stored }) => sum + stored.metadata.rows, 0);
+        const dataVersion = ofStep.length === 1 ? ofStep[0]!.stored.dataVersion : combinedDataVersion(ofStep.map(({ partition }) => partition!), (partition) => state.partitionDataVersions.get(step.key)!.get(partition))!;
+        state.dataVersions.set(step.key, dataVersion);
+        // A range's partitions are read back by whoever reads them: only one table is handed on in memory.
+        const table = ofStep.length === 1 ? ofStep[0]!.table : undefined;
         const consumersLeft = state.consumers.get(step.key) ?? 0;
         if (table !== undefined && consumersLeft > 0) state.produced.set(step.key, { table, consumersLeft });
-        const code = codeOf(context, step.key);
-        recorder.materialization({
-          runId: context.runId,
-          assetKey: step.key,
-          partition: partitionOf(context.materializationPlan, step.key) ?? null,
-          materializedAt: context.now(),
-          codeVersion: code.version,
-          dataVersion: stored.dataVersion,
-          inputDataVersions,
-          configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
-          reasons: step.reasons.map((reason) => reason.kind),
-          durationMs,
-          metadata: { ...stored.metadata },
-        }, code);
-        recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${stored.metadata.rows} row${stored.metadata.rows === 1 ? '' : 's'}${worker === undefined ? '' : ` on worker ${worker}`}`, data: { rows: stored.metadata.rows, dataVersion: stored.dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
-        log.info({ rows: stored.metadata.rows, durationMs }, `materialized ${step.key}`);
+        const where = ofStep.length === 1 ? '' : ` in ${ofStep.length} partitions`;
+        recorder.event({ type: 'step-success', assetKey: step.key, attempt, message: `Materialized ${step.key}: ${rows} row${rows === 1 ? '' : 's'}${where}${worker === undefined ? '' : ` on worker ${worker}`}`, data: { rows, dataVersion, durationMs, ...(worker === undefined ? {} : { worker }) } });
+        log.info({ rows, durationMs }, `materialized ${step.key}`);
         return {
-          result: { ...baseResult(step, started), action: 'materialized', rows: stored.metadata.rows, dataVersion: stored.dataVersion, attempts: attempt },
-          output: { asset, dataVersion: stored.dataVersion, rows: stored.metadata.rows, table },
+          result: { ...baseResult(step, started), action: 'materialized', rows, dataVersion, attempts: attempt },
+          output: { asset, dataVersion, rows, table },
         };
       });
       await recorder.flush();
@@ -408,23 +422,39 @@ async function fail(context: ExecuteContext, steps: readonly PendingStep[], stat
 }
 
 /**
- * The version of what `key` reads of `dep`: the dep's current version, or,
- * for the partitions of a partitioned dep, their combined version, with the
- * run's own partition as this run left it.
+ * The version of what an asset reads of `dep`: the dep's current version,
+ * or, for the partitions `reads` of a partitioned dep, their combined
+ * version, with those this run stored as it left them.
  */
-function readVersion(plan: MaterializationPlan, state: RunState, key: string, dep: string): string | undefined {
-  const reads = plan.inputPartitions.get(key)?.[dep];
+function readVersion(plan: MaterializationPlan, state: RunState, dep: string, reads: readonly string[] | undefined): string | undefined {
   if (reads === undefined) return state.dataVersions.get(dep);
-  const inRun = plan.selected.includes(dep);
-  return combinedDataVersion(reads, (partition) => (inRun && partition === partitionOf(plan, dep) ? state.dataVersions.get(dep) : plan.partitionVersions.get(dep)?.get(partition)));
+  const made = state.partitionDataVersions.get(dep);
+  return combinedDataVersion(reads, (partition) => made?.get(partition) ?? plan.partitionVersions.get(dep)?.get(partition));
+}
+
+/** What one partition of a range read, as its record keeps it: see `readVersion`. */
+function partitionInputVersions(plan: MaterializationPlan, state: RunState, step: PlannedAsset, partition: string): Record<string, string> {
+  const inputs = plan.partitionInputs.get(partition)!;
+  const reads = inputs.reads.get(step.key) ?? {};
+  const versions: Record<string, string> = {};
+  for (const dep of plan.graph.asset(step.key).deps) versions[dep] = readVersion(plan, state, dep, reads[dep])!;
+  const observed = inputs.observations.get(step.key)?.version;
+  if (observed !== undefined) versions[EXTERNAL_INPUT] = observed;
+  return versions;
+}
+
+function partitionVersionsOf(state: RunState, key: string): Map<string, string> {
+  const versions = state.partitionDataVersions.get(key) ?? new Map<string, string>();
+  state.partitionDataVersions.set(key, versions);
+  return versions;
 }
 
 /** The latest materialization of each key, of the run's partition in a partition run. */
 async function latestRecords(context: ExecuteContext, keys: readonly string[]): Promise<Map<string, MaterializationRecord>> {
   // The unpartitioned keys (a multi-asset's outputs) in one read, as before partitions.
-  const records = await context.storage.latestMaterializations(keys.filter((key) => partitionOf(context.materializationPlan, key) === undefined));
+  const records = await context.storage.latestMaterializations(keys.filter((key) => partitionsOf(context.materializationPlan, key).length === 0));
   for (const key of keys) {
-    const partition = partitionOf(context.materializationPlan, key);
+    const [partition] = partitionsOf(context.materializationPlan, key);
     if (partition === undefined) continue;
     const record = (await context.storage.latestPartitionMaterializations(key, [partition])).get(partition);
     if (record !== undefined) records.set(key, record);
@@ -432,9 +462,15 @@ async function latestRecords(context: ExecuteContext, keys: readonly string[]): 
   return records;
 }
 
-/** The partition a step materializes: the run's, for a partitioned asset; none for an unpartitioned one that feeds it. */
-function partitionOf(plan: MaterializationPlan, key: string): string | undefined {
-  return plan.graph.asset(key).partitions === undefined ? undefined : plan.partition;
+/** The partitions a step materializes: the run's, for a partitioned asset; none for an unpartitioned one that feeds them. */
+function partitionsOf(plan: MaterializationPlan, key: string): readonly string[] {
+  return plan.graph.asset(key).partitions === undefined ? [] : plan.partitionKeys;
+}
+
+/** The leases a step holds: one per partition it materializes, or the asset's. */
+function leaseKeysOf(plan: MaterializationPlan, key: string): string[] {
+  const partitions = partitionsOf(plan, key);
+  return partitions.length === 0 ? [assetLeaseKey(key, undefined)] : partitions.map((partition) => assetLeaseKey(key, partition));
 }
 
 /** The code version a step records: the plan computed one for every asset of the definitions. */

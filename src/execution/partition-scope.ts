@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
 import type { StoredAsset } from '../core/io-manager.js';
+import { splitPartitionRange } from '../core/partition-keys.js';
 import { defaultPartitionMapping } from '../core/partition-mappings.js';
 import type { PartitionMapping, PartitionsContext, PartitionsDefinition, SinglePartitionsDefinition, TimeWindow } from '../core/partitions.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
@@ -11,8 +12,11 @@ import type { InstanceStorage } from '../storage/instance-storage.js';
  * selected assets partitioned by a definition that has the key are planned
  * for it, or, without a key, the unpartitioned ones; the rest of the
  * selection is left out, with the reason. Several partitions are several
- * runs (`--partition-range`, `assets backfill`). So a step is still one
- * asset, and everything keyed by asset key (leases aside) stays as it is.
+ * runs (`--partition-range`, `assets backfill`), except for assets that say
+ * which column holds each row's partition (`partitionColumn`): a run of a
+ * range (`FROM...TO`) computes each of those once for all its partitions
+ * (Dagster's single-run backfills). So a step is still one asset, and
+ * everything keyed by asset key (leases aside) stays as it is.
  */
 
 /** A selected asset a run leaves out, and why. */
@@ -22,8 +26,9 @@ export interface LeftOutAsset {
 }
 
 /**
- * The selected assets a run of `partition` (or of no partition) plans, and
- * those it leaves out. A run of a partition also plans the selected
+ * The selected assets a run of `partition` (a key, a range `FROM...TO`, or
+ * none) plans, those it leaves out, and the partition keys it materializes
+ * (see `partitionKeysOf`). A run of a partition also plans the selected
  * unpartitioned assets that feed its partitioned ones (`feedingAssets`), so
  * a partition never reads one that is missing or stale. `strict`: a
  * selection the run would leave wholly out is a `UsageError` that says how
@@ -34,10 +39,11 @@ export function runScope(
   partition: string | undefined,
   context: PartitionsContext,
   options: { readonly strict: boolean },
-): { selected: string[]; leftOut: LeftOutAsset[] } {
+): { selected: string[]; leftOut: LeftOutAsset[]; keys: readonly string[] } {
   const selected: string[] = [];
   const leftOut: LeftOutAsset[] = [];
   const problems: string[] = [];
+  let keys: readonly string[] | undefined;
   for (const asset of assets) {
     if (partition === undefined) {
       if (asset.partitions === undefined) selected.push(asset.key);
@@ -48,10 +54,23 @@ export function runScope(
       leftOut.push({ key: asset.key, why: 'not partitioned: materialize it in a run without --partition' });
       continue;
     }
-    const problem = asset.partitions.problem(partition, context);
-    if (problem === undefined) selected.push(asset.key);
-    else {
-      leftOut.push({ key: asset.key, why: `has no partition "${partition}": ${problem}` });
+    const resolved = partitionKeysOf(asset.partitions, partition, context);
+    if ('problem' in resolved) {
+      leftOut.push({ key: asset.key, why: `has no partition "${partition}": ${resolved.problem}` });
+      problems.push(`${asset.key}: ${resolved.problem}`);
+      continue;
+    }
+    const problem =
+      resolved.keys.length > 1 && asset.partitionColumn === undefined
+        ? `it declares no partitionColumn, so a run materializes one of its partitions, not the range ${partition}: use --partition-range ${partition} for a run per partition`
+        : keys !== undefined && resolved.keys.join('\n') !== keys.join('\n')
+          ? `it is partitioned differently (${asset.partitions.describe()}) from the run's other assets`
+          : undefined;
+    if (problem === undefined) {
+      selected.push(asset.key);
+      keys ??= resolved.keys;
+    } else {
+      leftOut.push({ key: asset.key, why: problem });
       problems.push(`${asset.key}: ${problem}`);
     }
   }
@@ -79,7 +98,29 @@ export function runScope(
       },
     );
   }
-  return { selected, leftOut };
+  return { selected, leftOut, keys: keys ?? [] };
+}
+
+/**
+ * The keys a run of `partition` materializes of `definition`, in order: the
+ * key itself when it is one, else the keys of a range `FROM...TO` whose
+ * bounds are keys; or why there are none. A key comes first, so a static key
+ * that holds `...` still names itself.
+ */
+export function partitionKeysOf(definition: PartitionsDefinition, partition: string, context: PartitionsContext): { keys: readonly string[] } | { problem: string } {
+  const problem = definition.problem(partition, context);
+  if (problem === undefined) return { keys: [partition] };
+  const range = splitPartitionRange(partition);
+  if (range === undefined) return { problem };
+  const boundProblem = definition.problem(range.from, context) ?? definition.problem(range.to, context);
+  if (boundProblem !== undefined) return { problem: boundProblem };
+  try {
+    return { keys: definition.keysBetween(range.from, range.to, context) };
+  } catch (error) {
+    // A problem is a clause of a sentence: without the error's own full stop.
+    if (error instanceof UsageError) return { problem: error.message.replace(/\.$/, '') };
+    throw error;
+  }
 }
 
 /**
@@ -134,8 +175,22 @@ export function inPartition(asset: DefinedAsset, partition: string | undefined):
   return { key: asset.key, columns: asset.columns, partition: { key: partition, parts: asset.partitions!.parts(partition) } };
 }
 
-/** The time window of a partition: its own for time partitions, its time dimension's for multi-partitions; undefined without time. */
-export function timeWindowOf(definition: PartitionsDefinition, key: string): TimeWindow | undefined {
+/**
+ * The time window of what a run materializes of `keys`: a partition's own,
+ * or a range's from its earliest start to its latest end; for
+ * multi-partitions, of their time dimension. Undefined without time.
+ */
+export function timeWindowOf(definition: PartitionsDefinition, keys: readonly string[]): TimeWindow | undefined {
+  let window: TimeWindow | undefined;
+  for (const key of keys) {
+    const own = partitionWindow(definition, key);
+    if (own === undefined) return undefined;
+    window = window === undefined ? own : { start: own.start < window.start ? own.start : window.start, end: own.end > window.end ? own.end : window.end };
+  }
+  return window;
+}
+
+function partitionWindow(definition: PartitionsDefinition, key: string): TimeWindow | undefined {
   if (definition.kind === 'time') return definition.timeWindow(key);
   if (definition.kind !== 'multi') return undefined;
   const parts = definition.parts(key);

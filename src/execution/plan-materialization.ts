@@ -4,7 +4,7 @@ import type { Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { AssetGraph } from '../graph/asset-graph.js';
-import { type Plan, type PlanInput, planAssets, type PlanningError } from '../graph/planner.js';
+import { type Plan, type PlanInput, type PlannedAsset, planAssets, type PlanningError } from '../graph/planner.js';
 import { parseSelection } from '../graph/selection-parser.js';
 import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
 import type { AnyAssetCheck } from '../core/asset-check.js';
@@ -53,7 +53,8 @@ export interface PlanOptions {
    */
   readonly reuse?: MaterializationPlan | undefined;
   /**
-   * The partition the run materializes: the selected assets partitioned by a
+   * The partition the run materializes, or a range of them (`FROM...TO`, for
+   * assets with a `partitionColumn`): the selected assets partitioned by a
    * definition that has it are planned for it, and the rest of the selection
    * is left out. Without it, the unpartitioned assets are planned and the
    * partitioned ones left out (see `runScope`).
@@ -72,6 +73,14 @@ export interface PlanOptions {
    * what reads those partitions from them rather than planning them again.
    */
   readonly partitionPlans?: PartitionPlans | undefined;
+}
+
+/** What the selected assets of a run read for one of its partitions: see `MaterializationPlan.partitionInputs`. */
+export interface RunPartitionInputs {
+  /** For each asset, the partitions it reads of each partitioned upstream, in order. */
+  readonly reads: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
+  /** What each source asset's `observe` found of the partition. */
+  readonly observations: ReadonlyMap<string, Observation>;
 }
 
 /** The reads a plan is made from, which another plan of part of the same assets can use again. */
@@ -102,12 +111,20 @@ export interface MaterializationPlan {
   readonly checkResults: ReadonlyMap<string, CheckResultRecord>;
   /** The checks of selected, stored assets whose latest result no longer speaks for what is stored (see `pendingChecks`). */
   readonly pendingChecks: ReadonlyMap<string, readonly AnyAssetCheck[]>;
-  /** The partition the run materializes; undefined for a run of unpartitioned assets. */
+  /** The partition the run was asked to materialize (a key, or a range `FROM...TO`); undefined for a run of unpartitioned assets. */
   readonly partition: string | undefined;
+  /** The partition keys the run materializes of its partitioned assets, in order: one, a range's, or none. */
+  readonly partitionKeys: readonly string[];
   /** Selected assets outside the run's partition scope, and why. */
   readonly leftOut: readonly LeftOutAsset[];
-  /** For each selected asset, the partitions it reads of each partitioned upstream, in order. */
+  /** For each selected asset, the partitions it reads of each partitioned upstream, in order: of every partition the run materializes. */
   readonly inputPartitions: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
+  /**
+   * By partition key the run materializes, what the selected assets read for
+   * that partition alone, as its records keep it: the partitions of each
+   * partitioned upstream, and what each source observed of it.
+   */
+  readonly partitionInputs: ReadonlyMap<string, RunPartitionInputs>;
   /** The data version stored now of every partition the selected assets read or materialize, by asset key then partition. */
   readonly partitionVersions: ReadonlyMap<string, ReadonlyMap<string, string | undefined>>;
 }
@@ -136,7 +153,7 @@ export async function planMaterialization(
   const graph = new AssetGraph(definitions);
   const now = (options.now ?? (() => new Date()))();
   const context = await partitionsContext(definitions, storage, now);
-  const { selected, leftOut } = runScope(
+  const { selected, leftOut, keys } = runScope(
     selectAssets(graph, { select: options.select, exclude: options.exclude }).map((key) => graph.asset(key)),
     options.partition,
     context,
@@ -159,21 +176,29 @@ export async function planMaterialization(
   const involvedKeys = graph.sortTopologically(involved);
   const reused = options.reuse !== undefined && options.partition === undefined && covers(options.reuse, involvedKeys) ? options.reuse : undefined;
   const resources = reused?.resources ?? new ResourcePool(definitions.resources, options.env ?? {});
-  const { inputs, partitions } =
-    reused === undefined
-      ? (await readPlanInputs(definitions, storage, graph, [{ partition: options.partition, selected }], involvedKeys, resources, options, context))(options.partition)
-      : { inputs: reused.inputs, partitions: reused };
+  const runs = keys.length === 0 ? [{ partition: undefined, selected }] : keys.map((partition) => ({ partition, selected }));
+  const inputsOf = reused === undefined ? await readPlanInputs(definitions, storage, graph, runs, involvedKeys, resources, options, context) : undefined;
+  const { inputs, partitions } = inputsOf?.(keys[0]) ?? { inputs: reused!.inputs, partitions: reused! };
   const { recorded, currentDataVersions, unreadable } = inputs;
 
   // A look at states judges what reads partitions as the run after the partition runs would: see `plannedPartitionReads`.
   const plannedReads = options.purpose === 'states' && options.partition === undefined ? await plannedPartitionReads(definitions, storage, partitions.inputPartitions, leftOut, { ...options, now: () => now }) : undefined;
-  const plan = planAssets({ graph, selected, ...inputs, plannedReads, forced, now });
+  const plan =
+    keys.length > 1
+      ? rangePlan(keys.map((partition) => planAssets({ graph, selected, ...inputsOf!(partition).inputs, forced, now })))
+      : planAssets({ graph, selected, ...inputs, plannedReads, forced, now });
+  const partitionInputs = new Map(keys.map((partition) => {
+    const { inputs: own, partitions: reads } = inputsOf!(partition);
+    return [partition, { reads: reads.inputPartitions, observations: own.observations }];
+  }));
+  const inputPartitions = keys.length > 1 ? unionOfReads([...partitionInputs.values()].map((one) => one.reads)) : partitions.inputPartitions;
 
   const selectedSet = new Set(selected);
+  const runKeys = new Set(keys);
   const unmet: string[] = [];
   const gaps: string[] = [];
   for (const key of selected) {
-    const reads = partitions.inputPartitions.get(key) ?? {};
+    const reads = inputPartitions.get(key) ?? {};
     for (const dep of graph.asset(key).deps) {
       if (unreadable.has(dep)) continue;
       const depPartitions = reads[dep];
@@ -182,7 +207,7 @@ export async function planMaterialization(
         continue;
       }
       // A partition this run materializes is no gap; any other must be stored.
-      const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(selectedSet.has(dep) && one === options.partition));
+      const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(selectedSet.has(dep) && runKeys.has(one)));
       if (missing.length > 0) gaps.push(`${key} needs ${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${listSome(missing)}`);
     }
   }
@@ -213,11 +238,41 @@ export async function planMaterialization(
     resources,
     inputs,
     partition: options.partition,
+    partitionKeys: keys,
     leftOut,
-    inputPartitions: partitions.inputPartitions,
+    inputPartitions,
+    partitionInputs,
     partitionVersions: partitions.partitionVersions,
     ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions)),
   };
+}
+
+/**
+ * The plan of a run of a range from the plans of each of its partitions: an
+ * asset planned for any partition is planned (its compute makes the whole
+ * range), with the status and reasons of the first partition that plans it.
+ */
+function rangePlan(plans: readonly Plan[]): Plan {
+  const first = new Map<string, PlannedAsset>();
+  for (const plan of plans) for (const asset of plan.planned) if (!first.has(asset.key)) first.set(asset.key, asset);
+  const assets = plans[0]!.assets.map((asset) => first.get(asset.key) ?? asset);
+  return { assets, planned: assets.filter((asset) => first.has(asset.key)) };
+}
+
+/** What each asset reads of each partitioned upstream over several partitions' reads: every partition any of them reads, in the order first read. */
+function unionOfReads(reads: readonly ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>[]): Map<string, Readonly<Record<string, readonly string[]>>> {
+  const union = new Map<string, Record<string, Set<string>>>();
+  for (const byAsset of reads) {
+    for (const [key, byDep] of byAsset) {
+      const into = union.get(key) ?? {};
+      union.set(key, into);
+      for (const [dep, partitions] of Object.entries(byDep)) {
+        const set = (into[dep] ??= new Set());
+        for (const partition of partitions) set.add(partition);
+      }
+    }
+  }
+  return new Map([...union].map(([key, byDep]) => [key, Object.freeze(Object.fromEntries(Object.entries(byDep).map(([dep, set]) => [dep, [...set]])))]));
 }
 
 /** The plans of runs of many partitions of a selection's partitioned assets, made from one read: see `planPartitions`. */

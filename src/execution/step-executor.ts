@@ -25,8 +25,12 @@ export interface StepRequest {
   readonly attempt: number;
   /** Upstream key -> the data version this attempt reads, as the run will record it. */
   readonly inputDataVersions: Readonly<Record<string, string>>;
-  /** For a partitioned asset: the partition this attempt stores. */
-  readonly partition?: string;
+  /**
+   * For a partitioned asset: the partitions this attempt stores, in key
+   * order; one, or a range's for an asset with a `partitionColumn`, whose
+   * compute makes them all at once.
+   */
+  readonly partitions?: readonly string[];
   /**
    * Partitioned upstream key -> the partitions its input holds, in order:
    * resolved once by the plan, so every executor reads the same ones.
@@ -43,17 +47,27 @@ export interface StepContext {
   readonly inMemory: ReadonlyMap<string, Table<Row>>;
 }
 
-/** One asset an attempt stored. */
+/** One asset (or one partition of it) an attempt stored. */
 export interface StoredOutput {
   readonly key: string;
+  /** The partition stored, for a partitioned asset. */
+  readonly partition?: string;
   readonly stored: StoreResult;
   /** The stored table when it is still in this thread (so downstream steps can take it from memory); undefined when the attempt ran elsewhere. */
   readonly table: Table<Row> | undefined;
 }
 
+/** A stored output as plain data, without its table: what crosses threads, processes and queues. */
+export type StoredOutputData = Omit<StoredOutput, 'table'>;
+
+/** `output` without its table, to send to the run that asked for it. */
+export function outputData({ key, partition, stored }: StoredOutput): StoredOutputData {
+  return partition === undefined ? { key, stored } : { key, partition, stored };
+}
+
 /** What one attempt produced. */
 export interface AttemptResult {
-  /** One per asset the request names (`assetKey`, or each of `outputs`). */
+  /** One per asset the request names (`assetKey`, or each of `outputs`), and for a partitioned asset one per partition it names. */
   readonly outputs: readonly StoredOutput[];
   /** Which worker ran it (`host:pid`), for executors whose steps run in other processes; recorded with the step's success. */
   readonly worker?: string | undefined;

@@ -13,6 +13,7 @@ import { definitionsFromModule } from './definitions-from-module.js';
 import { importModule } from './import-module.js';
 import { ResourcePool } from './resource-pool.js';
 import { serializeError } from './serialized-error.js';
+import { outputData } from './step-executor.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 
 const port = parentPort!;
@@ -36,7 +37,7 @@ async function run(task: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   const log: AssetLogger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   try {
     const outputs = await computeStep(definitions, resources, task.request, { signal: controller.signal, log, inMemory: new Map() });
-    send({ type: 'done', taskId: task.taskId, outputs: outputs.map(({ key, stored }) => ({ key, stored })) });
+    send({ type: 'done', taskId: task.taskId, outputs: outputs.map(outputData) });
   } catch (error) {
     send({ type: 'failed', taskId: task.taskId, error: serializeError(error) });
   } finally {

@@ -1,6 +1,5 @@
-import type { StoreResult } from '../core/io-manager.js';
 import type { SerializedError } from './serialized-error.js';
-import type { StepRequest } from './step-executor.js';
+import type { StepRequest, StoredOutputData } from './step-executor.js';
 
 /** What a step worker is started with. */
 export interface WorkerSetup {
@@ -17,6 +16,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { readonly type: 'log'; readonly taskId: number; readonly level: 'debug' | 'info' | 'warn' | 'error'; readonly message: string; readonly data: Record<string, unknown> | undefined }
-  /** What the attempt stored, by asset key (several for a multi-asset); the tables stay in the worker. */
-  | { readonly type: 'done'; readonly taskId: number; readonly outputs: readonly { readonly key: string; readonly stored: StoreResult }[] }
+  /** What the attempt stored, by asset key (several for a multi-asset) and partition; the tables stay in the worker. */
+  | { readonly type: 'done'; readonly taskId: number; readonly outputs: readonly StoredOutputData[] }
   | { readonly type: 'failed'; readonly taskId: number; readonly error: SerializedError };

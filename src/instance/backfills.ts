@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Definitions } from '../core/definitions.js';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
 import { backfillTag } from '../core/run-tags.js';
 import { requestCancel } from '../execution/cancel-run.js';
@@ -16,9 +16,12 @@ import { partitionKeysBetween } from './partition-range.js';
  * A backfill materializes partitions of a selection's partitioned assets over
  * a range, recorded as one row per target (asset, partition) before any run
  * starts: progress is a count of rows by status, and a resume runs only the
- * rows not done. A run materializes one partition in this framework (see
- * `runScope`), so a backfill is one run per partition, in key order, at most
- * `maxConcurrent` at once.
+ * rows not done. Its policy maps partitions to runs, as Dagster's backfill
+ * policies do: `multi-run:1` (the default) is one run per partition;
+ * `multi-run:N` and `single-run` are runs of unbroken stretches of up to N
+ * (or any number of) partitions still to do, each a run of a range
+ * `FROM...TO` that computes each asset once (see `partitionColumn`). Runs go
+ * in key order, at most `maxConcurrent` at once.
  */
 
 /**
@@ -32,8 +35,9 @@ const TO_RUN: ReadonlySet<BackfillTargetStatus> = new Set(['pending', 'running',
 /** What a partition's run takes besides its selection, partition, tags and signal: the caller's logger, progress and executor. */
 export type BackfillRunSettings = Pick<MaterializeRequest, 'logger' | 'onEvent' | 'concurrency' | 'executor' | 'lockTimeoutMs' | 'trigger'>;
 
-/** How one partition of a backfill ended: its targets as they now stand, and the run's result or the error that stopped it before it ran. */
+/** How one run of a backfill ended: its targets as they now stand, and the run's result or the error that stopped it before it ran. */
 export interface BackfillPartitionOutcome {
+  /** The partition the run materialized, or its range (`FROM...TO`). */
   readonly partition: string;
   readonly targets: readonly BackfillTarget[];
   readonly result: MaterializeResult | undefined;
@@ -51,18 +55,44 @@ export interface RunBackfillOptions {
   readonly now: () => Date;
 }
 
+/** The most partitions one run of the backfill materializes under `policy`. */
+function partitionsPerRun(policy: BackfillRequest['policy']): number {
+  return policy.kind === 'single-run' ? Number.POSITIVE_INFINITY : policy.maxPartitionsPerRun;
+}
+
 /**
- * Only `multi-run` with one partition per run is run: a run materializes one
- * partition key here (Dagster's run model, see `runScope`), so a single run
- * of every partition, or runs of several, cannot be made; a policy asking
- * for one is refused rather than silently run otherwise.
+ * A policy of several partitions per run needs every selected partitioned
+ * asset to compute a range at once, which only one with a `partitionColumn`
+ * does: any other is refused by name, before anything is stored.
  */
-export function checkBackfillPolicy(policy: BackfillRequest['policy']): void {
-  if (policy.kind === 'multi-run' && policy.maxPartitionsPerRun === 1) return;
+function checkBackfillPolicy(policy: BackfillRequest['policy'], assets: readonly DefinedAsset[]): void {
+  if (partitionsPerRun(policy) === 1) return;
+  const single = assets.filter((asset) => asset.partitionColumn === undefined);
+  if (single.length === 0) return;
   const asked = policy.kind === 'single-run' ? 'single-run' : `multi-run:${policy.maxPartitionsPerRun}`;
-  throw new UsageError(`--policy ${asked} is not supported: a run materializes one partition in Strata, so a backfill runs one partition per run (multi-run:1).`, {
-    hint: 'Leave out --policy (multi-run:1), and use --max-concurrent N to run several partitions at once.',
+  throw new UsageError(`--policy ${asked} runs several partitions in one run, but ${single.map((asset) => asset.key).join(', ')} ${single.length === 1 ? 'computes' : 'compute'} one partition per run: ${single.length === 1 ? 'it declares' : 'they declare'} no partitionColumn.`, {
+    hint: 'Declare partitionColumn (the column holding each row\'s partition key) on those assets, leave them out of the selection, or leave out --policy (multi-run:1).',
   });
+}
+
+/**
+ * The runs of a backfill's partitions still to do (`order`: the backfill's
+ * keys in order): unbroken stretches of the backfill's keys, each cut into
+ * runs of at most `perRun` partitions, as Dagster turns a backfill's
+ * subset into ranges; a partition already done breaks a stretch, so no run
+ * recomputes it. A run of one partition is named by its key, of several by
+ * their range `FROM...TO`.
+ */
+export function backfillRuns(toDo: readonly string[], order: readonly string[], perRun: number): { name: string; partitions: readonly string[] }[] {
+  const index = new Map(order.map((key, at) => [key, at]));
+  const runs: string[][] = [];
+  for (const partition of toDo) {
+    const last = runs.at(-1);
+    const follows = last !== undefined && last.length < perRun && index.get(partition) === index.get(last.at(-1)!)! + 1;
+    if (follows) last.push(partition);
+    else runs.push([partition]);
+  }
+  return runs.map((partitions) => ({ name: partitions.length === 1 ? partitions[0]! : `${partitions[0]}...${partitions.at(-1)}`, partitions }));
 }
 
 /**
@@ -81,13 +111,13 @@ export async function createBackfill(
   request: BackfillRequest,
   options: AssetStateOptions & { readonly now: () => Date },
 ): Promise<{ backfill: StoredBackfill | undefined; unpartitioned: readonly string[] }> {
-  checkBackfillPolicy(request.policy);
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
   const { plans, graph, selected } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const targets = [...plans].flatMap(([partition, { plan }]) =>
     // A partition's plan holds the unpartitioned assets that feed it too: they are no targets.
     plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
   );
+  checkBackfillPolicy(request.policy, selected.map((key) => graph.asset(key)));
   // Selected assets without partitions are no targets: the caller says so, since a backfill leaves them as they are.
   const unpartitioned = selectAssets(graph, { select: request.selection }).filter((key) => !selected.includes(key));
   if (targets.length === 0) return { backfill: undefined, unpartitioned };
@@ -103,10 +133,11 @@ function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {
 }
 
 /**
- * Runs the targets of a backfill still to do (see `TO_RUN`), one run per
- * partition through `materialize` (the instance's), each tagged
- * `strata/backfill=<id>` and selecting only that partition's targets (all
- * of them forced in mode `all`), and records each target's outcome from the
+ * Runs the targets of a backfill still to do (see `TO_RUN`), in runs of
+ * its policy (see `backfillRuns`; `keys`: the backfill's partition keys in
+ * order) through `materialize` (the instance's), each tagged
+ * `strata/backfill=<id>` and selecting only its partitions' targets (all of
+ * them forced in mode `all`), and records each target's outcome from the
  * run's result. Ends the backfill `failed` when a target failed, else
  * `completed`; `canceled` when the signal aborted or `cancelBackfill` was
  * called meanwhile. Returns the partitions it ran, in key order. Used to
@@ -118,11 +149,11 @@ function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {
 export async function runBackfill(
   storage: InstanceStorage,
   id: string,
+  keys: (backfill: StoredBackfill) => Promise<readonly string[]>,
   materialize: (request: MaterializeRequest) => Promise<MaterializeResult>,
   options: RunBackfillOptions,
 ): Promise<{ backfill: StoredBackfill; partitions: readonly BackfillPartitionOutcome[] }> {
   const backfill = await findBackfill(storage, id);
-  checkBackfillPolicy(backfill.request.policy);
   const [going] = await storage.listRuns({ status: 'started', tags: backfillTag(id), limit: 1 });
   if (going !== undefined) {
     throw new StrataError('STRATA_BACKFILL_RUNNING', `Backfill ${id} is still running: its run ${going.runId} (process ${going.pid ?? '?'} on ${going.hostname ?? '?'}) has not ended.`, {
@@ -137,8 +168,11 @@ export async function runBackfill(
   // A backfill that ended with nothing left to run stays as it ended.
   if (byPartition.size === 0 && backfill.status !== 'requested') return { backfill, partitions: [] };
   if (backfill.status !== 'requested') await storage.finishBackfill(id, 'requested', null);
-  const queue = [...byPartition];
-  const order = [...byPartition.keys()];
+  const perRun = partitionsPerRun(backfill.request.policy);
+  // One partition per run needs no order of keys: that is every run of the default policy.
+  const runs = backfillRuns([...byPartition.keys()], perRun === 1 ? [] : await keys(backfill), perRun);
+  const queue = runs.map((run) => [run.name, run.partitions.flatMap((partition) => byPartition.get(partition)!)] as const);
+  const order = runs.map((run) => run.name);
   const outcomes: BackfillPartitionOutcome[] = [];
   const runPartition = async (partition: string, targets: readonly BackfillTarget[]): Promise<BackfillPartitionOutcome> => {
     await storage.updateBackfillTargets(id, targets.map((target) => ({ ...target, status: 'running', runId: null })));
@@ -147,7 +181,7 @@ export async function runBackfill(
     try {
       result = await materialize({
         ...options.run,
-        select: targets.map((target) => `key:${target.assetKey}`).join(', '),
+        select: [...new Set(targets.map((target) => `key:${target.assetKey}`))].join(', '),
         force: backfill.request.mode === 'all',
         partition,
         signal: options.signal,

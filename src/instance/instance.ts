@@ -290,10 +290,12 @@ export class Instance {
     return createBackfill(await this.definitions(), await this.storage(), request, { ...this.#stateOptions(options.signal), now: this.#now });
   }
 
-  /** Runs (or resumes) a backfill's targets still to do, one run of `materialize` per partition (see `runBackfill`). */
+  /** Runs (or resumes) a backfill's targets still to do, in runs of `materialize` as its policy has them (see `runBackfill`). */
   async runBackfill(id: string, options: Omit<RunBackfillOptions, 'now'> = {}): Promise<{ backfill: StoredBackfill; partitions: readonly BackfillPartitionOutcome[] }> {
-    const { runBackfill } = await import('./backfills.js');
-    return runBackfill(await this.storage(), id, (request) => this.materialize(request), { ...options, now: this.#now });
+    const [{ runBackfill }, { partitionKeysBetween }] = await Promise.all([import('./backfills.js'), import('./partition-range.js')]);
+    const [definitions, storage] = await Promise.all([this.definitions(), this.storage()]);
+    const keys = async ({ request }: StoredBackfill) => (await partitionKeysBetween(definitions, storage, { select: request.selection }, request, this.#now())).keys;
+    return runBackfill(storage, id, keys, (request) => this.materialize(request), { ...options, now: this.#now });
   }
 
   /** The backfill `wanted` names (`latest` or an id), with its counts by status, and its targets (of one status, when given). */

@@ -1,13 +1,11 @@
 import type { Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
+import { splitPartitionRange } from '../core/partition-keys.js';
 import type { PartitionsDefinition } from '../core/partitions.js';
 import { partitionsContext } from '../execution/partition-scope.js';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
-
-/** `FROM...TO`, both included, as `--partition-range` and Dagster's partition ranges write it. */
-const RANGE = /^(.+?)\.\.\.(.+)$/;
 
 /**
  * The partition keys from `from` to `to` (both included) of the partitions
@@ -47,7 +45,7 @@ export async function partitionKeysBetween(
 
 /** `2026-01-01...2026-01-31` as its two bounds; a `UsageError` for anything else. */
 export function parsePartitionRange(text: string, flag: string): { from: string; to: string } {
-  const match = RANGE.exec(text);
-  if (match === null) throw new UsageError(`${flag} must be FROM...TO (both included), got "${text}".`, { hint: `e.g. ${flag} 2026-01-01...2026-01-31` });
-  return { from: match[1]!, to: match[2]! };
+  const range = splitPartitionRange(text);
+  if (range === undefined) throw new UsageError(`${flag} must be FROM...TO (both included), got "${text}".`, { hint: `e.g. ${flag} 2026-01-01...2026-01-31` });
+  return range;
 }

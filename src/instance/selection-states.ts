@@ -102,8 +102,10 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     resources: new ResourcePool(definitions.resources, env),
     inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map() },
     partition: undefined,
+    partitionKeys: [],
     leftOut: [],
     inputPartitions: new Map(),
+    partitionInputs: new Map(),
     partitionVersions: new Map(),
   };
 }

@@ -1,15 +1,14 @@
 import type pg from 'pg';
-import type { StoreResult } from '../core/io-manager.js';
 import { assetLeaseKey } from '../execution/asset-leases.js';
 import type { SerializedError } from '../execution/serialized-error.js';
-import type { StepRequest } from '../execution/step-executor.js';
+import type { StepRequest, StoredOutputData } from '../execution/step-executor.js';
 import { quoteIdentifier } from '../storage/postgres-migrations.js';
 import type { WorkPoolSchemas } from './work-pool-schema.js';
 
 /** How a dispatch ended, as the worker that ran it recorded it (or the coordinator, for a lost or canceled one). */
 export type DispatchOutcome =
-  /** What it stored, by asset key: one output, or the planned outputs of a multi-asset. */
-  | { readonly kind: 'succeeded'; readonly outputs: readonly { readonly key: string; readonly stored: StoreResult }[] }
+  /** What it stored, by asset key (and partition): one output, a range's partitions, or the planned outputs of a multi-asset. */
+  | { readonly kind: 'succeeded'; readonly outputs: readonly StoredOutputData[] }
   | { readonly kind: 'failed'; readonly error: SerializedError };
 
 /** `lost`: its worker died (or its job vanished) before it finished; `handed-back`: its worker stopped cleanly and gave it back. */
@@ -105,7 +104,8 @@ export class StepDispatches {
         options.workPool,
         JSON.stringify(request),
         options.codeVersion,
-        assetLeaseKey(request.assetKey, request.partition),
+        // A range's step holds a lease per partition, all taken together: the first stands for them.
+        assetLeaseKey(request.assetKey, request.partitions?.[0]),
       ],
     );
     return Number(result.rows[0]!.id);

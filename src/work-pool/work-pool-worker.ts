@@ -2,9 +2,8 @@ import { hostname } from 'node:os';
 import type { AssetLogger } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import { StrataError } from '../core/errors.js';
-import type { StoreResult } from '../core/io-manager.js';
 import { serializeError } from '../execution/serialized-error.js';
-import type { StepRequest } from '../execution/step-executor.js';
+import { outputData, type StepRequest, type StoredOutputData } from '../execution/step-executor.js';
 import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
 import type { InstanceStorage, LogLevel } from '../storage/instance-storage.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
@@ -38,7 +37,7 @@ export interface WorkPoolWorkerOptions {
 
 export type WorkerStepEvent =
   | { readonly type: 'started'; readonly request: StepRequest }
-  | { readonly type: 'succeeded'; readonly request: StepRequest; readonly outputs: readonly { readonly key: string; readonly stored: StoreResult }[]; readonly durationMs: number }
+  | { readonly type: 'succeeded'; readonly request: StepRequest; readonly outputs: readonly StoredOutputData[]; readonly durationMs: number }
   | { readonly type: 'failed'; readonly request: StepRequest; readonly message: string; readonly durationMs: number }
   | { readonly type: 'handed-back'; readonly request: StepRequest; readonly reason: string }
   | { readonly type: 'discarded'; readonly request: StepRequest; readonly reason: string };
@@ -164,7 +163,7 @@ export class WorkPoolWorker {
     try {
       await this.#checkCode(request.assetKey, claimed.codeVersion);
       const { outputs } = await this.#steps!.attempt(request, { signal: controller.signal, log: logs.logger, inMemory: new Map() });
-      outcome = { kind: 'succeeded', outputs: outputs.map(({ key, stored }) => ({ key, stored })) };
+      outcome = { kind: 'succeeded', outputs: outputs.map(outputData) };
     } catch (error) {
       outcome = { kind: 'failed', error: serializeError(error) };
     } finally {

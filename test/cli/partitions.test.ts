@@ -286,6 +286,27 @@ describe('partitioned runs through the CLI', () => {
     }
   });
 
+  it('runs a range in one run on the workers executor as a run per day in-process would leave it', async () => {
+    const other = await makeInstance();
+    try {
+      for (const day of DAYS) expect((await instance.cli(['materialize', '--select', 'sales_daily', '--partition', day])).code).toBe(0);
+      const range = await other.cli(['materialize', '--select', 'sales_daily', '--partition', `${DAYS[0]}...${DAYS.at(-1)}`, '--executor', 'workers', '--json']);
+      expect(range.code, range.stderr).toBe(0);
+      expect((JSON.parse(range.stdout) as MaterializeJson).assets!.map((one) => `${one.key}:${one.action}`)).toEqual(['sales_daily:materialized']);
+      const files = await filesUnder(instance.output);
+      expect(files).toHaveLength(DAYS.length);
+      expect(await filesUnder(other.output)).toEqual(files);
+      for (const file of files) expect(await readFile(path.join(other.output, file)), file).toEqual(await readFile(path.join(instance.output, file)));
+      const versions = async (cli: typeof instance.cli) => {
+        const listed = JSON.parse((await cli(['partitions', 'sales_daily', '--json'])).stdout) as { partitions: { partition: string; status: string; dataVersion: string }[] };
+        return listed.partitions.map((one) => `${one.partition} ${one.status} ${one.dataVersion}`);
+      };
+      expect(await versions(other.cli)).toEqual(await versions(instance.cli));
+    } finally {
+      await other.cleanup();
+    }
+  });
+
   it('cuts off early per partition: a day rewritten with the same sales leaves its totals and weekly_totals up to date', async () => {
     await json(['materialize']);
     const before = await readFile(path.join(instance.output, 'totals_daily', '2026-01-06.csv'));

@@ -224,7 +224,7 @@ describe('multiAsset', () => {
 
   it('gives a caller of one output\'s compute that output alone', async () => {
     const { source, calls } = placeholderApi();
-    const context = { key: 'users', runId: 'r', attempt: 1, inputs: {}, resources: {}, log: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal, partitionKey: undefined, timeWindow: undefined, inputPartitionKeys: {} };
+    const context = { key: 'users', runId: 'r', attempt: 1, inputs: {}, resources: {}, log: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal, partitionKey: undefined, partitionKeys: [], timeWindow: undefined, inputPartitionKeys: {} };
     expect(await source.outputs.posts.compute(context)).toHaveLength(3);
     expect(calls).toEqual([['posts']]);
   });

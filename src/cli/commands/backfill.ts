@@ -26,18 +26,20 @@ export const backfillCommand: Command = {
   name: 'backfill',
   summary: 'Materialize a range of partitions as a backfill that can be resumed; show, cancel or resume one',
   usage:
-    'assets backfill <selection> [--from KEY] [--to KEY] [--missing | --stale | --all] [--policy multi-run:1] [--max-concurrent N] [--json]' +
+    'assets backfill <selection> [--from KEY] [--to KEY] [--missing | --stale | --all] [--policy single-run | multi-run:N] [--max-concurrent N] [--json]' +
     ' | assets backfill status|cancel|resume <id | latest> [--json]',
   description:
     'Plans the partitions from --from to --to (both included; without them, the first and the last) of the\n' +
     'selection\'s partitioned assets, and stores one target per (asset, partition) that --stale (default: missing\n' +
     'or stale), --missing (never materialized, or output gone) or --all picks, before any run starts. Then runs\n' +
-    'one run per partition, in key order, each tagged strata/backfill=<id> (`assets runs --tag` finds them), and\n' +
-    'records how each target ended. Progress is a count of targets, so `assets backfill status` shows it from any\n' +
+    'them in key order as --policy says, each run tagged strata/backfill=<id> (`assets runs --tag` finds them),\n' +
+    'and records how each target ended. multi-run:1 (the default) is one run per partition; multi-run:N runs up\n' +
+    'to N adjacent partitions still to do as one run of their range, single-run every unbroken stretch of them:\n' +
+    'each asset then computes the range at once, which needs a partitionColumn on every selected partitioned asset.\n' +
+    'Each partition is still stored, versioned and judged stale on its own. Progress is a count of targets, so `assets backfill status` shows it from any\n' +
     'process, and `resume` runs only the targets not materialized or up to date: a failed partition never re-runs\n' +
     'the ones that succeeded, and a backfill whose process died (its targets left running) picks up where it was.\n' +
-    'A run materializes one partition in Strata, so the policy is multi-run:1; single-run and multi-run:N>1 are\n' +
-    'refused. `cancel` stops a backfill from any process: its running runs end canceled, its pending targets stay\n' +
+    '`cancel` stops a backfill from any process: its running runs end canceled, its pending targets stay\n' +
     'pending. Ctrl-C does the same to the backfill this command runs. Exit code 1 when a target failed.',
   flags: {
     from: { type: 'string', valueName: 'KEY', description: 'The first partition (default: the first there is)' },
@@ -45,8 +47,8 @@ export const backfillCommand: Command = {
     missing: { type: 'boolean', description: 'Only targets never materialized, or whose output is gone' },
     stale: { type: 'boolean', description: 'Targets missing or stale (the default)' },
     all: { type: 'boolean', description: 'Every target, fresh or not (forced)' },
-    policy: { type: 'string', valueName: 'POLICY', description: 'How partitions map to runs: multi-run:1, one run per partition (the only one a run of one partition allows)' },
-    'max-concurrent': { type: 'string', valueName: 'N', description: 'Partitions run at once (default 1; stored with the backfill, and used again by resume)' },
+    policy: { type: 'string', valueName: 'POLICY', description: 'How partitions map to runs: multi-run:1 (default), one run per partition; multi-run:N, ranges of up to N; single-run, one range per unbroken stretch' },
+    'max-concurrent': { type: 'string', valueName: 'N', description: 'Runs at once (default 1; stored with the backfill, and used again by resume)' },
     executor: { type: 'string', valueName: 'KIND', description: 'Where the runs\' steps run: in-process, workers, queue (as for `assets materialize`)' },
     json: { type: 'boolean', description: 'Print one JSON document on stdout' },
     ...DEFINITIONS_FLAG,
@@ -56,6 +58,7 @@ export const backfillCommand: Command = {
     'assets backfill +user_stats_daily --from 2026-01-01 --to 2026-01-14',
     'assets backfill posts_daily --from 2026-01-01 --to 2026-01-07 --all --max-concurrent 2',
     'assets backfill "+user_stats_daily" --missing --json',
+    'assets backfill events_daily --from 2026-01-01 --to 2026-12-31 --policy multi-run:31',
     'assets backfill status latest',
     'assets backfill cancel 3f2a9c1e',
     'assets backfill resume 3f2a9c1e',

@@ -36,15 +36,17 @@ export const materializeCommand: Command = {
     'never started when staleness still plans them; nothing else. The new run records RUN as its parent and\n' +
     'keeps its tags (`assets rerun RUN` repeats a whole run instead). --tag labels the run for `assets runs --tag`.\n' +
     'A run materializes one partition of partitioned assets (--partition) or none: without it the partitioned assets\n' +
-    'of the selection are left out, with it the unpartitioned ones. --partition-range runs each partition in turn,\n' +
-    'a failed one not stopping the rest (`assets backfill` records the same as a backfill that can be resumed).',
+    'of the selection are left out, with it the unpartitioned ones. --partition FROM...TO is one run of a range:\n' +
+    'each asset with a partitionColumn computes it at once, and each partition is still stored and versioned on its\n' +
+    'own. --partition-range runs each partition in turn, a failed one not stopping the rest (`assets backfill`\n' +
+    'records the same as a backfill that can be resumed).',
   flags: {
     ...SELECTION_FLAGS,
     force: { type: 'boolean', description: 'Materialize every selected asset, stale or not' },
     refresh: { type: 'string', valueName: 'EXPR', description: 'Force these selected assets; staleness decides the rest (e.g. group:sources)' },
     job: { type: 'string', valueName: 'NAME', description: 'Run a job: its selection and force, instead of --select/--exclude/--force/--refresh' },
     'from-failure': { type: 'string', valueName: 'RUN', description: 'Re-execute what a failed run did not materialize (a run id, a unique prefix, or latest)' },
-    partition: { type: 'string', valueName: 'KEY', description: 'Materialize this partition of the selected partitioned assets (e.g. 2026-01-05)' },
+    partition: { type: 'string', valueName: 'KEY', description: 'Materialize this partition of the selected partitioned assets (e.g. 2026-01-05), or in one run a range FROM...TO' },
     'partition-range': { type: 'string', valueName: 'FROM...TO', description: 'Materialize each partition from FROM to TO (both included), one run each' },
     tag: { type: 'string', valueName: 'KEY=VALUE', multiple: true, description: 'Record a tag with the run (repeatable), e.g. team=growth; `assets runs --tag` finds it' },
     'dry-run': { type: 'boolean', description: 'Print the plan with reasons; write nothing' },
@@ -74,6 +76,7 @@ export const materializeCommand: Command = {
     'assets materialize --watch --select +summary',
     'assets materialize --select +user_stats_daily --partition 2026-01-05',
     'assets materialize --select +user_stats_daily --partition-range 2026-01-01...2026-01-14',
+    'assets materialize --select events_daily --partition 2026-01-01...2026-01-31',
   ],
   // The watch loop is loaded only for --watch.
   run: async (args, io) => (booleanFlag(args, 'watch') ? (await import('../watch-materialize.js')).watchMaterialize(args, io) : runMaterialize(args, io)),
