@@ -107,7 +107,7 @@ export function runScope(
  * bounds are keys; or why there are none. A key comes first, so a static key
  * that holds `...` still names itself.
  */
-export function partitionKeysOf(definition: PartitionsDefinition, partition: string, context: PartitionsContext): { keys: readonly string[] } | { problem: string } {
+function partitionKeysOf(definition: PartitionsDefinition, partition: string, context: PartitionsContext): { keys: readonly string[] } | { problem: string } {
   const problem = definition.problem(partition, context);
   if (problem === undefined) return { keys: [partition] };
   const range = splitPartitionRange(partition);
