@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism, hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import { partitionTag } from '../core/run-tags.js';
+import { withThreadBudget } from '../parallel/thread-budget.js';
 import { AssetLeases } from './asset-leases.js';
 import { CancelWatch } from './cancel-watch.js';
 import { checkFailsRun } from './check-states.js';
@@ -82,8 +83,9 @@ export async function runMaterialization(
   const { signal } = cancel;
   let status: Exclude<RunOutcome, 'nothing-to-do'> = 'failed';
   try {
-    executor ??= await factory.create(executorRun);
-    const { assets, checks } = await executePlan({
+    const stepExecutor = (executor ??= await factory.create(executorRun));
+    // The run's concurrency bounds the threads its steps may use too (threadBudget): `--concurrency 1` keeps all of a run on one thread.
+    const { assets, checks } = await withThreadBudget(concurrency, () => executePlan({
       runId,
       definitions,
       materializationPlan,
@@ -92,12 +94,12 @@ export async function runMaterialization(
       signal,
       now,
       concurrency,
-      executor,
+      executor: stepExecutor,
       storage: options.storage,
       leases,
       slots,
       lockTimeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
-    });
+    }));
     status = signal.aborted ? 'canceled' : assets.some((asset) => asset.action === 'failed' || asset.blockedByChecks !== undefined) || checks.some(checkFailsRun) ? 'failed' : 'success';
     return { runId, status, assets, checks, durationMs: Math.round(performance.now() - started) };
   } catch (error) {

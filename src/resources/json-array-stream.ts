@@ -20,16 +20,38 @@ export async function* parseJsonArray(chunks: AsyncIterable<Uint8Array>, where: 
  * collect every row, this avoids an async generator step per element.
  */
 export async function* parseJsonArrayBatches(chunks: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<unknown[]> {
-  const decoder = new Utf8ChunkDecoder(where);
-  const scanner = new ArrayScanner(where);
+  const parser = new JsonArrayParser(where);
   for await (const chunk of chunks) {
-    const text = decoder.decode(chunk);
-    if (text.length === 0) continue;
-    const elements = scanner.push(text);
+    const elements = parser.push(chunk);
     if (elements.length > 0) yield elements;
   }
-  decoder.end();
-  scanner.end();
+  parser.end();
+}
+
+/**
+ * The parser behind `parseJsonArrayBatches`, fed synchronously: `push` each
+ * chunk of UTF-8 bytes in order and get the elements it completed, then call
+ * `end`, which throws if the input stopped short. For a worker thread that
+ * reads a file with blocking reads.
+ */
+export class JsonArrayParser {
+  readonly #decoder: Utf8ChunkDecoder;
+  readonly #scanner: ArrayScanner;
+
+  constructor(where: string) {
+    this.#decoder = new Utf8ChunkDecoder(where);
+    this.#scanner = new ArrayScanner(where);
+  }
+
+  push(chunk: Uint8Array): unknown[] {
+    const text = this.#decoder.decode(chunk);
+    return text.length === 0 ? [] : this.#scanner.push(text);
+  }
+
+  end(): void {
+    this.#decoder.end();
+    this.#scanner.end();
+  }
 }
 
 const TAB = 0x09;

@@ -10,7 +10,9 @@ import type { Observation } from '../core/asset.js';
 import { SchemaError, SourceError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { suggestClosest } from '../core/suggest.js';
+import { threadBudget } from '../parallel/thread-budget.js';
 import { parseJsonArrayBatches } from './json-array-stream.js';
+import { parseJsonFileInWorker } from './json-file-worker.js';
 import { redactUrl } from './redact-url.js';
 
 export interface JsonSourceOptions {
@@ -32,6 +34,12 @@ export interface JsonSourceReadOptions {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const FILE_CHUNK_BYTES = 1 << 20;
+/**
+ * Files from this size on are parsed in a worker thread when the work may use
+ * more than one (`threadBudget()`): starting a worker costs ~30 ms, which
+ * only pays off on files that take far longer than that to parse.
+ */
+const WORKER_PARSE_BYTES = 16 << 20;
 const VALUE_LENGTH = 80;
 const HTML_EXCERPT_LENGTH = 60;
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -43,6 +51,8 @@ type Location = { readonly kind: 'http'; readonly base: URL } | { readonly kind:
 interface Opened {
   readonly where: string;
   readonly chunks: AsyncIterable<Uint8Array>;
+  /** The elements of the array, a batch per chunk read; read either these or `chunks`, not both. */
+  parse(): AsyncIterable<unknown[]>;
 }
 
 /**
@@ -107,7 +117,7 @@ export class JsonSource {
   async *rows(name: string, options: JsonSourceReadOptions = {}): AsyncGenerator<unknown> {
     const { signal } = options;
     const opened = await this.open(name, signal);
-    for await (const batch of parseJsonArrayBatches(opened.chunks, opened.where)) {
+    for await (const batch of opened.parse()) {
       for (const element of batch) {
         // A chunk holds many rows: stop between them, not only when the next chunk is read.
         signal?.throwIfAborted();
@@ -138,7 +148,7 @@ export class JsonSource {
   async *readBatches<S extends z.ZodType>(name: string, schema: S, options: JsonSourceReadOptions = {}): AsyncGenerator<z.output<S>[]> {
     const opened = await this.open(name, options.signal);
     let index = 0;
-    for await (const elements of parseJsonArrayBatches(opened.chunks, opened.where)) {
+    for await (const elements of opened.parse()) {
       options.signal?.throwIfAborted();
       const batch: z.output<S>[] = [];
       for (const element of elements) {
@@ -190,7 +200,8 @@ export class JsonSource {
         throw requestError('GET', error, where, signal, timeoutMs);
       }
     }
-    return { where, chunks: chunks() };
+    const stream = chunks();
+    return { where, chunks: stream, parse: () => parseJsonArrayBatches(stream, where) };
   }
 
   /**
@@ -253,16 +264,32 @@ export class JsonSource {
       if (errorCode(error) === 'ENOENT') throw await missingFileError(folder, name, file, error);
       throw fileError(error, file);
     }
-    const stream = createReadStream(file, { fd: handle, highWaterMark: FILE_CHUNK_BYTES, signal });
+    let size: number;
+    try {
+      ({ size } = await handle.stat());
+    } catch (error) {
+      await handle.close();
+      throw fileError(error, file);
+    }
+    // Created on first read, so that a parse in a worker leaves the handle to the worker's reads.
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
-        for await (const chunk of stream) yield chunk as Uint8Array;
+        for await (const chunk of createReadStream(file, { fd: handle, highWaterMark: FILE_CHUNK_BYTES, signal })) yield chunk as Uint8Array;
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         throw fileError(error, file);
       }
     }
-    return { where: file, chunks: chunks() };
+    async function* parsedInWorker(): AsyncGenerator<unknown[]> {
+      try {
+        yield* parseJsonFileInWorker(handle, file, FILE_CHUNK_BYTES, signal);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        throw error instanceof SourceError ? error : fileError(error, file);
+      }
+    }
+    const inWorker = size >= WORKER_PARSE_BYTES && threadBudget() > 1;
+    return { where: file, chunks: chunks(), parse: () => (inWorker ? parsedInWorker() : parseJsonArrayBatches(chunks(), file)) };
   }
 }
 
