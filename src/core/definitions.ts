@@ -9,7 +9,7 @@ import { checkJob, type JobDefinition } from './job.js';
 import { multiAssetProblems } from './multi-asset.js';
 import type { ResourceDefinition } from './resource.js';
 import type { RetryPolicy } from './retry-policy.js';
-import { type ColumnSpec, describeColumns } from './row-schema.js';
+import { type ColumnSpec, describeColumns, schemaProblems } from './row-schema.js';
 import { checkSchedule, type ScheduleDefinition } from './schedule.js';
 import { checkSensor, type SensorDefinition } from './sensor.js';
 import { suggestClosest } from './suggest.js';
@@ -98,8 +98,8 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
       problems.push(`${where}: declared more than once`);
       continue;
     }
-    const { columns, problems: schemaProblems } = describeColumns(asset.schema);
-    for (let problem = 0; problem < schemaProblems.length; problem++) problems.push(`${where}: schema ${schemaProblems[problem]}`);
+    const ofSchema = schemaProblems(asset.schema);
+    for (let problem = 0; problem < ofSchema.length; problem++) problems.push(`${where}: schema ${ofSchema[problem]}`);
     if (!(asset.ioManager in ioManagers)) {
       const known = Object.keys(ioManagers).sort();
       problems.push(
@@ -123,7 +123,7 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
       resourceDefinitions.set(definition.key, definition);
     }
     idOf.set(asset.key, declared.length);
-    declared.push(definedAsset(asset, columns, maxAgeMs));
+    declared.push(definedAsset(asset, maxAgeMs));
   }
   problems.push(...checkRetryPolicy(spec.defaultRetry, 'defaultRetry'));
 
@@ -162,14 +162,14 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
 }
 
 /**
- * The asset with its resolved columns and freshness. Fields are listed rather
+ * The asset with its columns and resolved freshness. Fields are listed rather
  * than spread (`{ ...asset }`): V8 builds a spread copy of a frozen object
  * through a slow path that allocates over twice as much, and definition sets
  * of 100k assets are checked on every load. Every field of `AssetDefinition`
  * is required, so one added there fails to compile here until it is copied.
  */
-function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs: number | undefined): DefinedAsset {
-  const defined: DefinedAsset = {
+function definedAsset(asset: AnyAsset, maxAgeMs: number | undefined): DefinedAsset {
+  const defined = {
     key: asset.key,
     schema: asset.schema,
     deps: asset.deps,
@@ -192,11 +192,32 @@ function definedAsset(asset: AnyAsset, columns: readonly ColumnSpec[], maxAgeMs:
     partitionMappings: asset.partitionMappings,
     partitionColumn: asset.partitionColumn,
     compute: asset.compute,
-    columns,
     maxAgeMs,
-  };
-  return Object.freeze(defined);
+  } satisfies Omit<DefinedAsset, 'columns'>;
+  Object.defineProperty(defined, 'columns', LAZY_COLUMNS);
+  return Object.freeze(defined as typeof defined & Pick<DefinedAsset, 'columns'>);
 }
+
+/** The columns of each defined asset whose `columns` has been read. */
+const columnsOf = new WeakMap<object, readonly ColumnSpec[]>();
+
+/**
+ * `columns`, worked out when first read (by a run, an IO manager), not on
+ * every load: a command that only plans never reads them, and telling integer
+ * from number columns costs zod more than the rest of checking a schema. The
+ * schema's problems were checked already, so this cannot fail. One shared
+ * getter, not one per asset: V8 gives objects with different accessor
+ * functions different shapes, and a getter in an object literal makes the
+ * object a slow dictionary.
+ */
+const LAZY_COLUMNS: PropertyDescriptor = {
+  enumerable: true,
+  get(this: DefinedAsset): readonly ColumnSpec[] {
+    let columns = columnsOf.get(this);
+    if (columns === undefined) columnsOf.set(this, (columns = describeColumns(this.schema).columns));
+    return columns;
+  },
+};
 
 /** The ids of `declared` ordered by key (UTF-16 code units, as `Array#sort` orders strings). */
 function keyOrder(declared: readonly DefinedAsset[]): number[] {
