@@ -26,6 +26,23 @@ describe('defineDefinitions', () => {
     expect(definitions.asset('c')?.columns).toEqual([{ name: 'id', kind: 'integer', nullable: false }]);
   });
 
+  it('describes columns when first read, in declaration order, and a copy of the asset carries them', () => {
+    const schema = z.object({ id: z.int(), score: z.number().nullable(), name: z.enum(['a', 'b']), ok: z.boolean() });
+    const definitions = defineDefinitions({ assets: [asset({ key: 'scores', schema, compute: () => [] })], ioManagers: io });
+    const expected = [
+      { name: 'id', kind: 'integer', nullable: false },
+      { name: 'score', kind: 'number', nullable: true },
+      { name: 'name', kind: 'string', nullable: false },
+      { name: 'ok', kind: 'boolean', nullable: false },
+    ];
+    const scores = definitions.asset('scores')!;
+    expect(Object.isFrozen(scores)).toBe(true);
+    expect(scores.columns).toEqual(expected);
+    expect(scores.columns).toBe(scores.columns);
+    // IO managers load a partition of an asset as `{ ...asset, partition }`.
+    expect({ ...scores, partition: 'p' }.columns).toEqual(expected);
+  });
+
   it('rejects keys that do not match the key pattern', () => {
     expect(problemsOf(() => defineDefinitions({ assets: [leaf('Bad-Key')], ioManagers: io }))).toEqual([
       'asset "Bad-Key": invalid key; keys match ^[a-z][a-z0-9_]*$ (lowercase letters, digits, _)',
