@@ -2,11 +2,21 @@ import type { ReadStream } from 'node:fs';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import { scanLimit, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
+import { threadBudget } from '../parallel/thread-budget.js';
 import { readCsvRows, readCsvTable, type CsvSource } from './csv-reader.js';
 import { encodeCsv } from './csv-writer.js';
 import { FileIOManager, READ_CHUNK_BYTES, reasonOf, rematerializeHint, type FileIOManagerOptions } from './file-io-manager.js';
 
 export type CsvIOManagerOptions = FileIOManagerOptions;
+
+/**
+ * Tables of at least this many cells are hashed and written in a worker
+ * thread when the work may use two threads (`threadBudget()`): the sha256 of
+ * a file of gigabytes is seconds of CPU, which then run beside the encoding
+ * rather than after each chunk. Smaller tables are not worth a worker's
+ * start (~30 ms).
+ */
+const WORKER_HASH_CELLS = 1 << 20;
 
 /**
  * Stores each asset as `<baseDir>/<key>.csv` (RFC 4180, UTF-8, header of the
@@ -32,13 +42,14 @@ export class CsvIOManager extends FileIOManager implements IOManager {
   }
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
+    const inWorker = table.numRows * asset.columns.length >= WORKER_HASH_CELLS && threadBudget() > 1;
     return this.writeAtomically(asset, table, async (sink) => {
       // One write is in flight while the next chunk is serialized: the file
       // system works on a thread of its own meanwhile, and awaiting that write
       // before handing out another is the backpressure (at most two chunks held).
       let writing: Promise<void> | undefined;
       try {
-        for (const chunk of encodeCsv(table, asset.columns, asset.key)) {
+        for (const chunk of encodeCsv(table, asset.columns, asset.key, sink.allocate)) {
           await writing;
           writing = sink.write(chunk);
         }
@@ -48,7 +59,7 @@ export class CsvIOManager extends FileIOManager implements IOManager {
         throw error;
       }
       await writing;
-    });
+    }, { inWorker });
   }
 
   async load(asset: StoredAsset): Promise<Table<Row>> {

@@ -63,6 +63,9 @@ function writeUtf8(text: string, chunk: Buffer, offset: number): number {
  * row, column and value. The check runs as chunks are produced, so the error
  * can come after earlier chunks were handed out: writers must discard them.
  *
+ * `allocate` makes the two buffers (and any larger one a field needs): a
+ * writer that hands chunks to another thread passes memory it can share.
+ *
  * Fields go straight into the chunk's bytes rather than through a string per
  * line: concatenating and then encoding every line cost three times as much.
  *
@@ -70,7 +73,7 @@ function writeUtf8(text: string, chunk: Buffer, offset: number): number {
  * const hash = createHash('sha256');
  * for (const chunk of encodeCsv(table, asset.columns, asset.key)) hash.update(chunk);
  */
-export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string): Generator<Buffer> {
+export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string, allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Generator<Buffer> {
   checkHasColumns(table, columns, assetKey);
   const values = columns.map((column) => table.column(column.name));
   const kinds = columns.map((column) => KIND_CODES[column.kind]);
@@ -78,7 +81,7 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
   const last = columns.length - 1;
 
   const header = Buffer.from(columns.map((column) => quoteText(column.name)).join(',') + '\n', 'utf8');
-  const buffers = [Buffer.allocUnsafe(Math.max(CSV_CHUNK_BYTES, header.length)), Buffer.allocUnsafe(CSV_CHUNK_BYTES)];
+  const buffers = [allocate(Math.max(CSV_CHUNK_BYTES, header.length)), allocate(CSV_CHUNK_BYTES)];
   let turn = 0;
   let chunk = buffers[turn]!;
   let offset = header.copy(chunk);
@@ -94,7 +97,7 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
           offset = 0;
         }
         // A field larger than a buffer gets a buffer of its own size (in place of the empty one, never the one in use).
-        if (buffers[turn]!.length < needed) buffers[turn] = Buffer.allocUnsafe(needed);
+        if (buffers[turn]!.length < needed) buffers[turn] = allocate(needed);
         chunk = buffers[turn]!;
       }
       // The value is checked against its column's kind as it is written: a value that does not fit leaves `written` at -1.

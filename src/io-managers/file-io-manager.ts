@@ -6,6 +6,7 @@ import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
+import { HashingWriter } from './hashing-writer.js';
 import { describeStored, materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
 
 export interface FileIOManagerOptions {
@@ -35,6 +36,14 @@ export interface FileSink {
    * memory then. Call it again only after the previous write resolved.
    */
   write(bytes: Uint8Array): Promise<void>;
+  /** A buffer for chunks of `bytes`, which `write` can hand to another thread without copying when it hashes there. */
+  allocate(bytes: number): Buffer;
+}
+
+/** How `writeAtomically` writes. */
+export interface WriteOptions {
+  /** Hash and write the bytes in a worker thread (see `HashingWriter`), for large outputs when the work may use two threads. */
+  readonly inWorker?: boolean;
 }
 
 /** Size of the reads when loading or hashing a file. */
@@ -119,7 +128,7 @@ export abstract class FileIOManager {
    * metadata records `table`'s rows and columns next to the file's path, size
    * and time (which let `dataVersion` skip the hash).
    */
-  protected async writeAtomically(asset: StoredAsset, table: Table<Row>, encode: (sink: FileSink) => Promise<void>): Promise<StoreResult> {
+  protected async writeAtomically(asset: StoredAsset, table: Table<Row>, encode: (sink: FileSink) => Promise<void>, options: WriteOptions = {}): Promise<StoreResult> {
     const path = this.pathOf(asset);
     const folder = dirname(path);
     try {
@@ -131,20 +140,39 @@ export abstract class FileIOManager {
     // Hidden, so it is never a table: encoded partition names never start with a dot.
     const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     let handle: FileHandle | undefined;
+    let writer: HashingWriter | undefined;
     try {
       handle = await open(temp, 'wx');
       const opened = handle;
-      const hash = createHash('sha256');
       let bytes = 0;
-      await encode({
-        async write(chunk) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          let offset = 0;
-          // FileHandle.write may write less than asked.
-          while (offset < chunk.length) offset += (await opened.write(chunk, offset)).bytesWritten;
-        },
-      });
+      let digest: () => Promise<string>;
+      if (options.inWorker === true) {
+        const inWorker = (writer = new HashingWriter(opened.fd));
+        await encode({
+          write: (chunk) => {
+            bytes += chunk.length;
+            return inWorker.write(chunk);
+          },
+          allocate: (size) => inWorker.allocate(size),
+        });
+        digest = () => inWorker.digest();
+      } else {
+        const hash = createHash('sha256');
+        await encode({
+          async write(chunk) {
+            hash.update(chunk);
+            bytes += chunk.length;
+            let offset = 0;
+            // FileHandle.write may write less than asked.
+            while (offset < chunk.length) offset += (await opened.write(chunk, offset)).bytesWritten;
+          },
+          allocate: (size) => Buffer.allocUnsafe(size),
+        });
+        digest = async () => hash.digest('hex');
+      }
+      const dataVersion = await digest();
+      await writer?.close();
+      writer = undefined;
       // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten data.
       await handle.sync();
       await handle.close();
@@ -152,11 +180,12 @@ export abstract class FileIOManager {
       await rename(temp, path);
       const { mtimeMs } = await stat(path);
       return {
-        dataVersion: hash.digest('hex'),
+        dataVersion,
         metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, path, modifiedAtMs: mtimeMs },
       };
     } catch (error) {
       // Cleanup failures are dropped on purpose: the error that stopped the write is the one to report.
+      await writer?.close().catch(() => undefined);
       await handle?.close().catch(() => undefined);
       await rm(temp, { force: true }).catch(() => undefined);
       throw error instanceof StrataError ? error : writeError(path, this.baseDir, error);
