@@ -17,6 +17,8 @@ export class AssetGraph {
   readonly #ids: ReadonlyMap<string, number>;
   /** Every key, by id: sorted. */
   readonly #keys: readonly string[];
+  /** Every asset, by id. */
+  readonly #assets: readonly DefinedAsset[];
   /** Parent and child ids of each id, ascending. */
   readonly #parents: Adjacency;
   readonly #children: Adjacency;
@@ -31,6 +33,7 @@ export class AssetGraph {
     const index = graphIndexOf(definitions);
     this.#ids = index.ids;
     this.#keys = index.keys;
+    this.#assets = index.assets;
     this.#parents = index.parents;
     this.#children = index.children;
     this.#topological = index.topological;
@@ -114,6 +117,52 @@ export class AssetGraph {
     return result;
   }
 
+  // The id-level view, for walks inside src/graph (the planner) that keep what
+  // they learn of each asset in arrays indexed by id rather than in maps and
+  // sets of keys: at 100k assets, looking up keys scattered over a large heap
+  // was most of a plan's time.
+
+  /** How many assets: ids run from 0 to `size - 1`, in key order. */
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  /** The ids of `keys` in topological order, ties by key, each once (a key given twice is one id). Throws RangeError for a key that names no asset. */
+  topologicalIds(keys: Iterable<string>): Int32Array {
+    const list = asArray(keys);
+    const positions = new Int32Array(list.length);
+    for (let index = 0; index < list.length; index++) positions[index] = this.#position[this.#id(list[index]!)]!;
+    positions.sort();
+    // Sorted, a key given twice sits side by side: kept once. Ids overwrite the positions already read.
+    let count = 0;
+    let previous = -1;
+    for (let index = 0; index < positions.length; index++) {
+      const position = positions[index]!;
+      if (position === previous) continue;
+      previous = position;
+      positions[count++] = this.#topological[position]!;
+    }
+    return positions.subarray(0, count);
+  }
+
+  /** The id of `key`. Throws RangeError for a key that names no asset. */
+  idOf(key: string): number {
+    return this.#id(key);
+  }
+
+  keyOf(id: number): string {
+    return this.#keys[id]!;
+  }
+
+  assetOf(id: number): DefinedAsset {
+    return this.#assets[id]!;
+  }
+
+  /** The ids of the direct upstreams of `id`, ascending (so in key order), without repeats; a view, not a copy. */
+  parentIdsOf(id: number): Int32Array {
+    return neighbours(this.#parents, id);
+  }
+
   #id(key: string): number {
     const id = this.#ids.get(key);
     if (id === undefined) throw unknownKey(key);
@@ -160,6 +209,7 @@ export class AssetGraph {
 interface GraphIndex {
   readonly ids: ReadonlyMap<string, number>;
   readonly keys: readonly string[];
+  readonly assets: readonly DefinedAsset[];
   readonly parents: Adjacency;
   readonly children: Adjacency;
   readonly topological: Int32Array;
@@ -197,7 +247,7 @@ function buildGraphIndex(definitions: Definitions): GraphIndex {
   for (let at = 0; at < keys.length; at++) position[order[at]!] = at;
   const keysOf = (slice: Int32Array) => Object.freeze(Array.from(slice, (id) => keys[id]!));
   const generations = generationEnds.map((end, index) => keysOf(order.subarray(generationEnds[index - 1] ?? 0, end)));
-  return { ids, keys, parents, children, topological: order, position, generations: Object.freeze(generations) };
+  return { ids, keys, assets, parents, children, topological: order, position, generations: Object.freeze(generations) };
 }
 
 /** Adjacency lists in two flat arrays: the neighbours of id `i` are `ids[start[i]]` up to (excluding) `ids[start[i + 1]]`. */

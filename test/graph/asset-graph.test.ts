@@ -21,6 +21,16 @@ describe('AssetGraph', () => {
     expect(graph.keys).toEqual(['raw_a', 'raw_b', 'clean', 'report_x', 'report_y']);
   });
 
+  it('gives the ids of a selection in topological order, each once, with their keys, assets and parents', () => {
+    const ids = graph.topologicalIds(['report_y', 'clean', 'raw_b', 'report_y', 'clean']);
+    expect(Array.from(ids, (id) => graph.keyOf(id))).toEqual(['raw_b', 'clean', 'report_y']);
+    expect(graph.size).toBe(5);
+    const cleanId = graph.idOf('clean');
+    expect(graph.assetOf(cleanId)).toBe(graph.asset('clean'));
+    expect(Array.from(graph.parentIdsOf(cleanId), (id) => graph.keyOf(id))).toEqual(['raw_a', 'raw_b']);
+    expect(() => graph.topologicalIds(['nope'])).toThrow(RangeError);
+  });
+
   it('lists direct parents and children sorted by key', () => {
     expect(graph.parents('clean')).toEqual(['raw_a', 'raw_b']);
     expect(graph.children('raw_a')).toEqual(['clean', 'report_x']);

@@ -125,4 +125,22 @@ describe('planAssets', () => {
       { kind: 'upstream-planned', upstreams: ['middle', 'source'] },
     ]);
   });
+
+  it('names each planned upstream a reader lists, a dep listed twice as twice, sorted', () => {
+    const twice = asset({ key: 'twice', schema, deps: [source, middle, source], codeVersion: 'v1', compute: () => [] });
+    const withTwice = new AssetGraph(defineDefinitions({ assets: [source, middle, twice], ioManagers: { default: new MemoryIOManager() } }));
+    const result = planAssets({ graph: withTwice, selected: ['twice', 'middle', 'source'], recorded: new Map(), currentDataVersions: new Map(), now: NOW });
+    expect(result.assets.find((planned) => planned.key === 'twice')!.reasons).toEqual([
+      { kind: 'missing', detail: 'never-materialized' },
+      { kind: 'upstream-planned', upstreams: ['middle', 'source', 'source'] },
+    ]);
+  });
+
+  it('names only the planned upstreams, and an upstream whose partitions it reads are planned', () => {
+    const current = new Map<string, string | undefined>([['source', 'S1'], ['middle', 'M2'], ['sink', 'K1']]);
+    const recorded = freshRecords();
+    const result = planAssets({ graph, selected: ['source', 'middle', 'sink'], recorded, currentDataVersions: current, plannedReads: new Map([['sink', ['source']]]), now: NOW });
+    // middle is planned (its output was modified); source is fresh, but sink reads planned partitions of it.
+    expect(result.assets.find((planned) => planned.key === 'sink')!.reasons).toContainEqual({ kind: 'upstream-planned', upstreams: ['middle', 'source'] });
+  });
 });
