@@ -12,15 +12,20 @@ import type { HashingWriterReply, HashingWriterRequest } from './hashing-writer.
 
 const { fd } = workerData as { fd: number };
 const hash = createHash('sha256');
+const shared = new Map<number, SharedArrayBuffer>();
 const reply = (message: HashingWriterReply): void => parentPort!.postMessage(message);
 
 parentPort!.on('message', (request: HashingWriterRequest) => {
   try {
+    if (request.kind === 'share') {
+      shared.set(request.id, request.buffer);
+      return;
+    }
     if (request.kind === 'digest') {
       reply({ kind: 'digest', digest: hash.digest('hex') });
       return;
     }
-    const bytes = new Uint8Array(request.buffer, request.offset, request.length);
+    const bytes = request.kind === 'copy' ? request.bytes : new Uint8Array(shared.get(request.id)!, request.offset, request.length);
     hash.update(bytes);
     // A write may take less than asked.
     for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
