@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from './run-cli.js';
 
 /**
- * The example pipeline run on one thread (`--concurrency 1`) and with two
+ * The example pipeline run on one thread (`--concurrency 1`, or one CPU) and with two
  * (`--concurrency 2`: the posts JSON parsed in a worker, large CSV files
  * hashed and written in one) must store the same bytes. The snapshot has
  * 100,000 posts, so posts.json (34 MB) and posts_enriched (1.1M cells) are
@@ -32,14 +33,16 @@ describe('materialize on one thread and on several', () => {
    * slot until users is stored (an executor bug of its own, not this test's
    * subject). `threads`: the threads that ran JavaScript, one CPU profile each.
    */
-  async function materialize(concurrency: string): Promise<{ output: string; versions: Record<string, string | null>; threads: number }> {
-    const home = path.join(dir, `run-${concurrency}`);
+  async function materialize(name: string, flags: readonly string[], command: readonly string[] = []): Promise<{ output: string; versions: Record<string, string | null>; threads: number }> {
+    const home = path.join(dir, `run-${name}`);
     const output = path.join(home, 'output');
     const profiles = path.join(home, 'profiles');
     const versions: Record<string, string | null> = {};
     for (const selection of [['--select', 'users'], ['--exclude', 'users']]) {
       // Each thread that runs JavaScript writes a CPU profile of its own when it ends.
-      const run = spawnSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, BIN, 'materialize', '--force', '--json', '--concurrency', concurrency, ...selection], {
+      const node = [process.execPath, '--cpu-prof', `--cpu-prof-dir=${profiles}`, BIN, 'materialize', '--force', '--json', ...flags, ...selection];
+      const [program, ...args] = [...command, ...node];
+      const run = spawnSync(program!, args, {
         cwd: dir,
         env: { PATH: process.env.PATH ?? '', STRATA_SOURCE_URL: source, STRATA_OUTPUT_DIR: output, STRATA_HOME: path.join(home, '.strata') },
         encoding: 'utf8',
@@ -55,8 +58,8 @@ describe('materialize on one thread and on several', () => {
   }
 
   it('writes byte-identical CSV files and records the same data versions with --concurrency 1 and 2', async () => {
-    const one = await materialize('1');
-    const two = await materialize('2');
+    const one = await materialize('one', ['--concurrency', '1']);
+    const two = await materialize('two', ['--concurrency', '2']);
     // Only the main thread ran on one; on two, at least the JSON parser and a hashing writer as well.
     expect(one.threads).toBe(1);
     expect(two.threads).toBeGreaterThanOrEqual(3);
@@ -68,6 +71,19 @@ describe('materialize on one thread and on several', () => {
     expect((await readdir(two.output, { recursive: true })).filter((name) => name.endsWith('.csv')).sort()).toEqual(files);
     for (const file of files) {
       const [left, right] = await Promise.all([readFile(path.join(one.output, file)), readFile(path.join(two.output, file))]);
+      expect(right.equals(left), `${file} differs`).toBe(true);
+    }
+  }, 120_000);
+
+  // taskset pins the process to one CPU, which os.availableParallelism() reports, as a cgroup of one CPU would.
+  it.runIf(existsSync('/usr/bin/taskset'))('runs on one thread on a machine with one CPU, writing the same bytes', async () => {
+    const pinned = await materialize('pinned', [], ['/usr/bin/taskset', '-c', '0']);
+    const two = await materialize('two-again', ['--concurrency', '2']);
+    expect(pinned.threads).toBe(1);
+    expect(two.threads).toBeGreaterThanOrEqual(3);
+    expect(pinned.versions).toEqual(two.versions);
+    for (const file of ['posts.csv', 'posts_enriched.csv', 'users.csv']) {
+      const [left, right] = await Promise.all([readFile(path.join(pinned.output, file)), readFile(path.join(two.output, file))]);
       expect(right.equals(left), `${file} differs`).toBe(true);
     }
   }, 120_000);
