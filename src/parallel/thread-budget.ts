@@ -1,23 +1,36 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 
-const budget = new AsyncLocalStorage<number>();
+/** The budgets of the runs in progress in this thread. */
+const active: number[] = [];
 
 /**
- * How many threads the work in progress may keep busy: inside a run, the
+ * How many threads the work in progress may keep busy: during a run, the
  * run's concurrency (`assets materialize --concurrency N`); elsewhere the
  * CPUs this process may use (`os.availableParallelism()`, which follows a
- * cgroup's CPU limit). In a worker thread (the `workers` executor) it is 1:
- * its sibling workers share the CPUs already. Code that could hand work to a
- * helper thread does so only when this is above 1, so `--concurrency 1` and a
- * one-CPU machine run everything on the calling thread.
+ * CPU affinity or cgroup limit). In a worker thread (the `workers` executor)
+ * it is 1: its sibling workers share the CPUs already. Code that could hand
+ * work to a helper thread does so only when this is above 1, so
+ * `--concurrency 1` and a one-CPU machine run everything on the calling
+ * thread.
+ *
+ * The budget belongs to the process, not to each run: while runs overlap (a
+ * daemon's schedules), the smallest of their budgets applies. Tracking it per
+ * run would take an AsyncLocalStorage, whose hooks on Node 20 slow every
+ * promise of the run.
  */
 export function threadBudget(): number {
-  return budget.getStore() ?? (isMainThread ? availableParallelism() : 1);
+  if (active.length > 0) return Math.min(...active);
+  return isMainThread ? availableParallelism() : 1;
 }
 
-/** Runs `work` (and everything it awaits) with `threadBudget()` returning `threads`. */
-export function withThreadBudget<T>(threads: number, work: () => T): T {
-  return budget.run(Math.max(1, Math.floor(threads)), work);
+/** Runs `work` with `threadBudget()` at most `threads` until it settles. */
+export async function withThreadBudget<T>(threads: number, work: () => Promise<T>): Promise<T> {
+  const budget = Math.max(1, Math.floor(threads));
+  active.push(budget);
+  try {
+    return await work();
+  } finally {
+    active.splice(active.indexOf(budget), 1);
+  }
 }
