@@ -85,8 +85,16 @@ export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan
   const checks = new RunChecks(context, plannedKeys, dataVersions);
 
   const waiting = stepGroups(materializationPlan, steps);
-  const running = new Map<string, Promise<void>>();
-  while (waiting.length > 0 || running.size > 0) {
+  // The groups holding a step slot; a group gives its slot back once it stored (or failed), before its
+  // checks end: a check that reads an asset still to run must not keep that asset's step from starting.
+  const running = new Set<string>();
+  // What the loop waits on: each group's slot coming free, and each group (checks included) ending.
+  const pending = new Set<Promise<void>>();
+  const track = (promise: Promise<void>) => {
+    const tracked = promise.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  };
+  while (waiting.length > 0 || pending.size > 0) {
     if (context.signal.aborted) {
       for (const step of waiting.splice(0).flat()) {
         results.set(step.key, skipped(step, 'the run was canceled'));
@@ -102,16 +110,19 @@ export async function executePlan(context: ExecuteContext): Promise<ExecutedPlan
         continue;
       }
       waiting.splice(index, 1);
-      const done = runGroup(context, group, { results, dataVersions, partitionDataVersions, produced, consumers, checks }).then((groupResults) => {
+      running.add(group[0]!.key);
+      const stepped = runGroup(context, group, { results, dataVersions, partitionDataVersions, produced, consumers, checks });
+      track(stepped.then(() => void running.delete(group[0]!.key)));
+      // Its downstream waits for its checks too: a blocking one that fails keeps them from running.
+      track(stepped.then(async (groupResults) => {
+        await checks.settled(groupResults.map((result) => result.key));
         for (const result of groupResults) {
           results.set(result.key, result);
           checks.stored(result.key);
         }
-        running.delete(group[0]!.key);
-      });
-      running.set(group[0]!.key, done);
+      }));
     }
-    if (running.size > 0) await Promise.race(running.values());
+    if (pending.size > 0) await Promise.race(pending);
   }
   return { assets: steps.map((step) => results.get(step.key)!), checks: await checks.evaluated() };
 }
@@ -233,7 +244,7 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
         state.dataVersions.set(step.key, record.dataVersion);
         if (record.partition !== null) partitionVersionsOf(state, step.key).set(record.partition, record.dataVersion);
         releaseInputs(asset, state);
-        await state.checks.evaluate(asset, state.checks.pending(asset), { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
+        state.checks.evaluateAfterStep(asset, state.checks.pending(asset), { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined });
         results.set(step.key, { ...baseResult(step, started), action: 'up-to-date', dataVersion: record.dataVersion });
       } else {
         toRun.push(entry);
@@ -399,7 +410,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
   }
   // After the steps' successes are recorded, not within their attempts: a check judges what was stored, and its failure is no reason to compute again.
   for (const { step } of steps) state.checks.stored(step.key);
-  for (const { output } of materialized) await state.checks.evaluate(output.asset, output.asset.checks, output);
+  for (const { output } of materialized) state.checks.evaluateAfterStep(output.asset, output.asset.checks, output);
   return materialized.map(({ result }) => result);
 }
 

@@ -34,6 +34,7 @@ export class RunChecks {
   readonly #latest: Map<string, CheckResultRecord>;
   readonly #storedOrSettled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   readonly #checkOnly = new Map<string, Promise<void>>();
+  readonly #afterStep = new Map<string, Promise<void>>();
   readonly #evaluated: EvaluatedCheck[] = [];
   #running = 0;
   readonly #waitingForSlot: (() => void)[] = [];
@@ -55,7 +56,7 @@ export class RunChecks {
       const asset = context.definitions.asset(key)!;
       const record = context.materializationPlan.recorded.get(key);
       if (record === undefined) continue;
-      const task = this.#inSlot(() => this.evaluate(asset, checks, { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined }));
+      const task = this.#inSlot(() => this.#evaluate(asset, checks, { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined }));
       // Awaited by the steps that depend on it and by `evaluated`; until then a failure must not count as unhandled.
       task.catch(() => {});
       this.#checkOnly.set(key, task);
@@ -95,8 +96,28 @@ export class RunChecks {
     return asset.deps.flatMap((dep) => blockingFailures(this.#context.definitions.asset(dep)!, this.#latest, this.#dataVersions.get(dep))).filter((key) => !asset.ignoreFailedChecks.includes(key));
   }
 
+  /**
+   * Runs the checks a step owes once it is done, as a task of
+   * their own in a check slot, so the step's slot is free meanwhile: a check
+   * that reads an asset still to run would otherwise wait for a step that
+   * waits for that slot, forever with one (`--concurrency 1`). `settled`
+   * says when they are done.
+   */
+  evaluateAfterStep(asset: DefinedAsset, checks: readonly AnyAssetCheck[], output: CheckedOutput): void {
+    if (checks.length === 0) return;
+    const task = this.#inSlot(() => this.#evaluate(asset, checks, output));
+    // Awaited by `settled` and `evaluated`; until then a failure must not count as unhandled.
+    task.catch(() => {});
+    this.#afterStep.set(asset.key, task);
+  }
+
+  /** Resolves once the checks the steps of `keys` owe (`evaluateAfterStep`) are done. */
+  async settled(keys: readonly string[]): Promise<void> {
+    await Promise.all(keys.map((key) => this.#afterStep.get(key)));
+  }
+
   /** Runs `checks` on `output`, records their results and events, and makes them the asset's latest. */
-  async evaluate(asset: DefinedAsset, checks: readonly AnyAssetCheck[], output: CheckedOutput): Promise<void> {
+  async #evaluate(asset: DefinedAsset, checks: readonly AnyAssetCheck[], output: CheckedOutput): Promise<void> {
     if (checks.length === 0) return;
     const { definitions, storage, recorder, runId, now } = this.#context;
     const reads = new Set(checks.flatMap((check) => check.reads).filter((key) => key !== asset.key));
@@ -109,9 +130,9 @@ export class RunChecks {
     this.#evaluated.push(...evaluated);
   }
 
-  /** Every check the run evaluated, once the checks of unplanned assets are done too. */
+  /** Every check the run evaluated, once the checks of unplanned assets and those after steps are done too. */
   async evaluated(): Promise<EvaluatedCheck[]> {
-    await Promise.all(this.#checkOnly.values());
+    await Promise.all([...this.#checkOnly.values(), ...this.#afterStep.values()]);
     return this.#evaluated;
   }
 }

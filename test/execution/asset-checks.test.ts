@@ -148,6 +148,22 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
     expect(result.status).toBe('failed');
   });
 
+  it('runs with one step slot when a check reads an asset planned after its own', async () => {
+    // Both are roots; "accounts" comes first in the plan, and its check reads "users", still to run.
+    const users = asset({ key: 'users', schema: z.object({ id: z.int() }), compute: () => [{ id: 1 }, { id: 2 }] });
+    const accounts = asset({
+      key: 'accounts',
+      schema: z.object({ user_id: z.int() }),
+      checks: [relationships('user_id', { to: users, field: 'id' })],
+      compute: () => [{ user_id: 2 }],
+    });
+    const downstream = asset({ key: 'report', deps: [accounts], schema: z.object({ n: z.int() }), compute: ({ inputs }) => [{ n: inputs.accounts.numRows }] });
+    const result = await materialize(define([accounts, users, downstream]), { storage, concurrency: 1 });
+    expect(result.status).toBe('success');
+    expect(result.assets.map((entry) => `${entry.key}:${entry.action}`)).toEqual(['accounts:materialized', 'users:materialized', 'report:materialized']);
+    expect(result.checks.map((c) => `${c.assetKey}.${c.checkName}:${c.status}`)).toEqual(['accounts.relationships_user_id:passed']);
+  });
+
   it('reports invalid checks with every other definitions problem', () => {
     const plans = asset({ key: 'plans', schema: z.object({ id: z.int() }), compute: () => [] });
     const users = asset({
