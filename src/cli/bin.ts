@@ -1,6 +1,10 @@
 #!/usr/bin/env node
 import { EXIT } from './command.js';
+import { enableCompileCache } from './compile-cache.js';
 import { main } from './main.js';
+
+// Before any command imports the project's definitions (see `enableCompileCache`).
+enableCompileCache();
 
 // The first Ctrl-C / SIGTERM cancels the run gracefully (no new steps, in-flight
 // steps are aborted, the run is recorded as canceled); a second one exits at
