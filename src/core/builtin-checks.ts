@@ -170,11 +170,6 @@ function rowsWhere(failsIn: (batch: Table<Row>) => (index: number) => boolean, m
   };
 }
 
-/**
- * A row's value for `columns` as one Set key: the value itself for one
- * column, a string that keeps kinds apart for several (`1` and `'1'` differ),
- * or null when any part is null (nulls are never duplicates).
- */
 /** The values of one column while they strictly ascend (numbers, or strings), nulls skipped. */
 class AscendingRun {
   readonly #batches: (readonly CellValue[])[] = [];
@@ -208,6 +203,11 @@ class AscendingRun {
   }
 }
 
+/**
+ * A row's value for `columns` as one Set key: the value itself for one
+ * column, a string that keeps kinds apart for several (`1` and `'1'` differ),
+ * or null when any part is null (nulls are never duplicates).
+ */
 function compositeKey(batch: Table<Row>, columns: readonly string[]): (index: number) => unknown {
   const cells = columns.map((column) => batch.column(column));
   if (cells.length === 1) {
