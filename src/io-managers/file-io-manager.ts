@@ -6,7 +6,7 @@ import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
-import { HashingWriter } from './hashing-writer.js';
+import { type HashingFile, HashingWriter, hashOnThisThread } from './hashing-writer.js';
 import { describeStored, materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
 
 export interface FileIOManagerOptions {
@@ -140,39 +140,21 @@ export abstract class FileIOManager {
     // Hidden, so it is never a table: encoded partition names never start with a dot.
     const temp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
     let handle: FileHandle | undefined;
-    let writer: HashingWriter | undefined;
+    let hashing: HashingFile | undefined;
     try {
       handle = await open(temp, 'wx');
-      const opened = handle;
+      const writer = (hashing = options.inWorker === true ? new HashingWriter(handle.fd) : hashOnThisThread(handle));
       let bytes = 0;
-      let digest: () => Promise<string>;
-      if (options.inWorker === true) {
-        const inWorker = (writer = new HashingWriter(opened.fd));
-        await encode({
-          write: (chunk) => {
-            bytes += chunk.length;
-            return inWorker.write(chunk);
-          },
-          allocate: (size) => inWorker.allocate(size),
-        });
-        digest = () => inWorker.digest();
-      } else {
-        const hash = createHash('sha256');
-        await encode({
-          async write(chunk) {
-            hash.update(chunk);
-            bytes += chunk.length;
-            let offset = 0;
-            // FileHandle.write may write less than asked.
-            while (offset < chunk.length) offset += (await opened.write(chunk, offset)).bytesWritten;
-          },
-          allocate: (size) => Buffer.allocUnsafe(size),
-        });
-        digest = async () => hash.digest('hex');
-      }
-      const dataVersion = await digest();
-      await writer?.close();
-      writer = undefined;
+      await encode({
+        write: (chunk) => {
+          bytes += chunk.length;
+          return writer.write(chunk);
+        },
+        allocate: (size) => writer.allocate(size),
+      });
+      const dataVersion = await writer.digest();
+      await writer.close();
+      hashing = undefined;
       // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten data.
       await handle.sync();
       await handle.close();
@@ -185,7 +167,7 @@ export abstract class FileIOManager {
       };
     } catch (error) {
       // Cleanup failures are dropped on purpose: the error that stopped the write is the one to report.
-      await writer?.close().catch(() => undefined);
+      await hashing?.close().catch(() => undefined);
       await handle?.close().catch(() => undefined);
       await rm(temp, { force: true }).catch(() => undefined);
       throw error instanceof StrataError ? error : writeError(path, this.baseDir, error);

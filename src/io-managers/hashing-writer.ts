@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -13,6 +15,34 @@ export type HashingWriterRequest =
 
 export type HashingWriterReply = { readonly kind: 'written' } | { readonly kind: 'digest'; readonly digest: string } | { readonly kind: 'error'; readonly message: string; readonly code: string | undefined };
 
+/** Appends bytes to an open file and hashes them (sha256): `HashingWriter` in a worker thread, `hashOnThisThread` on the calling one. */
+export interface HashingFile {
+  /** Call again only once the previous write resolved; reuse the bytes' memory only then. */
+  write(bytes: Uint8Array): Promise<void>;
+  /** A buffer for chunks of `bytes` that `write` takes without a copy. */
+  allocate(bytes: number): Buffer;
+  /** The hex sha256 of every byte written. */
+  digest(): Promise<string>;
+  /** Lets go of what it holds; the file stays open, the caller's to close. */
+  close(): Promise<void>;
+}
+
+/** The bytes hashed and written by the calling thread, for outputs too small to be worth a worker. */
+export function hashOnThisThread(handle: FileHandle): HashingFile {
+  const hash = createHash('sha256');
+  return {
+    async write(bytes) {
+      hash.update(bytes);
+      let offset = 0;
+      // FileHandle.write may write less than asked.
+      while (offset < bytes.length) offset += (await handle.write(bytes, offset)).bytesWritten;
+    },
+    allocate: (bytes) => Buffer.allocUnsafe(bytes),
+    digest: async () => hash.digest('hex'),
+    close: async () => {},
+  };
+}
+
 /**
  * Appends bytes to an open file and hashes them (sha256) in a worker thread,
  * so that the thread producing them (a CSV encoder) only produces them:
@@ -23,7 +53,7 @@ export type HashingWriterReply = { readonly kind: 'written' } | { readonly kind:
  * As with `FileSink`: call `write` again only once the previous write
  * resolved, and reuse a chunk's memory only then.
  */
-export class HashingWriter {
+export class HashingWriter implements HashingFile {
   readonly #worker: Worker;
   /**
    * The buffers `allocate` made, by the number the worker knows them by. Each
