@@ -12,7 +12,7 @@ import { computeStep } from './compute-step.js';
 import { definitionsFromModule } from './definitions-from-module.js';
 import { importModule } from './import-module.js';
 import { ResourcePool } from './resource-pool.js';
-import { serializeError } from './serialized-error.js';
+import { serializeError } from '../core/serialized-error.js';
 import { outputData } from './step-executor.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 

@@ -1,4 +1,4 @@
-import type { SerializedError } from './serialized-error.js';
+import type { SerializedError } from '../core/serialized-error.js';
 import type { StepRequest, StoredOutputData } from './step-executor.js';
 
 /** What a step worker is started with. */

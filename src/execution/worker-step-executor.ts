@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { requireVisibility } from './require-visibility.js';
-import { deserializeError } from './serialized-error.js';
+import { deserializeError } from '../core/serialized-error.js';
 import type { AttemptResult, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from './step-executor.js';
 import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 

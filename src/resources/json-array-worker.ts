@@ -9,7 +9,7 @@
  */
 import { readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { StrataError } from '../core/errors.js';
+import { serializeError } from '../core/serialized-error.js';
 import { packRecords } from '../parallel/record-columns.js';
 import { JsonArrayParser } from './json-array-stream.js';
 import type { JsonWorkerMessage, JsonWorkerSetup } from './json-file-worker.js';
@@ -36,11 +36,6 @@ try {
   parser.end();
   post({ kind: 'done' });
 } catch (error) {
-  // The calling thread rebuilds the error: a StrataError keeps its message and hint, a system error its code.
-  post({
-    kind: 'error',
-    message: error instanceof Error ? error.message : String(error),
-    strata: error instanceof StrataError ? { hint: error.hint, retryable: error.retryable } : undefined,
-    code: typeof (error as { code?: unknown } | null)?.code === 'string' ? (error as { code: string }).code : undefined,
-  });
+  // The calling thread rebuilds it: a StrataError keeps its message and hint, a system error its code.
+  post({ kind: 'error', error: serializeError(error) });
 }

@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { SourceError } from '../core/errors.js';
+import { deserializeError, type SerializedError } from '../core/serialized-error.js';
 import { unpackRecords, type PackedRecords } from '../parallel/record-columns.js';
 
 /** What `json-array-worker.ts` is started with. */
@@ -17,7 +17,7 @@ export interface JsonWorkerSetup {
 export type JsonWorkerMessage =
   | { readonly kind: 'batch'; readonly batch: PackedRecords }
   | { readonly kind: 'done' }
-  | { readonly kind: 'error'; readonly message: string; readonly strata: { hint: string | undefined; retryable: boolean } | undefined; readonly code: string | undefined };
+  | { readonly kind: 'error'; readonly error: SerializedError };
 
 /**
  * Batches the worker may post ahead of the reader: enough that neither
@@ -70,7 +70,7 @@ export async function* parseJsonFileInWorker(handle: FileHandle, where: string, 
       const message = messages.shift();
       if (message === undefined) throw failure;
       if (message.kind === 'done') return;
-      if (message.kind === 'error') throw workerError(message);
+      if (message.kind === 'error') throw deserializeError(message.error);
       Atomics.sub(inFlight, 0, 1);
       Atomics.notify(inFlight, 0);
       yield unpackRecords(message.batch);
@@ -81,9 +81,4 @@ export async function* parseJsonFileInWorker(handle: FileHandle, where: string, 
     await worker.terminate();
     await handle.close();
   }
-}
-
-function workerError(message: Extract<JsonWorkerMessage, { kind: 'error' }>): Error {
-  if (message.strata !== undefined) return new SourceError(message.message, { hint: message.strata.hint, retryable: message.strata.retryable });
-  return Object.assign(new Error(message.message), { code: message.code });
 }

@@ -1,5 +1,5 @@
 import { StrataError } from '../core/errors.js';
-import { deserializeError } from '../execution/serialized-error.js';
+import { deserializeError } from '../core/serialized-error.js';
 import type { AttemptResult, ExecutorRun, StepContext, StepExecutor, StepExecutorFactory, StepRequest } from '../execution/step-executor.js';
 import type { DispatchStatus } from './step-dispatches.js';
 import type { WorkPoolConnection } from './work-pool-connection.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { assetLeaseKey } from '../execution/asset-leases.js';
-import type { SerializedError } from '../execution/serialized-error.js';
+import type { SerializedError } from '../core/serialized-error.js';
 import type { StepRequest, StoredOutputData } from '../execution/step-executor.js';
 import { quoteIdentifier } from '../storage/postgres-migrations.js';
 import type { WorkPoolSchemas } from './work-pool-schema.js';

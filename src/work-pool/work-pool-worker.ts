@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { AssetLogger } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import { StrataError } from '../core/errors.js';
-import { serializeError } from '../execution/serialized-error.js';
+import { serializeError } from '../core/serialized-error.js';
 import { outputData, type StepRequest, type StoredOutputData } from '../execution/step-executor.js';
 import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
 import type { InstanceStorage, LogLevel } from '../storage/instance-storage.js';

@@ -1,10 +1,11 @@
-import { SourceError, StrataError } from '../core/errors.js';
+import { SourceError, StrataError } from './errors.js';
 
-/** An error as it crosses a thread boundary: what the executor needs to report it and decide on a retry. */
+/** An error as it crosses a thread boundary: what the executor needs to report it and decide on a retry, and a source to describe it. */
 export interface SerializedError {
   readonly name: string;
   readonly message: string;
   readonly stack: string | undefined;
+  /** A StrataError's code, or a system error's (`ENOENT`). */
   readonly code: string | undefined;
   readonly hint: string | undefined;
   readonly retryable: boolean;
@@ -17,7 +18,7 @@ export function serializeError(error: unknown): SerializedError {
     name: base.name,
     message: base.message,
     stack: base.stack,
-    code: error instanceof StrataError ? error.code : undefined,
+    code: error instanceof StrataError ? error.code : systemCode(error),
     hint: error instanceof StrataError ? error.hint : undefined,
     retryable: error instanceof StrataError && error.retryable,
     retryAfterMs: error instanceof SourceError ? error.retryAfterMs : undefined,
@@ -31,12 +32,19 @@ export function deserializeError(serialized: SerializedError): Error {
     retryable: serialized.retryable,
     ...(serialized.retryAfterMs === undefined ? {} : { retryAfterMs: serialized.retryAfterMs }),
   };
+  const { code } = serialized;
   const error =
-    serialized.code === 'STRATA_SOURCE'
+    code === 'STRATA_SOURCE'
       ? new SourceError(serialized.message, options)
-      : serialized.code !== undefined
-        ? new StrataError(serialized.code, serialized.message, options)
-        : new Error(serialized.message);
+      : code?.startsWith('STRATA_') === true
+        ? new StrataError(code, serialized.message, options)
+        : Object.assign(new Error(serialized.message), code === undefined ? {} : { code });
   error.stack = serialized.stack;
   return error;
+}
+
+/** The `code` of a system error (`ENOENT`, `EACCES`), by which callers describe it. */
+function systemCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
