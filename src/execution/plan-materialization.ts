@@ -178,19 +178,18 @@ export async function planMaterialization(
   const resources = reused?.resources ?? new ResourcePool(definitions.resources, options.env ?? {});
   const runs = keys.length === 0 ? [{ partition: undefined, selected }] : keys.map((partition) => ({ partition, selected }));
   const inputsOf = reused === undefined ? await readPlanInputs(definitions, storage, graph, runs, involvedKeys, resources, options, context) : undefined;
-  const { inputs, partitions } = inputsOf?.(keys[0]) ?? { inputs: reused!.inputs, partitions: reused! };
+  // Each partition's inputs once: they are merged maps of every record read, made anew by each call.
+  const byPartition = new Map(keys.map((partition) => [partition, inputsOf!(partition)]));
+  const { inputs, partitions } = keys.length > 0 ? byPartition.get(keys[0]!)! : (inputsOf?.(undefined) ?? { inputs: reused!.inputs, partitions: reused! });
   const { recorded, currentDataVersions, unreadable } = inputs;
 
   // A look at states judges what reads partitions as the run after the partition runs would: see `plannedPartitionReads`.
   const plannedReads = options.purpose === 'states' && options.partition === undefined ? await plannedPartitionReads(definitions, storage, partitions.inputPartitions, leftOut, { ...options, now: () => now }) : undefined;
   const plan =
     keys.length > 1
-      ? rangePlan(keys.map((partition) => planAssets({ graph, selected, ...inputsOf!(partition).inputs, forced, now })))
+      ? rangePlan([...byPartition.values()].map((own) => planAssets({ graph, selected, ...own.inputs, forced, now })))
       : planAssets({ graph, selected, ...inputs, plannedReads, forced, now });
-  const partitionInputs = new Map(keys.map((partition) => {
-    const { inputs: own, partitions: reads } = inputsOf!(partition);
-    return [partition, { reads: reads.inputPartitions, observations: own.observations }];
-  }));
+  const partitionInputs = new Map([...byPartition].map(([partition, own]) => [partition, { reads: own.partitions.inputPartitions, observations: own.inputs.observations }]));
   const inputPartitions = keys.length > 1 ? unionOfReads([...partitionInputs.values()].map((one) => one.reads)) : partitions.inputPartitions;
 
   const selectedSet = new Set(selected);
