@@ -107,7 +107,7 @@ export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], as
       } else {
         switch (kinds[index]) {
           case STRING:
-            if (typeof value === 'string' && isWellFormed(value)) written = writeText(value, chunk, offset);
+            if (typeof value === 'string') written = writeText(value, chunk, offset);
             break;
           case INTEGER:
             if (typeof value === 'number' && Number.isInteger(value)) written = writeNumber(value, chunk, offset);
@@ -134,17 +134,34 @@ const NUMBER = 2;
 const BOOLEAN = 3;
 const KIND_CODES: Record<ColumnSpec['kind'], number> = { string: STRING, integer: INTEGER, number: NUMBER, boolean: BOOLEAN };
 
+/**
+ * Writes `text` as a field, quoted if it must be; returns -1, having written
+ * garbage, if `text` has a lone surrogate (the caller throws).
+ *
+ * `isWellFormed` is asked only when the text is not all ASCII, which the
+ * written byte count tells for free: as many bytes as UTF-16 units means every
+ * unit was below 0x80, and a lone surrogate takes 3 bytes. Only quoted text
+ * with a quote in it goes through `replaceAll`, which costs several times an
+ * `includes` even when there is nothing to replace. Together, on 1M posts
+ * (median CPU of 6 alternating runs): posts.csv 1072 -> 927 ms,
+ * posts_enriched.csv 2052 -> 1850 ms.
+ */
 function writeText(text: string, chunk: Buffer, offset: number): number {
   if (text === '') {
     chunk[offset] = QUOTE;
     chunk[offset + 1] = QUOTE;
     return offset + 2;
   }
-  if (!NEEDS_QUOTES.test(text)) return writeUtf8(text, chunk, offset);
-  chunk[offset++] = QUOTE;
-  offset = writeUtf8(text.replaceAll('"', '""'), chunk, offset);
-  chunk[offset++] = QUOTE;
-  return offset;
+  if (!NEEDS_QUOTES.test(text)) {
+    const end = writeUtf8(text, chunk, offset);
+    return end - offset === text.length || isWellFormed(text) ? end : -1;
+  }
+  const escaped = text.includes('"') ? text.replaceAll('"', '""') : text;
+  chunk[offset] = QUOTE;
+  const end = writeUtf8(escaped, chunk, offset + 1);
+  if (end - offset - 1 !== escaped.length && !isWellFormed(text)) return -1;
+  chunk[end] = QUOTE;
+  return end + 1;
 }
 
 /**
