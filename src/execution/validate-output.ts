@@ -71,30 +71,42 @@ function kindOf(column: ColumnSpec): string {
 /** Checks every value of `column` for its kind, and against `refined` (its zod field) when it has checks beyond the kind. */
 function checkColumn(asset: DefinedAsset, column: ColumnSpec, table: Table<Row>, refined: z.ZodType | undefined): void {
   const values = table.column(column.name);
+  const wrong = firstOfOtherKind(column, values);
+  if (wrong >= 0) throw invalidValue(asset, table, wrong, column.name, values[wrong], expectedInstead(column, values[wrong]));
+  if (refined === undefined) return;
   for (let index = 0; index < values.length; index++) {
-    const value = values[index];
-    const expected = kindMismatch(column, value);
-    if (expected !== undefined) throw invalidValue(asset, table, index, column.name, value, expected);
-    if (refined !== undefined) {
-      const result = refined.safeParse(value);
-      if (!result.success) throw invalidValue(asset, table, index, column.name, value, result.error.issues[0]?.message ?? 'a valid value');
-    }
+    const result = refined.safeParse(values[index]);
+    if (!result.success) throw invalidValue(asset, table, index, column.name, values[index], result.error.issues[0]?.message ?? 'a valid value');
   }
 }
 
-/** What was expected, when `value` is not of the column's kind. */
-function kindMismatch(column: ColumnSpec, value: unknown): string | undefined {
-  if (value === null) return column.nullable ? undefined : `a ${column.kind}, not null`;
+/**
+ * The index of the first of `values` not of the column's kind, or -1. One
+ * loop per kind, the test inlined: half the time of one function testing
+ * value by value, which adds up over the 55M values of a 5M-post run.
+ */
+function firstOfOtherKind(column: ColumnSpec, values: readonly unknown[]): number {
+  const nullable = column.nullable;
   switch (column.kind) {
     case 'string':
-      return typeof value === 'string' ? undefined : 'a string';
+      for (let index = 0; index < values.length; index++) if (typeof values[index] !== 'string' && (values[index] !== null || !nullable)) return index;
+      return -1;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'a finite number';
+      for (let index = 0; index < values.length; index++) if (!Number.isFinite(values[index]) && (values[index] !== null || !nullable)) return index;
+      return -1;
     case 'integer':
-      return Number.isSafeInteger(value) ? undefined : 'a safe integer';
+      for (let index = 0; index < values.length; index++) if (!Number.isSafeInteger(values[index]) && (values[index] !== null || !nullable)) return index;
+      return -1;
     case 'boolean':
-      return typeof value === 'boolean' ? undefined : 'a boolean';
+      for (let index = 0; index < values.length; index++) if (typeof values[index] !== 'boolean' && (values[index] !== null || !nullable)) return index;
+      return -1;
   }
+}
+
+/** What was expected instead of `value`, which is not of the column's kind. */
+function expectedInstead(column: ColumnSpec, value: unknown): string {
+  if (value === null) return `a ${column.kind}, not null`;
+  return { string: 'a string', number: 'a finite number', integer: 'a safe integer', boolean: 'a boolean' }[column.kind];
 }
 
 /** zod fields whose checks go beyond the column kind we test ourselves (integers are one we test). */
