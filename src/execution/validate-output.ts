@@ -72,12 +72,12 @@ function kindOf(column: ColumnSpec): string {
 function checkColumn(asset: DefinedAsset, column: ColumnSpec, table: Table<Row>, refined: z.ZodType | undefined): void {
   const values = table.column(column.name);
   const wrong = firstOfOtherKind(column, values);
-  if (wrong >= 0) throw invalidValue(asset, table, wrong, column.name, values[wrong], expectedInstead(column, values[wrong]));
-  if (refined === undefined) return;
-  for (let index = 0; index < values.length; index++) {
+  // The rows before the first of another kind may hold an earlier value the field's own checks refuse: the first wrong row is named.
+  for (let index = 0; refined !== undefined && index < (wrong < 0 ? values.length : wrong); index++) {
     const result = refined.safeParse(values[index]);
     if (!result.success) throw invalidValue(asset, table, index, column.name, values[index], result.error.issues[0]?.message ?? 'a valid value');
   }
+  if (wrong >= 0) throw invalidValue(asset, table, wrong, column.name, values[wrong], expectedInstead(column, values[wrong]));
 }
 
 /**

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { asset, defineDefinitions, MemoryIOManager } from '../../src/index.js';
+import { asset, defineDefinitions, MemoryIOManager, type Row } from '../../src/index.js';
 import { validateOutput } from '../../src/execution/validate-output.js';
 
 /** Validates `rows` (ids 1, 2, 3, ...) as the output of an asset with `id` and one column `value` of `field`. */
 function validate(field: z.ZodType, values: readonly unknown[]): () => void {
   const checked = asset({ key: 'checked', schema: z.object({ id: z.int(), value: field }), compute: () => [] });
   const defined = defineDefinitions({ assets: [checked], ioManagers: { default: new MemoryIOManager() } }).asset('checked')!;
-  return () => validateOutput(defined, values.map((value, index) => ({ id: index + 1, value })));
+  // Values outside CellValue (undefined) are what a JavaScript compute may return.
+  return () => validateOutput(defined, values.map((value, index) => ({ id: index + 1, value }) as Row));
 }
 
 const invalid = (row: number, expected: string, got: string) =>
@@ -41,5 +42,10 @@ describe('validateOutput', () => {
   it('runs a field\'s own checks beyond its kind on every value', () => {
     expect(validate(z.email(), ['a@example.com', 'not an email'])).toThrow(/^Asset "checked" returned an invalid row 1 \(id 2\): column "value" expected /);
     expect(validate(z.int().min(2), [2, 3, 1])).toThrow(/invalid row 2 \(id 3\)/);
+  });
+
+  it('names the first wrong row, whether its own checks or its kind refuse it', () => {
+    expect(validate(z.int().min(2), [2, 1, 2.5])).toThrow(/invalid row 1 \(id 2\): column "value" expected /);
+    expect(validate(z.int().min(2), [2, 2.5, 1])).toThrow(invalid(1, 'a safe integer', '2.5'));
   });
 });
