@@ -6,6 +6,7 @@ import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManagerVisibility, RecordedOutput, StoredAsset, StoreResult } from '../core/io-manager.js';
 import { projectRoot } from '../core/project-root.js';
 import type { Row, Table } from '../core/table.js';
+import { FlushBehind } from './flush-behind.js';
 import { type HashingFile, HashingWriter, hashOnThisThread } from './hashing-writer.js';
 import { describeStored, materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
 
@@ -144,10 +145,12 @@ export abstract class FileIOManager {
     try {
       handle = await open(temp, 'wx');
       const writer = (hashing = options.inWorker === true ? new HashingWriter(handle.fd) : hashOnThisThread(handle));
+      const flush = new FlushBehind(handle);
       let bytes = 0;
       await encode({
         write: (chunk) => {
           bytes += chunk.length;
+          flush.wrote(chunk.length);
           return writer.write(chunk);
         },
         allocate: (size) => writer.allocate(size),
@@ -155,6 +158,7 @@ export abstract class FileIOManager {
       const dataVersion = await writer.digest();
       await writer.close();
       hashing = undefined;
+      await flush.settle();
       // fsync before the rename: otherwise a crash could leave the new name pointing at unwritten data.
       await handle.sync();
       await handle.close();

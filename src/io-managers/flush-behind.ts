@@ -1,0 +1,54 @@
+/**
+ * Flushes a file to disk while it is still being written, so that the fsync
+ * an atomic write ends with finds little left to do.
+ *
+ * The kernel keeps written pages in memory until something forces them out:
+ * files under a few GB are written out only by the final fsync, and the
+ * writer waits for the disk to take all of them at once. At 5M posts the
+ * fsyncs of posts.csv (1.6 GB) and posts_enriched.csv (1.9 GB) waited
+ * 0.44 to 0.82 s each, time in which the run did nothing else. Starting a
+ * `datasync` every `everyBytes` lets the disk take the file while the rest
+ * is encoded; the final fsyncs then took 0.05 to 0.25 s. (PostgreSQL's
+ * `*_flush_after` settings do the same for its data files.)
+ *
+ * At most one flush is in flight: the next starts once `everyBytes` more have
+ * been written after it settled. Files smaller than `everyBytes` are never
+ * flushed early.
+ */
+export class FlushBehind {
+  #unflushed = 0;
+  #flushing: Promise<void> | undefined;
+  #failure: { readonly error: unknown } | undefined;
+
+  /** Only `datasync` is used: the file handle the bytes go to. */
+  constructor(
+    private readonly file: { datasync(): Promise<void> },
+    private readonly everyBytes: number = FLUSH_EVERY_BYTES,
+  ) {}
+
+  /** Counts `bytes` more handed to the file; starts a flush in the background when enough are waiting. */
+  wrote(bytes: number): void {
+    this.#unflushed += bytes;
+    if (this.#unflushed < this.everyBytes || this.#flushing !== undefined || this.#failure !== undefined) return;
+    this.#unflushed = 0;
+    // Never awaited here: the writer goes on while the disk works. A failure is kept for `settle`.
+    this.#flushing = this.file.datasync().then(
+      () => {
+        this.#flushing = undefined;
+      },
+      (error: unknown) => {
+        this.#failure = { error };
+        this.#flushing = undefined;
+      },
+    );
+  }
+
+  /** Waits for the flush in flight, if any; rejects with the first flush's failure, which the final fsync would likely meet too. */
+  async settle(): Promise<void> {
+    await this.#flushing;
+    if (this.#failure !== undefined) throw this.#failure.error;
+  }
+}
+
+/** Every 64 MiB: a flush then takes tens of milliseconds, and a 2 GB file needs about 30 of them. */
+export const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
