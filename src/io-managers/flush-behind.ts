@@ -1,3 +1,6 @@
+/** Every 64 MiB: a flush then takes tens of milliseconds, and a 2 GB file needs about 30 of them. */
+const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
+
 /**
  * Flushes a file to disk while it is still being written, so that the fsync
  * an atomic write ends with finds little left to do.
@@ -49,6 +52,3 @@ export class FlushBehind {
     if (this.#failure !== undefined) throw this.#failure.error;
   }
 }
-
-/** Every 64 MiB: a flush then takes tens of milliseconds, and a 2 GB file needs about 30 of them. */
-export const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
