@@ -16,7 +16,9 @@ const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
  *
  * At most one flush is in flight: the next starts once `everyBytes` more have
  * been written after it settled. Files smaller than `everyBytes` are never
- * flushed early.
+ * flushed early. A failed flush is thrown by the next `wrote`, so the writer
+ * stops there rather than encode the rest of a file that cannot be stored
+ * (a disk that fails a flush would most likely fail the final fsync too).
  */
 export class FlushBehind {
   #unflushed = 0;
@@ -29,12 +31,16 @@ export class FlushBehind {
     private readonly everyBytes: number = FLUSH_EVERY_BYTES,
   ) {}
 
-  /** Counts `bytes` more handed to the file; starts a flush in the background when enough are waiting. */
+  /**
+   * Counts `bytes` more handed to the file; starts a flush in the background
+   * when enough are waiting. Throws the failure of an earlier flush.
+   */
   wrote(bytes: number): void {
+    if (this.#failure !== undefined) throw this.#failure.error;
     this.#unflushed += bytes;
-    if (this.#unflushed < this.everyBytes || this.#flushing !== undefined || this.#failure !== undefined) return;
+    if (this.#unflushed < this.everyBytes || this.#flushing !== undefined) return;
     this.#unflushed = 0;
-    // Never awaited here: the writer goes on while the disk works. A failure is kept for `settle`.
+    // Never awaited here: the writer goes on while the disk works. A failure is kept for the next `wrote` or `settle`.
     this.#flushing = this.file.datasync().then(
       () => {
         this.#flushing = undefined;
@@ -46,7 +52,7 @@ export class FlushBehind {
     );
   }
 
-  /** Waits for the flush in flight, if any; rejects with the first flush's failure, which the final fsync would likely meet too. */
+  /** Waits for the flush in flight, if any; rejects with a flush's failure. */
   async settle(): Promise<void> {
     await this.#flushing;
     if (this.#failure !== undefined) throw this.#failure.error;

@@ -60,16 +60,27 @@ describe('FlushBehind', () => {
     expect(done).toBe(true);
   });
 
-  it('reports a failed flush when settled, and starts no more', async () => {
+  it('throws a failed flush at the next write, so the writer stops there, and starts no more', async () => {
     const file = controlledFile();
     const flush = new FlushBehind(file, 10);
     flush.wrote(10);
     const failure = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
     file.flushes[0]!.reject(failure);
     await settled();
-    flush.wrote(100);
+    expect(() => flush.wrote(100)).toThrow(failure);
+    expect(() => flush.wrote(100)).toThrow(failure);
     expect(file.flushes).toHaveLength(1);
     await expect(flush.settle()).rejects.toBe(failure);
+  });
+
+  it('reports a flush that fails after the last write when settled', async () => {
+    const file = controlledFile();
+    const flush = new FlushBehind(file, 10);
+    flush.wrote(10);
+    const settling = flush.settle();
+    const failure = Object.assign(new Error('ENOSPC: no space left on device, fdatasync'), { code: 'ENOSPC' });
+    file.flushes[0]!.reject(failure);
+    await expect(settling).rejects.toBe(failure);
   });
 
   describe('on a real file', () => {
