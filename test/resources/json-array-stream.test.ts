@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../src/core/errors.js';
-import { parseJsonArray } from '../../src/resources/json-array-stream.js';
+import { JsonArrayParser, parseJsonArray } from '../../src/resources/json-array-stream.js';
 
 const encoder = new TextEncoder();
 
@@ -228,3 +228,36 @@ describe('parseJsonArray', () => {
     });
   });
 });
+
+describe('JsonArrayParser', () => {
+  // Dense multi-byte text (2, 3 and 4 bytes a character) over a few hundred
+  // kilobytes: the parser decodes a large chunk in pieces, and whatever byte
+  // the pieces' boundaries fall on, a character split there must be joined.
+  const rows = Array.from({ length: 3_000 }, (_, id) => ({ id, text: `é日😀 ${id} ${'ü語🎉'.repeat(id % 13)}` }));
+  const json = JSON.stringify(rows);
+
+  it('gives every element of one large chunk, however its characters fall on the decoding pieces', () => {
+    for (let shift = 0; shift < 12; shift++) {
+      const parser = new JsonArrayParser('big.json');
+      const bytes = encoder.encode(' '.repeat(shift) + json);
+      expect(bytes.length).toBeGreaterThan(200_000);
+      expect(parser.push(bytes)).toEqual(rows);
+      parser.end();
+    }
+  });
+
+  it('reports invalid UTF-8 and malformed JSON far into a large chunk at their exact place', () => {
+    const bytes = encoder.encode(json);
+    const invalidAt = 150_001;
+    const broken = new Uint8Array(bytes);
+    broken[invalidAt] = 0xff;
+    expect(() => new JsonArrayParser('big.json').push(broken)).toThrow(`big.json: invalid UTF-8 at byte offset ${invalidAt}`);
+
+    const malformed = `${json.slice(0, -1)},
+{"id": 3000, "text": "x",}]`;
+    expect(() => new JsonArrayParser('big.json').push(encoder.encode(malformed))).toThrow(
+      `big.json: malformed JSON at line 2, column 26: unexpected '}', expected a property name in double quotes`,
+    );
+  });
+});
+
