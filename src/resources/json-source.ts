@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { open, readdir, type FileHandle } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import path from 'node:path';
@@ -11,6 +10,7 @@ import { SchemaError, SourceError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { suggestClosest } from '../core/suggest.js';
 import { threadBudget } from '../parallel/thread-budget.js';
+import { readFileChunks } from './file-chunks.js';
 import { parseJsonArrayBatches } from './json-array-stream.js';
 import { parseJsonFileInWorker } from './json-file-worker.js';
 import { redactUrl } from './redact-url.js';
@@ -50,6 +50,7 @@ type Location = { readonly kind: 'http'; readonly base: URL } | { readonly kind:
 
 interface Opened {
   readonly where: string;
+  /** The raw bytes. A chunk may be overwritten once the next is asked for (a file's reuse two buffers). */
   readonly chunks: AsyncIterable<Uint8Array>;
   /** The elements of the array, a batch per chunk read; read either these or `chunks`, not both. */
   parse(): AsyncIterable<unknown[]>;
@@ -274,7 +275,7 @@ export class JsonSource {
     // Created on first read, so that a parse in a worker leaves the handle to the worker's reads.
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
-        for await (const chunk of createReadStream(file, { fd: handle, highWaterMark: FILE_CHUNK_BYTES, signal })) yield chunk as Uint8Array;
+        yield* readFileChunks(handle, FILE_CHUNK_BYTES, signal);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         throw fileError(error, file);
