@@ -25,8 +25,12 @@ import { type CliRun, makeWorkspace, runCli } from './run-cli.js';
 // cause, a refused run, --force and an early cutoff, on both graphs.
 const SEEDS = (process.env.STATUS_PLAN_SEEDS ?? '3,7').split(',').map(Number);
 const STEPS = Number(process.env.STATUS_PLAN_STEPS ?? 12);
-/** Each step runs two to three CLI commands; allow a slow machine several seconds a step. */
-const TIMEOUT_MS = Math.max(60_000, STEPS * 5_000);
+/**
+ * Each step runs two to three CLI commands, each a process start-up; allow a
+ * slow machine 10 s a step. At 5 s a step, a slow and loaded 2-core VM ran
+ * out of time on the example's seed 3 (its other runs took 44 to 46 s).
+ */
+const TIMEOUT_MS = Math.max(120_000, STEPS * 10_000);
 
 const UNMATERIALIZED_UPSTREAM = /Selected assets need upstream assets that are not selected and have no stored output/;
 
