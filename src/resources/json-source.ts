@@ -50,7 +50,7 @@ type Location = { readonly kind: 'http'; readonly base: URL } | { readonly kind:
 
 interface Opened {
   readonly where: string;
-  /** The raw bytes. A chunk may be overwritten once the next is asked for (a file's reuse two buffers). */
+  /** The raw bytes. A chunk may be overwritten once the next is asked for (a file's chunks reuse two buffers). */
   readonly chunks: AsyncIterable<Uint8Array>;
   /** The elements of the array, a batch per chunk read; read either these or `chunks`, not both. */
   parse(): AsyncIterable<unknown[]>;
