@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
-import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+// Types only: hyparquet and hyparquet-writer are imported where a file is read or written (see `ParquetIOManager`).
+import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManager, StoredAsset } from '../core/io-manager.js';
 import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
@@ -50,6 +50,9 @@ const READABLE: Record<ColumnKind, readonly string[]> = {
  * Written with hyparquet-writer and read with hyparquet: plain JavaScript,
  * nothing to download at install, and measured ahead of parquet-wasm, which
  * reads only a whole file at once (README, "Dataframes and columnar files").
+ * Both are imported on first use: every project loads this class with
+ * `strata-assets`, and their 51 modules added about 60 ms to the start of
+ * every command, Parquet or not.
  *
  * @example
  * defineDefinitions({ assets, ioManagers: { default: new ParquetIOManager({ baseDir: 'output' }) } });
@@ -73,6 +76,7 @@ export class ParquetIOManager extends ColumnarFileIOManager implements IOManager
       throw new IOManagerError(`Cannot read ${path} as Parquet: ${reasonOf(error)}.`, { hint: rematerializeHint(asset), cause: error });
     };
     try {
+      const { parquetMetadataAsync } = await import('hyparquet');
       const file = fileBuffer(handle, size);
       const metadata = await parquetMetadataAsync(file).catch(fail);
       const elements = checkSchema(asset, path, metadata);
@@ -92,6 +96,7 @@ export class ParquetIOManager extends ColumnarFileIOManager implements IOManager
 
 /** Encodes `table` as Parquet into `sink`, one row group at a time. */
 async function writeParquet(sink: FileSink, columns: readonly ColumnSpec[], table: Table<Row>): Promise<void> {
+  const { ByteWriter, ParquetWriter } = await import('hyparquet-writer');
   const writer = new ByteWriter();
   // The writer calls flush after each row group and finish at the end: both hand what it holds to the file and start over.
   const flush = async () => {
@@ -141,6 +146,7 @@ async function readRowGroup(
   start: number,
   end: number,
 ): Promise<ColumnBatch> {
+  const { parquetRead } = await import('hyparquet');
   const columns: ColumnBatch = Object.fromEntries(asset.columns.map((column) => [column.name, new Array<CellValue>(end - start)]));
   await parquetRead({
     file,
