@@ -1,7 +1,7 @@
-import { availableParallelism } from 'node:os';
 import type { AnyAssetCheck } from '../core/asset-check.js';
 import { checkKey } from '../core/check-definitions.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import { availableCpus } from '../parallel/available-cpus.js';
 import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
 import { blockingFailures } from './check-states.js';
 import { recordCheckResults } from './record-check-results.js';
@@ -65,7 +65,7 @@ export class RunChecks {
 
   async #inSlot(work: () => Promise<void>): Promise<void> {
     // Checks run here whatever the executor: a queue run's unbounded step concurrency is bounded by this machine's CPUs.
-    const limit = Number.isFinite(this.#context.concurrency) ? Math.max(1, this.#context.concurrency) : availableParallelism();
+    const limit = Number.isFinite(this.#context.concurrency) ? Math.max(1, this.#context.concurrency) : availableCpus();
     if (this.#running >= limit) await new Promise<void>((resolve) => this.#waitingForSlot.push(resolve));
     this.#running++;
     try {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { availableParallelism, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import { partitionTag } from '../core/run-tags.js';
+import { availableCpus } from '../parallel/available-cpus.js';
 import { withThreadBudget } from '../parallel/thread-budget.js';
 import { AssetLeases } from './asset-leases.js';
 import { CancelWatch } from './cancel-watch.js';
@@ -36,7 +37,7 @@ export async function runMaterialization(
 ): Promise<MaterializeResult> {
   const now = options.now ?? (() => new Date());
   const factory = options.executor ?? inProcessExecutor;
-  const concurrency = Math.max(1, options.concurrency ?? factory.defaultConcurrency ?? availableParallelism());
+  const concurrency = Math.max(1, options.concurrency ?? factory.defaultConcurrency ?? availableCpus());
   const runId = claimedRunId ?? randomUUID();
   const executorRun: ExecutorRun = {
     definitions,

@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
+import { availableCpus } from './available-cpus.js';
 
 /** The budgets of the runs in progress in this thread. */
 const active: number[] = [];
@@ -7,8 +7,8 @@ const active: number[] = [];
 /**
  * How many threads the work in progress may keep busy: during a run, the
  * run's concurrency (`assets materialize --concurrency N`); elsewhere the
- * CPUs this process may use (`os.availableParallelism()`, which follows a
- * CPU affinity or cgroup limit). In a worker thread (the `workers` executor)
+ * CPUs this process may use (`availableCpus()`: a CPU affinity and a
+ * container's CPU quota included). In a worker thread (the `workers` executor)
  * it is 1: its sibling workers share the CPUs already. Code that could hand
  * work to a helper thread does so only when this is above 1, so
  * `--concurrency 1` and a one-CPU machine run everything on the calling
@@ -21,7 +21,7 @@ const active: number[] = [];
  */
 export function threadBudget(): number {
   if (active.length > 0) return Math.min(...active);
-  return isMainThread ? availableParallelism() : 1;
+  return isMainThread ? availableCpus() : 1;
 }
 
 /** Runs `work` with `threadBudget()` at most `threads` until it settles. */

@@ -1,10 +1,17 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from './run-cli.js';
+
+/**
+ * A cgroup v1 `cpu` hierarchy this process may make cgroups in (as root),
+ * or undefined: there a test can give a run one CPU's quota, as `docker
+ * --cpus 1` does.
+ */
+const CPU_HIERARCHY = process.getuid?.() === 0 ? ['/sys/fs/cgroup/cpu', '/sys/fs/cgroup/cpu,cpuacct'].find((dir) => existsSync(path.join(dir, 'cpu.cfs_quota_us'))) : undefined;
 
 /**
  * The example pipeline run on one thread (`--concurrency 1`, or one CPU) and with two
@@ -72,16 +79,36 @@ describe('materialize on one thread and on several', () => {
     }
   }, 120_000);
 
-  // taskset pins the process to one CPU, which os.availableParallelism() reports, as a cgroup of one CPU would.
-  it.runIf(existsSync('/usr/bin/taskset'))('runs on one thread on a machine with one CPU, writing the same bytes', async () => {
-    const pinned = await materialize('pinned', [], ['/usr/bin/taskset', '-c', '0']);
-    const two = await materialize('two-again', ['--concurrency', '2']);
-    expect(pinned.threads).toBe(1);
+  /** A run kept to one CPU by `command` uses one thread, and stores what a run on two threads stores. */
+  async function expectOneThreadAndTheSameBytes(name: string, command: readonly string[]): Promise<void> {
+    const limited = await materialize(name, [], command);
+    const two = await materialize(`${name}-beside`, ['--concurrency', '2']);
+    expect(limited.threads).toBe(1);
     expect(two.threads).toBeGreaterThanOrEqual(3);
-    expect(pinned.versions).toEqual(two.versions);
+    expect(limited.versions).toEqual(two.versions);
     for (const file of ['posts.csv', 'posts_enriched.csv', 'users.csv']) {
-      const [left, right] = await Promise.all([readFile(path.join(pinned.output, file)), readFile(path.join(two.output, file))]);
+      const [left, right] = await Promise.all([readFile(path.join(limited.output, file)), readFile(path.join(two.output, file))]);
       expect(right.equals(left), `${file} differs`).toBe(true);
+    }
+  }
+
+  // taskset pins the process to one CPU, which os.availableParallelism() reports, as a cpuset cgroup (docker --cpuset-cpus 0) would.
+  it.runIf(existsSync('/usr/bin/taskset'))('runs on one thread on a machine with one CPU, writing the same bytes', async () => {
+    await expectOneThreadAndTheSameBytes('pinned', ['/usr/bin/taskset', '-c', '0']);
+  }, 120_000);
+
+  // A quota leaves os.availableParallelism() at the host's CPUs: Strata reads the cgroup's quota itself.
+  it.runIf(CPU_HIERARCHY !== undefined)('runs on one thread in a cgroup allowed one CPU of the machine, writing the same bytes', async () => {
+    const cgroup = path.join(CPU_HIERARCHY!, `strata-test-${process.pid}`);
+    await mkdir(cgroup);
+    try {
+      await writeFile(path.join(cgroup, 'cpu.cfs_period_us'), '100000');
+      await writeFile(path.join(cgroup, 'cpu.cfs_quota_us'), '100000');
+      // The shell moves itself into the cgroup, then becomes node there.
+      await expectOneThreadAndTheSameBytes('one-cpu-quota', ['/bin/sh', '-c', `echo $$ > ${cgroup}/cgroup.procs && exec "$@"`, 'sh']);
+    } finally {
+      // A cgroup is removed as a folder, once no process is left in it.
+      await rmdir(cgroup);
     }
   }, 120_000);
 });

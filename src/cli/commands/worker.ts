@@ -1,5 +1,5 @@
-import { availableParallelism } from 'node:os';
 import { UsageError } from '../../core/errors.js';
+import { availableCpus } from '../../parallel/available-cpus.js';
 import { watchParent } from '../../sensors/watch-parent.js';
 import { WorkPoolWorker, type WorkerStepEvent } from '../../work-pool/work-pool-worker.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -29,7 +29,7 @@ export const workerCommand: Command = {
   },
   examples: ['assets worker', 'assets worker --concurrency 4', 'STRATA_WORK_POOL=gpu assets materialize & assets worker --pool gpu'],
   async run(args, io) {
-    const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1) ?? availableParallelism();
+    const concurrency = integerFlag('concurrency', stringFlag(args, 'concurrency'), 1) ?? availableCpus();
     // The variable coordinators route by, so one environment names the pool for both.
     const workPool = stringFlag(args, 'pool') ?? io.env.STRATA_WORK_POOL;
     if (workPool === '') throw new UsageError('--pool needs a name.', { hint: 'e.g. --pool default' });
