@@ -1,6 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 // Types only: hyparquet and hyparquet-writer are imported where a file is read or written (see `ParquetIOManager`).
-import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
+import type { AsyncBuffer, FileMetaData, parquetRead, SchemaElement } from 'hyparquet';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManager, StoredAsset } from '../core/io-manager.js';
 import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
@@ -76,7 +76,7 @@ export class ParquetIOManager extends ColumnarFileIOManager implements IOManager
       throw new IOManagerError(`Cannot read ${path} as Parquet: ${reasonOf(error)}.`, { hint: rematerializeHint(asset), cause: error });
     };
     try {
-      const { parquetMetadataAsync } = await import('hyparquet');
+      const { parquetMetadataAsync, parquetRead } = await import('hyparquet');
       const file = fileBuffer(handle, size);
       const metadata = await parquetMetadataAsync(file).catch(fail);
       const elements = checkSchema(asset, path, metadata);
@@ -85,7 +85,7 @@ export class ParquetIOManager extends ColumnarFileIOManager implements IOManager
         if (start >= limit) return;
         const groupRows = Number(group.num_rows);
         const end = Math.min(start + groupRows, limit);
-        if (end > start) yield await readRowGroup(asset, path, file, metadata, elements, start, end).catch(fail);
+        if (end > start) yield await readRowGroup(parquetRead, asset, path, file, metadata, elements, start, end).catch(fail);
         start += groupRows;
       }
     } finally {
@@ -136,8 +136,9 @@ function checkSchema(asset: StoredAsset, path: string, metadata: FileMetaData): 
   });
 }
 
-/** Rows `start` (inclusive) to `end` (exclusive) of one row group, as columns of cells. */
+/** Rows `start` (inclusive) to `end` (exclusive) of one row group, as columns of cells; `read` is hyparquet's, imported once per file. */
 async function readRowGroup(
+  read: typeof parquetRead,
   asset: StoredAsset,
   path: string,
   file: AsyncBuffer,
@@ -146,9 +147,8 @@ async function readRowGroup(
   start: number,
   end: number,
 ): Promise<ColumnBatch> {
-  const { parquetRead } = await import('hyparquet');
   const columns: ColumnBatch = Object.fromEntries(asset.columns.map((column) => [column.name, new Array<CellValue>(end - start)]));
-  await parquetRead({
+  await read({
     file,
     metadata,
     rowStart: start,
