@@ -20,7 +20,8 @@ let cpus: number | undefined;
  * is asked for at every decision that could use another thread.
  */
 export function availableCpus(): number {
-  cpus ??= Math.max(1, Math.min(availableParallelism(), cgroupCpuLimit() ?? Infinity));
+  // Both are at least 1: availableParallelism() by Node's contract, the limit by rounding up.
+  cpus ??= Math.min(availableParallelism(), cgroupCpuLimit() ?? Infinity);
   return cpus;
 }
 
@@ -61,7 +62,9 @@ export function cgroupCpuLimit(files: CgroupFiles = OWN_FILES): number | undefin
 /**
  * The folder of the process's cgroup that carries the `cpu` controller, and
  * the mount it is under. A host may mount both versions: the controller is
- * then in a v1 hierarchy, and the v2 one holds no quota.
+ * then in a v1 hierarchy, and the v2 one holds no quota. A v1 membership
+ * without a v1 `cpu` mount to read it through (a container that mounts only
+ * the unified hierarchy) falls back to v2.
  */
 function cpuCgroup(memberships: string, mounts: string): { version: 1 | 2; dir: string; mountPoint: string } | undefined {
   // Lines of /proc/self/cgroup: "hierarchy-id:controllers:path"; v2's is "0::path".
@@ -74,11 +77,12 @@ function cpuCgroup(memberships: string, mounts: string): { version: 1 | 2; dir: 
     if (id === '0' && controllers === '') v2Path = cgroupPath;
     else if (controllers!.split(',').includes('cpu')) v1Path = cgroupPath;
   }
-  const version = v1Path !== undefined ? 1 : v2Path !== undefined ? 2 : undefined;
-  if (version === undefined) return undefined;
-  const mount = parseMountinfo(mounts).find((candidate) => (version === 1 ? candidate.type === 'cgroup' && candidate.options.includes('cpu') : candidate.type === 'cgroup2'));
-  if (mount === undefined) return undefined;
-  return { version, dir: under(mount, (version === 1 ? v1Path : v2Path)!), mountPoint: mount.mountPoint };
+  const mounted = parseMountinfo(mounts);
+  const v1Mount = v1Path === undefined ? undefined : mounted.find((mount) => mount.type === 'cgroup' && mount.options.includes('cpu'));
+  if (v1Mount !== undefined) return { version: 1, dir: under(v1Mount, v1Path!), mountPoint: v1Mount.mountPoint };
+  const v2Mount = v2Path === undefined ? undefined : mounted.find((mount) => mount.type === 'cgroup2');
+  if (v2Mount !== undefined) return { version: 2, dir: under(v2Mount, v2Path!), mountPoint: v2Mount.mountPoint };
+  return undefined;
 }
 
 interface Mount {
@@ -119,8 +123,9 @@ function under(mount: Mount, cgroupPath: string): string {
 /** cgroup v1: `cpu.cfs_quota_us` (-1 for none) over `cpu.cfs_period_us`. */
 function quotaV1(dir: string): number | undefined {
   const quota = Number(readText(path.join(dir, 'cpu.cfs_quota_us')));
+  if (!(quota > 0)) return undefined;
   const period = Number(readText(path.join(dir, 'cpu.cfs_period_us')));
-  return quota > 0 && period > 0 ? quota / period : undefined;
+  return period > 0 ? quota / period : undefined;
 }
 
 /** cgroup v2: `cpu.max` is "quota period", with "max" for none. */

@@ -75,6 +75,12 @@ describe('cgroupCpuLimit', () => {
     expect(cgroupCpuLimit(files)).toBe(4);
   });
 
+  it('falls back to v2 when the process names a v1 cpu cgroup that no mount shows', async () => {
+    const files = await proc(['5:cpu,cpuacct:/docker/abc', '0::/'], [v2Mount('/', 'sys/fs/cgroup')]);
+    await cgroupDir('sys/fs/cgroup', { 'cpu.max': '100000 100000' });
+    expect(cgroupCpuLimit(files)).toBe(1);
+  });
+
   it('reads a mount point with a space in it, which mountinfo writes as \\040', async () => {
     const files = await proc(['0::/'], [`40 30 0:37 / ${path.join(root, 'cgroup').replace(/ /g, '\\040')}\\040fs rw - cgroup2 cgroup2 rw`]);
     await cgroupDir('cgroup fs', { 'cpu.max': '200000 100000' });
