@@ -1,21 +1,26 @@
 import { createHash } from 'node:crypto';
 
-const versions = new WeakMap<(...args: never[]) => unknown, string>();
+/** Each distinct source text seen so far, with its hash. */
+const versions = new Map<string, string>();
 
 /**
  * The hash of a compute function's source: the code version of an asset
  * declared without one, which counts when the asset has no file to version
- * (see `computeCodeVersions`). Kept per function, since generated projects
- * share one compute across thousands of assets. (It stays a data property of
+ * (see `computeCodeVersions`). Kept per source text, not per function:
+ * generated projects share one compute across thousands of assets, or build
+ * one closure per asset from the same source in a factory, and hashing each
+ * of 100k such closures again took most of a second, where reading its text
+ * and finding it here takes a few milliseconds. (It stays a data property of
  * the asset rather than a getter hashed on demand: a getter per object gives
  * every asset a map of its own in V8, which made reading any field of 100k
  * assets 15 to 20 times slower and tripled their memory.)
  */
 export function sourceVersionOf(compute: (...args: never[]) => unknown): string {
-  let version = versions.get(compute);
+  const source = compute.toString();
+  let version = versions.get(source);
   if (version === undefined) {
-    version = createHash('sha256').update(compute.toString()).digest('hex').slice(0, 16);
-    versions.set(compute, version);
+    version = createHash('sha256').update(source).digest('hex').slice(0, 16);
+    versions.set(source, version);
   }
   return version;
 }
