@@ -23,7 +23,8 @@
  * - planning:   synthetic layered DAGs of 1k, 10k, 100k assets: validation, graph,
  *               `+<sink>` selection, staleness plan with everything fresh;
  * - status:     a whole `assets status` process on the planning scenario's graphs
- *               of 10k and 100k assets, the definitions module's import included;
+ *               of 10k and 100k assets, the definitions module's import included,
+ *               and 100k again with a compute closure per asset;
  * - overhead:   1,000 trivial assets through materialize() with a real SQLite instance;
  * - startup:    `assets --version`, `assets list`, a no-op `assets materialize`,
  *               against `node -e 0`;

@@ -10,6 +10,9 @@
  *   `definitions.mjs`, which default-exports `defineDefinitions(...)` with a
  *   MemoryIOManager, for `assets ... --definitions`. Both import
  *   `dist/index.js` and zod by absolute URL, so they can live in a temp folder.
+ *   Every asset shares one `compute`, or, with `{ computePerAsset: true }`,
+ *   gets a closure of its own from a factory, as projects that generate
+ *   their assets from a list do.
  * - `syntheticAssets(api, count, compute)` builds the assets in-process.
  *
  * Shape: 25 layers of equal width (40 assets per layer for 1k, 4000 for 100k).
@@ -78,7 +81,7 @@ export function syntheticAssets(api, count, compute) {
 }
 
 /** Writes `assets.mjs` and `definitions.mjs` for `count` assets into `dir`; resolves their paths. */
-export async function writeSyntheticModules(dir, count) {
+export async function writeSyntheticModules(dir, count, { computePerAsset = false } = {}) {
   const { nodes, sinkKey } = syntheticLayout(count);
   const index = pathToFileURL(DIST_INDEX).href;
   const zod = import.meta.resolve('zod');
@@ -87,14 +90,16 @@ export async function writeSyntheticModules(dir, count) {
     `import { asset } from ${JSON.stringify(index)};`,
     `import { z } from ${JSON.stringify(zod)};`,
     '',
-    'const compute = ({ inputs }) => [{ id: 1, value: Object.keys(inputs).length }];',
+    computePerAsset
+      ? 'const computeOf = (id) => ({ inputs }) => [{ id, value: Object.keys(inputs).length }];'
+      : 'const compute = ({ inputs }) => [{ id: 1, value: Object.keys(inputs).length }];',
     '',
   ];
-  for (const node of nodes) {
+  for (const [index, node] of nodes.entries()) {
     const deps = node.deps.length === 0 ? '' : ` deps: [${node.deps.join(', ')}],`;
     lines.push(
       `const ${node.key} = asset({ key: '${node.key}', group: '${node.group}', tags: ${JSON.stringify(node.tags)},${deps} ` +
-        'schema: z.object({ id: z.int(), value: z.number() }), compute });',
+        `schema: z.object({ id: z.int(), value: z.number() }), ${computePerAsset ? `compute: computeOf(${index})` : 'compute'} });`,
     );
   }
   lines.push('', `export const sinkKey = '${sinkKey}';`, `export const assets = [${nodes.map((node) => node.key).join(', ')}];`, '');
