@@ -9,8 +9,8 @@ const versions = new Map<string, string>();
  * (see `computeCodeVersions`). Kept per source text, not per function:
  * generated projects share one compute across thousands of assets, or build
  * one closure per asset from the same source in a factory, and hashing each
- * of 100k such closures again took most of a second, where reading its text
- * and finding it here takes a few milliseconds. (It stays a data property of
+ * of 100k such closures again took most of a second, where reading each
+ * one's text and finding it here takes some tens of milliseconds in all. (It stays a data property of
  * the asset rather than a getter hashed on demand: a getter per object gives
  * every asset a map of its own in V8, which made reading any field of 100k
  * assets 15 to 20 times slower and tripled their memory.)
