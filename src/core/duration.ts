@@ -26,11 +26,25 @@ export function parseDuration(value: Duration, where: string): number {
   });
 }
 
-/** `850ms`, `4.2s`, `3m 05s`: short and stable for tables and progress lines. */
+/**
+ * `850ms`, `4.2s`, `3m 05s`, `2h 05m`, `1d 04h`: short and stable for tables,
+ * progress lines and reasons (a `maxAge` of a day reads `1d 00h`). The value
+ * is rounded to what a unit shows before the unit is chosen, so 59.96 s is
+ * `1m 00s`, never `60.0s`, and 119.6 s is `2m 00s`, never `1m 60s`.
+ */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes}m ${String(seconds).padStart(2, '0')}s`;
+  const wholeMs = Math.round(ms);
+  if (wholeMs < 1000) return `${wholeMs}ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return twoUnits(seconds, 60, 'm', 's');
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1440) return twoUnits(minutes, 60, 'h', 'm');
+  return twoUnits(Math.round(ms / 3_600_000), 24, 'd', 'h');
+}
+
+/** `count` of a small unit as whole large units and the rest, the rest padded to two digits: `3m 05s`. */
+function twoUnits(count: number, perLarge: number, large: string, small: string): string {
+  return `${Math.floor(count / perLarge)}${large} ${String(count % perLarge).padStart(2, '0')}${small}`;
 }

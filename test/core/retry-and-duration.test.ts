@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDuration } from '../../src/core/duration.js';
+import { formatDuration, parseDuration } from '../../src/core/duration.js';
 import { retryDelayMs } from '../../src/core/retry-policy.js';
 
 describe('retryDelayMs', () => {
@@ -31,5 +31,28 @@ describe('parseDuration', () => {
     expect(() => parseDuration('6 hours', 'asset "a": freshness.maxAge')).toThrow('asset "a": freshness.maxAge: "6 hours" is not a duration.');
     expect(() => parseDuration(-1, 'x')).toThrow(/is not a duration/);
     expect(() => parseDuration('', 'x')).toThrow(/is not a duration/);
+  });
+});
+
+describe('formatDuration', () => {
+  it('shows each size in its own units', () => {
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(4_200)).toBe('4.2s');
+    expect(formatDuration(185_000)).toBe('3m 05s');
+    expect(formatDuration(7_500_000)).toBe('2h 05m');
+    expect(formatDuration(100_800_000)).toBe('1d 04h');
+  });
+
+  it('rounds before it chooses the unit, so no unit shows its own limit', () => {
+    expect(formatDuration(999.6)).toBe('1.0s');
+    expect(formatDuration(59_960)).toBe('1m 00s');
+    expect(formatDuration(119_600)).toBe('2m 00s');
+    expect(formatDuration(3_599_700)).toBe('1h 00m');
+    expect(formatDuration(86_399_000)).toBe('1d 00h');
+  });
+
+  it('reads a maxAge of a day as a day', () => {
+    expect(formatDuration(parseDuration('1d', 'x'))).toBe('1d 00h');
+    expect(formatDuration(parseDuration('6h', 'x'))).toBe('6h 00m');
   });
 });

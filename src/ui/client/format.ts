@@ -20,14 +20,23 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
   return `${Math.round(seconds / 86_400)} d ago`;
 }
 
-/** A duration in the CLI's units: `850 ms`, `4.2 s`, `3 min 5 s`; `—` when there is none. */
+/**
+ * A duration spelled out for the page: `850 ms`, `4.2 s`, `3 min 5 s`,
+ * `2 h 5 min`; `—` when there is none. Like the CLI's `formatDuration`
+ * (`core/duration.ts`, which this browser bundle cannot import), it rounds to
+ * what a unit shows before choosing the unit: 59.96 s is `1 min 0 s`, never
+ * `60.0 s`.
+ */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return minutes < 60 ? `${minutes} min ${seconds} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const wholeMs = Math.round(ms);
+  if (wholeMs < 1000) return `${wholeMs} ms`;
+  const tenths = Math.round(ms / 100);
+  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+  const minutes = Math.round(ms / 60_000);
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** A row count with thousands separators; `—` when unknown. */
