@@ -53,7 +53,7 @@ export class DailySnapshots {
    * The source of one day's folder, once `<day>/<name>.json` is there. A day
    * that is not `YYYY-MM-DD` never reaches a path; a missing day or file fails
    * here, naming the days there are and the command that writes them, rather
-   * than in the JsonSource, whose hint would point at STRATA_SOURCE_URL.
+   * than in the JsonSource, whose hints would ask for another source URL.
    */
   private async source(day: string, name: 'users' | 'posts'): Promise<JsonSource> {
     const problem = dayProblem(day);

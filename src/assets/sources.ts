@@ -16,7 +16,7 @@ export const placeholderApi = resource({
   description: 'JSONPlaceholder-shaped API (STRATA_SOURCE_URL; default: the bundled sample)',
   config: z.object({ url: z.string().default(BUNDLED_SAMPLE) }),
   env: { url: 'STRATA_SOURCE_URL' },
-  create: ({ config }) => new JsonSource({ url: config.url }),
+  create: ({ config }) => new JsonSource({ url: config.url, urlSetting: 'STRATA_SOURCE_URL' }),
 });
 
 /** The seed project retried its fetches 3 times, 5 s apart; tests shorten the wait with STRATA_SOURCE_RETRY_DELAY_MS. */

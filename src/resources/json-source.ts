@@ -25,6 +25,12 @@ export interface JsonSourceOptions {
   readonly timeoutMs?: number;
   /** Extra HTTP request headers (an API key, say). Their values never appear in errors. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Where the project sets `url`, such as the environment variable a
+   * resource reads it from (`'SOURCE_URL'`): hints that ask to change the URL
+   * name it, e.g. "set the source URL (SOURCE_URL) to the final address".
+   */
+  readonly urlSetting?: string;
 }
 
 export interface JsonSourceReadOptions {
@@ -44,7 +50,6 @@ const VALUE_LENGTH = 80;
 const HTML_EXCERPT_LENGTH = 60;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
-const ACCEPTED = 'Use an http:// or https:// base URL, a file: URL, or a local folder path holding {name}.json (STRATA_SOURCE_URL).';
 
 type Location = { readonly kind: 'http'; readonly base: URL } | { readonly kind: 'folder'; readonly folder: string };
 
@@ -71,9 +76,12 @@ export class JsonSource {
   private readonly location: Location;
   private readonly timeoutMs: number;
   private readonly headers: Readonly<Record<string, string>>;
+  /** The URL as hints name it: "the source URL", with where it is set when the project said. */
+  private readonly urlName: string;
 
   constructor(options: JsonSourceOptions) {
-    this.location = parseLocation(options.url);
+    this.urlName = options.urlSetting === undefined ? 'the source URL' : `the source URL (${options.urlSetting})`;
+    this.location = parseLocation(options.url, this.urlName);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
       throw new SourceError(`Invalid source timeout ${String(timeoutMs)} ms: it must be a positive number of milliseconds.`);
@@ -181,24 +189,24 @@ export class JsonSource {
       // Reading a small error body to its end lets undici reuse the connection; a larger one is cut off.
       await body.dump({ limit: ERROR_BODY_LIMIT });
       signal?.throwIfAborted();
-      throw statusError('GET', statusCode, response.headers, where, name);
+      throw statusError('GET', statusCode, response.headers, where, name, this.urlName);
     }
     const contentType = headerValue(response.headers['content-type']) ?? '';
     if (/\btext\/html\b/i.test(contentType)) {
       const excerpt = await readExcerpt(body).catch((error: unknown) => {
-        throw requestError('GET', error, where, signal, this.timeoutMs);
+        throw requestError('GET', error, where, signal, this.timeoutMs, this.urlName);
       });
       throw new SourceError(`${where}: expected a JSON array, got an HTML page: ${JSON.stringify(excerpt)}`, {
         hint: 'The address serves a web page, not the data: check the base URL (the source reads {base}/{name}).',
       });
     }
-    const timeoutMs = this.timeoutMs;
+    const { timeoutMs, urlName } = this;
     // Stopping early (a bad row, a parse error) returns this generator, whose for-await destroys the body.
     async function* chunks(): AsyncGenerator<Uint8Array> {
       try {
         for await (const chunk of body) yield chunk as Uint8Array;
       } catch (error) {
-        throw requestError('GET', error, where, signal, timeoutMs);
+        throw requestError('GET', error, where, signal, timeoutMs, urlName);
       }
     }
     const stream = chunks();
@@ -220,7 +228,7 @@ export class JsonSource {
     }
     // The body is not wanted: past its first 64 KiB undici drops the connection rather than download the data.
     await response.body.dump({ limit: ERROR_BODY_LIMIT });
-    if (response.statusCode < 200 || response.statusCode > 299) throw statusError(method, response.statusCode, response.headers, where, name);
+    if (response.statusCode < 200 || response.statusCode > 299) throw statusError(method, response.statusCode, response.headers, where, name, this.urlName);
     return { where, headers: response.headers, method };
   }
 
@@ -252,25 +260,26 @@ export class JsonSource {
       });
       return { where, response };
     } catch (error) {
-      throw requestError(method, error, where, signal, this.timeoutMs);
+      throw requestError(method, error, where, signal, this.timeoutMs, this.urlName);
     }
   }
 
   private async openFile(folder: string, name: string, signal: AbortSignal | undefined): Promise<Opened> {
     const file = path.join(folder, `${name}.json`);
+    const { urlName } = this;
     let handle: FileHandle;
     try {
       handle = await open(file, 'r');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') throw await missingFileError(folder, name, file, error);
-      throw fileError(error, file);
+      if (errorCode(error) === 'ENOENT') throw await missingFileError(folder, name, file, error, this.urlName);
+      throw fileError(error, file, urlName);
     }
     let size: number;
     try {
       ({ size } = await handle.stat());
     } catch (error) {
       await handle.close();
-      throw fileError(error, file);
+      throw fileError(error, file, urlName);
     }
     // Created on first read, so that a parse in a worker leaves the handle to the worker's reads.
     async function* chunks(): AsyncGenerator<Uint8Array> {
@@ -278,7 +287,7 @@ export class JsonSource {
         yield* readFileChunks(handle, FILE_CHUNK_BYTES, signal);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        throw fileError(error, file);
+        throw fileError(error, file, urlName);
       }
     }
     async function* parsedInWorker(): AsyncGenerator<unknown[]> {
@@ -286,7 +295,7 @@ export class JsonSource {
         yield* parseJsonFileInWorker(handle, file, FILE_CHUNK_BYTES, signal);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        throw error instanceof SourceError ? error : fileError(error, file);
+        throw error instanceof SourceError ? error : fileError(error, file, urlName);
       }
     }
     const inWorker = size >= WORKER_PARSE_BYTES && threadBudget() > 1;
@@ -294,10 +303,11 @@ export class JsonSource {
   }
 }
 
-function parseLocation(url: string): Location {
+function parseLocation(url: string, urlName: string): Location {
+  const accepted = `Set ${urlName} to an http:// or https:// base URL, a file: URL, or a local folder path holding {name}.json.`;
   const trimmed = url.trim();
   if (trimmed === '') {
-    throw new SourceError('The source URL is empty.', { hint: ACCEPTED });
+    throw new SourceError('The source URL is empty.', { hint: accepted });
   }
   // Two or more letters before ":" is a scheme; one is a Windows drive letter (C:\data).
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(trimmed)?.[1]?.toLowerCase();
@@ -306,17 +316,17 @@ function parseLocation(url: string): Location {
   try {
     parsed = new URL(trimmed);
   } catch (cause) {
-    throw new SourceError(`The source URL "${redactUrl(trimmed)}" is not a valid URL.`, { hint: ACCEPTED, cause });
+    throw new SourceError(`The source URL "${redactUrl(trimmed)}" is not a valid URL.`, { hint: accepted, cause });
   }
   if (scheme === 'http' || scheme === 'https') return { kind: 'http', base: parsed };
   if (scheme === 'file') {
     try {
       return { kind: 'folder', folder: path.resolve(fileURLToPath(parsed)) };
     } catch (cause) {
-      throw new SourceError(`The source URL "${redactUrl(trimmed)}" is not a local file URL.`, { hint: ACCEPTED, cause });
+      throw new SourceError(`The source URL "${redactUrl(trimmed)}" is not a local file URL.`, { hint: accepted, cause });
     }
   }
-  throw new SourceError(`The source URL "${redactUrl(trimmed)}" has the unsupported scheme "${scheme}:".`, { hint: ACCEPTED });
+  throw new SourceError(`The source URL "${redactUrl(trimmed)}" has the unsupported scheme "${scheme}:".`, { hint: accepted });
 }
 
 /** The base URL as the user would write it: no trailing slash, no fragment. */
@@ -346,7 +356,7 @@ const NETWORK_PROBLEMS: Readonly<Record<string, string>> = {
  * The SourceError for a request or body read that failed below HTTP. A cancelled
  * read rethrows the signal's reason, so callers see their own cancellation.
  */
-function requestError(method: 'GET' | 'HEAD', error: unknown, where: string, signal: AbortSignal | undefined, timeoutMs: number): unknown {
+function requestError(method: 'GET' | 'HEAD', error: unknown, where: string, signal: AbortSignal | undefined, timeoutMs: number, urlName: string): unknown {
   if (signal?.aborted) return signal.reason;
   if (error instanceof SourceError) return error;
   const code = errorCode(error);
@@ -361,7 +371,7 @@ function requestError(method: 'GET' | 'HEAD', error: unknown, where: string, sig
   }
   if (code === 'ENOTFOUND') {
     return new SourceError(`${method} ${where} failed: the host name could not be resolved (ENOTFOUND); not retryable`, {
-      hint: 'Check the host name in the source URL (STRATA_SOURCE_URL).',
+      hint: `Check the host name in ${urlName}.`,
       cause: error,
     });
   }
@@ -375,35 +385,35 @@ function requestError(method: 'GET' | 'HEAD', error: unknown, where: string, sig
   if (code === undefined) return error;
   const problem = NETWORK_PROBLEMS[code] ?? (error as Error).message;
   return new SourceError(`${method} ${where} failed: ${problem} (${code}); retryable`, {
-    hint: 'The server may be down or unreachable: the step is retried if its retry policy allows. Check the source URL (STRATA_SOURCE_URL).',
+    hint: `The server may be down or unreachable: the step is retried if its retry policy allows. Check ${urlName}.`,
     cause: error,
     retryable: true,
   });
 }
 
-function statusError(method: 'GET' | 'HEAD', status: number, headers: Record<string, string | string[] | undefined>, where: string, name: string): SourceError {
+function statusError(method: 'GET' | 'HEAD', status: number, headers: Record<string, string | string[] | undefined>, where: string, name: string, urlName: string): SourceError {
   const retryable = status >= 500 || status === 429 || status === 408;
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(headerValue(headers['retry-after'])) : undefined;
   const wait = retryAfterMs === undefined ? '' : ` (retry after ${Math.ceil(retryAfterMs / 1000)} s)`;
   const statusText = STATUS_CODES[status] ?? 'Unknown Status';
   return new SourceError(
     `${method} ${where} returned HTTP ${status} ${statusText}${wait}; ${retryable ? 'retryable' : 'not retryable'}`,
-    { hint: statusHint(status, headers, name), retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
+    { hint: statusHint(status, headers, name, urlName), retryable, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) },
   );
 }
 
-function statusHint(status: number, headers: Record<string, string | string[] | undefined>, name: string): string {
+function statusHint(status: number, headers: Record<string, string | string[] | undefined>, name: string, urlName: string): string {
   if (status >= 300 && status < 400) {
     const location = headerValue(headers['location']);
     return location === undefined
-      ? 'The server redirects, which the source does not follow: set STRATA_SOURCE_URL to the final address.'
-      : `The server redirects to ${redactUrl(location)}, which the source does not follow: set STRATA_SOURCE_URL to the final address.`;
+      ? `The server redirects, which the source does not follow: set ${urlName} to the final address.`
+      : `The server redirects to ${redactUrl(location)}, which the source does not follow: set ${urlName} to the final address.`;
   }
   if (status === 401 || status === 403) return 'The server refused access: check the credentials (the source headers or the token in the URL).';
-  if (status === 404 || status === 410) return `Nothing is served there: check the base URL; the source reads {base}/${name} (STRATA_SOURCE_URL).`;
+  if (status === 404 || status === 410) return `Nothing is served there: the source reads {base}/${name}; check ${urlName}.`;
   if (status === 429) return 'The server is rate limiting: the step is retried after the wait it asked for, if the retry policy allows.';
   if (status >= 500 || status === 408) return 'The server failed: the step is retried if its retry policy allows.';
-  return 'The server rejected the request: check the source URL and headers.';
+  return `The server rejected the request: check ${urlName} and the headers.`;
 }
 
 /** `Retry-After` as milliseconds: either delay-seconds or an HTTP date. */
@@ -441,8 +451,8 @@ async function readExcerpt(body: AsyncIterable<unknown>): Promise<string> {
   return collapsed.length > HTML_EXCERPT_LENGTH ? `${collapsed.slice(0, HTML_EXCERPT_LENGTH)}...` : collapsed;
 }
 
-async function missingFileError(folder: string, name: string, file: string, cause: unknown): Promise<SourceError> {
-  const hint = `The source reads {folder}/${name}.json: add the file, or set STRATA_SOURCE_URL to another folder or an http(s) base URL.`;
+async function missingFileError(folder: string, name: string, file: string, cause: unknown, urlName: string): Promise<SourceError> {
+  const hint = `The source reads {folder}/${name}.json: add the file, or set ${urlName} to another folder or an http(s) base URL.`;
   let entries: string[];
   try {
     entries = (await readdir(folder)).sort();
@@ -455,13 +465,13 @@ async function missingFileError(folder: string, name: string, file: string, caus
   return new SourceError(`No file ${file}: ${listed}.`, { hint: didYouMean + hint, cause });
 }
 
-function fileError(error: unknown, file: string): unknown {
+function fileError(error: unknown, file: string, urlName: string): unknown {
   const code = errorCode(error);
   if (code === undefined) return error;
   const problem =
     code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
   return new SourceError(`Cannot read ${file}: ${problem} (${code}).`, {
-    hint: 'The source reads {folder}/{name}.json: make it a readable JSON file, or set STRATA_SOURCE_URL elsewhere.',
+    hint: `The source reads {folder}/{name}.json: make it a readable JSON file, or set ${urlName} elsewhere.`,
     cause: error,
   });
 }

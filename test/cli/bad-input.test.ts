@@ -106,6 +106,16 @@ describe('bad input', () => {
     await expect(readdir(path.join(workspace.dir, 'escaped.csv'))).rejects.toThrow();
   });
 
+  it('fails a source whose snapshot folder lacks its file, asking to set STRATA_SOURCE_URL elsewhere', async () => {
+    const empty = path.join(workspace.dir, 'empty-snapshot');
+    await mkdir(empty);
+    const result = await cli(['materialize', '--json', '--select', 'users'], { STRATA_SOURCE_URL: empty });
+    expect(result.code).toBe(1);
+    const users = (JSON.parse(result.stdout) as { assets: { key: string; error: { message: string; hint: string } | null }[] }).assets[0]!;
+    expect(users.error!.message).toBe(`No file ${path.join(empty, 'users.json')}: the folder is empty.`);
+    expect(users.error!.hint).toBe('The source reads {folder}/users.json: add the file, or set the source URL (STRATA_SOURCE_URL) to another folder or an http(s) base URL.');
+  });
+
   it('fails the assets whose output folder is not a folder, naming the path, and leaves the file in the way', async () => {
     const blocked = path.join(workspace.dir, 'not-a-folder');
     await writeFile(blocked, 'a file where the output folder should be');

@@ -68,8 +68,20 @@ describe('JsonSource over local files', () => {
     const sourceError = error as SourceError;
     expect(sourceError.message).toBe(`No file ${path.join(folder, 'users.json')}: the folder has posts.json, user.json.`);
     expect(sourceError.retryable).toBe(false);
-    expect(sourceError.hint).toContain('Did you mean user.json?');
-    expect(sourceError.hint).toContain('STRATA_SOURCE_URL');
+    expect(sourceError.hint).toBe('Did you mean user.json? The source reads {folder}/users.json: add the file, or set the source URL to another folder or an http(s) base URL.');
+  });
+
+  it('names where the project sets the URL in hints that ask to change it, when told', async () => {
+    const error = await failure(new JsonSource({ url: folder, urlSetting: 'SOURCE_URL' }).readRows('users', user));
+    expect((error as SourceError).hint).toBe('The source reads {folder}/users.json: add the file, or set the source URL (SOURCE_URL) to another folder or an http(s) base URL.');
+    const invalid = (() => {
+      try {
+        return new JsonSource({ url: 'ftp://example.test/data', urlSetting: 'SOURCE_URL' });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect((invalid as SourceError).hint).toBe('Set the source URL (SOURCE_URL) to an http:// or https:// base URL, a file: URL, or a local folder path holding {name}.json.');
   });
 
   it('says when the folder itself does not exist', async () => {
