@@ -192,7 +192,7 @@ export function checkProblems(check: AnyAssetCheck, where: string): string[] {
   return problems;
 }
 
-export const CHECK_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
+const CHECK_NAME_PATTERN = /^[a-z][a-z0-9_]*$/;
 
 function toOutcome(result: CustomCheckResult): CheckOutcome {
   if ('failing' in result) {

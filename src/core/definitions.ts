@@ -14,12 +14,12 @@ import { checkSchedule, type ScheduleDefinition } from './schedule.js';
 import { checkSensor, type SensorDefinition } from './sensor.js';
 import { suggestClosest } from './suggest.js';
 
-export const ASSET_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
+const ASSET_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
 /** Pool names: a letter or digit, then letters, digits, `_`, `-`, `.` (they are typed on the command line: `assets pools set api 1`). */
 export const POOL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Names of jobs, schedules and sensors: lowercase, kebab-case or snake_case. */
-export const AUTOMATION_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
+const AUTOMATION_NAME_PATTERN = /^[a-z][a-z0-9_-]*$/;
 
 /** What `defineDefinitions` takes. */
 export interface DefinitionsSpec {

@@ -9,7 +9,7 @@ import { checkRunTags, type RunTags } from './run-tags.js';
 export type JobForce = 'none' | 'sources' | 'all';
 
 /** Every valid `force`, in the order messages list them. */
-export const JOB_FORCE_VALUES: readonly JobForce[] = ['none', 'sources', 'all'];
+const JOB_FORCE_VALUES: readonly JobForce[] = ['none', 'sources', 'all'];
 
 /** What `job()` takes. */
 export interface JobSpec {

@@ -20,7 +20,7 @@ export function checkFailsRun(result: Pick<CheckResultRecord, 'severity' | 'stat
 }
 
 /** Whether a result keeps the assets downstream of its asset from running: a blocking `error` check that failed or could not run. */
-export function resultBlocks(result: Pick<CheckResultRecord, 'blocking' | 'severity' | 'status'>): boolean {
+function resultBlocks(result: Pick<CheckResultRecord, 'blocking' | 'severity' | 'status'>): boolean {
   return result.blocking && checkFailsRun(result);
 }
 

@@ -83,7 +83,7 @@ function checkBackfillPolicy(policy: BackfillRequest['policy'], assets: readonly
  * recomputes it. A run of one partition is named by its key, of several by
  * their range `FROM...TO`.
  */
-export function backfillRuns(toDo: readonly string[], order: readonly string[], perRun: number): { name: string; partitions: readonly string[] }[] {
+function backfillRuns(toDo: readonly string[], order: readonly string[], perRun: number): { name: string; partitions: readonly string[] }[] {
   const index = new Map(order.map((key, at) => [key, at]));
   const runs: string[][] = [];
   for (const partition of toDo) {

@@ -16,7 +16,7 @@ import { type AssetState, type AssetStateOptions, planAssetStates, readAssetStat
  * last attempt: an asset that failed in an older run and was never tried
  * since is not found (the price of not reading every event ever recorded).
  */
-export const FAILED_RUNS_WINDOW = 100;
+const FAILED_RUNS_WINDOW = 100;
 
 /** What a selection selects, and the state of each selected asset when asked for. */
 export interface SelectedStates extends SelectionResult {

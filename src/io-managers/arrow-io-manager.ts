@@ -102,7 +102,7 @@ async function writeArrowStream(sink: FileSink, columns: readonly ColumnSpec[], 
   const schema = { version: Version.V5, endianness: Endianness.Little, fields, metadata: null };
   // flechette encodes a whole stream (schema, batches, end): the schema is written once, first, and the end once, last.
   // Its length is that of a stream of no batch, less the end.
-  const empty = columns.map((column, index) => columnFromArray([], fields[index]!.type));
+  const empty = fields.map((arrowField) => columnFromArray([], arrowField.type));
   const schemaBytes = tableToIPC(new ArrowTable(schema, empty), { format: 'stream' })!.length - END_OF_STREAM.length;
   let start = 0;
   do {

@@ -36,7 +36,7 @@ const HASH_HEX_DIGITS = 16;
  * Not handled: a file system that ignores case (macOS and Windows by default)
  * sees the static keys `eu` and `EU` as one file, as it does asset keys.
  */
-export function encodePartitionText(text: string): string {
+function encodePartitionText(text: string): string {
   if (text.length === 0) {
     throw new IOManagerError('A partition key (or a dimension name) is empty, so it cannot name where a partition is stored.', {
       hint: 'Give every partition a non-empty key.',

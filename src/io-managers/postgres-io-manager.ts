@@ -28,7 +28,7 @@ export interface PostgresIOManagerOptions {
 }
 
 /** The schema used when the options name none. */
-export const DEFAULT_ASSET_SCHEMA = 'strata_assets';
+const DEFAULT_ASSET_SCHEMA = 'strata_assets';
 const DEFAULT_MAX_CONNECTIONS = 4;
 const CONNECT_TIMEOUT_MS = 30_000;
 

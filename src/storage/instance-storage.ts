@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type CodeManifest, codeManifestSchema } from '../core/code-manifest.js';
+import type { CodeManifest } from '../core/code-manifest.js';
 
 /*
  * The records of an instance: runs, their events, the materializations the
@@ -84,7 +84,7 @@ export const newRunRecordSchema = runRecordSchema.extend({
 export type NewRunRecord = z.input<typeof newRunRecordSchema>;
 export type RunTrigger = RunRecord['trigger'];
 
-export const runEventTypeSchema = z.enum([
+const runEventTypeSchema = z.enum([
   'run-start',
   'run-end',
   'step-start',
@@ -96,7 +96,7 @@ export const runEventTypeSchema = z.enum([
 ]);
 export type RunEventType = z.infer<typeof runEventTypeSchema>;
 
-export const logLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
+const logLevelSchema = z.enum(['debug', 'info', 'warn', 'error']);
 export type LogLevel = z.infer<typeof logLevelSchema>;
 
 export const runEventSchema = z.object({
@@ -169,7 +169,7 @@ export const checkResultRecordSchema = z.object({
 });
 export type CheckResultRecord = z.infer<typeof checkResultRecordSchema>;
 
-export const instigatorKindSchema = z.enum(['schedule', 'sensor']);
+const instigatorKindSchema = z.enum(['schedule', 'sensor']);
 export type InstigatorKind = z.infer<typeof instigatorKindSchema>;
 
 /**
@@ -190,7 +190,7 @@ export const instigatorStateSchema = z.object({
 });
 export type InstigatorState = z.infer<typeof instigatorStateSchema>;
 
-export const tickStatusSchema = z.enum(['success', 'skipped', 'failed']);
+const tickStatusSchema = z.enum(['success', 'skipped', 'failed']);
 export type TickStatus = z.infer<typeof tickStatusSchema>;
 
 /** One evaluation of a schedule or sensor. */
@@ -232,7 +232,7 @@ export const launchRecordSchema = z.object({
 export type LaunchRecord = z.infer<typeof launchRecordSchema>;
 
 /** `requested`: under way (or interrupted, to resume); the others are final. */
-export const backfillStatusSchema = z.enum(['requested', 'completed', 'failed', 'canceled']);
+const backfillStatusSchema = z.enum(['requested', 'completed', 'failed', 'canceled']);
 export type BackfillStatus = z.infer<typeof backfillStatusSchema>;
 
 /**
@@ -288,11 +288,11 @@ export const backfillTargetSchema = z.object({
 export type BackfillTarget = z.infer<typeof backfillTargetSchema>;
 
 /** How many targets of a backfill have each status (every status present, 0 when none). */
-export const backfillCountsSchema = z.record(backfillTargetStatusSchema, z.int().nonnegative());
+const backfillCountsSchema = z.record(backfillTargetStatusSchema, z.int().nonnegative());
 export type BackfillCounts = z.infer<typeof backfillCountsSchema>;
 
 /** A backfill as it is read back: with the counts of its targets, so progress needs no reading of the targets. */
-export const storedBackfillSchema = backfillRecordSchema.extend({ counts: backfillCountsSchema });
+const storedBackfillSchema = backfillRecordSchema.extend({ counts: backfillCountsSchema });
 export type StoredBackfill = z.infer<typeof storedBackfillSchema>;
 
 /** The claim of one run on one asset while it materializes it (see `acquireAssetLease`). */

@@ -90,7 +90,7 @@ export interface PostgresInstanceStorageOptions {
 }
 
 /** The schema used when the options name none. */
-export const DEFAULT_POSTGRES_SCHEMA = 'strata';
+const DEFAULT_POSTGRES_SCHEMA = 'strata';
 const DEFAULT_MAX_CONNECTIONS = 10;
 const CONNECT_TIMEOUT_MS = 30_000;
 /** The `instance_properties` row that holds the instance key. */

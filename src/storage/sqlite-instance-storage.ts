@@ -31,7 +31,6 @@ import {
   type PruneResult,
   type QueuedRun,
   type QueuedRunRequest,
-  queuedRunRequestSchema,
   type RunCancelRequest,
   type RunCancelResult,
   type RunEvent,
@@ -86,8 +85,6 @@ import {
 
 /** Where `SqliteInstanceStorage.open` finds the database: `<home>/strata.db`, or a private in-memory one. */
 export type SqliteInstanceStorageOptions = { readonly home: string } | { readonly path: ':memory:' };
-
-export { SQLITE_DATABASE_FILE } from './sqlite-database-file.js';
 
 /**
  * How long a statement waits for another process's write to finish before

@@ -45,7 +45,7 @@ export function codeVersionsOf(definitions: Definitions, options: CodeVersionOpt
  * package those files import. A change to a helper thus changes exactly the
  * versions of the assets whose modules reach it.
  */
-export async function computeCodeVersions(definitions: Definitions, options: CodeVersionOptions): Promise<ReadonlyMap<string, CodeVersion>> {
+async function computeCodeVersions(definitions: Definitions, options: CodeVersionOptions): Promise<ReadonlyMap<string, CodeVersion>> {
   const cache = CodeCache.open(options.cacheFile);
   // The assets of one module share one list of files (see `DefinitionSite.files`): each list is read once here.
   const lists = new Set<readonly string[]>();

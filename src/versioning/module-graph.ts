@@ -83,7 +83,7 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */
-export function packageName(specifier: string): string {
+function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }

@@ -9,7 +9,7 @@ export const DEFAULT_WORK_POOL = 'default';
 /** How often a coordinator re-reads its dispatches: notifications can be lost, and lost workers only show as silence. */
 const POLL_MS = 500;
 /** A running dispatch whose worker has not heartbeated for this long is lost (workers beat every `WORKER_HEARTBEAT_MS`). */
-export const WORKER_SILENT_AFTER_MS = 20_000;
+const WORKER_SILENT_AFTER_MS = 20_000;
 /** When a step waiting for a worker gets a note in the run's log saying so. */
 const UNCLAIMED_NOTICE_MS = 10_000;
 /** Dispatches of one attempt, lost workers included, before the attempt fails. */

@@ -13,7 +13,7 @@ import { WorkPoolConnection } from './work-pool-connection.js';
 import { graphileLogger } from './work-pool-schema.js';
 
 /** How often a worker heartbeats the steps it runs; a coordinator declares it lost after `WORKER_SILENT_AFTER_MS` of silence. */
-export const WORKER_HEARTBEAT_MS = 5_000;
+const WORKER_HEARTBEAT_MS = 5_000;
 
 export interface WorkPoolWorkerOptions {
   /** The instance (Postgres) the worker takes steps from and records logs in. */

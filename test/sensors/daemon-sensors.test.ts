@@ -100,7 +100,7 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
       name: 'flaky',
       intervalSeconds: 30,
       job: refresh,
-      evaluate: ({ cursor }) => {
+      evaluate: () => {
         calls++;
         if (calls === 2) throw new Error('the upstream API is down');
         return { runRequests: [{ runKey: `call-${calls}` }], cursor: `after-${calls}` };

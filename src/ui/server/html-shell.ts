@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export const CLIENT_DIR = fileURLToPath(new URL('../../../dist/ui/client/', import.meta.url));
 
 /** Escapes text for HTML content and double-quoted attributes. */
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 }
 

@@ -22,9 +22,9 @@ import { StrataError } from '../../core/errors.js';
  */
 
 /** Header that carries the CSRF token of POSTs, or the access token of scripts. */
-export const TOKEN_HEADER = 'x-strata-token';
+const TOKEN_HEADER = 'x-strata-token';
 /** Cookie that carries the access token after the printed URL was opened. */
-export const ACCESS_COOKIE = 'strata_token';
+const ACCESS_COOKIE = 'strata_token';
 
 /** A fresh random token: 32 bytes, URL-safe. */
 export function newToken(): string {
