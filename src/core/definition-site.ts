@@ -2,46 +2,34 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * How many calling frames are kept: the module that declares the asset and,
- * when a factory in another module builds it, the module that calls the
- * factory. Each frame costs capture time on every `asset()` call.
- */
-const FRAMES = 4;
-
-/**
  * Where `asset()` was called: the project files on the calling stack, which
- * automatic code versions start from. The stack is captured when the asset is
- * declared (V8 records the frames, a few microseconds) and read only when a
- * code version is asked for, and then as V8's structured call sites, of which
- * only the file names are read: formatting the stack as text also works out
- * each frame's line and column, which in a large generated module costs time
- * in proportion to the module's size, so 10k assets took seconds and 100k
- * minutes.
+ * automatic code versions start from. The stack is read at once, as V8's
+ * structured call sites of which only the file names are read: formatting it
+ * as text would also work out each frame's line and column, which in a large
+ * generated module costs time in proportion to the module's size (10k assets
+ * took seconds, 100k minutes). Reading the files at once, rather than keeping
+ * the captured stack until a code version is asked for, costs less in all:
+ * 100k kept stacks held tens of megabytes that the garbage collector copied.
  */
 export class DefinitionSite {
-  /** Dropped once the files are read: the call sites it then holds would stay alive with every asset. */
-  #trace: { stack?: unknown } | undefined = {};
-  #files: readonly string[] | undefined;
-
-  /** `callee`: the function whose caller is wanted (its own frame and those above it are left out). */
-  constructor(callee: (...args: never[]) => unknown) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = FRAMES;
-    Error.captureStackTrace(this.#trace!, callee);
-    Error.stackTraceLimit = limit;
-  }
-
   /**
    * The absolute paths of the calling modules, nearest first, without Node's
    * internals and installed packages (`node_modules`); empty when the asset
    * was declared from code that has no file (an `eval`, a REPL).
    */
-  get files(): readonly string[] {
-    if (this.#files === undefined) {
-      this.#files = sharedFiles(projectFiles(callSitesOf(this.#trace!)));
-      this.#trace = undefined;
-    }
-    return this.#files;
+  readonly files: readonly string[];
+
+  /** `callee`: the function whose caller is wanted (its own frame and those above it are left out). */
+  constructor(callee: (...args: never[]) => unknown) {
+    const trace: { stack?: unknown } = {};
+    const limit = Error.stackTraceLimit;
+    // The whole stack: a factory may sit any number of frames deep (`specs.map(build)`, a helper
+    // that calls another), and a stack cut short loses the module that calls it, whose edits (the
+    // factory's arguments) must change the code version.
+    Error.stackTraceLimit = Infinity;
+    Error.captureStackTrace(trace, callee);
+    Error.stackTraceLimit = limit;
+    this.files = sharedFiles(projectFiles(callSitesOf(trace)));
   }
 }
 
@@ -76,16 +64,26 @@ function callSitesOf(trace: { stack?: unknown }): readonly NodeJS.CallSite[] {
   }
 }
 
+/**
+ * The project files of the frames that declare the asset: those above the
+ * first frame of Node's module loader, which runs the module that declares
+ * it. Below that frame is whoever imported the module (Strata's loader, the
+ * CLI), not code that declares assets. Async frames count: an asset declared
+ * after an `await` in a factory has its factory's callers only as async
+ * frames.
+ */
 function projectFiles(sites: readonly NodeJS.CallSite[]): string[] {
   const files: string[] = [];
   for (const site of sites) {
-    // Async frames are whoever awaited the module's evaluation (the loader, the CLI), not code that declares assets.
-    if (site.isAsync()) continue;
+    if (site.getFileName()?.startsWith(MODULE_LOADER) === true) break;
     const file = projectFileAt(site.getFileName());
     if (file !== undefined && !files.includes(file)) files.push(file);
   }
   return files;
 }
+
+/** Where Node's ES module and CommonJS loaders live, as frames name them. */
+const MODULE_LOADER = 'node:internal/modules/';
 
 /** Every asset of a module names the same few locations: each is turned into a path once. */
 const projectFileByLocation = new Map<string, string | undefined>();

@@ -87,3 +87,34 @@ describe('code versions cover the modules an asset imports', () => {
     expect((await cli(['why', 'base'])).stdout).toMatch(/extra\.mjs is newly imported; plain\.mjs changed/);
   });
 });
+
+/**
+ * Assets built by a factory in another module (test/fixtures/factory-project):
+ * the module that calls the factory holds its arguments, so its edits count,
+ * however deep the factory builds the asset and after an `await` too.
+ */
+describe('code versions of assets a factory builds', () => {
+  let project: Awaited<ReturnType<typeof makeProject>>;
+  beforeEach(async () => {
+    project = await makeProject('factory-project');
+  });
+  afterEach(() => project.cleanup());
+
+  const cli = (args: string[]) => runCli(args, { cwd: project.dir });
+
+  it('makes them code-changed when the arguments the calling module passes change, and stores the new values', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    const config = path.join(project.dir, 'strata.config.mjs');
+    await writeFile(config, (await readFile(config, 'utf8')).replaceAll('factor: 2', 'factor: 5').replace("loadedAsset('loaded', 2)", "loadedAsset('loaded', 5)"));
+
+    const status = await cli(['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as StatusJson).assets.map((asset) => [asset.key, asset.reasons])).toEqual([
+      ['loaded', ['code-changed']],
+      ['mapped', ['code-changed']],
+    ]);
+    expect((await cli(['materialize'])).code).toBe(0);
+    for (const key of ['mapped', 'loaded']) expect(await readFile(path.join(project.dir, 'output', `${key}.csv`), 'utf8')).toBe('n\n5\n');
+  });
+});
+
