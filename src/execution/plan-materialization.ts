@@ -285,6 +285,13 @@ export interface PartitionPlans {
   readonly keys: ReadonlyMap<string, readonly string[]>;
   /** The effective code version of every asset. */
   readonly code: ReadonlyMap<string, CodeVersion>;
+  /**
+   * Whether a run reads what other runs materialize: a partition of a
+   * selected upstream other than its own (yesterday's, all of them through
+   * an unpartitioned asset that feeds the runs). Then a run can make a
+   * partition that ran before it stale.
+   */
+  readonly readsAcross: boolean;
 }
 
 /**
@@ -324,19 +331,44 @@ export async function planPartitions(
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
   const inputsOf = await readPlanInputs(definitions, storage, graph, runs, graph.sortTopologically(involved), resources, options, context);
   const plans = new Map<string, { plan: Plan; recorded: ReadonlyMap<string, MaterializationRecord> }>();
-  // In key order: a partition that reads others of a selected upstream (yesterday's, the last 7 days)
-  // is upstream-planned when a run planned before it materializes one of them, as a run after that one would find.
+  // A partition that reads other partitions of a selected upstream (yesterday's, the next day's, all of them
+  // through an unpartitioned asset that feeds the run) is upstream-planned when another run plans one of them,
+  // before it in key order or after it, as a look after those runs would find. So every run is planned, then
+  // again each run whose view of the others changed, until none does: runs only add planned assets, so this
+  // ends, most often after one more look that plans nothing again.
   const selectedSet = new Set(selected);
-  for (const run of runs) {
-    const { inputs, partitions: reads } = inputsOf(run.partition);
-    const plannedReads = new Map<string, string[]>();
-    for (const [key, byDep] of reads.inputPartitions) {
-      const deps = Object.entries(byDep).filter(([dep, depPartitions]) => selectedSet.has(dep) && depPartitions.some((one) => one !== run.partition && plans.get(one)?.plan.planned.some((planned) => planned.key === dep) === true));
-      if (deps.length > 0) plannedReads.set(key, deps.map(([dep]) => dep));
+  /** What each run reads of each partitioned upstream, kept from its first look for the looks after it. */
+  const readsOf = new Map<string, ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>>();
+  /** The upstreams planned in other runs that each run was last planned with: it is planned again only when they change. */
+  const lookedWith = new Map<string, string>();
+  const plannedIn = (partition: string, key: string) => plans.get(partition)?.plan.planned.some((planned) => planned.key === key) === true;
+  let readsAcross = false;
+  for (let changed = true; changed; changed &&= readsAcross) {
+    changed = false;
+    for (const run of runs) {
+      let own = readsOf.has(run.partition) ? undefined : inputsOf(run.partition);
+      if (own !== undefined) readsOf.set(run.partition, own.partitions.inputPartitions);
+      const plannedReads = new Map<string, string[]>();
+      for (const [key, byDep] of readsOf.get(run.partition)!) {
+        const deps: string[] = [];
+        for (const [dep, depPartitions] of Object.entries(byDep)) {
+          if (!selectedSet.has(dep) || depPartitions.every((one) => one === run.partition)) continue;
+          readsAcross = true;
+          if (depPartitions.some((one) => one !== run.partition && plannedIn(one, dep))) deps.push(dep);
+        }
+        if (deps.length > 0) plannedReads.set(key, deps);
+      }
+      const view = plannedReads.size === 0 ? '' : JSON.stringify([...plannedReads]);
+      if (own === undefined && lookedWith.get(run.partition) === view) continue;
+      lookedWith.set(run.partition, view);
+      own ??= inputsOf(run.partition);
+      const plannedBefore = plans.get(run.partition)?.plan.planned.length ?? 0;
+      const plan = planAssets({ graph, selected: run.selected, ...own.inputs, plannedReads: plannedReads.size === 0 ? undefined : plannedReads, now });
+      if (plan.planned.length !== plannedBefore) changed = true;
+      plans.set(run.partition, { plan, recorded: own.inputs.recorded });
     }
-    plans.set(run.partition, { plan: planAssets({ graph, selected: run.selected, ...inputs, plannedReads: plannedReads.size === 0 ? undefined : plannedReads, now }), recorded: inputs.recorded });
   }
-  return { graph, selected, plans, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code };
+  return { graph, selected, plans, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code, readsAcross };
 }
 
 /**

@@ -285,3 +285,8 @@ function unreadable(
 export function mayCutOffEarly(planned: PlannedAsset): boolean {
   return planned.reasons.length > 0 && planned.reasons.every((reason) => reason.kind === 'upstream-planned');
 }
+
+/** Whether an asset is planned only for its upstreams: one changed since it ran, or one is planned. */
+export function plannedForUpstreams(planned: PlannedAsset): boolean {
+  return planned.reasons.length > 0 && planned.reasons.every((reason) => reason.kind === 'upstream-planned' || reason.kind === 'upstream-changed');
+}

@@ -80,6 +80,16 @@ export type PlanRequest = PlanSelection & {
 /** A state selection resolved into the keys it selects, and the plan that resolved it (see `PlanRequest.resolvedSelection`). */
 export type ResolvedSelection = Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh' | 'reuse'>;
 
+/** What a run of a selection without a partition leaves to runs of partitions (see `partitionsToMaterialize`). */
+export interface PendingPartitions {
+  readonly partitions: readonly string[];
+  readonly byUpstreams: readonly string[];
+  /** Whether one partition's run reads what another's materializes (see `PartitionPlans.readsAcross`). */
+  readonly readsAcross: boolean;
+  readonly unpartitioned: boolean;
+  readonly resolvedSelection: ResolvedSelection | undefined;
+}
+
 /** A run of a selection: the plan request, and how the run goes. `executor` overrides the instance's; `tags` go over a job's own. */
 export type MaterializeRequest = PlanRequest &
   Pick<MaterializeOptions, 'logger' | 'onEvent' | 'onPlan' | 'concurrency' | 'trigger' | 'executor' | 'lockTimeoutMs' | 'tags' | 'parentRunId'>;
@@ -260,22 +270,30 @@ export class Instance {
    * stale or missing (every partition with `force`), in key order, and
    * whether the selection has unpartitioned assets for a run of their own.
    * `assets materialize` runs those partitions first, so everything
-   * selected ends up to date.
+   * selected ends up to date. `byUpstreams`: those of the partitions in
+   * which every planned asset is planned only for its upstreams (changed,
+   * or planned in this or another partition's run).
    */
-  async partitionsToMaterialize(request: PlanRequest): Promise<{ partitions: readonly string[]; unpartitioned: boolean; resolvedSelection: ResolvedSelection | undefined }> {
+  async partitionsToMaterialize(request: PlanRequest): Promise<PendingPartitions> {
     const definitions = await this.definitions();
     const options = await this.#planOptions(definitions, request);
     // Nothing selected now is the rest's answer to give ("everything is up to date").
-    if (options === NOTHING_SELECTED) return { partitions: [], unpartitioned: true, resolvedSelection: undefined };
+    if (options === NOTHING_SELECTED) return { partitions: [], byUpstreams: [], readsAcross: false, unpartitioned: true, resolvedSelection: undefined };
     const { select, exclude, force, refresh, reuse } = options;
     const resolvedSelection = reuse === undefined ? undefined : { select, exclude, force, refresh, reuse };
-    const [{ planPartitions }, { selectAssets }, graph] = await Promise.all([import('../execution/plan-materialization.js'), import('../graph/resolve-selection.js'), this.#assetGraph()]);
+    const [{ planPartitions }, { selectAssets }, { plannedForUpstreams }, graph] = await Promise.all([
+      import('../execution/plan-materialization.js'),
+      import('../graph/resolve-selection.js'),
+      import('../graph/planner.js'),
+      this.#assetGraph(),
+    ]);
     const selected = selectAssets(graph, { select: options.select, exclude: options.exclude });
     const unpartitioned = selected.some((key) => definitions.asset(key)!.partitions === undefined);
-    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { partitions: [], unpartitioned, resolvedSelection };
-    const { plans } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
+    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { partitions: [], byUpstreams: [], readsAcross: false, unpartitioned, resolvedSelection };
+    const { plans, readsAcross } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
     const partitions = [...plans].filter(([, { plan }]) => options.force === true || plan.planned.length > 0).map(([partition]) => partition);
-    return { partitions, unpartitioned, resolvedSelection };
+    const byUpstreams = [...plans].filter(([, { plan }]) => plan.planned.length > 0 && plan.planned.every(plannedForUpstreams)).map(([partition]) => partition);
+    return { partitions, byUpstreams, readsAcross, unpartitioned, resolvedSelection };
   }
 
   /**

@@ -27,21 +27,41 @@ export interface SelectionRuns {
  * missing (every one with `force`), in key order, then one run of the
  * unpartitioned rest, which may read them. Stops starting runs once the
  * request's signal is aborted.
+ *
+ * A partition's run can make a partition that ran before it stale: when an
+ * unpartitioned asset that reads every partition of its upstream feeds a
+ * partitioned one (each partition's run rebuilds it first), or a partition
+ * reads a later one (`timeWindow` with an `endOffset`). So once the
+ * partitions have run, those stale again only for their upstreams run
+ * again, in another pass, until none is. A partition stale for anything
+ * else (a source that changed meanwhile) is left for the next materialize;
+ * a pass that materialized nothing, or in which a run failed, is the last.
  */
 export async function materializeSelection(instance: Instance, request: PartitionedMaterializeRequest): Promise<SelectionRuns> {
   const { partitions: given, onPartitionRun, ...runRequest } = request;
   const pending =
-    given !== undefined
-      ? { partitions: given, unpartitioned: false, resolvedSelection: undefined }
-      : request.partition === undefined
-        ? await instance.partitionsToMaterialize(runRequest)
-        : { partitions: [], unpartitioned: true, resolvedSelection: undefined };
+    given === undefined && request.partition === undefined
+      ? await instance.partitionsToMaterialize(runRequest)
+      : { partitions: given ?? [], readsAcross: false, unpartitioned: given === undefined, resolvedSelection: undefined };
   const partitions: { partition: string; result: MaterializeResult }[] = [];
-  for (const partition of pending.partitions) {
-    if (request.signal?.aborted === true) break;
-    const result = await instance.materialize({ ...runRequest, partition });
-    partitions.push({ partition, result });
-    await onPartitionRun?.(partition, result);
+  // Each pass settles at least one more asset along the chain that made partitions stale again: no more passes than assets.
+  const maxPasses = pending.readsAcross ? (await instance.definitions()).assets.length : 1;
+  // Later passes bring partitions up to date: what --force or --refresh asked for was done in the first.
+  const upToDate: MaterializeRequest = runRequest.job === undefined ? { ...runRequest, force: undefined, refresh: undefined } : runRequest;
+  let pass = pending.partitions;
+  for (let passes = 1; pass.length > 0; passes++) {
+    const ran = partitions.length;
+    for (const partition of pass) {
+      if (request.signal?.aborted === true) break;
+      const result = await instance.materialize({ ...(passes === 1 ? runRequest : upToDate), partition });
+      partitions.push({ partition, result });
+      await onPartitionRun?.(partition, result);
+    }
+    const outcomes = partitions.slice(ran).map(({ result }) => result.status);
+    // Nothing materialized changes nothing another pass would find; a run that failed would fail again.
+    const changedSome = outcomes.includes('success') && outcomes.every((status) => status === 'success' || status === 'nothing-to-do');
+    if (passes >= maxPasses || !changedSome || request.signal?.aborted === true) break;
+    pass = (await instance.partitionsToMaterialize(upToDate)).byUpstreams;
   }
   if (!pending.unpartitioned || request.signal?.aborted === true) return { partitions, rest: undefined, restSkipped: undefined };
   try {

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, runCli } from './run-cli.js';
 
 const DEFINITIONS = path.join(FIXTURES, 'fed-partitions-definitions.mjs');
+const ROLLED_UP = path.join(FIXTURES, 'rolled-up-partitions-definitions.mjs');
 
 interface PartitionsJson {
   readonly counts: { total: number; fresh: number; stale: number; missing: number };
@@ -55,5 +56,42 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(backfill.total).toBe(2);
     expect(backfill.counts.materialized).toBe(2);
     expect(backfill.partitions.map((entry) => entry.partition)).toEqual(['2026-01-01', '2026-01-03']);
+  });
+});
+
+/**
+ * An unpartitioned roll-up of every partition that feeds another partitioned
+ * asset: a run of one day rebuilds the roll-up, which every other day reads.
+ */
+describe('an unpartitioned roll-up between partitioned assets', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'strata-rolled-up-'));
+    for (const [day, values] of [['2026-01-01', [1]], ['2026-01-02', [2]], ['2026-01-03', [3]]] as const) await writeFile(path.join(dir, `${day}.json`), JSON.stringify(values));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const cli = (...args: string[]) =>
+    runCli([...args, '--definitions', ROLLED_UP], { cwd: dir, env: { ROLLUP_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+  const shares = async () => {
+    const result = await cli('partitions', 'share_daily', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    return Object.fromEntries((JSON.parse(result.stdout) as PartitionsJson).partitions.map((state) => [state.partition, [state.status, ...state.reasons].join(' ')]));
+  };
+  const share = (partition: string) => readFile(path.join(dir, 'out', 'share_daily', `${partition}.csv`), 'utf8');
+
+  it('shows every day stale when one day changes, and one plain materialize leaves every day fresh on the new roll-up', async () => {
+    expect((await cli('materialize', '--select', 'events_daily')).code).toBe(0);
+    expect((await cli('materialize')).code).toBe(0);
+    expect(await share('2026-01-01')).toBe('day,all_time\n1,6\n');
+
+    await writeFile(path.join(dir, '2026-01-02.json'), '[5]');
+    expect(await shares()).toEqual({ '2026-01-01': 'stale upstream-planned', '2026-01-02': 'stale upstream-planned', '2026-01-03': 'stale upstream-planned' });
+    const run = await cli('materialize');
+    expect(run.code, run.stderr).toBe(0);
+    // The day before the edited one ran before the roll-up was rebuilt: a second pass brings it up to date.
+    expect(run.stdout.match(/^Partition [\d-]+/gm)).toEqual(['Partition 2026-01-01', 'Partition 2026-01-02', 'Partition 2026-01-03', 'Partition 2026-01-01']);
+    expect([await share('2026-01-01'), await share('2026-01-02'), await share('2026-01-03')]).toEqual(['day,all_time\n1,9\n', 'day,all_time\n5,9\n', 'day,all_time\n3,9\n']);
+    expect(await shares()).toEqual({ '2026-01-01': 'fresh', '2026-01-02': 'fresh', '2026-01-03': 'fresh' });
+    expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
   });
 });
