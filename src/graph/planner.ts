@@ -170,6 +170,9 @@ export function planAssets(input: PlanInput): Plan {
       const reads = input.inputVersions?.get(key);
       for (let dep = 0; dep < asset.deps.length; dep++) {
         const upstream = asset.deps[dep]!;
+        // A planned upstream is `upstream-planned` below: what it stores now is about to be replaced, and
+        // the run compares what it stores then, so an upstream rebuilt as this asset read it cuts it off early.
+        if (anyPlanned && isPlanned[graph.idOf(upstream)] === 1) continue;
         upstreamChanged(reasons, record, upstream, reads?.has(upstream) === true ? reads.get(upstream) : currentDataVersions.get(upstream));
       }
       upstreamChanged(reasons, record, EXTERNAL_INPUT, observation?.version);

@@ -120,6 +120,21 @@ describe('materialize plans by staleness', () => {
     expect(await readFile(editedFile, 'utf8')).toMatch(/Leanne Graham/);
   });
 
+  it('restores a hand-edited upstream and cuts off what reads it: the rebuilt table is the one they read', async () => {
+    await materialize();
+    const editedFile = path.join(workspace.output, 'users.csv');
+    await writeFile(editedFile, (await readFile(editedFile, 'utf8')).replace('Leanne Graham', 'Leanne G.'));
+    const status = JSON.parse((await cli(['status', '--json'])).stdout) as { assets: { key: string; reasons: string[] }[] };
+    const reasons = Object.fromEntries(status.assets.map((asset) => [asset.key, asset.reasons]));
+    expect(reasons.users).toEqual(['output-modified']);
+    // What users stores now is about to be replaced: its readers wait for what the run stores.
+    expect(reasons.posts_enriched).toEqual(['upstream-planned']);
+    const rerun = await materialize();
+    expect(rerun.code).toBe(0);
+    expect(Object.entries(actions(rerun.json)).filter(([, action]) => action !== 'up-to-date')).toEqual([['users', 'materialized']]);
+    expect(await readFile(editedFile, 'utf8')).toMatch(/Leanne Graham/);
+  });
+
   it('marks an asset code-changed and its downstream upstream-planned when its codeVersion changes', async () => {
     const definitions = path.join(FIXTURES, 'versioned-definitions.mjs');
     const run = (version: string) => cli(['materialize', '--json', '--definitions', definitions], { TEST_CODE_VERSION: version });

@@ -114,16 +114,20 @@ describe('planAssets', () => {
     expect(result.planned.map((asset) => asset.key)).toEqual(['source', 'sink']);
   });
 
-  it('lists planned upstreams sorted by key and upstream changes in declaration order', () => {
-    // sink declares [middle, source]: both changed, and both planned when forced.
+  it('lists planned upstreams sorted by key, and changes only of the upstreams that are not planned', () => {
+    // sink declares [middle, source]: both changed since sink read them; middle is planned (its output was modified), source is not.
+    const recorded = freshRecords();
+    recorded.set('source', record('S2'));
+    recorded.set('middle', record('M1', { source: 'S2' }));
     const current = new Map<string, string | undefined>([['source', 'S2'], ['middle', 'M2'], ['sink', 'K1']]);
-    const result = planAssets({ graph, selected: ['source', 'middle', 'sink'], recorded: freshRecords(), currentDataVersions: current, forced: new Set(['source']), now: NOW });
-    const sink = result.assets.find((asset) => asset.key === 'sink')!;
-    expect(sink.reasons).toEqual([
-      { kind: 'upstream-changed', upstream: 'middle', recorded: 'M1', current: 'M2' },
+    const result = planAssets({ graph, selected: ['source', 'middle', 'sink'], recorded, currentDataVersions: current, now: NOW });
+    expect(result.assets.find((asset) => asset.key === 'sink')!.reasons).toEqual([
       { kind: 'upstream-changed', upstream: 'source', recorded: 'S1', current: 'S2' },
-      { kind: 'upstream-planned', upstreams: ['middle', 'source'] },
+      { kind: 'upstream-planned', upstreams: ['middle'] },
     ]);
+    // Both planned when forced: what they store now is about to be replaced, and the run compares what they store then.
+    const forced = planAssets({ graph, selected: ['source', 'middle', 'sink'], recorded: freshRecords(), currentDataVersions: current, forced: new Set(['source']), now: NOW });
+    expect(forced.assets.find((asset) => asset.key === 'sink')!.reasons).toEqual([{ kind: 'upstream-planned', upstreams: ['middle', 'source'] }]);
   });
 
   it('names each planned upstream a reader lists, a dep listed twice as twice, sorted', () => {
