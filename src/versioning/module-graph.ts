@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataError } from '../core/errors.js';
@@ -13,7 +13,8 @@ const PATH_SPECIFIER = /^(?:[./]|[A-Za-z]:[\\/]|file:)/;
  * from `entries`, with esbuild's parser and resolver: the same resolution
  * rules as the TypeScript and JavaScript Strata loads (`./x.js` finds
  * `x.ts`, tsconfig `paths`, JSON imports), and string-literal `import()`
- * and `require()` included. A bare specifier that an installed package (or
+ * and `require()` included, also through a `require` an ES module made
+ * with `createRequire`. A bare specifier that an installed package (or
  * the project's own package.json, by its name) serves is a package, not a
  * file: its version stands for its code. Node's builtins are left out.
  *
@@ -41,6 +42,7 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
         {
           name: 'strata-packages',
           setup(build) {
+            build.onLoad({ filter: SCRIPT_FILE }, (args) => withCreatedRequires(args.path));
             // esbuild's filters are Go regular expressions, which have no lookahead: paths are told apart here.
             build.onResolve({ filter: /.*/ }, (args) => {
               if (args.kind === 'entry-point') return undefined;
@@ -80,6 +82,41 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
     };
   }
   return modules;
+}
+
+/** The files whose imports esbuild reads, by the loader it reads them with. */
+const SCRIPT_FILE = /\.([cm]?[jt]s|[jt]sx)$/;
+const CREATED_REQUIRE = /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+
+/**
+ * esbuild follows `require('./x')` only where `require` is CommonJS's own;
+ * in an ES module, `const require = createRequire(import.meta.url)` makes a
+ * local one, whose string-literal calls it would not follow. For an ES
+ * module that calls `createRequire`, those calls are read here, resolved as
+ * Node would, and given to esbuild as imports of the same files or packages
+ * (the source is only read, never run or written). One that resolves to
+ * nothing is left out, as a `require` in a `try` would be. Any other module
+ * esbuild loads itself.
+ */
+function withCreatedRequires(file: string): { contents: string; loader: 'js' | 'ts' | 'jsx' | 'tsx' } | undefined {
+  const extension = SCRIPT_FILE.exec(file)![1]!;
+  if (extension.startsWith('c')) return undefined;
+  const source = readFileSync(file, 'utf8');
+  if (!source.includes('createRequire')) return undefined;
+  const requireFrom = createRequire(file);
+  const required: string[] = [];
+  for (const [, , specifier] of source.matchAll(CREATED_REQUIRE)) {
+    if (isBuiltin(specifier!)) continue;
+    try {
+      const resolved = requireFrom.resolve(specifier!);
+      required.push(`import ${JSON.stringify(PATH_SPECIFIER.test(specifier!) ? resolved : specifier)};`);
+    } catch {
+      // Not there: Node would fail only when the call runs.
+    }
+  }
+  if (required.length === 0) return undefined;
+  const loader = extension.endsWith('x') ? (extension as 'jsx' | 'tsx') : extension.endsWith('ts') ? 'ts' : 'js';
+  return { contents: `${source}\n${required.join('\n')}\n`, loader };
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */

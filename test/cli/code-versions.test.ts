@@ -118,3 +118,26 @@ describe('code versions of assets a factory builds', () => {
   });
 });
 
+/** A CommonJS file an ES module loads through `createRequire` (test/fixtures/required-project) is part of its code. */
+describe('code versions of files loaded with createRequire', () => {
+  let project: Awaited<ReturnType<typeof makeProject>>;
+  beforeEach(async () => {
+    project = await makeProject('required-project');
+  });
+  afterEach(() => project.cleanup());
+
+  const cli = (args: string[]) => runCli(args, { cwd: project.dir });
+
+  it('makes the asset code-changed when the required file changes, naming it', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    const settings = path.join(project.dir, 'lib', 'settings.cjs');
+    await writeFile(settings, (await readFile(settings, 'utf8')).replace('factor: 2', 'factor: 3'));
+    const status = await cli(['status', '--json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect((JSON.parse(status.stdout) as StatusJson).assets.map((asset) => [asset.key, asset.reasons])).toEqual([['scaled', ['code-changed']]]);
+    expect((await cli(['why', 'scaled'])).stdout).toMatch(/settings\.cjs changed/);
+    expect((await cli(['materialize'])).code).toBe(0);
+    expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n3\n');
+  });
+});
+
