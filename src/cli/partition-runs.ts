@@ -9,7 +9,7 @@ import { formatCount, formatDuration, shortVersion } from './format.js';
 import { booleanFlag } from './parse-args.js';
 import { renderTable } from './render-table.js';
 import { createRunProgress } from './run-progress.js';
-import { runDurationMs } from './run-summary.js';
+import { runDurationMs } from '../instance/run-summaries.js';
 import type { Style } from './style.js';
 import { createStyle } from './style.js';
 import { formatTags } from './tag-flags.js';

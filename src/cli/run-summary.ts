@@ -4,9 +4,6 @@ import type { RunRecord, RunStatus } from '../storage/instance-storage.js';
 import { formatCount, formatDuration } from './format.js';
 import type { Style } from './style.js';
 
-// The read model moved behind the Instance API (the UI shows runs too); the commands still import it from here.
-export { type AssetActionCounts, countAssetActions, runDurationMs, runToJson, stepWorkers } from '../instance/run-summaries.js';
-
 /** The order counts are listed in. */
 const ACTIONS: readonly AssetAction[] = ['materialized', 'up-to-date', 'failed', 'skipped'];
 
