@@ -6,6 +6,7 @@ import type { ResourcePool } from './resource-pool.js';
 import type { StepContext, StepRequest, StoredOutput } from './step-executor.js';
 import { inPartition, timeWindowOf } from './partition-scope.js';
 import type { DefinedAsset } from '../core/definitions.js';
+import { rowLabel } from '../core/describe-value.js';
 import { StrataError } from '../core/errors.js';
 import { type Row, Table } from '../core/table.js';
 import { validateOutput } from './validate-output.js';
@@ -98,7 +99,7 @@ function splitByPartition(asset: DefinedAsset, table: Table<Row>, partitionKeys:
   for (let index = 0; index < values.length; index++) {
     const rows = rowsOf.get(values[index] as string);
     if (rows === undefined) {
-      throw new StrataError('STRATA_ROW_OUTSIDE_RANGE', `${asset.key} returned a row (row ${index + 1}) whose ${column} is ${JSON.stringify(values[index])}, which is no partition of the range ${partitionKeys[0]}...${partitionKeys.at(-1)} it is materializing.`, {
+      throw new StrataError('STRATA_ROW_OUTSIDE_RANGE', `${asset.key} returned a row (${rowLabel(index)}) whose ${column} is ${JSON.stringify(values[index])}, which is no partition of the range ${partitionKeys[0]}...${partitionKeys.at(-1)} it is materializing.`, {
         hint: `Return only rows of context.partitionKeys, with ${column} holding the row's partition key exactly (e.g. "${partitionKeys[0]}").`,
       });
     }

@@ -1,6 +1,7 @@
 import { fromArquero, isArqueroTable } from '../core/arquero-table.js';
 import type { ComputeOutput } from '../core/asset.js';
 import type { DefinedAsset } from '../core/definitions.js';
+import { describeValue, rowLabel } from '../core/describe-value.js';
 import { SchemaError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/row-schema.js';
 import { type Columns, type Row, Table } from '../core/table.js';
@@ -128,13 +129,8 @@ function invalidValue(asset: DefinedAsset, table: Table<Row>, index: number, col
   const first = table.columnNames[0];
   const id = first !== undefined && first !== column ? ` (${first} ${describeValue(table.column(first)[index])})` : '';
   return new SchemaError(
-    `Asset "${asset.key}" returned an invalid row ${index}${id}: column "${column}" expected ${expected}, got ${describeValue(value)}.`,
+    `Asset "${asset.key}" returned an invalid ${rowLabel(index)}${id}: column "${column}" expected ${expected}, got ${describeValue(value)}.`,
     { hint: `Fix the compute of "${asset.key}" or its schema; nothing was written.` },
   );
 }
 
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  const text = typeof value === 'string' ? JSON.stringify(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) ?? String(value) : String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}

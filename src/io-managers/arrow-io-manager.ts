@@ -15,6 +15,7 @@ import {
   Version,
   type DataType,
 } from '@uwdata/flechette';
+import { describeValue, rowLabel } from '../core/describe-value.js';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManager, StoredAsset } from '../core/io-manager.js';
 import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
@@ -244,7 +245,7 @@ function cellsOf(asset: StoredAsset, path: string, decoded: ArrowTable, take: nu
       const cell = cells[row]!;
       if (cell === null ? !column.nullable : !FITS[column.kind](cell)) {
         const expected = `${column.kind}${column.nullable ? ' or null' : ''}`;
-        throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has ${JSON.stringify(cell)} in row ${first + row} of column "${column.name}", which holds ${expected}.`, {
+        throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has ${describeValue(cell)} in ${rowLabel(first + row)} of column "${column.name}", which holds ${expected}.`, {
           hint: rematerializeHint(asset),
         });
       }

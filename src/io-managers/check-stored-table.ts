@@ -1,3 +1,4 @@
+import { describeValue, rowLabel } from '../core/describe-value.js';
 import { SchemaError } from '../core/errors.js';
 import type { ColumnSpec } from '../core/row-schema.js';
 import type { Row, Table } from '../core/table.js';
@@ -58,22 +59,11 @@ const kindNames: Record<ColumnSpec['kind'], string> = {
   boolean: 'true or false',
 };
 
-/** The error for the value at `row` (0-based, of `rows`) of `column`, which does not fit the column: what it must be, and what it is. */
+/** The error for the value at `row` (of `rows`) of `column`, which does not fit the column: what it must be, and what it is. */
 export function badValue(assetKey: string, column: ColumnSpec, row: number, rows: number, value: unknown): SchemaError {
   const expected = kindNames[column.kind] + (column.nullable ? ' or null' : '');
   const problem = typeof value === 'string' && column.kind === 'string' ? 'has a lone surrogate, which UTF-8 cannot store' : `must be ${expected}, got ${describeValue(value)}`;
-  return new SchemaError(`Cannot store asset "${assetKey}": row ${row + 1} of ${rows}, column "${column.name}" ${problem}.`, {
+  return new SchemaError(`Cannot store asset "${assetKey}": ${rowLabel(row)} of ${rows}, column "${column.name}" ${problem}.`, {
     hint: "Fix the asset's compute function so that every row matches the asset's schema.",
   });
-}
-
-function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    const json = JSON.stringify(value);
-    return json.length > 60 ? `${json.slice(0, 57)}..."` : json;
-  }
-  if (typeof value === 'bigint') return `${value}n (a bigint)`;
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object' && value !== null) return 'an object';
-  return String(value);
 }

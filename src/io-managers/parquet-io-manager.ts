@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 // Types only: hyparquet and hyparquet-writer are imported where a file is read or written (see `ParquetIOManager`).
 import type { AsyncBuffer, FileMetaData, parquetRead, SchemaElement } from 'hyparquet';
+import { rowLabel } from '../core/describe-value.js';
 import { IOManagerError, StrataError } from '../core/errors.js';
 import type { IOManager, StoredAsset } from '../core/io-manager.js';
 import type { ColumnKind, ColumnSpec } from '../core/row-schema.js';
@@ -167,7 +168,7 @@ async function readRowGroup(
     if (column.nullable || elements[index]!.repetition_type === 'REQUIRED') return;
     const row = columns[column.name]!.indexOf(null);
     if (row >= 0) {
-      throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has null in row ${start + row} of column "${column.name}", which is not nullable.`, { hint: rematerializeHint(asset) });
+      throw new IOManagerError(`Cannot load ${describeStored(asset)}: ${path} has null in ${rowLabel(start + row)} of column "${column.name}", which is not nullable.`, { hint: rematerializeHint(asset) });
     }
   });
   return columns;

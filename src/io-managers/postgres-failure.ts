@@ -1,3 +1,4 @@
+import { rowLabel } from '../core/describe-value.js';
 import { IOManagerError, SchemaError, StrataError } from '../core/errors.js';
 import type { StoredAsset } from '../core/io-manager.js';
 import { describeStored, materializeCommand } from './partition-naming.js';
@@ -107,12 +108,12 @@ function detailOf(error: Error): string | undefined {
 /**
  * The row and column of a COPY error, from Postgres's context line (`COPY t,
  * line 3, column n: "x"`). Line 1 is the header, and Postgres counts a quoted
- * line break as part of its record, so line N is row N - 1.
+ * line break as part of its record, so line N is the table's row N - 2.
  */
 function whereInCopy(error: Error): string {
   const where = (error as { where?: unknown }).where;
   const match = typeof where === 'string' ? /\bline (\d+)(?:, column ([^:]+))?/.exec(where) : null;
   if (match === null) return 'a value';
-  const row = `row ${Number(match[1]) - 1}`;
+  const row = rowLabel(Number(match[1]) - 2);
   return match[2] === undefined ? row : `${row}, column "${match[2]}"`;
 }

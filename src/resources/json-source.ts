@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Observation } from '../core/asset.js';
+import { describeValue, rowLabel } from '../core/describe-value.js';
 import { SchemaError, SourceError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { suggestClosest } from '../core/suggest.js';
@@ -46,7 +47,6 @@ const FILE_CHUNK_BYTES = 1 << 20;
  * only pays off on files that take far longer than that to parse.
  */
 const WORKER_PARSE_BYTES = 16 << 20;
-const VALUE_LENGTH = 80;
 const HTML_EXCERPT_LENGTH = 60;
 const ERROR_BODY_LIMIT = 64 * 1024;
 const NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/;
@@ -490,7 +490,7 @@ function errorCode(error: unknown): string | undefined {
 function rowError(name: string, where: string, index: number, element: unknown, error: z.ZodError, schema: z.ZodType): SchemaError {
   const issue = error.issues[0]!;
   const id = idOf(element);
-  const row = `${name} row ${index}${id === undefined ? '' : ` (id ${id})`} in ${where}`;
+  const row = `${name} ${rowLabel(index)}${id === undefined ? '' : ` (id ${id})`} in ${where}`;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length === 2 ? '' : 's'} in this row)` : '';
   const field = issue.path.length > 0 ? ` field "${formatPath(issue.path)}"` : '';
   let problem: string;
@@ -510,7 +510,7 @@ function idOf(element: unknown): string | undefined {
   if (typeof element !== 'object' || element === null || Array.isArray(element)) return undefined;
   const id: unknown = (element as Record<string, unknown>)['id'];
   if (typeof id === 'number') return String(id);
-  if (typeof id === 'string') return truncate(JSON.stringify(id));
+  if (typeof id === 'string') return describeValue(id);
   return undefined;
 }
 
@@ -533,13 +533,9 @@ function valueAt(element: unknown, issuePath: readonly PropertyKey[]): unknown {
 }
 
 function formatValue(value: unknown): string {
-  if (value === undefined) return 'nothing (the field is missing)';
-  return truncate(JSON.stringify(value));
+  return value === undefined ? 'nothing (the field is missing)' : describeValue(value);
 }
 
-function truncate(text: string): string {
-  return text.length > VALUE_LENGTH ? `${text.slice(0, VALUE_LENGTH)}...` : text;
-}
 
 interface FieldSchema {
   /** The schema without optional/nullable/default wrappers. */

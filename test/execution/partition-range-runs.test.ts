@@ -191,7 +191,7 @@ describe('runs of a range of partitions', () => {
       expect(result.status).toBe('failed');
       const failed = result.assets.find((entry) => entry.key === 'sales_daily')!;
       expect(failed.action).toBe('failed');
-      expect(failed.error?.message).toMatch(/row 3\) whose day is "2026-01-09", which is no partition of the range 2026-01-02\.\.\.2026-01-03/);
+      expect(failed.error?.message).toMatch(/row 2\) whose day is "2026-01-09", which is no partition of the range 2026-01-02\.\.\.2026-01-03/);
       expect(await readFile(path.join(one.outputDir, 'sales_daily', '2026-01-02.csv'), 'utf8')).toBe(before);
     } finally {
       await one.storage.close();

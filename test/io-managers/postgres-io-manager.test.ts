@@ -223,7 +223,7 @@ describe('PostgresIOManager', () => {
       rows.push({ id: 1.5, name: 'bad', score: 0 });
       const error = await storeError(scores, tableOf(scores, rows));
       expect(error).toBeInstanceOf(SchemaError);
-      expect(error.message).toBe('Cannot store asset "scores": row 60001 of 60001, column "id" must be an integer, got 1.5.');
+      expect(error.message).toBe('Cannot store asset "scores": row 60000 of 60001, column "id" must be an integer, got 1.5.');
       expect((await manager.load(scores)).rows()).toEqual(scoreRows);
       expect(await manager.dataVersion(scores)).toBe(before.dataVersion);
       // The half-copied table went with the rollback.
@@ -236,7 +236,7 @@ describe('PostgresIOManager', () => {
       rows[50_000] = { id: 50_000, name: 'nul \u0000 inside', score: 1 };
       const error = await storeError(scores, tableOf(scores, rows));
       expect(error).toBeInstanceOf(SchemaError);
-      expect(error.message).toMatch(/^Cannot store asset "scores": Postgres rejected row 50001: invalid byte sequence for encoding "UTF8": 0x00\.$/);
+      expect(error.message).toMatch(/^Cannot store asset "scores": Postgres rejected row 50000: invalid byte sequence for encoding "UTF8": 0x00\.$/);
       expect(error.hint).toContain('NUL');
       expect((await manager.load(scores)).rows()).toEqual(scoreRows);
       expect(await manager.dataVersion(scores)).toBe(before.dataVersion);
@@ -246,7 +246,7 @@ describe('PostgresIOManager', () => {
     it('rejects an integer past a bigint with a SchemaError and stores nothing', async () => {
       const error = await storeError(scores, tableOf(scores, [{ id: 1e21, name: 'big', score: null }]));
       expect(error).toBeInstanceOf(SchemaError);
-      expect(error.message).toMatch(/^Cannot store asset "scores": Postgres rejected row 1, column "id": /);
+      expect(error.message).toMatch(/^Cannot store asset "scores": Postgres rejected row 0, column "id": /);
       expect(await manager.dataVersion(scores)).toBeUndefined();
     });
 
