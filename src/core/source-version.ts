@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 
-/** Each distinct source text seen so far, with its hash. */
+/**
+ * Each distinct source text seen so far, with its hash. It keeps every
+ * compute's whole text for the life of the process (in a daemon that
+ * reloads edited definitions, the old texts too): about the size of the
+ * project's source, against hashing each closure again.
+ */
 const versions = new Map<string, string>();
 
 /**
@@ -10,8 +15,9 @@ const versions = new Map<string, string>();
  * generated projects share one compute across thousands of assets, or build
  * one closure per asset from the same source in a factory, and hashing each
  * of 100k such closures again took most of a second, where reading each
- * one's text and finding it here takes some tens of milliseconds in all. (It stays a data property of
- * the asset rather than a getter hashed on demand: a getter per object gives
+ * one's text and finding it here takes some tens of milliseconds in all.
+ * (It stays a data property of the asset rather than a getter hashed on
+ * demand: a getter per object gives
  * every asset a map of its own in V8, which made reading any field of 100k
  * assets 15 to 20 times slower and tripled their memory.)
  */

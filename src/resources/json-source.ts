@@ -84,7 +84,9 @@ export class JsonSource {
     this.location = parseLocation(options.url, this.urlName);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-      throw new SourceError(`Invalid source timeout ${String(timeoutMs)} ms: it must be a positive number of milliseconds.`);
+      throw new SourceError(`Invalid source timeout ${String(timeoutMs)} ms: it must be a positive number of milliseconds.`, {
+        hint: 'Give JsonSource a timeoutMs above 0 (the default is 30000), or leave it out.',
+      });
     }
     this.timeoutMs = timeoutMs;
     // Lower-cased so that a caller's `Accept` replaces the default `accept` instead of doubling it.

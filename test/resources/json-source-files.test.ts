@@ -30,6 +30,17 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/** What making a source throws. */
+function refusal(make: () => unknown): SourceError {
+  try {
+    make();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SourceError);
+    return error as SourceError;
+  }
+  return expect.fail('expected the source to be refused');
+}
+
 describe('JsonSource over local files', () => {
   it('reads {folder}/{name}.json from a folder path', async () => {
     await writeFile(path.join(folder, 'users.json'), JSON.stringify(USERS, null, 2));
@@ -71,17 +82,16 @@ describe('JsonSource over local files', () => {
     expect(sourceError.hint).toBe('Did you mean user.json? The source reads {folder}/users.json: add the file, or set the source URL to another folder or an http(s) base URL.');
   });
 
+  it('refuses a timeout that is not a positive number, saying how to fix it', () => {
+    const error = refusal(() => new JsonSource({ url: folder, timeoutMs: 0 }));
+    expect(error.message).toBe('Invalid source timeout 0 ms: it must be a positive number of milliseconds.');
+    expect(error.hint).toBe('Give JsonSource a timeoutMs above 0 (the default is 30000), or leave it out.');
+  });
+
   it('names where the project sets the URL in hints that ask to change it, when told', async () => {
     const error = await failure(new JsonSource({ url: folder, urlSetting: 'SOURCE_URL' }).readRows('users', user));
     expect((error as SourceError).hint).toBe('The source reads {folder}/users.json: add the file, or set the source URL (SOURCE_URL) to another folder or an http(s) base URL.');
-    const invalid = (() => {
-      try {
-        return new JsonSource({ url: 'ftp://example.test/data', urlSetting: 'SOURCE_URL' });
-      } catch (caught) {
-        return caught;
-      }
-    })();
-    expect((invalid as SourceError).hint).toBe('Set the source URL (SOURCE_URL) to an http:// or https:// base URL, a file: URL, or a local folder path holding {name}.json.');
+    expect(refusal(() => new JsonSource({ url: 'ftp://example.test/data', urlSetting: 'SOURCE_URL' })).hint).toBe('Set the source URL (SOURCE_URL) to an http:// or https:// base URL, a file: URL, or a local folder path holding {name}.json.');
   });
 
   it('says when the folder itself does not exist', async () => {

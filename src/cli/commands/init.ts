@@ -107,7 +107,10 @@ async function readManifest(file: string): Promise<Record<string, unknown> | und
     text = await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StrataError('STRATA_INIT', `Cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    throw new StrataError('STRATA_INIT', `Cannot read ${file}: ${(error as Error).message}`, {
+      hint: 'Make it readable (check its permissions), or run `assets init` in another folder.',
+      cause: error,
+    });
   }
   let json: unknown;
   try {
