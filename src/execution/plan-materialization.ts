@@ -311,8 +311,7 @@ export async function planPartitions(
   const context = await partitionsContext(definitions, storage, now);
   const chosen = new Set(selectAssets(graph, { select: options.select, exclude: options.exclude }));
   const selected = [...chosen].filter((key) => graph.asset(key).partitions !== undefined);
-  // Each partition's run plans the selected unpartitioned assets that feed it first, as `runScope` has it.
-  const feeding = feedingAssets((key) => (chosen.has(key) ? graph.asset(key) : undefined), selected);
+  const chosenAsset = (key: string) => (chosen.has(key) ? graph.asset(key) : undefined);
   // Keys are enumerated once per definition: one asset's set serves every other that shares it.
   const keysById = new Map<string, readonly string[]>();
   const keys = new Map(selected.map((key) => {
@@ -322,11 +321,18 @@ export async function planPartitions(
   }));
   const keySets = new Map([...keysById].map(([id, list]) => [id, new Set(list)]));
   const partitions = options.partitions ?? [...new Set([...keysById.values()].flat())];
-  const runs = partitions.map((partition) => ({
-    partition,
-    selected: [...feeding, ...selected.filter((key) => keySets.get(graph.asset(key).partitions!.id)!.has(partition))],
-  })).filter((run) => run.selected.length > feeding.length);
-  const involved = new Set([...feeding, ...selected]);
+  // Each partition's run plans the selected unpartitioned assets that feed its partitioned ones first, as
+  // `runScope` has it: worked out once per set of partitioned assets that a partition has (most share one).
+  const feedingOf = new Map<string, readonly string[]>();
+  const runs = partitions.flatMap((partition) => {
+    const own = selected.filter((key) => keySets.get(graph.asset(key).partitions!.id)!.has(partition));
+    if (own.length === 0) return [];
+    const id = own.join('\n');
+    let feeding = feedingOf.get(id);
+    if (feeding === undefined) feedingOf.set(id, (feeding = feedingAssets(chosenAsset, own)));
+    return [{ partition, selected: [...feeding, ...own] }];
+  });
+  const involved = new Set([...feedingOf.values()].flat().concat(selected));
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
   const inputsOf = await readPlanInputs(definitions, storage, graph, runs, graph.sortTopologically(involved), resources, options, context);

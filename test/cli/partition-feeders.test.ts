@@ -6,6 +6,7 @@ import { FIXTURES, runCli } from './run-cli.js';
 
 const DEFINITIONS = path.join(FIXTURES, 'fed-partitions-definitions.mjs');
 const ROLLED_UP = path.join(FIXTURES, 'rolled-up-partitions-definitions.mjs');
+const PARTLY_FED = path.join(FIXTURES, 'partly-fed-partitions-definitions.mjs');
 
 interface PartitionsJson {
   readonly counts: { total: number; fresh: number; stale: number; missing: number };
@@ -45,6 +46,20 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,30\n');
     const fresh = JSON.parse((await cli('partitions', 'converted_daily', '--json')).stdout) as PartitionsJson;
     expect(fresh.counts).toEqual({ total: 3, fresh: 3, stale: 0, missing: 0 });
+  });
+
+  it('counts only the partitions a changed feeder feeds as to run', async () => {
+    await writeFile(path.join(dir, 'price.json'), '{"price":2}');
+    const partlyFed = (...args: string[]) =>
+      runCli([...args, '--definitions', PARTLY_FED], { cwd: dir, env: { PARTLY_FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await partlyFed('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'price.json'), '{"price":3}');
+    const dryRun = await partlyFed('materialize', '--dry-run', '--json');
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    // The tenants' runs do not read price: they have nothing to do.
+    expect((JSON.parse(dryRun.stdout) as { partitions: string[] }).partitions).toEqual(['eu', 'us']);
+    const run = await partlyFed('materialize');
+    expect(run.stdout.match(/^Partition \S+ \S+/gm)).toEqual(['Partition eu: success,', 'Partition us: success,']);
   });
 
   it('runs the feeder in an explicit --partition run too, and leaves it out of a backfill\'s targets', async () => {
