@@ -46,7 +46,8 @@ export async function materializeSelection(instance: Instance, request: Partitio
   const partitions: { partition: string; result: MaterializeResult }[] = [];
   // Each pass settles at least one more asset along the chain that made partitions stale again: no more passes than assets.
   const maxPasses = pending.readsAcross ? (await instance.definitions()).assets.length : 1;
-  // Later passes bring partitions up to date: what --force or --refresh asked for was done in the first.
+  // Later passes bring partitions up to date: what --force or --refresh asked for was done in the first. A job
+  // is run as it is declared, its own force included, in every pass: it names no other way to run it.
   const upToDate: MaterializeRequest = runRequest.job === undefined ? { ...runRequest, force: undefined, refresh: undefined } : runRequest;
   let pass = pending.partitions;
   for (let passes = 1; pass.length > 0; passes++) {
