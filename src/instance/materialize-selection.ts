@@ -8,6 +8,8 @@ export type PartitionedMaterializeRequest = MaterializeRequest & {
   readonly partitions?: readonly string[] | undefined;
   /** Hears each partition's run as it ends, before the next starts. */
   readonly onPartitionRun?: ((partition: string, result: MaterializeResult) => void | Promise<void>) | undefined;
+  /** Hears, before each pass after the first, the partitions that pass runs again (see `materializeSelection`). */
+  readonly onRunAgain?: ((partitions: readonly string[]) => void | Promise<void>) | undefined;
 };
 
 /** The runs of `materializeSelection`. */
@@ -38,7 +40,7 @@ export interface SelectionRuns {
  * a pass that materialized nothing, or in which a run failed, is the last.
  */
 export async function materializeSelection(instance: Instance, request: PartitionedMaterializeRequest): Promise<SelectionRuns> {
-  const { partitions: given, onPartitionRun, ...runRequest } = request;
+  const { partitions: given, onPartitionRun, onRunAgain, ...runRequest } = request;
   const pending =
     given === undefined && request.partition === undefined
       ? await instance.partitionsToMaterialize(runRequest)
@@ -63,6 +65,7 @@ export async function materializeSelection(instance: Instance, request: Partitio
     const changedSome = outcomes.includes('success') && outcomes.every((status) => status === 'success' || status === 'nothing-to-do');
     if (passes >= maxPasses || !changedSome || request.signal?.aborted === true) break;
     pass = (await instance.partitionsToMaterialize(upToDate)).byUpstreams;
+    if (pass.length > 0) await onRunAgain?.(pass);
   }
   if (!pending.unpartitioned || request.signal?.aborted === true) return { partitions, rest: undefined, restSkipped: undefined };
   try {

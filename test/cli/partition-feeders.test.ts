@@ -104,7 +104,13 @@ describe('an unpartitioned roll-up between partitioned assets', () => {
     const run = await cli('materialize');
     expect(run.code, run.stderr).toBe(0);
     // The day before the edited one ran before the roll-up was rebuilt: a second pass brings it up to date.
-    expect(run.stdout.match(/^Partition [\d-]+/gm)).toEqual(['Partition 2026-01-01', 'Partition 2026-01-02', 'Partition 2026-01-03', 'Partition 2026-01-01']);
+    expect(run.stdout.match(/^(Partition [\d-]+|Running again.*)/gm)).toEqual([
+      'Partition 2026-01-01',
+      'Partition 2026-01-02',
+      'Partition 2026-01-03',
+      'Running again, as the runs after them changed what they read: 1 partition (2026-01-01).',
+      'Partition 2026-01-01',
+    ]);
     expect([await share('2026-01-01'), await share('2026-01-02'), await share('2026-01-03')]).toEqual(['day,all_time\n1,9\n', 'day,all_time\n5,9\n', 'day,all_time\n3,9\n']);
     expect(await shares()).toEqual({ '2026-01-01': 'fresh', '2026-01-02': 'fresh', '2026-01-03': 'fresh' });
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');

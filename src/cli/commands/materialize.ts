@@ -206,6 +206,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         if (sayLeftOut && leftOut.length > 0) io.stderr.write(describeLeftOut(leftOut));
       },
       onPartitionRun: json ? undefined : async (key, result) => void io.stdout.write(renderPartitionRun(key, result, await recordedRun(instance, result), style)),
+      // Without it, a partition's second line would read as a repeat: say why it runs again.
+      onRunAgain: json ? undefined : (again) => void io.stdout.write(`Running again, as the runs after them changed what they read: ${plural(again.length, 'partition')} (${again.join(', ')}).\n`),
     });
     const partitionRuns = await Promise.all(runs.partitions.map(async ({ partition: key, result }) => ({ partition: key, result, run: json ? await recordedRun(instance, result) : undefined })));
     const partitionsJson = partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
