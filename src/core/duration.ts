@@ -1,4 +1,5 @@
 import { StrataError } from './errors.js';
+import { REST_UNIT, roundDuration } from './rounded-duration.js';
 
 /** A duration as milliseconds, or a string such as `"90s"`, `"30m"`, `"6h"`, `"1d"`, `"1h30m"`. */
 export type Duration = number | string;
@@ -26,25 +27,17 @@ export function parseDuration(value: Duration, where: string): number {
   });
 }
 
+/** The CLI's one-letter units. */
+const SHORT = { s: 's', min: 'm', h: 'h', d: 'd' } as const;
+
 /**
  * `850ms`, `4.2s`, `3m 05s`, `2h 05m`, `1d 04h`: short and stable for tables,
- * progress lines and reasons (a `maxAge` of a day reads `1d 00h`). The value
- * is rounded to what a unit shows before the unit is chosen, so 59.96 s is
- * `1m 00s`, never `60.0s`, and 119.6 s is `2m 00s`, never `1m 60s`.
+ * progress lines and reasons (a `maxAge` of a day reads `1d 00h`), rounded
+ * before the unit is chosen (`roundDuration`).
  */
 export function formatDuration(ms: number): string {
-  const wholeMs = Math.round(ms);
-  if (wholeMs < 1000) return `${wholeMs}ms`;
-  const tenths = Math.round(ms / 100);
-  if (tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return twoUnits(seconds, 60, 'm', 's');
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1440) return twoUnits(minutes, 60, 'h', 'm');
-  return twoUnits(Math.round(ms / 3_600_000), 24, 'd', 'h');
-}
-
-/** `count` of a small unit as whole large units and the rest, the rest padded to two digits: `3m 05s`. */
-function twoUnits(count: number, perLarge: number, large: string, small: string): string {
-  return `${Math.floor(count / perLarge)}${large} ${String(count % perLarge).padStart(2, '0')}${small}`;
+  const rounded = roundDuration(ms);
+  if (rounded.unit === 'ms') return `${rounded.ms}ms`;
+  if (rounded.unit === 's') return `${(rounded.tenths / 10).toFixed(1)}s`;
+  return `${rounded.whole}${SHORT[rounded.unit]} ${String(rounded.rest).padStart(2, '0')}${SHORT[REST_UNIT[rounded.unit]]}`;
 }

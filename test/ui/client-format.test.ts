@@ -7,6 +7,7 @@ describe("the page's formatDuration", () => {
     expect(formatDuration(4_200)).toBe('4.2 s');
     expect(formatDuration(185_000)).toBe('3 min 5 s');
     expect(formatDuration(7_500_000)).toBe('2 h 5 min');
+    expect(formatDuration(100_800_000)).toBe('1 d 4 h');
     expect(formatDuration(null)).toBe('—');
   });
 

@@ -1,5 +1,7 @@
 /** How times, durations and counts read on every page, so they agree with each other. */
 
+import { REST_UNIT, roundDuration } from '../../core/rounded-duration.js';
+
 /** A local date and time to the second, e.g. `2026-11-30 09:14:03`; `—` when there is none. */
 export function formatTime(iso: string | null | undefined): string {
   if (iso === null || iso === undefined) return '—';
@@ -22,21 +24,16 @@ export function formatAgo(iso: string | null | undefined, now = Date.now()): str
 
 /**
  * A duration spelled out for the page: `850 ms`, `4.2 s`, `3 min 5 s`,
- * `2 h 5 min`; `—` when there is none. Like the CLI's `formatDuration`
- * (`core/duration.ts`, which this browser bundle cannot import), it rounds to
- * what a unit shows before choosing the unit: 59.96 s is `1 min 0 s`, never
- * `60.0 s`.
+ * `2 h 5 min`, `1 d 4 h`; `—` when there is none. Rounded as the CLI's is,
+ * before the unit is chosen (`roundDuration`): 59.96 s is `1 min 0 s`,
+ * never `60.0 s`.
  */
 export function formatDuration(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  const wholeMs = Math.round(ms);
-  if (wholeMs < 1000) return `${wholeMs} ms`;
-  const tenths = Math.round(ms / 100);
-  if (tenths < 600) return `${(tenths / 10).toFixed(1)} s`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
-  const minutes = Math.round(ms / 60_000);
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  const rounded = roundDuration(ms);
+  if (rounded.unit === 'ms') return `${rounded.ms} ms`;
+  if (rounded.unit === 's') return `${(rounded.tenths / 10).toFixed(1)} s`;
+  return `${rounded.whole} ${rounded.unit} ${rounded.rest} ${REST_UNIT[rounded.unit]}`;
 }
 
 /** A row count with thousands separators; `—` when unknown. */
