@@ -68,6 +68,15 @@ export interface PlanOptions {
    */
   readonly purpose?: 'run' | 'states' | undefined;
   /**
+   * For a run of one partition: the partitions that runs after it in the
+   * same command make (`materializeSelection`). A selected asset that reads
+   * a partition of a selected upstream that is not stored yet, but that one
+   * of them makes, is deferred rather than refused: left out of this run
+   * with what it feeds in the run, for a run after them (see
+   * `MaterializationPlan.deferred`).
+   */
+  readonly laterPartitions?: ReadonlySet<string> | undefined;
+  /**
    * Plans of partitions this command made moments ago (`planPartitions`, for
    * a look at the states of partitioned assets): a look at states judges
    * what reads those partitions from them rather than planning them again.
@@ -117,6 +126,8 @@ export interface MaterializationPlan {
   readonly partitionKeys: readonly string[];
   /** Selected assets outside the run's partition scope, and why. */
   readonly leftOut: readonly LeftOutAsset[];
+  /** Selected assets left for a run after the later partitions' runs, and why (see `PlanOptions.laterPartitions`). */
+  readonly deferred: readonly LeftOutAsset[];
   /** For each selected asset, the partitions it reads of each partitioned upstream, in order: of every partition the run materializes. */
   readonly inputPartitions: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>;
   /**
@@ -153,16 +164,17 @@ export async function planMaterialization(
   const graph = new AssetGraph(definitions);
   const now = (options.now ?? (() => new Date()))();
   const context = await partitionsContext(definitions, storage, now);
-  const { selected, leftOut, keys } = runScope(
-    selectAssets(graph, { select: options.select, exclude: options.exclude }).map((key) => graph.asset(key)),
+  const chosen = selectAssets(graph, { select: options.select, exclude: options.exclude });
+  const { selected: inScope, leftOut, keys } = runScope(
+    chosen.map((key) => graph.asset(key)),
     options.partition,
     context,
     { strict: options.purpose !== 'states' },
   );
-  const forced = new Set<string>(options.force === true ? selected : []);
+  const forced = new Set<string>(options.force === true ? inScope : []);
   if (options.refresh !== undefined) {
     const refreshed = resolveSelection(graph, parseSelection(options.refresh));
-    const inSelection = selected.filter((key) => refreshed.has(key));
+    const inSelection = inScope.filter((key) => refreshed.has(key));
     if (inSelection.length === 0) {
       throw new UsageError(`--refresh "${options.refresh}" matches none of the selected assets.`, {
         hint: 'Refreshed assets must be part of the selection; widen --select or change --refresh.',
@@ -171,43 +183,44 @@ export async function planMaterialization(
     for (const key of inSelection) forced.add(key);
   }
 
-  const involved = new Set(selected);
-  for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
+  const involved = new Set(inScope);
+  for (const key of inScope) for (const dep of graph.asset(key).deps) involved.add(dep);
   const involvedKeys = graph.sortTopologically(involved);
   const reused = options.reuse !== undefined && options.partition === undefined && covers(options.reuse, involvedKeys) ? options.reuse : undefined;
   const resources = reused?.resources ?? new ResourcePool(definitions.resources, options.env ?? {});
-  const runs = keys.length === 0 ? [{ partition: undefined, selected }] : keys.map((partition) => ({ partition, selected }));
+  const runs = keys.length === 0 ? [{ partition: undefined, selected: inScope }] : keys.map((partition) => ({ partition, selected: inScope }));
   const inputsOf = reused === undefined ? await readPlanInputs(definitions, storage, graph, runs, involvedKeys, resources, options, context) : undefined;
   // Each partition's inputs once: they are merged maps of every record read, made anew by each call.
   const byPartition = new Map(keys.map((partition) => [partition, inputsOf!(partition)]));
   const { inputs, partitions } = keys.length > 0 ? byPartition.get(keys[0]!)! : (inputsOf?.(undefined) ?? { inputs: reused!.inputs, partitions: reused! });
   const { recorded, currentDataVersions, unreadable } = inputs;
 
-  // A look at states judges what reads partitions as the run after the partition runs would: see `plannedPartitionReads`.
-  const plannedReads = options.purpose === 'states' && options.partition === undefined ? await plannedPartitionReads(definitions, storage, partitions.inputPartitions, leftOut, { ...options, now: () => now }) : undefined;
-  const plan =
-    keys.length > 1
-      ? rangePlan([...byPartition.values()].map((own) => planAssets({ graph, selected, ...own.inputs, forced, now })))
-      : planAssets({ graph, selected, ...inputs, plannedReads, forced, now });
   const partitionInputs = new Map([...byPartition].map(([partition, own]) => [partition, { reads: own.partitions.inputPartitions, observations: own.inputs.observations }]));
   const inputPartitions = keys.length > 1 ? unionOfReads([...partitionInputs.values()].map((one) => one.reads)) : partitions.inputPartitions;
 
-  const selectedSet = new Set(selected);
+  const inScopeSet = new Set(inScope);
   const runKeys = new Set(keys);
+  const later = options.laterPartitions ?? new Set<string>();
   const unmet: string[] = [];
   const gaps: string[] = [];
-  for (const key of selected) {
+  /** Selected assets that read partitions a later run of the command makes, and what they read. */
+  const waiting = new Map<string, string[]>();
+  for (const key of inScope) {
     const reads = inputPartitions.get(key) ?? {};
     for (const dep of graph.asset(key).deps) {
       if (unreadable.has(dep)) continue;
       const depPartitions = reads[dep];
       if (depPartitions === undefined) {
-        if (!selectedSet.has(dep) && currentDataVersions.get(dep) === undefined) unmet.push(`${key} needs ${dep}`);
+        if (!inScopeSet.has(dep) && currentDataVersions.get(dep) === undefined) unmet.push(`${key} needs ${dep}`);
         continue;
       }
       // A partition this run materializes is no gap; any other must be stored.
-      const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(selectedSet.has(dep) && runKeys.has(one)));
-      if (missing.length > 0) gaps.push(`${key} needs ${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${listSome(missing)}`);
+      const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(inScopeSet.has(dep) && runKeys.has(one)));
+      if (missing.length === 0) continue;
+      const described = `${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${listSome(missing)}`;
+      // A later run makes a missing partition of a selected upstream: the selected partitioned assets are in the run of each of their partitions.
+      if (later.size > 0 && chosen.includes(dep) && missing.every((one) => later.has(one))) waiting.set(key, [...(waiting.get(key) ?? []), described]);
+      else gaps.push(`${key} needs ${described}`);
     }
   }
   if (unmet.length > 0) {
@@ -225,6 +238,16 @@ export async function planMaterialization(
       hint: 'Materialize those partitions first (`assets backfill <asset> --from A --to B`, or `assets materialize --select <asset> --partition-range A...B`); `assets partitions <asset>` lists them.',
     });
   }
+  const deferred = deferredAssets(graph, inScope, waiting);
+  const deferredKeys = new Set(deferred.map((asset) => asset.key));
+  const selected = deferred.length === 0 ? inScope : inScope.filter((key) => !deferredKeys.has(key));
+
+  // A look at states judges what reads partitions as the run after the partition runs would: see `plannedPartitionReads`.
+  const plannedReads = options.purpose === 'states' && options.partition === undefined ? await plannedPartitionReads(definitions, storage, partitions.inputPartitions, leftOut, { ...options, now: () => now }) : undefined;
+  const plan =
+    keys.length > 1
+      ? rangePlan([...byPartition.values()].map((own) => planAssets({ graph, selected, ...own.inputs, forced, now })))
+      : planAssets({ graph, selected, ...inputs, plannedReads, forced, now });
   return {
     graph,
     selected,
@@ -239,11 +262,31 @@ export async function planMaterialization(
     partition: options.partition,
     partitionKeys: keys,
     leftOut,
+    deferred,
     inputPartitions,
     partitionInputs,
     partitionVersions: partitions.partitionVersions,
     ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions)),
   };
+}
+
+/**
+ * The assets of a run that wait for later runs (`waiting`: what each reads
+ * that those runs make), and those that read them within the run, in run
+ * order: none of them runs now.
+ */
+function deferredAssets(graph: AssetGraph, inScope: readonly string[], waiting: ReadonlyMap<string, readonly string[]>): LeftOutAsset[] {
+  if (waiting.size === 0) return [];
+  const deferred: LeftOutAsset[] = [];
+  const deferredKeys = new Set<string>();
+  for (const key of graph.sortTopologically(inScope)) {
+    const reads = waiting.get(key);
+    const upstream = reads === undefined ? graph.asset(key).deps.find((dep) => deferredKeys.has(dep)) : undefined;
+    if (reads === undefined && upstream === undefined) continue;
+    deferredKeys.add(key);
+    deferred.push({ key, why: reads === undefined ? `reads ${upstream}, which waits too` : `reads ${reads.join(' and ')}, which a later partition's run makes` });
+  }
+  return deferred;
 }
 
 /**

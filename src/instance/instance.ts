@@ -62,7 +62,7 @@ export interface InstanceOptions {
 }
 
 /** What a run or plan selects: a job by name, or a selection expression with its options. */
-export type PlanSelection = Pick<PlanOptions, 'partition' | 'purpose'> &
+export type PlanSelection = Pick<PlanOptions, 'partition' | 'purpose' | 'laterPartitions'> &
   ({ readonly job: string } | ({ readonly job?: undefined } & Pick<PlanOptions, 'select' | 'exclude' | 'force' | 'refresh'>));
 
 /** A plan of a selection, cancellable. */
@@ -636,8 +636,9 @@ export class Instance {
   async #planOptions(definitions: Definitions, request: PlanRequest, options?: { readonly states: 'rejected' }): Promise<PlanOptions | typeof NOTHING_SELECTED> {
     const { jobPlanOptions } = await import('../sensors/run-job.js');
     const selection = request.job === undefined ? { select: request.select, exclude: request.exclude, force: request.force, refresh: request.refresh } : jobPlanOptions(definitions, request.job);
-    if (request.resolvedSelection !== undefined) return { ...request.resolvedSelection, partition: request.partition, purpose: request.purpose, ...this.#stateOptions(request.signal) };
-    const planOptions = { ...selection, partition: request.partition, purpose: request.purpose, ...this.#stateOptions(request.signal) };
+    const scope = { partition: request.partition, purpose: request.purpose, laterPartitions: request.laterPartitions };
+    if (request.resolvedSelection !== undefined) return { ...request.resolvedSelection, ...scope, ...this.#stateOptions(request.signal) };
+    const planOptions = { ...selection, ...scope, ...this.#stateOptions(request.signal) };
     const [{ parseSelection }, { stateAtoms }] = await Promise.all([import('../graph/selection-parser.js'), import('../graph/selection-states.js')]);
     const [atom] = stateAtoms([selection.select, selection.exclude].map((expression) => (expression === undefined ? undefined : parseSelection(expression))));
     if (atom === undefined) return planOptions;

@@ -1,4 +1,5 @@
 import { StrataError } from '../core/errors.js';
+import type { MaterializationPlan } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { Instance, MaterializeRequest } from './instance.js';
 
@@ -38,6 +39,13 @@ export interface SelectionRuns {
  * again, in another pass, until none is. A partition stale for anything
  * else (a source that changed meanwhile) is left for the next materialize;
  * a pass that materialized nothing, or in which a run failed, is the last.
+ *
+ * In the same shapes a run can read a partition that is not stored yet but
+ * that a later run of the pass makes (the first materialize of a project):
+ * what reads it is deferred (`PlanOptions.laterPartitions`), and its
+ * partition runs again in the next pass, once the later runs have made it.
+ * The last pass defers nothing: what still lacks a partition then is
+ * refused, as a run of it alone would be.
  */
 export async function materializeSelection(instance: Instance, request: PartitionedMaterializeRequest): Promise<SelectionRuns> {
   const { partitions: given, onPartitionRun, onRunAgain, ...runRequest } = request;
@@ -54,9 +62,15 @@ export async function materializeSelection(instance: Instance, request: Partitio
   let pass = pending.partitions;
   for (let passes = 1; pass.length > 0; passes++) {
     const ran = partitions.length;
-    for (const partition of pass) {
+    const deferring = new Set<string>();
+    for (const [index, partition] of pass.entries()) {
       if (request.signal?.aborted === true) break;
-      const result = await instance.materialize({ ...(passes === 1 ? runRequest : upToDate), partition });
+      const laterPartitions = pending.readsAcross && passes < maxPasses ? new Set(pass.slice(index + 1)) : undefined;
+      const onPlan = (plan: MaterializationPlan) => {
+        if (plan.deferred.length > 0) deferring.add(partition);
+        runRequest.onPlan?.(plan);
+      };
+      const result = await instance.materialize({ ...(passes === 1 ? runRequest : upToDate), partition, laterPartitions, onPlan });
       partitions.push({ partition, result });
       await onPartitionRun?.(partition, result);
     }
@@ -64,7 +78,10 @@ export async function materializeSelection(instance: Instance, request: Partitio
     // Nothing materialized changes nothing another pass would find; a run that failed would fail again.
     const changedSome = outcomes.includes('success') && outcomes.every((status) => status === 'success' || status === 'nothing-to-do');
     if (passes >= maxPasses || !changedSome || request.signal?.aborted === true) break;
-    pass = (await instance.partitionsToMaterialize(upToDate)).byUpstreams;
+    const stale = (await instance.partitionsToMaterialize(upToDate)).byUpstreams;
+    // In key order: the partitions of the first pass are, and so are those stale now.
+    const again = new Set([...deferring, ...stale]);
+    pass = [...new Set([...pending.partitions, ...stale])].filter((partition) => again.has(partition));
     if (pass.length > 0) await onRunAgain?.(pass);
   }
   if (!pending.unpartitioned || request.signal?.aborted === true) return { partitions, rest: undefined, restSkipped: undefined };

@@ -104,6 +104,7 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     partition: undefined,
     partitionKeys: [],
     leftOut: [],
+    deferred: [],
     inputPartitions: new Map(),
     partitionInputs: new Map(),
     partitionVersions: new Map(),

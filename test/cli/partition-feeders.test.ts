@@ -7,6 +7,7 @@ import { FIXTURES, runCli } from './run-cli.js';
 const DEFINITIONS = path.join(FIXTURES, 'fed-partitions-definitions.mjs');
 const ROLLED_UP = path.join(FIXTURES, 'rolled-up-partitions-definitions.mjs');
 const PARTLY_FED = path.join(FIXTURES, 'partly-fed-partitions-definitions.mjs');
+const LEAD_WINDOW = path.join(FIXTURES, 'lead-window-partitions-definitions.mjs');
 
 interface PartitionsJson {
   readonly counts: { total: number; fresh: number; stale: number; missing: number };
@@ -108,11 +109,74 @@ describe('an unpartitioned roll-up between partitioned assets', () => {
       'Partition 2026-01-01',
       'Partition 2026-01-02',
       'Partition 2026-01-03',
-      'Running again, as the runs after them changed what they read: 1 partition (2026-01-01).',
+      'Running again, now that the runs after them made or changed what they read: 1 partition (2026-01-01).',
       'Partition 2026-01-01',
     ]);
     expect([await share('2026-01-01'), await share('2026-01-02'), await share('2026-01-03')]).toEqual(['day,all_time\n1,9\n', 'day,all_time\n5,9\n', 'day,all_time\n3,9\n']);
     expect(await shares()).toEqual({ '2026-01-01': 'fresh', '2026-01-02': 'fresh', '2026-01-03': 'fresh' });
+    expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
+  });
+
+  it('materializes a new project in one plain materialize: a day waits for the roll-up the last day\'s run makes, then runs again', async () => {
+    const run = await cli('materialize');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.match(/^(Partition \S+ \S+ \d+ materialized \S+|Running again.*)/gm)).toEqual([
+      'Partition 2026-01-01: success, 1 materialized (events_daily),',
+      'Partition 2026-01-02: success, 1 materialized (events_daily),',
+      'Partition 2026-01-03: success, 3 materialized (events_daily,',
+      'Running again, now that the runs after them made or changed what they read: 2 partitions (2026-01-01, 2026-01-02).',
+      'Partition 2026-01-01: success, 1 materialized (share_daily),',
+      'Partition 2026-01-02: success, 1 materialized (share_daily),',
+    ]);
+    expect([await share('2026-01-01'), await share('2026-01-02'), await share('2026-01-03')]).toEqual(['day,all_time\n1,6\n', 'day,all_time\n2,6\n', 'day,all_time\n3,6\n']);
+    expect(await shares()).toEqual({ '2026-01-01': 'fresh', '2026-01-02': 'fresh', '2026-01-03': 'fresh' });
+    expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
+  });
+
+  it('still refuses a run of one day whose roll-up reads days nothing in the command makes', async () => {
+    const run = await cli('materialize', '--partition', '2026-01-01');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('all_time needs events_daily partitions 2026-01-02, 2026-01-03');
+    expect(run.stderr).toContain('hint: Materialize those partitions first');
+  });
+});
+
+/** A day that reads the next day: on a new project, each day's run reads a partition only a later run makes. */
+describe('partitions that read a later partition', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'strata-lead-'));
+    for (const [day, values] of [['2026-01-01', [1]], ['2026-01-02', [10]], ['2026-01-03', [100]]] as const) await writeFile(path.join(dir, `${day}.json`), JSON.stringify(values));
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const cli = (...args: string[]) =>
+    runCli([...args, '--definitions', LEAD_WINDOW], { cwd: dir, env: { LEAD_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+  const twoDays = (partition: string) => readFile(path.join(dir, 'out', 'two_days_daily', `${partition}.csv`), 'utf8');
+
+  it('defers each day to a second pass on a new project, and one plain materialize leaves every day fresh', async () => {
+    const run = await cli('materialize');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Running again, now that the runs after them made or changed what they read: 2 partitions (2026-01-01, 2026-01-02).\n');
+    expect(run.stdout).toMatch(/^3 partitions in 5 runs: 5 succeeded\.$/m);
+    expect([await twoDays('2026-01-01'), await twoDays('2026-01-02'), await twoDays('2026-01-03')]).toEqual([
+      'days,total\n2026-01-01 2026-01-02,11\n',
+      'days,total\n2026-01-02 2026-01-03,110\n',
+      'days,total\n2026-01-03,100\n',
+    ]);
+    const states = JSON.parse((await cli('partitions', 'two_days_daily', '--json')).stdout) as PartitionsJson;
+    expect(states.counts).toEqual({ total: 3, fresh: 3, stale: 0, missing: 0 });
+
+    // Editing day 2 concerns days 1 and 2 only: day 1 ran before day 2 was rebuilt, so it runs again.
+    await writeFile(path.join(dir, '2026-01-02.json'), '[20]');
+    const again = await cli('materialize');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.match(/^(Partition \S+|Running again.*)/gm)).toEqual([
+      'Partition 2026-01-01:',
+      'Partition 2026-01-02:',
+      'Running again, now that the runs after them made or changed what they read: 1 partition (2026-01-01).',
+      'Partition 2026-01-01:',
+    ]);
+    expect([await twoDays('2026-01-01'), await twoDays('2026-01-02')]).toEqual(['days,total\n2026-01-01 2026-01-02,21\n', 'days,total\n2026-01-02 2026-01-03,120\n']);
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
   });
 });

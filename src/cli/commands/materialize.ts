@@ -13,6 +13,7 @@ import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
+import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -207,7 +208,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       },
       onPartitionRun: json ? undefined : async (key, result) => void io.stdout.write(renderPartitionRun(key, result, await recordedRun(instance, result), style)),
       // Without it, a partition's second line would read as a repeat: say why it runs again.
-      onRunAgain: json ? undefined : (again) => void io.stdout.write(`Running again, as the runs after them changed what they read: ${plural(again.length, 'partition')} (${again.join(', ')}).\n`),
+      onRunAgain: json ? undefined : (again) => void io.stdout.write(`Running again, now that the runs after them made or changed what they read: ${plural(again.length, 'partition')} (${again.join(', ')}).\n`),
     });
     const partitionRuns = await Promise.all(runs.partitions.map(async ({ partition: key, result }) => ({ partition: key, result, run: json ? await recordedRun(instance, result) : undefined })));
     const partitionsJson = partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
@@ -215,7 +216,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (runs.restSkipped !== undefined) io.stderr.write(`The unpartitioned assets did not run: ${runs.restSkipped.message}\n`);
     if (runs.rest === undefined) {
       if (json) writeJson(io, { partitions: partitionsJson });
-      else io.stdout.write(describeRange(results));
+      // Only partitioned assets selected, and no partition of them stale: nothing ran.
+      else io.stdout.write(range === undefined && runs.partitions.length === 0 ? 'Everything is up to date.\n' : describeRange(runs.partitions));
       return runsExitCode(results);
     }
     const run = await recordedRun(instance, runs.rest);
@@ -232,11 +234,13 @@ function describeLeftOut(leftOut: MaterializationPlan['leftOut']): string {
   return `Left out ${plural(leftOut.length, 'selected asset')}:\n${leftOut.map((asset) => `  ${asset.key}: ${asset.why}\n`).join('')}`;
 }
 
-/** The last line of a range: how its runs ended. */
-function describeRange(results: readonly MaterializeResult[]): string {
-  const count = (status: MaterializeResult['status']) => results.filter((result) => result.status === status).length;
+/** The last line of a range, or of partitions run in passes (some twice): how their runs ended. */
+function describeRange(runs: SelectionRuns['partitions']): string {
+  const count = (status: MaterializeResult['status']) => runs.filter(({ result }) => result.status === status).length;
   const parts = [['success', 'succeeded'], ['nothing-to-do', 'up to date'], ['failed', 'failed'], ['canceled', 'canceled']] as const;
-  return `${plural(results.length, 'partition')}: ${parts.flatMap(([status, word]) => (count(status) > 0 ? [`${count(status)} ${word}`] : [])).join(', ') || 'none run'}.\n`;
+  const partitions = new Set(runs.map(({ partition }) => partition)).size;
+  const counted = plural(partitions, 'partition') + (partitions === runs.length ? '' : ` in ${runs.length} runs`);
+  return `${counted}: ${parts.flatMap(([status, word]) => (count(status) > 0 ? [`${count(status)} ${word}`] : [])).join(', ') || 'none run'}.\n`;
 }
 
 /**
