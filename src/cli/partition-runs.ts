@@ -5,7 +5,7 @@ import { checkResultToJson, renderCheckResults } from './check-results-format.js
 import type { CliIO } from './cli-io.js';
 import { EXIT, type ParsedArgs } from './command.js';
 import { createLogger } from './create-logger.js';
-import { formatCount, formatDuration, shortVersion } from './format.js';
+import { formatCount, formatDuration, plural, shortVersion } from './format.js';
 import { booleanFlag } from './parse-args.js';
 import { renderTable } from './render-table.js';
 import { createRunProgress } from './run-progress.js';
@@ -64,6 +64,11 @@ export function renderPartitionRun(partition: string, result: MaterializeResult,
   for (const asset of result.assets.filter((entry) => entry.action === 'failed')) lines.push(`  ${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
   if (result.status === 'failed') lines.push(`  Full errors and logs: assets logs ${result.runId}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The line before partitions run again, in a later pass of a materialize or round of a backfill: why they do. */
+export function describeRunAgain(partitions: readonly string[]): string {
+  return `Running again, now that the runs after them made or changed what they read: ${plural(partitions.length, 'partition')} (${partitions.join(', ')}).\n`;
 }
 
 /** A run's result as `--json` prints it. */

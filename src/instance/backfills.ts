@@ -52,6 +52,8 @@ export interface RunBackfillOptions {
   readonly run?: BackfillRunSettings | undefined;
   /** Called as each partition ends, with the backfill's counts read from storage then. */
   readonly onPartition?: ((outcome: BackfillPartitionOutcome, backfill: StoredBackfill) => void) | undefined;
+  /** Called before a round of the partitions whose targets waited for other runs of the backfill (see `runBackfill`). */
+  readonly onRunAgain?: ((partitions: readonly string[]) => void) | undefined;
   readonly now: () => Date;
 }
 
@@ -140,7 +142,9 @@ function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {
  * them forced in mode `all`), and records each target's outcome from the
  * run's result. Ends the backfill `failed` when a target failed, else
  * `completed`; `canceled` when the signal aborted or `cancelBackfill` was
- * called meanwhile. Returns the partitions it ran, in key order. Used to
+ * called meanwhile. A target that reads a partition another run of the
+ * backfill makes waits for it, and its partition runs again in a later
+ * round. Returns the runs it made, in key order within each round. Used to
  * run a new backfill and to resume one.
  *
  * Hazard: two processes resuming one backfill at once would both run it;
@@ -170,20 +174,23 @@ export async function runBackfill(
   if (backfill.status !== 'requested') await storage.finishBackfill(id, 'requested', null);
   const perRun = partitionsPerRun(backfill.request.policy);
   // One partition per run needs no order of keys: that is every run of the default policy.
-  const runs = backfillRuns([...byPartition.keys()], perRun === 1 ? [] : await keys(backfill), perRun);
-  const queue = runs.map((run) => [run.name, run.partitions.flatMap((partition) => byPartition.get(partition)!)] as const);
-  const order = runs.map((run) => run.name);
+  const order = perRun === 1 ? [] : await keys(backfill);
   const outcomes: BackfillPartitionOutcome[] = [];
-  const runPartition = async (partition: string, targets: readonly BackfillTarget[]): Promise<BackfillPartitionOutcome> => {
+  const runPartition = async (partition: string, targets: readonly BackfillTarget[], laterPartitions: ReadonlySet<string> | undefined): Promise<BackfillPartitionOutcome> => {
     await storage.updateBackfillTargets(id, targets.map((target) => ({ ...target, status: 'running', runId: null })));
     let result: MaterializeResult | undefined;
     let error: StrataError | undefined;
+    const deferred = new Set<string>();
     try {
       result = await materialize({
         ...options.run,
         select: [...new Set(targets.map((target) => `key:${target.assetKey}`))].join(', '),
         force: backfill.request.mode === 'all',
         partition,
+        laterPartitions,
+        onPlan: (plan) => {
+          for (const asset of plan.deferred) deferred.add(asset.key);
+        },
         signal: options.signal,
         tags: backfillTag(id),
       });
@@ -192,29 +199,54 @@ export async function runBackfill(
       if (!(caught instanceof StrataError) && options.signal?.aborted !== true) throw caught;
       error = caught instanceof StrataError ? caught : undefined;
     }
-    const updates = targets.map((target): BackfillTarget => ({ ...target, status: targetStatus(target.assetKey, result, options.signal), runId: result?.runId ?? null }));
+    const updates = targets.map((target): BackfillTarget =>
+      deferred.has(target.assetKey) ? { ...target, status: 'pending', runId: null } : { ...target, status: targetStatus(target.assetKey, result, options.signal), runId: result?.runId ?? null },
+    );
     await storage.updateBackfillTargets(id, updates);
     return { partition, targets: updates, result, error };
   };
-  // Workers take partitions in key order; with one (the default) partitions run one after another.
-  const worker = async () => {
-    for (let next = queue.shift(); next !== undefined && options.signal?.aborted !== true; next = queue.shift()) {
-      // `assets backfill cancel` from another process: no new partition starts.
-      if ((await storage.getBackfill(id))!.status === 'canceled') return;
-      const outcome = await runPartition(...next);
-      outcomes.push(outcome);
-      options.onPartition?.(outcome, (await storage.getBackfill(id))!);
+  // A target that reads a partition another run of the backfill makes, not stored yet, waits for it (see
+  // `PlanOptions.laterPartitions`): its partition runs again in a later round, once every run of this one has
+  // ended. Each round settles at least one more asset of a chain that reads across partitions, so there are
+  // never more rounds than assets; the last defers nothing, and what still lacks a partition then fails.
+  const rounds = new Set([...byPartition.values()].flat().map((target) => target.assetKey)).size;
+  let toDo = byPartition;
+  for (let round = 1; toDo.size > 0; round++) {
+    const runs = backfillRuns([...toDo.keys()], order, perRun);
+    const queue = runs.map((run) => {
+      const later = round < rounds ? new Set(runs.flatMap((other) => (other === run ? [] : other.partitions))) : undefined;
+      return [run.name, run.partitions.flatMap((partition) => toDo.get(partition)!), later] as const;
+    });
+    const ended: BackfillPartitionOutcome[] = [];
+    // Workers take partitions in key order; with one (the default) partitions run one after another.
+    const worker = async () => {
+      for (let next = queue.shift(); next !== undefined && options.signal?.aborted !== true; next = queue.shift()) {
+        // `assets backfill cancel` from another process: no new partition starts.
+        if ((await storage.getBackfill(id))!.status === 'canceled') return;
+        const outcome = await runPartition(...next);
+        ended.push(outcome);
+        options.onPartition?.(outcome, (await storage.getBackfill(id))!);
+      }
+    };
+    const limit = options.maxConcurrent ?? backfill.request.maxConcurrent ?? 1;
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, worker));
+    // In key order, whatever order concurrent partitions ended in.
+    const names = runs.map((run) => run.name);
+    outcomes.push(...ended.sort((a, b) => names.indexOf(a.partition) - names.indexOf(b.partition)));
+    if (options.signal?.aborted === true || (await storage.getBackfill(id))!.status === 'canceled') break;
+    toDo = new Map();
+    for (const outcome of ended) {
+      for (const target of outcome.targets) {
+        if (target.status === 'pending' && target.partition !== null) toDo.set(target.partition, [...(toDo.get(target.partition) ?? []), target]);
+      }
     }
-  };
-  const limit = options.maxConcurrent ?? backfill.request.maxConcurrent ?? 1;
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, queue.length)) }, worker));
+    if (toDo.size > 0) options.onRunAgain?.([...toDo.keys()]);
+  }
   const counts = (await storage.getBackfill(id))!;
   if (counts.status === 'requested') {
     const status = options.signal?.aborted === true ? 'canceled' : counts.counts.failed! > 0 || counts.counts.skipped! > 0 ? 'failed' : counts.counts.canceled! > 0 ? 'canceled' : 'completed';
     await storage.finishBackfill(id, status, options.now());
   }
-  // In key order, whatever order concurrent partitions ended in.
-  outcomes.sort((a, b) => order.indexOf(a.partition) - order.indexOf(b.partition));
   return { backfill: (await storage.getBackfill(id))!, partitions: outcomes };
 }
 

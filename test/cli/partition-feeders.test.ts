@@ -179,4 +179,30 @@ describe('partitions that read a later partition', () => {
     expect([await twoDays('2026-01-01'), await twoDays('2026-01-02')]).toEqual(['days,total\n2026-01-01 2026-01-02,21\n', 'days,total\n2026-01-02 2026-01-03,120\n']);
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
   });
+
+  it('backfills a new project in rounds, two partitions at once: a day\'s target waits for the next day\'s run, then runs', async () => {
+    const run = await cli('backfill', '*', '--from', '2026-01-01', '--to', '2026-01-03', '--max-concurrent', '2', '--json');
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout) as { status: string; counts: Record<string, number>; partitions: { partition: string; assets: { key: string; action: string }[] }[] };
+    expect(json.status).toBe('completed');
+    expect(json.counts).toMatchObject({ materialized: 6, pending: 0, failed: 0 });
+    expect(json.partitions.map((entry) => `${entry.partition}: ${entry.assets.map((asset) => asset.key).join(', ')}`)).toEqual([
+      '2026-01-01: readings_daily',
+      '2026-01-02: readings_daily',
+      '2026-01-03: readings_daily, two_days_daily',
+      '2026-01-01: two_days_daily',
+      '2026-01-02: two_days_daily',
+    ]);
+    expect([await twoDays('2026-01-01'), await twoDays('2026-01-02'), await twoDays('2026-01-03')]).toEqual([
+      'days,total\n2026-01-01 2026-01-02,11\n',
+      'days,total\n2026-01-02 2026-01-03,110\n',
+      'days,total\n2026-01-03,100\n',
+    ]);
+    // Once more on a new instance and outputs, as text.
+    await rm(path.join(dir, '.strata'), { recursive: true });
+    await rm(path.join(dir, 'out'), { recursive: true });
+    const text = await cli('backfill', '*', '--from', '2026-01-01', '--to', '2026-01-03');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Running again, now that the runs after them made or changed what they read: 2 partitions (2026-01-01, 2026-01-02).\n');
+  });
 });

@@ -10,7 +10,7 @@ import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
 import { formatTime, plural, shortRunId } from '../format.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
-import { recordedRun, renderPartitionRun, runReporting, runResultToJson } from '../partition-runs.js';
+import { describeRunAgain, recordedRun, renderPartitionRun, runReporting, runResultToJson } from '../partition-runs.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
@@ -143,10 +143,11 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
   if (executorName !== undefined && executor === undefined) throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
   const progress = io.stderr.isTTY === true && !json;
   if (!json) io.stdout.write(`${verb} ${backfill.id}: ${backfill.request.selection}, partitions ${describeRange(backfill)} (${backfill.request.mode}), ${plural(totalTargets(backfill) - backfill.counts.materialized - backfill.counts['up-to-date'], 'target')} to run.\n`);
-  const printed = new Map<string, unknown>();
+  // By outcome: a partition whose targets waited for other runs has two.
+  const printed = new Map<BackfillPartitionOutcome, unknown>();
   const onPartition = async (outcome: BackfillPartitionOutcome, now: StoredBackfill) => {
     const run = outcome.result === undefined ? undefined : await recordedRun(instance, outcome.result);
-    printed.set(outcome.partition, {
+    printed.set(outcome, {
       partition: outcome.partition,
       ...(outcome.result === undefined ? { runId: null, status: 'failed' } : runResultToJson(outcome.result, run)),
       error: outcome.error === undefined ? null : { message: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint ?? null },
@@ -165,9 +166,12 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
     onPartition: (outcome, now) => {
       printing = printing.then(() => onPartition(outcome, now));
     },
+    onRunAgain: (again) => {
+      if (!json) printing = printing.then(() => void io.stdout.write(describeRunAgain(again)));
+    },
   });
   await printing;
-  if (json) writeJson(io, { ...backfillToJson(ended), partitions: partitions.map((outcome) => printed.get(outcome.partition)) });
+  if (json) writeJson(io, { ...backfillToJson(ended), partitions: partitions.map((outcome) => printed.get(outcome)) });
   else {
     io.stdout.write(`Backfill ${ended.id} ${ended.status}: ${describeCounts(ended)}.\n`);
     if (ended.status === 'failed' || ended.status === 'canceled') io.stdout.write(`Run what is left: assets backfill resume ${ended.id}\n`);

@@ -11,7 +11,7 @@ import { formatCount, plural } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
+import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import { createStyle } from '../style.js';
@@ -208,7 +208,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       },
       onPartitionRun: json ? undefined : async (key, result) => void io.stdout.write(renderPartitionRun(key, result, await recordedRun(instance, result), style)),
       // Without it, a partition's second line would read as a repeat: say why it runs again.
-      onRunAgain: json ? undefined : (again) => void io.stdout.write(`Running again, now that the runs after them made or changed what they read: ${plural(again.length, 'partition')} (${again.join(', ')}).\n`),
+      onRunAgain: json ? undefined : (again) => void io.stdout.write(describeRunAgain(again)),
     });
     const partitionRuns = await Promise.all(runs.partitions.map(async ({ partition: key, result }) => ({ partition: key, result, run: json ? await recordedRun(instance, result) : undefined })));
     const partitionsJson = partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
