@@ -44,6 +44,29 @@ describe('selecting by state', () => {
     expect(await keys('status', 'status:stale+ and group:analytics and not status:missing')).toEqual(['user_stats:stale']);
   });
 
+  it('says which selected assets stay stale for upstreams the selection leaves out, where a run has nothing to do', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    await editPosts((posts) => {
+      posts[0]!.title = 'An edited title';
+    });
+    // status calls posts_enriched stale: posts will be rebuilt first. A run of posts_enriched alone reads the posts stored.
+    expect(await keys('status', 'posts_enriched')).toEqual(['posts_enriched:stale']);
+    const expected = [
+      'Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.',
+      '  posts_enriched: its upstream posts is not up to date, and not selected',
+      'Select the upstreams too to bring it up to date, e.g. --select +posts_enriched.',
+      '',
+    ].join('\n');
+    for (const args of [['--select', 'posts_enriched'], ['--select', 'posts_enriched and status:stale'], ['--select', 'posts_enriched', '--dry-run']]) {
+      const run = await cli(['materialize', ...args]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout, args.join(' ')).toBe(expected);
+    }
+    // With its upstream, it runs, and then nothing is left stale.
+    expect((await cli(['materialize', '--select', '+posts_enriched'])).code).toBe(0);
+    expect((await cli(['materialize', '--select', 'posts_enriched'])).stdout).toBe('Everything is up to date.\n');
+  });
+
   it('selects missing assets, and says so on stderr when a state selects nothing', async () => {
     expect((await cli(['materialize', '--select', '+user_stats'])).code).toBe(0);
     expect(await keys('list', 'status:missing')).toEqual(['posts_daily:missing', 'posts_enriched:missing', 'user_stats_daily:missing', 'summary:missing', 'top_authors:missing', 'user_trends:missing']);

@@ -14,6 +14,8 @@ import { renderTable } from '../render-table.js';
 import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
+import type { Instance, PlanSelection } from '../../instance/instance.js';
+import { describeStaleForUnselected, type StaleForUnselected, staleForUnselected } from '../stale-for-unselected.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -170,7 +172,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         });
       } else if (!hasWork(materializationPlan)) {
         // As the run decides: nothing to materialize and no check to run again.
-        io.stdout.write(`Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
+        const stale = await leftStale(instance, request, pending.partitions.length === 0);
+        io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale) : `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -217,16 +220,35 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (runs.rest === undefined) {
       if (json) writeJson(io, { partitions: partitionsJson });
       // Only partitioned assets selected, and no partition of them stale: nothing ran.
-      else io.stdout.write(range === undefined && runs.partitions.length === 0 ? 'Everything is up to date.\n' : describeRange(runs.partitions));
+      else if (range === undefined && runs.partitions.length === 0) io.stdout.write(await nothingToDo(instance, request));
+      else io.stdout.write(describeRange(runs.partitions));
       return runsExitCode(results);
     }
     const run = await recordedRun(instance, runs.rest);
     if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
+    else if (results.length === 0 && runs.rest.status === 'nothing-to-do') io.stdout.write(await nothingToDo(instance, request));
     else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}`);
     return runsExitCode([...results, runs.rest]);
   } finally {
     await instance.close();
   }
+}
+
+/**
+ * The selected assets a run with nothing to do leaves stale, for upstreams
+ * the selection leaves out (see `staleForUnselected`): none to look for
+ * when everything is selected, for a job (it runs as declared) or a single
+ * partition's run, or once a partition ran.
+ */
+function leftStale(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, nothingRan: boolean): Promise<StaleForUnselected[]> | [] {
+  if (!nothingRan || selection.job !== undefined || selection.partition !== undefined || (selection.select === undefined && selection.exclude === undefined)) return [];
+  return staleForUnselected(instance, { select: selection.select, exclude: selection.exclude, signal: selection.signal });
+}
+
+/** What a run that found nothing to do prints: that everything is up to date, unless upstreams it leaves out keep some of it stale. */
+async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }): Promise<string> {
+  const stale = await leftStale(instance, selection, true);
+  return stale.length > 0 ? describeStaleForUnselected(stale) : 'Everything is up to date.\n';
 }
 
 /** The selected assets a run left out for its partition scope, and how to run them. */
