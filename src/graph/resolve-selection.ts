@@ -2,7 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import { UnknownAssetError } from '../core/errors.js';
 import { suggestClosest } from '../core/suggest.js';
 import { AssetGraph } from './asset-graph.js';
-import type { SelectionAttribute, SelectionNode } from './selection-ast.js';
+import { chainOperands, type SelectionAttribute, type SelectionNode } from './selection-ast.js';
 import { EmptySelectionError, LegacySelectionError, StateUnavailableError } from './selection-errors.js';
 import { selectionValuesHint } from './selection-hint.js';
 import { parseSelection } from './selection-parser.js';
@@ -213,15 +213,8 @@ class SelectionResolver {
     }
   }
 
-  /** Folds an `and`/`or` chain along its left spine in a loop, left to right, so errors surface in reading order. */
+  /** Folds an `and`/`or` chain left to right, so errors surface in reading order. */
   #chain(node: SelectionNode & { type: 'and' | 'or' }): Set<string> {
-    const rights: SelectionNode[] = [];
-    let left: SelectionNode = node;
-    while (left.type === node.type) {
-      const link = left as SelectionNode & { type: 'and' | 'or' };
-      rights.push(link.right);
-      left = link.left;
-    }
     const operand = (part: SelectionNode): Set<string> => {
       const keys = this.resolve(part);
       // A parenthesized union (`a or (b or c)`) has reported its own empty members; name the smallest parts.
@@ -229,9 +222,10 @@ class SelectionResolver {
       if (node.type === 'or' && keys.size === 0 && part.type !== 'or' && stateAtoms([part]).length === 0) this.#emptyUnionParts.push(part);
       return keys;
     };
-    let result = operand(left);
-    for (let index = rights.length - 1; index >= 0; index--) {
-      const right = operand(rights[index]!);
+    const [first, ...rest] = chainOperands(node);
+    let result = operand(first!);
+    for (const part of rest) {
+      const right = operand(part);
       result = node.type === 'or' ? union(result, right) : intersection(result, right);
     }
     return result;

@@ -103,3 +103,20 @@ export interface OrSelection {
   readonly left: SelectionNode;
   readonly right: SelectionNode;
 }
+
+/**
+ * The operands of an `and` (or `or`) chain in reading order: `a and b and c`
+ * gives `[a, b, c]`; an operand that is itself the same operator in
+ * parentheses (`a and (b and c)`) stays one operand. A loop down the left
+ * spine, so a long generated chain does not recurse once per operand.
+ */
+export function chainOperands(node: AndSelection | OrSelection): SelectionNode[] {
+  const rights: SelectionNode[] = [];
+  let left: SelectionNode = node;
+  while (left.type === node.type) {
+    const link = left as AndSelection | OrSelection;
+    rights.push(link.right);
+    left = link.left;
+  }
+  return [left, ...rights.reverse()];
+}

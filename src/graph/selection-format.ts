@@ -1,4 +1,4 @@
-import type { SelectionNode } from './selection-ast.js';
+import { chainOperands, type SelectionNode } from './selection-ast.js';
 
 /**
  * Prints a selection tree in canonical form; parsing the result gives back
@@ -64,23 +64,14 @@ function formatOperand(node: SelectionNode, slot: number): string {
 }
 
 /**
- * Walks the left spine of an `a or b or c ...` (or `and`) chain in a loop, so
- * long generated chains do not recurse once per operand. Left operands sit
- * at the chain's own level; right ones one level tighter, since an equal
- * operator there is a right-nested tree that only parentheses express.
+ * An `a or b or c ...` (or `and`) chain. The first operand sits at the
+ * chain's own level; the others one level tighter, since an equal operator
+ * there is a right-nested tree that only parentheses express.
  */
 function formatChain(node: SelectionNode & { type: 'and' | 'or' }): string {
-  const rights: SelectionNode[] = [];
-  let left: SelectionNode = node;
-  while (left.type === node.type) {
-    const link = left as SelectionNode & { type: 'and' | 'or' };
-    rights.push(link.right);
-    left = link.left;
-  }
   const level = node.type === 'or' ? OR : AND;
-  const parts = [formatOperand(left, level)];
-  for (let index = rights.length - 1; index >= 0; index--) parts.push(formatOperand(rights[index]!, level + 1));
-  return parts.join(` ${node.type} `);
+  const [first, ...rest] = chainOperands(node);
+  return [formatOperand(first!, level), ...rest.map((part) => formatOperand(part, level + 1))].join(` ${node.type} `);
 }
 
 function levels(depth: number): string {
