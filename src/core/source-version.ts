@@ -17,9 +17,9 @@ const versions = new Map<string, string>();
  * of 100k such closures again took most of a second, where reading each
  * one's text and finding it here takes some tens of milliseconds in all.
  * (It stays a data property of the asset rather than a getter hashed on
- * demand: a getter per object gives
- * every asset a map of its own in V8, which made reading any field of 100k
- * assets 15 to 20 times slower and tripled their memory.)
+ * demand: a getter per object gives every asset a map of its own in V8,
+ * which made reading any field of 100k assets 15 to 20 times slower and
+ * tripled their memory.)
  */
 export function sourceVersionOf(compute: (...args: never[]) => unknown): string {
   const source = compute.toString();

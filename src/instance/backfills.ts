@@ -209,12 +209,12 @@ export async function runBackfill(
   // `PlanOptions.laterPartitions`): its partition runs again in a later round, once every run of this one has
   // ended. Each round settles at least one more asset of a chain that reads across partitions, so there are
   // never more rounds than assets; the last defers nothing, and what still lacks a partition then fails.
-  const rounds = new Set([...byPartition.values()].flat().map((target) => target.assetKey)).size;
+  const maxRounds = new Set([...byPartition.values()].flat().map((target) => target.assetKey)).size;
   let toDo = byPartition;
   for (let round = 1; toDo.size > 0; round++) {
     const runs = backfillRuns([...toDo.keys()], order, perRun);
     const queue = runs.map((run) => {
-      const later = round < rounds ? new Set(runs.flatMap((other) => (other === run ? [] : other.partitions))) : undefined;
+      const later = round < maxRounds ? new Set(runs.flatMap((other) => (other === run ? [] : other.partitions))) : undefined;
       return [run.name, run.partitions.flatMap((partition) => toDo.get(partition)!), later] as const;
     });
     const ended: BackfillPartitionOutcome[] = [];

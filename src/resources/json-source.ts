@@ -538,7 +538,6 @@ function formatValue(value: unknown): string {
   return value === undefined ? 'nothing (the field is missing)' : describeValue(value);
 }
 
-
 interface FieldSchema {
   /** The schema without optional/nullable/default wrappers. */
   readonly inner: z.ZodType | undefined;
