@@ -100,6 +100,7 @@ export type { EnqueueOptions, InstanceDescription, InstanceOptions, MaterializeR
 export type { FollowOptions } from './instance/follow-run.js';
 export type { Reexecution, ReexecutionMode } from './instance/reexecution.js';
 export type { AssetState } from './instance/asset-states.js';
+export type { StaleForUnselected } from './instance/stale-for-unselected.js';
 export type { AssetLineage, LineageGraph, LineageNode, LineageRequest } from './instance/asset-lineage.js';
 export type { LineageDirection, LineageEdge, LineageWalk } from './instance/lineage-walk.js';
 export type { JobSummary } from './instance/job-summaries.js';

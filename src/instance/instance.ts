@@ -28,6 +28,7 @@ import type { CheckSummary } from './check-summaries.js';
 import type { RunPage } from './run-summaries.js';
 import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
+import type { StaleForUnselected } from './stale-for-unselected.js';
 import type { PartitionState } from './partition-states.js';
 import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize-selection.js';
 import type { JobSummary } from './job-summaries.js';
@@ -82,6 +83,8 @@ export type ResolvedSelection = Pick<PlanOptions, 'select' | 'exclude' | 'force'
 
 /** What a run of a selection without a partition leaves to runs of partitions (see `partitionsToMaterialize`). */
 export interface PendingPartitions {
+  /** The keys the selection selects, in topological order. */
+  readonly selected: readonly string[];
   readonly partitions: readonly string[];
   readonly byUpstreams: readonly string[];
   /** Whether one partition's run reads what another's materializes (see `PartitionPlans.readsAcross`). */
@@ -227,6 +230,17 @@ export class Instance {
     return readAssetStates(await this.definitions(), await this.storage(), keys, this.#stateOptions(options.signal));
   }
 
+  /**
+   * Of the `selected` keys (a selection as `select` or a plan resolved it),
+   * those a run of the selection leaves stale for upstreams it leaves out
+   * (see `staleForUnselected`): what a run or plan with nothing to do says
+   * instead of "everything is up to date" when there are some.
+   */
+  async staleForUnselected(selected: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<readonly StaleForUnselected[]> {
+    const { staleForUnselected } = await import('./stale-for-unselected.js');
+    return staleForUnselected(await this.definitions(), selected, (keys) => this.assetStates(keys, options));
+  }
+
   /** The state of one asset, with the reasons it is stale; an unknown key throws `UnknownAssetError` with did-you-mean. */
   async why(key: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<AssetState> {
     await this.#requireAssets([key]);
@@ -278,7 +292,7 @@ export class Instance {
     const definitions = await this.definitions();
     const options = await this.#planOptions(definitions, request);
     // Nothing selected now is the rest's answer to give ("everything is up to date").
-    if (options === NOTHING_SELECTED) return { partitions: [], byUpstreams: [], readsAcross: false, unpartitioned: true, resolvedSelection: undefined };
+    if (options === NOTHING_SELECTED) return { selected: [], partitions: [], byUpstreams: [], readsAcross: false, unpartitioned: true, resolvedSelection: undefined };
     const { select, exclude, force, refresh, reuse } = options;
     const resolvedSelection = reuse === undefined ? undefined : { select, exclude, force, refresh, reuse };
     const [{ planPartitions }, { selectAssets }, { plannedForUpstreams }, graph] = await Promise.all([
@@ -289,11 +303,11 @@ export class Instance {
     ]);
     const selected = selectAssets(graph, { select: options.select, exclude: options.exclude });
     const unpartitioned = selected.some((key) => definitions.asset(key)!.partitions === undefined);
-    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { partitions: [], byUpstreams: [], readsAcross: false, unpartitioned, resolvedSelection };
+    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { selected, partitions: [], byUpstreams: [], readsAcross: false, unpartitioned, resolvedSelection };
     const { plans, readsAcross } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
     const partitions = [...plans].filter(([, { plan }]) => options.force === true || plan.planned.length > 0).map(([partition]) => partition);
     const byUpstreams = [...plans].filter(([, { plan }]) => plan.planned.length > 0 && plan.planned.every(plannedForUpstreams)).map(([partition]) => partition);
-    return { partitions, byUpstreams, readsAcross, unpartitioned, resolvedSelection };
+    return { selected, partitions, byUpstreams, readsAcross, unpartitioned, resolvedSelection };
   }
 
   /**

@@ -15,6 +15,8 @@ export type PartitionedMaterializeRequest = MaterializeRequest & {
 
 /** The runs of `materializeSelection`. */
 export interface SelectionRuns {
+  /** The keys the selection selects, as the command resolved them; undefined for given partitions or one `partition`'s run. */
+  readonly selected: readonly string[] | undefined;
   /** Each partition's run, in the order they ran. */
   readonly partitions: readonly { readonly partition: string; readonly result: MaterializeResult }[];
   /** The run of the unpartitioned assets (or of the one `partition` asked for); undefined when there was none to make. */
@@ -52,7 +54,7 @@ export async function materializeSelection(instance: Instance, request: Partitio
   const pending =
     given === undefined && request.partition === undefined
       ? await instance.partitionsToMaterialize(runRequest)
-      : { partitions: given ?? [], readsAcross: false, unpartitioned: given === undefined, resolvedSelection: undefined };
+      : { selected: undefined, partitions: given ?? [], readsAcross: false, unpartitioned: given === undefined, resolvedSelection: undefined };
   const partitions: { partition: string; result: MaterializeResult }[] = [];
   // Each pass settles at least one more asset along the chain that made partitions stale again: no more passes than assets.
   const maxPasses = pending.readsAcross ? (await instance.definitions()).assets.length : 1;
@@ -84,14 +86,15 @@ export async function materializeSelection(instance: Instance, request: Partitio
     pass = [...new Set([...pending.partitions, ...stale])].filter((partition) => again.has(partition));
     if (pass.length > 0) await onRunAgain?.(pass);
   }
-  if (!pending.unpartitioned || request.signal?.aborted === true) return { partitions, rest: undefined, restSkipped: undefined };
+  const { selected } = pending;
+  if (!pending.unpartitioned || request.signal?.aborted === true) return { selected, partitions, rest: undefined, restSkipped: undefined };
   try {
     // With no partition run in between, the states a state selection was resolved against still hold.
     const rest = await instance.materialize(partitions.length === 0 ? { ...runRequest, resolvedSelection: pending.resolvedSelection } : runRequest);
-    return { partitions, rest, restSkipped: undefined };
+    return { selected, partitions, rest, restSkipped: undefined };
   } catch (error) {
     // A failed partition run can leave a partition the rest reads unstored: that failure is the outcome, with the runs that happened.
     if (!(error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && partitions.some((run) => run.result.status === 'failed'))) throw error;
-    return { partitions, rest: undefined, restSkipped: error };
+    return { selected, partitions, rest: undefined, restSkipped: error };
   }
 }

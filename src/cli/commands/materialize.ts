@@ -14,8 +14,9 @@ import { renderTable } from '../render-table.js';
 import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
+import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
 import type { Instance, PlanSelection } from '../../instance/instance.js';
-import { describeStaleForUnselected, type StaleForUnselected, staleForUnselected } from '../stale-for-unselected.js';
+import { describeStaleForUnselected } from '../stale-for-unselected.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -172,7 +173,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         });
       } else if (!hasWork(materializationPlan)) {
         // As the run decides: nothing to materialize and no check to run again.
-        const stale = await leftStale(instance, request, pending.partitions.length === 0);
+        const stale = await leftStale(instance, request, pending.partitions.length === 0 ? selected : undefined);
         io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale) : `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
       } else {
         if (plan.planned.length > 0) {
@@ -220,13 +221,13 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (runs.rest === undefined) {
       if (json) writeJson(io, { partitions: partitionsJson });
       // Only partitioned assets selected, and no partition of them stale: nothing ran.
-      else if (range === undefined && runs.partitions.length === 0) io.stdout.write(await nothingToDo(instance, request));
+      else if (range === undefined && runs.partitions.length === 0) io.stdout.write(await nothingToDo(instance, request, runs.selected));
       else io.stdout.write(describeRange(runs.partitions));
       return runsExitCode(results);
     }
     const run = await recordedRun(instance, runs.rest);
     if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
-    else if (results.length === 0 && runs.rest.status === 'nothing-to-do') io.stdout.write(await nothingToDo(instance, request));
+    else if (results.length === 0 && runs.rest.status === 'nothing-to-do') io.stdout.write(await nothingToDo(instance, request, runs.selected));
     else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}`);
     return runsExitCode([...results, runs.rest]);
   } finally {
@@ -236,18 +237,18 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
 
 /**
  * The selected assets a run with nothing to do leaves stale, for upstreams
- * the selection leaves out (see `staleForUnselected`): none to look for
- * when everything is selected, for a job (it runs as declared) or a single
- * partition's run, or once a partition ran.
+ * the selection leaves out (see `Instance.staleForUnselected`): none to look
+ * for when everything is selected, for a job (it runs as declared) or a
+ * single partition's run, or once a partition ran (`selected` undefined).
  */
-function leftStale(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, nothingRan: boolean): Promise<StaleForUnselected[]> | [] {
-  if (!nothingRan || selection.job !== undefined || selection.partition !== undefined || (selection.select === undefined && selection.exclude === undefined)) return [];
-  return staleForUnselected(instance, { select: selection.select, exclude: selection.exclude, signal: selection.signal });
+function leftStale(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<readonly StaleForUnselected[]> | [] {
+  if (selected === undefined || selection.job !== undefined || selection.partition !== undefined || (selection.select === undefined && selection.exclude === undefined)) return [];
+  return instance.staleForUnselected(selected, { signal: selection.signal });
 }
 
 /** What a run that found nothing to do prints: that everything is up to date, unless upstreams it leaves out keep some of it stale. */
-async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }): Promise<string> {
-  const stale = await leftStale(instance, selection, true);
+async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<string> {
+  const stale = await leftStale(instance, selection, selected);
   return stale.length > 0 ? describeStaleForUnselected(stale) : 'Everything is up to date.\n';
 }
 
