@@ -371,6 +371,12 @@ export interface PlanResponse {
   readonly sources: readonly { readonly key: string; readonly location: string | null; readonly checked: boolean; readonly note: string | null }[];
   /** Warnings about parts of a union that select nothing, as the CLI prints them on stderr. */
   readonly warnings: readonly string[];
+  /**
+   * When `plan` is empty: the selected assets that stay stale all the same,
+   * because upstreams the selection leaves out are not up to date (a run
+   * reads what those stored), with those upstreams. Empty otherwise.
+   */
+  readonly staleForUnselected: readonly { readonly key: string; readonly upstreams: readonly string[] }[];
 }
 
 /**

@@ -42,11 +42,14 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     const selection = await selectionOf(c.req.raw);
     const warnings = await instance.selectionWarnings(selection);
     const { selected, plan } = await instance.plan(selection);
+    // Only a plan with nothing to run can contradict the graph's stale nodes: say why it does not.
+    const staleForUnselected = plan.planned.length === 0 ? await instance.staleForUnselected(selected) : [];
     const body: PlanResponse = {
       selected,
       plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })) })),
       sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
       warnings: warnings.map((warning) => warning.message),
+      staleForUnselected,
     };
     return c.json(body);
   });

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../../cli/run-cli.js';
 import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
@@ -19,6 +21,27 @@ describe('the asset graph page', () => {
 
     expect(await nodeStatuses(page)).toEqual({ posts: 'fresh', users: 'fresh', user_stats: 'fresh', top_authors: 'fresh', posts_enriched: 'missing', summary: 'missing', ...DAILY_MISSING });
     await saveScreenshot(page, 'graph-after-run');
+  });
+
+  it('says why a plan runs nothing while a selected asset stays stale for an unselected upstream', async () => {
+    const { workspace, ui, page } = await openExample();
+    expect((await runCli(['materialize', '--select', '+top_authors'], { cwd: workspace.dir, env: workspace.env })).code).toBe(0);
+    const usersFile = path.join(workspace.source, 'users.json');
+    const users = JSON.parse(await readFile(usersFile, 'utf8')) as Record<string, unknown>[];
+    users[0]!.name = 'A Changed Name';
+    await writeFile(usersFile, JSON.stringify(users, null, 2));
+    await openGraph(page, ui.url);
+    expect(await nodeStatuses(page)).toMatchObject({ users: 'stale', user_stats: 'stale', top_authors: 'stale' });
+
+    await page.fill('input[name="selection"]', 'top_authors');
+    await page.press('input[name="selection"]', 'Enter');
+    await page.click('button[data-action="materialize"]');
+
+    const panel = page.locator('.materialize-panel');
+    await expect.poll(() => panel.locator('[data-plan="stale-for-unselected"]').textContent()).toBe('Nothing to materialize, but 1 selected asset stays stale: a run uses what unselected upstreams stored.');
+    expect(await panel.locator('li[data-key="top_authors"]').textContent()).toBe('top_authors: its upstream user_stats is not up to date, and not selected');
+    expect(await panel.textContent()).toContain('e.g. +top_authors.');
+    expect(await panel.locator('[data-plan="empty"]').count()).toBe(0);
   });
 
   it('explains a node’s status when it has the keyboard focus', async () => {

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -145,9 +146,20 @@ describe('assets ui server', () => {
     expect(detail.events[0]).toMatchObject({ type: 'run-start', seq: expect.any(Number) });
 
     const plan = (await (await post(server, '/api/plan', { select: '+top_authors' })).json()) as PlanResponse;
-    expect(plan).toMatchObject({ selected: ['posts', 'users', 'user_stats', 'top_authors'], plan: [], warnings: [] });
+    expect(plan).toMatchObject({ selected: ['posts', 'users', 'user_stats', 'top_authors'], plan: [], warnings: [], staleForUnselected: [] });
     const nothing = await post(server, '/api/materialize', { select: 'summary' });
     expect(await nothing.json()).toEqual({ runId: null });
+
+    // A changed source leaves top_authors stale on the graph: a plan of it alone runs nothing, and says what holds it back.
+    const usersFile = path.join(workspace.source, 'users.json');
+    const users = JSON.parse(await readFile(usersFile, 'utf8')) as Record<string, unknown>[];
+    users[0]!.name = 'A Changed Name';
+    await writeFile(usersFile, JSON.stringify(users, null, 2));
+    const alone = (await (await post(server, '/api/plan', { select: 'top_authors' })).json()) as PlanResponse;
+    expect(alone).toMatchObject({ selected: ['top_authors'], plan: [], staleForUnselected: [{ key: 'top_authors', upstreams: ['user_stats'] }] });
+    const withUpstreams = (await (await post(server, '/api/plan', { select: '+top_authors' })).json()) as PlanResponse;
+    expect(withUpstreams.plan.map((step) => step.key)).toEqual(['users', 'user_stats', 'top_authors']);
+    expect(withUpstreams.staleForUnselected).toEqual([]);
   });
 
   it('streams the runs and steps of another process, read from the instance', async () => {

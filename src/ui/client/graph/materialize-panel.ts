@@ -25,7 +25,8 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     }
     const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
     if (plan.plan.length === 0) {
-      replaceChildren(body, ...warnings(plan), h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`), cancel);
+      const outcome = plan.staleForUnselected.length === 0 ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)] : staleForUnselected(plan);
+      replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
     const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, `Materialize ${plan.plan.length} asset${plan.plan.length === 1 ? '' : 's'}`);
@@ -60,4 +61,19 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
 
 function warnings(plan: PlanResponse): HTMLElement[] {
   return plan.warnings.map((warning) => h('p', { class: 'notice' }, `warning: ${warning}`));
+}
+
+/**
+ * An empty plan while the graph shows some selected assets stale: a run never
+ * runs an upstream the selection leaves out, so say which ones hold them
+ * back, and how to select them too.
+ */
+function staleForUnselected(plan: PlanResponse): HTMLElement[] {
+  const stale = plan.staleForUnselected;
+  const one = stale.length === 1;
+  return [
+    h('p', { 'data-plan': 'stale-for-unselected' }, `Nothing to materialize, but ${stale.length} selected asset${one ? '' : 's'} ${one ? 'stays' : 'stay'} stale: a run uses what unselected upstreams stored.`),
+    h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: its upstream ${upstreams.join(', ')} ${upstreams.length === 1 ? 'is' : 'are'} not up to date, and not selected`))),
+    h('p', {}, `Select the upstreams too to bring ${one ? 'it' : 'them'} up to date, e.g. +${stale[0]!.key}.`),
+  ];
 }
