@@ -48,6 +48,8 @@ export interface SelectionRuns {
  * partition runs again in the next pass, once the later runs have made it.
  * The last pass defers nothing: what still lacks a partition then is
  * refused, as a run of it alone would be.
+ *
+ * Given `partitions` (a range) run the same way, and only those run again.
  */
 export async function materializeSelection(instance: Instance, request: PartitionedMaterializeRequest): Promise<SelectionRuns> {
   const { partitions: given, onPartitionRun, onRunAgain, ...runRequest } = request;
@@ -56,8 +58,11 @@ export async function materializeSelection(instance: Instance, request: Partitio
       ? await instance.partitionsToMaterialize(runRequest)
       : { selected: undefined, partitions: given ?? [], readsAcross: false, unpartitioned: given === undefined, resolvedSelection: undefined };
   const partitions: { partition: string; result: MaterializeResult }[] = [];
+  // Whether a range's partitions read one another takes a plan of every partition: the look after its first pass is that plan.
+  const mayReadAcross = pending.readsAcross || (given !== undefined && given.length > 1);
+  const inRange = given === undefined ? undefined : new Set(given);
   // Each pass settles at least one more asset along the chain that made partitions stale again: no more passes than assets.
-  const maxPasses = pending.readsAcross ? (await instance.definitions()).assets.length : 1;
+  const maxPasses = mayReadAcross ? (await instance.definitions()).assets.length : 1;
   // Later passes bring partitions up to date: what --force or --refresh asked for was done in the first. A job
   // is run as it is declared, its own force included, in every pass: it names no other way to run it.
   const upToDate: MaterializeRequest = runRequest.job === undefined ? { ...runRequest, force: undefined, refresh: undefined } : runRequest;
@@ -67,7 +72,7 @@ export async function materializeSelection(instance: Instance, request: Partitio
     const deferring = new Set<string>();
     for (const [index, partition] of pass.entries()) {
       if (request.signal?.aborted === true) break;
-      const laterPartitions = pending.readsAcross && passes < maxPasses ? new Set(pass.slice(index + 1)) : undefined;
+      const laterPartitions = mayReadAcross && passes < maxPasses ? new Set(pass.slice(index + 1)) : undefined;
       const onPlan = (plan: MaterializationPlan) => {
         if (plan.deferred.length > 0) deferring.add(partition);
         runRequest.onPlan?.(plan);
@@ -80,7 +85,8 @@ export async function materializeSelection(instance: Instance, request: Partitio
     // Nothing materialized changes nothing another pass would find; a run that failed would fail again.
     const changedSome = outcomes.includes('success') && outcomes.every((status) => status === 'success' || status === 'nothing-to-do');
     if (passes >= maxPasses || !changedSome || request.signal?.aborted === true) break;
-    const stale = (await instance.partitionsToMaterialize(upToDate)).byUpstreams;
+    const { byUpstreams } = await instance.partitionsToMaterialize(upToDate);
+    const stale = inRange === undefined ? byUpstreams : byUpstreams.filter((partition) => inRange.has(partition));
     // In key order: the partitions of the first pass are, and so are those stale now.
     const again = new Set([...deferring, ...stale]);
     pass = [...new Set([...pending.partitions, ...stale])].filter((partition) => again.has(partition));

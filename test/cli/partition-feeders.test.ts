@@ -152,17 +152,20 @@ describe('partitions that read a later partition', () => {
   const cli = (...args: string[]) =>
     runCli([...args, '--definitions', LEAD_WINDOW], { cwd: dir, env: { LEAD_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
   const twoDays = (partition: string) => readFile(path.join(dir, 'out', 'two_days_daily', `${partition}.csv`), 'utf8');
+  /** Each day's sum of itself and the next, from the files the test began with: what the first run of every day makes. */
+  const expectEveryDayFromTheFiles = async () =>
+    expect([await twoDays('2026-01-01'), await twoDays('2026-01-02'), await twoDays('2026-01-03')]).toEqual([
+      'days,total\n2026-01-01 2026-01-02,11\n',
+      'days,total\n2026-01-02 2026-01-03,110\n',
+      'days,total\n2026-01-03,100\n',
+    ]);
 
   it('defers each day to a second pass on a new project, and one plain materialize leaves every day fresh', async () => {
     const run = await cli('materialize');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Running again, now that the runs after them made or changed what they read: 2 partitions (2026-01-01, 2026-01-02).\n');
     expect(run.stdout).toMatch(/^3 partitions in 5 runs: 5 succeeded\.$/m);
-    expect([await twoDays('2026-01-01'), await twoDays('2026-01-02'), await twoDays('2026-01-03')]).toEqual([
-      'days,total\n2026-01-01 2026-01-02,11\n',
-      'days,total\n2026-01-02 2026-01-03,110\n',
-      'days,total\n2026-01-03,100\n',
-    ]);
+    await expectEveryDayFromTheFiles();
     const states = JSON.parse((await cli('partitions', 'two_days_daily', '--json')).stdout) as PartitionsJson;
     expect(states.counts).toEqual({ total: 3, fresh: 3, stale: 0, missing: 0 });
 
@@ -193,16 +196,30 @@ describe('partitions that read a later partition', () => {
       '2026-01-01: two_days_daily',
       '2026-01-02: two_days_daily',
     ]);
-    expect([await twoDays('2026-01-01'), await twoDays('2026-01-02'), await twoDays('2026-01-03')]).toEqual([
-      'days,total\n2026-01-01 2026-01-02,11\n',
-      'days,total\n2026-01-02 2026-01-03,110\n',
-      'days,total\n2026-01-03,100\n',
-    ]);
+    await expectEveryDayFromTheFiles();
     // Once more on a new instance and outputs, as text.
     await rm(path.join(dir, '.strata'), { recursive: true });
     await rm(path.join(dir, 'out'), { recursive: true });
     const text = await cli('backfill', '*', '--from', '2026-01-01', '--to', '2026-01-03');
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain('Running again, now that the runs after them made or changed what they read: 2 partitions (2026-01-01, 2026-01-02).\n');
+  });
+
+  it('runs a --partition-range of a new project the same way, and runs again only partitions of the range', async () => {
+    const run = await cli('materialize', '--partition-range', '2026-01-01...2026-01-03');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Running again, now that the runs after them made or changed what they read: 2 partitions (2026-01-01, 2026-01-02).\n');
+    expect(run.stdout).toMatch(/^3 partitions in 5 runs: 5 succeeded\.$/m);
+    await expectEveryDayFromTheFiles();
+
+    // Day 2 edited: day 1, which reads it, is stale too, but outside the range it stays so.
+    await writeFile(path.join(dir, '2026-01-02.json'), '[20]');
+    const ranged = await cli('materialize', '--partition-range', '2026-01-02...2026-01-03');
+    expect(ranged.code, ranged.stderr).toBe(0);
+    expect(ranged.stdout).not.toContain('Running again');
+    expect(ranged.stdout).toMatch(/^2 partitions: 1 succeeded, 1 up to date\.$/m);
+    expect(await twoDays('2026-01-02')).toBe('days,total\n2026-01-02 2026-01-03,120\n');
+    const states = JSON.parse((await cli('partitions', 'two_days_daily', '--json')).stdout) as PartitionsJson;
+    expect(states.partitions.map((partition) => `${partition.partition}:${partition.status}`)).toEqual(['2026-01-01:stale', '2026-01-02:fresh', '2026-01-03:fresh']);
   });
 });
