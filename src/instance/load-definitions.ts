@@ -22,6 +22,7 @@ export async function loadDefinitions(
   env: Readonly<Record<string, string | undefined>>,
   options: { readonly versionCode?: boolean } = {},
 ): Promise<Definitions> {
+  const loadStartedMs = Date.now();
   const definitions = await importDefinitions(project);
   // importDefinitions threw when no module was found.
   const { file } = project.definitions as Located;
@@ -31,9 +32,10 @@ export async function loadDefinitions(
     });
   }
   validateDefinitions(definitions, env);
-  // Started now, awaited by planning: the versions are of the files as they were when the code was loaded.
+  // Started now, awaited by planning: the versions are of the files as they were when the code was loaded
+  // (a file saved while it loaded cannot be told from what was, and is marked so: see `loadStartedMs`).
   // (`versionCode: false` for commands that never plan, such as `info`, which must write nothing.)
-  if (options.versionCode !== false) void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile });
+  if (options.versionCode !== false) void codeVersionsOf(definitions, { projectRoot: project.root, cacheFile: project.codeCacheFile, loadStartedMs });
   return definitions;
 }
 

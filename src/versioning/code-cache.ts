@@ -47,7 +47,7 @@ export class CodeCache {
   readonly #file: string | undefined;
   readonly #data: CacheData;
   /** Files already checked by this process: a helper many modules import is stat'ed once per command. */
-  readonly #checked = new Map<string, string>();
+  readonly #checked = new Map<string, { readonly hash: string; readonly mtimeMs: number }>();
   #changed = false;
 
   private constructor(file: string | undefined, data: CacheData) {
@@ -71,19 +71,28 @@ export class CodeCache {
 
   /** The content hash of `file` (16 hex digits), from the cache while its size and mtime are unchanged. */
   hashOf(file: string): string {
-    let hash = this.#checked.get(file);
-    if (hash !== undefined) return hash;
+    return this.#check(file).hash;
+  }
+
+  /** When `file` was last modified, as of the stat that gave its hash. */
+  modifiedAt(file: string): number {
+    return this.#check(file).mtimeMs;
+  }
+
+  #check(file: string): { readonly hash: string; readonly mtimeMs: number } {
+    let checked = this.#checked.get(file);
+    if (checked !== undefined) return checked;
     const stat = statSync(file);
     const cached = this.#data.files[file];
     if (cached !== undefined && sameStat(cached, stat)) {
-      hash = cached.hash;
+      checked = { hash: cached.hash, mtimeMs: stat.mtimeMs };
     } else {
-      hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
-      this.#data.files[file] = { size: stat.size, mtimeMs: stat.mtimeMs, hash };
+      checked = { hash: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), mtimeMs: stat.mtimeMs };
+      this.#data.files[file] = { size: stat.size, ...checked };
       this.#changed = true;
     }
-    this.#checked.set(file, hash);
-    return hash;
+    this.#checked.set(file, checked);
+    return checked;
   }
 
   /**

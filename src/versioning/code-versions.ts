@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeVersionOf, type CodeManifest } from '../core/code-manifest.js';
@@ -16,7 +17,21 @@ export interface CodeVersionOptions {
   readonly projectRoot: string;
   /** Where hashes and the module graph are kept between commands; none: computed afresh. */
   readonly cacheFile?: string | undefined;
+  /**
+   * When the definitions began to load (ms since the epoch). A file modified
+   * since may not be what the process loaded: its entry in the manifest is a
+   * mark no other process computes, so whatever ran with these versions is
+   * `code-changed` to every later command that reads the file as it is.
+   */
+  readonly loadStartedMs?: number | undefined;
 }
+
+/**
+ * How much earlier than the write a file's modification time can read:
+ * kernels stamp files from a clock that advances once per tick (4 to 10 ms
+ * on Linux), so an edit just after the load began can carry a time just before.
+ */
+const MTIME_GRANULARITY_MS = 20;
 
 const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersion>>>();
 
@@ -59,7 +74,8 @@ async function computeCodeVersions(definitions: Definitions, options: CodeVersio
     modules = await readModuleGraph(entries);
     cache.setGraph(entries, modules);
   }
-  const manifests = new ManifestBuilder(modules, cache, options.projectRoot);
+  const editedSince = options.loadStartedMs === undefined ? Number.POSITIVE_INFINITY : options.loadStartedMs - MTIME_GRANULARITY_MS;
+  const manifests = new ManifestBuilder(modules, cache, options.projectRoot, editedSince);
   const versions = new Map<string, CodeVersion>();
   for (let index = 0; index < definitions.assets.length; index++) {
     const asset = definitions.assets[index]!;
@@ -98,11 +114,16 @@ class ManifestBuilder {
   readonly #byEntries = new Map<readonly string[], CodeVersion>();
   readonly #versions = new Map<string, string>();
   readonly #relatives = new Map<string, string>();
+  /** Files modified at or after this time may differ from what was loaded (see `CodeVersionOptions.loadStartedMs`). */
+  readonly #editedSince: number;
+  /** What such a file's entry reads: unique to this process, so no later command's manifest has it. */
+  readonly #editedWhileLoading = `modified while loading (${randomBytes(6).toString('hex')})`;
 
-  constructor(modules: Readonly<Record<string, ModuleEntry>>, cache: CodeCache, root: string) {
+  constructor(modules: Readonly<Record<string, ModuleEntry>>, cache: CodeCache, root: string, editedSince: number) {
     this.#modules = modules;
     this.#cache = cache;
     this.#root = root;
+    this.#editedSince = editedSince;
   }
 
   of(entries: readonly string[]): CodeVersion {
@@ -124,7 +145,8 @@ class ManifestBuilder {
       const file = pending.pop()!;
       if (seen.has(file)) continue;
       seen.add(file);
-      files[this.#relative(file)] = this.#cache.hashOf(file);
+      const hash = this.#cache.hashOf(file);
+      files[this.#relative(file)] = this.#cache.modifiedAt(file) >= this.#editedSince ? this.#editedWhileLoading : hash;
       const module = this.#modules[file];
       if (module === undefined) continue;
       pending.push(...module.imports);

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
-import { runCli } from './run-cli.js';
+import { runCli, startCli } from './run-cli.js';
 
 interface StatusJson {
   assets: { key: string; status: string; reasons: string[] }[];
@@ -50,6 +50,32 @@ describe('code versions cover the modules an asset imports', () => {
 
     expect(await materialize()).toEqual({ scaled: 'materialized' });
     expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n2\n4\n6\n');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+  });
+
+  it('never records a helper saved while the definitions were loading as the code that ran', async () => {
+    // Held until told to go, after its imports (helper.mjs among them) were evaluated: a slow load, made long.
+    await edit(
+      'strata.config.mjs',
+      'export default',
+      "if (process.env.HOLD_LOAD === '1') {\n  process.stderr.write('loaded the helper\\n');\n  while (!existsSync('go')) await new Promise((resolve) => setTimeout(resolve, 10));\n}\nexport default",
+    );
+    await edit('strata.config.mjs', "import { defineDefinitions } from 'strata-assets';", "import { existsSync } from 'node:fs';\nimport { defineDefinitions } from 'strata-assets';");
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 2');
+
+    const held = startCli(['materialize', '--json'], { cwd: project.dir, env: { HOLD_LOAD: '1' } });
+    await held.waitForStderr('loaded the helper');
+    await edit('helper.mjs', 'FACTOR = 2', 'FACTOR = 3');
+    await writeFile(path.join(project.dir, 'go'), '');
+    const run = await held.done;
+    expect(run.code, run.stderr).toBe(0);
+    // It ran the helper it loaded (FACTOR = 2): the one saved meanwhile is not what its output came from.
+    expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n2\n4\n6\n');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
+    expect((await cli(['why', 'scaled'])).stdout).toMatch(/helper\.mjs changed/);
+    expect(await materialize()).toEqual({ scaled: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n3\n6\n9\n');
     expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
   });
 
