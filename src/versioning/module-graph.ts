@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,8 @@ const PATH_SPECIFIER = /^(?:[./]|[A-Za-z]:[\\/]|file:)/;
  * and `require()` included, also through a `require` an ES module made
  * with `createRequire`. A bare specifier that an installed package (or
  * the project's own package.json, by its name) serves is a package, not a
- * file: its version stands for its code. Node's builtins are left out.
+ * file: its version stands for its code, unless the package is a link to
+ * source (`isLinkedSource`). Node's builtins are left out.
  *
  * Imports built from expressions (`import(name)`) cannot be followed; the
  * README says so, and `codeVersion` covers such assets.
@@ -25,6 +26,7 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
   // Loaded on first use: most commands find the graph in the cache.
   const esbuild = await import('esbuild');
   const packagesOf = new Map<string, Record<string, string>>();
+  const linkedSources = new Map<string, boolean>();
   let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
@@ -52,7 +54,8 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
               if (isBuiltin(args.path)) return { path: args.path, external: true };
               const manifest = packageManifest(args.path, args.resolveDir);
               // Not installed and not the project's own name: a tsconfig `paths` alias, which esbuild resolves to files.
-              if (manifest === undefined) return undefined;
+              // Linked in from source: followed as files too (see `isLinkedSource`).
+              if (manifest === undefined || isLinkedSource(manifest, packageName(args.path), linkedSources)) return undefined;
               let packages = packagesOf.get(args.importer);
               if (packages === undefined) packagesOf.set(args.importer, (packages = {}));
               packages[packageName(args.path)] = manifest;
@@ -145,6 +148,25 @@ function packageManifest(specifier: string, folder: string): string | undefined 
     }
     if (path.dirname(dir) === dir) return undefined;
   }
+}
+
+/** The framework, whose version stands for its code however it is installed (the README says so). */
+const FRAMEWORK_PACKAGE = 'strata-assets';
+
+/**
+ * Whether the installed package whose package.json is `manifest` is a link
+ * to source outside any node_modules: a workspace of the project's
+ * monorepo, or `npm link`. Its files are edited without a new version, so
+ * they are versioned as the project's own files are, not by its version.
+ */
+function isLinkedSource(manifest: string, name: string, known: Map<string, boolean>): boolean {
+  if (name === FRAMEWORK_PACKAGE || !manifest.includes(`${path.sep}node_modules${path.sep}`)) return false;
+  let linked = known.get(manifest);
+  if (linked === undefined) {
+    linked = !realpathSync(path.dirname(manifest)).split(path.sep).includes('node_modules');
+    known.set(manifest, linked);
+  }
+  return linked;
 }
 
 function readName(manifest: string): unknown {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
@@ -92,6 +92,24 @@ describe('code versions cover the modules an asset imports', () => {
     // scaled.mjs imports plain.mjs (for `base`), so its module reaches fake-shout too; pinned declares its version.
     expect(await status()).toEqual({ base: ['code-changed'], pinned: [], scaled: ['code-changed', 'upstream-planned'] });
     expect((await cli(['why', 'base'])).stdout).toMatch(/package fake-shout went from 1\.0\.0 to 1\.1\.0/);
+  });
+
+  it('versions a workspace package linked from source by its files, which change without a new version', async () => {
+    const util = path.join(project.dir, 'packages', 'local-util');
+    await mkdir(util, { recursive: true });
+    await writeFile(path.join(util, 'package.json'), JSON.stringify({ name: 'local-util', version: '1.0.0', type: 'module', main: 'index.mjs' }));
+    await writeFile(path.join(util, 'index.mjs'), "export const suffix = '!';\n");
+    // As npm installs a workspace: a link in node_modules to the package's folder in the project.
+    await symlink(path.join('..', 'packages', 'local-util'), path.join(project.dir, 'node_modules', 'local-util'), 'dir');
+    await edit('plain.mjs', "import { shout } from 'fake-shout';", "import { shout } from 'fake-shout';\nimport { suffix } from 'local-util';");
+    await edit('plain.mjs', "word: shout('hi')", "word: shout('hi') + suffix");
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+
+    await edit('packages/local-util/index.mjs', "'!'", "'?'");
+    expect(await status()).toEqual({ base: ['code-changed'], pinned: [], scaled: ['code-changed', 'upstream-planned'] });
+    expect((await cli(['why', 'base'])).stdout).toMatch(/packages\/local-util\/index\.mjs changed/);
+    expect(await materialize()).toMatchObject({ base: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'base.csv'), 'utf8')).toMatch(/^n,word\n1,\S+\?\n/);
   });
 
   it('lets an explicit codeVersion win over the files it imports', async () => {
