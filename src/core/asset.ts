@@ -260,7 +260,7 @@ export function asset<
     codeVersion: spec.codeVersion ?? sourceVersionOf(spec.compute),
     codeVersionIsExplicit: spec.codeVersion !== undefined,
     // An explicit version needs no site: skipping the stack capture keeps large generated projects fast.
-    definedIn: spec.codeVersion === undefined ? new DefinitionSite(asset) : undefined,
+    definedIn: spec.codeVersion === undefined ? DefinitionSite.of(asset) : undefined,
     retry: spec.retry,
     maxAge: spec.freshness?.maxAge,
     pool: spec.pool,

@@ -69,7 +69,7 @@ const instanceConfigSchema = z.strictObject({
 export function defineConfig(spec: ConfigSpec): Definitions {
   const { definitions } = spec;
   // The file that calls defineConfig (the project's strata.config.*), so a problem names where to fix it.
-  const configFile = new DefinitionSite(defineConfig).files[0] ?? 'the config';
+  const configFile = DefinitionSite.of(defineConfig).files[0] ?? 'the config';
   const instance = spec.instance === undefined ? undefined : instanceConfigSchema.safeParse(spec.instance);
   const configurable = [...definitions.resourceDefinitions.values()].filter((resource) => resource.config !== undefined).map((resource) => resource.key).sort();
   const problems: string[] = [];

@@ -19,8 +19,12 @@ export class DefinitionSite {
    */
   readonly files: readonly string[];
 
-  /** `callee`: the function whose caller is wanted (its own frame and those above it are left out). */
-  constructor(callee: (...args: never[]) => unknown) {
+  private constructor(files: readonly string[]) {
+    this.files = files;
+  }
+
+  /** Where `callee` was called from (its own frame and those above it are left out). */
+  static of(callee: (...args: never[]) => unknown): DefinitionSite {
     const trace: { stack?: unknown } = {};
     const limit = Error.stackTraceLimit;
     // The whole stack: a factory may sit any number of frames deep (`specs.map(build)`, a helper
@@ -29,7 +33,12 @@ export class DefinitionSite {
     Error.stackTraceLimit = Infinity;
     Error.captureStackTrace(trace, callee);
     Error.stackTraceLimit = limit;
-    this.files = sharedFiles(projectFiles(callSitesOf(trace)));
+    return new DefinitionSite(sharedFiles(projectFiles(callSitesOf(trace))));
+  }
+
+  /** This site's files, then those of `site` it lacks: for code that runs code declared at another site too. */
+  joinedWith(site: DefinitionSite): DefinitionSite {
+    return new DefinitionSite(sharedFiles([...new Set([...this.files, ...site.files])]));
   }
 }
 

@@ -2,6 +2,7 @@ import type { AnyAsset, AssetDefinition } from './asset.js';
 import { assetCheckProblems } from './check-definitions.js';
 import { partitionProblems } from './partition-definitions.js';
 import { parseDuration } from './duration.js';
+import { DefinitionSite } from './definition-site.js';
 import { DefinitionError, StrataError } from './errors.js';
 import { type DependencyLists, findCycles } from './find-cycles.js';
 import type { IOManager } from './io-manager.js';
@@ -28,7 +29,8 @@ export interface DefinitionsSpec {
   readonly ioManagers?: Readonly<Record<string, IOManager>>;
   /**
    * Ready-made resource instances by resource key, used instead of calling the
-   * resource's `create` (a test double, a client configured by hand).
+   * resource's `create` (a test double, a client configured by hand). The
+   * code versions of the assets that use them cover the calling module.
    */
   readonly resources?: Readonly<Record<string, unknown>>;
   /** Retry policy of assets that declare none. Default: no retries. */
@@ -86,6 +88,8 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   const declared: DefinedAsset[] = [];
   const idOf = new Map<string, number>();
   const resourceDefinitions = new Map<string, ResourceDefinition>();
+  // Ready-made instances are code the calling module holds: the code versions of the assets that use them cover it.
+  const suppliedAt = spec.resources === undefined || Object.keys(spec.resources).length === 0 ? undefined : DefinitionSite.of(defineDefinitions);
 
   // Indexed loops over assets and deps: `for...of` allocates per step until V8 optimizes the loop.
   for (let index = 0; index < spec.assets.length; index++) {
@@ -122,8 +126,9 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
       }
       resourceDefinitions.set(definition.key, definition);
     }
+    const usesSupplied = suppliedAt !== undefined && resourceNames.some((name) => Object.hasOwn(spec.resources!, asset.resources[name]!.key));
     idOf.set(asset.key, declared.length);
-    declared.push(definedAsset(asset, maxAgeMs));
+    declared.push(definedAsset(asset, maxAgeMs, usesSupplied ? asset.definedIn?.joinedWith(suppliedAt) : asset.definedIn));
   }
   problems.push(...checkRetryPolicy(spec.defaultRetry, 'defaultRetry'));
 
@@ -168,7 +173,7 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
  * of 100k assets are checked on every load. Every field of `AssetDefinition`
  * is required, so one added there fails to compile here until it is copied.
  */
-function definedAsset(asset: AnyAsset, maxAgeMs: number | undefined): DefinedAsset {
+function definedAsset(asset: AnyAsset, maxAgeMs: number | undefined, definedIn: DefinitionSite | undefined): DefinedAsset {
   const defined = {
     key: asset.key,
     schema: asset.schema,
@@ -180,7 +185,7 @@ function definedAsset(asset: AnyAsset, maxAgeMs: number | undefined): DefinedAss
     ioManager: asset.ioManager,
     codeVersion: asset.codeVersion,
     codeVersionIsExplicit: asset.codeVersionIsExplicit,
-    definedIn: asset.definedIn,
+    definedIn,
     retry: asset.retry,
     maxAge: asset.maxAge,
     pool: asset.pool,

@@ -125,7 +125,7 @@ export function multiAsset<
     compute: spec.compute as unknown as MultiAssetCompute['compute'],
   });
   // One site and one hash for all outputs: they share the compute, so they share its code version.
-  const definedIn = spec.codeVersion === undefined ? new DefinitionSite(multiAsset) : undefined;
+  const definedIn = spec.codeVersion === undefined ? DefinitionSite.of(multiAsset) : undefined;
   const codeVersion = spec.codeVersion ?? sourceVersionOf(spec.compute);
   const assets = keys.map((key): AnyAsset => {
     const output = spec.outputs[key]!;

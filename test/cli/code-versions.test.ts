@@ -112,6 +112,29 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await readFile(path.join(project.dir, 'output', 'base.csv'), 'utf8')).toMatch(/^n,word\n1,\S+\?\n/);
   });
 
+  it('covers a ready-made resource instance in the code of the assets that use it, from the module that supplies it', async () => {
+    await writeFile(
+      path.join(project.dir, 'rated.mjs'),
+      [
+        "import { asset, resource } from 'strata-assets';",
+        "import { z } from 'zod';",
+        "export const rates = resource({ key: 'rates', create: () => ({ rate: 1 }) });",
+        "export const rated = asset({ key: 'rated', schema: z.object({ n: z.int() }), resources: { rates }, compute: ({ resources }) => [{ n: 100 * resources.rates.rate }] });",
+        '',
+      ].join('\n'),
+    );
+    await edit('strata.config.mjs', "import { pinned, scaled } from './scaled.mjs';", "import { pinned, scaled } from './scaled.mjs';\nimport { rated } from './rated.mjs';");
+    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [base, scaled, pinned, rated], resources: { rates: { rate: 2 } } }');
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', rated: 'materialized', scaled: 'materialized' });
+
+    // The instance's code lives in strata.config.mjs: only the asset that uses it runs it.
+    await edit('strata.config.mjs', 'rate: 2', 'rate: 3');
+    expect(await status()).toEqual({ base: [], pinned: [], rated: ['code-changed'], scaled: [] });
+    expect((await cli(['why', 'rated'])).stdout).toMatch(/strata\.config\.mjs changed/);
+    expect(await materialize()).toEqual({ rated: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'rated.csv'), 'utf8')).toBe('n\n300\n');
+  });
+
   it('lets an explicit codeVersion win over the files it imports', async () => {
     await materialize();
     await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 3');
