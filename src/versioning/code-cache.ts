@@ -4,7 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 
-const fileEntrySchema = z.object({ size: z.number(), mtimeMs: z.number(), hash: z.string() });
+const fileEntrySchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), hash: z.string() });
 
 const moduleEntrySchema = z.object({
   /** Project files this module imports (absolute paths). */
@@ -15,7 +15,8 @@ const moduleEntrySchema = z.object({
 export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 
 const cacheSchema = z.object({
-  format: z.literal(1),
+  // 2: entries keep the change time too (a cache of format 1 is read as none).
+  format: z.literal(2),
   files: z.record(z.string(), fileEntrySchema),
   graph: z
     .object({
@@ -27,17 +28,23 @@ const cacheSchema = z.object({
 });
 type CacheData = z.infer<typeof cacheSchema>;
 
-/** A file's identity as the cache knows it: what a change to its content would almost surely change. */
+/**
+ * A file's identity as the cache knows it: what a change to its content would
+ * almost surely change. The change time too: tools that copy a file's times
+ * with it (`cp -p`, `rsync -t`, `touch -r`) can put back an old modification
+ * time on new content, but writing always moves the change time.
+ */
 interface Stat {
   readonly size: number;
   readonly mtimeMs: number;
+  readonly ctimeMs: number;
 }
 
 /**
  * What code versions cost to compute, kept between commands in one JSON file
  * of the instance folder: the content hash of every project file by path,
- * valid while the file's size and modification time are unchanged, and the
- * module graph last read, valid while every file in it is unchanged. A no-op
+ * valid while the file's size, modification and change times are unchanged,
+ * and the module graph last read, valid while every file in it is unchanged. A no-op
  * `assets status` then stats the project's files instead of reading them.
  *
  * It is only a cache: a file that is missing, damaged or of another format is
@@ -57,7 +64,7 @@ export class CodeCache {
 
   /** Reads the cache at `file`; without one, a cache that lives for this process only. */
   static open(file: string | undefined): CodeCache {
-    let data: CacheData = { format: 1, files: {}, graph: null };
+    let data: CacheData = { format: 2, files: {}, graph: null };
     if (file !== undefined) {
       try {
         const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
@@ -69,7 +76,7 @@ export class CodeCache {
     return new CodeCache(file, data);
   }
 
-  /** The content hash of `file` (16 hex digits), from the cache while its size and mtime are unchanged. */
+  /** The content hash of `file` (16 hex digits), from the cache while its `Stat` is unchanged. */
   hashOf(file: string): string {
     return this.#check(file).hash;
   }
@@ -88,7 +95,7 @@ export class CodeCache {
       checked = { hash: cached.hash, mtimeMs: stat.mtimeMs };
     } else {
       checked = { hash: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), mtimeMs: stat.mtimeMs };
-      this.#data.files[file] = { size: stat.size, ...checked };
+      this.#data.files[file] = { size: stat.size, ctimeMs: stat.ctimeMs, ...checked };
       this.#changed = true;
     }
     this.#checked.set(file, checked);
@@ -143,5 +150,5 @@ export class CodeCache {
 }
 
 function sameStat(cached: Stat, stat: Stat): boolean {
-  return cached.size === stat.size && cached.mtimeMs === stat.mtimeMs;
+  return cached.size === stat.size && cached.mtimeMs === stat.mtimeMs && cached.ctimeMs === stat.ctimeMs;
 }

@@ -1,4 +1,4 @@
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
@@ -77,6 +77,19 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await materialize()).toEqual({ scaled: 'materialized' });
     expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n3\n6\n9\n');
     expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+  });
+
+  it('notices an edit of the same size whose old modification time was put back', async () => {
+    // A whole second, which a number of seconds sets exactly.
+    const helper = path.join(project.dir, 'helper.mjs');
+    const then = 1_700_000_000;
+    await utimes(helper, then, then);
+    await materialize();
+    await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 2');
+    // As `cp -p` or `rsync -t` would leave it: new content, the same size and modification time.
+    await utimes(helper, then, then);
+    expect((await stat(helper)).mtimeMs).toBe(then * 1000);
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
   });
 
   it('changes nothing when a file no asset module imports changes', async () => {
