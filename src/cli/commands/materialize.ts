@@ -237,12 +237,13 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
 
 /**
  * The selected assets a run with nothing to do leaves stale, for upstreams
- * the selection leaves out (see `Instance.staleForUnselected`): none to look
- * for when everything is selected, for a job (it runs as declared) or a
- * single partition's run, or once a partition ran (`selected` undefined).
+ * the selection leaves out (see `Instance.staleForUnselected`, which reads
+ * nothing when every upstream is selected): none to look for for a job (it
+ * runs as declared) or a single partition's run, or once a partition ran
+ * (`selected` undefined).
  */
-function leftStale(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<readonly StaleForUnselected[]> | [] {
-  if (selected === undefined || selection.job !== undefined || selection.partition !== undefined || (selection.select === undefined && selection.exclude === undefined)) return [];
+async function leftStale(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<readonly StaleForUnselected[]> {
+  if (selected === undefined || selection.job !== undefined || selection.partition !== undefined) return [];
   return instance.staleForUnselected(selected, { signal: selection.signal });
 }
 
