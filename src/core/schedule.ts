@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { type Duration, parseDuration } from './duration.js';
-import { parseAnchor } from './zoned-wall-time.js';
+import { isTimeZone, parseAnchor } from './zoned-wall-time.js';
 import type { JobDefinition } from './job.js';
 import { checkRunTags, type RunTags } from './run-tags.js';
 
@@ -175,16 +175,6 @@ function checkInterval(definition: ScheduleDefinition, where: string): string[] 
 
 function unknownTimeZone(where: string, timezone: unknown): string {
   return `${where}: timezone "${String(timezone)}" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")`;
-}
-
-function isTimeZone(timezone: unknown): timezone is string {
-  if (typeof timezone !== 'string' || timezone.trim() === '') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function describeCronProblem(expression: string): string | undefined {

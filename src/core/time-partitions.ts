@@ -21,7 +21,7 @@ import { DefinitionError, UsageError } from './errors.js';
 import { keysBetweenIn } from './partition-keys.js';
 import type { PartitionKeyPart, PartitionsContext, TimePartitionsDefinition, TimeWindow } from './partitions.js';
 import { suggestClosest } from './suggest.js';
-import { fromWallMs, toWallMs } from './zoned-wall-time.js';
+import { fromWallMs, isTimeZone, toWallMs } from './zoned-wall-time.js';
 
 /** What every time partitions factory takes. */
 export interface TimePartitionsSpec {
@@ -203,7 +203,7 @@ class TimePartitions implements TimePartitionsDefinition {
     const end = window.end.getTime();
     if (!(end > start)) return [];
     // Wall time points at the window holding `start`; around a fall-back it can be one off, so settle on instants.
-    let index = this.floorIndex(this.wallOf(start));
+    let index = this.floorIndex(toWallMs(start, this.timezone));
     while (this.instantAt(index) > start) index--;
     while (this.instantAt(index + 1) <= start) index++;
     const keys: string[] = [];
@@ -218,7 +218,7 @@ class TimePartitions implements TimePartitionsDefinition {
     const now = context.now.getTime();
     if (this.cached?.now === now) return this.cached;
     // The window holding `now` has the grid index of the number of complete ones; wall time guesses it, instants settle it.
-    let complete = Math.max(0, this.floorIndex(this.wallOf(now)));
+    let complete = Math.max(0, this.floorIndex(toWallMs(now, this.timezone)));
     while (complete > 0 && this.instantAt(complete) > now) complete--;
     while (complete < this.endIndex && this.instantAt(complete + 1) <= now) complete++;
     const indices: number[] = [];
@@ -244,10 +244,6 @@ class TimePartitions implements TimePartitionsDefinition {
     if (this.unit === 'week') return `they start on ${WEEKDAYS[this.alignment]}s`;
     if (this.unit === 'month') return `they start on day ${this.alignment} of a month`;
     return 'they start at midnight';
-  }
-
-  private wallOf(instant: number): number {
-    return this.timezone === 'UTC' ? instant : toWallMs(instant, this.timezone);
   }
 
   /** Wall time of grid window `index` (any integer; negative ones are before the start). */
@@ -284,6 +280,7 @@ class TimePartitions implements TimePartitionsDefinition {
   }
 
   private instantAt(index: number): number {
+    // In UTC a wall time is its instant: nothing to cache.
     if (this.timezone === 'UTC') return this.wallAt(index);
     let instant = this.instants.get(index);
     if (instant === undefined) {
@@ -366,14 +363,7 @@ function wallOfFields([year, month, day, hour = 0, minute = 0]: number[]): numbe
 
 /** Why `timezone` is not an IANA zone Intl knows, with the closest names; undefined when it is one. */
 function timeZoneProblem(timezone: unknown): string | undefined {
-  if (typeof timezone === 'string' && timezone.trim() !== '') {
-    try {
-      toWallMs(0, timezone);
-      return undefined;
-    } catch {
-      // An unknown zone: Intl throws a RangeError, said below with suggestions.
-    }
-  }
+  if (isTimeZone(timezone)) return undefined;
   const suggestions = typeof timezone === 'string' ? suggestClosest(timezone, Intl.supportedValuesOf('timeZone')) : [];
   const guess = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : ' (e.g. "UTC", "Europe/Berlin", "America/New_York")';
   return `timezone ${JSON.stringify(timezone)} is not an IANA time zone name${guess}`;

@@ -5,6 +5,13 @@
  * time zone work; nothing here reads the machine's own zone.
  */
 
+/**
+ * The zone whose wall time is the instant itself. It is answered without
+ * Intl: building a process's first formatter loads ICU's zone data, about
+ * 30 ms of every command that reads a UTC partitions definition or schedule.
+ */
+const UTC = 'UTC';
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatterOf(timeZone: string): Intl.DateTimeFormat {
@@ -16,8 +23,22 @@ function formatterOf(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
+/** Whether `timeZone` is an IANA time zone name Intl knows. */
+export function isTimeZone(timeZone: unknown): timeZone is string {
+  if (typeof timeZone !== 'string' || timeZone.trim() === '') return false;
+  if (timeZone === UTC) return true;
+  try {
+    formatterOf(timeZone);
+    return true;
+  } catch {
+    // An unknown zone: Intl throws a RangeError.
+    return false;
+  }
+}
+
 /** The wall time of `instant` (ms since the epoch) in `timeZone`. */
 export function toWallMs(instant: number, timeZone: string): number {
+  if (timeZone === UTC) return instant;
   const fields: Record<string, number> = {};
   for (const part of formatterOf(timeZone).formatToParts(instant)) if (part.type !== 'literal') fields[part.type] = Number(part.value);
   const wall = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
@@ -33,6 +54,7 @@ export function toWallMs(instant: number, timeZone: string): number {
  * schedule's tick does.
  */
 export function fromWallMs(wall: number, timeZone: string): number {
+  if (timeZone === UTC) return wall;
   const DAY = 86_400_000;
   // The offsets a day either side: a transition between them is the only way the two differ.
   const offsetBefore = toWallMs(wall - DAY, timeZone) - (wall - DAY);
