@@ -1,4 +1,5 @@
 // Our own CSV codec, not arquero's: arquero parses a CSV file from one string, which fails past V8's maximum string length on the multi-million-row files Strata stores.
+import { createHash } from 'node:crypto';
 import type { ColumnSpec } from '../core/row-schema.js';
 import type { Row, Table } from '../core/table.js';
 import { badValue, checkHasColumns, isWellFormed } from './check-stored-table.js';
@@ -70,8 +71,7 @@ function writeUtf8(text: string, chunk: Buffer, offset: number): number {
  * line: concatenating and then encoding every line cost three times as much.
  *
  * @example
- * const hash = createHash('sha256');
- * for (const chunk of encodeCsv(table, asset.columns, asset.key)) hash.update(chunk);
+ * for (const chunk of encodeCsv(table, asset.columns, asset.key)) socket.write(Buffer.from(chunk));
  */
 export function* encodeCsv(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string, allocate: (bytes: number) => Buffer = Buffer.allocUnsafe): Generator<Buffer> {
   checkHasColumns(table, columns, assetKey);
@@ -198,4 +198,15 @@ function quoteText(text: string): string {
 
 function formatNumber(value: number): string {
   return Object.is(value, -0) ? '-0' : String(value);
+}
+
+/**
+ * The data version of `table` stored as `columns`: the SHA-256 of its CSV
+ * encoding, so every IO manager gives the same table the same version (and
+ * checks every value on the way, as `encodeCsv` does).
+ */
+export function csvDataVersion(table: Table<Row>, columns: readonly ColumnSpec[], assetKey: string): string {
+  const hash = createHash('sha256');
+  for (const chunk of encodeCsv(table, columns, assetKey)) hash.update(chunk);
+  return hash.digest('hex');
 }

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { IOManagerError } from '../core/errors.js';
 import { scanLimit, tableBatches, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import { Table, type CellValue, type Row } from '../core/table.js';
-import { encodeCsv } from './csv-writer.js';
+import { csvDataVersion } from './csv-writer.js';
 import { describeStored, materializeCommand, partitionSegments } from './partition-naming.js';
 
 interface StoredTable {
@@ -36,9 +35,7 @@ export class MemoryIOManager implements IOManager {
 
   async store(asset: StoredAsset, table: Table<Row>): Promise<StoreResult> {
     // Serializing also validates every value against its column (throwing a SchemaError).
-    const hash = createHash('sha256');
-    for (const chunk of encodeCsv(table, asset.columns, asset.key)) hash.update(chunk);
-    const dataVersion = hash.digest('hex');
+    const dataVersion = csvDataVersion(table, asset.columns, asset.key);
     const columns = asset.columns.map((column) => column.name);
     // A copy, so that the caller mutating its arrays later cannot change what is stored.
     this.#tables.set(storedKey(asset), { table: copyColumns(table, columns), dataVersion });

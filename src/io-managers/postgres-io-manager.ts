@@ -7,7 +7,7 @@ import { scanLimit, type IOManager, type ScanOptions, type StoredAsset, type Sto
 import type { Row, Table } from '../core/table.js';
 import { surviveDisconnects } from '../core/postgres-disconnects.js';
 import { readCsvRows, readCsvTable, type CsvSource } from './csv-reader.js';
-import { encodeCsv } from './csv-writer.js';
+import { csvDataVersion, encodeCsv } from './csv-writer.js';
 import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
 import { cannot, postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
 import { materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
@@ -230,9 +230,7 @@ export class PostgresIOManager implements IOManager {
     const [exists] = await this.#query<{ oid: number | null }>(action, 'SELECT to_regclass($1)::oid AS oid', [target]);
     if (exists?.oid === null || exists?.oid === undefined) return undefined;
     // Changed (or created) outside Strata: hash what is there, as `store` would have hashed it.
-    const hash = createHash('sha256');
-    for (const chunk of encodeCsv(await this.#read(asset, action), asset.columns, asset.key)) hash.update(chunk);
-    return hash.digest('hex');
+    return csvDataVersion(await this.#read(asset, action), asset.columns, asset.key);
   }
 
   async delete(asset: StoredAsset): Promise<boolean> {
