@@ -54,7 +54,7 @@ export class CodeCache {
   readonly #file: string | undefined;
   readonly #data: CacheData;
   /** Files already checked by this process: a helper many modules import is stat'ed once per command. */
-  readonly #checked = new Map<string, { readonly hash: string; readonly mtimeMs: number }>();
+  readonly #checked = new Map<string, { readonly hash: string; readonly ctimeMs: number }>();
   #changed = false;
 
   private constructor(file: string | undefined, data: CacheData) {
@@ -81,21 +81,26 @@ export class CodeCache {
     return this.#check(file).hash;
   }
 
-  /** When `file` was last modified, as of the stat that gave its hash. */
-  modifiedAt(file: string): number {
-    return this.#check(file).mtimeMs;
+  /**
+   * When `file` last changed, as of the stat that gave its hash: its change
+   * time, which only the kernel sets, to the moment of any write or rename,
+   * unlike a modification time that `cp -p`, `rsync -a` or `touch -d` can set
+   * to any moment, past or future.
+   */
+  changedAt(file: string): number {
+    return this.#check(file).ctimeMs;
   }
 
-  #check(file: string): { readonly hash: string; readonly mtimeMs: number } {
+  #check(file: string): { readonly hash: string; readonly ctimeMs: number } {
     let checked = this.#checked.get(file);
     if (checked !== undefined) return checked;
     const stat = statSync(file);
     const cached = this.#data.files[file];
     if (cached !== undefined && sameStat(cached, stat)) {
-      checked = { hash: cached.hash, mtimeMs: stat.mtimeMs };
+      checked = { hash: cached.hash, ctimeMs: stat.ctimeMs };
     } else {
-      checked = { hash: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), mtimeMs: stat.mtimeMs };
-      this.#data.files[file] = { size: stat.size, ctimeMs: stat.ctimeMs, ...checked };
+      checked = { hash: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), ctimeMs: stat.ctimeMs };
+      this.#data.files[file] = { size: stat.size, mtimeMs: stat.mtimeMs, ...checked };
       this.#changed = true;
     }
     this.#checked.set(file, checked);

@@ -18,20 +18,22 @@ export interface CodeVersionOptions {
   /** Where hashes and the module graph are kept between commands; none: computed afresh. */
   readonly cacheFile?: string | undefined;
   /**
-   * When the definitions began to load (ms since the epoch). A file modified
-   * since may not be what the process loaded: its entry in the manifest is a
-   * mark no other process computes, so whatever ran with these versions is
-   * `code-changed` to every later command that reads the file as it is.
+   * When the definitions began to load (ms since the epoch). A file changed
+   * since (by its change time: a copy that keeps an old modification time
+   * counts, a modification time set in the future does not) may not be what
+   * the process loaded: its entry in the manifest is a mark no other process
+   * computes, so whatever ran with these versions is `code-changed` to every
+   * later command that reads the file as it is.
    */
   readonly loadStartedMs?: number | undefined;
 }
 
 /**
- * How much earlier than the write a file's modification time can read:
+ * How much earlier than the write a file's change time can read:
  * kernels stamp files from a clock that advances once per tick (4 to 10 ms
  * on Linux), so an edit just after the load began can carry a time just before.
  */
-const MTIME_GRANULARITY_MS = 20;
+const CLOCK_GRANULARITY_MS = 20;
 
 const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersion>>>();
 
@@ -74,7 +76,7 @@ async function computeCodeVersions(definitions: Definitions, options: CodeVersio
     modules = await readModuleGraph(entries);
     cache.setGraph(entries, modules);
   }
-  const editedSince = options.loadStartedMs === undefined ? Number.POSITIVE_INFINITY : options.loadStartedMs - MTIME_GRANULARITY_MS;
+  const editedSince = options.loadStartedMs === undefined ? Number.POSITIVE_INFINITY : options.loadStartedMs - CLOCK_GRANULARITY_MS;
   const manifests = new ManifestBuilder(modules, cache, options.projectRoot, editedSince);
   const versions = new Map<string, CodeVersion>();
   for (let index = 0; index < definitions.assets.length; index++) {
@@ -114,7 +116,7 @@ class ManifestBuilder {
   readonly #byEntries = new Map<readonly string[], CodeVersion>();
   readonly #versions = new Map<string, string>();
   readonly #relatives = new Map<string, string>();
-  /** Files modified at or after this time may differ from what was loaded (see `CodeVersionOptions.loadStartedMs`). */
+  /** Files changed at or after this time (by change time) may differ from what was loaded (see `CodeVersionOptions.loadStartedMs`). */
   readonly #editedSince: number;
   /** What such a file's entry reads: unique to this process, so no later command's manifest has it. */
   readonly #editedWhileLoading = `modified while loading (${randomBytes(6).toString('hex')})`;
@@ -146,7 +148,7 @@ class ManifestBuilder {
       if (seen.has(file)) continue;
       seen.add(file);
       const hash = this.#cache.hashOf(file);
-      files[this.#relative(file)] = this.#cache.modifiedAt(file) >= this.#editedSince ? this.#editedWhileLoading : hash;
+      files[this.#relative(file)] = this.#cache.changedAt(file) >= this.#editedSince ? this.#editedWhileLoading : hash;
       const module = this.#modules[file];
       if (module === undefined) continue;
       pending.push(...module.imports);

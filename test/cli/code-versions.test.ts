@@ -53,8 +53,13 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
   });
 
-  it('never records a helper saved while the definitions were loading as the code that ran', async () => {
-    // Held until told to go, after its imports (helper.mjs among them) were evaluated: a slow load, made long.
+  /**
+   * Materializes with FACTOR = 2, holding the load after its imports
+   * (helper.mjs among them) were evaluated, a slow load made long, while
+   * `changeHelper` changes the helper to FACTOR = 3; then checks that the
+   * helper that ran was never recorded as the one on disk.
+   */
+  const expectNotRecordedWhenChangedDuringLoad = async (changeHelper: () => Promise<void>) => {
     await edit(
       'strata.config.mjs',
       'export default',
@@ -66,17 +71,38 @@ describe('code versions cover the modules an asset imports', () => {
 
     const held = startCli(['materialize', '--json'], { cwd: project.dir, env: { HOLD_LOAD: '1' } });
     await held.waitForStderr('loaded the helper');
-    await edit('helper.mjs', 'FACTOR = 2', 'FACTOR = 3');
+    await changeHelper();
     await writeFile(path.join(project.dir, 'go'), '');
     const run = await held.done;
     expect(run.code, run.stderr).toBe(0);
-    // It ran the helper it loaded (FACTOR = 2): the one saved meanwhile is not what its output came from.
+    // It ran the helper it loaded (FACTOR = 2): the one changed meanwhile is not what its output came from.
     expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n2\n4\n6\n');
     expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
     expect((await cli(['why', 'scaled'])).stdout).toMatch(/helper\.mjs changed/);
     expect(await materialize()).toEqual({ scaled: 'materialized' });
     expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n3\n6\n9\n');
     expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+  };
+
+  it('never records a helper saved while the definitions were loading as the code that ran', async () => {
+    await expectNotRecordedWhenChangedDuringLoad(() => edit('helper.mjs', 'FACTOR = 2', 'FACTOR = 3'));
+  });
+
+  it('never records a helper copied in with an old modification time while the definitions were loading', async () => {
+    // As `cp -p` or `rsync -a` put it in place: new content, with the modification time of a file from long ago.
+    await expectNotRecordedWhenChangedDuringLoad(async () => {
+      await edit('helper.mjs', 'FACTOR = 2', 'FACTOR = 3');
+      await utimes(path.join(project.dir, 'helper.mjs'), 1_700_000_000, 1_700_000_000);
+    });
+  });
+
+  it('runs an asset whose helper has a modification time in the future once, not on every command', async () => {
+    // From an archive or a machine whose clock is ahead: it says nothing about when the file changed.
+    const inAnHour = Date.now() / 1000 + 3600;
+    await utimes(path.join(project.dir, 'helper.mjs'), inAnHour, inAnHour);
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+    expect((await cli(['materialize'])).stdout).toBe('Everything is up to date.\n');
   });
 
   it('notices an edit of the same size whose old modification time was put back', async () => {
