@@ -35,6 +35,8 @@ export interface OutputMetadata {
   readonly table?: string;
   /** When the stored object was last modified (ms since the epoch), for IO managers that can tell. */
   readonly modifiedAtMs?: number;
+  /** When its file last changed in any way (its change time, ms since the epoch), for IO managers that store files. */
+  readonly changedAtMs?: number;
 }
 
 /** What the last materialization recorded about a stored table: the version `store` returned and its metadata. */

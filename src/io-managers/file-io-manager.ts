@@ -164,10 +164,11 @@ export abstract class FileIOManager {
       await handle.close();
       handle = undefined;
       await rename(temp, path);
-      const { mtimeMs } = await stat(path);
+      // After the rename, which sets the change time on most file systems.
+      const { mtimeMs, ctimeMs } = await stat(path);
       return {
         dataVersion,
-        metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, path, modifiedAtMs: mtimeMs },
+        metadata: { rows: table.numRows, columns: asset.columns.map((column) => column.name), bytes, path, modifiedAtMs: mtimeMs, changedAtMs: ctimeMs },
       };
     } catch (error) {
       // Cleanup failures are dropped on purpose: the error that stopped the write is the one to report.
@@ -205,15 +206,23 @@ export abstract class FileIOManager {
     const path = this.pathOf(asset);
     if (recorded !== undefined) {
       // Hashing a large file on every plan is the slow part of `status` and of a
-      // no-op run: the file at the recorded path, with the recorded size and
-      // modification time (nanosecond-precise on common file systems), is the one we wrote.
+      // no-op run: the file at the recorded path, with the recorded size, modification
+      // and change times (nanosecond-precise on common file systems), is the one we wrote.
       const current = await stat(path).catch((error: unknown) => {
         if (errorCode(error) === 'ENOENT') return undefined;
         throw new IOManagerError(`Cannot stat ${path}: ${reasonOf(error)}.`, { hint: `Check that ${path} is a readable file.`, cause: error });
       });
       if (current === undefined) return undefined;
       const { metadata } = recorded;
-      if (metadata.path === path && metadata.bytes === current.size && metadata.modifiedAtMs === current.mtimeMs) return recorded.dataVersion;
+      // The change time because only the kernel sets it: `cp -p`, `rsync -t` or
+      // `touch -r` can put other bytes of the same size in place under the old
+      // modification time. Records from before it was kept go by the rest.
+      const unchanged =
+        metadata.path === path &&
+        metadata.bytes === current.size &&
+        metadata.modifiedAtMs === current.mtimeMs &&
+        (metadata.changedAtMs === undefined || metadata.changedAtMs === current.ctimeMs);
+      if (unchanged) return recorded.dataVersion;
     }
     const hash = createHash('sha256');
     try {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -121,6 +121,7 @@ describe('CsvIOManager', () => {
         bytes: bytes.length,
         path: join(dir, 'small.csv'),
         modifiedAtMs: (await stat(join(dir, 'small.csv'))).mtimeMs,
+        changedAtMs: (await stat(join(dir, 'small.csv'))).ctimeMs,
       });
       expect(result.dataVersion).toBe(sha256(bytes));
     });
@@ -358,6 +359,31 @@ describe('CsvIOManager', () => {
       await writeFile(path, edited);
       expect(edited.length).toBe((await readFile(path, 'utf8')).length);
       expect(await manager.dataVersion(scores, { dataVersion: stored.dataVersion, metadata: { ...stored.metadata } })).toBe(sha256(edited));
+    });
+
+    it('hashes again when other bytes of the same size were put in place under the old modification time', async () => {
+      const stored = await manager.store(scores, table());
+      const path = stored.metadata.path!;
+      // A whole second, which utimes sets exactly, recorded as if the store had left it.
+      const then = 1_700_000_000;
+      await utimes(path, then, then);
+      const recorded = { dataVersion: stored.dataVersion, metadata: { ...stored.metadata, modifiedAtMs: then * 1000, changedAtMs: (await stat(path)).ctimeMs } };
+      expect(await manager.dataVersion(scores, { ...recorded, dataVersion: 'recorded-version' })).toBe('recorded-version');
+
+      // As `cp -p`, `rsync -t` or `touch -r` leave it: other bytes, the same size and modification time.
+      const edited = (await readFile(path, 'utf8')).replace('Ada', 'Bob');
+      await new Promise((resolveLater) => setTimeout(resolveLater, 5));
+      await writeFile(path, edited);
+      await utimes(path, then, then);
+      expect((await stat(path)).mtimeMs).toBe(recorded.metadata.modifiedAtMs);
+      expect(await manager.dataVersion(scores, recorded)).toBe(sha256(edited));
+    });
+
+    it('trusts a record from before change times were kept by its size and modification time', async () => {
+      const stored = await manager.store(scores, table());
+      const { changedAtMs, ...older } = stored.metadata;
+      expect(changedAtMs).toBeTypeOf('number');
+      expect(await manager.dataVersion(scores, { dataVersion: 'recorded-version', metadata: older })).toBe('recorded-version');
     });
 
     it('reports nothing stored when the recorded file is gone', async () => {
