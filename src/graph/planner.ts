@@ -7,7 +7,12 @@ export type StaleReason =
   | { readonly kind: 'missing'; readonly detail: 'never-materialized' | 'output-gone' }
   | { readonly kind: 'code-changed'; readonly recorded: string; readonly current: string; readonly changes: readonly CodeChange[] }
   | { readonly kind: 'config-changed'; readonly settings: readonly ChangedSetting[] }
-  | { readonly kind: 'upstream-changed'; readonly upstream: string; readonly recorded: string | undefined; readonly current: string }
+  /**
+   * An input is not what the asset read last time: `recorded` undefined, an
+   * upstream it now depends on but did not read; `current` undefined, one it
+   * read but no longer depends on, whose data its output still holds.
+   */
+  | { readonly kind: 'upstream-changed'; readonly upstream: string; readonly recorded: string | undefined; readonly current: string | undefined }
   | { readonly kind: 'upstream-planned'; readonly upstreams: readonly string[] }
   | { readonly kind: 'output-modified'; readonly recorded: string; readonly current: string }
   | { readonly kind: 'expired'; readonly materializedAt: Date; readonly maxAgeMs: number }
@@ -176,6 +181,7 @@ export function planAssets(input: PlanInput): Plan {
         upstreamChanged(reasons, record, upstream, reads?.has(upstream) === true ? reads.get(upstream) : currentDataVersions.get(upstream));
       }
       upstreamChanged(reasons, record, EXTERNAL_INPUT, observation?.version);
+      upstreamsRemoved(reasons, record, asset.deps);
     }
     if (anyPlanned || input.plannedReads !== undefined) {
       const upstreams = plannedUpstreams(graph, id, asset.deps, isPlanned, input.plannedReads?.get(key));
@@ -233,6 +239,13 @@ function upstreamChanged(reasons: StaleReason[], record: RecordedMaterialization
   if (current === undefined) return;
   const recordedInput = record.inputDataVersions[upstream];
   if (current !== recordedInput) reasons.push({ kind: 'upstream-changed', upstream, recorded: recordedInput, current });
+}
+
+/** Pushes `upstream-changed` for each upstream the asset recorded reading that is no longer among its `deps`. */
+function upstreamsRemoved(reasons: StaleReason[], record: RecordedMaterialization, deps: readonly string[]): void {
+  for (const upstream in record.inputDataVersions) {
+    if (upstream !== EXTERNAL_INPUT && !deps.includes(upstream)) reasons.push({ kind: 'upstream-changed', upstream, recorded: record.inputDataVersions[upstream], current: undefined });
+  }
 }
 
 /**

@@ -25,7 +25,9 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
         ? `The source data of ${key}${source?.location === undefined ? '' : ` (${source.location})`} changed since it was last materialized (version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`
         : reason.recorded === undefined
           ? `${key} was last materialized without reading ${reason.upstream}, which it now depends on.`
-          : `${reason.upstream} changed since ${key} was last materialized (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
+          : reason.current === undefined
+            ? `${key} was last materialized reading ${reason.upstream}, which it no longer depends on.`
+            : `${reason.upstream} changed since ${key} was last materialized (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
     case 'upstream-planned':
       return `${reason.upstreams.join(', ')} will be materialized first; ${key} runs only if ${reason.upstreams.length === 1 ? 'its output changes' : 'their outputs change'} (see \`assets why ${reason.upstreams[0]}\`).`;
     case 'output-modified':

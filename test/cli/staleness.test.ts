@@ -148,6 +148,21 @@ describe('materialize plans by staleness', () => {
     expect(why.stdout).toMatch(/The code of user_stats changed since it was last materialized: its codeVersion went from "v1" to "v2"/);
   });
 
+  it('makes an asset stale when it no longer depends on an upstream it read, and rebuilds it without it', async () => {
+    const definitions = ['--definitions', path.join(FIXTURES, 'removable-dep-definitions.mjs')];
+    expect((await cli(['materialize', ...definitions])).code).toBe(0);
+    expect(await readFile(path.join(workspace.output, 'total.csv'), 'utf8')).toBe('n\n11\n');
+
+    const withoutY = { TOTAL_DEPS: 'x' };
+    const dry = await cli(['materialize', '--dry-run', '--json', ...definitions], withoutY);
+    expect(JSON.parse(dry.stdout).plan).toEqual([{ key: 'total', reasons: ['upstream-changed'] }]);
+    const why = await cli(['why', 'total', ...definitions], withoutY);
+    expect(why.stdout).toBe('total is stale:\n  - total was last materialized reading y, which it no longer depends on.\n');
+    expect((await cli(['materialize', ...definitions], withoutY)).code).toBe(0);
+    expect(await readFile(path.join(workspace.output, 'total.csv'), 'utf8')).toBe('n\n1\n');
+    expect((await cli(['materialize', ...definitions], withoutY)).stdout).toBe('Everything is up to date.\n');
+  });
+
   it('refuses to run a selected asset whose unselected upstream was never materialized', async () => {
     const result = await cli(['materialize', '--select', 'top_authors']);
     expect(result.code).toBe(2);

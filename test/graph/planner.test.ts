@@ -79,6 +79,13 @@ describe('planAssets', () => {
     });
   });
 
+  it('detects an upstream the asset read and no longer depends on, whose data its output still holds', () => {
+    const recorded = freshRecords();
+    recorded.set('sink', record('K1', { middle: 'M1', source: 'S1', retired: 'R1' }));
+    const result = planAssets({ graph, selected: ['sink', 'middle', 'source'], recorded, currentDataVersions: freshVersions(), now: NOW });
+    expect(result.planned).toEqual([{ key: 'sink', status: 'stale', reasons: [{ kind: 'upstream-changed', upstream: 'retired', recorded: 'R1', current: undefined }], source: undefined }]);
+  });
+
   it('detects a stored output modified outside Strata', () => {
     const current = freshVersions();
     current.set('sink', 'edited');
