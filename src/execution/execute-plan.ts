@@ -199,7 +199,9 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
 
   const pending = group.map((step, index): PendingStep => {
     const inputDataVersions: Record<string, string> = {};
-    for (const dep of first.deps) inputDataVersions[dep] = readVersion(materializationPlan, state, dep, materializationPlan.inputPartitions.get(step.key)?.[dep])!;
+    // A step of one partition reads as that partition (a range's steps record each partition's reads apart).
+    const reader = materializationPlan.partitionKeys.length === 1 ? materializationPlan.partitionKeys[0] : undefined;
+    for (const dep of first.deps) inputDataVersions[dep] = readVersion(materializationPlan, state, dep, materializationPlan.inputPartitions.get(step.key)?.[dep], reader)!;
     const observed = materializationPlan.observations.get(step.key)?.version;
     if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
     return { step, asset: assets[index]!, inputDataVersions };
@@ -370,7 +372,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
           }, code);
         }
         const rows = ofStep.reduce((sum, { stored }) => sum + stored.metadata.rows, 0);
-        const dataVersion = ofStep.length === 1 ? ofStep[0]!.stored.dataVersion : combinedDataVersion(ofStep.map(({ partition }) => partition!), (partition) => state.partitionDataVersions.get(step.key)!.get(partition))!;
+        const dataVersion = ofStep.length === 1 ? ofStep[0]!.stored.dataVersion : combinedDataVersion(ofStep.map(({ partition }) => partition!), (partition) => state.partitionDataVersions.get(step.key)!.get(partition), undefined)!;
         state.dataVersions.set(step.key, dataVersion);
         // A range's partitions are read back by whoever reads them: only one table is handed on in memory.
         const table = ofStep.length === 1 ? ofStep[0]!.table : undefined;
@@ -435,12 +437,13 @@ async function fail(context: ExecuteContext, steps: readonly PendingStep[], stat
 /**
  * The version of what an asset reads of `dep`: the dep's current version,
  * or, for the partitions `reads` of a partitioned dep, their combined
- * version, with those this run stored as it left them.
+ * version as partition `reader` of the asset reads them (see
+ * `combinedDataVersion`), with those this run stored as it left them.
  */
-function readVersion(plan: MaterializationPlan, state: RunState, dep: string, reads: readonly string[] | undefined): string | undefined {
+function readVersion(plan: MaterializationPlan, state: RunState, dep: string, reads: readonly string[] | undefined, reader: string | undefined): string | undefined {
   if (reads === undefined) return state.dataVersions.get(dep);
   const made = state.partitionDataVersions.get(dep);
-  return combinedDataVersion(reads, (partition) => made?.get(partition) ?? plan.partitionVersions.get(dep)?.get(partition));
+  return combinedDataVersion(reads, (partition) => made?.get(partition) ?? plan.partitionVersions.get(dep)?.get(partition), reader);
 }
 
 /** What one partition of a range read, as its record keeps it: see `readVersion`. */
@@ -448,7 +451,7 @@ function partitionInputVersions(plan: MaterializationPlan, state: RunState, step
   const inputs = plan.partitionInputs.get(partition)!;
   const reads = inputs.reads.get(step.key) ?? {};
   const versions: Record<string, string> = {};
-  for (const dep of plan.graph.asset(step.key).deps) versions[dep] = readVersion(plan, state, dep, reads[dep])!;
+  for (const dep of plan.graph.asset(step.key).deps) versions[dep] = readVersion(plan, state, dep, reads[dep], partition)!;
   const observed = inputs.observations.get(step.key)?.version;
   if (observed !== undefined) versions[EXTERNAL_INPUT] = observed;
   return versions;

@@ -200,13 +200,17 @@ function partitionWindow(definition: PartitionsDefinition, key: string): TimeWin
 }
 
 /**
- * One data version for what a read of several partitions sees: a
- * partition's own version when it is one, else a hash of every partition
- * with its version, in order, so that any partition changing, appearing or
- * going changes it. Undefined when a partition has nothing stored.
+ * One data version for what a read of upstream `partitions` sees, by the
+ * reader's own partition (undefined for an unpartitioned reader): the
+ * partition's own version when the reader reads just its own key, which
+ * names it already; else a hash of every partition with its key and
+ * version, in order, so that any partition changing, appearing or going
+ * changes it, and so does reading another partition of the same bytes (the
+ * newest day moving on to a day as empty as the last). Undefined when a
+ * partition has nothing stored.
  */
-export function combinedDataVersion(partitions: readonly string[], versionOf: (partition: string) => string | undefined): string | undefined {
-  if (partitions.length === 1) return versionOf(partitions[0]!);
+export function combinedDataVersion(partitions: readonly string[], versionOf: (partition: string) => string | undefined, reader: string | undefined): string | undefined {
+  if (partitions.length === 1 && reader !== undefined && partitions[0] === reader) return versionOf(reader);
   const hash = createHash('sha256').update('partitions\n');
   for (const partition of partitions) {
     const version = versionOf(partition);

@@ -102,7 +102,7 @@ export async function readPartitionInputs(
     const inputVersions = new Map<string, Map<string, string | undefined>>();
     for (const [key, reads] of inputPartitions) {
       const versions = new Map<string, string | undefined>();
-      for (const [dep, keys] of Object.entries(reads)) versions.set(dep, combinedDataVersion(keys, (one) => partitionVersions.get(dep)!.get(one)));
+      for (const [dep, keys] of Object.entries(reads)) versions.set(dep, combinedDataVersion(keys, (one) => partitionVersions.get(dep)!.get(one), partition));
       inputVersions.set(key, versions);
     }
     return { recorded, currentDataVersions, inputPartitions, partitionVersions, inputVersions, failures };

@@ -347,3 +347,33 @@ describe('partitioned runs through the CLI', () => {
     expect(await changes()).toEqual(fresh);
   });
 });
+
+describe('a reader of the newest partition', () => {
+  it('reads the new newest day when the clock moves on, even when that day stores the same bytes as the last', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'strata-newest-day-'));
+    try {
+      const source = path.join(dir, 'days');
+      await mkdir(source);
+      // Two days without sales after the first: their stored tables are byte for byte the same.
+      await writeFile(path.join(source, '2026-01-01.json'), '[5, 7]');
+      await writeFile(path.join(source, '2026-01-02.json'), '[]');
+      await writeFile(path.join(source, '2026-01-03.json'), '[]');
+      const env = { STRATA_HOME: path.join(dir, '.strata'), STRATA_OUTPUT_DIR: path.join(dir, 'output'), NEWEST_DAY_SOURCE: source };
+      const cli = (args: readonly string[], end: string) => runCli([...args, '--definitions', path.join(FIXTURES, 'newest-day-definitions.mjs')], { cwd: dir, env: { ...env, NEWEST_DAY_END: end } });
+      const report = () => readFile(path.join(dir, 'output', 'latest_report.csv'), 'utf8');
+
+      expect((await cli(['materialize'], '2026-01-03')).code).toBe(0);
+      expect(await report()).toBe('day,total\n2026-01-02,0\n');
+      expect(await readFile(path.join(dir, 'output', 'sales', '2026-01-03.csv')).catch(() => undefined)).toBeUndefined();
+
+      // A day later the newest day is 2026-01-03, as empty as 2026-01-02 was.
+      const run = await cli(['materialize'], '2026-01-04');
+      expect(run.code, run.stderr).toBe(0);
+      expect(await report()).toBe('day,total\n2026-01-03,0\n');
+      const status = JSON.parse((await cli(['status', '--json'], '2026-01-04')).stdout) as StatusJson;
+      expect(status.assets.map((asset) => [asset.key, asset.status])).toEqual([['sales', 'fresh'], ['latest_report', 'fresh']]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -130,7 +130,7 @@ describe('partitioned runs on SQLite and CSV files', () => {
     const stored = await storage.latestPartitionMaterializations('totals_daily', DAYS.slice(4));
     const [record] = await storage.materializationHistory('last_three', { limit: 1 });
     expect(record!.partition).toBeNull();
-    expect(record!.inputDataVersions.totals_daily).toBe(combinedDataVersion(DAYS.slice(4), (day) => stored.get(day)?.dataVersion));
+    expect(record!.inputDataVersions.totals_daily).toBe(combinedDataVersion(DAYS.slice(4), (day) => stored.get(day)?.dataVersion, undefined));
 
     // A day outside the window changes nothing it read; a day inside does.
     await writeDay('2026-01-02', [{ id: 2, amount: 1 }]);
@@ -163,10 +163,18 @@ describe('partitioned runs on SQLite and CSV files', () => {
 
 describe('combinedDataVersion', () => {
   const versions = new Map([['2026-01-01', 'v-a'], ['2026-01-02', 'v-b'], ['2026-01-03', 'v-c']]);
-  const combined = (partitions: readonly string[], of: ReadonlyMap<string, string> = versions) => combinedDataVersion(partitions, (partition) => of.get(partition));
+  const combined = (partitions: readonly string[], of: ReadonlyMap<string, string> = versions, reader?: string) => combinedDataVersion(partitions, (partition) => of.get(partition), reader);
 
-  it('is the partition\'s own version for a single partition', () => {
-    expect(combined(['2026-01-02'])).toBe('v-b');
+  it('is the partition\'s own version for a reader of its own partition', () => {
+    expect(combined(['2026-01-02'], versions, '2026-01-02')).toBe('v-b');
+  });
+
+  it('ties a single partition to its key for any other reader, so another partition of the same bytes is a change', () => {
+    const sameBytes = new Map([['2026-01-02', 'v-empty'], ['2026-01-03', 'v-empty']]);
+    expect(combined(['2026-01-02'], sameBytes)).toMatch(/^[0-9a-f]{64}$/);
+    // The newest day moving on, for an unpartitioned reader of the newest day and for a reader of the day before.
+    expect(combined(['2026-01-03'], sameBytes)).not.toBe(combined(['2026-01-02'], sameBytes));
+    expect(combined(['2026-01-03'], sameBytes, '2026-01-04')).not.toBe(combined(['2026-01-02'], sameBytes, '2026-01-04'));
   });
 
   it('changes when any one partition\'s version changes', () => {
