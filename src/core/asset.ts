@@ -1,5 +1,6 @@
 import type { ColumnTable } from 'arquero';
 import type { AnyAssetCheck, AssetCheck } from './asset-check.js';
+import { markDeclared } from './declared-assets.js';
 import { DefinitionSite } from './definition-site.js';
 import { sourceVersionOf } from './source-version.js';
 import type { Duration } from './duration.js';
@@ -248,7 +249,7 @@ export function asset<
   const D extends readonly AnyAsset[] = [],
   const M extends ResourceMap = {},
 >(spec: AssetSpec<K, S, D, M>): AssetDefinition<K, S> {
-  return Object.freeze({
+  const made: AssetDefinition<K, S> = Object.freeze({
     key: spec.key,
     schema: spec.schema,
     deps: frozenList(spec.deps, (dep) => dep.key),
@@ -276,4 +277,5 @@ export function asset<
     // builds exactly those inputs, so widening the parameter here is safe.
     compute: spec.compute as unknown as AssetDefinition['compute'],
   });
+  return markDeclared(made);
 }

@@ -2,6 +2,7 @@ import type { AnyAsset, AssetDefinition } from './asset.js';
 import { assetCheckProblems } from './check-definitions.js';
 import { partitionProblems } from './partition-definitions.js';
 import { parseDuration } from './duration.js';
+import { markDeclared, wasDeclared } from './declared-assets.js';
 import { DefinitionSite } from './definition-site.js';
 import { DefinitionError, StrataError } from './errors.js';
 import { type DependencyLists, findCycles } from './find-cycles.js';
@@ -88,8 +89,10 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   const declared: DefinedAsset[] = [];
   const idOf = new Map<string, number>();
   const resourceDefinitions = new Map<string, ResourceDefinition>();
-  // Ready-made instances are code the calling module holds: the code versions of the assets that use them cover it.
-  const suppliedAt = spec.resources === undefined || Object.keys(spec.resources).length === 0 ? undefined : DefinitionSite.of(defineDefinitions);
+  // The modules that call this, for the code they hand over: read once, when first needed.
+  let callSite: DefinitionSite | undefined;
+  const calledFrom = () => (callSite ??= DefinitionSite.of(defineDefinitions));
+  const supplied = spec.resources !== undefined && Object.keys(spec.resources).length > 0;
 
   // Indexed loops over assets and deps: `for...of` allocates per step until V8 optimizes the loop.
   for (let index = 0; index < spec.assets.length; index++) {
@@ -126,9 +129,13 @@ export function defineDefinitions(spec: DefinitionsSpec): Definitions {
       }
       resourceDefinitions.set(definition.key, definition);
     }
-    const usesSupplied = suppliedAt !== undefined && resourceNames.some((name) => Object.hasOwn(spec.resources!, asset.resources[name]!.key));
+    // Code handed over here runs as the asset's: ready-made resource instances the calling modules
+    // hold, and the compute of an asset copied with another (`{ ...orders, compute: timed(orders.compute) }`).
+    // The code versions of the assets that run it cover those modules too.
+    const usesSupplied = supplied && resourceNames.some((name) => Object.hasOwn(spec.resources!, asset.resources[name]!.key));
+    const runsHandedOverCode = usesSupplied || !wasDeclared(asset);
     idOf.set(asset.key, declared.length);
-    declared.push(definedAsset(asset, maxAgeMs, usesSupplied ? asset.definedIn?.joinedWith(suppliedAt) : asset.definedIn));
+    declared.push(definedAsset(asset, maxAgeMs, runsHandedOverCode ? asset.definedIn?.joinedWith(calledFrom()) : asset.definedIn));
   }
   problems.push(...checkRetryPolicy(spec.defaultRetry, 'defaultRetry'));
 
@@ -200,7 +207,8 @@ function definedAsset(asset: AnyAsset, maxAgeMs: number | undefined, definedIn: 
     maxAgeMs,
   } satisfies Omit<DefinedAsset, 'columns'>;
   Object.defineProperty(defined, 'columns', LAZY_COLUMNS);
-  return Object.freeze(defined as typeof defined & Pick<DefinedAsset, 'columns'>);
+  // Declared as much as what it was made from: handed to `defineDefinitions` again, its site covers its code already.
+  return markDeclared(Object.freeze(defined as typeof defined & Pick<DefinedAsset, 'columns'>));
 }
 
 /** The columns of each defined asset whose `columns` has been read. */

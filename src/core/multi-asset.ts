@@ -1,5 +1,6 @@
 import type { AnyAsset, AssetDefinition, AssetInputs, ComputeContext, ComputeOutput, ObserveFunction } from './asset.js';
 import type { AssetCheck, AnyAssetCheck } from './asset-check.js';
+import { markDeclared } from './declared-assets.js';
 import { DefinitionSite } from './definition-site.js';
 import type { Duration } from './duration.js';
 import { StrataError } from './errors.js';
@@ -129,7 +130,7 @@ export function multiAsset<
   const codeVersion = spec.codeVersion ?? sourceVersionOf(spec.compute);
   const assets = keys.map((key): AnyAsset => {
     const output = spec.outputs[key]!;
-    return Object.freeze({
+    return markDeclared(Object.freeze({
       key,
       schema: output.schema,
       deps: Object.freeze((spec.deps ?? []).map((dep) => dep.key)),
@@ -156,7 +157,7 @@ export function multiAsset<
       // shared compute asked for this output. Runs call the shared compute once
       // for all planned outputs instead (see `computeOutputs`).
       compute: async (context: ComputeContext) => (await computeOutputs(shared, context, [key])).get(key)!,
-    });
+    }));
   });
   return Object.freeze({
     name: spec.name,

@@ -174,6 +174,21 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await readFile(path.join(project.dir, 'output', 'rated.csv'), 'utf8')).toBe('n\n300\n');
   });
 
+  it('covers the compute of an asset copied with another one, from the module that hands the copy over', async () => {
+    // A decorator in a module base's own module never imports: it wraps base's compute.
+    await writeFile(path.join(project.dir, 'tenfold.mjs'), 'export const tenfold = (asset) => ({ ...asset, compute: async (context) => (await asset.compute(context)).map((row) => ({ ...row, n: row.n * 10 })) });\n');
+    await edit('strata.config.mjs', "import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { tenfold } from './tenfold.mjs';");
+    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [tenfold(base), scaled, pinned] }');
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'base.csv'), 'utf8')).toMatch(/^n,word\n10,/);
+
+    await edit('tenfold.mjs', 'row.n * 10', 'row.n * 100');
+    expect((await status()).base).toEqual(['code-changed']);
+    expect((await cli(['why', 'base'])).stdout).toMatch(/tenfold\.mjs changed/);
+    expect(await materialize()).toEqual({ base: 'materialized', scaled: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'base.csv'), 'utf8')).toMatch(/^n,word\n100,/);
+  });
+
   it('lets an explicit codeVersion win over the files it imports', async () => {
     await materialize();
     await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 3');
