@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { resolutionInputsOf, sameResolutionInputs } from './resolution-inputs.js';
 
 const fileEntrySchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), hash: z.string() });
 
@@ -14,15 +15,19 @@ const moduleEntrySchema = z.object({
 });
 export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 
+const resolutionInputSchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number() }).nullable();
+
 const cacheSchema = z.object({
-  // 2: entries keep the change time too (a cache of format 1 is read as none).
-  format: z.literal(2),
+  // 3: the graph keeps its resolution inputs (a cache of an older format is read as none).
+  format: z.literal(3),
   files: z.record(z.string(), fileEntrySchema),
   graph: z
     .object({
       /** The modules the graph was read from, sorted. */
       entries: z.array(z.string()),
       modules: z.record(z.string(), moduleEntrySchema),
+      /** What decided where its imports resolved to, as it was then (see `ResolutionInputs`). */
+      resolution: z.record(z.string(), resolutionInputSchema),
     })
     .nullable(),
 });
@@ -64,7 +69,7 @@ export class CodeCache {
 
   /** Reads the cache at `file`; without one, a cache that lives for this process only. */
   static open(file: string | undefined): CodeCache {
-    let data: CacheData = { format: 2, files: {}, graph: null };
+    let data: CacheData = { format: 3, files: {}, graph: null };
     if (file !== undefined) {
       try {
         const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
@@ -109,7 +114,8 @@ export class CodeCache {
 
   /**
    * The module graph last read from exactly these entries, if no file in it
-   * changed, vanished or appeared since (a new import changes the importer).
+   * changed, vanished or appeared since (a new import changes the importer),
+   * and nothing that decides where its imports resolve to did either.
    */
   graphFor(entries: readonly string[]): Readonly<Record<string, ModuleEntry>> | undefined {
     const graph = this.#data.graph;
@@ -120,12 +126,12 @@ export class CodeCache {
       const stat = statSync(file, { throwIfNoEntry: false });
       if (cached === undefined || stat === undefined || !sameStat(cached, stat)) return undefined;
     }
-    return graph.modules;
+    return sameResolutionInputs(graph.resolution) ? graph.modules : undefined;
   }
 
   /** Keeps a freshly read graph; `entries` sorted. Every file in it must have been hashed through `hashOf`. */
   setGraph(entries: readonly string[], modules: Record<string, ModuleEntry>): void {
-    this.#data.graph = { entries: [...entries], modules };
+    this.#data.graph = { entries: [...entries], modules, resolution: resolutionInputsOf(Object.keys(modules)) };
     this.#changed = true;
   }
 

@@ -200,6 +200,28 @@ describe('code versions cover the modules an asset imports', () => {
     expect((await cli(['why', 'pinned'])).stdout).toMatch(/its codeVersion went from "v1" to "v2"/);
   });
 
+  it('notices that an unchanged import resolves to other code after package.json changed', async () => {
+    // `#lib/k.mjs` resolves through package.json "imports", as subpath imports do in Node.
+    for (const [folder, k] of [['lib1', 1], ['lib2', 2]] as const) {
+      await mkdir(path.join(project.dir, folder));
+      await writeFile(path.join(project.dir, folder, 'k.mjs'), `export const K = ${k};\n`);
+    }
+    await writeFile(path.join(project.dir, 'package.json'), JSON.stringify({ name: 'helper-project', private: true, type: 'module', imports: { '#lib/*': './lib1/*' } }));
+    await writeFile(
+      path.join(project.dir, 'keyed.mjs'),
+      "import { asset } from 'strata-assets';\nimport { z } from 'zod';\nimport { K } from '#lib/k.mjs';\nexport const keyed = asset({ key: 'keyed', schema: z.object({ k: z.int() }), compute: () => [{ k: K }] });\n",
+    );
+    await edit('strata.config.mjs', "import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { keyed } from './keyed.mjs';");
+    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [base, scaled, pinned, keyed] }');
+    expect(await materialize()).toMatchObject({ keyed: 'materialized' });
+    expect(await status()).toMatchObject({ keyed: [] });
+
+    await edit('package.json', './lib1/*', './lib2/*');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], keyed: ['code-changed'] });
+    expect(await materialize()).toEqual({ keyed: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'keyed.csv'), 'utf8')).toBe('k\n2\n');
+  });
+
   it('notices a new import of a project file', async () => {
     await materialize();
     await writeFile(path.join(project.dir, 'extra.mjs'), 'export const EXTRA = 1;\n');

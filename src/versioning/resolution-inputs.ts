@@ -1,0 +1,54 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * What decides which file an import resolves to, beside the importing files
+ * themselves: `package.json` (`imports`, `main`, `exports`, a workspace
+ * package's entry), `tsconfig.json` and `jsconfig.json` (`paths`), and the
+ * `node_modules` folders that packages are looked up in (a copy installed
+ * nearer than a hoisted one changes its folder). Those in the folder of each
+ * project module and every folder above it, each with its state, or null
+ * where there is none: a cached module graph holds only while all are as
+ * they were, since editing one can make an unchanged file import other code.
+ */
+export type ResolutionInputs = Record<string, ResolutionInput | null>;
+
+/** A resolution input's state: enough to tell that it changed (a folder's times move when an entry is added or removed). */
+export interface ResolutionInput {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+const RESOLUTION_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json', 'node_modules'] as const;
+
+/** The resolution inputs of the project modules `files`, in their folders and every folder above. */
+export function resolutionInputsOf(files: Iterable<string>): ResolutionInputs {
+  const inputs: ResolutionInputs = {};
+  const seen = new Set<string>();
+  for (const file of files) {
+    for (let folder = path.dirname(file); !seen.has(folder); folder = path.dirname(folder)) {
+      seen.add(folder);
+      for (const name of RESOLUTION_NAMES) {
+        const input = path.join(folder, name);
+        inputs[input] = stateOf(input);
+      }
+      if (path.dirname(folder) === folder) break;
+    }
+  }
+  return inputs;
+}
+
+/** Whether every input in `recorded` is in the state it was recorded in (there, or still absent). */
+export function sameResolutionInputs(recorded: ResolutionInputs): boolean {
+  for (const [input, was] of Object.entries(recorded)) {
+    const now = stateOf(input);
+    if (was === null || now === null ? was !== now : was.size !== now.size || was.mtimeMs !== now.mtimeMs || was.ctimeMs !== now.ctimeMs) return false;
+  }
+  return true;
+}
+
+function stateOf(input: string): ResolutionInput | null {
+  const stat = statSync(input, { throwIfNoEntry: false });
+  return stat === undefined ? null : { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+}
