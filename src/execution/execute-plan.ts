@@ -15,7 +15,7 @@ import type { StepExecutor, StepRequest } from './step-executor.js';
 import { type AssetLeases, assetLeaseKey } from './asset-leases.js';
 import type { PoolSlots } from './pool-slots.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
-import type { CodeVersion } from '../versioning/code-versions.js';
+import { type CodeVersion, versionAsRun } from '../versioning/code-versions.js';
 import type { CheckedOutput, EvaluatedCheck } from './evaluate-checks.js';
 import { RunChecks } from './run-checks.js';
 import { combinedDataVersion, inPartition } from './partition-scope.js';
@@ -353,7 +353,8 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
       materialized = steps.map(({ step, asset, inputDataVersions }) => {
         // One output per partition of a range, else one.
         const ofStep = outputs.filter((output) => output.key === step.key);
-        const code = codeOf(context, step.key);
+        // The code as it is now: files changed since the load may or may not be what ran (see `versionAsRun`).
+        const code = versionAsRun(codeOf(context, step.key));
         for (const { partition, stored } of ofStep) {
           if (partition !== undefined) partitionVersionsOf(state, step.key).set(partition, stored.dataVersion);
           recorder.materialization({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeVersionOf, type CodeManifest } from '../core/code-manifest.js';
 import type { Definitions } from '../core/definitions.js';
@@ -36,6 +36,14 @@ export interface CodeVersionOptions {
 const CLOCK_GRANULARITY_MS = 20;
 
 const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersion>>>();
+
+/**
+ * How each version computed from files can be checked again after the load
+ * (see `versionAsRun`): its files, absolute by manifest entry, the time from
+ * which a change means they may not be what was loaded, and the entry such a
+ * file gets.
+ */
+const loadedFrom = new WeakMap<CodeVersion, { readonly files: ReadonlyMap<string, string>; readonly editedSince: number; readonly editedWhileLoading: string }>();
 
 /**
  * `computeCodeVersions` once per loaded definitions: the first call computes
@@ -89,6 +97,31 @@ async function computeCodeVersions(definitions: Definitions, options: CodeVersio
 }
 
 /**
+ * `version` as a materialization that ran just now records it: the same,
+ * unless one of its files changed (or went) since the definitions began to
+ * load. Code can load after the versions were taken: a worker thread imports
+ * the definitions when its first step starts, and a compute may `import()` a
+ * module as it runs. The output may then come from the changed file, or not,
+ * so that file's entry reads `modified while loading`, as at load time, and
+ * the next command finds the asset `code-changed`.
+ */
+export function versionAsRun(version: CodeVersion): CodeVersion {
+  const loaded = loadedFrom.get(version);
+  const recorded = version.manifest;
+  if (loaded === undefined || !('files' in recorded)) return version;
+  let files: Record<string, string> | undefined;
+  for (const [relative, file] of loaded.files) {
+    const changedAt = statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Number.POSITIVE_INFINITY;
+    if (changedAt >= loaded.editedSince && recorded.files[relative] !== loaded.editedWhileLoading) {
+      (files ??= { ...recorded.files })[relative] = loaded.editedWhileLoading;
+    }
+  }
+  if (files === undefined) return version;
+  const manifest: CodeManifest = { files, packages: recorded.packages };
+  return { version: codeVersionOf(manifest), manifest };
+}
+
+/**
  * The versions the assets declare, without reading any module: the explicit
  * `codeVersion`, else the hash of the compute function's source. For runs
  * whose records no later plan compares against (`materializeInMemory`'s
@@ -131,14 +164,17 @@ class ManifestBuilder {
   of(entries: readonly string[]): CodeVersion {
     let version = this.#byEntries.get(entries);
     if (version === undefined) {
-      const manifest = this.#build(entries);
+      const read = new Map<string, string>();
+      const manifest = this.#build(entries, read);
       version = { version: codeVersionOf(manifest), manifest };
       this.#byEntries.set(entries, version);
+      if (Number.isFinite(this.#editedSince)) loadedFrom.set(version, { files: read, editedSince: this.#editedSince, editedWhileLoading: this.#editedWhileLoading });
     }
     return version;
   }
 
-  #build(entries: readonly string[]): CodeManifest {
+  /** The manifest of the modules `entries` reach; `read` gets each file, absolute, by its entry. */
+  #build(entries: readonly string[], read: Map<string, string>): CodeManifest {
     const files: Record<string, string> = {};
     const packages: Record<string, string> = {};
     const seen = new Set<string>();
@@ -148,7 +184,9 @@ class ManifestBuilder {
       if (seen.has(file)) continue;
       seen.add(file);
       const hash = this.#cache.hashOf(file);
-      files[this.#relative(file)] = this.#cache.changedAt(file) >= this.#editedSince ? this.#editedWhileLoading : hash;
+      const relative = this.#relative(file);
+      files[relative] = this.#cache.changedAt(file) >= this.#editedSince ? this.#editedWhileLoading : hash;
+      read.set(relative, file);
       const module = this.#modules[file];
       if (module === undefined) continue;
       pending.push(...module.imports);

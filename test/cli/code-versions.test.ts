@@ -96,6 +96,46 @@ describe('code versions cover the modules an asset imports', () => {
     });
   });
 
+  it('never records a module a compute imports as it runs as the code that ran when it changed during the run', async () => {
+    await writeFile(path.join(project.dir, 'lazy.mjs'), 'export const L = 2;\n');
+    await writeFile(
+      path.join(project.dir, 'lazy-asset.mjs'),
+      [
+        "import { existsSync } from 'node:fs';",
+        "import { asset } from 'strata-assets';",
+        "import { z } from 'zod';",
+        "export const lazy = asset({ key: 'lazy', schema: z.object({ l: z.int() }), compute: async () => {",
+        "  if (process.env.HOLD_RUN === '1') {",
+        "    process.stderr.write('computing lazy\\n');",
+        "    while (!existsSync('go')) await new Promise((resolve) => setTimeout(resolve, 10));",
+        '  }',
+        "  const { L } = await import('./lazy.mjs');",
+        '  return [{ l: L }];',
+        '} });',
+        '',
+      ].join('\n'),
+    );
+    await edit('strata.config.mjs', "import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { lazy } from './lazy-asset.mjs';");
+    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [base, scaled, pinned, lazy] }');
+    expect(await materialize()).toMatchObject({ lazy: 'materialized' });
+
+    // Another branch's lazy.mjs while the run computes (after the versions were taken), then back.
+    const held = startCli(['materialize', '--select', 'lazy', '--force', '--json'], { cwd: project.dir, env: { HOLD_RUN: '1' } });
+    await held.waitForStderr('computing lazy');
+    await edit('lazy.mjs', 'L = 2', 'L = 9');
+    await writeFile(path.join(project.dir, 'go'), '');
+    const run = await held.done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(await readFile(path.join(project.dir, 'output', 'lazy.csv'), 'utf8')).toBe('l\n9\n');
+    await edit('lazy.mjs', 'L = 9', 'L = 2');
+
+    expect((await status()).lazy).toEqual(['code-changed']);
+    expect((await cli(['why', 'lazy'])).stdout).toMatch(/lazy\.mjs changed/);
+    expect(await materialize()).toEqual({ lazy: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'lazy.csv'), 'utf8')).toBe('l\n2\n');
+    expect((await status()).lazy).toEqual([]);
+  });
+
   it('runs an asset whose helper has a modification time in the future once, not on every command', async () => {
     // From an archive or a machine whose clock is ahead: it says nothing about when the file changed.
     const inAnHour = Date.now() / 1000 + 3600;
