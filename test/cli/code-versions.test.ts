@@ -38,6 +38,12 @@ describe('code versions cover the modules an asset imports', () => {
     expect(text).toContain(from);
     await writeFile(full, text.replace(from, to));
   };
+  /** Writes `file`, a module exporting the asset `name`, and adds that asset to the project's definitions. */
+  const addAssetModule = async (file: string, name: string, source: string) => {
+    await writeFile(path.join(project.dir, file), source);
+    await edit('strata.config.mjs', "import { base } from './plain.mjs';", `import { base } from './plain.mjs';\nimport { ${name} } from './${file}';`);
+    await edit('strata.config.mjs', 'assets: [base, scaled, pinned]', `assets: [base, scaled, pinned, ${name}]`);
+  };
 
   it('makes exactly the assets whose modules reach a changed helper code-changed, and re-runs only those', async () => {
     expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
@@ -98,8 +104,9 @@ describe('code versions cover the modules an asset imports', () => {
 
   it('never records a module a compute imports as it runs as the code that ran when it changed during the run', async () => {
     await writeFile(path.join(project.dir, 'lazy.mjs'), 'export const L = 2;\n');
-    await writeFile(
-      path.join(project.dir, 'lazy-asset.mjs'),
+    await addAssetModule(
+      'lazy-asset.mjs',
+      'lazy',
       [
         "import { existsSync } from 'node:fs';",
         "import { asset } from 'strata-assets';",
@@ -115,8 +122,6 @@ describe('code versions cover the modules an asset imports', () => {
         '',
       ].join('\n'),
     );
-    await edit('strata.config.mjs', "import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { lazy } from './lazy-asset.mjs';");
-    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [base, scaled, pinned, lazy] }');
     expect(await materialize()).toMatchObject({ lazy: 'materialized' });
 
     // Another branch's lazy.mjs while the run computes (after the versions were taken), then back.
@@ -192,8 +197,9 @@ describe('code versions cover the modules an asset imports', () => {
   });
 
   it('covers a ready-made resource instance in the code of the assets that use it, from the module that supplies it', async () => {
-    await writeFile(
-      path.join(project.dir, 'rated.mjs'),
+    await addAssetModule(
+      'rated.mjs',
+      'rated',
       [
         "import { asset, resource } from 'strata-assets';",
         "import { z } from 'zod';",
@@ -202,8 +208,7 @@ describe('code versions cover the modules an asset imports', () => {
         '',
       ].join('\n'),
     );
-    await edit('strata.config.mjs', "import { pinned, scaled } from './scaled.mjs';", "import { pinned, scaled } from './scaled.mjs';\nimport { rated } from './rated.mjs';");
-    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [base, scaled, pinned, rated], resources: { rates: { rate: 2 } } }');
+    await edit('strata.config.mjs', 'pinned, rated]', 'pinned, rated], resources: { rates: { rate: 2 } }');
     expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', rated: 'materialized', scaled: 'materialized' });
 
     // The instance's code lives in strata.config.mjs: only the asset that uses it runs it.
@@ -247,12 +252,11 @@ describe('code versions cover the modules an asset imports', () => {
       await writeFile(path.join(project.dir, folder, 'k.mjs'), `export const K = ${k};\n`);
     }
     await writeFile(path.join(project.dir, 'package.json'), JSON.stringify({ name: 'helper-project', private: true, type: 'module', imports: { '#lib/*': './lib1/*' } }));
-    await writeFile(
-      path.join(project.dir, 'keyed.mjs'),
+    await addAssetModule(
+      'keyed.mjs',
+      'keyed',
       "import { asset } from 'strata-assets';\nimport { z } from 'zod';\nimport { K } from '#lib/k.mjs';\nexport const keyed = asset({ key: 'keyed', schema: z.object({ k: z.int() }), compute: () => [{ k: K }] });\n",
     );
-    await edit('strata.config.mjs', "import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { keyed } from './keyed.mjs';");
-    await edit('strata.config.mjs', 'assets: [base, scaled, pinned] }', 'assets: [base, scaled, pinned, keyed] }');
     expect(await materialize()).toMatchObject({ keyed: 'materialized' });
     expect(await status()).toMatchObject({ keyed: [] });
 
