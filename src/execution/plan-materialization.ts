@@ -10,7 +10,7 @@ import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
 import type { AnyAssetCheck } from '../core/asset-check.js';
 import type { CheckResultRecord, InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { pendingChecks } from './check-states.js';
-import { type CodeVersion, codeVersionsOf, declaredCodeVersions } from '../versioning/code-versions.js';
+import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun } from '../versioning/code-versions.js';
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
@@ -495,7 +495,7 @@ async function readPlanInputs(
   const code =
     options.codeVersions === 'declared'
       ? declaredCodeVersions(definitions)
-      : await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile });
+      : versionsAsRun(await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile }));
   const selected = [...new Set(runs.flatMap((run) => run.selected))];
   // Partitioned assets are read partition by partition, the others as one table.
   const unpartitioned = involvedKeys.filter((key) => graph.asset(key).partitions === undefined);

@@ -118,7 +118,29 @@ export function versionAsRun(version: CodeVersion): CodeVersion {
   }
   if (files === undefined) return version;
   const manifest: CodeManifest = { files, packages: recorded.packages };
-  return { version: codeVersionOf(manifest), manifest };
+  const asRun = { version: codeVersionOf(manifest), manifest };
+  // Checked again when a run records it: another file may change meanwhile.
+  loadedFrom.set(asRun, loaded);
+  return asRun;
+}
+
+/**
+ * `versions` as the code on disk now stands, each through `versionAsRun`:
+ * what a plan compares the records with. A long-running process (the
+ * daemon, `assets ui`) thus records a file edited since it loaded once as
+ * `modified while loading`, then finds that record matching, rather than
+ * running the asset again on every plan. The map itself when nothing changed.
+ */
+export function versionsAsRun(versions: ReadonlyMap<string, CodeVersion>): ReadonlyMap<string, CodeVersion> {
+  // The assets of one module share one version object: each is checked once.
+  const checked = new Map<CodeVersion, CodeVersion>();
+  let current: Map<string, CodeVersion> | undefined;
+  for (const [key, version] of versions) {
+    let now = checked.get(version);
+    if (now === undefined) checked.set(version, (now = versionAsRun(version)));
+    if (now !== version) (current ??= new Map(versions)).set(key, now);
+  }
+  return current ?? versions;
 }
 
 /**

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
 import { runCli, startCli } from './run-cli.js';
+import type { MaterializeResponse, PlanResponse, RunDetailResponse } from '../../src/ui/api-types.js';
+import { startUi } from '../ui/start-ui.js';
 
 interface StatusJson {
   assets: { key: string; status: string; reasons: string[] }[];
@@ -139,6 +141,34 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await materialize()).toEqual({ lazy: 'materialized' });
     expect(await readFile(path.join(project.dir, 'output', 'lazy.csv'), 'utf8')).toBe('l\n2\n');
     expect((await status()).lazy).toEqual([]);
+  });
+
+  it('has a long-running process run an asset whose helper was edited since it loaded once, not on every plan', async () => {
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    const ui = await startUi({ cwd: project.dir, env: {} });
+    try {
+      // Actions need the token the page carries, as the browser sends it.
+      const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
+      const api = async <T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> => {
+        const headers = { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token };
+        const response = await fetch(new URL(route, ui.url), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        expect(response.ok, await response.clone().text()).toBe(true);
+        return (await response.json()) as T;
+      };
+      const planned = async () => (await api<PlanResponse>('POST', '/api/plan', {})).plan.map(({ key, reasons }) => [key, reasons.map((reason) => reason.kind)]);
+      expect(await planned()).toEqual([]);
+
+      // The server keeps the helper it loaded, but its file is no longer that code.
+      await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 2');
+      expect(await planned()).toEqual([['scaled', ['code-changed']]]);
+      const { runId } = await api<MaterializeResponse>('POST', '/api/materialize', {});
+      await expect.poll(async () => (await api<RunDetailResponse>('GET', `/api/runs/${runId}`)).run.status, { timeout: 20_000 }).toBe('success');
+      expect(await planned()).toEqual([]);
+    } finally {
+      await ui.stop();
+    }
+    // What it recorded is not this file's code: a command that loads it now runs the asset on it.
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
   });
 
   it('runs an asset whose helper has a modification time in the future once, not on every command', async () => {
