@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { sameFileState } from './file-state.js';
 import { resolutionInputsOf, sameResolutionInputs } from './resolution-inputs.js';
 
 const fileEntrySchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), hash: z.string() });
@@ -32,18 +33,6 @@ const cacheSchema = z.object({
     .nullable(),
 });
 type CacheData = z.infer<typeof cacheSchema>;
-
-/**
- * A file's identity as the cache knows it: what a change to its content would
- * almost surely change. The change time too: tools that copy a file's times
- * with it (`cp -p`, `rsync -t`, `touch -r`) can put back an old modification
- * time on new content, but writing always moves the change time.
- */
-interface Stat {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-}
 
 /**
  * What code versions cost to compute, kept between commands in one JSON file
@@ -81,7 +70,7 @@ export class CodeCache {
     return new CodeCache(file, data);
   }
 
-  /** The content hash of `file` (16 hex digits), from the cache while its `Stat` is unchanged. */
+  /** The content hash of `file` (16 hex digits), from the cache while its `FileState` is unchanged. */
   hashOf(file: string): string {
     return this.#check(file).hash;
   }
@@ -101,7 +90,7 @@ export class CodeCache {
     if (checked !== undefined) return checked;
     const stat = statSync(file);
     const cached = this.#data.files[file];
-    if (cached !== undefined && sameStat(cached, stat)) {
+    if (cached !== undefined && sameFileState(cached, stat)) {
       checked = { hash: cached.hash, ctimeMs: stat.ctimeMs };
     } else {
       checked = { hash: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16), ctimeMs: stat.ctimeMs };
@@ -124,7 +113,7 @@ export class CodeCache {
     for (const file of files) {
       const cached = this.#data.files[file];
       const stat = statSync(file, { throwIfNoEntry: false });
-      if (cached === undefined || stat === undefined || !sameStat(cached, stat)) return undefined;
+      if (cached === undefined || stat === undefined || !sameFileState(cached, stat)) return undefined;
     }
     return sameResolutionInputs(graph.resolution) ? graph.modules : undefined;
   }
@@ -158,8 +147,4 @@ export class CodeCache {
       await rm(temp, { force: true }).catch(() => undefined);
     }
   }
-}
-
-function sameStat(cached: Stat, stat: Stat): boolean {
-  return cached.size === stat.size && cached.mtimeMs === stat.mtimeMs && cached.ctimeMs === stat.ctimeMs;
 }

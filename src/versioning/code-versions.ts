@@ -103,16 +103,16 @@ async function computeCodeVersions(definitions: Definitions, options: CodeVersio
  * the definitions when its first step starts, and a compute may `import()` a
  * module as it runs. The output may then come from the changed file, or not,
  * so that file's entry reads `modified while loading`, as at load time, and
- * the next command finds the asset `code-changed`.
+ * the next command finds the asset `code-changed`. `changedAt` reads a
+ * file's change time (a plan passes one that stats each file once).
  */
-export function versionAsRun(version: CodeVersion): CodeVersion {
+export function versionAsRun(version: CodeVersion, changedAt: (file: string) => number = changeTimeOf): CodeVersion {
   const loaded = loadedFrom.get(version);
   const recorded = version.manifest;
   if (loaded === undefined || !('files' in recorded)) return version;
   let files: Record<string, string> | undefined;
   for (const [relative, file] of loaded.files) {
-    const changedAt = statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Number.POSITIVE_INFINITY;
-    if (changedAt >= loaded.editedSince && recorded.files[relative] !== loaded.editedWhileLoading) {
+    if (changedAt(file) >= loaded.editedSince && recorded.files[relative] !== loaded.editedWhileLoading) {
       (files ??= { ...recorded.files })[relative] = loaded.editedWhileLoading;
     }
   }
@@ -124,6 +124,11 @@ export function versionAsRun(version: CodeVersion): CodeVersion {
   return asRun;
 }
 
+/** When `file` last changed; a file that is gone changed after anything. */
+function changeTimeOf(file: string): number {
+  return statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Number.POSITIVE_INFINITY;
+}
+
 /**
  * `versions` as the code on disk now stands, each through `versionAsRun`:
  * what a plan compares the records with. A long-running process (the
@@ -132,12 +137,18 @@ export function versionAsRun(version: CodeVersion): CodeVersion {
  * running the asset again on every plan. The map itself when nothing changed.
  */
 export function versionsAsRun(versions: ReadonlyMap<string, CodeVersion>): ReadonlyMap<string, CodeVersion> {
-  // The assets of one module share one version object: each is checked once.
+  // The assets of one module share one version object, and modules share helpers: each is checked once.
   const checked = new Map<CodeVersion, CodeVersion>();
+  const changeTimes = new Map<string, number>();
+  const changedAt = (file: string) => {
+    let time = changeTimes.get(file);
+    if (time === undefined) changeTimes.set(file, (time = changeTimeOf(file)));
+    return time;
+  };
   let current: Map<string, CodeVersion> | undefined;
   for (const [key, version] of versions) {
     let now = checked.get(version);
-    if (now === undefined) checked.set(version, (now = versionAsRun(version)));
+    if (now === undefined) checked.set(version, (now = versionAsRun(version, changedAt)));
     if (now !== version) (current ??= new Map(versions)).set(key, now);
   }
   return current ?? versions;

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { type FileState, sameFileState } from './file-state.js';
 
 /**
  * What decides which file an import resolves to, beside the importing files
@@ -11,14 +12,7 @@ import path from 'node:path';
  * where there is none: a cached module graph holds only while all are as
  * they were, since editing one can make an unchanged file import other code.
  */
-export type ResolutionInputs = Record<string, ResolutionInput | null>;
-
-/** A resolution input's state: enough to tell that it changed (a folder's times move when an entry is added or removed). */
-export interface ResolutionInput {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
-}
+export type ResolutionInputs = Record<string, FileState | null>;
 
 const RESOLUTION_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json', 'node_modules'] as const;
 
@@ -43,12 +37,12 @@ export function resolutionInputsOf(files: Iterable<string>): ResolutionInputs {
 export function sameResolutionInputs(recorded: ResolutionInputs): boolean {
   for (const [input, was] of Object.entries(recorded)) {
     const now = stateOf(input);
-    if (was === null || now === null ? was !== now : was.size !== now.size || was.mtimeMs !== now.mtimeMs || was.ctimeMs !== now.ctimeMs) return false;
+    if (was === null || now === null ? was !== now : !sameFileState(was, now)) return false;
   }
   return true;
 }
 
-function stateOf(input: string): ResolutionInput | null {
+function stateOf(input: string): FileState | null {
   const stat = statSync(input, { throwIfNoEntry: false });
   return stat === undefined ? null : { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
 }
