@@ -13,14 +13,20 @@ const moduleEntrySchema = z.object({
   imports: z.array(z.string()),
   /** Packages it imports, by name -> the package.json that serves each. */
   packages: z.record(z.string(), z.string()),
+  /**
+   * Files it imports by path that were not there (absolute paths): an
+   * optional `import()` or a `require` in a `try`, which Node fails only when
+   * it runs. Creating one makes it code this module runs.
+   */
+  absent: z.array(z.string()),
 });
 export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 
 const resolutionInputSchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number() }).nullable();
 
 const cacheSchema = z.object({
-  // 3: the graph keeps its resolution inputs (a cache of an older format is read as none).
-  format: z.literal(3),
+  // 4: modules keep their absent imports (a cache of an older format is read as none).
+  format: z.literal(4),
   files: z.record(z.string(), fileEntrySchema),
   graph: z
     .object({
@@ -58,7 +64,7 @@ export class CodeCache {
 
   /** Reads the cache at `file`; without one, a cache that lives for this process only. */
   static open(file: string | undefined): CodeCache {
-    let data: CacheData = { format: 3, files: {}, graph: null };
+    let data: CacheData = { format: 4, files: {}, graph: null };
     if (file !== undefined) {
       try {
         const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
@@ -120,7 +126,7 @@ export class CodeCache {
 
   /** Keeps a freshly read graph; `entries` sorted. Every file in it must have been hashed through `hashOf`. */
   setGraph(entries: readonly string[], modules: Record<string, ModuleEntry>): void {
-    this.#data.graph = { entries: [...entries], modules, resolution: resolutionInputsOf(Object.keys(modules)) };
+    this.#data.graph = { entries: [...entries], modules, resolution: resolutionInputsOf(modules) };
     this.#changed = true;
   }
 

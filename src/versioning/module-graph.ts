@@ -19,8 +19,11 @@ const PATH_SPECIFIER = /^(?:[./]|[A-Za-z]:[\\/]|file:)/;
  * file: its version stands for its code, unless the package is a link to
  * source (`isLinkedSource`). Node's builtins are left out.
  *
- * Imports built from expressions (`import(name)`) cannot be followed; the
- * README says so, and `codeVersion` covers such assets.
+ * An import of a path esbuild finds no file for is kept in the module's
+ * `absent` (only an optional one builds: an `import()` or a `require` in a
+ * `try`, or an `import()` with a `.catch`). Imports built from expressions
+ * (`import(name)`) cannot be followed; the README says so, and
+ * `codeVersion` covers such assets.
  */
 export async function readModuleGraph(entries: readonly string[]): Promise<Record<string, ModuleEntry>> {
   // Loaded on first use: most commands find the graph in the cache.
@@ -79,10 +82,14 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
   const modules: Record<string, ModuleEntry> = {};
   for (const [input, info] of Object.entries(result.metafile!.inputs)) {
     const file = path.resolve(input);
-    modules[file] = {
-      imports: info.imports.filter((imported) => imported.external !== true).map((imported) => path.resolve(imported.path)),
-      packages: packagesOf.get(file) ?? {},
-    };
+    const imports: string[] = [];
+    const absent: string[] = [];
+    for (const imported of info.imports) {
+      if (imported.external !== true) imports.push(path.resolve(imported.path));
+      // Packages and builtins are external by our plugin; a path is external only where esbuild found no file for it.
+      else if (PATH_SPECIFIER.test(imported.path)) absent.push(path.resolve(path.dirname(file), imported.path));
+    }
+    modules[file] = { imports, packages: packagesOf.get(file) ?? {}, absent };
   }
   return modules;
 }
@@ -98,8 +105,9 @@ const CREATED_REQUIRE = /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
  * module that calls `createRequire`, those calls are read here, resolved as
  * Node would, and given to esbuild as imports of the same files or packages
  * (the source is only read, never run or written). One that resolves to
- * nothing is left out, as a `require` in a `try` would be. Any other module
- * esbuild loads itself.
+ * nothing is given as an `import()` whose failure is caught, which esbuild
+ * leaves unresolved as it does a `require` in a `try`, so it is recorded as
+ * absent. Any other module esbuild loads itself.
  */
 function withCreatedRequires(file: string): { contents: string; loader: 'js' | 'ts' | 'jsx' | 'tsx' } | undefined {
   const extension = SCRIPT_FILE.exec(file)![1]!;
@@ -114,7 +122,8 @@ function withCreatedRequires(file: string): { contents: string; loader: 'js' | '
       const resolved = requireFrom.resolve(specifier!);
       required.push(`import ${JSON.stringify(PATH_SPECIFIER.test(specifier!) ? resolved : specifier)};`);
     } catch {
-      // Not there: Node would fail only when the call runs.
+      // Not there: Node would fail only when the call runs. Given as an `import()` whose failure is caught, which esbuild leaves unresolved.
+      required.push(`import(${JSON.stringify(specifier)}).catch(() => {});`);
     }
   }
   if (required.length === 0) return undefined;

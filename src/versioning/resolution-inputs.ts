@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import type { ModuleEntry } from './code-cache.js';
 import { type FileState, sameFileState } from './file-state.js';
 
 /**
@@ -7,20 +8,22 @@ import { type FileState, sameFileState } from './file-state.js';
  * themselves: `package.json` (`imports`, `main`, `exports`, a workspace
  * package's entry), `tsconfig.json` and `jsconfig.json` (`paths`), and the
  * `node_modules` folders that packages are looked up in (a copy installed
- * nearer than a hoisted one changes its folder). Those in the folder of each
- * project module and every folder above it, each with its state, or null
- * where there is none: a cached module graph holds only while all are as
- * they were, since editing one can make an unchanged file import other code.
+ * nearer than a hoisted one changes its folder), in the folder of each
+ * project module and every folder above it; and the folder of each import
+ * that found no file (see `ModuleEntry.absent`), which changes when a file
+ * is created in it. Each with its state, or null where there is none: a
+ * cached module graph holds only while all are as they were, since changing
+ * one can make an unchanged file import other code.
  */
 export type ResolutionInputs = Record<string, FileState | null>;
 
 const RESOLUTION_NAMES = ['package.json', 'tsconfig.json', 'jsconfig.json', 'node_modules'] as const;
 
-/** The resolution inputs of the project modules `files`, in their folders and every folder above. */
-export function resolutionInputsOf(files: Iterable<string>): ResolutionInputs {
+/** The resolution inputs of a module graph's project modules and of their absent imports. */
+export function resolutionInputsOf(modules: Readonly<Record<string, ModuleEntry>>): ResolutionInputs {
   const inputs: ResolutionInputs = {};
   const seen = new Set<string>();
-  for (const file of files) {
+  for (const [file, module] of Object.entries(modules)) {
     for (let folder = path.dirname(file); !seen.has(folder); folder = path.dirname(folder)) {
       seen.add(folder);
       for (const name of RESOLUTION_NAMES) {
@@ -28,6 +31,10 @@ export function resolutionInputsOf(files: Iterable<string>): ResolutionInputs {
         inputs[input] = stateOf(input);
       }
       if (path.dirname(folder) === folder) break;
+    }
+    for (const absent of module.absent) {
+      const folder = path.dirname(absent);
+      inputs[folder] = stateOf(folder);
     }
   }
   return inputs;

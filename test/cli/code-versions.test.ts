@@ -296,6 +296,32 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await readFile(path.join(project.dir, 'output', 'keyed.csv'), 'utf8')).toBe('k\n2\n');
   });
 
+  it.each([
+    ['an import()', "let bonus = 0;\ntry {\n  ({ BONUS: bonus } = await import('./bonus.mjs'));\n} catch {}"],
+    ['a require made with createRequire', "import { createRequire } from 'node:module';\nconst require = createRequire(import.meta.url);\nlet bonus = 0;\ntry {\n  ({ BONUS: bonus } = require('./bonus.cjs'));\n} catch {}"],
+  ])('notices that an optional file the asset loads through %s was created, and then edited', async (_, load) => {
+    const extension = load.includes('bonus.cjs') ? 'cjs' : 'mjs';
+    const writeBonus = (bonus: number) =>
+      writeFile(path.join(project.dir, `bonus.${extension}`), extension === 'cjs' ? `exports.BONUS = ${bonus};\n` : `export const BONUS = ${bonus};\n`);
+    await addAssetModule(
+      'optional.mjs',
+      'optional',
+      `import { asset } from 'strata-assets';\nimport { z } from 'zod';\n${load}\nexport const optional = asset({ key: 'optional', schema: z.object({ n: z.int() }), compute: () => [{ n: 1 + bonus }] });\n`,
+    );
+    expect(await materialize()).toMatchObject({ optional: 'materialized' });
+    expect(await status()).toMatchObject({ optional: [] });
+
+    await writeBonus(10);
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], optional: ['code-changed'] });
+    expect((await cli(['why', 'optional'])).stdout).toMatch(new RegExp(`bonus\\.${extension} is newly imported`));
+    expect(await materialize()).toEqual({ optional: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'optional.csv'), 'utf8')).toBe('n\n11\n');
+    expect(await status()).toMatchObject({ optional: [] });
+
+    await writeBonus(20);
+    expect(await status()).toMatchObject({ optional: ['code-changed'] });
+  });
+
   it('notices a new import of a project file', async () => {
     await materialize();
     await writeFile(path.join(project.dir, 'extra.mjs'), 'export const EXTRA = 1;\n');
