@@ -2,6 +2,7 @@ import { EXTERNAL_INPUT, type AssetLogger } from '../core/asset.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import type { MultiAssetCompute } from '../core/multi-asset.js';
 import { SourceError, StrataError } from '../core/errors.js';
+import { agesOut } from '../core/partition-expiry.js';
 import { NO_RETRIES, retryDelayMs } from '../core/retry-policy.js';
 import type { Row, Table } from '../core/table.js';
 import { mayCutOffEarly, type PlannedAsset } from '../graph/planner.js';
@@ -300,8 +301,10 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   if (step.reasons.some((reason) => reason.kind === 'forced')) return false;
   if (record.codeVersion !== codeOf(context, step.key).version || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
   if (!sameInputs(record.configVersions, context.materializationPlan.configVersions.get(step.key) ?? {})) return false;
-  if (asset.maxAgeMs !== undefined && context.now().getTime() - record.materializedAt.getTime() > asset.maxAgeMs) return false;
-  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, partitionsOf(context.materializationPlan, step.key)[0]), record)) === record.dataVersion;
+  const [partition] = partitionsOf(context.materializationPlan, step.key);
+  const now = context.now();
+  if (asset.maxAgeMs !== undefined && now.getTime() - record.materializedAt.getTime() > asset.maxAgeMs && (partition === undefined || agesOut(asset.partitions!, partition, now))) return false;
+  return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, partition), record)) === record.dataVersion;
 }
 
 /**

@@ -14,6 +14,7 @@ import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun }
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
+import { agesOut } from '../core/partition-expiry.js';
 import { listSome } from '../core/partition-keys.js';
 import { feedingAssets, type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
 import { readPartitionInputs } from './read-partition-inputs.js';
@@ -545,6 +546,13 @@ async function readPlanInputs(
       const observation = observed.values.get(observationKey(key, graph.asset(key).partitions === undefined ? undefined : partition));
       if (observation !== undefined) observations.set(key, observation);
     }
+    const pastWindows = new Set<string>();
+    if (partition !== undefined) {
+      for (const key of selected) {
+        const { partitions: definition } = graph.asset(key);
+        if (definition !== undefined && !agesOut(definition, partition, context.now)) pastWindows.add(key);
+      }
+    }
     return {
       inputs: {
         recorded: partitions.recorded.size === 0 ? unpartitionedRecords : new Map([...unpartitionedRecords, ...partitions.recorded]),
@@ -555,6 +563,7 @@ async function readPlanInputs(
         recordedManifests,
         configVersions,
         unreadable,
+        pastWindows,
       },
       partitions,
     };

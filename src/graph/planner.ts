@@ -109,6 +109,8 @@ export interface PlanInput {
   readonly plannedReads?: ReadonlyMap<string, readonly string[]>;
   /** Keys planned as `forced` whatever their state. */
   readonly forced?: ReadonlySet<string>;
+  /** Assets whose partition in this plan is a time window a newer one follows, which a maxAge does not expire (see `agesOut`). */
+  readonly pastWindows?: ReadonlySet<string>;
   readonly now: Date;
 }
 
@@ -190,7 +192,7 @@ export function planAssets(input: PlanInput): Plan {
     if (record !== undefined && current !== undefined && current !== record.dataVersion) {
       reasons.push({ kind: 'output-modified', recorded: record.dataVersion, current });
     }
-    if (record !== undefined && asset.maxAgeMs !== undefined && now.getTime() - record.materializedAt.getTime() > asset.maxAgeMs) {
+    if (record !== undefined && asset.maxAgeMs !== undefined && now.getTime() - record.materializedAt.getTime() > asset.maxAgeMs && input.pastWindows?.has(key) !== true) {
       reasons.push({ kind: 'expired', materializedAt: record.materializedAt, maxAgeMs: asset.maxAgeMs });
     }
     if (forced.has(key)) reasons.push({ kind: 'forced' });

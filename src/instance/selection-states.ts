@@ -100,7 +100,7 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     code: new Map(),
     configVersions: new Map(),
     resources: new ResourcePool(definitions.resources, env),
-    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map() },
+    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map(), pastWindows: new Set() },
     partition: undefined,
     partitionKeys: [],
     leftOut: [],
