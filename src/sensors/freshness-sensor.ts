@@ -20,7 +20,9 @@ export interface FreshnessSensorSpec {
  * than their `freshness.maxAge`: one run selecting exactly those, which the
  * planner plans as `expired`. Assets never materialized are not its business
  * (they are `missing`). The run key names each asset with the time of the
- * materialization that expired, so one expiry launches one run.
+ * materialization that expired, so one expiry launches one run. Partitioned
+ * assets are left out, and its skip reason says so: a run request names no
+ * partition, and which one ages is the planner's to say (see `agesOut`).
  *
  * @example
  * const keepFresh = freshnessSensor({ name: 'keep-fresh', select: 'group:analytics' });
@@ -34,8 +36,11 @@ export function freshnessSensor(spec: FreshnessSensorSpec): SensorDefinition {
     description: spec.description ?? `Materializes the assets of "${select}" whose maxAge has passed.`,
     evaluate: async ({ definitions, now, latestMaterialization }) => {
       const graph = new AssetGraph(definitions);
-      const watched = selectAssets(graph, { select }).filter((key) => graph.asset(key).maxAgeMs !== undefined);
-      if (watched.length === 0) return { skip: `no asset of "${select}" has a freshness policy (freshness.maxAge)` };
+      const withMaxAge = selectAssets(graph, { select }).filter((key) => graph.asset(key).maxAgeMs !== undefined);
+      const watched = withMaxAge.filter((key) => graph.asset(key).partitions === undefined);
+      const partitioned = withMaxAge.filter((key) => graph.asset(key).partitions !== undefined);
+      const unwatched = partitioned.length === 0 ? '' : `; partitioned assets are not watched (${partitioned.join(', ')}): a schedule of their job runs the partition that aged`;
+      if (watched.length === 0) return { skip: `no unpartitioned asset of "${select}" has a freshness policy (freshness.maxAge)${unwatched}` };
       const expired: { key: string; materializedAt: Date }[] = [];
       for (const key of watched) {
         const latest = await latestMaterialization(key);
@@ -44,7 +49,7 @@ export function freshnessSensor(spec: FreshnessSensorSpec): SensorDefinition {
           expired.push({ key, materializedAt: latest.materializedAt });
         }
       }
-      if (expired.length === 0) return { skip: `every materialized asset with a maxAge is fresh (${watched.join(', ')})` };
+      if (expired.length === 0) return { skip: `every materialized asset with a maxAge is fresh (${watched.join(', ')})${unwatched}` };
       return {
         runRequests: [
           {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   asset,
   assetSensor,
+  dailyPartitions,
   Daemon,
   defineDefinitions,
   fileSensor,
@@ -195,6 +196,24 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     expect(run).toMatchObject({ selection: 'hourly', trigger: 'sensor:keep-fresh', status: 'success' });
     expect((await storage.latestMaterializations()).get('hourly')?.reasons).toEqual(['expired']);
     expect((await passAfter(daemon, 60 * SECOND))[0]!.tick.status).toBe('skipped');
+  });
+
+  it('says it leaves partitioned assets with a maxAge out, rather than calling them fresh (freshness sensor)', async () => {
+    const schema = z.object({ n: z.int() });
+    const hourly = asset({ key: 'hourly', schema, freshness: { maxAge: '1h' }, compute: () => [{ n: 1 }] });
+    const perDay = asset({ key: 'per_day', schema, partitions: dailyPartitions({ start: '2026-01-01' }), freshness: { maxAge: '1h' }, compute: () => [{ n: 2 }] });
+    const unwatched = '; partitioned assets are not watched (per_day): a schedule of their job runs the partition that aged';
+    const sensors = [freshnessSensor({ name: 'keep-fresh', intervalSeconds: 60 })];
+    const both = defineDefinitions({ assets: [hourly, perDay], ioManagers: { default: new MemoryIOManager() }, sensors });
+    await materialize(both, { storage, now: clock.now, select: 'hourly' });
+    await materialize(both, { storage, now: clock.now, select: 'per_day', partition: '2026-01-04' });
+    expect((await daemonFor(both).tick())[0]!.tick).toMatchObject({ status: 'skipped', skipReason: `every materialized asset with a maxAge is fresh (hourly)${unwatched}` });
+
+    const partitionedOnly = defineDefinitions({ assets: [perDay], ioManagers: { default: new MemoryIOManager() }, sensors });
+    expect((await passAfter(daemonFor(partitionedOnly), 60 * SECOND))[0]!.tick).toMatchObject({
+      status: 'skipped',
+      skipReason: `no unpartitioned asset of "*" has a freshness policy (freshness.maxAge)${unwatched}`,
+    });
   });
 
   it('holds a request back while its job runs elsewhere, and keeps the cursor so it is asked again', async () => {
