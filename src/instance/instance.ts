@@ -152,6 +152,18 @@ export class Instance {
   }
 
   /**
+   * The project files the definitions' code was loaded from that changed on
+   * disk since (relative to the project root, sorted). A long-running
+   * process (the daemon, `assets ui`) runs the code it loaded, not these:
+   * it names them and asks for a restart.
+   */
+  async codeEditedSinceLoad(): Promise<readonly string[]> {
+    const definitions = await this.definitions();
+    const { codeVersionsOf, editedSinceLoad } = await import('../versioning/code-versions.js');
+    return editedSinceLoad(await codeVersionsOf(definitions, { projectRoot: this.project.root, cacheFile: this.project.codeCacheFile }));
+  }
+
+  /**
    * The URL of the definitions module, which executors whose steps run in
    * other threads or processes import; undefined for definitions given to
    * `openInstance`. Throws when the project has no module (named by

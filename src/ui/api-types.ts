@@ -85,6 +85,12 @@ export interface GraphResponse {
   readonly height: number;
   /** The keys the `select`/`exclude` query selects, in topological order; null when neither was given. */
   readonly selected: readonly string[] | null;
+  /**
+   * The project files of the assets' code changed on disk since `assets ui`
+   * loaded the definitions, relative to the project root: its plans and runs
+   * use the code it loaded until it restarts.
+   */
+  readonly codeEditedSinceLoad: readonly string[];
 }
 
 /** An asset of the graph. `x`/`y` are the top-left corner of its box. */

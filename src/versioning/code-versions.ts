@@ -111,10 +111,8 @@ export function versionAsRun(version: CodeVersion, changedAt: (file: string) => 
   const recorded = version.manifest;
   if (loaded === undefined || !('files' in recorded)) return version;
   let files: Record<string, string> | undefined;
-  for (const [relative, file] of loaded.files) {
-    if (changedAt(file) >= loaded.editedSince && recorded.files[relative] !== loaded.editedWhileLoading) {
-      (files ??= { ...recorded.files })[relative] = loaded.editedWhileLoading;
-    }
+  for (const relative of editedFiles(loaded, changedAt)) {
+    if (recorded.files[relative] !== loaded.editedWhileLoading) (files ??= { ...recorded.files })[relative] = loaded.editedWhileLoading;
   }
   if (files === undefined) return version;
   const manifest: CodeManifest = { files, packages: recorded.packages };
@@ -122,6 +120,30 @@ export function versionAsRun(version: CodeVersion, changedAt: (file: string) => 
   // Checked again when a run records it: another file may change meanwhile.
   loadedFrom.set(asRun, loaded);
   return asRun;
+}
+
+/**
+ * The project files the code of `versions` was loaded from that changed (or
+ * went) on disk since the definitions began to load, relative to the project
+ * root, sorted. A long-running process (the daemon, `assets ui`) runs the
+ * code it loaded, not these, until it restarts: it says so.
+ */
+export function editedSinceLoad(versions: ReadonlyMap<string, CodeVersion>): string[] {
+  const edited = new Set<string>();
+  const seen = new Set<CodeVersion>();
+  const changedAt = memoized(changeTimeOf);
+  for (const version of versions.values()) {
+    const loaded = loadedFrom.get(version);
+    if (loaded === undefined || seen.has(version)) continue;
+    seen.add(version);
+    for (const relative of editedFiles(loaded, changedAt)) edited.add(relative);
+  }
+  return [...edited].sort();
+}
+
+/** The manifest entries of `loaded` whose files changed since it began to load. */
+function* editedFiles(loaded: { readonly files: ReadonlyMap<string, string>; readonly editedSince: number }, changedAt: (file: string) => number): Generator<string> {
+  for (const [relative, file] of loaded.files) if (changedAt(file) >= loaded.editedSince) yield relative;
 }
 
 /** When `file` last changed; a file that is gone changed after anything. */
@@ -139,12 +161,7 @@ function changeTimeOf(file: string): number {
 export function versionsAsRun(versions: ReadonlyMap<string, CodeVersion>): ReadonlyMap<string, CodeVersion> {
   // The assets of one module share one version object, and modules share helpers: each is checked once.
   const checked = new Map<CodeVersion, CodeVersion>();
-  const changeTimes = new Map<string, number>();
-  const changedAt = (file: string) => {
-    let time = changeTimes.get(file);
-    if (time === undefined) changeTimes.set(file, (time = changeTimeOf(file)));
-    return time;
-  };
+  const changedAt = memoized(changeTimeOf);
   let current: Map<string, CodeVersion> | undefined;
   for (const [key, version] of versions) {
     let now = checked.get(version);
@@ -152,6 +169,16 @@ export function versionsAsRun(versions: ReadonlyMap<string, CodeVersion>): Reado
     if (now !== version) (current ??= new Map(versions)).set(key, now);
   }
   return current ?? versions;
+}
+
+/** `read` remembering its answer for each file: modules share helpers, and each is statted once per call of ours. */
+function memoized(read: (file: string) => number): (file: string) => number {
+  const answers = new Map<string, number>();
+  return (file) => {
+    let answer = answers.get(file);
+    if (answer === undefined) answers.set(file, (answer = read(file)));
+    return answer;
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
 import { runCli, startCli } from './run-cli.js';
-import type { MaterializeResponse, PlanResponse, RunDetailResponse } from '../../src/ui/api-types.js';
+import type { GraphResponse, MaterializeResponse, PlanResponse, RunDetailResponse } from '../../src/ui/api-types.js';
 import { startUi } from '../ui/start-ui.js';
 
 interface StatusJson {
@@ -169,6 +169,30 @@ describe('code versions cover the modules an asset imports', () => {
     }
     // What it recorded is not this file's code: a command that loads it now runs the asset on it.
     expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
+  });
+
+  it('names the files edited since it loaded, on the UI graph and in a long-running daemon\'s log', async () => {
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    const ui = await startUi({ cwd: project.dir, env: {} });
+    const daemon = startCli(['daemon'], { cwd: project.dir });
+    try {
+      const edited = async () => {
+        const response = await fetch(new URL('/api/graph', ui.url));
+        expect(response.ok).toBe(true);
+        return ((await response.json()) as GraphResponse).codeEditedSinceLoad;
+      };
+      expect(await edited()).toEqual([]);
+      await daemon.waitForStderr('Daemon started');
+
+      await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 2');
+      expect(await edited()).toEqual(['helper.mjs']);
+      expect((await cli(['materialize', '--queue'])).code).toBe(0);
+      await daemon.waitForStderr('note: helper.mjs changed on disk since the daemon loaded the definitions: its runs use the code it loaded; restart it to run the new code.');
+    } finally {
+      await ui.stop();
+      daemon.child.kill('SIGTERM');
+      await daemon.done;
+    }
   });
 
   it('runs an asset whose helper has a modification time in the future once, not on every command', async () => {

@@ -65,6 +65,14 @@ export const daemonCommand: Command = {
       // On a terminal the logger shows warnings only: these lines tell the story there.
       const live = io.stderr.isTTY === true && !json;
       const unicode = supportsUnicode(io);
+      // A long-running daemon runs the code it loaded: after a run it names the files edited since, once for each new set.
+      let namedEdits = '';
+      const noteEditedCode = async () => {
+        const edited = (await instance.codeEditedSinceLoad()).join(', ');
+        if (edited === '' || edited === namedEdits) return;
+        namedEdits = edited;
+        io.stderr.write(`${stderrStyle.apply('yellow', 'note:')} ${edited} changed on disk since the daemon loaded the definitions: its runs use the code it loaded; restart it to run the new code.\n`);
+      };
       const daemon = await instance.daemon({
         // --now moves only the ticks' clock: runs, events, leases and materializations keep real time.
         clock: now === undefined ? io.now : () => now,
@@ -76,7 +84,11 @@ export const daemonCommand: Command = {
         onTick: live ? (tick) => io.stderr.write(describeTick(tick, stderrStyle)) : undefined,
         onEvent: live ? createRunProgress(io.stderr, stderrStyle) : undefined,
         // Always, terminal or not: under a service manager this line is what the journal shows of a run.
-        onRunEnd: (run) => io.stderr.write(describeRunEnd(run, stderrStyle, unicode)),
+        onRunEnd: (run) => {
+          io.stderr.write(describeRunEnd(run, stderrStyle, unicode));
+          // Code versions that cannot be computed failed the run, which said so.
+          if (!once) noteEditedCode().catch(() => undefined);
+        },
         onStart: once || live ? (started) => io.stderr.write(describeStart(started, definitions.schedules)) : undefined,
       });
       if (!once) {

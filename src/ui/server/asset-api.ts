@@ -50,6 +50,7 @@ export function assetApi(context: UiContext): Hono {
       width: layout.width,
       height: layout.height,
       selected,
+      codeEditedSinceLoad: await instance.codeEditedSinceLoad(),
     };
     return c.json(body);
   });

@@ -31,6 +31,7 @@ export const graphPage: Page = (container) => {
 
   const input = h('input', { name: 'selection', type: 'search', placeholder: 'Selection, e.g. +top_authors', 'aria-label': 'Selection (the CLI’s selection language)', value: selection, autocomplete: 'off', spellcheck: 'false' });
   const selectionError = h('div', { class: 'selection-error' });
+  const codeEdited = h('div', { class: 'code-edited', role: 'status' });
   const materializeButton = h('button', { type: 'button', class: 'primary', 'data-action': 'materialize' }, 'Materialize…');
   const form = h(
     'form',
@@ -68,7 +69,7 @@ export const graphPage: Page = (container) => {
     await materializePanel.showPlan({ select: selection === '' ? '*' : selection });
   });
 
-  replaceChildren(container, form, selectionError, h('div', { class: 'graph-layout' }, canvas, h('aside', { class: 'graph-side' }, materializePanel.element, inspector.element)));
+  replaceChildren(container, form, selectionError, codeEdited, h('div', { class: 'graph-layout' }, canvas, h('aside', { class: 'graph-side' }, materializePanel.element, inspector.element)));
 
   async function load(): Promise<void> {
     const request = ++latestRequest;
@@ -78,6 +79,7 @@ export const graphPage: Page = (container) => {
       // A slower, older answer must not overwrite a newer one.
       if (request !== latestRequest) return;
       replaceChildren(selectionError);
+      replaceChildren(codeEdited, codeEditedNotice(next.codeEditedSinceLoad));
       graph = next;
       collapsed ??= new Set(next.nodes.length > COLLAPSE_GROUPS_ABOVE ? next.groups.map((group) => group.name) : []);
       draw();
@@ -128,3 +130,13 @@ export const graphPage: Page = (container) => {
     latestRequest = Number.POSITIVE_INFINITY;
   };
 };
+
+/** Why a plan here can disagree with the CLI after an edit: the server runs the code it loaded. */
+function codeEditedNotice(files: readonly string[]): HTMLElement | null {
+  if (files.length === 0) return null;
+  return h(
+    'p',
+    { class: 'notice' },
+    `Code changed on disk since assets ui started: ${files.join(', ')}. Plans and runs here use the code it loaded; restart assets ui to run the new code.`,
+  );
+}
