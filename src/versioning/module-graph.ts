@@ -14,7 +14,8 @@ const PATH_SPECIFIER = /^(?:[./]|[A-Za-z]:[\\/]|file:)/;
  * rules as the TypeScript and JavaScript Strata loads (`./x.js` finds
  * `x.ts`, tsconfig `paths`, JSON imports), and string-literal `import()`
  * and `require()` included, also through a `require` an ES module made
- * with `createRequire`. A bare specifier that an installed package (or
+ * with `createRequire`, and a worker's script (`new URL('./w.mjs',
+ * import.meta.url)`). A bare specifier that an installed package (or
  * the project's own package.json, by its name) serves is a package, not a
  * file: its version stands for its code, unless the package is a link to
  * source (`isLinkedSource`). Node's builtins are left out.
@@ -47,7 +48,7 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
         {
           name: 'strata-packages',
           setup(build) {
-            build.onLoad({ filter: SCRIPT_FILE }, (args) => withCreatedRequires(args.path));
+            build.onLoad({ filter: SCRIPT_FILE }, (args) => withUnfollowedImports(args.path));
             // esbuild's filters are Go regular expressions, which have no lookahead: paths are told apart here.
             build.onResolve({ filter: /.*/ }, (args) => {
               if (args.kind === 'entry-point') return undefined;
@@ -97,38 +98,46 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
 /** The files whose imports esbuild reads, by the loader it reads them with. */
 const SCRIPT_FILE = /\.([cm]?[jt]s|[jt]sx)$/;
 const CREATED_REQUIRE = /\brequire\s*\(\s*(['"])([^'"\n]+)\1\s*\)/g;
+const MODULE_URL = /\bnew\s+URL\s*\(\s*(['"])([^'"\n]+)\1\s*,\s*import\.meta\.url\s*\)/g;
 
 /**
- * esbuild follows `require('./x')` only where `require` is CommonJS's own;
- * in an ES module, `const require = createRequire(import.meta.url)` makes a
- * local one, whose string-literal calls it would not follow. For an ES
- * module that calls `createRequire`, those calls are read here, resolved as
- * Node would, and given to esbuild as imports of the same files or packages
- * (the source is only read, never run or written). One that resolves to
- * nothing is given as an `import()` whose failure is caught, which esbuild
- * leaves unresolved as it does a `require` in a `try`, so it is recorded as
- * absent. Any other module esbuild loads itself.
+ * Code an ES module loads that esbuild would not follow, given to it as
+ * imports (the source is only read, never run or written):
+ * - `require('./x')` through `const require = createRequire(import.meta.url)`,
+ *   a local `require` where esbuild follows only CommonJS's own: each call is
+ *   resolved as Node would, and imported as the same file or package. One
+ *   that resolves to nothing is given as an `import()` whose failure is
+ *   caught, which esbuild leaves unresolved as it does a `require` in a
+ *   `try`, so it is recorded as absent;
+ * - a script named by `new URL('./work.mjs', import.meta.url)`, the way a
+ *   worker thread's code is started (`new Worker(new URL(...))`): given as
+ *   such an `import()` too. A URL of any other file is data, not code.
+ * Any other module esbuild loads itself.
  */
-function withCreatedRequires(file: string): { contents: string; loader: 'js' | 'ts' | 'jsx' | 'tsx' } | undefined {
+function withUnfollowedImports(file: string): { contents: string; loader: 'js' | 'ts' | 'jsx' | 'tsx' } | undefined {
   const extension = SCRIPT_FILE.exec(file)![1]!;
   if (extension.startsWith('c')) return undefined;
   const source = readFileSync(file, 'utf8');
-  if (!source.includes('createRequire')) return undefined;
-  const requireFrom = createRequire(file);
-  const required: string[] = [];
-  for (const [, , specifier] of source.matchAll(CREATED_REQUIRE)) {
-    if (isBuiltin(specifier!)) continue;
-    try {
-      const resolved = requireFrom.resolve(specifier!);
-      required.push(`import ${JSON.stringify(PATH_SPECIFIER.test(specifier!) ? resolved : specifier)};`);
-    } catch {
-      // Not there: Node would fail only when the call runs. Given as an `import()` whose failure is caught, which esbuild leaves unresolved.
-      required.push(`import(${JSON.stringify(specifier)}).catch(() => {});`);
+  if (!source.includes('createRequire') && !source.includes('import.meta.url')) return undefined;
+  const imports: string[] = [];
+  const optionalImport = (specifier: string) => imports.push(`import(${JSON.stringify(specifier)}).catch(() => {});`);
+  if (source.includes('createRequire')) {
+    const requireFrom = createRequire(file);
+    for (const [, , specifier] of source.matchAll(CREATED_REQUIRE)) {
+      if (isBuiltin(specifier!)) continue;
+      try {
+        const resolved = requireFrom.resolve(specifier!);
+        imports.push(`import ${JSON.stringify(PATH_SPECIFIER.test(specifier!) ? resolved : specifier)};`);
+      } catch {
+        // Not there: Node would fail only when the call runs.
+        optionalImport(specifier!);
+      }
     }
   }
-  if (required.length === 0) return undefined;
+  for (const [, , specifier] of source.matchAll(MODULE_URL)) if (SCRIPT_FILE.test(specifier!)) optionalImport(specifier!);
+  if (imports.length === 0) return undefined;
   const loader = extension.endsWith('x') ? (extension as 'jsx' | 'tsx') : extension.endsWith('ts') ? 'ts' : 'js';
-  return { contents: `${source}\n${required.join('\n')}\n`, loader };
+  return { contents: `${source}\n${imports.join('\n')}\n`, loader };
 }
 
 /** `@scope/name/sub` -> `@scope/name`; `name/sub` -> `name`. */

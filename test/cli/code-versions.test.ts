@@ -346,6 +346,25 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await status()).toMatchObject({ optional: ['code-changed'] });
   });
 
+  it('covers the script a worker thread of the compute runs, named by new URL(..., import.meta.url)', async () => {
+    await writeFile(path.join(project.dir, 'work.mjs'), "import { parentPort } from 'node:worker_threads';\nparentPort.postMessage(7);\n");
+    await addAssetModule(
+      'threaded.mjs',
+      'threaded',
+      "import { Worker } from 'node:worker_threads';\nimport { asset } from 'strata-assets';\nimport { z } from 'zod';\n" +
+        "const inWorker = () => new Promise((resolve, reject) => {\n  const worker = new Worker(new URL('./work.mjs', import.meta.url));\n  worker.once('message', resolve);\n  worker.once('error', reject);\n});\n" +
+        "export const threaded = asset({ key: 'threaded', schema: z.object({ n: z.int() }), compute: async () => [{ n: await inWorker() }] });\n",
+    );
+    expect(await materialize()).toMatchObject({ threaded: 'materialized' });
+    expect(await status()).toMatchObject({ threaded: [] });
+
+    await edit('work.mjs', 'postMessage(7)', 'postMessage(8)');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], threaded: ['code-changed'] });
+    expect((await cli(['why', 'threaded'])).stdout).toMatch(/work\.mjs changed/);
+    expect(await materialize()).toEqual({ threaded: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'threaded.csv'), 'utf8')).toBe('n\n8\n');
+  });
+
   it('notices a new import of a project file', async () => {
     await materialize();
     await writeFile(path.join(project.dir, 'extra.mjs'), 'export const EXTRA = 1;\n');
