@@ -1,19 +1,21 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleEntry } from './code-cache.js';
+import { extendedConfigs } from './extended-configs.js';
 import { type FileState, sameFileState } from './file-state.js';
 
 /**
  * What decides which file an import resolves to, beside the importing files
  * themselves: `package.json` (`imports`, `main`, `exports`, a workspace
- * package's entry), `tsconfig.json` and `jsconfig.json` (`paths`), and the
- * `node_modules` folders that packages are looked up in (a copy installed
- * nearer than a hoisted one changes its folder), in the folder of each
- * project module and every folder above it; and the folder of each import
- * that found no file (see `ModuleEntry.absent`), which changes when a file
- * is created in it. Each with its state, or null where there is none: a
- * cached module graph holds only while all are as they were, since changing
- * one can make an unchanged file import other code.
+ * package's entry), `tsconfig.json` and `jsconfig.json` (`paths`) with the
+ * configs they extend, and the `node_modules` folders that packages are
+ * looked up in (a copy installed nearer than a hoisted one changes its
+ * folder), in the folder of each project module and every folder above it;
+ * and the folder of each import that found no file (see
+ * `ModuleEntry.absent`), which changes when a file is created in it. Each
+ * with its state, or null where there is none: a cached module graph holds
+ * only while all are as they were, since changing one can make an unchanged
+ * file import other code.
  */
 export type ResolutionInputs = Record<string, FileState | null>;
 
@@ -29,6 +31,7 @@ export function resolutionInputsOf(modules: Readonly<Record<string, ModuleEntry>
       for (const name of RESOLUTION_NAMES) {
         const input = path.join(folder, name);
         inputs[input] = stateOf(input);
+        if (inputs[input] !== null && name.endsWith('config.json')) for (const extended of extendedConfigs(input)) inputs[extended] = stateOf(extended);
       }
       if (path.dirname(folder) === folder) break;
     }

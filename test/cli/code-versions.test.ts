@@ -1,4 +1,4 @@
-import { mkdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject } from './project-workspace.js';
@@ -363,6 +363,31 @@ describe('code versions cover the modules an asset imports', () => {
     expect((await cli(['why', 'threaded'])).stdout).toMatch(/work\.mjs changed/);
     expect(await materialize()).toEqual({ threaded: 'materialized' });
     expect(await readFile(path.join(project.dir, 'output', 'threaded.csv'), 'utf8')).toBe('n\n8\n');
+  });
+
+  it('notices that an unchanged import resolves to other code after the tsconfig it extends changed its paths', async () => {
+    // TypeScript definitions, which tsx loads with the `paths` of tsconfig.json and of the config it extends.
+    for (const [folder, k] of [['lib1', 1], ['lib2', 2]] as const) {
+      await mkdir(path.join(project.dir, folder));
+      await writeFile(path.join(project.dir, folder, 'k.ts'), `export const K: number = ${k};\n`);
+    }
+    await writeFile(path.join(project.dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['./lib1/*'] } } }));
+    // Comments, no extension and a trailing comma, as TypeScript allows.
+    await writeFile(path.join(project.dir, 'tsconfig.json'), '{\n  // the settings live in the base (https://aka.ms/tsconfig)\n  "extends": "./tsconfig.base", /* paths: "@lib/*" */\n}\n');
+    await writeFile(
+      path.join(project.dir, 'keyed.ts'),
+      "import { asset } from 'strata-assets';\nimport { z } from 'zod';\nimport { K } from '@lib/k';\nexport const keyed = asset({ key: 'keyed', schema: z.object({ k: z.int() }), compute: () => [{ k: K }] });\n",
+    );
+    const config = await readFile(path.join(project.dir, 'strata.config.mjs'), 'utf8');
+    await writeFile(path.join(project.dir, 'strata.config.ts'), config.replace("import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { keyed } from './keyed.ts';").replace('assets: [base, scaled, pinned]', 'assets: [base, scaled, pinned, keyed]'));
+    await rm(path.join(project.dir, 'strata.config.mjs'));
+    expect(await materialize()).toMatchObject({ keyed: 'materialized' });
+    expect(await status()).toMatchObject({ keyed: [] });
+
+    await edit('tsconfig.base.json', './lib1/*', './lib2/*');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], keyed: ['code-changed'] });
+    expect(await materialize()).toEqual({ keyed: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'keyed.csv'), 'utf8')).toBe('k\n2\n');
   });
 
   it('notices a new import of a project file', async () => {
