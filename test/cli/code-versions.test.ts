@@ -299,25 +299,34 @@ describe('code versions cover the modules an asset imports', () => {
     expect((await cli(['why', 'pinned'])).stdout).toMatch(/its codeVersion went from "v1" to "v2"/);
   });
 
-  it('notices that an unchanged import resolves to other code after package.json changed', async () => {
-    // `#lib/k.mjs` resolves through package.json "imports", as subpath imports do in Node.
+  /** Writes lib1/`file` and lib2/`file`, modules exporting K = 1 and K = 2, for an alias that `keyed` imports K through. */
+  const writeLibs = async (file: string, source: (k: number) => string) => {
     for (const [folder, k] of [['lib1', 1], ['lib2', 2]] as const) {
       await mkdir(path.join(project.dir, folder));
-      await writeFile(path.join(project.dir, folder, 'k.mjs'), `export const K = ${k};\n`);
+      await writeFile(path.join(project.dir, folder, file), source(k));
     }
+  };
+  /** Materializes `keyed`, retargets its alias from lib1 to lib2 in `config`, and expects exactly `keyed` to run again, on lib2. */
+  const expectRetargeted = async (config: string) => {
+    expect(await materialize()).toMatchObject({ keyed: 'materialized' });
+    expect(await status()).toMatchObject({ keyed: [] });
+
+    await edit(config, './lib1/*', './lib2/*');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], keyed: ['code-changed'] });
+    expect(await materialize()).toEqual({ keyed: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'keyed.csv'), 'utf8')).toBe('k\n2\n');
+  };
+
+  it('notices that an unchanged import resolves to other code after package.json changed', async () => {
+    // `#lib/k.mjs` resolves through package.json "imports", as subpath imports do in Node.
+    await writeLibs('k.mjs', (k) => `export const K = ${k};\n`);
     await writeFile(path.join(project.dir, 'package.json'), JSON.stringify({ name: 'helper-project', private: true, type: 'module', imports: { '#lib/*': './lib1/*' } }));
     await addAssetModule(
       'keyed.mjs',
       'keyed',
       "import { asset } from 'strata-assets';\nimport { z } from 'zod';\nimport { K } from '#lib/k.mjs';\nexport const keyed = asset({ key: 'keyed', schema: z.object({ k: z.int() }), compute: () => [{ k: K }] });\n",
     );
-    expect(await materialize()).toMatchObject({ keyed: 'materialized' });
-    expect(await status()).toMatchObject({ keyed: [] });
-
-    await edit('package.json', './lib1/*', './lib2/*');
-    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], keyed: ['code-changed'] });
-    expect(await materialize()).toEqual({ keyed: 'materialized' });
-    expect(await readFile(path.join(project.dir, 'output', 'keyed.csv'), 'utf8')).toBe('k\n2\n');
+    await expectRetargeted('package.json');
   });
 
   it.each([
@@ -367,10 +376,7 @@ describe('code versions cover the modules an asset imports', () => {
 
   it('notices that an unchanged import resolves to other code after the tsconfig it extends changed its paths', async () => {
     // TypeScript definitions, which tsx loads with the `paths` of tsconfig.json and of the config it extends.
-    for (const [folder, k] of [['lib1', 1], ['lib2', 2]] as const) {
-      await mkdir(path.join(project.dir, folder));
-      await writeFile(path.join(project.dir, folder, 'k.ts'), `export const K: number = ${k};\n`);
-    }
+    await writeLibs('k.ts', (k) => `export const K: number = ${k};\n`);
     await writeFile(path.join(project.dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['./lib1/*'] } } }));
     // Comments, no extension and a trailing comma, as TypeScript allows.
     await writeFile(path.join(project.dir, 'tsconfig.json'), '{\n  // the settings live in the base (https://aka.ms/tsconfig)\n  "extends": "./tsconfig.base", /* paths: "@lib/*" */\n}\n');
@@ -381,13 +387,7 @@ describe('code versions cover the modules an asset imports', () => {
     const config = await readFile(path.join(project.dir, 'strata.config.mjs'), 'utf8');
     await writeFile(path.join(project.dir, 'strata.config.ts'), config.replace("import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { keyed } from './keyed.ts';").replace('assets: [base, scaled, pinned]', 'assets: [base, scaled, pinned, keyed]'));
     await rm(path.join(project.dir, 'strata.config.mjs'));
-    expect(await materialize()).toMatchObject({ keyed: 'materialized' });
-    expect(await status()).toMatchObject({ keyed: [] });
-
-    await edit('tsconfig.base.json', './lib1/*', './lib2/*');
-    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], keyed: ['code-changed'] });
-    expect(await materialize()).toEqual({ keyed: 'materialized' });
-    expect(await readFile(path.join(project.dir, 'output', 'keyed.csv'), 'utf8')).toBe('k\n2\n');
+    await expectRetargeted('tsconfig.base.json');
   });
 
   it('notices a new import of a project file', async () => {
