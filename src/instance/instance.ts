@@ -266,20 +266,26 @@ export class Instance {
    */
   async partitionStates(key: string, options: { readonly partitions?: readonly string[] | undefined; readonly signal?: AbortSignal | undefined } = {}): Promise<readonly PartitionState[]> {
     const definitions = await this.#requireAssets([key]);
-    const definition = definitions.asset(key)!.partitions;
-    if (definition === undefined) throw new UsageError(`${key} is not partitioned.`, { hint: `\`assets why ${key}\` says whether it is stale.` });
-    const storage = await this.storage();
-    if (options.partitions !== undefined) {
-      const { partitionsContext } = await import('../execution/partition-scope.js');
-      const context = await partitionsContext(definitions, storage, this.#now());
-      for (const partition of options.partitions) {
-        const problem = definition.problem(partition, context);
-        if (problem !== undefined) throw new UsageError(`${key} has no partition "${partition}": ${problem}`, { hint: `\`assets partitions ${key}\` lists them.` });
-      }
-    }
+    await this.#requirePartitions(definitions, key, options.partitions ?? [], `\`assets why ${key}\` says whether it is stale.`);
     const { readPartitionStates } = await import('./partition-states.js');
-    const { states } = await readPartitionStates(definitions, storage, [key], { ...this.#stateOptions(options.signal), partitions: options.partitions });
+    const { states } = await readPartitionStates(definitions, await this.storage(), [key], { ...this.#stateOptions(options.signal), partitions: options.partitions });
     return states.get(key)!;
+  }
+
+  /**
+   * Throws a `UsageError` when `key` is not partitioned (with `unpartitionedHint`),
+   * or when one of `partitions` is not one of its partitions now, saying why.
+   */
+  async #requirePartitions(definitions: Definitions, key: string, partitions: readonly string[], unpartitionedHint: string): Promise<void> {
+    const definition = definitions.asset(key)!.partitions;
+    if (definition === undefined) throw new UsageError(`${key} is not partitioned.`, { hint: unpartitionedHint });
+    if (partitions.length === 0) return;
+    const { partitionsContext } = await import('../execution/partition-scope.js');
+    const context = await partitionsContext(definitions, await this.storage(), this.#now());
+    for (const partition of partitions) {
+      const problem = definition.problem(partition, context);
+      if (problem !== undefined) throw new UsageError(`${key} has no partition "${partition}": ${problem}`, { hint: `\`assets partitions ${key}\` lists them.` });
+    }
   }
 
   /** The keys of a partition range (`2026-01-01...2026-01-31`) of the partitions the selected assets share (see `partitionKeysBetween`). */
@@ -380,10 +386,20 @@ export class Instance {
     return readLineage(definitions, await this.#assetGraph(), await this.storage(), request, this.#stateOptions(request.signal));
   }
 
-  /** The materializations of an asset, newest first; an unknown key throws as `why` does. */
+  /**
+   * The materializations of an asset (of one partition, when given), newest
+   * first; an unknown key throws as `why` does, and a partition with no
+   * history that the asset does not have is a `UsageError`.
+   */
   async materializationHistory(key: string, options: { readonly limit?: number; readonly partition?: string } = {}): Promise<readonly MaterializationRecord[]> {
-    await this.#requireAssets([key]);
-    return (await this.storage()).materializationHistory(key, options);
+    const definitions = await this.#requireAssets([key]);
+    const history = await (await this.storage()).materializationHistory(key, options);
+    // No history of a partition may mean no such partition: that is said, not "never materialized".
+    // A partition that is gone (a dynamic key removed) keeps its history, so only an empty one is checked.
+    if (options.partition !== undefined && history.length === 0) {
+      await this.#requirePartitions(definitions, key, [options.partition], `Leave out --partition: \`assets history ${key}\`.`);
+    }
+    return history;
   }
 
   /**

@@ -108,6 +108,24 @@ describe('partitioned runs through the CLI', () => {
     expect(await partitionStates('totals_daily')).toEqual({ ...Object.fromEntries(DAYS.map((day) => [day, 'missing missing upstream-planned'])), '2026-01-03': 'fresh' });
   });
 
+  it('history --partition says when the key is no partition of the asset, rather than that it was never materialized', async () => {
+    expect((await instance.cli(['materialize', '--select', 'sales_daily', '--partition', '2026-01-03'])).code).toBe(0);
+    const history = await json<{ materializations: { partition: string }[] }>(['history', 'sales_daily', '--partition', '2026-01-03']);
+    expect(history.materializations.map((record) => record.partition)).toEqual(['2026-01-03']);
+    expect(await instance.cli(['history', 'sales_daily', '--partition', '2026-01-04'])).toMatchObject({
+      code: 0,
+      stdout: 'Partition 2026-01-04 of sales_daily has never been materialized (or its history was wiped).\n',
+    });
+
+    const outside = await instance.cli(['history', 'sales_daily', '--partition', '2026-01-09']);
+    expect([outside.code, outside.stdout]).toEqual([2, '']);
+    expect(outside.stderr).toContain('error: sales_daily has no partition "2026-01-09": ');
+    expect(outside.stderr).toContain('hint: `assets partitions sales_daily` lists them.');
+    const unpartitioned = await instance.cli(['history', 'weekly_totals', '--partition', '2026-01-03']);
+    expect([unpartitioned.code, unpartitioned.stdout]).toEqual([2, '']);
+    expect(unpartitioned.stderr).toContain('error: weekly_totals is not partitioned.\nhint: Leave out --partition: `assets history weekly_totals`.');
+  });
+
   it('refuses a partition key no selected asset has, naming the key and the keys there are, and writes nothing', async () => {
     const after = await instance.cli(['materialize', '--select', '+totals_daily', '--partition', '2026-01-09']);
     expect(after.code).toBe(2);

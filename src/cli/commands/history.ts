@@ -64,7 +64,7 @@ export const historyCommand: Command = {
         return EXIT.ok;
       }
       if (records.length === 0) {
-        io.stdout.write(`${key} has never been materialized (or its history was wiped).\n`);
+        io.stdout.write(`${partition === undefined ? key : `Partition ${partition} of ${key}`} has never been materialized (or its history was wiped).\n`);
         return EXIT.ok;
       }
       const now = io.now();
