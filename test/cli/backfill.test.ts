@@ -139,6 +139,20 @@ describe('assets backfill', () => {
     expect(await runsPerPartition(status.id!)).toEqual(Object.fromEntries(DAYS.map((day) => [day, day === '2026-01-05' ? 2 : 1])));
   });
 
+  it('says what is left cannot start when the failed day left the definitions, instead of asking for a resume that fails again', async () => {
+    await instance.writeDay('2026-01-02', '{ not json');
+    const failed = await instance.cli(['backfill', 'sales_daily', '--from', '2026-01-01', '--to', '2026-01-03']);
+    expect(failed.code, failed.stderr).toBe(1);
+    const id = /^Backfill (\w+) failed/m.exec(failed.stdout)![1]!;
+    expect(failed.stdout).toContain(`Run what is left: assets backfill resume ${id}\n`);
+
+    const resumed = await instance.cli(['backfill', 'resume', id], { PARTITIONED_START: '2026-01-03' });
+    expect(resumed.code).toBe(1);
+    expect(resumed.stdout).toContain('Partition 2026-01-02: could not run: No selected asset has a partition "2026-01-02"');
+    expect(resumed.stdout).toContain(`What is left could not start with the definitions as they are (see above): change them and run \`assets backfill resume ${id}\`, or start another backfill.\n`);
+    expect(resumed.stdout).not.toContain('Run what is left');
+  });
+
   it('resumes a backfill whose process was killed with SIGKILL without running the finished partitions again', async () => {
     const running = instance.start(['backfill', SELECTION], { PARTITIONED_DELAY_MS: '300' });
     await waitForStdout(running.child, 'Partition 2026-01-02:');

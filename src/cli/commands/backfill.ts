@@ -174,7 +174,10 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
   if (json) writeJson(io, { ...backfillToJson(ended), partitions: partitions.map((outcome) => printed.get(outcome)) });
   else {
     io.stdout.write(`Backfill ${ended.id} ${ended.status}: ${describeCounts(ended)}.\n`);
-    if (ended.status === 'failed' || ended.status === 'canceled') io.stdout.write(`Run what is left: assets backfill resume ${ended.id}\n`);
+    // A partition that could not even start (no such partition now, an asset renamed) fails again on resume until the definitions change.
+    const unstartable = ended.status === 'failed' && partitions.some((outcome) => outcome.result === undefined && outcome.error !== undefined) && !partitions.some((outcome) => outcome.result?.status === 'failed');
+    if (unstartable) io.stdout.write(`What is left could not start with the definitions as they are (see above): change them and run \`assets backfill resume ${ended.id}\`, or start another backfill.\n`);
+    else if (ended.status === 'failed' || ended.status === 'canceled') io.stdout.write(`Run what is left: assets backfill resume ${ended.id}\n`);
   }
   if (io.signal.aborted || ended.status === 'canceled') return EXIT.canceled;
   return ended.status === 'failed' ? EXIT.runFailed : EXIT.ok;
