@@ -1,5 +1,6 @@
 /** How times, durations and counts read on every page, so they agree with each other. */
 
+import { formatCount as groupThousands } from '../../core/format-count.js';
 import { REST_UNIT, roundDuration } from '../../core/rounded-duration.js';
 
 /** A local date and time to the second, e.g. `2026-11-30 09:14:03`; `—` when there is none. */
@@ -38,7 +39,7 @@ export function formatDuration(ms: number | null | undefined): string {
 
 /** A row count with thousands separators; `—` when unknown. */
 export function formatCount(count: number | null | undefined): string {
-  return count === null || count === undefined ? '—' : count.toLocaleString('en-US');
+  return count === null || count === undefined ? '—' : groupThousands(count);
 }
 
 /** A stored cell as text: empty for null, JSON for an object, else as written. */

@@ -1,4 +1,5 @@
 import type { MaterializeResponse, PlanResponse, SelectionRequest } from '../../api-types.js';
+import { describeHeldBack, describeSelectUpstreams, describeStaysStale } from '../../../instance/describe-stale-for-unselected.js';
 import { postJson } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { runPath } from '../router.js';
@@ -70,10 +71,9 @@ function warnings(plan: PlanResponse): HTMLElement[] {
  */
 function staleForUnselected(plan: PlanResponse): HTMLElement[] {
   const stale = plan.staleForUnselected;
-  const one = stale.length === 1;
   return [
-    h('p', { 'data-plan': 'stale-for-unselected' }, `Nothing to materialize, but ${stale.length} selected asset${one ? '' : 's'} ${one ? 'stays' : 'stay'} stale: a run uses what unselected upstreams stored.`),
-    h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: its upstream ${upstreams.join(', ')} ${upstreams.length === 1 ? 'is' : 'are'} not up to date, and not selected`))),
-    h('p', {}, `Select the upstreams too to bring ${one ? 'it' : 'them'} up to date, e.g. +${stale[0]!.key}.`),
+    h('p', { 'data-plan': 'stale-for-unselected' }, `Nothing to materialize, but ${describeStaysStale(stale.length)}`),
+    h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams)}`))),
+    h('p', {}, describeSelectUpstreams(stale.length, `+${stale[0]!.key}`)),
   ];
 }
