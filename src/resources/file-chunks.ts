@@ -10,10 +10,10 @@ const MIN_CHUNK_BYTES = 64 * 1024;
  * at the end, when the caller stops early, and on failure.
  *
  * The buffers are no larger than the file (plus the byte that shows its
- * end), down to MIN_CHUNK_BYTES: the example's daily snapshots are 28 files
- * of 5 to 60 KB, each observed and read, and two zeroed 1 MiB buffers for
- * each took about 20 MB of the 130 MB peak of `materialize --force`, and
- * about 4% of its CPU.
+ * end), down to MIN_CHUNK_BYTES: a project of many small files (one of 5 to
+ * 60 KB per day, each observed and read) otherwise zeroes two 1 MiB buffers
+ * per file, which took about 20 MB of a 130 MB peak and 4% of the CPU of a
+ * forced run over 28 of them.
  *
  * Two buffers are used in turn, so a chunk stays intact only until the next
  * one is asked for: copy what must outlive it. A stream's fresh buffer per
