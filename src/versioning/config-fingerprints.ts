@@ -44,12 +44,26 @@ export function configFingerprints(definitions: Definitions, env: Env, instanceK
   return byAsset;
 }
 
-/** JSON with object keys sorted, so equal settings give equal text; `undefined` (an unset optional setting) has its own. */
+/**
+ * A setting's value as canonical text, so equal settings give equal text and
+ * different ones differ: JSON with object keys sorted, and what zod
+ * transforms commonly make of a setting, which JSON would flatten to `{}` or
+ * refuse, written out: a Set by its members and a Map by its entries (in any
+ * order), a RegExp by its source and flags, a BigInt by its digits, a
+ * function by its source. Plain JSON values keep the text they always had, so
+ * no recorded fingerprint changes. `undefined` (an unset optional setting) has
+ * its own.
+ */
 function canonicalJson(value: unknown): string {
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (typeof inner === 'bigint') return { $bigint: String(inner) };
+    if (typeof inner === 'function') return { $function: String(inner) };
+    if (inner instanceof Set) return { $set: [...inner].map(canonicalJson).sort() };
+    if (inner instanceof Map) return { $map: [...inner].map(([key, entry]) => `${canonicalJson(key)}=${canonicalJson(entry)}`).sort() };
+    if (inner instanceof RegExp) return { $regexp: [inner.source, inner.flags] };
+    return inner !== null && typeof inner === 'object' && !Array.isArray(inner)
       ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
+      : inner;
+  });
 }
