@@ -4,6 +4,13 @@ import type { DefinedAsset } from '../core/definitions.js';
 import type { CheckResultRecord } from '../storage/instance-storage.js';
 
 /**
+ * The data version a check result records for an asset it tried to read that
+ * had never been materialized: the result speaks for that state only, so it
+ * goes stale once the asset is stored.
+ */
+export const NEVER_MATERIALIZED = '';
+
+/**
  * Whether a check's latest result still speaks for what is stored now: the
  * same check code, judging the same data versions (its asset's and those of
  * the assets it read). A result that does not is stale, and the check runs
@@ -11,7 +18,18 @@ import type { CheckResultRecord } from '../storage/instance-storage.js';
  */
 export function checkResultIsCurrent(check: AnyAssetCheck, result: CheckResultRecord | undefined, currentDataVersion: (key: string) => string | undefined): boolean {
   if (result === undefined || result.checkVersion !== check.codeVersion) return false;
-  return Object.entries(result.dataVersions).every(([key, version]) => currentDataVersion(key) === version);
+  return Object.entries(result.dataVersions).every(([key, version]) => (currentDataVersion(key) ?? NEVER_MATERIALIZED) === version);
+}
+
+/**
+ * The assets a check reads besides its own: those it declares (a
+ * relationships check's `to`) and those its latest result records it read
+ * (what a custom check loaded), for whoever must know their versions.
+ */
+export function checkReads(assetKey: string, check: AnyAssetCheck, result: CheckResultRecord | undefined): string[] {
+  const reads = new Set([...check.reads, ...Object.keys(result?.dataVersions ?? {})]);
+  reads.delete(assetKey);
+  return [...reads];
 }
 
 /** Whether a result fails the run that evaluated it: an `error` check that failed or could not run, blocking or not. */
@@ -19,9 +37,14 @@ export function checkFailsRun(result: Pick<CheckResultRecord, 'severity' | 'stat
   return result.severity === 'error' && (result.status === 'failed' || result.status === 'errored');
 }
 
-/** Whether a result keeps the assets downstream of its asset from running: a blocking `error` check that failed or could not run. */
-function resultBlocks(result: Pick<CheckResultRecord, 'blocking' | 'severity' | 'status'>): boolean {
-  return result.blocking && checkFailsRun(result);
+/**
+ * Whether `result` keeps the assets downstream of `check`'s asset from
+ * running: the check is blocking as declared now, the result judged it as
+ * declared now (a result of an older definition, since relaxed or tightened,
+ * speaks for neither), and it failed or could not run as an `error`.
+ */
+export function resultBlocks(check: AnyAssetCheck, result: Pick<CheckResultRecord, 'checkVersion' | 'severity' | 'status'>): boolean {
+  return check.blocking && result.checkVersion === check.codeVersion && checkFailsRun(result);
 }
 
 /**
@@ -42,6 +65,6 @@ export function blockingFailures(asset: DefinedAsset, latest: ReadonlyMap<string
   return asset.checks.flatMap((check) => {
     const key = checkKey(asset.key, check);
     const result = latest.get(key);
-    return result !== undefined && result.dataVersions[asset.key] === currentDataVersion && resultBlocks(result) ? [key] : [];
+    return result !== undefined && result.dataVersions[asset.key] === currentDataVersion && resultBlocks(check, result) ? [key] : [];
   }).sort();
 }

@@ -7,6 +7,7 @@ import { scanStored } from '../core/io-manager.js';
 import { type Row, Table } from '../core/table.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import { describeError } from './describe-error.js';
+import { NEVER_MATERIALIZED } from './check-states.js';
 
 /** The stored output whose checks run: what the latest materialization of `asset` recorded, and the table itself when this process holds it. */
 export interface CheckedOutput {
@@ -40,10 +41,17 @@ export interface EvaluatedCheck {
  * one pass over the table: the table in memory when there is one, else the
  * IO manager's scan in batches, so a large table is never held whole for
  * them. Custom checks then run one by one. A check that throws ends
- * `errored` with the error's message; it never stops the others.
+ * `errored` with the error's message; it never stops the others. Another
+ * asset is read once `readyToRead` says so (a run rebuilding it has stored it).
  */
-export async function evaluateChecks(definitions: Definitions, storage: InstanceStorage, output: CheckedOutput, checks: readonly AnyAssetCheck[]): Promise<EvaluatedCheck[]> {
-  const reads = new OtherAssets(definitions, storage);
+export async function evaluateChecks(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  output: CheckedOutput,
+  checks: readonly AnyAssetCheck[],
+  readyToRead: (key: string) => Promise<void> = async () => {},
+): Promise<EvaluatedCheck[]> {
+  const reads = new OtherAssets(definitions, storage, readyToRead);
   const context = checkContext(definitions, output, reads);
   const results = new Map<AnyAssetCheck, EvaluatedCheck>();
   const judge = (check: AnyAssetCheck, spentMs: number, outcome: CheckOutcome | Error, readKeys: readonly string[]) => {
@@ -167,13 +175,15 @@ function checkContext(definitions: Definitions, output: CheckedOutput, reads: Ot
 class OtherAssets {
   readonly #definitions: Definitions;
   readonly #storage: InstanceStorage;
+  readonly #readyToRead: (key: string) => Promise<void>;
   readonly #records = new Map<string, Promise<{ dataVersion: string; rows: number }>>();
   readonly #tables = new Map<string, Promise<Table<Row>>>();
   readonly #versions = new Map<string, string>();
 
-  constructor(definitions: Definitions, storage: InstanceStorage) {
+  constructor(definitions: Definitions, storage: InstanceStorage, readyToRead: (key: string) => Promise<void>) {
     this.#definitions = definitions;
     this.#storage = storage;
+    this.#readyToRead = readyToRead;
   }
 
   async rowCount(key: string): Promise<number> {
@@ -228,9 +238,15 @@ class OtherAssets {
   #record(key: string): Promise<{ dataVersion: string; rows: number }> {
     let record = this.#records.get(key);
     if (record === undefined) {
-      record = this.#storage.latestMaterializations([key]).then((found) => {
-        const latest = found.get(key);
+      if (this.#definitions.asset(key)?.partitions !== undefined) {
+        const hint = `Declare the check on ${key} itself, which checks each partition, or read an unpartitioned asset built from it.`;
+        return Promise.reject(new StrataError('STRATA_CHECK_READS_PARTITIONED', `The check reads ${key}, which is partitioned: checks read unpartitioned assets only, for now.`, { hint }));
+      }
+      record = this.#readyToRead(key).then(async () => {
+        const latest = (await this.#storage.latestMaterializations([key])).get(key);
         if (latest === undefined) {
+          // Recorded so: the result goes stale, and the check runs again, once it is materialized.
+          this.#versions.set(key, NEVER_MATERIALIZED);
           throw new StrataError('STRATA_NOT_MATERIALIZED', `The check reads ${key}, which has never been materialized.`, { hint: `Materialize it first: assets materialize --select ${key}` });
         }
         this.#versions.set(key, latest.dataVersion);

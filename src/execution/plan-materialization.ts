@@ -8,8 +8,9 @@ import { type Plan, type PlanInput, type PlannedAsset, planAssets, type Planning
 import { parseSelection } from '../graph/selection-parser.js';
 import { resolveSelection, selectAssets } from '../graph/resolve-selection.js';
 import type { AnyAssetCheck } from '../core/asset-check.js';
+import { checkKey } from '../core/check-definitions.js';
 import type { CheckResultRecord, InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
-import { pendingChecks } from './check-states.js';
+import { checkReads, pendingChecks } from './check-states.js';
 import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun } from '../versioning/code-versions.js';
 import { configFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
@@ -119,7 +120,7 @@ export interface MaterializationPlan {
   readonly inputs: ReusableInputs;
   /** The latest result of every check of the selected assets and their upstreams, by check key (`users.unique_id`). */
   readonly checkResults: ReadonlyMap<string, CheckResultRecord>;
-  /** The checks of selected, stored assets whose latest result no longer speaks for what is stored (see `pendingChecks`). */
+  /** The checks of selected, stored assets whose latest result no longer speaks for what is stored, or may not once the run rebuilds what they read (see `checksToRun`). */
   readonly pendingChecks: ReadonlyMap<string, readonly AnyAssetCheck[]>;
   /** The partition the run was asked to materialize (a key, or a range `FROM...TO`); undefined for a run of unpartitioned assets. */
   readonly partition: string | undefined;
@@ -267,7 +268,7 @@ export async function planMaterialization(
     inputPartitions,
     partitionInputs,
     partitionVersions: partitions.partitionVersions,
-    ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions)),
+    ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions, new Set(plan.planned.map((asset) => asset.key)))),
   };
 }
 
@@ -579,8 +580,8 @@ export function hasWork(plan: MaterializationPlan): boolean {
  * The latest check results of the involved assets, and the checks of the
  * selected stored assets that must run again: their code changed, or a table
  * they judged did (the asset's own, as its IO manager stores it now; another
- * asset's they read, as last recorded). Definitions without checks cost no
- * query.
+ * asset's they read, as last recorded), or will once the run rebuilds a
+ * `planned` asset they read. Definitions without checks cost no query.
  */
 async function checksToRun(
   definitions: Definitions,
@@ -589,16 +590,21 @@ async function checksToRun(
   selected: readonly string[],
   recorded: ReadonlyMap<string, MaterializationRecord>,
   dataVersions: ReadonlyMap<string, string | undefined>,
+  planned: ReadonlySet<string>,
 ): Promise<Pick<MaterializationPlan, 'checkResults' | 'pendingChecks'>> {
   const checked = involvedKeys.filter((key) => definitions.asset(key)!.checks.length > 0);
   if (checked.length === 0) return { checkResults: new Map(), pendingChecks: new Map() };
-  const readKeys = [...new Set(checked.flatMap((key) => definitions.asset(key)!.checks.flatMap((check) => check.reads)))].filter((key) => !recorded.has(key));
-  const [checkResults, readRecords] = await Promise.all([storage.latestCheckResults(checked), storage.latestMaterializations(readKeys)]);
+  const checkResults = await storage.latestCheckResults(checked);
+  const readsOf = (key: string, check: AnyAssetCheck) => checkReads(key, check, checkResults.get(checkKey(key, check)));
+  const readKeys = [...new Set(checked.flatMap((key) => definitions.asset(key)!.checks.flatMap((check) => readsOf(key, check))))].filter((key) => !recorded.has(key));
+  const readRecords = await storage.latestMaterializations(readKeys);
   const currentDataVersion = (key: string) => (dataVersions.has(key) ? dataVersions.get(key) : (recorded.get(key) ?? readRecords.get(key))?.dataVersion);
   const pending = new Map<string, readonly AnyAssetCheck[]>();
   for (const key of selected) {
     if (!recorded.has(key)) continue;
-    const checks = pendingChecks(definitions.asset(key)!, checkResults, currentDataVersion);
+    // A check that reads an asset the run rebuilds judges the new table once it is stored (`RunChecks`), if it changed.
+    const stale = new Set(pendingChecks(definitions.asset(key)!, checkResults, currentDataVersion));
+    const checks = definitions.asset(key)!.checks.filter((check) => stale.has(check) || readsOf(key, check).some((read) => planned.has(read)));
     if (checks.length > 0) pending.set(key, checks);
   }
   return { checkResults, pendingChecks: pending };

@@ -3,7 +3,7 @@ import { checkKey } from '../core/check-definitions.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { availableCpus } from '../parallel/available-cpus.js';
 import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
-import { blockingFailures } from './check-states.js';
+import { blockingFailures, checkReads, checkResultIsCurrent } from './check-states.js';
 import { recordCheckResults } from './record-check-results.js';
 import { type CheckedOutput, type EvaluatedCheck, evaluateChecks } from './evaluate-checks.js';
 import type { MaterializationPlan } from './plan-materialization.js';
@@ -20,6 +20,9 @@ export interface RunChecksContext {
   readonly concurrency: number;
 }
 
+/** The version a check's read stands at when the run does not know it (an asset it neither rebuilds nor reads): equal to none recorded, so the check runs. */
+const NOT_KNOWN_TO_THE_RUN = '\u0000not known to the run';
+
 /**
  * The asset checks of one run: which upstream checks block a step, the
  * checks each step owes once it is done, and those of the selected assets
@@ -35,6 +38,8 @@ export class RunChecks {
   readonly #storedOrSettled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   readonly #checkOnly = new Map<string, Promise<void>>();
   readonly #afterStep = new Map<string, Promise<void>>();
+  /** The assets each checked asset feeds, by its key: see `#readyToRead`. */
+  readonly #fedBy = new Map<string, ReadonlySet<string>>();
   readonly #evaluated: EvaluatedCheck[] = [];
   #running = 0;
   readonly #waitingForSlot: (() => void)[] = [];
@@ -56,7 +61,8 @@ export class RunChecks {
       const asset = context.definitions.asset(key)!;
       const record = context.materializationPlan.recorded.get(key);
       if (record === undefined) continue;
-      const task = this.#inSlot(() => this.#evaluate(asset, checks, { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined }));
+      const output = { asset, dataVersion: record.dataVersion, rows: Number(record.metadata.rows ?? 0), table: undefined };
+      const task = this.#inSlot(() => this.#evaluate(asset, checks, output, { onlyStale: true }));
       // Awaited by the steps that depend on it and by `evaluated`; until then a failure must not count as unhandled.
       task.catch(() => {});
       this.#checkOnly.set(key, task);
@@ -116,18 +122,42 @@ export class RunChecks {
     await Promise.all(keys.map((key) => this.#afterStep.get(key)));
   }
 
-  /** Runs `checks` on `output`, records their results and events, and makes them the asset's latest. */
-  async #evaluate(asset: DefinedAsset, checks: readonly AnyAssetCheck[], output: CheckedOutput): Promise<void> {
-    if (checks.length === 0) return;
+  /**
+   * Runs `checks` on `output` once the assets they read are stored, records
+   * their results and events, and makes them the asset's latest. With
+   * `onlyStale` (the checks of an asset the run leaves as it is), a check
+   * whose result still speaks for what it reads then is left as it is: the
+   * asset it reads was rebuilt the same.
+   */
+  async #evaluate(asset: DefinedAsset, allChecks: readonly AnyAssetCheck[], output: CheckedOutput, options: { readonly onlyStale?: boolean } = {}): Promise<void> {
+    if (allChecks.length === 0) return;
     const { definitions, storage, recorder, runId, now } = this.#context;
-    const reads = new Set(checks.flatMap((check) => check.reads).filter((key) => key !== asset.key));
-    await Promise.all([...reads].map((key) => this.#storedOrSettled.get(key)?.promise));
-    const evaluated = await evaluateChecks(definitions, storage, output, checks);
+    const latestOf = (check: AnyAssetCheck) => this.#latest.get(checkKey(asset.key, check));
+    const reads = new Set(allChecks.flatMap((check) => checkReads(asset.key, check, latestOf(check))));
+    await Promise.all([...reads].map((key) => this.#readyToRead(asset, key)));
+    const versionNow = (key: string) => (this.#dataVersions.has(key) ? this.#dataVersions.get(key) : NOT_KNOWN_TO_THE_RUN);
+    const checks = options.onlyStale === true ? allChecks.filter((check) => !checkResultIsCurrent(check, latestOf(check), versionNow)) : allChecks;
+    if (checks.length === 0) return;
+    const evaluated = await evaluateChecks(definitions, storage, output, checks, (key) => this.#readyToRead(asset, key));
     const checkedAt = now();
     await recordCheckResults(recorder, storage, runId, checkedAt, evaluated);
     // What blocks is judged from these results from now on, as a later run would read them.
     for (const result of evaluated) this.#latest.set(checkKey(asset.key, { name: result.checkName }), { ...result, sample: [], dataVersions: { ...result.dataVersions }, metadata: {}, runId, partition: null, checkedAt });
     this.#evaluated.push(...evaluated);
+  }
+
+  /**
+   * Resolves once a check of `asset` may read `key`: when the run rebuilds
+   * it, once it is stored. At once for an asset `asset` feeds, which only a
+   * custom check can read (declared reads of it are refused): its step waits
+   * for these checks, so waiting for it would wait forever.
+   */
+  #readyToRead(asset: DefinedAsset, key: string): Promise<void> {
+    const stored = this.#storedOrSettled.get(key);
+    if (stored === undefined) return Promise.resolve();
+    let fed = this.#fedBy.get(asset.key);
+    if (fed === undefined) this.#fedBy.set(asset.key, (fed = new Set(this.#context.materializationPlan.graph.descendants(asset.key))));
+    return fed.has(key) ? Promise.resolve() : stored.promise;
   }
 
   /** Every check the run evaluated, once the checks of unplanned assets and those after steps are done too. */

@@ -1,5 +1,6 @@
 import type { Definitions } from '../core/definitions.js';
 import { type MaterializationPlan, planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
+import { resultBlocks } from '../execution/check-states.js';
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
@@ -108,7 +109,7 @@ export async function planAssetStates(
     return keysByAsset;
   };
   const failing = checksWithProblem(checks, 'failed');
-  const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => summary.check.blocking))];
+  const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => resultBlocks(summary.check, summary.latest!)))];
   const { plan, recorded, code } = materializationPlan;
   // Every asset: the plan covers exactly the keys, so no set of them is needed.
   const wanted = everyAsset ? undefined : new Set(keys);

@@ -1,7 +1,7 @@
 import type { AnyAssetCheck } from '../core/asset-check.js';
 import { checkKey } from '../core/check-definitions.js';
 import type { Definitions } from '../core/definitions.js';
-import { checkFailsRun, checkResultIsCurrent } from '../execution/check-states.js';
+import { checkFailsRun, checkReads, checkResultIsCurrent } from '../execution/check-states.js';
 import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
 
 /** One declared check and its latest result, as `assets checks` and the asset views show it. */
@@ -45,8 +45,10 @@ export async function readCheckSummaries(
 ): Promise<CheckSummary[]> {
   const assets = (keys === undefined ? definitions.assets : keys.map((key) => definitions.asset(key)!)).filter((asset) => asset.checks.length > 0);
   if (assets.length === 0) return [];
-  const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.flatMap((check) => check.reads)]))];
-  const [latest, recorded] = await Promise.all([storage.latestCheckResults(assets.map((asset) => asset.key)), storage.latestMaterializations(read)]);
+  const latest = await storage.latestCheckResults(assets.map((asset) => asset.key));
+  // What a custom check read is known from its result only; an asset read then and gone since has no version now.
+  const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.flatMap((check) => checkReads(asset.key, check, latest.get(checkKey(asset.key, check))))]))].filter((key) => definitions.asset(key) !== undefined);
+  const recorded = await storage.latestMaterializations(read);
   const stored = new Map(
     await Promise.all(
       read.map(async (key): Promise<[string, string | undefined]> => {
