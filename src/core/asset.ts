@@ -90,6 +90,14 @@ export type ObserveFunction<Resources = Readonly<Record<string, unknown>>> = (
 /** The input name under which an observed external data version is recorded; no asset key can clash with it. */
 export const EXTERNAL_INPUT = '@external';
 
+/**
+ * The input data version a materialization records for an upstream whose
+ * stored output was replaced while the step read it (by another process):
+ * the step read the old table or the new one, so it records neither, and
+ * the next plan finds it `upstream-changed`, whatever is stored then.
+ */
+export const REPLACED_WHILE_READ = 'replaced while read';
+
 /** A compute function may return a `Table`, plain row objects, or an arquero table (see `asArquero`), checked against the schema alike. */
 export type ComputeOutput<R extends object> = Table<R> | readonly R[] | ColumnTable;
 

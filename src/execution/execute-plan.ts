@@ -1,4 +1,4 @@
-import { EXTERNAL_INPUT, type AssetLogger } from '../core/asset.js';
+import { EXTERNAL_INPUT, REPLACED_WHILE_READ, type AssetLogger } from '../core/asset.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import type { MultiAssetCompute } from '../core/multi-asset.js';
 import { SourceError, StrataError } from '../core/errors.js';
@@ -353,6 +353,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
       // A multi-asset's compute logs under its first planned output.
       const { outputs, worker } = await context.executor.attempt(request, { signal: context.signal, log: assetLogger(recorder, log, first.step.key, attempt), inMemory });
       const durationMs = Math.round(performance.now() - started);
+      const replaced = await inputsReplacedWhileRead(context, state, first, inMemory);
       materialized = steps.map(({ step, asset, inputDataVersions }) => {
         // One output per partition of a range, else one.
         const ofStep = outputs.filter((output) => output.key === step.key);
@@ -368,7 +369,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
             codeVersion: code.version,
             dataVersion: stored.dataVersion,
             // Each partition of a range records what it alone reads, as a run of it alone would.
-            inputDataVersions: ofStep.length === 1 ? inputDataVersions : partitionInputVersions(context.materializationPlan, state, step, partition!),
+            inputDataVersions: ofStep.length === 1 ? { ...inputDataVersions, ...replaced } : partitionInputVersions(context.materializationPlan, state, step, partition!),
             configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
             reasons: step.reasons.map((reason) => reason.kind),
             durationMs,
@@ -478,6 +479,28 @@ async function latestRecords(context: ExecuteContext, keys: readonly string[]): 
     if (record !== undefined) records.set(key, record);
   }
   return records;
+}
+
+/**
+ * The unpartitioned upstreams a step read from storage, as stored before the
+ * run, that another process replaced while it ran: each as
+ * `REPLACED_WHILE_READ`, what the step records it read. Asked once the step
+ * computed, of the upstream's IO manager, which answers from the file's state
+ * when nothing changed. Upstreams this run made, or handed over in memory,
+ * are its own.
+ */
+async function inputsReplacedWhileRead(context: ExecuteContext, state: RunState, step: PendingStep, inMemory: ReadonlyMap<string, unknown>): Promise<Record<string, string>> {
+  const { materializationPlan, definitions } = context;
+  const readPartitions = materializationPlan.inputPartitions.get(step.step.key);
+  const replaced: Record<string, string> = {};
+  await Promise.all(step.asset.deps.map(async (dep) => {
+    const record = materializationPlan.recorded.get(dep);
+    if (record === undefined || state.results.has(dep) || inMemory.has(dep) || readPartitions?.[dep] !== undefined) return;
+    const upstream = materializationPlan.graph.asset(dep);
+    const stored = await definitions.ioManagers[upstream.ioManager]!.dataVersion(upstream, record).catch(() => undefined);
+    if (stored !== step.inputDataVersions[dep]) replaced[dep] = REPLACED_WHILE_READ;
+  }));
+  return replaced;
 }
 
 /** The partitions a step materializes: the run's, for a partitioned asset; none for an unpartitioned one that feeds them. */

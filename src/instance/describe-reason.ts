@@ -1,4 +1,4 @@
-import { EXTERNAL_INPUT } from '../core/asset.js';
+import { EXTERNAL_INPUT, REPLACED_WHILE_READ } from '../core/asset.js';
 import type { CodeChange } from '../core/code-manifest.js';
 import type { ChangedSetting, SourceObservation, StaleReason } from '../graph/planner.js';
 import { formatDuration } from '../core/duration.js';
@@ -27,7 +27,9 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
           ? `${key} was last materialized without reading ${reason.upstream}, which it now depends on.`
           : reason.current === undefined
             ? `${key} was last materialized reading ${reason.upstream}, which it no longer depends on.`
-            : `${reason.upstream} changed since ${key} was last materialized (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
+            : reason.recorded === REPLACED_WHILE_READ
+              ? `${reason.upstream} was replaced while ${key} read it when it was last materialized, so what it read is not known.`
+              : `${reason.upstream} changed since ${key} was last materialized (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
     case 'upstream-planned':
       return `${reason.upstreams.join(', ')} will be materialized first; ${key} runs only if ${reason.upstreams.length === 1 ? 'its output changes' : 'their outputs change'} (see \`assets why ${reason.upstreams[0]}\`).`;
     case 'output-modified':
