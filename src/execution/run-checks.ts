@@ -20,7 +20,11 @@ export interface RunChecksContext {
   readonly concurrency: number;
 }
 
-/** The version a check's read stands at when the run does not know it (an asset it neither rebuilds nor reads): equal to none recorded, so the check runs. */
+/**
+ * The version of an asset a check reads when the run knows none (it is
+ * neither selected nor an upstream of what is): equal to no recorded
+ * version, so the check runs rather than being taken as current.
+ */
 const NOT_KNOWN_TO_THE_RUN = '\u0000not known to the run';
 
 /**
@@ -38,8 +42,8 @@ export class RunChecks {
   readonly #storedOrSettled = new Map<string, { promise: Promise<void>; resolve: () => void }>();
   readonly #checkOnly = new Map<string, Promise<void>>();
   readonly #afterStep = new Map<string, Promise<void>>();
-  /** The assets each checked asset feeds, by its key: see `#readyToRead`. */
-  readonly #fedBy = new Map<string, ReadonlySet<string>>();
+  /** Everything downstream of each checked asset, by its key: see `#readyToRead`. */
+  readonly #downstreamOf = new Map<string, ReadonlySet<string>>();
   readonly #evaluated: EvaluatedCheck[] = [];
   #running = 0;
   readonly #waitingForSlot: (() => void)[] = [];
@@ -155,9 +159,9 @@ export class RunChecks {
   #readyToRead(asset: DefinedAsset, key: string): Promise<void> {
     const stored = this.#storedOrSettled.get(key);
     if (stored === undefined) return Promise.resolve();
-    let fed = this.#fedBy.get(asset.key);
-    if (fed === undefined) this.#fedBy.set(asset.key, (fed = new Set(this.#context.materializationPlan.graph.descendants(asset.key))));
-    return fed.has(key) ? Promise.resolve() : stored.promise;
+    let downstream = this.#downstreamOf.get(asset.key);
+    if (downstream === undefined) this.#downstreamOf.set(asset.key, (downstream = new Set(this.#context.materializationPlan.graph.descendants(asset.key))));
+    return downstream.has(key) ? Promise.resolve() : stored.promise;
   }
 
   /** Every check the run evaluated, once the checks of unplanned assets and those after steps are done too. */
