@@ -550,8 +550,9 @@ async function readPlanInputs(
     const pastWindows = new Set<string>();
     if (partition !== undefined) {
       for (const key of selected) {
-        const { partitions: definition } = graph.asset(key);
-        if (definition !== undefined && !agesOut(definition, partition, context.now)) pastWindows.add(key);
+        // Only an asset with a maxAge can expire, so only those need the window worked out, once per partition planned.
+        const { partitions: definition, maxAgeMs } = graph.asset(key);
+        if (definition !== undefined && maxAgeMs !== undefined && !agesOut(definition, partition, context.now)) pastWindows.add(key);
       }
     }
     return {

@@ -12,12 +12,12 @@ export function describeStaysStale(count: number): string {
   return `${formatCount(count)} selected ${count === 1 ? 'asset stays' : 'assets stay'} stale: a run uses what unselected upstreams stored.`;
 }
 
-/** `its upstream user_stats is not up to date, and not selected`: what holds one of them back. */
+/** `its upstream orders is not up to date, and not selected`: what holds one of them back. */
 export function describeHeldBack(upstreams: readonly string[]): string {
   return `its upstream ${upstreams.join(', ')} ${upstreams.length === 1 ? 'is' : 'are'} not up to date, and not selected`;
 }
 
-/** `Select the upstreams too to bring them up to date, e.g. --select +top_authors.`, given the selection of the first one and its upstreams. */
+/** `Select the upstreams too to bring them up to date, e.g. --select +revenue.`, given the selection of the first one and its upstreams. */
 export function describeSelectUpstreams(count: number, example: string): string {
   return `Select the upstreams too to bring ${count === 1 ? 'it' : 'them'} up to date, e.g. ${example}.`;
 }
