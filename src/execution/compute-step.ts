@@ -66,13 +66,15 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
   });
   // A compute that ignored its canceled signal still must not replace the previous output.
   step.signal.throwIfAborted();
+  const envReads = resources.envReads(asset.resources);
+  const read = Object.keys(envReads).length === 0 ? {} : { envReads };
   if (partitionKeys.length > 1) {
     // Split before storing any: a row of no partition in the range leaves every partition as it was.
     const parts = splitByPartition(asset, tables[0]!.table, partitionKeys);
     const io = definitions.ioManagers[asset.ioManager]!;
     const stored: StoredOutput[] = [];
     // One after another: a range of a year's days stored at once would open a file per day.
-    for (const [partition, table] of parts) stored.push({ key: asset.key, partition, table, stored: await io.store(inPartition(asset, partition), table) });
+    for (const [partition, table] of parts) stored.push({ key: asset.key, partition, table, stored: await io.store(inPartition(asset, partition), table), ...read });
     return stored;
   }
   const partition = partitionKeys[0];
@@ -82,6 +84,7 @@ export async function computeStep(definitions: Definitions, resources: ResourceP
       ...(partition === undefined ? {} : { partition }),
       table,
       stored: await definitions.ioManagers[output.ioManager]!.store(inPartition(output, partition), table),
+      ...read,
     })),
   );
 }

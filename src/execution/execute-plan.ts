@@ -20,6 +20,7 @@ import { type CodeVersion, versionAsRun } from '../versioning/code-versions.js';
 import type { CheckedOutput, EvaluatedCheck } from './evaluate-checks.js';
 import { RunChecks } from './run-checks.js';
 import { combinedDataVersion, inPartition } from './partition-scope.js';
+import { recordedEnvReads } from '../versioning/config-fingerprints.js';
 
 export interface ExecuteContext {
   readonly runId: string;
@@ -300,7 +301,7 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   const asset = context.materializationPlan.graph.asset(step.key);
   if (step.reasons.some((reason) => reason.kind === 'forced')) return false;
   if (record.codeVersion !== codeOf(context, step.key).version || !sameInputs(record.inputDataVersions, inputDataVersions)) return false;
-  if (!sameInputs(record.configVersions, context.materializationPlan.configVersions.get(step.key) ?? {})) return false;
+  if (!sameInputs(record.configVersions, context.materializationPlan.settingsAsRun(step.key, recordedEnvReads(record.configVersions)))) return false;
   const [partition] = partitionsOf(context.materializationPlan, step.key);
   const now = context.now();
   if (asset.maxAgeMs !== undefined && now.getTime() - record.materializedAt.getTime() > asset.maxAgeMs && (partition === undefined || agesOut(asset.partitions!, partition, now))) return false;
@@ -359,7 +360,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
         const ofStep = outputs.filter((output) => output.key === step.key);
         // The code as it is now: files changed since the load may or may not be what ran (see `versionAsRun`).
         const code = versionAsRun(codeOf(context, step.key));
-        for (const { partition, stored } of ofStep) {
+        for (const { partition, stored, envReads } of ofStep) {
           if (partition !== undefined) partitionVersionsOf(state, step.key).set(partition, stored.dataVersion);
           recorder.materialization({
             runId: context.runId,
@@ -370,7 +371,7 @@ async function materializeSteps(context: ExecuteContext, steps: readonly Pending
             dataVersion: stored.dataVersion,
             // Each partition of a range records what it alone reads, as a run of it alone would.
             inputDataVersions: ofStep.length === 1 ? { ...inputDataVersions, ...replaced } : partitionInputVersions(context.materializationPlan, state, step, partition!),
-            configVersions: context.materializationPlan.configVersions.get(step.key) ?? {},
+            configVersions: context.materializationPlan.settingsAsRun(step.key, envReads ?? {}),
             reasons: step.reasons.map((reason) => reason.kind),
             durationMs,
             metadata: { ...stored.metadata },

@@ -12,7 +12,7 @@ import { checkKey } from '../core/check-definitions.js';
 import type { CheckResultRecord, InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { checkReads, pendingChecks } from './check-states.js';
 import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun } from '../versioning/code-versions.js';
-import { configFingerprints } from '../versioning/config-fingerprints.js';
+import { configFingerprints, recordedEnvReads, withEnvReads } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
 import { agesOut } from '../core/partition-expiry.js';
@@ -98,7 +98,16 @@ export interface RunPartitionInputs {
 export type ReusableInputs = Required<Omit<PlanInput, 'graph' | 'selected' | 'forced' | 'now' | 'recorded' | 'code' | 'plannedReads'>> & {
   readonly recorded: ReadonlyMap<string, MaterializationRecord>;
   readonly code: ReadonlyMap<string, CodeVersion>;
+  readonly settingsAsRun: SettingsAsRun;
 };
+
+/**
+ * The fingerprints of the settings an asset ran with, as its materialization
+ * records them: those of its resources' declared settings, and of the
+ * environment variables `envReads` says its resources read beyond them
+ * (resource key -> variables; see `ResourcePool.envReads`), by their values now.
+ */
+export type SettingsAsRun = (key: string, envReads: Readonly<Record<string, readonly string[]>>) => Readonly<Record<string, string>>;
 
 /** Everything a run, `status` and `why` need: the plan and the state it was made from. */
 export interface MaterializationPlan {
@@ -112,8 +121,10 @@ export interface MaterializationPlan {
   readonly observations: ReadonlyMap<string, Observation>;
   /** The effective code version of every asset, recorded with its materializations. */
   readonly code: ReadonlyMap<string, CodeVersion>;
-  /** The fingerprints of the settings each asset runs with, recorded with its materializations. */
+  /** The fingerprints of the settings each asset runs with now, as `settingsAsRun` makes them of the variables its last materialization's resources read. */
   readonly configVersions: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** What a step that ran records of its settings. */
+  readonly settingsAsRun: SettingsAsRun;
   /** Resources created while observing, reused by the run so nothing is created twice. */
   readonly resources: ResourcePool;
   /** What the plan was made from (besides the selection), for a later plan of part of it (`PlanOptions.reuse`). */
@@ -259,6 +270,7 @@ export async function planMaterialization(
     observations: inputs.observations,
     code: inputs.code,
     configVersions: inputs.configVersions,
+    settingsAsRun: inputs.settingsAsRun,
     resources,
     inputs,
     partition: options.partition,
@@ -529,7 +541,13 @@ async function readPlanInputs(
   ]);
   // A canceled command stops here rather than planning its observations as unreadable.
   signal.throwIfAborted();
-  const configVersions = configFingerprints(definitions, options.env ?? {}, instanceKey);
+  const env = options.env ?? {};
+  const declaredSettings = configFingerprints(definitions, env, instanceKey);
+  const settingsAsRun: SettingsAsRun = (key, envReads) => {
+    // Only the resources the asset uses now: one it no longer uses shows as a removed setting.
+    const uses = new Set(Object.values(graph.asset(key).resources).map((resource) => resource.key));
+    return withEnvReads(declaredSettings.get(key) ?? {}, Object.fromEntries(Object.entries(envReads).filter(([resource]) => uses.has(resource))), env, instanceKey);
+  };
   const failures = runPartitions[0]?.failures ?? new Map<string, unknown>();
   const unreadable = new Map<string, { stage: 'observe' | 'data-version'; error: PlanningError }>();
   for (const [stage, failed] of [['data-version', dataVersions.failures], ['data-version', failures], ['observe', observed.failures]] as const) {
@@ -547,6 +565,7 @@ async function readPlanInputs(
       const observation = observed.values.get(observationKey(key, graph.asset(key).partitions === undefined ? undefined : partition));
       if (observation !== undefined) observations.set(key, observation);
     }
+    const recorded = partitions.recorded.size === 0 ? unpartitionedRecords : new Map([...unpartitionedRecords, ...partitions.recorded]);
     const pastWindows = new Set<string>();
     if (partition !== undefined) {
       for (const key of selected) {
@@ -557,19 +576,42 @@ async function readPlanInputs(
     }
     return {
       inputs: {
-        recorded: partitions.recorded.size === 0 ? unpartitionedRecords : new Map([...unpartitionedRecords, ...partitions.recorded]),
+        recorded,
         currentDataVersions: partitions.currentDataVersions.size === 0 ? dataVersions.values : new Map([...dataVersions.values, ...partitions.currentDataVersions]),
         inputVersions: partitions.inputVersions,
         observations,
         code,
         recordedManifests,
-        configVersions,
+        configVersions: settingsNow(selected, recorded, declaredSettings, settingsAsRun),
+        settingsAsRun,
         unreadable,
         pastWindows,
       },
       partitions,
     };
   };
+}
+
+/**
+ * The settings of each of `keys` as fingerprinted now: `declared`, and for
+ * an asset whose last materialization's resources read variables from their
+ * `env`, those variables' values now too (`settingsAsRun`). `declared` itself
+ * when no record holds such a read, as in most projects.
+ */
+function settingsNow(
+  keys: readonly string[],
+  recorded: ReadonlyMap<string, MaterializationRecord>,
+  declared: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  settingsAsRun: SettingsAsRun,
+): ReadonlyMap<string, Readonly<Record<string, string>>> {
+  let withReads: Map<string, Readonly<Record<string, string>>> | undefined;
+  for (const key of keys) {
+    const record = recorded.get(key);
+    if (record === undefined) continue;
+    const envReads = recordedEnvReads(record.configVersions);
+    if (Object.keys(envReads).length > 0) (withReads ??= new Map(declared)).set(key, settingsAsRun(key, envReads));
+  }
+  return withReads ?? declared;
 }
 
 /** Whether a run of the plan has anything to do: assets to materialize, or checks to run again on assets left as they are. */

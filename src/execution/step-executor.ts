@@ -53,6 +53,12 @@ export interface StoredOutput {
   /** The partition stored, for a partitioned asset. */
   readonly partition?: string;
   readonly stored: StoreResult;
+  /**
+   * Resource key -> the environment variables the asset's resources read
+   * beyond their declared settings (`ResourcePool.envReads`), recorded as
+   * settings of the output; absent when they read none.
+   */
+  readonly envReads?: Readonly<Record<string, readonly string[]>>;
   /** The stored table when it is still in this thread (so downstream steps can take it from memory); undefined when the attempt ran elsewhere. */
   readonly table: Table<Row> | undefined;
 }
@@ -61,8 +67,8 @@ export interface StoredOutput {
 export type StoredOutputData = Omit<StoredOutput, 'table'>;
 
 /** `output` without its table, to send to the run that asked for it. */
-export function outputData({ key, partition, stored }: StoredOutput): StoredOutputData {
-  return partition === undefined ? { key, stored } : { key, partition, stored };
+export function outputData({ key, partition, stored, envReads }: StoredOutput): StoredOutputData {
+  return { key, ...(partition === undefined ? {} : { partition }), stored, ...(envReads === undefined ? {} : { envReads }) };
 }
 
 /** What one attempt produced. */

@@ -1,5 +1,6 @@
 import { EXTERNAL_INPUT, type Observation } from '../core/asset.js';
 import { type CodeChange, type CodeManifest, diffCodeManifests } from '../core/code-manifest.js';
+import { parseSettingName } from '../core/setting-names.js';
 import type { AssetGraph } from './asset-graph.js';
 
 /** Why an asset is planned; see DESIGN.md "Staleness". */
@@ -27,8 +28,9 @@ export type StaleReason =
 /** A resource setting whose fingerprint differs from the one the last materialization recorded. */
 export interface ChangedSetting {
   readonly resource: string;
-  readonly setting: string;
-  /** The environment variable that sets it, if any. */
+  /** null for an environment variable the resource read from its `env` beyond its settings. */
+  readonly setting: string | null;
+  /** The environment variable that sets it, if any; for `setting` null, the variable read. */
   readonly variable: string | undefined;
   readonly change: 'modified' | 'added' | 'removed';
 }
@@ -264,14 +266,12 @@ function changedSettings(
   const changed: ChangedSetting[] = [];
   for (const name of [...new Set([...Object.keys(recorded), ...Object.keys(current)])].sort()) {
     if (recorded[name] === current[name]) continue;
-    const dot = name.indexOf('.');
-    const resource = name.slice(0, dot);
-    const setting = name.slice(dot + 1);
+    const { resource, setting, variable } = parseSettingName(name);
     const definition = Object.values(asset.resources).find((candidate) => candidate.key === resource);
     changed.push({
       resource,
       setting,
-      variable: definition?.env?.[setting],
+      variable: setting === null ? variable : definition?.env?.[setting],
       change: recorded[name] === undefined ? 'added' : current[name] === undefined ? 'removed' : 'modified',
     });
   }

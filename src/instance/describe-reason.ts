@@ -96,7 +96,10 @@ function describeCodeChanges(changes: readonly CodeChange[]): string {
 function describeSettings(settings: readonly ChangedSetting[]): string {
   return settings
     .map((setting) => {
-      const name = `${setting.resource}.${setting.setting}${setting.variable === undefined ? '' : ` (${setting.variable})`}`;
+      const name =
+        setting.setting === null
+          ? `${setting.variable} (read by ${setting.resource})`
+          : `${setting.resource}.${setting.setting}${setting.variable === undefined ? '' : ` (${setting.variable})`}`;
       return setting.change === 'modified' ? `${name} changed` : setting.change === 'added' ? `${name} was not recorded before` : `${name} is no longer used`;
     })
     .join('; ');

@@ -87,6 +87,9 @@ async function statesFor(
  * when nothing failed): nothing selected, nothing planned, and nothing read,
  * so a dry run says everything is up to date.
  */
+/** An empty plan runs no step, so it has no settings to record. */
+const settingsAsRun = () => ({});
+
 export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Readonly<Record<string, string | undefined>>): MaterializationPlan {
   return {
     graph,
@@ -99,8 +102,9 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     pendingChecks: new Map(),
     code: new Map(),
     configVersions: new Map(),
+    settingsAsRun,
     resources: new ResourcePool(definitions.resources, env),
-    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), unreadable: new Map(), pastWindows: new Set() },
+    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), settingsAsRun, unreadable: new Map(), pastWindows: new Set() },
     partition: undefined,
     partitionKeys: [],
     leftOut: [],

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Definitions } from '../core/definitions.js';
 import { resolveResourceConfig, ResourceSettings } from '../core/resource-config.js';
+import { envReadName, parseSettingName, settingName } from '../core/setting-names.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -28,10 +29,7 @@ export function configFingerprints(definitions: Definitions, env: Env, instanceK
     const values = resolved.config as Record<string, unknown>;
     const fingerprints: Record<string, string> = {};
     for (const setting of Object.keys(definition.config.shape).sort()) {
-      fingerprints[`${key}.${setting}`] = createHmac('sha256', instanceKey)
-        .update(`${key}\0${setting}\0${canonicalJson(values[setting])}`)
-        .digest('hex')
-        .slice(0, 32);
+      fingerprints[settingName(key, setting)] = fingerprint(instanceKey, key, setting, values[setting]);
     }
     byResource.set(key, fingerprints);
   }
@@ -42,6 +40,44 @@ export function configFingerprints(definitions: Definitions, env: Env, instanceK
     byAsset.set(asset.key, Object.freeze(Object.assign({}, ...keys.map((key) => byResource.get(key) ?? {})) as Record<string, string>));
   }
   return byAsset;
+}
+
+/**
+ * `declared` (an asset's entry of `configFingerprints`) with the fingerprints
+ * of the values `envReads` names (resource key -> variables its `create` read
+ * from `env` beyond its settings, see `ResourcePool.envReads`) have in `env`
+ * now. A run records the variables its resources read; a plan fingerprints
+ * the same ones again (`recordedEnvReads`), so a changed value makes the
+ * asset `config-changed` as a changed setting does.
+ */
+export function withEnvReads(
+  declared: Readonly<Record<string, string>>,
+  envReads: Readonly<Record<string, readonly string[]>>,
+  env: Env,
+  instanceKey: string,
+): Readonly<Record<string, string>> {
+  const resources = Object.keys(envReads);
+  if (resources.length === 0) return declared;
+  const all: Record<string, string> = { ...declared };
+  for (const resource of resources) {
+    for (const variable of envReads[resource]!) all[envReadName(resource, variable)] = fingerprint(instanceKey, resource, `$env.${variable}`, env[variable]);
+  }
+  return all;
+}
+
+/** The variables a materialization's settings (`configVersions`) record its resources read from `env`, by resource key. */
+export function recordedEnvReads(recorded: Readonly<Record<string, string>>): Record<string, string[]> {
+  const reads: Record<string, string[]> = {};
+  for (const name of Object.keys(recorded)) {
+    const { resource, setting, variable } = parseSettingName(name);
+    if (setting === null) (reads[resource] ??= []).push(variable!);
+  }
+  return reads;
+}
+
+/** HMAC-SHA256 of one setting's value, keyed with the instance key. */
+function fingerprint(instanceKey: string, resource: string, setting: string, value: unknown): string {
+  return createHmac('sha256', instanceKey).update(`${resource}\0${setting}\0${canonicalJson(value)}`).digest('hex').slice(0, 32);
 }
 
 /**
