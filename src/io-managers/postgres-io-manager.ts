@@ -77,8 +77,9 @@ let drivers: Promise<Drivers> | undefined;
  * in, so `dataVersion` answers with one query. A statement trigger on every
  * asset table forgets the version when anything (a person, another tool)
  * inserts, updates, deletes or truncates rows, and the version is also tied
- * to the table's identity and storage (so a table dropped and created again,
- * or rewritten by `ALTER TABLE`, is not trusted either): the table is then
+ * to the table's identity, storage and columns (so a table dropped and
+ * created again, rewritten by `ALTER TABLE`, or whose columns were renamed,
+ * dropped or added, is not trusted either): the table is then
  * read and hashed as the CSV codec would write it, and the planner sees
  * `output-modified`. Changes made with triggers off (`session_replication_role
  * = replica`, as logical replication applies them) are not noticed.
@@ -177,6 +178,7 @@ export class PostgresIOManager implements IOManager {
         );
       }
       const dataVersion = hash.digest('hex');
+      await this.#refuseForeignTable(client, asset, target, action);
       await client.query(`DROP TABLE IF EXISTS ${target}`);
       await client.query(`ALTER TABLE ${staging} RENAME TO ${quotePostgresName(tableName(asset), 'asset key')}`);
       await client.query(
@@ -184,9 +186,9 @@ export class PostgresIOManager implements IOManager {
          FOR EACH STATEMENT EXECUTE FUNCTION ${this.#quotedSchema}.${FORGET_VERSION}()`,
       );
       await client.query(
-        `INSERT INTO ${this.#quotedSchema}.${VERSIONS_TABLE} (asset, table_oid, filenode, data_version)
-         VALUES ($1, to_regclass($2), pg_relation_filenode(to_regclass($2)), $3)
-         ON CONFLICT (asset) DO UPDATE SET table_oid = excluded.table_oid, filenode = excluded.filenode, data_version = excluded.data_version`,
+        `INSERT INTO ${this.#quotedSchema}.${VERSIONS_TABLE} (asset, table_oid, filenode, columns, data_version)
+         VALUES ($1, to_regclass($2), pg_relation_filenode(to_regclass($2)), ${COLUMNS_OF('to_regclass($2)')}, $3)
+         ON CONFLICT (asset) DO UPDATE SET table_oid = excluded.table_oid, filenode = excluded.filenode, columns = excluded.columns, data_version = excluded.data_version`,
         [tableName(asset), target, dataVersion],
       );
       return {
@@ -221,9 +223,10 @@ export class PostgresIOManager implements IOManager {
     const [recorded] = await this.#query<{ data_version: string }>(
       action,
       `SELECT v.data_version FROM ${this.#quotedSchema}.${VERSIONS_TABLE} v
-       WHERE v.asset = $1 AND v.table_oid = to_regclass($2) AND v.filenode = pg_relation_filenode(v.table_oid)`,
+       WHERE v.asset = $1 AND v.table_oid = to_regclass($2) AND v.filenode = pg_relation_filenode(v.table_oid) AND v.columns = ${COLUMNS_OF('v.table_oid')}`,
       [tableName(asset), target],
-      // No versions table: nothing was ever stored through Strata in this schema.
+      // No versions table: nothing was ever stored through Strata in this schema. No `columns` column: the
+      // table was made by an older Strata, which adds it on its next store; until then the tables are hashed.
       () => [],
     );
     if (recorded !== undefined) return recorded.data_version;
@@ -354,9 +357,12 @@ export class PostgresIOManager implements IOManager {
            asset text PRIMARY KEY,
            table_oid oid NOT NULL,
            filenode oid NOT NULL,
+           columns text,
            data_version text NOT NULL
          )`,
       );
+      // Versions tables made before the columns were recorded.
+      await client.query(`ALTER TABLE ${schema}.${VERSIONS_TABLE} ADD COLUMN IF NOT EXISTS columns text`);
       // SECURITY DEFINER: whoever changes an asset table may not be allowed to
       // write the versions table, and the version must be forgotten all the same.
       await client.query(
@@ -374,6 +380,26 @@ export class PostgresIOManager implements IOManager {
       throw error;
     });
     return this.#schemaReady;
+  }
+
+  /**
+   * Throws, before anything is dropped, when `target` exists but Strata did
+   * not store it: every table `store` swaps in gets the forget-version
+   * trigger, so a table without one is another tool's, or the instance's own
+   * tables when the IO manager shares their schema. Replacing it would lose
+   * what it holds.
+   */
+  async #refuseForeignTable(client: pg.PoolClient, asset: StoredAsset, target: string, action: PostgresAction): Promise<void> {
+    const found = await client.query<{ exists: boolean; stored: boolean }>(
+      `SELECT to_regclass($1) IS NOT NULL AS exists,
+              EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = to_regclass($1) AND t.tgname = $2) AS stored`,
+      [target, FORGET_VERSION],
+    );
+    const { exists, stored } = found.rows[0]!;
+    if (!exists || stored) return;
+    throw new IOManagerError(`${cannot(action)} in ${this.location}: the table ${this.tableOf(asset)} exists, and Strata did not store it, so it would be lost. Nothing was stored.`, {
+      hint: `Give the IO manager a schema of its own (not the instance's, nor another tool's), or drop or rename ${this.tableOf(asset)} yourself if ${asset.key} should replace it.`,
+    });
   }
 
   /** Runs `work` in a transaction on one connection: committed when it returns, rolled back when it throws. */
@@ -401,12 +427,12 @@ export class PostgresIOManager implements IOManager {
   }
 
   /** One statement; `onUndefinedTable` answers instead when a table it reads does not exist. */
-  async #query<R extends pg.QueryResultRow>(action: PostgresAction, sql: string, params: unknown[], onUndefinedTable?: () => R[]): Promise<R[]> {
+  async #query<R extends pg.QueryResultRow>(action: PostgresAction, sql: string, params: unknown[], onUndefined?: () => R[]): Promise<R[]> {
     const client = await this.#connect(action);
     try {
       return (await client.query<R>(sql, params)).rows;
     } catch (error) {
-      if (onUndefinedTable !== undefined && (sqlState(error) === UNDEFINED_TABLE || sqlState(error) === INVALID_SCHEMA_NAME)) return onUndefinedTable();
+      if (onUndefined !== undefined && UNDEFINED.has(sqlState(error) ?? '')) return onUndefined();
       throw postgresFailure(error, action);
     } finally {
       client.release();
@@ -473,6 +499,19 @@ const INVALID_SCHEMA_NAME = '3F000';
 const UNDEFINED_COLUMN = '42703';
 /** What a store meets when someone dropped what `#ensureSchema` made: the schema, the versions table, the trigger function. */
 const SETUP_GONE = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, '42883']);
+/** What `#query`'s fallback answers: a schema, table or column of its own that is not there (yet). */
+const UNDEFINED = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, '42703']);
+
+/**
+ * SQL for the columns of the table `relation` as Postgres lists them:
+ * position, name and type. Recorded with a version, so an `ALTER TABLE` that
+ * rewrites no rows yet changes what a load returns (columns renamed into each
+ * other, one dropped and added again with a default) forgets the version, as
+ * the row triggers do for changed rows.
+ */
+const COLUMNS_OF = (relation: string) =>
+  `(SELECT string_agg(a.attnum || ' ' || a.attname || ' ' || a.atttypid::regtype, ', ' ORDER BY a.attnum)
+    FROM pg_catalog.pg_attribute a WHERE a.attrelid = ${relation} AND a.attnum > 0 AND NOT a.attisdropped)`;
 
 /**
  * The name of the table of an asset (its key) or of its partition

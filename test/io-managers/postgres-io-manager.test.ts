@@ -288,6 +288,9 @@ describe('PostgresIOManager', () => {
       ['a delete', (table: string) => `DELETE FROM ${table} WHERE id = 1`, scoreRows.slice(1)],
       ['a truncate', (table: string) => `TRUNCATE ${table}`, []],
       ['a column type change', (table: string) => `ALTER TABLE ${table} ALTER COLUMN score TYPE real`, scoreRows],
+      // Neither rewrites the table nor fires a row trigger: only its columns tell.
+      ['a column renamed and another added under its name', (table: string) => `ALTER TABLE ${table} RENAME COLUMN name TO old_name; ALTER TABLE ${table} ADD COLUMN name text NOT NULL DEFAULT 'y'`, [{ id: 1, name: 'y', score: 1.5 }, { id: 2, name: 'y', score: null }]],
+      ['a column dropped and added again with a default', (table: string) => `ALTER TABLE ${table} DROP COLUMN name; ALTER TABLE ${table} ADD COLUMN name text NOT NULL DEFAULT 'x'`, [{ id: 1, name: 'x', score: 1.5 }, { id: 2, name: 'x', score: null }]],
     ])('notices %s: the data version is that of the new content', async (_, change, expected) => {
       const stored = await manager.store(scores, tableOf(scores, scoreRows));
       await server.query(change(`"${schema}".scores`));
@@ -299,6 +302,36 @@ describe('PostgresIOManager', () => {
       const again = await manager.store(scores, tableOf(scores, scoreRows));
       expect(await manager.dataVersion(scores)).toBe(again.dataVersion);
       expect((await server.query(`SELECT count(*)::int AS n FROM "${schema}"._strata_versions`)).rows[0]).toEqual({ n: 1 });
+    });
+
+    it('refuses to replace a table it did not store, such as another tool\'s, and keeps it', async () => {
+      await server.query(`CREATE SCHEMA "${schema}"`);
+      await server.query(`CREATE TABLE "${schema}".scores (name text, id integer, score real, extra text)`);
+      await server.query(`INSERT INTO "${schema}".scores VALUES ('ada', 1, 1.5, 'kept')`);
+      const error = await storeError(scores, tableOf(scores, scoreRows));
+      expect(error).toBeInstanceOf(IOManagerError);
+      expect(error.message).toContain(`the table ${schema}.scores exists, and Strata did not store it, so it would be lost. Nothing was stored.`);
+      expect(error.hint).toContain('Give the IO manager a schema of its own');
+      expect((await server.query(`SELECT name, extra FROM "${schema}".scores`)).rows).toEqual([{ name: 'ada', extra: 'kept' }]);
+      expect(await tablesInSchema()).toEqual(['_strata_versions', 'scores']);
+      // Once it is out of the way, the asset is stored as usual.
+      await server.query(`DROP TABLE "${schema}".scores`);
+      await manager.store(scores, tableOf(scores, scoreRows));
+      expect((await manager.load(scores)).rows()).toEqual(scoreRows);
+    });
+
+    it('reads the versions table of an older Strata, which recorded no columns, and records them on its next store', async () => {
+      const stored = await manager.store(scores, tableOf(scores, scoreRows));
+      await server.query(`ALTER TABLE "${schema}"._strata_versions DROP COLUMN columns`);
+      const upgraded = new PostgresIOManager({ connectionString: server.connectionString, schema });
+      try {
+        expect(await upgraded.dataVersion(scores)).toBe(stored.dataVersion);
+        await upgraded.store(scores, tableOf(scores, scoreRows));
+        expect((await server.query(`SELECT columns FROM "${schema}"._strata_versions`)).rows).toEqual([{ columns: '1 id bigint, 2 name text, 3 score double precision' }]);
+        expect(await upgraded.dataVersion(scores)).toBe(stored.dataVersion);
+      } finally {
+        await upgraded.close();
+      }
     });
 
     it('hashes a table created without Strata, and loads it', async () => {
