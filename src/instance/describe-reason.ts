@@ -61,7 +61,7 @@ export function describeFresh(key: string, materializedAt: string, source: Sourc
  * `group`: the asset's group, for the `--refresh` it suggests.
  */
 export function describeUncheckedSource(key: string, group: string, source: SourceObservation): string {
-  const where = source.location === undefined ? '' : ` from ${source.location}`;
+  const where = source.location === undefined ? ' a source' : ` from ${source.location}`;
   return `${key} reads${where}, which cannot be checked for changes without fetching it${source.note === undefined ? '' : ` (${source.note})`}: it is assumed unchanged. Fetch it anyway with \`assets materialize --refresh ${key}\` (or \`--refresh group:${group}\`).`;
 }
 
