@@ -253,11 +253,12 @@ function upstreamsRemoved(reasons: StaleReason[], record: RecordedMaterializatio
 }
 
 /**
- * The settings whose fingerprint differs between the last materialization and
- * now, sorted. A setting recorded but no longer used, or used but never
- * recorded, counts as changed: the asset ran with other settings.
+ * The settings whose fingerprint differs between `recorded` (the last
+ * materialization's, or what a run was planned with) and `current`, sorted;
+ * none when `current` is unknown. A setting recorded but no longer used, or
+ * used but never recorded, counts as changed: the asset ran with other settings.
  */
-function changedSettings(
+export function changedSettings(
   asset: ReturnType<AssetGraph['asset']>,
   recorded: Readonly<Record<string, string>>,
   current: Readonly<Record<string, string>> | undefined,

@@ -93,7 +93,8 @@ function describeCodeChanges(changes: readonly CodeChange[]): string {
   return named.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
-function describeSettings(settings: readonly ChangedSetting[]): string {
+/** `placeholder_api.url (STRATA_SOURCE_URL) changed; REGION (read by warehouse) was not recorded before`. */
+export function describeSettings(settings: readonly ChangedSetting[]): string {
   return settings
     .map((setting) => {
       const name =

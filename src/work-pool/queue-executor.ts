@@ -88,9 +88,10 @@ class QueueStepExecutor implements StepExecutor {
   async attempt(request: StepRequest, context: StepContext): Promise<AttemptResult> {
     const dispatches = this.#connection!.dispatches;
     const codeVersion = this.#run.plan.code.get(request.assetKey)!.version;
+    const settings = this.#run.plan.configVersions.get(request.assetKey) ?? {};
     let lost = 0;
     for (let tryNumber = 1; ; tryNumber++) {
-      const id = await dispatches.enqueue(request, { try: tryNumber, workPool: this.#workPool, codeVersion });
+      const id = await dispatches.enqueue(request, { try: tryNumber, workPool: this.#workPool, codeVersion, settings });
       const status = await this.#settled(id, request, context);
       if (status.state === 'succeeded' && status.outcome?.kind === 'succeeded') {
         return { outputs: status.outcome.outputs.map((output) => ({ ...output, table: undefined })), worker: status.worker ?? undefined };

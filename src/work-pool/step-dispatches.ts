@@ -36,6 +36,8 @@ export interface DispatchStatus {
 export interface ClaimedDispatch {
   readonly request: StepRequest;
   readonly codeVersion: string;
+  /** The fingerprints of the settings its coordinator planned the step with (`MaterializationPlan.configVersions`); undefined for a dispatch queued before they were kept. */
+  readonly settings: Readonly<Record<string, string>> | undefined;
 }
 
 /** The graphile-worker task a work pool's workers run: one task identifier per pool, so a worker takes only its pool's steps. */
@@ -83,15 +85,18 @@ export class StepDispatches {
    * lease the coordinator holds for the step (its partition's, in a partition
    * run), which a worker checks before and while it runs it.
    */
-  async enqueue(request: StepRequest, options: { readonly try: number; readonly workPool: string; readonly codeVersion: string }): Promise<number> {
+  async enqueue(
+    request: StepRequest,
+    options: { readonly try: number; readonly workPool: string; readonly codeVersion: string; readonly settings: Readonly<Record<string, string>> },
+  ): Promise<number> {
     const result = await this.#pool.query<{ id: string }>(
       `WITH dispatch AS (SELECT nextval(pg_get_serial_sequence($1, 'id')) AS id),
             job AS (
               SELECT dispatch.id AS dispatch_id, queued.id AS job_id
                 FROM dispatch CROSS JOIN LATERAL ${this.#graphile}.add_job($2, json_build_object('dispatchId', dispatch.id), max_attempts => 1, job_key => $3) AS queued
             )
-       INSERT INTO ${this.#dispatches} (id, run_id, asset_key, lease_key, attempt, try, work_pool, request, code_version, job_id) OVERRIDING SYSTEM VALUE
-       SELECT job.dispatch_id, $4, $5, $11, $6, $7, $8, $9, $10, job.job_id FROM job
+       INSERT INTO ${this.#dispatches} (id, run_id, asset_key, lease_key, attempt, try, work_pool, request, code_version, settings, job_id) OVERRIDING SYSTEM VALUE
+       SELECT job.dispatch_id, $4, $5, $11, $6, $7, $8, $9, $10, $12, job.job_id FROM job
        RETURNING id`,
       [
         this.#dispatches,
@@ -106,6 +111,7 @@ export class StepDispatches {
         options.codeVersion,
         // A range's step holds a lease per partition, all taken together: the first stands for them.
         assetLeaseKey(request.assetKey, request.partitions?.[0]),
+        JSON.stringify(options.settings),
       ],
     );
     return Number(result.rows[0]!.id);
@@ -195,12 +201,12 @@ export class StepDispatches {
    * the dispatch is then closed as canceled so nobody waits for it.
    */
   async claim(id: number, worker: { readonly name: string; readonly graphileWorkerId: string }): Promise<ClaimedDispatch | undefined> {
-    const claimed = await this.#pool.query<{ request: StepRequest; code_version: string }>(
+    const claimed = await this.#pool.query<{ request: StepRequest; code_version: string; settings: Record<string, string> | null }>(
       `UPDATE ${this.#dispatches} AS d SET state = 'running', worker = $2, graphile_worker_id = $3, started_at = now(), heartbeat_at = now()
         WHERE id = $1 AND state = 'queued' AND NOT cancel_requested
           AND EXISTS (SELECT 1 FROM ${this.#runs} AS r WHERE r.run_id = d.run_id AND r.status = 'started')
           AND EXISTS (SELECT 1 FROM ${this.#leases} AS l WHERE l.run_id = d.run_id AND l.asset_key = d.lease_key AND l.expires_at > now())
-        RETURNING request, code_version`,
+        RETURNING request, code_version, settings`,
       [id, worker.name, worker.graphileWorkerId],
     );
     const row = claimed.rows[0];
@@ -208,7 +214,7 @@ export class StepDispatches {
       await this.#pool.query(`UPDATE ${this.#dispatches} SET state = 'canceled', finished_at = now() WHERE id = $1 AND state = 'queued'`, [id]);
       return undefined;
     }
-    return { request: row.request, codeVersion: row.code_version };
+    return { request: row.request, codeVersion: row.code_version, settings: row.settings ?? undefined };
   }
 
   /**

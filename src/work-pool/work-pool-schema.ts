@@ -74,6 +74,13 @@ function workPoolMigrations(instanceSchema: string): PostgresMigration[] {
         ALTER TABLE step_dispatches ALTER COLUMN lease_key SET NOT NULL;
       `,
     },
+    {
+      version: 3,
+      description: 'the settings each dispatch was planned with',
+      // Fingerprints, as a materialization records them: a worker whose own
+      // settings differ refuses the step. NULL in dispatches queued before.
+      sql: `ALTER TABLE step_dispatches ADD COLUMN settings json;`,
+    },
   ];
 }
 

@@ -7,6 +7,9 @@ import { outputData, type StepRequest, type StoredOutputData } from '../executio
 import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
 import type { InstanceStorage, LogLevel } from '../storage/instance-storage.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
+import { configFingerprints, recordedEnvReads, withEnvReads } from '../versioning/config-fingerprints.js';
+import { changedSettings } from '../graph/planner.js';
+import { describeSettings } from '../instance/describe-reason.js';
 import { type DispatchOutcome, type StepJobPayload, stepTask } from './step-dispatches.js';
 import { DEFAULT_WORK_POOL } from './queue-executor.js';
 import { WorkPoolConnection } from './work-pool-connection.js';
@@ -162,6 +165,7 @@ export class WorkPoolWorker {
     let outcome: DispatchOutcome;
     try {
       await this.#checkCode(request.assetKey, claimed.codeVersion);
+      if (claimed.settings !== undefined) await this.#checkSettings(request.assetKey, claimed.settings);
       const { outputs } = await this.#steps!.attempt(request, { signal: controller.signal, log: logs.logger, inMemory: new Map() });
       outcome = { kind: 'succeeded', outputs: outputs.map(outputData) };
     } catch (error) {
@@ -194,6 +198,23 @@ export class WorkPoolWorker {
         : `Worker ${this.name} runs other code for "${assetKey}" than the run was planned with (code version ${here.slice(0, 12)}, planned ${planned.slice(0, 12)}).`,
       { hint: 'Deploy the same code to every worker and restart them (`assets worker`), then run again.' },
     );
+  }
+
+  /**
+   * Refuses a step when this worker's resource settings (its environment,
+   * its config file), or the variables the asset's resources read from their
+   * `env` last time, differ from its coordinator's: the step would compute
+   * with the worker's, and the run record the coordinator's.
+   */
+  async #checkSettings(assetKey: string, planned: Readonly<Record<string, string>>): Promise<void> {
+    const { definitions, env, storage } = this.#options;
+    const instanceKey = await storage.instanceKey();
+    const here = withEnvReads(configFingerprints(definitions, env, instanceKey).get(assetKey) ?? {}, recordedEnvReads(planned), env, instanceKey);
+    const differing = changedSettings(definitions.asset(assetKey)!, planned, here);
+    if (differing.length === 0) return;
+    throw new StrataError('STRATA_WORKER_SETTINGS_MISMATCH', `Worker ${this.name} would run "${assetKey}" with other settings than the run was planned with: ${describeSettings(differing)}.`, {
+      hint: 'Give every worker the same resource settings as the coordinators (the same environment variables and config file), restart them (`assets worker`), then run again.',
+    });
   }
 
   async #beat(): Promise<void> {

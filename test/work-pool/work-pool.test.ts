@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -271,6 +271,21 @@ describe('the work pool', () => {
     for (let index = 1; index < intervals.length; index++) expect(intervals[index]![0]).toBeGreaterThanOrEqual(intervals[index - 1]![1]);
     // Each waited 300 ms on a worker, one after another.
     expect(intervals[2]![1] - intervals[0]![0]).toBeGreaterThanOrEqual(900);
+  }, 60_000);
+
+  it('has a worker refuse a step it would run with other resource settings than its coordinator planned, naming the setting', async () => {
+    const elsewhere = path.join(workspace.dir, 'source-elsewhere');
+    await cp(workspace.source, elsewhere, { recursive: true });
+    const worker = await startWorker({ STRATA_SOURCE_URL: elsewhere });
+    const run = await cli(['materialize', '--select', 'users', '--executor', 'queue']);
+    expect(run.code).toBe(1);
+    const { runId, status } = await latestRun();
+    expect(status).toBe('failed');
+    const failure = (await eventsOf(runId)).find((event) => event.type === 'step-failure' && event.assetKey === 'users')!;
+    expect(failure.message).toContain(
+      `Worker ${worker.name} would run "users" with other settings than the run was planned with: placeholder_api.url (STRATA_SOURCE_URL) changed.`,
+    );
+    await expect(readFile(path.join(workspace.output, 'users.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
   }, 60_000);
 
   it('refuses an IO manager the workers cannot all see, naming the asset and the fix', async () => {
