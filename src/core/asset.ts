@@ -98,6 +98,14 @@ export const EXTERNAL_INPUT = '@external';
  */
 export const REPLACED_WHILE_READ = 'replaced while read';
 
+/**
+ * The version of its source a materialization records when the plan could
+ * not observe it (its `observe` threw): the step read the source as it was
+ * then, which no version names, so the next plan finds it `upstream-changed`
+ * and says the version read is not known, rather than that the source changed.
+ */
+export const NOT_OBSERVED = 'not observed';
+
 /** A compute function may return a `Table`, plain row objects, or an arquero table (see `asArquero`), checked against the schema alike. */
 export type ComputeOutput<R extends object> = Table<R> | readonly R[] | ColumnTable;
 

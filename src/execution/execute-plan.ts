@@ -1,4 +1,4 @@
-import { EXTERNAL_INPUT, REPLACED_WHILE_READ, type AssetLogger } from '../core/asset.js';
+import { EXTERNAL_INPUT, NOT_OBSERVED, type Observation, REPLACED_WHILE_READ, type AssetLogger } from '../core/asset.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import type { MultiAssetCompute } from '../core/multi-asset.js';
 import { SourceError, StrataError } from '../core/errors.js';
@@ -204,8 +204,8 @@ async function runGroup(context: ExecuteContext, group: readonly PlannedAsset[],
     // A step of one partition reads as that partition (a range's steps record each partition's reads apart).
     const reader = materializationPlan.partitionKeys.length === 1 ? materializationPlan.partitionKeys[0] : undefined;
     for (const dep of first.deps) inputDataVersions[dep] = readVersion(materializationPlan, state, dep, materializationPlan.inputPartitions.get(step.key)?.[dep], reader)!;
-    const observed = materializationPlan.observations.get(step.key)?.version;
-    if (observed !== undefined) inputDataVersions[EXTERNAL_INPUT] = observed;
+    const source = sourceVersionRead(materializationPlan, step.key, materializationPlan.observations);
+    if (source !== undefined) inputDataVersions[EXTERNAL_INPUT] = source;
     return { step, asset: assets[index]!, inputDataVersions };
   });
 
@@ -458,9 +458,14 @@ function partitionInputVersions(plan: MaterializationPlan, state: RunState, step
   const reads = inputs.reads.get(step.key) ?? {};
   const versions: Record<string, string> = {};
   for (const dep of plan.graph.asset(step.key).deps) versions[dep] = readVersion(plan, state, dep, reads[dep], partition)!;
-  const observed = inputs.observations.get(step.key)?.version;
-  if (observed !== undefined) versions[EXTERNAL_INPUT] = observed;
+  const source = sourceVersionRead(plan, step.key, inputs.observations);
+  if (source !== undefined) versions[EXTERNAL_INPUT] = source;
   return versions;
+}
+
+/** The version of its source a step of `key` records it read: what the plan observed (in `observations`), `NOT_OBSERVED` when observing threw, else none. */
+function sourceVersionRead(plan: MaterializationPlan, key: string, observations: ReadonlyMap<string, Observation>): string | undefined {
+  return observations.get(key)?.version ?? (plan.inputs.unreadable.get(key)?.stage === 'observe' ? NOT_OBSERVED : undefined);
 }
 
 function partitionVersionsOf(state: RunState, key: string): Map<string, string> {

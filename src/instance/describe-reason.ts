@@ -1,4 +1,4 @@
-import { EXTERNAL_INPUT, REPLACED_WHILE_READ } from '../core/asset.js';
+import { EXTERNAL_INPUT, NOT_OBSERVED, REPLACED_WHILE_READ } from '../core/asset.js';
 import type { CodeChange } from '../core/code-manifest.js';
 import type { ChangedSetting, SourceObservation, StaleReason } from '../graph/planner.js';
 import { formatDuration } from '../core/duration.js';
@@ -20,9 +20,12 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
       return `The code of ${key} changed since it was last materialized: ${describeCodeChanges(reason.changes)} (code version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
     case 'config-changed':
       return `The settings ${key} runs with changed since it was last materialized: ${describeSettings(reason.settings)}.`;
-    case 'upstream-changed':
+    case 'upstream-changed': {
+      const sourceData = `The source data of ${key}${source?.location === undefined ? '' : ` (${source.location})`}`;
       return reason.upstream === EXTERNAL_INPUT
-        ? `The source data of ${key}${source?.location === undefined ? '' : ` (${source.location})`} changed since it was last materialized (version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`
+        ? reason.recorded === NOT_OBSERVED
+          ? `${sourceData} could not be observed when it was last materialized (its observe failed), so the version it read is not known.`
+          : `${sourceData} changed since it was last materialized (version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`
         : reason.recorded === undefined
           ? `${key} was last materialized without reading ${reason.upstream}, which it now depends on.`
           : reason.current === undefined
@@ -30,6 +33,7 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
             : reason.recorded === REPLACED_WHILE_READ
               ? `${reason.upstream} was replaced while ${key} read it when it was last materialized, so what it read is not known.`
               : `${reason.upstream} changed since ${key} was last materialized (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
+    }
     case 'upstream-planned':
       return `${reason.upstreams.join(', ')} will be materialized first; ${key} runs only if ${reason.upstreams.length === 1 ? 'its output changes' : 'their outputs change'} (see \`assets why ${reason.upstreams[0]}\`).`;
     case 'output-modified':

@@ -19,16 +19,20 @@ describe('observing the example API over HTTP', () => {
   const bodies: Record<string, string> = {};
   /** Bumped to tell the server the posts changed. */
   let postsRevision = 1;
+  /** Whether HEAD answers 500, so observing the sources throws while fetching them still works. */
+  let headFails = false;
 
   beforeEach(async () => {
     workspace = await makeWorkspace();
     validators = 'etag';
     postsRevision = 1;
+    headFails = false;
     bodies['/users'] = await readFile(path.join(FIXTURES, 'edge-cases', 'users.json'), 'utf8');
     bodies['/posts'] = await readFile(path.join(FIXTURES, 'edge-cases', 'posts.json'), 'utf8');
     server = await startLoopbackServer((request: IncomingMessage, response: ServerResponse) => {
       const body = bodies[request.url ?? ''];
       if (body === undefined) return void response.writeHead(404).end();
+      if (headFails && request.method === 'HEAD') return void response.writeHead(500).end();
       const revision = request.url === '/posts' ? postsRevision : 1;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (validators === 'etag') headers['etag'] = `"${request.url}-r${revision}"`;
@@ -81,6 +85,20 @@ describe('observing the example API over HTTP', () => {
     const run = await cli(['materialize']);
     expect(run.stdout).toBe('Everything is up to date.\n');
     expect(run.stderr).toMatch(/Note: users reads from .*cannot be checked/);
+  });
+
+  it('says, after a run that could not observe a source, that the version it read is not known, rather than that it changed', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    headFails = true;
+    const run = await cli(['materialize', '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).assets.find((asset: { key: string }) => asset.key === 'users')).toMatchObject({ action: 'materialized', reasons: ['unreadable'] });
+    headFails = false;
+    expect(await status()).toMatchObject({ users: ['upstream-changed'], posts: ['upstream-changed'], user_stats: ['upstream-planned'] });
+    const why = await cli(['why', 'users']);
+    expect(why.stdout).toContain(`The source data of users (${server.url}/users) could not be observed when it was last materialized (its observe failed), so the version it read is not known.`);
+    expect((await cli(['materialize'])).code).toBe(0);
+    expect(Object.values(await status()).flat()).toEqual([]);
   });
 
   it('falls back to a GET whose body it drops when the server refuses HEAD', async () => {
