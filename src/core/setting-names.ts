@@ -7,7 +7,8 @@
  * identifiers in practice, so none begins with `$env.`).
  */
 
-const ENV_READ = '$env.';
+/** What a variable's name follows in a recorded name, after its resource's. */
+export const ENV_READ = '$env.';
 
 /** The recorded name of a declared setting of `resource`. */
 export function settingName(resource: string, setting: string): string {

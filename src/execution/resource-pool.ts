@@ -49,7 +49,7 @@ export class ResourcePool {
    * `env` beyond their declared settings (`resource key -> names`, sorted),
    * so far: a value a resource reads there (a region, a feature flag) shapes
    * what the assets using it store, as a setting does, and the step records
-   * it as one (see `envReadFingerprints`). Reads a resource makes after the
+   * it as one (see `withEnvReads`). Reads a resource makes after the
    * step asked are the next step's to record.
    */
   envReads(resources: Readonly<Record<string, ResourceDefinition>>): Record<string, string[]> {

@@ -82,14 +82,14 @@ async function statesFor(
   return { states, planned, plan: everything?.plan };
 }
 
+/** An empty plan runs no step, so it has no settings to record. */
+const settingsAsRun = () => ({});
+
 /**
  * The plan of a state selection that selects no asset now (`status:failed`
  * when nothing failed): nothing selected, nothing planned, and nothing read,
  * so a dry run says everything is up to date.
  */
-/** An empty plan runs no step, so it has no settings to record. */
-const settingsAsRun = () => ({});
-
 export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Readonly<Record<string, string | undefined>>): MaterializationPlan {
   return {
     graph,

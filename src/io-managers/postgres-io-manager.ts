@@ -426,7 +426,7 @@ export class PostgresIOManager implements IOManager {
     }
   }
 
-  /** One statement; `onUndefinedTable` answers instead when a table it reads does not exist. */
+  /** One statement; `onUndefined` answers instead when a schema, table or column it reads does not exist. */
   async #query<R extends pg.QueryResultRow>(action: PostgresAction, sql: string, params: unknown[], onUndefined?: () => R[]): Promise<R[]> {
     const client = await this.#connect(action);
     try {
@@ -500,7 +500,7 @@ const UNDEFINED_COLUMN = '42703';
 /** What a store meets when someone dropped what `#ensureSchema` made: the schema, the versions table, the trigger function. */
 const SETUP_GONE = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, '42883']);
 /** What `#query`'s fallback answers: a schema, table or column of its own that is not there (yet). */
-const UNDEFINED = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, '42703']);
+const UNDEFINED = new Set([INVALID_SCHEMA_NAME, UNDEFINED_TABLE, UNDEFINED_COLUMN]);
 
 /**
  * SQL for the columns of the table `relation` as Postgres lists them:

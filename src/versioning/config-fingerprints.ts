@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Definitions } from '../core/definitions.js';
 import { resolveResourceConfig, ResourceSettings } from '../core/resource-config.js';
-import { envReadName, parseSettingName, settingName } from '../core/setting-names.js';
+import { ENV_READ, envReadName, parseSettingName, settingName } from '../core/setting-names.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,7 +60,7 @@ export function withEnvReads(
   if (resources.length === 0) return declared;
   const all: Record<string, string> = { ...declared };
   for (const resource of resources) {
-    for (const variable of envReads[resource]!) all[envReadName(resource, variable)] = fingerprint(instanceKey, resource, `$env.${variable}`, env[variable]);
+    for (const variable of envReads[resource]!) all[envReadName(resource, variable)] = fingerprint(instanceKey, resource, `${ENV_READ}${variable}`, env[variable]);
   }
   return all;
 }
