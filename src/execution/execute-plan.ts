@@ -2,7 +2,7 @@ import { EXTERNAL_INPUT, NOT_OBSERVED, type Observation, REPLACED_WHILE_READ, ty
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import type { MultiAssetCompute } from '../core/multi-asset.js';
 import { SourceError, StrataError } from '../core/errors.js';
-import { agesOut } from '../core/partition-expiry.js';
+import { agesOut, windowClosedSince } from '../core/partition-expiry.js';
 import { NO_RETRIES, retryDelayMs } from '../core/retry-policy.js';
 import type { Row, Table } from '../core/table.js';
 import { mayCutOffEarly, type PlannedAsset } from '../graph/planner.js';
@@ -305,6 +305,7 @@ async function stillFresh(context: ExecuteContext, step: PlannedAsset, record: M
   const [partition] = partitionsOf(context.materializationPlan, step.key);
   const now = context.now();
   if (asset.maxAgeMs !== undefined && now.getTime() - record.materializedAt.getTime() > asset.maxAgeMs && (partition === undefined || agesOut(asset.partitions!, partition, now))) return false;
+  if (partition !== undefined && windowClosedSince(asset.partitions!, partition, record.materializedAt, now) !== undefined) return false;
   return (await context.definitions.ioManagers[asset.ioManager]!.dataVersion(inPartition(asset, partition), record)) === record.dataVersion;
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
 import type { StoredAsset } from '../core/io-manager.js';
+import { partitionWindow } from '../core/partition-expiry.js';
 import { splitPartitionRange } from '../core/partition-keys.js';
 import { defaultPartitionMapping } from '../core/partition-mappings.js';
 import type { PartitionMapping, PartitionsContext, PartitionsDefinition, SinglePartitionsDefinition, TimeWindow } from '../core/partitions.js';
@@ -188,15 +189,6 @@ export function timeWindowOf(definition: PartitionsDefinition, keys: readonly st
     window = window === undefined ? own : { start: own.start < window.start ? own.start : window.start, end: own.end > window.end ? own.end : window.end };
   }
   return window;
-}
-
-function partitionWindow(definition: PartitionsDefinition, key: string): TimeWindow | undefined {
-  if (definition.kind === 'time') return definition.timeWindow(key);
-  if (definition.kind !== 'multi') return undefined;
-  const parts = definition.parts(key);
-  const index = definition.dimensions.findIndex((dimension) => dimension.definition.kind === 'time');
-  const time = definition.dimensions[index]?.definition;
-  return time?.kind === 'time' ? time.timeWindow(parts[index]!.key) : undefined;
 }
 
 /**

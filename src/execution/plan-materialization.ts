@@ -15,7 +15,7 @@ import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun }
 import { configFingerprints, recordedEnvReads, withEnvReads } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
-import { agesOut } from '../core/partition-expiry.js';
+import { agesOut, windowClosedSince } from '../core/partition-expiry.js';
 import { listSome } from '../core/partition-keys.js';
 import { feedingAssets, type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
 import { readPartitionInputs } from './read-partition-inputs.js';
@@ -567,11 +567,16 @@ async function readPlanInputs(
     }
     const recorded = partitions.recorded.size === 0 ? unpartitionedRecords : new Map([...unpartitionedRecords, ...partitions.recorded]);
     const pastWindows = new Set<string>();
+    const closedWindows = new Map<string, Date>();
     if (partition !== undefined) {
       for (const key of selected) {
-        // Only an asset with a maxAge can expire, so only those need the window worked out, once per partition planned.
         const { partitions: definition, maxAgeMs } = graph.asset(key);
-        if (definition !== undefined && maxAgeMs !== undefined && !agesOut(definition, partition, context.now)) pastWindows.add(key);
+        if (definition === undefined) continue;
+        // Only an asset with a maxAge can expire, so only those need the window worked out, once per partition planned.
+        if (maxAgeMs !== undefined && !agesOut(definition, partition, context.now)) pastWindows.add(key);
+        const record = partitions.recorded.get(key);
+        const windowEnd = record === undefined ? undefined : windowClosedSince(definition, partition, record.materializedAt, context.now);
+        if (windowEnd !== undefined) closedWindows.set(key, windowEnd);
       }
     }
     return {
@@ -586,6 +591,7 @@ async function readPlanInputs(
         settingsAsRun,
         unreadable,
         pastWindows,
+        closedWindows,
       },
       partitions,
     };

@@ -17,6 +17,8 @@ export type StaleReason =
   | { readonly kind: 'upstream-planned'; readonly upstreams: readonly string[] }
   | { readonly kind: 'output-modified'; readonly recorded: string; readonly current: string }
   | { readonly kind: 'expired'; readonly materializedAt: Date; readonly maxAgeMs: number }
+  /** A partition materialized while its time window was still open (`endOffset`), which has closed since: it holds part of its window at most. */
+  | { readonly kind: 'window-closed'; readonly materializedAt: Date; readonly windowEnd: Date }
   | { readonly kind: 'forced' }
   /**
    * Its state could not be read while planning: its source's `observe`, or the
@@ -113,6 +115,8 @@ export interface PlanInput {
   readonly forced?: ReadonlySet<string>;
   /** Assets whose partition in this plan is a time window a newer one follows, which a maxAge does not expire (see `agesOut`). */
   readonly pastWindows?: ReadonlySet<string>;
+  /** Assets whose recorded partition in this plan was materialized before its time window ended, which it has by `now`: the window's end (see `windowClosedSince`). */
+  readonly closedWindows?: ReadonlyMap<string, Date>;
   readonly now: Date;
 }
 
@@ -197,6 +201,8 @@ export function planAssets(input: PlanInput): Plan {
     if (record !== undefined && asset.maxAgeMs !== undefined && now.getTime() - record.materializedAt.getTime() > asset.maxAgeMs && input.pastWindows?.has(key) !== true) {
       reasons.push({ kind: 'expired', materializedAt: record.materializedAt, maxAgeMs: asset.maxAgeMs });
     }
+    const windowEnd = input.closedWindows?.get(key);
+    if (record !== undefined && windowEnd !== undefined) reasons.push({ kind: 'window-closed', materializedAt: record.materializedAt, windowEnd });
     if (forced.has(key)) reasons.push({ kind: 'forced' });
     if (selectedSet !== undefined) unreadable(reasons, input.unreadable!, selectedSet, key, asset.deps);
     const source = observation === undefined ? undefined : Object.freeze({ location: observation.location, checked: observation.version !== undefined, note: observation.note });

@@ -38,6 +38,8 @@ export function describeReason(key: string, reason: StaleReason, source?: Source
       return `${reason.upstreams.join(', ')} will be materialized first; ${key} runs only if ${reason.upstreams.length === 1 ? 'its output changes' : 'their outputs change'} (see \`assets why ${reason.upstreams[0]}\`).`;
     case 'output-modified':
       return `The stored output of ${key} was changed outside Strata (data version ${shortVersion(reason.recorded)} → ${shortVersion(reason.current)}).`;
+    case 'window-closed':
+      return `${key} was materialized at ${reason.materializedAt.toISOString()}, before its partition's time window ended at ${reason.windowEnd.toISOString()}: it holds part of the window at most.`;
     case 'expired':
       return `${key} was last materialized at ${reason.materializedAt.toISOString()}, longer ago than its maxAge of ${formatDuration(reason.maxAgeMs)}.`;
     case 'forced':

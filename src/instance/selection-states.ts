@@ -104,7 +104,7 @@ export function emptyPlan(definitions: Definitions, graph: AssetGraph, env: Read
     configVersions: new Map(),
     settingsAsRun,
     resources: new ResourcePool(definitions.resources, env),
-    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), settingsAsRun, unreadable: new Map(), pastWindows: new Set() },
+    inputs: { recorded: new Map(), currentDataVersions: new Map(), inputVersions: new Map(), observations: new Map(), code: new Map(), recordedManifests: new Map(), configVersions: new Map(), settingsAsRun, unreadable: new Map(), pastWindows: new Set(), closedWindows: new Map() },
     partition: undefined,
     partitionKeys: [],
     leftOut: [],

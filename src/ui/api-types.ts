@@ -28,7 +28,7 @@ export type AssetStatusWord = 'fresh' | 'stale' | 'missing' | 'failed-check' | '
 export type RunStatusWord = 'queued' | 'started' | 'success' | 'failed' | 'canceled' | 'nothing-to-do';
 
 /** The planner's stale reason kinds (see DESIGN.md "Staleness"). */
-export type StaleReasonKind = 'missing' | 'code-changed' | 'config-changed' | 'upstream-changed' | 'upstream-planned' | 'output-modified' | 'expired' | 'forced' | 'unreadable';
+export type StaleReasonKind = 'missing' | 'code-changed' | 'config-changed' | 'upstream-changed' | 'upstream-planned' | 'output-modified' | 'expired' | 'window-closed' | 'forced' | 'unreadable';
 
 /** How every endpoint reports a failure. */
 export interface ApiErrorResponse {

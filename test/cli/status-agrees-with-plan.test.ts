@@ -137,7 +137,7 @@ async function expectStatusToAgreeWithPlan(session: Session): Promise<StatusJson
 }
 
 /** Reason kinds that the planner lists after `upstream-planned` (DESIGN.md's table order). */
-const AFTER_UPSTREAM_PLANNED = new Set(['output-modified', 'expired', 'forced', 'unreadable']);
+const AFTER_UPSTREAM_PLANNED = new Set(['output-modified', 'expired', 'window-closed', 'forced', 'unreadable']);
 
 /**
  * What a dry run of `selection` must plan, derived from what `status` says
