@@ -12,7 +12,7 @@ import { checkKey } from '../core/check-definitions.js';
 import type { CheckResultRecord, InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { checkReads, pendingChecks } from './check-states.js';
 import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun } from '../versioning/code-versions.js';
-import { configFingerprints, recordedEnvReads, withEnvReads } from '../versioning/config-fingerprints.js';
+import { recordedEnvReads, type SettingsAsRun, settingsFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
 import { agesOut, windowClosedSince } from '../core/partition-expiry.js';
@@ -100,14 +100,6 @@ export type ReusableInputs = Required<Omit<PlanInput, 'graph' | 'selected' | 'fo
   readonly code: ReadonlyMap<string, CodeVersion>;
   readonly settingsAsRun: SettingsAsRun;
 };
-
-/**
- * The fingerprints of the settings an asset ran with, as its materialization
- * records them: those of its resources' declared settings, and of the
- * environment variables `envReads` says its resources read beyond them
- * (resource key -> variables; see `ResourcePool.envReads`), by their values now.
- */
-export type SettingsAsRun = (key: string, envReads: Readonly<Record<string, readonly string[]>>) => Readonly<Record<string, string>>;
 
 /** Everything a run, `status` and `why` need: the plan and the state it was made from. */
 export interface MaterializationPlan {
@@ -541,13 +533,7 @@ async function readPlanInputs(
   ]);
   // A canceled command stops here rather than planning its observations as unreadable.
   signal.throwIfAborted();
-  const env = options.env ?? {};
-  const declaredSettings = configFingerprints(definitions, env, instanceKey);
-  const settingsAsRun: SettingsAsRun = (key, envReads) => {
-    // Only the resources the asset uses now: one it no longer uses shows as a removed setting.
-    const uses = new Set(Object.values(graph.asset(key).resources).map((resource) => resource.key));
-    return withEnvReads(declaredSettings.get(key) ?? {}, Object.fromEntries(Object.entries(envReads).filter(([resource]) => uses.has(resource))), env, instanceKey);
-  };
+  const { declared: declaredSettings, asRun: settingsAsRun } = settingsFingerprints(definitions, options.env ?? {}, instanceKey);
   const failures = runPartitions[0]?.failures ?? new Map<string, unknown>();
   const unreadable = new Map<string, { stage: 'observe' | 'data-version'; error: PlanningError }>();
   for (const [stage, failed] of [['data-version', dataVersions.failures], ['data-version', failures], ['observe', observed.failures]] as const) {

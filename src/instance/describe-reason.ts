@@ -99,7 +99,7 @@ function describeCodeChanges(changes: readonly CodeChange[]): string {
   return named.join('; ') + (more > 0 ? `; and ${more} more` : '');
 }
 
-/** `placeholder_api.url (STRATA_SOURCE_URL) changed; REGION (read by warehouse) was not recorded before`. */
+/** `warehouse.url (WAREHOUSE_URL) changed; REGION (read by warehouse) was not recorded before`. */
 export function describeSettings(settings: readonly ChangedSetting[]): string {
   return settings
     .map((setting) => {

@@ -43,6 +43,30 @@ export function configFingerprints(definitions: Definitions, env: Env, instanceK
 }
 
 /**
+ * The fingerprints of the settings an asset ran with, as its materialization
+ * records them: those of its resources' declared settings, and of the
+ * environment variables `envReads` says its resources read beyond them
+ * (resource key -> variables; see `ResourcePool.envReads`), by their values now.
+ */
+export type SettingsAsRun = (key: string, envReads: Readonly<Record<string, readonly string[]>>) => Readonly<Record<string, string>>;
+
+/**
+ * The settings of every asset with `env`, worked out once: `declared`, as
+ * `configFingerprints`, and `asRun`, which adds the variables a run's
+ * resources read (`withEnvReads`), of the resources the asset uses now only:
+ * one it no longer uses shows as a removed setting. Plans and work-pool
+ * workers both judge settings by it.
+ */
+export function settingsFingerprints(definitions: Definitions, env: Env, instanceKey: string): { readonly declared: ReadonlyMap<string, Readonly<Record<string, string>>>; readonly asRun: SettingsAsRun } {
+  const declared = configFingerprints(definitions, env, instanceKey);
+  const asRun: SettingsAsRun = (key, envReads) => {
+    const uses = new Set(Object.values(definitions.asset(key)!.resources).map((resource) => resource.key));
+    return withEnvReads(declared.get(key) ?? {}, Object.fromEntries(Object.entries(envReads).filter(([resource]) => uses.has(resource))), env, instanceKey);
+  };
+  return { declared, asRun };
+}
+
+/**
  * `declared` (an asset's entry of `configFingerprints`) with the fingerprints
  * of the values `envReads` names (resource key -> variables its `create` read
  * from `env` beyond its settings, see `ResourcePool.envReads`) have in `env`
@@ -50,7 +74,7 @@ export function configFingerprints(definitions: Definitions, env: Env, instanceK
  * the same ones again (`recordedEnvReads`), so a changed value makes the
  * asset `config-changed` as a changed setting does.
  */
-export function withEnvReads(
+function withEnvReads(
   declared: Readonly<Record<string, string>>,
   envReads: Readonly<Record<string, readonly string[]>>,
   env: Env,

@@ -7,7 +7,7 @@ import { outputData, type StepRequest, type StoredOutputData } from '../executio
 import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
 import type { InstanceStorage, LogLevel } from '../storage/instance-storage.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
-import { configFingerprints, recordedEnvReads, withEnvReads } from '../versioning/config-fingerprints.js';
+import { recordedEnvReads, type SettingsAsRun, settingsFingerprints } from '../versioning/config-fingerprints.js';
 import { changedSettings } from '../graph/planner.js';
 import { describeSettings } from '../instance/describe-reason.js';
 import { type DispatchOutcome, type StepJobPayload, stepTask } from './step-dispatches.js';
@@ -74,6 +74,7 @@ export class WorkPoolWorker {
   #stopping = false;
   #stopped: Promise<void> | undefined;
   #beating = false;
+  #settingsAsRun: Promise<SettingsAsRun> | undefined;
 
   constructor(options: WorkPoolWorkerOptions) {
     this.#options = options;
@@ -208,8 +209,9 @@ export class WorkPoolWorker {
    */
   async #checkSettings(assetKey: string, planned: Readonly<Record<string, string>>): Promise<void> {
     const { definitions, env, storage } = this.#options;
-    const instanceKey = await storage.instanceKey();
-    const here = withEnvReads(configFingerprints(definitions, env, instanceKey).get(assetKey) ?? {}, recordedEnvReads(planned), env, instanceKey);
+    // Once per worker: its definitions, environment and instance key never change while it runs.
+    this.#settingsAsRun ??= storage.instanceKey().then((instanceKey) => settingsFingerprints(definitions, env, instanceKey).asRun);
+    const here = (await this.#settingsAsRun)(assetKey, recordedEnvReads(planned));
     const differing = changedSettings(definitions.asset(assetKey)!, planned, here);
     if (differing.length === 0) return;
     throw new StrataError('STRATA_WORKER_SETTINGS_MISMATCH', `Worker ${this.name} would run "${assetKey}" with other settings than the run was planned with: ${describeSettings(differing)}.`, {
