@@ -1,4 +1,5 @@
 import { rowLabel } from '../core/describe-value.js';
+import { isConnectionError, sqlState } from '../core/postgres-disconnects.js';
 import { IOManagerError, SchemaError, StrataError } from '../core/errors.js';
 import type { StoredAsset } from '../core/io-manager.js';
 import { describeStored, materializeCommand } from './partition-naming.js';
@@ -14,15 +15,12 @@ export interface PostgresAction {
 }
 
 // SQLSTATEs (https://www.postgresql.org/docs/current/errcodes-appendix.html).
-/** connection_exception, and the server going away: admin_shutdown, crash_shutdown, cannot_connect_now. */
-const CONNECTION_STATES = /^(08|57P0[123])/;
 /** Wrong password, no such role, no such database. */
 const LOGIN_STATES = new Set(['28P01', '28000', '3D000']);
 const INSUFFICIENT_PRIVILEGE = '42501';
 const DEPENDENT_OBJECTS_STILL_EXIST = '2BP01';
 /** data_exception (a value the column type cannot hold, a NUL in text) and integrity violations (a null in a NOT NULL column). */
 const BAD_DATA_STATES = /^(22|23)/;
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 const verbs: Record<PostgresAction['verb'], string> = {
   store: 'store',
@@ -41,7 +39,7 @@ export function postgresFailure(error: unknown, action: PostgresAction): unknown
   if (error instanceof StrataError || !(error instanceof Error)) return error;
   const state = sqlState(error);
   const what = `${cannot(action)} in ${action.location}`;
-  if (isConnectionError(error, state)) {
+  if (isConnectionError(error)) {
     return new StrataError('STRATA_IO_UNAVAILABLE', `${what}: cannot reach the database: ${error.message}.`, {
       hint: 'Check that Postgres is running and reachable from this host, and the host and port of the connection string (STRATA_DATABASE_URL by default).',
       cause: error,
@@ -83,21 +81,6 @@ export function postgresFailure(error: unknown, action: PostgresAction): unknown
 /** How a message about `action` begins: `Cannot load asset "users"`, `Cannot load partition "2026-01-05" of asset "posts_daily"`. */
 export function cannot(action: PostgresAction): string {
   return `Cannot ${verbs[action.verb]} ${describeStored(action.asset)}`;
-}
-
-/** The SQLSTATE of a server error; undefined for anything else. */
-export function sqlState(error: unknown): string | undefined {
-  const fields = error as { code?: unknown; severity?: unknown } | null;
-  // pg's DatabaseError; duck-typed so this module does not load pg.
-  return typeof fields?.code === 'string' && typeof fields.severity === 'string' ? fields.code : undefined;
-}
-
-function isConnectionError(error: Error, state: string | undefined): boolean {
-  if (state !== undefined) return CONNECTION_STATES.test(state);
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-  // pg's own words when the socket closes under a query or a connect times out.
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(error.message);
 }
 
 function detailOf(error: Error): string | undefined {

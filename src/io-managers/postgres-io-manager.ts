@@ -5,11 +5,11 @@ import type pg from 'pg';
 import { IOManagerError } from '../core/errors.js';
 import { scanLimit, type IOManager, type ScanOptions, type StoredAsset, type StoreResult } from '../core/io-manager.js';
 import type { Row, Table } from '../core/table.js';
-import { surviveDisconnects } from '../core/postgres-disconnects.js';
+import { sqlState, surviveDisconnects } from '../core/postgres-disconnects.js';
 import { readCsvRows, readCsvTable, type CsvSource } from './csv-reader.js';
 import { csvDataVersion, encodeCsv } from './csv-writer.js';
 import { postgresColumnDefinitions, postgresColumnOutputs } from './postgres-columns.js';
-import { cannot, postgresFailure, sqlState, type PostgresAction } from './postgres-failure.js';
+import { cannot, postgresFailure, type PostgresAction } from './postgres-failure.js';
 import { materializeCommand, partitionSegments, shortenName } from './partition-naming.js';
 import { MAX_POSTGRES_NAME_BYTES, quotePostgresName } from './postgres-name.js';
 

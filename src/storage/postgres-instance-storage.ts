@@ -43,7 +43,7 @@ import {
   tickRecordSchema,
   type WriteBatch,
 } from './instance-storage.js';
-import { surviveDisconnects } from '../core/postgres-disconnects.js';
+import { isConnectionError, sqlState, surviveDisconnects } from '../core/postgres-disconnects.js';
 import { migratePostgres, quoteIdentifier } from './postgres-migrations.js';
 import {
   byCheckKey,
@@ -1116,23 +1116,6 @@ type TableName = (typeof TABLES)[number];
 const UNIQUE_VIOLATION = '23505';
 const FOREIGN_KEY_VIOLATION = '23503';
 const DATA_EXCEPTION_CLASS = '22';
-/** connection_exception, and the server going away: admin_shutdown, crash_shutdown, cannot_connect_now. */
-const CONNECTION_STATES = /^(08|57P0[123])/;
-const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-function sqlState(error: unknown): string | undefined {
-  return driver !== undefined && error instanceof driver.DatabaseError ? error.code : undefined;
-}
-
-function isConnectionError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const state = sqlState(error);
-  if (state !== undefined) return CONNECTION_STATES.test(state);
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
-  // pg's own words when the socket closes under a query or a connect times out.
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(error.message);
-}
 
 function openError(error: unknown, location: string): unknown {
   if (error instanceof StrataError) return error;

@@ -16,8 +16,8 @@ const UNCLAIMED_NOTICE_MS = 10_000;
 const MAX_TRIES = 3;
 /** How long a canceled step waits for its worker to confirm the abort before the run stops waiting. */
 const ABORT_GRACE_MS = 15_000;
-/** How long the database may stay unreachable before the steps waiting on it fail. */
-const UNREACHABLE_LIMIT_MS = 60_000;
+/** How long the database may stay unreachable before the steps waiting on it fail; a worker tries to record a finished step for as long. */
+export const UNREACHABLE_LIMIT_MS = 60_000;
 
 /**
  * Runs each step on the work pool's workers (`--executor queue`, the default

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { AssetLogger } from '../core/asset.js';
 import type { Definitions } from '../core/definitions.js';
 import { StrataError } from '../core/errors.js';
+import { retryWhileUnreachable } from '../core/postgres-disconnects.js';
 import { serializeError } from '../core/serialized-error.js';
 import { outputData, type StepRequest, type StoredOutputData } from '../execution/step-executor.js';
 import { WorkerStepExecutor } from '../execution/worker-step-executor.js';
@@ -11,7 +12,7 @@ import { recordedEnvReads, type SettingsAsRun, settingsFingerprints } from '../v
 import { changedSettings } from '../graph/planner.js';
 import { describeSettings } from '../instance/describe-reason.js';
 import { type DispatchOutcome, type StepJobPayload, stepTask } from './step-dispatches.js';
-import { DEFAULT_WORK_POOL } from './queue-executor.js';
+import { DEFAULT_WORK_POOL, UNREACHABLE_LIMIT_MS } from './queue-executor.js';
 import { WorkPoolConnection } from './work-pool-connection.js';
 import { graphileLogger } from './work-pool-schema.js';
 
@@ -71,7 +72,8 @@ export class WorkPoolWorker {
   #steps: WorkerStepExecutor | undefined;
   #runner: import('graphile-worker').Runner | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
-  #stopping = false;
+  /** Aborted when the worker stops: it takes no more steps and stops waiting for the database. */
+  readonly #stopping = new AbortController();
   #stopped: Promise<void> | undefined;
   #beating = false;
   #settingsAsRun: Promise<SettingsAsRun> | undefined;
@@ -99,6 +101,13 @@ export class WorkPoolWorker {
         concurrency: this.#options.concurrency,
         // The command handles Ctrl-C and SIGTERM: it stops this worker cleanly.
         noHandleSignals: true,
+        // graphile-worker marks a job complete without awaiting it, so a database
+        // gone at that moment would end this process with an unhandled
+        // rejection. Batched completion reports it instead and stops the
+        // worker, which `assets worker` then says. (A job left behind is
+        // harmless: its dispatch has ended, and a worker that takes it again
+        // finds nothing to claim.)
+        preset: { worker: { completeJobBatchDelay: 0 } },
         logger: await graphileLogger(this.#options.onError),
         taskList: {
           [stepTask(this.workPool)]: async (payload, helpers) => {
@@ -133,7 +142,7 @@ export class WorkPoolWorker {
   }
 
   async #stop(reason: string): Promise<void> {
-    this.#stopping = true;
+    this.#stopping.abort();
     clearInterval(this.#heartbeat);
     const running = [...this.#running.entries()];
     await this.#connection?.dispatches.handBack(running.map(([id]) => id)).catch(() => {
@@ -152,7 +161,7 @@ export class WorkPoolWorker {
     const dispatches = this.#connection!.dispatches;
     const claimed = await dispatches.claim(dispatchId, { name: this.name, graphileWorkerId });
     if (claimed === undefined) return;
-    if (this.#stopping) {
+    if (this.#stopping.signal.aborted) {
       // Taken while stopping: give it straight back rather than leave it to fall silent.
       await dispatches.handBack([dispatchId]);
       return;
@@ -176,9 +185,14 @@ export class WorkPoolWorker {
     }
     await logs.flushed();
     // Stopping handed it back already; its coordinator dispatches it again.
-    if (this.#stopping) return;
+    if (this.#stopping.signal.aborted) return;
     const durationMs = Math.round(performance.now() - started);
-    if (!(await dispatches.finish(dispatchId, outcome))) {
+    // A step that ended while the database was down (a restart, a failover)
+    // is recorded once it is back: its output is stored already, and the
+    // coordinator waits as long. Returning earlier would also have
+    // graphile-worker complete the job against the unreachable database.
+    const recorded = await retryWhileUnreachable(() => dispatches.finish(dispatchId, outcome), { limitMs: UNREACHABLE_LIMIT_MS, signal: this.#stopping.signal });
+    if (!recorded) {
       this.#options.onStep?.({ type: 'discarded', request, reason: 'its coordinator had given it up (declared this worker lost, or the run ended)' });
     } else if (outcome.kind === 'succeeded') {
       this.#options.onStep?.({ type: 'succeeded', request, outputs: outcome.outputs, durationMs });

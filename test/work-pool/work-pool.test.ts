@@ -245,6 +245,21 @@ describe('the work pool', () => {
     expect(await readFile(path.join(workspace.output, 'last.csv'), 'utf8')).toBe('n\n20\n');
   }, 90_000);
 
+  it('keeps a step that ends while Postgres is down: its worker records it once the database is back, and stays up', async () => {
+    const worker = await startWorker({ STRATA_DEFINITIONS: SLOW_STEPS, SLOW_MS: '500' });
+    const coordinator = start(['materialize', '--executor', 'queue'], { STRATA_DEFINITIONS: SLOW_STEPS });
+    await worker.waitForStderr('▶ slow');
+    // Down for ten times the step's wait: it ends, and its outcome waits, with no database to record it in.
+    await postgres.restart(5_000);
+    const run = await coordinator.done;
+    const { runId, status } = await latestRun({ STRATA_DEFINITIONS: SLOW_STEPS });
+    expect({ code: run.code, status }).toEqual({ code: 0, status: 'success' });
+    const events = await eventsOf(runId, { STRATA_DEFINITIONS: SLOW_STEPS });
+    expect(events.filter((event) => event.message.includes('dispatched it again'))).toEqual([]);
+    expect({ exitCode: worker.child.exitCode, signal: worker.child.signalCode }).toEqual({ exitCode: null, signal: null });
+    expect(await readFile(path.join(workspace.output, 'last.csv'), 'utf8')).toBe('n\n20\n');
+  }, 90_000);
+
   it('never runs one asset twice at once for two coordinators started together', async () => {
     await Promise.all([startWorker({ STRATA_DEFINITIONS: SLOW_STEPS }), startWorker({ STRATA_DEFINITIONS: SLOW_STEPS })]);
     const both = await Promise.all([cli(['materialize', '--executor', 'queue', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS }), cli(['materialize', '--executor', 'queue', '--json'], { STRATA_DEFINITIONS: SLOW_STEPS })]);
