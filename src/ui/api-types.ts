@@ -378,9 +378,10 @@ export interface PlanResponse {
   /** Warnings about parts of a union that select nothing, as the CLI prints them on stderr. */
   readonly warnings: readonly string[];
   /**
-   * When `plan` is empty: the selected assets that stay stale all the same,
-   * because upstreams the selection leaves out are not up to date (a run
-   * reads what those stored), with those upstreams. Empty otherwise.
+   * The selected assets that a run of `plan` leaves stale, because upstreams
+   * the selection leaves out are not up to date (a run reads what those
+   * stored), with those upstreams: why an empty plan leaves them stale, or
+   * what stays stale after a run that has work.
    */
   readonly staleForUnselected: readonly { readonly key: string; readonly upstreams: readonly string[] }[];
 }

@@ -67,6 +67,38 @@ describe('selecting by state', () => {
     expect((await cli(['materialize', '--select', 'posts_enriched'])).stdout).toBe('Everything is up to date.\n');
   });
 
+  it('says which selected assets stay stale after a run or dry run that has work, for upstreams the selection leaves out', async () => {
+    expect((await cli(['materialize'])).code).toBe(0);
+    await editPosts((posts) => {
+      posts[0]!.title = 'An edited title';
+    });
+    const usersFile = path.join(workspace.source, 'users.json');
+    const users = JSON.parse(await readFile(usersFile, 'utf8')) as Record<string, unknown>[];
+    users[0]!.name = 'A Changed Name';
+    await writeFile(usersFile, JSON.stringify(users, null, 2));
+    // users runs, and posts_enriched after it on the posts stored; top_authors waits for user_stats. Both stay stale.
+    const staysStale = [
+      '2 selected assets stay stale: a run uses what unselected upstreams stored.',
+      '  posts_enriched: its upstream posts is not up to date, and not selected',
+      '  top_authors: its upstream user_stats is not up to date, and not selected',
+      'Select the upstreams too to bring them up to date, e.g. --select +posts_enriched.',
+      '',
+    ].join('\n');
+    const select = ['--select', 'users,posts_enriched,top_authors'];
+    const dryRun = await cli(['materialize', ...select, '--dry-run']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stdout).toContain(`2 of 3 selected assets would run (dry run: nothing was written).\n\n${staysStale}`);
+    const run = await cli(['materialize', ...select]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('2 materialized');
+    expect(run.stdout.endsWith(`\n\n${staysStale}`), run.stdout).toBe(true);
+    expect(await keys('status', 'posts_enriched or top_authors')).toEqual(['posts_enriched:stale', 'top_authors:stale']);
+    // With everything upstream selected, the run leaves nothing stale, and says nothing more.
+    const whole = await cli(['materialize', '--select', '+posts_enriched,+top_authors']);
+    expect(whole.stdout).not.toContain('stay stale');
+    expect(whole.stdout).toMatch(/success in .*\n$/);
+  });
+
   it('selects missing assets, and says so on stderr when a state selects nothing', async () => {
     expect((await cli(['materialize', '--select', '+user_stats'])).code).toBe(0);
     expect(await keys('list', 'status:missing')).toEqual(['posts_daily:missing', 'posts_enriched:missing', 'user_stats_daily:missing', 'summary:missing', 'top_authors:missing', 'user_trends:missing']);

@@ -174,7 +174,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       } else if (!hasWork(materializationPlan)) {
         // As the run decides: nothing to materialize and no check to run again.
         const stale = await leftStale(instance, request, pending.partitions.length === 0 ? selected : undefined);
-        io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale) : `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
+        io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true }) : `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -188,6 +188,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           io.stdout.write(`${plural(checks.length, 'check')} would run again on what is stored, without materializing ${checks.length === 1 ? 'its asset' : 'their assets'}: ${checks.map((check) => check.check).join(', ')}.\n`);
         }
         io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
+        io.stdout.write(await staysStaleNote(instance, request, pending.partitions.length === 0 ? selected : undefined));
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
       if (!json && selection.partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
@@ -228,7 +229,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     const run = await recordedRun(instance, runs.rest);
     if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
     else if (results.length === 0 && runs.rest.status === 'nothing-to-do') io.stdout.write(await nothingToDo(instance, request, runs.selected));
-    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}`);
+    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}${await staysStaleNote(instance, request, runs.selected)}`);
     return runsExitCode([...results, runs.rest]);
   } finally {
     await instance.close();
@@ -250,7 +251,17 @@ async function leftStale(instance: Instance, selection: PlanSelection & { readon
 /** What a run that found nothing to do prints: that everything is up to date, unless upstreams it leaves out keep some of it stale. */
 async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<string> {
   const stale = await leftStale(instance, selection, selected);
-  return stale.length > 0 ? describeStaleForUnselected(stale) : 'Everything is up to date.\n';
+  return stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true }) : 'Everything is up to date.\n';
+}
+
+/**
+ * What follows the summary of a run, or a dry run, that had work: the
+ * selected assets it leaves stale for upstreams it leaves out (what ran on
+ * their stored outputs among them), or nothing.
+ */
+async function staysStaleNote(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<string> {
+  const stale = await leftStale(instance, selection, selected);
+  return stale.length > 0 ? `\n${describeStaleForUnselected(stale, { nothingRan: false })}` : '';
 }
 
 /** The selected assets a run left out for its partition scope, and how to run them. */

@@ -42,8 +42,8 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     const selection = await selectionOf(c.req.raw);
     const warnings = await instance.selectionWarnings(selection);
     const { selected, plan } = await instance.plan(selection);
-    // Only a plan with nothing to run can contradict the graph's stale nodes: say why it does not.
-    const staleForUnselected = plan.planned.length === 0 ? await instance.staleForUnselected(selected) : [];
+    // Selected assets a run leaves stale for upstreams it leaves out: why an empty plan contradicts the graph's stale nodes, or what stays stale after a run.
+    const staleForUnselected = await instance.staleForUnselected(selected);
     const body: PlanResponse = {
       selected,
       plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })) })),

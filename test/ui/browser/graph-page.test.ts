@@ -42,6 +42,15 @@ describe('the asset graph page', () => {
     expect(await panel.locator('li[data-key="top_authors"]').textContent()).toBe('top_authors: its upstream user_stats is not up to date, and not selected');
     expect(await panel.textContent()).toContain('e.g. +top_authors.');
     expect(await panel.locator('[data-plan="empty"]').count()).toBe(0);
+
+    // A plan with work says the same under its steps: users runs, top_authors stays stale.
+    await panel.getByRole('button', { name: 'Close' }).click();
+    await page.fill('input[name="selection"]', 'users,top_authors');
+    await page.press('input[name="selection"]', 'Enter');
+    await page.click('button[data-action="materialize"]');
+    await expect.poll(() => panel.locator('.plan-list > li').evaluateAll((steps) => steps.map((step) => step.getAttribute('data-key')))).toEqual(['users']);
+    expect(await panel.locator('[data-plan="stale-for-unselected"]').textContent()).toBe('1 selected asset stays stale: a run uses what unselected upstreams stored.');
+    expect(await panel.locator('li[data-key="top_authors"]').textContent()).toBe('top_authors: its upstream user_stats is not up to date, and not selected');
   });
 
   it('explains a node’s status when it has the keyboard focus', async () => {

@@ -26,7 +26,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     }
     const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
     if (plan.plan.length === 0) {
-      const outcome = plan.staleForUnselected.length === 0 ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)] : staleForUnselected(plan);
+      const outcome = plan.staleForUnselected.length === 0 ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)] : staleForUnselected(plan, 'Nothing to materialize, but ');
       replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
@@ -37,6 +37,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       ...warnings(plan),
       h('p', {}, `A run would materialize ${plan.plan.length} of the ${plan.selected.length} selected assets, in this order:`),
       h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
+      ...(plan.staleForUnselected.length === 0 ? [] : staleForUnselected(plan, '')),
       h('p', {}, confirm, ' ', cancel),
     );
   }
@@ -65,14 +66,14 @@ function warnings(plan: PlanResponse): HTMLElement[] {
 }
 
 /**
- * An empty plan while the graph shows some selected assets stale: a run never
- * runs an upstream the selection leaves out, so say which ones hold them
- * back, and how to select them too.
+ * Selected assets a run leaves stale (the only news of an empty plan, while
+ * the graph shows them stale): a run never runs an upstream the selection
+ * leaves out, so say which ones hold them back, and how to select them too.
  */
-function staleForUnselected(plan: PlanResponse): HTMLElement[] {
+function staleForUnselected(plan: PlanResponse, lead: string): HTMLElement[] {
   const stale = plan.staleForUnselected;
   return [
-    h('p', { 'data-plan': 'stale-for-unselected' }, `Nothing to materialize, but ${describeStaysStale(stale.length)}`),
+    h('p', { 'data-plan': 'stale-for-unselected' }, `${lead}${describeStaysStale(stale.length)}`),
     h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams)}`))),
     h('p', {}, describeSelectUpstreams(stale.length, `+${stale[0]!.key}`)),
   ];
