@@ -304,6 +304,7 @@ describe('partitioned runs through the CLI', () => {
     }
   });
 
+  // Ten CLI processes one after another, one with a pool of worker threads: more than the default 30 s on a loaded CI machine.
   it('runs a range in one run on the workers executor as a run per day in-process would leave it', async () => {
     const other = await makeInstance();
     try {
@@ -323,7 +324,7 @@ describe('partitioned runs through the CLI', () => {
     } finally {
       await other.cleanup();
     }
-  });
+  }, 60_000);
 
   it('cuts off early per partition: a day rewritten with the same sales leaves its totals and weekly_totals up to date', async () => {
     await json(['materialize']);
