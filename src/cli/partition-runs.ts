@@ -62,6 +62,7 @@ export function renderPartitionRun(partition: string, result: MaterializeResult,
   const status = result.status === 'success' ? result.status : style.apply(result.status === 'failed' ? 'red' : 'yellow', result.status);
   const lines = [`Partition ${partition}: ${status}, ${counts.join(', ')} in ${formatDuration(durationMs)} (run ${result.runId}).`];
   for (const asset of result.assets.filter((entry) => entry.action === 'failed')) lines.push(`  ${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
+  lines.push(...blockedByChecks(result, style).map((line) => `  ${line}`));
   if (result.status === 'failed') lines.push(`  Full errors and logs: assets logs ${result.runId}`);
   return `${lines.join('\n')}\n`;
 }
@@ -118,7 +119,7 @@ export function renderRunSummary(result: MaterializeResult, run: RunRecord | und
     ...(result.assets.length === 0 ? [] : [table]),
     ...(result.checks.length === 0 ? [] : [renderCheckResults(result.checks, style, width)]),
     `Run ${result.runId} ${result.status} in ${formatDuration(durationMs)}: ${count('materialized')} materialized, ${count('up-to-date')} up to date, ${count('failed')} failed, ${count('skipped')} skipped.`,
-    ...result.assets.flatMap((asset) => (asset.blockedByChecks === undefined ? [] : [`${style.apply('yellow', `${asset.key}:`)} skipped, ${asset.error?.message}`])),
+    ...blockedByChecks(result, style),
   ];
   if (run !== undefined && (run.parentRunId !== null || Object.keys(run.tags).length > 0)) {
     lines.push(`${run.parentRunId === null ? '' : `Parent run: ${run.parentRunId}. `}Tags: ${formatTags(run.tags)}.`);
@@ -127,4 +128,9 @@ export function renderRunSummary(result: MaterializeResult, run: RunRecord | und
   for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
   if (failed.length > 0) lines.push(`Full errors and logs: assets logs ${result.runId}`, `Re-execute what did not materialize: assets materialize --from-failure ${result.runId}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** A line for each asset the run skipped because checks of its upstreams failed, naming them. */
+function blockedByChecks(result: MaterializeResult, style: Style): string[] {
+  return result.assets.flatMap((asset) => (asset.blockedByChecks === undefined ? [] : [`${style.apply('yellow', `${asset.key}:`)} skipped, ${asset.error?.message}`]));
 }

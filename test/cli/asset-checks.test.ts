@@ -169,7 +169,12 @@ describe('asset checks through the CLI', () => {
     expect((await json(['history', 'accounts'])).json.materializations).toEqual(before.json.materializations);
     // The failure stands (assets checks shows it), but there is nothing left to run.
     expect(await json(['materialize'], { CHECKED_MAX_ACCOUNTS: '2' })).toMatchObject({ code: 0, json: { status: 'nothing-to-do', checks: [] } });
-    expect((await cli(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).stdout).toBe('Everything is up to date (4 assets selected).\n');
+    // Not "Everything is up to date": the check's failure stands, and a run does not check again.
+    expect((await cli(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).stdout).toBe(
+      'Nothing to run, but 1 check has not passed on what is stored, and a run does not check it again while that is unchanged:\n' +
+        "  accounts.row_count: failed on accounts's stored output (assets checks accounts shows why)\n" +
+        'Fix the data (a changed source or upstream runs again) or the check (a new version of it checks again).\n',
+    );
     expect((await json(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).json.checks).toEqual([]);
     expect((await json(['checks', 'accounts'], { CHECKED_MAX_ACCOUNTS: '2' })).json.checks.find((c: any) => c.name === 'row_count')).toMatchObject({ status: 'failed', current: true, metadata: { rows: 3, min: 1, max: 2 } });
   });

@@ -8,6 +8,7 @@ const DEFINITIONS = path.join(FIXTURES, 'fed-partitions-definitions.mjs');
 const ROLLED_UP = path.join(FIXTURES, 'rolled-up-partitions-definitions.mjs');
 const PARTLY_FED = path.join(FIXTURES, 'partly-fed-partitions-definitions.mjs');
 const LEAD_WINDOW = path.join(FIXTURES, 'lead-window-partitions-definitions.mjs');
+const CHECKED_FEEDER = path.join(FIXTURES, 'checked-feeder-partitions-definitions.mjs');
 
 interface PartitionsJson {
   readonly counts: { total: number; fresh: number; stale: number; missing: number };
@@ -33,6 +34,37 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(first.stdout).toContain('Partition 2026-01-02: success, 1 materialized (converted_daily)');
     expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,20\n');
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
+  });
+
+  it('says which check skips the partitions when the feeder fails it, and never that everything is up to date', async () => {
+    const checked = (...args: string[]) =>
+      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await checked('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
+    const failingCheck = [
+      'Nothing to run, but 1 check has not passed on what is stored, and a run does not check it again while that is unchanged:',
+      "  rate.positive: failed on rate's stored output (assets checks rate shows why)",
+      'Fix the data (a changed source or upstream runs again) or the check (a new version of it checks again).',
+      '',
+    ].join('\n');
+    for (const attempt of ['the run that fails the check', 'a run after it']) {
+      const run = await checked('materialize');
+      expect(run.code, attempt).toBe(1);
+      for (const partition of ['2026-01-01', '2026-01-02', '2026-01-03']) {
+        expect(run.stdout, attempt).toMatch(new RegExp(`Partition ${partition}: failed, .*1 skipped \\(converted_daily\\).*\\n  converted_daily: skipped, check rate\\.positive failed\\n`));
+      }
+      expect(run.stdout.endsWith(`Unpartitioned assets:\n${failingCheck}`), `${attempt}:\n${run.stdout}`).toBe(true);
+    }
+    // The feeder alone: the same, in place of "Everything is up to date", in a run and a dry run.
+    for (const args of [['materialize', '--select', 'rate'], ['materialize', '--select', 'rate', '--dry-run']]) {
+      const alone = await checked(...args);
+      expect({ code: alone.code, stdout: alone.stdout }, args.join(' ')).toEqual({ code: 0, stdout: failingCheck });
+    }
+    // Fixed data runs again, passes, and the partitions follow.
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":4}');
+    expect((await checked('materialize')).code).toBe(0);
+    expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,40\n');
+    expect((await checked('materialize')).stdout).toBe('Everything is up to date.\n');
   });
 
   it('shows every partition stale once the feeder is, and one materialize brings them all back', async () => {

@@ -17,6 +17,8 @@ import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
 import type { Instance, PlanSelection } from '../../instance/instance.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
+import { describeFailingChecks } from '../failing-checks.js';
+import { type CheckSummary, checksWithProblem } from '../../instance/check-summaries.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -173,8 +175,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         });
       } else if (!hasWork(materializationPlan)) {
         // As the run decides: nothing to materialize and no check to run again.
-        const stale = await leftStale(instance, request, pending.partitions.length === 0 ? selected : undefined);
-        io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true }) : `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`);
+        io.stdout.write(await nothingToDo(instance, request, pending.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -228,7 +229,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     }
     const run = await recordedRun(instance, runs.rest);
     if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
-    else if (results.length === 0 && runs.rest.status === 'nothing-to-do') io.stdout.write(await nothingToDo(instance, request, runs.selected));
+    else if (runs.rest.status === 'nothing-to-do') io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${await nothingToDo(instance, request, runs.selected)}`);
     else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}${await staysStaleNote(instance, request, runs.selected)}`);
     return runsExitCode([...results, runs.rest]);
   } finally {
@@ -248,10 +249,20 @@ async function leftStale(instance: Instance, selection: PlanSelection & { readon
   return instance.staleForUnselected(selected, { signal: selection.signal });
 }
 
-/** What a run that found nothing to do prints: that everything is up to date, unless upstreams it leaves out keep some of it stale. */
-async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<string> {
-  const stale = await leftStale(instance, selection, selected);
-  return stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true }) : 'Everything is up to date.\n';
+/**
+ * What a run that found nothing to do prints (`upToDate`, that everything is
+ * up to date), unless upstreams it leaves out keep some of the selection
+ * stale, or checks fail on what some of it stores.
+ */
+async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
+  const [stale, failing] = await Promise.all([leftStale(instance, selection, selected), selected === undefined ? [] : failingChecks(instance, selected)]);
+  if (stale.length === 0 && failing.length === 0) return upToDate;
+  return `${stale.length === 0 ? '' : describeStaleForUnselected(stale, { nothingRan: true })}${failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: stale.length === 0 })}`;
+}
+
+/** The checks of `keys` whose latest result fails on what is stored now (an asset's `failed-check` status). */
+async function failingChecks(instance: Instance, keys: readonly string[]): Promise<readonly CheckSummary[]> {
+  return checksWithProblem(await instance.checkSummaries(keys), 'failed');
 }
 
 /**
