@@ -26,14 +26,36 @@ export interface CodeVersionOptions {
    * later command that reads the file as it is.
    */
   readonly loadStartedMs?: number | undefined;
+  /** Reads the clock, in ms since the epoch; `Date.now` unless a test turns it back, as a clock stepped back does. */
+  readonly now?: (() => number) | undefined;
 }
 
 /**
- * How much earlier than the write a file's change time can read:
- * kernels stamp files from a clock that advances once per tick (4 to 10 ms
- * on Linux), so an edit just after the load began can carry a time just before.
+ * How far a file's change time can stray from the clock that `Date.now`
+ * reads: kernels stamp files from a clock that advances once per tick (4 to
+ * 10 ms on Linux), so an edit just after the load began can carry a time just
+ * before; and a change time keeps the fraction of a millisecond that
+ * `Date.now` drops.
  */
 const CLOCK_GRANULARITY_MS = 20;
+
+/**
+ * The change times that say a file may differ from what the process loaded:
+ * from just before the load began to the clock as the file is hashed. A
+ * change time ahead of the clock is no edit of this load (this machine's
+ * writes are stamped by its own clock) but a clock stepped back since the
+ * file was written (NTP, a restored virtual machine) or a network file system
+ * whose server runs ahead: counting it would make every command find the
+ * file's assets `code-changed`, and run them, until the clock caught up.
+ */
+interface EditWindow {
+  readonly since: number;
+  readonly now: () => number;
+}
+
+function editedWithin(window: EditWindow, changedAt: number): boolean {
+  return changedAt >= window.since && changedAt <= window.now() + CLOCK_GRANULARITY_MS;
+}
 
 const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersion>>>();
 
@@ -43,7 +65,17 @@ const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersio
  * which a change means they may not be what was loaded, and the entry such a
  * file gets.
  */
-const loadedFrom = new WeakMap<CodeVersion, { readonly files: ReadonlyMap<string, string>; readonly editedSince: number; readonly editedWhileLoading: string }>();
+const loadedFrom = new WeakMap<CodeVersion, LoadedFiles>();
+
+/**
+ * The files a version was computed from, as they were when hashed: each
+ * file's absolute path and change time by its manifest entry, and the entry a
+ * file gets once it changed.
+ */
+interface LoadedFiles {
+  readonly files: ReadonlyMap<string, { readonly file: string; readonly changedAt: number }>;
+  readonly editedWhileLoading: string;
+}
 
 /**
  * `computeCodeVersions` once per loaded definitions: the first call computes
@@ -84,8 +116,8 @@ async function computeCodeVersions(definitions: Definitions, options: CodeVersio
     modules = await readModuleGraph(entries);
     cache.setGraph(entries, modules);
   }
-  const editedSince = options.loadStartedMs === undefined ? Number.POSITIVE_INFINITY : options.loadStartedMs - CLOCK_GRANULARITY_MS;
-  const manifests = new ManifestBuilder(modules, cache, options.projectRoot, editedSince);
+  const window = options.loadStartedMs === undefined ? undefined : { since: options.loadStartedMs - CLOCK_GRANULARITY_MS, now: options.now ?? Date.now };
+  const manifests = new ManifestBuilder(modules, cache, options.projectRoot, window);
   const versions = new Map<string, CodeVersion>();
   for (let index = 0; index < definitions.assets.length; index++) {
     const asset = definitions.assets[index]!;
@@ -141,9 +173,14 @@ export function editedSinceLoad(versions: ReadonlyMap<string, CodeVersion>): str
   return [...edited].sort();
 }
 
-/** The manifest entries of `loaded` whose files changed since it began to load. */
-function* editedFiles(loaded: { readonly files: ReadonlyMap<string, string>; readonly editedSince: number }, changedAt: (file: string) => number): Generator<string> {
-  for (const [relative, file] of loaded.files) if (changedAt(file) >= loaded.editedSince) yield relative;
+/**
+ * The manifest entries of `loaded` whose files changed (or went) since they
+ * were hashed: their change time moved. Compared with the time seen then, not
+ * with the clock, so a change time ahead of the clock (see `EditWindow`) is no
+ * edit, whenever the clock catches up with it.
+ */
+function* editedFiles(loaded: LoadedFiles, changedAt: (file: string) => number): Generator<string> {
+  for (const [relative, seen] of loaded.files) if (changedAt(seen.file) !== seen.changedAt) yield relative;
 }
 
 /** When `file` last changed; a file that is gone changed after anything. */
@@ -209,32 +246,32 @@ class ManifestBuilder {
   readonly #byEntries = new Map<readonly string[], CodeVersion>();
   readonly #versions = new Map<string, string>();
   readonly #relatives = new Map<string, string>();
-  /** Files changed at or after this time (by change time) may differ from what was loaded (see `CodeVersionOptions.loadStartedMs`). */
-  readonly #editedSince: number;
+  /** When a file's change time says it may differ from what was loaded; none: files are trusted as hashed. */
+  readonly #window: EditWindow | undefined;
   /** What such a file's entry reads: unique to this process, so no later command's manifest has it. */
   readonly #editedWhileLoading = `modified while loading (${randomBytes(6).toString('hex')})`;
 
-  constructor(modules: Readonly<Record<string, ModuleEntry>>, cache: CodeCache, root: string, editedSince: number) {
+  constructor(modules: Readonly<Record<string, ModuleEntry>>, cache: CodeCache, root: string, window: EditWindow | undefined) {
     this.#modules = modules;
     this.#cache = cache;
     this.#root = root;
-    this.#editedSince = editedSince;
+    this.#window = window;
   }
 
   of(entries: readonly string[]): CodeVersion {
     let version = this.#byEntries.get(entries);
     if (version === undefined) {
-      const read = new Map<string, string>();
+      const read = new Map<string, { readonly file: string; readonly changedAt: number }>();
       const manifest = this.#build(entries, read);
       version = { version: codeVersionOf(manifest), manifest };
       this.#byEntries.set(entries, version);
-      if (Number.isFinite(this.#editedSince)) loadedFrom.set(version, { files: read, editedSince: this.#editedSince, editedWhileLoading: this.#editedWhileLoading });
+      if (this.#window !== undefined) loadedFrom.set(version, { files: read, editedWhileLoading: this.#editedWhileLoading });
     }
     return version;
   }
 
-  /** The manifest of the modules `entries` reach; `read` gets each file, absolute, by its entry. */
-  #build(entries: readonly string[], read: Map<string, string>): CodeManifest {
+  /** The manifest of the modules `entries` reach; `read` gets each file, absolute, and its change time as hashed, by its entry. */
+  #build(entries: readonly string[], read: Map<string, { readonly file: string; readonly changedAt: number }>): CodeManifest {
     const files: Record<string, string> = {};
     const packages: Record<string, string> = {};
     const seen = new Set<string>();
@@ -245,8 +282,9 @@ class ManifestBuilder {
       seen.add(file);
       const hash = this.#cache.hashOf(file);
       const relative = this.#relative(file);
-      files[relative] = this.#cache.changedAt(file) >= this.#editedSince ? this.#editedWhileLoading : hash;
-      read.set(relative, file);
+      const changedAt = this.#cache.changedAt(file);
+      files[relative] = this.#window !== undefined && editedWithin(this.#window, changedAt) ? this.#editedWhileLoading : hash;
+      read.set(relative, { file, changedAt });
       const module = this.#modules[file];
       if (module === undefined) continue;
       pending.push(...module.imports);
