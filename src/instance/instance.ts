@@ -25,6 +25,7 @@ import type { AssetLineage, LineageRequest } from './asset-lineage.js';
 import type { AssetPreview, PreviewOptions } from './asset-preview.js';
 import type { ScheduleSummary, SensorSummary } from './automation-summaries.js';
 import type { CheckSummary } from './check-summaries.js';
+import type { CheckNotPassed } from './describe-checks-not-passed.js';
 import type { RunPage } from './run-summaries.js';
 import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
@@ -418,6 +419,16 @@ export class Instance {
     const definitions = keys === undefined ? await this.definitions() : await this.#requireAssets(keys);
     const { readCheckSummaries } = await import('./check-summaries.js');
     return readCheckSummaries(definitions, await this.storage(), keys);
+  }
+
+  /**
+   * The checks of `keys` whose latest result fails on what is stored now (an
+   * asset's `failed-check` status): what a run with nothing to do reports,
+   * since it does not check unchanged data again.
+   */
+  async checksNotPassed(keys: readonly string[]): Promise<CheckNotPassed[]> {
+    const { checksWithProblem } = await import('./check-summaries.js');
+    return checksWithProblem(await this.checkSummaries(keys), 'failed').map(({ key, assetKey, latest }) => ({ key, assetKey, status: latest!.status === 'errored' ? 'errored' : 'failed' }));
   }
 
   /** The results of an asset's checks (of one, when `checkName` is given), newest first; an unknown key throws as `why` does. */

@@ -384,6 +384,12 @@ export interface PlanResponse {
    * what stays stale after a run that has work.
    */
   readonly staleForUnselected: readonly { readonly key: string; readonly upstreams: readonly string[] }[];
+  /**
+   * When the plan is empty, the checks of selected assets that have not
+   * passed on what those store: a run does not check unchanged data again,
+   * so materializing changes nothing for them. Empty when the plan has work.
+   */
+  readonly checksNotPassed: readonly { readonly key: string; readonly assetKey: string; readonly status: 'failed' | 'errored' }[];
 }
 
 /**

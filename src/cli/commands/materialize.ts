@@ -18,7 +18,6 @@ import type { StaleForUnselected } from '../../instance/stale-for-unselected.js'
 import type { Instance, PlanSelection } from '../../instance/instance.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
 import { describeFailingChecks } from '../failing-checks.js';
-import { type CheckSummary, checksWithProblem } from '../../instance/check-summaries.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 import { writeSelectionWarnings } from '../write-selection-warnings.js';
@@ -255,14 +254,9 @@ async function leftStale(instance: Instance, selection: PlanSelection & { readon
  * stale, or checks fail on what some of it stores.
  */
 async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
-  const [stale, failing] = await Promise.all([leftStale(instance, selection, selected), selected === undefined ? [] : failingChecks(instance, selected)]);
+  const [stale, failing] = await Promise.all([leftStale(instance, selection, selected), selected === undefined ? [] : instance.checksNotPassed(selected)]);
   if (stale.length === 0 && failing.length === 0) return upToDate;
   return `${stale.length === 0 ? '' : describeStaleForUnselected(stale, { nothingRan: true })}${failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: stale.length === 0 })}`;
-}
-
-/** The checks of `keys` whose latest result fails on what is stored now (an asset's `failed-check` status). */
-async function failingChecks(instance: Instance, keys: readonly string[]): Promise<readonly CheckSummary[]> {
-  return checksWithProblem(await instance.checkSummaries(keys), 'failed');
 }
 
 /**

@@ -43,13 +43,14 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     const warnings = await instance.selectionWarnings(selection);
     const { selected, plan } = await instance.plan(selection);
     // Selected assets a run leaves stale for upstreams it leaves out: why an empty plan contradicts the graph's stale nodes, or what stays stale after a run.
-    const staleForUnselected = await instance.staleForUnselected(selected);
+    const [staleForUnselected, checksNotPassed] = await Promise.all([instance.staleForUnselected(selected), plan.planned.length === 0 ? instance.checksNotPassed(selected) : []]);
     const body: PlanResponse = {
       selected,
       plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })) })),
       sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
       warnings: warnings.map((warning) => warning.message),
       staleForUnselected,
+      checksNotPassed,
     };
     return c.json(body);
   });

@@ -57,6 +57,28 @@ describe('asset checks in the UI', () => {
     expect(await blocked.locator('a').getAttribute('href')).toBe('/assets/accounts');
   });
 
+  it('says which checks have not passed when a plan of the failing asset has nothing to run', async () => {
+    const { workspace, ui, page } = await openFixture();
+    expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
+    await openGraph(page, ui.url);
+
+    await page.fill('input[name="selection"]', 'accounts');
+    await page.press('input[name="selection"]', 'Enter');
+    await page.click('button[data-action="materialize"]');
+    const panel = page.locator('.materialize-panel');
+    await expect
+      .poll(() => panel.locator('[data-plan="checks-not-passed"]').textContent())
+      .toBe('Nothing to materialize, but 1 check has not passed on what is stored, and a run does not check it again while that is unchanged:');
+    expect(await panel.locator('li[data-check]').allTextContents()).toEqual(["accounts.unique_id: failed on accounts's stored output (see why)"]);
+    expect(await panel.locator('li[data-check] a').getAttribute('href')).toBe('/assets/accounts');
+    expect(await panel.locator('[data-plan="empty"]').count()).toBe(0);
+    await saveScreenshot(page, 'plan-checks-not-passed');
+
+    // The CLI says the same of the same selection.
+    const cli = await runCli(['materialize', '--select', 'accounts', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env });
+    expect(cli.stdout).toContain("accounts.unique_id: failed on accounts's stored output (assets checks accounts shows why)");
+  });
+
   it('re-reads the asset page’s checks while another process runs them', async () => {
     const { workspace, ui, page } = await openFixture();
     await page.goto(`${ui.url}/assets/accounts`);

@@ -146,7 +146,7 @@ describe('assets ui server', () => {
     expect(detail.events[0]).toMatchObject({ type: 'run-start', seq: expect.any(Number) });
 
     const plan = (await (await post(server, '/api/plan', { select: '+top_authors' })).json()) as PlanResponse;
-    expect(plan).toMatchObject({ selected: ['posts', 'users', 'user_stats', 'top_authors'], plan: [], warnings: [], staleForUnselected: [] });
+    expect(plan).toMatchObject({ selected: ['posts', 'users', 'user_stats', 'top_authors'], plan: [], warnings: [], staleForUnselected: [], checksNotPassed: [] });
     const nothing = await post(server, '/api/materialize', { select: 'summary' });
     expect(await nothing.json()).toEqual({ runId: null });
 

@@ -1,8 +1,9 @@
 import type { MaterializeResponse, PlanResponse, SelectionRequest } from '../../api-types.js';
+import { CHECK_AGAIN_HINT, describeCheckNotPassed, describeChecksNotPassed } from '../../../instance/describe-checks-not-passed.js';
 import { describeHeldBack, describeSelectUpstreams, describeStaysStale } from '../../../instance/describe-stale-for-unselected.js';
 import { postJson } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
-import { runPath } from '../router.js';
+import { assetPath, runPath } from '../router.js';
 import { errorBox } from '../widgets/error-box.js';
 
 /**
@@ -26,7 +27,10 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     }
     const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
     if (plan.plan.length === 0) {
-      const outcome = plan.staleForUnselected.length === 0 ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)] : staleForUnselected(plan, 'Nothing to materialize, but ');
+      const upToDate = plan.staleForUnselected.length === 0 && plan.checksNotPassed.length === 0;
+      const outcome = upToDate
+        ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)]
+        : [...(plan.staleForUnselected.length === 0 ? [] : staleForUnselected(plan, 'Nothing to materialize, but ')), ...checksNotPassed(plan, plan.staleForUnselected.length === 0 ? 'Nothing to materialize, but ' : '')];
       replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
@@ -76,5 +80,20 @@ function staleForUnselected(plan: PlanResponse, lead: string): HTMLElement[] {
     h('p', { 'data-plan': 'stale-for-unselected' }, `${lead}${describeStaysStale(stale.length)}`),
     h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams)}`))),
     h('p', {}, describeSelectUpstreams(stale.length, `+${stale[0]!.key}`)),
+  ];
+}
+
+/**
+ * Checks that have not passed on what selected assets store (the news of an
+ * empty plan when the graph shows them failing a check): a run does not check
+ * unchanged data again, so say which, with a link to each asset's checks.
+ */
+function checksNotPassed(plan: PlanResponse, lead: string): HTMLElement[] {
+  const checks = plan.checksNotPassed;
+  if (checks.length === 0) return [];
+  return [
+    h('p', { 'data-plan': 'checks-not-passed' }, `${lead}${describeChecksNotPassed(checks.length)}`),
+    h('ul', {}, ...checks.map((check) => h('li', { 'data-check': check.key }, describeCheckNotPassed(check), ' (', h('a', { href: assetPath(check.assetKey) }, 'see why'), ')'))),
+    h('p', {}, CHECK_AGAIN_HINT),
   ];
 }
