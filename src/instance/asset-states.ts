@@ -102,7 +102,7 @@ export async function planAssetStates(
     partitionPlans: partitionStates?.plans,
   });
   // Judged against the data versions the plan read, as a run judges what blocks.
-  const checks = await readCheckSummaries(definitions, storage, [...checked], materializationPlan.currentDataVersions);
+  const checks = await readCheckSummaries(definitions, storage, [...checked], { storedDataVersions: materializationPlan.currentDataVersions });
   const byAsset = (summaries: readonly CheckSummary[]) => {
     const keysByAsset = new Map<string, string[]>();
     for (const summary of summaries) keysByAsset.set(summary.assetKey, [...(keysByAsset.get(summary.assetKey) ?? []), summary.key]);

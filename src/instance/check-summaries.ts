@@ -35,17 +35,25 @@ export function checksWithProblem(summaries: readonly CheckSummary[], problem: '
  * key order, with its latest result, judged against what the IO managers
  * store now, as a run judges it: `storedDataVersions` gives the versions a
  * plan already read; the others are asked of the IO managers (which answer
- * from the recorded size and time when the file did not change).
+ * from the recorded size and time when the file did not change). With
+ * `latestMatching`, only the checks whose latest result it accepts: the
+ * other assets' outputs are then not read at all.
  */
 export async function readCheckSummaries(
   definitions: Definitions,
   storage: InstanceStorage,
   keys?: readonly string[],
-  storedDataVersions: ReadonlyMap<string, string | undefined> = new Map(),
+  options: { readonly storedDataVersions?: ReadonlyMap<string, string | undefined>; readonly latestMatching?: (result: CheckResultRecord) => boolean } = {},
 ): Promise<CheckSummary[]> {
-  const assets = (keys === undefined ? definitions.assets : keys.map((key) => definitions.asset(key)!)).filter((asset) => asset.checks.length > 0);
-  if (assets.length === 0) return [];
-  const latest = await storage.latestCheckResults(assets.map((asset) => asset.key));
+  const { storedDataVersions = new Map(), latestMatching } = options;
+  const checked = (keys === undefined ? definitions.assets : keys.map((key) => definitions.asset(key)!)).filter((asset) => asset.checks.length > 0);
+  if (checked.length === 0) return [];
+  const latest = await storage.latestCheckResults(checked.map((asset) => asset.key));
+  const included = (asset: (typeof checked)[number], check: AnyAssetCheck) => {
+    const result = latest.get(checkKey(asset.key, check));
+    return latestMatching === undefined || (result !== undefined && latestMatching(result));
+  };
+  const assets = latestMatching === undefined ? checked : checked.filter((asset) => asset.checks.some((check) => included(asset, check)));
   // What a custom check read is known from its result only; an asset read then and gone since has no version now.
   const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.flatMap((check) => checkReads(asset.key, check, latest.get(checkKey(asset.key, check))))]))].filter((key) => definitions.asset(key) !== undefined);
   const recorded = await storage.latestMaterializations(read);
@@ -64,7 +72,7 @@ export async function readCheckSummaries(
   const currentDataVersion = (key: string) => stored.get(key);
   return assets
     .flatMap((asset) =>
-      asset.checks.map((check) => {
+      asset.checks.filter((check) => included(asset, check)).map((check) => {
         const key = checkKey(asset.key, check);
         const result = latest.get(key);
         return {

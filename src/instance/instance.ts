@@ -427,8 +427,10 @@ export class Instance {
    * since it does not check unchanged data again.
    */
   async checksNotPassed(keys: readonly string[]): Promise<CheckNotPassed[]> {
-    const { checksWithProblem } = await import('./check-summaries.js');
-    return checksWithProblem(await this.checkSummaries(keys), 'failed').map(({ key, assetKey, latest }) => ({ key, assetKey, status: latest!.status === 'errored' ? 'errored' : 'failed' }));
+    const [definitions, { checksWithProblem, readCheckSummaries }, { checkFailsRun }] = await Promise.all([this.#requireAssets(keys), import('./check-summaries.js'), import('../execution/check-states.js')]);
+    // Only a check whose latest result failed can be one: no other asset's output is read.
+    const failing = await readCheckSummaries(definitions, await this.storage(), keys, { latestMatching: checkFailsRun });
+    return checksWithProblem(failing, 'failed').map(({ key, assetKey, latest }) => ({ key, assetKey, status: latest!.status === 'errored' ? 'errored' : 'failed' }));
   }
 
   /** The results of an asset's checks (of one, when `checkName` is given), newest first; an unknown key throws as `why` does. */
