@@ -59,12 +59,7 @@ function editedWithin(window: EditWindow, changedAt: number): boolean {
 
 const computed = new WeakMap<Definitions, Promise<ReadonlyMap<string, CodeVersion>>>();
 
-/**
- * How each version computed from files can be checked again after the load
- * (see `versionAsRun`): its files, absolute by manifest entry, the time from
- * which a change means they may not be what was loaded, and the entry such a
- * file gets.
- */
+/** How each version computed from files can be checked again after the load (see `versionAsRun`). */
 const loadedFrom = new WeakMap<CodeVersion, LoadedFiles>();
 
 /**

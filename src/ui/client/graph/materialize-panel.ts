@@ -27,10 +27,11 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     }
     const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
     if (plan.plan.length === 0) {
-      const upToDate = plan.staleForUnselected.length === 0 && plan.checksNotPassed.length === 0;
-      const outcome = upToDate
-        ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)]
-        : [...(plan.staleForUnselected.length === 0 ? [] : staleForUnselected(plan, 'Nothing to materialize, but ')), ...checksNotPassed(plan, plan.staleForUnselected.length === 0 ? 'Nothing to materialize, but ' : '')];
+      const lead = 'Nothing to materialize, but ';
+      const outcome =
+        plan.staleForUnselected.length === 0 && plan.checksNotPassed.length === 0
+          ? [h('p', { 'data-plan': 'empty' }, `All ${plan.selected.length} selected assets are up to date: nothing to materialize.`)]
+          : [...staleForUnselected(plan, lead), ...checksNotPassed(plan, plan.staleForUnselected.length === 0 ? lead : '')];
       replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
@@ -41,7 +42,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       ...warnings(plan),
       h('p', {}, `A run would materialize ${plan.plan.length} of the ${plan.selected.length} selected assets, in this order:`),
       h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
-      ...(plan.staleForUnselected.length === 0 ? [] : staleForUnselected(plan, '')),
+      ...staleForUnselected(plan, ''),
       h('p', {}, confirm, ' ', cancel),
     );
   }
@@ -76,6 +77,7 @@ function warnings(plan: PlanResponse): HTMLElement[] {
  */
 function staleForUnselected(plan: PlanResponse, lead: string): HTMLElement[] {
   const stale = plan.staleForUnselected;
+  if (stale.length === 0) return [];
   return [
     h('p', { 'data-plan': 'stale-for-unselected' }, `${lead}${describeStaysStale(stale.length)}`),
     h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams)}`))),
