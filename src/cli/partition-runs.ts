@@ -51,7 +51,12 @@ export function runsExitCode(results: readonly MaterializeResult[]): number {
  * each failed asset's error and where the run's logs are.
  */
 export function renderPartitionRun(partition: string, result: MaterializeResult, run: RunRecord | undefined, style: Style): string {
-  if (result.status === 'nothing-to-do') return `Partition ${partition}: up to date.\n`;
+  return renderRunLine(`Partition ${partition}`, result, run, style);
+}
+
+/** A run as `renderPartitionRun` prints it, after `label` (`Partition 2026-01-01`). */
+export function renderRunLine(label: string, result: MaterializeResult, run: RunRecord | undefined, style: Style): string {
+  if (result.status === 'nothing-to-do') return `${label}: up to date.\n`;
   const durationMs = (run === undefined ? null : runDurationMs(run)) ?? result.durationMs;
   const keys = (action: string) => result.assets.filter((asset) => asset.action === action).map((asset) => asset.key);
   const counts = (['materialized', 'up-to-date', 'failed', 'skipped'] as const).map((action) => {
@@ -60,7 +65,7 @@ export function renderPartitionRun(partition: string, result: MaterializeResult,
     return done.length === 0 || action === 'up-to-date' ? word : `${word} (${done.join(', ')})`;
   });
   const status = result.status === 'success' ? result.status : style.apply(result.status === 'failed' ? 'red' : 'yellow', result.status);
-  const lines = [`Partition ${partition}: ${status}, ${counts.join(', ')} in ${formatDuration(durationMs)} (run ${result.runId}).`];
+  const lines = [`${label}: ${status}, ${counts.join(', ')} in ${formatDuration(durationMs)} (run ${result.runId}).`];
   for (const asset of result.assets.filter((entry) => entry.action === 'failed')) lines.push(`  ${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);
   lines.push(...blockedByChecks(result, style).map((line) => `  ${line}`));
   if (result.status === 'failed') lines.push(`  Full errors and logs: assets logs ${result.runId}`);

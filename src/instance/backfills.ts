@@ -3,8 +3,10 @@ import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { StrataError, UsageError } from '../core/errors.js';
 import { backfillTag } from '../core/run-tags.js';
 import { requestCancel } from '../execution/cancel-run.js';
+import { feedingAssets } from '../execution/partition-scope.js';
 import { planPartitions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
+import { AssetGraph } from '../graph/asset-graph.js';
 import type { PlannedAsset } from '../graph/planner.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
@@ -97,6 +99,16 @@ function backfillRuns(toDo: readonly string[], order: readonly string[], perRun:
   return runs.map((partitions) => ({ name: partitions.length === 1 ? partitions[0]! : `${partitions[0]}...${partitions.at(-1)}`, partitions }));
 }
 
+/** A new backfill, and what ran or was left out before it was stored. */
+export interface CreatedBackfill {
+  /** Undefined when no target is picked, or when its feeders' run did not succeed (nothing is then stored). */
+  readonly backfill: StoredBackfill | undefined;
+  /** The run of the selected unpartitioned assets that feed its partitioned ones (see `createBackfill`); undefined when the selection has none. */
+  readonly feeders: MaterializeResult | undefined;
+  /** The selected assets without partitions that feed none of the partitioned ones (downstream of them, or beside them): left as they are. */
+  readonly unpartitioned: readonly string[];
+}
+
 /**
  * Plans a backfill of the request and stores it with its targets before
  * anything runs: every (asset, partition) of the selection's partitioned
@@ -104,29 +116,75 @@ function backfillRuns(toDo: readonly string[], order: readonly string[], perRun:
  * materialized or output gone; `stale`: missing or stale; `all`), in key
  * order then topological order. One read per asset plans every partition
  * (`planPartitions`). Returns it undefined, storing nothing, when no target
- * is picked (as a run with nothing stale records no run), with the selected
- * assets that are not partitioned, which it leaves out.
+ * is picked (as a run with nothing stale records no run).
+ *
+ * The selected unpartitioned assets that feed the partitioned ones (`rate`
+ * of `+converted_daily`) are no targets, but a backfill that left them out
+ * would run every partition on what they stored before: a stale feeder
+ * would leave each partition `up-to-date` on old data, and still stale. So
+ * they run first, in one run of their own through `materialize`, as
+ * `assets materialize` would run them (forced in mode `all`), and the
+ * targets are picked after it; a run that fails or is canceled stores no
+ * backfill. The other unpartitioned assets it selects are left out.
  */
 export async function createBackfill(
   definitions: Definitions,
   storage: InstanceStorage,
   request: BackfillRequest,
-  options: AssetStateOptions & { readonly now: () => Date },
-): Promise<{ backfill: StoredBackfill | undefined; unpartitioned: readonly string[] }> {
+  materialize: (request: MaterializeRequest) => Promise<MaterializeResult>,
+  options: AssetStateOptions & { readonly now: () => Date; readonly run?: BackfillRunSettings | undefined },
+): Promise<CreatedBackfill> {
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
+  const { feeding, unpartitioned } = unpartitionedSelected(definitions, request.selection);
+  let feeders: MaterializeResult | undefined;
+  if (feeding.length > 0) {
+    feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
+    if (feeders.status === 'failed' || feeders.status === 'canceled') return { backfill: undefined, feeders, unpartitioned };
+  }
   const { plans, graph, selected } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const targets = [...plans].flatMap(([partition, { plan }]) =>
     // A partition's plan holds the unpartitioned assets that feed it too: they are no targets.
     plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
   );
   checkBackfillPolicy(request.policy, selected.map((key) => graph.asset(key)));
-  // Selected assets without partitions are no targets: the caller says so, since a backfill leaves them as they are.
-  const unpartitioned = selectAssets(graph, { select: request.selection }).filter((key) => !selected.includes(key));
-  if (targets.length === 0) return { backfill: undefined, unpartitioned };
+  if (targets.length === 0) return { backfill: undefined, feeders, unpartitioned };
   // Short, as run ids are shown; a clash is refused by storage (STRATA_STORAGE_DUPLICATE_BACKFILL), at 1 in 4 billion.
   const id = randomBytes(4).toString('hex');
   await storage.createBackfill({ id, createdAt: options.now(), status: 'requested', request, endedAt: null }, targets);
-  return { backfill: (await storage.getBackfill(id))!, unpartitioned };
+  return { backfill: (await storage.getBackfill(id))!, feeders, unpartitioned };
+}
+
+/**
+ * The selected assets without partitions, split into those that feed the
+ * selected partitioned ones (`feedingAssets`), in topological order, and the
+ * rest. A roll-up of selected partitions that feeds other partitioned assets
+ * is no feeder here: it reads partitions the backfill makes, so it cannot
+ * run before them.
+ */
+function unpartitionedSelected(definitions: Definitions, selection: string): { feeding: readonly string[]; unpartitioned: readonly string[] } {
+  const graph = new AssetGraph(definitions);
+  const chosen = new Set(selectAssets(graph, { select: selection }));
+  const chosenAsset = (key: string) => (chosen.has(key) ? graph.asset(key) : undefined);
+  const partitioned = [...chosen].filter((key) => graph.asset(key).partitions !== undefined);
+  const feeding = new Set(feedingAssets(chosenAsset, partitioned).filter((key) => !readsPartitioned(chosenAsset, key)));
+  const unpartitioned = [...chosen].filter((key) => graph.asset(key).partitions === undefined);
+  return { feeding: graph.sortTopologically(feeding), unpartitioned: unpartitioned.filter((key) => !feeding.has(key)) };
+}
+
+/** Whether `key` reads a partitioned asset among those `chosen` returns, directly or through others of them. */
+function readsPartitioned(chosen: (key: string) => DefinedAsset | undefined, key: string): boolean {
+  const seen = new Set([key]);
+  const stack = [key];
+  while (stack.length > 0) {
+    for (const dep of chosen(stack.pop()!)!.deps) {
+      const upstream = chosen(dep);
+      if (upstream === undefined || seen.has(dep)) continue;
+      if (upstream.partitions !== undefined) return true;
+      seen.add(dep);
+      stack.push(dep);
+    }
+  }
+  return false;
 }
 
 function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {

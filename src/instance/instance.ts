@@ -15,7 +15,7 @@ import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-sele
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
 import type { AutomationStatus } from '../core/schedule.js';
-import type { BackfillPartitionOutcome, RunBackfillOptions } from './backfills.js';
+import type { BackfillPartitionOutcome, BackfillRunSettings, CreatedBackfill, RunBackfillOptions } from './backfills.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, StoredBackfill } from '../storage/instance-storage.js';
 import type { InstanceStorage, InstigatorKind, InstigatorState, MaterializationRecord, RunRecord, RunRequest, RunStatus, RunTags, StoredRunEvent, StoredTick } from '../storage/instance-storage.js';
 import type { FollowOptions } from './follow-run.js';
@@ -331,14 +331,15 @@ export class Instance {
 
   /**
    * Plans a backfill of partitions of the selection's partitioned assets
-   * and stores it with one row per target before anything runs (see
-   * `createBackfill`; undefined when no target needs running), with the
-   * selected assets it leaves out for having no partitions. Run it with
-   * `runBackfill`.
+   * and stores it with one row per target before anything runs, after a
+   * run of the selected unpartitioned assets that feed them, made with
+   * `run` (see `createBackfill`; undefined when no target needs running, or
+   * that run did not succeed), with that run and the selected assets it
+   * leaves out for having no partitions. Run it with `runBackfill`.
    */
-  async backfill(request: BackfillRequest, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<{ backfill: StoredBackfill | undefined; unpartitioned: readonly string[] }> {
+  async backfill(request: BackfillRequest, options: { readonly signal?: AbortSignal | undefined; readonly run?: BackfillRunSettings | undefined } = {}): Promise<CreatedBackfill> {
     const { createBackfill } = await import('./backfills.js');
-    return createBackfill(await this.definitions(), await this.storage(), request, { ...this.#stateOptions(options.signal), now: this.#now });
+    return createBackfill(await this.definitions(), await this.storage(), request, (run) => this.materialize(run), { ...this.#stateOptions(options.signal), now: this.#now, run: options.run });
   }
 
   /** Runs (or resumes) a backfill's targets still to do, in runs of `materialize` as its policy has them (see `runBackfill`). */

@@ -105,6 +105,36 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(backfill.counts.materialized).toBe(2);
     expect(backfill.partitions.map((entry) => entry.partition)).toEqual(['2026-01-01', '2026-01-03']);
   });
+
+  it('backfills +converted_daily on a changed feeder: the feeder runs first, then every partition reads what it made', async () => {
+    expect((await cli('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":3}');
+    interface BackfillJson {
+      status: string;
+      counts: Record<string, number>;
+      feeders?: { status: string; assets: { key: string; action: string }[] };
+    }
+    const backfill = await cli('backfill', '+converted_daily', '--json');
+    expect(backfill.code, backfill.stderr).toBe(0);
+    const result = JSON.parse(backfill.stdout) as BackfillJson;
+    expect(result.feeders).toMatchObject({ status: 'success', assets: [{ key: 'rate', action: 'materialized' }] });
+    expect(result).toMatchObject({ status: 'completed', counts: { materialized: 3 } });
+    for (const partition of ['2026-01-01', '2026-01-02', '2026-01-03']) expect(await day(partition)).toBe(`day,amount\n${partition},30\n`);
+    const status = JSON.parse((await cli('status', '--json')).stdout) as { assets: { key: string; status: string }[] };
+    expect(status.assets.map((asset) => [asset.key, asset.status])).toEqual([['rate', 'fresh'], ['converted_daily', 'fresh']]);
+
+    const again = await cli('backfill', '+converted_daily');
+    expect(again.stdout).toBe('Unpartitioned upstreams: up to date.\nEvery target is up to date: nothing to backfill (--all backfills them anyway).\n');
+
+    // A feeder that fails stores no backfill, and every partition keeps what it had.
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":');
+    const failed = await cli('backfill', '+converted_daily');
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toMatch(/^Unpartitioned upstreams: failed, 0 materialized, 0 up to date, 1 failed \(rate\)/);
+    expect(failed.stdout).toContain('No backfill was stored: its partitions would read what those upstreams stored before.');
+    expect((JSON.parse((await cli('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toHaveLength(1);
+    expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,30\n');
+  });
 });
 
 /**

@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { backfillTag } from '../../core/run-tags.js';
 import { EXECUTORS } from '../../execution/executors.js';
-import type { BackfillPartitionOutcome } from '../../instance/backfills.js';
+import type { BackfillPartitionOutcome, BackfillRunSettings } from '../../instance/backfills.js';
 import type { Instance } from '../../instance/instance.js';
 import { backfillTargetStatusSchema, type BackfillRequest, type BackfillTargetStatus, type StoredBackfill } from '../../storage/instance-storage.js';
 import { backfillToJson, describeCounts, describeRange, doneTargets, renderProgressBar, TARGET_COLOUR, totalTargets } from '../backfill-format.js';
@@ -10,7 +10,7 @@ import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
 import { formatTime, plural, shortRunId } from '../format.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
-import { describeRunAgain, recordedRun, renderPartitionRun, runReporting, runResultToJson } from '../partition-runs.js';
+import { describeRunAgain, recordedRun, renderPartitionRun, renderRunLine, runReporting, runResultToJson } from '../partition-runs.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
@@ -31,7 +31,8 @@ export const backfillCommand: Command = {
   description:
     'Plans the partitions from --from to --to (both included; without them, the first and the last) of the\n' +
     'selection\'s partitioned assets, and stores one target per (asset, partition) that --stale (default: missing\n' +
-    'or stale), --missing (never materialized, or output gone) or --all picks, before any run starts. Then runs\n' +
+    'or stale), --missing (never materialized, or output gone) or --all picks, before any run starts; the selected\n' +
+    'unpartitioned assets that feed them run first, in a run of their own (when it fails, nothing is stored). Then runs\n' +
     'them in key order as --policy says, each run tagged strata/backfill=<id> (`assets runs --tag` finds them),\n' +
     'and records how each target ended. multi-run:1 (the default) is one run per partition; multi-run:N runs up\n' +
     'to N adjacent partitions still to do as one run of their range, single-run every unbroken stretch of them:\n' +
@@ -87,20 +88,12 @@ export const backfillCommand: Command = {
         else io.stdout.write(`Canceled backfill ${backfill.id}: ${runIds.length === 0 ? 'no run of it was going' : `asked ${plural(runIds.length, 'running run')} to cancel (${runIds.map(shortRunId).join(', ')})`}; ${describeCounts(backfill)}. \`assets backfill resume ${backfill.id}\` runs the rest.\n`);
         return EXIT.ok;
       }
+      const run = await runSettings(args, io);
       if (action === 'resume') {
         const { backfill } = await instance.backfillStatus(second!);
-        return await runAndReport(instance, backfill, args, io, 'Resuming');
+        return await runAndReport(instance, backfill, args, io, { verb: 'Resuming', run });
       }
-      const { backfill: created, unpartitioned } = await instance.backfill(newRequest(first, args), { signal: io.signal });
-      if (unpartitioned.length > 0 && !booleanFlag(args, 'json')) {
-        io.stderr.write(`Left out ${plural(unpartitioned.length, 'selected asset')} without partitions: ${unpartitioned.join(', ')} (\`assets materialize\` brings ${unpartitioned.length === 1 ? 'it' : 'them'} up to date).\n`);
-      }
-      if (created === undefined) {
-        if (booleanFlag(args, 'json')) writeJson(io, { id: null, status: 'nothing-to-do', partitions: [] });
-        else io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
-        return EXIT.ok;
-      }
-      return await runAndReport(instance, created, args, io, 'Backfill');
+      return await startBackfill(instance, newRequest(first, args), args, io, run);
     } finally {
       await instance.close();
     }
@@ -129,18 +122,53 @@ function parsePolicy(text: string): BackfillRequest['policy'] {
   return { kind: 'multi-run', maxPartitionsPerRun: Number(match[1]) };
 }
 
-/**
- * Runs a new or resumed backfill and prints it: a header, each partition's
- * run as `--partition-range` prints it, a progress bar on a terminal, and
- * how the backfill ended. Exit 1 when it failed, 130 when canceled.
- */
-async function runAndReport(instance: Instance, backfill: StoredBackfill, args: ParsedArgs, io: CliIO, verb: 'Backfill' | 'Resuming'): Promise<number> {
-  const json = booleanFlag(args, 'json');
-  const style = createStyle(io.stdout, io, args.flags.color === false);
-  const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
+/** What every run of a backfill takes from the command line: how it reports, its executor and its trigger. */
+async function runSettings(args: ParsedArgs, io: CliIO): Promise<BackfillRunSettings> {
   const executorName = stringFlag(args, 'executor');
   const executor = executorName === undefined ? undefined : EXECUTORS[executorName];
   if (executorName !== undefined && executor === undefined) throw new UsageError(`--executor must be one of ${Object.keys(EXECUTORS).join(', ')}, got "${executorName}".`);
+  return { ...(await runReporting(args, io, booleanFlag(args, 'json'))), executor, trigger: 'cli' };
+}
+
+/**
+ * Creates a backfill and runs it (see `runAndReport`). The run of the
+ * selected unpartitioned assets that feed its partitions comes first, on a
+ * line of its own (`feeders` in --json); when it fails no backfill is
+ * stored, and the command exits as that run did.
+ */
+async function startBackfill(instance: Instance, request: BackfillRequest, args: ParsedArgs, io: CliIO, run: BackfillRunSettings): Promise<number> {
+  const json = booleanFlag(args, 'json');
+  const { backfill, feeders, unpartitioned } = await instance.backfill(request, { signal: io.signal, run });
+  const feedersRun = feeders === undefined ? undefined : await recordedRun(instance, feeders);
+  const feedersJson = feeders === undefined ? {} : { feeders: runResultToJson(feeders, feedersRun) };
+  if (!json && feeders !== undefined) io.stdout.write(renderRunLine('Unpartitioned upstreams', feeders, feedersRun, createStyle(io.stdout, io, args.flags.color === false)));
+  if (unpartitioned.length > 0 && !json) {
+    io.stderr.write(`Left out ${plural(unpartitioned.length, 'selected asset')} without partitions: ${unpartitioned.join(', ')} (\`assets materialize\` brings ${unpartitioned.length === 1 ? 'it' : 'them'} up to date).\n`);
+  }
+  if (feeders !== undefined && (feeders.status === 'failed' || feeders.status === 'canceled')) {
+    if (json) writeJson(io, { id: null, status: feeders.status, ...feedersJson, partitions: [] });
+    else io.stdout.write(`No backfill was stored: its partitions would read what those upstreams stored before. Backfill again once they materialize.\n`);
+    return feeders.status === 'canceled' ? EXIT.canceled : EXIT.runFailed;
+  }
+  if (backfill === undefined) {
+    if (json) writeJson(io, { id: null, status: 'nothing-to-do', ...feedersJson, partitions: [] });
+    else io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+    return EXIT.ok;
+  }
+  return runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
+}
+
+/**
+ * Runs a new or resumed backfill and prints it: a header, each partition's
+ * run as `--partition-range` prints it, a progress bar on a terminal, and
+ * how the backfill ended (`--json`: with the fields of `report.json` too).
+ * Exit 1 when it failed, 130 when canceled.
+ */
+async function runAndReport(instance: Instance, backfill: StoredBackfill, args: ParsedArgs, io: CliIO, report: { readonly verb: 'Backfill' | 'Resuming'; readonly run: BackfillRunSettings; readonly json?: Record<string, unknown> }): Promise<number> {
+  const { verb } = report;
+  const json = booleanFlag(args, 'json');
+  const style = createStyle(io.stdout, io, args.flags.color === false);
+  const stderrStyle = createStyle(io.stderr, io, args.flags.color === false);
   const progress = io.stderr.isTTY === true && !json;
   if (!json) io.stdout.write(`${verb} ${backfill.id}: ${backfill.request.selection}, partitions ${describeRange(backfill)} (${backfill.request.mode}), ${plural(totalTargets(backfill) - backfill.counts.materialized - backfill.counts['up-to-date'], 'target')} to run.\n`);
   // By outcome: a partition whose targets waited for other runs has two.
@@ -162,7 +190,7 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
   const { backfill: ended, partitions } = await instance.runBackfill(backfill.id, {
     signal: io.signal,
     maxConcurrent: integerFlag('max-concurrent', stringFlag(args, 'max-concurrent'), 1),
-    run: { ...(await runReporting(args, io, json)), executor, trigger: 'cli' },
+    run: report.run,
     onPartition: (outcome, now) => {
       printing = printing.then(() => onPartition(outcome, now));
     },
@@ -171,7 +199,7 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
     },
   });
   await printing;
-  if (json) writeJson(io, { ...backfillToJson(ended), partitions: partitions.map((outcome) => printed.get(outcome)) });
+  if (json) writeJson(io, { ...backfillToJson(ended), ...report.json, partitions: partitions.map((outcome) => printed.get(outcome)) });
   else {
     io.stdout.write(`Backfill ${ended.id} ${ended.status}: ${describeCounts(ended)}.\n`);
     // A partition that could not even start (no such partition now, an asset renamed) fails again on resume until the definitions change.
