@@ -73,6 +73,15 @@ describe('unpartitioned assets that feed partitions', () => {
     const stale = JSON.parse((await cli('partitions', 'converted_daily', '--json')).stdout) as PartitionsJson;
     expect(stale.counts).toEqual({ total: 3, fresh: 0, stale: 3, missing: 0 });
     expect(stale.partitions.map((partition) => partition.reasons)).toEqual([['upstream-planned'], ['upstream-planned'], ['upstream-planned']]);
+    // The partitions alone have nothing to run: a dry run says why they stay stale, as the run does.
+    const staysStale = [
+      'Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.',
+      '  converted_daily: its upstream rate is not up to date, and not selected',
+      'Select the upstreams too to bring it up to date, e.g. --select +converted_daily.',
+      '',
+    ].join('\n');
+    expect((await cli('materialize', '--select', 'converted_daily', '--dry-run')).stdout).toBe(staysStale);
+    expect((await cli('materialize', '--select', 'converted_daily')).stdout).toBe(staysStale);
     const run = await cli('materialize');
     expect(run.code, run.stderr).toBe(0);
     expect(await day('2026-01-01')).toBe('day,amount\n2026-01-01,30\n');

@@ -150,11 +150,12 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const pending = selection.partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { partitions: [], unpartitioned: true, resolvedSelection: undefined };
+      const pending = selection.partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { selected: undefined, partitions: [], unpartitioned: true, resolvedSelection: undefined };
       const partitionsLine = `${plural(pending.partitions.length, 'partition')} would run first, one run each: ${pending.partitions.slice(0, 5).join(', ')}${pending.partitions.length > 5 ? ', ...' : ''}.\n`;
       if (!pending.unpartitioned) {
         if (json) writeJson(io, { partitions: pending.partitions });
-        else io.stdout.write(pending.partitions.length === 0 ? 'Every partition is up to date.\n' : partitionsLine);
+        // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.
+        else io.stdout.write(pending.partitions.length === 0 ? await nothingToDo(instance, request, pending.selected, 'Every partition is up to date.\n') : partitionsLine);
         return EXIT.ok;
       }
       // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
