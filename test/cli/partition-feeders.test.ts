@@ -123,6 +123,10 @@ describe('unpartitioned assets that feed partitions', () => {
       counts: Record<string, number>;
       feeders?: { status: string; assets: { key: string; action: string }[] };
     }
+    // Without the feeder there is nothing to run, and the backfill says why the partitions stay stale.
+    const alone = await cli('backfill', 'converted_daily');
+    expect(alone.stdout).toContain('Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.\n  converted_daily: its upstream rate is not up to date, and not selected\n');
+    expect(alone.stdout).toContain('e.g. assets backfill +converted_daily.');
     const backfill = await cli('backfill', '+converted_daily', '--json');
     expect(backfill.code, backfill.stderr).toBe(0);
     const result = JSON.parse(backfill.stdout) as BackfillJson;

@@ -13,6 +13,7 @@ import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { describeRunAgain, recordedRun, renderPartitionRun, renderRunLine, runReporting, runResultToJson } from '../partition-runs.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
+import { describeStaleForUnselected } from '../stale-for-unselected.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -152,7 +153,11 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
   }
   if (backfill === undefined) {
     if (json) writeJson(io, { id: null, status: 'nothing-to-do', ...feedersJson, partitions: [] });
-    else io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+    else {
+      // Targets fresh for what unselected upstreams stored are no news of "up to date": say what holds them back, as `materialize` does.
+      const stale = await instance.staleForUnselected((await instance.select({ select: request.selection })).keys, { signal: io.signal });
+      io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }) : 'Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+    }
     return EXIT.ok;
   }
   return runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
