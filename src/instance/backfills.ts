@@ -135,18 +135,19 @@ export async function createBackfill(
   options: AssetStateOptions & { readonly now: () => Date; readonly run?: BackfillRunSettings | undefined },
 ): Promise<CreatedBackfill> {
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
-  const { feeding, unpartitioned } = unpartitionedSelected(definitions, request.selection);
+  const { partitioned, feeding, unpartitioned } = selectedByPartitions(definitions, request.selection);
+  // A usage error comes before anything runs.
+  checkBackfillPolicy(request.policy, partitioned);
   let feeders: MaterializeResult | undefined;
-  if (feeding.length > 0) {
+  if (feeding.length > 0 && keys.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
     if (feeders.status === 'failed' || feeders.status === 'canceled') return { backfill: undefined, feeders, unpartitioned };
   }
-  const { plans, graph, selected } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  const { plans, graph } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const targets = [...plans].flatMap(([partition, { plan }]) =>
     // A partition's plan holds the unpartitioned assets that feed it too: they are no targets.
     plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
   );
-  checkBackfillPolicy(request.policy, selected.map((key) => graph.asset(key)));
   if (targets.length === 0) return { backfill: undefined, feeders, unpartitioned };
   // Short, as run ids are shown; a clash is refused by storage (STRATA_STORAGE_DUPLICATE_BACKFILL), at 1 in 4 billion.
   const id = randomBytes(4).toString('hex');
@@ -155,20 +156,20 @@ export async function createBackfill(
 }
 
 /**
- * The selected assets without partitions, split into those that feed the
- * selected partitioned ones (`feedingAssets`), in topological order, and the
- * rest. A roll-up of selected partitions that feeds other partitioned assets
- * is no feeder here: it reads partitions the backfill makes, so it cannot
- * run before them.
+ * The selected assets: the partitioned ones, and those without partitions
+ * split into the ones that feed them (`feedingAssets`), in topological
+ * order, and the rest. A roll-up of selected partitions that feeds other
+ * partitioned assets is no feeder here: it reads partitions the backfill
+ * makes, so it cannot run before them.
  */
-function unpartitionedSelected(definitions: Definitions, selection: string): { feeding: readonly string[]; unpartitioned: readonly string[] } {
+function selectedByPartitions(definitions: Definitions, selection: string): { partitioned: readonly DefinedAsset[]; feeding: readonly string[]; unpartitioned: readonly string[] } {
   const graph = new AssetGraph(definitions);
   const chosen = new Set(selectAssets(graph, { select: selection }));
   const chosenAsset = (key: string) => (chosen.has(key) ? graph.asset(key) : undefined);
   const partitioned = [...chosen].filter((key) => graph.asset(key).partitions !== undefined);
   const feeding = new Set(feedingAssets(chosenAsset, partitioned).filter((key) => !readsPartitioned(chosenAsset, key)));
   const unpartitioned = [...chosen].filter((key) => graph.asset(key).partitions === undefined);
-  return { feeding: graph.sortTopologically(feeding), unpartitioned: unpartitioned.filter((key) => !feeding.has(key)) };
+  return { partitioned: partitioned.map((key) => graph.asset(key)), feeding: graph.sortTopologically(feeding), unpartitioned: unpartitioned.filter((key) => !feeding.has(key)) };
 }
 
 /** Whether `key` reads a partitioned asset among those `chosen` returns, directly or through others of them. */

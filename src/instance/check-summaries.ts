@@ -36,8 +36,9 @@ export function checksWithProblem(summaries: readonly CheckSummary[], problem: '
  * store now, as a run judges it: `storedDataVersions` gives the versions a
  * plan already read; the others are asked of the IO managers (which answer
  * from the recorded size and time when the file did not change). With
- * `latestMatching`, only the checks whose latest result it accepts: the
- * other assets' outputs are then not read at all.
+ * `latestMatching`, only the checks whose latest result it accepts: only
+ * what those judged is read (the outputs of their assets, and what a custom
+ * one among them read).
  */
 export async function readCheckSummaries(
   definitions: Definitions,
@@ -55,7 +56,7 @@ export async function readCheckSummaries(
   };
   const assets = latestMatching === undefined ? checked : checked.filter((asset) => asset.checks.some((check) => included(asset, check)));
   // What a custom check read is known from its result only; an asset read then and gone since has no version now.
-  const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.flatMap((check) => checkReads(asset.key, check, latest.get(checkKey(asset.key, check))))]))].filter((key) => definitions.asset(key) !== undefined);
+  const read = [...new Set(assets.flatMap((asset) => [asset.key, ...asset.checks.filter((check) => included(asset, check)).flatMap((check) => checkReads(asset.key, check, latest.get(checkKey(asset.key, check))))]))].filter((key) => definitions.asset(key) !== undefined);
   const recorded = await storage.latestMaterializations(read);
   const stored = new Map(
     await Promise.all(

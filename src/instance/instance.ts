@@ -424,14 +424,15 @@ export class Instance {
 
   /**
    * The checks of `keys` whose latest result fails on what is stored now (an
-   * asset's `failed-check` status): what a run with nothing to do reports,
-   * since it does not check unchanged data again.
+   * asset's `failed-check` status) and still speaks for it: what a run with
+   * nothing to do reports, since it does not check unchanged data again (a
+   * check whose code changed since would run again).
    */
   async checksNotPassed(keys: readonly string[]): Promise<CheckNotPassed[]> {
     const [definitions, { checksWithProblem, readCheckSummaries }, { checkFailsRun }] = await Promise.all([this.#requireAssets(keys), import('./check-summaries.js'), import('../execution/check-states.js')]);
-    // Only a check whose latest result failed can be one: no other asset's output is read.
+    // Only a check whose latest result failed can be one: only what those judged is read.
     const failing = await readCheckSummaries(definitions, await this.storage(), keys, { latestMatching: checkFailsRun });
-    return checksWithProblem(failing, 'failed').map(({ key, assetKey, latest }) => ({ key, assetKey, status: latest!.status === 'errored' ? 'errored' : 'failed' }));
+    return checksWithProblem(failing, 'failed').filter((summary) => summary.current).map(({ key, assetKey, latest }) => ({ key, assetKey, status: latest!.status === 'errored' ? 'errored' : 'failed' }));
   }
 
   /** The results of an asset's checks (of one, when `checkName` is given), newest first; an unknown key throws as `why` does. */

@@ -18,12 +18,13 @@ export interface CodeVersionOptions {
   /** Where hashes and the module graph are kept between commands; none: computed afresh. */
   readonly cacheFile?: string | undefined;
   /**
-   * When the definitions began to load (ms since the epoch). A file changed
-   * since (by its change time: a copy that keeps an old modification time
-   * counts, a modification time set in the future does not) may not be what
-   * the process loaded: its entry in the manifest is a mark no other process
-   * computes, so whatever ran with these versions is `code-changed` to every
-   * later command that reads the file as it is.
+   * When the definitions began to load (ms since the epoch). A file whose
+   * change time, when it is hashed, lies between then and the clock (a copy
+   * that keeps an old modification time counts, a modification time set in
+   * the future does not; see `EditWindow`), or that changes after it was
+   * hashed, may not be what the process loaded: its entry in the manifest is
+   * a mark no other process computes, so whatever ran with these versions is
+   * `code-changed` to every later command that reads the file as it is.
    */
   readonly loadStartedMs?: number | undefined;
   /** Reads the clock, in ms since the epoch; `Date.now` unless a test turns it back, as a clock stepped back does. */
@@ -42,11 +43,14 @@ const CLOCK_GRANULARITY_MS = 20;
 /**
  * The change times that say a file may differ from what the process loaded:
  * from just before the load began to the clock as the file is hashed. A
- * change time ahead of the clock is no edit of this load (this machine's
- * writes are stamped by its own clock) but a clock stepped back since the
+ * change time ahead of the clock comes from a clock stepped back since the
  * file was written (NTP, a restored virtual machine) or a network file system
  * whose server runs ahead: counting it would make every command find the
  * file's assets `code-changed`, and run them, until the clock caught up.
+ * Hazard: on such a file system a save made while the definitions load is
+ * stamped ahead too, so it is hashed as saved rather than marked, and the
+ * asset recorded as run on code it did not run; a save after the hashing is
+ * still caught (`editedFiles`).
  */
 interface EditWindow {
   readonly since: number;
@@ -125,8 +129,8 @@ async function computeCodeVersions(definitions: Definitions, options: CodeVersio
 
 /**
  * `version` as a materialization that ran just now records it: the same,
- * unless one of its files changed (or went) since the definitions began to
- * load. Code can load after the versions were taken: a worker thread imports
+ * unless one of its files changed (or went) since it was hashed
+ * (`editedFiles`). Code can load after the versions were taken: a worker thread imports
  * the definitions when its first step starts, and a compute may `import()` a
  * module as it runs. The output may then come from the changed file, or not,
  * so that file's entry reads `modified while loading`, as at load time, and
@@ -151,8 +155,8 @@ export function versionAsRun(version: CodeVersion, changedAt: (file: string) => 
 
 /**
  * The project files the code of `versions` was loaded from that changed (or
- * went) on disk since the definitions began to load, relative to the project
- * root, sorted. A long-running process (the daemon, `assets ui`) runs the
+ * went) on disk since they were hashed as the definitions loaded, relative
+ * to the project root, sorted. A long-running process (the daemon, `assets ui`) runs the
  * code it loaded, not these, until it restarts: it says so.
  */
 export function editedSinceLoad(versions: ReadonlyMap<string, CodeVersion>): string[] {

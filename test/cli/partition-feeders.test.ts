@@ -148,6 +148,13 @@ describe('unpartitioned assets that feed partitions', () => {
     expect((JSON.parse((await cli('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toHaveLength(1);
     expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,30\n');
   });
+
+  it('refuses a backfill policy its partitions cannot run before the feeder runs', async () => {
+    const refused = await cli('backfill', '+converted_daily', '--policy', 'single-run');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('converted_daily computes one partition per run');
+    expect((JSON.parse((await cli('runs', '--json')).stdout) as { runs: unknown[] }).runs).toEqual([]);
+  });
 });
 
 /**

@@ -153,9 +153,11 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
   }
   if (backfill === undefined) {
     if (json) writeJson(io, { id: null, status: 'nothing-to-do', ...feedersJson, partitions: [] });
+    else if (request.mode === 'missing') io.stdout.write('No target is missing: nothing to backfill (--stale backfills the stale ones too).\n');
     else {
-      // Targets fresh for what unselected upstreams stored are no news of "up to date": say what holds them back, as `materialize` does.
-      const stale = await instance.staleForUnselected((await instance.select({ select: request.selection })).keys, { signal: io.signal });
+      // Targets fresh for what unselected upstreams stored are no news of "up to date": say what holds them back, as `materialize` does (of the partitioned assets: the rest are no targets).
+      const [definitions, { keys }] = await Promise.all([instance.definitions(), instance.select({ select: request.selection })]);
+      const stale = (await instance.staleForUnselected(keys, { signal: io.signal })).filter(({ key }) => definitions.asset(key)!.partitions !== undefined);
       io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }) : 'Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
     }
     return EXIT.ok;
