@@ -215,6 +215,22 @@ describe('an unpartitioned roll-up between partitioned assets', () => {
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
   });
 
+  it('says after a backfill that the roll-up it leaves out is stale, with the materialize that brings it and its readers up to date', async () => {
+    expect((await cli('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, '2026-01-02.json'), '[5]');
+    const backfill = await cli('backfill', '*');
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(backfill.stderr).toContain('Left out 1 selected asset without partitions: all_time');
+    const advice = "all_time is not up to date after the backfill, which runs partitions only: `assets materialize --select 'all_time+'` brings it, and the partitions that read it, up to date.\n";
+    expect(backfill.stdout.endsWith(advice), backfill.stdout).toBe(true);
+    expect((await cli('materialize', '--select', 'all_time+')).code).toBe(0);
+    expect(Object.values(await shares()).every((state) => state.startsWith('fresh'))).toBe(true);
+    // Every day again, on the same data: the roll-up stays fresh, and nothing is said of it.
+    const again = await cli('backfill', '*', '--all');
+    expect(again.stdout).toContain('completed: 6 materialized');
+    expect(again.stdout).not.toContain('not up to date after the backfill');
+  });
+
   it('still refuses a run of one day whose roll-up reads days nothing in the command makes', async () => {
     const run = await cli('materialize', '--partition', '2026-01-01');
     expect(run.code).toBe(2);

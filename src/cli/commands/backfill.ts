@@ -162,7 +162,24 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
     }
     return EXIT.ok;
   }
-  return runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
+  const code = await runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
+  if (!json && unpartitioned.length > 0 && !io.signal.aborted) io.stdout.write(await describeLeftStale(instance, unpartitioned, io.signal));
+  return code;
+}
+
+/**
+ * What a backfill says after its summary of the selected assets without
+ * partitions it left out (a roll-up of its own partitions, or what reads
+ * them) that are not up to date now: its partitions may have changed what
+ * they read, and partitions that read a roll-up read what it stored before.
+ * Nothing when they are all fresh.
+ */
+async function describeLeftStale(instance: Instance, leftOut: readonly string[], signal: AbortSignal): Promise<string> {
+  const states = await instance.assetStates(leftOut, { signal });
+  const stale = leftOut.filter((key) => states.get(key)!.status !== 'fresh');
+  if (stale.length === 0) return '';
+  const [is, them] = stale.length === 1 ? ['is', 'it'] : ['are', 'them'];
+  return `${stale.join(', ')} ${is} not up to date after the backfill, which runs partitions only: \`assets materialize --select '${stale.map((key) => `${key}+`).join(', ')}'\` brings ${them}, and the partitions that read ${them}, up to date.\n`;
 }
 
 /**
