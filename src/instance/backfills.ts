@@ -6,7 +6,7 @@ import { requestCancel } from '../execution/cancel-run.js';
 import { feedingAssets } from '../execution/partition-scope.js';
 import { planPartitions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
-import { AssetGraph } from '../graph/asset-graph.js';
+import type { AssetGraph } from '../graph/asset-graph.js';
 import type { PlannedAsset } from '../graph/planner.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
@@ -132,10 +132,10 @@ export async function createBackfill(
   storage: InstanceStorage,
   request: BackfillRequest,
   materialize: (request: MaterializeRequest) => Promise<MaterializeResult>,
-  options: AssetStateOptions & { readonly now: () => Date; readonly run?: BackfillRunSettings | undefined },
+  options: AssetStateOptions & { readonly graph: AssetGraph; readonly now: () => Date; readonly run?: BackfillRunSettings | undefined },
 ): Promise<CreatedBackfill> {
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
-  const { partitioned, feeding, unpartitioned } = selectedByPartitions(definitions, request.selection);
+  const { partitioned, feeding, unpartitioned } = selectedByPartitions(options.graph, request.selection);
   // A usage error comes before anything runs.
   checkBackfillPolicy(request.policy, partitioned);
   let feeders: MaterializeResult | undefined;
@@ -158,34 +158,18 @@ export async function createBackfill(
 /**
  * The selected assets: the partitioned ones, and those without partitions
  * split into the ones that feed them (`feedingAssets`), in topological
- * order, and the rest. A roll-up of selected partitions that feeds other
- * partitioned assets is no feeder here: it reads partitions the backfill
+ * order, and the rest. A roll-up of selected partitions (an asset
+ * downstream of one) is no feeder here: it reads partitions the backfill
  * makes, so it cannot run before them.
  */
-function selectedByPartitions(definitions: Definitions, selection: string): { partitioned: readonly DefinedAsset[]; feeding: readonly string[]; unpartitioned: readonly string[] } {
-  const graph = new AssetGraph(definitions);
+function selectedByPartitions(graph: AssetGraph, selection: string): { partitioned: readonly DefinedAsset[]; feeding: readonly string[]; unpartitioned: readonly string[] } {
   const chosen = new Set(selectAssets(graph, { select: selection }));
   const chosenAsset = (key: string) => (chosen.has(key) ? graph.asset(key) : undefined);
   const partitioned = [...chosen].filter((key) => graph.asset(key).partitions !== undefined);
-  const feeding = new Set(feedingAssets(chosenAsset, partitioned).filter((key) => !readsPartitioned(chosenAsset, key)));
+  const readsPartitions = new Set(graph.descendantsOf(partitioned));
+  const feeding = new Set(feedingAssets(chosenAsset, partitioned).filter((key) => !readsPartitions.has(key)));
   const unpartitioned = [...chosen].filter((key) => graph.asset(key).partitions === undefined);
   return { partitioned: partitioned.map((key) => graph.asset(key)), feeding: graph.sortTopologically(feeding), unpartitioned: unpartitioned.filter((key) => !feeding.has(key)) };
-}
-
-/** Whether `key` reads a partitioned asset among those `chosen` returns, directly or through others of them. */
-function readsPartitioned(chosen: (key: string) => DefinedAsset | undefined, key: string): boolean {
-  const seen = new Set([key]);
-  const stack = [key];
-  while (stack.length > 0) {
-    for (const dep of chosen(stack.pop()!)!.deps) {
-      const upstream = chosen(dep);
-      if (upstream === undefined || seen.has(dep)) continue;
-      if (upstream.partitions !== undefined) return true;
-      seen.add(dep);
-      stack.push(dep);
-    }
-  }
-  return false;
 }
 
 function picks(mode: BackfillRequest['mode'], asset: PlannedAsset): boolean {
