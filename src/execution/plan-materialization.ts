@@ -17,7 +17,7 @@ import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
 import { agesOut, windowClosedSince } from '../core/partition-expiry.js';
 import { listSome } from '../core/partition-keys.js';
-import { feedingAssets, type LeftOutAsset, partitionsContext, runScope } from './partition-scope.js';
+import { feedingAssets, type LeftOutAsset, partitionsContext, runScope, upstreamPartitions } from './partition-scope.js';
 import { readPartitionInputs } from './read-partition-inputs.js';
 import type { PartitionsContext } from '../core/partitions.js';
 
@@ -353,7 +353,17 @@ export interface PartitionPlans {
 export async function planPartitions(
   definitions: Definitions,
   storage: InstanceStorage,
-  options: Omit<PlanOptions, 'force' | 'refresh' | 'reuse' | 'partition'> & { readonly partitions?: readonly string[] | undefined } = {},
+  options: Omit<PlanOptions, 'force' | 'refresh' | 'reuse' | 'partition'> & {
+    readonly partitions?: readonly string[] | undefined;
+    /**
+     * How a run of `partitions` sees a partition outside them that it reads
+     * (the day before's): `judged` (default) as stale when a look at every
+     * partition plans it, as `status` shows it; `as-stored` as what it
+     * stores now, as a run of those partitions alone reads it (a backfill's
+     * targets).
+     */
+    readonly readsOutside?: 'judged' | 'as-stored';
+  } = {},
 ): Promise<PartitionPlans> {
   const graph = new AssetGraph(definitions);
   const now = (options.now ?? (() => new Date()))();
@@ -373,14 +383,18 @@ export async function planPartitions(
   // Each partition's run plans the selected unpartitioned assets that feed its partitioned ones first, as
   // `runScope` has it: worked out once per set of partitioned assets that a partition has (most share one).
   const feedingOf = new Map<string, readonly string[]>();
-  const runs = partitions.flatMap((partition) => {
+  const runOf = (partition: string): PartitionRun | undefined => {
     const own = selected.filter((key) => keySets.get(graph.asset(key).partitions!.id)!.has(partition));
-    if (own.length === 0) return [];
+    if (own.length === 0) return undefined;
     const id = own.join('\n');
     let feeding = feedingOf.get(id);
     if (feeding === undefined) feedingOf.set(id, (feeding = feedingAssets(chosenAsset, own)));
-    return [{ partition, selected: [...feeding, ...own] }];
-  });
+    return { partition, selected: [...feeding, ...own] };
+  };
+  const selectedSet = new Set(selected);
+  const runs = options.partitions === undefined || options.readsOutside === 'as-stored'
+    ? partitions.flatMap((partition) => runOf(partition) ?? [])
+    : runsWithTheirReads(graph, partitions, runOf, selectedSet, context);
   const involved = new Set([...feedingOf.values()].flat().concat(selected));
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
@@ -391,7 +405,6 @@ export async function planPartitions(
   // before it in key order or after it, as a look after those runs would find. So every run is planned, then
   // again each run whose view of the others changed, until none does: runs only add planned assets, so this
   // ends, most often after one more look that plans nothing again.
-  const selectedSet = new Set(selected);
   /** What each run reads of each partitioned upstream, kept from its first look for the looks after it. */
   const readsOf = new Map<string, ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>>();
   /** The upstreams planned in other runs that each run was last planned with: it is planned again only when they change. */
@@ -423,7 +436,40 @@ export async function planPartitions(
       plans.set(run.partition, { plan, recorded: own.inputs.recorded });
     }
   }
-  return { graph, selected, plans, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code, readsAcross };
+  // The partitions planned only to judge what the asked ones read are no answer.
+  const asked = runs.length === partitions.length ? plans : new Map(partitions.flatMap((partition) => (plans.has(partition) ? [[partition, plans.get(partition)!] as const] : [])));
+  return { graph, selected, plans: asked, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code, readsAcross };
+}
+
+/**
+ * The runs of `partitions`, and of every partition of a selected upstream
+ * that those runs read, and that those read in turn: a partition of them
+ * is judged as a look at every partition would judge it, so one that
+ * reads a stale partition outside `partitions` (the day before's, all of
+ * them through a roll-up that feeds its run) is `upstream-planned` there
+ * too, rather than fresh for what that partition stores now.
+ */
+function runsWithTheirReads(graph: AssetGraph, partitions: readonly string[], runOf: (partition: string) => PartitionRun | undefined, selected: ReadonlySet<string>, context: PartitionsContext): PartitionRun[] {
+  const runs: PartitionRun[] = [];
+  const seen = new Set(partitions);
+  const pending = [...partitions];
+  for (let next = 0; next < pending.length; next++) {
+    const run = runOf(pending[next]!);
+    if (run === undefined) continue;
+    runs.push(run);
+    for (const key of run.selected) {
+      const asset = graph.asset(key);
+      for (const dep of asset.deps) {
+        if (!selected.has(dep)) continue;
+        for (const read of upstreamPartitions(asset, run.partition, graph.asset(dep), context)!) {
+          if (seen.has(read)) continue;
+          seen.add(read);
+          pending.push(read);
+        }
+      }
+    }
+  }
+  return runs;
 }
 
 /**
@@ -472,6 +518,9 @@ interface PlannedRun {
   readonly partition: string | undefined;
   readonly selected: readonly string[];
 }
+
+/** The run of one partition that `planPartitions` plans. */
+type PartitionRun = PlannedRun & { readonly partition: string };
 
 /** What a plan of one run is made from, as `readPlanInputs` returns it for each run. */
 type RunInputs = Pick<MaterializationPlan, 'inputs'> & { readonly partitions: Pick<MaterializationPlan, 'inputPartitions' | 'partitionVersions'> };

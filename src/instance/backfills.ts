@@ -143,7 +143,8 @@ export async function createBackfill(
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
     if (feeders.status === 'failed' || feeders.status === 'canceled') return { backfill: undefined, feeders, unpartitioned };
   }
-  const { plans, graph } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  // The targets are what the backfill's runs will run: those read what partitions outside the range store now.
+  const { plans, graph } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, readsOutside: 'as-stored', env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   const targets = [...plans].flatMap(([partition, { plan }]) =>
     // A partition's plan holds the unpartitioned assets that feed it too: they are no targets.
     plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),

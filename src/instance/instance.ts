@@ -31,6 +31,7 @@ import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
 import type { StaleForUnselected } from './stale-for-unselected.js';
 import type { PartitionState } from './partition-states.js';
+import type { PartitionLeftStale } from './partitions-left-stale.js';
 import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize-selection.js';
 import type { JobSummary } from './job-summaries.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
@@ -254,6 +255,17 @@ export class Instance {
     return staleForUnselected(await this.definitions(), selected, (keys) => this.assetStates(keys, options));
   }
 
+  /**
+   * The partitions of `partitions` of the selected partitioned assets that
+   * runs of just those partitions leave stale, for stale partitions they
+   * read outside them (see `partitionsLeftStale`): worth asking once those
+   * runs succeeded or had nothing to do.
+   */
+  async partitionsLeftStale(selected: readonly string[], partitions: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<readonly PartitionLeftStale[]> {
+    const { partitionsLeftStale } = await import('./partitions-left-stale.js');
+    return partitionsLeftStale(await this.definitions(), await this.storage(), selected, partitions, this.#stateOptions(options.signal));
+  }
+
   /** The state of one asset, with the reasons it is stale; an unknown key throws `UnknownAssetError` with did-you-mean. */
   async why(key: string, options: { readonly signal?: AbortSignal | undefined } = {}): Promise<AssetState> {
     await this.#requireAssets([key]);
@@ -289,8 +301,8 @@ export class Instance {
     }
   }
 
-  /** The keys of a partition range (`2026-01-01...2026-01-31`) of the partitions the selected assets share (see `partitionKeysBetween`). */
-  async partitionRange(selection: PlanSelection, range: { readonly from: string; readonly to: string }): Promise<readonly string[]> {
+  /** The keys of a partition range (`2026-01-01...2026-01-31`; a backfill's, open at a null end) of the partitions the selected assets share (see `partitionKeysBetween`). */
+  async partitionRange(selection: PlanSelection, range: { readonly from: string | null; readonly to: string | null }): Promise<readonly string[]> {
     const definitions = await this.definitions();
     const [{ partitionKeysBetween }, { jobPlanOptions }] = await Promise.all([import('./partition-range.js'), import('../sensors/run-job.js')]);
     const selected = selection.job === undefined ? selection : jobPlanOptions(definitions, selection.job);

@@ -365,6 +365,45 @@ describe('partitioned runs through the CLI', () => {
     expect(await readFile(path.join(instance.output, 'change_daily', '2026-01-04.csv'), 'utf8')).toBe('day,days,change\n2026-01-04,2026-01-03 2026-01-04,-86\n');
     expect(await changes()).toEqual(fresh);
   });
+
+  it('a partition that reads a stale day outside its run is stale to why --partition, and a run of it, of a range or a backfill says it stays stale rather than up to date', async () => {
+    const lagged = (args: readonly string[]) => runCli([...args, '--definitions', LAGGED], { cwd: instance.dir, env: { STRATA_HOME: path.join(instance.dir, '.strata'), STRATA_OUTPUT_DIR: instance.output, LAGGED_SOURCE: instance.source } });
+    const ok = async (args: readonly string[]) => {
+      const result = await lagged(args);
+      expect(result.code, result.stderr).toBe(0);
+      return result.stdout;
+    };
+    for (const [index, day] of DAYS.slice(0, 5).entries()) await instance.writeDay(day, JSON.stringify([index + 1, 10]));
+    await ok(['materialize']);
+    const third = path.join(instance.output, 'change_daily', '2026-01-03.csv');
+    const stored = await readFile(third, 'utf8');
+
+    // Day 2 changes: change_daily of day 3 reads it, yet a run of day 3 alone reads what day 2 stores now.
+    await instance.writeDay('2026-01-02', JSON.stringify([100]));
+    const why = await ok(['why', 'change_daily', '--partition', '2026-01-03', '--json']);
+    expect(JSON.parse(why)).toMatchObject({ partition: '2026-01-03', status: 'stale' });
+    const staysStale = 'stays stale: it reads stale partitions that runs of these partitions do not make (of other partitions, or of unselected upstreams):\n  change_daily [2026-01-03]: reads readings_daily\n';
+    const hint = "`assets materialize --select '+change_daily'` runs every stale partition it reads, in order";
+    for (const args of [
+      ['materialize', '--select', '+change_daily', '--partition', '2026-01-03', '--dry-run'],
+      ['materialize', '--select', '+change_daily', '--partition', '2026-01-03'],
+      ['materialize', '--select', 'change_daily', '--partition', '2026-01-03'],
+      ['backfill', '+change_daily', '--from', '2026-01-03', '--to', '2026-01-04'],
+    ]) {
+      const said = await ok(args);
+      expect(said, args.join(' ')).toContain(`Nothing to run, but 1 partition ${staysStale}`);
+      expect(said, args.join(' ')).toContain(hint);
+      expect(said).not.toContain('up to date:');
+    }
+    const range = await ok(['materialize', '--select', '+change_daily', '--partition-range', '2026-01-03...2026-01-04']);
+    expect(range).toContain('2 partitions: 2 up to date.\n1 partition stays stale: it reads stale partitions that these runs did not make');
+    expect(await readFile(third, 'utf8')).toBe(stored);
+
+    // A plain materialize runs day 2 first, then day 3 on it: nothing stays stale.
+    await ok(['materialize']);
+    expect(await readFile(third, 'utf8')).toBe('day,days,change\n2026-01-03,2026-01-02 2026-01-03,-87\n');
+    expect(await ok(['materialize', '--select', '+change_daily', '--partition', '2026-01-03'])).toBe('Everything is up to date.\n');
+  });
 });
 
 describe('a reader of the newest partition', () => {

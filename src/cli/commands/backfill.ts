@@ -14,6 +14,7 @@ import { describeRunAgain, recordedRun, renderPartitionRun, renderRunLine, runRe
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
+import { describePartitionsLeftStale } from '../partitions-left-stale.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -158,11 +159,20 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
       // Targets fresh for what unselected upstreams stored are no news of "up to date": say what holds them back, as `materialize` does (of the partitioned assets: the rest are no targets).
       const [definitions, { keys }] = await Promise.all([instance.definitions(), instance.select({ select: request.selection })]);
       const stale = (await instance.staleForUnselected(keys, { signal: io.signal })).filter(({ key }) => definitions.asset(key)!.partitions !== undefined);
-      io.stdout.write(stale.length > 0 ? describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }) : 'Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+      // And partitions fresh for what partitions outside the range store, the day before's, that are stale.
+      const inRange = await instance.partitionsLeftStale(keys, await instance.partitionRange({ select: request.selection }, request), { signal: io.signal });
+      if (stale.length === 0 && inRange.length === 0) io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+      if (stale.length > 0) io.stdout.write(describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }));
+      if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: stale.length === 0 }));
     }
     return EXIT.ok;
   }
   const code = await runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
+  if (!json && code === EXIT.ok && !io.signal.aborted) {
+    const { keys } = await instance.select({ select: request.selection });
+    const inRange = await instance.partitionsLeftStale(keys, await instance.partitionRange({ select: request.selection }, request), { signal: io.signal });
+    if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: false }));
+  }
   if (!json && unpartitioned.length > 0 && !io.signal.aborted) io.stdout.write(await describeLeftStale(instance, unpartitioned, io.signal));
   return code;
 }

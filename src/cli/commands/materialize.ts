@@ -15,8 +15,10 @@ import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, ru
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
+import type { PartitionLeftStale } from '../../instance/partitions-left-stale.js';
 import type { Instance, PlanSelection } from '../../instance/instance.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
+import { describePartitionsLeftStale } from '../partitions-left-stale.js';
 import { describeFailingChecks } from '../failing-checks.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
@@ -224,13 +226,16 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       if (json) writeJson(io, { partitions: partitionsJson });
       // Only partitioned assets selected, and no partition of them stale: nothing ran.
       else if (range === undefined && runs.partitions.length === 0) io.stdout.write(await nothingToDo(instance, request, runs.selected));
-      else io.stdout.write(describeRange(runs.partitions));
+      else io.stdout.write(`${describeRange(runs.partitions)}${range === undefined ? '' : await partitionsStayStaleNote(instance, request, [...new Set(runs.partitions.map(({ partition: key }) => key))], results)}`);
       return runsExitCode(results);
     }
     const run = await recordedRun(instance, runs.rest);
     if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
     else if (runs.rest.status === 'nothing-to-do') io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${await nothingToDo(instance, request, runs.selected)}`);
-    else io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}${await staysStaleNote(instance, request, runs.selected)}`);
+    else {
+      const partitionNote = selection.partition === undefined ? '' : await partitionsStayStaleNote(instance, request, [selection.partition], [runs.rest]);
+      io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}${await staysStaleNote(instance, request, runs.selected)}${partitionNote}`);
+    }
     return runsExitCode([...results, runs.rest]);
   } finally {
     await instance.close();
@@ -255,9 +260,37 @@ async function leftStale(instance: Instance, selection: PlanSelection & { readon
  * stale, or checks fail on what some of it stores.
  */
 async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
-  const [stale, failing] = await Promise.all([leftStale(instance, selection, selected), selected === undefined ? [] : instance.checksNotPassed(selected)]);
-  if (stale.length === 0 && failing.length === 0) return upToDate;
-  return `${stale.length === 0 ? '' : describeStaleForUnselected(stale, { nothingRan: true })}${failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: stale.length === 0 })}`;
+  const [stale, staleInPartition, failing] = await Promise.all([
+    leftStale(instance, selection, selected),
+    selection.partition === undefined ? [] : leftStaleInPartitions(instance, selection, [selection.partition]),
+    selected === undefined ? [] : instance.checksNotPassed(selected),
+  ]);
+  if (stale.length === 0 && staleInPartition.length === 0 && failing.length === 0) return upToDate;
+  return (
+    (stale.length === 0 ? '' : describeStaleForUnselected(stale, { nothingRan: true })) +
+    (staleInPartition.length === 0 ? '' : describePartitionsLeftStale(staleInPartition, { nothingRan: stale.length === 0 })) +
+    (failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: stale.length === 0 && staleInPartition.length === 0 }))
+  );
+}
+
+/**
+ * The selected partitions that runs of `partitions` alone (one
+ * `--partition`, a `--partition-range`) leave stale, for stale partitions
+ * they read outside those runs (see `Instance.partitionsLeftStale`): none
+ * for a job, which runs as declared.
+ */
+async function leftStaleInPartitions(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, partitions: readonly string[]): Promise<readonly PartitionLeftStale[]> {
+  if (selection.job !== undefined) return [];
+  const { keys } = await instance.select({ select: selection.select, exclude: selection.exclude });
+  return instance.partitionsLeftStale(keys, partitions, { signal: selection.signal });
+}
+
+/** After runs of `partitions` alone that all succeeded or had nothing to do: the note on what they leave stale, or nothing. */
+async function partitionsStayStaleNote(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, partitions: readonly string[], results: readonly MaterializeResult[]): Promise<string> {
+  // A run that failed or was canceled left its partitions stale for that, which its summary says.
+  if (results.some((result) => result.status !== 'success' && result.status !== 'nothing-to-do')) return '';
+  const stale = await leftStaleInPartitions(instance, selection, partitions);
+  return stale.length === 0 ? '' : describePartitionsLeftStale(stale, { nothingRan: false });
 }
 
 /**
