@@ -4,7 +4,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { sameFileState } from './file-state.js';
-import { resolutionInputsOf, sameResolutionInputs } from './resolution-inputs.js';
+import { linkTargetsOf, resolutionInputsOf, sameLinkTargets, sameResolutionInputs } from './resolution-inputs.js';
 
 const fileEntrySchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number(), hash: z.string() });
 
@@ -19,14 +19,19 @@ const moduleEntrySchema = z.object({
    * it runs. Creating one makes it code this module runs.
    */
   absent: z.array(z.string()),
+  /**
+   * Symbolic links that its imports by path pass through (absolute paths):
+   * pointing one elsewhere makes an unchanged import load other files.
+   */
+  links: z.array(z.string()),
 });
 export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 
 const resolutionInputSchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number() }).nullable();
 
 const cacheSchema = z.object({
-  // 4: modules keep their absent imports (a cache of an older format is read as none).
-  format: z.literal(4),
+  // 5: modules keep the symbolic links their imports pass through (a cache of an older format is read as none).
+  format: z.literal(5),
   files: z.record(z.string(), fileEntrySchema),
   graph: z
     .object({
@@ -35,6 +40,8 @@ const cacheSchema = z.object({
       modules: z.record(z.string(), moduleEntrySchema),
       /** What decided where its imports resolved to, as it was then (see `ResolutionInputs`). */
       resolution: z.record(z.string(), resolutionInputSchema),
+      /** Where each of its modules' symbolic links pointed then (see `LinkTargets`). */
+      links: z.record(z.string(), z.string().nullable()),
     })
     .nullable(),
 });
@@ -64,7 +71,7 @@ export class CodeCache {
 
   /** Reads the cache at `file`; without one, a cache that lives for this process only. */
   static open(file: string | undefined): CodeCache {
-    let data: CacheData = { format: 4, files: {}, graph: null };
+    let data: CacheData = { format: 5, files: {}, graph: null };
     if (file !== undefined) {
       try {
         const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
@@ -110,7 +117,8 @@ export class CodeCache {
   /**
    * The module graph last read from exactly these entries, if no file in it
    * changed, vanished or appeared since (a new import changes the importer),
-   * and nothing that decides where its imports resolve to did either.
+   * and nothing that decides where its imports resolve to did either (nor
+   * did a symbolic link they pass through point elsewhere).
    */
   graphFor(entries: readonly string[]): Readonly<Record<string, ModuleEntry>> | undefined {
     const graph = this.#data.graph;
@@ -121,12 +129,12 @@ export class CodeCache {
       const stat = statSync(file, { throwIfNoEntry: false });
       if (cached === undefined || stat === undefined || !sameFileState(cached, stat)) return undefined;
     }
-    return sameResolutionInputs(graph.resolution) ? graph.modules : undefined;
+    return sameResolutionInputs(graph.resolution) && sameLinkTargets(graph.links) ? graph.modules : undefined;
   }
 
   /** Keeps a freshly read graph; `entries` sorted. Every file in it must have been hashed through `hashOf`. */
   setGraph(entries: readonly string[], modules: Record<string, ModuleEntry>): void {
-    this.#data.graph = { entries: [...entries], modules, resolution: resolutionInputsOf(modules) };
+    this.#data.graph = { entries: [...entries], modules, resolution: resolutionInputsOf(modules), links: linkTargetsOf(modules) };
     this.#changed = true;
   }
 

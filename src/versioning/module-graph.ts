@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,10 @@ const PATH_SPECIFIER = /^(?:[./]|[A-Za-z]:[\\/]|file:)/;
  * `x.ts`, tsconfig `paths`, JSON imports), and string-literal `import()`
  * and `require()` included, also through a `require` an ES module made
  * with `createRequire`, and a worker's script (`new URL('./w.mjs',
- * import.meta.url)`). A bare specifier that an installed package (or
- * the project's own package.json, by its name) serves is a package, not a
- * file: its version stands for its code, unless the package is a link to
- * source (`isLinkedSource`). Node's builtins are left out.
+ * import.meta.url)`). A bare specifier that an installed package serves
+ * is a package, not a file: its version stands for its code, unless the
+ * package is source (`isSource`: the project's own package, imported by its
+ * name, or a link to source). Node's builtins are left out.
  *
  * An import of a path esbuild finds no file for is kept in the module's
  * `absent` (only an optional one builds: an `import()` or a `require` in a
@@ -58,8 +58,8 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
               if (isBuiltin(args.path)) return { path: args.path, external: true };
               const manifest = packageManifest(args.path, args.resolveDir);
               // Not installed and not the project's own name: a tsconfig `paths` alias, which esbuild resolves to files.
-              // Linked in from source: followed as files too (see `isLinkedSource`).
-              if (manifest === undefined || isLinkedSource(manifest, packageName(args.path), linkedSources)) return undefined;
+              // The project's own package, or one linked in from source: followed as files too (see `isSource`).
+              if (manifest === undefined || isSource(manifest, packageName(args.path), linkedSources)) return undefined;
               let packages = packagesOf.get(args.importer);
               if (packages === undefined) packagesOf.set(args.importer, (packages = {}));
               packages[packageName(args.path)] = manifest;
@@ -81,18 +81,40 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
   }
 
   const modules: Record<string, ModuleEntry> = {};
+  const linksOn = linksOnPaths();
   for (const [input, info] of Object.entries(result.metafile!.inputs)) {
     const file = path.resolve(input);
     const imports: string[] = [];
     const absent: string[] = [];
+    const links = new Set<string>();
     for (const imported of info.imports) {
       if (imported.external !== true) imports.push(path.resolve(imported.path));
       // Packages and builtins are external by our plugin; a path is external only where esbuild found no file for it.
       else if (PATH_SPECIFIER.test(imported.path)) absent.push(path.resolve(path.dirname(file), imported.path));
+      // esbuild gives the file a path led to, links followed: the links on the path as written are kept to check.
+      const written = imported.original ?? imported.path;
+      if (PATH_SPECIFIER.test(written) && !written.startsWith('file:')) for (const link of linksOn(path.resolve(path.dirname(file), written))) links.add(link);
     }
-    modules[file] = { imports, packages: packagesOf.get(file) ?? {}, absent };
+    modules[file] = { imports, packages: packagesOf.get(file) ?? {}, absent, links: [...links] };
   }
   return modules;
+}
+
+/**
+ * The symbolic links on a path (the path itself and each folder above it),
+ * each looked up once per graph: a project's modules share their folders.
+ */
+function linksOnPaths(): (target: string) => string[] {
+  const isLink = new Map<string, boolean>();
+  return (target) => {
+    const links: string[] = [];
+    for (let at = target; ; at = path.dirname(at)) {
+      let link = isLink.get(at);
+      if (link === undefined) isLink.set(at, (link = lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() === true));
+      if (link) links.push(at);
+      if (path.dirname(at) === at) return links;
+    }
+  };
 }
 
 /** The files whose imports esbuild reads, by the loader it reads them with. */
@@ -172,13 +194,17 @@ function packageManifest(specifier: string, folder: string): string | undefined 
 const FRAMEWORK_PACKAGE = 'strata-assets';
 
 /**
- * Whether the installed package whose package.json is `manifest` is a link
- * to source outside any node_modules: a workspace of the project's
- * monorepo, or `npm link`. Its files are edited without a new version, so
- * they are versioned as the project's own files are, not by its version.
+ * Whether the package whose package.json is `manifest` is source rather
+ * than an installed release: the project's own package, imported through
+ * its own name and "exports", or an installed package that links to source
+ * outside any node_modules (a workspace of the project's monorepo, `npm
+ * link`). Their files are edited without a new version, so they are
+ * versioned as the project's own files are, not by its version; esbuild
+ * resolves them to files as Node does. Strata itself never is.
  */
-function isLinkedSource(manifest: string, name: string, known: Map<string, boolean>): boolean {
-  if (name === FRAMEWORK_PACKAGE || !manifest.includes(`${path.sep}node_modules${path.sep}`)) return false;
+function isSource(manifest: string, name: string, known: Map<string, boolean>): boolean {
+  if (name === FRAMEWORK_PACKAGE) return false;
+  if (!manifest.includes(`${path.sep}node_modules${path.sep}`)) return true;
   let linked = known.get(manifest);
   if (linked === undefined) {
     linked = !realpathSync(path.dirname(manifest)).split(path.sep).includes('node_modules');

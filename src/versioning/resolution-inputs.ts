@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleEntry } from './code-cache.js';
 import { extendedConfigs } from './extended-configs.js';
@@ -55,4 +55,33 @@ export function sameResolutionInputs(recorded: ResolutionInputs): boolean {
 function stateOf(input: string): FileState | null {
   const stat = statSync(input, { throwIfNoEntry: false });
   return stat === undefined ? null : { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs };
+}
+
+/**
+ * Where each symbolic link that the modules' imports pass through points
+ * (see `ModuleEntry.links`), or null where it is no link now: a link moved
+ * to another folder of helpers leaves every file as it was, so a cached
+ * module graph holds only while each points where it did.
+ */
+export type LinkTargets = Record<string, string | null>;
+
+/** The targets of the links a module graph's imports pass through. */
+export function linkTargetsOf(modules: Readonly<Record<string, ModuleEntry>>): LinkTargets {
+  const targets: LinkTargets = {};
+  for (const module of Object.values(modules)) for (const link of module.links) targets[link] ??= targetOf(link);
+  return targets;
+}
+
+/** Whether every link in `recorded` points where it did. */
+export function sameLinkTargets(recorded: LinkTargets): boolean {
+  return Object.entries(recorded).every(([link, was]) => targetOf(link) === was);
+}
+
+function targetOf(link: string): string | null {
+  try {
+    return readlinkSync(link);
+  } catch {
+    // Gone, or no longer a link.
+    return null;
+  }
 }

@@ -250,6 +250,37 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await readFile(path.join(project.dir, 'output', 'base.csv'), 'utf8')).toMatch(/^n,word\n1,\S+\?\n/);
   });
 
+  it("versions the project's own files imported through its package name by their content, not by the project's version", async () => {
+    // A package importing itself through its "exports", as Node allows: the helper is still the project's own file.
+    await writeFile(path.join(project.dir, 'package.json'), JSON.stringify({ name: 'helper-project', version: '1.0.0', private: true, type: 'module', exports: { './helper': './helper.mjs' } }));
+    await edit('scaled.mjs', "from './helper.mjs'", "from 'helper-project/helper'");
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+
+    await edit('helper.mjs', 'FACTOR = 1', 'FACTOR = 2');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
+    expect((await cli(['why', 'scaled'])).stdout).toMatch(/helper\.mjs changed/);
+    expect(await materialize()).toEqual({ scaled: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n2\n4\n6\n');
+  });
+
+  it('makes an asset code-changed when a symbolic link its import passes through points at other helpers, with the module graph cached', async () => {
+    for (const [folder, factor] of [['helpers-v1', 1], ['helpers-v2', 3]] as const) {
+      await mkdir(path.join(project.dir, folder));
+      await writeFile(path.join(project.dir, folder, 'helper.mjs'), `export const FACTOR = ${factor};\n`);
+    }
+    await symlink('helpers-v1', path.join(project.dir, 'helpers'), 'dir');
+    await edit('scaled.mjs', "from './helper.mjs'", "from './helpers/helper.mjs'");
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+
+    // Every file is as it was; only the link points elsewhere.
+    await rm(path.join(project.dir, 'helpers'));
+    await symlink('helpers-v2', path.join(project.dir, 'helpers'), 'dir');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: ['code-changed'] });
+    expect(await materialize()).toMatchObject({ scaled: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n3\n6\n9\n');
+  });
+
   it('covers a ready-made resource instance in the code of the assets that use it, from the module that supplies it', async () => {
     await addAssetModule(
       'rated.mjs',
