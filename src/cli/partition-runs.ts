@@ -54,6 +54,16 @@ export function renderPartitionRun(partition: string, result: MaterializeResult,
   return renderRunLine(`Partition ${partition}`, result, run, style);
 }
 
+/** A partition whose run could not start (of a backfill, a range): why, in red; `canceled` without a reason. */
+export function renderUnstartedPartition(partition: string, error: { readonly message: string } | undefined, style: Style): string {
+  return `Partition ${partition}: ${style.apply('red', 'could not run:')} ${error?.message ?? 'canceled'}\n`;
+}
+
+/** What `--json` gives for a partition whose run could not start, beside the runs of the others. */
+export function unstartedPartitionToJson(partition: string, error: { readonly message: string; readonly code: string; readonly hint?: string | undefined } | undefined) {
+  return { partition, runId: null, status: 'failed', error: error === undefined ? null : { message: error.message, code: error.code, hint: error.hint ?? null } };
+}
+
 /** A run as `renderPartitionRun` prints it, after `label` (`Partition 2026-01-01`). */
 export function renderRunLine(label: string, result: MaterializeResult, run: RunRecord | undefined, style: Style): string {
   if (result.status === 'nothing-to-do') return `${label}: up to date.\n`;

@@ -9,6 +9,8 @@ export type PartitionedMaterializeRequest = MaterializeRequest & {
   readonly partitions?: readonly string[] | undefined;
   /** Hears each partition's run as it ends, before the next starts. */
   readonly onPartitionRun?: ((partition: string, result: MaterializeResult) => void | Promise<void>) | undefined;
+  /** Hears each partition whose run could not start, for a partition a failed run before it left unstored (see `SelectionRuns.unstarted`). */
+  readonly onPartitionUnstarted?: ((partition: string, error: StrataError) => void | Promise<void>) | undefined;
   /** Hears, before each pass after the first, the partitions that pass runs again (see `materializeSelection`). */
   readonly onRunAgain?: ((partitions: readonly string[]) => void | Promise<void>) | undefined;
 };
@@ -19,6 +21,13 @@ export interface SelectionRuns {
   readonly selected: readonly string[] | undefined;
   /** Each partition's run, in the order they ran. */
   readonly partitions: readonly { readonly partition: string; readonly result: MaterializeResult }[];
+  /**
+   * The partitions whose run could not start because a partition's run
+   * that failed before them left unstored a partition they read (the day
+   * before's): each refused as a run of it alone would be, the others
+   * still run, as a backfill's do.
+   */
+  readonly unstarted: readonly { readonly partition: string; readonly error: StrataError }[];
   /** The run of the unpartitioned assets (or of the one `partition` asked for); undefined when there was none to make. */
   readonly rest: MaterializeResult | undefined;
   /** Why the rest did not run, when a failed partition run left a partition it reads unstored. */
@@ -52,12 +61,13 @@ export interface SelectionRuns {
  * Given `partitions` (a range) run the same way, and only those run again.
  */
 export async function materializeSelection(instance: Instance, request: PartitionedMaterializeRequest): Promise<SelectionRuns> {
-  const { partitions: given, onPartitionRun, onRunAgain, ...runRequest } = request;
+  const { partitions: given, onPartitionRun, onPartitionUnstarted, onRunAgain, ...runRequest } = request;
   const pending =
     given === undefined && request.partition === undefined
       ? await instance.partitionsToMaterialize(runRequest)
       : { selected: undefined, partitions: given ?? [], readsAcross: false, unpartitioned: given === undefined, resolvedSelection: undefined };
   const partitions: { partition: string; result: MaterializeResult }[] = [];
+  const unstarted: { partition: string; error: StrataError }[] = [];
   // Whether a range's partitions read one another takes a plan of every partition: the look after its first pass is that plan.
   const mayReadAcross = pending.readsAcross || (given !== undefined && given.length > 1);
   const inRange = given === undefined ? undefined : new Set(given);
@@ -77,12 +87,20 @@ export async function materializeSelection(instance: Instance, request: Partitio
         if (plan.deferred.length > 0) deferring.add(partition);
         runRequest.onPlan?.(plan);
       };
-      const result = await instance.materialize({ ...(passes === 1 ? runRequest : upToDate), partition, laterPartitions, onPlan });
+      let result: MaterializeResult;
+      try {
+        result = await instance.materialize({ ...(passes === 1 ? runRequest : upToDate), partition, laterPartitions, onPlan });
+      } catch (error) {
+        if (!leftUnstoredByFailure(error, partitions)) throw error;
+        unstarted.push({ partition, error });
+        await onPartitionUnstarted?.(partition, error);
+        continue;
+      }
       partitions.push({ partition, result });
       await onPartitionRun?.(partition, result);
     }
     const outcomes = partitions.slice(ran).map(({ result }) => result.status);
-    // Nothing materialized changes nothing another pass would find; a run that failed would fail again.
+    // Nothing materialized changes nothing another pass would find; a run that failed would fail again (and one that could not start follows one that failed).
     const changedSome = outcomes.includes('success') && outcomes.every((status) => status === 'success' || status === 'nothing-to-do');
     if (passes >= maxPasses || !changedSome || request.signal?.aborted === true) break;
     const { byUpstreams } = await instance.partitionsToMaterialize(upToDate);
@@ -93,14 +111,19 @@ export async function materializeSelection(instance: Instance, request: Partitio
     if (pass.length > 0) await onRunAgain?.(pass);
   }
   const { selected } = pending;
-  if (!pending.unpartitioned || request.signal?.aborted === true) return { selected, partitions, rest: undefined, restSkipped: undefined };
+  if (!pending.unpartitioned || request.signal?.aborted === true) return { selected, partitions, unstarted, rest: undefined, restSkipped: undefined };
   try {
     // With no partition run in between, the states a state selection was resolved against still hold.
     const rest = await instance.materialize(partitions.length === 0 ? { ...runRequest, resolvedSelection: pending.resolvedSelection } : runRequest);
-    return { selected, partitions, rest, restSkipped: undefined };
+    return { selected, partitions, unstarted, rest, restSkipped: undefined };
   } catch (error) {
     // A failed partition run can leave a partition the rest reads unstored: that failure is the outcome, with the runs that happened.
-    if (!(error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && partitions.some((run) => run.result.status === 'failed'))) throw error;
-    return { selected, partitions, rest: undefined, restSkipped: error };
+    if (!leftUnstoredByFailure(error, partitions)) throw error;
+    return { selected, partitions, unstarted, rest: undefined, restSkipped: error };
   }
+}
+
+/** Whether `error` refuses a run for an upstream partition with no stored output, after one of `runs` failed: that failure is the cause. */
+function leftUnstoredByFailure(error: unknown, runs: readonly { readonly result: MaterializeResult }[]): error is StrataError {
+  return error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && runs.some((run) => run.result.status === 'failed');
 }

@@ -366,6 +366,32 @@ describe('partitioned runs through the CLI', () => {
     expect(await changes()).toEqual(fresh);
   });
 
+  it('a failed day that leaves the next days without what they read: each could not run, saying what it lacks, rather than the command stopping with a usage error', async () => {
+    const lagged = (args: readonly string[]) => runCli([...args, '--definitions', LAGGED], { cwd: instance.dir, env: { STRATA_HOME: path.join(instance.dir, '.strata'), STRATA_OUTPUT_DIR: instance.output, LAGGED_SOURCE: instance.source } });
+    for (const [index, day] of DAYS.slice(0, 5).entries()) await instance.writeDay(day, JSON.stringify([index + 1]));
+    await instance.writeDay('2026-01-03', 'oops');
+
+    const plain = await lagged(['materialize']);
+    expect(plain.code, plain.stderr).toBe(1);
+    expect(plain.stderr).not.toContain('error:');
+    const lacks = (day: string, before: string) => `Partition ${day}: could not run: Selected assets read upstream partitions that have no stored output: change_daily needs readings_daily partition ${before}.\n`;
+    expect(plain.stdout).toMatch(/^Partition 2026-01-03: failed, 0 materialized, 0 up to date, 1 failed \(readings_daily\)/m);
+    expect(plain.stdout).toContain(`${lacks('2026-01-04', '2026-01-03')}${lacks('2026-01-05', '2026-01-04')}5 partitions: 2 succeeded, 1 failed, 2 could not run.\n`);
+
+    const again = await lagged(['materialize', '--json']);
+    expect(again.code, again.stderr).toBe(1);
+    const unstarted = (JSON.parse(again.stdout) as { partitions: { partition: string; runId: string | null; error: { code: string } | null }[] }).partitions.filter(({ runId }) => runId === null);
+    expect(unstarted).toMatchObject([{ partition: '2026-01-04', status: 'failed', error: { code: 'STRATA_UNMATERIALIZED_UPSTREAM' } }, { partition: '2026-01-05', status: 'failed' }]);
+
+    // Once the day is fixed, a range picks up where it stopped.
+    await instance.writeDay('2026-01-03', '[3]');
+    const range = await lagged(['materialize', '--select', '+change_daily', '--partition-range', '2026-01-02...2026-01-05', '--json']);
+    expect(range.code, range.stderr).toBe(0);
+    const ran = (JSON.parse(range.stdout) as { partitions: { partition: string; status: string }[] }).partitions;
+    expect(ran.map(({ partition, status }) => `${partition} ${status}`)).toEqual(['2026-01-02 nothing-to-do', '2026-01-03 success', '2026-01-04 success', '2026-01-05 success']);
+    expect(await readFile(path.join(instance.output, 'change_daily', '2026-01-05.csv'), 'utf8')).toBe('day,days,change\n2026-01-05,2026-01-04 2026-01-05,1\n');
+  });
+
   it('a partition that reads a stale day outside its run is stale to why --partition, and a run of it, of a range or a backfill says it stays stale rather than up to date', async () => {
     const lagged = (args: readonly string[]) => runCli([...args, '--definitions', LAGGED], { cwd: instance.dir, env: { STRATA_HOME: path.join(instance.dir, '.strata'), STRATA_OUTPUT_DIR: instance.output, LAGGED_SOURCE: instance.source } });
     const ok = async (args: readonly string[]) => {

@@ -10,7 +10,7 @@ import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
 import { formatTime, plural, shortRunId } from '../format.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
-import { describeRunAgain, recordedRun, renderPartitionRun, renderRunLine, runReporting, runResultToJson } from '../partition-runs.js';
+import { describeRunAgain, recordedRun, renderPartitionRun, renderRunLine, renderUnstartedPartition, runReporting, runResultToJson, unstartedPartitionToJson } from '../partition-runs.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
@@ -209,14 +209,10 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
   const printed = new Map<BackfillPartitionOutcome, unknown>();
   const onPartition = async (outcome: BackfillPartitionOutcome, now: StoredBackfill) => {
     const run = outcome.result === undefined ? undefined : await recordedRun(instance, outcome.result);
-    printed.set(outcome, {
-      partition: outcome.partition,
-      ...(outcome.result === undefined ? { runId: null, status: 'failed' } : runResultToJson(outcome.result, run)),
-      error: outcome.error === undefined ? null : { message: outcome.error.message, code: outcome.error.code, hint: outcome.error.hint ?? null },
-    });
+    printed.set(outcome, outcome.result === undefined ? unstartedPartitionToJson(outcome.partition, outcome.error) : { partition: outcome.partition, ...runResultToJson(outcome.result, run), error: null });
     if (json) return;
     if (outcome.result !== undefined) io.stdout.write(renderPartitionRun(outcome.partition, outcome.result, run, style));
-    else io.stdout.write(`Partition ${outcome.partition}: ${style.apply('red', 'could not run:')} ${outcome.error?.message ?? 'canceled'}\n`);
+    else io.stdout.write(renderUnstartedPartition(outcome.partition, outcome.error, style));
     if (progress) io.stderr.write(renderProgressBar(now, outcome.partition, stderrStyle));
   };
   // The printing is chained so partitions that end together print whole, in the order they ended.

@@ -11,7 +11,7 @@ import { formatCount, plural } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
-import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, runReporting, runResultToJson, runsExitCode } from '../partition-runs.js';
+import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, renderUnstartedPartition, runReporting, runResultToJson, runsExitCode, unstartedPartitionToJson } from '../partition-runs.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
@@ -215,18 +215,22 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         if (sayLeftOut && leftOut.length > 0) io.stderr.write(describeLeftOut(leftOut));
       },
       onPartitionRun: json ? undefined : async (key, result) => void io.stdout.write(renderPartitionRun(key, result, await recordedRun(instance, result), style)),
+      onPartitionUnstarted: json ? undefined : (key, error) => void io.stdout.write(renderUnstartedPartition(key, error, style)),
       // Without it, a partition's second line would read as a repeat: say why it runs again.
       onRunAgain: json ? undefined : (again) => void io.stdout.write(describeRunAgain(again)),
     });
     const partitionRuns = await Promise.all(runs.partitions.map(async ({ partition: key, result }) => ({ partition: key, result, run: json ? await recordedRun(instance, result) : undefined })));
-    const partitionsJson = partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) }));
+    const partitionsJson = [
+      ...partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) })),
+      ...runs.unstarted.map(({ partition: key, error }) => unstartedPartitionToJson(key, error)),
+    ];
     const results = partitionRuns.map(({ result }) => result);
     if (runs.restSkipped !== undefined) io.stderr.write(`The unpartitioned assets did not run: ${runs.restSkipped.message}\n`);
     if (runs.rest === undefined) {
       if (json) writeJson(io, { partitions: partitionsJson });
       // Only partitioned assets selected, and no partition of them stale: nothing ran.
       else if (range === undefined && runs.partitions.length === 0) io.stdout.write(await nothingToDo(instance, request, runs.selected));
-      else io.stdout.write(`${describeRange(runs.partitions)}${range === undefined ? '' : await partitionsStayStaleNote(instance, request, [...new Set(runs.partitions.map(({ partition: key }) => key))], results)}`);
+      else io.stdout.write(`${describeRange(runs)}${range === undefined ? '' : await partitionsStayStaleNote(instance, request, [...new Set(runs.partitions.map(({ partition: key }) => key))], results)}`);
       return runsExitCode(results);
     }
     const run = await recordedRun(instance, runs.rest);
@@ -308,13 +312,15 @@ function describeLeftOut(leftOut: MaterializationPlan['leftOut']): string {
   return `Left out ${plural(leftOut.length, 'selected asset')}:\n${leftOut.map((asset) => `  ${asset.key}: ${asset.why}\n`).join('')}`;
 }
 
-/** The last line of a range, or of partitions run in passes (some twice): how their runs ended. */
-function describeRange(runs: SelectionRuns['partitions']): string {
+/** The last line of a range, or of partitions run in passes (some twice): how their runs ended, and how many could not start. */
+function describeRange({ partitions: runs, unstarted }: Pick<SelectionRuns, 'partitions' | 'unstarted'>): string {
   const count = (status: MaterializeResult['status']) => runs.filter(({ result }) => result.status === status).length;
   const parts = [['success', 'succeeded'], ['nothing-to-do', 'up to date'], ['failed', 'failed'], ['canceled', 'canceled']] as const;
-  const partitions = new Set(runs.map(({ partition }) => partition)).size;
-  const counted = plural(partitions, 'partition') + (partitions === runs.length ? '' : ` in ${runs.length} runs`);
-  return `${counted}: ${parts.flatMap(([status, word]) => (count(status) > 0 ? [`${count(status)} ${word}`] : [])).join(', ') || 'none run'}.\n`;
+  const partitions = new Set([...runs, ...unstarted].map(({ partition }) => partition)).size;
+  const counted = plural(partitions, 'partition') + (partitions === runs.length + unstarted.length ? '' : ` in ${runs.length} runs`);
+  const ended = parts.flatMap(([status, word]) => (count(status) > 0 ? [`${count(status)} ${word}`] : []));
+  if (unstarted.length > 0) ended.push(`${unstarted.length} could not run`);
+  return `${counted}: ${ended.join(', ') || 'none run'}.\n`;
 }
 
 /**
