@@ -87,7 +87,11 @@ describe('asset checks through the CLI', () => {
     expect((await cli(['why', 'adults'])).stdout).toContain('Blocked: upstream check accounts.unique_id failed, so runs skip adults until it passes');
     expect((await cli(['list', '--select', 'check:failed+', '--json'])).stdout).toMatch(/"key": "accounts"[\s\S]*"key": "adults"/);
 
-    // Still blocked on the next run, though accounts is fresh and its check does not run again.
+    // Still blocked on the next run, though accounts is fresh and its check does not run again: a dry run says so, as the run does.
+    const dryRun = await cli(['materialize', '--dry-run', '--no-color']);
+    expect(dryRun.stdout).toMatch(/^adults +stale +[a-z-, ]*blocked by accounts\.unique_id$/m);
+    expect(dryRun.stdout).toMatch(/^0 of \d+ selected assets would run \(dry run: nothing was written\)\.\n1 planned asset would be skipped, blocked by failing upstream checks:\n  adults: check accounts\.unique_id failed \(`assets checks accounts` shows why\)\n/m);
+    expect((await json(['materialize', '--dry-run'])).json.plan).toEqual([expect.objectContaining({ key: 'adults', skipped: true, blockedBy: ['accounts.unique_id'] })]);
     const again = await json(['materialize']);
     expect(again.code).toBe(1);
     expect(again.json.checks).toEqual([]);

@@ -165,10 +165,11 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       if (!json && pending.partitions.length > 0) io.stdout.write(partitionsLine);
       const { selected, plan } = materializationPlan;
       const checks = checksRunAlone(plan.planned, materializationPlan.pendingChecks);
+      const blocked = await blockedInPlan(instance, definitions, plan.planned, checks, io.signal);
       if (json) {
         writeJson(io, {
           selected,
-          plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind) })),
+          plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind), skipped: blocked.has(asset.key), blockedBy: blocked.get(asset.key)?.checks ?? [] })),
           partition: materializationPlan.partition ?? null,
           leftOut: materializationPlan.leftOut,
           partitions: pending.partitions,
@@ -182,7 +183,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
             [{ header: 'asset' }, { header: 'status' }, { header: 'reasons' }],
-            plan.planned.map((asset) => [asset.key, asset.status, asset.reasons.map((reason) => reason.kind).join(', ')]),
+            plan.planned.map((asset) => [asset.key, asset.status, [...asset.reasons.map((reason) => reason.kind), ...blockedReasons(blocked.get(asset.key))].join(', ')]),
             { maxWidth: io.stdout.columns },
           ));
         }
@@ -190,7 +191,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           // Their asset stays as it is: the check or a table it judged changed since its latest result.
           io.stdout.write(`${plural(checks.length, 'check')} would run again on what is stored, without materializing ${checks.length === 1 ? 'its asset' : 'their assets'}: ${checks.map((check) => check.check).join(', ')}.\n`);
         }
-        io.stdout.write(`${formatCount(plan.planned.length)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
+        io.stdout.write(`${formatCount(plan.planned.length - blocked.size)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
+        if (blocked.size > 0) io.stdout.write(describeBlocked(blocked));
         io.stdout.write(await staysStaleNote(instance, request, pending.partitions.length === 0 ? selected : undefined));
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
@@ -327,6 +329,66 @@ function describeRange({ partitions: runs, unstarted }: Pick<SelectionRuns, 'par
  * The checks a run would evaluate on their own, on assets it leaves as they
  * are (those of a planned asset run with it), by check key.
  */
+/**
+ * The planned assets that a run would skip, by the failing blocking checks
+ * of their upstreams (as `status` shows them): those whose upstreams are
+ * not planned and whose checks would not run again, so the run judges them
+ * by the results they have. Read only when such a check exists.
+ */
+async function blockedInPlan(
+  instance: Instance,
+  definitions: Definitions,
+  planned: readonly PlannedAsset[],
+  checksAgain: readonly { readonly check: string }[],
+  signal: AbortSignal,
+): Promise<ReadonlyMap<string, Blocked>> {
+  const plannedKeys = new Set(planned.map((asset) => asset.key));
+  const again = new Set(checksAgain.map(({ check }) => check));
+  // The blocking checks a run judges by their latest results, by check key -> the asset they check.
+  const judged = new Map<string, string>();
+  for (const asset of planned) {
+    for (const dep of definitions.asset(asset.key)!.deps) {
+      if (plannedKeys.has(dep)) continue;
+      for (const check of definitions.asset(dep)!.checks) if (check.blocking && !again.has(checkKey(dep, check))) judged.set(checkKey(dep, check), dep);
+    }
+  }
+  if (judged.size === 0) return new Map();
+  const candidates = planned.filter((asset) => definitions.asset(asset.key)!.deps.some((dep) => !plannedKeys.has(dep))).map((asset) => asset.key);
+  const states = await instance.assetStates(candidates, { signal });
+  const blocked = new Map<string, Blocked>();
+  // In run order: what reads a skipped asset is skipped too.
+  for (const asset of planned) {
+    const skippedUpstream = definitions.asset(asset.key)!.deps.find((dep) => blocked.has(dep));
+    if (skippedUpstream !== undefined) {
+      blocked.set(asset.key, { checks: [], upstream: skippedUpstream });
+      continue;
+    }
+    const checks = states.get(asset.key)?.blockedBy.filter((check) => judged.has(check)) ?? [];
+    if (checks.length > 0) blocked.set(asset.key, { checks, upstream: judged.get(checks[0]!)! });
+  }
+  return blocked;
+}
+
+/** Why a run would skip a planned asset: failing blocking `checks` of `upstream`, or none when `upstream` is itself skipped. */
+interface Blocked {
+  readonly checks: readonly string[];
+  readonly upstream: string;
+}
+
+/** What a dry run's table adds to the reasons of an asset a run would skip. */
+function blockedReasons(blocked: Blocked | undefined): string[] {
+  if (blocked === undefined) return [];
+  return blocked.checks.length === 0 ? [`after skipped ${blocked.upstream}`] : blocked.checks.map((check) => `blocked by ${check}`);
+}
+
+/** What a dry run adds for the assets a run would skip for failing upstream checks. */
+function describeBlocked(blocked: ReadonlyMap<string, Blocked>): string {
+  const lines = [...blocked].map(([key, { checks, upstream }]) =>
+    checks.length === 0 ? `  ${key}: its upstream ${upstream} would be skipped\n` : `  ${key}: ${checks.length === 1 ? 'check' : 'checks'} ${checks.join(', ')} failed (\`assets checks ${upstream}\` shows why)\n`,
+  );
+  return `${plural(blocked.size, 'planned asset')} would be skipped, blocked by failing upstream checks:\n${lines.join('')}`;
+}
+
 function checksRunAlone(planned: readonly PlannedAsset[], pending: MaterializationPlan['pendingChecks']): { check: string; assetKey: string; name: string }[] {
   const plannedKeys = new Set(planned.map((asset) => asset.key));
   return [...pending].flatMap(([assetKey, checks]) => (plannedKeys.has(assetKey) ? [] : checks.map((check) => ({ check: checkKey(assetKey, check), assetKey, name: check.name }))));
