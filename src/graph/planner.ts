@@ -181,11 +181,13 @@ export function planAssets(input: PlanInput): Plan {
       const settings = changedSettings(asset, record.configVersions, input.configVersions?.get(key));
       if (settings.length > 0) reasons.push({ kind: 'config-changed', settings });
       const reads = input.inputVersions?.get(key);
+      const plannedReads = input.plannedReads?.get(key);
       for (let dep = 0; dep < asset.deps.length; dep++) {
         const upstream = asset.deps[dep]!;
-        // A planned upstream is `upstream-planned` below: what it stores now is about to be replaced, and
-        // the run compares what it stores then, so an upstream rebuilt as this asset read it cuts it off early.
-        if (anyPlanned && isPlanned[graph.idOf(upstream)] === 1) continue;
+        // A planned upstream (or one some partition of which it reads is planned by another run) is `upstream-planned`
+        // below: what it stores now is about to be replaced, and the run compares what it stores then, so an upstream
+        // rebuilt as this asset read it cuts it off early.
+        if ((anyPlanned && isPlanned[graph.idOf(upstream)] === 1) || plannedReads?.includes(upstream) === true) continue;
         upstreamChanged(reasons, record, upstream, reads?.has(upstream) === true ? reads.get(upstream) : currentDataVersions.get(upstream));
       }
       upstreamChanged(reasons, record, EXTERNAL_INPUT, observation?.version);

@@ -199,6 +199,15 @@ describe('an unpartitioned roll-up between partitioned assets', () => {
     expect((await cli('materialize')).stdout).toBe('Everything is up to date.\n');
   });
 
+  it('calls the roll-up of a hand-edited day upstream-planned only: the day is rebuilt first, and what it stores now is no change the roll-up reads', async () => {
+    expect((await cli('materialize', '--select', 'events_daily')).code).toBe(0);
+    expect((await cli('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'out', 'events_daily', '2026-01-03.csv'), 'value\n300\n');
+    const status = JSON.parse((await cli('status', '--json')).stdout) as { assets: { key: string; reasons: string[] }[] };
+    expect(status.assets.find(({ key }) => key === 'all_time')!.reasons).toEqual(['upstream-planned']);
+    expect((await cli('why', 'all_time')).stdout).not.toContain('changed since');
+  });
+
   it('materializes a new project in one plain materialize: a day waits for the roll-up the last day\'s run makes, then runs again', async () => {
     const run = await cli('materialize');
     expect(run.code, run.stderr).toBe(0);

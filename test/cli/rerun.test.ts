@@ -62,9 +62,9 @@ describe('re-execution', () => {
       expect((await assets(['materialize', '--force'], { FAIL_ASSET: 'first' })).code).toBe(1);
       const dry = await result(['materialize', '--from-failure', 'latest', '--dry-run']) as unknown as { plan: { key: string; reasons: string[] }[] };
       expect(dry.plan).toEqual([
-        { key: 'first', reasons: ['forced'] },
-        { key: 'gated', reasons: ['upstream-planned'] },
-        { key: 'last', reasons: ['upstream-planned'] },
+        { key: 'first', reasons: ['forced'], skipped: false, blockedBy: [] },
+        { key: 'gated', reasons: ['upstream-planned'], skipped: false, blockedBy: [] },
+        { key: 'last', reasons: ['upstream-planned'], skipped: false, blockedBy: [] },
       ]);
       const again = await result(['materialize', '--from-failure', 'latest']);
       expect(again.assets.map((asset) => [asset.key, asset.action])).toEqual([['first', 'materialized'], ['gated', 'up-to-date'], ['last', 'up-to-date']]);

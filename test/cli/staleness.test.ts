@@ -141,8 +141,8 @@ describe('materialize plans by staleness', () => {
     expect((await run('1')).code).toBe(0);
     const dry = await cli(['materialize', '--dry-run', '--json', '--definitions', definitions], { TEST_CODE_VERSION: '2' });
     expect(JSON.parse(dry.stdout).plan).toEqual([
-      { key: 'user_stats', reasons: ['code-changed'] },
-      { key: 'top_authors', reasons: ['upstream-planned'] },
+      { key: 'user_stats', reasons: ['code-changed'], skipped: false, blockedBy: [] },
+      { key: 'top_authors', reasons: ['upstream-planned'], skipped: false, blockedBy: [] },
     ]);
     const why = await cli(['why', 'user_stats', '--definitions', definitions], { TEST_CODE_VERSION: '2' });
     expect(why.stdout).toMatch(/The code of user_stats changed since it was last materialized: its codeVersion went from "v1" to "v2"/);
@@ -155,7 +155,7 @@ describe('materialize plans by staleness', () => {
 
     const withoutY = { TOTAL_DEPS: 'x' };
     const dry = await cli(['materialize', '--dry-run', '--json', ...definitions], withoutY);
-    expect(JSON.parse(dry.stdout).plan).toEqual([{ key: 'total', reasons: ['upstream-changed'] }]);
+    expect(JSON.parse(dry.stdout).plan).toEqual([{ key: 'total', reasons: ['upstream-changed'], skipped: false, blockedBy: [] }]);
     const why = await cli(['why', 'total', ...definitions], withoutY);
     expect(why.stdout).toBe('total is stale:\n  - total was last materialized reading y, which it no longer depends on.\n');
     expect((await cli(['materialize', ...definitions], withoutY)).code).toBe(0);
