@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import { UsageError } from '../core/errors.js';
+import { partitionTag } from '../core/run-tags.js';
 import type { InstanceStorage, QueuedRun, QueuedRunRequest, RunRecord, RunTags } from '../storage/instance-storage.js';
 import { describeError } from './describe-error.js';
 import { describeSelection } from './describe-selection.js';
@@ -57,7 +58,8 @@ export async function enqueueRun(storage: InstanceStorage, request: EnqueueReque
     endedAt: null,
     pid: process.pid,
     hostname: hostname(),
-    tags: tags ?? {},
+    // Tagged with its partition now, as a run started at once is: `runs --tag strata/partition=K` finds it queued too.
+    tags: stored.partition === undefined ? (tags ?? {}) : { ...tags, ...partitionTag(stored.partition) },
     parentRunId: parentRunId ?? null,
     request: stored,
   };

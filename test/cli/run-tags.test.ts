@@ -1,9 +1,11 @@
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 
 interface RunJson {
   runId: string;
+  status: string;
   trigger: string;
   tags: Record<string, string>;
   parentRunId: string | null;
@@ -51,6 +53,21 @@ describe('run tags', () => {
     expect((await listed('--tag', 'ticket=42', '--limit', '1')).map((run) => run.runId)).toEqual([ids['data-42']]);
     const none = await assets('runs', '--tag', 'team=sales');
     expect({ code: none.code, stdout: none.stdout }).toEqual({ code: 0, stdout: 'No runs recorded with tag team=sales.\n' });
+  });
+
+  it('tags a queued run of a partition with strata/partition when it is queued, and keeps it once a daemon runs it', async () => {
+    const days = path.join(workspace.dir, 'days');
+    await mkdir(days);
+    for (const day of ['2026-01-01', '2026-01-02']) await writeFile(path.join(days, `${day}.json`), '[1]');
+    env = { ...env, STRATA_DEFINITIONS: path.join(FIXTURES, 'lagged-partitions-definitions.mjs'), LAGGED_SOURCE: days };
+    const queued = await assets('materialize', '--select', 'readings_daily', '--partition', '2026-01-02', '--queue', '--tag', 'team=growth', '--json');
+    expect(queued.code, queued.stderr).toBe(0);
+    const { runId } = JSON.parse(queued.stdout) as RunJson;
+    expect((await listed('--tag', 'strata/partition=2026-01-02')).map((run) => [run.runId, run.tags])).toEqual([[runId, { team: 'growth', 'strata/partition': '2026-01-02' }]]);
+
+    expect((await assets('daemon', '--once')).code).toBe(0);
+    const [ran] = await listed('--tag', 'strata/partition=2026-01-02');
+    expect(ran).toMatchObject({ runId, status: 'success', tags: { team: 'growth', 'strata/partition': '2026-01-02' } });
   });
 
   it('refuses a tag that is not key=value, a reserved key, or one key with two values', async () => {
