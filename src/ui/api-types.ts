@@ -372,7 +372,13 @@ export interface SelectionRequest {
 export interface PlanResponse {
   /** Every selected key, in topological order. */
   readonly selected: readonly string[];
-  /** What a run would materialize, in order, and why. Empty: everything is up to date. */
+  /**
+   * The partitions in which a selected partitioned asset is stale or
+   * missing, in key order: a run materializes each first, one run each, as
+   * `assets materialize` does, then `plan`.
+   */
+  readonly partitions: readonly string[];
+  /** What the run of the selected unpartitioned assets would materialize, after the partitions, in order, and why. Empty with no partition: everything is up to date. */
   readonly plan: readonly { readonly key: string; readonly reasons: readonly ReasonJson[] }[];
   readonly sources: readonly { readonly key: string; readonly location: string | null; readonly checked: boolean; readonly note: string | null }[];
   /** Warnings about parts of a union that select nothing, as the CLI prints them on stderr. */

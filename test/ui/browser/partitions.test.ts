@@ -15,6 +15,15 @@ describe('partitions in the UI', () => {
     expect(await page.locator('.asset-node[data-key="weekly_totals"] .node-detail').textContent()).toBe('never materialized');
     await saveScreenshot(page, 'graph-partitioned');
 
+    // Materialize plans the stale and missing partitions first, as the run will, then what reads them.
+    await page.click('button[data-action="materialize"]');
+    const panel = page.locator('.materialize-panel');
+    await expect.poll(() => panel.locator('[data-plan="partitions"]').textContent()).toBe('The stale or missing partitions run first, one run each: 3 partitions (2026-01-03, 2026-01-06, 2026-01-07).');
+    expect(await panel.locator('.plan-list > li').evaluateAll((steps) => steps.map((step) => step.getAttribute('data-key')))).toContain('weekly_totals');
+    expect(await panel.locator('button[data-action="confirm-materialize"]').textContent()).toMatch(/^Materialize 3 partitions and \d+ assets?$/);
+    await saveScreenshot(page, 'materialize-partitions');
+    await panel.getByRole('button', { name: 'Close' }).click();
+
     await page.locator('.asset-node[data-key="totals_daily"]').click();
     await page.waitForURL(`${ui.url}/assets/totals_daily`);
     await page.locator('table.partitions').waitFor();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorResponse, AssetResponse, GraphResponse, PartitionsResponse, PreviewResponse } from '../../../src/ui/api-types.js';
+import type { ApiErrorResponse, AssetResponse, GraphResponse, PartitionsResponse, PlanResponse, PreviewResponse } from '../../../src/ui/api-types.js';
 import { makeWorkspace, runCli } from '../../cli/run-cli.js';
 import { DAYS, materializeFiveDaysAndEditThird, PARTITIONED, partitionedEnv } from '../partitioned-workspace.js';
 import { type RunningUi, startUi } from '../start-ui.js';
@@ -82,6 +82,19 @@ describe('partitions in the UI API', () => {
     const notPartitioned = await getError('/api/assets/weekly_totals/partitions', 400);
     expect(notPartitioned.message).toBe('weekly_totals is not partitioned.');
     expect((await getError('/api/assets/totals_dialy/partitions', 404)).hint).toMatch(/totals_daily/);
+  });
+
+  it('plans the stale and missing partitions a materialize runs first, as `materialize --dry-run` does, then the rest', async () => {
+    const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
+    const response = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+    expect(response.status).toBe(200);
+    const plan = (await response.json()) as PlanResponse;
+    const cli = await runCli(['materialize', '--dry-run', '--json', '--definitions', PARTITIONED], { cwd: workspace.dir, env });
+    const dryRun = JSON.parse(cli.stdout) as { partitions: string[]; plan: { key: string; reasons: string[] }[] };
+    expect(plan.partitions).toEqual(['2026-01-03', '2026-01-06', '2026-01-07']);
+    expect(plan.partitions).toEqual(dryRun.partitions);
+    expect(plan.plan.map(({ key, reasons }) => ({ key, reasons: reasons.map((reason) => reason.kind) }))).toEqual(dryRun.plan.map(({ key, reasons }) => ({ key, reasons })));
+    expect(plan.plan.map(({ key }) => key)).toContain('weekly_totals');
   });
 
   it('previews the partition asked for, and without one the partition materialized last', async () => {

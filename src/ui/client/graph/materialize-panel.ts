@@ -26,7 +26,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       return;
     }
     const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
-    if (plan.plan.length === 0) {
+    if (plan.plan.length === 0 && plan.partitions.length === 0) {
       const lead = 'Nothing to materialize, but ';
       const outcome =
         plan.staleForUnselected.length === 0 && plan.checksNotPassed.length === 0
@@ -35,13 +35,19 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
-    const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, `Materialize ${plan.plan.length} asset${plan.plan.length === 1 ? '' : 's'}`);
+    const work = [...(plan.partitions.length === 0 ? [] : [counted(plan.partitions.length, 'partition')]), ...(plan.plan.length === 0 ? [] : [counted(plan.plan.length, 'asset')])];
+    const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, `Materialize ${work.join(' and ')}`);
     confirm.addEventListener('click', () => void launch(selection, confirm));
     replaceChildren(
       body,
       ...warnings(plan),
-      h('p', {}, `A run would materialize ${plan.plan.length} of the ${plan.selected.length} selected assets, in this order:`),
-      h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
+      ...partitionRuns(plan),
+      ...(plan.plan.length === 0
+        ? []
+        : [
+            h('p', {}, `${plan.partitions.length === 0 ? 'A run' : 'Then a run'} would materialize ${plan.plan.length} of the ${plan.selected.length} selected assets, in this order:`),
+            h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
+          ]),
       ...staleForUnselected(plan, ''),
       h('p', {}, confirm, ' ', cancel),
     );
@@ -64,6 +70,18 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
   }
 
   return { element, showPlan };
+}
+
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** The partitions a run materializes first, one run each, as `assets materialize` does: the first few by key. */
+function partitionRuns(plan: PlanResponse): HTMLElement[] {
+  const { partitions } = plan;
+  if (partitions.length === 0) return [];
+  const shown = partitions.slice(0, 5).join(', ') + (partitions.length > 5 ? ', …' : '');
+  return [h('p', { 'data-plan': 'partitions' }, `The stale or missing partitions run first, one run each: ${counted(partitions.length, 'partition')} (${shown}).`)];
 }
 
 function warnings(plan: PlanResponse): HTMLElement[] {
