@@ -25,10 +25,17 @@ export async function readAssetActivity(storage: InstanceStorage, options: { rea
       if (event.assetKey === null) continue;
       if (event.type === 'step-start') inFlight.add(event.assetKey);
       else if (event.type === 'step-success' || event.type === 'step-skip' || event.type === 'step-failure' || event.type === 'step-retry') inFlight.delete(event.assetKey);
-      if (event.type === 'step-failure') failed.set(event.assetKey, { runId: run.runId, time: event.time, message: event.message });
+      // A canceled step left the output it had in place: no failure of the asset.
+      if (event.type === 'step-failure' && !canceled(event.data)) failed.set(event.assetKey, { runId: run.runId, time: event.time, message: event.message });
       else if (event.type === 'step-success') failed.delete(event.assetKey);
     }
     if (run.status === 'started') for (const key of inFlight) running.add(key);
   }
   return { running, failed };
+}
+
+/** Whether a step failure's data says the step was canceled (`STRATA_CANCELED`) rather than failed. */
+function canceled(data: unknown): boolean {
+  const error = (data as { error?: { code?: unknown } } | null)?.error;
+  return error?.code === 'STRATA_CANCELED';
 }

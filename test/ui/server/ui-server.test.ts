@@ -361,6 +361,10 @@ describe('assets ui server', () => {
     await waitFor(async () => (await instance.findRun(runId!)).status !== 'started');
     expect((await instance.findRun(runId!)).status).toBe('canceled');
     expect(await (await post(server, `/api/runs/${runId}/cancel`)).json()).toEqual({ runId, outcome: 'already-ended' });
+    // A canceled step is no failure of the asset: it keeps what it had (here nothing), and its status says so.
+    const [node] = (await getJson<GraphResponse>(server, '/api/graph')).nodes;
+    expect(node).toMatchObject({ status: 'missing' });
+    expect(node!.why.join('\n')).not.toContain('failed');
 
     // Stopping the server cancels what the page launched and waits for it, before its owner closes the instance.
     const second = (await (await post(server, '/api/materialize', {})).json()) as MaterializeResponse;
