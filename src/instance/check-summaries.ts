@@ -24,10 +24,15 @@ export interface CheckSummary {
 /**
  * The checks among `summaries` whose latest result says the asset's stored
  * output has a problem of that kind: `failed` counts errors that failed or
- * could not run. A run decides what blocks by the same rule (`blockingFailures`).
+ * could not run. A result of an older definition of the check (a threshold
+ * since changed) says nothing of the check as declared now, which the next
+ * run evaluates again. A run decides what blocks by the same rule
+ * (`blockingFailures`).
  */
 export function checksWithProblem(summaries: readonly CheckSummary[], problem: 'failed' | 'warned'): CheckSummary[] {
-  return summaries.filter(({ latest, judgesStoredOutput }) => latest !== undefined && judgesStoredOutput && (problem === 'failed' ? checkFailsRun(latest) : latest.status === 'warned'));
+  return summaries.filter(
+    ({ check, latest, judgesStoredOutput }) => latest !== undefined && judgesStoredOutput && latest.checkVersion === check.codeVersion && (problem === 'failed' ? checkFailsRun(latest) : latest.status === 'warned'),
+  );
 }
 
 /**

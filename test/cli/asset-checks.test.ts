@@ -181,5 +181,12 @@ describe('asset checks through the CLI', () => {
     );
     expect((await json(['materialize', '--dry-run'], { CHECKED_MAX_ACCOUNTS: '2' })).json.checks).toEqual([]);
     expect((await json(['checks', 'accounts'], { CHECKED_MAX_ACCOUNTS: '2' })).json.checks.find((c: any) => c.name === 'row_count')).toMatchObject({ status: 'failed', current: true, metadata: { rows: 3, min: 1, max: 2 } });
+
+    // The check declared as it was before: its failure was of another definition, which blocks nothing and is no failure of accounts now.
+    expect((await json(['checks', 'accounts'])).json.checks.find((c: any) => c.name === 'row_count')).toMatchObject({ status: 'failed', current: false });
+    const byKey = Object.fromEntries((await json(['status'])).json.assets.map((a: any) => [a.key, a]));
+    expect(byKey.accounts).toMatchObject({ status: 'fresh', checks: { failed: [] } });
+    expect(byKey.adults).toMatchObject({ checks: { blockedBy: [] } });
+    expect((await cli(['why', 'accounts'])).stdout).not.toContain('row_count');
   });
 });
