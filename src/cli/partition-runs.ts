@@ -137,7 +137,8 @@ export function renderRunSummary(result: MaterializeResult, run: RunRecord | und
     ...blockedByChecks(result, style),
   ];
   if (run !== undefined && (run.parentRunId !== null || Object.keys(run.tags).length > 0)) {
-    lines.push(`${run.parentRunId === null ? '' : `Parent run: ${run.parentRunId}. `}Tags: ${formatTags(run.tags)}.`);
+    const parts = [...(run.parentRunId === null ? [] : [`Parent run: ${run.parentRunId}.`]), ...(Object.keys(run.tags).length === 0 ? [] : [`Tags: ${formatTags(run.tags)}.`])];
+    lines.push(parts.join(' '));
   }
   const failed = result.assets.filter((asset) => asset.action === 'failed');
   for (const asset of failed) lines.push(`${style.apply('red', `${asset.key}:`)} ${asset.error?.message.split('\n', 1)[0]}`);

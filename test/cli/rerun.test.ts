@@ -54,6 +54,12 @@ describe('re-execution', () => {
       expect(header).toMatch(/ parent /);
       expect(table.stdout.split('\n')[1]!.slice(header.indexOf('parent')).startsWith(failed.runId!.slice(0, 8))).toBe(true);
       expect((await assets(['logs', 'latest'])).stdout).toContain(`\n  re-executes run ${failed.runId}\n`);
+
+      // A re-execution of an untagged run names its parent, and no tags.
+      const untagged = await result(['materialize', '--force'], { FAIL_ASSET: 'gated' });
+      const retried = await assets(['materialize', '--from-failure', untagged.runId!]);
+      expect(retried.stdout).toContain(`\nParent run: ${untagged.runId}.\n`);
+      expect(retried.stdout).not.toContain('Tags:');
     });
 
     it('retries a failed step even when nothing says it is stale, and a --dry-run shows it', async () => {
