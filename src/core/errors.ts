@@ -93,3 +93,18 @@ export class UsageError extends StrataError {
     super('STRATA_USAGE', message, options);
   }
 }
+
+/**
+ * A run refused because selected assets read upstream partitions that have
+ * no stored output: `partitions`, the keys of those upstream partitions,
+ * which a run of each key would have made (a caller whose own run of one
+ * failed can tell that failure is the cause).
+ */
+export class UnstoredPartitionsError extends StrataError {
+  readonly partitions: readonly string[];
+
+  constructor(message: string, partitions: readonly string[], options: { hint?: string } = {}) {
+    super('STRATA_UNMATERIALIZED_UPSTREAM', message, options);
+    this.partitions = partitions;
+  }
+}

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Observation } from '../core/asset.js';
-import type { Definitions } from '../core/definitions.js';
-import { StrataError, UsageError } from '../core/errors.js';
+import type { DefinedAsset, Definitions } from '../core/definitions.js';
+import { StrataError, UnstoredPartitionsError, UsageError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { type Plan, type PlanInput, type PlannedAsset, planAssets, type PlanningError } from '../graph/planner.js';
@@ -208,6 +208,7 @@ export async function planMaterialization(
   const later = options.laterPartitions ?? new Set<string>();
   const unmet: string[] = [];
   const gaps: string[] = [];
+  const gapPartitions = new Set<string>();
   /** Selected assets that read partitions a later run of the command makes, and what they read. */
   const waiting = new Map<string, string[]>();
   for (const key of inScope) {
@@ -225,7 +226,10 @@ export async function planMaterialization(
       const described = `${dep} ${missing.length === 1 ? 'partition' : 'partitions'} ${listSome(missing)}`;
       // A later run makes a missing partition of a selected upstream: the selected partitioned assets are in the run of each of their partitions.
       if (later.size > 0 && chosen.includes(dep) && missing.every((one) => later.has(one))) waiting.set(key, [...(waiting.get(key) ?? []), described]);
-      else gaps.push(`${key} needs ${described}`);
+      else {
+        gaps.push(`${key} needs ${described}`);
+        for (const one of missing) gapPartitions.add(one);
+      }
     }
   }
   if (unmet.length > 0) {
@@ -239,7 +243,7 @@ export async function planMaterialization(
   }
   // A look at states is no run: an asset whose upstream partitions are not all stored yet is shown as it is.
   if (gaps.length > 0 && options.purpose !== 'states') {
-    throw new StrataError('STRATA_UNMATERIALIZED_UPSTREAM', `Selected assets read upstream partitions that have no stored output: ${gaps.join('; ')}.`, {
+    throw new UnstoredPartitionsError(`Selected assets read upstream partitions that have no stored output: ${gaps.join('; ')}.`, [...gapPartitions], {
       hint: 'Materialize those partitions first (`assets backfill <asset> --from A --to B`, or `assets materialize --select <asset> --partition-range A...B`); `assets partitions <asset>` lists them.',
     });
   }
@@ -394,7 +398,7 @@ export async function planPartitions(
   const selectedSet = new Set(selected);
   const runs = options.partitions === undefined || options.readsOutside === 'as-stored'
     ? partitions.flatMap((partition) => runOf(partition) ?? [])
-    : runsWithTheirReads(graph, partitions, runOf, selectedSet, context);
+    : runsWithTheirReads(graph, partitions, runOf, chosenAsset, selectedSet, context);
   const involved = new Set([...feedingOf.values()].flat().concat(selected));
   for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
@@ -437,39 +441,61 @@ export async function planPartitions(
     }
   }
   // The partitions planned only to judge what the asked ones read are no answer.
-  const asked = runs.length === partitions.length ? plans : new Map(partitions.flatMap((partition) => (plans.has(partition) ? [[partition, plans.get(partition)!] as const] : [])));
+  const askedSet = new Set(partitions);
+  const asked = runs.every((run) => askedSet.has(run.partition)) ? plans : new Map(partitions.flatMap((partition) => (plans.has(partition) ? [[partition, plans.get(partition)!] as const] : [])));
   return { graph, selected, plans: asked, keys, code: runs.length === 0 ? new Map() : inputsOf(runs[0]!.partition).inputs.code, readsAcross };
 }
 
 /**
- * The runs of `partitions`, and of every partition of a selected upstream
- * that those runs read, and that those read in turn: a partition of them
- * is judged as a look at every partition would judge it, so one that
- * reads a stale partition outside `partitions` (the day before's, all of
- * them through a roll-up that feeds its run) is `upstream-planned` there
- * too, rather than fresh for what that partition stores now.
+ * The runs of `partitions`, and a run of each partition outside them that
+ * they read, of just what they read there (a selected upstream, with what
+ * it needs in that partition), and so on for what those read: each asked
+ * partition is judged as a look at every partition would judge it, so one
+ * that reads a stale partition outside `partitions` (the day before's, all
+ * of them through a roll-up that feeds its run) is `upstream-planned` there
+ * too, rather than fresh for what that partition stores now. Only what is
+ * read is followed: a question about one day plans the chain of days it
+ * reads, not every asset of every day before it.
  */
-function runsWithTheirReads(graph: AssetGraph, partitions: readonly string[], runOf: (partition: string) => PartitionRun | undefined, selected: ReadonlySet<string>, context: PartitionsContext): PartitionRun[] {
-  const runs: PartitionRun[] = [];
-  const seen = new Set(partitions);
-  const pending = [...partitions];
-  for (let next = 0; next < pending.length; next++) {
-    const run = runOf(pending[next]!);
-    if (run === undefined) continue;
-    runs.push(run);
-    for (const key of run.selected) {
-      const asset = graph.asset(key);
-      for (const dep of asset.deps) {
-        if (!selected.has(dep)) continue;
-        for (const read of upstreamPartitions(asset, run.partition, graph.asset(dep), context)!) {
-          if (seen.has(read)) continue;
-          seen.add(read);
-          pending.push(read);
-        }
-      }
+function runsWithTheirReads(
+  graph: AssetGraph,
+  partitions: readonly string[],
+  runOf: (partition: string) => PartitionRun | undefined,
+  chosen: (key: string) => DefinedAsset | undefined,
+  selected: ReadonlySet<string>,
+  context: PartitionsContext,
+): PartitionRun[] {
+  const runs = partitions.flatMap((partition) => runOf(partition) ?? []);
+  const asked = new Set(runs.map((run) => run.partition));
+  /** What each partition outside the asked ones plans: the assets read there, and what they need. */
+  const outside = new Map<string, Set<string>>();
+  const visited = new Set<string>();
+  const pending: [partition: string, key: string][] = [];
+  const visit = (partition: string, key: string) => {
+    if (!asked.has(partition)) outside.set(partition, (outside.get(partition) ?? new Set()).add(key));
+    const id = `${partition}\n${key}`;
+    if (visited.has(id)) return;
+    visited.add(id);
+    pending.push([partition, key]);
+  };
+  for (const run of runs) for (const key of run.selected) visit(run.partition, key);
+  // An unpartitioned asset (a roll-up that feeds every run) reads the same partitions in each: followed once.
+  const followedUnpartitioned = new Set<string>();
+  while (pending.length > 0) {
+    const [partition, key] = pending.pop()!;
+    const asset = graph.asset(key);
+    if (asset.partitions === undefined) {
+      if (followedUnpartitioned.has(key)) continue;
+      followedUnpartitioned.add(key);
+    }
+    for (const dep of asset.deps) {
+      const upstream = chosen(dep);
+      if (upstream === undefined) continue;
+      if (upstream.partitions === undefined) visit(partition, dep);
+      else if (selected.has(dep)) for (const read of upstreamPartitions(asset, partition, upstream, context)!) visit(read, dep);
     }
   }
-  return runs;
+  return [...runs, ...[...outside].map(([partition, keys]) => ({ partition, selected: [...keys] }))];
 }
 
 /**

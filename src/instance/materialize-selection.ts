@@ -1,4 +1,4 @@
-import { StrataError } from '../core/errors.js';
+import { StrataError, UnstoredPartitionsError } from '../core/errors.js';
 import type { MaterializationPlan } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { Instance, MaterializeRequest } from './instance.js';
@@ -91,7 +91,7 @@ export async function materializeSelection(instance: Instance, request: Partitio
       try {
         result = await instance.materialize({ ...(passes === 1 ? runRequest : upToDate), partition, laterPartitions, onPlan });
       } catch (error) {
-        if (!leftUnstoredByFailure(error, partitions)) throw error;
+        if (!leftUnstoredByFailure(error, partitions, unstarted)) throw error;
         unstarted.push({ partition, error });
         await onPartitionUnstarted?.(partition, error);
         continue;
@@ -118,12 +118,18 @@ export async function materializeSelection(instance: Instance, request: Partitio
     return { selected, partitions, unstarted, rest, restSkipped: undefined };
   } catch (error) {
     // A failed partition run can leave a partition the rest reads unstored: that failure is the outcome, with the runs that happened.
-    if (!leftUnstoredByFailure(error, partitions)) throw error;
+    if (!leftUnstoredByFailure(error, partitions, unstarted)) throw error;
     return { selected, partitions, unstarted, rest: undefined, restSkipped: error };
   }
 }
 
-/** Whether `error` refuses a run for an upstream partition with no stored output, after one of `runs` failed: that failure is the cause. */
-function leftUnstoredByFailure(error: unknown, runs: readonly { readonly result: MaterializeResult }[]): error is StrataError {
-  return error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && runs.some((run) => run.result.status === 'failed');
+/**
+ * Whether `error` refuses a partition's run only for upstream partitions
+ * that runs of this command failed to make, or could not start: that is
+ * the cause, not the selection. Any other refusal stands.
+ */
+function leftUnstoredByFailure(error: unknown, runs: readonly { readonly partition: string; readonly result: MaterializeResult }[], unstarted: readonly { readonly partition: string }[]): error is UnstoredPartitionsError {
+  if (!(error instanceof UnstoredPartitionsError)) return false;
+  const unmade = new Set([...runs.filter(({ result }) => result.status === 'failed').map(({ partition }) => partition), ...unstarted.map(({ partition }) => partition)]);
+  return error.partitions.every((partition) => unmade.has(partition));
 }

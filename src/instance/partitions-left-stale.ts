@@ -26,7 +26,7 @@ export async function partitionsLeftStale(
   options: AssetStateOptions,
 ): Promise<readonly PartitionLeftStale[]> {
   const partitioned = selected.filter((key) => definitions.asset(key)!.partitions !== undefined);
-  if (partitioned.length === 0 || partitions.length === 0) return [];
+  if (partitions.length === 0 || !partitioned.some((key) => mayReadOutsideItsRun(definitions, key, new Set(selected)))) return [];
   const { states } = await readPartitionStates(definitions, storage, partitioned, { ...options, partitions });
   return partitioned.flatMap((key) =>
     states.get(key)!.flatMap(({ partition, reasons }) => {
@@ -34,4 +34,20 @@ export async function partitionsLeftStale(
       return waiting === undefined ? [] : [{ key, partition, upstreams: waiting.upstreams }];
     }),
   );
+}
+
+/**
+ * Whether a run of one partition of `key` may read what no run of those
+ * partitions makes, so that it is worth a look at states: an upstream
+ * outside the selection, or one whose partitions it may read other than its
+ * own (a declared mapping, another partitions definition, an unpartitioned
+ * upstream, which may roll partitions up). Same-keyed upstreams selected
+ * with it are made by the same runs.
+ */
+function mayReadOutsideItsRun(definitions: Definitions, key: string, selected: ReadonlySet<string>): boolean {
+  const asset = definitions.asset(key)!;
+  return asset.deps.some((dep) => {
+    const upstream = definitions.asset(dep)!;
+    return !selected.has(dep) || upstream.partitions === undefined || asset.partitionMappings[dep] !== undefined || upstream.partitions.id !== asset.partitions!.id;
+  });
 }

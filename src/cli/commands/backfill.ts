@@ -159,8 +159,9 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
       // Targets fresh for what unselected upstreams stored are no news of "up to date": say what holds them back, as `materialize` does (of the partitioned assets: the rest are no targets).
       const [definitions, { keys }] = await Promise.all([instance.definitions(), instance.select({ select: request.selection })]);
       const stale = (await instance.staleForUnselected(keys, { signal: io.signal })).filter(({ key }) => definitions.asset(key)!.partitions !== undefined);
-      // And partitions fresh for what partitions outside the range store, the day before's, that are stale.
-      const inRange = await instance.partitionsLeftStale(keys, await instance.partitionRange({ select: request.selection }, request), { signal: io.signal });
+      // And partitions fresh for what partitions outside the range store, the day before's, that are stale (of assets not named above).
+      const named = new Set(stale.map(({ key }) => key));
+      const inRange = (await instance.partitionsLeftStale(keys, await instance.partitionRange({ select: request.selection }, request), { signal: io.signal })).filter(({ key }) => !named.has(key));
       if (stale.length === 0 && inRange.length === 0) io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
       if (stale.length > 0) io.stdout.write(describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }));
       if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: stale.length === 0 }));

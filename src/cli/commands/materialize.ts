@@ -165,7 +165,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       if (!json && pending.partitions.length > 0) io.stdout.write(partitionsLine);
       const { selected, plan } = materializationPlan;
       const checks = checksRunAlone(plan.planned, materializationPlan.pendingChecks);
-      const blocked = await blockedInPlan(instance, definitions, plan.planned, checks, io.signal);
+      const blocked = await blockedInPlan(instance, definitions, plan.planned, checks);
       if (json) {
         writeJson(io, {
           selected,
@@ -326,45 +326,35 @@ function describeRange({ partitions: runs, unstarted }: Pick<SelectionRuns, 'par
 }
 
 /**
- * The checks a run would evaluate on their own, on assets it leaves as they
- * are (those of a planned asset run with it), by check key.
- */
-/**
  * The planned assets that a run would skip, by the failing blocking checks
- * of their upstreams (as `status` shows them): those whose upstreams are
- * not planned and whose checks would not run again, so the run judges them
- * by the results they have. Read only when such a check exists.
+ * of their upstreams: those whose upstreams are not planned and whose
+ * checks would not run again, so the run judges them by the results they
+ * have (`Instance.checksNotPassed`, which reads only failing results), less
+ * those an asset lists in `ignoreFailedChecks`; and, in run order, what
+ * reads a skipped asset. Nothing is read without such a check.
  */
-async function blockedInPlan(
-  instance: Instance,
-  definitions: Definitions,
-  planned: readonly PlannedAsset[],
-  checksAgain: readonly { readonly check: string }[],
-  signal: AbortSignal,
-): Promise<ReadonlyMap<string, Blocked>> {
+async function blockedInPlan(instance: Instance, definitions: Definitions, planned: readonly PlannedAsset[], checksAgain: readonly { readonly check: string }[]): Promise<ReadonlyMap<string, Blocked>> {
   const plannedKeys = new Set(planned.map((asset) => asset.key));
   const again = new Set(checksAgain.map(({ check }) => check));
-  // The blocking checks a run judges by their latest results, by check key -> the asset they check.
-  const judged = new Map<string, string>();
+  const judgedAssets = new Set<string>();
   for (const asset of planned) {
     for (const dep of definitions.asset(asset.key)!.deps) {
-      if (plannedKeys.has(dep)) continue;
-      for (const check of definitions.asset(dep)!.checks) if (check.blocking && !again.has(checkKey(dep, check))) judged.set(checkKey(dep, check), dep);
+      if (!plannedKeys.has(dep) && definitions.asset(dep)!.checks.some((check) => check.blocking && !again.has(checkKey(dep, check)))) judgedAssets.add(dep);
     }
   }
-  if (judged.size === 0) return new Map();
-  const candidates = planned.filter((asset) => definitions.asset(asset.key)!.deps.some((dep) => !plannedKeys.has(dep))).map((asset) => asset.key);
-  const states = await instance.assetStates(candidates, { signal });
+  if (judgedAssets.size === 0) return new Map();
+  const blocking = (await instance.checksNotPassed([...judgedAssets])).filter((failing) => !again.has(failing.key) && definitions.asset(failing.assetKey)!.checks.some((check) => check.blocking && checkKey(failing.assetKey, check) === failing.key));
   const blocked = new Map<string, Blocked>();
-  // In run order: what reads a skipped asset is skipped too.
+  if (blocking.length === 0) return blocked;
   for (const asset of planned) {
-    const skippedUpstream = definitions.asset(asset.key)!.deps.find((dep) => blocked.has(dep));
+    const { deps, ignoreFailedChecks } = definitions.asset(asset.key)!;
+    const skippedUpstream = deps.find((dep) => blocked.has(dep));
     if (skippedUpstream !== undefined) {
       blocked.set(asset.key, { checks: [], upstream: skippedUpstream });
       continue;
     }
-    const checks = states.get(asset.key)?.blockedBy.filter((check) => judged.has(check)) ?? [];
-    if (checks.length > 0) blocked.set(asset.key, { checks, upstream: judged.get(checks[0]!)! });
+    const failing = blocking.filter((check) => deps.includes(check.assetKey) && !plannedKeys.has(check.assetKey) && !ignoreFailedChecks.includes(check.key));
+    if (failing.length > 0) blocked.set(asset.key, { checks: failing.map((check) => check.key), upstream: failing[0]!.assetKey });
   }
   return blocked;
 }
@@ -389,6 +379,10 @@ function describeBlocked(blocked: ReadonlyMap<string, Blocked>): string {
   return `${plural(blocked.size, 'planned asset')} would be skipped, blocked by failing upstream checks:\n${lines.join('')}`;
 }
 
+/**
+ * The checks a run would evaluate on their own, on assets it leaves as they
+ * are (those of a planned asset run with it), by check key.
+ */
 function checksRunAlone(planned: readonly PlannedAsset[], pending: MaterializationPlan['pendingChecks']): { check: string; assetKey: string; name: string }[] {
   const plannedKeys = new Set(planned.map((asset) => asset.key));
   return [...pending].flatMap(([assetKey, checks]) => (plannedKeys.has(assetKey) ? [] : checks.map((check) => ({ check: checkKey(assetKey, check), assetKey, name: check.name }))));
