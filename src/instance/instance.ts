@@ -256,14 +256,14 @@ export class Instance {
   }
 
   /**
-   * The partitions of `partitions` of the selected partitioned assets that
-   * runs of just those partitions leave stale, for stale partitions they
-   * read outside them (see `partitionsLeftStale`): worth asking once those
-   * runs succeeded or had nothing to do.
+   * The partitions of `partitions` of the selection's partitioned assets
+   * that runs of just those partitions leave stale, for stale partitions
+   * they read outside them (see `partitionsLeftStale`): worth asking once
+   * those runs succeeded or had nothing to do.
    */
-  async partitionsLeftStale(selected: readonly string[], partitions: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<readonly PartitionLeftStale[]> {
-    const { partitionsLeftStale } = await import('./partitions-left-stale.js');
-    return partitionsLeftStale(await this.definitions(), await this.storage(), selected, partitions, this.#stateOptions(options.signal));
+  async partitionsLeftStale(selection: SelectionRequest, partitions: readonly string[]): Promise<readonly PartitionLeftStale[]> {
+    const [{ partitionsLeftStale }, { keys }] = await Promise.all([import('./partitions-left-stale.js'), this.select(selection)]);
+    return partitionsLeftStale(await this.definitions(), await this.storage(), keys, partitions, this.#stateOptions(selection.signal));
   }
 
   /** The state of one asset, with the reasons it is stale; an unknown key throws `UnknownAssetError` with did-you-mean. */

@@ -26,7 +26,8 @@ export async function partitionsLeftStale(
   options: AssetStateOptions,
 ): Promise<readonly PartitionLeftStale[]> {
   const partitioned = selected.filter((key) => definitions.asset(key)!.partitions !== undefined);
-  if (partitions.length === 0 || !partitioned.some((key) => mayReadOutsideItsRun(definitions, key, new Set(selected)))) return [];
+  const selectedKeys = new Set(selected);
+  if (partitions.length === 0 || !partitioned.some((key) => mayReadOutsideItsRun(definitions, key, selectedKeys))) return [];
   const { states } = await readPartitionStates(definitions, storage, partitioned, { ...options, partitions });
   return partitioned.flatMap((key) =>
     states.get(key)!.flatMap(({ partition, reasons }) => {

@@ -3,6 +3,7 @@ import { backfillTag } from '../../core/run-tags.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { BackfillPartitionOutcome, BackfillRunSettings } from '../../instance/backfills.js';
 import type { Instance } from '../../instance/instance.js';
+import type { PartitionLeftStale } from '../../instance/partitions-left-stale.js';
 import { backfillTargetStatusSchema, type BackfillRequest, type BackfillTargetStatus, type StoredBackfill } from '../../storage/instance-storage.js';
 import { backfillToJson, describeCounts, describeRange, doneTargets, renderProgressBar, TARGET_COLOUR, totalTargets } from '../backfill-format.js';
 import type { CliIO } from '../cli-io.js';
@@ -161,7 +162,7 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
       const stale = (await instance.staleForUnselected(keys, { signal: io.signal })).filter(({ key }) => definitions.asset(key)!.partitions !== undefined);
       // And partitions fresh for what partitions outside the range store, the day before's, that are stale (of assets not named above).
       const named = new Set(stale.map(({ key }) => key));
-      const inRange = (await instance.partitionsLeftStale(keys, await instance.partitionRange({ select: request.selection }, request), { signal: io.signal })).filter(({ key }) => !named.has(key));
+      const inRange = (await leftStaleInRange(instance, request, io.signal)).filter(({ key }) => !named.has(key));
       if (stale.length === 0 && inRange.length === 0) io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
       if (stale.length > 0) io.stdout.write(describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }));
       if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: stale.length === 0 }));
@@ -170,12 +171,17 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
   }
   const code = await runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
   if (!json && code === EXIT.ok && !io.signal.aborted) {
-    const { keys } = await instance.select({ select: request.selection });
-    const inRange = await instance.partitionsLeftStale(keys, await instance.partitionRange({ select: request.selection }, request), { signal: io.signal });
+    const inRange = await leftStaleInRange(instance, request, io.signal);
     if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: false }));
   }
   if (!json && unpartitioned.length > 0 && !io.signal.aborted) io.stdout.write(await describeLeftStale(instance, unpartitioned, io.signal));
   return code;
+}
+
+/** The partitions of the backfill's range that its runs leave stale, for stale partitions outside the range that they read (see `Instance.partitionsLeftStale`). */
+async function leftStaleInRange(instance: Instance, request: BackfillRequest, signal: AbortSignal): Promise<readonly PartitionLeftStale[]> {
+  const range = await instance.partitionRange({ select: request.selection }, request);
+  return instance.partitionsLeftStale({ select: request.selection, signal }, range);
 }
 
 /**

@@ -287,8 +287,7 @@ async function nothingToDo(instance: Instance, selection: PlanSelection & { read
  */
 async function leftStaleInPartitions(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, partitions: readonly string[]): Promise<readonly PartitionLeftStale[]> {
   if (selection.job !== undefined) return [];
-  const { keys } = await instance.select({ select: selection.select, exclude: selection.exclude });
-  return instance.partitionsLeftStale(keys, partitions, { signal: selection.signal });
+  return instance.partitionsLeftStale({ select: selection.select, exclude: selection.exclude, signal: selection.signal }, partitions);
 }
 
 /** After runs of `partitions` alone that all succeeded or had nothing to do: the note on what they leave stale, or nothing. */
