@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
-import { StrataError, UsageError } from '../core/errors.js';
+import { StrataError, UnstoredPartitionsError, UsageError } from '../core/errors.js';
 import { backfillTag } from '../core/run-tags.js';
 import { requestCancel } from '../execution/cancel-run.js';
 import { feedingAssets } from '../execution/partition-scope.js';
-import { planPartitions } from '../execution/plan-materialization.js';
+import { planMaterialization, planPartitions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { PlannedAsset } from '../graph/planner.js';
@@ -138,6 +138,7 @@ export async function createBackfill(
   const { partitioned, feeding, unpartitioned } = selectedByPartitions(options.graph, request.selection);
   // A usage error comes before anything runs.
   checkBackfillPolicy(request.policy, partitioned);
+  if (keys.length > 0) await refuseUnstoredUpstreams(definitions, storage, request.selection, keys[0]!, options);
   let feeders: MaterializeResult | undefined;
   if (feeding.length > 0 && keys.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
@@ -154,6 +155,22 @@ export async function createBackfill(
   const id = randomBytes(4).toString('hex');
   await storage.createBackfill({ id, createdAt: options.now(), status: 'requested', request, endedAt: null }, targets);
   return { backfill: (await storage.getBackfill(id))!, feeders, unpartitioned };
+}
+
+/**
+ * Throws, as `assets materialize` does, when selected assets need an
+ * unselected upstream that has no stored output: every partition's run
+ * would fail alike, so the backfill is refused before anything is stored or
+ * runs. The first partition's run is planned as it would start; a missing
+ * partition of an upstream (`UnstoredPartitionsError`) is that partition's
+ * own matter, which its run reports.
+ */
+async function refuseUnstoredUpstreams(definitions: Definitions, storage: InstanceStorage, selection: string, partition: string, options: AssetStateOptions & { readonly now: () => Date }): Promise<void> {
+  try {
+    await planMaterialization(definitions, storage, { select: selection, partition, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+  } catch (error) {
+    if (error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && !(error instanceof UnstoredPartitionsError)) throw error;
+  }
 }
 
 /**

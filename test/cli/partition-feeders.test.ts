@@ -155,6 +155,19 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(refused.stderr).toContain('converted_daily computes one partition per run');
     expect((JSON.parse((await cli('runs', '--json')).stdout) as { runs: unknown[] }).runs).toEqual([]);
   });
+
+  it('refuses a backfill of partitions whose unselected feeder was never stored, as materialize does, and stores no backfill', async () => {
+    const refused = await cli('backfill', 'converted_daily');
+    expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(refused.stderr).toContain('Selected assets need upstream assets that are not selected and have no stored output: converted_daily needs rate.');
+    expect(refused.stderr).toContain('--select +converted_daily');
+    expect((JSON.parse((await cli('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toEqual([]);
+    expect((JSON.parse((await cli('runs', '--json')).stdout) as { runs: unknown[] }).runs).toEqual([]);
+    // Selected with its feeder, the same backfill runs.
+    const fed = await cli('backfill', '+converted_daily');
+    expect(fed.code, fed.stderr).toBe(0);
+    expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,20\n');
+  });
 });
 
 /**

@@ -429,7 +429,7 @@ describe('partitioned runs through the CLI', () => {
     await ok(['materialize']);
     expect(await readFile(third, 'utf8')).toBe('day,days,change\n2026-01-03,2026-01-02 2026-01-03,-87\n');
     expect(await ok(['materialize', '--select', '+change_daily', '--partition', '2026-01-03'])).toBe('Everything is up to date.\n');
-  });
+  }, 60_000);
 });
 
 describe('a reader of the newest partition', () => {
