@@ -26,6 +26,7 @@ import type { AssetPreview, PreviewOptions } from './asset-preview.js';
 import type { ScheduleSummary, SensorSummary } from './automation-summaries.js';
 import type { CheckSummary } from './check-summaries.js';
 import type { CheckNotPassed } from './describe-checks-not-passed.js';
+import type { DryRun } from './dry-run.js';
 import type { RunPage } from './run-summaries.js';
 import type { SelectedStates } from './selection-states.js';
 import type { AssetState } from './asset-states.js';
@@ -209,6 +210,26 @@ export class Instance {
    */
   async selectStates(selection: SelectionRequest): Promise<SelectedStates> {
     return this.#selectWithStates(selection, true);
+  }
+
+  /**
+   * What a run of the selection would do (see `DryRun`): with
+   * `partitionsFirst`, as `materializeSelection` runs it without a
+   * partition, the stale partitions first, one run each, and the rest
+   * planned as it stands (what reads those partitions upstream-planned);
+   * without, the one run of the request.
+   */
+  async dryRun(request: PlanRequest & { readonly partitionsFirst: boolean }): Promise<DryRun> {
+    const { partitionsFirst, ...planRequest } = request;
+    const [definitions, { blockedInPlan, checksRunAlone }] = await Promise.all([this.definitions(), import('./dry-run.js')]);
+    const pending = partitionsFirst && request.partition === undefined ? await this.partitionsToMaterialize(planRequest) : undefined;
+    if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions: pending.partitions, rest: undefined };
+    const partitions = pending?.partitions ?? [];
+    // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
+    const plan = await this.plan({ ...planRequest, purpose: partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending?.resolvedSelection });
+    const checksAgain = checksRunAlone(plan);
+    const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, (keys) => this.checksNotPassed(keys));
+    return { selected: plan.selected, partitions, rest: { plan, checksAgain, blocked } };
   }
 
   /**

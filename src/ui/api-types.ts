@@ -378,8 +378,14 @@ export interface PlanResponse {
    * `assets materialize` does, then `plan`.
    */
   readonly partitions: readonly string[];
-  /** What the run of the selected unpartitioned assets would materialize, after the partitions, in order, and why. Empty with no partition: everything is up to date. */
-  readonly plan: readonly { readonly key: string; readonly reasons: readonly ReasonJson[] }[];
+  /**
+   * What the run of the selected unpartitioned assets would materialize,
+   * after the partitions, in order, and why. Empty with no partition:
+   * everything is up to date. `skipped`: the run would skip it, for the
+   * failing blocking checks `blockedBy` of an upstream it reads, or (with
+   * none) because an upstream it reads would be skipped.
+   */
+  readonly plan: readonly { readonly key: string; readonly reasons: readonly ReasonJson[]; readonly skipped: boolean; readonly blockedBy: readonly string[] }[];
   readonly sources: readonly { readonly key: string; readonly location: string | null; readonly checked: boolean; readonly note: string | null }[];
   /** Warnings about parts of a union that select nothing, as the CLI prints them on stderr. */
   readonly warnings: readonly string[];

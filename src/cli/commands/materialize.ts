@@ -1,6 +1,5 @@
 import type { Definitions } from '../../core/definitions.js';
 import type { PlannedAsset } from '../../graph/planner.js';
-import { checkKey } from '../../core/check-definitions.js';
 import { hasWork, type MaterializationPlan } from '../../execution/plan-materialization.js';
 import { describeUncheckedSource } from '../../instance/describe-reason.js';
 import { EXECUTORS } from '../../execution/executors.js';
@@ -12,6 +11,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, renderUnstartedPartition, runReporting, runResultToJson, runsExitCode, unstartedPartitionToJson } from '../partition-runs.js';
+import type { BlockedAsset } from '../../instance/dry-run.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
@@ -152,33 +152,31 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       return EXIT.ok;
     }
     if (dryRun) {
-      const pending = selection.partition === undefined && reexecuted === undefined ? await instance.partitionsToMaterialize(request) : { selected: undefined, partitions: [], unpartitioned: true, resolvedSelection: undefined };
-      const partitionsLine = `${plural(pending.partitions.length, 'partition')} would run first, one run each: ${pending.partitions.slice(0, 5).join(', ')}${pending.partitions.length > 5 ? ', ...' : ''}.\n`;
-      if (!pending.unpartitioned) {
-        if (json) writeJson(io, { partitions: pending.partitions });
+      // A re-execution runs its parent's selection as it is.
+      const dry = await instance.dryRun({ ...request, partitionsFirst: reexecuted === undefined });
+      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${dry.partitions.slice(0, 5).join(', ')}${dry.partitions.length > 5 ? ', ...' : ''}.\n`;
+      if (dry.rest === undefined) {
+        if (json) writeJson(io, { partitions: dry.partitions });
         // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.
-        else io.stdout.write(pending.partitions.length === 0 ? await nothingToDo(instance, request, pending.selected, 'Every partition is up to date.\n') : partitionsLine);
+        else io.stdout.write(dry.partitions.length === 0 ? await nothingToDo(instance, request, dry.selected, 'Every partition is up to date.\n') : partitionsLine);
         return EXIT.ok;
       }
-      // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
-      const materializationPlan = await instance.plan({ ...request, purpose: pending.partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending.resolvedSelection });
-      if (!json && pending.partitions.length > 0) io.stdout.write(partitionsLine);
+      if (!json && dry.partitions.length > 0) io.stdout.write(partitionsLine);
+      const { plan: materializationPlan, checksAgain: checks, blocked } = dry.rest;
       const { selected, plan } = materializationPlan;
-      const checks = checksRunAlone(plan.planned, materializationPlan.pendingChecks);
-      const blocked = await blockedInPlan(instance, definitions, plan.planned, checks);
       if (json) {
         writeJson(io, {
           selected,
           plan: plan.planned.map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => reason.kind), skipped: blocked.has(asset.key), blockedBy: blocked.get(asset.key)?.checks ?? [] })),
           partition: materializationPlan.partition ?? null,
           leftOut: materializationPlan.leftOut,
-          partitions: pending.partitions,
+          partitions: dry.partitions,
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
           checks,
         });
       } else if (!hasWork(materializationPlan)) {
         // As the run decides: nothing to materialize and no check to run again.
-        io.stdout.write(await nothingToDo(instance, request, pending.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
+        io.stdout.write(await nothingToDo(instance, request, dry.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -193,7 +191,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         }
         io.stdout.write(`${formatCount(plan.planned.length - blocked.size)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
         if (blocked.size > 0) io.stdout.write(describeBlocked(blocked));
-        io.stdout.write(await staysStaleNote(instance, request, pending.partitions.length === 0 ? selected : undefined));
+        io.stdout.write(await staysStaleNote(instance, request, dry.partitions.length === 0 ? selected : undefined));
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
       if (!json && selection.partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
@@ -324,67 +322,18 @@ function describeRange({ partitions: runs, unstarted }: Pick<SelectionRuns, 'par
   return `${counted}: ${ended.join(', ') || 'none run'}.\n`;
 }
 
-/**
- * The planned assets that a run would skip, by the failing blocking checks
- * of their upstreams: those whose upstreams are not planned and whose
- * checks would not run again, so the run judges them by the results they
- * have (`Instance.checksNotPassed`, which reads only failing results), less
- * those an asset lists in `ignoreFailedChecks`; and, in run order, what
- * reads a skipped asset. Nothing is read without such a check.
- */
-async function blockedInPlan(instance: Instance, definitions: Definitions, planned: readonly PlannedAsset[], checksAgain: readonly { readonly check: string }[]): Promise<ReadonlyMap<string, Blocked>> {
-  const plannedKeys = new Set(planned.map((asset) => asset.key));
-  const again = new Set(checksAgain.map(({ check }) => check));
-  const judgedAssets = new Set<string>();
-  for (const asset of planned) {
-    for (const dep of definitions.asset(asset.key)!.deps) {
-      if (!plannedKeys.has(dep) && definitions.asset(dep)!.checks.some((check) => check.blocking && !again.has(checkKey(dep, check)))) judgedAssets.add(dep);
-    }
-  }
-  if (judgedAssets.size === 0) return new Map();
-  const blocking = (await instance.checksNotPassed([...judgedAssets])).filter((failing) => !again.has(failing.key) && definitions.asset(failing.assetKey)!.checks.some((check) => check.blocking && checkKey(failing.assetKey, check) === failing.key));
-  const blocked = new Map<string, Blocked>();
-  if (blocking.length === 0) return blocked;
-  for (const asset of planned) {
-    const { deps, ignoreFailedChecks } = definitions.asset(asset.key)!;
-    const skippedUpstream = deps.find((dep) => blocked.has(dep));
-    if (skippedUpstream !== undefined) {
-      blocked.set(asset.key, { checks: [], upstream: skippedUpstream });
-      continue;
-    }
-    const failing = blocking.filter((check) => deps.includes(check.assetKey) && !plannedKeys.has(check.assetKey) && !ignoreFailedChecks.includes(check.key));
-    if (failing.length > 0) blocked.set(asset.key, { checks: failing.map((check) => check.key), upstream: failing[0]!.assetKey });
-  }
-  return blocked;
-}
-
-/** Why a run would skip a planned asset: failing blocking `checks` of `upstream`, or none when `upstream` is itself skipped. */
-interface Blocked {
-  readonly checks: readonly string[];
-  readonly upstream: string;
-}
-
 /** What a dry run's table adds to the reasons of an asset a run would skip. */
-function blockedReasons(blocked: Blocked | undefined): string[] {
+function blockedReasons(blocked: BlockedAsset | undefined): string[] {
   if (blocked === undefined) return [];
   return blocked.checks.length === 0 ? [`after skipped ${blocked.upstream}`] : blocked.checks.map((check) => `blocked by ${check}`);
 }
 
 /** What a dry run adds for the assets a run would skip for failing upstream checks. */
-function describeBlocked(blocked: ReadonlyMap<string, Blocked>): string {
+function describeBlocked(blocked: ReadonlyMap<string, BlockedAsset>): string {
   const lines = [...blocked].map(([key, { checks, upstream }]) =>
     checks.length === 0 ? `  ${key}: its upstream ${upstream} would be skipped\n` : `  ${key}: ${checks.length === 1 ? 'check' : 'checks'} ${checks.join(', ')} failed (\`assets checks ${upstream}\` shows why)\n`,
   );
   return `${plural(blocked.size, 'planned asset')} would be skipped, blocked by failing upstream checks:\n${lines.join('')}`;
-}
-
-/**
- * The checks a run would evaluate on their own, on assets it leaves as they
- * are (those of a planned asset run with it), by check key.
- */
-function checksRunAlone(planned: readonly PlannedAsset[], pending: MaterializationPlan['pendingChecks']): { check: string; assetKey: string; name: string }[] {
-  const plannedKeys = new Set(planned.map((asset) => asset.key));
-  return [...pending].flatMap(([assetKey, checks]) => (plannedKeys.has(assetKey) ? [] : checks.map((check) => ({ check: checkKey(assetKey, check), assetKey, name: check.name }))));
 }
 
 /** The notes for the source assets among `assets` whose data could not be checked without fetching it. */

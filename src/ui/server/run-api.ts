@@ -41,19 +41,22 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
   api.post('/plan', async (c) => {
     const selection = await selectionOf(c.req.raw);
     const warnings = await instance.selectionWarnings(selection);
-    // As `/materialize` runs it (and `assets materialize --dry-run` shows it): the stale partitions first, one run each, then the rest,
-    // planned as it stands, what reads those partitions upstream-planned.
-    const pending = await instance.partitionsToMaterialize(selection);
-    const rest = pending.unpartitioned ? (await instance.plan({ ...selection, purpose: pending.partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending.resolvedSelection })).plan : undefined;
-    const { selected, partitions } = pending;
-    const nothingToDo = pending.partitions.length === 0 && (rest === undefined || rest.planned.length === 0);
+    // As `/materialize` runs it, and `assets materialize --dry-run` shows it: the stale partitions first, one run each, then the rest.
+    const { selected, partitions, rest } = await instance.dryRun({ ...selection, partitionsFirst: true });
+    const planned = rest?.plan.plan.planned ?? [];
+    const nothingToDo = partitions.length === 0 && planned.length === 0;
     // Selected assets a run leaves stale for upstreams it leaves out: why an empty plan contradicts the graph's stale nodes, or what stays stale after a run.
     const [staleForUnselected, checksNotPassed] = await Promise.all([instance.staleForUnselected(selected), nothingToDo ? instance.checksNotPassed(selected) : []]);
     const body: PlanResponse = {
       selected,
       partitions,
-      plan: (rest?.planned ?? []).map((asset) => ({ key: asset.key, reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })) })),
-      sources: (rest?.assets ?? []).flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
+      plan: planned.map((asset) => ({
+        key: asset.key,
+        reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })),
+        skipped: rest!.blocked.has(asset.key),
+        blockedBy: rest!.blocked.get(asset.key)?.checks ?? [],
+      })),
+      sources: (rest?.plan.plan.assets ?? []).flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
       warnings: warnings.map((warning) => warning.message),
       staleForUnselected,
       checksNotPassed,

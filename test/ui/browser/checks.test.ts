@@ -79,6 +79,21 @@ describe('asset checks in the UI', () => {
     expect(cli.stdout).toContain("accounts.unique_id: failed on accounts's stored output (assets checks accounts shows why)");
   });
 
+  it('says the plan would skip what reads the asset whose blocking check failed, and counts it out', async () => {
+    const { workspace, ui, page } = await openFixture();
+    expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
+    await openGraph(page, ui.url);
+
+    await page.click('button[data-action="materialize"]');
+    const panel = page.locator('.materialize-panel');
+    const invoices = panel.locator('.plan-list > li[data-key="invoices"]');
+    await invoices.waitFor();
+    expect(await invoices.getAttribute('data-skipped')).toBe('true');
+    expect(await invoices.textContent()).toContain('Would be skipped: blocking check accounts.unique_id failed on what an upstream stores.');
+    expect(await panel.textContent()).toContain('A run would materialize 0 of the 2 selected assets and skip 1, in this order:');
+    await saveScreenshot(page, 'plan-skipped-for-failing-check');
+  });
+
   it('re-reads the asset page’s checks while another process runs them', async () => {
     const { workspace, ui, page } = await openFixture();
     await page.goto(`${ui.url}/assets/accounts`);

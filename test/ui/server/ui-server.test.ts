@@ -407,6 +407,13 @@ describe('assets ui server', () => {
         ['invoices', 'missing', ['accounts.unique_id']],
       ]),
     );
+    // The Materialize panel's plan says the run would skip invoices, as `materialize --dry-run --json` does.
+    const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
+    const planned = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+    const plan = (await planned.json()) as PlanResponse;
+    expect(plan.plan.map(({ key, skipped, blockedBy }) => ({ key, skipped, blockedBy }))).toEqual([{ key: 'invoices', skipped: true, blockedBy: ['accounts.unique_id'] }]);
+    const dryRun = await runCli(['materialize', '--dry-run', '--json', '--definitions', CHECKED], { cwd: workspace.dir, env: workspace.env });
+    expect(plan.plan.map(({ reasons, ...step }) => ({ ...step, reasons: reasons.map((reason) => reason.kind) }))).toEqual((JSON.parse(dryRun.stdout) as { plan: unknown[] }).plan);
   });
 
   it('streams each check result of a run in another process', async () => {

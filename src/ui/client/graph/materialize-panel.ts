@@ -35,7 +35,9 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
-    const work = [...(plan.partitions.length === 0 ? [] : [counted(plan.partitions.length, 'partition')]), ...(plan.plan.length === 0 ? [] : [counted(plan.plan.length, 'asset')])];
+    // As `--dry-run` counts: an asset the run would skip for a failing check upstream is not materialized.
+    const toRun = plan.plan.filter((step) => !step.skipped).length;
+    const work = [...(plan.partitions.length === 0 ? [] : [counted(plan.partitions.length, 'partition')]), ...(toRun === 0 ? [] : [counted(toRun, 'asset')])];
     const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, `Materialize ${work.join(' and ')}`);
     confirm.addEventListener('click', () => void launch(selection, confirm));
     replaceChildren(
@@ -45,8 +47,14 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       ...(plan.plan.length === 0
         ? []
         : [
-            h('p', {}, `${plan.partitions.length === 0 ? 'A run' : 'Then a run'} would materialize ${plan.plan.length} of the ${plan.selected.length} selected assets, in this order:`),
-            h('ol', { class: 'plan-list' }, ...plan.plan.map((step) => h('li', { 'data-key': step.key }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)))))),
+            h('p', {}, `${plan.partitions.length === 0 ? 'A run' : 'Then a run'} would materialize ${toRun} of the ${plan.selected.length} selected assets${toRun === plan.plan.length ? '' : ` and skip ${plan.plan.length - toRun}`}, in this order:`),
+            h(
+              'ol',
+              { class: 'plan-list' },
+              ...plan.plan.map((step) =>
+                h('li', { 'data-key': step.key, ...(step.skipped ? { 'data-skipped': 'true' } : {}) }, h('strong', {}, step.key), h('ul', {}, ...step.reasons.map((reason) => h('li', {}, reason.sentence)), ...skippedReason(step))),
+              ),
+            ),
           ]),
       ...staleForUnselected(plan, ''),
       h('p', {}, confirm, ' ', cancel),
@@ -74,6 +82,13 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
 
 function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/** Why the run would skip a planned asset, as the dry run's "blocked by": nothing for one it materializes. */
+function skippedReason(step: PlanResponse['plan'][number]): HTMLElement[] {
+  if (!step.skipped) return [];
+  const why = step.blockedBy.length === 0 ? 'an upstream it reads would be skipped' : `blocking ${step.blockedBy.length === 1 ? 'check' : 'checks'} ${step.blockedBy.join(', ')} failed on what an upstream stores`;
+  return [h('li', { class: 'notice' }, `Would be skipped: ${why}.`)];
 }
 
 /** The partitions a run materializes first, one run each, as `assets materialize` does: the first few by key. */
