@@ -16,6 +16,11 @@ export const RESERVED_TAG_PREFIX = 'strata/';
 /** The tag of a run that only ran checks on stored assets (`assets check`): it materialized nothing, so it is repeated with `assets check`, not re-executed. */
 export const CHECKS_RUN_TAG: RunTags = { [`${RESERVED_TAG_PREFIX}run`]: 'checks' };
 
+/** Whether a run carries `CHECKS_RUN_TAG`: it only ran checks (`assets check`). */
+export function ranOnlyChecks(tags: RunTags): boolean {
+  return Object.entries(CHECKS_RUN_TAG).every(([key, value]) => tags[key] === value);
+}
+
 /** The tag of a run of one partition: `strata/partition=2026-01-05`, so `assets runs --tag` finds a partition's runs. */
 export function partitionTag(partition: string): RunTags {
   return { [`${RESERVED_TAG_PREFIX}partition`]: partition };

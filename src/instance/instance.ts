@@ -540,12 +540,14 @@ export class Instance {
   /**
    * What re-executing the run `wanted` names runs (see `reexecution`):
    * `from-failure` its failed, skipped and unstarted assets, `rerun` its
-   * whole request again. Pass the result's selection and `parentRunId` (and
+   * whole request again. `latest` names the newest run for `rerun`, and for
+   * `from-failure` the newest failure not re-executed yet (see
+   * `latestFailedRun`). Pass the result's selection and `parentRunId` (and
    * tags) to `materialize` or `enqueue`.
    */
   async reexecution(wanted: string, mode: ReexecutionMode): Promise<Reexecution> {
-    const parent = await this.findRun(wanted);
-    const { reexecution } = await import('./reexecution.js');
+    const [{ reexecution }, { latestFailedRun }] = await Promise.all([import('./reexecution.js'), import('./latest-failed-run.js')]);
+    const parent = mode === 'from-failure' && wanted === 'latest' ? await latestFailedRun(await this.storage()) : await this.findRun(wanted);
     return reexecution(await this.storage(), parent, mode);
   }
 

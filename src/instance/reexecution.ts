@@ -1,5 +1,5 @@
 import { StrataError } from '../core/errors.js';
-import { CHECKS_RUN_TAG, RESERVED_TAG_PREFIX } from '../core/run-tags.js';
+import { RESERVED_TAG_PREFIX, ranOnlyChecks } from '../core/run-tags.js';
 import type { InstanceStorage, RunEvent, RunRecord, RunTags } from '../storage/instance-storage.js';
 import type { PlanSelection } from './instance.js';
 import { assetOutcomes } from './run-summaries.js';
@@ -41,7 +41,7 @@ export interface Reexecution {
  * materialized nothing, and its checks run again with `assets check`.
  */
 export async function reexecution(storage: InstanceStorage, parent: RunRecord, mode: ReexecutionMode): Promise<Reexecution> {
-  if (Object.entries(CHECKS_RUN_TAG).every(([key, value]) => parent.tags[key] === value)) {
+  if (ranOnlyChecks(parent.tags)) {
     throw new StrataError('STRATA_RUN_ONLY_CHECKS', `Run ${parent.runId} only ran checks, on what its assets stored: there is no materialization to ${mode === 'rerun' ? 'repeat' : 're-execute'}.`, {
       hint: `Run them again with: ${checkCommandOf(parent.selection)}`,
     });

@@ -141,7 +141,8 @@ describe('asset checks through the CLI', () => {
     const checked = await json(['check']);
     const runs = JSON.parse((await cli(['runs', '--json'])).stdout).runs;
     expect(runs[0]).toMatchObject({ runId: checked.json.runId, selection: 'checks of *', tags: { 'strata/run': 'checks' } });
-    for (const command of [['rerun', 'latest'], ['materialize', '--from-failure', 'latest']]) {
+    // `--from-failure latest` takes failed runs only: this one is named.
+    for (const command of [['rerun', 'latest'], ['materialize', '--from-failure', checked.json.runId]]) {
       const refused = await cli(command);
       expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
       expect(refused.stderr).toContain(`error: Run ${checked.json.runId} only ran checks, on what its assets stored: there is no materialization to`);

@@ -41,7 +41,7 @@ describe('re-execution', () => {
 
       const again = await assets(['materialize', '--from-failure', 'latest']);
       expect(again.code).toBe(0);
-      expect(again.stderr).toContain(`Re-executing run ${failed.runId} from its failure: failed gated; skipped or not started last.\n`);
+      expect(again.stderr).toContain(`Re-executing run ${failed.runId}, the latest failed run, from its failure: failed gated; skipped or not started last.\n`);
       expect(again.stdout).toContain(`Parent run: ${failed.runId}. Tags: team=growth.`);
       const [child, parent] = await runs();
       expect(parent!.runId).toBe(failed.runId);
@@ -77,10 +77,17 @@ describe('re-execution', () => {
     });
 
     it('says why a run cannot be re-executed from its failure', async () => {
-      expect((await assets(['materialize'])).code).toBe(0);
-      const succeeded = await assets(['materialize', '--from-failure', 'latest']);
+      const { runId } = await result(['materialize']);
+      const succeeded = await assets(['materialize', '--from-failure', runId!]);
       expect(succeeded.code).toBe(2);
       expect(succeeded.stderr).toMatch(/^error: Run [0-9a-f-]{36} has nothing to re-execute: every asset it planned was materialized or up to date \(it ended success\)\.\nhint: Repeat the whole run with `assets rerun [0-9a-f-]{36}`/);
+      // `latest` takes the latest failure, and there is none.
+      const noFailure = await assets(['materialize', '--from-failure', 'latest']);
+      expect({ code: noFailure.code, stdout: noFailure.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(noFailure.stderr).toBe(
+        `error: No materialization run has failed or been canceled, so there is nothing to re-execute from a failure (the latest run, ${runId}, ended success).\n` +
+          'hint: Repeat a whole run with `assets rerun latest`, or materialize what is stale with `assets materialize`.\n',
+      );
 
       const unknown = await assets(['materialize', '--from-failure', 'ffffffff']);
       expect(unknown.code).toBe(2);
@@ -95,9 +102,17 @@ describe('re-execution', () => {
       const gate = path.join(workspace.dir, 'gate');
       const running = startCli(['materialize'], { cwd: workspace.dir, env: { ...env, GATE_FILE: gate } });
       await running.waitForStderr('gated started');
-      const refused = await assets(['materialize', '--from-failure', 'latest']);
+      const [going] = await runs('--status', 'started');
+      const refused = await assets(['materialize', '--from-failure', going!.runId]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/^error: Run ([0-9a-f-]{36}) is still started: it can be re-executed from its failure once it ends\.\nhint: Wait for it with `assets logs -f \1`/);
+      // `latest` takes a run that failed: none has yet, and the one going is named.
+      const latest = await assets(['materialize', '--from-failure', 'latest']);
+      expect(latest.code).toBe(2);
+      expect(latest.stderr).toBe(
+        `error: No materialization run has failed or been canceled, so there is nothing to re-execute from a failure (the latest run, ${going!.runId}, is still started).\n` +
+          `hint: Wait for it with \`assets logs -f ${going!.runId}\`; should it fail, \`assets materialize --from-failure latest\` re-executes it.\n`,
+      );
       await writeFile(gate, '');
       expect((await running.done).code).toBe(0);
     });

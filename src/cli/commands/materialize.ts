@@ -41,7 +41,9 @@ export const materializeCommand: Command = {
     'up to date when its inputs come out unchanged. With nothing stale it says so and exits 0.\n' +
     '--from-failure RUN re-executes a failed or canceled run: its failed assets again, and those it skipped or\n' +
     'never started when staleness still plans them; nothing else. The new run records RUN as its parent and\n' +
-    'keeps its tags (`assets rerun RUN` repeats a whole run instead). --tag labels the run for `assets runs --tag`.\n' +
+    'keeps its tags (`assets rerun RUN` repeats a whole run instead). --from-failure latest takes the newest run\n' +
+    'that failed or was canceled and that no run re-executes yet (of a plain materialize, a failed partition\n' +
+    'rather than the run of the unpartitioned assets after it). --tag labels the run for `assets runs --tag`.\n' +
     'A run materializes one partition of partitioned assets (--partition) or none: without it the partitioned assets\n' +
     'of the selection are left out, with it the unpartitioned ones. --partition FROM...TO is one run of a range:\n' +
     'each asset with a partitionColumn computes it at once, and each partition is still stored and versioned on its\n' +
@@ -52,7 +54,7 @@ export const materializeCommand: Command = {
     force: { type: 'boolean', description: 'Materialize every selected asset, stale or not' },
     refresh: { type: 'string', valueName: 'EXPR', description: 'Force these selected assets; staleness decides the rest (e.g. group:sources)' },
     job: { type: 'string', valueName: 'NAME', description: 'Run a job: its selection and force, instead of --select/--exclude/--force/--refresh' },
-    'from-failure': { type: 'string', valueName: 'RUN', description: 'Re-execute what a failed run did not materialize (a run id, a unique prefix, or latest)' },
+    'from-failure': { type: 'string', valueName: 'RUN', description: 'Re-execute what a failed run did not materialize (a run id, a unique prefix, or latest: the newest failure not re-executed yet)' },
     partition: { type: 'string', valueName: 'KEY', description: 'Materialize this partition of the selected partitioned assets (e.g. 2026-01-05), or in one run a range FROM...TO' },
     'partition-range': { type: 'string', valueName: 'FROM...TO', description: 'Materialize each partition from FROM to TO (both included), one run each' },
     tag: { type: 'string', valueName: 'KEY=VALUE', multiple: true, description: 'Record a tag with the run (repeatable), e.g. team=growth; `assets runs --tag` finds it' },
@@ -138,7 +140,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
   try {
     const definitions = await instance.definitions();
     const reexecuted = fromFailure !== undefined ? await instance.reexecution(fromFailure, 'from-failure') : rerun !== undefined ? await instance.reexecution(rerun, 'rerun') : undefined;
-    if (reexecuted !== undefined && !json) io.stderr.write(describeReexecution(reexecuted));
+    if (reexecuted !== undefined && !json) io.stderr.write(describeReexecution(reexecuted, fromFailure === 'latest'));
     const selection = reexecuted?.selection ?? (job === undefined ? { select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), force, refresh, partition } : { job, partition });
     const request = { ...selection, signal: io.signal };
     // A re-execution keeps its parent's tags; --tag adds to them or replaces one.
@@ -341,11 +343,16 @@ function uncheckedSourceNotes(definitions: Definitions, assets: readonly Planned
   return assets.flatMap((asset) => (asset.source === undefined || asset.source.checked ? [] : [describeUncheckedSource(asset.key, definitions.asset(asset.key)!.group, asset.source)]));
 }
 
-/** What a re-execution runs, on stderr before it plans: which run, and which of its assets. */
-function describeReexecution({ parent, selection, failed, notMaterialized }: Reexecution): string {
+/**
+ * What a re-execution runs, on stderr before it plans: which run, and which
+ * of its assets. A re-execution from failure names the partition it runs,
+ * and, for `latest`, that it took the latest failure (not the newest run).
+ */
+function describeReexecution({ parent, selection, failed, notMaterialized }: Reexecution, latest: boolean): string {
   if (selection.job !== undefined) return `Re-running run ${parent.runId}: job ${selection.job}.\n`;
   if (notMaterialized.length === 0) return `Re-running run ${parent.runId}: ${parent.selection}.\n`;
   const others = notMaterialized.filter((key) => !failed.includes(key));
   const parts = [...(failed.length === 0 ? [] : [`failed ${failed.join(', ')}`]), ...(others.length === 0 ? [] : [`skipped or not started ${others.join(', ')}`])];
-  return `Re-executing run ${parent.runId} from its failure: ${parts.join('; ')}.\n`;
+  const partition = selection.partition === undefined ? '' : ` (partition ${selection.partition})`;
+  return `Re-executing run ${parent.runId}${partition}${latest ? `, the latest ${parent.status} run,` : ''} from its failure: ${parts.join('; ')}.\n`;
 }
