@@ -104,6 +104,7 @@ export type { StaleForUnselected } from './instance/stale-for-unselected.js';
 export type { AssetLineage, LineageGraph, LineageNode, LineageRequest } from './instance/asset-lineage.js';
 export type { LineageDirection, LineageEdge, LineageWalk } from './instance/lineage-walk.js';
 export type { JobSummary } from './instance/job-summaries.js';
+export type { PoolSummary } from './instance/pool-summaries.js';
 export type { Located, Project } from './instance/locate-project.js';
 export type { StorageLocation } from './instance/open-storage.js';
 export type { WipeResult, WipeScope } from './instance/wipe-assets.js';

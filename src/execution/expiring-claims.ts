@@ -44,14 +44,13 @@ export async function waitForClaim<H extends ClaimHolder>(
   claim: (takeOverFrom?: string) => Promise<ClaimAttempt<H>>,
   options: WaitForClaimOptions<H>,
 ): Promise<void> {
-  const host = hostname();
   let waited = false;
   let pollMs = FIRST_POLL_MS;
   for (;;) {
     options.signal.throwIfAborted();
     const attempt = await claim();
     if (attempt.granted) return;
-    const dead = attempt.holders.find((holder) => holder.hostname === host && holder.pid !== null && !processIsAlive(holder.pid));
+    const dead = attempt.holders.find(holderIsGone);
     if (dead !== undefined) {
       if ((await claim(dead.runId)).granted) return;
       continue;
@@ -62,6 +61,15 @@ export async function waitForClaim<H extends ClaimHolder>(
     await abortableSleep(pollMs, options.signal);
     pollMs = Math.min(MAX_POLL_MS, pollMs * 2);
   }
+}
+
+/**
+ * Whether a claim's holder is a process gone from this host: `waitForClaim`
+ * takes its claims over at once, so they hold nothing back from anyone. A
+ * holder on another host cannot be checked, and holds until its claim expires.
+ */
+export function holderIsGone(holder: ClaimHolder): boolean {
+  return holder.hostname === hostname() && holder.pid !== null && !processIsAlive(holder.pid);
 }
 
 /**

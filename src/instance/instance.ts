@@ -35,6 +35,7 @@ import type { PartitionState } from './partition-states.js';
 import type { PartitionLeftStale } from './partitions-left-stale.js';
 import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize-selection.js';
 import type { JobSummary } from './job-summaries.js';
+import type { PoolSummary } from './pool-summaries.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
 import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
 import type { WipeResult, WipeScope } from './wipe-assets.js';
@@ -634,6 +635,12 @@ export class Instance {
   async jobs(): Promise<JobSummary[]> {
     const { summarizeJobs } = await import('./job-summaries.js');
     return summarizeJobs(await this.definitions(), await this.#assetGraph());
+  }
+
+  /** The concurrency pools with their limits, assets and the slots in use at `now`, as a claim in each pool sees them. */
+  async pools(now: Date): Promise<PoolSummary[]> {
+    const { summarizePools } = await import('./pool-summaries.js');
+    return summarizePools(await this.definitions(), await this.storage(), now);
   }
 
   /**

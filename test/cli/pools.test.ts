@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteInstanceStorage } from '../../src/storage/sqlite-instance-storage.js';
-import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
+import { FIXTURES, makeWorkspace, runCli, startCli } from './run-cli.js';
 
 const DEFINITIONS = path.join(FIXTURES, 'pool-definitions.mjs');
 
@@ -57,6 +57,21 @@ describe('assets pools', () => {
         },
       ],
     });
+  });
+
+  it('counts no slot of a run whose process died, as the next run takes that slot at once', async () => {
+    expect((await pools('set', 'api', '1')).code).toBe(0);
+    const doomed = startCli(['materialize', '--select', 'call_a', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: { ...workspace.env, TEST_MODE: 'hang' } });
+    await doomed.waitForStderr('POOL_STEP call_a');
+    expect((await pools()).stdout).toMatch(/\napi +1 +1 +[0-9a-f]{8} \(call_a\) +call_a, call_b, call_c\n/);
+    doomed.child.kill('SIGKILL');
+    await doomed.done;
+
+    // The instance marks the run abandoned, and a claim in the pool would get the slot without waiting.
+    const listed = await pools();
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/\napi +1 +0 +- +call_a, call_b, call_c\n/);
+    expect(JSON.parse((await pools('--json')).stdout)).toMatchObject({ pools: [{ pool: 'api', limit: 1, inUse: 0, slots: [] }] });
   });
 
   it('refuses a limit that is not a whole number >= 1, a bad pool name and conflicting arguments, with exit 2', async () => {

@@ -1,7 +1,5 @@
 import { POOL_NAME_PATTERN } from '../../core/definitions.js';
 import { UsageError } from '../../core/errors.js';
-import type { Instance } from '../../instance/instance.js';
-import type { PoolSlot } from '../../storage/instance-storage.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -10,17 +8,6 @@ import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
-
-/** A pool as `assets pools` lists it. */
-interface PoolSummary {
-  readonly pool: string;
-  /** Null: no limit set, so the pool is unlimited. */
-  readonly limit: number | null;
-  /** The assets of the definitions in the pool, by key. */
-  readonly assets: readonly string[];
-  /** The slots held now (expired ones are free), oldest first. */
-  readonly slots: readonly PoolSlot[];
-}
 
 export const poolsCommand: Command = {
   name: 'pools',
@@ -45,7 +32,7 @@ export const poolsCommand: Command = {
     }
     if (booleanFlag(args, 'unlimited')) throw new UsageError('--unlimited goes with `assets pools set`.', { hint: 'e.g. assets pools set api --unlimited' });
     const instance = await openCommandInstance(io);
-    const pools = await listPools(instance, io.now()).finally(() => instance.close());
+    const pools = await instance.pools(io.now()).finally(() => instance.close());
     if (booleanFlag(args, 'json')) {
       writeJson(io, {
         pools: pools.map((pool) => ({
@@ -78,25 +65,6 @@ export const poolsCommand: Command = {
     return EXIT.ok;
   },
 };
-
-/** Every pool the definitions name, has a limit, or has slots in use, by name. */
-async function listPools(instance: Instance, now: Date): Promise<PoolSummary[]> {
-  const definitions = await instance.definitions();
-  const storage = await instance.storage();
-  const limits = await storage.poolLimits();
-  const slots = await storage.poolSlots(now);
-  const assets = new Map<string, string[]>();
-  for (const asset of definitions.assets) {
-    if (asset.pool !== undefined) assets.set(asset.pool, [...(assets.get(asset.pool) ?? []), asset.key]);
-  }
-  const names = [...new Set([...assets.keys(), ...limits.keys(), ...slots.map((slot) => slot.pool)])].sort();
-  return names.map((pool) => ({
-    pool,
-    limit: limits.get(pool) ?? null,
-    assets: assets.get(pool) ?? [],
-    slots: slots.filter((slot) => slot.pool === pool),
-  }));
-}
 
 /** `assets pools set POOL LIMIT|--unlimited`. */
 async function setLimit(args: ParsedArgs, io: CliIO): Promise<number> {
