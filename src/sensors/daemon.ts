@@ -8,6 +8,8 @@ import { abortableSleep } from '../execution/abortable-sleep.js';
 import { processIsAlive } from '../execution/fail-abandoned-runs.js';
 import { type Logger, silentLogger } from '../execution/logger.js';
 import { enqueueRun } from '../execution/run-queue.js';
+import type { MaterializeOptions } from '../execution/materialize.js';
+import { hasWork, planMaterialization } from '../execution/plan-materialization.js';
 import type { MaterializeResult, RunOutcome } from '../execution/run-result.js';
 import type { InstanceStorage, InstigatorKind, InstigatorState, RunEvent, RunRecord, StoredTick, TickRecord } from '../storage/instance-storage.js';
 import { evaluateSensor, type ResolvedRunRequest, type SensorEvaluation } from './evaluate-sensor.js';
@@ -15,7 +17,7 @@ import { findSensor } from './find-definition.js';
 import { effectiveStatus, initialState, triggerOf } from './instigator.js';
 import { DEFAULT_MAX_CONCURRENT_RUNS, dequeueRuns } from './dequeue-runs.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
-import { launchRun } from './launch-run.js';
+import { launchRun, type PlannedRun } from './launch-run.js';
 import { jobPlanOptions, jobTags } from './run-job.js';
 import type { TimePartitionsDefinition } from '../core/partitions.js';
 import { partitionAtTick, schedulePartitions, type TickPartition } from './schedule-partition.js';
@@ -95,10 +97,25 @@ export interface TickReport {
 /** A sensor's run request as `assets sensor tick --dry-run` shows it: what the daemon would do with it. */
 export interface PreviewedRequest {
   readonly request: ResolvedRunRequest;
-  /** `launch`, or why it would not be: `duplicate` (run key launched before), `blocked` (its job is running). */
-  readonly verdict: 'launch' | 'duplicate' | 'blocked';
+  /**
+   * `launch` (or queue, with a maximum of concurrent runs), or why it would
+   * not be: `duplicate` (run key launched before), `blocked` (its job is
+   * running or queued), `nothing-to-do` (everything it selects is up to
+   * date), `fail` (it cannot be planned: the tick fails, and launches none of
+   * the requests after it, so none are listed).
+   */
+  readonly verdict: Decision['status'] | 'fail';
   readonly reason: string | null;
 }
+
+/**
+ * What the daemon does with a run request now (see `#decide`). `launch`
+ * carries the plan to run, or null when the run is queued: a queued run
+ * plans when it starts, so nothing is decided about its work before then.
+ */
+type Decision =
+  | { readonly status: 'duplicate' | 'blocked' | 'nothing-to-do'; readonly reason: string }
+  | { readonly status: 'launch'; readonly planned: PlannedRun | null };
 
 type Due =
   /** `times`: the ticks to run, oldest first (one, unless the schedule's ticks each run a partition). */
@@ -338,8 +355,14 @@ export class Daemon {
     const trigger = triggerOf('sensor', name);
     const requests: PreviewedRequest[] = [];
     for (const request of evaluation.runRequests) {
-      const hold = await this.#holdBack(trigger, request);
-      requests.push({ request, verdict: hold?.status ?? 'launch', reason: hold?.reason ?? null });
+      try {
+        const decision = await this.#decide(trigger, request);
+        requests.push({ request, verdict: decision.status, reason: 'reason' in decision ? decision.reason : null });
+      } catch (error) {
+        // The tick stops at this request too (see `#sensorTick`).
+        requests.push({ request, verdict: 'fail', reason: launchFailure(request, error) });
+        break;
+      }
     }
     return { evaluation, requests };
   }
@@ -504,7 +527,7 @@ export class Daemon {
       try {
         launch = await this.#launch(trigger, request);
       } catch (launchError) {
-        error = `${request.target}: ${messageOf(launchError)}`;
+        error = launchFailure(request, launchError);
         break;
       }
       if (launch.status === 'launched') {
@@ -565,29 +588,24 @@ export class Daemon {
   }
 
   /**
-   * Launches a run request unless it is held back, and records the launch
-   * once the run exists (or turned out to have nothing to do). Throws when
-   * planning fails: then nothing was launched. With a maximum of concurrent
-   * runs, the run is queued instead, and a later pass starts it.
+   * What to do with a request now: hold it back, leave it as having nothing
+   * to do, or launch it (queue it, with a maximum of concurrent runs). A tick
+   * acts on this (`#launch`) and a dry run shows it (`previewSensor`), so the
+   * two cannot disagree. Throws when planning fails.
    */
-  async #launch(trigger: string, request: ResolvedRunRequest): Promise<Launch> {
+  async #decide(trigger: string, request: ResolvedRunRequest): Promise<Decision> {
     const hold = await this.#holdBack(trigger, request);
     if (hold !== undefined) return hold;
-    if (this.#maxConcurrentRuns !== null) {
-      // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
-      const { select, exclude, force, refresh } = request.planOptions;
-      const queued = await enqueueRun(this.#storage, {
-        ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }),
-        ...(request.partition === undefined ? {} : { partition: request.partition }),
-        tags: request.tags,
-        trigger,
-        now: this.#runClock(),
-      });
-      await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: queued.runId, launchedAt: this.#runClock() });
-      this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target})`);
-      return { status: 'queued', runId: queued.runId };
-    }
-    const launched = launchRun(this.#definitions, {
+    if (this.#maxConcurrentRuns !== null) return { status: 'launch', planned: null };
+    const started = performance.now();
+    const plan = await planMaterialization(this.#definitions, this.#storage, this.#runOptions(trigger, request));
+    if (!hasWork(plan)) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
+    return { status: 'launch', planned: { plan, started } };
+  }
+
+  /** What a request's run is planned and made with. */
+  #runOptions(trigger: string, request: ResolvedRunRequest): MaterializeOptions {
+    return {
       ...request.planOptions,
       partition: request.partition,
       storage: this.#storage,
@@ -604,7 +622,36 @@ export class Daemon {
         ...(request.partition === undefined ? {} : { partition: request.partition }),
       },
       onEvent: this.#onEvent,
-    });
+    };
+  }
+
+  /**
+   * Acts on `#decide`: launches the run, or queues it, and records the
+   * launch once the run exists (or has nothing to do). Throws when planning
+   * fails: then nothing was launched.
+   */
+  async #launch(trigger: string, request: ResolvedRunRequest): Promise<Launch> {
+    const decision = await this.#decide(trigger, request);
+    if (decision.status !== 'launch') {
+      // Handled all the same: its run key is not asked for again.
+      if (decision.status === 'nothing-to-do') await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: null, launchedAt: this.#runClock() });
+      return decision;
+    }
+    if (decision.planned === null) {
+      // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
+      const { select, exclude, force, refresh } = request.planOptions;
+      const queued = await enqueueRun(this.#storage, {
+        ...(request.job === null ? { select, exclude, force, refresh } : { job: request.job }),
+        ...(request.partition === undefined ? {} : { partition: request.partition }),
+        tags: request.tags,
+        trigger,
+        now: this.#runClock(),
+      });
+      await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: queued.runId, launchedAt: this.#runClock() });
+      this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target})`);
+      return { status: 'queued', runId: queued.runId };
+    }
+    const launched = launchRun(this.#definitions, decision.planned, this.#runOptions(trigger, request));
     const runId = await launched.runId;
     try {
       await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId, launchedAt: this.#runClock() });
@@ -612,7 +659,6 @@ export class Daemon {
       await launched.result.catch(() => undefined);
       throw error;
     }
-    if (runId === null) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
     this.#logger.info({ trigger, runId }, `${trigger} launched run ${runId} (${request.target})`);
     return { status: 'launched', ...this.#track({ runId, trigger, target: request.target, launchedAt: performance.now(), result: launched.result }) };
   }
@@ -703,6 +749,11 @@ function maxConcurrentRunsFromEnv(env: Readonly<Record<string, string | undefine
 
 function sameTime(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null);
+}
+
+/** How a tick records a request it could not launch (planning failed), and a dry run shows it. */
+function launchFailure(request: ResolvedRunRequest, error: unknown): string {
+  return `${request.target}: ${messageOf(error)}`;
 }
 
 function messageOf(error: unknown): string {

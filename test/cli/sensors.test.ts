@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 
 const AUTOMATION = path.join(FIXTURES, 'automation-definitions.mjs');
+const TAGGED = path.join(FIXTURES, 'tagged-automation-definitions.mjs');
 
 describe('assets sensors, sensor and ticks', () => {
   let workspace: Awaited<ReturnType<typeof makeWorkspace>>;
@@ -38,6 +39,22 @@ describe('assets sensors, sensor and ticks', () => {
     const json = JSON.parse((await assets('sensor', 'tick', 'inbox', '--dry-run', '--json')).stdout) as { skip: string | null; runRequests: { job: string; verdict: string }[] };
     expect(json).toMatchObject({ skip: null, runRequests: [{ job: 'refresh', select: null, verdict: 'launch', reason: null }] });
     expect(JSON.parse((await assets('ticks', '--json')).stdout)).toEqual({ ticks: [], hasMore: false });
+  });
+
+  it('says in a dry run that a request of fresh assets has nothing to do, as the tick then finds', async () => {
+    // Sensor `poke` asks for `letters`, which is materialized and unchanged since.
+    const poke = (...args: string[]) => runCli([...args, '--definitions', TAGGED], { cwd: workspace.dir, env: workspace.env });
+    expect((await poke('materialize', '--select', 'letters')).code).toBe(0);
+    const dry = await poke('sensor', 'tick', 'poke', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^select "letters"\s+poke-1\s+drop it: select "letters": nothing to do, every selected asset is up to date$/m);
+    const preview = JSON.parse((await poke('sensor', 'tick', 'poke', '--dry-run', '--json')).stdout) as { runRequests: { verdict: string; reason: string }[] };
+    expect(preview.runRequests).toMatchObject([{ verdict: 'nothing-to-do' }]);
+
+    const ticked = await poke('sensor', 'tick', 'poke', '--json');
+    expect(ticked.code).toBe(0);
+    const { tick } = JSON.parse(ticked.stdout) as { tick: { status: string; runIds: string[]; skipReason: string } };
+    expect(tick).toMatchObject({ status: 'skipped', runIds: [], skipReason: preview.runRequests[0]!.reason });
   });
 
   it('ticks a sensor by hand: launches its run once, then skips until a file changes', async () => {

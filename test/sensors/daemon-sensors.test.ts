@@ -314,7 +314,7 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
   it('previews a sensor without launching or storing anything', async () => {
     const definitions = memoryDefinitions({
       jobs: [refresh],
-      sensors: [sensor({ name: 'twice', intervalSeconds: 30, job: refresh, evaluate: () => ({ runRequests: [{ runKey: 'a' }, { select: 'total', runKey: 'b' }], cursor: 'next' }) })],
+      sensors: [sensor({ name: 'twice', intervalSeconds: 30, job: refresh, evaluate: () => ({ runRequests: [{ runKey: 'a' }, { select: '+total', runKey: 'b' }], cursor: 'next' }) })],
     });
     const daemon = daemonFor(definitions);
     await storage.recordLaunch({ trigger: 'sensor:twice', job: 'refresh', runKey: 'a', runId: null, launchedAt: clock.now() });
@@ -322,10 +322,20 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     expect(evaluation.cursor).toBe('next');
     expect(requests.map(({ request, verdict }) => [request.target, request.runKey, verdict])).toEqual([
       ['job refresh', 'a', 'duplicate'],
-      ['select "total"', 'b', 'launch'],
+      ['select "+total"', 'b', 'launch'],
     ]);
     expect(await storage.listTicks()).toEqual([]);
     expect(await storage.instigatorState('sensor', 'twice')).toBeUndefined();
     expect(await storage.listRuns()).toEqual([]);
+  });
+
+  it('previews a request that cannot be planned as failing the tick, with the error the tick then records', async () => {
+    // `total` alone cannot run while its upstream `numbers` has no stored output.
+    const definitions = memoryDefinitions({ sensors: [sensor({ name: 'orphan', intervalSeconds: 30, evaluate: () => ({ runRequests: [{ select: 'total' }] }) })] });
+    const daemon = daemonFor(definitions);
+    const { requests } = await daemon.previewSensor('orphan');
+    expect(requests.map(({ verdict, reason }) => [verdict, reason])).toEqual([['fail', expect.stringMatching(/^select "total": Selected assets need upstream assets/)]]);
+    const { tick } = await daemon.tickSensor('orphan');
+    expect(tick).toMatchObject({ status: 'failed', error: requests[0]!.reason });
   });
 });

@@ -24,7 +24,8 @@ export const sensorCommand: Command = {
     'start and stop are stored in the instance (STRATA_HOME) and override the sensor\'s defaultStatus; the\n' +
     'cursor is kept. tick evaluates the sensor once now, whatever its status: it launches the runs it asks\n' +
     'for and records the tick, or with --dry-run only shows the requests and what the daemon would do with\n' +
-    'them (a run key launched before is dropped; a request whose job is running waits), storing nothing.',
+    'them (a run key launched before is dropped; a request whose job is running waits; one whose assets are\n' +
+    'all up to date has nothing to do), storing nothing.',
   flags: {
     'dry-run': { type: 'boolean', description: 'tick: evaluate and show the run requests; launch and store nothing' },
     json: { type: 'boolean', description: 'tick: print one JSON document on stdout' },
@@ -87,7 +88,7 @@ async function tick(instance: Instance, name: string, args: ParsedArgs, io: CliI
       io.stdout.write(
         renderTable(
           [{ header: 'request' }, { header: 'run key' }, { header: 'daemon would' }],
-          requests.map(({ request, verdict, reason }) => [request.target, request.runKey ?? '-', verdict === 'launch' ? 'launch it' : `drop it: ${reason}`]),
+          requests.map(({ request, verdict, reason }) => [request.target, request.runKey ?? '-', verdict === 'launch' ? 'launch it' : verdict === 'fail' ? `fail the tick: ${reason}` : `drop it: ${reason}`]),
           { maxWidth: io.stdout.columns },
         ),
       );
