@@ -17,6 +17,7 @@
  * The windows form a grid of wall-clock starts from the first aligned start on
  * or after `start` (index 0); keys are the non-empty windows of that grid.
  */
+import { type DateKeyReading, type DateKeyShape, parseDateKey } from './date-key.js';
 import { DefinitionError, UsageError } from './errors.js';
 import { keysBetweenIn } from './partition-keys.js';
 import type { PartitionKeyPart, PartitionsContext, TimePartitionsDefinition, TimeWindow } from './partitions.js';
@@ -55,8 +56,6 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 const ADJECTIVE: Record<Unit, string> = { hour: 'hourly', day: 'daily', week: 'weekly', month: 'monthly' };
-const DATE_KEY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const HOUR_KEY = /^(\d{4})-(\d{2})-(\d{2})-(\d{2}):(\d{2})$/;
 
 /**
  * One partition per local day, keys `YYYY-MM-DD`.
@@ -130,10 +129,15 @@ class TimePartitions implements TimePartitionsDefinition {
       problems.push(`${factoryName(unit)}: dayOfMonth must be 1 to 28 (a day every month has), got ${String(alignment)}`);
     }
     const example = unit === 'hour' ? '"2026-01-01" or "2026-01-01-06:00"' : '"2026-01-01" (YYYY-MM-DD)';
-    const startWall = parseBound(unit, spec.start);
-    if (startWall === undefined) problems.push(`${factoryName(unit)}: start ${JSON.stringify(spec.start)} is not a date such as ${example}`);
-    const endWall = spec.end === undefined ? undefined : parseBound(unit, spec.end);
-    if (spec.end !== undefined && endWall === undefined) problems.push(`${factoryName(unit)}: end ${JSON.stringify(spec.end)} is not a date such as ${example}`);
+    // A bound in a key's shape says what is wrong with its date; one in no shape, the shapes there are.
+    const wallOf = (name: 'start' | 'end', text: unknown): number | undefined => {
+      const bound = readBound(unit, text);
+      if (bound.kind === 'date') return bound.wall;
+      problems.push(`${factoryName(unit)}: ${name} ${bound.kind === 'nonexistent' ? bound.problem : `${JSON.stringify(text)} is not a date such as ${example}`}`);
+      return undefined;
+    };
+    const startWall = wallOf('start', spec.start);
+    const endWall = spec.end === undefined ? undefined : wallOf('end', spec.end);
     if (problems.length > 0) throw new DefinitionError(problems);
     const wall0 = alignUp(unit, alignment, startWall!);
     const draft = new TimePartitions(unit, timezone, wall0, alignment, endOffset, Infinity, undefined);
@@ -149,11 +153,13 @@ class TimePartitions implements TimePartitionsDefinition {
   }
 
   problem(key: string, context: PartitionsContext): string | undefined {
-    const wall = parseKey(this.unit, key);
-    if (wall === undefined) {
+    const reading = parseDateKey(key, shapeOf(this.unit));
+    if (reading.kind === 'nonexistent') return reading.problem;
+    if (reading.kind === 'malformed') {
       const format = this.unit === 'hour' ? 'YYYY-MM-DD-HH:mm' : 'YYYY-MM-DD';
       return `"${key}" is not ${this.article()} key: expected ${format}, such as ${this.keyAt(0)}`;
     }
+    const wall = reading.wall;
     const index = this.alignedIndex(wall);
     if (index === undefined) {
       const holding = this.floorIndex(wall);
@@ -339,26 +345,22 @@ function formatKey(unit: Unit, wall: number): string {
   return unit === 'hour' ? `${iso.slice(0, 10)}-${iso.slice(11, 16)}` : iso.slice(0, 10);
 }
 
-/** The wall time a key names, or undefined when it is not in the unit's key format or names no real date. */
+/** The shape of a unit's keys: hours, or the first day of a day, week or month. */
+function shapeOf(unit: Unit): DateKeyShape {
+  return unit === 'hour' ? 'hour' : 'day';
+}
+
+/** The wall time a key names, or undefined when it names none. */
 function parseKey(unit: Unit, key: string): number | undefined {
-  const match = (unit === 'hour' ? HOUR_KEY : DATE_KEY).exec(key);
-  if (match === null) return undefined;
-  return wallOfFields(match.slice(1).map(Number));
+  const reading = parseDateKey(key, shapeOf(unit));
+  return reading.kind === 'date' ? reading.wall : undefined;
 }
 
-/** A `start` or `end`: the key format, or a plain date for hourly partitions. */
-function parseBound(unit: Unit, text: unknown): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  return parseKey(unit, text) ?? (unit === 'hour' ? parseKey('day', text) : undefined);
-}
-
-function wallOfFields([year, month, day, hour = 0, minute = 0]: number[]): number | undefined {
-  if (hour > 23 || minute > 59) return undefined;
-  const wall = Date.UTC(year!, month! - 1, day!, hour, minute);
-  const date = new Date(wall);
-  // Date.UTC rolls 2026-02-30 over into March: refuse it.
-  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month! - 1 || date.getUTCDate() !== day) return undefined;
-  return wall;
+/** A `start` or `end`: a key, or for hourly partitions also a plain day. */
+function readBound(unit: Unit, text: unknown): DateKeyReading {
+  if (typeof text !== 'string') return { kind: 'malformed' };
+  const reading = parseDateKey(text, shapeOf(unit));
+  return reading.kind === 'malformed' && unit === 'hour' ? parseDateKey(text, 'day') : reading;
 }
 
 /** Why `timezone` is not an IANA zone Intl knows, with the closest names; undefined when it is one. */

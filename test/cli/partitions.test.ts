@@ -145,6 +145,18 @@ describe('partitioned runs through the CLI', () => {
     expect(await filesUnder(instance.output)).toEqual([]);
   });
 
+  it('says a key in the YYYY-MM-DD format that names no calendar day does not exist, for --partition and for a range, rather than asking for the format it is in', async () => {
+    const day = await instance.cli(['materialize', '--select', '+totals_daily', '--partition', '2026-02-30']);
+    expect([day.code, day.stdout]).toEqual([2, '']);
+    expect(day.stderr).toContain('error: No selected asset has a partition "2026-02-30": sales_daily: "2026-02-30" is not a day: February 2026 has 28 days;');
+    expect(day.stderr).not.toContain('expected YYYY-MM-DD');
+
+    const range = await instance.cli(['materialize', '--select', '+totals_daily', '--partition-range', '2026-01-01...2026-01-32']);
+    expect([range.code, range.stdout]).toEqual([2, '']);
+    expect(range.stderr).toContain('error: The range\'s end "2026-01-32" is not a partition: "2026-01-32" is not a day: January 2026 has 31 days.');
+    expect(await filesUnder(instance.output)).toEqual([]);
+  });
+
   it('refuses --partition when only unpartitioned assets are selected, and --partition with --partition-range', async () => {
     const unpartitioned = await instance.cli(['materialize', '--select', 'weekly_totals', '--partition', '2026-01-03']);
     expect(unpartitioned.code).toBe(2);

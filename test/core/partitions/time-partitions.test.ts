@@ -174,8 +174,17 @@ describe('problems with a key', () => {
 
   it('says the expected format with an example', () => {
     expect(daily.problem('2026/01/05', now)).toBe('"2026/01/05" is not a daily partition key: expected YYYY-MM-DD, such as 2026-01-01');
-    expect(daily.problem('2026-02-30', now)).toMatch(/expected YYYY-MM-DD/);
     expect(hourlyPartitions({ start: '2026-01-01' }).problem('2026-01-05', now)).toBe('"2026-01-05" is not an hourly partition key: expected YYYY-MM-DD-HH:mm, such as 2026-01-01-00:00');
+  });
+
+  it('says which part of a key in the format names nothing, rather than the format', () => {
+    expect(daily.problem('2026-02-30', now)).toBe('"2026-02-30" is not a day: February 2026 has 28 days');
+    expect(daily.problem('2028-02-30', now)).toBe('"2028-02-30" is not a day: February 2028 has 29 days');
+    expect(daily.problem('2026-13-01', now)).toBe('"2026-13-01" is not a day: a year has 12 months');
+    expect(daily.problem('2026-01-00', now)).toBe('"2026-01-00" is not a day: days of a month start at 01');
+    const hourly = hourlyPartitions({ start: '2026-01-01' });
+    expect(hourly.problem('2026-01-05-24:00', now)).toBe('"2026-01-05-24:00" is not a time: hours run 00 to 23');
+    expect(hourly.problem('2026-01-05-06:60', now)).toBe('"2026-01-05-06:60" is not a time: minutes run 00 to 59');
   });
 
   it('says the range for a key before the start or not complete yet', () => {
@@ -242,6 +251,11 @@ describe('the definition itself', () => {
       'dailyPartitions: endOffset must be a whole number of partitions, got 0.5',
       'dailyPartitions: start "2026-1-1" is not a date such as "2026-01-01" (YYYY-MM-DD)',
     ]);
+  });
+
+  it('says a start or end in the key format that names no day does not exist', () => {
+    expect(() => dailyPartitions({ start: '2026-02-29' })).toThrow('dailyPartitions: start "2026-02-29" is not a day: February 2026 has 28 days');
+    expect(() => hourlyPartitions({ start: '2026-01-01', end: '2026-04-31' })).toThrow('hourlyPartitions: end "2026-04-31" is not a day: April 2026 has 30 days');
   });
 
   it('refuses a dayOfWeek or dayOfMonth out of range, and an end that leaves nothing', () => {
