@@ -1,4 +1,5 @@
 import type { AnyAsset } from './asset.js';
+import { describeValue } from './describe-value.js';
 import { describeColumns, type RowOf } from './row-schema.js';
 import { type AssetCheck, CHECK_SAMPLE_SIZE, type CheckOptions, type CheckOutcome, declareCheck, type TableScanner } from './asset-check.js';
 import type { CellValue, Row, Table } from './table.js';
@@ -83,14 +84,17 @@ export function acceptedValues<const C extends string>(column: C, values: readon
  */
 export function relationships<const C extends string, T extends AnyAsset>(column: C, target: { readonly to: T; readonly field: ColumnOf<RowOf<T['schema']>> } & CheckOptions): AssetCheck<WithColumns<C>> {
   const { to, field, ...options } = target;
-  // Caught by tsc in TypeScript; JavaScript learns it with the other definitions problems.
-  const targetColumns = describeColumns(to.schema).columns.map((spec) => spec.name);
+  // Both caught by tsc in TypeScript; JavaScript learns them with the other definitions problems,
+  // so nothing here may read `to` as an asset before knowing it is one.
+  const isAsset = isAssetLike(to);
+  const toKey = isAsset ? to.key : undefined;
   return declareCheck(options, {
     name: `relationships_${column}`,
     columns: [column],
-    reads: [to.key],
-    parameters: { column, to: to.key, field },
-    problems: targetColumns.includes(field) ? [] : [`field "${field}" is not a column of "${to.key}" (${targetColumns.join(', ')})`],
+    // Reading no asset when `to` is none: a read of `undefined` would add a second, baffling problem.
+    reads: toKey === undefined ? [] : [toKey],
+    parameters: { column, to: toKey, field },
+    problems: isAsset ? fieldProblems(to, field) : [notAnAssetProblem(to)],
     evaluation: {
       kind: 'scan',
       columns: [column],
@@ -106,6 +110,23 @@ export function relationships<const C extends string, T extends AnyAsset>(column
       },
     },
   });
+}
+
+/** Whether `value` is an asset a check can read, not (in JavaScript) its key or anything else. */
+function isAssetLike(value: unknown): value is AnyAsset {
+  return typeof value === 'object' && value !== null && typeof (value as AnyAsset).key === 'string' && typeof (value as AnyAsset).schema === 'object';
+}
+
+/** Why `to` is no asset, saying what to pass instead: for a key, the asset it names. */
+function notAnAssetProblem(to: unknown): string {
+  if (typeof to === 'string') return `to must be an asset, got the string ${JSON.stringify(to)}: pass the asset itself (what asset({ key: ${JSON.stringify(to)}, ... }) returned), not its key`;
+  return `to must be an asset, got ${describeValue(to)}: pass the asset itself (what asset() returned)`;
+}
+
+/** Why `field` is no column of `to`'s rows, naming the columns it has. */
+function fieldProblems(to: AnyAsset, field: string): string[] {
+  const targetColumns = describeColumns(to.schema).columns.map((spec) => spec.name);
+  return targetColumns.includes(field) ? [] : [`field "${field}" is not a column of "${to.key}" (${targetColumns.join(', ')})`];
 }
 
 /**

@@ -203,6 +203,28 @@ export default defineDefinitions({ assets: [a, b], ioManagers: { default: new Me
       expect(stderr).toMatch(/^ {2}- asset "b": unknown IO manager "warehouse"/m);
     });
 
+    it('names the asset and check of a relationships check given a key instead of an asset, with the other problems, rather than a TypeError', async () => {
+      // JavaScript, where tsc cannot catch it.
+      await write(
+        'strata.config.js',
+        `import { z } from 'zod';
+import { asset, defineDefinitions, MemoryIOManager, relationships } from 'strata-assets';
+
+const users = asset({ key: 'users', schema: z.object({ id: z.int() }), compute: () => [] });
+const posts = asset({ key: 'posts', schema: z.object({ user_id: z.int() }), checks: [relationships('user_id', { to: 'users', field: 'id' })], compute: () => [] });
+const bad = asset({ key: 'Bad-Key', schema: z.object({ n: z.int() }), compute: () => [] });
+export default defineDefinitions({ assets: [users, posts, bad], ioManagers: { default: new MemoryIOManager() } });
+`,
+      );
+      const stderr = await fails();
+      expect(stderr).toBe(
+        'error: The definitions have 2 problems:\n' +
+          `  - asset "Bad-Key": invalid key; keys match ^[a-z][a-z0-9_]*$ (lowercase letters, digits, _)\n` +
+          '  - asset "posts", check "relationships_user_id": to must be an asset, got the string "users": pass the asset itself (what asset({ key: "users", ... }) returned), not its key\n' +
+          'hint: Fix every problem listed; they were all found in one pass.\n',
+      );
+    });
+
     it('checks the config of every resource at start-up, naming each variable at fault', async () => {
       await write(
         'strata.config.ts',

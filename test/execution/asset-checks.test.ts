@@ -175,7 +175,7 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
     });
     const stats = asset({ key: 'stats', deps: [users], ignoreFailedChecks: ['users.uniqe_id', 'plans.unique_id'], schema: z.object({ n: z.int() }), compute: () => [] });
     // loops reading stats, which it does not feed, and plans, its own upstream, is fine.
-    const loops = asset({ key: 'loops', schema: z.object({ id: z.int(), n: z.number() }), deps: [plans], checks: [relationships('id', { to: stats, field: 'n' }), relationships('id', { to: plans, field: 'id', name: 'self_ok' }), inRange('n', {}), rowCount({ min: 5, max: 1 }), relationships('id', { to: plans, field: 'code' as never, name: 'bad_field' })], compute: () => [] });
+    const loops = asset({ key: 'loops', schema: z.object({ id: z.int(), n: z.number() }), deps: [plans], checks: [relationships('id', { to: stats, field: 'n' }), relationships('id', { to: plans, field: 'id', name: 'self_ok' }), inRange('n', {}), rowCount({ min: 5, max: 1 }), relationships('id', { to: plans, field: 'code' as never, name: 'bad_field' }), relationships('id', { to: undefined as never, field: 'id', name: 'no_target' })], compute: () => [] });
     // feeder's check reads fed, which depends on feeder (the check names fed by key, as JavaScript could declare it).
     const idSchema = z.object({ id: z.int() });
     const fedByKey = asset({ key: 'fed', schema: idSchema, compute: () => [] });
@@ -188,6 +188,7 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
           'asset "loops", check "in_range_n": give min, max or both: a range without bounds never fails',
           'asset "loops", check "row_count": min 5 is above max 1: nothing could pass',
           'asset "loops", check "bad_field": field "code" is not a column of "plans" (id)',
+          'asset "loops", check "no_target": to must be an asset, got undefined: pass the asset itself (what asset() returned)',
         ]),
       }),
     );
