@@ -109,7 +109,7 @@ export type { Located, Project } from './instance/locate-project.js';
 export type { StorageLocation } from './instance/open-storage.js';
 export type { WipeResult, WipeScope } from './instance/wipe-assets.js';
 export type { AssetActivity } from './instance/asset-activity.js';
-export type { AssetPreview, PreviewOptions } from './instance/asset-preview.js';
+export type { AssetPreview, PartitionInput, PreviewOptions } from './instance/asset-preview.js';
 export type { ScheduleSummary, SensorSummary } from './instance/automation-summaries.js';
 export type { AssetActionCounts, RunPage, SummarizedRun } from './instance/run-summaries.js';
 export { planMaterialization } from './execution/plan-materialization.js';

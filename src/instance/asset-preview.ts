@@ -16,7 +16,24 @@ export interface PreviewOptions {
   readonly columns?: readonly string[] | undefined;
   /** For a partitioned asset, the partition to read: required, as each partition is a table of its own. */
   readonly partition?: string | undefined;
+  /** How the caller's user gives `partition`, so the errors about it name that: default the CLI's `flag`. */
+  readonly partitionGivenAs?: PartitionInput | undefined;
 }
+
+/** Where a preview's partition comes from: the CLI's `--partition` flag, or the UI API's `partition` query parameter. */
+export type PartitionInput = 'flag' | 'query';
+
+/** How the errors of a preview speak of the partition input: its name, how to give one, and the request without it. */
+interface PartitionInputWords {
+  readonly name: string;
+  readonly withKey: string;
+  readonly without: (key: string) => string;
+}
+
+const PARTITION_INPUT_WORDS: Record<PartitionInput, PartitionInputWords> = {
+  flag: { name: '--partition', withKey: '--partition KEY', without: (key) => `\`assets show ${key}\`` },
+  query: { name: 'the partition query parameter', withKey: '?partition=KEY', without: (key) => `GET /api/assets/${key}/preview` },
+};
 
 /** The first rows of an asset's stored output. */
 export interface AssetPreview {
@@ -42,7 +59,7 @@ export interface AssetPreview {
 export async function previewAsset(definitions: Definitions, storage: InstanceStorage, key: string, options: PreviewOptions): Promise<AssetPreview> {
   const asset = definitions.asset(key)!;
   const columns = options.columns === undefined ? asset.columns : chosenColumns(key, asset.columns, options.columns);
-  const recorded = await recordToShow(storage, asset, options.partition);
+  const recorded = await recordToShow(storage, asset, options.partition, PARTITION_INPUT_WORDS[options.partitionGivenAs ?? 'flag']);
   const rows: Row[] = [];
   const stored = inPartition(asset, options.partition);
   for await (const batch of scanStored(definitions.ioManagers[asset.ioManager]!, { ...stored, columns }, { limit: options.limit + 1 })) {
@@ -55,10 +72,10 @@ export async function previewAsset(definitions: Definitions, storage: InstanceSt
 }
 
 /** The record of what a preview reads: the asset's, or the partition's; throws when there is none, or a partition is needed or given in vain. */
-async function recordToShow(storage: InstanceStorage, asset: DefinedAsset, partition: string | undefined): Promise<MaterializationRecord> {
+async function recordToShow(storage: InstanceStorage, asset: DefinedAsset, partition: string | undefined, input: PartitionInputWords): Promise<MaterializationRecord> {
   const { key } = asset;
   if (asset.partitions === undefined) {
-    if (partition !== undefined) throw new UsageError(`${key} is not partitioned: --partition has nothing to choose.`, { hint: `assets show ${key}` });
+    if (partition !== undefined) throw new UsageError(`${key} is not partitioned: ${input.name} has nothing to choose.`, { hint: `Leave out ${input.name}: ${input.without(key)}.` });
     const recorded = (await storage.latestMaterializations([key])).get(key);
     if (recorded === undefined) {
       throw new StrataError('STRATA_NOT_MATERIALIZED', `${key} has never been materialized: there are no stored rows to show.`, { hint: `Materialize it first: assets materialize --select ${key}` });
@@ -68,7 +85,7 @@ async function recordToShow(storage: InstanceStorage, asset: DefinedAsset, parti
   if (partition === undefined) {
     const [latest] = await storage.materializationHistory(key, { limit: 1 });
     throw new UsageError(`${key} is partitioned: each partition is a table of its own.`, {
-      hint: `Name one with --partition KEY${latest?.partition == null ? '' : ` (the latest materialized: ${latest.partition})`}; \`assets partitions ${key}\` lists them.`,
+      hint: `Name one with ${input.withKey}${latest?.partition == null ? '' : ` (the latest materialized: ${latest.partition})`}; \`assets partitions ${key}\` lists them.`,
     });
   }
   const recorded = (await storage.latestPartitionMaterializations(key, [partition])).get(partition);

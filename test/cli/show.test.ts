@@ -101,6 +101,12 @@ describe('assets show', () => {
     expect(result.stderr).toMatch(/^hint: Did you mean "label"\? Its columns: id, label, note, score\.$/m);
   });
 
+  it('refuses --partition for an unpartitioned asset, naming the flag and the command without it', async () => {
+    const result = await show('events', '--partition', '2026-01-01');
+    expect([result.code, result.stdout]).toEqual([2, '']);
+    expect(result.stderr).toBe('error: events is not partitioned: --partition has nothing to choose.\nhint: Leave out --partition: `assets show events`.\n');
+  });
+
   it('rejects an unknown format', async () => {
     const result = await show('events', '--format', 'xml');
     expect(result.code).toBe(2);

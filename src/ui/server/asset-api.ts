@@ -107,7 +107,7 @@ export function assetApi(context: UiContext): Hono {
   api.get('/assets/:key/preview', async (c) => {
     const key = c.req.param('key');
     const partition = await partitionToPreview(instance, key, c.req.query('partition') || undefined);
-    const preview = await instance.preview(key, { limit: PREVIEW_ROWS, partition }).catch(async (error: unknown) => {
+    const preview = await instance.preview(key, { limit: PREVIEW_ROWS, partition, partitionGivenAs: 'query' }).catch(async (error: unknown) => {
       // A key that is no partition of the asset reads as never materialized: say what is wrong with it instead (400).
       if (partition !== undefined && error instanceof StrataError && error.code === 'STRATA_NOT_MATERIALIZED') await instance.partitionStates(key, { partitions: [partition] });
       throw error;

@@ -132,4 +132,14 @@ describe('partitions in the UI API', () => {
     expect((await getError('/api/assets/weekly_totals/preview?partition=2026-01-01', 400)).message).toMatch(/^weekly_totals is not partitioned/);
     expect((await getError('/api/assets/totals_dialy/preview', 404)).hint).toMatch(/totals_daily/);
   });
+
+  it('names the partition query parameter, not the CLI\'s --partition flag, when a preview of an unpartitioned asset is given one', async () => {
+    const error = await getError('/api/assets/weekly_totals/preview?partition=2026-01-01', 400);
+    expect(error).toEqual({
+      code: 'STRATA_USAGE',
+      message: 'weekly_totals is not partitioned: the partition query parameter has nothing to choose.',
+      hint: 'Leave out the partition query parameter: GET /api/assets/weekly_totals/preview.',
+      caret: null,
+    });
+  });
 });
