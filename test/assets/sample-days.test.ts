@@ -120,7 +120,7 @@ describe('generateSampleDays', () => {
   it('rejects a day count below 1 and a start that is not a calendar day', async () => {
     const outDir = path.join(dir, 'rejected');
     await expect(generateSampleDays({ days: 0, outDir })).rejects.toThrow(/days must be a whole number >= 1/);
-    await expect(generateSampleDays({ days: 2, start: '2026-13-01', outDir })).rejects.toThrow(/"2026-13-01" is not a day: a year has 12 months/);
+    await expect(generateSampleDays({ days: 2, start: '2026-13-01', outDir })).rejects.toThrow(/"2026-13-01" is not a date in the calendar/);
     await expect(generateSampleDays({ days: 2, start: '01/02/2026', outDir })).rejects.toThrow(/expected a day as YYYY-MM-DD/);
     await expect(generateSampleDays({ days: 2, users: 0, posts: 3, outDir })).rejects.toThrow(/at least one user/);
   });

@@ -58,7 +58,7 @@ describe('assets sample generate --days', () => {
   it('rejects a start that is not a calendar day and a day count below 1', async () => {
     const badStart = await generate('--days', '2', '--start', '2026-02-30', '--out', 'x');
     expect(badStart.code).toBe(2);
-    expect(badStart.stderr).toBe('error: --start: "2026-02-30" is not a day: February 2026 has 28 days.\nhint: e.g. --start 2026-01-01\n');
+    expect(badStart.stderr).toBe('error: --start: "2026-02-30" is not a date in the calendar.\nhint: e.g. --start 2026-01-01\n');
     const noDays = await generate('--days', '0', '--out', 'x');
     expect(noDays.code).toBe(2);
     expect(noDays.stderr).toMatch(/^error: --days must be a whole number >= 1, got "0"\./);
