@@ -435,12 +435,17 @@ describe('partitioned runs through the CLI', () => {
     }
     const range = await ok(['materialize', '--select', '+change_daily', '--partition-range', '2026-01-03...2026-01-04']);
     expect(range).toContain('2 partitions: 2 up to date.\n1 partition stays stale: it reads stale partitions that these runs did not make');
+    // --json says the same, for a range and for one partition.
+    const staysStaleJson = { assets: [], partitions: [{ key: 'change_daily', partition: '2026-01-03', upstreams: ['readings_daily'] }] };
+    expect(JSON.parse(await ok(['materialize', '--select', '+change_daily', '--partition-range', '2026-01-03...2026-01-04', '--json'])).staysStale).toEqual(staysStaleJson);
+    expect(JSON.parse(await ok(['materialize', '--select', '+change_daily', '--partition', '2026-01-03', '--json'])).staysStale).toEqual(staysStaleJson);
     expect(await readFile(third, 'utf8')).toBe(stored);
 
     // A plain materialize runs day 2 first, then day 3 on it: nothing stays stale.
     await ok(['materialize']);
     expect(await readFile(third, 'utf8')).toBe('day,days,change\n2026-01-03,2026-01-02 2026-01-03,-87\n');
     expect(await ok(['materialize', '--select', '+change_daily', '--partition', '2026-01-03'])).toBe('Everything is up to date.\n');
+    expect(JSON.parse(await ok(['materialize', '--select', '+change_daily', '--partition', '2026-01-03', '--json'])).staysStale).toEqual({ assets: [], partitions: [] });
   }, 60_000);
 });
 

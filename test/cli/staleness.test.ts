@@ -42,7 +42,7 @@ describe('materialize plans by staleness', () => {
     expect(first.json.assets[0]!.reasons).toEqual(['missing']);
 
     const second = await materialize();
-    expect(second).toEqual({ code: 0, json: { runId: null, status: 'nothing-to-do', tags: {}, parentRunId: null, assets: [], checks: [] } });
+    expect(second).toEqual({ code: 0, json: { runId: null, status: 'nothing-to-do', tags: {}, parentRunId: null, assets: [], checks: [], staysStale: { assets: [], partitions: [] } } });
     const plain = await cli(['materialize']);
     expect(plain).toMatchObject({ code: 0, stdout: 'Everything is up to date.\n' });
   });

@@ -193,7 +193,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         }
         io.stdout.write(`${formatCount(plan.planned.length - blocked.size)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
         if (blocked.size > 0) io.stdout.write(describeBlocked(blocked));
-        io.stdout.write(await staysStaleNote(instance, request, dry.partitions.length === 0 ? selected : undefined));
+        io.stdout.write(describeStaysStale(await whatStaysStale(instance, request, dry.partitions.length === 0 ? selected : undefined, [])));
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
       if (!json && selection.partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
@@ -228,20 +228,22 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     ];
     const results = partitionRuns.map(({ result }) => result);
     if (runs.restSkipped !== undefined) io.stderr.write(`The unpartitioned assets did not run: ${runs.restSkipped.message}\n`);
+    const ranAlone = range !== undefined ? [...new Set(runs.partitions.map(({ partition: key }) => key))] : selection.partition === undefined ? [] : [selection.partition];
     if (runs.rest === undefined) {
-      if (json) writeJson(io, { partitions: partitionsJson });
-      // Only partitioned assets selected, and no partition of them stale: nothing ran.
-      else if (range === undefined && runs.partitions.length === 0) io.stdout.write(await nothingToDo(instance, request, runs.selected));
-      else io.stdout.write(`${describeRange(runs)}${range === undefined ? '' : await partitionsStayStaleNote(instance, request, [...new Set(runs.partitions.map(({ partition: key }) => key))], results)}`);
+      // Only partitioned assets selected: with no partition of them stale, nothing ran.
+      const nothingRan = range === undefined && runs.partitions.length === 0;
+      const stays = await whatStaysStale(instance, request, nothingRan ? runs.selected : undefined, ranAlone, results);
+      if (json) writeJson(io, { partitions: partitionsJson, staysStale: stays });
+      else if (nothingRan) io.stdout.write(await describeNothingToDo(instance, stays, runs.selected));
+      else io.stdout.write(`${describeRange(runs)}${describeStaysStale(stays)}`);
       return runsExitCode(results);
     }
     const run = await recordedRun(instance, runs.rest);
-    if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }) });
-    else if (runs.rest.status === 'nothing-to-do') io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${await nothingToDo(instance, request, runs.selected)}`);
-    else {
-      const partitionNote = selection.partition === undefined ? '' : await partitionsStayStaleNote(instance, request, [selection.partition], [runs.rest]);
-      io.stdout.write(`${results.length === 0 ? '' : 'Unpartitioned assets:\n'}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}${await staysStaleNote(instance, request, runs.selected)}${partitionNote}`);
-    }
+    const stays = await whatStaysStale(instance, request, runs.selected, ranAlone, [...results, runs.rest]);
+    const unpartitionedLead = results.length === 0 ? '' : 'Unpartitioned assets:\n';
+    if (json) writeJson(io, { ...runResultToJson(runs.rest, run), ...(results.length === 0 ? {} : { partitions: partitionsJson }), staysStale: stays });
+    else if (runs.rest.status === 'nothing-to-do') io.stdout.write(`${unpartitionedLead}${await describeNothingToDo(instance, stays, runs.selected)}`);
+    else io.stdout.write(`${unpartitionedLead}${renderRunSummary(runs.rest, run, style, io.stdout.columns)}${describeStaysStale(stays)}`);
     return runsExitCode([...results, runs.rest]);
   } finally {
     await instance.close();
@@ -249,15 +251,41 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
 }
 
 /**
- * The selected assets a run with nothing to do leaves stale, for upstreams
- * the selection leaves out (see `Instance.staleForUnselected`, which reads
- * nothing when every upstream is selected): none to look for for a job (it
- * runs as declared) or a single partition's run, or once a partition ran
- * (`selected` undefined).
+ * What a run leaves stale that its summary does not say: selected assets,
+ * for upstreams the selection leaves out (a run reads what those stored),
+ * and partitions, for stale partitions they read outside the runs of their
+ * partitions. `--json` gives it as `staysStale`; the text says it after the
+ * summary, or in place of "up to date".
  */
-async function leftStale(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<readonly StaleForUnselected[]> {
-  if (selected === undefined || selection.job !== undefined || selection.partition !== undefined) return [];
-  return instance.staleForUnselected(selected, { signal: selection.signal });
+interface StaysStale {
+  readonly assets: readonly StaleForUnselected[];
+  readonly partitions: readonly PartitionLeftStale[];
+}
+
+/**
+ * What stays stale (see `StaysStale`) after runs of the selection:
+ * `selected`, the keys of a run of the selection that may leave out
+ * upstreams (undefined once only partitions ran: theirs are told apart by
+ * partition); `ranAlone`, the partitions run alone (one `--partition`, a
+ * `--partition-range`), judged only when every run of `results` succeeded
+ * or had nothing to do (a run that failed left its partitions stale for
+ * that, which its summary says). A job runs as declared: nothing to say.
+ */
+async function whatStaysStale(
+  instance: Instance,
+  selection: PlanSelection & { readonly signal?: AbortSignal },
+  selected: readonly string[] | undefined,
+  ranAlone: readonly string[],
+  results: readonly MaterializeResult[] = [],
+): Promise<StaysStale> {
+  if (selection.job !== undefined) return { assets: [], partitions: [] };
+  const judgePartitions = ranAlone.length > 0 && results.every((result) => result.status === 'success' || result.status === 'nothing-to-do');
+  const [assets, partitions] = await Promise.all([
+    // Instance.staleForUnselected reads nothing when every upstream is selected; one partition's run leaves out the rest by design.
+    selected === undefined || selection.partition !== undefined ? [] : instance.staleForUnselected(selected, { signal: selection.signal }),
+    judgePartitions ? instance.partitionsLeftStale({ select: selection.select, exclude: selection.exclude, signal: selection.signal }, ranAlone) : [],
+  ]);
+  return { assets, partitions };
 }
 
 /**
@@ -266,46 +294,24 @@ async function leftStale(instance: Instance, selection: PlanSelection & { readon
  * stale, or checks fail on what some of it stores.
  */
 async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
-  const [stale, staleInPartition, failing] = await Promise.all([
-    leftStale(instance, selection, selected),
-    selection.partition === undefined ? [] : leftStaleInPartitions(instance, selection, [selection.partition]),
-    selected === undefined ? [] : instance.checksNotPassed(selected),
-  ]);
-  if (stale.length === 0 && staleInPartition.length === 0 && failing.length === 0) return upToDate;
+  const stays = await whatStaysStale(instance, selection, selected, selection.partition === undefined ? [] : [selection.partition]);
+  return describeNothingToDo(instance, stays, selected, upToDate);
+}
+
+/** `nothingToDo` for what stays stale, worked out already: with the checks of `selected` that have not passed on what they store. */
+async function describeNothingToDo(instance: Instance, { assets, partitions }: StaysStale, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
+  const failing = selected === undefined ? [] : await instance.checksNotPassed(selected);
+  if (assets.length === 0 && partitions.length === 0 && failing.length === 0) return upToDate;
   return (
-    (stale.length === 0 ? '' : describeStaleForUnselected(stale, { nothingRan: true })) +
-    (staleInPartition.length === 0 ? '' : describePartitionsLeftStale(staleInPartition, { nothingRan: stale.length === 0 })) +
-    (failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: stale.length === 0 && staleInPartition.length === 0 }))
+    (assets.length === 0 ? '' : describeStaleForUnselected(assets, { nothingRan: true })) +
+    (partitions.length === 0 ? '' : describePartitionsLeftStale(partitions, { nothingRan: assets.length === 0 })) +
+    (failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: assets.length === 0 && partitions.length === 0 }))
   );
 }
 
-/**
- * The selected partitions that runs of `partitions` alone (one
- * `--partition`, a `--partition-range`) leave stale, for stale partitions
- * they read outside those runs (see `Instance.partitionsLeftStale`): none
- * for a job, which runs as declared.
- */
-async function leftStaleInPartitions(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, partitions: readonly string[]): Promise<readonly PartitionLeftStale[]> {
-  if (selection.job !== undefined) return [];
-  return instance.partitionsLeftStale({ select: selection.select, exclude: selection.exclude, signal: selection.signal }, partitions);
-}
-
-/** After runs of `partitions` alone that all succeeded or had nothing to do: the note on what they leave stale, or nothing. */
-async function partitionsStayStaleNote(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, partitions: readonly string[], results: readonly MaterializeResult[]): Promise<string> {
-  // A run that failed or was canceled left its partitions stale for that, which its summary says.
-  if (results.some((result) => result.status !== 'success' && result.status !== 'nothing-to-do')) return '';
-  const stale = await leftStaleInPartitions(instance, selection, partitions);
-  return stale.length === 0 ? '' : describePartitionsLeftStale(stale, { nothingRan: false });
-}
-
-/**
- * What follows the summary of a run, or a dry run, that had work: the
- * selected assets it leaves stale for upstreams it leaves out (what ran on
- * their stored outputs among them), or nothing.
- */
-async function staysStaleNote(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined): Promise<string> {
-  const stale = await leftStale(instance, selection, selected);
-  return stale.length > 0 ? `\n${describeStaleForUnselected(stale, { nothingRan: false })}` : '';
+/** What follows the summary of a run, or a dry run, that had work: what it leaves stale (see `StaysStale`), or nothing. */
+function describeStaysStale({ assets, partitions }: StaysStale): string {
+  return (assets.length === 0 ? '' : `\n${describeStaleForUnselected(assets, { nothingRan: false })}`) + (partitions.length === 0 ? '' : describePartitionsLeftStale(partitions, { nothingRan: false }));
 }
 
 /** The selected assets a run left out for its partition scope, and how to run them. */
