@@ -158,14 +158,18 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       const dry = await instance.dryRun({ ...request, partitionsFirst: reexecuted === undefined });
       const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${dry.partitions.slice(0, 5).join(', ')}${dry.partitions.length > 5 ? ', ...' : ''}.\n`;
       if (dry.rest === undefined) {
-        if (json) writeJson(io, { partitions: dry.partitions });
         // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.
-        else io.stdout.write(dry.partitions.length === 0 ? await nothingToDo(instance, request, dry.selected, 'Every partition is up to date.\n') : partitionsLine);
+        const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? dry.selected : undefined, []);
+        if (json) writeJson(io, { partitions: dry.partitions, staysStale: stays });
+        else io.stdout.write(dry.partitions.length === 0 ? await describeNothingToDo(instance, stays, dry.selected, 'Every partition is up to date.\n') : partitionsLine);
         return EXIT.ok;
       }
       if (!json && dry.partitions.length > 0) io.stdout.write(partitionsLine);
       const { plan: materializationPlan, checksAgain: checks, blocked } = dry.rest;
       const { selected, plan } = materializationPlan;
+      const work = hasWork(materializationPlan);
+      // As the run would say it: with nothing to do, of the asked partition too.
+      const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? selected : undefined, work || selection.partition === undefined ? [] : [selection.partition]);
       if (json) {
         writeJson(io, {
           selected,
@@ -175,10 +179,11 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           partitions: dry.partitions,
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
           checks,
+          staysStale: stays,
         });
-      } else if (!hasWork(materializationPlan)) {
+      } else if (!work) {
         // As the run decides: nothing to materialize and no check to run again.
-        io.stdout.write(await nothingToDo(instance, request, dry.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
+        io.stdout.write(await describeNothingToDo(instance, stays, dry.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -193,7 +198,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         }
         io.stdout.write(`${formatCount(plan.planned.length - blocked.size)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
         if (blocked.size > 0) io.stdout.write(describeBlocked(blocked));
-        io.stdout.write(describeStaysStale(await whatStaysStale(instance, request, dry.partitions.length === 0 ? selected : undefined, [])));
+        io.stdout.write(describeStaysStale(stays));
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
       if (!json && selection.partition !== undefined && materializationPlan.leftOut.length > 0) io.stderr.write(describeLeftOut(materializationPlan.leftOut));
@@ -290,15 +295,9 @@ async function whatStaysStale(
 
 /**
  * What a run that found nothing to do prints (`upToDate`, that everything is
- * up to date), unless upstreams it leaves out keep some of the selection
- * stale, or checks fail on what some of it stores.
+ * up to date), unless something stays stale (see `StaysStale`), or checks
+ * of `selected` have not passed on what they store.
  */
-async function nothingToDo(instance: Instance, selection: PlanSelection & { readonly signal?: AbortSignal }, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
-  const stays = await whatStaysStale(instance, selection, selected, selection.partition === undefined ? [] : [selection.partition]);
-  return describeNothingToDo(instance, stays, selected, upToDate);
-}
-
-/** `nothingToDo` for what stays stale, worked out already: with the checks of `selected` that have not passed on what they store. */
 async function describeNothingToDo(instance: Instance, { assets, partitions }: StaysStale, selected: readonly string[] | undefined, upToDate = 'Everything is up to date.\n'): Promise<string> {
   const failing = selected === undefined ? [] : await instance.checksNotPassed(selected);
   if (assets.length === 0 && partitions.length === 0 && failing.length === 0) return upToDate;
