@@ -230,7 +230,8 @@ export class Instance {
     const plan = await this.plan({ ...planRequest, purpose: partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending?.resolvedSelection });
     const checksAgain = checksRunAlone(plan);
     const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, (keys) => this.checksNotPassed(keys));
-    return { selected: plan.selected, partitions, rest: { plan, checksAgain, blocked } };
+    // The plan of the rest leaves the partitioned assets out: they are selected all the same.
+    return { selected: pending?.selected ?? plan.selected, partitions, rest: { plan, checksAgain, blocked } };
   }
 
   /**

@@ -404,6 +404,18 @@ describe('partitioned runs through the CLI', () => {
     expect(await readFile(path.join(instance.output, 'change_daily', '2026-01-05.csv'), 'utf8')).toBe('day,days,change\n2026-01-05,2026-01-04 2026-01-05,1\n');
   });
 
+  it('a dry run names the unselected upstream that keeps a selected partitioned asset stale, as the run does, never a selected one', async () => {
+    expect((await instance.cli(['materialize'])).code).toBe(0);
+    await instance.writeDay('2026-01-06', JSON.stringify([{ id: 6, amount: 60 }]));
+    const said = 'Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.\n  totals_daily: its upstream sales_daily is not up to date, and not selected\n';
+    for (const args of [['materialize', '--select', 'totals_daily+', '--dry-run'], ['materialize', '--select', 'totals_daily+']]) {
+      const result = await instance.cli(args);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout, args.join(' ')).toContain(said);
+      expect(result.stdout, args.join(' ')).not.toContain('its upstream totals_daily');
+    }
+  });
+
   it('a partition that reads a stale day outside its run is stale to why --partition, and a run of it, of a range or a backfill says it stays stale rather than up to date', async () => {
     const lagged = (args: readonly string[]) => runCli([...args, '--definitions', LAGGED], { cwd: instance.dir, env: { STRATA_HOME: path.join(instance.dir, '.strata'), STRATA_OUTPUT_DIR: instance.output, LAGGED_SOURCE: instance.source } });
     const ok = async (args: readonly string[]) => {

@@ -169,7 +169,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       const { selected, plan } = materializationPlan;
       const work = hasWork(materializationPlan);
       // As the run would say it: with nothing to do, of the asked partition too.
-      const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? selected : undefined, work || selection.partition === undefined ? [] : [selection.partition]);
+      const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? dry.selected : undefined, work || selection.partition === undefined ? [] : [selection.partition]);
       if (json) {
         writeJson(io, {
           selected,
@@ -183,7 +183,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         });
       } else if (!work) {
         // As the run decides: nothing to materialize and no check to run again.
-        io.stdout.write(await describeNothingToDo(instance, stays, dry.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
+        io.stdout.write(await describeNothingToDo(instance, stays, dry.partitions.length === 0 ? dry.selected : undefined, `Everything is up to date (${plural(dry.selected.length, 'asset')} selected).\n`));
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
