@@ -110,6 +110,11 @@ export async function planAssetStates(
   };
   const failing = checksWithProblem(checks, 'failed');
   const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => resultBlocks(summary.check, summary.latest!)))];
+  // A partitioned asset too: each partition's run skips it for a failing blocking check of an unpartitioned upstream.
+  const blockedBy = (key: string) => {
+    const { deps, ignoreFailedChecks } = definitions.asset(key)!;
+    return blocking.size === 0 ? [] : deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !ignoreFailedChecks.includes(check));
+  };
   const { plan, recorded, code } = materializationPlan;
   // Every asset: the plan covers exactly the keys, so no set of them is needed.
   const wanted = everyAsset ? undefined : new Set(keys);
@@ -123,7 +128,7 @@ export async function planAssetStates(
       codeVersion: code.get(asset.key)!.version,
       failedChecks: failed.get(asset.key) ?? [],
       warnedChecks: warned.get(asset.key) ?? [],
-      blockedBy: blocking.size === 0 ? [] : definitions.asset(asset.key)!.deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !definitions.asset(asset.key)!.ignoreFailedChecks.includes(check)),
+      blockedBy: blockedBy(asset.key),
       partitions: undefined,
     });
   }
@@ -141,7 +146,7 @@ export async function planAssetStates(
         codeVersion: codeVersions.get(key)!,
         failedChecks: [],
         warnedChecks: [],
-        blockedBy: [],
+        blockedBy: blockedBy(key),
         partitions: counts,
       });
     }

@@ -67,6 +67,18 @@ describe('unpartitioned assets that feed partitions', () => {
     expect((await checked('materialize')).stdout).toBe('Everything is up to date.\n');
   });
 
+  it('status and why say a failing blocking check of the feeder blocks the partitioned asset, as its partitions\' runs skip it', async () => {
+    const checked = (...args: string[]) =>
+      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await checked('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
+    expect((await checked('materialize')).stdout).toContain('converted_daily: skipped, check rate.positive failed');
+    const status = JSON.parse((await checked('status', '--json')).stdout) as { assets: { key: string; checks: { blockedBy: string[] } }[] };
+    expect(status.assets.find((state) => state.key === 'converted_daily')!.checks.blockedBy).toEqual(['rate.positive']);
+    expect((await checked('status')).stdout).toMatch(/converted_daily +stale \(0\/3 fresh, 3 stale\) +blocked by rate\.positive/);
+    expect((await checked('why', 'converted_daily')).stdout).toContain('Blocked: upstream check rate.positive failed, so runs skip converted_daily until it passes');
+  });
+
   it('shows every partition stale once the feeder is, and one materialize brings them all back', async () => {
     expect((await cli('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":3}');
