@@ -84,6 +84,13 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     const definitionsModule = args.flags.definitions;
     return await command.run(args, { ...io, definitionsModule: typeof definitionsModule === 'string' ? definitionsModule : undefined });
   } catch (error) {
+    // A Ctrl-C (bin.ts aborts io.signal with its reason) that lands where no run is going, while definitions load or a
+    // run is planned, surfaces as that reason: a cancel, not a bug. Runs catch their own and end canceled.
+    if (io.signal.aborted && error === io.signal.reason) {
+      const reason = error instanceof Error ? error.message : String(error);
+      io.stderr.write(`${reason.charAt(0).toUpperCase()}${reason.slice(1)}: stopped before it finished.\n`);
+      return EXIT.canceled;
+    }
     if (error instanceof StrataError) {
       io.stderr.write(`${style.apply('red', 'error:')} ${error.message}\n`);
       if (error.hint !== undefined) io.stderr.write(`${style.apply('yellow', 'hint:')} ${error.hint}\n`);

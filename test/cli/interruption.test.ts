@@ -63,6 +63,18 @@ describe('interrupting a run', () => {
     });
   }
 
+  it('cancels on Ctrl-C while the run is still being planned: exit 130, no run recorded, no internal error', async () => {
+    const previous = await materializeVersionOne();
+    const running = start('observe-wait', '2', '--force');
+    await running.waitForStderr('OBSERVING');
+    running.child.kill('SIGINT');
+    const result = await running.done;
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 130, stderr: expect.stringContaining('Canceled by SIGINT: stopped before it finished.') });
+    expect(result.stderr).not.toContain('internal error');
+    expect(await slowCsv()).toBe(previous);
+    expect(await runs()).toEqual(['success']);
+  });
+
   it('exits at once on a second Ctrl-C, still leaving no partial output', async () => {
     const previous = await materializeVersionOne();
     const running = start('hang', '2', '--force');
