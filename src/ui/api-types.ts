@@ -387,6 +387,14 @@ export interface PlanResponse {
    */
   readonly plan: readonly { readonly key: string; readonly reasons: readonly ReasonJson[]; readonly skipped: boolean; readonly blockedBy: readonly string[] }[];
   readonly sources: readonly { readonly key: string; readonly location: string | null; readonly checked: boolean; readonly note: string | null }[];
+  /**
+   * The checks the run would evaluate again on what is stored, without
+   * materializing their assets (the check, or a table it judged, changed
+   * since its latest result), as `assets materialize --dry-run --json` lists
+   * them: work of their own, so a plan with only these still has a run to
+   * launch.
+   */
+  readonly checks: readonly { readonly check: string; readonly assetKey: string; readonly name: string }[];
   /** Warnings about parts of a union that select nothing, as the CLI prints them on stderr. */
   readonly warnings: readonly string[];
   /**

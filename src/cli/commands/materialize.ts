@@ -2,6 +2,7 @@ import type { Definitions } from '../../core/definitions.js';
 import type { PlannedAsset } from '../../graph/planner.js';
 import { hasWork, type MaterializationPlan } from '../../execution/plan-materialization.js';
 import { describeUncheckedSource } from '../../instance/describe-reason.js';
+import { describeChecksAgain } from '../../instance/describe-checks-again.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import type { CliIO } from '../cli-io.js';
@@ -194,7 +195,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         }
         if (checks.length > 0) {
           // Their asset stays as it is: the check or a table it judged changed since its latest result.
-          io.stdout.write(`${plural(checks.length, 'check')} would run again on what is stored, without materializing ${checks.length === 1 ? 'its asset' : 'their assets'}: ${checks.map((check) => check.check).join(', ')}.\n`);
+          io.stdout.write(`${describeChecksAgain(checks.map((check) => check.check))}\n`);
         }
         io.stdout.write(`${formatCount(plan.planned.length - blocked.size)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
         if (blocked.size > 0) io.stdout.write(describeBlocked(blocked));

@@ -44,7 +44,9 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     // As `/materialize` runs it, and `assets materialize --dry-run` shows it: the stale partitions first, one run each, then the rest.
     const { selected, partitions, rest } = await instance.dryRun({ ...selection, partitionsFirst: true });
     const planned = rest?.plan.plan.planned ?? [];
-    const nothingToDo = partitions.length === 0 && planned.length === 0;
+    // Checks that would run again are work too: the run that evaluates them is recorded, as the CLI's.
+    const checks = rest?.checksAgain ?? [];
+    const nothingToDo = partitions.length === 0 && planned.length === 0 && checks.length === 0;
     // Selected assets a run leaves stale for upstreams it leaves out: why an empty plan contradicts the graph's stale nodes, or what stays stale after a run.
     const [staleForUnselected, checksNotPassed] = await Promise.all([instance.staleForUnselected(selected), nothingToDo ? instance.checksNotPassed(selected) : []]);
     const body: PlanResponse = {
@@ -57,6 +59,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
         blockedBy: rest!.blocked.get(asset.key)?.checks ?? [],
       })),
       sources: (rest?.plan.plan.assets ?? []).flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
+      checks,
       warnings: warnings.map((warning) => warning.message),
       staleForUnselected,
       checksNotPassed,

@@ -79,6 +79,21 @@ describe('asset checks in the UI', () => {
     expect(cli.stdout).toContain("accounts.unique_id: failed on accounts's stored output (assets checks accounts shows why)");
   });
 
+  it('offers the run that checks a changed check again when nothing is to materialize, as materialize --dry-run says it', async () => {
+    // The UI loads row_count with another minimum than the run that stored accounts: only that check runs again.
+    const { workspace, ui, page } = await session.open({ args: ['--definitions', DEFINITIONS], env: () => ({ UI_CHECKED_MIN_ROWS: '2' }) });
+    expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
+    await openGraph(page, ui.url);
+
+    await page.fill('input[name="selection"]', 'accounts');
+    await page.press('input[name="selection"]', 'Enter');
+    await page.click('button[data-action="materialize"]');
+    const panel = page.locator('.materialize-panel');
+    await expect.poll(() => panel.locator('[data-plan="checks-again"]').textContent()).toBe('1 check would run again on what is stored, without materializing its asset: accounts.row_count.');
+    expect(await panel.locator('button[data-action="confirm-materialize"]').textContent()).toBe('Run 1 check again');
+    expect(await panel.locator('[data-plan="empty"], [data-plan="checks-not-passed"]').count()).toBe(0);
+  });
+
   it('says the plan would skip what reads the asset whose blocking check failed, and counts it out', async () => {
     const { workspace, ui, page } = await openFixture();
     expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);

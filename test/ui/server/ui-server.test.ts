@@ -416,6 +416,35 @@ describe('assets ui server', () => {
     expect(plan.plan.map(({ reasons, ...step }) => ({ ...step, reasons: reasons.map((reason) => reason.kind) }))).toEqual((JSON.parse(dryRun.stdout) as { plan: unknown[] }).plan);
   });
 
+  it('plans a check whose code changed as work of its own, as materialize --dry-run does, and launches the run that checks it again', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    expect((await runCli(['materialize', '--definitions', CHECKED], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
+    // row_count's code changes: accounts stays as it is, and only that check runs again.
+    const env = { ...workspace.env, UI_CHECKED_MIN_ROWS: '2' };
+    const ui = await startUi({ cwd: workspace.dir, env, args: ['--definitions', CHECKED] });
+    cleanups.push(ui.stop);
+    const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
+    const postAs = (route: string) => fetch(new URL(route, ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{"select":"accounts"}' });
+
+    const plan = (await (await postAs('/api/plan')).json()) as PlanResponse;
+    const dryRun = await runCli(['materialize', '--dry-run', '--json', '--select', 'accounts', '--definitions', CHECKED], { cwd: workspace.dir, env });
+    expect(plan).toMatchObject({ plan: [], partitions: [], checks: [{ check: 'accounts.row_count', assetKey: 'accounts', name: 'row_count' }] });
+    expect(plan.checks).toEqual((JSON.parse(dryRun.stdout) as { checks: unknown[] }).checks);
+    // Not "nothing to do": the checks that have not passed are the news of an empty plan only.
+    expect(plan.checksNotPassed).toEqual([]);
+
+    const stream = await readEvents(ui.url, (text) => text.includes('event: run-ended'));
+    await stream.ready;
+    const launched = await postAs('/api/materialize');
+    expect(launched.status).toBe(202);
+    const { runId } = (await launched.json()) as MaterializeResponse;
+    await stream.text;
+    const checks = await runCli(['checks', 'accounts', '--json', '--definitions', CHECKED], { cwd: workspace.dir, env });
+    const rowCount = (JSON.parse(checks.stdout) as { checks: { name: string; runId: string }[] }).checks.find((check) => check.name === 'row_count');
+    expect(rowCount?.runId).toBe(runId);
+  });
+
   it('streams each check result of a run in another process', async () => {
     const workspace = await makeWorkspace();
     cleanups.push(() => workspace.cleanup());

@@ -1,4 +1,5 @@
 import type { MaterializeResponse, PlanResponse, SelectionRequest } from '../../api-types.js';
+import { describeChecksAgain } from '../../../instance/describe-checks-again.js';
 import { CHECK_AGAIN_HINT, describeCheckNotPassed, describeChecksNotPassed } from '../../../instance/describe-checks-not-passed.js';
 import { describeHeldBack, describeSelectUpstreams, describeStaysStale } from '../../../instance/describe-stale-for-unselected.js';
 import { postJson } from '../api.js';
@@ -26,7 +27,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       return;
     }
     const cancel = h('button', { type: 'button', onclick: () => (element.hidden = true) }, 'Close');
-    if (plan.plan.length === 0 && plan.partitions.length === 0) {
+    if (plan.plan.length === 0 && plan.partitions.length === 0 && plan.checks.length === 0) {
       const lead = 'Nothing to materialize, but ';
       const outcome =
         plan.staleForUnselected.length === 0 && plan.checksNotPassed.length === 0
@@ -38,7 +39,9 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     // As `--dry-run` counts: an asset the run would skip for a failing check upstream is not materialized.
     const toRun = plan.plan.filter((step) => !step.skipped).length;
     const work = [...(plan.partitions.length === 0 ? [] : [counted(plan.partitions.length, 'partition')]), ...(toRun === 0 ? [] : [counted(toRun, 'asset')])];
-    const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, `Materialize ${work.join(' and ')}`);
+    // A run of checks alone materializes nothing: its button says what it does.
+    const label = work.length === 0 ? `Run ${counted(plan.checks.length, 'check')} again` : `Materialize ${work.join(' and ')}`;
+    const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, label);
     confirm.addEventListener('click', () => void launch(selection, confirm));
     replaceChildren(
       body,
@@ -56,6 +59,7 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
               ),
             ),
           ]),
+      ...(plan.checks.length === 0 ? [] : [h('p', { 'data-plan': 'checks-again' }, describeChecksAgain(plan.checks.map((check) => check.check)))]),
       ...staleForUnselected(plan, ''),
       h('p', {}, confirm, ' ', cancel),
     );
