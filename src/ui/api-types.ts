@@ -85,6 +85,8 @@ export interface GraphResponse {
   readonly height: number;
   /** The keys the `select`/`exclude` query selects, in topological order; null when neither was given. */
   readonly selected: readonly string[] | null;
+  /** Warnings about parts of a union in the selection that select nothing (likely typos), as the CLI prints them on stderr; empty without a selection. */
+  readonly warnings: readonly string[];
   /**
    * The project files of the assets' code changed on disk since `assets ui`
    * loaded the definitions, relative to the project root: its plans and runs

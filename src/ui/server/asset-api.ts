@@ -23,7 +23,7 @@ export function assetApi(context: UiContext): Hono {
     const exclude = c.req.query('exclude') || undefined;
     const definitions = await instance.definitions();
     // The selection first: a mistake in it is answered before any planning.
-    const selected = select === undefined && exclude === undefined ? null : (await instance.select({ select, exclude })).keys;
+    const selection = select === undefined && exclude === undefined ? undefined : await instance.select({ select, exclude });
     const started = performance.now();
     const layout = graphLayout(definitions);
     const laidOut = performance.now();
@@ -49,7 +49,8 @@ export function assetApi(context: UiContext): Hono {
       groups: layout.groups,
       width: layout.width,
       height: layout.height,
-      selected,
+      selected: selection?.keys ?? null,
+      warnings: selection?.warnings.map((warning) => warning.message) ?? [],
       codeEditedSinceLoad: await instance.codeEditedSinceLoad(),
     };
     return c.json(body);

@@ -23,6 +23,16 @@ describe('the asset graph page', () => {
     await saveScreenshot(page, 'graph-after-run');
   });
 
+  it('warns under the selection box of a part that selects nothing, as the CLI does', async () => {
+    const { ui, page } = await openExample();
+    await openGraph(page, ui.url);
+    await page.fill('input[name="selection"]', 'users, tag:nosuch');
+    await page.press('input[name="selection"]', 'Enter');
+    const warning = page.locator('.selection-error [data-selection-warning]');
+    await expect.poll(() => warning.textContent()).toBe('warning: "tag:nosuch" in "users, tag:nosuch" selects no assets; the rest of the selection does.');
+    expect(await page.locator('.asset-node.selected').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-key')))).toEqual(['users']);
+  });
+
   it('says why a plan runs nothing while a selected asset stays stale for an unselected upstream', async () => {
     const { workspace, ui, page } = await openExample();
     expect((await runCli(['materialize', '--select', '+top_authors'], { cwd: workspace.dir, env: workspace.env })).code).toBe(0);

@@ -198,6 +198,18 @@ describe('assets ui server', () => {
     expect(((await unknown.json()) as ApiErrorResponse).error.hint).toMatch(/total/);
   });
 
+  it('warns of a part of the graph\'s selection that selects nothing, as the CLI does, and highlights what the rest selects', async () => {
+    const workspace = await makeWorkspace();
+    cleanups.push(() => workspace.cleanup());
+    const ui = await startUi({ cwd: workspace.dir, env: workspace.env });
+    cleanups.push(ui.stop);
+    const graph = await getJson<GraphResponse>(ui, `/api/graph?${new URLSearchParams({ select: 'users, tag:nosuch' })}`);
+    expect(graph.selected).toEqual(['users']);
+    const cli = await runCli(['status', '--select', 'users, tag:nosuch'], { cwd: workspace.dir, env: workspace.env });
+    expect(graph.warnings).toEqual([/^warning: (.+)$/m.exec(cli.stderr)![1]]);
+    expect((await getJson<GraphResponse>(ui, '/api/graph')).warnings).toEqual([]);
+  });
+
   it('refuses actions without the token or from another origin, and pages asked for by another host name', async () => {
     const instance = await instanceOf(numbersAndTotal());
     const server = await serve(instance);

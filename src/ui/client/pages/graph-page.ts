@@ -78,7 +78,8 @@ export const graphPage: Page = (container) => {
       const next = await getJson<GraphResponse>(`/api/graph${query}`);
       // A slower, older answer must not overwrite a newer one.
       if (request !== latestRequest) return;
-      replaceChildren(selectionError);
+      // A part of the selection that selects nothing is likely a typo: say so, as the CLI does, above what the rest highlights.
+      replaceChildren(selectionError, ...next.warnings.map((warning) => h('p', { class: 'notice', 'data-selection-warning': '' }, `warning: ${warning}`)));
       replaceChildren(codeEdited, codeEditedNotice(next.codeEditedSinceLoad));
       graph = next;
       collapsed ??= new Set(next.nodes.length > COLLAPSE_GROUPS_ABOVE ? next.groups.map((group) => group.name) : []);
