@@ -11,6 +11,22 @@ const HOSTILE_TEXT = '<script>window.__xss=1</script><img src=x onerror="window.
 const session = useUiSession();
 const openFixture = () => session.open({ args: ['--definitions', DEFINITIONS] });
 
+/**
+ * After a run whose blocking check fails (exit 1), the graph page's
+ * Materialize panel of `selection` (every asset without one).
+ */
+async function planAfterFailingRun<T extends Awaited<ReturnType<typeof openFixture>>>(opened: T, selection?: string) {
+  const { workspace, ui, page } = opened;
+  expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
+  await openGraph(page, ui.url);
+  if (selection !== undefined) {
+    await page.fill('input[name="selection"]', selection);
+    await page.press('input[name="selection"]', 'Enter');
+  }
+  await page.click('button[data-action="materialize"]');
+  return { ...opened, panel: page.locator('.materialize-panel') };
+}
+
 describe('asset checks in the UI', () => {
   it('marks the asset whose blocking check failed on the graph, lists its checks, and shows the failing rows as text', async () => {
     const { workspace, ui, page } = await openFixture();
@@ -58,14 +74,7 @@ describe('asset checks in the UI', () => {
   });
 
   it('says which checks have not passed when a plan of the failing asset has nothing to run', async () => {
-    const { workspace, ui, page } = await openFixture();
-    expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
-    await openGraph(page, ui.url);
-
-    await page.fill('input[name="selection"]', 'accounts');
-    await page.press('input[name="selection"]', 'Enter');
-    await page.click('button[data-action="materialize"]');
-    const panel = page.locator('.materialize-panel');
+    const { workspace, page, panel } = await planAfterFailingRun(await openFixture(), 'accounts');
     await expect
       .poll(() => panel.locator('[data-plan="checks-not-passed"]').textContent())
       .toBe('Nothing to materialize, but 1 check has not passed on what is stored, and a run does not check it again while that is unchanged:');
@@ -81,26 +90,14 @@ describe('asset checks in the UI', () => {
 
   it('offers the run that checks a changed check again when nothing is to materialize, as materialize --dry-run says it', async () => {
     // The UI loads row_count with another minimum than the run that stored accounts: only that check runs again.
-    const { workspace, ui, page } = await session.open({ args: ['--definitions', DEFINITIONS], env: () => ({ UI_CHECKED_MIN_ROWS: '2' }) });
-    expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
-    await openGraph(page, ui.url);
-
-    await page.fill('input[name="selection"]', 'accounts');
-    await page.press('input[name="selection"]', 'Enter');
-    await page.click('button[data-action="materialize"]');
-    const panel = page.locator('.materialize-panel');
+    const { panel } = await planAfterFailingRun(await session.open({ args: ['--definitions', DEFINITIONS], env: () => ({ UI_CHECKED_MIN_ROWS: '2' }) }), 'accounts');
     await expect.poll(() => panel.locator('[data-plan="checks-again"]').textContent()).toBe('1 check would run again on what is stored, without materializing its asset: accounts.row_count.');
     expect(await panel.locator('button[data-action="confirm-materialize"]').textContent()).toBe('Run 1 check again');
     expect(await panel.locator('[data-plan="empty"], [data-plan="checks-not-passed"]').count()).toBe(0);
   });
 
   it('says the plan would skip what reads the asset whose blocking check failed, and counts it out', async () => {
-    const { workspace, ui, page } = await openFixture();
-    expect((await runCli(['materialize', '--definitions', DEFINITIONS], { cwd: workspace.dir, env: workspace.env })).code).toBe(1);
-    await openGraph(page, ui.url);
-
-    await page.click('button[data-action="materialize"]');
-    const panel = page.locator('.materialize-panel');
+    const { page, panel } = await planAfterFailingRun(await openFixture());
     const invoices = panel.locator('.plan-list > li[data-key="invoices"]');
     await invoices.waitFor();
     expect(await invoices.getAttribute('data-skipped')).toBe('true');
