@@ -95,6 +95,23 @@ export class UsageError extends StrataError {
 }
 
 /**
+ * A run refused because selected assets need upstream assets that are not
+ * selected and have no stored output: `needing`, those selected assets, and
+ * `missing`, the upstreams, so a command can say how to select them in its
+ * own terms.
+ */
+export class UnstoredUpstreamsError extends StrataError {
+  readonly needing: readonly string[];
+  readonly missing: readonly string[];
+
+  constructor(message: string, needing: readonly string[], missing: readonly string[], options: { hint?: string } = {}) {
+    super('STRATA_UNMATERIALIZED_UPSTREAM', message, options);
+    this.needing = needing;
+    this.missing = missing;
+  }
+}
+
+/**
  * A run refused because selected assets read upstream partitions that have
  * no stored output: `partitions`, the keys of those upstream partitions,
  * which a run of each key would have made (a caller whose own run of one

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Observation } from '../core/asset.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
-import { StrataError, UnstoredPartitionsError, UsageError } from '../core/errors.js';
+import { UnstoredPartitionsError, UnstoredUpstreamsError, UsageError } from '../core/errors.js';
 import { projectRoot } from '../core/project-root.js';
 import { AssetGraph } from '../graph/asset-graph.js';
 import { type Plan, type PlanInput, type PlannedAsset, planAssets, type PlanningError } from '../graph/planner.js';
@@ -235,11 +235,9 @@ export async function planMaterialization(
   if (unmet.length > 0) {
     const missing = [...new Set(unmet.map((line) => line.split(' needs ')[1]!))];
     const needing = [...new Set(unmet.map((line) => line.split(' needs ')[0]!))];
-    throw new StrataError(
-      'STRATA_UNMATERIALIZED_UPSTREAM',
-      `Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`,
-      { hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.` },
-    );
+    throw new UnstoredUpstreamsError(`Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`, needing, missing, {
+      hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.`,
+    });
   }
   // A look at states is no run: an asset whose upstream partitions are not all stored yet is shown as it is.
   if (gaps.length > 0 && options.purpose !== 'states') {

@@ -111,9 +111,11 @@ export async function planAssetStates(
   const failing = checksWithProblem(checks, 'failed');
   const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => resultBlocks(summary.check, summary.latest!)))];
   // A partitioned asset too: each partition's run skips it for a failing blocking check of an unpartitioned upstream.
+  // A partitioned upstream's checks judge each of its partitions, and only the run of that partition: they block no whole asset.
   const blockedBy = (key: string) => {
-    const { deps, ignoreFailedChecks } = definitions.asset(key)!;
-    return blocking.size === 0 ? [] : deps.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !ignoreFailedChecks.includes(check));
+    const { deps, ignoreFailedChecks, partitions } = definitions.asset(key)!;
+    const judged = partitions === undefined ? deps : deps.filter((dep) => definitions.asset(dep)!.partitions === undefined);
+    return blocking.size === 0 ? [] : judged.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !ignoreFailedChecks.includes(check));
   };
   const { plan, recorded, code } = materializationPlan;
   // Every asset: the plan covers exactly the keys, so no set of them is needed.

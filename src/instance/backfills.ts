@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
-import { StrataError, UnstoredPartitionsError, UsageError } from '../core/errors.js';
+import { StrataError, UnstoredUpstreamsError, UsageError } from '../core/errors.js';
 import { backfillTag } from '../core/run-tags.js';
 import { requestCancel } from '../execution/cancel-run.js';
 import { feedingAssets } from '../execution/partition-scope.js';
@@ -161,15 +161,17 @@ export async function createBackfill(
  * Throws, as `assets materialize` does, when selected assets need an
  * unselected upstream that has no stored output: every partition's run
  * would fail alike, so the backfill is refused before anything is stored or
- * runs. The first partition's run is planned as it would start; a missing
- * partition of an upstream (`UnstoredPartitionsError`) is that partition's
- * own matter, which its run reports.
+ * runs. The first partition's run is planned as a look at states, which
+ * leaves a missing partition of an upstream to that partition's own run.
  */
 async function refuseUnstoredUpstreams(definitions: Definitions, storage: InstanceStorage, selection: string, partition: string, options: AssetStateOptions & { readonly now: () => Date }): Promise<void> {
   try {
-    await planMaterialization(definitions, storage, { select: selection, partition, env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
+    await planMaterialization(definitions, storage, { select: selection, partition, purpose: 'states', env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
   } catch (error) {
-    if (error instanceof StrataError && error.code === 'STRATA_UNMATERIALIZED_UPSTREAM' && !(error instanceof UnstoredPartitionsError)) throw error;
+    if (!(error instanceof UnstoredUpstreamsError)) throw error;
+    // The planner's hint names materialize's --select: a backfill takes its selection as it is.
+    const withUpstreams = error.needing.slice(0, 2).map((key) => `+${key}`).join(', ');
+    throw new UnstoredUpstreamsError(error.message, error.needing, error.missing, { hint: `Backfill them too, e.g. \`assets backfill '${withUpstreams}'\`, or materialize ${error.missing.join(', ')} first.` });
   }
 }
 

@@ -11,11 +11,15 @@ import type { CheckNotPassed } from './describe-checks-not-passed.js';
  * agree with each other and with the run.
  */
 export interface DryRun {
-  /** The keys the selection selects, in topological order. */
+  /**
+   * The keys the selection selects, in topological order, partitioned ones
+   * too; for one run (a `partition` asked for, or no `partitionsFirst`),
+   * those in its scope.
+   */
   readonly selected: readonly string[];
-  /** The partitions in which a selected partitioned asset is stale or missing, in key order: they run first. */
+  /** With `partitionsFirst`, the partitions in which a selected partitioned asset is stale or missing, in key order: they run first. */
   readonly partitions: readonly string[];
-  /** The run of the rest (the unpartitioned assets, or the asked partition's); undefined when only partitioned assets are selected. */
+  /** The run of the rest (the unpartitioned assets, or the asked partition's); undefined when `partitionsFirst` finds only partitioned assets selected. */
   readonly rest: DryRunOfRest | undefined;
 }
 

@@ -370,7 +370,12 @@ export interface SelectionRequest {
   readonly exclude?: string | undefined;
 }
 
-/** `POST /api/plan`: the dry run, as `assets materialize --dry-run --json`, with each reason's sentence. */
+/**
+ * `POST /api/plan`: the dry run `assets materialize --dry-run --json` shows
+ * (the same `selected`, `partitions`, `plan` steps, `sources` and `checks`),
+ * shaped for the page: each reason with its sentence, and what stays stale
+ * or has not passed as `staleForUnselected` and `checksNotPassed`.
+ */
 export interface PlanResponse {
   /** Every selected key, in topological order. */
   readonly selected: readonly string[];
@@ -382,8 +387,8 @@ export interface PlanResponse {
   readonly partitions: readonly string[];
   /**
    * What the run of the selected unpartitioned assets would materialize,
-   * after the partitions, in order, and why. Empty with no partition:
-   * everything is up to date. `skipped`: the run would skip it, for the
+   * after the partitions, in order, and why. Empty with no partition and
+   * no `checks`: everything is up to date. `skipped`: the run would skip it, for the
    * failing blocking checks `blockedBy` of an upstream it reads, or (with
    * none) because an upstream it reads would be skipped.
    */

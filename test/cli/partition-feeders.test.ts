@@ -175,7 +175,7 @@ describe('unpartitioned assets that feed partitions', () => {
     const refused = await cli('backfill', 'converted_daily');
     expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
     expect(refused.stderr).toContain('Selected assets need upstream assets that are not selected and have no stored output: converted_daily needs rate.');
-    expect(refused.stderr).toContain('--select +converted_daily');
+    expect(refused.stderr).toContain("hint: Backfill them too, e.g. `assets backfill '+converted_daily'`, or materialize rate first.");
     expect((JSON.parse((await cli('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toEqual([]);
     expect((JSON.parse((await cli('runs', '--json')).stdout) as { runs: unknown[] }).runs).toEqual([]);
     // Selected with its feeder, the same backfill runs.

@@ -29,6 +29,7 @@ import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { tagsFlag } from '../tag-flags.js';
 import { parsePartitionRange } from '../../instance/partition-range.js';
+import { splitPartitionRange } from '../../core/partition-keys.js';
 
 export const materializeCommand: Command = {
   name: 'materialize',
@@ -167,10 +168,12 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       }
       if (!json && dry.partitions.length > 0) io.stdout.write(partitionsLine);
       const { plan: materializationPlan, checksAgain: checks, blocked } = dry.rest;
-      const { selected, plan } = materializationPlan;
+      const { plan } = materializationPlan;
+      // The whole selection, partitioned assets too, as the UI's plan counts it.
+      const { selected } = dry;
       const work = hasWork(materializationPlan);
       // As the run would say it: with nothing to do, of the asked partition too.
-      const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? dry.selected : undefined, work || selection.partition === undefined ? [] : [selection.partition]);
+      const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? selected : undefined, work ? [] : await partitionKeysAsked(instance, selection));
       if (json) {
         writeJson(io, {
           selected,
@@ -184,7 +187,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
         });
       } else if (!work) {
         // As the run decides: nothing to materialize and no check to run again.
-        io.stdout.write(await describeNothingToDo(instance, stays, dry.partitions.length === 0 ? dry.selected : undefined, `Everything is up to date (${plural(dry.selected.length, 'asset')} selected).\n`));
+        io.stdout.write(await describeNothingToDo(instance, stays, dry.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -227,6 +230,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       // Without it, a partition's second line would read as a repeat: say why it runs again.
       onRunAgain: json ? undefined : (again) => void io.stdout.write(describeRunAgain(again)),
     });
+    // A Ctrl-C before any run started ends no run, which is no "up to date": main reports its reason as a cancel.
+    if (io.signal.aborted && runs.partitions.length === 0 && runs.unstarted.length === 0 && runs.rest === undefined) throw io.signal.reason;
     const partitionRuns = await Promise.all(runs.partitions.map(async ({ partition: key, result }) => ({ partition: key, result, run: json ? await recordedRun(instance, result) : undefined })));
     const partitionsJson = [
       ...partitionRuns.map(({ partition: key, result, run }) => ({ partition: key, ...runResultToJson(result, run) })),
@@ -234,7 +239,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     ];
     const results = partitionRuns.map(({ result }) => result);
     if (runs.restSkipped !== undefined) io.stderr.write(`The unpartitioned assets did not run: ${runs.restSkipped.message}\n`);
-    const ranAlone = range !== undefined ? [...new Set(runs.partitions.map(({ partition: key }) => key))] : selection.partition === undefined ? [] : [selection.partition];
+    const ranAlone = range !== undefined ? [...new Set(runs.partitions.map(({ partition: key }) => key))] : await partitionKeysAsked(instance, selection);
     if (runs.rest === undefined) {
       // Only partitioned assets selected: with no partition of them stale, nothing ran.
       const nothingRan = range === undefined && runs.partitions.length === 0;
@@ -272,8 +277,8 @@ interface StaysStale {
  * What stays stale (see `StaysStale`) after runs of the selection:
  * `selected`, the keys of a run of the selection that may leave out
  * upstreams (undefined once only partitions ran: theirs are told apart by
- * partition); `ranAlone`, the partitions run alone (one `--partition`, a
- * `--partition-range`), judged only when every run of `results` succeeded
+ * partition); `ranAlone`, the partitions run alone (`--partition`'s key or
+ * range, or a `--partition-range`'s), judged only when every run of `results` succeeded
  * or had nothing to do (a run that failed left its partitions stale for
  * that, which its summary says). A job runs as declared: nothing to say.
  */
@@ -292,6 +297,13 @@ async function whatStaysStale(
     judgePartitions ? instance.partitionsLeftStale({ select: selection.select, exclude: selection.exclude, signal: selection.signal }, ranAlone) : [],
   ]);
   return { assets, partitions };
+}
+
+/** The partition keys `--partition` asks for: none, the one key, or each key of a range `FROM...TO` run at once. */
+async function partitionKeysAsked(instance: Instance, selection: PlanSelection): Promise<readonly string[]> {
+  if (selection.partition === undefined) return [];
+  const range = splitPartitionRange(selection.partition);
+  return range === undefined ? [selection.partition] : instance.partitionRange(selection, range);
 }
 
 /**

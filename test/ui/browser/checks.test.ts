@@ -103,6 +103,7 @@ describe('asset checks in the UI', () => {
     expect(await invoices.getAttribute('data-skipped')).toBe('true');
     expect(await invoices.textContent()).toContain('Would be skipped: blocking check accounts.unique_id failed on what an upstream stores.');
     expect(await panel.textContent()).toContain('A run would materialize 0 of the 2 selected assets and skip 1, in this order:');
+    expect(await panel.locator('button[data-action="confirm-materialize"]').textContent()).toBe('Run anyway');
     await saveScreenshot(page, 'plan-skipped-for-failing-check');
   });
 

@@ -39,8 +39,8 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
     // As `--dry-run` counts: an asset the run would skip for a failing check upstream is not materialized.
     const toRun = plan.plan.filter((step) => !step.skipped).length;
     const work = [...(plan.partitions.length === 0 ? [] : [counted(plan.partitions.length, 'partition')]), ...(toRun === 0 ? [] : [counted(toRun, 'asset')])];
-    // A run of checks alone materializes nothing: its button says what it does.
-    const label = work.length === 0 ? `Run ${counted(plan.checks.length, 'check')} again` : `Materialize ${work.join(' and ')}`;
+    // A run of checks alone materializes nothing, nor one whose every planned asset would be skipped: its button says so.
+    const label = work.length > 0 ? `Materialize ${work.join(' and ')}` : plan.checks.length > 0 ? `Run ${counted(plan.checks.length, 'check')} again` : 'Run anyway';
     const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, label);
     confirm.addEventListener('click', () => void launch(selection, confirm));
     replaceChildren(
