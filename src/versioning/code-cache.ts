@@ -20,8 +20,10 @@ const moduleEntrySchema = z.object({
    */
   absent: z.array(z.string()),
   /**
-   * Symbolic links that its imports by path pass through (absolute paths):
-   * pointing one elsewhere makes an unchanged import load other files.
+   * Symbolic links that its imports pass through (absolute paths): those on
+   * an import's path as written, and the link in node_modules that brings in
+   * a package linked from source. Pointing one elsewhere makes an unchanged
+   * import load other files.
    */
   links: z.array(z.string()),
 });
@@ -29,9 +31,11 @@ export type ModuleEntry = z.infer<typeof moduleEntrySchema>;
 
 const resolutionInputSchema = z.object({ size: z.number(), mtimeMs: z.number(), ctimeMs: z.number() }).nullable();
 
+// 6: a link is kept with the real path it leads to, not its own target (a cache of an older format is read as none).
+const FORMAT = 6;
+
 const cacheSchema = z.object({
-  // 5: modules keep the symbolic links their imports pass through (a cache of an older format is read as none).
-  format: z.literal(5),
+  format: z.literal(FORMAT),
   files: z.record(z.string(), fileEntrySchema),
   graph: z
     .object({
@@ -40,7 +44,7 @@ const cacheSchema = z.object({
       modules: z.record(z.string(), moduleEntrySchema),
       /** What decided where its imports resolved to, as it was then (see `ResolutionInputs`). */
       resolution: z.record(z.string(), resolutionInputSchema),
-      /** Where each of its modules' symbolic links pointed then (see `LinkTargets`). */
+      /** Where each of its modules' symbolic links led then (see `LinkTargets`). */
       links: z.record(z.string(), z.string().nullable()),
     })
     .nullable(),
@@ -71,7 +75,7 @@ export class CodeCache {
 
   /** Reads the cache at `file`; without one, a cache that lives for this process only. */
   static open(file: string | undefined): CodeCache {
-    let data: CacheData = { format: 5, files: {}, graph: null };
+    let data: CacheData = { format: FORMAT, files: {}, graph: null };
     if (file !== undefined) {
       try {
         const parsed = cacheSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));

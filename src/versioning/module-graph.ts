@@ -31,6 +31,13 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
   const esbuild = await import('esbuild');
   const packagesOf = new Map<string, Record<string, string>>();
   const linkedSources = new Map<string, boolean>();
+  const linksOn = linksOnPaths();
+  const linksOf = new Map<string, Set<string>>();
+  const addLinks = (file: string, target: string) => {
+    let links = linksOf.get(file);
+    if (links === undefined) linksOf.set(file, (links = new Set()));
+    for (const link of linksOn(target)) links.add(link);
+  };
   let result: Awaited<ReturnType<typeof esbuild.build>>;
   try {
     result = await esbuild.build({
@@ -58,8 +65,13 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
               if (isBuiltin(args.path)) return { path: args.path, external: true };
               const manifest = packageManifest(args.path, args.resolveDir);
               // Not installed and not the project's own name: a tsconfig `paths` alias, which esbuild resolves to files.
-              // The project's own package, or one linked in from source: followed as files too (see `isSource`).
-              if (manifest === undefined || isSource(manifest, packageName(args.path), linkedSources)) return undefined;
+              if (manifest === undefined) return undefined;
+              // The project's own package, or one linked in from source: followed as files too (see `isSource`),
+              // through the links that bring it in, which esbuild follows.
+              if (isSource(manifest, packageName(args.path), linkedSources)) {
+                addLinks(args.importer, path.dirname(manifest));
+                return undefined;
+              }
               let packages = packagesOf.get(args.importer);
               if (packages === undefined) packagesOf.set(args.importer, (packages = {}));
               packages[packageName(args.path)] = manifest;
@@ -81,23 +93,36 @@ export async function readModuleGraph(entries: readonly string[]): Promise<Recor
   }
 
   const modules: Record<string, ModuleEntry> = {};
-  const linksOn = linksOnPaths();
   for (const [input, info] of Object.entries(result.metafile!.inputs)) {
     const file = path.resolve(input);
     const imports: string[] = [];
     const absent: string[] = [];
-    const links = new Set<string>();
     for (const imported of info.imports) {
       if (imported.external !== true) imports.push(path.resolve(imported.path));
       // Packages and builtins are external by our plugin; a path is external only where esbuild found no file for it.
       else if (PATH_SPECIFIER.test(imported.path)) absent.push(path.resolve(path.dirname(file), imported.path));
       // esbuild gives the file a path led to, links followed: the links on the path as written are kept to check.
       const written = imported.original ?? imported.path;
-      if (PATH_SPECIFIER.test(written) && !written.startsWith('file:')) for (const link of linksOn(path.resolve(path.dirname(file), written))) links.add(link);
+      if (PATH_SPECIFIER.test(written) && !written.startsWith('file:')) {
+        addLinks(file, imported.external === true ? path.resolve(path.dirname(file), written) : fileAsWritten(path.resolve(path.dirname(file), written), imported.path));
+      }
     }
-    modules[file] = { imports, packages: packagesOf.get(file) ?? {}, absent, links: [...links] };
+    modules[file] = { imports, packages: packagesOf.get(file) ?? {}, absent, links: [...(linksOf.get(file) ?? [])] };
   }
   return modules;
+}
+
+/**
+ * The file an import names as written, where `found` is the file it loads
+ * (links followed): the written path itself when something is there, else
+ * that path with the found file's extension, as TypeScript's resolution
+ * finds `x.ts` for `./x.js` or `./x`, so that a link at `x.ts` is seen.
+ */
+function fileAsWritten(written: string, found: string): string {
+  if (lstatSync(written, { throwIfNoEntry: false }) !== undefined) return written;
+  const extension = path.extname(written);
+  const stem = SCRIPT_FILE.test(written) ? written.slice(0, -extension.length) : written;
+  return stem + path.extname(found);
 }
 
 /**

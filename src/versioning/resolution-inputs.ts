@@ -1,4 +1,4 @@
-import { readlinkSync, statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ModuleEntry } from './code-cache.js';
 import { extendedConfigs } from './extended-configs.js';
@@ -58,10 +58,13 @@ function stateOf(input: string): FileState | null {
 }
 
 /**
- * Where each symbolic link that the modules' imports pass through points
- * (see `ModuleEntry.links`), or null where it is no link now: a link moved
- * to another folder of helpers leaves every file as it was, so a cached
- * module graph holds only while each points where it did.
+ * The real path each symbolic link that the modules' imports pass through
+ * leads to (see `ModuleEntry.links`), or null where it leads nowhere now: a
+ * link moved to another folder of helpers leaves every file as it was, so a
+ * cached module graph holds only while each leads where it did. The real
+ * path rather than the link's own target, because links chain: `npm link`
+ * makes node_modules/<name> point at a global link, and running it in
+ * another checkout moves only that global one.
  */
 export type LinkTargets = Record<string, string | null>;
 
@@ -72,16 +75,16 @@ export function linkTargetsOf(modules: Readonly<Record<string, ModuleEntry>>): L
   return targets;
 }
 
-/** Whether every link in `recorded` points where it did. */
+/** Whether every link in `recorded` leads where it did. */
 export function sameLinkTargets(recorded: LinkTargets): boolean {
   return Object.entries(recorded).every(([link, was]) => targetOf(link) === was);
 }
 
 function targetOf(link: string): string | null {
   try {
-    return readlinkSync(link);
+    return realpathSync(link);
   } catch {
-    // Gone, or no longer a link.
+    // Gone, or leading nowhere now.
     return null;
   }
 }

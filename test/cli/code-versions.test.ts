@@ -47,6 +47,21 @@ describe('code versions cover the modules an asset imports', () => {
     await edit('strata.config.mjs', 'assets: [base, scaled, pinned]', `assets: [base, scaled, pinned, ${name}]`);
   };
 
+  /**
+   * Writes `<name>.ts`, a TypeScript module that imports `imported` and exports
+   * the asset `name` with one number column `column` computed as `value`, and
+   * makes the definitions strata.config.ts (which tsx loads) with it added.
+   */
+  const addTypeScriptAsset = async (name: string, imported: string, column: string, value: string) => {
+    await writeFile(
+      path.join(project.dir, `${name}.ts`),
+      `import { asset } from 'strata-assets';\nimport { z } from 'zod';\n${imported}\nexport const ${name} = asset({ key: '${name}', schema: z.object({ ${column}: z.int() }), compute: () => [{ ${column}: ${value} }] });\n`,
+    );
+    const config = await readFile(path.join(project.dir, 'strata.config.mjs'), 'utf8');
+    await writeFile(path.join(project.dir, 'strata.config.ts'), config.replace("import { base } from './plain.mjs';", `import { base } from './plain.mjs';\nimport { ${name} } from './${name}.ts';`).replace('assets: [base, scaled, pinned]', `assets: [base, scaled, pinned, ${name}]`));
+    await rm(path.join(project.dir, 'strata.config.mjs'));
+  };
+
   it('makes exactly the assets whose modules reach a changed helper code-changed, and re-runs only those', async () => {
     expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
     expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
@@ -281,6 +296,49 @@ describe('code versions cover the modules an asset imports', () => {
     expect(await readFile(path.join(project.dir, 'output', 'scaled.csv'), 'utf8')).toBe('n\n3\n6\n9\n');
   });
 
+  it('makes an asset code-changed when a linked TypeScript file, imported as ./x.js, points at other code, with the module graph cached', async () => {
+    for (const [folder, factor] of [['helpers-v1', 1], ['helpers-v2', 3]] as const) {
+      await mkdir(path.join(project.dir, folder));
+      await writeFile(path.join(project.dir, folder, 'factor.ts'), `export const FACTOR: number = ${factor};\n`);
+    }
+    // A link to a file, not a folder, found by the `.ts` that TypeScript's resolution puts in place of `.js`.
+    await symlink(path.join('helpers-v1', 'factor.ts'), path.join(project.dir, 'factor.ts'), 'file');
+    await addTypeScriptAsset('typed', "import { FACTOR } from './factor.js';", 'n', 'FACTOR');
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized', typed: 'materialized' });
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], typed: [] });
+
+    await rm(path.join(project.dir, 'factor.ts'));
+    await symlink(path.join('helpers-v2', 'factor.ts'), path.join(project.dir, 'factor.ts'), 'file');
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [], typed: ['code-changed'] });
+    expect(await materialize()).toEqual({ typed: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'typed.csv'), 'utf8')).toBe('n\n3\n');
+  });
+
+  it('makes an asset code-changed when `npm link` points its package at another checkout, through the global link alone', async () => {
+    for (const [checkout, suffix] of [['checkout-a', '!'], ['checkout-b', '?']] as const) {
+      const folder = path.join(project.dir, 'checkouts', checkout);
+      await mkdir(folder, { recursive: true });
+      await writeFile(path.join(folder, 'package.json'), JSON.stringify({ name: 'local-util', version: '1.0.0', type: 'module', main: 'index.mjs' }));
+      await writeFile(path.join(folder, 'index.mjs'), `export const suffix = '${suffix}';\n`);
+    }
+    // As `npm link` does: the project's node_modules/local-util links to a global link, which links to a checkout.
+    const globalLink = path.join(project.dir, 'global', 'local-util');
+    await mkdir(path.dirname(globalLink));
+    await symlink(path.join('..', 'checkouts', 'checkout-a'), globalLink, 'dir');
+    await symlink(globalLink, path.join(project.dir, 'node_modules', 'local-util'), 'dir');
+    await edit('plain.mjs', "import { shout } from 'fake-shout';", "import { shout } from 'fake-shout';\nimport { suffix } from 'local-util';");
+    await edit('plain.mjs', "word: shout('hi')", "word: shout('hi') + suffix");
+    expect(await materialize()).toEqual({ base: 'materialized', pinned: 'materialized', scaled: 'materialized' });
+    expect(await status()).toEqual({ base: [], pinned: [], scaled: [] });
+
+    // `npm link` run in the other checkout: the project's own files and its node_modules stay as they were.
+    await rm(globalLink);
+    await symlink(path.join('..', 'checkouts', 'checkout-b'), globalLink, 'dir');
+    expect(await status()).toEqual({ base: ['code-changed'], pinned: [], scaled: ['code-changed', 'upstream-planned'] });
+    expect(await materialize()).toMatchObject({ base: 'materialized' });
+    expect(await readFile(path.join(project.dir, 'output', 'base.csv'), 'utf8')).toMatch(/^n,word\n1,\S+\?\n/);
+  });
+
   it('covers a ready-made resource instance in the code of the assets that use it, from the module that supplies it', async () => {
     await addAssetModule(
       'rated.mjs',
@@ -411,13 +469,7 @@ describe('code versions cover the modules an asset imports', () => {
     await writeFile(path.join(project.dir, 'tsconfig.base.json'), JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['./lib1/*'] } } }));
     // Comments, no extension and a trailing comma, as TypeScript allows.
     await writeFile(path.join(project.dir, 'tsconfig.json'), '{\n  // the settings live in the base (https://aka.ms/tsconfig)\n  "extends": "./tsconfig.base", /* paths: "@lib/*" */\n}\n');
-    await writeFile(
-      path.join(project.dir, 'keyed.ts'),
-      "import { asset } from 'strata-assets';\nimport { z } from 'zod';\nimport { K } from '@lib/k';\nexport const keyed = asset({ key: 'keyed', schema: z.object({ k: z.int() }), compute: () => [{ k: K }] });\n",
-    );
-    const config = await readFile(path.join(project.dir, 'strata.config.mjs'), 'utf8');
-    await writeFile(path.join(project.dir, 'strata.config.ts'), config.replace("import { base } from './plain.mjs';", "import { base } from './plain.mjs';\nimport { keyed } from './keyed.ts';").replace('assets: [base, scaled, pinned]', 'assets: [base, scaled, pinned, keyed]'));
-    await rm(path.join(project.dir, 'strata.config.mjs'));
+    await addTypeScriptAsset('keyed', "import { K } from '@lib/k';", 'k', 'K');
     await expectRetargeted('tsconfig.base.json');
   });
 
