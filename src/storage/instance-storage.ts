@@ -334,6 +334,13 @@ export interface ClaimQueuedRunRequest {
 /** `claimed`: the caller starts it; `gone`: it is no longer queued (another daemon claimed it); `at-capacity`: the maximum of started runs is reached. */
 export type ClaimQueuedRunResult = 'claimed' | 'gone' | 'at-capacity';
 
+/** A run that ended `failed` or `canceled`, and what re-executes it: see `failedRuns`. */
+export interface FailedRun {
+  readonly run: RunRecord;
+  /** The newest run that names it as its `parentRunId` (`--from-failure`, `assets rerun`); `null` when none does. */
+  readonly reexecutedBy: string | null;
+}
+
 /** A request to cancel a run: see `requestRunCancel`. */
 export const runCancelRequestSchema = z.object({
   runId: z.string().min(1),
@@ -445,6 +452,12 @@ export interface InstanceStorage {
   latestRun(): Promise<RunRecord | undefined>;
   /** Every run with that status, newest first (`started` ones are the candidates for crash detection). */
   runsWithStatus(status: RunStatus): Promise<RunRecord[]>;
+  /**
+   * Every run that ended `failed` or `canceled`, newest first as `listRuns`,
+   * each with the newest run that re-executes it: what `--from-failure
+   * latest` chooses from, without reading the runs that succeeded.
+   */
+  failedRuns(): Promise<FailedRun[]>;
   /**
    * Stores the events (in the given order) and the materializations of one step
    * or one batch in one transaction: all of them, or, when any is rejected,

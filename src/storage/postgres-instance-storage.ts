@@ -15,6 +15,7 @@ import {
   type ClaimQueuedRunRequest,
   type CheckResultRecord,
   type ClaimQueuedRunResult,
+  type FailedRun,
   type FinalRunStatus,
   type InstanceStorage,
   type InstigatorKind,
@@ -268,6 +269,17 @@ export class PostgresInstanceStorage implements InstanceStorage {
 
   async runsWithStatus(status: RunRecord['status']): Promise<RunRecord[]> {
     return this.listRuns({ status });
+  }
+
+  async failedRuns(): Promise<FailedRun[]> {
+    // The newest child of each failed run is found through runs_by_parent, not by reading every run.
+    const { rows } = await this.#run(
+      'read',
+      `SELECT runs.*, (SELECT child.run_id FROM ${this.#t.runs} AS child WHERE child.parent_run_id = runs.run_id
+         ORDER BY child.started_at DESC, child.id DESC LIMIT 1) AS reexecuted_by
+       FROM ${this.#t.runs} AS runs WHERE status IN ('failed', 'canceled') ORDER BY started_at DESC, id DESC`,
+    );
+    return rows.map((row) => ({ run: this.#readRow(runRow, row, 'runs'), reexecutedBy: this.#readRow(reexecutedByColumn, row, 'runs') }));
   }
 
   async write(batch: WriteBatch): Promise<void> {
@@ -1199,4 +1211,4 @@ function sqlLimit(limit: number | undefined): number | null {
  * typeParsers), checked here against the record schemas.
  */
 
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow } = storedRowSchemas(z.date());
+const { runRow, reexecutedByColumn, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow } = storedRowSchemas(z.date());

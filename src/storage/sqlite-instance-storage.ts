@@ -18,6 +18,7 @@ import {
   type ClaimQueuedRunRequest,
   type CheckResultRecord,
   type ClaimQueuedRunResult,
+  type FailedRun,
   type FinalRunStatus,
   type InstanceStorage,
   type InstigatorKind,
@@ -123,6 +124,7 @@ export class SqliteInstanceStorage implements InstanceStorage {
   readonly #listRuns: Database.Statement;
   readonly #listRunsWithStatus: Database.Statement;
   readonly #listRunsWithTags: Database.Statement;
+  readonly #failedRuns: Database.Statement;
   readonly #insertEvent: Database.Statement;
   readonly #insertMaterialization: Database.Statement;
   readonly #runEvents: Database.Statement;
@@ -239,6 +241,12 @@ export class SqliteInstanceStorage implements InstanceStorage {
          AND NOT EXISTS (SELECT 1 FROM json_each(@tags) AS wanted
            WHERE NOT EXISTS (SELECT 1 FROM json_each(runs.tags) AS tag WHERE tag.key = wanted.key AND tag.value = wanted.value))
        ORDER BY started_at DESC, id DESC LIMIT @limit`,
+    );
+    // The newest child of each failed run is found through runs_by_parent, not by reading every run.
+    this.#failedRuns = db.prepare(
+      `SELECT runs.*, (SELECT child.run_id FROM runs AS child WHERE child.parent_run_id = runs.run_id
+         ORDER BY child.started_at DESC, child.id DESC LIMIT 1) AS reexecuted_by
+       FROM runs WHERE status IN ('failed', 'canceled') ORDER BY started_at DESC, id DESC`,
     );
     this.#insertEvent = db.prepare(
       `INSERT INTO events (run_id, time, type, asset_key, attempt, level, message, data)
@@ -578,6 +586,10 @@ export class SqliteInstanceStorage implements InstanceStorage {
 
   async runsWithStatus(status: RunRecord['status']): Promise<RunRecord[]> {
     return this.listRuns({ status });
+  }
+
+  async failedRuns(): Promise<FailedRun[]> {
+    return this.#failedRuns.all().map((row) => ({ run: this.#readRow(runRow, row, 'runs'), reexecutedBy: this.#readRow(reexecutedByColumn, row, 'runs') }));
   }
 
   async write(batch: WriteBatch): Promise<void> {
@@ -1153,4 +1165,4 @@ function sqliteCode(error: unknown): string | undefined {
 }
 
 /** Stored rows, parsed back into records (see `storedRowSchemas`); times are epoch milliseconds. */
-const { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));
+const { runRow, reexecutedByColumn, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow } = storedRowSchemas(z.int().transform((ms) => new Date(ms)));

@@ -324,6 +324,15 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX backfill_targets_by_status ON backfill_targets (backfill_id, status);
     `,
   },
+  {
+    version: 14,
+    description: 'the runs that re-execute a run',
+    sql: `
+      -- failedRuns finds the newest run naming each failed run as its parent
+      -- here, rather than reading every run once per failed run.
+      CREATE INDEX runs_by_parent ON runs (parent_run_id, started_at, id);
+    `,
+  },
 ];
 
 /** The schema version this code writes and understands. */

@@ -418,6 +418,9 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
     }))
     .pipe(runRecordSchema);
   
+  /** The column `failedRuns` reads beside a runs row: the newest run naming it as its parent. */
+  const reexecutedByColumn = z.object({ reexecuted_by: z.string().nullable() }).transform((row) => row.reexecuted_by);
+
   const eventRow = z
     .object({
       seq: z.int(),
@@ -626,5 +629,5 @@ export function storedRowSchemas(time: z.ZodType<Date>) {
 
   const backfillCountRow = z.object({ backfill_id: z.string(), status: backfillTargetStatusSchema, count: z.int().nonnegative() });
 
-  return { runRow, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow };
+  return { runRow, reexecutedByColumn, eventRow, materializationRow, codeManifestRow, instigatorRow, leaseRow, tickRow, poolSlotRow, queuedRequestRow, poolLimitRow, checkResultRow, dynamicPartitionRow, backfillRow, backfillTargetRow, backfillCountRow };
 }

@@ -139,6 +139,26 @@ export function describeInstanceStorageContract(name: string, open: OpenStorage)
         expect((await storage.runsWithStatus('nothing-to-do')).map((r) => r.runId)).toEqual(['done']);
       });
 
+      it('lists the failed and canceled runs newest first, each with the newest run that re-executes it', async () => {
+        await storage.createRun(run({ runId: 'failed', startedAt: at(1) }));
+        await storage.createRun(run({ runId: 'ok', startedAt: at(2) }));
+        await storage.createRun(run({ runId: 'canceled', startedAt: at(3) }));
+        await storage.createRun(run({ runId: 'retry', startedAt: at(4), parentRunId: 'failed' }));
+        await storage.createRun(run({ runId: 'rerun', startedAt: at(5), parentRunId: 'failed' }));
+        await storage.createRun(run({ runId: 'of-ok', startedAt: at(6), parentRunId: 'ok' }));
+        await storage.finishRun('failed', 'failed', at(7));
+        await storage.finishRun('ok', 'success', at(7));
+        await storage.finishRun('canceled', 'canceled', at(7));
+        await storage.finishRun('retry', 'failed', at(8));
+        const failed = await storage.failedRuns();
+        expect(failed.map(({ run: { runId, status }, reexecutedBy }) => [runId, status, reexecutedBy])).toEqual([
+          ['retry', 'failed', null],
+          ['canceled', 'canceled', null],
+          ['failed', 'failed', 'rerun'],
+        ]);
+        expect(failed[2]!.run).toEqual(await storage.getRun('failed'));
+      });
+
       it('gives the latest started run, or undefined when there are none', async () => {
         expect(await storage.latestRun()).toBeUndefined();
         await storage.createRun(run({ runId: 'late', startedAt: at(50) }));
