@@ -1,6 +1,6 @@
 import { StrataError } from '../core/errors.js';
 import { RESERVED_TAG_PREFIX, ranOnlyChecks } from '../core/run-tags.js';
-import type { InstanceStorage, RunEvent, RunRecord, RunTags } from '../storage/instance-storage.js';
+import type { InstanceStorage, RunRecord, RunTags } from '../storage/instance-storage.js';
 import type { PlanSelection } from './instance.js';
 import { assetOutcomes } from './run-summaries.js';
 
@@ -61,10 +61,10 @@ export async function reexecution(storage: InstanceStorage, parent: RunRecord, m
       hint: `Wait for it with \`assets logs -f ${parent.runId}\`, or cancel it with \`assets cancel ${parent.runId}\`.`,
     });
   }
-  const { planned, failed, notMaterialized } = undoneAssets(await storage.runEvents(parent.runId));
+  const undone = await undoneAssets(storage, parent);
+  const { failed, notMaterialized } = undone;
   if (notMaterialized.length === 0) {
-    const why = planned.length === 0 ? `it ended ${parent.status} without running any asset` : `every asset it planned was materialized or up to date (it ended ${parent.status})`;
-    throw new StrataError('STRATA_NOTHING_TO_REEXECUTE', `Run ${parent.runId} has nothing to re-execute: ${why}.`, {
+    throw new StrataError('STRATA_NOTHING_TO_REEXECUTE', `Run ${parent.runId} has nothing to re-execute: ${whyNothingUndone(parent, undone)}.`, {
       hint: `Repeat the whole run with \`assets rerun ${parent.runId}\`, or materialize what is stale with \`assets materialize\`.`,
     });
   }
@@ -75,16 +75,31 @@ export async function reexecution(storage: InstanceStorage, parent: RunRecord, m
   return { parent, selection, tags, failed, notMaterialized };
 }
 
+/** What a run left undone: see `undoneAssets`. */
+export interface UndoneAssets {
+  readonly planned: readonly string[];
+  readonly failed: readonly string[];
+  readonly notMaterialized: readonly string[];
+}
+
 /**
  * The assets a run planned (its `run-start` event lists them, in plan order),
- * those that did not end materialized or up to date, and those of them that failed.
+ * those that did not end materialized or up to date (what re-executing it
+ * from its failure selects: none for a run canceled before it started), and
+ * those of them that failed.
  */
-function undoneAssets(events: readonly RunEvent[]): { planned: string[]; failed: string[]; notMaterialized: string[] } {
+export async function undoneAssets(storage: InstanceStorage, run: RunRecord): Promise<UndoneAssets> {
+  const events = await storage.runEvents(run.runId);
   const listed = events.find((event) => event.type === 'run-start')?.data?.planned;
   const outcomes = assetOutcomes(events);
   const planned = Array.isArray(listed) ? listed.filter((key): key is string => typeof key === 'string') : [...outcomes.keys()];
   const notMaterialized = planned.filter((key) => outcomes.get(key) !== 'materialized' && outcomes.get(key) !== 'up-to-date');
   return { planned, failed: notMaterialized.filter((key) => outcomes.get(key) === 'failed'), notMaterialized };
+}
+
+/** Why a run that left nothing undone (see `undoneAssets`) has nothing to re-execute, as a clause: `it ended canceled without running any asset`. */
+export function whyNothingUndone(run: RunRecord, undone: UndoneAssets): string {
+  return undone.planned.length === 0 ? `it ended ${run.status} without running any asset` : `every asset it planned was materialized or up to date (it ended ${run.status})`;
 }
 
 /**

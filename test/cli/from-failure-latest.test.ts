@@ -75,6 +75,29 @@ describe('assets materialize --from-failure latest', () => {
     );
   });
 
+  it('passes over a queued run canceled before it started, which left nothing to re-execute, for the failure before it', async () => {
+    await writeDay('2026-01-03', 'not json');
+    expect((await cli(['materialize', '--partition', '2026-01-03'])).code).toBe(1);
+    const [failed] = await runs();
+    expect(failed).toMatchObject({ status: 'failed' });
+    const queued = JSON.parse((await cli(['materialize', '--partition', '2026-01-04', '--queue', '--json'])).stdout) as { runId: string };
+    expect((await cli(['cancel', queued.runId])).code).toBe(0);
+    expect((await runs())[0]).toMatchObject({ runId: queued.runId, status: 'canceled', parentRunId: null });
+
+    await writeDay('2026-01-03', JSON.stringify([{ id: 3, amount: 10 }]));
+    const again = await cli(['materialize', '--from-failure', 'latest']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain(`Re-executing run ${failed!.runId} (partition 2026-01-03), the latest failed run, from its failure: failed sales_daily;`);
+
+    // The canceled run is the newest failure left, and says why it is not re-executed.
+    const none = await cli(['materialize', '--from-failure', 'latest']);
+    expect({ code: none.code, stdout: none.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(none.stderr).toBe(
+      `error: No failed or canceled run is left to re-execute: the latest, ${queued.runId}, left nothing undone (it ended canceled without running any asset).\n` +
+        `hint: Repeat it whole with \`assets rerun ${queued.runId}\`, or name an earlier failure: \`assets materialize --from-failure <run>\`; \`assets runs --status failed\` lists the failed runs.\n`,
+    );
+  });
+
   it('passes over a failed run of assets check, which materialized nothing, for the materialization that failed before it', async () => {
     const definitions = path.join(FIXTURES, 'checked-definitions.mjs');
     const accounts = path.join(dir, 'accounts.json');
