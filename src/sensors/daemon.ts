@@ -98,11 +98,12 @@ export interface TickReport {
 export interface PreviewedRequest {
   readonly request: ResolvedRunRequest;
   /**
-   * `launch` (or queue, with a maximum of concurrent runs), or why it would
-   * not be: `duplicate` (run key launched before), `blocked` (its job is
-   * running or queued), `nothing-to-do` (everything it selects is up to
-   * date), `fail` (it cannot be planned: the tick fails, and launches none of
-   * the requests after it, so none are listed).
+   * `launch`; `queue` (with a maximum of concurrent runs: the reason says
+   * whether the next pass starts it or it waits for a run to end); or why it
+   * would not be launched: `duplicate` (run key launched before), `blocked`
+   * (its job is running or queued), `nothing-to-do` (everything it selects is
+   * up to date), `fail` (it cannot be planned: the tick fails, and launches
+   * none of the requests after it, so none are listed).
    */
   readonly verdict: Decision['status'] | 'fail';
   readonly reason: string | null;
@@ -110,12 +111,14 @@ export interface PreviewedRequest {
 
 /**
  * What the daemon does with a run request now (see `#decide`). `launch`
- * carries the plan to run, or null when the run is queued: a queued run
- * plans when it starts, so nothing is decided about its work before then.
+ * carries the plan to run. `queue` plans nothing: a queued run plans when it
+ * starts, so nothing is decided about its work before then; its reason says
+ * when it would start.
  */
 type Decision =
   | { readonly status: 'duplicate' | 'blocked' | 'nothing-to-do'; readonly reason: string }
-  | { readonly status: 'launch'; readonly planned: PlannedRun | null };
+  | { readonly status: 'queue'; readonly reason: string }
+  | { readonly status: 'launch'; readonly planned: PlannedRun };
 
 type Due =
   /** `times`: the ticks to run, oldest first (one, unless the schedule's ticks each run a partition). */
@@ -596,11 +599,24 @@ export class Daemon {
   async #decide(trigger: string, request: ResolvedRunRequest): Promise<Decision> {
     const hold = await this.#holdBack(trigger, request);
     if (hold !== undefined) return hold;
-    if (this.#maxConcurrentRuns !== null) return { status: 'launch', planned: null };
+    if (this.#maxConcurrentRuns !== null) return { status: 'queue', reason: await this.#queuePlace(this.#maxConcurrentRuns) };
     const started = performance.now();
     const plan = await planMaterialization(this.#definitions, this.#storage, this.#runOptions(trigger, request));
     if (!hasWork(plan)) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
     return { status: 'launch', planned: { plan, started } };
+  }
+
+  /**
+   * Where a run queued now would stand: passes start queued runs oldest
+   * first while fewer than `max` are started, so it starts at the next pass
+   * only when the runs started and those queued before it leave room.
+   */
+  async #queuePlace(max: number): Promise<string> {
+    // As a pass sees them: it fails this host's dead runs before it claims.
+    const started = (await this.#storage.runsWithStatus('started')).filter(isAlive).length;
+    const queued = (await this.#storage.queuedRuns()).length;
+    const when = started + queued < max ? 'the next daemon pass starts it' : 'it waits for a run to end';
+    return `at most ${count(max, 'concurrent run')}, ${started} started and ${queued} queued before it: ${when}`;
   }
 
   /** What a request's run is planned and made with. */
@@ -632,12 +648,7 @@ export class Daemon {
    */
   async #launch(trigger: string, request: ResolvedRunRequest): Promise<Launch> {
     const decision = await this.#decide(trigger, request);
-    if (decision.status !== 'launch') {
-      // Handled all the same: its run key is not asked for again.
-      if (decision.status === 'nothing-to-do') await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: null, launchedAt: this.#runClock() });
-      return decision;
-    }
-    if (decision.planned === null) {
+    if (decision.status === 'queue') {
       // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
       const { select, exclude, force, refresh } = request.planOptions;
       const queued = await enqueueRun(this.#storage, {
@@ -648,8 +659,13 @@ export class Daemon {
         now: this.#runClock(),
       });
       await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: queued.runId, launchedAt: this.#runClock() });
-      this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target})`);
+      this.#logger.info({ trigger, runId: queued.runId }, `${trigger} queued run ${queued.runId} (${request.target}): ${decision.reason}`);
       return { status: 'queued', runId: queued.runId };
+    }
+    if (decision.status !== 'launch') {
+      // Handled all the same: its run key is not asked for again.
+      if (decision.status === 'nothing-to-do') await this.#storage.recordLaunch({ trigger, job: request.job, runKey: request.runKey, runId: null, launchedAt: this.#runClock() });
+      return decision;
     }
     const launched = launchRun(this.#definitions, decision.planned, this.#runOptions(trigger, request));
     const runId = await launched.runId;

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteInstanceStorage } from '../../src/storage/sqlite-instance-storage.js';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 
 const AUTOMATION = path.join(FIXTURES, 'automation-definitions.mjs');
@@ -39,6 +41,31 @@ describe('assets sensors, sensor and ticks', () => {
     const json = JSON.parse((await assets('sensor', 'tick', 'inbox', '--dry-run', '--json')).stdout) as { skip: string | null; runRequests: { job: string; verdict: string }[] };
     expect(json).toMatchObject({ skip: null, runRequests: [{ job: 'refresh', select: null, verdict: 'launch', reason: null }] });
     expect(JSON.parse((await assets('ticks', '--json')).stdout)).toEqual({ ticks: [], hasMore: false });
+  });
+
+  it('says in a dry run that the daemon would queue the run under STRATA_MAX_CONCURRENT_RUNS, waiting while runs in flight fill it, as the tick then queues it', async () => {
+    await writeFile(path.join(inbox, 'snapshot.json'), '[]');
+    const limited = (...args: string[]) => runCli([...args, '--definitions', AUTOMATION], { cwd: workspace.dir, env: { ...workspace.env, TEST_INBOX: inbox, STRATA_MAX_CONCURRENT_RUNS: '1' } });
+    const storage = await SqliteInstanceStorage.open({ home: workspace.env.STRATA_HOME! });
+    try {
+      // A run in flight: this test's own process, so nothing takes it for abandoned.
+      await storage.createRun({ runId: 'in-flight', status: 'started', selection: '*', trigger: 'cli', startedAt: new Date(), endedAt: null, pid: process.pid, hostname: hostname() });
+    } finally {
+      await storage.close();
+    }
+    const reason = 'at most 1 concurrent run, 1 started and 0 queued before it: it waits for a run to end';
+    const dry = await limited('sensor', 'tick', 'inbox', '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(new RegExp(`^job refresh\\s+files:[0-9a-f]{16}\\s+queue it: ${reason}$`, 'm'));
+    const json = JSON.parse((await limited('sensor', 'tick', 'inbox', '--dry-run', '--json')).stdout) as { runRequests: { verdict: string; reason: string }[] };
+    expect(json.runRequests).toEqual([{ job: 'refresh', select: null, runKey: expect.any(String), verdict: 'queue', reason }]);
+
+    const ticked = await limited('sensor', 'tick', 'inbox', '--json');
+    expect(ticked.code, ticked.stderr).toBe(0);
+    expect(ticked.stderr).toContain(`queued run`);
+    expect(ticked.stderr).toContain(reason);
+    const runs = JSON.parse((await limited('runs', '--json')).stdout) as { runs: { runId: string; status: string }[] };
+    expect(runs.runs.map((run) => run.status)).toEqual(['queued', 'started']);
   });
 
   it('says in a dry run that a request of fresh assets has nothing to do, as the tick then finds', async () => {

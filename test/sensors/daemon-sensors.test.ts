@@ -329,6 +329,24 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     expect(await storage.listRuns()).toEqual([]);
   });
 
+  it('previews a request under a maximum of concurrent runs as queued, waiting while the runs in flight fill it, as the tick then queues it', async () => {
+    const definitions = memoryDefinitions({
+      jobs: [refresh],
+      sensors: [sensor({ name: 'kick', intervalSeconds: 30, job: refresh, evaluate: () => ({ runRequests: [{ runKey: 'k1' }] }) })],
+    });
+    const daemon = new Daemon({ definitions, storage, clock: clock.now, maxConcurrentRuns: 1 });
+    const preview = async () => (await daemon.previewSensor('kick')).requests.map(({ verdict, reason }) => [verdict, reason]);
+    expect(await preview()).toEqual([['queue', 'at most 1 concurrent run, 0 started and 0 queued before it: the next daemon pass starts it']]);
+    // A run in flight, of this process: alive.
+    await storage.createRun({ runId: 'in-flight', status: 'started', selection: '*', trigger: 'cli', startedAt: clock.now(), endedAt: null, pid: process.pid, hostname: os.hostname() });
+    expect(await preview()).toEqual([['queue', 'at most 1 concurrent run, 1 started and 0 queued before it: it waits for a run to end']]);
+    expect(await storage.listRuns()).toHaveLength(1);
+
+    const { tick } = await daemon.tickSensor('kick');
+    expect(tick).toMatchObject({ status: 'success' });
+    expect((await storage.getRun(tick.runIds[0]!))?.status).toBe('queued');
+  });
+
   it('previews a request that cannot be planned as failing the tick, with the error the tick then records', async () => {
     // `total` alone cannot run while its upstream `numbers` has no stored output.
     const definitions = memoryDefinitions({ sensors: [sensor({ name: 'orphan', intervalSeconds: 30, evaluate: () => ({ runRequests: [{ select: 'total' }] }) })] });

@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import type { TickReport } from '../../sensors/daemon.js';
+import type { PreviewedRequest, TickReport } from '../../sensors/daemon.js';
 import { findSensor } from '../../sensors/find-definition.js';
 import { setInstigatorStatus } from '../../sensors/instigator.js';
 import type { Instance } from '../../instance/instance.js';
@@ -24,7 +24,8 @@ export const sensorCommand: Command = {
     'start and stop are stored in the instance (STRATA_HOME) and override the sensor\'s defaultStatus; the\n' +
     'cursor is kept. tick evaluates the sensor once now, whatever its status: it launches the runs it asks\n' +
     'for and records the tick, or with --dry-run only shows the requests and what the daemon would do with\n' +
-    'them (a run key launched before is dropped; a request whose job is running waits; one whose assets are\n' +
+    'them (with STRATA_MAX_CONCURRENT_RUNS set it queues each, saying whether it would wait for a run to end;\n' +
+    'a run key launched before is dropped; a request whose job is running waits; one whose assets are\n' +
     'all up to date has nothing to do; one that cannot be planned fails the tick, and the requests after it are\n' +
     'not shown, as the tick stops there), storing nothing.',
   flags: {
@@ -89,7 +90,7 @@ async function tick(instance: Instance, name: string, args: ParsedArgs, io: CliI
       io.stdout.write(
         renderTable(
           [{ header: 'request' }, { header: 'run key' }, { header: 'daemon would' }],
-          requests.map(({ request, verdict, reason }) => [request.target, request.runKey ?? '-', verdict === 'launch' ? 'launch it' : verdict === 'fail' ? `fail the tick: ${reason}` : `drop it: ${reason}`]),
+          requests.map(({ request, verdict, reason }) => [request.target, request.runKey ?? '-', daemonWould(verdict, reason)]),
           { maxWidth: io.stdout.columns },
         ),
       );
@@ -102,4 +103,12 @@ async function tick(instance: Instance, name: string, args: ParsedArgs, io: CliI
   if (json) writeJson(io, { tick: tickToJson(report.tick, report.runs) });
   else io.stdout.write(renderTicks([report], io.stdout, createStyle(io.stdout, io, args.flags.color === false), io.now()));
   return ticksExitCode([report]);
+}
+
+/** The dry run's "daemon would" column: what the tick does with one request. */
+function daemonWould(verdict: PreviewedRequest['verdict'], reason: string | null): string {
+  if (verdict === 'launch') return 'launch it';
+  if (verdict === 'queue') return `queue it: ${reason}`;
+  if (verdict === 'fail') return `fail the tick: ${reason}`;
+  return `drop it: ${reason}`;
 }
