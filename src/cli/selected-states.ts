@@ -7,7 +7,7 @@ import { isoTime } from './format.js';
 import { stringFlag } from './parse-args.js';
 import { statusColour } from './status-symbol.js';
 import { createStyle, type Style } from './style.js';
-import { writeSelectionWarnings } from './write-selection-warnings.js';
+import { writeWarnings } from './write-warnings.js';
 
 /*
  * What `assets status` and `assets list` share: the assets of `--select` /
@@ -19,7 +19,7 @@ import { writeSelectionWarnings } from './write-selection-warnings.js';
 /** The selected keys, in topological order, and their states; the selection's warnings are written to stderr. */
 export async function readSelectedStates(instance: Instance, args: ParsedArgs, io: CliIO): Promise<{ keys: readonly string[]; states: ReadonlyMap<string, AssetState> }> {
   const { keys, warnings, states } = await instance.selectStates({ select: stringFlag(args, 'select'), exclude: stringFlag(args, 'exclude'), signal: io.signal });
-  writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+  writeWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
   return { keys, states };
 }
 

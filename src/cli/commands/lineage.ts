@@ -12,7 +12,7 @@ import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { createStyle } from '../style.js';
 import { supportsUnicode } from '../unicode-support.js';
 import { writeJson } from '../write-json.js';
-import { writeSelectionWarnings } from '../write-selection-warnings.js';
+import { writeWarnings } from '../write-warnings.js';
 
 const FORMATS = ['tree', 'json', 'dot', 'mermaid'] as const;
 type Format = (typeof FORMATS)[number];
@@ -65,7 +65,7 @@ export const lineageCommand: Command = {
       let selected = key === undefined ? [] : [key];
       if (select !== undefined) {
         const selection = await instance.select({ select });
-        writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), selection.warnings);
+        writeWarnings(io, createStyle(io.stderr, io, args.flags.color === false), selection.warnings);
         selected = selection.keys;
       }
       const lineage = await instance.lineage({ keys: selected, directions, depth, signal: io.signal });

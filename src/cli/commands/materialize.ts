@@ -23,7 +23,7 @@ import { describePartitionsLeftStale } from '../partitions-left-stale.js';
 import { describeFailingChecks } from '../failing-checks.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
-import { writeSelectionWarnings } from '../write-selection-warnings.js';
+import { writeWarnings } from '../write-warnings.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
@@ -148,7 +148,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     // A re-execution keeps its parent's tags; --tag adds to them or replaces one.
     const recorded = { tags: reexecuted === undefined ? tags : { ...reexecuted.tags, ...tags }, parentRunId: reexecuted?.parent.runId };
     // Union parts that select nothing (likely typos) are warned about here; planning reports a selection that is empty as a whole.
-    writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), await instance.selectionWarnings(request));
+    writeWarnings(io, createStyle(io.stderr, io, args.flags.color === false), await instance.selectionWarnings(request));
     if (queue) {
       const queued = await instance.enqueue(selection, recorded);
       if (json) writeJson(io, { runId: queued.runId, status: queued.status, tags: queued.tags, parentRunId: queued.parentRunId });

@@ -7,7 +7,7 @@ import { booleanFlag } from '../parse-args.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
-import { writeSelectionWarnings } from '../write-selection-warnings.js';
+import { writeWarnings } from '../write-warnings.js';
 
 /** Keys named in a question or a message before the rest are counted. */
 const LISTED_KEYS = 10;
@@ -36,7 +36,7 @@ export const wipeCommand: Command = {
     try {
       const { keys, warnings } = await instance.select({ select: selection });
       // Before the confirmation: a typo in one part of the selection is worth knowing before anything is removed.
-      writeSelectionWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
+      writeWarnings(io, createStyle(io.stderr, io, args.flags.color === false), warnings);
       const scope = await instance.wipeScope(keys);
       const { counts, recordedKeys, total } = scope;
       if (total === 0 && !deleteOutputs) {
