@@ -105,6 +105,7 @@ export type { AssetLineage, LineageGraph, LineageNode, LineageRequest } from './
 export type { LineageDirection, LineageEdge, LineageWalk } from './instance/lineage-walk.js';
 export type { JobSummary } from './instance/job-summaries.js';
 export type { PoolSummary } from './instance/pool-summaries.js';
+export type { UnusedPoolWarning } from './instance/set-pool-limit.js';
 export type { Located, Project } from './instance/locate-project.js';
 export type { StorageLocation } from './instance/open-storage.js';
 export type { WipeResult, WipeScope } from './instance/wipe-assets.js';
@@ -123,6 +124,7 @@ export type { SqliteInstanceStorageOptions } from './storage/sqlite-instance-sto
 export { PostgresInstanceStorage } from './storage/postgres-instance-storage.js';
 export type { PostgresInstanceStorageOptions } from './storage/postgres-instance-storage.js';
 export type {
+  FailedRun,
   InstanceStorage,
   InstigatorKind,
   InstigatorState,

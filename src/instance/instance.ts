@@ -36,6 +36,7 @@ import type { PartitionLeftStale } from './partitions-left-stale.js';
 import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize-selection.js';
 import type { JobSummary } from './job-summaries.js';
 import type { PoolSummary } from './pool-summaries.js';
+import type { UnusedPoolWarning } from './set-pool-limit.js';
 import { isConfigFile, locateProject, type Project } from './locate-project.js';
 import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
 import type { WipeResult, WipeScope } from './wipe-assets.js';
@@ -642,6 +643,15 @@ export class Instance {
   async pools(now: Date): Promise<PoolSummary[]> {
     const { summarizePools } = await import('./pool-summaries.js');
     return summarizePools(await this.definitions(), await this.storage(), now);
+  }
+
+  /**
+   * Sets (a positive integer) or removes (`null`) a pool's limit; warns when
+   * no asset uses the pool, naming the closest that are (see `setPoolLimit`).
+   */
+  async setPoolLimit(pool: string, limit: number | null): Promise<UnusedPoolWarning | undefined> {
+    const { setPoolLimit } = await import('./set-pool-limit.js');
+    return setPoolLimit(await this.definitions(), await this.storage(), pool, limit);
   }
 
   /**

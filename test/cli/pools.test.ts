@@ -74,6 +74,26 @@ describe('assets pools', () => {
     expect(JSON.parse((await pools('--json')).stdout)).toMatchObject({ pools: [{ pool: 'api', limit: 1, inUse: 0, slots: [] }] });
   });
 
+  it('sets a limit on a pool no asset uses, warning with the closest pool in use, as a typo would leave that pool unlimited', async () => {
+    const typo = await pools('set', 'apo', '2');
+    expect({ code: typo.code, stdout: typo.stdout }).toEqual({ code: 0, stdout: 'Pool apo: at most 2 steps at once.\n' });
+    expect(typo.stderr).toBe(
+      'warning: No asset uses pool "apo": the limit is stored, and applies once an asset declares `pool: "apo"`.\n' +
+        'hint: Did you mean "api"? Set it with `assets pools set api 2`.\n',
+    );
+    expect((await pools()).stdout).toMatch(/\napo +2 +0 +- +-\n/);
+
+    const removed = await pools('set', 'apo', '--unlimited');
+    expect({ code: removed.code, stdout: removed.stdout }).toEqual({ code: 0, stdout: 'Pool apo is unlimited.\n' });
+    expect(removed.stderr).toBe('warning: No asset uses pool "apo": its limit is removed all the same.\nhint: Did you mean "api"? Set it with `assets pools set api --unlimited`.\n');
+
+    const unlike = await pools('set', 'warehouse', '1');
+    expect(unlike.code).toBe(0);
+    expect(unlike.stderr).toBe('warning: No asset uses pool "warehouse": the limit is stored, and applies once an asset declares `pool: "warehouse"`.\nhint: The assets use "api"; `assets pools` lists them.\n');
+    // A pool in use is set without a word.
+    expect(await pools('set', 'api', '1')).toMatchObject({ code: 0, stderr: '' });
+  });
+
   it('refuses a limit that is not a whole number >= 1, a bad pool name and conflicting arguments, with exit 2', async () => {
     for (const [args, message] of [
       [['set', 'api', '0'], /A pool limit must be a whole number >= 1, got "0"/],

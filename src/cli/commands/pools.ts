@@ -1,5 +1,6 @@
 import { POOL_NAME_PATTERN } from '../../core/definitions.js';
 import { UsageError } from '../../core/errors.js';
+import type { UnusedPoolWarning } from '../../instance/set-pool-limit.js';
 import type { CliIO } from '../cli-io.js';
 import { type Command, EXIT, type ParsedArgs } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -7,7 +8,9 @@ import { plural, shortRunId } from '../format.js';
 import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { checkDefinitionsFlag, DEFINITIONS_FLAG } from '../shared-flags.js';
+import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
+import { writeWarnings } from '../write-warnings.js';
 
 export const poolsCommand: Command = {
   name: 'pools',
@@ -16,7 +19,8 @@ export const poolsCommand: Command = {
   description:
     'A pool limits how many steps of its assets (those declared with `pool: "<name>"`) run at once, across every\n' +
     'run of the instance and every worker. A pool without a limit is unlimited. A step waiting for a slot logs\n' +
-    'it once; a slot is freed when its step ends, its run ends or is canceled, or its process dies.',
+    'it once; a slot is freed when its step ends, its run ends or is canceled, or its process dies. A limit may be\n' +
+    'set before any asset uses its pool; set on a pool no asset uses, it warns and names the closest pool in use.',
   maxPositionals: 3,
   flags: {
     unlimited: { type: 'boolean', description: 'With set: remove the limit, so the pool is unlimited' },
@@ -79,13 +83,15 @@ async function setLimit(args: ParsedArgs, io: CliIO): Promise<number> {
   const limit = unlimited ? null : parseLimit(limitText!);
   if (booleanFlag(args, 'json')) throw new UsageError('--json goes with `assets pools`, not `assets pools set`.');
   const instance = await openCommandInstance(io);
+  let warning: UnusedPoolWarning | undefined;
   try {
     checkDefinitionsFlag(args, instance);
-    await (await instance.storage()).setPoolLimit(pool, limit);
+    warning = await instance.setPoolLimit(pool, limit);
   } finally {
     await instance.close();
   }
   io.stdout.write(limit === null ? `Pool ${pool} is unlimited.\n` : `Pool ${pool}: at most ${plural(limit, 'step')} at once.\n`);
+  if (warning !== undefined) writeWarnings(io, createStyle(io.stderr, io, args.flags.color === false), [warning]);
   return EXIT.ok;
 }
 
