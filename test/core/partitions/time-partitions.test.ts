@@ -183,8 +183,21 @@ describe('problems with a key', () => {
     expect(daily.problem('2026-13-01', now)).toBe('"2026-13-01" is not a day: a year has 12 months');
     expect(daily.problem('2026-01-00', now)).toBe('"2026-01-00" is not a day: days of a month start at 01');
     const hourly = hourlyPartitions({ start: '2026-01-01' });
-    expect(hourly.problem('2026-01-05-24:00', now)).toBe('"2026-01-05-24:00" is not a time: hours run 00 to 23');
-    expect(hourly.problem('2026-01-05-06:60', now)).toBe('"2026-01-05-06:60" is not a time: minutes run 00 to 59');
+    expect(hourly.problem('2026-01-05-24:00', now)).toBe('"2026-01-05-24:00" is not an hour: its time 24:00 does not exist, hours run 00 to 23');
+    expect(hourly.problem('2026-01-05-06:60', now)).toBe('"2026-01-05-06:60" is not an hour: its time 06:60 does not exist, minutes run 00 to 59');
+  });
+
+  it('says an hourly key whose day names nothing has a bad day, with the reason a daily key gets', () => {
+    const hourly = hourlyPartitions({ start: '2026-01-01' });
+    expect(hourly.problem('2026-02-30-05:00', now)).toBe('"2026-02-30-05:00" is not an hour: its day 2026-02-30 does not exist, February 2026 has 28 days');
+    expect(hourly.problem('2026-13-01-05:00', now)).toBe('"2026-13-01-05:00" is not an hour: its day 2026-13-01 does not exist, a year has 12 months');
+    expect(hourly.problem('2026-01-00-05:00', now)).toBe('"2026-01-00-05:00" is not an hour: its day 2026-01-00 does not exist, days of a month start at 01');
+    expect(() => hourlyPartitions({ start: '2026-02-30-01:00' })).toThrow('start "2026-02-30-01:00" is not an hour: its day 2026-02-30 does not exist, February 2026 has 28 days');
+  });
+
+  it('says a weekly or monthly key, which is its first day, names no day as a daily key does', () => {
+    expect(weeklyPartitions({ start: '2026-01-05' }).problem('2026-02-30', now)).toBe('"2026-02-30" is not a day: February 2026 has 28 days');
+    expect(monthlyPartitions({ start: '2026-01-01' }).problem('2026-04-31', now)).toBe('"2026-04-31" is not a day: April 2026 has 30 days');
   });
 
   it('says the range for a key before the start or not complete yet', () => {
