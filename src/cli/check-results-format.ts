@@ -65,7 +65,7 @@ export function checkResultToJson(check: EvaluatedCheck) {
 }
 
 /**
- * `users.unique_id failed (2 failing); the first 2:` and those rows as an
+ * `orders.unique_id failed (2 failing); the first 2:` and those rows as an
  * indented table: what a check that did not pass found.
  */
 export function describeFailing(check: { readonly assetKey: string; readonly checkName: string; readonly status: CheckStatus; readonly failing: number | null; readonly sample: readonly SampleRow[] }, style: Style, width: number | undefined): string {

@@ -11,7 +11,7 @@ const COLOURS: Readonly<Record<ShownStatus, { readonly fill: string; readonly st
 
 /**
  * Graphviz DOT, left to right, one box per asset coloured by status:
- * `assets lineage users --downstream --format dot | dot -Tsvg > lineage.svg`.
+ * `assets lineage customers --downstream --format dot | dot -Tsvg > lineage.svg`.
  */
 export function renderDot(lineage: LineageGraph): string {
   const selected = new Set(lineage.selected);

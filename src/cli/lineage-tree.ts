@@ -38,10 +38,10 @@ const BRANCHES = {
  * line is cut to it.
  *
  * @example
- * ● top_authors       fresh  3 min ago
- * └── ● user_stats    fresh  3 min ago
- *     ├── ● posts     fresh  3 min ago
- *     └── ● users     fresh  3 min ago
+ * ● top_customers        fresh  3 min ago
+ * └── ● customer_totals  fresh  3 min ago
+ *     ├── ● orders       fresh  3 min ago
+ *     └── ● customers    fresh  3 min ago
  */
 export function renderLineageTree(walk: LineageWalk, options: LineageTreeOptions): string {
   const lines = treeLines(walk, options);

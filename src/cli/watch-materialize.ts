@@ -115,7 +115,7 @@ function renderCycle(outcome: WatchCycleOutcome & { kind: 'ran' }, trigger: stri
   return `${lines.join('\n')}\n`;
 }
 
-/** `source/posts.json`, `a.ts and b.ts`, `a.ts, b.ts and 3 more`: relative to the working folder. */
+/** `source/orders.json`, `a.ts and b.ts`, `a.ts, b.ts and 3 more`: relative to the working folder. */
 function describeFiles(files: readonly string[], cwd: string): string {
   const names = files.map((file) => path.relative(cwd, file) || file);
   if (names.length <= 1) return names[0] ?? 'a file';

@@ -21,7 +21,7 @@ import { type CellValue, type Columns, type Row, Table } from './table.js';
  * are the table's own arrays (neither side ever changes them).
  *
  * @example
- * compute: ({ inputs }) => asArquero(inputs.posts).groupby('user_id').rollup({ posts: op.count() }).orderby('user_id')
+ * compute: ({ inputs }) => asArquero(inputs.orders).groupby('customer_id').rollup({ orders: op.count() }).orderby('customer_id')
  */
 export function asArquero<R extends object>(table: Table<R>): ColumnTable {
   const columns: Record<string, ReadonlyArray<unknown>> = {};

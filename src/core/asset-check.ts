@@ -121,8 +121,8 @@ export interface CustomCheckSpec<R extends object> extends CheckOptions {
  *
  * @example
  * check({
- *   name: 'one_row_per_post',
- *   run: async ({ rowCount }) => ({ failing: Math.abs((await rowCount()) - (await rowCount(posts))) }),
+ *   name: 'one_row_per_order',
+ *   run: async ({ rowCount }) => ({ failing: Math.abs((await rowCount()) - (await rowCount(orders))) }),
  * })
  */
 export function check<R extends object = Row>(spec: CustomCheckSpec<NoInfer<R>>): AssetCheck<R> {

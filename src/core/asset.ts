@@ -151,7 +151,7 @@ export interface AssetSpec<
   /** Data-quality checks run on the stored table after each materialization (`notNull`, `unique`, ..., `check`). */
   readonly checks?: readonly AssetCheck<RowOf<S>>[];
   /**
-   * Checks of upstream assets (`<asset>.<check>`, e.g. `users.unique_id`)
+   * Checks of upstream assets (`<asset>.<check>`, e.g. `orders.unique_id`)
    * whose failure must not keep this asset from running, though they block.
    */
   readonly ignoreFailedChecks?: readonly string[];

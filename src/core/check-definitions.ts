@@ -2,7 +2,7 @@ import { type AnyAssetCheck, checkProblems } from './asset-check.js';
 import type { DefinedAsset } from './definitions.js';
 import { suggestClosest } from './suggest.js';
 
-/** A check's key: its asset's key and its name, `users.unique_id`, as downstream assets and the CLI name it. */
+/** A check's key: its asset's key and its name, `orders.unique_id`, as downstream assets and the CLI name it. */
 export function checkKey(assetKey: string, check: Pick<AnyAssetCheck, 'name'>): string {
   return `${assetKey}.${check.name}`;
 }

@@ -178,7 +178,7 @@ export function* tableBatches(table: Table<Row>, limit: number): Generator<Row[]
  * the scan reaches it.
  *
  * @example
- * for await (const batch of scanPartitions(io, posts, week.map(partitionOf), { limit: 100 })) print(batch);
+ * for await (const batch of scanPartitions(io, orders, week.map(partitionOf), { limit: 100 })) print(batch);
  */
 export function scanPartitions(
   manager: IOManager,

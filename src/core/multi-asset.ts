@@ -95,22 +95,22 @@ export interface MultiAssetDefinition<O extends OutputSchemas> {
  * freshness; lineage, status and history show them apart, and each is
  * planned on its own staleness. A run computes the planned outputs of one
  * multi-asset in one step: the compute runs once, and only those outputs are
- * stored (selecting `users` alone stores `users` and drops the `posts` the
+ * stored (selecting `customers` alone stores `customers` and drops the `orders` the
  * compute returned). The outputs share their deps, resources, retry policy,
  * pool and code version (that of the compute), so no output can depend on a
  * sibling.
  *
  * @example
  * const source = multiAsset({
- *   name: 'placeholder_api',
- *   outputs: { users: { schema: userSchema }, posts: { schema: postSchema, ioManager: 'warehouse' } },
+ *   name: 'shop_api',
+ *   outputs: { customers: { schema: customerSchema }, orders: { schema: orderSchema, ioManager: 'warehouse' } },
  *   resources: { api },
  *   compute: async ({ resources }) => {
  *     const dump = await resources.api.get('/dump');
- *     return { users: dump.users, posts: dump.posts };
+ *     return { customers: dump.customers, orders: dump.orders };
  *   },
  * });
- * const stats = asset({ key: 'stats', deps: [source.outputs.users], ... });
+ * const stats = asset({ key: 'stats', deps: [source.outputs.customers], ... });
  * defineDefinitions({ assets: [...source.assets, stats] });
  */
 export function multiAsset<

@@ -23,7 +23,7 @@ export function suggestClosest(input: string, candidates: Iterable<string>, limi
   return scored.slice(0, limit).map((entry) => entry.candidate);
 }
 
-/** Where names are split into words: `daily-data-refresh`, `user_stats`, `group:sources`, `a.b`. */
+/** Where names are split into words: `daily-data-refresh`, `customer_totals`, `group:sources`, `a.b`. */
 const WORD_SEPARATORS = /[-_.:/\s]+/;
 
 /** Whether every word appears in `candidate`, in order and without overlapping (more than one word only: one word is a substring check). */

@@ -13,8 +13,8 @@ export type Columns<R extends object> = { [K in keyof R]: ReadonlyArray<R[K]> };
  * and iteration build row objects only for code that wants them.
  *
  * @example
- * const users = Table.fromRows([{ id: 1, name: 'Ada' }], ['id', 'name']);
- * users.column('name'); // ['Ada']
+ * const customers = Table.fromRows([{ id: 1, name: 'Ada' }], ['id', 'name']);
+ * customers.column('name'); // ['Ada']
  */
 export class Table<R extends object = Row> {
   readonly columnNames: readonly (keyof R & string)[];

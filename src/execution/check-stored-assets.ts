@@ -10,7 +10,7 @@ import { RunRecorder } from './run-recorder.js';
 
 export interface CheckStoredOptions {
   readonly storage: InstanceStorage;
-  /** The selection the keys came from, as the run records it (`top_authors+`). */
+  /** The selection the keys came from, as the run records it (`top_customers+`). */
   readonly selection: string;
   readonly now?: (() => Date) | undefined;
   readonly onEvent?: ((event: RunEvent) => void) | undefined;

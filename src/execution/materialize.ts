@@ -39,7 +39,7 @@ export interface MaterializeOptions extends PlanOptions {
  * the run. With nothing stale it records nothing and returns `nothing-to-do`.
  *
  * @example
- * const result = await materialize(definitions, { storage, select: '+top_authors' });
+ * const result = await materialize(definitions, { storage, select: '+top_customers' });
  * if (result.status === 'failed') console.error(result.assets.filter((a) => a.error));
  */
 export async function materialize(definitions: Definitions, options: MaterializeOptions): Promise<MaterializeResult> {

@@ -121,7 +121,7 @@ export interface MaterializationPlan {
   readonly resources: ResourcePool;
   /** What the plan was made from (besides the selection), for a later plan of part of it (`PlanOptions.reuse`). */
   readonly inputs: ReusableInputs;
-  /** The latest result of every check of the selected assets and their upstreams, by check key (`users.unique_id`). */
+  /** The latest result of every check of the selected assets and their upstreams, by check key (`orders.unique_id`). */
   readonly checkResults: ReadonlyMap<string, CheckResultRecord>;
   /** The checks of selected, stored assets whose latest result no longer speaks for what is stored, or may not once the run rebuilds what they read (see `checksToRun`). */
   readonly pendingChecks: ReadonlyMap<string, readonly AnyAssetCheck[]>;

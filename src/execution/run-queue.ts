@@ -39,7 +39,7 @@ export interface EnqueueRequest extends QueuedRunRequest {
  * Throws a `UsageError` for a request with both a job and selection options.
  *
  * @example
- * const run = await enqueueRun(storage, { select: '+top_authors', trigger: 'cli' });
+ * const run = await enqueueRun(storage, { select: '+top_customers', trigger: 'cli' });
  * console.log(`queued ${run.runId}`);
  */
 export async function enqueueRun(storage: InstanceStorage, request: EnqueueRequest): Promise<RunRecord> {

@@ -24,7 +24,7 @@ export interface AssetRunResult {
   readonly dataVersion: string | undefined;
   readonly attempts: number;
   readonly error: AssetError | undefined;
-  /** For an asset skipped because checks of its upstreams failed: those checks (`users.unique_id`). */
+  /** For an asset skipped because checks of its upstreams failed: those checks (`orders.unique_id`). */
   readonly blockedByChecks?: readonly string[];
 }
 

@@ -20,9 +20,9 @@ import { selectionNodes } from './selection-nodes.js';
  * asset, and `LegacySelectionError` for a key glob that is really Dagster's
  * legacy `*x` / `x*` / `*x*`. The rule: a glob is legacy when stripping its
  * leading and/or trailing `*`s leaves a word with no `*` or `?` that is an
- * existing asset key. So `*users` (with an asset `users`) is rejected with
- * "write +users", while `*_stats`, `user_*` (no asset `user_`) and `*` stay
- * globs, and `key:*users` is always a glob: the way to ask for that glob.
+ * existing asset key. So `*customers` (with an asset `customers`) is rejected with
+ * "write +customers", while `*_totals`, `customer_*` (no asset `customer_`) and `*` stay
+ * globs, and `key:*customers` is always a glob: the way to ask for that glob.
  * Such a glob is never silently read either way, because both readings are
  * plausible and they select different assets.
  *
@@ -59,8 +59,8 @@ export interface SelectAssetsOptions {
  * is stale" is an answer, not a mistake.
  *
  * @example
- * selectAssets(graph, { select: '+top_authors', exclude: 'group:sources' });
- * // ['posts_enriched', 'user_stats', 'top_authors', ...]
+ * selectAssets(graph, { select: '+top_customers', exclude: 'group:sources' });
+ * // ['orders_enriched', 'customer_totals', 'top_customers', ...]
  */
 export function selectAssets(graph: AssetGraph, options: SelectAssetsOptions = {}): string[] {
   return selectAssetsWithWarnings(graph, options).keys;
@@ -76,13 +76,13 @@ export interface SelectionResult {
 
 /**
  * `selectAssets`, with the warnings about the expressions: a part of a union
- * (`users, tag:dialy`) that selects no assets while the whole expression
+ * (`customers, tag:dialy`) that selects no assets while the whole expression
  * selects some. Throws as `selectAssets` does, and an expression that selects
  * nothing as a whole stays that error, not a warning.
  *
  * @example
- * const { keys, warnings } = selectAssetsWithWarnings(graph, { select: 'users, tag:dialy' });
- * // keys: ['users']; warnings[0].part: 'tag:dialy'
+ * const { keys, warnings } = selectAssetsWithWarnings(graph, { select: 'customers, tag:dialy' });
+ * // keys: ['customers']; warnings[0].part: 'tag:dialy'
  */
 export function selectAssetsWithWarnings(graph: AssetGraph, options: SelectAssetsOptions = {}): SelectionResult {
   const select = options.select ?? '*';

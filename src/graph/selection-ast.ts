@@ -3,7 +3,7 @@
  * `formatSelection` prints and `resolveSelection` evaluates against a graph.
  * Nodes are plain immutable data with no source positions, so two
  * expressions that mean the same thing in the same shape compare equal
- * (`users, posts` and `users or posts` give the same tree).
+ * (`customers, orders` and `customers or orders` give the same tree).
  *
  * Invariants of trees the parser builds (formatSelection relies on them):
  * a `key` is a word of `[A-Za-z0-9_]`, not starting with a digit, that is
@@ -22,13 +22,13 @@ export type SelectionNode =
   | AndSelection
   | OrSelection;
 
-/** One asset by its exact key (`top_authors`); an unknown key is an error when resolved. */
+/** One asset by its exact key (`top_customers`); an unknown key is an error when resolved. */
 export interface KeySelection {
   readonly type: 'key';
   readonly key: string;
 }
 
-/** Keys matching a glob (`user_*`, `*`): `*` is any run of characters, `?` exactly one. */
+/** Keys matching a glob (`customer_*`, `*`): `*` is any run of characters, `?` exactly one. */
 export interface GlobSelection {
   readonly type: 'glob';
   readonly pattern: string;

@@ -7,7 +7,7 @@ import { formatSelection } from './selection-format.js';
  * while parsing show the expression with a caret under the offending column:
  *
  *     Invalid selection: expected an asset key, tag:, group:, kind:, key:, status:, check: or "(" after "and"
- *       +users and
+ *       +customers and
  *                 ^
  */
 
@@ -26,8 +26,8 @@ export class SelectionSyntaxError extends StrataError {
 /**
  * Dagster's older syntax (`*x`, `x*`, `++x`, `x++`), which means something
  * else here; rejected instead of guessed at. `legacy` is the text as written
- * (`++`, `*users`) and `replacement` what to write in its place (`2+`,
- * `+users`). Forms found while parsing carry the expression and column;
+ * (`++`, `*customers`) and `replacement` what to write in its place (`2+`,
+ * `+customers`). Forms found while parsing carry the expression and column;
  * `*`-forms are only recognised against the graph, where neither is known.
  */
 export class LegacySelectionError extends StrataError {

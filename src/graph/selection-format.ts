@@ -11,7 +11,7 @@ import { chainOperands, type SelectionNode } from './selection-ast.js';
  * a key node named `and` would print as the keyword.
  *
  * @example
- * formatSelection(parseSelection('users , ( posts )'))     // 'users or posts'
+ * formatSelection(parseSelection('customers , ( orders )'))     // 'customers or orders'
  * formatSelection(parseSelection('(not (+a)) and (b or c)')) // 'not +a and (b or c)'
  */
 export function formatSelection(node: SelectionNode): string {

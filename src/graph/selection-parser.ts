@@ -26,7 +26,7 @@ import { LegacySelectionError, SelectionSyntaxError } from './selection-errors.j
  * only `resolveSelection` can tell whether they are legacy (see there).
  *
  * @example
- * parseSelection('+top_authors and not group:sources');
+ * parseSelection('+top_customers and not group:sources');
  * // { type: 'and', left: { type: 'graph', ... }, right: { type: 'not', ... } }
  */
 export function parseSelection(text: string): SelectionNode {

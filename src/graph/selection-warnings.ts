@@ -9,7 +9,7 @@ import { selectionValuesHint } from './selection-hint.js';
  * prints `warning:` lines on stderr). Today one kind: a part of a union
  * (`a, b` / `a or b`) that selects nothing while the whole expression selects
  * something, as dbt warns "nothing matched" for one of several selectors. A
- * typo there (`users, tag:dialy`) would otherwise go unnoticed, because the
+ * typo there (`customers, tag:dialy`) would otherwise go unnoticed, because the
  * rest of the union still selects assets.
  */
 export interface SelectionWarning {

@@ -15,7 +15,7 @@ export interface AssetState {
   readonly source: SourceObservation | undefined;
   /** The effective code version a run would record now (see `computeCodeVersions`). */
   readonly codeVersion: string;
-  /** Its checks (`users.unique_id`) of severity error whose latest result, on its latest output, failed or could not run. */
+  /** Its checks (`orders.unique_id`) of severity error whose latest result, on its latest output, failed or could not run. */
   readonly failedChecks: readonly string[];
   /** Its checks whose latest result, on its latest output, warned. */
   readonly warnedChecks: readonly string[];

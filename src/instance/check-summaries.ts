@@ -6,7 +6,7 @@ import type { CheckResultRecord, InstanceStorage } from '../storage/instance-sto
 
 /** One declared check and its latest result, as `assets checks` and the asset views show it. */
 export interface CheckSummary {
-  /** `users.unique_id` */
+  /** `orders.unique_id` */
   readonly key: string;
   readonly assetKey: string;
   readonly check: AnyAssetCheck;

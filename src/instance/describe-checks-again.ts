@@ -7,8 +7,8 @@ import { formatCount } from '../core/format-count.js';
  * keys in, so the UI's bundle takes nothing else of the instance.
  *
  * @example
- * describeChecksAgain(['users.unique_id']);
- * // '1 check would run again on what is stored, without materializing its asset: users.unique_id.'
+ * describeChecksAgain(['orders.unique_id']);
+ * // '1 check would run again on what is stored, without materializing its asset: orders.unique_id.'
  */
 export function describeChecksAgain(checks: readonly string[]): string {
   const one = checks.length === 1;

@@ -9,7 +9,7 @@ import { formatCount } from '../core/format-count.js';
 
 /** A check that has not passed: `errored` when it could not run. */
 export interface CheckNotPassed {
-  /** `users.unique_id` */
+  /** `orders.unique_id` */
   readonly key: string;
   readonly assetKey: string;
   readonly status: 'failed' | 'errored';
@@ -20,7 +20,7 @@ export function describeChecksNotPassed(count: number): string {
   return `${formatCount(count)} ${count === 1 ? 'check has' : 'checks have'} not passed on what is stored, and a run does not check it again while that is unchanged:`;
 }
 
-/** `users.unique_id: failed on users's stored output` */
+/** `orders.unique_id: failed on orders's stored output` */
 export function describeCheckNotPassed(check: CheckNotPassed): string {
   return `${check.key}: ${check.status === 'errored' ? 'could not run' : 'failed'} on ${check.assetKey}'s stored output`;
 }

@@ -32,7 +32,7 @@ export interface DryRunOfRest {
 }
 
 export interface CheckAgain {
-  /** Its key (`users.unique_id`). */
+  /** Its key (`orders.unique_id`). */
   readonly check: string;
   readonly assetKey: string;
   readonly name: string;

@@ -820,7 +820,7 @@ function runRequestOf(selection: PlanSelection): RunRequest {
  * @example
  * const instance = await openInstance({ cwd: process.cwd(), env: process.env });
  * try {
- *   const result = await instance.materialize({ select: '+top_authors' });
+ *   const result = await instance.materialize({ select: '+top_customers' });
  *   console.log(result.status);
  * } finally {
  *   await instance.close();

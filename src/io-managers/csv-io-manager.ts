@@ -32,7 +32,7 @@ const WORKER_HASH_CELLS = 1 << 20;
  *
  * @example
  * const io = new CsvIOManager({ baseDir: 'output' });
- * const { dataVersion } = await io.store(usersAsset, table); // writes output/users.csv
+ * const { dataVersion } = await io.store(ordersAsset, table); // writes output/orders.csv
  */
 export class CsvIOManager extends FileIOManager implements IOManager {
   readonly kind = 'csv';

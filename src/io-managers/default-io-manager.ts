@@ -10,7 +10,7 @@ import { CsvIOManager } from './csv-io-manager.js';
  * nothing of ours.)
  *
  * @example
- * export default defineDefinitions({ assets: [users, userStats] }); // CSVs in output/
+ * export default defineDefinitions({ assets: [customers, customerTotals] }); // CSVs in output/
  */
 export function defineDefinitions(spec: DefinitionsSpec): Definitions {
   if (spec.ioManagers?.['default'] !== undefined) return checkDefinitions(spec);

@@ -91,7 +91,7 @@ export function shortenName(name: string, maxBytes: number): string {
   return `${start}~${hash}`;
 }
 
-/** What a message calls a stored table: `asset "users"`, or `partition "2026-01-05" of asset "posts_daily"`. */
+/** What a message calls a stored table: `asset "customers"`, or `partition "2026-01-05" of asset "orders_daily"`. */
 export function describeStored(asset: Pick<StoredAsset, 'key' | 'partition'>): string {
   return asset.partition === undefined ? `asset "${asset.key}"` : `partition "${asset.partition.key}" of asset "${asset.key}"`;
 }

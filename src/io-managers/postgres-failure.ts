@@ -78,7 +78,7 @@ export function postgresFailure(error: unknown, action: PostgresAction): unknown
   });
 }
 
-/** How a message about `action` begins: `Cannot load asset "users"`, `Cannot load partition "2026-01-05" of asset "posts_daily"`. */
+/** How a message about `action` begins: `Cannot load asset "customers"`, `Cannot load partition "2026-01-05" of asset "orders_daily"`. */
 export function cannot(action: PostgresAction): string {
   return `Cannot ${verbs[action.verb]} ${describeStored(action.asset)}`;
 }

@@ -132,9 +132,9 @@ export class PostgresIOManager implements IOManager {
 
   /**
    * The schema-qualified table that holds an asset, or its partition, as
-   * people write it: `strata_assets.users`; `strata_assets.posts_daily/2026-01-05`,
+   * people write it: `strata_assets.customers`; `strata_assets.orders_daily/2026-01-05`,
    * `strata_assets.sales/date=2026-01-05/region=eu` (quote the name in SQL:
-   * `"posts_daily/2026-01-05"`). Partition keys are percent-encoded as in
+   * `"orders_daily/2026-01-05"`). Partition keys are percent-encoded as in
    * file names (`encodePartitionText`), and a name past Postgres's 63 bytes
    * ends in `~` and a hash of the whole instead.
    */

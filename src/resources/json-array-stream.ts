@@ -9,7 +9,7 @@ import { SourceError } from '../core/errors.js';
  * bad UTF-8, the byte offset).
  *
  * @example
- * for await (const row of parseJsonArray(fs.createReadStream('users.json'), 'users.json')) { ... }
+ * for await (const row of parseJsonArray(fs.createReadStream('customers.json'), 'customers.json')) { ... }
  */
 export async function* parseJsonArray(chunks: AsyncIterable<Uint8Array>, where: string): AsyncGenerator<unknown> {
   for await (const batch of parseJsonArrayBatches(chunks, where)) yield* batch;

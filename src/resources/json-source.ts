@@ -70,7 +70,7 @@ interface Opened {
  *
  * @example
  * const source = new JsonSource({ url: 'https://jsonplaceholder.typicode.com' });
- * const users = await source.readRows('users', z.object({ id: z.number().int(), name: z.string() }));
+ * const customers = await source.readRows('customers', z.object({ id: z.number().int(), name: z.string() }));
  */
 export class JsonSource {
   private readonly location: Location;

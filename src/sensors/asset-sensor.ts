@@ -27,7 +27,7 @@ export interface AssetSensorSpec {
  * one materialization launches the job once.
  *
  * @example
- * const onUsers = assetSensor({ name: 'users-updated', asset: users, job: 'analytics' });
+ * const onCustomers = assetSensor({ name: 'customers-updated', asset: customers, job: 'analytics' });
  */
 export function assetSensor(spec: AssetSensorSpec): SensorDefinition {
   const key = typeof spec.asset === 'string' ? spec.asset : spec.asset.key;

@@ -33,7 +33,7 @@ export interface DequeueOptions {
 export interface DequeuedRun {
   readonly runId: string;
   readonly trigger: string;
-  /** What it runs, as the run records its selection: `job refresh`, `+top_authors`. */
+  /** What it runs, as the run records its selection: `job refresh`, `+top_customers`. */
   readonly target: string;
   /** Rejects when the run could not start (its job or assets are gone): the reason is recorded with the run. */
   readonly result: Promise<MaterializeResult>;

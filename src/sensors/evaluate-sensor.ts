@@ -33,7 +33,7 @@ export interface ResolvedRunRequest {
   readonly partition?: string | undefined;
   /** Recorded on the run: the job's tags, the request's over them, and `strata/<kind>=<name>` of what launched it. */
   readonly tags: RunTags;
-  /** `job refresh` or `select "users+"`: how listings show it. */
+  /** `job refresh` or `select "customers+"`: how listings show it. */
   readonly target: string;
 }
 

@@ -21,8 +21,8 @@ export interface GlobMatcher {
  * or `..` patterns, which would reach outside the watched folder.
  *
  * @example
- * compileGlob('*.json').matches('users.json'); // true
- * compileGlob('*.json').matches('2026-01-05/users.json'); // false: one segment only
+ * compileGlob('*.json').matches('customers.json'); // true
+ * compileGlob('*.json').matches('2026-01-05/customers.json'); // false: one segment only
  */
 export function compileGlob(pattern: string): GlobMatcher {
   const segments = pattern.split('/');

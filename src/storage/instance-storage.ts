@@ -520,7 +520,7 @@ export interface InstanceStorage {
   removeDynamicPartitions(name: string, keys: readonly string[]): Promise<string[]>;
   /** Stores the results of asset checks, in one transaction; their runs must exist. */
   recordCheckResults(results: readonly CheckResultRecord[]): Promise<void>;
-  /** The latest result of each check of these assets (every asset when none are given), by check key (`users.unique_id`). */
+  /** The latest result of each check of these assets (every asset when none are given), by check key (`orders.unique_id`). */
   latestCheckResults(assetKeys?: readonly string[]): Promise<Map<string, CheckResultRecord>>;
   /** The results of an asset's checks (of one, when `checkName` is given), newest first. */
   checkResultHistory(assetKey: string, options?: { readonly checkName?: string; readonly limit?: number }): Promise<CheckResultRecord[]>;

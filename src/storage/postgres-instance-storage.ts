@@ -131,7 +131,7 @@ let driver: typeof pg | undefined;
  * @example
  * const storage = await PostgresInstanceStorage.open({ connectionString: 'postgres://strata@db/strata' });
  * try {
- *   const latest = await storage.latestMaterializations(['users', 'posts']);
+ *   const latest = await storage.latestMaterializations(['customers', 'orders']);
  * } finally {
  *   await storage.close();
  * }

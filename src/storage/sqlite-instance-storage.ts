@@ -107,7 +107,7 @@ const INSTANCE_KEY = 'instance-key';
  * @example
  * const storage = await SqliteInstanceStorage.open({ home: process.env.STRATA_HOME ?? '.strata' });
  * try {
- *   const latest = await storage.latestMaterializations(['users', 'posts']);
+ *   const latest = await storage.latestMaterializations(['customers', 'orders']);
  * } finally {
  *   await storage.close();
  * }

@@ -161,7 +161,7 @@ export function checkResultParams<T>(record: CheckResultRecord, index: number, t
   };
 }
 
-/** Check results keyed by their check's key (`users.unique_id`), in the order given. */
+/** Check results keyed by their check's key (`orders.unique_id`), in the order given. */
 export function byCheckKey(results: readonly CheckResultRecord[]): Map<string, CheckResultRecord> {
   return new Map(results.map((result) => [checkKey(result.assetKey, { name: result.checkName }), result]));
 }

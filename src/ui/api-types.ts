@@ -186,7 +186,7 @@ export interface AssetResponse {
   /** Its declared checks in name order, each with its latest result; empty when it declares none. */
   readonly checks: readonly CheckJson[];
   /**
-   * Blocking checks of its upstream assets (`users.unique_id`) whose latest
+   * Blocking checks of its upstream assets (`orders.unique_id`) whose latest
    * result failed and that it does not ignore: runs skip it until they pass.
    */
   readonly blockedBy: readonly string[];
@@ -197,7 +197,7 @@ export type CheckStatusWord = 'passed' | 'warned' | 'failed' | 'errored' | 'neve
 
 /** A declared check and its latest result, exactly as `assets checks --json` prints each. */
 export interface CheckJson {
-  /** `<asset>.<name>`: `users.unique_id`. */
+  /** `<asset>.<name>`: `orders.unique_id`. */
   readonly check: string;
   readonly assetKey: string;
   readonly name: string;
@@ -570,7 +570,7 @@ export interface CheckEvaluatedEvent {
   readonly type: 'check-evaluated';
   readonly runId: string;
   readonly assetKey: string;
-  /** `<asset>.<name>`: `users.unique_id`. */
+  /** `<asset>.<name>`: `orders.unique_id`. */
   readonly check: string;
   readonly status: Exclude<CheckStatusWord, 'never-run'>;
   readonly failing: number | null;

@@ -125,7 +125,7 @@ function cellText(value: CellValue): string {
   return value.replace(CONTROL, (char) => ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** "Showing 20 of 1,000 rows of posts; --limit N shows more." and its variants, for stderr. */
+/** "Showing 20 of 1,000 rows of orders; --limit N shows more." and its variants, for stderr. */
 function describeShown(key: string, preview: AssetPreview, limit: number): string {
   const shown = preview.rows.length;
   if (!preview.truncated) return shown === 0 ? `${key} has no rows.` : shown === 1 ? `Showing the one row of ${key}.` : `Showing all ${shown} rows of ${key}.`;

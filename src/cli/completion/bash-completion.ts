@@ -6,7 +6,7 @@ import type { CommandCompletion, ValueCompletion } from './completion-spec.js';
  * come from the project at Tab time, by running the same `assets` the user
  * typed (`${COMP_WORDS[0]}`) as `completion --list KIND`; an error there
  * completes nothing. A selection's graph prefix is kept (`+top_<Tab>` gives
- * `+top_authors`).
+ * `+top_customers`).
  */
 export function bashCompletion(commands: readonly CommandCompletion[]): string {
   const names = commands.map((command) => command.name).join(' ');

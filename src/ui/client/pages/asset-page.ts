@@ -188,7 +188,7 @@ function links(keys: readonly string[], assetOf: (key: string) => string = (key)
   return list;
 }
 
-/** The asset of a check key (`users.unique_id`): check names hold no dot, so it is what comes before the last. */
+/** The asset of a check key (`orders.unique_id`): check names hold no dot, so it is what comes before the last. */
 function assetOfCheck(check: string): string {
   return check.slice(0, check.lastIndexOf('.'));
 }
