@@ -1,3 +1,4 @@
+import { describeUpstreams } from '../instance/describe-stale-for-unselected.js';
 import type { PartitionLeftStale } from '../instance/partitions-left-stale.js';
 import { plural } from './format.js';
 
@@ -9,7 +10,7 @@ import { plural } from './format.js';
  * they read, in key order, so it is the command to suggest.
  */
 export function describePartitionsLeftStale(stale: readonly PartitionLeftStale[], options: { readonly nothingRan: boolean }): string {
-  const shown = stale.slice(0, 10).map(({ key, partition, upstreams }) => `  ${key} [${partition}]: reads ${upstreams.join(', ')}\n`);
+  const shown = stale.slice(0, 10).map(({ key, partition, upstreams, upstreamPartitions }) => `  ${key} [${partition}]: reads ${describeUpstreams(upstreams, upstreamPartitions)}\n`);
   const more = stale.length > shown.length ? `  and ${plural(stale.length - shown.length, 'more partition')}\n` : '';
   const keys = [...new Set(stale.map(({ key }) => key))];
   const stays = stale.length === 1 ? 'partition stays' : 'partitions stay';

@@ -10,7 +10,7 @@ import { plural } from './format.js';
  * selection with upstreams (default `--select +<key>`).
  */
 export function describeStaleForUnselected(stale: readonly StaleForUnselected[], options: { readonly nothingRan: boolean; readonly selectUpstreams?: (key: string) => string }): string {
-  const shown = stale.slice(0, 10).map(({ key, upstreams }) => `  ${key}: ${describeHeldBack(upstreams)}\n`);
+  const shown = stale.slice(0, 10).map(({ key, upstreams, upstreamPartitions }) => `  ${key}: ${describeHeldBack(upstreams, upstreamPartitions)}\n`);
   const more = stale.length > shown.length ? `  and ${plural(stale.length - shown.length, 'more asset')}\n` : '';
   return `${options.nothingRan ? 'Nothing to run, but ' : ''}${describeStaysStale(stale.length)}\n${shown.join('')}${more}${describeSelectUpstreams(stale.length, (options.selectUpstreams ?? ((key) => `--select +${key}`))(stale[0]!.key))}\n`;
 }

@@ -275,8 +275,8 @@ export class Instance {
    * instead of "everything is up to date" when there are some.
    */
   async staleForUnselected(selected: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<readonly StaleForUnselected[]> {
-    const { staleForUnselected } = await import('./stale-for-unselected.js');
-    return staleForUnselected(await this.definitions(), selected, (keys) => this.assetStates(keys, options));
+    const [{ staleForUnselected }, { stalePartitionsOf }, definitions] = await Promise.all([import('./stale-for-unselected.js'), import('./stale-partitions.js'), this.definitions()]);
+    return staleForUnselected(definitions, selected, (keys) => this.assetStates(keys, options), async (keys) => stalePartitionsOf(definitions, await this.storage(), keys, this.#stateOptions(options.signal)));
   }
 
   /**

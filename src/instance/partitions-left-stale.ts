@@ -1,13 +1,17 @@
 import type { Definitions } from '../core/definitions.js';
+import { partitionsContext, upstreamPartitions } from '../execution/partition-scope.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
 import { readPartitionStates } from './partition-states.js';
+import { stalePartitionsOf } from './stale-partitions.js';
 
 /** A partition of a selected asset that runs of some partitions leave stale, and the upstreams it waits for. */
 export interface PartitionLeftStale {
   readonly key: string;
   readonly partition: string;
   readonly upstreams: readonly string[];
+  /** For each partitioned one of `upstreams`: the partitions of it that this partition reads and that are not fresh, in key order. */
+  readonly upstreamPartitions: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -29,12 +33,41 @@ export async function partitionsLeftStale(
   const selectedKeys = new Set(selected);
   if (partitions.length === 0 || !partitioned.some((key) => mayReadOutsideItsRun(definitions, key, selectedKeys))) return [];
   const { states } = await readPartitionStates(definitions, storage, partitioned, { ...options, partitions });
-  return partitioned.flatMap((key) =>
+  const waiting = partitioned.flatMap((key) =>
     states.get(key)!.flatMap(({ partition, reasons }) => {
-      const waiting = reasons.find((reason) => reason.kind === 'upstream-planned');
-      return waiting === undefined ? [] : [{ key, partition, upstreams: waiting.upstreams }];
+      const reason = reasons.find((one) => one.kind === 'upstream-planned');
+      return reason === undefined ? [] : [{ key, partition, upstreams: reason.upstreams }];
     }),
   );
+  return waiting.length === 0 ? [] : withUpstreamPartitions(definitions, storage, waiting, options);
+}
+
+/**
+ * Each stale partition with the partitions of its partitioned upstreams
+ * that it reads and that are not fresh: the day before's, for a reader of
+ * it, rather than the upstream's name alone, which leaves the reader to
+ * find which of its partitions to run. An unpartitioned upstream has none.
+ */
+async function withUpstreamPartitions(
+  definitions: Definitions,
+  storage: InstanceStorage,
+  waiting: readonly Omit<PartitionLeftStale, 'upstreamPartitions'>[],
+  options: AssetStateOptions,
+): Promise<readonly PartitionLeftStale[]> {
+  const context = await partitionsContext(definitions, storage, (options.now ?? (() => new Date()))());
+  const reads = waiting.map(({ key, partition, upstreams }) => {
+    const asset = definitions.asset(key)!;
+    return upstreams.flatMap((dep) => {
+      const read = upstreamPartitions(asset, partition, definitions.asset(dep)!, context);
+      return read === undefined ? [] : [[dep, read] as const];
+    });
+  });
+  const deps = [...new Set(reads.flat().map(([dep]) => dep))].sort();
+  const stale = await stalePartitionsOf(definitions, storage, deps, { ...options, partitions: [...new Set(reads.flat().flatMap(([, read]) => read))] });
+  return waiting.map((entry, index) => ({
+    ...entry,
+    upstreamPartitions: Object.fromEntries(reads[index]!.map(([dep, read]) => [dep, read.filter((partition) => stale.get(dep)!.includes(partition))])),
+  }));
 }
 
 /**

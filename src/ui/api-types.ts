@@ -407,10 +407,11 @@ export interface PlanResponse {
   /**
    * The selected assets that a run of `plan` leaves stale, because upstreams
    * the selection leaves out are not up to date (a run reads what those
-   * stored), with those upstreams: why an empty plan leaves them stale, or
-   * what stays stale after a run that has work.
+   * stored), with those upstreams and the stale partitions of each
+   * partitioned one: why an empty plan leaves them stale, or what stays
+   * stale after a run that has work.
    */
-  readonly staleForUnselected: readonly { readonly key: string; readonly upstreams: readonly string[] }[];
+  readonly staleForUnselected: readonly { readonly key: string; readonly upstreams: readonly string[]; readonly upstreamPartitions: Readonly<Record<string, readonly string[]>> }[];
   /**
    * When the plan is empty, the checks of selected assets that have not
    * passed on what those store: a run does not check unchanged data again,

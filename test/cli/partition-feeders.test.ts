@@ -94,7 +94,7 @@ describe('unpartitioned assets that feed partitions', () => {
     ].join('\n');
     expect((await cli('materialize', '--select', 'converted_daily', '--dry-run')).stdout).toBe(staysStale);
     expect((await cli('materialize', '--select', 'converted_daily')).stdout).toBe(staysStale);
-    const staysStaleJson = { assets: [{ key: 'converted_daily', upstreams: ['rate'] }], partitions: [] };
+    const staysStaleJson = { assets: [{ key: 'converted_daily', upstreams: ['rate'], upstreamPartitions: {} }], partitions: [] };
     expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--json')).stdout)).toEqual({ partitions: [], staysStale: staysStaleJson });
     expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toEqual({ partitions: [], staysStale: staysStaleJson });
     const run = await cli('materialize');

@@ -404,19 +404,21 @@ describe('partitioned runs through the CLI', () => {
     expect(await readFile(path.join(instance.output, 'change_daily', '2026-01-05.csv'), 'utf8')).toBe('day,days,change\n2026-01-05,2026-01-04 2026-01-05,1\n');
   });
 
-  it('a dry run names the unselected upstream that keeps a selected partitioned asset stale, as the run does, never a selected one', async () => {
+  it('a dry run names the unselected upstream that keeps a selected partitioned asset stale, and its stale partitions, as the run does, never a selected one', async () => {
     expect((await instance.cli(['materialize'])).code).toBe(0);
     await instance.writeDay('2026-01-06', JSON.stringify([{ id: 6, amount: 60 }]));
-    const said = 'Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.\n  totals_daily: its upstream sales_daily is not up to date, and not selected\n';
+    const said = 'Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.\n  totals_daily: its upstream sales_daily [2026-01-06] is not up to date, and not selected\n';
     for (const args of [['materialize', '--select', 'totals_daily+', '--dry-run'], ['materialize', '--select', 'totals_daily+']]) {
       const result = await instance.cli(args);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout, args.join(' ')).toContain(said);
       expect(result.stdout, args.join(' ')).not.toContain('its upstream totals_daily');
     }
+    const json = await instance.cli(['materialize', '--select', 'totals_daily+', '--json']);
+    expect(JSON.parse(json.stdout).staysStale.assets).toEqual([{ key: 'totals_daily', upstreams: ['sales_daily'], upstreamPartitions: { sales_daily: ['2026-01-06'] } }]);
   });
 
-  it('a partition that reads a stale day outside its run is stale to why --partition, and a run of it, of a range or a backfill says it stays stale rather than up to date', async () => {
+  it('a partition that reads a stale day outside its run is stale to why --partition, and a run of it, of a range or a backfill says it stays stale for that day rather than up to date', async () => {
     const lagged = (args: readonly string[]) => runCli([...args, '--definitions', LAGGED], { cwd: instance.dir, env: { STRATA_HOME: path.join(instance.dir, '.strata'), STRATA_OUTPUT_DIR: instance.output, LAGGED_SOURCE: instance.source } });
     const ok = async (args: readonly string[]) => {
       const result = await lagged(args);
@@ -432,7 +434,7 @@ describe('partitioned runs through the CLI', () => {
     await instance.writeDay('2026-01-02', JSON.stringify([100]));
     const why = await ok(['why', 'change_daily', '--partition', '2026-01-03', '--json']);
     expect(JSON.parse(why)).toMatchObject({ partition: '2026-01-03', status: 'stale' });
-    const staysStale = 'stays stale: it reads stale partitions that runs of these partitions do not make (of other partitions, or of unselected upstreams):\n  change_daily [2026-01-03]: reads readings_daily\n';
+    const staysStale = 'stays stale: it reads stale partitions that runs of these partitions do not make (of other partitions, or of unselected upstreams):\n  change_daily [2026-01-03]: reads readings_daily [2026-01-02]\n';
     const hint = "`assets materialize --select '+change_daily'` runs every stale partition it reads, in order";
     for (const args of [
       ['materialize', '--select', '+change_daily', '--partition', '2026-01-03', '--dry-run'],
@@ -448,7 +450,7 @@ describe('partitioned runs through the CLI', () => {
     const range = await ok(['materialize', '--select', '+change_daily', '--partition-range', '2026-01-03...2026-01-04']);
     expect(range).toContain('2 partitions: 2 up to date.\n1 partition stays stale: it reads stale partitions that these runs did not make');
     // --json says the same, for a range and for one partition.
-    const staysStaleJson = { assets: [], partitions: [{ key: 'change_daily', partition: '2026-01-03', upstreams: ['readings_daily'] }] };
+    const staysStaleJson = { assets: [], partitions: [{ key: 'change_daily', partition: '2026-01-03', upstreams: ['readings_daily'], upstreamPartitions: { readings_daily: ['2026-01-02'] } }] };
     expect(JSON.parse(await ok(['materialize', '--select', '+change_daily', '--partition-range', '2026-01-03...2026-01-04', '--json'])).staysStale).toEqual(staysStaleJson);
     expect(JSON.parse(await ok(['materialize', '--select', '+change_daily', '--partition', '2026-01-03', '--json'])).staysStale).toEqual(staysStaleJson);
     expect(await readFile(third, 'utf8')).toBe(stored);

@@ -156,11 +156,11 @@ describe('assets ui server', () => {
     users[0]!.name = 'A Changed Name';
     await writeFile(usersFile, JSON.stringify(users, null, 2));
     const alone = (await (await post(server, '/api/plan', { select: 'top_authors' })).json()) as PlanResponse;
-    expect(alone).toMatchObject({ selected: ['top_authors'], plan: [], staleForUnselected: [{ key: 'top_authors', upstreams: ['user_stats'] }] });
+    expect(alone).toMatchObject({ selected: ['top_authors'], plan: [], staleForUnselected: [{ key: 'top_authors', upstreams: ['user_stats'], upstreamPartitions: {} }] });
     // A plan with work says it too: users runs, and top_authors stays stale after it.
     const withWork = (await (await post(server, '/api/plan', { select: 'users,top_authors' })).json()) as PlanResponse;
     expect(withWork.plan.map((step) => step.key)).toEqual(['users']);
-    expect(withWork.staleForUnselected).toEqual([{ key: 'top_authors', upstreams: ['user_stats'] }]);
+    expect(withWork.staleForUnselected).toEqual([{ key: 'top_authors', upstreams: ['user_stats'], upstreamPartitions: {} }]);
     const withUpstreams = (await (await post(server, '/api/plan', { select: '+top_authors' })).json()) as PlanResponse;
     expect(withUpstreams.plan.map((step) => step.key)).toEqual(['users', 'user_stats', 'top_authors']);
     expect(withUpstreams.staleForUnselected).toEqual([]);

@@ -117,7 +117,7 @@ function staleForUnselected(plan: PlanResponse, lead: string): HTMLElement[] {
   if (stale.length === 0) return [];
   return [
     h('p', { 'data-plan': 'stale-for-unselected' }, `${lead}${describeStaysStale(stale.length)}`),
-    h('ul', {}, ...stale.map(({ key, upstreams }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams)}`))),
+    h('ul', {}, ...stale.map(({ key, upstreams, upstreamPartitions }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams, upstreamPartitions)}`))),
     h('p', {}, describeSelectUpstreams(stale.length, `+${stale[0]!.key}`)),
   ];
 }
