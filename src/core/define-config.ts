@@ -99,6 +99,25 @@ export function defineConfig(spec: ConfigSpec): Definitions {
   return Object.freeze({ ...definitions, resources: Object.freeze({ ...definitions.resources, ...settings }), ...(instance === undefined ? {} : { instance: instance.data }) });
 }
 
+/**
+ * `definitions` with the settings of their project's config, for definitions
+ * named apart from it (`--definitions`, `STRATA_DEFINITIONS`): they belong
+ * to the config's project, so they run with what a plain run of it uses.
+ * `configured` is what the config's `defineConfig` returned; its settings
+ * apply to each configurable resource that `definitions` declare and do not
+ * supply ready-made, and its instance settings apply as they are. Settings of
+ * resources `definitions` do not declare were checked against the config's
+ * own definitions, and concern no asset here.
+ */
+export function withProjectConfig(definitions: Definitions, configured: Definitions): Definitions {
+  const settings = Object.entries(configured.resources).filter(
+    ([key, value]) => value instanceof ResourceSettings && definitions.resourceDefinitions.get(key)?.config !== undefined && !(key in definitions.resources),
+  );
+  const instance = instanceConfigOf(configured);
+  if (settings.length === 0 && instance === undefined) return definitions;
+  return Object.freeze({ ...definitions, resources: Object.freeze({ ...definitions.resources, ...Object.fromEntries(settings) }), ...(instance === undefined ? {} : { instance }) });
+}
+
 /** The instance settings `defineConfig` attached to definitions, or undefined (plain definitions, or none given). */
 export function instanceConfigOf(definitions: Definitions): InstanceConfig | undefined {
   return (definitions as Definitions & { readonly instance?: InstanceConfig }).instance;

@@ -30,6 +30,8 @@ export interface MaterializeOptions extends PlanOptions {
   readonly executor?: StepExecutorFactory | undefined;
   /** URL of the module the definitions came from: the `workers` executor imports it in each worker. */
   readonly definitionsModule?: string | undefined;
+  /** URL of the project config whose settings apply to that module, when it is another file (see `withProjectConfig`): each worker imports it too. */
+  readonly configModule?: string | undefined;
   /** How long a step waits for an asset that another run is materializing. Default 10 minutes. */
   readonly lockTimeoutMs?: number | undefined;
 }

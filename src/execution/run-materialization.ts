@@ -45,6 +45,7 @@ export async function runMaterialization(
     resources: materializationPlan.resources,
     env: options.env ?? {},
     definitionsModule: options.definitionsModule,
+    configModule: options.configModule,
     concurrency,
     runId,
     storage: options.storage,

@@ -94,6 +94,8 @@ export interface ExecutorRun {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** URL of the module the definitions came from, for executors whose steps run elsewhere and import it. */
   readonly definitionsModule: string | undefined;
+  /** URL of the project config whose settings apply to that module, when it is another file (see `withProjectConfig`): imported beside it. */
+  readonly configModule?: string | undefined;
   /** Steps the run may have in flight at once. */
   readonly concurrency: number;
   readonly runId: string;

@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { AssetLogger } from '../core/asset.js';
+import { withProjectConfig } from '../core/define-config.js';
 import { setProjectRoot } from '../core/project-root.js';
 import { computeStep } from './compute-step.js';
 import { definitionsFromModule } from './definitions-from-module.js';
@@ -19,7 +20,9 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
 const port = parentPort!;
 const setup = workerData as WorkerSetup;
 setProjectRoot(setup.projectRoot);
-const definitions = definitionsFromModule(await importModule(setup.moduleUrl), setup.moduleUrl);
+const own = definitionsFromModule(await importModule(setup.moduleUrl), setup.moduleUrl);
+// With the settings the main thread runs them with: the same resources, configured alike.
+const definitions = setup.configUrl === undefined ? own : withProjectConfig(own, definitionsFromModule(await importModule(setup.configUrl), setup.configUrl));
 const resources = new ResourcePool(definitions.resources, setup.env);
 const running = new Map<number, AbortController>();
 const send = (message: FromWorker) => port.postMessage(message);

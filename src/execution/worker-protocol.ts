@@ -5,6 +5,8 @@ import type { StepRequest, StoredOutputData } from './step-executor.js';
 export interface WorkerSetup {
   /** URL of the module exporting the definitions; each worker imports it once. */
   readonly moduleUrl: string;
+  /** URL of the project config whose settings apply to those definitions, when it is another module (see `withProjectConfig`). */
+  readonly configUrl?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The main thread's `projectRoot()`, set before the import so relative paths resolve alike. */
   readonly projectRoot: string;

@@ -13,7 +13,7 @@ import type { FromWorker, ToWorker, WorkerSetup } from './worker-protocol.js';
  */
 export const workerThreadsExecutor: StepExecutorFactory = {
   name: 'workers',
-  create({ definitions, plan, env, definitionsModule, concurrency }) {
+  create({ definitions, plan, env, definitionsModule, configModule, concurrency }) {
     if (definitionsModule === undefined) {
       throw new UsageError('The workers executor needs the module the definitions come from.', {
         hint: 'Pass definitionsModule (the CLI does this for you), or use the in-process executor.',
@@ -21,7 +21,7 @@ export const workerThreadsExecutor: StepExecutorFactory = {
     }
     // Its workers are threads of this process, each with its own copy of the definitions (and so of every IO manager).
     requireVisibility(definitions, plan, 'host', 'workers');
-    return new WorkerStepExecutor({ moduleUrl: definitionsModule, env, projectRoot: projectRoot() }, concurrency);
+    return new WorkerStepExecutor({ moduleUrl: definitionsModule, configUrl: configModule, env, projectRoot: projectRoot() }, concurrency);
   },
 };
 

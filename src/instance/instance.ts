@@ -37,7 +37,7 @@ import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize
 import type { JobSummary } from './job-summaries.js';
 import type { PoolSummary } from './pool-summaries.js';
 import type { UnusedPoolWarning } from './set-pool-limit.js';
-import { isConfigFile, locateProject, type Project } from './locate-project.js';
+import { locateProject, type Project } from './locate-project.js';
 import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
 import type { WipeResult, WipeScope } from './wipe-assets.js';
 
@@ -178,6 +178,17 @@ export class Instance {
     if (this.#given.definitions !== undefined) return undefined;
     if (this.project.definitions instanceof StrataError) throw this.project.definitions;
     return pathToFileURL(this.project.definitions.file).href;
+  }
+
+  /**
+   * The URL of the project config whose settings apply to the definitions
+   * module when it is another file (see `Located.config`), which those
+   * executors import beside it; else undefined.
+   */
+  configModuleUrl(): string | undefined {
+    if (this.#given.definitions !== undefined || this.project.definitions instanceof StrataError) return undefined;
+    const { config } = this.project.definitions;
+    return config === undefined ? undefined : pathToFileURL(config).href;
   }
 
   /**
@@ -528,6 +539,7 @@ export class Instance {
       storage,
       executor,
       definitionsModule: this.definitionsModuleUrl(),
+      configModule: this.configModuleUrl(),
       logger: request.logger,
       onEvent: request.onEvent,
       onPlan: request.onPlan,
@@ -784,15 +796,14 @@ export class Instance {
    * The `instance` block of the config (see `defineConfig`), read only when
    * `STRATA_DATABASE_URL` does not already decide: from given definitions,
    * else from the project's `strata.config.*` (imported, not checked: the
-   * database is all that is needed). Another module never configures it.
+   * database is all that is needed), also when `--definitions` names another
+   * module of the project. Another module never configures it.
    */
   async #instanceConfig(): Promise<InstanceConfig | undefined> {
     if (this.#env.STRATA_DATABASE_URL) return undefined;
     if (this.#given.definitions !== undefined) return instanceConfigOf(this.#given.definitions);
-    const located = this.project.definitions;
-    if (located instanceof StrataError || !isConfigFile(located.file)) return undefined;
-    const { importDefinitions } = await import('./load-definitions.js');
-    return instanceConfigOf(await importDefinitions(this.project));
+    const { importInstanceConfig } = await import('./load-definitions.js');
+    return importInstanceConfig(this.project);
   }
 
   async #openStorage(): Promise<InstanceStorage> {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { instanceConfigOf } from '../core/define-config.js';
+import { type InstanceConfig, instanceConfigOf, withProjectConfig } from '../core/define-config.js';
 import type { Definitions } from '../core/definitions.js';
 import { DefinitionError, StrataError } from '../core/errors.js';
 import { setProjectRoot } from '../core/project-root.js';
@@ -9,7 +9,7 @@ import { definitionsFromModule } from '../execution/definitions-from-module.js';
 import { importModule } from '../execution/import-module.js';
 import { checkJobSelections } from '../graph/check-job-selections.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
-import { isConfigFile, type Located, type Project, STRATA_ROOT } from './locate-project.js';
+import { isConfigFile, type Project, STRATA_ROOT } from './locate-project.js';
 
 /**
  * Loads the definitions of a project (see `locateProject` for where from;
@@ -24,13 +24,6 @@ export async function loadDefinitions(
 ): Promise<Definitions> {
   const loadStartedMs = Date.now();
   const definitions = await importDefinitions(project);
-  // importDefinitions threw when no module was found.
-  const { file } = project.definitions as Located;
-  if (!isConfigFile(file) && instanceConfigOf(definitions) !== undefined) {
-    throw new StrataError('STRATA_INSTANCE_CONFIG', `${file} configures the instance (defineConfig's instance), but only a strata.config.* file may: commands that load no definitions (assets runs, assets logs) read it from there.`, {
-      hint: 'Move the defineConfig(...) call into strata.config.ts at the project root, or set STRATA_DATABASE_URL instead.',
-    });
-  }
   validateDefinitions(definitions, env);
   // Started now, awaited by planning: the versions are of the files as they were when the code was loaded
   // (a file saved while it loaded cannot be told from what was, and is marked so: see `loadStartedMs`).
@@ -41,18 +34,44 @@ export async function loadDefinitions(
 
 /**
  * Imports a project's definitions module, which exports them as `default` or
- * as `definitions`, and checks nothing more: for a caller that only needs
- * what the module declares (the instance's database, for `assets runs`).
+ * as `definitions`, with the settings of the project's config when the
+ * module is another file (see `Located.config`), and checks nothing more
+ * than that only a config sets the instance.
  */
 export async function importDefinitions(project: Project): Promise<Definitions> {
   if (project.definitions instanceof StrataError) throw project.definitions;
   const located = project.definitions;
-  const where = located.isExample ? 'the example pipeline' : located.file;
   // Before the import: IO managers and sources resolve their relative paths while the module loads.
   setProjectRoot(project.root);
+  const definitions = await importFrom(located.file, located.isExample ? 'the example pipeline' : located.file);
+  if (!isConfigFile(located.file) && instanceConfigOf(definitions) !== undefined) {
+    throw new StrataError('STRATA_INSTANCE_CONFIG', `${located.file} configures the instance (defineConfig's instance), but only a strata.config.* file may: commands that load no definitions (assets runs, assets logs) read it from there.`, {
+      hint: 'Move the defineConfig(...) call into strata.config.ts at the project root, or set STRATA_DATABASE_URL instead.',
+    });
+  }
+  return located.config === undefined ? definitions : withProjectConfig(definitions, await importFrom(located.config, located.config));
+}
+
+/**
+ * The instance settings of the project's `strata.config.*`, importing that
+ * file alone (not another module named apart from it), or undefined when the
+ * project has no config: for commands that load no definitions (`assets
+ * runs`, `assets logs`) and need only the database.
+ */
+export async function importInstanceConfig(project: Project): Promise<InstanceConfig | undefined> {
+  if (project.definitions instanceof StrataError) return undefined;
+  const { file, config } = project.definitions;
+  const configFile = isConfigFile(file) ? file : config;
+  if (configFile === undefined) return undefined;
+  setProjectRoot(project.root);
+  return instanceConfigOf(await importFrom(configFile, configFile));
+}
+
+/** The definitions a module exports; `where` names it in errors. */
+async function importFrom(file: string, where: string): Promise<Definitions> {
   let loaded: Record<string, unknown>;
   try {
-    loaded = await importModule(pathToFileURL(located.file).href);
+    loaded = await importModule(pathToFileURL(file).href);
   } catch (error) {
     // Strata's own errors (invalid definitions, a CommonJS .ts) already say what to fix.
     if (error instanceof StrataError) throw error;

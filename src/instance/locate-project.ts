@@ -34,6 +34,13 @@ export interface Located {
   readonly isExample: boolean;
   /** The project the file belongs to (see `Project.root`). */
   readonly root: string;
+  /**
+   * The project's `strata.config.*`, when the file is another module of the
+   * project (named by `--definitions` or `STRATA_DEFINITIONS`): its resource
+   * settings and instance apply to the file's definitions, as they do to a
+   * plain run (see `withProjectConfig`).
+   */
+  readonly config?: string | undefined;
 }
 
 /** What a command works on: the project, its definitions module and where its instance lives. */
@@ -155,12 +162,15 @@ function resolveModule(specifier: string, base: string, given: string): string {
 /**
  * A module named by path (`--definitions`, `STRATA_DEFINITIONS`): its project
  * is the nearest folder above it with a config file or a package.json, else
- * its own folder.
+ * its own folder; that folder's config file, when it has one and the module
+ * is not it, is the project's config (as dbt's `--project-dir` reads that
+ * project's settings, whichever models it selects).
  */
 function named(file: string): Located {
   const folders = foldersUp(path.dirname(file));
   const root = folders.find((folder) => [...CONFIG_FILES, 'package.json'].some((name) => isFile(path.join(folder, name)))) ?? path.dirname(file);
-  return { file, isExample: false, root };
+  const config = CONFIG_FILES.map((name) => path.join(root, name)).find(isFile);
+  return { file, isExample: false, root, ...(config === undefined || config === file ? {} : { config }) };
 }
 
 /** The `"strata"` field of a package.json, or undefined when it has none. */

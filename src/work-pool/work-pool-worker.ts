@@ -26,6 +26,8 @@ export interface WorkPoolWorkerOptions {
   readonly definitions: Definitions;
   /** URL of the module the definitions come from: each of the worker's threads imports it. */
   readonly definitionsModule: string;
+  /** URL of the project config whose settings apply to that module, when it is another file: each thread imports it too. */
+  readonly configModule?: string | undefined;
   readonly projectRoot: string;
   readonly codeCacheFile: string;
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -92,7 +94,7 @@ export class WorkPoolWorker {
   async start(): Promise<void> {
     try {
       this.#connection = await WorkPoolConnection.open(this.#options.storage, (payload) => this.#notified(payload), 'assets worker');
-      this.#steps = new WorkerStepExecutor({ moduleUrl: this.#options.definitionsModule, env: this.#options.env, projectRoot: this.#options.projectRoot }, this.#options.concurrency);
+      this.#steps = new WorkerStepExecutor({ moduleUrl: this.#options.definitionsModule, configUrl: this.#options.configModule, env: this.#options.env, projectRoot: this.#options.projectRoot }, this.#options.concurrency);
       this.#heartbeat = setInterval(() => void this.#beat(), WORKER_HEARTBEAT_MS);
       const { run } = await import('graphile-worker');
       this.#runner = await run({

@@ -1,6 +1,8 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/main.js';
+import { makeProject } from './project-workspace.js';
 import { FIXTURES, makeWorkspace, runCli } from './run-cli.js';
 
 const FLAKY = path.join(FIXTURES, 'flaky-definitions.mjs');
@@ -42,5 +44,51 @@ describe('--definitions on every command', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toMatch(/^error: Definitions module not found: .*no-such-module\.ts \(from --definitions no-such-module\.ts\)/);
     }
+  });
+});
+
+/**
+ * `--definitions` names a module of a project whose strata.config.* sets
+ * its resources and instance (settings-project: `converted` multiplies
+ * `prices` by the `rates` resource's rate). The config belongs to the
+ * project, as dbt's project settings do whichever models a command names:
+ * the module runs with its settings, in this process and in worker threads,
+ * and a plain run of the project finds what it stored up to date.
+ */
+describe('--definitions of a module in a project with a strata.config', () => {
+  let project: Awaited<ReturnType<typeof makeProject>>;
+  beforeEach(async () => {
+    project = await makeProject('settings-project');
+    await writeFile(
+      path.join(project.dir, 'strata.config.mjs'),
+      "import { defineConfig } from 'strata-assets';\nimport definitions from './src/definitions.mjs';\n\nexport default defineConfig({ definitions, resources: { rates: { rate: 2 } } });\n",
+    );
+  });
+  afterEach(() => project.cleanup());
+  const assets = (...args: string[]) => runCli(args, { cwd: project.dir });
+  const converted = () => readFile(path.join(project.dir, 'output', 'converted.csv'), 'utf8');
+
+  for (const executor of ['in-process', 'workers']) {
+    it(`runs the module with the config's resource settings (--executor ${executor}), as a plain run of the project does`, async () => {
+      const run = await assets('materialize', '--definitions', 'src/definitions.mjs', '--executor', executor);
+      expect(run.code, run.stderr).toBe(0);
+      expect(await converted()).toBe('cents\n200\n500\n');
+      const plain = await assets('materialize');
+      expect([plain.code, plain.stdout]).toEqual([0, 'Everything is up to date.\n']);
+    });
+  }
+
+  it('uses the instance the config names, for commands that load definitions and for those that do not', async () => {
+    await writeFile(
+      path.join(project.dir, 'strata.config.mjs'),
+      "import { defineConfig } from 'strata-assets';\nimport definitions from './src/definitions.mjs';\n\nexport default defineConfig({ definitions, instance: { postgres: { url: 'postgres://strata@127.0.0.1:1/pipelines' } } });\n",
+    );
+    const info = await assets('info', '--definitions', 'src/definitions.mjs', '--json');
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout).instance).toMatchObject({ kind: 'postgres' });
+    // Nothing listens on port 1: runs tries the config's database rather than listing an SQLite instance of its own.
+    const runs = await assets('runs', '--definitions', 'src/definitions.mjs');
+    expect(runs.code).toBe(2);
+    expect(runs.stderr).toMatch(/^error: Cannot open the instance database postgres:\/\/strata@127\.0\.0\.1:1\/pipelines/);
   });
 });

@@ -43,6 +43,7 @@ export const workerCommand: Command = {
         storage,
         definitions,
         definitionsModule: instance.definitionsModuleUrl()!,
+        configModule: instance.configModuleUrl(),
         projectRoot: instance.project.root,
         codeCacheFile: instance.project.codeCacheFile,
         env: io.env,
