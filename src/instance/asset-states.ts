@@ -1,10 +1,10 @@
 import type { Definitions } from '../core/definitions.js';
 import { type MaterializationPlan, planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
-import { resultBlocks } from '../execution/check-states.js';
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
 import { countPartitions, overallStatus, type PartitionCounts, readPartitionStates } from './partition-states.js';
+import { blockedBy, blockingByAsset } from './blocked-by.js';
 
 /** What `status`, `why`, `list` and `lineage` show of one asset: its status, why, and its last materialization. */
 export interface AssetState {
@@ -108,15 +108,7 @@ export async function planAssetStates(
     for (const summary of summaries) keysByAsset.set(summary.assetKey, [...(keysByAsset.get(summary.assetKey) ?? []), summary.key]);
     return keysByAsset;
   };
-  const failing = checksWithProblem(checks, 'failed');
-  const [failed, warned, blocking] = [byAsset(failing), byAsset(checksWithProblem(checks, 'warned')), byAsset(failing.filter((summary) => resultBlocks(summary.check, summary.latest!)))];
-  // A partitioned asset too: each partition's run skips it for a failing blocking check of an unpartitioned upstream.
-  // A partitioned upstream's checks judge each of its partitions, and only the run of that partition: they block no whole asset.
-  const blockedBy = (key: string) => {
-    const { deps, ignoreFailedChecks, partitions } = definitions.asset(key)!;
-    const judged = partitions === undefined ? deps : deps.filter((dep) => definitions.asset(dep)!.partitions === undefined);
-    return blocking.size === 0 ? [] : judged.flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !ignoreFailedChecks.includes(check));
-  };
+  const [failed, warned, blocking] = [byAsset(checksWithProblem(checks, 'failed')), byAsset(checksWithProblem(checks, 'warned')), blockingByAsset(checks)];
   const { plan, recorded, code } = materializationPlan;
   // Every asset: the plan covers exactly the keys, so no set of them is needed.
   const wanted = everyAsset ? undefined : new Set(keys);
@@ -130,7 +122,7 @@ export async function planAssetStates(
       codeVersion: code.get(asset.key)!.version,
       failedChecks: failed.get(asset.key) ?? [],
       warnedChecks: warned.get(asset.key) ?? [],
-      blockedBy: blockedBy(asset.key),
+      blockedBy: blockedBy(definitions, asset.key, blocking),
       partitions: undefined,
     });
   }
@@ -148,7 +140,8 @@ export async function planAssetStates(
         codeVersion: codeVersions.get(key)!,
         failedChecks: [],
         warnedChecks: [],
-        blockedBy: blockedBy(key),
+        // A partitioned asset too: each partition's run skips it for a failing blocking check of an unpartitioned upstream.
+        blockedBy: blockedBy(definitions, key, blocking),
         partitions: counts,
       });
     }

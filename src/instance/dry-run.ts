@@ -19,6 +19,13 @@ export interface DryRun {
   readonly selected: readonly string[];
   /** With `partitionsFirst`, the partitions in which a selected partitioned asset is stale or missing, in key order: they run first. */
   readonly partitions: readonly string[];
+  /**
+   * The planned assets the runs of `partitions` would skip, for failing
+   * blocking checks of upstreams without partitions that those runs do not
+   * run (see `upstreamsBlockingWhole`), or after skipping what they read:
+   * each such run still starts, skips them, and fails.
+   */
+  readonly skippedInPartitions: readonly SkippedInPartitions[];
   /** The run of the rest (the unpartitioned assets, or the asked partition's); undefined when `partitionsFirst` finds only partitioned assets selected. */
   readonly rest: DryRunOfRest | undefined;
 }
@@ -29,6 +36,12 @@ export interface DryRunOfRest {
   readonly checksAgain: readonly CheckAgain[];
   /** The planned assets the run would skip for failing blocking checks upstream, by key. */
   readonly blocked: ReadonlyMap<string, BlockedAsset>;
+}
+
+/** An asset that runs of `partitions` (in key order) would each skip, for the same reason. */
+export interface SkippedInPartitions extends BlockedAsset {
+  readonly key: string;
+  readonly partitions: readonly string[];
 }
 
 export interface CheckAgain {
@@ -52,11 +65,7 @@ export function checksRunAlone(plan: MaterializationPlan): CheckAgain[] {
 
 /**
  * The planned assets that a run would skip, by the failing blocking checks
- * of their upstreams: those whose upstreams are not planned and whose
- * checks would not run again, so the run judges them by the results they
- * have (`checksNotPassed`, which reads only failing results), less those an
- * asset lists in `ignoreFailedChecks`; and, in run order, what reads a
- * skipped asset. `checksNotPassed` is not called without such a check.
+ * of their upstreams (see `blockedInRuns`, judging every upstream).
  */
 export async function blockedInPlan(
   definitions: Definitions,
@@ -64,27 +73,72 @@ export async function blockedInPlan(
   checksAgain: readonly CheckAgain[],
   checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
 ): Promise<ReadonlyMap<string, BlockedAsset>> {
-  const plannedKeys = new Set(planned.map((asset) => asset.key));
+  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, checksNotPassed, (key) => definitions.asset(key)!.deps);
+  return blocked!;
+}
+
+/**
+ * Of each of `runs` (the keys each run would run, in run order), the assets
+ * it would skip, by the failing blocking checks of their `judged` upstreams
+ * (see `upstreamsBlockingWhole`): those the run does not run and whose
+ * checks would not run again, so the run judges them by the results they
+ * have (`checksNotPassed`, which reads only failing results, once for every
+ * run), less those an asset lists in `ignoreFailedChecks`; and, in run
+ * order, what reads a skipped asset. `checksNotPassed` is not called
+ * without such a check.
+ */
+export async function blockedInRuns(
+  definitions: Definitions,
+  runs: readonly (readonly string[])[],
+  checksAgain: readonly CheckAgain[],
+  checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
+  judged: (key: string) => readonly string[],
+): Promise<ReadonlyMap<string, BlockedAsset>[]> {
   const again = new Set(checksAgain.map(({ check }) => check));
+  const runKeys = runs.map((keys) => new Set(keys));
   const judgedAssets = new Set<string>();
-  for (const asset of planned) {
-    for (const dep of definitions.asset(asset.key)!.deps) {
-      if (!plannedKeys.has(dep) && definitions.asset(dep)!.checks.some((check) => check.blocking && !again.has(checkKey(dep, check)))) judgedAssets.add(dep);
+  runs.forEach((keys, index) => {
+    for (const key of keys) {
+      for (const dep of judged(key)) {
+        if (!runKeys[index]!.has(dep) && definitions.asset(dep)!.checks.some((check) => check.blocking && !again.has(checkKey(dep, check)))) judgedAssets.add(dep);
+      }
     }
-  }
-  if (judgedAssets.size === 0) return new Map();
+  });
+  if (judgedAssets.size === 0) return runs.map(() => new Map());
   const blocking = (await checksNotPassed([...judgedAssets])).filter((failing) => !again.has(failing.key) && definitions.asset(failing.assetKey)!.checks.some((check) => check.blocking && checkKey(failing.assetKey, check) === failing.key));
-  const blocked = new Map<string, BlockedAsset>();
-  if (blocking.length === 0) return blocked;
-  for (const asset of planned) {
-    const { deps, ignoreFailedChecks } = definitions.asset(asset.key)!;
-    const skippedUpstream = deps.find((dep) => blocked.has(dep));
-    if (skippedUpstream !== undefined) {
-      blocked.set(asset.key, { checks: [], upstream: skippedUpstream });
-      continue;
+  return runs.map((keys, index) => {
+    const blocked = new Map<string, BlockedAsset>();
+    if (blocking.length === 0) return blocked;
+    for (const key of keys) {
+      const { deps, ignoreFailedChecks } = definitions.asset(key)!;
+      const skippedUpstream = deps.find((dep) => blocked.has(dep));
+      if (skippedUpstream !== undefined) {
+        blocked.set(key, { checks: [], upstream: skippedUpstream });
+        continue;
+      }
+      const upstreams = judged(key);
+      const failing = blocking.filter((check) => upstreams.includes(check.assetKey) && !runKeys[index]!.has(check.assetKey) && !ignoreFailedChecks.includes(check.key));
+      if (failing.length > 0) blocked.set(key, { checks: failing.map((check) => check.key), upstream: failing[0]!.assetKey });
     }
-    const failing = blocking.filter((check) => deps.includes(check.assetKey) && !plannedKeys.has(check.assetKey) && !ignoreFailedChecks.includes(check.key));
-    if (failing.length > 0) blocked.set(asset.key, { checks: failing.map((check) => check.key), upstream: failing[0]!.assetKey });
-  }
-  return blocked;
+    return blocked;
+  });
+}
+
+/**
+ * What runs of `partitions` would skip (`blocked`, of each run in the same
+ * order), by asset and reason: an unpartitioned upstream's failing check
+ * skips an asset in every run alike, which reads as one line, not one per
+ * partition. In the order each asset is first skipped, so in run order.
+ */
+export function skippedInPartitions(partitions: readonly string[], blocked: readonly ReadonlyMap<string, BlockedAsset>[]): SkippedInPartitions[] {
+  const grouped = new Map<string, { key: string; checks: readonly string[]; upstream: string; partitions: string[] }>();
+  partitions.forEach((partition, index) => {
+    for (const [key, { checks, upstream }] of blocked[index]!) {
+      const reason = JSON.stringify([key, checks, upstream]);
+      const group = grouped.get(reason) ?? { key, checks, upstream, partitions: [] };
+      grouped.set(reason, group);
+      group.partitions.push(partition);
+    }
+  });
+  return [...grouped.values()];
 }

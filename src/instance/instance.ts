@@ -11,6 +11,7 @@ import type { MaterializeResult } from '../execution/run-result.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
 import type { CheckStoredOptions, CheckStoredResult } from '../execution/check-stored-assets.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
+import type { PlannedAsset } from '../graph/planner.js';
 import type { SelectAssetsOptions, SelectionResult } from '../graph/resolve-selection.js';
 import type { SelectionWarning } from '../graph/selection-warnings.js';
 import type { Daemon, DaemonOptions } from '../sensors/daemon.js';
@@ -92,6 +93,8 @@ export interface PendingPartitions {
   readonly selected: readonly string[];
   readonly partitions: readonly string[];
   readonly byUpstreams: readonly string[];
+  /** The assets each of `partitions`' runs would run (the feeders they run too), in run order. */
+  readonly planned: ReadonlyMap<string, readonly PlannedAsset[]>;
   /** Whether one partition's run reads what another's materializes (see `PartitionPlans.readsAcross`). */
   readonly readsAcross: boolean;
   readonly unpartitioned: boolean;
@@ -234,16 +237,24 @@ export class Instance {
    */
   async dryRun(request: PlanRequest & { readonly partitionsFirst: boolean }): Promise<DryRun> {
     const { partitionsFirst, ...planRequest } = request;
-    const [definitions, { blockedInPlan, checksRunAlone }] = await Promise.all([this.definitions(), import('./dry-run.js')]);
+    const [definitions, { blockedInPlan, blockedInRuns, checksRunAlone, skippedInPartitions }, { upstreamsBlockingWhole }] = await Promise.all([
+      this.definitions(),
+      import('./dry-run.js'),
+      import('./blocked-by.js'),
+    ]);
     const pending = partitionsFirst && request.partition === undefined ? await this.partitionsToMaterialize(planRequest) : undefined;
-    if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions: pending.partitions, rest: undefined };
     const partitions = pending?.partitions ?? [];
+    // Each partition's run judges the checks of what it does not run by their results, as the run of the rest does.
+    const runs = partitions.map((partition) => pending!.planned.get(partition)!.map((asset) => asset.key));
+    const blockedInPartitions = await blockedInRuns(definitions, runs, [], (keys) => this.checksNotPassed(keys), (key) => upstreamsBlockingWhole(definitions, key));
+    const skipped = skippedInPartitions(partitions, blockedInPartitions);
+    if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions, skippedInPartitions: skipped, rest: undefined };
     // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
     const plan = await this.plan({ ...planRequest, purpose: partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending?.resolvedSelection });
     const checksAgain = checksRunAlone(plan);
     const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, (keys) => this.checksNotPassed(keys));
     // The plan of the rest leaves the partitioned assets out: they are selected all the same.
-    return { selected: pending?.selected ?? plan.selected, partitions, rest: { plan, checksAgain, blocked } };
+    return { selected: pending?.selected ?? plan.selected, partitions, skippedInPartitions: skipped, rest: { plan, checksAgain, blocked } };
   }
 
   /**
@@ -358,7 +369,7 @@ export class Instance {
     const definitions = await this.definitions();
     const options = await this.#planOptions(definitions, request);
     // Nothing selected now is the rest's answer to give ("everything is up to date").
-    if (options === NOTHING_SELECTED) return { selected: [], partitions: [], byUpstreams: [], readsAcross: false, unpartitioned: true, resolvedSelection: undefined };
+    if (options === NOTHING_SELECTED) return { selected: [], partitions: [], byUpstreams: [], planned: new Map(), readsAcross: false, unpartitioned: true, resolvedSelection: undefined };
     const { select, exclude, force, refresh, reuse } = options;
     const resolvedSelection = reuse === undefined ? undefined : { select, exclude, force, refresh, reuse };
     const [{ planPartitions }, { selectAssets }, { plannedForUpstreams }, graph] = await Promise.all([
@@ -369,11 +380,12 @@ export class Instance {
     ]);
     const selected = selectAssets(graph, { select: options.select, exclude: options.exclude });
     const unpartitioned = selected.some((key) => definitions.asset(key)!.partitions === undefined);
-    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { selected, partitions: [], byUpstreams: [], readsAcross: false, unpartitioned, resolvedSelection };
+    if (selected.length === 0 || !selected.some((key) => definitions.asset(key)!.partitions !== undefined)) return { selected, partitions: [], byUpstreams: [], planned: new Map(), readsAcross: false, unpartitioned, resolvedSelection };
     const { plans, readsAcross } = await planPartitions(definitions, await this.storage(), { select: options.select, exclude: options.exclude, ...this.#stateOptions(request.signal) });
     const partitions = [...plans].filter(([, { plan }]) => options.force === true || plan.planned.length > 0).map(([partition]) => partition);
     const byUpstreams = [...plans].filter(([, { plan }]) => plan.planned.length > 0 && plan.planned.every(plannedForUpstreams)).map(([partition]) => partition);
-    return { selected, partitions, byUpstreams, readsAcross, unpartitioned, resolvedSelection };
+    const planned = new Map(partitions.map((partition) => [partition, plans.get(partition)!.plan.planned]));
+    return { selected, partitions, byUpstreams, planned, readsAcross, unpartitioned, resolvedSelection };
   }
 
   /**

@@ -386,6 +386,14 @@ export interface PlanResponse {
    */
   readonly partitions: readonly string[];
   /**
+   * The planned assets the runs of `partitions` would skip, each with the
+   * partitions whose runs would, for the failing blocking checks
+   * `blockedBy` of an unpartitioned upstream those runs do not run, or
+   * (with none) because an upstream it reads would be skipped, as
+   * `assets materialize --dry-run --json` lists them.
+   */
+  readonly skippedInPartitions: readonly { readonly key: string; readonly partitions: readonly string[]; readonly blockedBy: readonly string[] }[];
+  /**
    * What the run of the selected unpartitioned assets would materialize,
    * after the partitions, in order, and why. Empty with no partition and
    * no `checks`: everything is up to date. `skipped`: the run would skip it, for the

@@ -2,6 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PlanResponse } from '../../src/ui/api-types.js';
+import { startUi } from '../ui/start-ui.js';
 import { FIXTURES, runCli } from './run-cli.js';
 
 const DEFINITIONS = path.join(FIXTURES, 'fed-partitions-definitions.mjs');
@@ -79,6 +81,49 @@ describe('unpartitioned assets that feed partitions', () => {
     expect((await checked('why', 'converted_daily')).stdout).toContain('Blocked: upstream check rate.positive failed, so runs skip converted_daily until it passes');
   });
 
+  it('has a dry run, and the UI\'s plan, say the partitions\' runs would skip converted_daily for the feeder\'s failing check, as they do', async () => {
+    const checked = (...args: string[]) =>
+      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await checked('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
+    // rate is stale: the first partition's run materializes it and checks it again, so nothing is judged skipped yet.
+    expect((JSON.parse((await checked('materialize', '--dry-run', '--json')).stdout) as { skippedInPartitions: unknown[] }).skippedInPartitions).toEqual([]);
+    expect((await checked('materialize')).code).toBe(1);
+
+    // Now rate is fresh and its check failed on it: each partition's run would skip converted_daily, as the run above did.
+    const dryRun = await checked('materialize', '--dry-run');
+    expect({ code: dryRun.code, stdout: dryRun.stdout }).toEqual({
+      code: 0,
+      stdout: [
+        '3 partitions would run first, one run each: 2026-01-01, 2026-01-02, 2026-01-03.',
+        'Their runs would skip 1 planned asset, blocked by failing upstream checks:',
+        '  converted_daily [2026-01-01, 2026-01-02, 2026-01-03]: check rate.positive failed (`assets checks rate` shows why)',
+        // As the run ends: of the unpartitioned assets, what has not passed rather than "up to date".
+        'Unpartitioned assets:',
+        'Nothing to run, but 1 check has not passed on what is stored, and a run does not check it again while that is unchanged:',
+        "  rate.positive: failed on rate's stored output (assets checks rate shows why)",
+        'Fix the data (a changed source or upstream runs again) or the check (a new version of it checks again).',
+        '',
+      ].join('\n'),
+    });
+    const skippedInPartitions = [{ key: 'converted_daily', partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], blockedBy: ['rate.positive'] }];
+    expect(JSON.parse((await checked('materialize', '--dry-run', '--json')).stdout)).toMatchObject({ partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], skippedInPartitions, plan: [] });
+    // The partitioned asset alone: its runs read rate as stored, so they skip it too.
+    expect(JSON.parse((await checked('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toMatchObject({ skippedInPartitions });
+    const alone = await checked('materialize', '--select', 'converted_daily', '--dry-run');
+    expect(alone.stdout).toContain('Their runs would skip 1 planned asset, blocked by failing upstream checks:\n  converted_daily [2026-01-01, 2026-01-02, 2026-01-03]: check rate.positive failed');
+
+    const ui = await startUi({ cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') }, args: ['--definitions', CHECKED_FEEDER] });
+    try {
+      const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
+      const response = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as PlanResponse).skippedInPartitions).toEqual(skippedInPartitions);
+    } finally {
+      await ui.stop();
+    }
+  }, 60_000);
+
   it('shows every partition stale once the feeder is, and one materialize brings them all back', async () => {
     expect((await cli('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":3}');
@@ -96,7 +141,7 @@ describe('unpartitioned assets that feed partitions', () => {
     expect((await cli('materialize', '--select', 'converted_daily')).stdout).toBe(staysStale);
     const staysStaleJson = { assets: [{ key: 'converted_daily', upstreams: ['rate'], upstreamPartitions: {} }], partitions: [] };
     expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--json')).stdout)).toEqual({ partitions: [], staysStale: staysStaleJson });
-    expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toEqual({ partitions: [], staysStale: staysStaleJson });
+    expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toEqual({ partitions: [], skippedInPartitions: [], staysStale: staysStaleJson });
     const run = await cli('materialize');
     expect(run.code, run.stderr).toBe(0);
     expect(await day('2026-01-01')).toBe('day,amount\n2026-01-01,30\n');

@@ -12,7 +12,7 @@ import { openCommandInstance } from '../command-instance.js';
 import { booleanFlag, integerFlag, stringFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, renderUnstartedPartition, runReporting, runResultToJson, runsExitCode, unstartedPartitionToJson } from '../partition-runs.js';
-import type { BlockedAsset } from '../../instance/dry-run.js';
+import type { BlockedAsset, SkippedInPartitions } from '../../instance/dry-run.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
@@ -29,7 +29,7 @@ import { UsageError } from '../../core/errors.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import { tagsFlag } from '../tag-flags.js';
 import { parsePartitionRange } from '../../instance/partition-range.js';
-import { splitPartitionRange } from '../../core/partition-keys.js';
+import { listSome, splitPartitionRange } from '../../core/partition-keys.js';
 
 export const materializeCommand: Command = {
   name: 'materialize',
@@ -158,11 +158,12 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (dryRun) {
       // A re-execution runs its parent's selection as it is.
       const dry = await instance.dryRun({ ...request, partitionsFirst: reexecuted === undefined });
-      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${dry.partitions.slice(0, 5).join(', ')}${dry.partitions.length > 5 ? ', ...' : ''}.\n`;
+      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${dry.partitions.slice(0, 5).join(', ')}${dry.partitions.length > 5 ? ', ...' : ''}.\n${describeSkippedInPartitions(dry.skippedInPartitions)}`;
+      const skippedInPartitions = dry.skippedInPartitions.map(({ key, partitions, checks }) => ({ key, partitions, blockedBy: checks }));
       if (dry.rest === undefined) {
         // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.
         const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? dry.selected : undefined, []);
-        if (json) writeJson(io, { partitions: dry.partitions, staysStale: stays });
+        if (json) writeJson(io, { partitions: dry.partitions, skippedInPartitions, staysStale: stays });
         else io.stdout.write(dry.partitions.length === 0 ? await describeNothingToDo(instance, stays, dry.selected, 'Every partition is up to date.\n') : partitionsLine);
         return EXIT.ok;
       }
@@ -181,13 +182,16 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           partition: materializationPlan.partition ?? null,
           leftOut: materializationPlan.leftOut,
           partitions: dry.partitions,
+          skippedInPartitions,
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
           checks,
           staysStale: stays,
         });
       } else if (!work) {
-        // As the run decides: nothing to materialize and no check to run again.
-        io.stdout.write(await describeNothingToDo(instance, stays, dry.partitions.length === 0 ? selected : undefined, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
+        // As the run decides: nothing to materialize and no check to run again. After runs of partitions, as the run says
+        // it of the unpartitioned assets: "up to date" alone would read as the partitions' too, whose runs may skip assets.
+        if (dry.partitions.length === 0) io.stdout.write(await describeNothingToDo(instance, stays, selected, `Everything is up to date (${plural(selected.length, 'asset')} selected).\n`));
+        else io.stdout.write(`Unpartitioned assets:\n${await describeNothingToDo(instance, stays, materializationPlan.selected)}`);
       } else {
         if (plan.planned.length > 0) {
           io.stdout.write(renderTable(
@@ -201,7 +205,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           io.stdout.write(`${describeChecksAgain(checks.map((check) => check.check))}\n`);
         }
         io.stdout.write(`${formatCount(plan.planned.length - blocked.size)} of ${plural(selected.length, 'selected asset')} would run (dry run: nothing was written).\n`);
-        if (blocked.size > 0) io.stdout.write(describeBlocked(blocked));
+        if (blocked.size > 0) io.stdout.write(describeBlocked([...blocked], `${plural(blocked.size, 'planned asset')} would be skipped`));
         io.stdout.write(describeStaysStale(stays));
       }
       if (!json) for (const note of uncheckedSourceNotes(definitions, plan.assets)) io.stdout.write(`Note: ${note}\n`);
@@ -348,12 +352,19 @@ function blockedReasons(blocked: BlockedAsset | undefined): string[] {
   return blocked.checks.length === 0 ? [`after skipped ${blocked.upstream}`] : blocked.checks.map((check) => `blocked by ${check}`);
 }
 
-/** What a dry run adds for the assets a run would skip for failing upstream checks. */
-function describeBlocked(blocked: ReadonlyMap<string, BlockedAsset>): string {
-  const lines = [...blocked].map(([key, { checks, upstream }]) =>
-    checks.length === 0 ? `  ${key}: its upstream ${upstream} would be skipped\n` : `  ${key}: ${checks.length === 1 ? 'check' : 'checks'} ${checks.join(', ')} failed (\`assets checks ${upstream}\` shows why)\n`,
+/** What a dry run adds for the assets a run would skip for failing upstream checks (`blocked`, each named by its label), after `lead` (what would be skipped). */
+function describeBlocked(blocked: readonly (readonly [string, BlockedAsset])[], lead: string): string {
+  const lines = blocked.map(([label, { checks, upstream }]) =>
+    checks.length === 0 ? `  ${label}: its upstream ${upstream} would be skipped\n` : `  ${label}: ${checks.length === 1 ? 'check' : 'checks'} ${checks.join(', ')} failed (\`assets checks ${upstream}\` shows why)\n`,
   );
-  return `${plural(blocked.size, 'planned asset')} would be skipped, blocked by failing upstream checks:\n${lines.join('')}`;
+  return `${lead}, blocked by failing upstream checks:\n${lines.join('')}`;
+}
+
+/** What a dry run adds to the partitions that would run first for the assets their runs would skip (`converted_daily [2026-01-01, 2026-01-02]`); nothing when none. */
+function describeSkippedInPartitions(skipped: readonly SkippedInPartitions[]): string {
+  if (skipped.length === 0) return '';
+  const assets = new Set(skipped.map(({ key }) => key)).size;
+  return describeBlocked(skipped.map((asset) => [`${asset.key} [${listSome(asset.partitions)}]`, asset] as const), `Their runs would skip ${plural(assets, 'planned asset')}`);
 }
 
 /** The notes for the source assets among `assets` whose data could not be checked without fetching it. */

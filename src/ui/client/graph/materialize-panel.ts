@@ -91,16 +91,29 @@ function counted(count: number, noun: string): string {
 /** Why the run would skip a planned asset, as the dry run's "blocked by": nothing for one it materializes. */
 function skippedReason(step: PlanResponse['plan'][number]): HTMLElement[] {
   if (!step.skipped) return [];
-  const why = step.blockedBy.length === 0 ? 'an upstream it reads would be skipped' : `blocking ${step.blockedBy.length === 1 ? 'check' : 'checks'} ${step.blockedBy.join(', ')} failed on what an upstream stores`;
-  return [h('li', { class: 'notice' }, `Would be skipped: ${why}.`)];
+  return [h('li', { class: 'notice' }, `Would be skipped: ${whySkipped(step.blockedBy)}.`)];
 }
 
-/** The partitions a run materializes first, one run each, as `assets materialize` does: the first few by key. */
+/** Why a run would skip an asset: the failing blocking checks upstream, or (none) an upstream it reads that would be skipped. */
+function whySkipped(blockedBy: readonly string[]): string {
+  return blockedBy.length === 0 ? 'an upstream it reads would be skipped' : `blocking ${blockedBy.length === 1 ? 'check' : 'checks'} ${blockedBy.join(', ')} failed on what an upstream stores`;
+}
+
+/** The first few of `keys`, in order. */
+function someOf(keys: readonly string[]): string {
+  return keys.slice(0, 5).join(', ') + (keys.length > 5 ? ', …' : '');
+}
+
+/** The partitions a run materializes first, one run each, as `assets materialize` does (the first few by key), and what their runs would skip. */
 function partitionRuns(plan: PlanResponse): HTMLElement[] {
   const { partitions } = plan;
   if (partitions.length === 0) return [];
-  const shown = partitions.slice(0, 5).join(', ') + (partitions.length > 5 ? ', …' : '');
-  return [h('p', { 'data-plan': 'partitions' }, `The stale or missing partitions run first, one run each: ${counted(partitions.length, 'partition')} (${shown}).`)];
+  return [
+    h('p', { 'data-plan': 'partitions' }, `The stale or missing partitions run first, one run each: ${counted(partitions.length, 'partition')} (${someOf(partitions)}).`),
+    ...plan.skippedInPartitions.map((skipped) =>
+      h('p', { class: 'notice', 'data-skipped-in-partitions': skipped.key }, `Their runs would skip ${skipped.key} in ${counted(skipped.partitions.length, 'partition')} (${someOf(skipped.partitions)}): ${whySkipped(skipped.blockedBy)}.`),
+    ),
+  ];
 }
 
 function warnings(plan: PlanResponse): HTMLElement[] {
