@@ -1,6 +1,7 @@
 import type { Definitions } from '../core/definitions.js';
 import { resultBlocks } from '../execution/check-states.js';
-import { type CheckSummary, checksWithProblem } from './check-summaries.js';
+import type { InstanceStorage } from '../storage/instance-storage.js';
+import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
 
 /*
  * What blocks an asset: the failing blocking checks of its upstreams that
@@ -37,3 +38,13 @@ export function blockedBy(definitions: Definitions, key: string, blocking: Reado
   return upstreamsBlockingWhole(definitions, key).flatMap((dep) => blocking.get(dep) ?? []).filter((check) => !ignoreFailedChecks.includes(check));
 }
 
+/**
+ * `blockedBy` of one asset, reading only the results of its upstreams'
+ * checks, against what their IO managers store now: for a command that
+ * looks at an asset's partitions without planning it whole.
+ */
+export async function readBlockedBy(definitions: Definitions, storage: InstanceStorage, key: string): Promise<string[]> {
+  const checked = upstreamsBlockingWhole(definitions, key).filter((dep) => definitions.asset(dep)!.checks.length > 0);
+  if (checked.length === 0) return [];
+  return blockedBy(definitions, key, blockingByAsset(await readCheckSummaries(definitions, storage, checked)));
+}

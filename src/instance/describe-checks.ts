@@ -9,6 +9,11 @@ export function describeChecks(key: string, state: Pick<AssetState, 'failedCheck
   return [
     ...state.failedChecks.map((check) => `Check ${check} failed on ${key}'s stored output (${failingRows}); while it fails, a blocking check keeps what depends on ${key} from running.`),
     ...state.warnedChecks.map((check) => `Check ${check} warned on ${key}'s stored output (${failingRows}).`),
-    ...state.blockedBy.map((check) => `Blocked: upstream check ${check} failed, so runs skip ${key} until it passes (or ${key} lists it in ignoreFailedChecks).`),
+    ...describeBlockedBy(key, state.blockedBy),
   ];
+}
+
+/** What `blockedBy` (see `AssetState`) says of `key`, one sentence per check: of every partition alike, for a partitioned asset. */
+export function describeBlockedBy(key: string, blockedBy: readonly string[]): string[] {
+  return blockedBy.map((check) => `Blocked: upstream check ${check} failed, so runs skip ${key} until it passes (or ${key} lists it in ignoreFailedChecks).`);
 }

@@ -332,6 +332,16 @@ export class Instance {
   }
 
   /**
+   * The failing blocking checks of upstreams that make runs skip `key`, as
+   * `why` says them (see `blockedBy`), read without planning the asset: for
+   * `assets partitions` and `why --partition`, which look at partitions.
+   */
+  async blockedBy(key: string): Promise<readonly string[]> {
+    const [definitions, { readBlockedBy }] = await Promise.all([this.#requireAssets([key]), import('./blocked-by.js')]);
+    return readBlockedBy(definitions, await this.storage(), key);
+  }
+
+  /**
    * Throws a `UsageError` when `key` is not partitioned (with `unpartitionedHint`),
    * or when one of `partitions` is not one of its partitions now, saying why.
    */

@@ -249,6 +249,8 @@ export interface HistoryEntry {
 export interface PartitionsResponse {
   readonly key: string;
   readonly counts: PartitionCountsJson;
+  /** The failing blocking checks of unpartitioned upstreams that make every partition's run skip the asset, as `assets partitions --json` lists them. */
+  readonly blockedBy: readonly string[];
   readonly partitions: readonly PartitionJson[];
 }
 

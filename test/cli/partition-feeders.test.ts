@@ -81,6 +81,27 @@ describe('unpartitioned assets that feed partitions', () => {
     expect((await checked('why', 'converted_daily')).stdout).toContain('Blocked: upstream check rate.positive failed, so runs skip converted_daily until it passes');
   });
 
+  it('partitions and why --partition say the feeder\'s failing blocking check blocks every partition, until a run checks it again', async () => {
+    const checked = (...args: string[]) =>
+      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await checked('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
+    expect((await checked('materialize')).code).toBe(1);
+    const blocked = 'Blocked: upstream check rate.positive failed, so runs skip converted_daily until it passes (or converted_daily lists it in ignoreFailedChecks).\n';
+    const partitions = await checked('partitions', 'converted_daily');
+    expect(partitions.stdout.endsWith(`converted_daily: 0/3 fresh, 3 stale.\n${blocked}`), partitions.stdout).toBe(true);
+    expect((JSON.parse((await checked('partitions', 'converted_daily', '--json')).stdout) as { blockedBy: string[] }).blockedBy).toEqual(['rate.positive']);
+    const day = await checked('why', 'converted_daily', '--partition', '2026-01-02');
+    expect(day.stdout).toMatch(/^converted_daily \[2026-01-02\] is stale:\n/);
+    expect(day.stdout.endsWith(blocked), day.stdout).toBe(true);
+    expect(JSON.parse((await checked('why', 'converted_daily', '--partition', '2026-01-02', '--json')).stdout)).toMatchObject({ blockedBy: ['rate.positive'], checkSentences: [blocked.trimEnd()] });
+    // Fixed data: rate runs again in the first partition's run, and its check with it.
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":4}');
+    expect((await checked('materialize')).code).toBe(0);
+    expect((await checked('partitions', 'converted_daily')).stdout).not.toContain('Blocked');
+    expect((JSON.parse((await checked('why', 'converted_daily', '--partition', '2026-01-02', '--json')).stdout) as { blockedBy: string[] }).blockedBy).toEqual([]);
+  }, 60_000);
+
   it('has a dry run, and the UI\'s plan, say the partitions\' runs would skip converted_daily for the feeder\'s failing check, as they do', async () => {
     const checked = (...args: string[]) =>
       runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });

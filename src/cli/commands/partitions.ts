@@ -1,5 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import type { AssetStatus } from '../../graph/planner.js';
+import { describeBlockedBy } from '../../instance/describe-checks.js';
 import { countPartitions, describeCounts } from '../../instance/partition-states.js';
 import { type Command, EXIT } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -55,13 +56,14 @@ export const partitionsCommand: Command = {
       if (wanted !== undefined && !STATUSES.includes(wanted as AssetStatus)) {
         throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got "${wanted}".`);
       }
-      const states = await instance.partitionStates(first, { signal: io.signal });
+      const [states, blockedBy] = await Promise.all([instance.partitionStates(first, { signal: io.signal }), instance.blockedBy(first)]);
       const shown = wanted === undefined ? states : states.filter((state) => state.status === wanted);
       const counts = countPartitions(states);
       if (booleanFlag(args, 'json')) {
         writeJson(io, {
           key: first,
           counts,
+          blockedBy,
           partitions: shown.map((state) => ({
             partition: state.partition,
             status: state.status,
@@ -89,6 +91,8 @@ export const partitionsCommand: Command = {
         );
       }
       io.stdout.write(`${first}: ${describeCounts(counts)}${wanted === undefined ? '' : ` (${plural(shown.length, 'partition')} ${wanted} shown)`}.\n`);
+      // Whatever each partition's state: every run of one skips the asset until the check passes.
+      for (const sentence of describeBlockedBy(first, blockedBy)) io.stdout.write(`${sentence}\n`);
       return EXIT.ok;
     } finally {
       await instance.close();

@@ -9,7 +9,7 @@ import type { Instance } from '../../instance/instance.js';
 import { describeCounts } from '../../instance/partition-states.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { writeJson } from '../write-json.js';
-import { describeChecks } from '../../instance/describe-checks.js';
+import { describeBlockedBy, describeChecks } from '../../instance/describe-checks.js';
 import { UsageError } from '../../core/errors.js';
 
 export const whyCommand: Command = {
@@ -67,7 +67,7 @@ export const whyCommand: Command = {
 
 /** `why --partition`: the partition's status and reasons, in the sentences `why` gives an asset. */
 async function explainPartition(instance: Instance, key: string, partition: string, args: ParsedArgs, io: CliIO): Promise<number> {
-  const [state] = await instance.partitionStates(key, { partitions: [partition], signal: io.signal });
+  const [[state], blockedBy] = await Promise.all([instance.partitionStates(key, { partitions: [partition], signal: io.signal }), instance.blockedBy(key)]);
   if (state === undefined) throw new UsageError(`${key} has no partition "${partition}" now.`, { hint: `\`assets partitions ${key}\` lists them.` });
   const sentences = state.reasons.map((reason) => describeReason(`${key} [${partition}]`, reason, undefined));
   if (booleanFlag(args, 'json')) {
@@ -77,10 +77,14 @@ async function explainPartition(instance: Instance, key: string, partition: stri
       status: state.status,
       lastMaterializedAt: isoTime(state.record?.materializedAt),
       reasons: state.reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })),
+      blockedBy,
+      checkSentences: describeBlockedBy(key, blockedBy),
     });
     return EXIT.ok;
   }
   if (sentences.length === 0) io.stdout.write(`${describeFresh(`${key} [${partition}]`, formatTime(state.record?.materializedAt, io.stdout, io.now()), undefined)}\n`);
   else io.stdout.write(`${key} [${partition}] is ${state.status}:\n${sentences.map((sentence) => `  - ${sentence}`).join('\n')}\n`);
+  // A run of this partition skips the asset too: what blocks it blocks every partition alike.
+  for (const sentence of describeBlockedBy(key, blockedBy)) io.stdout.write(`${sentence}\n`);
   return EXIT.ok;
 }

@@ -100,8 +100,8 @@ export function assetApi(context: UiContext): Hono {
 
   api.get('/assets/:key/partitions', async (c) => {
     const key = c.req.param('key');
-    const states = await instance.partitionStates(key);
-    const body: PartitionsResponse = { key, counts: partitionCountsJson(countPartitions(states))!, partitions: states.map((state) => partitionJson(key, state)) };
+    const [states, blockedBy] = await Promise.all([instance.partitionStates(key), instance.blockedBy(key)]);
+    const body: PartitionsResponse = { key, counts: partitionCountsJson(countPartitions(states))!, blockedBy, partitions: states.map((state) => partitionJson(key, state)) };
     return c.json(body);
   });
 

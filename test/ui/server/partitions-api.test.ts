@@ -78,7 +78,7 @@ describe('partitions in the UI API', () => {
     expect(stale.reasons[0]!.sentence).toMatch(/^sales_daily will be materialized first; totals_daily \[2026-01-03\] runs only if/);
 
     const empty = await getJson<PartitionsResponse>('/api/assets/tenant_report/partitions');
-    expect(empty).toEqual({ key: 'tenant_report', counts: { total: 0, fresh: 0, stale: 0, missing: 0, summary: 'no partitions yet' }, partitions: [] });
+    expect(empty).toEqual({ key: 'tenant_report', counts: { total: 0, fresh: 0, stale: 0, missing: 0, summary: 'no partitions yet' }, blockedBy: [], partitions: [] });
     const notPartitioned = await getError('/api/assets/weekly_totals/partitions', 400);
     expect(notPartitioned.message).toBe('weekly_totals is not partitioned.');
     expect((await getError('/api/assets/totals_dialy/partitions', 404)).hint).toMatch(/totals_daily/);
