@@ -112,6 +112,23 @@ export class UnstoredUpstreamsError extends StrataError {
 }
 
 /**
+ * A backfill refused because the runs of its partitions would skip targets
+ * for failing blocking checks of upstreams that none of them runs again:
+ * `blocked`, those assets, and `checks`, the failing checks
+ * (`rate.positive`), so a command can say how to unblock them.
+ */
+export class BlockedByChecksError extends StrataError {
+  readonly blocked: readonly string[];
+  readonly checks: readonly string[];
+
+  constructor(message: string, blocked: readonly string[], checks: readonly string[], options: { hint?: string } = {}) {
+    super('STRATA_BLOCKED_BY_CHECKS', message, options);
+    this.blocked = blocked;
+    this.checks = checks;
+  }
+}
+
+/**
  * A run refused because selected assets read upstream partitions that have
  * no stored output: `partitions`, the keys of those upstream partitions,
  * which a run of each key would have made (a caller whose own run of one

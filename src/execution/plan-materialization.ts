@@ -203,10 +203,11 @@ export async function planMaterialization(
   const partitionInputs = new Map([...byPartition].map(([partition, own]) => [partition, { reads: own.partitions.inputPartitions, observations: own.inputs.observations }]));
   const inputPartitions = keys.length > 1 ? unionOfReads([...partitionInputs.values()].map((one) => one.reads)) : partitions.inputPartitions;
 
+  const unstored = unstoredUpstreams(graph, inScope, inputPartitions, inputs);
+  if (unstored !== undefined) throw unstored;
   const inScopeSet = new Set(inScope);
   const runKeys = new Set(keys);
   const later = options.laterPartitions ?? new Set<string>();
-  const unmet: string[] = [];
   const gaps: string[] = [];
   const gapPartitions = new Set<string>();
   /** Selected assets that read partitions a later run of the command makes, and what they read. */
@@ -214,12 +215,9 @@ export async function planMaterialization(
   for (const key of inScope) {
     const reads = inputPartitions.get(key) ?? {};
     for (const dep of graph.asset(key).deps) {
-      if (unreadable.has(dep)) continue;
       const depPartitions = reads[dep];
-      if (depPartitions === undefined) {
-        if (!inScopeSet.has(dep) && currentDataVersions.get(dep) === undefined) unmet.push(`${key} needs ${dep}`);
-        continue;
-      }
+      // An upstream without partitions was judged above.
+      if (unreadable.has(dep) || depPartitions === undefined) continue;
       // A partition this run materializes is no gap; any other must be stored.
       const missing = depPartitions.filter((one) => partitions.partitionVersions.get(dep)!.get(one) === undefined && !(inScopeSet.has(dep) && runKeys.has(one)));
       if (missing.length === 0) continue;
@@ -231,13 +229,6 @@ export async function planMaterialization(
         for (const one of missing) gapPartitions.add(one);
       }
     }
-  }
-  if (unmet.length > 0) {
-    const missing = [...new Set(unmet.map((line) => line.split(' needs ')[1]!))];
-    const needing = [...new Set(unmet.map((line) => line.split(' needs ')[0]!))];
-    throw new UnstoredUpstreamsError(`Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`, needing, missing, {
-      hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.`,
-    });
   }
   // A look at states is no run: an asset whose upstream partitions are not all stored yet is shown as it is.
   if (gaps.length > 0 && options.purpose !== 'states') {
@@ -276,6 +267,35 @@ export async function planMaterialization(
     partitionVersions: partitions.partitionVersions,
     ...(await checksToRun(definitions, storage, involvedKeys, selected, recorded, currentDataVersions, new Set(plan.planned.map((asset) => asset.key)))),
   };
+}
+
+/**
+ * The error that refuses a run of `inScope` (its selected assets) when some
+ * need an upstream without partitions (`inputPartitions` holds none of its
+ * partitions) that is not selected and has no stored output: Strata never
+ * runs assets outside the selection. An upstream whose version could not be
+ * read is not judged: the run meets its error. Undefined when none does.
+ */
+function unstoredUpstreams(
+  graph: AssetGraph,
+  inScope: readonly string[],
+  inputPartitions: ReadonlyMap<string, Readonly<Record<string, readonly string[]>>>,
+  { currentDataVersions, unreadable }: Pick<ReusableInputs, 'currentDataVersions' | 'unreadable'>,
+): UnstoredUpstreamsError | undefined {
+  const inScopeSet = new Set(inScope);
+  const unmet: string[] = [];
+  for (const key of inScope) {
+    const reads = inputPartitions.get(key) ?? {};
+    for (const dep of graph.asset(key).deps) {
+      if (!unreadable.has(dep) && reads[dep] === undefined && !inScopeSet.has(dep) && currentDataVersions.get(dep) === undefined) unmet.push(`${key} needs ${dep}`);
+    }
+  }
+  if (unmet.length === 0) return undefined;
+  const missing = [...new Set(unmet.map((line) => line.split(' needs ')[1]!))];
+  const needing = [...new Set(unmet.map((line) => line.split(' needs ')[0]!))];
+  return new UnstoredUpstreamsError(`Selected assets need upstream assets that are not selected and have no stored output: ${unmet.join('; ')}.`, needing, missing, {
+    hint: `Select them too, e.g. --select ${needing.map((key) => `+${key}`).slice(0, 2).join(',')}, or materialize ${missing.join(', ')} first.`,
+  });
 }
 
 /**
@@ -365,6 +385,12 @@ export async function planPartitions(
      * targets).
      */
     readonly readsOutside?: 'judged' | 'as-stored';
+    /**
+     * Throw, as a run would (`UnstoredUpstreamsError`), when a run of one of
+     * the partitions needs an upstream that is not selected and has no
+     * stored output: for a backfill, whose runs would all fail alike.
+     */
+    readonly refuseUnstoredUpstreams?: boolean;
   } = {},
 ): Promise<PartitionPlans> {
   const graph = new AssetGraph(definitions);
@@ -418,6 +444,8 @@ export async function planPartitions(
     for (const run of runs) {
       let own = readsOf.has(run.partition) ? undefined : inputsOf(run.partition);
       if (own !== undefined) readsOf.set(run.partition, own.partitions.inputPartitions);
+      const unstored = own !== undefined && options.refuseUnstoredUpstreams === true ? unstoredUpstreams(graph, run.selected, own.partitions.inputPartitions, own.inputs) : undefined;
+      if (unstored !== undefined) throw unstored;
       const plannedReads = new Map<string, string[]>();
       for (const [key, byDep] of readsOf.get(run.partition)!) {
         const deps: string[] = [];

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
-import { StrataError, UnstoredUpstreamsError, UsageError } from '../core/errors.js';
+import { BlockedByChecksError, StrataError, UnstoredUpstreamsError, UsageError } from '../core/errors.js';
+import { listSome } from '../core/partition-keys.js';
 import { backfillTag } from '../core/run-tags.js';
 import { requestCancel } from '../execution/cancel-run.js';
 import { feedingAssets } from '../execution/partition-scope.js';
-import { planMaterialization, planPartitions } from '../execution/plan-materialization.js';
+import { planPartitions } from '../execution/plan-materialization.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { AssetGraph } from '../graph/asset-graph.js';
 import type { PlannedAsset } from '../graph/planner.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
+import { upstreamsBlockingWhole } from './blocked-by.js';
+import type { CheckNotPassed } from './describe-checks-not-passed.js';
+import { blockedInRuns, skippedInPartitions } from './dry-run.js';
 import type { MaterializeRequest } from './instance.js';
 import { partitionKeysBetween } from './partition-range.js';
 
@@ -124,32 +128,77 @@ export interface CreatedBackfill {
  * would leave each partition `up-to-date` on old data, and still stale. So
  * they run first, in one run of their own through `materialize`, as
  * `assets materialize` would run them (forced in mode `all`), and the
- * targets are picked after it; a run that fails or is canceled stores no
- * backfill. The other unpartitioned assets it selects are left out.
+ * targets are picked again after it when it changed anything; a run that
+ * fails or is canceled stores no backfill. The other unpartitioned assets
+ * it selects are left out.
+ *
+ * Refused before anything runs or is stored, as `assets materialize` is,
+ * when runs of its partitions would be refused or skip its targets: a
+ * selected asset needs an unselected upstream that has no stored output
+ * (`UnstoredUpstreamsError`), or targets would be skipped for a failing
+ * blocking check of an upstream without partitions that no run of the
+ * backfill runs again, neither the feeders' run nor a partition's (see
+ * `refuseBlockedTargets`). Such a backfill could only end `skipped`, and
+ * resuming it would skip the targets again until the check passes, which
+ * only a new result of the check brings: the refusal names the check and
+ * how to get one, as Dagster users read a blocking check's failure before
+ * a backfill rather than after every one of its runs.
  */
 export async function createBackfill(
   definitions: Definitions,
   storage: InstanceStorage,
   request: BackfillRequest,
   materialize: (request: MaterializeRequest) => Promise<MaterializeResult>,
-  options: AssetStateOptions & { readonly graph: AssetGraph; readonly now: () => Date; readonly run?: BackfillRunSettings | undefined },
+  options: AssetStateOptions & {
+    readonly graph: AssetGraph;
+    readonly now: () => Date;
+    readonly run?: BackfillRunSettings | undefined;
+    /** `Instance.checksNotPassed`: the failing checks, current on what is stored, of the given assets. */
+    readonly checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>;
+  },
 ): Promise<CreatedBackfill> {
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
   const { partitioned, feeding, unpartitioned } = selectedByPartitions(options.graph, request.selection);
   // A usage error comes before anything runs.
   checkBackfillPolicy(request.policy, partitioned);
-  if (keys.length > 0) await refuseUnstoredUpstreams(definitions, storage, request.selection, keys[0]!, options);
+  if (keys.length === 0) return { backfill: undefined, feeders: undefined, unpartitioned };
+  // The targets are what the backfill's runs will run: those read what partitions outside the range store now.
+  const planTargets = async () => {
+    try {
+      const { plans, graph } = await planPartitions(definitions, storage, {
+        select: request.selection,
+        partitions: keys,
+        readsOutside: 'as-stored',
+        refuseUnstoredUpstreams: true,
+        env: options.env,
+        now: options.now,
+        signal: options.signal,
+        codeCacheFile: options.codeCacheFile,
+      });
+      return [...plans].map(([partition, { plan }]) => ({
+        partition,
+        // A partition's plan holds the unpartitioned assets that feed it too: they are no targets, and run in the feeders' run.
+        feeders: plan.planned.filter((asset) => graph.asset(asset.key).partitions === undefined).map((asset) => asset.key),
+        targets: plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset) => asset.key),
+      }));
+    } catch (error) {
+      if (!(error instanceof UnstoredUpstreamsError)) throw error;
+      // The planner's hint names materialize's --select: a backfill takes its selection as it is.
+      const withUpstreams = error.needing.slice(0, 2).map((key) => `+${key}`).join(', ');
+      throw new UnstoredUpstreamsError(error.message, error.needing, error.missing, { hint: `Backfill them too, e.g. \`assets backfill '${withUpstreams}'\`, or materialize ${error.missing.join(', ')} first.` });
+    }
+  };
+  let planned = await planTargets();
+  // The feeders' run checks again what it runs (all of them in mode `all`): their checks block nothing yet.
+  await refuseBlockedTargets(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), planned, options.checksNotPassed);
   let feeders: MaterializeResult | undefined;
-  if (feeding.length > 0 && keys.length > 0) {
+  if (feeding.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
     if (feeders.status === 'failed' || feeders.status === 'canceled') return { backfill: undefined, feeders, unpartitioned };
+    // What it stored is what the partitions read. Nothing new blocks: a check it ran that failed failed the run.
+    if (feeders.status !== 'nothing-to-do') planned = await planTargets();
   }
-  // The targets are what the backfill's runs will run: those read what partitions outside the range store now.
-  const { plans, graph } = await planPartitions(definitions, storage, { select: request.selection, partitions: keys, readsOutside: 'as-stored', env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
-  const targets = [...plans].flatMap(([partition, { plan }]) =>
-    // A partition's plan holds the unpartitioned assets that feed it too: they are no targets.
-    plan.assets.filter((asset) => graph.asset(asset.key).partitions !== undefined && picks(request.mode, asset)).map((asset): BackfillTarget => ({ assetKey: asset.key, partition, status: 'pending', runId: null })),
-  );
+  const targets = planned.flatMap(({ partition, targets: keysOf }) => keysOf.map((assetKey): BackfillTarget => ({ assetKey, partition, status: 'pending', runId: null })));
   if (targets.length === 0) return { backfill: undefined, feeders, unpartitioned };
   // Short, as run ids are shown; a clash is refused by storage (STRATA_STORAGE_DUPLICATE_BACKFILL), at 1 in 4 billion.
   const id = randomBytes(4).toString('hex');
@@ -158,21 +207,35 @@ export async function createBackfill(
 }
 
 /**
- * Throws, as `assets materialize` does, when selected assets need an
- * unselected upstream that has no stored output: every partition's run
- * would fail alike, so the backfill is refused before anything is stored or
- * runs. The first partition's run is planned as a look at states, which
- * leaves a missing partition of an upstream to that partition's own run.
+ * Throws `BlockedByChecksError` when targets (`planned`, by partition) would
+ * be skipped by their partitions' runs (`runs`: what the backfill runs for
+ * each partition, feeders first) for failing blocking checks of upstreams
+ * without partitions that those do not run again, judged as a dry run
+ * judges runs of partitions (`blockedInRuns`, `upstreamsBlockingWhole`), or
+ * after skipping what they read. Every target of such an asset is refused
+ * alike: an unpartitioned upstream's check skips it in every run.
  */
-async function refuseUnstoredUpstreams(definitions: Definitions, storage: InstanceStorage, selection: string, partition: string, options: AssetStateOptions & { readonly now: () => Date }): Promise<void> {
-  try {
-    await planMaterialization(definitions, storage, { select: selection, partition, purpose: 'states', env: options.env, now: options.now, signal: options.signal, codeCacheFile: options.codeCacheFile });
-  } catch (error) {
-    if (!(error instanceof UnstoredUpstreamsError)) throw error;
-    // The planner's hint names materialize's --select: a backfill takes its selection as it is.
-    const withUpstreams = error.needing.slice(0, 2).map((key) => `+${key}`).join(', ');
-    throw new UnstoredUpstreamsError(error.message, error.needing, error.missing, { hint: `Backfill them too, e.g. \`assets backfill '${withUpstreams}'\`, or materialize ${error.missing.join(', ')} first.` });
-  }
+async function refuseBlockedTargets(
+  definitions: Definitions,
+  runs: readonly { readonly partition: string; readonly runs: readonly string[] }[],
+  planned: readonly { readonly targets: readonly string[] }[],
+  checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
+): Promise<void> {
+  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], checksNotPassed, (key) => upstreamsBlockingWhole(definitions, key));
+  // Only targets: a feeder is judged by its own run.
+  const blockedTargets = blocked.map((byKey, index) => new Map([...byKey].filter(([key]) => planned[index]!.targets.includes(key))));
+  const skipped = skippedInPartitions(runs.map((run) => run.partition), blockedTargets);
+  if (skipped.length === 0) return;
+  const described = skipped.map(({ key, partitions, checks, upstream }) => `${key} (${partitions.length === 1 ? 'partition' : `${partitions.length} partitions:`} ${listSome(partitions)}) ${checks.length === 0 ? `after skipping ${upstream}` : `by ${checks.join(', ')}`}`);
+  const checks = [...new Set(skipped.flatMap((asset) => asset.checks))];
+  const upstreams = [...new Set(skipped.filter((asset) => asset.checks.length > 0).map((asset) => asset.upstream))];
+  const keys = [...new Set(skipped.map((asset) => asset.key))];
+  throw new BlockedByChecksError(`The backfill's runs would skip its targets for failing blocking checks of upstreams they do not run again: ${described.join('; ')}. No backfill was stored.`, keys, checks, {
+    hint:
+      `\`assets checks ${upstreams[0]}\` shows why ${checks.length === 1 ? 'it' : 'they'} failed. Fix the data and materialize ${upstreams.join(', ')} (a run checks what it makes), ` +
+      `or fix the check and run it again on what is stored (\`assets check ${upstreams.join(', ')}\`); then backfill. ` +
+      `Or leave ${keys.join(', ')} out of the selection, or list the check in ${keys.length === 1 ? 'its' : 'their'} ignoreFailedChecks.`,
+  });
 }
 
 /**

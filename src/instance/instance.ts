@@ -409,7 +409,13 @@ export class Instance {
   async backfill(request: BackfillRequest, options: { readonly signal?: AbortSignal | undefined; readonly run?: BackfillRunSettings | undefined } = {}): Promise<CreatedBackfill> {
     const { createBackfill } = await import('./backfills.js');
     const [definitions, storage, graph] = await Promise.all([this.definitions(), this.storage(), this.#assetGraph()]);
-    return createBackfill(definitions, storage, request, (run) => this.materialize(run), { ...this.#stateOptions(options.signal), graph, now: this.#now, run: options.run });
+    return createBackfill(definitions, storage, request, (run) => this.materialize(run), {
+      ...this.#stateOptions(options.signal),
+      graph,
+      now: this.#now,
+      run: options.run,
+      checksNotPassed: (keys) => this.checksNotPassed(keys),
+    });
   }
 
   /** Runs (or resumes) a backfill's targets still to do, in runs of `materialize` as its policy has them (see `runBackfill`). */

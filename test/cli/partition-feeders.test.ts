@@ -28,6 +28,9 @@ describe('unpartitioned assets that feed partitions', () => {
   const cli = (...args: string[]) =>
     runCli([...args, '--definitions', DEFINITIONS], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
   const day = async (partition: string) => readFile(path.join(dir, 'out', 'converted_daily', `${partition}.csv`), 'utf8');
+  /** The same assets, with a blocking check on the feeder: `rate` must be positive. */
+  const checked = (...args: string[]) =>
+    runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
 
   it('materializes the feeder in the first partition run on a new instance, then every partition from it', async () => {
     const first = await cli('materialize');
@@ -39,8 +42,6 @@ describe('unpartitioned assets that feed partitions', () => {
   });
 
   it('says which check skips the partitions when the feeder fails it, and never that everything is up to date', async () => {
-    const checked = (...args: string[]) =>
-      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
     expect((await checked('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
     const failingCheck = [
@@ -70,8 +71,6 @@ describe('unpartitioned assets that feed partitions', () => {
   });
 
   it('status and why say a failing blocking check of the feeder blocks the partitioned asset, as its partitions\' runs skip it', async () => {
-    const checked = (...args: string[]) =>
-      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
     expect((await checked('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
     expect((await checked('materialize')).stdout).toContain('converted_daily: skipped, check rate.positive failed');
@@ -82,8 +81,6 @@ describe('unpartitioned assets that feed partitions', () => {
   });
 
   it('partitions and why --partition say the feeder\'s failing blocking check blocks every partition, until a run checks it again', async () => {
-    const checked = (...args: string[]) =>
-      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
     expect((await checked('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
     expect((await checked('materialize')).code).toBe(1);
@@ -103,8 +100,6 @@ describe('unpartitioned assets that feed partitions', () => {
   }, 60_000);
 
   it('has a dry run, and the UI\'s plan, say the partitions\' runs would skip converted_daily for the feeder\'s failing check, as they do', async () => {
-    const checked = (...args: string[]) =>
-      runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
     expect((await checked('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
     // rate is stale: the first partition's run materializes it and checks it again, so nothing is judged skipped yet.
@@ -249,6 +244,35 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(fed.code, fed.stderr).toBe(0);
     expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,20\n');
   });
+
+  it('refuses a backfill whose targets the feeder\'s failing blocking check would skip, before anything runs, naming the check and how to get a new result of it', async () => {
+    expect((await checked('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
+    expect((await checked('materialize')).code).toBe(1);
+    const runs = async () => (JSON.parse((await checked('runs', '--json')).stdout) as { runs: unknown[] }).runs.length;
+    const runsBefore = await runs();
+    const error =
+      "error: The backfill's runs would skip its targets for failing blocking checks of upstreams they do not run again: converted_daily (3 partitions: 2026-01-01, 2026-01-02, 2026-01-03) by rate.positive. No backfill was stored.\n";
+    const hint =
+      'hint: `assets checks rate` shows why it failed. Fix the data and materialize rate (a run checks what it makes), or fix the check and run it again on what is stored (`assets check rate`); then backfill. ' +
+      'Or leave converted_daily out of the selection, or list the check in its ignoreFailedChecks.\n';
+    // rate is fresh: the feeders' run of +converted_daily has nothing to do, and checks nothing again.
+    for (const args of [['converted_daily'], ['+converted_daily'], ['+converted_daily', '--json'], ['converted_daily', '--from', '2026-01-02', '--to', '2026-01-02']]) {
+      const refused = await checked('backfill', ...args);
+      expect({ code: refused.code, stdout: refused.stdout }, args.join(' ')).toEqual({ code: 2, stdout: '' });
+      expect(refused.stderr, args.join(' ')).toContain(args.includes('--from') ? error.replace('3 partitions: 2026-01-01, 2026-01-02, 2026-01-03', 'partition 2026-01-02') : error);
+      expect(refused.stderr, args.join(' ')).toContain(hint);
+    }
+    expect((JSON.parse((await checked('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toEqual([]);
+    expect(await runs()).toBe(runsBefore);
+
+    // Fixed data: rate is stale, so the feeders' run materializes it and checks it again, and the backfill runs.
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":4}');
+    const fed = await checked('backfill', '+converted_daily', '--json');
+    expect(fed.code, fed.stderr).toBe(0);
+    expect(JSON.parse(fed.stdout)).toMatchObject({ status: 'completed', counts: { materialized: 3 }, feeders: { status: 'success', assets: [{ key: 'rate', action: 'materialized' }] } });
+    expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,40\n');
+  }, 60_000);
 });
 
 /**
