@@ -95,7 +95,7 @@ describe('assets backfill', () => {
     expect(await runsPerPartition(first.id!)).toEqual(Object.fromEntries(DAYS.map((day) => [day, 1])));
 
     const second = await json<BackfillJson>(['backfill', SELECTION, '--from', '2026-01-01', '--to', '2026-01-07', '--stale']);
-    expect(second).toEqual({ id: null, status: 'nothing-to-do', partitions: [] });
+    expect(second).toEqual({ id: null, status: 'nothing-to-do', partitions: [], staysStale: { assets: [], partitions: [] } });
     const { backfills } = await json<{ backfills: BackfillJson[] }>(['backfills']);
     expect(backfills.map((backfill) => [backfill.id, backfill.status, backfill.done, backfill.total, backfill.counts.materialized])).toEqual([[first.id, 'completed', 14, 14, 14]]);
   });

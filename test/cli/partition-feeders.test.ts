@@ -203,11 +203,21 @@ describe('unpartitioned assets that feed partitions', () => {
     const alone = await cli('backfill', 'converted_daily');
     expect(alone.stdout).toContain('Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.\n  converted_daily: its upstream rate is not up to date, and not selected\n');
     expect(alone.stdout).toContain('e.g. assets backfill +converted_daily.');
+    // --json says it too, as materialize --json does: staysStale.
+    const staysStale = { assets: [{ key: 'converted_daily', upstreams: ['rate'] }], partitions: [] };
+    expect(JSON.parse((await cli('backfill', 'converted_daily', '--json')).stdout)).toEqual({ id: null, status: 'nothing-to-do', partitions: [], staysStale });
+    // Every partition again, on what rate stored: they stay stale, which the backfill says after its summary.
+    const forced = await cli('backfill', 'converted_daily', '--all', '--json');
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(JSON.parse(forced.stdout)).toMatchObject({ status: 'completed', counts: { materialized: 3 }, staysStale });
+    const forcedText = await cli('backfill', 'converted_daily', '--all');
+    expect(forcedText.stdout).toContain('completed: 3 materialized.\n\n1 selected asset stays stale: a run uses what unselected upstreams stored.\n  converted_daily: its upstream rate is not up to date, and not selected\n');
+    expect(forcedText.stdout.endsWith('e.g. assets backfill +converted_daily.\n'), forcedText.stdout).toBe(true);
     const backfill = await cli('backfill', '+converted_daily', '--json');
     expect(backfill.code, backfill.stderr).toBe(0);
     const result = JSON.parse(backfill.stdout) as BackfillJson;
     expect(result.feeders).toMatchObject({ status: 'success', assets: [{ key: 'rate', action: 'materialized' }] });
-    expect(result).toMatchObject({ status: 'completed', counts: { materialized: 3 } });
+    expect(result).toMatchObject({ status: 'completed', counts: { materialized: 3 }, staysStale: { assets: [], partitions: [] } });
     for (const partition of ['2026-01-01', '2026-01-02', '2026-01-03']) expect(await day(partition)).toBe(`day,amount\n${partition},30\n`);
     const status = JSON.parse((await cli('status', '--json')).stdout) as { assets: { key: string; status: string }[] };
     expect(status.assets.map((asset) => [asset.key, asset.status])).toEqual([['rate', 'fresh'], ['converted_daily', 'fresh']]);
@@ -216,14 +226,16 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(again.stdout).toBe('Unpartitioned upstreams: up to date.\nEvery target is up to date: nothing to backfill (--all backfills them anyway).\n');
 
     // A feeder that fails stores no backfill, and every partition keeps what it had.
+    const backfills = async () => (JSON.parse((await cli('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills.length;
+    const stored = await backfills();
     await writeFile(path.join(dir, 'rate.json'), '{"rate":');
     const failed = await cli('backfill', '+converted_daily');
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/^Unpartitioned upstreams: failed, 0 materialized, 0 up to date, 1 failed \(rate\)/);
     expect(failed.stdout).toContain('No backfill was stored: its partitions would read what those upstreams stored before.');
-    expect((JSON.parse((await cli('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toHaveLength(1);
+    expect(await backfills()).toBe(stored);
     expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,30\n');
-  });
+  }, 60_000);
 
   it('refuses a backfill policy its partitions cannot run before the feeder runs', async () => {
     const refused = await cli('backfill', '+converted_daily', '--policy', 'single-run');

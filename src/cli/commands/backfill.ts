@@ -3,7 +3,6 @@ import { backfillTag } from '../../core/run-tags.js';
 import { EXECUTORS } from '../../execution/executors.js';
 import type { BackfillPartitionOutcome, BackfillRunSettings } from '../../instance/backfills.js';
 import type { Instance } from '../../instance/instance.js';
-import type { PartitionLeftStale } from '../../instance/partitions-left-stale.js';
 import { backfillTargetStatusSchema, type BackfillRequest, type BackfillTargetStatus, type StoredBackfill } from '../../storage/instance-storage.js';
 import { backfillToJson, describeCounts, describeRange, doneTargets, renderProgressBar, TARGET_COLOUR, totalTargets } from '../backfill-format.js';
 import type { CliIO } from '../cli-io.js';
@@ -16,6 +15,7 @@ import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
 import { describePartitionsLeftStale } from '../partitions-left-stale.js';
+import { describeStaysStale, type StaysStale } from '../stays-stale.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 
@@ -149,39 +149,51 @@ async function startBackfill(instance: Instance, request: BackfillRequest, args:
     io.stderr.write(`Left out ${plural(unpartitioned.length, 'selected asset')} without partitions: ${unpartitioned.join(', ')} (\`assets materialize\` brings ${unpartitioned.length === 1 ? 'it' : 'them'} up to date).\n`);
   }
   if (feeders !== undefined && (feeders.status === 'failed' || feeders.status === 'canceled')) {
-    if (json) writeJson(io, { id: null, status: feeders.status, ...feedersJson, partitions: [] });
+    // Nothing is judged of partitions that did not run: the feeders' run says why.
+    if (json) writeJson(io, { id: null, status: feeders.status, ...feedersJson, partitions: [], staysStale: { assets: [], partitions: [] } });
     else io.stdout.write(`No backfill was stored: its partitions would read what those upstreams stored before. Backfill again once they materialize.\n`);
     return feeders.status === 'canceled' ? EXIT.canceled : EXIT.runFailed;
   }
   if (backfill === undefined) {
-    if (json) writeJson(io, { id: null, status: 'nothing-to-do', ...feedersJson, partitions: [] });
+    // With missing targets only asked for, staleness is no news.
+    const stays = request.mode === 'missing' ? { assets: [], partitions: [] } : await backfillStaysStale(instance, request, io.signal, true);
+    if (json) writeJson(io, { id: null, status: 'nothing-to-do', ...feedersJson, partitions: [], staysStale: stays });
     else if (request.mode === 'missing') io.stdout.write('No target is missing: nothing to backfill (--stale backfills the stale ones too).\n');
     else {
-      // Targets fresh for what unselected upstreams stored are no news of "up to date": say what holds them back, as `materialize` does (of the partitioned assets: the rest are no targets).
-      const [definitions, { keys }] = await Promise.all([instance.definitions(), instance.select({ select: request.selection })]);
-      const stale = (await instance.staleForUnselected(keys, { signal: io.signal })).filter(({ key }) => definitions.asset(key)!.partitions !== undefined);
-      // And partitions fresh for what partitions outside the range store, the day before's, that are stale (of assets not named above).
-      const named = new Set(stale.map(({ key }) => key));
-      const inRange = (await leftStaleInRange(instance, request, io.signal)).filter(({ key }) => !named.has(key));
-      if (stale.length === 0 && inRange.length === 0) io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
-      if (stale.length > 0) io.stdout.write(describeStaleForUnselected(stale, { nothingRan: true, selectUpstreams: (key) => `assets backfill +${key}` }));
-      if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: stale.length === 0 }));
+      // Targets fresh for what unselected upstreams stored, or for what partitions outside the range store, are no news of "up to date".
+      const { assets, partitions } = stays;
+      if (assets.length === 0 && partitions.length === 0) io.stdout.write('Every target is up to date: nothing to backfill (--all backfills them anyway).\n');
+      if (assets.length > 0) io.stdout.write(describeStaleForUnselected(assets, { nothingRan: true, selectUpstreams: SELECT_UPSTREAMS }));
+      if (partitions.length > 0) io.stdout.write(describePartitionsLeftStale(partitions, { nothingRan: assets.length === 0 }));
     }
     return EXIT.ok;
   }
   const code = await runAndReport(instance, backfill, args, io, { verb: 'Backfill', run, json: feedersJson });
-  if (!json && code === EXIT.ok && !io.signal.aborted) {
-    const inRange = await leftStaleInRange(instance, request, io.signal);
-    if (inRange.length > 0) io.stdout.write(describePartitionsLeftStale(inRange, { nothingRan: false }));
-  }
   if (!json && unpartitioned.length > 0 && !io.signal.aborted) io.stdout.write(await describeLeftStale(instance, unpartitioned, io.signal));
   return code;
 }
 
-/** The partitions of the backfill's range that its runs leave stale, for stale partitions outside the range that they read (see `Instance.partitionsLeftStale`). */
-async function leftStaleInRange(instance: Instance, request: BackfillRequest, signal: AbortSignal): Promise<readonly PartitionLeftStale[]> {
+/** How a backfill words a selection with upstreams, in its advice on what stays stale. */
+const SELECT_UPSTREAMS = (key: string) => `assets backfill +${key}`;
+
+/**
+ * What a backfill of `request` leaves stale that its summary does not say
+ * (see `StaysStale`), as `materialize` says it of a run: its partitioned
+ * assets (the rest are no targets) held back by upstreams it does not
+ * select, which its runs read as stored; and, when `judgePartitions` (its
+ * runs had nothing to do or completed: a failed one is stale for that),
+ * partitions of its range held back by stale partitions outside it that
+ * they read (see `Instance.partitionsLeftStale`), of assets not named
+ * already.
+ */
+async function backfillStaysStale(instance: Instance, request: BackfillRequest, signal: AbortSignal, judgePartitions: boolean): Promise<StaysStale> {
+  const [definitions, { keys }] = await Promise.all([instance.definitions(), instance.select({ select: request.selection })]);
+  const assets = (await instance.staleForUnselected(keys, { signal })).filter(({ key }) => definitions.asset(key)!.partitions !== undefined);
+  if (!judgePartitions) return { assets, partitions: [] };
+  const named = new Set(assets.map(({ key }) => key));
   const range = await instance.partitionRange({ select: request.selection }, request);
-  return instance.partitionsLeftStale({ select: request.selection, signal }, range);
+  const partitions = (await instance.partitionsLeftStale({ select: request.selection, signal }, range)).filter(({ key }) => !named.has(key));
+  return { assets, partitions };
 }
 
 /**
@@ -236,15 +248,19 @@ async function runAndReport(instance: Instance, backfill: StoredBackfill, args: 
     },
   });
   await printing;
-  if (json) writeJson(io, { ...backfillToJson(ended), ...report.json, partitions: partitions.map((outcome) => printed.get(outcome)) });
+  // A canceled backfill is left as it stopped: nothing to judge of it.
+  const canceled = io.signal.aborted || ended.status === 'canceled';
+  const stays = canceled ? { assets: [], partitions: [] } : await backfillStaysStale(instance, ended.request, io.signal, ended.status === 'completed');
+  if (json) writeJson(io, { ...backfillToJson(ended), ...report.json, partitions: partitions.map((outcome) => printed.get(outcome)), staysStale: stays });
   else {
     io.stdout.write(`Backfill ${ended.id} ${ended.status}: ${describeCounts(ended)}.\n`);
     // A partition that could not even start (no such partition now, an asset renamed) fails again on resume until the definitions change.
     const unstartable = ended.status === 'failed' && partitions.some((outcome) => outcome.result === undefined && outcome.error !== undefined) && !partitions.some((outcome) => outcome.result?.status === 'failed');
     if (unstartable) io.stdout.write(`What is left could not start with the definitions as they are (see above): change them and run \`assets backfill resume ${ended.id}\`, or start another backfill.\n`);
     else if (ended.status === 'failed' || ended.status === 'canceled') io.stdout.write(`Run what is left: assets backfill resume ${ended.id}\n`);
+    io.stdout.write(describeStaysStale(stays, SELECT_UPSTREAMS));
   }
-  if (io.signal.aborted || ended.status === 'canceled') return EXIT.canceled;
+  if (canceled) return EXIT.canceled;
   return ended.status === 'failed' ? EXIT.runFailed : EXIT.ok;
 }
 

@@ -15,10 +15,9 @@ import { describeRunAgain, recordedRun, renderPartitionRun, renderRunSummary, re
 import type { BlockedAsset, SkippedInPartitions } from '../../instance/dry-run.js';
 import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
-import type { StaleForUnselected } from '../../instance/stale-for-unselected.js';
-import type { PartitionLeftStale } from '../../instance/partitions-left-stale.js';
 import type { Instance, PlanSelection } from '../../instance/instance.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
+import { describeStaysStale, type StaysStale } from '../stays-stale.js';
 import { describePartitionsLeftStale } from '../partitions-left-stale.js';
 import { describeFailingChecks } from '../failing-checks.js';
 import { createStyle } from '../style.js';
@@ -266,18 +265,6 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
 }
 
 /**
- * What a run leaves stale that its summary does not say: selected assets,
- * for upstreams the selection leaves out (a run reads what those stored),
- * and partitions, for stale partitions they read outside the runs of their
- * partitions. `--json` gives it as `staysStale`; the text says it after the
- * summary, or in place of "up to date".
- */
-interface StaysStale {
-  readonly assets: readonly StaleForUnselected[];
-  readonly partitions: readonly PartitionLeftStale[];
-}
-
-/**
  * What stays stale (see `StaysStale`) after runs of the selection:
  * `selected`, the keys of a run of the selection that may leave out
  * upstreams (undefined once only partitions ran: theirs are told apart by
@@ -323,11 +310,6 @@ async function describeNothingToDo(instance: Instance, { assets, partitions }: S
     (partitions.length === 0 ? '' : describePartitionsLeftStale(partitions, { nothingRan: assets.length === 0 })) +
     (failing.length === 0 ? '' : describeFailingChecks(failing, { nothingRan: assets.length === 0 && partitions.length === 0 }))
   );
-}
-
-/** What follows the summary of a run, or a dry run, that had work: what it leaves stale (see `StaysStale`), or nothing. */
-function describeStaysStale({ assets, partitions }: StaysStale): string {
-  return (assets.length === 0 ? '' : `\n${describeStaleForUnselected(assets, { nothingRan: false })}`) + (partitions.length === 0 ? '' : describePartitionsLeftStale(partitions, { nothingRan: false }));
 }
 
 /** The selected assets a run left out for its partition scope, and how to run them. */
