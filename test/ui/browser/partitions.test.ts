@@ -1,4 +1,7 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURES, runCli } from '../../cli/run-cli.js';
 import { DAYS, materializeFiveDaysAndEditThird, PARTITIONED, partitionedEnv } from '../partitioned-workspace.js';
 import { nodeStatuses, openGraph, saveScreenshot, useUiSession } from './ui-browser.js';
 
@@ -47,5 +50,25 @@ describe('partitions in the UI', () => {
     expect(await page.locator('tr[aria-current="true"]').getAttribute('data-partition')).toBe('2026-01-02');
     expect(await page.locator('.preview-caption + .table-scroll tbody td').allTextContents()).toEqual(['2026-01-02', '2', '3.5']);
     await saveScreenshot(page, 'asset-partitions');
+  });
+
+  it('says in the Materialize plan that the partitions\' runs would skip an asset for a failing blocking check of the unpartitioned upstream they read', async () => {
+    const definitions = path.join(FIXTURES, 'checked-feeder-partitions-definitions.mjs');
+    const { workspace, ui, page } = await session.open({ args: ['--definitions', definitions], env: (dir) => ({ FED_DIR: dir }) });
+    const env = { ...workspace.env, FED_DIR: workspace.dir };
+    const materialize = () => runCli(['materialize', '--definitions', definitions], { cwd: workspace.dir, env });
+    await writeFile(path.join(workspace.dir, 'rate.json'), '{"rate":2}');
+    expect((await materialize()).code).toBe(0);
+    await writeFile(path.join(workspace.dir, 'rate.json'), '{"rate":-1}');
+    expect((await materialize()).code).toBe(1);
+
+    await openGraph(page, ui.url);
+    await page.click('button[data-action="materialize"]');
+    const panel = page.locator('.materialize-panel');
+    await expect.poll(() => panel.locator('[data-plan="partitions"]').textContent()).toBe('The stale or missing partitions run first, one run each: 3 partitions (2026-01-01, 2026-01-02, 2026-01-03).');
+    expect(await panel.locator('[data-skipped-in-partitions]').allTextContents()).toEqual([
+      'Their runs would skip converted_daily in 3 partitions (2026-01-01, 2026-01-02, 2026-01-03): blocking check rate.positive failed on what an upstream stores.',
+    ]);
+    await saveScreenshot(page, 'materialize-partitions-skipped');
   });
 });
