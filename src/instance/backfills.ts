@@ -138,7 +138,7 @@ export interface CreatedBackfill {
  * (`UnstoredUpstreamsError`), or targets would be skipped for a failing
  * blocking check of an upstream without partitions that no run of the
  * backfill runs again, neither the feeders' run nor a partition's (see
- * `refuseBlockedTargets`). Such a backfill could only end `skipped`, and
+ * `refuseBlocked`). Such a backfill could only end `skipped`, and
  * resuming it would skip the targets again until the check passes, which
  * only a new result of the check brings: the refusal names the check and
  * how to get one, as Dagster users read a blocking check's failure before
@@ -190,7 +190,7 @@ export async function createBackfill(
   };
   let planned = await planTargets();
   // The feeders' run checks again what it runs (all of them in mode `all`): their checks block nothing yet.
-  await refuseBlockedTargets(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), planned, options.checksNotPassed);
+  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), options.checksNotPassed);
   let feeders: MaterializeResult | undefined;
   if (feeding.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
@@ -207,26 +207,27 @@ export async function createBackfill(
 }
 
 /**
- * Throws `BlockedByChecksError` when targets (`planned`, by partition) would
- * be skipped by their partitions' runs (`runs`: what the backfill runs for
- * each partition, feeders first) for failing blocking checks of upstreams
- * without partitions that those do not run again, judged as a dry run
- * judges runs of partitions (`blockedInRuns`, `upstreamsBlockingWhole`), or
- * after skipping what they read. Every target of such an asset is refused
- * alike: an unpartitioned upstream's check skips it in every run.
+ * Throws `BlockedByChecksError` when what the backfill runs for each
+ * partition (`runs`: the feeders its feeders' run runs, then the targets)
+ * would be skipped for failing blocking checks of upstreams without
+ * partitions that none of it runs again, judged as a dry run judges runs of
+ * partitions (`blockedInRuns`, `upstreamsBlockingWhole`), or after skipping
+ * what it reads. Every target of such an asset is refused alike: an
+ * unpartitioned upstream's check skips it in every run. A feeder skipped so
+ * would fail the feeders' run, which stores no backfill: it is refused too.
  */
-async function refuseBlockedTargets(
+async function refuseBlocked(
   definitions: Definitions,
   runs: readonly { readonly partition: string; readonly runs: readonly string[] }[],
-  planned: readonly { readonly targets: readonly string[] }[],
   checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
 ): Promise<void> {
   const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], checksNotPassed, (key) => upstreamsBlockingWhole(definitions, key));
-  // Only targets: a feeder is judged by its own run.
-  const blockedTargets = blocked.map((byKey, index) => new Map([...byKey].filter(([key]) => planned[index]!.targets.includes(key))));
-  const skipped = skippedInPartitions(runs.map((run) => run.partition), blockedTargets);
+  const skipped = skippedInPartitions(runs.map((run) => run.partition), blocked);
   if (skipped.length === 0) return;
-  const described = skipped.map(({ key, partitions, checks, upstream }) => `${key} (${partitions.length === 1 ? 'partition' : `${partitions.length} partitions:`} ${listSome(partitions)}) ${checks.length === 0 ? `after skipping ${upstream}` : `by ${checks.join(', ')}`}`);
+  // A feeder runs once, in the feeders' run, whatever the partitions.
+  const where = (key: string, partitions: readonly string[]) =>
+    definitions.asset(key)!.partitions === undefined ? '' : ` (${partitions.length === 1 ? 'partition' : `${partitions.length} partitions:`} ${listSome(partitions)})`;
+  const described = skipped.map(({ key, partitions, checks, upstream }) => `${key}${where(key, partitions)} ${checks.length === 0 ? `after skipping ${upstream}` : `by ${checks.join(', ')}`}`);
   const checks = [...new Set(skipped.flatMap((asset) => asset.checks))];
   const upstreams = [...new Set(skipped.filter((asset) => asset.checks.length > 0).map((asset) => asset.upstream))];
   const keys = [...new Set(skipped.map((asset) => asset.key))];
