@@ -12,7 +12,8 @@
  * Security (see src/ui/server/security.ts): every POST carries the page's
  * token in the `x-strata-token` header (read it from
  * `<meta name="strata-token">`), and is sent from the page's own origin.
- * Every failure answers with `ApiErrorResponse` and a 4xx/5xx status.
+ * Every failure answers with `ApiErrorResponse` and a 4xx/5xx status; a
+ * query parameter a route does not take, or one given twice, is a 400.
  */
 
 /**

@@ -6,6 +6,7 @@ import { countPartitions } from '../../instance/partition-states.js';
 import type { AssetResponse, GraphResponse, PartitionsResponse, PreviewResponse } from '../api-types.js';
 import { checkJson, partitionCountsJson, partitionJson, reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
 import { graphLayout } from './graph-layout.js';
+import { queryParameters } from './query-parameters.js';
 import type { UiContext } from './ui-context.js';
 
 /** How many recent runs decide `running` and `failed` (see `readAssetActivity`). */
@@ -18,9 +19,10 @@ export function assetApi(context: UiContext): Hono {
   const { instance } = context;
   const api = new Hono();
 
-  api.get('/graph', async (c) => {
-    const select = c.req.query('select') || undefined;
-    const exclude = c.req.query('exclude') || undefined;
+  api.get('/graph', queryParameters('select', 'exclude'), async (c) => {
+    const query = c.req.valid('query');
+    const select = query.select || undefined;
+    const exclude = query.exclude || undefined;
     const definitions = await instance.definitions();
     // The selection first: a mistake in it is answered before any planning.
     const selection = select === undefined && exclude === undefined ? undefined : await instance.select({ select, exclude });
@@ -56,7 +58,7 @@ export function assetApi(context: UiContext): Hono {
     return c.json(body);
   });
 
-  api.get('/assets/:key', async (c) => {
+  api.get('/assets/:key', queryParameters(), async (c) => {
     const key = c.req.param('key');
     const state = await instance.why(key);
     const definitions = await instance.definitions();
@@ -98,16 +100,16 @@ export function assetApi(context: UiContext): Hono {
     return c.json(body);
   });
 
-  api.get('/assets/:key/partitions', async (c) => {
+  api.get('/assets/:key/partitions', queryParameters(), async (c) => {
     const key = c.req.param('key');
     const [states, blockedBy] = await Promise.all([instance.partitionStates(key), instance.blockedBy(key)]);
     const body: PartitionsResponse = { key, counts: partitionCountsJson(countPartitions(states))!, blockedBy, partitions: states.map((state) => partitionJson(key, state)) };
     return c.json(body);
   });
 
-  api.get('/assets/:key/preview', async (c) => {
+  api.get('/assets/:key/preview', queryParameters('partition'), async (c) => {
     const key = c.req.param('key');
-    const partition = await partitionToPreview(instance, key, c.req.query('partition') || undefined);
+    const partition = await partitionToPreview(instance, key, c.req.valid('query').partition || undefined);
     const preview = await instance.preview(key, { limit: PREVIEW_ROWS, partition, partitionGivenAs: 'query' }).catch(async (error: unknown) => {
       // A key that is no partition of the asset reads as never materialized: say what is wrong with it instead (400).
       if (partition !== undefined && error instanceof StrataError && error.code === 'STRATA_NOT_MATERIALIZED') await instance.partitionStates(key, { partitions: [partition] });

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { scheduleToJson, sensorToJson, tickToJson } from '../../instance/automation-summaries.js';
 import type { AutomationResponse, InstigatorActionResponse } from '../api-types.js';
+import { queryParameters } from './query-parameters.js';
 import type { UiContext } from './ui-context.js';
 
 const NEXT_TICKS = 3;
@@ -10,7 +11,7 @@ const RECENT_TICKS = 20;
 export function automationApi({ instance, now }: UiContext): Hono {
   const api = new Hono();
 
-  api.get('/automation', async (c) => {
+  api.get('/automation', queryParameters(), async (c) => {
     const body: AutomationResponse = {
       schedules: (await instance.schedules({ now: now(), nextTicks: NEXT_TICKS })).map(scheduleToJson),
       sensors: (await instance.sensors()).map(sensorToJson),
@@ -21,7 +22,7 @@ export function automationApi({ instance, now }: UiContext): Hono {
 
   for (const kind of ['schedule', 'sensor'] as const) {
     for (const action of ['start', 'stop'] as const) {
-      api.post(`/${kind}s/:name/${action}`, async (c) => {
+      api.post(`/${kind}s/:name/${action}`, queryParameters(), async (c) => {
         const name = c.req.param('name');
         const { state } = await instance.setAutomationStatus(kind, name, action === 'start' ? 'running' : 'stopped');
         const body: InstigatorActionResponse = { kind, name, status: state.status! };

@@ -6,6 +6,7 @@ import { describeReason } from '../../instance/describe-reason.js';
 import { runStatusSchema } from '../../storage/instance-storage.js';
 import type { CancelResponse, MaterializeResponse, PlanResponse, RunDetailResponse, RunsResponse } from '../api-types.js';
 import { badRequest } from './api-error.js';
+import { queryParameters } from './query-parameters.js';
 import { runEventJson, runJson, stepAttempts } from './run-views.js';
 import type { UiContext } from './ui-context.js';
 
@@ -19,11 +20,12 @@ const selectionRequestSchema = z.object({ select: z.string().optional(), exclude
 export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
   const api = new Hono();
 
-  api.get('/runs', async (c) => {
-    const status = c.req.query('status') || undefined;
+  api.get('/runs', queryParameters('status', 'limit'), async (c) => {
+    const query = c.req.valid('query');
+    const status = query.status || undefined;
     const parsedStatus = status === undefined ? undefined : runStatusSchema.safeParse(status);
     if (parsedStatus !== undefined && !parsedStatus.success) throw badRequest(`status must be one of ${runStatusSchema.options.join(', ')}, got "${status}".`, 'Leave it out to list runs of every status.');
-    const limitText = c.req.query('limit');
+    const limitText = query.limit;
     const limit = limitText === undefined ? DEFAULT_LIMIT : Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}, got "${limitText}".`, `Leave it out for the latest ${DEFAULT_LIMIT}.`);
     const page = await instance.runs({ limit, status: parsedStatus?.data });
@@ -31,14 +33,14 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     return c.json(body);
   });
 
-  api.get('/runs/:id', async (c) => {
+  api.get('/runs/:id', queryParameters(), async (c) => {
     const run = await instance.findRun(c.req.param('id'));
     const events = await instance.runEvents(run.runId);
     const body: RunDetailResponse = { run: runJson(run, events), events: events.map(runEventJson), steps: stepAttempts(events) };
     return c.json(body);
   });
 
-  api.post('/plan', async (c) => {
+  api.post('/plan', queryParameters(), async (c) => {
     const selection = await selectionOf(c.req.raw);
     const warnings = await instance.selectionWarnings(selection);
     // As `/materialize` runs it, and `assets materialize --dry-run` shows it: the stale partitions first, one run each, then the rest.
@@ -68,7 +70,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     return c.json(body);
   });
 
-  api.post('/materialize', async (c) => {
+  api.post('/materialize', queryParameters(), async (c) => {
     const selection = await selectionOf(c.req.raw);
     // Answered as soon as the run is recorded (its run-start event), or when
     // the run turns out to have nothing to do, or fails to start; the run
@@ -107,7 +109,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     return c.json(body, runId === null ? 200 : 202);
   });
 
-  api.post('/runs/:id/cancel', async (c) => {
+  api.post('/runs/:id/cancel', queryParameters(), async (c) => {
     let body: CancelResponse;
     try {
       const { run } = await instance.cancel(c.req.param('id'));

@@ -9,6 +9,7 @@ import { assetApi } from './asset-api.js';
 import { automationApi } from './automation-api.js';
 import { EventHub } from './event-hub.js';
 import { CLIENT_DIR, clientBundleExists, renderMissingBundle, renderShell } from './html-shell.js';
+import { queryParameters } from './query-parameters.js';
 import { runApi } from './run-api.js';
 import { escapeJsonText } from './safe-json.js';
 import { checkExposure, isLoopbackHost, newToken, securityMiddleware } from './security.js';
@@ -80,7 +81,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     }
   });
   app.use('*', securityMiddleware({ csrfToken, accessToken, loopbackOnly: isLoopbackHost(host) }));
-  app.get('/api/events', () => new Response(hub.connect(), { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' } }));
+  app.get('/api/events', queryParameters(), () => new Response(hub.connect(), { headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' } }));
   app.route('/api', assetApi(context));
   app.route('/api', runApi(context));
   app.route('/api', automationApi(context));
