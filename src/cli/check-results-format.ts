@@ -16,9 +16,9 @@ export function checkStatusColour(status: CheckStatus): Colour {
   return STATUS_COLOUR[status];
 }
 
-/** `error, blocking` / `warn`: what a check's failure does. */
+/** `error, blocking` / `error` / `warn`: what a check's failure does (`blocking` is true of error checks only, see `AssetCheck.blocking`). */
 export function describeSeverity(check: { readonly severity: string; readonly blocking: boolean }): string {
-  return check.severity === 'error' && check.blocking ? 'error, blocking' : check.severity;
+  return check.blocking ? 'error, blocking' : check.severity;
 }
 
 /**

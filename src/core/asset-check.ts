@@ -90,6 +90,12 @@ export interface AssetCheck<R extends object = Row> {
   readonly severity: CheckSeverity;
   readonly warnIf: string;
   readonly errorIf: string;
+  /**
+   * Whether a failure keeps the assets downstream from running: only an
+   * `error` check can (as declared, default true); a `warn` check blocks
+   * nothing, whatever its `blocking` option says. What the executor, the
+   * CLI and the UI all read, so none reports a block that does not happen.
+   */
   readonly blocking: boolean;
   /** Columns of its asset it reads (checked against the schema by the definitions). */
   readonly columns: readonly string[];
@@ -160,7 +166,7 @@ export function declareCheck<R extends object>(options: CheckOptions, parts: Che
     severity,
     warnIf,
     errorIf,
-    blocking: options.blocking ?? true,
+    blocking: severity === 'error' && (options.blocking ?? true),
     columns: Object.freeze([...parts.columns]),
     reads: Object.freeze([...parts.reads]),
     codeVersion,

@@ -205,6 +205,7 @@ export interface CheckJson {
   readonly description: string | null;
   /** `error` fails the run (and, when `blocking`, skips what depends on the asset); `warn` is only reported. */
   readonly severity: 'warn' | 'error';
+  /** Whether a failure skips what depends on the asset: never for a `warn` check. */
   readonly blocking: boolean;
   readonly status: CheckStatusWord;
   /** Whether the latest result still speaks for what is stored (same check code, same data versions); false: the next run checks again. */

@@ -53,6 +53,17 @@ describe('asset checks through the CLI', () => {
       'accounts.unique_id:passed:true',
       'adults.not_empty:passed:true',
     ]);
+    // Only an error check declared blocking (the default) skips what depends on its asset; a warning never does.
+    expect(Object.fromEntries(listed.json.checks.map((c: any) => [c.check, [c.severity, c.blocking]]))).toEqual({
+      'accounts.accepted_values_plan': ['error', false],
+      'accounts.in_range_age': ['error', true],
+      'accounts.not_null_email': ['warn', false],
+      'accounts.relationships_plan': ['warn', false],
+      'accounts.row_count': ['error', true],
+      'accounts.unique_id': ['error', true],
+      'adults.not_empty': ['error', true],
+    });
+    expect((await cli(['checks', 'accounts', '--no-color'])).stdout).toMatch(/accounts\.not_null_email +warned +1 +warn +/);
     expect((await cli(['materialize'])).stdout).toBe('Everything is up to date.\n');
   });
 

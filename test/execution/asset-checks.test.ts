@@ -106,6 +106,18 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
     expect(Object.fromEntries(second.assets.map((a) => [a.key, a.action]))).toEqual({ stats: 'skipped', report: 'skipped' });
   });
 
+  it('says a warn check blocks nothing, even declared blocking, and lets what depends on its asset run', async () => {
+    const users = asset({ key: 'users', schema: userSchema, checks: [unique('id', { severity: 'warn', blocking: true })], compute: () => userRows });
+    const stats = asset({ key: 'stats', deps: [users], schema: z.object({ n: z.int() }), compute: ({ inputs }) => [{ n: inputs.users.numRows }] });
+    const definitions = define([users, stats]);
+    expect(definitions.asset('users')!.checks[0]!.blocking).toBe(false);
+
+    const result = await materialize(definitions, { storage });
+    expect(result.status).toBe('success');
+    expect(result.checks.map((c) => [c.checkName, c.status, c.blocking])).toEqual([['unique_id', 'warned', false]]);
+    expect(Object.fromEntries(result.assets.map((a) => [a.key, a.action]))).toEqual({ users: 'materialized', stats: 'materialized' });
+  });
+
   it('runs again only a check whose code changed, without its asset, and then has nothing to do', async () => {
     let computes = 0;
     const users = (max: number) =>

@@ -30,7 +30,7 @@ async function serveWithOneRun(): Promise<{ server: UiServer; instance: Instance
 
 /** A request as the page sends it: a POST with JSON, the CSRF token and the server's own origin. */
 function send(server: UiServer, method: 'GET' | 'POST', path: string): Promise<Response> {
-  const headers = method === 'GET' ? {} : { 'content-type': 'application/json', 'x-strata-token': server.csrfToken, origin: new URL(server.url).origin };
+  const headers: Record<string, string> = method === 'GET' ? {} : { 'content-type': 'application/json', 'x-strata-token': server.csrfToken, origin: new URL(server.url).origin };
   return fetch(new URL(path, server.url), { method, headers, body: method === 'GET' ? undefined : '{}' });
 }
 

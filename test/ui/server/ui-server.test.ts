@@ -397,7 +397,7 @@ describe('assets ui server', () => {
     expect(accounts.status).toBe('failed-check');
     expect(accounts.blockedBy).toEqual([]);
     expect(accounts.checks.map((check) => [check.check, check.status, check.failing, check.severity, check.blocking, check.current])).toEqual([
-      ['accounts.not_null_email', 'warned', 1, 'warn', true, true],
+      ['accounts.not_null_email', 'warned', 1, 'warn', false, true],
       ['accounts.row_count', 'passed', 0, 'error', true, true],
       ['accounts.unique_id', 'failed', 1, 'error', true, true],
     ]);

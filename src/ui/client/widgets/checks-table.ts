@@ -37,7 +37,7 @@ function checkRow(check: CheckJson, hasDetail: boolean): HTMLElement {
     h('td', {}, h('code', {}, check.name), check.description === null ? null : h('div', { class: 'muted check-description' }, check.description)),
     h('td', {}, statusBadge(check.status), check.current || check.status === 'never-run' ? null : h('span', { class: 'muted', title: 'The check or a table it judged changed since: the next run checks again.' }, ' (stale)')),
     h('td', { class: 'number' }, formatCount(check.failing)),
-    h('td', {}, check.severity === 'error' && check.blocking ? 'error, blocking' : check.severity),
+    h('td', {}, check.blocking ? 'error, blocking' : check.severity),
     h('td', {}, formatTime(check.checkedAt)),
     h('td', {}, check.runId === null ? '—' : h('a', { href: runPath(check.runId) }, check.runId.slice(0, 8))),
   );
