@@ -1,6 +1,7 @@
 import { type AssetState, type ShownStatus, shownStatus } from '../instance/asset-states.js';
 import { describeCounts } from '../instance/partition-states.js';
 import type { Instance } from '../instance/instance.js';
+import { storedOutput } from '../instance/stored-output.js';
 import type { CliIO } from './cli-io.js';
 import type { ParsedArgs } from './command.js';
 import { isoTime } from './format.js';
@@ -27,18 +28,19 @@ export async function readSelectedStates(instance: Instance, args: ParsedArgs, i
  * A state as both commands' JSON gives it: the planner's `status` (a fresh
  * asset with a failed check is still `fresh` here; the tables show
  * `failed-check`, see `shownStatus`), the reasons, what its checks say, and
- * its last materialization.
+ * its last materialization (for a partitioned asset, when any partition was
+ * last materialized, and no data version or rows: see `storedOutput`).
  */
 export function stateJson(state: AssetState) {
-  const rows = state.record?.metadata.rows;
+  const { dataVersion, rows } = storedOutput(state);
   return {
     status: state.status,
     reasons: state.reasons.map((reason) => reason.kind),
     checks: { failed: state.failedChecks, warned: state.warnedChecks, blockedBy: state.blockedBy },
     partitions: state.partitions ?? null,
     lastMaterializedAt: isoTime(state.record?.materializedAt),
-    dataVersion: state.record?.dataVersion ?? null,
-    rows: typeof rows === 'number' ? rows : null,
+    dataVersion,
+    rows,
   };
 }
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { recordedRows } from '../../instance/stored-output.js';
 import { type Command, EXIT } from '../command.js';
 import { formatCount, formatDuration, formatTime, isoTime, plural, shortRunId, shortVersion } from '../format.js';
 import { openCommandInstance } from '../command-instance.js';
@@ -33,10 +34,7 @@ export const historyCommand: Command = {
       // One more than asked, to tell whether there are more.
       const found = await instance.materializationHistory(key, { limit: limit + 1, ...(partition === undefined ? {} : { partition }) });
       const partitioned = (await instance.definitions()).asset(key)!.partitions !== undefined;
-      const records = found.slice(0, limit).map((record) => {
-        const rows = record.metadata.rows;
-        return { ...record, rows: typeof rows === 'number' ? rows : null };
-      });
+      const records = found.slice(0, limit).map((record) => ({ ...record, rows: recordedRows(record) }));
       const hasMore = found.length > limit;
       // The latest results of each of its checks, as many per check as materializations are shown.
       const checkNames = (await instance.definitions()).asset(key)!.checks.map((check) => check.name);

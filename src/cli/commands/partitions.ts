@@ -2,6 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import type { AssetStatus } from '../../graph/planner.js';
 import { describeBlockedBy } from '../../instance/describe-checks.js';
 import { countPartitions, describeCounts } from '../../instance/partition-states.js';
+import { recordedRows } from '../../instance/stored-output.js';
 import { type Command, EXIT } from '../command.js';
 import { openCommandInstance } from '../command-instance.js';
 import { formatCount, formatTime, isoTime, plural } from '../format.js';
@@ -70,7 +71,7 @@ export const partitionsCommand: Command = {
             reasons: state.reasons.map((reason) => reason.kind),
             lastMaterializedAt: isoTime(state.record?.materializedAt),
             dataVersion: state.record?.dataVersion ?? null,
-            rows: typeof state.record?.metadata.rows === 'number' ? state.record.metadata.rows : null,
+            rows: recordedRows(state.record),
             runId: state.record?.runId ?? null,
           })),
         });
@@ -83,8 +84,8 @@ export const partitionsCommand: Command = {
           renderTable(
             [{ header: 'partition', fixed: true }, { header: 'status', fixed: true }, { header: 'reasons' }, { header: 'last materialized' }, { header: 'rows', align: 'right' }],
             shown.map((state) => {
-              const rows = state.record?.metadata.rows;
-              return [state.partition, state.status, state.reasons.map((reason) => reason.kind).join(', ') || '-', formatTime(state.record?.materializedAt, io.stdout, now), typeof rows === 'number' ? formatCount(rows) : '-'];
+              const rows = recordedRows(state.record);
+              return [state.partition, state.status, state.reasons.map((reason) => reason.kind).join(', ') || '-', formatTime(state.record?.materializedAt, io.stdout, now), rows === null ? '-' : formatCount(rows)];
             }),
             { maxWidth: io.stdout.columns, style: (column, padded, cell) => (column === 1 ? colourStatusCell(style, padded, cell) : padded) },
           ),

@@ -6,6 +6,7 @@ import { booleanFlag } from '../parse-args.js';
 import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG, SELECTION_FLAGS } from '../shared-flags.js';
 import type { AssetState } from '../../instance/asset-states.js';
+import { storedOutput } from '../../instance/stored-output.js';
 import { colourStatusCell, readSelectedStates, stateJson, statusCell, writeNothingSelected } from '../selected-states.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
@@ -47,8 +48,8 @@ export const statusCommand: Command = {
           [{ header: 'asset', fixed: true }, { header: 'status', fixed: true }, { header: 'reasons' }, { header: 'last materialized' }, { header: 'rows', align: 'right' }],
           keys.map((key) => {
             const state = states.get(key)!;
-            const rows = state.record?.metadata.rows;
-            return [key, statusCell(state), describeStatusReasons(state), formatTime(state.record?.materializedAt, io.stdout, now), typeof rows === 'number' ? formatCount(rows) : '-'];
+            const { rows } = storedOutput(state);
+            return [key, statusCell(state), describeStatusReasons(state), formatTime(state.record?.materializedAt, io.stdout, now), rows === null ? '-' : formatCount(rows)];
           }),
           // Without colour no cell changes: no call per cell (half a million at 100k assets).
           { maxWidth: io.stdout.columns, style: style.enabled ? (column, padded, cell) => (column === 1 ? colourStatusCell(style, padded, cell) : padded) : undefined },

@@ -4,7 +4,8 @@ import type { AssetActivity } from '../../instance/asset-activity.js';
 import type { Instance } from '../../instance/instance.js';
 import { countPartitions } from '../../instance/partition-states.js';
 import type { AssetResponse, GraphResponse, PartitionsResponse, PreviewResponse } from '../api-types.js';
-import { checkJson, partitionCountsJson, partitionJson, reasonsJson, statusWord, storedRows, whyLines } from './asset-views.js';
+import { recordedRows, storedOutput } from '../../instance/stored-output.js';
+import { checkJson, partitionCountsJson, partitionJson, reasonsJson, statusWord, whyLines } from './asset-views.js';
 import { graphLayout } from './graph-layout.js';
 import { queryParameters } from './query-parameters.js';
 import type { UiContext } from './ui-context.js';
@@ -42,7 +43,7 @@ export function assetApi(context: UiContext): Hono {
           reasons: reasonsJson(node.key, state),
           why: whyLines(definitions.asset(node.key)!, state, activity),
           lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
-          rows: storedRows(state),
+          rows: storedOutput(state).rows,
           partitions: partitionCountsJson(state.partitions),
           blockedBy: state.blockedBy,
         };
@@ -77,18 +78,17 @@ export function assetApi(context: UiContext): Hono {
       deps: { upstream: asset.deps, downstream: definitions.assets.filter((other) => other.deps.includes(key)).map((other) => other.key).sort() },
       columns: asset.columns.map((column) => ({ name: column.name, type: column.kind, nullable: column.nullable })),
       codeVersion: state.codeVersion,
-      dataVersion: state.partitions === undefined ? (state.record?.dataVersion ?? null) : null,
+      ...storedOutput(state),
       status: statusWord(key, state, activity),
       reasons: reasonsJson(key, state),
       why: whyLines(asset, state, activity, partitions),
       lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
-      rows: storedRows(state),
       partitions: partitionCountsJson(state.partitions),
       history: history.map((record) => ({
         materializedAt: record.materializedAt.toISOString(),
         runId: record.runId,
         partition: record.partition,
-        rows: typeof record.metadata.rows === 'number' ? record.metadata.rows : null,
+        rows: recordedRows(record),
         durationMs: record.durationMs,
         reasons: record.reasons,
         dataVersion: record.dataVersion,

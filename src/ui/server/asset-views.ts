@@ -5,6 +5,7 @@ import { type CheckSummary, checkSummaryToJson } from '../../instance/check-summ
 import { describeFresh, describeReason, describeUncheckedSource } from '../../instance/describe-reason.js';
 import { describeChecks } from '../../instance/describe-checks.js';
 import { describeCounts, type PartitionCounts, type PartitionState } from '../../instance/partition-states.js';
+import { recordedRows } from '../../instance/stored-output.js';
 import type { AssetStatusWord, CheckJson, PartitionCountsJson, PartitionJson, ReasonJson } from '../api-types.js';
 
 /** How many partitions that are not fresh the why lines of an asset's page name, before "and N more". */
@@ -86,14 +87,13 @@ export function partitionCountsJson(counts: PartitionCounts | undefined): Partit
 
 /** A partition's state as `assets partitions --json` lists it, with each reason's sentence as `why --partition` says it. */
 export function partitionJson(key: string, state: PartitionState): PartitionJson {
-  const rows = state.record?.metadata.rows;
   return {
     partition: state.partition,
     status: state.status,
     reasons: state.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(`${key} [${state.partition}]`, reason, undefined) })),
     lastMaterializedAt: state.record?.materializedAt.toISOString() ?? null,
     dataVersion: state.record?.dataVersion ?? null,
-    rows: typeof rows === 'number' ? rows : null,
+    rows: recordedRows(state.record),
     runId: state.record?.runId ?? null,
   };
 }
@@ -102,11 +102,4 @@ export function partitionJson(key: string, state: PartitionState): PartitionJson
 export function checkJson(summary: CheckSummary): CheckJson {
   // The CLI's JSON, typed as the API's: a field that drifts from CheckJson fails tsc.
   return checkSummaryToJson(summary);
-}
-
-/** The rows of the last materialization, when its IO manager counted them; none for a partitioned asset, whose last record holds one partition's. */
-export function storedRows(state: AssetState): number | null {
-  if (state.partitions !== undefined) return null;
-  const rows = state.record?.metadata.rows;
-  return typeof rows === 'number' ? rows : null;
 }

@@ -4,7 +4,8 @@ import { asset, dailyPartitions, defineDefinitions, MemoryIOManager } from '../.
 import type { AssetActivity } from '../../../src/instance/asset-activity.js';
 import type { AssetState } from '../../../src/instance/asset-states.js';
 import type { PartitionState } from '../../../src/instance/partition-states.js';
-import { statusWord, storedRows, whyLines } from '../../../src/ui/server/asset-views.js';
+import { storedOutput } from '../../../src/instance/stored-output.js';
+import { statusWord, whyLines } from '../../../src/ui/server/asset-views.js';
 
 const MATERIALIZED_AT = new Date('2026-11-30T10:00:00Z');
 
@@ -75,6 +76,6 @@ describe('the why lines of a partitioned asset', () => {
   it('is the counts alone when every partition is fresh, and shows no rows of one partition as the asset’s', () => {
     const fresh = { ...stale, status: 'fresh' as const, partitions: { total: 10, fresh: 10, stale: 0, missing: 0 } };
     expect(whyLines(definition, fresh, idle)).toEqual(['daily is partitioned: 10/10 fresh.']);
-    expect(storedRows(fresh)).toBeNull();
+    expect(storedOutput(fresh)).toEqual({ dataVersion: null, rows: null });
   });
 });

@@ -62,6 +62,23 @@ describe('partitions in the UI API', () => {
     expect(unpartitioned.why[0]).toBe('weekly_totals has never been materialized.');
   });
 
+  it('gives a partitioned asset no rows or data version of its own, as `assets status` and `assets list` do: each partition has its own', async () => {
+    const cli = async (command: string) => {
+      const run = await runCli([command, '--definitions', PARTITIONED, '--json'], { cwd: workspace.dir, env });
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as { assets: { key: string; rows: number | null; dataVersion: string | null; lastMaterializedAt: string | null }[] }).assets.find((each) => each.key === 'totals_daily')!;
+    };
+    const asset = await getJson<AssetResponse>('/api/assets/totals_daily');
+    const shown = { rows: asset.rows, dataVersion: asset.dataVersion, lastMaterializedAt: asset.lastMaterializedAt };
+    expect(shown).toEqual({ rows: null, dataVersion: null, lastMaterializedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    for (const command of ['status', 'list']) expect(await cli(command)).toMatchObject(shown);
+    const table = await runCli(['status', '--definitions', PARTITIONED, '--no-color'], { cwd: workspace.dir, env });
+    expect(table.stdout).toMatch(/^totals_daily +stale \(4\/7 fresh, 1 stale, 2 missing\) +- +\S+ +-$/m);
+    // Where the rows are: per partition, in the partitions table and `assets partitions`.
+    const partitions = await getJson<PartitionsResponse>('/api/assets/totals_daily/partitions');
+    expect(partitions.partitions.find((each) => each.partition === DAYS[0])).toMatchObject({ rows: 1, dataVersion: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
   it('lists each partition as `assets partitions --json` does, with the sentences of `why --partition`', async () => {
     const listed = await getJson<PartitionsResponse>('/api/assets/totals_daily/partitions');
     const cli = await runCli(['partitions', 'totals_daily', '--definitions', PARTITIONED, '--json'], { cwd: workspace.dir, env });
