@@ -11,7 +11,7 @@ import type { AnyAssetCheck } from '../core/asset-check.js';
 import { checkKey } from '../core/check-definitions.js';
 import type { CheckResultRecord, InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
 import { checkReads, pendingChecks } from './check-states.js';
-import { type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun } from '../versioning/code-versions.js';
+import { type ChangeTimes, type CodeVersion, codeVersionsOf, declaredCodeVersions, versionsAsRun } from '../versioning/code-versions.js';
 import { recordedEnvReads, type SettingsAsRun, settingsFingerprints } from '../versioning/config-fingerprints.js';
 import { describeError } from './describe-error.js';
 import { ResourcePool } from './resource-pool.js';
@@ -46,6 +46,8 @@ export interface PlanOptions {
    * throwaway instance no later plan compares against.
    */
   readonly codeVersions?: 'automatic' | 'declared' | undefined;
+  /** The look at the code's files this plan shares with others of the same request (see `readChangeTimesOnce`); default: a look of its own. */
+  readonly changeTimes?: ChangeTimes | undefined;
   /**
    * A plan this command made moments ago of a superset of the selection and
    * its upstreams (the plan of every asset that resolved a state selection,
@@ -552,6 +554,7 @@ async function plannedPartitionReads(
     signal: options.signal,
     codeCacheFile: options.codeCacheFile,
     codeVersions: options.codeVersions,
+    changeTimes: options.changeTimes,
   });
   const planned = new Map<string, string[]>();
   for (const { key, dep, partitions } of reads) {
@@ -602,7 +605,7 @@ async function readPlanInputs(
   const code =
     options.codeVersions === 'declared'
       ? declaredCodeVersions(definitions)
-      : versionsAsRun(await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile }));
+      : versionsAsRun(await codeVersionsOf(definitions, { projectRoot: projectRoot(), cacheFile: options.codeCacheFile }), options.changeTimes);
   const selected = [...new Set(runs.flatMap((run) => run.selected))];
   // Partitioned assets are read partition by partition, the others as one table.
   const unpartitioned = involvedKeys.filter((key) => graph.asset(key).partitions === undefined);

@@ -2,6 +2,7 @@ import type { Definitions } from '../core/definitions.js';
 import { type MaterializationPlan, planMaterialization, type PlanOptions } from '../execution/plan-materialization.js';
 import type { AssetStatus, SourceObservation, StaleReason } from '../graph/planner.js';
 import type { InstanceStorage, MaterializationRecord } from '../storage/instance-storage.js';
+import { readChangeTimesOnce } from '../versioning/code-versions.js';
 import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
 import { countPartitions, overallStatus, type PartitionCounts, readPartitionStates } from './partition-states.js';
 import { blockedBy, blockingByAsset } from './blocked-by.js';
@@ -42,7 +43,7 @@ export function shownStatus(state: Pick<AssetState, 'status' | 'failedChecks'>):
 }
 
 /** What reading states needs besides the definitions and the instance. */
-export type AssetStateOptions = Pick<PlanOptions, 'env' | 'now' | 'signal' | 'codeCacheFile'>;
+export type AssetStateOptions = Pick<PlanOptions, 'env' | 'now' | 'signal' | 'codeCacheFile' | 'changeTimes'>;
 
 /**
  * The status of `keys`, decided exactly as a run of everything would decide
@@ -84,8 +85,10 @@ export async function planAssetStates(
     if (asset.checks.length > 0) checked.add(asset.key);
     for (const dep of asset.deps) if (definitions.asset(dep)!.checks.length > 0) checked.add(dep);
   }
+  // Both plans judge the code by one look at its files.
+  const changeTimes = options.changeTimes ?? readChangeTimesOnce();
   // First: the plan below judges what reads partitions from these plans rather than planning them again.
-  const partitionStates = partitioned.length === 0 ? undefined : await readPartitionStates(definitions, storage, partitioned, options);
+  const partitionStates = partitioned.length === 0 ? undefined : await readPartitionStates(definitions, storage, partitioned, { ...options, changeTimes });
   // `key:` compares by equality and, unlike a bare word, cannot be read as
   // `and`/`or`/`not`, which are valid asset keys. Every asset (`assets status`
   // with no selection) is no selection at all, rather than an expression of
@@ -98,6 +101,7 @@ export async function planAssetStates(
     now: options.now,
     signal: options.signal,
     codeCacheFile: options.codeCacheFile,
+    changeTimes,
     purpose: 'states',
     partitionPlans: partitionStates?.plans,
   });

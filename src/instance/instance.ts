@@ -35,6 +35,7 @@ import type { StaleForUnselected } from './stale-for-unselected.js';
 import type { PartitionState } from './partition-states.js';
 import type { PartitionLeftStale } from './partitions-left-stale.js';
 import type { PartitionedMaterializeRequest, SelectionRuns } from './materialize-selection.js';
+import type { ChangeTimes } from '../versioning/code-versions.js';
 import type { JobSummary } from './job-summaries.js';
 import type { PoolSummary } from './pool-summaries.js';
 import type { UnusedPoolWarning } from './set-pool-limit.js';
@@ -165,10 +166,14 @@ export class Instance {
    * process (the daemon, `assets ui`) runs the code it loaded, not these:
    * it names them and asks for a restart.
    */
-  async codeEditedSinceLoad(): Promise<readonly string[]> {
+  codeEditedSinceLoad(): Promise<readonly string[]> {
+    return this.#codeEditedSinceLoad(undefined);
+  }
+
+  async #codeEditedSinceLoad(changeTimes: ChangeTimes | undefined): Promise<readonly string[]> {
     const definitions = await this.definitions();
     const { codeVersionsOf, editedSinceLoad } = await import('../versioning/code-versions.js');
-    return editedSinceLoad(await codeVersionsOf(definitions, { projectRoot: this.project.root, cacheFile: this.project.codeCacheFile }));
+    return editedSinceLoad(await codeVersionsOf(definitions, { projectRoot: this.project.root, cacheFile: this.project.codeCacheFile }), changeTimes);
   }
 
   /**
@@ -288,6 +293,19 @@ export class Instance {
   async assetStates(keys: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<ReadonlyMap<string, AssetState>> {
     const { readAssetStates } = await import('./asset-states.js');
     return readAssetStates(await this.definitions(), await this.storage(), keys, this.#stateOptions(options.signal));
+  }
+
+  /**
+   * `assetStates` of `keys` and `codeEditedSinceLoad`, from one look at the
+   * code's files (each statted once, where asking both stats each again):
+   * what the UI's graph shows together, its notice of edited files and its
+   * statuses speaking of the same files.
+   */
+  async assetStatesAndCodeEdits(keys: readonly string[], options: { readonly signal?: AbortSignal | undefined } = {}): Promise<{ readonly states: ReadonlyMap<string, AssetState>; readonly codeEditedSinceLoad: readonly string[] }> {
+    const [{ readAssetStates }, { readChangeTimesOnce }] = await Promise.all([import('./asset-states.js'), import('../versioning/code-versions.js')]);
+    const changeTimes = readChangeTimesOnce();
+    const states = await readAssetStates(await this.definitions(), await this.storage(), keys, { ...this.#stateOptions(options.signal), changeTimes });
+    return { states, codeEditedSinceLoad: await this.#codeEditedSinceLoad(changeTimes) };
   }
 
   /**

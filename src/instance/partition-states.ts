@@ -38,6 +38,7 @@ export async function readPartitionStates(
     now: options.now,
     signal: options.signal,
     codeCacheFile: options.codeCacheFile,
+    changeTimes: options.changeTimes,
     partitions: options.partitions,
   });
   const { plans, keys: keysOf, code } = partitionPlans;

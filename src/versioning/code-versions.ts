@@ -159,10 +159,9 @@ export function versionAsRun(version: CodeVersion, changedAt: (file: string) => 
  * to the project root, sorted. A long-running process (the daemon, `assets ui`) runs the
  * code it loaded, not these, until it restarts: it says so.
  */
-export function editedSinceLoad(versions: ReadonlyMap<string, CodeVersion>): string[] {
+export function editedSinceLoad(versions: ReadonlyMap<string, CodeVersion>, changedAt: ChangeTimes = readChangeTimesOnce()): string[] {
   const edited = new Set<string>();
   const seen = new Set<CodeVersion>();
-  const changedAt = memoized(changeTimeOf);
   for (const version of versions.values()) {
     const loaded = loadedFrom.get(version);
     if (loaded === undefined || seen.has(version)) continue;
@@ -187,6 +186,20 @@ function changeTimeOf(file: string): number {
   return statSync(file, { throwIfNoEntry: false })?.ctimeMs ?? Number.POSITIVE_INFINITY;
 }
 
+/** When each file the code was loaded from last changed (see `changeTimeOf`), as one look at the files answers it. */
+export type ChangeTimes = (file: string) => number;
+
+/**
+ * A look at the files that stats each one once, whatever it is asked after:
+ * one request that judges the code more than once (the states of the
+ * partitions, then of the rest, then the files edited since the load) passes
+ * one to each, so no file is statted twice and every answer speaks of the
+ * files as they were at that one look.
+ */
+export function readChangeTimesOnce(): ChangeTimes {
+  return memoized(changeTimeOf);
+}
+
 /**
  * `versions` as the code on disk now stands, each through `versionAsRun`:
  * what a plan compares the records with. A long-running process (the
@@ -194,10 +207,9 @@ function changeTimeOf(file: string): number {
  * `modified while loading`, then finds that record matching, rather than
  * running the asset again on every plan. The map itself when nothing changed.
  */
-export function versionsAsRun(versions: ReadonlyMap<string, CodeVersion>): ReadonlyMap<string, CodeVersion> {
+export function versionsAsRun(versions: ReadonlyMap<string, CodeVersion>, changedAt: ChangeTimes = readChangeTimesOnce()): ReadonlyMap<string, CodeVersion> {
   // The assets of one module share one version object, and modules share helpers: each is checked once.
   const checked = new Map<CodeVersion, CodeVersion>();
-  const changedAt = memoized(changeTimeOf);
   let current: Map<string, CodeVersion> | undefined;
   for (const [key, version] of versions) {
     let now = checked.get(version);

@@ -1,15 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Definitions } from '../../src/core/definitions.js';
 import { codeVersionsOf, editedSinceLoad, versionsAsRun } from '../../src/versioning/code-versions.js';
-
-const DIST_INDEX = pathToFileURL(path.resolve(import.meta.dirname, '../../dist/index.js')).href;
-const ZOD = pathToFileURL(createRequire(import.meta.url).resolve('zod')).href;
+import { writeBuiltFrameworkProject } from './built-framework-project.js';
 
 /**
  * Code versions when the clock reads earlier than the project files' change
@@ -22,18 +19,7 @@ describe('code versions on a clock behind the files', () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'strata-clock-'));
-    await writeFile(path.join(dir, 'helper.mjs'), 'export const FACTOR = 2;\n');
-    await writeFile(
-      path.join(dir, 'definitions.mjs'),
-      [
-        `import { asset, defineDefinitions, MemoryIOManager } from '${DIST_INDEX}';`,
-        `import { z } from '${ZOD}';`,
-        `import { FACTOR } from './helper.mjs';`,
-        `const scaled = asset({ key: 'scaled', schema: z.object({ n: z.int() }), compute: () => [{ n: FACTOR }] });`,
-        `export default defineDefinitions({ assets: [scaled], ioManagers: { default: new MemoryIOManager() } });`,
-        '',
-      ].join('\n'),
-    );
+    await writeBuiltFrameworkProject(dir, [`const scaled = asset({ key: 'scaled', schema: z.object({ n: z.int() }), compute: () => [{ n: FACTOR }] });`], ['scaled']);
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 

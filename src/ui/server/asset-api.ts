@@ -30,7 +30,8 @@ export function assetApi(context: UiContext): Hono {
     const started = performance.now();
     const layout = graphLayout(definitions);
     const laidOut = performance.now();
-    const states = await instance.assetStates(definitions.assets.map((asset) => asset.key));
+    // One look at the code's files for the statuses and the notice of files edited since the load.
+    const { states, codeEditedSinceLoad } = await instance.assetStatesAndCodeEdits(definitions.assets.map((asset) => asset.key));
     const activity = await activityOf(context);
     // Where the time went, for the bench and the browser's devtools: the layout is cached, the statuses are not.
     c.header('server-timing', `layout;dur=${(laidOut - started).toFixed(1)}, status;dur=${(performance.now() - laidOut).toFixed(1)}`);
@@ -54,7 +55,7 @@ export function assetApi(context: UiContext): Hono {
       height: layout.height,
       selected: selection?.keys ?? null,
       warnings: selection?.warnings.map((warning) => warning.message) ?? [],
-      codeEditedSinceLoad: await instance.codeEditedSinceLoad(),
+      codeEditedSinceLoad,
     };
     return c.json(body);
   });

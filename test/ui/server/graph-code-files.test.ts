@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { syncBuiltinESMExports } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openInstance } from '../../../src/index.js';
+import type { GraphResponse } from '../../../src/ui/api-types.js';
+import { startUiServer } from '../../../src/ui/server/start-ui-server.js';
+import { writeBuiltFrameworkProject } from '../../versioning/built-framework-project.js';
+
+/**
+ * What one `GET /api/graph` costs in looks at the code's files: the statuses
+ * (of the partitions, then of the rest) and the notice of files edited since
+ * the load all judge the code by its files' change times. A project of two
+ * real modules in a temp folder, declared through the built framework, as a
+ * user's are; the server in this process, so its stats can be counted.
+ */
+describe('the graph and the code files', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'strata-graph-stats-'));
+    await writeBuiltFrameworkProject(
+      dir,
+      [
+        `const scaled = asset({ key: 'scaled', schema: z.object({ n: z.int() }), compute: () => [{ n: FACTOR }] });`,
+        `const daily = asset({ key: 'daily', partitions: dailyPartitions({ start: '2026-01-01', end: '2026-01-03' }), schema: z.object({ n: z.int() }), compute: () => [{ n: FACTOR }] });`,
+      ],
+      ['scaled', 'daily'],
+    );
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** How often each file of the project was statted while `work` ran, by name. */
+  async function statsDuring(work: () => Promise<unknown>): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    // The code-version module imports statSync by name: syncing the builtin's exports makes it see this one.
+    const writable = fs as { statSync: typeof fs.statSync };
+    const statSync = fs.statSync;
+    writable.statSync = ((file: fs.PathLike, ...rest: unknown[]) => {
+      const name = path.relative(dir, String(file));
+      if (!name.startsWith('..')) counts[name] = (counts[name] ?? 0) + 1;
+      return (statSync as (...args: unknown[]) => unknown)(file, ...rest);
+    }) as typeof fs.statSync;
+    syncBuiltinESMExports();
+    try {
+      await work();
+    } finally {
+      writable.statSync = statSync;
+      syncBuiltinESMExports();
+    }
+    return counts;
+  }
+
+  it('looks at each code file once per request, and still names one edited since the load with the asset it makes code-changed', async () => {
+    const instance = await openInstance({ cwd: dir, env: { STRATA_HOME: path.join(dir, '.strata') }, definitionsModule: 'definitions.mjs' });
+    const server = await startUiServer({ instance, port: 0 });
+    try {
+      await instance.materializeSelection({ select: 'scaled' });
+      const graph = async () => (await (await fetch(new URL('/api/graph', server.url))).json()) as GraphResponse;
+      expect((await graph()).codeEditedSinceLoad).toEqual([]);
+
+      expect(await statsDuring(graph)).toEqual({ 'definitions.mjs': 1, 'helper.mjs': 1 });
+
+      await writeFile(path.join(dir, 'helper.mjs'), 'export const FACTOR = 3;\n');
+      const edited = await graph();
+      expect(edited.codeEditedSinceLoad).toEqual(['helper.mjs']);
+      expect(edited.nodes.find((node) => node.key === 'scaled')!.reasons.map((reason) => reason.kind)).toEqual(['code-changed']);
+    } finally {
+      await server.close();
+      await instance.close();
+    }
+  });
+});
