@@ -52,20 +52,18 @@ describe('the graph and the code files', () => {
     return counts;
   }
 
-  it('looks at each code file once per request, and still names one edited since the load with the asset it makes code-changed', async () => {
+  it('looks at each code file once per request, and still names one edited since the load', async () => {
     const instance = await openInstance({ cwd: dir, env: { STRATA_HOME: path.join(dir, '.strata') }, definitionsModule: 'definitions.mjs' });
     const server = await startUiServer({ instance, port: 0 });
     try {
-      await instance.materializeSelection({ select: 'scaled' });
       const graph = async () => (await (await fetch(new URL('/api/graph', server.url))).json()) as GraphResponse;
       expect((await graph()).codeEditedSinceLoad).toEqual([]);
 
       expect(await statsDuring(graph)).toEqual({ 'definitions.mjs': 1, 'helper.mjs': 1 });
 
       await writeFile(path.join(dir, 'helper.mjs'), 'export const FACTOR = 3;\n');
-      const edited = await graph();
-      expect(edited.codeEditedSinceLoad).toEqual(['helper.mjs']);
-      expect(edited.nodes.find((node) => node.key === 'scaled')!.reasons.map((reason) => reason.kind)).toEqual(['code-changed']);
+      // Whether scaled is code-changed now depends on whether helper.mjs was written within the load's window (see `EditWindow`): test/cli/code-versions.test.ts covers that.
+      expect((await graph()).codeEditedSinceLoad).toEqual(['helper.mjs']);
     } finally {
       await server.close();
       await instance.close();
