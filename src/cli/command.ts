@@ -23,7 +23,12 @@ export interface Command {
   readonly usage: string;
   readonly description?: string;
   readonly flags: Readonly<Record<string, FlagSpec>>;
-  /** Whole command lines a user can paste. */
+  /**
+   * Whole command lines a user can paste. They, and the CLI's usage hints,
+   * name the bundled example's assets (`+top_authors`): with no project the
+   * CLI runs that example, so each works as written. What the framework
+   * below the CLI says names no example asset.
+   */
   readonly examples: readonly string[];
   /** How many positional arguments it takes at most (default 0). */
   readonly maxPositionals?: number;

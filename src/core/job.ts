@@ -60,7 +60,7 @@ export function checkJob(definition: JobDefinition): string[] {
   const where = `job "${definition.name}"`;
   const problems: string[] = [];
   if (typeof definition.select !== 'string' || definition.select.trim() === '') {
-    problems.push(`${where}: select must be a selection expression such as "*" or "+top_authors"`);
+    problems.push(`${where}: select must be a selection expression such as "*" or "+daily_revenue"`);
   }
   if (definition.exclude !== undefined && (typeof definition.exclude !== 'string' || definition.exclude.trim() === '')) {
     problems.push(`${where}: exclude must be a selection expression, or left out`);

@@ -77,7 +77,7 @@ class SelectionParser {
 
   parse(): SelectionNode {
     if (this.#peek().kind === 'end') {
-      throw this.#syntaxError(0, 'the expression is empty', `Select assets by key, glob or attribute, e.g. "top_authors", "+user_stats" or "group:analytics".`);
+      throw this.#syntaxError(0, 'the expression is empty', `Select assets by key, glob or attribute, e.g. "orders", "+daily_revenue" or "group:analytics".`);
     }
     const node = this.#parseOr(undefined);
     const token = this.#peek();
@@ -300,7 +300,7 @@ class SelectionParser {
         throw this.#syntaxError(
           start,
           `unknown attribute "${word}:"; use tag:, group:, kind:, key:, status: or check:`,
-          'Select by tag (tag:api), group (group:sources), IO manager kind (kind:csv), key glob (key:user_*), status (status:stale) or check results (check:failed).',
+          'Select by tag (tag:api), group (group:sources), IO manager kind (kind:csv), key glob (key:order_*), status (status:stale) or check results (check:failed).',
         );
       }
       const valueStart = end + 1;
@@ -347,13 +347,13 @@ class SelectionParser {
   #strayCharacter(offset: number): SelectionSyntaxError {
     const text = this.#text;
     const char = String.fromCodePoint(text.codePointAt(offset)!);
-    let hint = 'Asset keys use letters, digits and "_"; combine selections with "and", "or", "not", "," and parentheses, e.g. "+top_authors or tag:api".';
+    let hint = 'Asset keys use letters, digits and "_"; combine selections with "and", "or", "not", "," and parentheses, e.g. "+daily_revenue or tag:api".';
     if (char === '&') hint = 'Intersect selections with "and", e.g. "tag:api and group:sources".';
     else if (char === '|') hint = 'Join selections with "or" (or ","), e.g. "orders or customers".';
     else if (char === '-' && offset > 0 && WORD_CHAR.test(text[offset - 1]!)) hint = 'Asset keys join words with "_", not "-".';
     else if (char === '!' || char === '~' || char === '-') hint = 'Leave assets out with "not", e.g. "* and not group:sources".';
     else if (char === '"' || char === "'" || char === '`') hint = 'Write keys and attribute values without quotes, e.g. tag:api.';
-    else if (char === ':') hint = 'Write an attribute with no space around ":", e.g. tag:api, group:sources, kind:csv, key:user_*.';
+    else if (char === ':') hint = 'Write an attribute with no space around ":", e.g. tag:api, group:sources, kind:csv, key:order_*.';
     return this.#syntaxError(offset, `unexpected character "${char}"`, hint);
   }
 }
@@ -372,6 +372,6 @@ function exampleValue(attribute: string): string {
     case 'kind':
       return 'csv';
     default:
-      return 'user_*';
+      return 'order_*';
   }
 }

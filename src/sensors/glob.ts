@@ -79,6 +79,6 @@ function escapeRegex(text: string): string {
 
 function invalidGlob(pattern: string, reason: string): StrataError {
   return new StrataError('STRATA_INVALID_GLOB', `Invalid glob "${pattern}": ${reason}.`, {
-    hint: 'Use a relative pattern such as "*.json", "snapshots/*/users.json" or "**/*.csv".',
+    hint: 'Use a relative pattern such as "*.json", "snapshots/*/orders.json" or "**/*.csv".',
   });
 }

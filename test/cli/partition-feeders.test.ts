@@ -204,7 +204,7 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(alone.stdout).toContain('Nothing to run, but 1 selected asset stays stale: a run uses what unselected upstreams stored.\n  converted_daily: its upstream rate is not up to date, and not selected\n');
     expect(alone.stdout).toContain('e.g. assets backfill +converted_daily.');
     // --json says it too, as materialize --json does: staysStale.
-    const staysStale = { assets: [{ key: 'converted_daily', upstreams: ['rate'] }], partitions: [] };
+    const staysStale = { assets: [{ key: 'converted_daily', upstreams: ['rate'], upstreamPartitions: {} }], partitions: [] };
     expect(JSON.parse((await cli('backfill', 'converted_daily', '--json')).stdout)).toEqual({ id: null, status: 'nothing-to-do', partitions: [], staysStale });
     // Every partition again, on what rate stored: they stay stale, which the backfill says after its summary.
     const forced = await cli('backfill', 'converted_daily', '--all', '--json');

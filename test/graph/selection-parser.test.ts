@@ -156,7 +156,7 @@ describe('parseSelection: syntax errors', () => {
       const error = syntaxError(text);
       expect(error.message).toContain('Invalid selection: the expression is empty');
       expect(error.column).toBe(1);
-      expect(error.hint).toContain('"top_authors"');
+      expect(error.hint).toContain('"orders"');
     }
   });
 

@@ -93,7 +93,7 @@ describe('PostgresInstanceStorage', () => {
     }
   });
 
-  it('indexes what the CLI looks up: latest materializations and check results, runs by start and status, events, ticks, leases, pool slots, launches', async () => {
+  it('indexes what the CLI looks up: latest materializations and check results, runs by start, status and parent, events, ticks, leases, pool slots, launches', async () => {
     const schema = server.uniqueSchema('indexes');
     const storage = await PostgresInstanceStorage.open({ connectionString: server.connectionString, schema });
     await storage.close();
@@ -117,6 +117,7 @@ describe('PostgresInstanceStorage', () => {
       materializations_by_partition: '(asset_key, partition, id DESC)',
       materializations_by_run: '(run_id)',
       pool_slots_by_run: '(run_id)',
+      runs_by_parent: '(parent_run_id, started_at DESC, id DESC)',
       runs_by_start: '(started_at DESC, id DESC)',
       runs_by_status: '(status, started_at DESC, id DESC)',
       ticks_by_instigator: '(kind, name, id DESC)',

@@ -29,7 +29,7 @@ export const graphPage: Page = (container) => {
   let panZoom: PanZoom | undefined;
   let latestRequest = 0;
 
-  const input = h('input', { name: 'selection', type: 'search', placeholder: 'Selection, e.g. +top_authors', 'aria-label': 'Selection (the CLI’s selection language)', value: selection, autocomplete: 'off', spellcheck: 'false' });
+  const input = h('input', { name: 'selection', type: 'search', placeholder: 'Selection, e.g. +daily_revenue', 'aria-label': 'Selection (the CLI’s selection language)', value: selection, autocomplete: 'off', spellcheck: 'false' });
   const selectionError = h('div', { class: 'selection-error' });
   const codeEdited = h('div', { class: 'code-edited', role: 'status' });
   const materializeButton = h('button', { type: 'button', class: 'primary', 'data-action': 'materialize' }, 'Materialize…');
