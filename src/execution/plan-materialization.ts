@@ -426,7 +426,8 @@ export async function planPartitions(
     ? partitions.flatMap((partition) => runOf(partition) ?? [])
     : runsWithTheirReads(graph, partitions, runOf, chosenAsset, selectedSet, context);
   const involved = new Set([...feedingOf.values()].flat().concat(selected));
-  for (const key of selected) for (const dep of graph.asset(key).deps) involved.add(dep);
+  // Each run plans its feeders as well as its partitioned assets: the stored versions of both's deps are read.
+  for (const key of [...involved]) for (const dep of graph.asset(key).deps) involved.add(dep);
   const resources = new ResourcePool(definitions.resources, options.env ?? {});
   const inputsOf = await readPlanInputs(definitions, storage, graph, runs, graph.sortTopologically(involved), resources, options, context);
   const plans = new Map<string, { plan: Plan; recorded: ReadonlyMap<string, MaterializationRecord> }>();

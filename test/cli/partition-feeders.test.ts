@@ -257,6 +257,19 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(await day('2026-01-03')).toBe('day,amount\n2026-01-03,20\n');
   });
 
+  it('backfills a feeder selected without its own stored upstream, reading what that upstream stored rather than refusing it as never stored', async () => {
+    // raw_rate -> rate -> converted_daily: rate's upstream is stored, and not selected.
+    const rawFed = (...args: string[]) =>
+      runCli([...args, '--definitions', path.join(FIXTURES, 'raw-fed-partitions-definitions.mjs')], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await rawFed('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":3}');
+    expect((await rawFed('materialize', '--select', 'raw_rate')).code).toBe(0);
+    const backfill = await rawFed('backfill', 'rate, converted_daily', '--json');
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(JSON.parse(backfill.stdout)).toMatchObject({ status: 'completed', counts: { materialized: 3 }, feeders: { status: 'success', assets: [{ key: 'rate', action: 'materialized' }] } });
+    expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,30\n');
+  });
+
   it('refuses a backfill whose targets the feeder\'s failing blocking check would skip, before anything runs, naming the check and how to get a new result of it', async () => {
     expect((await checked('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
