@@ -359,7 +359,8 @@ export class Daemon {
     const requests: PreviewedRequest[] = [];
     for (const request of evaluation.runRequests) {
       try {
-        const decision = await this.#decide(trigger, request);
+        // The tick would have queued the requests before this one by now: they stand ahead of it.
+        const decision = await this.#decide(trigger, request, requests.filter(({ verdict }) => verdict === 'queue').length);
         requests.push({ request, verdict: decision.status, reason: 'reason' in decision ? decision.reason : null });
       } catch (error) {
         // The tick stops at this request too (see `#sensorTick`).
@@ -594,12 +595,14 @@ export class Daemon {
    * What to do with a request now: hold it back, leave it as having nothing
    * to do, or launch it (queue it, with a maximum of concurrent runs). A tick
    * acts on this (`#launch`) and a dry run shows it (`previewSensor`), so the
-   * two cannot disagree. Throws when planning fails.
+   * two cannot disagree. `queuedAhead` counts the runs queued ahead of it
+   * that storage does not hold yet (a dry run's earlier requests). Throws
+   * when planning fails.
    */
-  async #decide(trigger: string, request: ResolvedRunRequest): Promise<Decision> {
+  async #decide(trigger: string, request: ResolvedRunRequest, queuedAhead = 0): Promise<Decision> {
     const hold = await this.#holdBack(trigger, request);
     if (hold !== undefined) return hold;
-    if (this.#maxConcurrentRuns !== null) return { status: 'queue', reason: await this.#queuePlace(this.#maxConcurrentRuns) };
+    if (this.#maxConcurrentRuns !== null) return { status: 'queue', reason: await this.#queuePlace(this.#maxConcurrentRuns, queuedAhead) };
     const started = performance.now();
     const plan = await planMaterialization(this.#definitions, this.#storage, this.#runOptions(trigger, request));
     if (!hasWork(plan)) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
@@ -609,12 +612,13 @@ export class Daemon {
   /**
    * Where a run queued now would stand: passes start queued runs oldest
    * first while fewer than `max` are started, so it starts at the next pass
-   * only when the runs started and those queued before it leave room.
+   * only when the runs started and those queued before it leave room
+   * (`queuedAhead` more than storage holds, see `#decide`).
    */
-  async #queuePlace(max: number): Promise<string> {
+  async #queuePlace(max: number, queuedAhead: number): Promise<string> {
     // As a pass sees them: it fails this host's dead runs before it claims.
     const started = (await this.#storage.runsWithStatus('started')).filter(isAlive).length;
-    const queued = (await this.#storage.queuedRuns()).length;
+    const queued = (await this.#storage.queuedRuns()).length + queuedAhead;
     const when = started + queued < max ? 'the next daemon pass starts it' : 'it waits for a run to end';
     return `at most ${count(max, 'concurrent run')}, ${started} started and ${queued} queued before it: ${when}`;
   }

@@ -347,6 +347,22 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     expect((await storage.getRun(tick.runIds[0]!))?.status).toBe('queued');
   });
 
+  it('previews several requests under a maximum of concurrent runs each behind those the tick would queue before it', async () => {
+    const definitions = memoryDefinitions({
+      jobs: [refresh],
+      sensors: [sensor({ name: 'pair', intervalSeconds: 30, job: refresh, evaluate: () => ({ runRequests: [{ runKey: 'k1' }, { select: '+total', runKey: 'k2' }] }) })],
+    });
+    const daemon = new Daemon({ definitions, storage, clock: clock.now, maxConcurrentRuns: 1 });
+    expect((await daemon.previewSensor('pair')).requests.map(({ verdict, reason }) => [verdict, reason])).toEqual([
+      ['queue', 'at most 1 concurrent run, 0 started and 0 queued before it: the next daemon pass starts it'],
+      ['queue', 'at most 1 concurrent run, 0 started and 1 queued before it: it waits for a run to end'],
+    ]);
+    expect(await storage.queuedRuns()).toEqual([]);
+    const { tick } = await daemon.tickSensor('pair');
+    expect(tick).toMatchObject({ status: 'success' });
+    expect(await storage.queuedRuns()).toHaveLength(2);
+  });
+
   it('previews a request that cannot be planned as failing the tick, with the error the tick then records', async () => {
     // `total` alone cannot run while its upstream `numbers` has no stored output.
     const definitions = memoryDefinitions({ sensors: [sensor({ name: 'orphan', intervalSeconds: 30, evaluate: () => ({ runRequests: [{ select: 'total' }] }) })] });
