@@ -1,4 +1,4 @@
-import { describeHeldBack, describeSelectUpstreams, describeStaysStale } from '../instance/describe-stale-for-unselected.js';
+import { describeHeldBack, describeSelectUpstreams, describeStaleCount } from '../instance/describe-stale-for-unselected.js';
 import type { StaleForUnselected } from '../instance/stale-for-unselected.js';
 import { plural } from './format.js';
 
@@ -12,5 +12,5 @@ import { plural } from './format.js';
 export function describeStaleForUnselected(stale: readonly StaleForUnselected[], options: { readonly nothingRan: boolean; readonly selectUpstreams?: (key: string) => string }): string {
   const shown = stale.slice(0, 10).map(({ key, upstreams, upstreamPartitions }) => `  ${key}: ${describeHeldBack(upstreams, upstreamPartitions)}\n`);
   const more = stale.length > shown.length ? `  and ${plural(stale.length - shown.length, 'more asset')}\n` : '';
-  return `${options.nothingRan ? 'Nothing to run, but ' : ''}${describeStaysStale(stale.length)}\n${shown.join('')}${more}${describeSelectUpstreams(stale.length, (options.selectUpstreams ?? ((key) => `--select +${key}`))(stale[0]!.key))}\n`;
+  return `${options.nothingRan ? 'Nothing to run, but ' : ''}${describeStaleCount(stale.length)}\n${shown.join('')}${more}${describeSelectUpstreams(stale.length, (options.selectUpstreams ?? ((key) => `--select +${key}`))(stale[0]!.key))}\n`;
 }

@@ -229,13 +229,16 @@ async function refuseBlocked(
     definitions.asset(key)!.partitions === undefined ? '' : ` (${partitions.length === 1 ? 'partition' : `${partitions.length} partitions:`} ${listSome(partitions)})`;
   const described = skipped.map(({ key, partitions, checks, upstream }) => `${key}${where(key, partitions)} ${checks.length === 0 ? `after skipping ${upstream}` : `by ${checks.join(', ')}`}`);
   const checks = [...new Set(skipped.flatMap((asset) => asset.checks))];
-  const upstreams = [...new Set(skipped.filter((asset) => asset.checks.length > 0).map((asset) => asset.upstream))];
+  const byChecks = skipped.filter((asset) => asset.checks.length > 0);
+  const upstreams = [...new Set(byChecks.map((asset) => asset.upstream))];
   const keys = [...new Set(skipped.map((asset) => asset.key))];
+  // Leaving out or ignoring helps only where a check skips the asset itself, not after a skipped upstream.
+  const checked = [...new Set(byChecks.map((asset) => asset.key))];
   throw new BlockedByChecksError(`The backfill's runs would skip its targets for failing blocking checks of upstreams they do not run again: ${described.join('; ')}. No backfill was stored.`, keys, checks, {
     hint:
       `\`assets checks ${upstreams[0]}\` shows why ${checks.length === 1 ? 'it' : 'they'} failed. Fix the data and materialize ${upstreams.join(', ')} (a run checks what it makes), ` +
       `or fix the check and run it again on what is stored (\`assets check ${upstreams.join(', ')}\`); then backfill. ` +
-      `Or leave ${keys.join(', ')} out of the selection, or list the check in ${keys.length === 1 ? 'its' : 'their'} ignoreFailedChecks.`,
+      `Or leave ${checked.join(', ')} out of the selection, or list the check in ${checked.length === 1 ? 'its' : 'their'} ignoreFailedChecks.`,
   });
 }
 

@@ -3,7 +3,7 @@ import type { AssetState } from './asset-states.js';
 /**
  * What an asset's own checks and its upstreams' say about it, one sentence
  * each, for `assets why` and the UI's asset page alike. `failingRows` says
- * where the reader finds the failing rows (`assets checks users`, the page).
+ * where the reader finds the failing rows (`assets checks orders`, the page).
  */
 export function describeChecks(key: string, state: Pick<AssetState, 'failedChecks' | 'warnedChecks' | 'blockedBy'>, failingRows: string): string[] {
   return [

@@ -1,4 +1,5 @@
 import { formatCount } from '../core/format-count.js';
+import { listSome } from '../core/partition-keys.js';
 
 /*
  * What a run or plan with nothing to do says when selected assets stay stale
@@ -8,7 +9,7 @@ import { formatCount } from '../core/format-count.js';
  */
 
 /** `2 selected assets stay stale: a run uses what unselected upstreams stored.` */
-export function describeStaysStale(count: number): string {
+export function describeStaleCount(count: number): string {
   return `${formatCount(count)} selected ${count === 1 ? 'asset stays' : 'assets stay'} stale: a run uses what unselected upstreams stored.`;
 }
 
@@ -34,8 +35,7 @@ export function describeUpstreams(upstreams: readonly string[], upstreamPartitio
     .map((key) => {
       const partitions = upstreamPartitions[key] ?? [];
       if (partitions.length === 0) return key;
-      const named = partitions.slice(0, PARTITIONS_NAMED).join(', ');
-      return `${key} [${partitions.length > PARTITIONS_NAMED ? `${named} and ${formatCount(partitions.length - PARTITIONS_NAMED)} more` : named}]`;
+      return `${key} [${listSome(partitions, PARTITIONS_NAMED)}]`;
     })
     .join(', ');
 }

@@ -27,14 +27,13 @@ export async function setPoolLimit(definitions: Definitions, storage: InstanceSt
   const used = new Set(definitions.assets.flatMap((asset) => (asset.pool === undefined ? [] : [asset.pool])));
   if (used.has(pool)) return undefined;
   const suggestions = suggestClosest(pool, used);
-  const done = limit === null ? 'its limit is removed all the same' : `the limit is stored, and applies once an asset declares \`pool: "${pool}"\``;
-  const setting = limit === null ? '--unlimited' : String(limit);
   const [closest] = suggestions;
-  const hint =
-    closest !== undefined
-      ? `Did you mean ${suggestions.map((name) => `"${name}"`).join(' or ')}? Set it with \`assets pools set ${closest} ${setting}\`.`
-      : used.size === 0
-        ? 'No asset uses a pool yet: `assets pools` lists the pools and limits.'
-        : `The assets use ${[...used].sort().map((name) => `"${name}"`).join(', ')}; \`assets pools\` lists them.`;
+  const named = suggestions.map((name) => `"${name}"`).join(' or ');
+  const inUse = used.size === 0 ? 'No asset uses a pool yet: `assets pools` lists the pools and limits.' : `The assets use ${[...used].sort().map((name) => `"${name}"`).join(', ')}; \`assets pools\` lists them.`;
+  // Removing a limit is also how a stray one is cleaned up: the hint offers the pool in use, not a correction.
+  const { done, hint } =
+    limit === null
+      ? { done: 'it is unlimited now, as every pool without a limit is', hint: closest === undefined ? inUse : `If you meant ${named}, remove its limit instead: \`assets pools set ${closest} --unlimited\`.` }
+      : { done: `the limit is stored, and applies once an asset declares \`pool: "${pool}"\``, hint: closest === undefined ? inUse : `Did you mean ${named}? Set it with \`assets pools set ${closest} ${limit}\`.` };
   return { code: 'STRATA_POOL_UNUSED', pool, suggestions, message: `No asset uses pool "${pool}": ${done}.`, hint };
 }

@@ -91,12 +91,12 @@ describe('unpartitioned assets that feed partitions', () => {
     const day = await checked('why', 'converted_daily', '--partition', '2026-01-02');
     expect(day.stdout).toMatch(/^converted_daily \[2026-01-02\] is stale:\n/);
     expect(day.stdout.endsWith(blocked), day.stdout).toBe(true);
-    expect(JSON.parse((await checked('why', 'converted_daily', '--partition', '2026-01-02', '--json')).stdout)).toMatchObject({ blockedBy: ['rate.positive'], checkSentences: [blocked.trimEnd()] });
+    expect(JSON.parse((await checked('why', 'converted_daily', '--partition', '2026-01-02', '--json')).stdout)).toMatchObject({ checks: { blockedBy: ['rate.positive'] }, checkSentences: [blocked.trimEnd()] });
     // Fixed data: rate runs again in the first partition's run, and its check with it.
     await writeFile(path.join(dir, 'rate.json'), '{"rate":4}');
     expect((await checked('materialize')).code).toBe(0);
     expect((await checked('partitions', 'converted_daily')).stdout).not.toContain('Blocked');
-    expect((JSON.parse((await checked('why', 'converted_daily', '--partition', '2026-01-02', '--json')).stdout) as { blockedBy: string[] }).blockedBy).toEqual([]);
+    expect((JSON.parse((await checked('why', 'converted_daily', '--partition', '2026-01-02', '--json')).stdout) as { checks: { blockedBy: string[] } }).checks.blockedBy).toEqual([]);
   }, 60_000);
 
   it('has a dry run, and the UI\'s plan, say the partitions\' runs would skip converted_daily for the feeder\'s failing check, as they do', async () => {

@@ -85,7 +85,7 @@ describe('assets pools', () => {
 
     const removed = await pools('set', 'apo', '--unlimited');
     expect({ code: removed.code, stdout: removed.stdout }).toEqual({ code: 0, stdout: 'Pool apo is unlimited.\n' });
-    expect(removed.stderr).toBe('warning: No asset uses pool "apo": its limit is removed all the same.\nhint: Did you mean "api"? Set it with `assets pools set api --unlimited`.\n');
+    expect(removed.stderr).toBe('warning: No asset uses pool "apo": it is unlimited now, as every pool without a limit is.\nhint: If you meant "api", remove its limit instead: `assets pools set api --unlimited`.\n');
 
     const unlike = await pools('set', 'warehouse', '1');
     expect(unlike.code).toBe(0);

@@ -9,6 +9,6 @@ describe('naming the upstreams that keep an asset stale', () => {
 
   it('names the first three stale partitions of an upstream and counts the rest', () => {
     const days = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'];
-    expect(describeUpstreams(['orders_daily'], { orders_daily: days })).toBe('orders_daily [2026-01-01, 2026-01-02, 2026-01-03 and 2 more]');
+    expect(describeUpstreams(['orders_daily'], { orders_daily: days })).toBe('orders_daily [2026-01-01, 2026-01-02, 2026-01-03, ... 2 more]');
   });
 });

@@ -157,7 +157,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (dryRun) {
       // A re-execution runs its parent's selection as it is.
       const dry = await instance.dryRun({ ...request, partitionsFirst: reexecuted === undefined });
-      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${dry.partitions.slice(0, 5).join(', ')}${dry.partitions.length > 5 ? ', ...' : ''}.\n${describeSkippedInPartitions(dry.skippedInPartitions)}`;
+      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${listSome(dry.partitions)}.\n${describeSkippedInPartitions(dry.skippedInPartitions)}`;
       const skippedInPartitions = dry.skippedInPartitions.map(({ key, partitions, checks }) => ({ key, partitions, blockedBy: checks }));
       if (dry.rest === undefined) {
         // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.

@@ -77,7 +77,8 @@ async function explainPartition(instance: Instance, key: string, partition: stri
       status: state.status,
       lastMaterializedAt: isoTime(state.record?.materializedAt),
       reasons: state.reasons.map((reason, index) => ({ ...reason, sentence: sentences[index] })),
-      blockedBy,
+      // As `why --json` gives them: what blocks the asset blocks each of its partitions' runs.
+      checks: { blockedBy },
       checkSentences: describeBlockedBy(key, blockedBy),
     });
     return EXIT.ok;

@@ -1,7 +1,8 @@
 import type { MaterializeResponse, PlanResponse, SelectionRequest } from '../../api-types.js';
 import { describeChecksAgain } from '../../../instance/describe-checks-again.js';
 import { CHECK_AGAIN_HINT, describeCheckNotPassed, describeChecksNotPassed } from '../../../instance/describe-checks-not-passed.js';
-import { describeHeldBack, describeSelectUpstreams, describeStaysStale } from '../../../instance/describe-stale-for-unselected.js';
+import { describeHeldBack, describeSelectUpstreams, describeStaleCount } from '../../../instance/describe-stale-for-unselected.js';
+import { listSome } from '../../../core/partition-keys.js';
 import { postJson } from '../api.js';
 import { h, replaceChildren } from '../dom.js';
 import { assetPath, runPath } from '../router.js';
@@ -100,18 +101,15 @@ function whySkipped(blockedBy: readonly string[]): string {
 }
 
 /** The first few of `keys`, in order. */
-function someOf(keys: readonly string[]): string {
-  return keys.slice(0, 5).join(', ') + (keys.length > 5 ? ', …' : '');
-}
 
 /** The partitions a run materializes first, one run each, as `assets materialize` does (the first few by key), and what their runs would skip. */
 function partitionRuns(plan: PlanResponse): HTMLElement[] {
   const { partitions } = plan;
   if (partitions.length === 0) return [];
   return [
-    h('p', { 'data-plan': 'partitions' }, `The stale or missing partitions run first, one run each: ${counted(partitions.length, 'partition')} (${someOf(partitions)}).`),
+    h('p', { 'data-plan': 'partitions' }, `The stale or missing partitions run first, one run each: ${counted(partitions.length, 'partition')} (${listSome(partitions)}).`),
     ...plan.skippedInPartitions.map((skipped) =>
-      h('p', { class: 'notice', 'data-skipped-in-partitions': skipped.key }, `Their runs would skip ${skipped.key} in ${counted(skipped.partitions.length, 'partition')} (${someOf(skipped.partitions)}): ${whySkipped(skipped.blockedBy)}.`),
+      h('p', { class: 'notice', 'data-skipped-in-partitions': skipped.key }, `Their runs would skip ${skipped.key} in ${counted(skipped.partitions.length, 'partition')} (${listSome(skipped.partitions)}): ${whySkipped(skipped.blockedBy)}.`),
     ),
   ];
 }
@@ -129,7 +127,7 @@ function staleForUnselected(plan: PlanResponse, lead: string): HTMLElement[] {
   const stale = plan.staleForUnselected;
   if (stale.length === 0) return [];
   return [
-    h('p', { 'data-plan': 'stale-for-unselected' }, `${lead}${describeStaysStale(stale.length)}`),
+    h('p', { 'data-plan': 'stale-for-unselected' }, `${lead}${describeStaleCount(stale.length)}`),
     h('ul', {}, ...stale.map(({ key, upstreams, upstreamPartitions }) => h('li', { 'data-key': key }, h('strong', {}, key), `: ${describeHeldBack(upstreams, upstreamPartitions)}`))),
     h('p', {}, describeSelectUpstreams(stale.length, `+${stale[0]!.key}`)),
   ];
