@@ -68,3 +68,17 @@ export function blockingFailures(asset: DefinedAsset, latest: ReadonlyMap<string
     return result !== undefined && result.dataVersions[asset.key] === currentDataVersion && resultBlocks(check, result) ? [key] : [];
   }).sort();
 }
+
+/**
+ * The failing blocking checks of `asset`'s upstreams that keep a run from
+ * running it, less those it lists in `ignoreFailedChecks`; `failingOf` gives
+ * an upstream's, as the caller judges them (see `blockingFailures`). In the
+ * order of its deps, each upstream's as given. The one rule a run skips by
+ * (`RunChecks.blockingFor`), and a dry run, `status`, `why` and a backfill
+ * foretell it by, so they name the same checks in the same order. Every
+ * upstream is judged, partitioned ones too: those have no checks yet
+ * (`partitionProblems` refuses them), so no partition's results block.
+ */
+export function upstreamChecksBlocking(asset: Pick<DefinedAsset, 'deps' | 'ignoreFailedChecks'>, failingOf: (dep: string) => readonly string[]): string[] {
+  return asset.deps.flatMap(failingOf).filter((key) => !asset.ignoreFailedChecks.includes(key));
+}

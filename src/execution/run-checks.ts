@@ -3,7 +3,7 @@ import { checkKey } from '../core/check-definitions.js';
 import type { DefinedAsset, Definitions } from '../core/definitions.js';
 import { availableCpus } from '../parallel/available-cpus.js';
 import type { CheckResultRecord, InstanceStorage } from '../storage/instance-storage.js';
-import { blockingFailures, checkReads, checkResultIsCurrent } from './check-states.js';
+import { blockingFailures, checkReads, checkResultIsCurrent, upstreamChecksBlocking } from './check-states.js';
 import { recordCheckResults } from './record-check-results.js';
 import { type CheckedOutput, type EvaluatedCheck, evaluateChecks } from './evaluate-checks.js';
 import type { MaterializationPlan } from './plan-materialization.js';
@@ -103,7 +103,7 @@ export class RunChecks {
    */
   async blockingFor(asset: DefinedAsset): Promise<string[]> {
     await Promise.all(asset.deps.map((dep) => this.#checkOnly.get(dep)));
-    return asset.deps.flatMap((dep) => blockingFailures(this.#context.definitions.asset(dep)!, this.#latest, this.#dataVersions.get(dep))).filter((key) => !asset.ignoreFailedChecks.includes(key));
+    return upstreamChecksBlocking(asset, (dep) => blockingFailures(this.#context.definitions.asset(dep)!, this.#latest, this.#dataVersions.get(dep)));
   }
 
   /**

@@ -12,7 +12,6 @@ import type { PlannedAsset } from '../graph/planner.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
-import { upstreamsBlockingWhole } from './blocked-by.js';
 import type { CheckNotPassed } from './describe-checks-not-passed.js';
 import { blockedInRuns, skippedInPartitions } from './dry-run.js';
 import type { MaterializeRequest } from './instance.js';
@@ -209,9 +208,9 @@ export async function createBackfill(
 /**
  * Throws `BlockedByChecksError` when what the backfill runs for each
  * partition (`runs`: the feeders its feeders' run runs, then the targets)
- * would be skipped for failing blocking checks of upstreams without
- * partitions that none of it runs again, judged as a dry run judges runs of
- * partitions (`blockedInRuns`, `upstreamsBlockingWhole`), or after skipping
+ * would be skipped for failing blocking checks of upstreams (only
+ * unpartitioned ones have checks) that none of it runs again, judged as a
+ * dry run judges runs of partitions (`blockedInRuns`), or after skipping
  * what it reads. Every target of such an asset is refused alike: an
  * unpartitioned upstream's check skips it in every run. A feeder skipped so
  * would fail the feeders' run, which stores no backfill: it is refused too.
@@ -221,7 +220,7 @@ async function refuseBlocked(
   runs: readonly { readonly partition: string; readonly runs: readonly string[] }[],
   checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
 ): Promise<void> {
-  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], checksNotPassed, (key) => upstreamsBlockingWhole(definitions, key));
+  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], checksNotPassed);
   const skipped = skippedInPartitions(runs.map((run) => run.partition), blocked);
   if (skipped.length === 0) return;
   // A feeder runs once, in the feeders' run, whatever the partitions.

@@ -1,5 +1,6 @@
 import { checkKey } from '../core/check-definitions.js';
 import type { Definitions } from '../core/definitions.js';
+import { upstreamChecksBlocking } from '../execution/check-states.js';
 import type { MaterializationPlan } from '../execution/plan-materialization.js';
 import type { PlannedAsset } from '../graph/planner.js';
 import type { CheckNotPassed } from './describe-checks-not-passed.js';
@@ -21,8 +22,8 @@ export interface DryRun {
   readonly partitions: readonly string[];
   /**
    * The planned assets the runs of `partitions` would skip, for failing
-   * blocking checks of upstreams without partitions that those runs do not
-   * run (see `upstreamsBlockingWhole`), or after skipping what they read:
+   * blocking checks of upstreams that those runs do not run (see
+   * `blockedInRuns`), or after skipping what they read:
    * each such run still starts, skips them, and fails.
    */
   readonly skippedInPartitions: readonly SkippedInPartitions[];
@@ -63,62 +64,60 @@ export function checksRunAlone(plan: MaterializationPlan): CheckAgain[] {
   return [...plan.pendingChecks].flatMap(([assetKey, checks]) => (plannedKeys.has(assetKey) ? [] : checks.map((check) => ({ check: checkKey(assetKey, check), assetKey, name: check.name }))));
 }
 
-/**
- * The planned assets that a run would skip, by the failing blocking checks
- * of their upstreams (see `blockedInRuns`, judging every upstream).
- */
+/** The planned assets that a run would skip, by the failing blocking checks of their upstreams (see `blockedInRuns`). */
 export async function blockedInPlan(
   definitions: Definitions,
   planned: readonly PlannedAsset[],
   checksAgain: readonly CheckAgain[],
   checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
 ): Promise<ReadonlyMap<string, BlockedAsset>> {
-  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, checksNotPassed, (key) => definitions.asset(key)!.deps);
+  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, checksNotPassed);
   return blocked!;
 }
 
 /**
  * Of each of `runs` (the keys each run would run, in run order), the assets
- * it would skip, by the failing blocking checks of their `judged` upstreams
- * (see `upstreamsBlockingWhole`): those the run does not run and whose
- * checks would not run again, so the run judges them by the results they
- * have (`checksNotPassed`, which reads only failing results, once for every
- * run), less those an asset lists in `ignoreFailedChecks`; and, in run
- * order, what reads a skipped asset. `checksNotPassed` is not called
- * without such a check.
+ * it would skip, by the rule a run skips by (`upstreamChecksBlocking`): the
+ * failing blocking checks of their upstreams that the run does not run and
+ * whose checks would not run again, so the run judges them by the results
+ * they have (`checksNotPassed`, which reads only failing results, once for
+ * every run); and, in run order, what reads a skipped asset.
+ * `checksNotPassed` is not called without such a check.
  */
 export async function blockedInRuns(
   definitions: Definitions,
   runs: readonly (readonly string[])[],
   checksAgain: readonly CheckAgain[],
   checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
-  judged: (key: string) => readonly string[],
 ): Promise<ReadonlyMap<string, BlockedAsset>[]> {
   const again = new Set(checksAgain.map(({ check }) => check));
   const runKeys = runs.map((keys) => new Set(keys));
   const judgedAssets = new Set<string>();
   runs.forEach((keys, index) => {
     for (const key of keys) {
-      for (const dep of judged(key)) {
+      for (const dep of definitions.asset(key)!.deps) {
         if (!runKeys[index]!.has(dep) && definitions.asset(dep)!.checks.some((check) => check.blocking && !again.has(checkKey(dep, check)))) judgedAssets.add(dep);
       }
     }
   });
   if (judgedAssets.size === 0) return runs.map(() => new Map());
   const blocking = (await checksNotPassed([...judgedAssets])).filter((failing) => !again.has(failing.key) && definitions.asset(failing.assetKey)!.checks.some((check) => check.blocking && checkKey(failing.assetKey, check) === failing.key));
+  const blockingOf = new Map<string, string[]>();
+  for (const { key, assetKey } of blocking) blockingOf.set(assetKey, [...(blockingOf.get(assetKey) ?? []), key]);
   return runs.map((keys, index) => {
     const blocked = new Map<string, BlockedAsset>();
     if (blocking.length === 0) return blocked;
+    // What the run runs is checked anew once stored: its results so far block nothing.
+    const failingOf = (dep: string) => (runKeys[index]!.has(dep) ? [] : (blockingOf.get(dep) ?? []));
     for (const key of keys) {
-      const { deps, ignoreFailedChecks } = definitions.asset(key)!;
-      const skippedUpstream = deps.find((dep) => blocked.has(dep));
+      const asset = definitions.asset(key)!;
+      const skippedUpstream = asset.deps.find((dep) => blocked.has(dep));
       if (skippedUpstream !== undefined) {
         blocked.set(key, { checks: [], upstream: skippedUpstream });
         continue;
       }
-      const upstreams = judged(key);
-      const failing = blocking.filter((check) => upstreams.includes(check.assetKey) && !runKeys[index]!.has(check.assetKey) && !ignoreFailedChecks.includes(check.key));
-      if (failing.length > 0) blocked.set(key, { checks: failing.map((check) => check.key), upstream: failing[0]!.assetKey });
+      const checks = upstreamChecksBlocking(asset, failingOf);
+      if (checks.length > 0) blocked.set(key, { checks, upstream: asset.deps.find((dep) => failingOf(dep).includes(checks[0]!))! });
     }
     return blocked;
   });

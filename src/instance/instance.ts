@@ -242,16 +242,12 @@ export class Instance {
    */
   async dryRun(request: PlanRequest & { readonly partitionsFirst: boolean }): Promise<DryRun> {
     const { partitionsFirst, ...planRequest } = request;
-    const [definitions, { blockedInPlan, blockedInRuns, checksRunAlone, skippedInPartitions }, { upstreamsBlockingWhole }] = await Promise.all([
-      this.definitions(),
-      import('./dry-run.js'),
-      import('./blocked-by.js'),
-    ]);
+    const [definitions, { blockedInPlan, blockedInRuns, checksRunAlone, skippedInPartitions }] = await Promise.all([this.definitions(), import('./dry-run.js')]);
     const pending = partitionsFirst && request.partition === undefined ? await this.partitionsToMaterialize(planRequest) : undefined;
     const partitions = pending?.partitions ?? [];
     // Each partition's run judges the checks of what it does not run by their results, as the run of the rest does.
     const runs = partitions.map((partition) => pending!.planned.get(partition)!.map((asset) => asset.key));
-    const blockedInPartitions = await blockedInRuns(definitions, runs, [], (keys) => this.checksNotPassed(keys), (key) => upstreamsBlockingWhole(definitions, key));
+    const blockedInPartitions = await blockedInRuns(definitions, runs, [], (keys) => this.checksNotPassed(keys));
     const skipped = skippedInPartitions(partitions, blockedInPartitions);
     if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions, skippedInPartitions: skipped, rest: undefined };
     // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.

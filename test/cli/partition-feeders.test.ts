@@ -11,6 +11,7 @@ const ROLLED_UP = path.join(FIXTURES, 'rolled-up-partitions-definitions.mjs');
 const PARTLY_FED = path.join(FIXTURES, 'partly-fed-partitions-definitions.mjs');
 const LEAD_WINDOW = path.join(FIXTURES, 'lead-window-partitions-definitions.mjs');
 const CHECKED_FEEDER = path.join(FIXTURES, 'checked-feeder-partitions-definitions.mjs');
+const TWO_CHECKED_FEEDERS = path.join(FIXTURES, 'two-checked-feeders-definitions.mjs');
 
 interface PartitionsJson {
   readonly counts: { total: number; fresh: number; stale: number; missing: number };
@@ -304,6 +305,50 @@ describe('unpartitioned assets that feed partitions', () => {
  * An unpartitioned roll-up of every partition that feeds another partitioned
  * asset: a run of one day rebuilds the roll-up, which every other day reads.
  */
+/** One rule says which checks skip an asset: the dry run names them as the runs do, in the order of its deps, not of the checks' keys. */
+describe('two feeders whose blocking checks both fail', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'strata-two-fed-'));
+    await Promise.all([writeFile(path.join(dir, 'rate.json'), '{"value":1}'), writeFile(path.join(dir, 'fee.json'), '{"value":1}')]);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+  const env = () => ({ FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') });
+  const cli = (...args: string[]) => runCli([...args, '--definitions', TWO_CHECKED_FEEDERS], { cwd: dir, env: env() });
+
+  it('has the dry run, its JSON and the UI\'s plan name the checks that skip each asset as the runs then do', async () => {
+    expect((await cli('materialize')).code).toBe(0);
+    await Promise.all([writeFile(path.join(dir, 'rate.json'), '{"value":-1}'), writeFile(path.join(dir, 'fee.json'), '{"value":-1}')]);
+    // The first partition's run rebuilds both feeders, and their checks fail: now every run judges them by those results.
+    expect((await cli('materialize')).code).toBe(1);
+
+    const dryRun = await cli('materialize', '--dry-run');
+    expect(dryRun.stdout).toContain('  charged_daily [2026-01-01, 2026-01-02, 2026-01-03]: checks rate.positive, fee.positive failed (`assets checks rate` shows why)\n');
+    expect(dryRun.stdout).toContain('charged_total  stale   upstream-changed, upstream-changed, blocked by rate.positive, blocked by fee.positive\n');
+    expect(dryRun.stdout).toContain('  charged_total: checks rate.positive, fee.positive failed (`assets checks rate` shows why)\n');
+    const skippedInPartitions = [{ key: 'charged_daily', partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], blockedBy: ['rate.positive', 'fee.positive'] }];
+    expect(JSON.parse((await cli('materialize', '--dry-run', '--json')).stdout)).toMatchObject({
+      skippedInPartitions,
+      plan: [{ key: 'charged_total', skipped: true, blockedBy: ['rate.positive', 'fee.positive'] }],
+    });
+    const ui = await startUi({ cwd: dir, env: env(), args: ['--definitions', TWO_CHECKED_FEEDERS] });
+    try {
+      const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
+      const response = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as PlanResponse).skippedInPartitions).toEqual(skippedInPartitions);
+    } finally {
+      await ui.stop();
+    }
+
+    // The runs skip them for those checks, named in that order.
+    const run = await cli('materialize');
+    expect(run.code).toBe(1);
+    expect(run.stdout.match(/ {2}charged_daily: skipped, .*\n/g)).toEqual(Array(3).fill('  charged_daily: skipped, checks rate.positive, fee.positive failed\n'));
+    expect(run.stdout).toContain('\ncharged_total: skipped, checks rate.positive, fee.positive failed\n');
+  }, 60_000);
+});
+
 describe('an unpartitioned roll-up between partitioned assets', () => {
   let dir: string;
   beforeEach(async () => {
