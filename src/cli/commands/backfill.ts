@@ -15,7 +15,8 @@ import { renderTable } from '../render-table.js';
 import { DEFINITIONS_FLAG } from '../shared-flags.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
 import { describePartitionsLeftStale } from '../partitions-left-stale.js';
-import { describeStaysStale, type StaysStale } from '../stays-stale.js';
+import { describeStaysStale } from '../stays-stale.js';
+import type { StaysStale } from '../../instance/stays-stale.js';
 import { createStyle } from '../style.js';
 import { writeJson } from '../write-json.js';
 

@@ -17,7 +17,8 @@ import type { Reexecution } from '../../instance/reexecution.js';
 import type { SelectionRuns } from '../../instance/materialize-selection.js';
 import type { Instance, PlanSelection } from '../../instance/instance.js';
 import { describeStaleForUnselected } from '../stale-for-unselected.js';
-import { describeStaysStale, type StaysStale } from '../stays-stale.js';
+import { describeStaysStale } from '../stays-stale.js';
+import { type StaysStale, whatStaysStale } from '../../instance/stays-stale.js';
 import { describePartitionsLeftStale } from '../partitions-left-stale.js';
 import { describeFailingChecks } from '../failing-checks.js';
 import { createStyle } from '../style.js';
@@ -262,32 +263,6 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
   } finally {
     await instance.close();
   }
-}
-
-/**
- * What stays stale (see `StaysStale`) after runs of the selection:
- * `selected`, the keys of a run of the selection that may leave out
- * upstreams (undefined once only partitions ran: theirs are told apart by
- * partition); `ranAlone`, the partitions run alone (`--partition`'s key or
- * range, or a `--partition-range`'s), judged only when every run of `results` succeeded
- * or had nothing to do (a run that failed left its partitions stale for
- * that, which its summary says). A job runs as declared: nothing to say.
- */
-async function whatStaysStale(
-  instance: Instance,
-  selection: PlanSelection & { readonly signal?: AbortSignal },
-  selected: readonly string[] | undefined,
-  ranAlone: readonly string[],
-  results: readonly MaterializeResult[] = [],
-): Promise<StaysStale> {
-  if (selection.job !== undefined) return { assets: [], partitions: [] };
-  const judgePartitions = ranAlone.length > 0 && results.every((result) => result.status === 'success' || result.status === 'nothing-to-do');
-  const [assets, partitions] = await Promise.all([
-    // Instance.staleForUnselected reads nothing when every upstream is selected; one partition's run leaves out the rest by design.
-    selected === undefined || selection.partition !== undefined ? [] : instance.staleForUnselected(selected, { signal: selection.signal }),
-    judgePartitions ? instance.partitionsLeftStale({ select: selection.select, exclude: selection.exclude, signal: selection.signal }, ranAlone) : [],
-  ]);
-  return { assets, partitions };
 }
 
 /** The partition keys `--partition` asks for: none, the one key, or each key of a range `FROM...TO` run at once. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StrataError } from '../../core/errors.js';
 import type { MaterializeResult } from '../../execution/run-result.js';
 import { describeReason } from '../../instance/describe-reason.js';
+import { whatStaysStale } from '../../instance/stays-stale.js';
 import { runStatusSchema } from '../../storage/instance-storage.js';
 import type { CancelResponse, MaterializeResponse, PlanResponse, RunDetailResponse, RunsResponse } from '../api-types.js';
 import { badRequest } from './api-error.js';
@@ -50,7 +51,9 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     const checks = rest?.checksAgain ?? [];
     const nothingToDo = partitions.length === 0 && planned.length === 0 && checks.length === 0;
     // Selected assets a run leaves stale for upstreams it leaves out: why an empty plan contradicts the graph's stale nodes, or what stays stale after a run.
-    const [staleForUnselected, checksNotPassed] = await Promise.all([instance.staleForUnselected(selected), nothingToDo ? instance.checksNotPassed(selected) : []]);
+    // Asked of the whole selection even when partitions run first, as the run of the rest asks it after them; the
+    // dry run of `assets materialize` asks it only when no partition runs first, so it says nothing where its run names them.
+    const [staysStale, checksNotPassed] = await Promise.all([whatStaysStale(instance, selection, selected, []), nothingToDo ? instance.checksNotPassed(selected) : []]);
     const body: PlanResponse = {
       selected,
       partitions,
@@ -64,7 +67,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
       sources: (rest?.plan.plan.assets ?? []).flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
       checks,
       warnings: warnings.map((warning) => warning.message),
-      staleForUnselected,
+      staleForUnselected: staysStale.assets,
       checksNotPassed,
     };
     return c.json(body);
