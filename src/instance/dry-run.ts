@@ -27,6 +27,8 @@ export interface DryRun {
    * each such run still starts, skips them, and fails.
    */
   readonly skippedInPartitions: readonly SkippedInPartitions[];
+  /** The partitions of `partitions` whose runs would skip every asset they plan: runs that would materialize nothing. */
+  readonly partitionsOnlySkipping: readonly string[];
   /** The run of the rest (the unpartitioned assets, or the asked partition's); undefined when `partitionsFirst` finds only partitioned assets selected. */
   readonly rest: DryRunOfRest | undefined;
 }

@@ -249,13 +249,14 @@ export class Instance {
     const runs = partitions.map((partition) => pending!.planned.get(partition)!.map((asset) => asset.key));
     const blockedInPartitions = await blockedInRuns(definitions, runs, [], (keys) => this.checksNotPassed(keys));
     const skipped = skippedInPartitions(partitions, blockedInPartitions);
-    if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions, skippedInPartitions: skipped, rest: undefined };
+    const partitionsOnlySkipping = partitions.filter((_, index) => blockedInPartitions[index]!.size === runs[index]!.length);
+    if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions, skippedInPartitions: skipped, partitionsOnlySkipping, rest: undefined };
     // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
     const plan = await this.plan({ ...planRequest, purpose: partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending?.resolvedSelection });
     const checksAgain = checksRunAlone(plan);
     const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, (keys) => this.checksNotPassed(keys));
     // The plan of the rest leaves the partitioned assets out: they are selected all the same.
-    return { selected: pending?.selected ?? plan.selected, partitions, skippedInPartitions: skipped, rest: { plan, checksAgain, blocked } };
+    return { selected: pending?.selected ?? plan.selected, partitions, skippedInPartitions: skipped, partitionsOnlySkipping, rest: { plan, checksAgain, blocked } };
   }
 
   /**

@@ -397,6 +397,8 @@ export interface PlanResponse {
    * `assets materialize --dry-run --json` lists them.
    */
   readonly skippedInPartitions: readonly { readonly key: string; readonly partitions: readonly string[]; readonly blockedBy: readonly string[] }[];
+  /** The partitions of `partitions` whose runs would skip every asset they plan (see `skippedInPartitions`): runs that materialize nothing. */
+  readonly partitionsOnlySkipping: readonly string[];
   /**
    * What the run of the selected unpartitioned assets would materialize,
    * after the partitions, in order, and why. Empty with no partition and

@@ -45,7 +45,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     const selection = await selectionOf(c.req.raw);
     const warnings = await instance.selectionWarnings(selection);
     // As `/materialize` runs it, and `assets materialize --dry-run` shows it: the stale partitions first, one run each, then the rest.
-    const { selected, partitions, skippedInPartitions, rest } = await instance.dryRun({ ...selection, partitionsFirst: true });
+    const { selected, partitions, skippedInPartitions, partitionsOnlySkipping, rest } = await instance.dryRun({ ...selection, partitionsFirst: true });
     const planned = rest?.plan.plan.planned ?? [];
     // Checks that would run again are work too: the run that evaluates them is recorded, as the CLI's.
     const checks = rest?.checksAgain ?? [];
@@ -58,6 +58,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
       selected,
       partitions,
       skippedInPartitions: skippedInPartitions.map(({ key, partitions: skippedIn, checks }) => ({ key, partitions: skippedIn, blockedBy: checks })),
+      partitionsOnlySkipping,
       plan: planned.map((asset) => ({
         key: asset.key,
         reasons: asset.reasons.map((reason) => ({ kind: reason.kind, sentence: describeReason(asset.key, reason, asset.source) })),

@@ -52,7 +52,7 @@ describe('partitions in the UI', () => {
     await saveScreenshot(page, 'asset-partitions');
   });
 
-  it('says in the Materialize plan that the partitions\' runs would skip an asset for a failing blocking check of the unpartitioned upstream they read', async () => {
+  it('says in the Materialize plan that the partitions\' runs would skip an asset for a failing blocking check of the unpartitioned upstream they read, and does not count them as partitions to materialize', async () => {
     const definitions = path.join(FIXTURES, 'checked-feeder-partitions-definitions.mjs');
     const { workspace, ui, page } = await session.open({ args: ['--definitions', definitions], env: (dir) => ({ FED_DIR: dir }) });
     const env = { ...workspace.env, FED_DIR: workspace.dir };
@@ -69,6 +69,8 @@ describe('partitions in the UI', () => {
     expect(await panel.locator('[data-skipped-in-partitions]').allTextContents()).toEqual([
       'Their runs would skip converted_daily in 3 partitions (2026-01-01, 2026-01-02, 2026-01-03): blocking check rate.positive failed on what an upstream stores.',
     ]);
+    // Every one of those runs would only skip, and nothing else would run: the button promises no partitions.
+    expect(await panel.locator('button[data-action="confirm-materialize"]').textContent()).toBe('Run anyway');
     await saveScreenshot(page, 'materialize-partitions-skipped');
   });
 });

@@ -37,10 +37,15 @@ export function createMaterializePanel(): { readonly element: HTMLElement; showP
       replaceChildren(body, ...warnings(plan), ...outcome, cancel);
       return;
     }
-    // As `--dry-run` counts: an asset the run would skip for a failing check upstream is not materialized.
+    // As `--dry-run` counts: an asset the run would skip for a failing check upstream is not materialized,
+    // nor a partition whose run would skip every asset it plans.
     const toRun = plan.plan.filter((step) => !step.skipped).length;
-    const work = [...(plan.partitions.length === 0 ? [] : [counted(plan.partitions.length, 'partition')]), ...(toRun === 0 ? [] : [counted(toRun, 'asset')])];
-    // A run of checks alone materializes nothing, nor one whose every planned asset would be skipped: its button says so.
+    const partitionsToRun = plan.partitions.length - plan.partitionsOnlySkipping.length;
+    const work = [...(partitionsToRun === 0 ? [] : [counted(partitionsToRun, 'partition')]), ...(toRun === 0 ? [] : [counted(toRun, 'asset')])];
+    // A run of checks alone materializes nothing, nor runs whose every planned asset (of the rest, of every partition)
+    // would be skipped: the button says so rather than promise work. Relabelled, not disabled, as Dagster lets one launch
+    // a run a failing blocking check will skip steps of: the check may pass before the run starts, which then builds
+    // them, and otherwise the run records what it skipped and why; the notices above the button give that why.
     const label = work.length > 0 ? `Materialize ${work.join(' and ')}` : plan.checks.length > 0 ? `Run ${counted(plan.checks.length, 'check')} again` : 'Run anyway';
     const confirm = h('button', { type: 'button', class: 'primary', 'data-action': 'confirm-materialize' }, label);
     confirm.addEventListener('click', () => void launch(selection, confirm));
