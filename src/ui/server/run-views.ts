@@ -62,6 +62,8 @@ export function assetEvents(event: RunEvent): UiEvent[] {
   if (outcome === undefined) return [];
   const ended: StepEndedEvent = { type: 'step-ended', ...base, outcome, error: outcome === 'failure' || outcome === 'retried' ? stepError(event) : null };
   if (outcome !== 'success') return [ended];
+  // What the run logged for the step, not a record's metadata (so not `recordedRows`): a step that stores a range
+  // of partitions at once logs their rows summed, where each record keeps its own partition's.
   const rows = event.data?.rows;
   return [ended, { type: 'materialization', runId: event.runId, assetKey: event.assetKey, time: base.time, rows: typeof rows === 'number' ? rows : null }];
 }
