@@ -299,6 +299,32 @@ describe('unpartitioned assets that feed partitions', () => {
     expect(JSON.parse(fed.stdout)).toMatchObject({ status: 'completed', counts: { materialized: 3 }, feeders: { status: 'success', assets: [{ key: 'rate', action: 'materialized' }] } });
     expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,40\n');
   }, 60_000);
+
+  it('refuses a backfill whose feeders\' run would skip the feeder for a failing blocking check of the feeder\'s own upstream, and stores no backfill', async () => {
+    // raw_rate (checked) -> rate (the feeder) -> converted_daily.
+    const rawChecked = (...args: string[]) =>
+      runCli([...args, '--definitions', path.join(FIXTURES, 'checked-raw-feeder-partitions-definitions.mjs')], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    expect((await rawChecked('materialize')).code).toBe(0);
+    await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
+    // raw_rate stores -1 and fails its check: rate, which reads it, is stale and would be skipped.
+    expect((await rawChecked('materialize', '--select', 'raw_rate')).code).toBe(1);
+    const runs = async () => (JSON.parse((await rawChecked('runs', '--json')).stdout) as { runs: unknown[] }).runs.length;
+    const runsBefore = await runs();
+
+    for (const selection of ['+converted_daily', 'rate, converted_daily']) {
+      const refused = await rawChecked('backfill', selection);
+      expect({ code: refused.code, stdout: refused.stdout }, selection).toEqual({ code: 2, stdout: '' });
+      expect(refused.stderr, selection).toContain(
+        "error: The backfill's runs would skip its targets for failing blocking checks of upstreams they do not run again: rate by raw_rate.positive; " +
+          'converted_daily (3 partitions: 2026-01-01, 2026-01-02, 2026-01-03) after skipping rate. No backfill was stored.\n',
+      );
+      expect(refused.stderr, selection).toContain('hint: `assets checks raw_rate` shows why it failed. Fix the data and materialize raw_rate');
+    }
+    expect((JSON.parse((await rawChecked('backfills', '--json')).stdout) as { backfills: unknown[] }).backfills).toEqual([]);
+    expect(await runs()).toBe(runsBefore);
+    // The day still holds what the first materialize made.
+    expect(await day('2026-01-02')).toBe('day,amount\n2026-01-02,20\n');
+  }, 60_000);
 });
 
 /**
