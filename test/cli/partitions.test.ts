@@ -272,6 +272,34 @@ describe('partitioned runs through the CLI', () => {
     expect(await partitionStates('totals_daily', { PARTITIONED_TOTALS_VERSION: 'v2' })).toEqual(allFresh);
   });
 
+  it('says what stays stale for an unselected upstream partition alike in the dry run and the run, when partitions run first', async () => {
+    expect((await instance.cli(['materialize'])).code).toBe(0);
+    // Day 6 of the unselected sales_daily changes, and totals_daily's code: every day of it runs, reading the old day 6.
+    await instance.writeDay('2026-01-06', JSON.stringify([{ id: 6, amount: 99 }]));
+    const v2 = { PARTITIONED_TOTALS_VERSION: 'v2' };
+    const staysStale = { assets: [{ key: 'totals_daily', upstreams: ['sales_daily'], upstreamPartitions: { sales_daily: ['2026-01-06'] } }], partitions: [] };
+    const said = [
+      '1 selected asset stays stale: a run uses what unselected upstreams stored.',
+      '  totals_daily: its upstream sales_daily [2026-01-06] is not up to date, and not selected',
+      'Select the upstreams too to bring it up to date, e.g. --select +totals_daily.',
+      '',
+    ].join('\n');
+    // With the unpartitioned weekly_totals after the partitions, and without it.
+    for (const select of ['totals_daily+', 'totals_daily']) {
+      expect((await json<{ staysStale: unknown }>(['materialize', '--select', select, '--dry-run'], v2)).staysStale, select).toEqual(staysStale);
+      const dry = await instance.cli(['materialize', '--select', select, '--dry-run'], v2);
+      expect(dry.stdout, select).toContain(`7 partitions would run first, one run each: 2026-01-01, 2026-01-02, 2026-01-03, 2026-01-04, 2026-01-05, ... 2 more.\n`);
+      expect(dry.stdout.endsWith(`\n${said}`), `${select}:\n${dry.stdout}`).toBe(true);
+    }
+    const run = await instance.cli(['materialize', '--select', 'totals_daily'], v2);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.endsWith(`7 partitions: 7 succeeded.\n\n${said}`), run.stdout).toBe(true);
+    // The run of the rest after them says it too.
+    await instance.writeDay('2026-01-06', JSON.stringify([{ id: 6, amount: 98 }]));
+    const rest = await json<{ staysStale: unknown }>(['materialize', '--select', 'totals_daily+'], { PARTITIONED_TOTALS_VERSION: 'v3' });
+    expect(rest.staysStale).toEqual(staysStale);
+  });
+
   it('adds, materializes and removes dynamic partitions, suggests a close name, and refuses a key with "|"', async () => {
     const added = await instance.cli(['partitions', 'add', 'tenants', 'acme', 'globex']);
     expect([added.code, added.stdout]).toEqual([0, 'Added 2 partitions to tenants: acme, globex.\n']);

@@ -162,9 +162,9 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       const skippedInPartitions = dry.skippedInPartitions.map(({ key, partitions, checks }) => ({ key, partitions, blockedBy: checks }));
       if (dry.rest === undefined) {
         // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.
-        const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? dry.selected : undefined, []);
+        const stays = await whatStaysStale(instance, request, dry.selected, []);
         if (json) writeJson(io, { partitions: dry.partitions, skippedInPartitions, staysStale: stays });
-        else io.stdout.write(dry.partitions.length === 0 ? await describeNothingToDo(instance, stays, dry.selected, 'Every partition is up to date.\n') : partitionsLine);
+        else io.stdout.write(dry.partitions.length === 0 ? await describeNothingToDo(instance, stays, dry.selected, 'Every partition is up to date.\n') : `${partitionsLine}${describeStaysStale(stays)}`);
         return EXIT.ok;
       }
       if (!json && dry.partitions.length > 0) io.stdout.write(partitionsLine);
@@ -174,7 +174,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
       const { selected } = dry;
       const work = hasWork(materializationPlan);
       // As the run would say it: with nothing to do, of the asked partition too.
-      const stays = await whatStaysStale(instance, request, dry.partitions.length === 0 ? selected : undefined, work ? [] : await partitionKeysAsked(instance, selection));
+      const stays = await whatStaysStale(instance, request, selected, work ? [] : await partitionKeysAsked(instance, selection));
       if (json) {
         writeJson(io, {
           selected,
@@ -247,7 +247,8 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (runs.rest === undefined) {
       // Only partitioned assets selected: with no partition of them stale, nothing ran.
       const nothingRan = range === undefined && runs.partitions.length === 0;
-      const stays = await whatStaysStale(instance, request, nothingRan ? runs.selected : undefined, ranAlone, results);
+      // Runs of partitions read what unselected upstreams stored, as the run of the rest does: what they leave stale is said alike.
+      const stays = await whatStaysStale(instance, request, runs.selected, ranAlone, results);
       if (json) writeJson(io, { partitions: partitionsJson, staysStale: stays });
       else if (nothingRan) io.stdout.write(await describeNothingToDo(instance, stays, runs.selected));
       else io.stdout.write(`${describeRange(runs)}${describeStaysStale(stays)}`);
