@@ -74,6 +74,8 @@ export interface CheckOptions {
    * running until the check passes again. Default true, as `dbt build` does
    * with a failing test: a bad table should not feed the next one. A
    * downstream asset can still opt out per check (`ignoreFailedChecks`).
+   * A `warn` check never blocks: `blocking: true` on one is a definitions
+   * problem, not a silent no-op.
    */
   readonly blocking?: boolean;
 }
@@ -93,7 +95,7 @@ export interface AssetCheck<R extends object = Row> {
   /**
    * Whether a failure keeps the assets downstream from running: only an
    * `error` check can (as declared, default true); a `warn` check blocks
-   * nothing, whatever its `blocking` option says. What the executor, the
+   * nothing (declared `blocking: true`, it is refused). What the executor, the
    * CLI and the UI all read, so none reports a block that does not happen.
    */
   readonly blocking: boolean;
@@ -170,9 +172,18 @@ export function declareCheck<R extends object>(options: CheckOptions, parts: Che
     columns: Object.freeze([...parts.columns]),
     reads: Object.freeze([...parts.reads]),
     codeVersion,
-    problems: Object.freeze([...(parts.problems ?? [])]),
+    problems: Object.freeze([...(parts.problems ?? []), ...optionProblems(severity, options)]),
     evaluation: parts.evaluation,
   });
+}
+
+/** What contradicts itself among the options every check takes, in words that follow `check "<name>": `. */
+function optionProblems(severity: CheckSeverity, options: CheckOptions): string[] {
+  // Refused rather than ignored: the author asked for a block that would never happen.
+  if (severity === 'warn' && options.blocking === true) {
+    return ["severity 'warn' with blocking: true, but a warning never blocks; drop `blocking`, or use severity 'error' to keep downstream assets from running when it fails"];
+  }
+  return [];
 }
 
 /**

@@ -106,15 +106,15 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
     expect(Object.fromEntries(second.assets.map((a) => [a.key, a.action]))).toEqual({ stats: 'skipped', report: 'skipped' });
   });
 
-  it('says a warn check blocks nothing, even declared blocking, and lets what depends on its asset run', async () => {
-    const users = asset({ key: 'users', schema: userSchema, checks: [unique('id', { severity: 'warn', blocking: true })], compute: () => userRows });
+  it('says a warn check blocks nothing, though blocking defaults to true, and lets what depends on its asset run', async () => {
+    const users = asset({ key: 'users', schema: userSchema, checks: [unique('id', { severity: 'warn' }), notNull('email', { severity: 'warn', blocking: false })], compute: () => userRows });
     const stats = asset({ key: 'stats', deps: [users], schema: z.object({ n: z.int() }), compute: ({ inputs }) => [{ n: inputs.users.numRows }] });
     const definitions = define([users, stats]);
-    expect(definitions.asset('users')!.checks[0]!.blocking).toBe(false);
+    expect(definitions.asset('users')!.checks.map((c) => c.blocking)).toEqual([false, false]);
 
     const result = await materialize(definitions, { storage });
     expect(result.status).toBe('success');
-    expect(result.checks.map((c) => [c.checkName, c.status, c.blocking])).toEqual([['unique_id', 'warned', false]]);
+    expect(result.checks.map((c) => [c.checkName, c.status, c.blocking])).toEqual([['unique_id', 'warned', false], ['not_null_email', 'warned', false]]);
     expect(Object.fromEntries(result.assets.map((a) => [a.key, a.action]))).toEqual({ users: 'materialized', stats: 'materialized' });
   });
 
@@ -182,7 +182,7 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
       key: 'users',
       schema: userSchema,
       // As JavaScript, untyped, would declare them.
-      checks: [notNull('emial' as never), unique('id'), unique('id'), inRange('age', { min: 0, errorIf: 'more than 3' as never })],
+      checks: [notNull('emial' as never), unique('id'), unique('id'), inRange('age', { min: 0, errorIf: 'more than 3' as never }), check({ name: 'warns_only', severity: 'warn', blocking: true, run: () => ({ passed: true }) })],
       compute: () => [],
     });
     const stats = asset({ key: 'stats', deps: [users], ignoreFailedChecks: ['users.uniqe_id', 'plans.unique_id'], schema: z.object({ n: z.int() }), compute: () => [] });
@@ -209,6 +209,7 @@ describe('asset checks (in-process, memory IO, SQLite instance in memory)', () =
         problems: expect.arrayContaining([
           'asset "users", check "not_null_emial": unknown column "emial"; did you mean "email"?',
           'asset "users", check "unique_id": declared more than once; give one of them another `name`',
+          'asset "users", check "warns_only": severity \'warn\' with blocking: true, but a warning never blocks; drop `blocking`, or use severity \'error\' to keep downstream assets from running when it fails',
           'asset "users", check "in_range_age": errorIf is an invalid threshold "more than 3"; write a comparison and a whole number, such as \'>0\', \'>=10\' or \'!=0\'',
           'asset "stats": ignoreFailedChecks names "users.uniqe_id", which is no check of an upstream asset; did you mean "users.unique_id"? (write <asset>.<check>)',
           'asset "stats": ignoreFailedChecks names "plans.unique_id", which is no check of an upstream asset; did you mean "users.unique_id"? (write <asset>.<check>)',
