@@ -1,3 +1,5 @@
+import { type CalendarProblem, calendarProblem, describeWrongPart } from './calendar-problem.js';
+
 /*
  * Reading a time partition key, a day `YYYY-MM-DD` or an hour
  * `YYYY-MM-DD-HH:mm`, as a wall time: the key's fields read as if UTC, since
@@ -27,7 +29,6 @@ const SHAPES: Record<DateKeyShape, RegExp> = {
   day: /^(\d{4})-(\d{2})-(\d{2})$/,
   hour: /^(\d{4})-(\d{2})-(\d{2})-(\d{2}):(\d{2})$/,
 };
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'] as const;
 
 /**
  * Reads `text` as a key of `shape`.
@@ -49,37 +50,12 @@ export function parseDateKey(text: string, shape: DateKeyShape): DateKeyReading 
   return { kind: 'date', wall: date.getTime() };
 }
 
-/** Which part of a key is wrong, its day or its time of day, and why. */
-interface CalendarProblem {
-  readonly part: 'day' | 'time';
-  readonly why: string;
-}
-
-/** Which field names nothing on the calendar or the clock, or undefined when all of them name something. */
-function calendarProblem(year: number, month: number, day: number, hour: number, minute: number): CalendarProblem | undefined {
-  if (month < 1 || month > 12) return { part: 'day', why: 'a year has 12 months' };
-  const days = daysIn(year, month);
-  if (day < 1) return { part: 'day', why: 'days of a month start at 01' };
-  if (day > days) return { part: 'day', why: `${MONTHS[month - 1]} ${year} has ${days} days` };
-  if (hour > 23) return { part: 'time', why: 'hours run 00 to 23' };
-  if (minute > 59) return { part: 'time', why: 'minutes run 00 to 59' };
-  return undefined;
-}
-
 /**
  * The sentence for a key that names nothing. A day key is one part, so the
  * reason follows it; an hour key names the part that is wrong, as the key
- * spells it (`its day 2026-02-30`, `its time 24:00`), since "not a time"
- * alone leaves the user to guess which half to fix.
+ * spells it (`its day 2026-02-30`, `its time 24:00`).
  */
-function describeProblem(text: string, shape: DateKeyShape, { part, why }: CalendarProblem): string {
-  if (shape === 'day') return `"${text}" is not a day: ${why}`;
-  const spelled = part === 'day' ? text.slice(0, 10) : text.slice(11);
-  return `"${text}" is not an hour: its ${part} ${spelled} does not exist, ${why}`;
-}
-
-function daysIn(year: number, month: number): number {
-  if (month !== 2) return [4, 6, 9, 11].includes(month) ? 30 : 31;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return leap ? 29 : 28;
+function describeProblem(text: string, shape: DateKeyShape, problem: CalendarProblem): string {
+  if (shape === 'day') return `"${text}" is not a day: ${problem.why}`;
+  return `"${text}" is not an hour: ${describeWrongPart(problem, { day: text.slice(0, 10), time: text.slice(11) })}`;
 }

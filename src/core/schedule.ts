@@ -167,8 +167,10 @@ function checkInterval(definition: ScheduleDefinition, where: string): string[] 
   }
   if (!isTimeZone(definition.timezone)) {
     problems.push(unknownTimeZone(where, definition.timezone));
-  } else if (definition.anchor !== undefined && parseAnchor(definition.anchor, definition.timezone) === undefined) {
-    problems.push(`${where}: anchor "${definition.anchor}" is not an ISO time such as "2026-01-01T00:00:00Z" or "2026-01-01T09:00"`);
+  } else if (definition.anchor !== undefined) {
+    const anchor = parseAnchor(definition.anchor, definition.timezone);
+    if (anchor.kind === 'malformed') problems.push(`${where}: anchor "${definition.anchor}" is not an ISO time such as "2026-01-01T00:00:00Z" or "2026-01-01T09:00"`);
+    if (anchor.kind === 'nonexistent') problems.push(`${where}: anchor "${definition.anchor}" names no time: ${anchor.problem}`);
   }
   return problems;
 }

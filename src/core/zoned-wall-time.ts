@@ -1,3 +1,5 @@
+import { calendarProblem, describeWrongPart } from './calendar-problem.js';
+
 /*
  * Wall-clock time in an IANA time zone as plain numbers: a "wall" time is the
  * local date and time written as if it were UTC (`Date.UTC` of the local
@@ -71,24 +73,35 @@ export function fromWallMs(wall: number, timeZone: string): number {
   return high;
 }
 
-const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-const OFFSET_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+// Groups: year, month, day, the time as written, hour, minute, second.
+const LOCAL_ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]((\d{2}):(\d{2})(?::(\d{2}))?))?$/;
+const OFFSET_ISO = /^(\d{4})-(\d{2})-(\d{2})T((\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?)(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * An anchor as an instant: an ISO time with an offset (`2026-01-01T00:00:00Z`)
- * as it says, one without (`2026-01-01T09:00`, `2026-01-01`) read in
- * `timeZone`; undefined for anything else.
+ * What an anchor names: its instant; `malformed` when it is no ISO time;
+ * `nonexistent` when it is one in shape but its day or time of day does not
+ * exist, with the clause that says which and why (`its day 2026-02-30 does
+ * not exist, February 2026 has 28 days`).
  */
-export function parseAnchor(text: string, timeZone: string): number | undefined {
-  if (OFFSET_ISO.test(text)) {
-    const instant = Date.parse(text);
-    return Number.isNaN(instant) ? undefined : instant;
-  }
-  const match = LOCAL_ISO.exec(text);
-  if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
-  const wall = Date.UTC(year!, month! - 1, day!, hour!, minute!, second!);
-  // Date.UTC rolls 2026-02-30 over to March: refuse it instead.
-  if (new Date(wall).getUTCDate() !== day || new Date(wall).getUTCMonth() !== month! - 1) return undefined;
-  return fromWallMs(wall, timeZone);
+export type AnchorReading =
+  | { readonly kind: 'instant'; readonly instant: number }
+  | { readonly kind: 'malformed' }
+  | { readonly kind: 'nonexistent'; readonly problem: string };
+
+/**
+ * Reads an anchor: an ISO time with an offset (`2026-01-01T00:00:00Z`) as it
+ * says, one without (`2026-01-01T09:00`, `2026-01-01`) in `timeZone`.
+ */
+export function parseAnchor(text: string, timeZone: string): AnchorReading {
+  const withOffset = OFFSET_ISO.exec(text);
+  const match = withOffset ?? LOCAL_ISO.exec(text);
+  if (match === null) return { kind: 'malformed' };
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 5, 6, 7].map((group) => Number(match[group] ?? 0)) as [number, number, number, number, number, number];
+  // Checked before Date.parse and Date.UTC, which roll 2026-02-30 over to March and 24:00 to the next day.
+  const problem = calendarProblem(year, month, day, hour, minute, second);
+  if (problem !== undefined) return { kind: 'nonexistent', problem: describeWrongPart(problem, { day: text.slice(0, 10), time: match[4] ?? '' }) };
+  if (withOffset === null) return { kind: 'instant', instant: fromWallMs(Date.UTC(year, month - 1, day, hour, minute, second), timeZone) };
+  // An offset out of range (+25:00) is the one thing left for Date.parse to refuse.
+  const instant = Date.parse(text);
+  return Number.isNaN(instant) ? { kind: 'malformed' } : { kind: 'instant', instant };
 }

@@ -1,8 +1,8 @@
 import { parseDuration } from '../core/duration.js';
 import type { ScheduleDefinition } from '../core/schedule.js';
-import { parseAnchor, toWallMs } from '../core/zoned-wall-time.js';
+import { toWallMs } from '../core/zoned-wall-time.js';
 import { describeCron } from './describe-cron.js';
-import { DEFAULT_ANCHOR } from './interval-ticks.js';
+import { anchorInstant } from './interval-ticks.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -24,7 +24,7 @@ export function scheduleCadence(schedule: ScheduleDefinition): string {
 export function describeSchedule(schedule: ScheduleDefinition): string {
   if (schedule.every === undefined) return describeCron(schedule.cron!);
   const stepMs = parseDuration(schedule.every, `schedule "${schedule.name}": every`);
-  const anchor = parseAnchor(schedule.anchor ?? DEFAULT_ANCHOR, schedule.timezone)!;
+  const anchor = anchorInstant(schedule);
   const wall = new Date(toWallMs(anchor, schedule.timezone)).toISOString();
   const [date, time] = [wall.slice(0, 10), wall.slice(11, 16)];
   if (stepMs % DAY === 0) {

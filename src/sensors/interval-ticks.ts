@@ -5,7 +5,15 @@ import { fromWallMs, parseAnchor, toWallMs } from '../core/zoned-wall-time.js';
 const DAY_MS = 86_400_000;
 
 /** Where an interval schedule's ticks are counted from when it names no anchor: midnight of 2000-01-01 in its time zone. */
-export const DEFAULT_ANCHOR = '2000-01-01T00:00';
+const DEFAULT_ANCHOR = '2000-01-01T00:00';
+
+/** The instant a schedule on `every` counts its ticks from: its anchor, or the default one. */
+export function anchorInstant(schedule: ScheduleDefinition): number {
+  const anchor = parseAnchor(schedule.anchor ?? DEFAULT_ANCHOR, schedule.timezone);
+  // The definitions refuse a schedule whose anchor names no instant, with the reason; only one never checked gets here.
+  if (anchor.kind !== 'instant') throw new TypeError(`schedule "${schedule.name}": anchor "${schedule.anchor}" names no instant; define the schedule with defineDefinitions, which says why`);
+  return anchor.instant;
+}
 
 /**
  * The ticks of a schedule on `every`: tick n is anchor + n × interval, each
@@ -27,7 +35,7 @@ class IntervalClock {
     this.#stepMs = parseDuration(schedule.every!, `schedule "${schedule.name}": every`);
     this.#timeZone = schedule.timezone;
     this.#wallClock = this.#stepMs % DAY_MS === 0;
-    const anchor = parseAnchor(schedule.anchor ?? DEFAULT_ANCHOR, schedule.timezone)!;
+    const anchor = anchorInstant(schedule);
     this.#origin = this.#wallClock ? toWallMs(anchor, schedule.timezone) : anchor;
   }
 

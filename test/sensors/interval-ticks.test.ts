@@ -79,6 +79,11 @@ describe('interval schedules (every)', () => {
         schedule({ name: 'seconds', job: refresh, every: '30s' }),
         schedule({ name: 'words', job: refresh, every: 'hourly' }),
         schedule({ name: 'anchor', job: refresh, every: '1h', anchor: 'tomorrow' }),
+        schedule({ name: 'no-day', job: refresh, every: '1h', anchor: '2026-02-30T09:00' }),
+        schedule({ name: 'no-hour', job: refresh, every: '1h', anchor: '2026-01-05T24:00' }),
+        // Date.parse alone would roll both over (to March 2, and to 10:00).
+        schedule({ name: 'no-day-utc', job: refresh, every: '1h', anchor: '2026-02-30T00:00:00Z' }),
+        schedule({ name: 'no-minute', job: refresh, every: '1h', anchor: '2026-01-05T09:60', timezone: 'Europe/Berlin' }),
         schedule({ name: 'zone', job: refresh, every: '1h', timezone: 'Mars/Olympus' }),
       ),
     ).toThrow(
@@ -89,6 +94,10 @@ describe('interval schedules (every)', () => {
           'schedule "seconds": every must be a whole number of minutes, at least 1m; got 30s',
           'schedule "words": every: "hourly" is not a duration; write a duration such as "90m", "6h" or "1d"',
           'schedule "anchor": anchor "tomorrow" is not an ISO time such as "2026-01-01T00:00:00Z" or "2026-01-01T09:00"',
+          'schedule "no-day": anchor "2026-02-30T09:00" names no time: its day 2026-02-30 does not exist, February 2026 has 28 days',
+          'schedule "no-hour": anchor "2026-01-05T24:00" names no time: its time 24:00 does not exist, hours run 00 to 23',
+          'schedule "no-day-utc": anchor "2026-02-30T00:00:00Z" names no time: its day 2026-02-30 does not exist, February 2026 has 28 days',
+          'schedule "no-minute": anchor "2026-01-05T09:60" names no time: its time 09:60 does not exist, minutes run 00 to 59',
           'schedule "zone": timezone "Mars/Olympus" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")',
         ],
       }),
