@@ -104,8 +104,8 @@ export abstract class FileIOManager {
    * partitioned (or stops) never meets its old table.
    *
    * @example
-   * csv.pathOf({ key: 'posts_daily', columns, partition: { key: '2026-01-05', parts: [{ dimension: undefined, key: '2026-01-05' }] } });
-   * // <baseDir>/posts_daily/2026-01-05.csv; `2026-01-05|eu` of dimensions date and region: posts_daily/date=2026-01-05/region=eu.csv
+   * csv.pathOf({ key: 'orders_daily', columns, partition: { key: '2026-01-05', parts: [{ dimension: undefined, key: '2026-01-05' }] } });
+   * // <baseDir>/orders_daily/2026-01-05.csv; `2026-01-05|eu` of dimensions date and region: orders_daily/date=2026-01-05/region=eu.csv
    */
   pathOf(asset: Pick<StoredAsset, 'key' | 'partition'>): string {
     if (!SAFE_FILE_STEM.test(asset.key)) {

@@ -7,9 +7,9 @@ const FLUSH_EVERY_BYTES = 64 * 1024 * 1024;
  *
  * The kernel keeps written pages in memory until something forces them out:
  * files under a few GB are written out only by the final fsync, and the
- * writer waits for the disk to take all of them at once. At 5M posts the
- * fsyncs of posts.csv (1.6 GB) and posts_enriched.csv (1.9 GB) waited
- * 0.44 to 0.82 s each, time in which the run did nothing else. Starting a
+ * writer waits for the disk to take all of them at once. In the bench's
+ * large run (5M rows), the fsyncs of its two CSV outputs of 1.6 and 1.9 GB
+ * waited 0.44 to 0.82 s each, time in which the run did nothing else. Starting a
  * `datasync` every `everyBytes` lets the disk take the file while the rest
  * is encoded; the final fsyncs then took 0.05 to 0.25 s. (PostgreSQL's
  * `*_flush_after` settings do the same for its data files.)

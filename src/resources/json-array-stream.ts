@@ -33,7 +33,7 @@ export async function* parseJsonArrayBatches(chunks: AsyncIterable<Uint8Array>, 
  * megabyte decodes to a string of up to 2 MB (two bytes a character once any
  * character is beyond Latin-1), and V8 gives an object over 128 KiB pages of
  * its own, mapped for it and unmapped when it dies: each chunk's text was
- * faulted into memory anew, half the page faults of a run over 5M posts and
+ * faulted into memory anew, half the page faults of a run over 5M rows and
  * 5 to 6 s of system time. 32 KiB decode to at most 64 KiB, an ordinary
  * young-generation object whose pages are reused.
  */

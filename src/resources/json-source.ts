@@ -69,7 +69,7 @@ interface Opened {
  * `SchemaError`s naming the row, field and value.
  *
  * @example
- * const source = new JsonSource({ url: 'https://jsonplaceholder.typicode.com' });
+ * const source = new JsonSource({ url: 'https://api.example.com' });
  * const customers = await source.readRows('customers', z.object({ id: z.number().int(), name: z.string() }));
  */
 export class JsonSource {
