@@ -16,7 +16,10 @@ import {
   MemoryIOManager,
   sensor,
   type Definitions,
+  type PreviewedRequest,
+  type ResolvedRunRequest,
   type SensorContext,
+  type SensorEvaluation,
   type SensorResult,
 } from '../../src/index.js';
 import type { SqliteInstanceStorage } from '../../src/storage/sqlite-instance-storage.js';
@@ -318,12 +321,15 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     });
     const daemon = daemonFor(definitions);
     await storage.recordLaunch({ trigger: 'sensor:twice', job: 'refresh', runKey: 'a', runId: null, launchedAt: clock.now() });
-    const { evaluation, requests } = await daemon.previewSensor('twice');
+    // Typed by the names the public API exports, as a caller outside the package writes them.
+    const { evaluation, requests }: { readonly evaluation: SensorEvaluation; readonly requests: readonly PreviewedRequest[] } = await daemon.previewSensor('twice');
     expect(evaluation.cursor).toBe('next');
     expect(requests.map(({ request, verdict }) => [request.target, request.runKey, verdict])).toEqual([
       ['job refresh', 'a', 'duplicate'],
       ['select "+total"', 'b', 'launch'],
     ]);
+    const selectionRequest: ResolvedRunRequest = requests[1]!.request;
+    expect(selectionRequest.job).toBeNull();
     expect(await storage.listTicks()).toEqual([]);
     expect(await storage.instigatorState('sensor', 'twice')).toBeUndefined();
     expect(await storage.listRuns()).toEqual([]);
