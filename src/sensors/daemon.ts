@@ -100,10 +100,11 @@ export interface PreviewedRequest {
   /**
    * `launch`; `queue` (with a maximum of concurrent runs: the reason says
    * whether the next pass starts it or it waits for a run to end); or why it
-   * would not be launched: `duplicate` (run key launched before), `blocked`
-   * (its job is running or queued), `nothing-to-do` (everything it selects is
-   * up to date), `fail` (it cannot be planned: the tick fails, and launches
-   * none of the requests after it, so none are listed).
+   * would not be launched: `duplicate` (run key launched before, or by an
+   * earlier request), `blocked` (its job is running, or queued by others or
+   * an earlier request), `nothing-to-do` (everything it selects is up to
+   * date), `fail` (it cannot be planned: the tick fails, and launches none of
+   * the requests after it, so none are listed).
    */
   readonly verdict: Decision['status'] | 'fail';
   readonly reason: string | null;
@@ -119,6 +120,24 @@ type Decision =
   | { readonly status: 'duplicate' | 'blocked' | 'nothing-to-do'; readonly reason: string }
   | { readonly status: 'queue'; readonly reason: string }
   | { readonly status: 'launch'; readonly planned: PlannedRun };
+
+/**
+ * What the daemon's decision on a request reads of the instance's runs
+ * (see `#readRunsSeen`).
+ */
+interface RunsSeen {
+  /** The trigger's run keys, of those asked for, launched before (or found with nothing to do). */
+  readonly launchedRunKeys: ReadonlySet<string>;
+  /** The runs waiting in the queue, oldest first; empty when nothing could be held back by one or queued behind one. */
+  readonly queued: readonly {
+    readonly job: string | undefined;
+    readonly partition: string | undefined;
+    /** Which run it is, as a reason names it. */
+    readonly which: string;
+  }[];
+  /** The runs `started` that may still be going; read (else 0) only with a maximum of concurrent runs, which counts them. */
+  readonly started: number;
+}
 
 type Due =
   /** `times`: the ticks to run, oldest first (one, unless the schedule's ticks each run a partition). */
@@ -357,11 +376,12 @@ export class Daemon {
     if ('skip' in evaluation) return { evaluation, requests: [] };
     const trigger = triggerOf('sensor', name);
     const requests: PreviewedRequest[] = [];
+    let seen = await this.#readRunsSeen(trigger, evaluation.runRequests);
     for (const request of evaluation.runRequests) {
       try {
-        // The tick would have queued the requests before this one by now: they stand ahead of it.
-        const decision = await this.#decide(trigger, request, requests.filter(({ verdict }) => verdict === 'queue').length);
+        const decision = await this.#decide(trigger, request, seen);
         requests.push({ request, verdict: decision.status, reason: 'reason' in decision ? decision.reason : null });
+        seen = afterActing(seen, request, decision.status);
       } catch (error) {
         // The tick stops at this request too (see `#sensorTick`).
         requests.push({ request, verdict: 'fail', reason: launchFailure(request, error) });
@@ -565,9 +585,30 @@ export class Daemon {
     });
   }
 
+  /**
+   * What the decisions on `requests` read of the instance's runs, in one
+   * read each: a tick reads them again for each request, as the one before
+   * changed them; a dry run reads them once (see `previewSensor`).
+   */
+  async #readRunsSeen(trigger: string, requests: readonly ResolvedRunRequest[]): Promise<RunsSeen> {
+    const runKeys = requests.flatMap(({ runKey }) => (runKey === null ? [] : [runKey]));
+    const launchedRunKeys = runKeys.length === 0 ? new Set<string>() : await this.#storage.launchedRunKeys(trigger, runKeys);
+    const readsQueue = this.#maxConcurrentRuns !== null || requests.some(({ job }) => job !== null);
+    const queued = readsQueue
+      ? (await this.#storage.queuedRuns()).map(({ run, request }) => ({
+          job: request.job,
+          partition: request.partition,
+          which: `run ${run.runId}, triggered by ${run.trigger} at ${run.startedAt.toISOString()}`,
+        }))
+      : [];
+    // As a pass sees them: it fails this host's dead runs before it claims.
+    const started = this.#maxConcurrentRuns === null ? 0 : (await this.#storage.runsWithStatus('started')).filter(isAlive).length;
+    return { launchedRunKeys, queued, started };
+  }
+
   /** Why a request must not be launched now, or undefined when it may. */
-  async #holdBack(trigger: string, request: ResolvedRunRequest): Promise<{ status: 'duplicate' | 'blocked'; reason: string } | undefined> {
-    if (request.runKey !== null && (await this.#storage.launchedRunKeys(trigger, [request.runKey])).size > 0) {
+  async #holdBack(request: ResolvedRunRequest, seen: RunsSeen): Promise<{ status: 'duplicate' | 'blocked'; reason: string } | undefined> {
+    if (request.runKey !== null && seen.launchedRunKeys.has(request.runKey)) {
       return { status: 'duplicate', reason: `${request.target}: run key "${request.runKey}" was already launched` };
     }
     if (request.job !== null) {
@@ -580,13 +621,8 @@ export class Daemon {
       }
       // A run of the job waiting in the queue will run what is stale when it starts: a second one would only run after it, for nothing.
       // (Of the same partition: a run of another one materializes other data.)
-      const waiting = (await this.#storage.queuedRuns()).find((queued) => queued.request.job === request.job && queued.request.partition === request.partition);
-      if (waiting !== undefined) {
-        return {
-          status: 'blocked',
-          reason: `job "${request.job}" is already queued (run ${waiting.run.runId}, triggered by ${waiting.run.trigger} at ${waiting.run.startedAt.toISOString()})`,
-        };
-      }
+      const waiting = seen.queued.find((queued) => queued.job === request.job && queued.partition === request.partition);
+      if (waiting !== undefined) return { status: 'blocked', reason: `job "${request.job}" is already queued (${waiting.which})` };
     }
     return undefined;
   }
@@ -595,32 +631,17 @@ export class Daemon {
    * What to do with a request now: hold it back, leave it as having nothing
    * to do, or launch it (queue it, with a maximum of concurrent runs). A tick
    * acts on this (`#launch`) and a dry run shows it (`previewSensor`), so the
-   * two cannot disagree. `queuedAhead` counts the runs queued ahead of it
-   * that storage does not hold yet (a dry run's earlier requests). Throws
-   * when planning fails.
+   * two cannot disagree; `seen` is what it reads of the instance's runs
+   * (`#readRunsSeen`). Throws when planning fails.
    */
-  async #decide(trigger: string, request: ResolvedRunRequest, queuedAhead = 0): Promise<Decision> {
-    const hold = await this.#holdBack(trigger, request);
+  async #decide(trigger: string, request: ResolvedRunRequest, seen: RunsSeen): Promise<Decision> {
+    const hold = await this.#holdBack(request, seen);
     if (hold !== undefined) return hold;
-    if (this.#maxConcurrentRuns !== null) return { status: 'queue', reason: await this.#queuePlace(this.#maxConcurrentRuns, queuedAhead) };
+    if (this.#maxConcurrentRuns !== null) return { status: 'queue', reason: queuePlace(this.#maxConcurrentRuns, seen) };
     const started = performance.now();
     const plan = await planMaterialization(this.#definitions, this.#storage, this.#runOptions(trigger, request));
     if (!hasWork(plan)) return { status: 'nothing-to-do', reason: `${request.target}: nothing to do, every selected asset is up to date` };
     return { status: 'launch', planned: { plan, started } };
-  }
-
-  /**
-   * Where a run queued now would stand: passes start queued runs oldest
-   * first while fewer than `max` are started, so it starts at the next pass
-   * only when the runs started and those queued before it leave room
-   * (`queuedAhead` more than storage holds, see `#decide`).
-   */
-  async #queuePlace(max: number, queuedAhead: number): Promise<string> {
-    // As a pass sees them: it fails this host's dead runs before it claims.
-    const started = (await this.#storage.runsWithStatus('started')).filter(isAlive).length;
-    const queued = (await this.#storage.queuedRuns()).length + queuedAhead;
-    const when = started + queued < max ? 'the next daemon pass starts it' : 'it waits for a run to end';
-    return `at most ${count(max, 'concurrent run')}, ${started} started and ${queued} queued before it: ${when}`;
   }
 
   /** What a request's run is planned and made with. */
@@ -651,7 +672,7 @@ export class Daemon {
    * fails: then nothing was launched.
    */
   async #launch(trigger: string, request: ResolvedRunRequest): Promise<Launch> {
-    const decision = await this.#decide(trigger, request);
+    const decision = await this.#decide(trigger, request, await this.#readRunsSeen(trigger, [request]));
     if (decision.status === 'queue') {
       // A job is queued by name, so the run plans from the job as the definitions declare it when it starts.
       const { select, exclude, force, refresh } = request.planOptions;
@@ -769,6 +790,32 @@ function maxConcurrentRunsFromEnv(env: Readonly<Record<string, string | undefine
 
 function sameTime(a: Date | null, b: Date | null): boolean {
   return (a?.getTime() ?? null) === (b?.getTime() ?? null);
+}
+
+/**
+ * Where a run queued now would stand: passes start queued runs oldest first
+ * while fewer than `max` are started, so it starts at the next pass only
+ * when the runs started and those queued before it leave room.
+ */
+function queuePlace(max: number, seen: RunsSeen): string {
+  const { started, queued } = seen;
+  const when = started + queued.length < max ? 'the next daemon pass starts it' : 'it waits for a run to end';
+  return `at most ${count(max, 'concurrent run')}, ${started} started and ${queued.length} queued before it: ${when}`;
+}
+
+/**
+ * The runs a tick's next request sees once the tick acted on `status` for
+ * this one (see `#launch`), for a dry run, which stores nothing: a queued run
+ * waits in the queue, and a request launched, queued or found with nothing
+ * to do has its run key recorded. A launched run has ended before the next
+ * request is decided, so it holds nothing back.
+ */
+function afterActing(seen: RunsSeen, request: ResolvedRunRequest, status: Decision['status']): RunsSeen {
+  if (status === 'duplicate' || status === 'blocked') return seen;
+  const launchedRunKeys = request.runKey === null ? seen.launchedRunKeys : new Set([...seen.launchedRunKeys, request.runKey]);
+  if (status !== 'queue') return { ...seen, launchedRunKeys };
+  const queuedNow = { job: request.job ?? undefined, partition: request.partition, which: 'by an earlier request of this tick' };
+  return { ...seen, launchedRunKeys, queued: [...seen.queued, queuedNow] };
 }
 
 /** How a tick records a request it could not launch (planning failed), and a dry run shows it. */

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   asset,
@@ -367,6 +367,35 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     const { tick } = await daemon.tickSensor('pair');
     expect(tick).toMatchObject({ status: 'success' });
     expect(await storage.queuedRuns()).toHaveLength(2);
+  });
+
+  it('previews a second request of a job the tick queued for an earlier one as blocked, as the tick then skips it', async () => {
+    const definitions = memoryDefinitions({
+      jobs: [refresh],
+      sensors: [sensor({ name: 'again', intervalSeconds: 30, job: refresh, evaluate: () => ({ runRequests: [{ runKey: 'k1' }, { runKey: 'k2' }, { runKey: 'k1' }] }) })],
+    });
+    const daemon = new Daemon({ definitions, storage, clock: clock.now, maxConcurrentRuns: 1 });
+    expect((await daemon.previewSensor('again')).requests.map(({ verdict, reason }) => [verdict, reason])).toEqual([
+      ['queue', 'at most 1 concurrent run, 0 started and 0 queued before it: the next daemon pass starts it'],
+      ['blocked', 'job "refresh" is already queued (by an earlier request of this tick)'],
+      ['duplicate', 'job refresh: run key "k1" was already launched'],
+    ]);
+    const { tick } = await daemon.tickSensor('again');
+    const [runId] = tick.runIds;
+    expect(tick).toMatchObject({ status: 'success', runIds: [runId] });
+    expect(tick.skipReason).toBe(`job "refresh" is already queued (run ${runId}, triggered by sensor:again at 2026-01-05T12:00:00.000Z); job refresh: run key "k1" was already launched`);
+  });
+
+  it('reads the queue and the started runs once for a whole preview, not once per request', async () => {
+    const definitions = memoryDefinitions({
+      jobs: [refresh],
+      sensors: [sensor({ name: 'many', intervalSeconds: 30, job: refresh, evaluate: () => ({ runRequests: [{ select: 'numbers' }, { select: 'total' }, { select: '+total' }] }) })],
+    });
+    const daemon = new Daemon({ definitions, storage, clock: clock.now, maxConcurrentRuns: 5 });
+    const queueReads = vi.spyOn(storage, 'queuedRuns');
+    const startedReads = vi.spyOn(storage, 'runsWithStatus');
+    expect((await daemon.previewSensor('many')).requests.map(({ verdict }) => verdict)).toEqual(['queue', 'queue', 'queue']);
+    expect([queueReads.mock.calls.length, startedReads.mock.calls.length]).toEqual([1, 1]);
   });
 
   it('previews a request that cannot be planned as failing the tick, with the error the tick then records', async () => {

@@ -25,9 +25,10 @@ export const sensorCommand: Command = {
     'cursor is kept. tick evaluates the sensor once now, whatever its status: it launches the runs it asks\n' +
     'for and records the tick, or with --dry-run only shows the requests and what the daemon would do with\n' +
     'them (with STRATA_MAX_CONCURRENT_RUNS set it queues each, saying whether it would wait for a run to end;\n' +
-    'a run key launched before is dropped; a request whose job is running waits; one whose assets are\n' +
-    'all up to date has nothing to do; one that cannot be planned fails the tick, and the requests after it are\n' +
-    'not shown, as the tick stops there), storing nothing.',
+    'a run key launched before, or by an earlier request, is dropped; a request whose job is running, or\n' +
+    'queued by others or an earlier request, waits; one whose assets are all up to date has nothing to do;\n' +
+    'one that cannot be planned fails the tick, and the requests after it are not shown, as the tick stops\n' +
+    'there), storing nothing.',
   flags: {
     'dry-run': { type: 'boolean', description: 'tick: evaluate and show the run requests; launch and store nothing' },
     json: { type: 'boolean', description: 'tick: print one JSON document on stdout' },
