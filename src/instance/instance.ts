@@ -162,15 +162,10 @@ export class Instance {
 
   /**
    * The project files the definitions' code was loaded from that changed on
-   * disk since (relative to the project root, sorted). A long-running
-   * process (the daemon, `assets ui`) runs the code it loaded, not these:
-   * it names them and asks for a restart.
+   * disk since (relative to the project root, sorted), by the look at the
+   * files `changeTimes` took.
    */
-  codeEditedSinceLoad(): Promise<readonly string[]> {
-    return this.#codeEditedSinceLoad(undefined);
-  }
-
-  async #codeEditedSinceLoad(changeTimes: ChangeTimes | undefined): Promise<readonly string[]> {
+  async #codeEditedSinceLoad(changeTimes: ChangeTimes): Promise<readonly string[]> {
     const definitions = await this.definitions();
     const { codeVersionsOf, editedSinceLoad } = await import('../versioning/code-versions.js');
     return editedSinceLoad(await codeVersionsOf(definitions, { projectRoot: this.project.root, cacheFile: this.project.codeCacheFile }), changeTimes);

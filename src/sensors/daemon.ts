@@ -20,6 +20,8 @@ import type { StepExecutorFactory } from '../execution/step-executor.js';
 import { launchRun, type PlannedRun } from './launch-run.js';
 import { jobPlanOptions, jobTags } from './run-job.js';
 import type { TimePartitionsDefinition } from '../core/partitions.js';
+import { projectRoot } from '../core/project-root.js';
+import { type ChangeTimes, codeVersionsOf, editedSinceLoad, readChangeTimesOnce } from '../versioning/code-versions.js';
 import { partitionAtTick, schedulePartitions, type TickPartition } from './schedule-partition.js';
 import { latestScheduleTick, latestScheduleTicks, nextScheduleTicks } from './schedule-ticks.js';
 
@@ -69,6 +71,14 @@ export interface DaemonOptions {
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
   /** Called as each run it launched ends, however it ended. */
   readonly onRunEnd?: ((run: RunSummary) => void) | undefined;
+  /**
+   * Called after a pass in which a run ended, with the project files the
+   * definitions' code was loaded from that changed on disk since the load
+   * (relative to the project root, sorted), when there are some: the daemon
+   * runs the code it loaded, not these. Judged by the pass's one look at the
+   * files, which its plans judged the code by too.
+   */
+  readonly onCodeEdited?: ((files: readonly string[]) => void) | undefined;
   /** Called when a pass starts a schedule or sensor: one running by default, seen for the first time. */
   readonly onStart?: ((started: { readonly kind: InstigatorKind; readonly name: string; readonly startedAt: Date }) => void) | undefined;
 }
@@ -219,6 +229,16 @@ export class Daemon {
   readonly #onEvent: ((event: RunEvent) => void) | undefined;
   readonly #onRunEnd: ((run: RunSummary) => void) | undefined;
   readonly #onStart: DaemonOptions['onStart'];
+  readonly #onCodeEdited: DaemonOptions['onCodeEdited'];
+  /**
+   * The current pass's look at the code's files (see `readChangeTimesOnce`):
+   * every plan of a pass, and its notice of edited files, judge the code by
+   * it, so each file is statted once per pass and all of them speak of the
+   * same files. A run still looks again as each step records what it ran.
+   */
+  #changeTimes: ChangeTimes = readChangeTimesOnce();
+  /** How many runs it launched or started have ended: whether a pass ran something. */
+  #runsEnded = 0;
   /** Runs launched and not yet ended, by id: what a stop would cancel. */
   readonly #inFlight = new Set<string>();
   /** By schedule name: see `#schedulePartitions`. */
@@ -246,6 +266,7 @@ export class Daemon {
     this.#onEvent = options.onEvent;
     this.#onRunEnd = options.onRunEnd;
     this.#onStart = options.onStart;
+    this.#onCodeEdited = options.onCodeEdited;
   }
 
   /** The ids of the runs it launched that have not ended yet: empty while it is idle. */
@@ -261,6 +282,8 @@ export class Daemon {
    * `onRunEnd` as they end.
    */
   async tick(): Promise<TickReport[]> {
+    this.#changeTimes = readChangeTimesOnce();
+    const runsEndedBefore = this.#runsEnded;
     const now = this.#clock();
     const stored = await this.#storedStates();
     const due: Due[] = [];
@@ -312,7 +335,21 @@ export class Daemon {
       }
     }
     if (!this.#signal.aborted) await this.#startQueuedRuns();
+    if (this.#runsEnded > runsEndedBefore) await this.#reportCodeEdits();
     return reports;
+  }
+
+  /** Names the files edited since the load to `onCodeEdited`, by the pass's look at them. */
+  async #reportCodeEdits(): Promise<void> {
+    if (this.#onCodeEdited === undefined) return;
+    let edited: readonly string[];
+    try {
+      // The versions every plan compares with (see `planMaterialization`), computed once per definitions.
+      edited = editedSinceLoad(await codeVersionsOf(this.#definitions, { projectRoot: projectRoot() }), this.#changeTimes);
+    } catch {
+      return; // Code versions that cannot be computed failed the run, which said so.
+    }
+    if (edited.length > 0) this.#onCodeEdited(edited);
   }
 
   /** Starts queued runs while the instance has room for them, and waits for them to end. */
@@ -327,6 +364,7 @@ export class Daemon {
       env: this.#env,
       concurrency: this.#concurrency,
       executor: this.#executor,
+      changeTimes: this.#changeTimes,
       onEvent: this.#onEvent,
     });
     const launched = dequeued.map((run) => this.#track({ ...run, launchedAt: performance.now() }));
@@ -364,6 +402,7 @@ export class Daemon {
   /** Evaluates a sensor now, whatever its status and interval, launching what it asks for and recording the tick. */
   async tickSensor(name: string): Promise<TickReport> {
     const definition = findSensor(this.#definitions, name);
+    this.#changeTimes = readChangeTimesOnce();
     const state = (await this.#storage.instigatorState('sensor', name)) ?? initialState('sensor', name);
     return this.#sensorTick(definition, state);
   }
@@ -371,6 +410,7 @@ export class Daemon {
   /** Evaluates a sensor now and says what the daemon would do with each request; launches and stores nothing. */
   async previewSensor(name: string): Promise<{ readonly evaluation: SensorEvaluation; readonly requests: readonly PreviewedRequest[] }> {
     const definition = findSensor(this.#definitions, name);
+    this.#changeTimes = readChangeTimesOnce();
     const state = await this.#storage.instigatorState('sensor', name);
     const evaluation = await this.#evaluate(definition, state, this.#clock());
     if ('skip' in evaluation) return { evaluation, requests: [] };
@@ -658,6 +698,7 @@ export class Daemon {
       executor: this.#executor,
       trigger,
       tags: request.tags,
+      changeTimes: this.#changeTimes,
       request: {
         ...(request.job === null ? { select: request.planOptions.select } : { job: request.job }),
         ...(request.partition === undefined ? {} : { partition: request.partition }),
@@ -739,6 +780,7 @@ export class Daemon {
       const durationMs = Math.round(performance.now() - launched.launchedAt);
       summary = { runId, status: 'failed', trigger, target, durationMs, failedAssets: [], error: messageOf(error) };
     }
+    this.#runsEnded++;
     this.#onRunEnd?.(summary);
     return summary;
   }

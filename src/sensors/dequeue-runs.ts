@@ -7,6 +7,7 @@ import { failQueuedRun, startQueuedRun } from '../execution/run-queue.js';
 import type { MaterializeResult } from '../execution/run-result.js';
 import type { StepExecutorFactory } from '../execution/step-executor.js';
 import type { InstanceStorage, QueuedRunRequest, RunEvent } from '../storage/instance-storage.js';
+import type { ChangeTimes } from '../versioning/code-versions.js';
 import { jobPlanOptions } from './run-job.js';
 
 /** Without a configured maximum, this many runs may be `started` at once before queued runs wait. */
@@ -26,6 +27,8 @@ export interface DequeueOptions {
   readonly concurrency?: number | undefined;
   /** Where the runs' steps run; default in-process. */
   readonly executor?: StepExecutorFactory | undefined;
+  /** The look at the code's files the runs' plans share (see `readChangeTimesOnce`); default: a look of each plan's own. */
+  readonly changeTimes?: ChangeTimes | undefined;
   readonly onEvent?: ((event: RunEvent) => void) | undefined;
 }
 
@@ -71,6 +74,7 @@ export async function dequeueRuns(options: DequeueOptions): Promise<DequeuedRun[
         now: options.now,
         concurrency: options.concurrency,
         executor: options.executor,
+        changeTimes: options.changeTimes,
         trigger,
         onEvent: options.onEvent,
       });

@@ -65,11 +65,11 @@ export const daemonCommand: Command = {
       // On a terminal the logger shows warnings only: these lines tell the story there.
       const live = io.stderr.isTTY === true && !json;
       const unicode = supportsUnicode(io);
-      // A long-running daemon runs the code it loaded: after a run it names the files edited since, once for each new set.
+      // A long-running daemon runs the code it loaded: after a pass that ran something it names the files edited since, once for each new set.
       let namedEdits = '';
-      const noteEditedCode = async () => {
-        const edited = (await instance.codeEditedSinceLoad()).join(', ');
-        if (edited === '' || edited === namedEdits) return;
+      const noteEditedCode = (files: readonly string[]) => {
+        const edited = files.join(', ');
+        if (edited === namedEdits) return;
         namedEdits = edited;
         io.stderr.write(`${stderrStyle.apply('yellow', 'note:')} ${edited} changed on disk since the daemon loaded the definitions: its runs use the code it loaded; restart it to run the new code.\n`);
       };
@@ -84,11 +84,8 @@ export const daemonCommand: Command = {
         onTick: live ? (tick) => io.stderr.write(describeTick(tick, stderrStyle)) : undefined,
         onEvent: live ? createRunProgress(io.stderr, stderrStyle) : undefined,
         // Always, terminal or not: under a service manager this line is what the journal shows of a run.
-        onRunEnd: (run) => {
-          io.stderr.write(describeRunEnd(run, stderrStyle, unicode));
-          // Code versions that cannot be computed failed the run, which said so.
-          if (!once) noteEditedCode().catch(() => undefined);
-        },
+        onRunEnd: (run) => io.stderr.write(describeRunEnd(run, stderrStyle, unicode)),
+        onCodeEdited: once ? undefined : noteEditedCode,
         onStart: once || live ? (started) => io.stderr.write(describeStart(started, definitions.schedules)) : undefined,
       });
       if (!once) {

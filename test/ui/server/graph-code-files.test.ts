@@ -1,6 +1,4 @@
-import fs from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { syncBuiltinESMExports } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { openInstance } from '../../../src/index.js';
 import type { GraphResponse } from '../../../src/ui/api-types.js';
 import { startUiServer } from '../../../src/ui/server/start-ui-server.js';
 import { writeBuiltFrameworkProject } from '../../versioning/built-framework-project.js';
+import { statsDuring } from '../../versioning/count-stats.js';
 
 /**
  * What one `GET /api/graph` costs in looks at the code's files: the statuses
@@ -31,27 +30,6 @@ describe('the graph and the code files', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  /** How often each file of the project was statted while `work` ran, by name. */
-  async function statsDuring(work: () => Promise<unknown>): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    // The code-version module imports statSync by name: syncing the builtin's exports makes it see this one.
-    const writable = fs as { statSync: typeof fs.statSync };
-    const statSync = fs.statSync;
-    writable.statSync = ((file: fs.PathLike, ...rest: unknown[]) => {
-      const name = path.relative(dir, String(file));
-      if (!name.startsWith('..')) counts[name] = (counts[name] ?? 0) + 1;
-      return (statSync as (...args: unknown[]) => unknown)(file, ...rest);
-    }) as typeof fs.statSync;
-    syncBuiltinESMExports();
-    try {
-      await work();
-    } finally {
-      writable.statSync = statSync;
-      syncBuiltinESMExports();
-    }
-    return counts;
-  }
-
   it('looks at each code file once per request, and still names one edited since the load', async () => {
     const instance = await openInstance({ cwd: dir, env: { STRATA_HOME: path.join(dir, '.strata') }, definitionsModule: 'definitions.mjs' });
     const server = await startUiServer({ instance, port: 0 });
@@ -59,7 +37,7 @@ describe('the graph and the code files', () => {
       const graph = async () => (await (await fetch(new URL('/api/graph', server.url))).json()) as GraphResponse;
       expect((await graph()).codeEditedSinceLoad).toEqual([]);
 
-      expect(await statsDuring(graph)).toEqual({ 'definitions.mjs': 1, 'helper.mjs': 1 });
+      expect(await statsDuring(dir, graph)).toEqual({ 'definitions.mjs': 1, 'helper.mjs': 1 });
 
       await writeFile(path.join(dir, 'helper.mjs'), 'export const FACTOR = 3;\n');
       // Whether scaled is code-changed now depends on whether helper.mjs was written within the load's window (see `EditWindow`): test/cli/code-versions.test.ts covers that.
