@@ -39,7 +39,7 @@ import type { ChangeTimes } from '../versioning/code-versions.js';
 import type { JobSummary } from './job-summaries.js';
 import type { PoolSummary } from './pool-summaries.js';
 import type { UnusedPoolWarning } from './set-pool-limit.js';
-import { locateProject, type Project } from './locate-project.js';
+import { appliedConfig, locateProject, type Project } from './locate-project.js';
 import { openStorage, type StorageLocation, storageLocation } from './open-storage.js';
 import type { WipeResult, WipeScope } from './wipe-assets.js';
 
@@ -112,6 +112,8 @@ export type EnqueueOptions = Pick<MaterializeOptions, 'trigger' | 'tags' | 'pare
 /** What the instance is made of, as `assets info` shows it. */
 export interface InstanceDescription {
   readonly project: Project;
+  /** The `strata.config.*` whose settings apply to the definitions (see `appliedConfig`); undefined when none does, or the definitions were given. */
+  readonly config: string | undefined;
   /** Where the instance lives, and whether its SQLite file exists yet (null for Postgres, which is not checked). */
   readonly location: StorageLocation;
   readonly exists: boolean | null;
@@ -724,8 +726,10 @@ export class Instance {
   async describe(): Promise<InstanceDescription> {
     const definitions = this.project.definitions instanceof StrataError ? undefined : await this.#unversionedDefinitions();
     const location = await this.storageLocation();
+    const located = this.project.definitions;
     return {
       project: this.project,
+      config: this.#given.definitions !== undefined || located instanceof StrataError ? undefined : appliedConfig(located),
       location,
       exists: location.kind === 'sqlite' ? existsSync(location.path) : null,
       ioManagers: Object.entries(definitions?.ioManagers ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),

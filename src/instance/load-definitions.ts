@@ -9,7 +9,7 @@ import { definitionsFromModule } from '../execution/definitions-from-module.js';
 import { importModule } from '../execution/import-module.js';
 import { checkJobSelections } from '../graph/check-job-selections.js';
 import { codeVersionsOf } from '../versioning/code-versions.js';
-import { isConfigFile, type Project, STRATA_ROOT } from './locate-project.js';
+import { appliedConfig, isConfigFile, type Project, STRATA_ROOT } from './locate-project.js';
 
 /**
  * Loads the definitions of a project (see `locateProject` for where from;
@@ -60,8 +60,7 @@ export async function importDefinitions(project: Project): Promise<Definitions> 
  */
 export async function importInstanceConfig(project: Project): Promise<InstanceConfig | undefined> {
   if (project.definitions instanceof StrataError) return undefined;
-  const { file, config } = project.definitions;
-  const configFile = isConfigFile(file) ? file : config;
+  const configFile = appliedConfig(project.definitions);
   if (configFile === undefined) return undefined;
   setProjectRoot(project.root);
   return instanceConfigOf(await importFrom(configFile, configFile));

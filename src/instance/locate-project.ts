@@ -23,6 +23,16 @@ export function isConfigFile(file: string): boolean {
   return CONFIG_FILES.includes(path.basename(file));
 }
 
+/**
+ * The `strata.config.*` whose settings (resources, instance) apply to the
+ * definitions of `located`: the module itself when it is one, else the
+ * project's config beside a module named apart from it (`Located.config`);
+ * undefined when none does.
+ */
+export function appliedConfig(located: Located): string | undefined {
+  return isConfigFile(located.file) ? located.file : located.config;
+}
+
 /** Extensions tried after a module path given without one. */
 const MODULE_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 

@@ -78,6 +78,21 @@ describe('--definitions of a module in a project with a strata.config', () => {
     });
   }
 
+  it('names the config whose settings apply in assets info, with --definitions of another module of the project as without it', async () => {
+    const config = path.join(project.dir, 'strata.config.mjs');
+    for (const args of [['--definitions', 'src/definitions.mjs'], []]) {
+      const json = await assets('info', ...args, '--json');
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({ config });
+      const text = await assets('info', ...args);
+      expect(text.stdout).toMatch(new RegExp(`^config +${config}$`, 'm'));
+    }
+    // Named apart from any project with a config, a module runs with its own settings: none applies.
+    const alone = await runCli(['info', '--definitions', FLAKY, '--json'], { cwd: project.dir });
+    expect(JSON.parse(alone.stdout)).toMatchObject({ definitions: FLAKY, config: null });
+    expect((await runCli(['info', '--definitions', FLAKY], { cwd: project.dir })).stdout).toMatch(/^config +none$/m);
+  });
+
   it('uses the instance the config names, for commands that load definitions and for those that do not', async () => {
     await writeFile(
       path.join(project.dir, 'strata.config.mjs'),

@@ -47,6 +47,7 @@ describe('the project root anchors the instance and the outputs', () => {
       projectRoot: project.dir,
       definitions: path.join(project.dir, 'src', 'definitions.mjs'),
       definitionsProblem: null,
+      config: null,
       instance: { kind: 'sqlite', home: path.join(project.dir, '.strata'), path: path.join(project.dir, '.strata', 'strata.db'), exists: false },
       ioManagers: [{ key: 'default', kind: 'csv', location: path.join(project.dir, 'output') }],
       versions: { strata: version, node: process.versions.node },
