@@ -26,12 +26,15 @@ describe('unpartitioned assets that feed partitions', () => {
     await writeFile(path.join(dir, 'rate.json'), '{"rate":2}');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
-  const cli = (...args: string[]) =>
-    runCli([...args, '--definitions', DEFINITIONS], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+  /** The CLI on `definitions`, all of them variants of the same assets sharing one folder and instance. */
+  const cliOn =
+    (definitions: string) =>
+    (...args: string[]) =>
+      runCli([...args, '--definitions', definitions], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+  const cli = cliOn(DEFINITIONS);
   const day = async (partition: string) => readFile(path.join(dir, 'out', 'converted_daily', `${partition}.csv`), 'utf8');
   /** The same assets, with a blocking check on the feeder: `rate` must be positive. */
-  const checked = (...args: string[]) =>
-    runCli([...args, '--definitions', CHECKED_FEEDER], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+  const checked = cliOn(CHECKED_FEEDER);
 
   it('materializes the feeder in the first partition run on a new instance, then every partition from it', async () => {
     const first = await cli('materialize');
@@ -260,8 +263,7 @@ describe('unpartitioned assets that feed partitions', () => {
 
   it('backfills a feeder selected without its own stored upstream, reading what that upstream stored rather than refusing it as never stored', async () => {
     // raw_rate -> rate -> converted_daily: rate's upstream is stored, and not selected.
-    const rawFed = (...args: string[]) =>
-      runCli([...args, '--definitions', path.join(FIXTURES, 'raw-fed-partitions-definitions.mjs')], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    const rawFed = cliOn(path.join(FIXTURES, 'raw-fed-partitions-definitions.mjs'));
     expect((await rawFed('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":3}');
     expect((await rawFed('materialize', '--select', 'raw_rate')).code).toBe(0);
@@ -302,8 +304,7 @@ describe('unpartitioned assets that feed partitions', () => {
 
   it('refuses a backfill whose feeders\' run would skip the feeder for a failing blocking check of the feeder\'s own upstream, and stores no backfill', async () => {
     // raw_rate (checked) -> rate (the feeder) -> converted_daily.
-    const rawChecked = (...args: string[]) =>
-      runCli([...args, '--definitions', path.join(FIXTURES, 'checked-raw-feeder-partitions-definitions.mjs')], { cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') } });
+    const rawChecked = cliOn(path.join(FIXTURES, 'checked-raw-feeder-partitions-definitions.mjs'));
     expect((await rawChecked('materialize')).code).toBe(0);
     await writeFile(path.join(dir, 'rate.json'), '{"rate":-1}');
     // raw_rate stores -1 and fails its check: rate, which reads it, is stale and would be skipped.
