@@ -135,8 +135,7 @@ describe('unpartitioned assets that feed partitions', () => {
 
     const ui = await startUi({ cwd: dir, env: { FED_DIR: dir, STRATA_OUTPUT_DIR: path.join(dir, 'out'), STRATA_HOME: path.join(dir, '.strata') }, args: ['--definitions', CHECKED_FEEDER] });
     try {
-      const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
-      const response = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+      const response = await ui.post('/api/plan');
       expect(response.status).toBe(200);
       expect(((await response.json()) as PlanResponse).skippedInPartitions).toEqual(skippedInPartitions);
     } finally {
@@ -360,8 +359,7 @@ describe('two feeders whose blocking checks both fail', () => {
     });
     const ui = await startUi({ cwd: dir, env: env(), args: ['--definitions', TWO_CHECKED_FEEDERS] });
     try {
-      const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
-      const response = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+      const response = await ui.post('/api/plan');
       expect(response.status).toBe(200);
       expect(((await response.json()) as PlanResponse).skippedInPartitions).toEqual(skippedInPartitions);
     } finally {

@@ -8,6 +8,8 @@ export interface RunningUi {
   stderr(): string;
   /** Stops the server as Ctrl-C would, and waits for it to exit. */
   stop(): Promise<void>;
+  /** POSTs `body` as JSON to `route`, as the page does: from its origin, with the token it carries. */
+  post(route: string, body?: unknown): Promise<Response>;
 }
 
 /**
@@ -32,9 +34,15 @@ export function startUi(options: { cwd: string; env: Record<string, string>; arg
       const url = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout)?.[0];
       if (url === undefined) return;
       child.removeAllListeners('exit');
-      resolve({ url, stderr: () => stderr, stop: () => stopChild(child) });
+      resolve({ url, stderr: () => stderr, stop: () => stopChild(child), post: (route, body = {}) => postAsPage(url, route, body) });
     });
   });
+}
+
+/** The page's token (`<meta name="strata-token">`), then the POST the page would send with it. */
+async function postAsPage(url: string, route: string, body: unknown): Promise<Response> {
+  const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(url)).text())![1]!;
+  return fetch(new URL(route, url), { method: 'POST', headers: { 'content-type': 'application/json', origin: url, 'x-strata-token': token }, body: JSON.stringify(body) });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

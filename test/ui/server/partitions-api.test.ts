@@ -102,8 +102,7 @@ describe('partitions in the UI API', () => {
   });
 
   it('plans the stale and missing partitions a materialize runs first, as `materialize --dry-run` does, then the rest', async () => {
-    const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
-    const response = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+    const response = await ui.post('/api/plan');
     expect(response.status).toBe(200);
     const plan = (await response.json()) as PlanResponse;
     const cli = await runCli(['materialize', '--dry-run', '--json', '--definitions', PARTITIONED], { cwd: workspace.dir, env });

@@ -420,8 +420,7 @@ describe('assets ui server', () => {
       ]),
     );
     // The Materialize panel's plan says the run would skip invoices, as `materialize --dry-run --json` does.
-    const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
-    const planned = await fetch(new URL('/api/plan', ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{}' });
+    const planned = await ui.post('/api/plan');
     const plan = (await planned.json()) as PlanResponse;
     expect(plan.plan.map(({ key, skipped, blockedBy }) => ({ key, skipped, blockedBy }))).toEqual([{ key: 'invoices', skipped: true, blockedBy: ['accounts.unique_id'] }]);
     const dryRun = await runCli(['materialize', '--dry-run', '--json', '--definitions', CHECKED], { cwd: workspace.dir, env: workspace.env });
@@ -436,8 +435,7 @@ describe('assets ui server', () => {
     const env = { ...workspace.env, UI_CHECKED_MIN_ROWS: '2' };
     const ui = await startUi({ cwd: workspace.dir, env, args: ['--definitions', CHECKED] });
     cleanups.push(ui.stop);
-    const token = /<meta name="strata-token" content="([^"]+)"/.exec(await (await fetch(ui.url)).text())![1]!;
-    const postAs = (route: string) => fetch(new URL(route, ui.url), { method: 'POST', headers: { 'content-type': 'application/json', origin: ui.url, 'x-strata-token': token }, body: '{"select":"accounts"}' });
+    const postAs = (route: string) => ui.post(route, { select: 'accounts' });
 
     const plan = (await (await postAs('/api/plan')).json()) as PlanResponse;
     const dryRun = await runCli(['materialize', '--dry-run', '--json', '--select', 'accounts', '--definitions', CHECKED], { cwd: workspace.dir, env });
