@@ -12,7 +12,7 @@ import type { PlannedAsset } from '../graph/planner.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
-import type { CheckNotPassed } from './describe-checks-not-passed.js';
+import { readBlocking } from './blocked-by.js';
 import { blockedInRuns, skippedInPartitions } from './dry-run.js';
 import type { MaterializeRequest } from './instance.js';
 import { partitionKeysBetween } from './partition-range.js';
@@ -152,8 +152,6 @@ export async function createBackfill(
     readonly graph: AssetGraph;
     readonly now: () => Date;
     readonly run?: BackfillRunSettings | undefined;
-    /** `Instance.checksNotPassed`: the failing checks, current on what is stored, of the given assets. */
-    readonly checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>;
   },
 ): Promise<CreatedBackfill> {
   const { keys } = await partitionKeysBetween(definitions, storage, { select: request.selection }, request, options.now());
@@ -189,7 +187,7 @@ export async function createBackfill(
   };
   let planned = await planTargets();
   // The feeders' run checks again what it runs (all of them in mode `all`): their checks block nothing yet.
-  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), options.checksNotPassed);
+  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), (keys) => readBlocking(definitions, storage, keys));
   let feeders: MaterializeResult | undefined;
   if (feeding.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
@@ -218,9 +216,9 @@ export async function createBackfill(
 async function refuseBlocked(
   definitions: Definitions,
   runs: readonly { readonly partition: string; readonly runs: readonly string[] }[],
-  checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
+  readBlocking: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>,
 ): Promise<void> {
-  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], checksNotPassed);
+  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], readBlocking);
   const skipped = skippedInPartitions(runs.map((run) => run.partition), blocked);
   if (skipped.length === 0) return;
   // A feeder runs once, in the feeders' run, whatever the partitions.

@@ -1,5 +1,5 @@
 import type { Definitions } from '../core/definitions.js';
-import { resultBlocks, upstreamChecksBlocking } from '../execution/check-states.js';
+import { checkFailsRun, resultBlocks, upstreamChecksBlocking } from '../execution/check-states.js';
 import type { InstanceStorage } from '../storage/instance-storage.js';
 import { type CheckSummary, checksWithProblem, readCheckSummaries } from './check-summaries.js';
 
@@ -33,5 +33,16 @@ export function blockedBy(definitions: Definitions, key: string, blocking: Reado
 export async function readBlockedBy(definitions: Definitions, storage: InstanceStorage, key: string): Promise<string[]> {
   const checked = definitions.asset(key)!.deps.filter((dep) => definitions.asset(dep)!.checks.length > 0);
   if (checked.length === 0) return [];
-  return blockedBy(definitions, key, blockingByAsset(await readCheckSummaries(definitions, storage, checked)));
+  return blockedBy(definitions, key, await readBlocking(definitions, storage, checked));
+}
+
+/**
+ * `blockingByAsset` of the checks of `keys`, against what their IO managers
+ * store now, as a run judges them: a failing result blocks while it judged
+ * the output stored now, whatever else its check read has changed since (a
+ * run does not check an upstream it does not run again). Only failing
+ * results are read, and what they judged.
+ */
+export async function readBlocking(definitions: Definitions, storage: InstanceStorage, keys: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>> {
+  return blockingByAsset(await readCheckSummaries(definitions, storage, keys, { latestMatching: checkFailsRun }));
 }

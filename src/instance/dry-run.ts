@@ -3,7 +3,6 @@ import type { Definitions } from '../core/definitions.js';
 import { upstreamChecksBlocking } from '../execution/check-states.js';
 import type { MaterializationPlan } from '../execution/plan-materialization.js';
 import type { PlannedAsset } from '../graph/planner.js';
-import type { CheckNotPassed } from './describe-checks-not-passed.js';
 
 /**
  * What a run of a selection would do, without running anything: the
@@ -71,9 +70,9 @@ export async function blockedInPlan(
   definitions: Definitions,
   planned: readonly PlannedAsset[],
   checksAgain: readonly CheckAgain[],
-  checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
+  readBlocking: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>,
 ): Promise<ReadonlyMap<string, BlockedAsset>> {
-  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, checksNotPassed);
+  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, readBlocking);
   return blocked!;
 }
 
@@ -82,15 +81,15 @@ export async function blockedInPlan(
  * it would skip, by the rule a run skips by (`upstreamChecksBlocking`): the
  * failing blocking checks of their upstreams that the run does not run and
  * whose checks would not run again, so the run judges them by the results
- * they have (`checksNotPassed`, which reads only failing results, once for
- * every run); and, in run order, what reads a skipped asset.
- * `checksNotPassed` is not called without such a check.
+ * they have, as it would (`readBlocking`, by asset: see `readBlocking` in
+ * `blocked-by.ts`, once for every run); and, in run order, what reads a
+ * skipped asset. `readBlocking` is not called without such a check.
  */
 export async function blockedInRuns(
   definitions: Definitions,
   runs: readonly (readonly string[])[],
   checksAgain: readonly CheckAgain[],
-  checksNotPassed: (keys: readonly string[]) => Promise<readonly CheckNotPassed[]>,
+  readBlocking: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>,
 ): Promise<ReadonlyMap<string, BlockedAsset>[]> {
   const again = new Set(checksAgain.map(({ check }) => check));
   const runKeys = runs.map((keys) => new Set(keys));
@@ -103,14 +102,12 @@ export async function blockedInRuns(
     }
   });
   if (judgedAssets.size === 0) return runs.map(() => new Map());
-  const blocking = (await checksNotPassed([...judgedAssets])).filter((failing) => !again.has(failing.key) && definitions.asset(failing.assetKey)!.checks.some((check) => check.blocking && checkKey(failing.assetKey, check) === failing.key));
-  const blockingOf = new Map<string, string[]>();
-  for (const { key, assetKey } of blocking) blockingOf.set(assetKey, [...(blockingOf.get(assetKey) ?? []), key]);
+  const blocking = await readBlocking([...judgedAssets]);
   return runs.map((keys, index) => {
     const blocked = new Map<string, BlockedAsset>();
-    if (blocking.length === 0) return blocked;
-    // What the run runs is checked anew once stored: its results so far block nothing.
-    const failingOf = (dep: string) => (runKeys[index]!.has(dep) ? [] : (blockingOf.get(dep) ?? []));
+    if (blocking.size === 0) return blocked;
+    // What the run runs is checked anew once stored, and so is a check it runs again: their results so far block nothing.
+    const failingOf = (dep: string) => (runKeys[index]!.has(dep) ? [] : (blocking.get(dep) ?? []).filter((check) => !again.has(check)));
     for (const key of keys) {
       const asset = definitions.asset(key)!;
       const skippedUpstream = asset.deps.find((dep) => blocked.has(dep));
