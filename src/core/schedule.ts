@@ -33,6 +33,7 @@ export interface ScheduleSpec {
    * Where the ticks of `every` are counted from: an ISO time, with an offset
    * (`2026-01-01T00:00:00Z`) or read in `timezone` without one
    * (`2026-01-01T09:00`). Default: midnight of 2000-01-01 in `timezone`.
+   * With `cron`, it is a definitions problem: the expression names its times.
    */
   readonly anchor?: string;
   /** IANA time zone the cron expression (or an anchor without offset, and a daily interval) is read in; default `UTC`. */
@@ -127,6 +128,8 @@ export function checkSchedule(definition: ScheduleDefinition): string[] {
     return problems;
   }
   if (definition.every !== undefined) return [...problems, ...checkInterval(definition, where)];
+  // A cron expression names its own times: an anchor beside it would be ignored, and its author misled.
+  if (definition.anchor !== undefined) problems.push(`${where}: anchor counts the ticks of every, not of cron; drop it, or use every (such as "1d") with it`);
   if (typeof definition.cron !== 'string') {
     problems.push(`${where}: cron must be a string such as "0 2 * * *"`);
     return problems;

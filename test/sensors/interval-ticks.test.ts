@@ -68,7 +68,7 @@ describe('interval schedules (every)', () => {
     expect(cases.map(([definition]) => [scheduleCadence(definition), describeSchedule(definition)])).toEqual(cases.map(([, cadence, sentence]) => [cadence, sentence]));
   });
 
-  it('reports a schedule with both or neither of cron and every, a bad interval, anchor or time zone with the other definitions problems', () => {
+  it('reports a schedule with both or neither of cron and every, a bad interval, anchor or time zone, or an anchor beside cron, with the other definitions problems', () => {
     const refresh = job({ name: 'refresh', select: '*' });
     const only = asset({ key: 'only', schema: z.object({ id: z.int() }), compute: () => [] });
     const definitionsWith = (...schedules: ReturnType<typeof schedule>[]) => () => defineDefinitions({ assets: [only], ioManagers: { default: new MemoryIOManager() }, jobs: [refresh], schedules });
@@ -85,6 +85,7 @@ describe('interval schedules (every)', () => {
         schedule({ name: 'no-day-utc', job: refresh, every: '1h', anchor: '2026-02-30T00:00:00Z' }),
         schedule({ name: 'no-minute', job: refresh, every: '1h', anchor: '2026-01-05T09:60', timezone: 'Europe/Berlin' }),
         schedule({ name: 'zone', job: refresh, every: '1h', timezone: 'Mars/Olympus' }),
+        schedule({ name: 'cron-anchor', job: refresh, cron: '0 9 * * *', anchor: '2026-01-05T09:00' }),
       ),
     ).toThrow(
       expect.objectContaining({
@@ -99,6 +100,7 @@ describe('interval schedules (every)', () => {
           'schedule "no-day-utc": anchor "2026-02-30T00:00:00Z" names no time: its day 2026-02-30 does not exist, February 2026 has 28 days',
           'schedule "no-minute": anchor "2026-01-05T09:60" names no time: its time 09:60 does not exist, minutes run 00 to 59',
           'schedule "zone": timezone "Mars/Olympus" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")',
+          'schedule "cron-anchor": anchor counts the ticks of every, not of cron; drop it, or use every (such as "1d") with it',
         ],
       }),
     );
