@@ -1,4 +1,5 @@
 import { type CalendarProblem, calendarProblem, describeWrongPart } from './calendar-problem.js';
+import { wallMsOf } from './zoned-wall-time.js';
 
 /*
  * Reading a time partition key, a day `YYYY-MM-DD` or an hour
@@ -43,11 +44,7 @@ export function parseDateKey(text: string, shape: DateKeyShape): DateKeyReading 
   const [year, month, day, hour = 0, minute = 0] = match.slice(1).map(Number) as [number, number, number, number?, number?];
   const problem = calendarProblem(year, month, day, hour, minute);
   if (problem !== undefined) return { kind: 'nonexistent', problem: describeProblem(text, shape, problem) };
-  // Not Date.UTC: it reads years 0-99 as 1900-1999.
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute);
-  return { kind: 'date', wall: date.getTime() };
+  return { kind: 'date', wall: wallMsOf(year, month, day, hour, minute) };
 }
 
 /**

@@ -38,12 +38,23 @@ export function isTimeZone(timeZone: unknown): timeZone is string {
   }
 }
 
+/**
+ * The wall time (ms, read as if in UTC) of calendar fields, `month` from 1.
+ * Not `Date.UTC`, which reads the years 0 to 99 as 1900 to 1999.
+ */
+export function wallMsOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second);
+  return date.getTime();
+}
+
 /** The wall time of `instant` (ms since the epoch) in `timeZone`. */
 export function toWallMs(instant: number, timeZone: string): number {
   if (timeZone === UTC) return instant;
   const fields: Record<string, number> = {};
   for (const part of formatterOf(timeZone).formatToParts(instant)) if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  const wall = Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour!, fields.minute!, fields.second!);
+  const wall = wallMsOf(fields.year!, fields.month!, fields.day!, fields.hour!, fields.minute!, fields.second!);
   // Intl drops milliseconds: keep the instant's own.
   return wall + (((instant % 1000) + 1000) % 1000);
 }
@@ -97,10 +108,10 @@ export function parseAnchor(text: string, timeZone: string): AnchorReading {
   const match = withOffset ?? LOCAL_ISO.exec(text);
   if (match === null) return { kind: 'malformed' };
   const [year, month, day, hour, minute, second] = [1, 2, 3, 5, 6, 7].map((group) => Number(match[group] ?? 0)) as [number, number, number, number, number, number];
-  // Checked before Date.parse and Date.UTC, which roll 2026-02-30 over to March and 24:00 to the next day.
+  // Checked before Date.parse and wallMsOf, which roll 2026-02-30 over to March and 24:00 to the next day.
   const problem = calendarProblem(year, month, day, hour, minute, second);
   if (problem !== undefined) return { kind: 'nonexistent', problem: describeWrongPart(problem, { day: text.slice(0, 10), time: match[4] ?? '' }) };
-  if (withOffset === null) return { kind: 'instant', instant: fromWallMs(Date.UTC(year, month - 1, day, hour, minute, second), timeZone) };
+  if (withOffset === null) return { kind: 'instant', instant: fromWallMs(wallMsOf(year, month, day, hour, minute, second), timeZone) };
   // An offset out of range (+25:00) is the one thing left for Date.parse to refuse.
   const instant = Date.parse(text);
   return Number.isNaN(instant) ? { kind: 'malformed' } : { kind: 'instant', instant };

@@ -57,6 +57,14 @@ describe('interval schedules (every)', () => {
     expect(iso(nextScheduleTicks(sixHourly, new Date('2026-01-05T00:00:00Z'), 2))).toEqual(['2026-01-05T05:00:00.000Z', '2026-01-05T11:00:00.000Z']);
   });
 
+  it('reads an anchor without an offset in the year it names, as one with an offset, before the year 100 too', () => {
+    // A weekly interval's phase is the anchor's weekday: 0050-01-01 and 1950-01-01 fall on different ones.
+    const from = new Date('2026-01-01T00:00:00Z');
+    const ticksOf = (anchor: string) => iso(nextScheduleTicks(schedule({ name: 'weekly', job: 'refresh', every: '7d', anchor }), from, 2));
+    expect(ticksOf('0050-01-01T00:00')).toEqual(ticksOf('0050-01-01T00:00:00Z'));
+    expect(ticksOf('0050-01-01T00:00')).not.toEqual(ticksOf('1950-01-01T00:00'));
+  });
+
   it('describes itself in plain English', () => {
     const cases = [
       [schedule({ name: 'a', job: 'refresh', every: '90m', anchor: '2026-01-01T00:00:00Z' }), 'every 90m from 2026-01-01T00:00:00Z', 'Every 90 minutes from 2026-01-01 00:00'],
