@@ -118,6 +118,7 @@ describe('unpartitioned assets that feed partitions', () => {
         '3 partitions would run first, one run each: 2026-01-01, 2026-01-02, 2026-01-03.',
         'Their runs would skip 1 planned asset, blocked by failing upstream checks:',
         '  converted_daily [2026-01-01, 2026-01-02, 2026-01-03]: check rate.positive failed (`assets checks rate` shows why)',
+        'So the runs of 3 partitions would materialize nothing: 2026-01-01, 2026-01-02, 2026-01-03.',
         // As the run ends: of the unpartitioned assets, what has not passed rather than "up to date".
         'Unpartitioned assets:',
         'Nothing to run, but 1 check has not passed on what is stored, and a run does not check it again while that is unchanged:',
@@ -127,7 +128,7 @@ describe('unpartitioned assets that feed partitions', () => {
       ].join('\n'),
     });
     const skippedInPartitions = [{ key: 'converted_daily', partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], blockedBy: ['rate.positive'] }];
-    expect(JSON.parse((await checked('materialize', '--dry-run', '--json')).stdout)).toMatchObject({ partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], skippedInPartitions, plan: [] });
+    expect(JSON.parse((await checked('materialize', '--dry-run', '--json')).stdout)).toMatchObject({ partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], skippedInPartitions, partitionsOnlySkipping: ['2026-01-01', '2026-01-02', '2026-01-03'], plan: [] });
     // The partitioned asset alone: its runs read rate as stored, so they skip it too.
     expect(JSON.parse((await checked('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toMatchObject({ skippedInPartitions });
     const alone = await checked('materialize', '--select', 'converted_daily', '--dry-run');
@@ -160,7 +161,7 @@ describe('unpartitioned assets that feed partitions', () => {
     expect((await cli('materialize', '--select', 'converted_daily')).stdout).toBe(staysStale);
     const staysStaleJson = { assets: [{ key: 'converted_daily', upstreams: ['rate'], upstreamPartitions: {} }], partitions: [] };
     expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--json')).stdout)).toEqual({ partitions: [], staysStale: staysStaleJson });
-    expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toEqual({ partitions: [], skippedInPartitions: [], staysStale: staysStaleJson });
+    expect(JSON.parse((await cli('materialize', '--select', 'converted_daily', '--dry-run', '--json')).stdout)).toEqual({ partitions: [], skippedInPartitions: [], partitionsOnlySkipping: [], staysStale: staysStaleJson });
     const run = await cli('materialize');
     expect(run.code, run.stderr).toBe(0);
     expect(await day('2026-01-01')).toBe('day,amount\n2026-01-01,30\n');
@@ -327,10 +328,6 @@ describe('unpartitioned assets that feed partitions', () => {
   }, 60_000);
 });
 
-/**
- * An unpartitioned roll-up of every partition that feeds another partitioned
- * asset: a run of one day rebuilds the roll-up, which every other day reads.
- */
 /** One rule says which checks skip an asset: the dry run names them as the runs do, in the order of its deps, not of the checks' keys. */
 describe('two feeders whose blocking checks both fail', () => {
   let dir: string;
@@ -353,15 +350,16 @@ describe('two feeders whose blocking checks both fail', () => {
     expect(dryRun.stdout).toContain('charged_total  stale   upstream-changed, upstream-changed, blocked by rate.positive, blocked by fee.positive\n');
     expect(dryRun.stdout).toContain('  charged_total: checks rate.positive, fee.positive failed (`assets checks rate` shows why)\n');
     const skippedInPartitions = [{ key: 'charged_daily', partitions: ['2026-01-01', '2026-01-02', '2026-01-03'], blockedBy: ['rate.positive', 'fee.positive'] }];
-    expect(JSON.parse((await cli('materialize', '--dry-run', '--json')).stdout)).toMatchObject({
-      skippedInPartitions,
-      plan: [{ key: 'charged_total', skipped: true, blockedBy: ['rate.positive', 'fee.positive'] }],
-    });
+    // Every partition's run plans charged_daily alone, and would skip it: it would materialize nothing.
+    const partitionsOnlySkipping = ['2026-01-01', '2026-01-02', '2026-01-03'];
+    expect(dryRun.stdout).toContain('So the runs of 3 partitions would materialize nothing: 2026-01-01, 2026-01-02, 2026-01-03.\n');
+    const plan = [{ key: 'charged_total', skipped: true, blockedBy: ['rate.positive', 'fee.positive'] }];
+    expect(JSON.parse((await cli('materialize', '--dry-run', '--json')).stdout)).toMatchObject({ skippedInPartitions, partitionsOnlySkipping, plan });
     const ui = await startUi({ cwd: dir, env: env(), args: ['--definitions', TWO_CHECKED_FEEDERS] });
     try {
       const response = await ui.post('/api/plan');
       expect(response.status).toBe(200);
-      expect(((await response.json()) as PlanResponse).skippedInPartitions).toEqual(skippedInPartitions);
+      expect(await response.json()).toMatchObject({ skippedInPartitions, partitionsOnlySkipping, plan });
     } finally {
       await ui.stop();
     }
@@ -374,6 +372,10 @@ describe('two feeders whose blocking checks both fail', () => {
   }, 60_000);
 });
 
+/**
+ * An unpartitioned roll-up of every partition that feeds another partitioned
+ * asset: a run of one day rebuilds the roll-up, which every other day reads.
+ */
 describe('an unpartitioned roll-up between partitioned assets', () => {
   let dir: string;
   beforeEach(async () => {

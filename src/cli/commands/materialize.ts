@@ -158,12 +158,13 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
     if (dryRun) {
       // A re-execution runs its parent's selection as it is.
       const dry = await instance.dryRun({ ...request, partitionsFirst: reexecuted === undefined });
-      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${listSome(dry.partitions)}.\n${describeSkippedInPartitions(dry.skippedInPartitions)}`;
+      const partitionsLine = `${plural(dry.partitions.length, 'partition')} would run first, one run each: ${listSome(dry.partitions)}.\n${describeSkippedInPartitions(dry.skippedInPartitions, dry.partitionsOnlySkipping)}`;
       const skippedInPartitions = dry.skippedInPartitions.map(({ key, partitions, checks }) => ({ key, partitions, blockedBy: checks }));
+      const { partitionsOnlySkipping } = dry;
       if (dry.rest === undefined) {
         // With nothing to run, what a run would say: what stays stale for unselected upstreams, and checks not passed.
         const stays = await whatStaysStale(instance, request, dry.selected, []);
-        if (json) writeJson(io, { partitions: dry.partitions, skippedInPartitions, staysStale: stays });
+        if (json) writeJson(io, { partitions: dry.partitions, skippedInPartitions, partitionsOnlySkipping, staysStale: stays });
         else io.stdout.write(dry.partitions.length === 0 ? await describeNothingToDo(instance, stays, dry.selected, 'Every partition is up to date.\n') : `${partitionsLine}${describeStaysStale(stays)}`);
         return EXIT.ok;
       }
@@ -183,6 +184,7 @@ export async function runMaterialize(args: ParsedArgs, io: CliIO, rerun?: string
           leftOut: materializationPlan.leftOut,
           partitions: dry.partitions,
           skippedInPartitions,
+          partitionsOnlySkipping,
           sources: plan.assets.flatMap((asset) => (asset.source === undefined ? [] : [{ key: asset.key, location: asset.source.location ?? null, checked: asset.source.checked, note: asset.source.note ?? null }])),
           checks,
           staysStale: stays,
@@ -318,11 +320,18 @@ function describeBlocked(blocked: readonly (readonly [string, BlockedAsset])[], 
   return `${lead}, blocked by failing upstream checks:\n${lines.join('')}`;
 }
 
-/** What a dry run adds to the partitions that would run first for the assets their runs would skip (`converted_daily [2026-01-01, 2026-01-02]`); nothing when none. */
-function describeSkippedInPartitions(skipped: readonly SkippedInPartitions[]): string {
+/**
+ * What a dry run adds to the partitions that would run first for the assets
+ * their runs would skip (`converted_daily [2026-01-01, 2026-01-02]`), and
+ * the partitions `onlySkipping` whose runs would skip all they plan; nothing
+ * when none.
+ */
+function describeSkippedInPartitions(skipped: readonly SkippedInPartitions[], onlySkipping: readonly string[]): string {
   if (skipped.length === 0) return '';
   const assets = new Set(skipped.map(({ key }) => key)).size;
-  return describeBlocked(skipped.map((asset) => [`${asset.key} [${listSome(asset.partitions)}]`, asset] as const), `Their runs would skip ${plural(assets, 'planned asset')}`);
+  const blocked = describeBlocked(skipped.map((asset) => [`${asset.key} [${listSome(asset.partitions)}]`, asset] as const), `Their runs would skip ${plural(assets, 'planned asset')}`);
+  // As the UI's button counts them: a run that skips every asset it plans is no work.
+  return onlySkipping.length === 0 ? blocked : `${blocked}So the runs of ${plural(onlySkipping.length, 'partition')} would materialize nothing: ${listSome(onlySkipping)}.\n`;
 }
 
 /** The notes for the source assets among `assets` whose data could not be checked without fetching it. */
