@@ -117,6 +117,12 @@ export interface PreviewedRequest {
    * the requests after it, so none are listed).
    */
   readonly verdict: Decision['status'] | 'fail';
+  /**
+   * Why, for every verdict but `launch`; for `launch` and `nothing-to-do`
+   * after a request the tick would launch, also that the verdict was judged
+   * before that run, which the tick lets end before it plans this one (its
+   * work may leave this one nothing to do, or something to do); else null.
+   */
   readonly reason: string | null;
 }
 
@@ -417,11 +423,18 @@ export class Daemon {
     const trigger = triggerOf('sensor', name);
     const requests: PreviewedRequest[] = [];
     let seen = await this.#readRunsSeen(trigger, evaluation.runRequests);
+    /** The last earlier request the tick would launch: it runs to its end before the tick plans the next one. */
+    let launchedBefore: ResolvedRunRequest | undefined;
     for (const request of evaluation.runRequests) {
       try {
         const decision = await this.#decide(trigger, request, seen);
-        requests.push({ request, verdict: decision.status, reason: 'reason' in decision ? decision.reason : null });
+        const reason = 'reason' in decision ? decision.reason : null;
+        // What that run materializes can change what this one finds stale, which no dry run knows: say the verdict may change.
+        const judgedBeforeRun = launchedBefore !== undefined && (decision.status === 'launch' || decision.status === 'nothing-to-do');
+        const caveat = judgedBeforeRun ? `judged before the run of ${launchedBefore!.target} the tick launches first, and planned when it ends, so its work can change this` : null;
+        requests.push({ request, verdict: decision.status, reason: caveat === null ? reason : reason === null ? caveat : `${reason}; ${caveat}` });
         seen = afterActing(seen, request, decision.status);
+        if (decision.status === 'launch') launchedBefore = request;
       } catch (error) {
         // The tick stops at this request too (see `#sensorTick`).
         requests.push({ request, verdict: 'fail', reason: launchFailure(request, error) });
@@ -850,7 +863,8 @@ function queuePlace(max: number, seen: RunsSeen): string {
  * this one (see `#launch`), for a dry run, which stores nothing: a queued run
  * waits in the queue, and a request launched, queued or found with nothing
  * to do has its run key recorded. A launched run has ended before the next
- * request is decided, so it holds nothing back.
+ * request is decided, so it holds nothing back; what it materialized may
+ * change what the next one finds stale, which `previewSensor` says.
  */
 function afterActing(seen: RunsSeen, request: ResolvedRunRequest, status: Decision['status']): RunsSeen {
   if (status === 'duplicate' || status === 'blocked') return seen;

@@ -386,6 +386,23 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     expect(tick.skipReason).toBe(`job "refresh" is already queued (run ${runId}, triggered by sensor:again at 2026-01-05T12:00:00.000Z); job refresh: run key "k1" was already launched`);
   });
 
+  it('previews a request after one the tick launches as judged before that run, which the tick lets end first', async () => {
+    // Without force, the second request's run finds nothing to do once the first one's has made every asset.
+    const plain = job({ name: 'plain', select: '*' });
+    const definitions = memoryDefinitions({
+      jobs: [plain],
+      sensors: [sensor({ name: 'twice', intervalSeconds: 30, job: plain, evaluate: () => ({ runRequests: [{ runKey: 'a' }, { runKey: 'b' }] }) })],
+    });
+    const daemon = daemonFor(definitions);
+    expect((await daemon.previewSensor('twice')).requests.map(({ verdict, reason }) => [verdict, reason])).toEqual([
+      ['launch', null],
+      ['launch', 'judged before the run of job plain the tick launches first, and planned when it ends, so its work can change this'],
+    ]);
+    const { tick } = await daemon.tickSensor('twice');
+    expect(tick).toMatchObject({ status: 'success', skipReason: 'job plain: nothing to do, every selected asset is up to date' });
+    expect(tick.runIds).toHaveLength(1);
+  });
+
   it('reads the queue and the started runs once for a whole preview, not once per request', async () => {
     const definitions = memoryDefinitions({
       jobs: [refresh],

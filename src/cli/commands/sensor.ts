@@ -27,8 +27,9 @@ export const sensorCommand: Command = {
     'them (with STRATA_MAX_CONCURRENT_RUNS set it queues each, saying whether it would wait for a run to end;\n' +
     'a run key launched before, or by an earlier request, is dropped; a request whose job is running, or\n' +
     'queued by others or an earlier request, waits; one whose assets are all up to date has nothing to do;\n' +
-    'one that cannot be planned fails the tick, and the requests after it are not shown, as the tick stops\n' +
-    'there), storing nothing.',
+    'one after a request it would launch is judged before that run, which the tick lets end first; one that\n' +
+    'cannot be planned fails the tick, and the requests after it are not shown, as the tick stops there),\n' +
+    'storing nothing.',
   flags: {
     'dry-run': { type: 'boolean', description: 'tick: evaluate and show the run requests; launch and store nothing' },
     json: { type: 'boolean', description: 'tick: print one JSON document on stdout' },
@@ -108,7 +109,7 @@ async function tick(instance: Instance, name: string, args: ParsedArgs, io: CliI
 
 /** The dry run's "daemon would" column: what the tick does with one request. */
 function daemonWould(verdict: PreviewedRequest['verdict'], reason: string | null): string {
-  if (verdict === 'launch') return 'launch it';
+  if (verdict === 'launch') return reason === null ? 'launch it' : `launch it, ${reason}`;
   if (verdict === 'queue') return `queue it: ${reason}`;
   if (verdict === 'fail') return `fail the tick: ${reason}`;
   return `drop it: ${reason}`;
