@@ -51,8 +51,7 @@ export function runApi({ instance, hub, onError, launched }: UiContext): Hono {
     const checks = rest?.checksAgain ?? [];
     const nothingToDo = partitions.length === 0 && planned.length === 0 && checks.length === 0;
     // Selected assets a run leaves stale for upstreams it leaves out: why an empty plan contradicts the graph's stale nodes, or what stays stale after a run.
-    // Asked of the whole selection even when partitions run first, as the run of the rest asks it after them; the
-    // dry run of `assets materialize` asks it only when no partition runs first, so it says nothing where its run names them.
+    // Asked of the whole selection even when partitions run first, as the runs ask it after them and `--dry-run` asks it.
     const [staysStale, checksNotPassed] = await Promise.all([whatStaysStale(instance, selection, selected, []), nothingToDo ? instance.checksNotPassed(selected) : []]);
     const body: PlanResponse = {
       selected,
