@@ -12,7 +12,7 @@ import type { PlannedAsset } from '../graph/planner.js';
 import { selectAssets } from '../graph/resolve-selection.js';
 import type { BackfillRequest, BackfillTarget, BackfillTargetStatus, InstanceStorage, StoredBackfill } from '../storage/instance-storage.js';
 import type { AssetStateOptions } from './asset-states.js';
-import { readBlocking } from './blocked-by.js';
+import { type BlockingResult, readBlockingResults } from './blocked-by.js';
 import { blockedInRuns, skippedInPartitions } from './dry-run.js';
 import type { MaterializeRequest } from './instance.js';
 import { partitionKeysBetween } from './partition-range.js';
@@ -187,7 +187,7 @@ export async function createBackfill(
   };
   let planned = await planTargets();
   // The feeders' run checks again what it runs (all of them in mode `all`): their checks block nothing yet.
-  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), (keys) => readBlocking(definitions, storage, keys));
+  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), new Set([...feeding, ...partitioned.map((asset) => asset.key)]), (keys) => readBlockingResults(definitions, storage, keys));
   let feeders: MaterializeResult | undefined;
   if (feeding.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
@@ -216,9 +216,10 @@ export async function createBackfill(
 async function refuseBlocked(
   definitions: Definitions,
   runs: readonly { readonly partition: string; readonly runs: readonly string[] }[],
-  readBlocking: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>,
+  selected: ReadonlySet<string>,
+  readBlocking: (keys: readonly string[]) => Promise<readonly BlockingResult[]>,
 ): Promise<void> {
-  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], readBlocking);
+  const blocked = await blockedInRuns(definitions, runs.map((run) => run.runs), [], selected, readBlocking);
   const skipped = skippedInPartitions(runs.map((run) => run.partition), blocked);
   if (skipped.length === 0) return;
   // A feeder runs once, in the feeders' run, whatever the partitions.

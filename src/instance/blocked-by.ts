@@ -33,16 +33,30 @@ export function blockedBy(definitions: Definitions, key: string, blocking: Reado
 export async function readBlockedBy(definitions: Definitions, storage: InstanceStorage, key: string): Promise<string[]> {
   const checked = definitions.asset(key)!.deps.filter((dep) => definitions.asset(dep)!.checks.length > 0);
   if (checked.length === 0) return [];
-  return blockedBy(definitions, key, await readBlocking(definitions, storage, checked));
+  return blockedBy(definitions, key, blockingByAsset(await readCheckSummaries(definitions, storage, checked, { latestMatching: checkFailsRun })));
+}
+
+/** A check whose latest result blocks what reads its asset (see `readBlockingResults`). */
+export interface BlockingResult {
+  readonly key: string;
+  readonly assetKey: string;
+  /**
+   * Whether the result still speaks for everything the check read: a run
+   * that selects the asset checks one that does not again, and a run that
+   * does not select it is blocked by it all the same.
+   */
+  readonly current: boolean;
 }
 
 /**
- * `blockingByAsset` of the checks of `keys`, against what their IO managers
- * store now, as a run judges them: a failing result blocks while it judged
- * the output stored now, whatever else its check read has changed since (a
- * run does not check an upstream it does not run again). Only failing
- * results are read, and what they judged.
+ * The checks of `keys` whose latest result blocks what reads their asset,
+ * against what their IO managers store now, as a run judges them: a failing
+ * result blocks while it judged the output stored now (see `blockingByAsset`),
+ * whatever else its check read has changed since, unless the run checks it
+ * again. In key order. Only failing results are read, and what they judged.
  */
-export async function readBlocking(definitions: Definitions, storage: InstanceStorage, keys: readonly string[]): Promise<ReadonlyMap<string, readonly string[]>> {
-  return blockingByAsset(await readCheckSummaries(definitions, storage, keys, { latestMatching: checkFailsRun }));
+export async function readBlockingResults(definitions: Definitions, storage: InstanceStorage, keys: readonly string[]): Promise<BlockingResult[]> {
+  const summaries = await readCheckSummaries(definitions, storage, keys, { latestMatching: checkFailsRun });
+  const blocking = new Set([...blockingByAsset(summaries).values()].flat());
+  return summaries.filter((summary) => blocking.has(summary.key)).map(({ key, assetKey, current }) => ({ key, assetKey, current }));
 }

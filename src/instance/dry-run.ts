@@ -3,6 +3,7 @@ import type { Definitions } from '../core/definitions.js';
 import { upstreamChecksBlocking } from '../execution/check-states.js';
 import type { MaterializationPlan } from '../execution/plan-materialization.js';
 import type { PlannedAsset } from '../graph/planner.js';
+import type { BlockingResult } from './blocked-by.js';
 
 /**
  * What a run of a selection would do, without running anything: the
@@ -70,9 +71,10 @@ export async function blockedInPlan(
   definitions: Definitions,
   planned: readonly PlannedAsset[],
   checksAgain: readonly CheckAgain[],
-  readBlocking: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>,
+  selected: ReadonlySet<string>,
+  readBlocking: (keys: readonly string[]) => Promise<readonly BlockingResult[]>,
 ): Promise<ReadonlyMap<string, BlockedAsset>> {
-  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, readBlocking);
+  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, selected, readBlocking);
   return blocked!;
 }
 
@@ -80,16 +82,19 @@ export async function blockedInPlan(
  * Of each of `runs` (the keys each run would run, in run order), the assets
  * it would skip, by the rule a run skips by (`upstreamChecksBlocking`): the
  * failing blocking checks of their upstreams that the run does not run and
- * whose checks would not run again, so the run judges them by the results
- * they have, as it would (`readBlocking`, by asset: see `readBlocking` in
- * `blocked-by.ts`, once for every run); and, in run order, what reads a
- * skipped asset. `readBlocking` is not called without such a check.
+ * would not check again, so the run judges them by the results they have
+ * (`readBlocking`, once for every run: see `readBlockingResults`); and, in
+ * run order, what reads a skipped asset. A run checks again those of
+ * `checksAgain`, and those of an asset of the command's `selected` whose
+ * result no longer speaks for what it read (see `checksToRun`).
+ * `readBlocking` is not called without such a check.
  */
 export async function blockedInRuns(
   definitions: Definitions,
   runs: readonly (readonly string[])[],
   checksAgain: readonly CheckAgain[],
-  readBlocking: (keys: readonly string[]) => Promise<ReadonlyMap<string, readonly string[]>>,
+  selected: ReadonlySet<string>,
+  readBlocking: (keys: readonly string[]) => Promise<readonly BlockingResult[]>,
 ): Promise<ReadonlyMap<string, BlockedAsset>[]> {
   const again = new Set(checksAgain.map(({ check }) => check));
   const runKeys = runs.map((keys) => new Set(keys));
@@ -102,12 +107,12 @@ export async function blockedInRuns(
     }
   });
   if (judgedAssets.size === 0) return runs.map(() => new Map());
-  const blocking = await readBlocking([...judgedAssets]);
+  const blocking = (await readBlocking([...judgedAssets])).filter((result) => !again.has(result.key) && (result.current || !selected.has(result.assetKey)));
   return runs.map((keys, index) => {
     const blocked = new Map<string, BlockedAsset>();
-    if (blocking.size === 0) return blocked;
-    // What the run runs is checked anew once stored, and so is a check it runs again: their results so far block nothing.
-    const failingOf = (dep: string) => (runKeys[index]!.has(dep) ? [] : (blocking.get(dep) ?? []).filter((check) => !again.has(check)));
+    if (blocking.length === 0) return blocked;
+    // What the run runs is checked anew once stored: its results so far block nothing.
+    const failingOf = (dep: string) => (runKeys[index]!.has(dep) ? [] : blocking.filter((result) => result.assetKey === dep).map((result) => result.key));
     for (const key of keys) {
       const asset = definitions.asset(key)!;
       const skippedUpstream = asset.deps.find((dep) => blocked.has(dep));

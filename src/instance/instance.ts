@@ -239,26 +239,26 @@ export class Instance {
    */
   async dryRun(request: PlanRequest & { readonly partitionsFirst: boolean }): Promise<DryRun> {
     const { partitionsFirst, ...planRequest } = request;
-    const [definitions, storage, { blockedInPlan, blockedInRuns, checksRunAlone, skippedInPartitions }, { readBlocking }] = await Promise.all([
+    const [definitions, storage, { blockedInPlan, blockedInRuns, checksRunAlone, skippedInPartitions }, { readBlockingResults }] = await Promise.all([
       this.definitions(),
       this.storage(),
       import('./dry-run.js'),
       import('./blocked-by.js'),
     ]);
     // As a run judges the checks of upstreams it does not run: by their latest results on what is stored.
-    const blocking = (keys: readonly string[]) => readBlocking(definitions, storage, keys);
+    const blocking = (keys: readonly string[]) => readBlockingResults(definitions, storage, keys);
     const pending = partitionsFirst && request.partition === undefined ? await this.partitionsToMaterialize(planRequest) : undefined;
     const partitions = pending?.partitions ?? [];
     // Each partition's run judges the checks of what it does not run by their results, as the run of the rest does.
     const runs = partitions.map((partition) => pending!.planned.get(partition)!.map((asset) => asset.key));
-    const blockedInPartitions = await blockedInRuns(definitions, runs, [], blocking);
+    const blockedInPartitions = await blockedInRuns(definitions, runs, [], new Set(pending?.selected), blocking);
     const skipped = skippedInPartitions(partitions, blockedInPartitions);
     const partitionsOnlySkipping = partitions.filter((_, index) => blockedInPartitions[index]!.size === runs[index]!.length);
     if (pending !== undefined && !pending.unpartitioned) return { selected: pending.selected, partitions, skippedInPartitions: skipped, partitionsOnlySkipping, rest: undefined };
     // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
     const plan = await this.plan({ ...planRequest, purpose: partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending?.resolvedSelection });
     const checksAgain = checksRunAlone(plan);
-    const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, blocking);
+    const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, new Set(plan.selected), blocking);
     // The plan of the rest leaves the partitioned assets out: they are selected all the same.
     return { selected: pending?.selected ?? plan.selected, partitions, skippedInPartitions: skipped, partitionsOnlySkipping, rest: { plan, checksAgain, blocked } };
   }

@@ -24,12 +24,15 @@ describe('a failing blocking check whose result is out of date', () => {
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
 
-  it('blocks order_count in the dry run as in the run, after the customers it read changed', { timeout: 60_000 }, async () => {
-    // Order 1's customer 2 does not exist: the check fails, and order_count is skipped.
+  /** Order 1's customer 2 does not exist: the check fails. Then customer 2 arrives, and orders is not run again: its check's result, now out of date, stands. */
+  const failThenFixCustomers = async () => {
     expect((await cli('materialize')).code).toBe(1);
-    // Customer 2 arrives; orders is not run again, so its check's result, now out of date, stands.
     await writeFile(path.join(dir, 'customers.json'), JSON.stringify([{ id: 1 }, { id: 2 }]));
     expect((await cli('materialize', '--select', 'customers')).code).toBe(0);
+  };
+
+  it('blocks order_count in the dry run as in the run, after the customers it read changed', { timeout: 60_000 }, async () => {
+    await failThenFixCustomers();
     const checks = JSON.parse((await cli('checks', 'orders', '--json')).stdout) as { checks: { check: string; status: string; current: boolean }[] };
     expect(checks.checks.map(({ check, status, current }) => ({ check, status, current }))).toEqual([{ check: 'orders.relationships_customer_id', status: 'failed', current: false }]);
 
@@ -57,5 +60,17 @@ describe('a failing blocking check whose result is out of date', () => {
     expect((await cli('check', 'orders')).code).toBe(0);
     const after = JSON.parse((await cli('materialize', '--select', 'order_count', '--dry-run', '--json')).stdout) as { plan: { key: string; skipped: boolean }[] };
     expect(after.plan.map(({ key, skipped }) => ({ key, skipped }))).toEqual([{ key: 'order_count', skipped: false }]);
+  });
+
+  it('lets runs that select orders check it again: the dry run, partitions first, and a backfill go ahead as those runs do', { timeout: 60_000 }, async () => {
+    await failThenFixCustomers();
+    // Each partition's run selects orders, whose out-of-date result it checks again before order_days reads it.
+    const dry = JSON.parse((await cli('materialize', '--select', 'orders, order_days', '--dry-run', '--json')).stdout) as { partitions: string[]; skippedInPartitions: unknown[]; partitionsOnlySkipping: string[] };
+    expect(dry).toMatchObject({ partitions: ['2026-01-01', '2026-01-02'], skippedInPartitions: [], partitionsOnlySkipping: [] });
+    const backfill = await cli('backfill', 'orders, order_days', '--json');
+    expect(backfill.code, backfill.stderr).toBe(0);
+    expect(JSON.parse(backfill.stdout)).toMatchObject({ status: 'completed', counts: { materialized: 2 } });
+    const checks = JSON.parse((await cli('checks', 'orders', '--json')).stdout) as { checks: { status: string; current: boolean }[] };
+    expect(checks.checks).toMatchObject([{ status: 'passed', current: true }]);
   });
 });
