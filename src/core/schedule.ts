@@ -129,7 +129,9 @@ export function checkSchedule(definition: ScheduleDefinition): string[] {
   }
   if (definition.every !== undefined) return [...problems, ...checkInterval(definition, where)];
   // A cron expression names its own times: an anchor beside it would be ignored, and its author misled.
-  if (definition.anchor !== undefined) problems.push(`${where}: anchor counts the ticks of every, not of cron; drop it, or use every (such as "1d") with it`);
+  if (definition.anchor !== undefined) {
+    problems.push(`${where}: anchor "${String(definition.anchor)}" is read only with every; cron "${String(definition.cron)}" names its own times: drop anchor, or replace cron with every (such as "1d")`);
+  }
   if (typeof definition.cron !== 'string') {
     problems.push(`${where}: cron must be a string such as "0 2 * * *"`);
     return problems;

@@ -2,7 +2,7 @@ import { calendarProblem, describeWrongPart } from './calendar-problem.js';
 
 /*
  * Wall-clock time in an IANA time zone as plain numbers: a "wall" time is the
- * local date and time written as if it were UTC (`Date.UTC` of the local
+ * local date and time written as if it were UTC (`wallMsOf` of the local
  * fields), so local calendar arithmetic is integer arithmetic. Intl does the
  * time zone work; nothing here reads the machine's own zone.
  */

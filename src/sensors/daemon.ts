@@ -118,10 +118,11 @@ export interface PreviewedRequest {
    */
   readonly verdict: Decision['status'] | 'fail';
   /**
-   * Why, for every verdict but `launch`; for `launch` and `nothing-to-do`
-   * after a request the tick would launch, also that the verdict was judged
-   * before that run, which the tick lets end before it plans this one (its
-   * work may leave this one nothing to do, or something to do); else null.
+   * Why, for every verdict but `launch`; for `launch`, `nothing-to-do` and
+   * `fail` after a request the tick would launch, also that the verdict was
+   * judged before that run, which the tick lets end before it plans this one
+   * (its work may leave this one nothing to do, or something to do, or let it
+   * be planned); else null.
    */
   readonly reason: string | null;
 }
@@ -425,19 +426,22 @@ export class Daemon {
     let seen = await this.#readRunsSeen(trigger, evaluation.runRequests);
     /** The last earlier request the tick would launch: it runs to its end before the tick plans the next one. */
     let launchedBefore: ResolvedRunRequest | undefined;
+    // What that run materializes can change what a later request finds stale (or whether it can be planned), which no
+    // dry run knows: such a verdict says so. A duplicate or a block does not depend on a run's work.
+    const withCaveat = (reason: string | null) => {
+      const caveat = launchedBefore === undefined ? null : `judged before the run of ${launchedBefore.target}, launched before it, and planned when that run ends, so its work can change this`;
+      return caveat === null ? reason : reason === null ? caveat : `${reason}; ${caveat}`;
+    };
     for (const request of evaluation.runRequests) {
       try {
         const decision = await this.#decide(trigger, request, seen);
         const reason = 'reason' in decision ? decision.reason : null;
-        // What that run materializes can change what this one finds stale, which no dry run knows: say the verdict may change.
-        const judgedBeforeRun = launchedBefore !== undefined && (decision.status === 'launch' || decision.status === 'nothing-to-do');
-        const caveat = judgedBeforeRun ? `judged before the run of ${launchedBefore!.target} the tick launches first, and planned when it ends, so its work can change this` : null;
-        requests.push({ request, verdict: decision.status, reason: caveat === null ? reason : reason === null ? caveat : `${reason}; ${caveat}` });
+        requests.push({ request, verdict: decision.status, reason: decision.status === 'launch' || decision.status === 'nothing-to-do' ? withCaveat(reason) : reason });
         seen = afterActing(seen, request, decision.status);
         if (decision.status === 'launch') launchedBefore = request;
       } catch (error) {
         // The tick stops at this request too (see `#sensorTick`).
-        requests.push({ request, verdict: 'fail', reason: launchFailure(request, error) });
+        requests.push({ request, verdict: 'fail', reason: withCaveat(launchFailure(request, error)) });
         break;
       }
     }

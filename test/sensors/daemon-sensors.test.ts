@@ -396,11 +396,23 @@ describe('the daemon and sensors (injected clock, real SQLite file)', () => {
     const daemon = daemonFor(definitions);
     expect((await daemon.previewSensor('twice')).requests.map(({ verdict, reason }) => [verdict, reason])).toEqual([
       ['launch', null],
-      ['launch', 'judged before the run of job plain the tick launches first, and planned when it ends, so its work can change this'],
+      ['launch', 'judged before the run of job plain, launched before it, and planned when that run ends, so its work can change this'],
     ]);
     const { tick } = await daemon.tickSensor('twice');
     expect(tick).toMatchObject({ status: 'success', skipReason: 'job plain: nothing to do, every selected asset is up to date' });
     expect(tick.runIds).toHaveLength(1);
+  });
+
+  it('previews a request that cannot be planned before an earlier one\'s run as judged before it: the tick plans it after that run', async () => {
+    // `total` cannot run while `numbers` has no stored output, which the first request's run makes.
+    const definitions = memoryDefinitions({ sensors: [sensor({ name: 'chain', intervalSeconds: 30, evaluate: () => ({ runRequests: [{ select: 'numbers' }, { select: 'total' }] }) })] });
+    const daemon = daemonFor(definitions);
+    const [first, second] = (await daemon.previewSensor('chain')).requests;
+    expect([first!.verdict, first!.reason, second!.verdict]).toEqual(['launch', null, 'fail']);
+    expect(second!.reason).toMatch(/^select "total": Selected assets need upstream assets .*; judged before the run of select "numbers", launched before it, and planned when that run ends, so its work can change this$/);
+    const { tick } = await daemon.tickSensor('chain');
+    expect(tick).toMatchObject({ status: 'success', error: null });
+    expect(tick.runIds).toHaveLength(2);
   });
 
   it('reads the queue and the started runs once for a whole preview, not once per request', async () => {

@@ -108,7 +108,7 @@ describe('interval schedules (every)', () => {
           'schedule "no-day-utc": anchor "2026-02-30T00:00:00Z" names no time: its day 2026-02-30 does not exist, February 2026 has 28 days',
           'schedule "no-minute": anchor "2026-01-05T09:60" names no time: its time 09:60 does not exist, minutes run 00 to 59',
           'schedule "zone": timezone "Mars/Olympus" is not an IANA time zone name (e.g. "UTC", "Europe/Berlin", "America/New_York")',
-          'schedule "cron-anchor": anchor counts the ticks of every, not of cron; drop it, or use every (such as "1d") with it',
+          'schedule "cron-anchor": anchor "2026-01-05T09:00" is read only with every; cron "0 9 * * *" names its own times: drop anchor, or replace cron with every (such as "1d")',
         ],
       }),
     );
