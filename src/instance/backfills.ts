@@ -186,8 +186,10 @@ export async function createBackfill(
     }
   };
   let planned = await planTargets();
-  // The feeders' run checks again what it runs (all of them in mode `all`): their checks block nothing yet.
-  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), new Set([...feeding, ...partitioned.map((asset) => asset.key)]), (keys) => readBlockingResults(definitions, storage, keys));
+  // The feeders' run checks again what it runs (all of them in mode `all`): their checks block nothing yet. It selects
+  // every feeder, so it also checks again their results that no longer speak for what they read, before any partition
+  // runs (one that fails again fails that run, and no backfill is stored): those block nothing either.
+  await refuseBlocked(definitions, planned.map(({ partition, feeders, targets }) => ({ partition, runs: [...(request.mode === 'all' ? feeding : feeders), ...targets] })), new Set(feeding), (keys) => readBlockingResults(definitions, storage, keys));
   let feeders: MaterializeResult | undefined;
   if (feeding.length > 0) {
     feeders = await materialize({ ...options.run, select: feeding.map((key) => `key:${key}`).join(', '), force: request.mode === 'all', signal: options.signal });
@@ -212,6 +214,7 @@ export async function createBackfill(
  * what it reads. Every target of such an asset is refused alike: an
  * unpartitioned upstream's check skips it in every run. A feeder skipped so
  * would fail the feeders' run, which stores no backfill: it is refused too.
+ * `selected` is what the feeders' run selects (see `blockedInRuns`).
  */
 async function refuseBlocked(
   definitions: Definitions,

@@ -66,15 +66,19 @@ export function checksRunAlone(plan: MaterializationPlan): CheckAgain[] {
   return [...plan.pendingChecks].flatMap(([assetKey, checks]) => (plannedKeys.has(assetKey) ? [] : checks.map((check) => ({ check: checkKey(assetKey, check), assetKey, name: check.name }))));
 }
 
-/** The planned assets that a run would skip, by the failing blocking checks of their upstreams (see `blockedInRuns`). */
+/**
+ * The planned assets that a run would skip, by the failing blocking checks
+ * of their upstreams (see `blockedInRuns`). `checksAgain` is what the plan
+ * checks again (`checksRunAlone`), judged as the run judges it: no result
+ * of a selected asset needs judging apart.
+ */
 export async function blockedInPlan(
   definitions: Definitions,
   planned: readonly PlannedAsset[],
   checksAgain: readonly CheckAgain[],
-  selected: ReadonlySet<string>,
   readBlocking: (keys: readonly string[]) => Promise<readonly BlockingResult[]>,
 ): Promise<ReadonlyMap<string, BlockedAsset>> {
-  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, selected, readBlocking);
+  const [blocked] = await blockedInRuns(definitions, [planned.map((asset) => asset.key)], checksAgain, new Set(), readBlocking);
   return blocked!;
 }
 

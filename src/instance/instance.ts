@@ -258,7 +258,7 @@ export class Instance {
     // What the partition runs would store is not there yet: the rest is planned as it stands, without failing for it.
     const plan = await this.plan({ ...planRequest, purpose: partitions.length > 0 ? 'states' : undefined, resolvedSelection: pending?.resolvedSelection });
     const checksAgain = checksRunAlone(plan);
-    const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, new Set(plan.selected), blocking);
+    const blocked = await blockedInPlan(definitions, plan.plan.planned, checksAgain, blocking);
     // The plan of the rest leaves the partitioned assets out: they are selected all the same.
     return { selected: pending?.selected ?? plan.selected, partitions, skippedInPartitions: skipped, partitionsOnlySkipping, rest: { plan, checksAgain, blocked } };
   }

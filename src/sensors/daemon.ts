@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Definitions } from '../core/definitions.js';
 import type { ScheduleDefinition } from '../core/schedule.js';
 import type { SensorDefinition } from '../core/sensor.js';
-import { StrataError } from '../core/errors.js';
+import { StrataError, UnstoredPartitionsError, UnstoredUpstreamsError } from '../core/errors.js';
 import { automationTag } from '../core/run-tags.js';
 import { abortableSleep } from '../execution/abortable-sleep.js';
 import { processIsAlive } from '../execution/fail-abandoned-runs.js';
@@ -118,11 +118,11 @@ export interface PreviewedRequest {
    */
   readonly verdict: Decision['status'] | 'fail';
   /**
-   * Why, for every verdict but `launch`; for `launch`, `nothing-to-do` and
-   * `fail` after a request the tick would launch, also that the verdict was
-   * judged before that run, which the tick lets end before it plans this one
-   * (its work may leave this one nothing to do, or something to do, or let it
-   * be planned); else null.
+   * Why, for every verdict but `launch`; for `launch`, `nothing-to-do` and a
+   * `fail` for want of stored upstreams after a request the tick would
+   * launch, also that the verdict was judged before that run, which the tick
+   * lets end before it plans this one (its work may leave this one nothing
+   * to do, or something to do, or let it be planned); else null.
    */
   readonly reason: string | null;
 }
@@ -426,8 +426,9 @@ export class Daemon {
     let seen = await this.#readRunsSeen(trigger, evaluation.runRequests);
     /** The last earlier request the tick would launch: it runs to its end before the tick plans the next one. */
     let launchedBefore: ResolvedRunRequest | undefined;
-    // What that run materializes can change what a later request finds stale (or whether it can be planned), which no
-    // dry run knows: such a verdict says so. A duplicate or a block does not depend on a run's work.
+    // What that run materializes can change what a later request finds stale, or let one be planned that reads what it
+    // stores, which no dry run knows: such a verdict says so. A duplicate does not depend on a run's work, nor a block
+    // (a running job's run may have ended by then, but that is time, not this run's work), nor a failure of another kind.
     const withCaveat = (reason: string | null) => {
       const caveat = launchedBefore === undefined ? null : `judged before the run of ${launchedBefore.target}, launched before it, and planned when that run ends, so its work can change this`;
       return caveat === null ? reason : reason === null ? caveat : `${reason}; ${caveat}`;
@@ -440,8 +441,9 @@ export class Daemon {
         seen = afterActing(seen, request, decision.status);
         if (decision.status === 'launch') launchedBefore = request;
       } catch (error) {
-        // The tick stops at this request too (see `#sensorTick`).
-        requests.push({ request, verdict: 'fail', reason: withCaveat(launchFailure(request, error)) });
+        // The tick stops at this request too (see `#sensorTick`), unless an earlier run stores what it lacks.
+        const lacksStored = error instanceof UnstoredUpstreamsError || error instanceof UnstoredPartitionsError;
+        requests.push({ request, verdict: 'fail', reason: lacksStored ? withCaveat(launchFailure(request, error)) : launchFailure(request, error) });
         break;
       }
     }
