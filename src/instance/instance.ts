@@ -169,8 +169,8 @@ export class Instance {
    */
   async #codeEditedSinceLoad(changeTimes: ChangeTimes): Promise<readonly string[]> {
     const definitions = await this.definitions();
-    const { codeVersionsOf, editedSinceLoad } = await import('../versioning/code-versions.js');
-    return editedSinceLoad(await codeVersionsOf(definitions, { projectRoot: this.project.root, cacheFile: this.project.codeCacheFile }), changeTimes);
+    const { editedSinceLoad } = await import('../versioning/code-versions.js');
+    return editedSinceLoad(definitions, { projectRoot: this.project.root, cacheFile: this.project.codeCacheFile }, changeTimes);
   }
 
   /**

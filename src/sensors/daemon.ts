@@ -21,7 +21,7 @@ import { launchRun, type PlannedRun } from './launch-run.js';
 import { jobPlanOptions, jobTags } from './run-job.js';
 import type { TimePartitionsDefinition } from '../core/partitions.js';
 import { projectRoot } from '../core/project-root.js';
-import { type ChangeTimes, codeVersionsOf, editedSinceLoad, readChangeTimesOnce } from '../versioning/code-versions.js';
+import { type ChangeTimes, editedSinceLoad, readChangeTimesOnce } from '../versioning/code-versions.js';
 import { partitionAtTick, schedulePartitions, type TickPartition } from './schedule-partition.js';
 import { latestScheduleTick, latestScheduleTicks, nextScheduleTicks } from './schedule-ticks.js';
 
@@ -352,7 +352,7 @@ export class Daemon {
     let edited: readonly string[];
     try {
       // The versions every plan compares with (see `planMaterialization`), computed once per definitions.
-      edited = editedSinceLoad(await codeVersionsOf(this.#definitions, { projectRoot: projectRoot() }), this.#changeTimes);
+      edited = await editedSinceLoad(this.#definitions, { projectRoot: projectRoot() }, this.#changeTimes);
     } catch {
       return; // Code versions that cannot be computed failed the run, which said so.
     }

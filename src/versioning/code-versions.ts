@@ -154,12 +154,15 @@ export function versionAsRun(version: CodeVersion, changedAt: (file: string) => 
 }
 
 /**
- * The project files the code of `versions` was loaded from that changed (or
- * went) on disk since they were hashed as the definitions loaded, relative
- * to the project root, sorted. A long-running process (the daemon, `assets ui`) runs the
- * code it loaded, not these, until it restarts: it says so.
+ * The project files the code of `definitions` was loaded from that changed
+ * (or went) on disk since they were hashed as the definitions loaded (see
+ * `codeVersionsOf`, which `options` reach only if nothing has computed the
+ * versions yet), relative to the project root, sorted. A long-running
+ * process (the daemon, `assets ui`) runs the code it loaded, not these, until
+ * it restarts: it says so.
  */
-export function editedSinceLoad(versions: ReadonlyMap<string, CodeVersion>, changedAt: ChangeTimes = readChangeTimesOnce()): string[] {
+export async function editedSinceLoad(definitions: Definitions, options: CodeVersionOptions, changedAt: ChangeTimes = readChangeTimesOnce()): Promise<string[]> {
+  const versions = await codeVersionsOf(definitions, options);
   const edited = new Set<string>();
   const seen = new Set<CodeVersion>();
   for (const version of versions.values()) {

@@ -38,12 +38,12 @@ describe('code versions on a clock behind the files', () => {
     // The clock catches up with the files: still nothing edited.
     clock = Date.now();
     expect(versionsAsRun(versions)).toBe(versions);
-    expect(editedSinceLoad(versions)).toEqual([]);
+    expect(await editedSinceLoad(definitions, { projectRoot: dir })).toEqual([]);
 
     await writeFile(path.join(dir, 'helper.mjs'), 'export const FACTOR = 3;\n');
     const asRun = versionsAsRun(versions).get('scaled')!;
     expect(asRun.version).not.toBe(versions.get('scaled')!.version);
     expect(asRun.manifest).toMatchObject({ files: { 'definitions.mjs': await hashOf('definitions.mjs'), 'helper.mjs': expect.stringMatching(/^modified while loading/) } });
-    expect(editedSinceLoad(versions)).toEqual(['helper.mjs']);
+    expect(await editedSinceLoad(definitions, { projectRoot: dir })).toEqual(['helper.mjs']);
   });
 });
